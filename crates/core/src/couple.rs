@@ -1,0 +1,49 @@
+//! The couple's shared record: every room's events in one stream, and the
+//! state both partners see, folded from them.
+
+use crate::event::Meta;
+use crate::space::{SpaceEvent, SpaceState};
+use serde::{Deserialize, Serialize};
+
+/// One event in the couple stream. Each room owns its own event type; this
+/// enum only says which room an event belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "room", content = "event", rename_all = "snake_case")]
+pub enum CoupleEvent {
+    Space(SpaceEvent),
+}
+
+impl CoupleEvent {
+    /// The store's `kind` column. Deliberately coarse (the room, not the
+    /// action): it is kept in clear text beside the encrypted payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CoupleEvent::Space(_) => "space",
+        }
+    }
+}
+
+/// Everything the couple stream says, as of `seq`.
+#[derive(Debug, Clone, Default)]
+pub struct CoupleState {
+    /// The last event folded in; a cache catches up from here.
+    pub seq: u64,
+    pub space: SpaceState,
+}
+
+impl CoupleState {
+    pub fn apply(&mut self, meta: &Meta, event: &CoupleEvent) {
+        self.seq = meta.seq;
+        match event {
+            CoupleEvent::Space(e) => self.space.apply(meta, e),
+        }
+    }
+
+    pub fn fold<'a>(events: impl IntoIterator<Item = (&'a Meta, &'a CoupleEvent)>) -> Self {
+        let mut state = Self::default();
+        for (meta, event) in events {
+            state.apply(meta, event);
+        }
+        state
+    }
+}

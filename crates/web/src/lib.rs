@@ -1,0 +1,1 @@
+//! Kintsugi's HTTP side.
