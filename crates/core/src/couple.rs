@@ -1,7 +1,7 @@
 //! The couple's shared record: every room's events in one stream, and the
 //! state both partners see, folded from them.
 
-use crate::event::Meta;
+use crate::event::{Meta, Projection};
 use crate::space::{SpaceEvent, SpaceState};
 use serde::{Deserialize, Serialize};
 
@@ -45,5 +45,25 @@ impl CoupleState {
             state.apply(meta, event);
         }
         state
+    }
+}
+
+impl Projection for CoupleState {
+    type Event = CoupleEvent;
+
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    fn apply(&mut self, meta: &Meta, event: &CoupleEvent) {
+        CoupleState::apply(self, meta, event);
+    }
+
+    fn kind(event: &CoupleEvent) -> &'static str {
+        event.kind()
+    }
+
+    fn skip(&mut self, meta: &Meta) {
+        self.seq = meta.seq;
     }
 }

@@ -11,6 +11,6 @@ pub mod refusal;
 pub mod space;
 pub mod text;
 
-pub use event::Meta;
+pub use event::{Meta, Projection};
 pub use ids::{CoupleId, EntryId, StreamId, UserId};
 pub use refusal::Refusal;
