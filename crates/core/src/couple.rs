@@ -1,7 +1,9 @@
 //! The couple's shared record: every room's events in one stream, and the
 //! state both partners see, folded from them.
 
+use crate::checkin::{CheckInEvent, CheckInsState};
 use crate::event::{Meta, Projection};
+use crate::pulse::{PulseEvent, PulseState};
 use crate::space::{SpaceEvent, SpaceState};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +13,8 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "room", content = "event", rename_all = "snake_case")]
 pub enum CoupleEvent {
     Space(SpaceEvent),
+    CheckIn(CheckInEvent),
+    Pulse(PulseEvent),
 }
 
 impl CoupleEvent {
@@ -19,6 +23,8 @@ impl CoupleEvent {
     pub fn kind(&self) -> &'static str {
         match self {
             CoupleEvent::Space(_) => "space",
+            CoupleEvent::CheckIn(_) => "checkin",
+            CoupleEvent::Pulse(_) => "pulse",
         }
     }
 }
@@ -29,6 +35,8 @@ pub struct CoupleState {
     /// The last event folded in; a cache catches up from here.
     pub seq: u64,
     pub space: SpaceState,
+    pub check_ins: CheckInsState,
+    pub pulse: PulseState,
 }
 
 impl CoupleState {
@@ -36,6 +44,8 @@ impl CoupleState {
         self.seq = meta.seq;
         match event {
             CoupleEvent::Space(e) => self.space.apply(meta, e),
+            CoupleEvent::CheckIn(e) => self.check_ins.apply(meta, e),
+            CoupleEvent::Pulse(e) => self.pulse.apply(meta, e),
         }
     }
 

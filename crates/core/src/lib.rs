@@ -3,13 +3,21 @@
 //! typed refusal. Time and identifiers come in as arguments, never from the
 //! clock or a random source, so every rule is testable as given-when-then.
 
+pub mod checkin;
 pub mod couple;
 pub mod event;
+pub mod feelings;
 pub mod ids;
 pub mod private;
+pub mod pulse;
 pub mod refusal;
+pub mod signs;
 pub mod space;
 pub mod text;
+pub mod visibility;
+
+#[cfg(test)]
+mod landscape_test_support;
 
 pub use event::{Meta, Projection};
 pub use ids::{CoupleId, EntryId, StreamId, UserId};

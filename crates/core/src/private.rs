@@ -1,28 +1,51 @@
 //! One person's private stream: what they keep for themselves. Only queries
 //! made for its author ever read it (DESIGN §3, principle 2).
 
+use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
 use crate::event::{Meta, Projection};
+use crate::ids::UserId;
+use crate::pulse::{PrivatePulseEvent, PrivatePulses};
+use crate::signs::{SignsEvent, SignsLog};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "room", content = "event", rename_all = "snake_case")]
-pub enum PrivateEvent {}
+pub enum PrivateEvent {
+    CheckIn(PrivateCheckInEvent),
+    Pulse(PrivatePulseEvent),
+    Signs(SignsEvent),
+}
 
 impl PrivateEvent {
     pub fn kind(&self) -> &'static str {
-        match *self {}
+        match self {
+            PrivateEvent::CheckIn(_) => "checkin",
+            PrivateEvent::Pulse(_) => "pulse",
+            PrivateEvent::Signs(_) => "signs",
+        }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct PrivateState {
     pub seq: u64,
+    /// The person the stream belongs to (the author of its events); queries
+    /// refuse a private state that is not the viewer's own.
+    pub owner: Option<UserId>,
+    pub check_ins: PrivateCheckIns,
+    pub pulses: PrivatePulses,
+    pub signs: SignsLog,
 }
 
 impl PrivateState {
     pub fn apply(&mut self, meta: &Meta, event: &PrivateEvent) {
         self.seq = meta.seq;
-        match *event {}
+        self.owner.get_or_insert(meta.author);
+        match event {
+            PrivateEvent::CheckIn(e) => self.check_ins.apply(meta, e),
+            PrivateEvent::Pulse(e) => self.pulses.apply(meta, e),
+            PrivateEvent::Signs(e) => self.signs.apply(meta, e),
+        }
     }
 }
 
