@@ -350,6 +350,11 @@ impl CheckInsState {
         &self.entries[start..]
     }
 
+    /// When the first shared check-in was answered.
+    pub fn first_acknowledged_at(&self) -> Option<OffsetDateTime> {
+        self.acknowledged.first().map(|(at, _)| *at)
+    }
+
     /// The acknowledgements given after `since`, oldest first.
     pub fn acknowledged_after(
         &self,

@@ -9,6 +9,7 @@ pub mod event;
 pub mod feelings;
 pub mod ids;
 pub mod private;
+pub mod progress;
 pub mod pulse;
 pub mod refusal;
 pub mod signs;

@@ -1,0 +1,528 @@
+//! Progress: the series and tallies the Progress page charts, each built
+//! for one viewer from what that viewer may see.
+//!
+//! - Their own pulses, kept and shared; their partner's shared pulses only.
+//! - Their own check-ins, kept and shared; their partner's shared ones only.
+//! - Their own signs (private by nature); never their partner's.
+//!
+//! Everything reads pre-aggregated projections: pulses are scored when
+//! folded and check-ins are bucketed by day, so a series costs O(pulses) and
+//! a feelings window O(days in the window), however long the history.
+
+use crate::checkin::{FeelingDays, FeelingTally};
+use crate::couple::CoupleState;
+use crate::ids::UserId;
+use crate::private::PrivateState;
+use crate::pulse::{Construct, PulseRecord, TrustScore};
+use crate::refusal::Refusal;
+use crate::signs::Sign;
+use crate::visibility::{member, own_private};
+use time::{Date, Duration, OffsetDateTime};
+
+/// One pulse on a trust chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustPoint {
+    pub at: OffsetDateTime,
+    pub score: TrustScore,
+    /// Whether the partner can see this pulse too.
+    pub shared: bool,
+}
+
+/// What a trust chart plots: the index or one construct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Index,
+    Construct(Construct),
+}
+
+impl Measure {
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Index => "Trust index",
+            Measure::Construct(c) => c.label(),
+        }
+    }
+
+    /// `index` or the construct's code; for a query string.
+    pub fn code(self) -> &'static str {
+        match self {
+            Measure::Index => "index",
+            Measure::Construct(c) => c.code(),
+        }
+    }
+
+    /// Reads a query-string value; anything unknown means the index.
+    pub fn parse(raw: &str) -> Measure {
+        Construct::ALL
+            .into_iter()
+            .find(|c| c.code() == raw.trim())
+            .map_or(Measure::Index, Measure::Construct)
+    }
+}
+
+impl TrustPoint {
+    pub fn value(&self, measure: Measure) -> u8 {
+        match measure {
+            Measure::Index => self.score.index,
+            Measure::Construct(c) => self.score.construct(c),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustSeries {
+    /// The viewer's own pulses, kept and shared, oldest first.
+    pub mine: Vec<TrustPoint>,
+    /// The partner's shared pulses, oldest first.
+    pub partner: Vec<TrustPoint>,
+}
+
+/// Trust over time for the viewer, from `since` on (everything when `None`).
+pub fn trust_series(
+    couple: &CoupleState,
+    mine: &PrivateState,
+    viewer: UserId,
+    since: Option<Date>,
+) -> Result<TrustSeries, Refusal> {
+    member(couple, viewer)?;
+    let mine = own_private(mine, viewer)?;
+    let from = |records: &[PulseRecord]| -> usize {
+        since.map_or(0, |d| records.partition_point(|p| p.at.date() < d))
+    };
+    let shared = couple.pulse.shared();
+    let shared = &shared[from(shared)..];
+    let kept = mine.pulses.all();
+    let kept = &kept[from(kept)..];
+
+    let point = |p: &PulseRecord, shared: bool| TrustPoint {
+        at: p.at,
+        score: p.score,
+        shared,
+    };
+    let mut series = TrustSeries::default();
+    let mut own_shared = shared.iter().filter(|p| p.author == viewer).peekable();
+    let mut own_kept = kept.iter().peekable();
+    loop {
+        let next = match (own_shared.peek(), own_kept.peek()) {
+            (Some(s), Some(k)) if s.at <= k.at => own_shared.next().map(|p| point(p, true)),
+            (Some(_), Some(_)) | (None, Some(_)) => own_kept.next().map(|p| point(p, false)),
+            (Some(_), None) => own_shared.next().map(|p| point(p, true)),
+            (None, None) => None,
+        };
+        match next {
+            Some(p) => series.mine.push(p),
+            None => break,
+        }
+    }
+    series.partner = shared
+        .iter()
+        .filter(|p| p.author != viewer)
+        .map(|p| point(p, true))
+        .collect();
+    Ok(series)
+}
+
+/// Check-in feelings over a window of days, per core feeling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeelingsWindow {
+    pub from: Date,
+    pub to: Date,
+    /// The viewer's own check-ins, kept and shared.
+    pub mine: FeelingTally,
+    /// The partner's shared check-ins.
+    pub partner: FeelingTally,
+}
+
+/// The `days` days ending with `today` (30 or 90 on the page).
+pub fn feelings_window(
+    couple: &CoupleState,
+    mine: &PrivateState,
+    viewer: UserId,
+    today: Date,
+    days: u16,
+) -> Result<FeelingsWindow, Refusal> {
+    member(couple, viewer)?;
+    let mine = own_private(mine, viewer)?;
+    let from = today
+        .checked_sub(Duration::days(i64::from(days.max(1)) - 1))
+        .unwrap_or(Date::MIN);
+    let tally =
+        |days: Option<&FeelingDays>| days.map(|d| d.between(from, today)).unwrap_or_default();
+    let mut own = mine.check_ins.days().between(from, today);
+    own.add(&tally(couple.check_ins.days_of(viewer)));
+    let partner = tally(
+        couple
+            .space
+            .partner_of(viewer)
+            .and_then(|p| couple.check_ins.days_of(p)),
+    );
+    Ok(FeelingsWindow {
+        from,
+        to: today,
+        mine: own,
+        partner,
+    })
+}
+
+/// One pulse's signs note on the viewer's own chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignsPoint {
+    pub at: OffsetDateTime,
+    pub count: u8,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignsSeries {
+    pub points: Vec<SignsPoint>,
+    /// How often each sign was ticked in the same span, most frequent first.
+    pub most_often: Vec<(Sign, u32)>,
+}
+
+/// The viewer's own signs over time, from `since` on. Reads only their
+/// private stream.
+pub fn signs_series(
+    mine: &PrivateState,
+    viewer: UserId,
+    since: Option<Date>,
+) -> Result<SignsSeries, Refusal> {
+    let mine = own_private(mine, viewer)?;
+    let notes = mine.signs.notes();
+    let start = since.map_or(0, |d| notes.partition_point(|n| n.at.date() < d));
+    let mut counts = [0u32; Sign::COUNT];
+    let points = notes[start..]
+        .iter()
+        .map(|n| {
+            for sign in &n.signs {
+                counts[sign.index()] += 1;
+            }
+            SignsPoint {
+                at: n.at,
+                count: u8::try_from(n.signs.len()).unwrap_or(u8::MAX),
+            }
+        })
+        .collect();
+    let mut most_often: Vec<(Sign, u32)> = Sign::ALL
+        .into_iter()
+        .map(|s| (s, counts[s.index()]))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    most_often.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(SignsSeries { points, most_often })
+}
+
+/// Something worth marking on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MilestoneKind {
+    SpaceCreated,
+    BetrayalRecorded,
+    FirstSharedCheckIn,
+    FirstCheckInAcknowledged,
+    FirstPulse,
+    /// The viewer's own trust index reached this value for the first time.
+    TrustReached(u8),
+}
+
+impl MilestoneKind {
+    pub fn label(self) -> String {
+        match self {
+            MilestoneKind::SpaceCreated => "You began this work together".to_owned(),
+            MilestoneKind::BetrayalRecorded => "What happened was put on record".to_owned(),
+            MilestoneKind::FirstSharedCheckIn => "The first check-in shared between you".to_owned(),
+            MilestoneKind::FirstCheckInAcknowledged => "The first check-in answered".to_owned(),
+            MilestoneKind::FirstPulse => "Your first trust pulse".to_owned(),
+            MilestoneKind::TrustReached(level) => {
+                format!("Your trust index reached {level} for the first time")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Milestone {
+    pub on: Date,
+    pub kind: MilestoneKind,
+}
+
+/// The trust index levels marked as milestones when first reached.
+pub const TRUST_MILESTONES: [u8; 3] = [50, 75, 90];
+
+/// The milestones the viewer may see, oldest first.
+pub fn milestones(
+    couple: &CoupleState,
+    mine: &PrivateState,
+    viewer: UserId,
+) -> Result<Vec<Milestone>, Refusal> {
+    member(couple, viewer)?;
+    let mine = own_private(mine, viewer)?;
+    let mut out = Vec::new();
+    let mut mark = |at: OffsetDateTime, kind| {
+        out.push(Milestone {
+            on: at.date(),
+            kind,
+        })
+    };
+    let space = &couple.space;
+    if let Some(at) = space.created_at {
+        mark(at, MilestoneKind::SpaceCreated);
+    }
+    for betrayal in &space.betrayals {
+        mark(betrayal.recorded_at, MilestoneKind::BetrayalRecorded);
+    }
+    let shared = couple.check_ins.all();
+    if let Some(first) = shared.first() {
+        mark(first.at, MilestoneKind::FirstSharedCheckIn);
+    }
+    if let Some(at) = couple.check_ins.first_acknowledged_at() {
+        mark(at, MilestoneKind::FirstCheckInAcknowledged);
+    }
+    let own = trust_series(couple, mine, viewer, None)?.mine;
+    if let Some(first) = own.first() {
+        mark(first.at, MilestoneKind::FirstPulse);
+    }
+    for level in TRUST_MILESTONES {
+        if let Some(p) = own.iter().find(|p| p.score.index >= level) {
+            mark(p.at, MilestoneKind::TrustReached(level));
+        }
+    }
+    out.sort_by_key(|m| (m.on, m.kind));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feelings::CoreFeeling;
+    use crate::landscape_test_support::*;
+    use crate::pulse::{ITEMS, ITEM_COUNT};
+
+    fn steady(level: u8) -> [u8; ITEM_COUNT] {
+        let mut values = [0; ITEM_COUNT];
+        for (v, item) in values.iter_mut().zip(&ITEMS) {
+            *v = if item.reverse { 8 - level } else { level };
+        }
+        values
+    }
+
+    #[test]
+    fn trust_series_merges_own_kept_and_shared_pulses_and_only_shared_partner_ones() {
+        let mut w = World::new();
+        w.share_pulse(w.hurt, steady(2));
+        w.keep_pulse(w.involved, steady(3));
+        w.keep_pulse(w.hurt, steady(4));
+        w.share_pulse(w.involved, steady(6));
+        let hurt = trust_series(&w.couple, &w.hurt_private, w.hurt, None).unwrap();
+        let values = |ps: &[TrustPoint]| {
+            ps.iter()
+                .map(|p| (p.score.index, p.shared))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(values(&hurt.mine), vec![(17, true), (50, false)]);
+        assert_eq!(values(&hurt.partner), vec![(83, true)]);
+        let involved = trust_series(&w.couple, &w.involved_private, w.involved, None).unwrap();
+        assert_eq!(values(&involved.mine), vec![(33, false), (83, true)]);
+        assert_eq!(values(&involved.partner), vec![(17, true)]);
+    }
+
+    #[test]
+    fn trust_series_can_start_at_a_date_and_plot_a_construct() {
+        let mut w = World::new();
+        w.share_pulse(w.hurt, steady(2));
+        w.advance_days(30);
+        let mut values = steady(4);
+        values[6] = 7; // honesty_believe
+        values[7] = 1; // honesty_hidden, reverse
+        w.keep_pulse(w.hurt, values);
+        let series = trust_series(&w.couple, &w.hurt_private, w.hurt, Some(w.now.date())).unwrap();
+        assert_eq!(series.mine.len(), 1);
+        assert_eq!(
+            series.mine[0].value(Measure::Construct(Construct::Honesty)),
+            100
+        );
+        assert_eq!(series.mine[0].value(Measure::parse("honesty")), 100);
+        assert_eq!(
+            series.mine[0].value(Measure::parse("nonsense")),
+            series.mine[0].score.index
+        );
+    }
+
+    #[test]
+    fn the_feelings_window_counts_own_kept_and_shared_and_partner_shared_only() {
+        let mut w = World::new();
+        w.keep_check_in(w.hurt, &[("sad", "2")]);
+        w.share_check_in(w.hurt, &[("betrayed", "5"), ("lonely", "3")]);
+        w.keep_check_in(w.involved, &[("ashamed", "4")]);
+        w.share_check_in(w.involved, &[("hopeful", "2")]);
+        w.advance_days(40);
+        w.share_check_in(w.hurt, &[("afraid", "1")]);
+        let today = w.now.date();
+
+        let month = feelings_window(&w.couple, &w.hurt_private, w.hurt, today, 30).unwrap();
+        assert_eq!(month.mine.check_ins, 1);
+        assert_eq!(month.mine.count(CoreFeeling::Afraid), 1);
+        assert_eq!(month.partner.check_ins, 0);
+
+        let quarter = feelings_window(&w.couple, &w.hurt_private, w.hurt, today, 90).unwrap();
+        assert_eq!(quarter.from, today - Duration::days(89));
+        assert_eq!(quarter.mine.check_ins, 3);
+        assert_eq!(quarter.mine.count(CoreFeeling::Sad), 1);
+        assert_eq!(quarter.mine.count(CoreFeeling::Hurt), 1);
+        assert_eq!(quarter.partner.check_ins, 1);
+        assert_eq!(quarter.partner.count(CoreFeeling::Hopeful), 1);
+        assert_eq!(quarter.partner.count(CoreFeeling::Ashamed), 0);
+    }
+
+    #[test]
+    fn signs_series_counts_each_note_and_ranks_the_signs() {
+        let mut w = World::new();
+        w.pulse(
+            w.hurt,
+            steady(3),
+            "partner",
+            &["replaying", "trouble_sleeping"],
+        );
+        w.pulse(w.hurt, steady(3), "only_me", &[]);
+        w.pulse(w.hurt, steady(4), "partner", &["replaying"]);
+        let series = signs_series(&w.hurt_private, w.hurt, None).unwrap();
+        assert_eq!(
+            series.points.iter().map(|p| p.count).collect::<Vec<_>>(),
+            vec![2, 0, 1]
+        );
+        assert_eq!(
+            series.most_often,
+            vec![(Sign::Replaying, 2), (Sign::TroubleSleeping, 1)]
+        );
+    }
+
+    #[test]
+    fn milestones_mark_the_beginning_the_first_shared_moments_and_trust_levels() {
+        let mut w = World::new();
+        let id = w.share_check_in(w.hurt, &[("hurt", "4")]);
+        w.advance_days(1);
+        let ack = crate::checkin::acknowledge(
+            &w.couple,
+            w.involved,
+            &crate::checkin::AcknowledgeInput {
+                check_in: id.0.to_string(),
+                preset: "thank_you".into(),
+                own_words: String::new(),
+            },
+        )
+        .unwrap();
+        w.couple_event(w.involved, ack);
+        w.advance_days(1);
+        w.keep_pulse(w.hurt, steady(4));
+        w.advance_days(7);
+        w.keep_pulse(w.hurt, steady(6));
+        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                MilestoneKind::SpaceCreated,
+                MilestoneKind::BetrayalRecorded,
+                MilestoneKind::FirstSharedCheckIn,
+                MilestoneKind::FirstCheckInAcknowledged,
+                MilestoneKind::FirstPulse,
+                MilestoneKind::TrustReached(50),
+                MilestoneKind::TrustReached(75),
+            ]
+        );
+        // The partner sees the shared moments, not the viewer's kept pulses.
+        let theirs: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.kind)
+            .collect();
+        assert_eq!(
+            theirs,
+            vec![
+                MilestoneKind::SpaceCreated,
+                MilestoneKind::BetrayalRecorded,
+                MilestoneKind::FirstSharedCheckIn,
+                MilestoneKind::FirstCheckInAcknowledged,
+            ]
+        );
+    }
+
+    #[test]
+    fn five_years_of_history_give_the_right_windows_and_series() {
+        let mut w = World::new();
+        let (hurt, involved) = (w.hurt, w.involved);
+        let words = ["sad", "hopeful", "close", "afraid", "lonely"];
+        for day in 0..(5 * 365) {
+            w.advance_days(1);
+            let word = words[day % words.len()];
+            if day % 2 == 0 {
+                w.share_check_in(hurt, &[(word, "3")]);
+            } else {
+                w.keep_check_in(hurt, &[(word, "3")]);
+            }
+            w.share_check_in(involved, &[("ashamed", "2")]);
+            if day % 7 == 0 {
+                let level = if day % 14 == 0 { 4 } else { 5 };
+                w.pulse(
+                    hurt,
+                    steady(level),
+                    if day % 14 == 0 { "partner" } else { "only_me" },
+                    &["replaying"],
+                );
+                w.share_pulse(involved, steady(6));
+            }
+        }
+        let today = w.now.date();
+        let month = feelings_window(&w.couple, &w.hurt_private, hurt, today, 30).unwrap();
+        assert_eq!(month.mine.check_ins, 30);
+        assert_eq!(month.mine.counts.iter().sum::<u32>(), 30);
+        assert_eq!(month.partner.check_ins, 30);
+        assert_eq!(month.partner.count(CoreFeeling::Ashamed), 30);
+        let seen_by_partner =
+            feelings_window(&w.couple, &w.involved_private, involved, today, 90).unwrap();
+        assert_eq!(seen_by_partner.partner.check_ins, 45);
+
+        let series = trust_series(&w.couple, &w.hurt_private, hurt, None).unwrap();
+        assert_eq!(series.mine.len(), 261);
+        assert_eq!(series.mine.iter().filter(|p| p.shared).count(), 131);
+        assert_eq!(series.partner.len(), 261);
+        let partner_view = trust_series(&w.couple, &w.involved_private, involved, None).unwrap();
+        assert_eq!(partner_view.partner.len(), 131);
+        assert!(partner_view.partner.iter().all(|p| p.score.index == 50));
+
+        let last_year = trust_series(
+            &w.couple,
+            &w.hurt_private,
+            hurt,
+            Some(today - Duration::days(364)),
+        )
+        .unwrap();
+        assert_eq!(last_year.mine.len(), 52);
+        assert_eq!(
+            signs_series(&w.hurt_private, hurt, None)
+                .unwrap()
+                .points
+                .len(),
+            261
+        );
+    }
+
+    #[test]
+    fn strangers_get_no_series() {
+        let w = World::new();
+        assert_eq!(
+            trust_series(&w.couple, &PrivateState::default(), w.stranger, None),
+            Err(Refusal::NotAMember)
+        );
+        assert_eq!(
+            feelings_window(
+                &w.couple,
+                &PrivateState::default(),
+                w.stranger,
+                w.now.date(),
+                30
+            ),
+            Err(Refusal::NotAMember)
+        );
+    }
+}
