@@ -1,10 +1,15 @@
 //! The couple's shared record: every room's events in one stream, and the
 //! state both partners see, folded from them.
 
+use crate::apology::{Apologies, ApologyEvent};
 use crate::checkin::{CheckInEvent, CheckInsState};
+use crate::commitments::{CommitmentEvent, Commitments};
+use crate::contact::{ContactEvent, ContactReports};
 use crate::event::{Meta, Projection};
 use crate::pulse::{PulseEvent, PulseState};
+use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
+use crate::truth::{TruthEvent, TruthLog};
 use serde::{Deserialize, Serialize};
 
 /// One event in the couple stream. Each room owns its own event type; this
@@ -15,6 +20,11 @@ pub enum CoupleEvent {
     Space(SpaceEvent),
     CheckIn(CheckInEvent),
     Pulse(PulseEvent),
+    Truth(TruthEvent),
+    Apology(ApologyEvent),
+    Request(RequestEvent),
+    Commitment(CommitmentEvent),
+    Contact(ContactEvent),
 }
 
 impl CoupleEvent {
@@ -25,6 +35,11 @@ impl CoupleEvent {
             CoupleEvent::Space(_) => "space",
             CoupleEvent::CheckIn(_) => "checkin",
             CoupleEvent::Pulse(_) => "pulse",
+            CoupleEvent::Truth(_) => "truth",
+            CoupleEvent::Apology(_) => "apology",
+            CoupleEvent::Request(_) => "request",
+            CoupleEvent::Commitment(_) => "commitment",
+            CoupleEvent::Contact(_) => "contact",
         }
     }
 }
@@ -37,6 +52,11 @@ pub struct CoupleState {
     pub space: SpaceState,
     pub check_ins: CheckInsState,
     pub pulse: PulseState,
+    pub truth: TruthLog,
+    pub apology: Apologies,
+    pub requests: Requests,
+    pub commitments: Commitments,
+    pub contact: ContactReports,
 }
 
 impl CoupleState {
@@ -46,6 +66,11 @@ impl CoupleState {
             CoupleEvent::Space(e) => self.space.apply(meta, e),
             CoupleEvent::CheckIn(e) => self.check_ins.apply(meta, e),
             CoupleEvent::Pulse(e) => self.pulse.apply(meta, e),
+            CoupleEvent::Truth(e) => self.truth.apply(meta, e),
+            CoupleEvent::Apology(e) => self.apology.apply(meta, e),
+            CoupleEvent::Request(e) => self.requests.apply(meta, e),
+            CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
+            CoupleEvent::Contact(e) => self.contact.apply(meta, e),
         }
     }
 

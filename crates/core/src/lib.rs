@@ -3,7 +3,10 @@
 //! typed refusal. Time and identifiers come in as arguments, never from the
 //! clock or a random source, so every rule is testable as given-when-then.
 
+pub mod apology;
 pub mod checkin;
+pub mod commitments;
+pub mod contact;
 pub mod couple;
 pub mod event;
 pub mod feelings;
@@ -12,9 +15,12 @@ pub mod private;
 pub mod progress;
 pub mod pulse;
 pub mod refusal;
+pub mod repair_rules;
+pub mod requests;
 pub mod signs;
 pub mod space;
 pub mod text;
+pub mod truth;
 pub mod visibility;
 
 #[cfg(test)]
