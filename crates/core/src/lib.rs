@@ -5,6 +5,7 @@
 
 pub mod apology;
 pub mod checkin;
+pub mod coach;
 pub mod commitments;
 pub mod contact;
 pub mod couple;

@@ -1,0 +1,566 @@
+//! The request coach. The hurt partner asks the involved partner for one
+//! specific, low-cost behaviour; the source text's rule is to leave little up
+//! to assumption. The coach points at what would leave room for it: no
+//! action anyone could see, a feeling instead of a behaviour, no time or
+//! trigger, only a "don't" with nothing to do instead, or several behaviours
+//! in one request.
+
+use std::sync::OnceLock;
+
+use super::phrases::{Hit, PhraseSet};
+use super::words::{self, Break, Word};
+use super::{Code, Finding, Findings, Stats};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    Vague,
+    Unmeasurable,
+    /// A time, a frequency or a trigger.
+    When,
+    /// "And also": a second behaviour tacked on.
+    AndAlso,
+}
+
+/// The phrase table. Syntax: see [`PhraseSet::new`]. Vague rows come before
+/// unmeasurable ones so that "show me you love me" is read as one vague
+/// phrase rather than also as the feeling "love me" inside it.
+const PHRASES: &[(Cue, &str)] = &[
+    (Cue::Vague, "be (more|a)? (honest|open|transparent|trustworthy|faithful|loyal|better|kinder|nicer|supportive|reliable|present|attentive|loving|caring|considerate|careful|affectionate|patient|available|real|good|sincere|genuine|perfect|involved|thoughtful|respectful)"),
+    (Cue::Vague, "be there for (me|us)"),
+    (Cue::Vague, "be (the|a) (person|man|woman|partner|husband|wife) (i|you)"),
+    (Cue::Vague, "(do|try) (better|harder)"),
+    (Cue::Vague, "try (your|my) (best|hardest)"),
+    (Cue::Vague, "make (an|more|some|the)? effort"),
+    (Cue::Vague, "put (in)? (more|some|an)? effort"),
+    (Cue::Vague, "show me (that|how)? (much)? you (care|love|mean|are|want|value|respect|have|still)"),
+    (Cue::Vague, "show (that|how)? (much)? you (care|love|mean|are|want|value|respect)"),
+    (Cue::Vague, "prove (it|that|to|you|yourself|me)"),
+    (Cue::Vague, "pay (more)? attention"),
+    (Cue::Vague, "communicate (more|better)"),
+    (Cue::Vague, "open up"),
+    (Cue::Vague, "care more"),
+    (Cue::Vague, "respect (me|my|us)"),
+    (Cue::Vague, "take (this|it|us|me|my|our) seriously"),
+    (Cue::Vague, "work on (yourself|it|us|this|things|our|your)"),
+    (Cue::Vague, "work harder"),
+    (Cue::Vague, "step up"),
+    (Cue::Vague, "change your (ways|behaviour|attitude)"),
+    (Cue::Vague, "act like (you|a)"),
+    (Cue::Vague, "do the right thing"),
+    (Cue::Vague, "make (it|things|this) (right|up)"),
+    (Cue::Vague, "fix (this|it|us|things)"),
+    (Cue::Vague, "earn it"),
+    (Cue::Vague, "put (me|us) first"),
+    (Cue::Vague, "prioritise (me|us)"),
+    (Cue::Vague, "make (me|us) (a|your) priority"),
+    (Cue::Vague, "treat me (better|right|well)"),
+    (Cue::Vague, "listen (to)? (me)? (better|more)"),
+    (Cue::Vague, "consider my feelings"),
+    (Cue::Unmeasurable, "(make|help|let) me feel"),
+    (Cue::Unmeasurable, "i (want|need) to feel"),
+    (Cue::Unmeasurable, "(be|feel) (truly|really|genuinely|more)? (sorry|remorseful|guilty|bad|ashamed)"),
+    (Cue::Unmeasurable, "feel (the|my) pain"),
+    (Cue::Unmeasurable, "feel (what|how) i"),
+    (Cue::Unmeasurable, "(make|help) me (trust|believe|happy|love|forget|heal|safe|secure|whole)"),
+    (Cue::Unmeasurable, "(earn|regain|rebuild|win|get) (back)? my trust"),
+    (Cue::Unmeasurable, "(love|want|desire|cherish|adore) me"),
+    (Cue::Unmeasurable, "care about (me|us|my)"),
+    (Cue::Unmeasurable, "understand (me|how|what|my|why)"),
+    (Cue::Unmeasurable, "(really|truly)? mean it"),
+    (Cue::Unmeasurable, "regret (it|this|what)"),
+    (Cue::Unmeasurable, "(have|show) (some|more|real)? remorse"),
+    (Cue::Unmeasurable, "forget (her|him|them|about)"),
+    (Cue::When, "(every|each|daily|weekly|monthly|nightly|fortnightly|hourly|yearly|annually)"),
+    (Cue::When, "(when|whenever|before|after|within|until|till|while|during|if|once|twice|times)"),
+    (Cue::When, "(morning|mornings|evening|evenings|afternoon|afternoons|night|nights|tonight|today|tomorrow)"),
+    (Cue::When, "(noon|midday|midnight|lunchtime|bedtime|weekday|weekdays|weekend|weekends|workday|workdays|weeknight|weeknights)"),
+    (Cue::When, "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"),
+    (Cue::When, "(mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"),
+    (Cue::When, "(anytime|immediately|asap|o'clock)"),
+    (Cue::When, "#time"),
+    (Cue::When, "(at|by|from) #num"),
+    (Cue::When, "at (lunch|dinner|breakfast|night|once)"),
+    (Cue::When, "by (january|february|march|april|may|june|july|august|september|october|november|december)"),
+    (Cue::When, "by the end"),
+    (Cue::When, "next (week|month|time|weekend)"),
+    (Cue::When, "this (week|weekend|month)"),
+    (Cue::When, "(right|straight) away"),
+    (Cue::When, "the (moment|minute|second) (you|she|he|they|it)"),
+    (Cue::When, "as soon as"),
+    (Cue::When, "same day"),
+    (Cue::When, "any time"),
+    (Cue::When, "per (day|week|month)"),
+    (Cue::AndAlso, "and also"),
+];
+
+fn phrases() -> &'static PhraseSet<Cue> {
+    static SET: OnceLock<PhraseSet<Cue>> = OnceLock::new();
+    // A "don't" in a request is the request itself, not a denial, so no
+    // phrase here is turned around by a negator.
+    SET.get_or_init(|| PhraseSet::new(PHRASES, |_| false))
+}
+
+/// Verbs for things a partner can be seen or heard doing. A request whose
+/// clause opens with one of these asks for a behaviour.
+const ACTION_VERBS: &[&str] = &[
+    "text",
+    "call",
+    "ring",
+    "phone",
+    "message",
+    "email",
+    "facetime",
+    "tell",
+    "show",
+    "send",
+    "share",
+    "forward",
+    "let",
+    "give",
+    "hand",
+    "leave",
+    "put",
+    "place",
+    "keep",
+    "sit",
+    "ask",
+    "answer",
+    "reply",
+    "respond",
+    "check",
+    "come",
+    "go",
+    "walk",
+    "hug",
+    "kiss",
+    "hold",
+    "cook",
+    "write",
+    "read",
+    "say",
+    "introduce",
+    "invite",
+    "bring",
+    "take",
+    "meet",
+    "join",
+    "spend",
+    "book",
+    "plan",
+    "schedule",
+    "attend",
+    "turn",
+    "unlock",
+    "delete",
+    "block",
+    "unfollow",
+    "remove",
+    "end",
+    "cancel",
+    "pick",
+    "wait",
+    "look",
+    "listen",
+    "sleep",
+    "eat",
+    "sign",
+    "pay",
+    "return",
+    "report",
+    "log",
+    "update",
+    "include",
+    "stay",
+    "wake",
+    "set",
+    "open",
+    "hang",
+    "drive",
+    "cut",
+    "close",
+    "mention",
+    "warn",
+    "wear",
+    "charge",
+    "buy",
+    "clean",
+    "drop",
+    "switch",
+    "note",
+    "list",
+    "talk",
+    "sit",
+    "start",
+    "finish",
+    "make",
+    "do",
+    "get",
+];
+
+/// Verbs that name something done, but only with an object: "make dinner",
+/// "do the school run", "get home by six". "Make me feel", "do better" and
+/// "get my trust back" are caught by the phrase table first.
+const ACTION_NEEDS_OBJECT: &[&str] = &["make", "do", "get"];
+
+/// "Be home by six" is something to see; "be better" is not.
+const BE_SOMEWHERE: &[&str] = &["home", "back", "on", "at", "in", "ready", "here", "there"];
+
+/// Words that may stand before the verb of a request without changing it.
+const FILLERS: &[&str] = &[
+    "please", "also", "then", "and", "just", "always", "kindly", "simply", "really", "you", "so",
+    "plus", "ideally", "maybe", "actually", "still",
+];
+
+/// After these, a verb belongs to a "when …" or "who …" part, not to a new
+/// behaviour: "tell me when you leave work and get to the gym".
+const SUBORDINATORS: &[&str] = &[
+    "when", "whenever", "if", "before", "after", "while", "until", "till", "because", "since",
+    "once", "where", "who", "what", "which", "how", "that", "whether", "unless", "as", "whom",
+];
+
+const JOINERS: &[&str] = &["and", "then", "also", "plus"];
+
+/// What follows a "no" that asks for something to end: "no more secrets".
+const ENDINGS: &[&str] = &[
+    "more", "longer", "contact", "secrets", "lies", "lying", "texting",
+];
+
+/// Reviews a request for a low-cost behaviour. Findings come in the order of
+/// their start; findings about something missing (at `0..0`) come last.
+pub fn review(text: &str) -> Vec<Finding> {
+    review_with_stats(text).0
+}
+
+/// [`review`], with the work it took.
+pub fn review_with_stats(text: &str) -> (Vec<Finding>, Stats) {
+    let mut stats = Stats::default();
+    let words = words::split(text, &mut stats);
+    let hits = phrases().scan(&words, &mut stats);
+
+    let mut flagged = Findings::default();
+    let mut has_when = false;
+    let mut and_also: Option<(usize, usize)> = None;
+    let mut names_wish = false;
+    for Hit { cue, first, last } in hits {
+        let (start, end) = (words[first].start, words[last].end);
+        match cue {
+            Cue::Vague => {
+                names_wish = true;
+                flagged.push(Code::Vague, start, end);
+            }
+            Cue::Unmeasurable => {
+                names_wish = true;
+                let inside_vague = flagged
+                    .last_of(Code::Vague)
+                    .is_some_and(|v| v.start <= start && end <= v.end);
+                if !inside_vague {
+                    flagged.push(Code::Unmeasurable, start, end);
+                }
+            }
+            Cue::When => has_when = true,
+            Cue::AndAlso => and_also = Some(widen(and_also, start, end)),
+        }
+    }
+    let mut findings = flagged.into_vec();
+
+    let heads = Heads::of(&words, &mut stats);
+    let bundled_heads = if heads.positive.count >= 2 {
+        heads.positive.span
+    } else if heads.positive.count == 0 && heads.negative.count >= 2 {
+        heads.negative.span
+    } else {
+        None
+    };
+    let bundled = match (bundled_heads, and_also) {
+        (Some((s, e)), Some((s2, e2))) => Some((s.min(s2), e.max(e2))),
+        (one, other) => one.or(other),
+    };
+    if let Some((start, end)) = bundled {
+        insert_in_order(&mut findings, Finding::at(Code::Bundled, start, end));
+    }
+    if heads.positive.count == 0 {
+        if let Some((start, end)) = heads.negative.span {
+            insert_in_order(&mut findings, Finding::at(Code::NegativeOnly, start, end));
+        }
+    }
+    if heads.positive.count == 0 && heads.negative.count == 0 && !names_wish {
+        findings.push(Finding::with_message(
+            Code::Vague,
+            0,
+            0,
+            "I can't find an action here that your partner could do and you could see.",
+        ));
+    }
+    if !has_when {
+        findings.push(Finding::missing(Code::NoWhen));
+    }
+    (findings, stats)
+}
+
+fn widen(span: Option<(usize, usize)>, start: usize, end: usize) -> (usize, usize) {
+    span.map_or((start, end), |(s, e)| (s.min(start), e.max(end)))
+}
+
+fn insert_in_order(findings: &mut Vec<Finding>, finding: Finding) {
+    let at = findings.partition_point(|f| f.start <= finding.start);
+    findings.insert(at, finding);
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    count: usize,
+    span: Option<(usize, usize)>,
+}
+
+impl Tally {
+    fn add(&mut self, first: &Word, last: &Word) {
+        self.count += 1;
+        self.span = Some(widen(self.span, first.start, last.end));
+    }
+}
+
+/// The behaviours a request asks for: the verbs that open its clauses.
+#[derive(Debug, Default)]
+struct Heads {
+    positive: Tally,
+    negative: Tally,
+}
+
+impl Heads {
+    /// One pass over the words with a little state: whether the next word
+    /// may open a behaviour ("slot"), and whether we are inside a "when …"
+    /// part where only "and call me" (a verb aimed at the requester) opens a
+    /// new one.
+    fn of(words: &[Word], stats: &mut Stats) -> Self {
+        let mut heads = Heads::default();
+        let mut slot = false;
+        let mut needs_me = false;
+        let mut subordinate = false;
+        let mut index = 0;
+        while index < words.len() {
+            stats.step();
+            let word = &words[index];
+            if word.before != Break::None {
+                slot = true;
+                needs_me = false;
+                subordinate = false;
+            }
+            // The word `ahead` places on, if it is in the same clause.
+            let near = |ahead: usize| {
+                words[index + 1..]
+                    .iter()
+                    .take(ahead)
+                    .all(|w| w.before == Break::None)
+                    .then(|| words.get(index + ahead))
+                    .flatten()
+            };
+            let near_is =
+                |ahead: usize, choices: &[&str]| near(ahead).is_some_and(|w| w.is_any(choices));
+
+            if slot {
+                if word.is_any(FILLERS) {
+                    index += 1;
+                    continue;
+                }
+                if word.is("make") && near_is(1, &["sure"]) {
+                    index += 2;
+                    continue;
+                }
+                if !needs_me {
+                    if word.is("do") && near_is(1, &["not"]) {
+                        heads.negative.add(word, &words[index + 1]);
+                        slot = false;
+                        index += 2;
+                        continue;
+                    }
+                    if word.is_any(&["never", "stop", "quit", "not"]) {
+                        heads.negative.add(word, word);
+                        slot = false;
+                        index += 1;
+                        continue;
+                    }
+                }
+                let aimed_at_me = near_is(1, &["me", "us", "my", "our"]);
+                let has_object = near(1).is_some_and(|w| !w.is_any(FILLERS));
+                let is_action = ((word.is_any(ACTION_VERBS)
+                    && (!word.is_any(ACTION_NEEDS_OBJECT) || has_object))
+                    || (word.is("be") && near_is(1, BE_SOMEWHERE)))
+                    && (!needs_me || aimed_at_me);
+                slot = false;
+                needs_me = false;
+                if is_action {
+                    heads.positive.add(word, word);
+                    index += 1;
+                    continue;
+                }
+            }
+
+            if !subordinate {
+                if word.is("no") && near_is(1, ENDINGS) {
+                    heads.negative.add(word, &words[index + 1]);
+                } else if word.is("never") && near_is(1, &["want", "need"]) {
+                    heads.negative.add(word, &words[index + 1]);
+                } else if word.is("do") && near_is(1, &["not"]) && near_is(2, &["want", "need"]) {
+                    heads.negative.add(word, &words[index + 2]);
+                }
+            }
+            if word.is("to") && index > 0 && near_is(1, &["see", "know", "hear", "read"]) {
+                let previous = &words[index - 1];
+                if word.before == Break::None && previous.is_any(&["want", "need", "like", "love"])
+                {
+                    if let Some(verb) = near(1) {
+                        heads.positive.add(verb, verb);
+                    }
+                    index += 2;
+                    continue;
+                }
+            }
+            let previous_is = |choices: &[&str]| {
+                index > 0 && word.before == Break::None && words[index - 1].is_any(choices)
+            };
+            if word.is_any(SUBORDINATORS) {
+                subordinate = true;
+            } else if word.is_any(JOINERS) {
+                slot = true;
+                needs_me = subordinate;
+            } else if (word.is("to") && previous_is(&["you", "us"]))
+                || (word.is("you") && previous_is(&["can", "could", "will", "would"]))
+                || word.is("please")
+            {
+                slot = true;
+                needs_me = false;
+            }
+            index += 1;
+        }
+        heads
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<Code> {
+        review(text).into_iter().map(|f| f.code).collect()
+    }
+
+    fn spans(text: &str, code: Code) -> Vec<&str> {
+        review(text)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| &text[f.start..f.end])
+            .collect()
+    }
+
+    #[test]
+    fn specific_requests_have_no_findings() {
+        for text in [
+            "Text me when you leave work, each workday.",
+            "Show me your phone's call log every Sunday evening when I ask.",
+            "Tell me within the same day if she contacts you, every time.",
+            "When she messages you, forward it to me within the hour.",
+            "I'd like you to call me on your lunch break every weekday.",
+            "Be home by six on weekdays.",
+        ] {
+            assert_eq!(review(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn vague_points_at_the_phrase() {
+        assert_eq!(spans("Be more honest.", Code::Vague), ["Be more honest"]);
+        assert_eq!(codes("Try harder every day."), [Code::Vague]);
+        assert_eq!(codes("Show me you care, every day."), [Code::Vague]);
+    }
+
+    #[test]
+    fn a_request_without_any_action_is_vague_as_a_whole() {
+        let findings = review("More honesty, every day.");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            (findings[0].code, findings[0].start, findings[0].end),
+            (Code::Vague, 0, 0)
+        );
+    }
+
+    #[test]
+    fn unmeasurable_points_at_the_feeling() {
+        assert_eq!(
+            spans("Make me feel safe every day.", Code::Unmeasurable),
+            ["Make me feel"]
+        );
+        assert_eq!(
+            codes("Make me trust you again by Christmas, every day."),
+            [Code::Unmeasurable]
+        );
+        assert_eq!(
+            codes("I want you to feel sorry, every day."),
+            [Code::Unmeasurable]
+        );
+    }
+
+    #[test]
+    fn no_when_is_reported_when_nothing_says_when() {
+        assert_eq!(codes("Text me."), [Code::NoWhen]);
+        assert_eq!(codes("Text me at 6pm."), []);
+        assert_eq!(codes("Text me on Sundays."), []);
+        assert_eq!(codes("Text me by March 3."), []);
+        assert_eq!(codes("Text me at 6."), []);
+    }
+
+    #[test]
+    fn negative_only_points_at_the_dont() {
+        assert_eq!(
+            spans("Don't lie to me, ever, whenever I ask.", Code::NegativeOnly),
+            ["Don't"]
+        );
+        assert_eq!(
+            codes("Stop seeing her, starting today."),
+            [Code::NegativeOnly]
+        );
+        assert_eq!(
+            codes("Never text her again after today."),
+            [Code::NegativeOnly]
+        );
+        assert_eq!(
+            codes("I don't want you to see her, from today."),
+            [Code::NegativeOnly]
+        );
+        assert_eq!(codes("No more secrets from today."), [Code::NegativeOnly]);
+    }
+
+    #[test]
+    fn a_dont_with_the_step_to_take_instead_is_fine() {
+        assert_eq!(
+            codes("Don't reply to her; tell me the same day if she texts you."),
+            []
+        );
+    }
+
+    #[test]
+    fn bundled_spans_the_behaviours() {
+        let text = "Text me when you leave work and call me when you arrive.";
+        assert_eq!(codes(text), [Code::Bundled]);
+        assert_eq!(
+            spans(text, Code::Bundled),
+            ["Text me when you leave work and call"]
+        );
+        assert_eq!(
+            codes("Tell me when you meet her and also every Sunday."),
+            [Code::Bundled]
+        );
+        assert_eq!(
+            codes("Text me at noon, call me at 5pm; hug me at 7pm."),
+            [Code::Bundled]
+        );
+        assert_eq!(codes("Tell me when you leave work and get to the gym."), []);
+    }
+
+    #[test]
+    fn several_donts_are_bundled_too() {
+        assert_eq!(
+            codes("Don't text her and don't call her, ever, from today."),
+            [Code::Bundled, Code::NegativeOnly]
+        );
+    }
+}
