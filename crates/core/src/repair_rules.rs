@@ -377,6 +377,11 @@ pub(crate) mod given {
             self.record(self.involved, betrayal(crate::space::Slot::Invitee))
         }
 
+        /// Records another betrayal with the same roles as the first.
+        pub(crate) fn with_second_betrayal_the_same_way(&mut self) -> EntryId {
+            self.record(self.hurt, betrayal(crate::space::Slot::Creator))
+        }
+
         /// Appends an event as the store would and returns the entry id it
         /// creates.
         pub(crate) fn record(&mut self, author: UserId, event: CoupleEvent) -> EntryId {
@@ -433,5 +438,450 @@ pub(crate) mod given {
         assert_eq!(json["type"], expected_type, "{json}");
         let back: T = serde_json::from_value(json).unwrap();
         assert_eq!(&back, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::given::Couple;
+    use super::*;
+    use crate::couple::{CoupleEvent, CoupleState};
+    use crate::{apology, commitments, contact, requests, truth};
+
+    /// A couple with two betrayals in the same direction and one entry of
+    /// every kind, each in the state where the step tested on it is
+    /// possible. Entries that must be fresh (a first apology, a new
+    /// commitment) go to the first betrayal; the rest live in the second.
+    struct World {
+        couple: Couple,
+        first: String,
+        disclosure: EntryId,
+        open_question: EntryId,
+        parked_question: EntryId,
+        apology_version: EntryId,
+        new_request: EntryId,
+        request_with_alternative: EntryId,
+        running_request: EntryId,
+        paused_request: EntryId,
+        fulfilment: EntryId,
+        commitment: EntryId,
+        contact_report: EntryId,
+    }
+
+    fn world() -> World {
+        let mut c = Couple::new();
+        let first = c.betrayal.0.to_string();
+        let second = c.with_second_betrayal_the_same_way().0.to_string();
+        let in_second = |text: &str| truth::QuestionInput {
+            betrayal: second.clone(),
+            text: text.to_owned(),
+        };
+        let disclosure = c.run(c.involved, |s, a, n| {
+            truth::volunteer(
+                s,
+                a,
+                n,
+                &truth::DisclosureInput {
+                    betrayal: second.clone(),
+                    text: "I told her about us.".to_owned(),
+                    refers_to: String::new(),
+                },
+            )
+        });
+        let open_question = c.run(c.hurt, |s, a, _| truth::ask(s, a, &in_second("Who knew?")));
+        let parked_question = c.run(c.hurt, |s, a, _| truth::ask(s, a, &in_second("Where?")));
+        c.run(c.hurt, |s, a, _| truth::park(s, a, parked_question));
+        let apology_version = c.run(c.involved, |s, a, _| {
+            apology::send(
+                s,
+                a,
+                &apology::ApologyInput {
+                    betrayal: second.clone(),
+                    ..apology_input()
+                },
+            )
+        });
+        let daily = || requests::RequestInput {
+            betrayal: second.clone(),
+            what: "Text me when you leave work".to_owned(),
+            when: requests::FrequencyInput {
+                frequency: "daily".to_owned(),
+                ..Default::default()
+            },
+        };
+        let new_request = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
+        let request_with_alternative = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
+        c.run(c.involved, |s, a, n| {
+            requests::propose_alternative(s, a, n, request_with_alternative, &alternative())
+        });
+        let running_request = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
+        c.run(c.involved, |s, a, _| {
+            requests::accept(s, a, running_request)
+        });
+        let paused_request = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
+        c.run(c.involved, |s, a, _| requests::accept(s, a, paused_request));
+        c.run(c.hurt, |s, a, _| {
+            requests::pause(s, a, paused_request, &reason())
+        });
+        let fulfilment = c.run(c.involved, |s, a, n| {
+            requests::log_fulfilment(s, a, n, running_request, &Default::default())
+        });
+        let commitment = c.run(c.involved, |s, a, _| {
+            commitments::make(
+                s,
+                a,
+                &commitments::CommitmentInput {
+                    betrayal: second.clone(),
+                    kind: "no_contact".to_owned(),
+                    details: String::new(),
+                },
+            )
+        });
+        let contact_report = c.run(c.involved, |s, a, n| {
+            contact::report(
+                s,
+                a,
+                n,
+                &contact::ContactReportInput {
+                    betrayal: second.clone(),
+                    ..contact_input()
+                },
+            )
+        });
+        World {
+            couple: c,
+            first,
+            disclosure,
+            open_question,
+            parked_question,
+            apology_version,
+            new_request,
+            request_with_alternative,
+            running_request,
+            paused_request,
+            fulfilment,
+            commitment,
+            contact_report,
+        }
+    }
+
+    fn apology_input() -> apology::ApologyInput {
+        apology::ApologyInput {
+            betrayal: String::new(),
+            what_i_did: "I lied to you for months.".to_owned(),
+            impact: "You doubted yourself.".to_owned(),
+            responsibility: "It was my choice.".to_owned(),
+            remorse: "I am sorry.".to_owned(),
+            changes: "I ended it.".to_owned(),
+            repair: "I will answer your questions.".to_owned(),
+            factors: String::new(),
+        }
+    }
+
+    fn alternative() -> requests::AlternativeInput {
+        requests::AlternativeInput {
+            what: "Text me when I leave work".to_owned(),
+            when: requests::FrequencyInput {
+                frequency: "weekly".to_owned(),
+                times_per_week: "5".to_owned(),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn reason() -> requests::ReasonInput {
+        requests::ReasonInput {
+            reason: "We are apart this week.".to_owned(),
+        }
+    }
+
+    fn contact_input() -> contact::ContactReportInput {
+        contact::ContactReportInput {
+            betrayal: String::new(),
+            happened_at: "2026-03-01T20:00".to_owned(),
+            utc_offset: String::new(),
+            channel: "call".to_owned(),
+            what_was_said: "She wanted to talk.".to_owned(),
+            how_i_responded: "I said no and hung up.".to_owned(),
+        }
+    }
+
+    /// One command, run by `actor` against the world.
+    type Step = fn(&World, UserId) -> Result<(), Refusal>;
+
+    fn run(
+        w: &World,
+        actor: UserId,
+        command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<CoupleEvent, Refusal>,
+    ) -> Result<(), Refusal> {
+        w.couple.attempt(actor, command).map(drop)
+    }
+
+    /// Every command of the repair rooms, with the action it stands for and
+    /// who may take it, written out here independently of `who()`.
+    fn table() -> Vec<(RepairAction, Who, Step)> {
+        use RepairAction::*;
+        vec![
+            (Volunteer, Who::Involved, |w, actor| {
+                let input = truth::DisclosureInput {
+                    betrayal: w.first.clone(),
+                    text: "More.".to_owned(),
+                    refers_to: String::new(),
+                };
+                run(w, actor, |s, a, n| truth::volunteer(s, a, n, &input))
+            }),
+            (Ask, Who::Hurt, |w, actor| {
+                let input = truth::QuestionInput {
+                    betrayal: w.first.clone(),
+                    text: "Why?".to_owned(),
+                };
+                run(w, actor, |s, a, _| truth::ask(s, a, &input))
+            }),
+            (Answer, Who::Involved, |w, actor| {
+                let input = truth::AnswerInput {
+                    text: "Because.".to_owned(),
+                };
+                run(w, actor, |s, a, _| {
+                    truth::answer(s, a, w.open_question, &input)
+                })
+            }),
+            (Acknowledge, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    truth::acknowledge(s, a, w.disclosure, &Default::default())
+                })
+            }),
+            (Park, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| truth::park(s, a, w.open_question))
+            }),
+            (Unpark, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| truth::unpark(s, a, w.parked_question))
+            }),
+            (Correct, Who::Involved, |w, actor| {
+                let input = truth::CorrectionInput {
+                    text: "It was twice.".to_owned(),
+                };
+                run(w, actor, |s, a, _| {
+                    truth::correct(s, a, w.disclosure, &input)
+                })
+            }),
+            (WriteApology, Who::Involved, |w, actor| {
+                let input = apology::ApologyInput {
+                    betrayal: w.first.clone(),
+                    ..apology_input()
+                };
+                apology::check_draft(&w.couple.state, actor, &input).map(drop)
+            }),
+            (SendApology, Who::Involved, |w, actor| {
+                let input = apology::ApologyInput {
+                    betrayal: w.first.clone(),
+                    ..apology_input()
+                };
+                run(w, actor, |s, a, _| apology::send(s, a, &input))
+            }),
+            (RespondToApology, Who::Hurt, |w, actor| {
+                let input = apology::ApologyAnswerInput {
+                    answer: "received".to_owned(),
+                    what: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    apology::answer(s, a, w.apology_version, &input)
+                })
+            }),
+            (MakeRequest, Who::Hurt, |w, actor| {
+                let input = requests::RequestInput {
+                    betrayal: w.first.clone(),
+                    what: "Call me at lunch".to_owned(),
+                    when: requests::FrequencyInput {
+                        frequency: "daily".to_owned(),
+                        ..Default::default()
+                    },
+                };
+                run(w, actor, |s, a, n| requests::make(s, a, n, &input))
+            }),
+            (RespondToRequest, Who::Involved, |w, actor| {
+                run(w, actor, |s, a, _| requests::accept(s, a, w.new_request))
+            }),
+            (RespondToRequest, Who::Involved, |w, actor| {
+                run(w, actor, |s, a, n| {
+                    requests::propose_alternative(s, a, n, w.new_request, &alternative())
+                })
+            }),
+            (RespondToAlternative, Who::Hurt, |w, actor| {
+                let input = requests::AlternativeAnswerInput {
+                    answer: "decline".to_owned(),
+                    note: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    requests::answer_alternative(s, a, w.request_with_alternative, &input)
+                })
+            }),
+            (PauseRequest, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::pause(s, a, w.running_request, &reason())
+                })
+            }),
+            (ResumeRequest, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| requests::resume(s, a, w.paused_request))
+            }),
+            (RetireRequest, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::retire(s, a, w.running_request, &reason())
+                })
+            }),
+            (LogFulfilment, Who::Involved, |w, actor| {
+                run(w, actor, |s, a, n| {
+                    requests::log_fulfilment(s, a, n, w.running_request, &Default::default())
+                })
+            }),
+            (ConfirmFulfilment, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::confirm_fulfilment(s, a, w.fulfilment)
+                })
+            }),
+            (MakeCommitment, Who::Involved, |w, actor| {
+                let input = commitments::CommitmentInput {
+                    betrayal: w.first.clone(),
+                    kind: "therapy".to_owned(),
+                    details: String::new(),
+                };
+                run(w, actor, |s, a, _| commitments::make(s, a, &input))
+            }),
+            (UpdateCommitment, Who::Involved, |w, actor| {
+                let input = commitments::StatusInput {
+                    status: "kept".to_owned(),
+                    note: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    commitments::update_status(s, a, w.commitment, &input)
+                })
+            }),
+            (AcknowledgeCommitment, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    commitments::acknowledge(s, a, w.commitment)
+                })
+            }),
+            (ReportContact, Who::Involved, |w, actor| {
+                let input = contact::ContactReportInput {
+                    betrayal: w.first.clone(),
+                    ..contact_input()
+                };
+                run(w, actor, |s, a, n| contact::report(s, a, n, &input))
+            }),
+            (AcknowledgeContact, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    contact::acknowledge(s, a, w.contact_report, &Default::default())
+                })
+            }),
+        ]
+    }
+
+    #[test]
+    fn every_step_is_allowed_to_exactly_its_role_and_never_to_a_stranger() {
+        let w = world();
+        let c = &w.couple;
+        let rows = table();
+        for action in RepairAction::ALL {
+            assert!(
+                rows.iter().any(|(a, _, _)| *a == action),
+                "{action:?} has no row in the table"
+            );
+        }
+        for (action, who, step) in &rows {
+            assert_eq!(action.who(), *who, "{action:?}");
+            let run = |actor| step(&w, actor);
+            let refused = Err(Refusal::NotAllowed(action.refusal()));
+            let (hurt, involved) = match who {
+                Who::Hurt => (Ok(()), refused),
+                Who::Involved => (refused, Ok(())),
+                Who::Either => (Ok(()), Ok(())),
+            };
+            assert_eq!(run(c.hurt), hurt, "{action:?} by the hurt partner");
+            assert_eq!(
+                run(c.involved),
+                involved,
+                "{action:?} by the involved partner"
+            );
+            assert_eq!(
+                run(c.stranger),
+                Err(Refusal::NotAMember),
+                "{action:?} by a stranger"
+            );
+        }
+    }
+
+    #[test]
+    fn the_rule_table_reads_roles_per_betrayal() {
+        let mut c = Couple::new();
+        let reversed = c.with_second_betrayal_the_other_way();
+        assert!(may(&c.state.space, c.hurt, c.betrayal, RepairAction::Ask));
+        assert!(!may(&c.state.space, c.hurt, reversed, RepairAction::Ask));
+        assert!(may(&c.state.space, c.involved, reversed, RepairAction::Ask));
+        assert_eq!(
+            authorize(&c.state.space, c.stranger, EntryId(999), RepairAction::Ask),
+            Err(Refusal::NotAMember)
+        );
+        assert_eq!(
+            authorize(&c.state.space, c.hurt, EntryId(999), RepairAction::Ask),
+            Err(Refusal::NotFound)
+        );
+        assert!(holds(&c.state.space, c.hurt, reversed, Role::Involved));
+        for action in RepairAction::ALL {
+            let message = action.refusal();
+            assert_eq!(
+                message.is_empty(),
+                action.who() == Who::Either,
+                "{action:?} needs a refusal message exactly when someone can be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn the_betrayal_field_defaults_only_when_there_is_one() {
+        let mut c = Couple::new();
+        let space = |c: &Couple| c.state.space.clone();
+        assert_eq!(choose_betrayal(&space(&c), c.hurt, " "), Ok(c.betrayal));
+        assert_eq!(
+            choose_betrayal(&space(&c), c.stranger, ""),
+            Err(Refusal::NotAMember)
+        );
+        let second = c.with_second_betrayal_the_other_way();
+        assert!(matches!(
+            choose_betrayal(&space(&c), c.hurt, ""),
+            Err(Refusal::Invalid {
+                field: "betrayal",
+                ..
+            })
+        ));
+        assert_eq!(
+            choose_betrayal(&space(&c), c.hurt, &second.0.to_string()),
+            Ok(second)
+        );
+        assert!(matches!(
+            choose_betrayal(&space(&c), c.hurt, "abc"),
+            Err(Refusal::Invalid {
+                field: "betrayal",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn delays_read_in_plain_words() {
+        assert_eq!(plain_delay(Duration::seconds(40)), "less than a minute");
+        assert_eq!(plain_delay(Duration::minutes(1)), "1 minute");
+        assert_eq!(plain_delay(Duration::minutes(59)), "59 minutes");
+        assert_eq!(plain_delay(Duration::hours(23)), "23 hours");
+        assert_eq!(plain_delay(Duration::days(13)), "13 days");
+        assert_eq!(plain_delay(Duration::days(21)), "3 weeks");
+        assert_eq!(plain_delay(Duration::days(95)), "3 months");
+    }
+
+    #[test]
+    fn weekday_codes_read_back() {
+        for (day, code) in WEEKDAYS {
+            assert_eq!(weekday_code(day), code);
+            assert_eq!(parse_weekday(&code.to_uppercase()), Some(day));
+        }
+        assert_eq!(parse_weekday("someday"), None);
     }
 }
