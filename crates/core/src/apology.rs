@@ -74,6 +74,13 @@ impl ApologyParts {
     }
 }
 
+/// The choices of the answer form's `answer` field: code and label.
+pub const ANSWERS: [(&str, &str); 3] = [
+    ("received", "Received"),
+    ("not_yet", "Not yet"),
+    ("need_more", "I need more"),
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApologyAnswer {
@@ -286,6 +293,20 @@ impl ApologyInput {
             .filter(|(_, text)| text.trim().is_empty())
             .map(|((_, label), _)| *label)
             .collect()
+    }
+
+    /// The coach's advice on the draft as typed. Advice only: it is never
+    /// part of what `send` accepts or refuses.
+    pub fn coach(&self) -> Vec<crate::coach::apology::PartFinding> {
+        crate::coach::apology::review_parts(&crate::coach::apology::ApologyParts {
+            what_i_did: self.what_i_did.clone(),
+            impact: self.impact.clone(),
+            responsibility: self.responsibility.clone(),
+            remorse: self.remorse.clone(),
+            changes: self.changes.clone(),
+            repair: self.repair.clone(),
+            factors: self.factors.clone(),
+        })
     }
 
     /// Checks the parts without sending: the form can show the refusal
@@ -502,6 +523,19 @@ mod tests {
     }
 
     #[test]
+    fn coach_advice_never_stops_a_version_from_being_sent() {
+        let mut c = Couple::new();
+        let input = ApologyInput {
+            remorse: "I'm sorry if you were hurt, but you pushed me away.".to_owned(),
+            ..full_apology()
+        };
+        let advice = input.coach();
+        assert!(advice.iter().any(|f| f.part == "remorse"), "{advice:?}");
+        let v = c.run(c.involved, |s, a, _| send(s, a, &input));
+        assert!(c.state.apology.version(v).is_some());
+    }
+
+    #[test]
     fn a_draft_is_checked_without_becoming_an_event() {
         let c = Couple::new();
         let parts = check_draft(&c.state, c.involved, &full_apology()).unwrap();
@@ -612,6 +646,10 @@ mod tests {
             c.attempt(c.hurt, |s, a, _| answer(s, a, v, &reply("need_more", " "))),
             Err(Refusal::Invalid { field: "what", .. })
         ));
+        for (code, label) in ANSWERS {
+            let parsed = reply(code, "More about the nights away.").parse().unwrap();
+            assert_eq!(parsed.label(), label);
+        }
         assert!(matches!(
             c.attempt(c.hurt, |s, a, _| answer(s, a, v, &reply("whatever", ""))),
             Err(Refusal::Invalid {

@@ -300,7 +300,8 @@ pub(crate) mod json {
     }
 }
 
-const WEEKDAYS: [(time::Weekday, &str); 7] = [
+/// The days of the week with their form codes, Monday first.
+pub const WEEKDAYS: [(time::Weekday, &str); 7] = [
     (time::Weekday::Monday, "monday"),
     (time::Weekday::Tuesday, "tuesday"),
     (time::Weekday::Wednesday, "wednesday"),

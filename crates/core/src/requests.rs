@@ -74,6 +74,14 @@ impl Frequency {
     }
 }
 
+/// The choices of the form's `frequency` field: code and label.
+pub const FREQUENCIES: [(&str, &str); 4] = [
+    ("each_time", "Each time something happens"),
+    ("daily", "Every day"),
+    ("weekly", "Every week"),
+    ("by_date", "Once, by a date"),
+];
+
 /// The "how often" fields of a request form.
 #[derive(Debug, Clone, Default)]
 pub struct FrequencyInput {
@@ -709,6 +717,14 @@ pub struct RequestInput {
     pub when: FrequencyInput,
 }
 
+impl RequestInput {
+    /// The coach's advice on the wording. Advice only: a vague request can
+    /// still be made, and the partners can talk it through.
+    pub fn coach(&self) -> Vec<crate::coach::Finding> {
+        crate::coach::request::review(&self.what)
+    }
+}
+
 /// The involved partner's counter-proposal.
 #[derive(Debug, Clone, Default)]
 pub struct AlternativeInput {
@@ -1001,6 +1017,14 @@ mod tests {
     #[test]
     fn frequencies_are_read_from_the_form() {
         let today = date!(2026 - 03 - 02);
+        for (code, _) in FREQUENCIES {
+            let input = FrequencyInput {
+                trigger: "you leave work".to_owned(),
+                by_date: "2026-03-09".to_owned(),
+                ..every(code)
+            };
+            assert_eq!(input.parse(today).map(|f| f.code()), Ok(code));
+        }
         let parse = |input: FrequencyInput| input.parse(today);
         assert_eq!(parse(every("daily")), Ok(Frequency::Daily));
         assert_eq!(
@@ -1106,6 +1130,18 @@ mod tests {
         assert_eq!(
             c.attempt(c.involved, |s, a, _| accept(s, a, r)),
             Err(Refusal::Conflict("This request has already been agreed."))
+        );
+    }
+
+    #[test]
+    fn a_vague_request_gets_advice_but_can_still_be_made() {
+        let mut c = Couple::new();
+        let input = request("Be more present", every("daily"));
+        assert!(!input.coach().is_empty());
+        let r = c.run(c.hurt, |s, a, n| make(s, a, n, &input));
+        assert_eq!(
+            c.state.requests.get(r).map(|r| r.terms.what.as_str()),
+            Some("Be more present")
         );
     }
 
