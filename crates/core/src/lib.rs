@@ -21,6 +21,7 @@ pub mod requests;
 pub mod signs;
 pub mod space;
 pub mod text;
+pub mod today;
 pub mod truth;
 pub mod visibility;
 

@@ -59,3 +59,284 @@ pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState,
         _ => Ok(mine),
     }
 }
+
+/// The product's core promise, proved on a couple with both partners keeping
+/// and sharing: a partner's view never holds the other's private items.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkin::{self, CheckInId, CheckInInput};
+    use crate::feelings::CoreFeeling;
+    use crate::landscape_test_support::World;
+    use crate::progress;
+    use crate::pulse::{self, PulseId, ITEMS, ITEM_COUNT};
+    use crate::today::{self, PartnerNews};
+
+    const HURT_SECRET: &str = "hurt-only-marker";
+    const INVOLVED_SECRET: &str = "involved-only-marker";
+
+    fn answers(level: u8) -> [u8; ITEM_COUNT] {
+        let mut values = [0; ITEM_COUNT];
+        for (v, item) in values.iter_mut().zip(&ITEMS) {
+            *v = if item.reverse { 8 - level } else { level };
+        }
+        values
+    }
+
+    fn note_check_in(
+        w: &mut World,
+        author: UserId,
+        feeling: &str,
+        note: &str,
+        visibility: &str,
+    ) -> Destination {
+        let input = CheckInInput {
+            feelings: vec![(feeling.to_owned(), "4".to_owned())],
+            note: note.to_owned(),
+            visibility: visibility.to_owned(),
+        };
+        let destination = checkin::check_in(&w.couple, author, &input).unwrap();
+        w.append(author, destination.clone());
+        destination
+    }
+
+    /// Both partners keep and share; each private item carries a marker.
+    fn world() -> World {
+        let mut w = World::new();
+        let (hurt, involved) = (w.hurt, w.involved);
+        let kept = note_check_in(&mut w, hurt, "betrayed", HURT_SECRET, "only_me");
+        assert!(kept.is_private());
+        note_check_in(&mut w, hurt, "sad", "shared by the hurt partner", "partner");
+        note_check_in(&mut w, involved, "ashamed", INVOLVED_SECRET, "only_me");
+        note_check_in(
+            &mut w,
+            involved,
+            "hopeful",
+            "shared by the involved partner",
+            "partner_and_therapist",
+        );
+        // Kept pulses at levels nobody shares (1 and 7 → index 0 and 100).
+        w.pulse(
+            w.hurt,
+            answers(1),
+            "only_me",
+            &["checking_phone", "replaying"],
+        );
+        w.pulse(w.hurt, answers(4), "partner", &["trouble_sleeping"]);
+        w.pulse(w.involved, answers(7), "only_me", &["withdrawing"]);
+        w.pulse(w.involved, answers(5), "partner", &[]);
+        w
+    }
+
+    #[test]
+    fn the_couple_state_holds_no_private_item_at_all() {
+        let w = world();
+        let shared = format!("{:?}", w.couple);
+        assert!(!shared.contains(HURT_SECRET));
+        assert!(!shared.contains(INVOLVED_SECRET));
+        assert!(!shared.contains("CheckingPhone"));
+        assert!(!shared.contains("Withdrawing"));
+        assert_eq!(w.couple.check_ins.all().len(), 2);
+        assert_eq!(w.couple.pulse.shared().len(), 2);
+        assert_eq!(w.hurt_private.check_ins.all().len(), 1);
+        assert_eq!(w.hurt_private.pulses.all().len(), 1);
+        assert_eq!(w.hurt_private.signs.notes().len(), 2);
+    }
+
+    #[test]
+    fn each_partner_sees_their_own_check_ins_and_only_the_others_shared_ones() {
+        let w = world();
+        let involved =
+            checkin::history(&w.couple, &w.involved_private, w.involved, None, 100).unwrap();
+        assert_eq!(involved.len(), 3);
+        assert!(involved
+            .iter()
+            .all(|v| v.check_in.note.as_deref() != Some(HURT_SECRET)));
+        let partner_items: Vec<_> = involved
+            .iter()
+            .filter(|v| v.whose == Whose::Partner)
+            .collect();
+        assert_eq!(partner_items.len(), 1);
+        assert!(matches!(partner_items[0].id, CheckInId::Shared(_)));
+
+        let hurt = checkin::history(&w.couple, &w.hurt_private, w.hurt, None, 100).unwrap();
+        assert_eq!(hurt.len(), 3);
+        assert!(hurt
+            .iter()
+            .all(|v| v.check_in.note.as_deref() != Some(INVOLVED_SECRET)));
+        assert!(hurt
+            .iter()
+            .any(|v| v.check_in.note.as_deref() == Some(HURT_SECRET)));
+    }
+
+    #[test]
+    fn a_private_entry_cannot_be_reached_by_id_through_the_shared_record() {
+        let w = world();
+        let hurt_private_id = w.hurt_private.check_ins.all()[0].id;
+        let through_own = checkin::view(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            CheckInId::Private(hurt_private_id),
+        );
+        assert!(through_own.map_or(true, |v| v.check_in.note.as_deref() != Some(HURT_SECRET)));
+        assert_eq!(
+            checkin::view(
+                &w.couple,
+                &w.hurt_private,
+                w.involved,
+                CheckInId::Private(hurt_private_id)
+            ),
+            Err(Refusal::NotFound)
+        );
+    }
+
+    #[test]
+    fn handing_a_query_the_partners_private_state_fails_closed() {
+        let w = world();
+        let day = w.now.date();
+        let (viewer, theirs) = (w.involved, &w.hurt_private);
+        assert_eq!(
+            checkin::history(&w.couple, theirs, viewer, None, 10),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            pulse::visible_pulses(&w.couple, theirs, viewer),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            pulse::due(&w.couple, theirs, viewer, day),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            progress::trust_series(&w.couple, theirs, viewer, None),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            progress::feelings_window(&w.couple, theirs, viewer, day, 30),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            progress::signs_series(theirs, viewer, None),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            progress::milestones(&w.couple, theirs, viewer),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            today::today(&w.couple, theirs, viewer, None, day),
+            Err(Refusal::NotFound)
+        );
+        // Day lookups ignore the foreign state: only the shared record counts.
+        let nothing_kept = PrivateState::default();
+        assert_eq!(
+            checkin::last_check_in_day(&w.couple, theirs, viewer),
+            checkin::last_check_in_day(&w.couple, &nothing_kept, viewer)
+        );
+        assert_eq!(
+            pulse::last_pulse_day(&w.couple, theirs, viewer),
+            pulse::last_pulse_day(&w.couple, &nothing_kept, viewer)
+        );
+    }
+
+    #[test]
+    fn pulses_and_trust_series_show_only_the_partners_shared_pulses() {
+        let w = world();
+        let views = pulse::visible_pulses(&w.couple, &w.involved_private, w.involved).unwrap();
+        let partner: Vec<_> = views.iter().filter(|v| v.whose == Whose::Partner).collect();
+        assert_eq!(partner.len(), 1);
+        assert!(matches!(partner[0].id, PulseId::Shared(_)));
+        assert_eq!(partner[0].record.score.index, 50);
+        assert!(
+            views.iter().all(|v| v.record.score.index != 0),
+            "the hurt partner's kept pulse leaked"
+        );
+
+        let series =
+            progress::trust_series(&w.couple, &w.involved_private, w.involved, None).unwrap();
+        assert_eq!(
+            series
+                .partner
+                .iter()
+                .map(|p| p.score.index)
+                .collect::<Vec<_>>(),
+            vec![50]
+        );
+        assert_eq!(
+            series
+                .mine
+                .iter()
+                .map(|p| p.score.index)
+                .collect::<Vec<_>>(),
+            vec![100, 67]
+        );
+
+        let series = progress::trust_series(&w.couple, &w.hurt_private, w.hurt, None).unwrap();
+        assert_eq!(
+            series
+                .partner
+                .iter()
+                .map(|p| p.score.index)
+                .collect::<Vec<_>>(),
+            vec![67]
+        );
+        assert_eq!(
+            series
+                .mine
+                .iter()
+                .map(|p| p.score.index)
+                .collect::<Vec<_>>(),
+            vec![0, 50]
+        );
+    }
+
+    #[test]
+    fn feelings_and_signs_progress_never_count_the_partners_private_items() {
+        let w = world();
+        let day = w.now.date();
+        let involved =
+            progress::feelings_window(&w.couple, &w.involved_private, w.involved, day, 30).unwrap();
+        assert_eq!(involved.partner.check_ins, 1);
+        assert_eq!(
+            involved.partner.count(CoreFeeling::Hurt),
+            0,
+            "the kept 'betrayed' leaked"
+        );
+        assert_eq!(involved.partner.count(CoreFeeling::Sad), 1);
+        assert_eq!(involved.mine.check_ins, 2);
+        assert_eq!(involved.mine.count(CoreFeeling::Ashamed), 1);
+
+        let signs = progress::signs_series(&w.involved_private, w.involved, None).unwrap();
+        assert_eq!(
+            signs.points.iter().map(|p| p.count).collect::<Vec<_>>(),
+            vec![1, 0]
+        );
+        assert_eq!(signs.most_often, vec![(crate::signs::Sign::Withdrawing, 1)]);
+    }
+
+    #[test]
+    fn today_news_holds_only_what_the_partner_shared() {
+        let w = world();
+        let t = today::today(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            None,
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(t.news.len(), 2);
+        for news in &t.news {
+            match news {
+                PartnerNews::CheckIn(v) => {
+                    assert_eq!(v.whose, Whose::Partner);
+                    assert!(matches!(v.id, CheckInId::Shared(_)));
+                    assert_ne!(v.check_in.note.as_deref(), Some(HURT_SECRET));
+                }
+                PartnerNews::Pulse(p) => assert_eq!(p.score.index, 50),
+                other => panic!("unexpected news {other:?}"),
+            }
+        }
+    }
+}

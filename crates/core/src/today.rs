@@ -1,0 +1,457 @@
+//! Today: what needs the viewer's attention, in order of care, and what
+//! their partner shared since their last visit.
+//!
+//! The list is built from the cached projections on every request, so each
+//! part reads only what it needs: the repair rooms' "waiting for me"
+//! queries, the last check-in day and pulse day (kept in the projections),
+//! and the shared entries after the last visit (found by binary search).
+
+use crate::apology::Apology;
+use crate::checkin::{self, CheckInView};
+use crate::contact::ContactReport;
+use crate::couple::CoupleState;
+use crate::ids::{EntryId, UserId};
+use crate::private::PrivateState;
+use crate::pulse::{self, PulseDue, PulseRecord};
+use crate::refusal::Refusal;
+use crate::requests::{Fulfilment, Request};
+use crate::truth::{TruthEntry, TruthFilter};
+use crate::visibility::{member, own_private};
+use time::{Date, OffsetDateTime};
+
+/// At most this many news items are listed; the rest are counted.
+pub const NEWS_LIMIT: usize = 20;
+
+/// Something waiting for the viewer. The variants are in order of care,
+/// and the list keeps that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TodayItem<'a> {
+    /// A question the viewer's partner asked them.
+    QuestionToAnswer(&'a TruthEntry),
+    /// A disclosure, answer or correction the viewer has not acknowledged.
+    TruthToAcknowledge(&'a TruthEntry),
+    /// An apology whose latest version waits for the viewer's response.
+    ApologyToAnswer(&'a Apology),
+    /// A request (or a proposed alternative) waiting for the viewer's answer.
+    RequestToAnswer(&'a Request),
+    /// A request the viewer agreed to that asks for something today.
+    RequestDue(&'a Request),
+    /// A report of contact from the affair partner, to acknowledge.
+    ContactReportToAcknowledge(&'a ContactReport),
+    /// The viewer has not checked in today; `last` is their latest day.
+    CheckIn { last: Option<Date> },
+    /// The viewer's trust pulse is due.
+    Pulse(PulseDue),
+}
+
+/// Something the partner shared since the viewer's last visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerNews<'a> {
+    CheckIn(CheckInView<'a>),
+    /// The partner answered one of the viewer's check-ins.
+    CheckInAcknowledged(CheckInView<'a>),
+    Pulse(&'a PulseRecord),
+    /// A truth-log entry not already listed as waiting for the viewer.
+    Truth(&'a TruthEntry),
+    /// The partner logged doing what a request asks.
+    RequestDone {
+        request: &'a Request,
+        fulfilment: &'a Fulfilment,
+    },
+}
+
+impl PartnerNews<'_> {
+    pub fn at(&self) -> OffsetDateTime {
+        match self {
+            PartnerNews::CheckIn(view) => view.at,
+            PartnerNews::CheckInAcknowledged(view) => {
+                view.acknowledgement.map_or(view.at, |a| a.at)
+            }
+            PartnerNews::Pulse(record) => record.at,
+            PartnerNews::Truth(entry) => entry.written_at,
+            PartnerNews::RequestDone { fulfilment, .. } => fulfilment.logged_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Today<'a> {
+    /// What waits for the viewer, in order of care. Empty means nothing.
+    pub to_do: Vec<TodayItem<'a>>,
+    /// What the partner shared since the last visit, newest first.
+    pub news: Vec<PartnerNews<'a>>,
+    /// How many more news items there were beyond [`NEWS_LIMIT`].
+    pub more_news: usize,
+    /// Whether the partner has joined the space yet.
+    pub partner_joined: bool,
+}
+
+/// Builds Today for `viewer`. `last_visit` is when they last opened the
+/// app (`None` on a first visit: everything the partner shared is news).
+pub fn today<'a>(
+    couple: &'a CoupleState,
+    mine: &'a PrivateState,
+    viewer: UserId,
+    last_visit: Option<OffsetDateTime>,
+    today: Date,
+) -> Result<Today<'a>, Refusal> {
+    member(couple, viewer)?;
+    let mine = own_private(mine, viewer)?;
+    let space = &couple.space;
+
+    let mut to_do = Vec::new();
+    to_do.extend(
+        couple
+            .truth
+            .questions_waiting_for_answer_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::QuestionToAnswer),
+    );
+    to_do.extend(
+        couple
+            .truth
+            .awaiting_acknowledgement_by(space, viewer)
+            .into_iter()
+            .map(TodayItem::TruthToAcknowledge),
+    );
+    to_do.extend(
+        couple
+            .apology
+            .waiting_for_response_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::ApologyToAnswer),
+    );
+    to_do.extend(
+        couple
+            .requests
+            .awaiting_answer_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::RequestToAnswer),
+    );
+    to_do.extend(
+        couple
+            .requests
+            .due_for(space, viewer, today)
+            .into_iter()
+            .map(TodayItem::RequestDue),
+    );
+    to_do.extend(
+        couple
+            .contact
+            .awaiting_acknowledgement_by(space, viewer)
+            .into_iter()
+            .map(TodayItem::ContactReportToAcknowledge),
+    );
+    let last = checkin::last_check_in_day(couple, mine, viewer);
+    if last != Some(today) {
+        to_do.push(TodayItem::CheckIn { last });
+    }
+    let pulse = pulse::due(couple, mine, viewer, today)?;
+    if pulse.due {
+        to_do.push(TodayItem::Pulse(pulse));
+    }
+
+    let partner = space.partner_of(viewer);
+    let (news, more_news) = match partner {
+        Some(partner) => partner_news(couple, viewer, partner, last_visit, &to_do),
+        None => (Vec::new(), 0),
+    };
+    Ok(Today {
+        to_do,
+        news,
+        more_news,
+        partner_joined: partner.is_some(),
+    })
+}
+
+fn partner_news<'a>(
+    couple: &'a CoupleState,
+    viewer: UserId,
+    partner: UserId,
+    last_visit: Option<OffsetDateTime>,
+    to_do: &[TodayItem<'a>],
+) -> (Vec<PartnerNews<'a>>, usize) {
+    let since = last_visit.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let after = |at: OffsetDateTime| last_visit.is_none_or(|v| at > v);
+    let mut news = Vec::new();
+
+    news.extend(
+        couple
+            .check_ins
+            .after(since)
+            .iter()
+            .filter(|c| c.author == partner)
+            .map(|c| PartnerNews::CheckIn(CheckInView::shared(couple, viewer, c))),
+    );
+    news.extend(
+        couple
+            .check_ins
+            .acknowledged_after(since)
+            .filter(|c| c.author == viewer)
+            .map(|c| PartnerNews::CheckInAcknowledged(CheckInView::shared(couple, viewer, c))),
+    );
+    news.extend(
+        couple
+            .pulse
+            .shared_after(since)
+            .iter()
+            .filter(|p| p.author == partner)
+            .map(PartnerNews::Pulse),
+    );
+
+    let listed: Vec<EntryId> = to_do
+        .iter()
+        .filter_map(|item| match item {
+            TodayItem::QuestionToAnswer(e) | TodayItem::TruthToAcknowledge(e) => Some(e.id),
+            _ => None,
+        })
+        .collect();
+    news.extend(
+        couple
+            .truth
+            .entries(TruthFilter::All)
+            .into_iter()
+            .take_while(|e| after(e.written_at))
+            .filter(|e| e.author == partner && !listed.contains(&e.id))
+            .map(PartnerNews::Truth),
+    );
+    for request in couple.requests.all() {
+        news.extend(
+            request
+                .fulfilments
+                .iter()
+                .filter(|f| f.by == partner && after(f.logged_at))
+                .map(|fulfilment| PartnerNews::RequestDone {
+                    request,
+                    fulfilment,
+                }),
+        );
+    }
+
+    news.sort_by_key(|n| std::cmp::Reverse(n.at()));
+    let more = news.len().saturating_sub(NEWS_LIMIT);
+    news.truncate(NEWS_LIMIT);
+    (news, more)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkin::{AcknowledgeInput, CheckInId};
+    use crate::landscape_test_support::*;
+    use crate::pulse::ITEM_COUNT;
+    use time::Duration;
+
+    const MIDDLE: [u8; ITEM_COUNT] = [4; ITEM_COUNT];
+
+    fn kinds(today: &Today<'_>) -> Vec<&'static str> {
+        today
+            .to_do
+            .iter()
+            .map(|item| match item {
+                TodayItem::QuestionToAnswer(_) => "question",
+                TodayItem::TruthToAcknowledge(_) => "truth",
+                TodayItem::ApologyToAnswer(_) => "apology",
+                TodayItem::RequestToAnswer(_) => "request_answer",
+                TodayItem::RequestDue(_) => "request_due",
+                TodayItem::ContactReportToAcknowledge(_) => "contact",
+                TodayItem::CheckIn { .. } => "check_in",
+                TodayItem::Pulse(_) => "pulse",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
+        let w = World::new();
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        assert_eq!(kinds(&t), vec!["check_in", "pulse"]);
+        assert!(t.partner_joined);
+        assert!(t.news.is_empty());
+    }
+
+    #[test]
+    fn a_kept_check_in_and_pulse_count_as_done_for_today() {
+        let mut w = World::new();
+        w.keep_check_in(w.hurt, &[("close", "2")]);
+        w.keep_pulse(w.hurt, MIDDLE);
+        let day = w.now.date();
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, day).unwrap();
+        assert!(kinds(&t).is_empty(), "{:?}", kinds(&t));
+        let tomorrow = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            None,
+            day + Duration::days(1),
+        )
+        .unwrap();
+        assert_eq!(kinds(&tomorrow), vec!["check_in"]);
+        assert_eq!(tomorrow.to_do[0], TodayItem::CheckIn { last: Some(day) });
+        let next_week = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            None,
+            day + Duration::days(7),
+        )
+        .unwrap();
+        assert_eq!(kinds(&next_week), vec!["check_in", "pulse"]);
+    }
+
+    #[test]
+    fn news_lists_what_the_partner_shared_since_the_last_visit_newest_first() {
+        let mut w = World::new();
+        w.share_check_in(w.involved, &[("ashamed", "3")]);
+        let last_visit = w.now;
+        let mine = w.share_check_in(w.hurt, &[("hurt", "5")]);
+        let theirs = w.share_check_in(w.involved, &[("hopeful", "2")]);
+        w.share_pulse(w.involved, MIDDLE);
+        let ack = checkin::acknowledge(
+            &w.couple,
+            w.involved,
+            &AcknowledgeInput {
+                check_in: mine.0.to_string(),
+                preset: "im_here".into(),
+                own_words: String::new(),
+            },
+        )
+        .unwrap();
+        w.couple_event(w.involved, ack);
+
+        let t = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        let news: Vec<_> = t
+            .news
+            .iter()
+            .map(|n| match n {
+                PartnerNews::CheckIn(v) => format!("check_in {:?}", v.id),
+                PartnerNews::CheckInAcknowledged(v) => format!("ack {:?}", v.id),
+                PartnerNews::Pulse(p) => format!("pulse {}", p.score.index),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            news,
+            vec![
+                format!("ack {:?}", CheckInId::Shared(mine)),
+                "pulse 50".to_owned(),
+                format!("check_in {:?}", CheckInId::Shared(theirs)),
+            ]
+        );
+        assert_eq!(t.more_news, 0);
+        // The viewer's own check-in is not news to them.
+        let involved = today(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(involved.news.len(), 1);
+        assert!(
+            matches!(involved.news[0], PartnerNews::CheckIn(v) if v.id == CheckInId::Shared(mine))
+        );
+    }
+
+    #[test]
+    fn repair_items_come_first_in_order_of_care_and_are_not_repeated_as_news() {
+        use crate::{contact, truth};
+        let mut w = World::new();
+        let last_visit = w.now;
+        let question = truth::ask(
+            &w.couple,
+            w.hurt,
+            &truth::QuestionInput {
+                betrayal: String::new(),
+                text: "When did it end?".into(),
+            },
+        )
+        .unwrap();
+        w.couple_event(w.hurt, question);
+        let disclosure = truth::volunteer(
+            &w.couple,
+            w.involved,
+            w.now,
+            &truth::DisclosureInput {
+                betrayal: String::new(),
+                text: "I met them once more in May.".into(),
+                refers_to: String::new(),
+            },
+        )
+        .unwrap();
+        let disclosure_id = w.couple_event(w.involved, disclosure);
+        let report = contact::report(
+            &w.couple,
+            w.involved,
+            w.now,
+            &contact::ContactReportInput {
+                betrayal: String::new(),
+                happened_at: "2026-03-01T18:30".into(),
+                utc_offset: String::new(),
+                channel: "text_message".into(),
+                what_was_said: "They asked how I was.".into(),
+                how_i_responded: "I did not reply and blocked the number.".into(),
+            },
+        )
+        .unwrap();
+        w.couple_event(w.involved, report);
+        w.share_check_in(w.involved, &[("ashamed", "4")]);
+
+        let involved = today(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(kinds(&involved), vec!["question", "pulse"]);
+
+        let hurt = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(kinds(&hurt), vec!["truth", "contact", "check_in", "pulse"]);
+        assert!(matches!(hurt.to_do[0], TodayItem::TruthToAcknowledge(e) if e.id == disclosure_id));
+        assert_eq!(hurt.news.len(), 1);
+        assert!(matches!(hurt.news[0], PartnerNews::CheckIn(_)));
+    }
+
+    #[test]
+    fn news_is_capped_and_the_rest_counted() {
+        let mut w = World::new();
+        for _ in 0..(NEWS_LIMIT + 5) {
+            w.share_check_in(w.involved, &[("low", "2")]);
+        }
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        assert_eq!(t.news.len(), NEWS_LIMIT);
+        assert_eq!(t.more_news, 5);
+    }
+
+    #[test]
+    fn strangers_have_no_today() {
+        let w = World::new();
+        assert_eq!(
+            today(
+                &w.couple,
+                &PrivateState::default(),
+                w.stranger,
+                None,
+                w.now.date()
+            ),
+            Err(Refusal::NotAMember)
+        );
+    }
+}
