@@ -9,12 +9,15 @@
 //! folded and check-ins are bucketed by day, so a series costs O(pulses) and
 //! a feelings window O(days in the window), however long the history.
 
+use crate::apology::ApologyAnswer;
 use crate::checkin::{FeelingDays, FeelingTally};
 use crate::couple::CoupleState;
+use crate::ids::EntryId;
 use crate::ids::UserId;
 use crate::private::PrivateState;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
 use crate::refusal::Refusal;
+use crate::requests::{Reliability, Request};
 use crate::signs::Sign;
 use crate::visibility::{member, own_private};
 use time::{Date, Duration, OffsetDateTime};
@@ -210,6 +213,99 @@ pub fn signs_series(
     Ok(SignsSeries { points, most_often })
 }
 
+/// One agreed request and how reliably it was done over a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestReliability<'a> {
+    pub request: &'a Request,
+    pub reliability: Reliability,
+}
+
+/// Every request that has been agreed (running, paused or retired), oldest
+/// first, with its reliability over the `days` days ending with `today`.
+/// Requests are part of the shared record: both partners see them.
+pub fn request_reliability<'a>(
+    couple: &'a CoupleState,
+    viewer: UserId,
+    today: Date,
+    days: u16,
+) -> Result<Vec<RequestReliability<'a>>, Refusal> {
+    member(couple, viewer)?;
+    let mut out: Vec<RequestReliability<'a>> = couple
+        .requests
+        .all()
+        .into_iter()
+        .filter(|r| r.agreed_on().is_some())
+        .map(|request| RequestReliability {
+            request,
+            reliability: request.reliability(today, days),
+        })
+        .collect();
+    out.reverse();
+    Ok(out)
+}
+
+/// All agreed requests together over one week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReliabilityWeek {
+    /// The last day of the week.
+    pub ending: Date,
+    /// Times done, never more than expected for any one request.
+    pub done: u32,
+    pub expected: u32,
+}
+
+impl ReliabilityWeek {
+    /// `None` for a week in which nothing countable was expected.
+    pub fn percent(&self) -> Option<u32> {
+        (self.expected > 0).then(|| self.done * 100 / self.expected)
+    }
+}
+
+/// Reliability of all agreed requests per week, for the `weeks` weeks
+/// ending with `today`, oldest first. Requests "each time something
+/// happens" cannot be counted against an expectation and are left out.
+pub fn reliability_by_week(
+    couple: &CoupleState,
+    viewer: UserId,
+    today: Date,
+    weeks: u16,
+) -> Result<Vec<ReliabilityWeek>, Refusal> {
+    member(couple, viewer)?;
+    let agreed: Vec<(&Request, Date)> = couple
+        .requests
+        .all()
+        .into_iter()
+        .filter_map(|r| r.agreed_on().map(|d| (r, d)))
+        .collect();
+    let mut out = Vec::with_capacity(usize::from(weeks));
+    for back in (0..i64::from(weeks)).rev() {
+        let Some(ending) = today.checked_sub(Duration::weeks(back)) else {
+            continue;
+        };
+        let mut week = ReliabilityWeek {
+            ending,
+            done: 0,
+            expected: 0,
+        };
+        for (request, agreed_on) in &agreed {
+            if *agreed_on > ending {
+                continue;
+            }
+            let reliability = request.reliability(ending, 7);
+            if let Some(expected) = reliability.expected {
+                week.done += reliability.done.min(expected);
+                week.expected += expected;
+            }
+        }
+        out.push(week);
+    }
+    Ok(out)
+}
+
+/// A request counts as kept through its first month when at least this
+/// share of what it asked for was done in its first 30 days.
+pub const KEPT_MONTH_PERCENT: u32 = 90;
+
 /// Something worth marking on the way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MilestoneKind {
@@ -220,6 +316,10 @@ pub enum MilestoneKind {
     FirstPulse,
     /// The viewer's own trust index reached this value for the first time.
     TrustReached(u8),
+    /// The hurt partner answered an apology "received".
+    ApologyReceived,
+    /// A request was kept through its first 30 days.
+    RequestKeptForAMonth,
 }
 
 impl MilestoneKind {
@@ -233,6 +333,10 @@ impl MilestoneKind {
             MilestoneKind::TrustReached(level) => {
                 format!("Your trust index reached {level} for the first time")
             }
+            MilestoneKind::ApologyReceived => "An apology was received".to_owned(),
+            MilestoneKind::RequestKeptForAMonth => {
+                "A request was kept through its first month".to_owned()
+            }
         }
     }
 }
@@ -241,26 +345,60 @@ impl MilestoneKind {
 pub struct Milestone {
     pub on: Date,
     pub kind: MilestoneKind,
+    /// The entry it is about, for a link (the apology version, the request).
+    pub entry: Option<EntryId>,
 }
 
 /// The trust index levels marked as milestones when first reached.
 pub const TRUST_MILESTONES: [u8; 3] = [50, 75, 90];
 
-/// The milestones the viewer may see, oldest first.
+/// The milestones the viewer may see up to `today`, oldest first.
 pub fn milestones(
     couple: &CoupleState,
     mine: &PrivateState,
     viewer: UserId,
+    today: Date,
 ) -> Result<Vec<Milestone>, Refusal> {
     member(couple, viewer)?;
     let mine = own_private(mine, viewer)?;
     let mut out = Vec::new();
-    let mut mark = |at: OffsetDateTime, kind| {
-        out.push(Milestone {
-            on: at.date(),
-            kind,
-        })
-    };
+    let mut about = |on: Date, kind, entry| out.push(Milestone { on, kind, entry });
+    for apology in couple.apology.all() {
+        for version in &apology.versions {
+            if let Some(response) = version
+                .response
+                .as_ref()
+                .filter(|r| r.answer == ApologyAnswer::Received)
+            {
+                about(
+                    response.at.date(),
+                    MilestoneKind::ApologyReceived,
+                    Some(version.id),
+                );
+            }
+        }
+    }
+    for request in couple.requests.all() {
+        let Some(month_end) = request
+            .agreed_on()
+            .and_then(|d| d.checked_add(Duration::days(29)))
+        else {
+            continue;
+        };
+        let kept = month_end <= today
+            && request
+                .reliability(month_end, 30)
+                .percent()
+                .is_some_and(|p| p >= KEPT_MONTH_PERCENT);
+        if kept {
+            about(
+                month_end,
+                MilestoneKind::RequestKeptForAMonth,
+                Some(request.id),
+            );
+        }
+    }
+    let mut mark = |at: OffsetDateTime, kind| about(at.date(), kind, None);
     let space = &couple.space;
     if let Some(at) = space.created_at {
         mark(at, MilestoneKind::SpaceCreated);
@@ -413,7 +551,7 @@ mod tests {
         w.keep_pulse(w.hurt, steady(4));
         w.advance_days(7);
         w.keep_pulse(w.hurt, steady(6));
-        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt)
+        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
             .unwrap()
             .into_iter()
             .map(|m| m.kind)
@@ -431,7 +569,7 @@ mod tests {
             ]
         );
         // The partner sees the shared moments, not the viewer's kept pulses.
-        let theirs: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved)
+        let theirs: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
             .unwrap()
             .into_iter()
             .map(|m| m.kind)
@@ -444,6 +582,135 @@ mod tests {
                 MilestoneKind::FirstSharedCheckIn,
                 MilestoneKind::FirstCheckInAcknowledged,
             ]
+        );
+    }
+
+    /// The hurt partner asks for a daily text; the involved partner agrees
+    /// the next day and then does it on `kept_days` of the following days.
+    fn daily_request(w: &mut World, kept_days: i64, total_days: i64) -> crate::EntryId {
+        use crate::requests::{self, FrequencyInput, FulfilmentInput, RequestInput};
+        let (hurt, involved) = (w.hurt, w.involved);
+        let made = requests::make(
+            &w.couple,
+            hurt,
+            w.now,
+            &RequestInput {
+                betrayal: String::new(),
+                what: "Text me when you leave work.".into(),
+                when: FrequencyInput {
+                    frequency: "daily".into(),
+                    ..FrequencyInput::default()
+                },
+            },
+        )
+        .unwrap();
+        let id = w.couple_event(hurt, made);
+        w.advance_days(1);
+        let accepted = requests::accept(&w.couple, involved, id).unwrap();
+        w.couple_event(involved, accepted);
+        for day in 0..total_days {
+            if day > 0 {
+                w.advance_days(1);
+            }
+            if day < kept_days {
+                let logged = requests::log_fulfilment(
+                    &w.couple,
+                    involved,
+                    w.now,
+                    id,
+                    &FulfilmentInput::default(),
+                )
+                .unwrap();
+                w.couple_event(involved, logged);
+            }
+        }
+        id
+    }
+
+    #[test]
+    fn request_reliability_is_listed_per_request_and_summed_per_week() {
+        let mut w = World::new();
+        let id = daily_request(&mut w, 10, 14);
+        let today = w.now.date();
+        let listed = request_reliability(&w.couple, w.involved, today, 14).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].request.id, id);
+        assert_eq!(listed[0].reliability.done, 10);
+        assert_eq!(listed[0].reliability.expected, Some(13));
+
+        let weeks = reliability_by_week(&w.couple, w.hurt, today, 3).unwrap();
+        let shown: Vec<_> = weeks.iter().map(|wk| (wk.done, wk.expected)).collect();
+        // Three weeks back nothing was agreed; then 7 of 7; then 3 of the 6
+        // finished days (today is not over and nothing was done yet).
+        assert_eq!(shown, vec![(0, 0), (7, 7), (3, 6)]);
+        assert_eq!(weeks[0].percent(), None);
+        assert_eq!(weeks[2].percent(), Some(50));
+        assert_eq!(
+            reliability_by_week(&w.couple, w.stranger, today, 3),
+            Err(Refusal::NotAMember)
+        );
+    }
+
+    #[test]
+    fn a_request_kept_for_a_month_and_a_received_apology_are_milestones() {
+        use crate::apology::{self, ApologyAnswerInput, ApologyInput};
+        let mut w = World::new();
+        let request = daily_request(&mut w, 30, 31);
+        let sent = apology::send(
+            &w.couple,
+            w.involved,
+            &ApologyInput {
+                betrayal: String::new(),
+                what_i_did: "I kept a relationship secret from you for a year.".into(),
+                impact: "You stopped trusting your own sense of what was real.".into(),
+                responsibility: "It was my choice and nobody else's.".into(),
+                remorse: "I am deeply sorry for the pain I caused you.".into(),
+                changes: "I have ended all contact and I tell you where I am.".into(),
+                repair: "I will answer your questions honestly for as long as you need.".into(),
+                factors: String::new(),
+            },
+        )
+        .unwrap();
+        let version = w.couple_event(w.involved, sent);
+        let received = apology::answer(
+            &w.couple,
+            w.hurt,
+            version,
+            &ApologyAnswerInput {
+                answer: "received".into(),
+                what: String::new(),
+            },
+        )
+        .unwrap();
+        w.couple_event(w.hurt, received);
+
+        let found: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.entry.is_some())
+            .map(|m| (m.kind, m.entry))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (MilestoneKind::RequestKeptForAMonth, Some(request)),
+                (MilestoneKind::ApologyReceived, Some(version)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_request_kept_only_half_the_month_is_not_a_milestone() {
+        let mut w = World::new();
+        daily_request(&mut w, 15, 31);
+        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
+            .unwrap()
+            .into_iter()
+            .map(|m| m.kind)
+            .collect();
+        assert!(
+            !kinds.contains(&MilestoneKind::RequestKeptForAMonth),
+            "{kinds:?}"
         );
     }
 

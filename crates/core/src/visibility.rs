@@ -221,7 +221,7 @@ mod tests {
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            progress::milestones(&w.couple, theirs, viewer),
+            progress::milestones(&w.couple, theirs, viewer, day),
             Err(Refusal::NotFound)
         );
         assert_eq!(

@@ -19,7 +19,9 @@
 //! prefers numbers. Every piece of text is escaped.
 
 use kintsugi_core::feelings::CoreFeeling;
-use kintsugi_core::progress::{FeelingsWindow, Measure, SignsSeries, TrustSeries};
+use kintsugi_core::progress::{
+    FeelingsWindow, Measure, ReliabilityWeek, SignsSeries, TrustPoint, TrustSeries,
+};
 use kintsugi_core::signs::Sign;
 use std::fmt::Write as _;
 use time::Date;
@@ -152,7 +154,10 @@ fn y_for(value: u32, y_max: u32) -> f64 {
 fn grid(svg: &mut String, y_max: u32, unit: &str) {
     svg.push_str("<g class=\"grid\">");
     // Steps that divide the scale evenly, so every label is a whole number.
-    let steps = [4, 5, 2].into_iter().find(|s| y_max % s == 0).unwrap_or(1);
+    let steps = [4, 5, 2]
+        .into_iter()
+        .find(|s| y_max.checked_rem(*s) == Some(0))
+        .unwrap_or(1);
     for step in 0..=steps {
         let value = y_max * step / steps;
         let y = y_for(value, y_max);
@@ -613,7 +618,7 @@ pub fn bar_chart(chart: &BarChart) -> Chart {
 /// Trust over time: the viewer's own pulses (kept ones hollow) and the
 /// partner's shared pulses, for the index or one construct.
 pub fn trust_chart(id: &str, series: &TrustSeries, measure: Measure) -> Chart {
-    let points = |points: &[kintsugi_core::progress::TrustPoint], mark_kept: bool| {
+    let points = |points: &[TrustPoint], mark_kept: bool| {
         points
             .iter()
             .map(|p| {
@@ -703,6 +708,33 @@ pub fn signs_chart(id: &str, series: &SignsSeries) -> Chart {
                     value: u32::from(p.count),
                     hollow: false,
                     note: None,
+                })
+                .collect(),
+        }],
+    })
+}
+
+/// How reliably the agreed requests were done, week by week. Weeks in which
+/// nothing countable was asked for are left out.
+pub fn reliability_chart(id: &str, weeks: &[ReliabilityWeek]) -> Chart {
+    line_chart(&LineChart {
+        id: id.to_owned(),
+        title: "Requests done as agreed, week by week".to_owned(),
+        y_max: 100,
+        unit: "%".to_owned(),
+        series: vec![LineSeries {
+            label: "Done as agreed".to_owned(),
+            class: "series-reliability".to_owned(),
+            dashed: false,
+            points: weeks
+                .iter()
+                .filter_map(|week| {
+                    week.percent().map(|percent| LinePoint {
+                        date: week.ending,
+                        value: percent,
+                        hollow: false,
+                        note: Some(format!("{} of {}", week.done, week.expected)),
+                    })
                 })
                 .collect(),
         }],
@@ -910,6 +942,32 @@ mod tests {
         assert_eq!(table.rows[0], vec!["Hurt", "6", "0"]);
         assert_eq!(table.rows[4], vec!["Ashamed", "0", "3"]);
         assert!(!chart.is_empty);
+    }
+
+    #[test]
+    fn the_reliability_chart_skips_weeks_with_nothing_asked_and_says_how_many() {
+        let week = |ending, done, expected| ReliabilityWeek {
+            ending,
+            done,
+            expected,
+        };
+        let chart = reliability_chart(
+            "reliability",
+            &[
+                week(date!(2026 - 01 - 04), 0, 0),
+                week(date!(2026 - 01 - 11), 6, 7),
+                week(date!(2026 - 01 - 18), 7, 7),
+            ],
+        );
+        assert_eq!(
+            chart.table.rows,
+            vec![
+                vec!["2026-01-11".to_owned(), "85% (6 of 7)".to_owned()],
+                vec!["2026-01-18".to_owned(), "100% (7 of 7)".to_owned()],
+            ]
+        );
+        assert!(chart.svg.contains("latest 100%, lowest 85%, highest 100%."));
+        assert!(chart.svg.contains(">100%</text>"));
     }
 
     #[test]
