@@ -15,7 +15,7 @@ use super::{merge_in_order, Code, Finding, Findings, Stats};
 
 /// What a phrase in the apology table tells the coach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cue {
+pub(super) enum Cue {
     /// A pattern to point at.
     Flag(Code),
     /// A sentence about the writer's own pain.
@@ -92,14 +92,18 @@ const PHRASES: &[(Cue, &str)] = &[
     (BLAME, "(partly|also) your fault"),
     (BLAME, "you (are|were) (partly|also|equally) (to|responsible|at)"),
     (BLAME, "it takes two"),
+    (BLAME, "on both sides"),
+    (BLAME, "both to blame"),
     (BLAME, "you (started|did) (it|this) first"),
     (BLAME, "you did the same"),
     (BLAME, "you (cheated|lied) (too|first)"),
     (BLAME, "what about (you|your|what)"),
     // Minimising: making it sound smaller than it was.
-    (MINIMISING, "it (was|is) (just|only|merely|simply) (a|an|one|once|twice|some|texting|talking|flirting|sex|physical|lunch|coffee|drinks|friends|online|messages|words|fun|kissing|chatting|harmless|innocent|nothing|sexual|emotional)"),
+    (MINIMISING, "it (was|is) (just|only|merely|simply) (a|an|one|some) *"),
+    (MINIMISING, "it (was|is) (just|only|merely|simply) (once|twice|texting|talking|flirting|sex|physical|lunch|coffee|drinks|friends|online|messages|words|fun|kissing|chatting|harmless|innocent|nothing|sexual|emotional)"),
     (MINIMISING, "(it|that|this) (was|is) (nothing|harmless|innocent|meaningless)"),
     (MINIMISING, "(just|only|merely) (once|twice|kissing|kissed|texting|talking|flirting|flirted|chatting|friends|sex|physical|online|lunch|coffee|drinks|words|fun|texts|messages|emails|emotional|sexual)"),
+    (MINIMISING, "(just|only|merely) (talked|texted|chatted|met|kissed|hugged)"),
     (MINIMISING, "(just|only|merely) (a|an|one|some) (kiss|fling|crush|mistake|phase|game|friend|friendship|text|few|couple|bit|night|time|hug|drink|lunch|coffee|slip|conversation|chat|message|distraction|dinner|date|lapse|misunderstanding)"),
     (MINIMISING, "(just|only) the (once|one)"),
     (MINIMISING, "(only|just) happened (once|twice)"),
@@ -133,15 +137,19 @@ const PHRASES: &[(Cue, &str)] = &[
     (PASSIVE, "mistakes (have|had) been made"),
     (PASSIVE, "mistakes (happened|happen)"),
     (PASSIVE, "things (just)? (happened|escalated|developed|progressed)"),
-    (PASSIVE, "things (got|get|went) (out|too|wrong|messy|complicated|carried)"),
-    (PASSIVE, "things (have|had) (gone|got|gotten) (out|too|wrong)"),
+    (PASSIVE, "things (got|get|went) out of (hand|control)"),
+    (PASSIVE, "things (got|get|went) (wrong|messy|complicated|carried)"),
+    (PASSIVE, "things (got|went) too far"),
+    (PASSIVE, "things (have|had) (gone|got|gotten) (wrong|too)"),
+    (PASSIVE, "things (have|had) (gone|got|gotten) out of (hand|control)"),
     (PASSIVE, "things were (said|done)"),
     (PASSIVE, "it (all)? just happened"),
     (PASSIVE, "it all happened"),
     (PASSIVE, "(stuff|something) (just)? happened"),
     (PASSIVE, "these things happen"),
     (PASSIVE, "(things|stuff) like (this|that) happen"),
-    (PASSIVE, "(it|this|that) (got|went) (out|too)"),
+    (PASSIVE, "(it|this|that) (got|went) out of (hand|control)"),
+    (PASSIVE, "(it|this|that) (got|went) too far"),
     (PASSIVE, "one thing led to another"),
     (PASSIVE, "feelings (developed|grew|happened|formed|started|got|were)"),
     (PASSIVE, "(lines|line|boundaries|boundary) (was|were|got) crossed"),
@@ -164,9 +172,14 @@ const PHRASES: &[(Cue, &str)] = &[
     (PRESSURE, "put the past behind"),
     (PRESSURE, "get over (it|this|that)"),
     (PRESSURE, "already (said|apologised)"),
-    (PRESSURE, "said sorry (already|enough|so|many|a|again)"),
-    (PRESSURE, "apologised (already|enough|so|many|a|again)"),
+    (PRESSURE, "(said|say) sorry (already|enough|again)"),
+    (PRESSURE, "(said|say) sorry (a|so) (hundred|thousand|million|many|lot)"),
+    (PRESSURE, "(said|say) sorry (many|several|countless|so) (times|often)"),
+    (PRESSURE, "apologised (already|enough|again)"),
+    (PRESSURE, "apologised (a|so) (hundred|thousand|million|many|lot)"),
+    (PRESSURE, "apologised (many|several|countless|so) (times|often)"),
     (PRESSURE, "how many (more)? times"),
+    (PRESSURE, "what (more|else) do you want"),
     (PRESSURE, "how long (are|will|must|do|is|does|until) (you|this|i)"),
     (PRESSURE, "when will you (forgive|stop|get|move|let|trust|be)"),
     (PRESSURE, "stop (bringing|mentioning|punishing|dwelling|asking)"),
@@ -236,14 +249,15 @@ const PHRASES: &[(Cue, &str)] = &[
     (CHANGE, "i (blocked|ended) (her|him|them|it|all|contact|every|things)"),
     (CHANGE, "i cut (off|her|him|them|contact|ties)"),
     (CHANGE, "i (promise|commit)"),
-    (CHANGE, "i (plan|intend|want) to (change|learn|become|start|stop|keep|show|rebuild|earn|tell|answer|give|make)"),
+    (CHANGE, "i want to change"),
+    (CHANGE, "i (plan|intend) to (change|learn|become|start|stop|keep|show|rebuild|earn|tell|answer|give|make)"),
     (CHANGE, "my plan"),
     (CHANGE, "i no longer"),
     (CHANGE, "i have told (her|him|them|my)"),
     (CHANGE, "(each|every) (day|week|morning|evening|night|time) i"),
 ];
 
-fn phrases() -> &'static PhraseSet<Cue> {
+pub(super) fn phrases() -> &'static PhraseSet<Cue> {
     static SET: OnceLock<PhraseSet<Cue>> = OnceLock::new();
     // "Sorry if" stays conditional even after a "not"; every other phrase
     // is turned around by a negator just before it.

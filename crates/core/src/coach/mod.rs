@@ -240,7 +240,7 @@ impl Stats {
 /// The most steps a review may take per byte of text (plus one). The pattern
 /// tables fix the work per word; this is that bound with room to spare, and
 /// the tests hold every review to it.
-pub const MAX_STEPS_PER_BYTE: usize = 400;
+pub const MAX_STEPS_PER_BYTE: usize = 1024;
 
 /// Findings in the order of their start, with overlapping findings of the
 /// same code joined into one. Pushing in order of start keeps both true.
@@ -363,5 +363,22 @@ mod tests {
         let b = vec![Finding::at(Code::Bundled, 3, 4)];
         let starts: Vec<usize> = merge_in_order(a, b).iter().map(|f| f.start).collect();
         assert_eq!(starts, [0, 3, 9]);
+    }
+}
+
+#[cfg(test)]
+mod budget {
+    use super::*;
+
+    /// Every word is at least one byte, so a per-word bound plus the one step
+    /// per character is a per-byte bound.
+    #[test]
+    fn the_step_budget_covers_the_costliest_word() {
+        // Apology: the phrase scan, then the "but" pass and the partner pass.
+        let apology = 1 + apology::phrases().most_steps_per_word() + 2;
+        // Request: the phrase scan, then the pass over the behaviours.
+        let request = 1 + request::phrases().most_steps_per_word() + 1;
+        eprintln!("apology {apology}, request {request} steps per byte at most");
+        assert!(apology <= MAX_STEPS_PER_BYTE && request <= MAX_STEPS_PER_BYTE);
     }
 }

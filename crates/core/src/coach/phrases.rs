@@ -23,6 +23,8 @@ const NEGATION_REACH: usize = 4;
 /// Index keys for patterns whose first element is a number or a time.
 const NUMBER: &str = "#num";
 const TIME: &str = "#time";
+/// Any one word; never first in a pattern.
+const ANY: &str = "*";
 
 struct Phrase<T> {
     cue: T,
@@ -30,10 +32,15 @@ struct Phrase<T> {
     negatable: bool,
 }
 
+/// Phrases indexed by their first two words; a one-word phrase is filed
+/// under [`ALONE`] as its second word.
 pub(crate) struct PhraseSet<T> {
     phrases: Vec<Phrase<T>>,
-    by_first: HashMap<&'static str, Vec<usize>>,
+    index: HashMap<&'static str, HashMap<&'static str, Vec<usize>>>,
 }
+
+/// The second-word key of one-word phrases.
+const ALONE: &str = "";
 
 /// A phrase found in the text: its cue and the indices of its first and last
 /// words.
@@ -47,8 +54,9 @@ pub(crate) struct Hit<T> {
 impl<T: Copy> PhraseSet<T> {
     /// Builds a set from `(cue, pattern)` rows. In a pattern, words are
     /// separated by spaces, `(a|b)` offers a choice, a trailing `?` makes an
-    /// element optional, `#num` stands for any word starting with a digit and
-    /// `#time` for a time of day such as "9pm" or "21:00".
+    /// element optional, `#num` stands for any word starting with a digit,
+    /// `#time` for a time of day such as "9pm" or "21:00", and `*` (not first)
+    /// for any word, to carry a span over the word that completes a phrase.
     pub(crate) fn new(rows: &[(T, &'static str)], negatable: impl Fn(T) -> bool) -> Self {
         let mut phrases = Vec::new();
         for &(cue, pattern) in rows {
@@ -60,46 +68,57 @@ impl<T: Copy> PhraseSet<T> {
                 });
             }
         }
-        let mut by_first: HashMap<&'static str, Vec<usize>> = HashMap::new();
-        for (index, phrase) in phrases.iter().enumerate() {
-            if let Some(first) = phrase.elements.first() {
-                for &word in first {
-                    let slot = by_first.entry(word).or_default();
-                    if !slot.contains(&index) {
-                        slot.push(index);
+        let mut index: HashMap<&'static str, HashMap<&'static str, Vec<usize>>> = HashMap::new();
+        for (number, phrase) in phrases.iter().enumerate() {
+            let alone = [ALONE];
+            let seconds: &[&'static str] = phrase.elements.get(1).map_or(&alone, Vec::as_slice);
+            for &first in phrase.elements.first().map_or(&[][..], Vec::as_slice) {
+                for &second in seconds {
+                    let slot = index.entry(first).or_default().entry(second).or_default();
+                    if !slot.contains(&number) {
+                        slot.push(number);
                     }
                 }
             }
         }
-        Self { phrases, by_first }
+        Self { phrases, index }
     }
 
-    /// Every phrase found in `words`, ordered by first word, then by the order
-    /// of the rows the set was built from.
+    /// Every phrase found in `words`, ordered by first word.
     pub(crate) fn scan(&self, words: &[Word], stats: &mut Stats) -> Vec<Hit<T>> {
         let mut hits = Vec::new();
-        for (index, word) in words.iter().enumerate() {
+        for (at, word) in words.iter().enumerate() {
             stats.step();
-            let keys: [&str; 3] = if starts_with_digit(&word.norm) {
-                [word.norm.as_str(), NUMBER, TIME]
-            } else {
-                [word.norm.as_str(), "", ""]
-            };
-            for key in keys.into_iter().filter(|k| !k.is_empty()) {
-                let Some(candidates) = self.by_first.get(key) else {
+            let next = words.get(at + 1).filter(|n| n.before != Break::Sentence);
+            for first in class_keys(word).into_iter().flatten() {
+                stats.step();
+                let Some(by_second) = self.index.get(first) else {
                     continue;
                 };
-                for &candidate in candidates {
-                    let phrase = &self.phrases[candidate];
-                    if let Some(last) = match_at(phrase, words, index, stats) {
-                        if phrase.negatable && negated(words, index, stats) {
-                            continue;
+                let seconds = match next {
+                    Some(next) => {
+                        let [norm, number, time] = class_keys(next);
+                        [Some(ALONE), Some(ANY), norm, number, time]
+                    }
+                    None => [Some(ALONE), None, None, None, None],
+                };
+                for second in seconds.into_iter().flatten() {
+                    stats.step();
+                    let Some(candidates) = by_second.get(second) else {
+                        continue;
+                    };
+                    for &candidate in candidates {
+                        let phrase = &self.phrases[candidate];
+                        if let Some(last) = match_at(phrase, words, at, stats) {
+                            if phrase.negatable && negated(words, at, stats) {
+                                continue;
+                            }
+                            hits.push(Hit {
+                                cue: phrase.cue,
+                                first: at,
+                                last,
+                            });
                         }
-                        hits.push(Hit {
-                            cue: phrase.cue,
-                            first: index,
-                            last,
-                        });
                     }
                 }
             }
@@ -107,19 +126,52 @@ impl<T: Copy> PhraseSet<T> {
         hits
     }
 
-    /// The largest number of phrases one word can start, and the largest
-    /// number of word comparisons one phrase can cost: together they bound
-    /// the work per word.
+    /// The most steps [`scan`](Self::scan) can spend on one word: the key
+    /// look-ups, then, for every phrase those keys can reach at once, a
+    /// comparison per choice of every element and a look back for a negator.
     #[cfg(test)]
-    pub(crate) fn widest(&self) -> (usize, usize) {
-        let fan_out = self.by_first.values().map(Vec::len).max().unwrap_or(0);
-        let cost = self
+    pub(crate) fn most_steps_per_word(&self) -> usize {
+        let reachable = |first: &str| {
+            self.index.get(first).map_or(0, |by_second| {
+                let special: usize = [ALONE, ANY, NUMBER, TIME]
+                    .iter()
+                    .filter_map(|k| by_second.get(k).map(Vec::len))
+                    .sum();
+                let literal = by_second
+                    .iter()
+                    .filter(|(k, _)| ![ALONE, ANY, NUMBER, TIME].contains(k))
+                    .map(|(_, v)| v.len())
+                    .max()
+                    .unwrap_or(0);
+                special + literal
+            })
+        };
+        let widest_literal = self
+            .index
+            .keys()
+            .filter(|k| ![NUMBER, TIME].contains(k))
+            .map(|k| reachable(k))
+            .max()
+            .unwrap_or(0);
+        let candidates = widest_literal + reachable(NUMBER) + reachable(TIME);
+        let phrase_cost = self
             .phrases
             .iter()
             .map(|p| p.elements.iter().map(Vec::len).sum::<usize>())
             .max()
             .unwrap_or(0);
-        (fan_out, cost)
+        1 + 3 + 3 * 5 + candidates * (phrase_cost + NEGATION_REACH)
+    }
+}
+
+/// The index keys a word can be filed under: itself, and the number and
+/// time classes when it starts with a digit.
+fn class_keys(word: &Word) -> [Option<&str>; 3] {
+    if starts_with_digit(&word.norm) {
+        let time = is_time_of_day(&word.norm).then_some(TIME);
+        [Some(word.norm.as_str()), Some(NUMBER), time]
+    } else {
+        [Some(word.norm.as_str()), None, None]
     }
 }
 
@@ -135,6 +187,7 @@ fn element_matches(element: &[&'static str], word: &Word, stats: &mut Stats) -> 
     element.iter().any(|&choice| {
         stats.step();
         match choice {
+            ANY => true,
             NUMBER => starts_with_digit(&word.norm),
             TIME => is_time_of_day(&word.norm),
             _ => word.norm == choice,
@@ -171,7 +224,11 @@ pub(crate) fn negated(words: &[Word], start: usize, stats: &mut Stats) -> bool {
         }
         index -= 1;
         stats.step();
-        if words[index].is_any(NEGATORS) {
+        // "Can't we", "don't you", "won't I": a question, not a negation.
+        let asks = words[index].is("not")
+            && words[index + 1].before == Break::None
+            && words[index + 1].is_any(&["we", "you", "i"]);
+        if words[index].is_any(NEGATORS) && !asks {
             return true;
         }
     }
@@ -240,6 +297,10 @@ mod tests {
         assert!(found(&rows, "it was not just a kiss").is_empty());
         assert_eq!(found(&rows, "No, it was just a kiss"), [(1, 3, 5)]);
         assert_eq!(found(&rows, "not sorry if"), [(0, 1, 2)]);
+        assert_eq!(
+            found(&rows, "can't we agree it was just a kiss"),
+            [(1, 6, 8)]
+        );
     }
 
     #[test]
@@ -249,5 +310,12 @@ mod tests {
         assert_eq!(found(&rows, "9pm"), [(0, 0, 0)]);
         assert_eq!(found(&rows, "21:00"), [(0, 0, 0)]);
         assert!(found(&rows, "42").is_empty());
+    }
+
+    #[test]
+    fn a_wildcard_takes_any_one_word() {
+        let rows = [(0, "only a *?")];
+        assert_eq!(found(&rows, "only a kiss"), [(0, 0, 1), (0, 0, 2)]);
+        assert_eq!(found(&rows, "only a"), [(0, 0, 1)]);
     }
 }

@@ -12,7 +12,7 @@ use super::words::{self, Break, Word};
 use super::{Code, Finding, Findings, Stats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cue {
+pub(super) enum Cue {
     Vague,
     Unmeasurable,
     /// A time, a frequency or a trigger.
@@ -25,14 +25,17 @@ enum Cue {
 /// unmeasurable ones so that "show me you love me" is read as one vague
 /// phrase rather than also as the feeling "love me" inside it.
 const PHRASES: &[(Cue, &str)] = &[
-    (Cue::Vague, "be (more|a)? (honest|open|transparent|trustworthy|faithful|loyal|better|kinder|nicer|supportive|reliable|present|attentive|loving|caring|considerate|careful|affectionate|patient|available|real|good|sincere|genuine|perfect|involved|thoughtful|respectful)"),
+    (Cue::Vague, "(be|being) (more|a|so)? (honest|open|transparent|trustworthy|faithful|loyal|better|kinder|nicer|supportive|reliable|present|attentive|loving|caring|considerate|careful|affectionate|patient|available|real|good|sincere|genuine|perfect|involved|thoughtful|respectful)"),
     (Cue::Vague, "be there for (me|us)"),
     (Cue::Vague, "be (the|a) (person|man|woman|partner|husband|wife) (i|you)"),
     (Cue::Vague, "(do|try) (better|harder)"),
     (Cue::Vague, "try (your|my) (best|hardest)"),
     (Cue::Vague, "make (an|more|some|the)? effort"),
+    (Cue::Vague, "make more of an effort"),
+    (Cue::Vague, "(tell|show) me the truth"),
     (Cue::Vague, "put (in)? (more|some|an)? effort"),
     (Cue::Vague, "show me (that|how)? (much)? you (care|love|mean|are|want|value|respect|have|still)"),
+    (Cue::Vague, "show me (that)? you are *"),
     (Cue::Vague, "show (that|how)? (much)? you (care|love|mean|are|want|value|respect)"),
     (Cue::Vague, "prove (it|that|to|you|yourself|me)"),
     (Cue::Vague, "pay (more)? attention"),
@@ -77,6 +80,7 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::When, "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"),
     (Cue::When, "(mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"),
     (Cue::When, "(anytime|immediately|asap|o'clock)"),
+    (Cue::When, "(christmas|easter|birthday|birthdays|anniversary|anniversaries|holidays)"),
     (Cue::When, "#time"),
     (Cue::When, "(at|by|from) #num"),
     (Cue::When, "at (lunch|dinner|breakfast|night|once)"),
@@ -93,7 +97,7 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::AndAlso, "and also"),
 ];
 
-fn phrases() -> &'static PhraseSet<Cue> {
+pub(super) fn phrases() -> &'static PhraseSet<Cue> {
     static SET: OnceLock<PhraseSet<Cue>> = OnceLock::new();
     // A "don't" in a request is the request itself, not a denial, so no
     // phrase here is turned around by a negator.
@@ -197,10 +201,18 @@ const ACTION_VERBS: &[&str] = &[
     "get",
 ];
 
-/// Verbs that name something done, but only with an object: "make dinner",
-/// "do the school run", "get home by six". "Make me feel", "do better" and
-/// "get my trust back" are caught by the phrase table first.
+/// Verbs that name something done only with a real object: "make dinner",
+/// "do the school run", "get home by six"; but not "make me feel", "do
+/// better", "make it right".
 const ACTION_NEEDS_OBJECT: &[&str] = &["make", "do", "get"];
+const NOT_AN_OBJECT: &[&str] = &[
+    "me", "us", "it", "things", "this", "that", "better", "harder", "an", "more", "some", "sure",
+    "up", "over", "right",
+];
+
+/// "Start being honest", "keep feeling sorry": a verb that leads into a
+/// state of being is not something anyone can see being done.
+const INTO_A_STATE: &[&str] = &["being", "feeling"];
 
 /// "Be home by six" is something to see; "be better" is not.
 const BE_SOMEWHERE: &[&str] = &["home", "back", "on", "at", "in", "ready", "here", "there"];
@@ -367,23 +379,31 @@ impl Heads {
                     continue;
                 }
                 if !needs_me {
-                    if word.is("do") && near_is(1, &["not"]) {
-                        heads.negative.add(word, &words[index + 1]);
+                    // The span runs over the verb that is being ruled out.
+                    let negator_length = if word.is("do") && near_is(1, &["not"]) {
+                        2
+                    } else if word.is_any(&["never", "stop", "quit", "not"]) {
+                        1
+                    } else {
+                        0
+                    };
+                    if negator_length > 0 {
+                        let ever = usize::from(near_is(negator_length, &["ever"]));
+                        let last = near(negator_length + ever)
+                            .or_else(|| near(negator_length - 1))
+                            .unwrap_or(word);
+                        heads.negative.add(word, last);
                         slot = false;
-                        index += 2;
-                        continue;
-                    }
-                    if word.is_any(&["never", "stop", "quit", "not"]) {
-                        heads.negative.add(word, word);
-                        slot = false;
-                        index += 1;
+                        index += negator_length;
                         continue;
                     }
                 }
                 let aimed_at_me = near_is(1, &["me", "us", "my", "our"]);
-                let has_object = near(1).is_some_and(|w| !w.is_any(FILLERS));
+                let has_object =
+                    near(1).is_some_and(|w| !w.is_any(FILLERS) && !w.is_any(NOT_AN_OBJECT));
                 let is_action = ((word.is_any(ACTION_VERBS)
-                    && (!word.is_any(ACTION_NEEDS_OBJECT) || has_object))
+                    && (!word.is_any(ACTION_NEEDS_OBJECT) || has_object)
+                    && !near_is(1, INTO_A_STATE))
                     || (word.is("be") && near_is(1, BE_SOMEWHERE)))
                     && (!needs_me || aimed_at_me);
                 slot = false;
@@ -396,9 +416,9 @@ impl Heads {
             }
 
             if !subordinate {
-                if word.is("no") && near_is(1, ENDINGS) {
-                    heads.negative.add(word, &words[index + 1]);
-                } else if word.is("never") && near_is(1, &["want", "need"]) {
+                let ends = word.is("no") && near_is(1, ENDINGS);
+                let never_want = word.is("never") && near_is(1, &["want", "need"]);
+                if ends || never_want {
                     heads.negative.add(word, &words[index + 1]);
                 } else if word.is("do") && near_is(1, &["not"]) && near_is(2, &["want", "need"]) {
                     heads.negative.add(word, &words[index + 2]);
@@ -511,8 +531,13 @@ mod tests {
     #[test]
     fn negative_only_points_at_the_dont() {
         assert_eq!(
+            spans("Don't ever call her, if she asks.", Code::NegativeOnly),
+            ["Don't ever call"]
+        );
+        assert_eq!(spans("Stop.", Code::NegativeOnly), ["Stop"]);
+        assert_eq!(
             spans("Don't lie to me, ever, whenever I ask.", Code::NegativeOnly),
-            ["Don't"]
+            ["Don't lie"]
         );
         assert_eq!(
             codes("Stop seeing her, starting today."),

@@ -1,0 +1,5 @@
+//! The coaches, end to end: the written corpus, and properties that must
+//! hold for any text.
+
+mod corpus;
+mod properties;
