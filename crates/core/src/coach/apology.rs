@@ -222,6 +222,7 @@ const PHRASES: &[(Cue, &str)] = &[
     (OWNERSHIP, "i (am|was) (fully|completely|solely|entirely|totally|wholly|alone)? at fault"),
     (OWNERSHIP, "i (am|was) the (one|person) (who|to|responsible)"),
     (OWNERSHIP, "i alone (am|was)"),
+    (OWNERSHIP, "(choice|choices|decision|decisions|fault|lie|lies|responsibility) (was|is|were|are) (all|entirely)? mine"),
     (OWNERSHIP, "(blame|responsibility|fault) is (all|entirely)? (mine|on)"),
     (OWNERSHIP, "(it|this|that) (is|was) (all|entirely|completely|fully)? on me"),
     (OWNERSHIP, "i take (full|complete|total|all|the)? (responsibility|ownership|blame|accountability)"),
@@ -280,6 +281,13 @@ const CONTRASTS: &[&str] = &["but", "however"];
 /// Words before "but" that keep it from undoing the apology: "there is no
 /// but", "nothing but regret".
 const HARMLESS_BEFORE_BUT: &[&str] = &["no", "nothing", "without", "any", "not", "all"];
+
+/// Words after "sorry" that make it the subject of a sentence rather than
+/// the apology itself: "sorry isn't enough, but …".
+const APOLOGY_AS_SUBJECT: &[&str] = &[
+    "is", "was", "will", "does", "did", "can", "could", "would", "might", "alone", "means",
+    "feels", "seems", "sounds",
+];
 
 /// How many words after the apology word a "but" still undoes it.
 const BUT_REACH: usize = 8;
@@ -544,7 +552,10 @@ fn buts_after_sorry(words: &[Word], stats: &mut Stats) -> Vec<Finding> {
     for (index, word) in words.iter().enumerate() {
         stats.step();
         if word.is_any(APOLOGY_WORDS) {
-            last_apology = Some(index);
+            let as_subject = words
+                .get(index + 1)
+                .is_some_and(|next| next.before == Break::None && next.is_any(APOLOGY_AS_SUBJECT));
+            last_apology = if as_subject { None } else { Some(index) };
             continue;
         }
         if !word.is_any(CONTRASTS) {
@@ -661,6 +672,10 @@ mod tests {
             [Code::ButAfterSorry]
         );
         assert_eq!(flagged("I'm sorry. There is no but."), []);
+        assert_eq!(
+            flagged("I know sorry isn't enough, but I want you to hear it."),
+            []
+        );
         assert_eq!(
             flagged("I am sorry, not only for the lie but also for the hiding."),
             []

@@ -87,6 +87,7 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::When, "by (january|february|march|april|may|june|july|august|september|october|november|december)"),
     (Cue::When, "by the end"),
     (Cue::When, "next (week|month|time|weekend)"),
+    (Cue::When, "at the next"),
     (Cue::When, "this (week|weekend|month)"),
     (Cue::When, "(right|straight) away"),
     (Cue::When, "the (moment|minute|second) (you|she|he|they|it)"),
