@@ -4,8 +4,8 @@
 //! way to say them.
 //!
 //! Both work on any UTF-8 text in time linear in its length: the text is
-//! split into words once ([`words`]), then short phrase patterns are matched
-//! over the words with bounded look-ahead ([`phrases`]). No regular
+//! split into words once (`words`), then short phrase patterns are matched
+//! over the words with bounded look-ahead (`phrases`). No regular
 //! expressions, no backtracking. [`Stats`] counts the work done so tests can
 //! check the bound without a clock.
 

@@ -358,7 +358,7 @@ impl Heads {
                 needs_me = false;
                 subordinate = false;
             }
-            // The word `ahead` places on, if it is in the same clause.
+            // The word `ahead` places further on, if no break comes first.
             let near = |ahead: usize| {
                 words[index + 1..]
                     .iter()
