@@ -3,6 +3,7 @@
 //! typed refusal. Time and identifiers come in as arguments, never from the
 //! clock or a random source, so every rule is testable as given-when-then.
 
+pub mod account;
 pub mod apology;
 pub mod checkin;
 pub mod coach;

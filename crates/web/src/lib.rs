@@ -1,1 +1,88 @@
-//! Kintsugi's HTTP side.
+//! Kintsugi's HTTP side: server-rendered pages with plain forms, sessions,
+//! CSRF protection and strict security headers. Handlers parse, call the
+//! domain in `kintsugi-core`, and render; nothing more.
+
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod couple;
+pub mod dates;
+pub mod error;
+pub mod forms;
+pub mod layout;
+pub mod projections;
+pub mod rate_limit;
+pub mod routes;
+pub mod security;
+pub mod state;
+
+pub use config::WebConfig;
+pub use state::AppState;
+
+use axum::routing::get;
+use axum::{middleware, Router};
+use kintsugi_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The whole app. Layers run outside-in: security headers on every
+/// response, error pages, the session, then the same-origin rule.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(routes::home::home))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/static/{name}", get(assets::serve))
+        .merge(auth::routes::router())
+        .merge(routes::space::router())
+        .merge(routes::invite::router())
+        .fallback(|| async { error::AppError::NotFound })
+        .layer(middleware::from_fn(security::same_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::middleware,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::render_error_pages,
+        ))
+        .layer(middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn serve(
+    listener: TcpListener,
+    store: Arc<dyn Store>,
+    config: WebConfig,
+) -> std::io::Result<()> {
+    let router = app(AppState::new(store, config));
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

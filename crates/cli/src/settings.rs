@@ -1,0 +1,128 @@
+//! Configuration: every setting is a flag and a `KINTSUGI_*` variable, with
+//! defaults that let `kintsugi serve` run with nothing set up.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use kintsugi_store::{MasterKey, Store};
+use kintsugi_web::config::{parse_safety_resources, WebConfig, DEFAULT_QUICK_EXIT_URL};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+pub struct StoreArgs {
+    /// Where the embedded database and the master key live.
+    #[arg(
+        long,
+        env = "KINTSUGI_DATA_DIR",
+        default_value = "./kintsugi-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…`; defaults to a SQLite file in the data directory.
+    #[arg(long, env = "KINTSUGI_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The master key file (created with mode 0600 if missing); defaults to `master.key` in the data directory.
+    #[arg(long, env = "KINTSUGI_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    pub fn database_url(&self) -> Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        self.ensure_data_dir()?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("kintsugi.db").display()
+        ))
+    }
+
+    fn ensure_data_dir(&self) -> Result<()> {
+        if self.data_dir.is_dir() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+
+    pub fn master_key(&self) -> Result<MasterKey> {
+        let path = match &self.master_key_file {
+            Some(path) => path.clone(),
+            None => {
+                self.ensure_data_dir()?;
+                self.data_dir.join("master.key")
+            }
+        };
+        MasterKey::load_or_create(&path)
+            .with_context(|| format!("the master key at {}", path.display()))
+    }
+
+    pub async fn open(&self) -> Result<Arc<dyn Store>> {
+        let url = self.database_url()?;
+        let key = self.master_key()?;
+        kintsugi_store::open(&url, key)
+            .await
+            .context("opening the database")
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The address and port to listen on.
+    #[arg(long, env = "KINTSUGI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Where the quick-exit link on every page leads.
+    #[arg(long, env = "KINTSUGI_QUICK_EXIT_URL", default_value = DEFAULT_QUICK_EXIT_URL)]
+    pub quick_exit_url: String,
+    /// A file of safety resources, one per line: `name | contact | url`.
+    #[arg(long, env = "KINTSUGI_SAFETY_RESOURCES")]
+    pub safety_resources: Option<PathBuf>,
+    /// Set when people reach Kintsugi over HTTPS (for example behind a reverse proxy).
+    #[arg(long, env = "KINTSUGI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// How many days an invitation link stays valid.
+    #[arg(long, env = "KINTSUGI_INVITE_DAYS", default_value_t = 7)]
+    pub invite_days: u64,
+}
+
+impl ServeArgs {
+    pub fn web_config(&self) -> Result<WebConfig> {
+        let mut config = WebConfig {
+            quick_exit_url: self.quick_exit_url.clone(),
+            secure_cookies: self.secure_cookies,
+            invite_ttl: Duration::from_secs(self.invite_days.clamp(1, 90) * 24 * 3600),
+            ..WebConfig::default()
+        };
+        if !(config.quick_exit_url.starts_with("https://")
+            || config.quick_exit_url.starts_with("http://"))
+        {
+            anyhow::bail!("the quick-exit URL must start with https://");
+        }
+        if let Some(path) = &self.safety_resources {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading safety resources from {}", path.display()))?;
+            config.safety_resources = parse_safety_resources(&text)
+                .map_err(|e| anyhow::anyhow!("safety resources in {}: {e}", path.display()))?;
+        }
+        Ok(config)
+    }
+}
+
+/// Logs go to standard error; `KINTSUGI_LOG` (or `RUST_LOG`) picks the level.
+pub fn init_logging() {
+    let filter = std::env::var("KINTSUGI_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info".to_owned());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}

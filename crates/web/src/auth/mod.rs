@@ -1,0 +1,6 @@
+//! Accounts and sessions: who is asking.
+
+pub mod password;
+pub mod routes;
+pub mod session;
+pub mod tokens;

@@ -1,0 +1,425 @@
+//! Registration, login, logout, recovery and the person's own account page.
+//!
+//! Nothing here tells a visitor whether an email address has an account:
+//! registration answers the same either way, a failed login or recovery
+//! gives one message, and every path does the same password-hashing work.
+
+use crate::auth::password;
+use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser};
+use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
+use crate::error::{AppError, AppResult};
+use crate::forms::{CsrfForm, FormErrors};
+use crate::layout::{render, render_refused, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kintsugi_core::account::{Email, NewPassword};
+use kintsugi_core::UserId;
+use kintsugi_store::{Hash, StoreError, UserRecord};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", get(register_page).post(register))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/recover", get(recover_page).post(recover))
+        .route("/account", get(account_page))
+        .route("/account/sessions/{id}/end", post(end_session))
+        .route("/account/recovery-codes", post(new_recovery_codes))
+}
+
+const RECOVERY_CODES: usize = 10;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteParam {
+    pub invite: String,
+    pub registered: String,
+}
+
+/// Where to go once signed in: back to the invitation if there was one.
+fn next_path(invite: &str) -> String {
+    if crate::auth::tokens::is_well_formed(invite) {
+        format!("/invite/{invite}")
+    } else {
+        "/".to_owned()
+    }
+}
+
+fn allow_attempt(app: &AppState, peer: SocketAddr, email: &str) -> AppResult<()> {
+    let ip_key = format!("ip:{}", peer.ip());
+    let email_key = format!("email:{}", email.trim().to_lowercase());
+    if app.auth_limiter.allow(&[&ip_key, &email_key]) {
+        Ok(())
+    } else {
+        Err(AppError::RateLimited)
+    }
+}
+
+// ---- registration --------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    email: String,
+    password: String,
+    password_confirm: String,
+    invite: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    email: String,
+    invite: String,
+    errors: FormErrors,
+}
+
+async fn register_page(layout: Layout, Query(params): Query<InviteParam>) -> AppResult<Response> {
+    render(&RegisterPage {
+        layout,
+        email: String::new(),
+        invite: params.invite,
+        errors: FormErrors::default(),
+    })
+}
+
+async fn register(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<RegisterForm>,
+) -> AppResult<Response> {
+    allow_attempt(&app, peer, &form.email)?;
+    let refused = |errors: FormErrors| {
+        render_refused(&RegisterPage {
+            layout,
+            email: form.email.clone(),
+            invite: form.invite.clone(),
+            errors,
+        })
+    };
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(refusal) => return refused(FormErrors::from_refusal(refusal)?),
+    };
+    let new_password =
+        match NewPassword::parse(&form.password, &form.password_confirm, Some(&email)) {
+            Ok(p) => p,
+            Err(refusal) => return refused(FormErrors::from_refusal(refusal)?),
+        };
+    let password_hash = password::hash(new_password.expose().to_owned()).await?;
+    let user = UserRecord {
+        id: Uuid::new_v4(),
+        email: email.as_str().to_owned(),
+        password_hash,
+        created_at: OffsetDateTime::now_utc(),
+        recovery_codes_shown: false,
+    };
+    match app.store.create_user(&user, &[]).await {
+        Ok(()) | Err(StoreError::EmailTaken) => {}
+        Err(other) => return Err(other.into()),
+    }
+    let mut to = "/login?registered=1".to_owned();
+    if crate::auth::tokens::is_well_formed(&form.invite) {
+        to.push_str("&invite=");
+        to.push_str(&form.invite);
+    }
+    Ok(Redirect::to(&to).into_response())
+}
+
+// ---- login and logout ----------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    invite: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    invite: String,
+    registered: bool,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryCodesPage {
+    layout: Layout,
+    codes: Vec<String>,
+    next: String,
+    first_time: bool,
+}
+
+async fn login_page(
+    layout: Layout,
+    MaybeUser(user): MaybeUser,
+    Query(params): Query<InviteParam>,
+) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to(&next_path(&params.invite)).into_response());
+    }
+    render(&LoginPage {
+        layout,
+        email: String::new(),
+        invite: params.invite,
+        registered: params.registered == "1",
+        errors: FormErrors::default(),
+    })
+}
+
+async fn login(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    MaybeUser(previous): MaybeUser,
+    headers: HeaderMap,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> AppResult<Response> {
+    allow_attempt(&app, peer, &form.email)?;
+    let user = match Email::parse(&form.email) {
+        Ok(email) => app.store.user_by_email(email.as_str()).await?,
+        Err(_) => None,
+    };
+    let verified = password::verify(
+        form.password.clone(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
+    let Some(user) = user.filter(|_| verified) else {
+        return render_refused(&LoginPage {
+            layout,
+            email: form.email.clone(),
+            invite: form.invite.clone(),
+            registered: false,
+            errors: FormErrors::summary("That email and password do not match an account here. Please check them and try again."),
+        });
+    };
+    if let Some(previous) = previous {
+        app.store
+            .delete_session(previous.user.0, previous.id)
+            .await?;
+    }
+    let device = session::describe_device(
+        headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let cookie = session::start(&app, UserId(user.id), device).await?;
+    let next = next_path(&form.invite);
+    let mut response = if user.recovery_codes_shown {
+        Redirect::to(&next).into_response()
+    } else {
+        let codes = issue_recovery_codes(&app, user.id).await?;
+        app.store.mark_recovery_codes_shown(user.id).await?;
+        let mut layout = layout;
+        layout.signed_in = true;
+        render(&RecoveryCodesPage {
+            layout,
+            codes,
+            next,
+            first_time: true,
+        })?
+    };
+    set_cookie(&mut response, &cookie);
+    Ok(response)
+}
+
+async fn issue_recovery_codes(app: &AppState, user: Uuid) -> AppResult<Vec<String>> {
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
+    let hashes: Vec<Hash> = codes.iter().map(|c| hash_token(c)).collect();
+    app.store.replace_recovery_codes(user, &hashes).await?;
+    Ok(codes)
+}
+
+async fn logout(
+    State(app): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+) -> AppResult<Response> {
+    if let Some(session) = user {
+        app.store.delete_session(session.user.0, session.id).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    set_cookie(
+        &mut response,
+        &CookieNames::new(app.config.secure_cookies).cleared_session_cookie(),
+    );
+    Ok(response)
+}
+
+// ---- recovery --------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RecoverForm {
+    email: String,
+    code: String,
+    password: String,
+    password_confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "recover.html")]
+struct RecoverPage {
+    layout: Layout,
+    email: String,
+    done: bool,
+    errors: FormErrors,
+}
+
+async fn recover_page(layout: Layout) -> AppResult<Response> {
+    render(&RecoverPage {
+        layout,
+        email: String::new(),
+        done: false,
+        errors: FormErrors::default(),
+    })
+}
+
+async fn recover(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<RecoverForm>,
+) -> AppResult<Response> {
+    allow_attempt(&app, peer, &form.email)?;
+    let refused = |layout: Layout, errors: FormErrors| {
+        render_refused(&RecoverPage {
+            layout,
+            email: form.email.clone(),
+            done: false,
+            errors,
+        })
+    };
+    let email = Email::parse(&form.email).ok();
+    let new_password =
+        match NewPassword::parse(&form.password, &form.password_confirm, email.as_ref()) {
+            Ok(p) => p,
+            Err(refusal) => return refused(layout, FormErrors::from_refusal(refusal)?),
+        };
+    // Hash before looking anything up, so both outcomes take as long.
+    let password_hash = password::hash(new_password.expose().to_owned()).await?;
+    let user = match &email {
+        Some(email) => app.store.user_by_email(email.as_str()).await?,
+        None => None,
+    };
+    let code_hash = hash_token(&normalise_recovery_code(&form.code));
+    let recovered = match &user {
+        Some(user) => app.store.consume_recovery_code(user.id, &code_hash).await?,
+        None => false,
+    };
+    let Some(user) = user.filter(|_| recovered) else {
+        return refused(
+            layout,
+            FormErrors::summary(
+            "That email and recovery code do not match. Each code works once; please check it and try again.",
+            ),
+        );
+    };
+    app.store.set_password_hash(user.id, &password_hash).await?;
+    app.store.delete_sessions_of(user.id).await?;
+    render(&RecoverPage {
+        layout,
+        email: String::new(),
+        done: true,
+        errors: FormErrors::default(),
+    })
+}
+
+// ---- the account page --------------------------------------------------------
+
+struct SessionRow {
+    id: Uuid,
+    device: String,
+    started: String,
+    last_seen: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+    sessions: Vec<SessionRow>,
+}
+
+async fn account_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+) -> AppResult<Response> {
+    let user = app
+        .store
+        .user_by_id(me.user.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut records = app.store.sessions_of(me.user.0).await?;
+    records.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+    let sessions = records
+        .into_iter()
+        .map(|s| SessionRow {
+            id: s.id,
+            device: s.device,
+            started: crate::dates::when(s.created_at),
+            last_seen: crate::dates::when(s.last_seen_at),
+            current: s.id == me.id,
+        })
+        .collect();
+    render(&AccountPage {
+        layout: layout.in_section("account"),
+        email: user.email,
+        sessions,
+    })
+}
+
+async fn end_session(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<Uuid>,
+    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+) -> AppResult<Response> {
+    if !app.store.delete_session(me.user.0, id).await? {
+        return Err(AppError::NotFound);
+    }
+    if id == me.id {
+        let mut response = Redirect::to("/login").into_response();
+        set_cookie(
+            &mut response,
+            &CookieNames::new(app.config.secure_cookies).cleared_session_cookie(),
+        );
+        return Ok(response);
+    }
+    Ok(Redirect::to("/account").into_response())
+}
+
+async fn new_recovery_codes(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+) -> AppResult<Response> {
+    let codes = issue_recovery_codes(&app, me.user.0).await?;
+    render(&RecoveryCodesPage {
+        layout: layout.in_section("account"),
+        codes,
+        next: "/account".to_owned(),
+        first_time: false,
+    })
+}

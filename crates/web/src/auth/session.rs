@@ -1,0 +1,259 @@
+//! Server-side sessions. The cookie holds a random token; the store holds
+//! only its hash. A middleware resolves the session once per request and
+//! hands it to the extractors below.
+
+use crate::auth::tokens::{hash_token, is_well_formed, random_token};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use kintsugi_core::UserId;
+use kintsugi_store::SessionRecord;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A signed-in person, as this request sees them.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub id: Uuid,
+    pub user: UserId,
+}
+
+/// The token every form on the page must send back.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+#[derive(Debug, Clone, Copy)]
+pub struct CookieNames {
+    pub session: &'static str,
+    pub csrf: &'static str,
+    secure: bool,
+}
+
+impl CookieNames {
+    pub fn new(secure: bool) -> Self {
+        // The __Host- prefix pins a cookie to this host and path "/", but
+        // browsers only accept it with `Secure`.
+        if secure {
+            Self {
+                session: "__Host-kintsugi-session",
+                csrf: "__Host-kintsugi-csrf",
+                secure,
+            }
+        } else {
+            Self {
+                session: "kintsugi-session",
+                csrf: "kintsugi-csrf",
+                secure,
+            }
+        }
+    }
+
+    fn cookie(&self, name: &'static str, value: String, same_site: SameSite) -> Cookie<'static> {
+        Cookie::build((name, value))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(same_site)
+            .build()
+    }
+
+    pub fn session_cookie(&self, token: String) -> Cookie<'static> {
+        self.cookie(self.session, token, SameSite::Lax)
+    }
+
+    pub fn cleared_session_cookie(&self) -> Cookie<'static> {
+        let mut cookie = self.cookie(self.session, String::new(), SameSite::Lax);
+        cookie.make_removal();
+        cookie
+    }
+
+    fn csrf_cookie(&self, token: String) -> Cookie<'static> {
+        self.cookie(self.csrf, token, SameSite::Strict)
+    }
+}
+
+pub fn set_cookie(response: &mut Response, cookie: &Cookie<'_>) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+/// Starts a session for `user` and returns the cookie that carries it.
+pub async fn start(app: &AppState, user: UserId, device: String) -> AppResult<Cookie<'static>> {
+    let token = random_token();
+    let now = OffsetDateTime::now_utc();
+    app.store
+        .create_session(&SessionRecord {
+            id: Uuid::new_v4(),
+            user_id: user.0,
+            token_hash: hash_token(&token),
+            created_at: now,
+            last_seen_at: now,
+            device,
+        })
+        .await?;
+    Ok(CookieNames::new(app.config.secure_cookies).session_cookie(token))
+}
+
+/// How often the last-seen time is written: often enough for the idle
+/// time-out, rarely enough not to write on every click.
+const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
+
+async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
+    if !is_well_formed(token) {
+        return Ok(None);
+    }
+    let Some(record) = app.store.session_by_token_hash(&hash_token(token)).await? else {
+        return Ok(None);
+    };
+    let now = OffsetDateTime::now_utc();
+    let limits = &app.config.limits;
+    let idle = now - record.last_seen_at > limits.session_idle;
+    let too_old = now - record.created_at > limits.session_absolute;
+    if idle || too_old {
+        app.store.delete_session(record.user_id, record.id).await?;
+        return Ok(None);
+    }
+    if now - record.last_seen_at > TOUCH_EVERY {
+        app.store.touch_session(record.id, now).await?;
+    }
+    Ok(Some(Session {
+        id: record.id,
+        user: UserId(record.user_id),
+    }))
+}
+
+/// Resolves the session and the CSRF token for every request.
+pub async fn middleware(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
+    let names = CookieNames::new(app.config.secure_cookies);
+    let jar = CookieJar::from_headers(request.headers());
+    let mut clear_session = false;
+    if let Some(cookie) = jar.get(names.session) {
+        match resolve(&app, cookie.value()).await {
+            Ok(Some(session)) => {
+                request.extensions_mut().insert(session);
+            }
+            Ok(None) => clear_session = true,
+            Err(error) => return error.into_response(),
+        }
+    }
+    let existing_csrf = jar
+        .get(names.csrf)
+        .map(|c| c.value().to_owned())
+        .filter(|t| is_well_formed(t));
+    let new_csrf = existing_csrf.is_none();
+    let csrf = existing_csrf.unwrap_or_else(random_token);
+    request.extensions_mut().insert(CsrfToken(csrf.clone()));
+
+    let mut response = next.run(request).await;
+    if new_csrf {
+        set_cookie(&mut response, &names.csrf_cookie(csrf));
+    }
+    if clear_session && !response.headers().contains_key(SET_COOKIE) {
+        set_cookie(&mut response, &names.cleared_session_cookie());
+    }
+    response
+}
+
+/// A signed-in person; anyone else is sent to the login page.
+pub struct CurrentUser(pub Session);
+
+pub struct LoginRedirect;
+
+impl IntoResponse for LoginRedirect {
+    fn into_response(self) -> Response {
+        Redirect::to("/login").into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = LoginRedirect;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Session>()
+            .copied()
+            .map(CurrentUser)
+            .ok_or(LoginRedirect)
+    }
+}
+
+/// A session if there is one.
+pub struct MaybeUser(pub Option<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(parts.extensions.get::<Session>().copied()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or(AppError::Csrf)
+    }
+}
+
+/// A coarse, human description of the browser, for the person's own list
+/// of sessions ("Firefox on Android"). Nothing finer is kept.
+pub fn describe_device(user_agent: Option<&str>) -> String {
+    let ua = user_agent.unwrap_or_default();
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map_or("A browser", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "a Mac"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map_or("an unknown device", |(_, name)| name);
+    format!("{browser} on {system}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_are_described_coarsely() {
+        let android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
+        assert_eq!(describe_device(Some(android)), "Chrome on Android");
+        assert_eq!(describe_device(None), "A browser on an unknown device");
+    }
+
+    #[test]
+    fn secure_cookies_use_the_host_prefix() {
+        let names = CookieNames::new(true);
+        let cookie = names.session_cookie("t".into());
+        assert!(cookie.name().starts_with("__Host-"));
+        assert_eq!(cookie.secure(), Some(true));
+        assert_eq!(cookie.http_only(), Some(true));
+        assert_eq!(cookie.path(), Some("/"));
+        assert!(!CookieNames::new(false).session.starts_with("__Host-"));
+    }
+}

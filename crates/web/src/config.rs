@@ -1,0 +1,155 @@
+//! What the person running the instance can configure about the web side.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where the quick-exit link on every page leads.
+    pub quick_exit_url: String,
+    /// Shown on the safety screen before a couple space is created.
+    pub safety_resources: Vec<SafetyResource>,
+    /// Set when the app is reached over TLS (directly or behind a proxy):
+    /// cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+    /// How long an invitation link stays valid.
+    pub invite_ttl: Duration,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyResource {
+    pub name: String,
+    pub contact: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Login, registration and recovery attempts allowed per window, per
+    /// client address and per email address.
+    pub auth_attempts: u32,
+    pub auth_window: Duration,
+    /// A session ends after this long without use…
+    pub session_idle: Duration,
+    /// …and after this long in any case.
+    pub session_absolute: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            auth_attempts: 10,
+            auth_window: Duration::from_secs(15 * 60),
+            session_idle: Duration::from_secs(3 * 24 * 3600),
+            session_absolute: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            quick_exit_url: DEFAULT_QUICK_EXIT_URL.to_owned(),
+            safety_resources: default_safety_resources(),
+            secure_cookies: false,
+            invite_ttl: Duration::from_secs(7 * 24 * 3600),
+            limits: Limits::default(),
+        }
+    }
+}
+
+pub const DEFAULT_QUICK_EXIT_URL: &str = "https://www.bbc.co.uk/weather";
+
+/// The built-in list. An instance can replace it with its own file (see
+/// `parse_safety_resources`), for example with local services.
+pub fn default_safety_resources() -> Vec<SafetyResource> {
+    let entry = |name: &str, contact: &str, url: Option<&str>| SafetyResource {
+        name: name.to_owned(),
+        contact: contact.to_owned(),
+        url: url.map(str::to_owned),
+    };
+    vec![
+        entry(
+            "If you are in danger right now",
+            "Call your local emergency number (112 in Europe, 911 in North America, 999 in the UK).",
+            None,
+        ),
+        entry(
+            "National Domestic Violence Hotline (United States)",
+            "1-800-799-7233, or text START to 88788",
+            Some("https://www.thehotline.org/"),
+        ),
+        entry(
+            "National Domestic Abuse Helpline (United Kingdom)",
+            "0808 2000 247, free, day and night",
+            Some("https://www.nationaldahelpline.org.uk/"),
+        ),
+        entry(
+            "1800RESPECT (Australia)",
+            "1800 737 732",
+            Some("https://www.1800respect.org.au/"),
+        ),
+    ]
+}
+
+/// Reads a resources file: one resource per line, `name | contact | url`
+/// (the url may be left out); blank lines and lines starting with `#` are
+/// skipped.
+pub fn parse_safety_resources(text: &str) -> Result<Vec<SafetyResource>, String> {
+    let mut resources = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split('|').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let contact = parts.next().unwrap_or_default();
+        let url = parts.next().filter(|u| !u.is_empty());
+        if name.is_empty() || contact.is_empty() {
+            return Err(format!(
+                "line {}: expected `name | contact | url` with a name and a contact",
+                number + 1
+            ));
+        }
+        if let Some(url) = url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(format!(
+                    "line {}: the url must start with https://",
+                    number + 1
+                ));
+            }
+        }
+        resources.push(SafetyResource {
+            name: name.to_owned(),
+            contact: contact.to_owned(),
+            url: url.map(str::to_owned),
+        });
+    }
+    if resources.is_empty() {
+        return Err("the file lists no resources".to_owned());
+    }
+    Ok(resources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resources_file_is_read_line_by_line() {
+        let text = "# local services\nCity helpline | 555 0100 | https://help.example\n\nA friend's number | 555 0199\n";
+        let resources = parse_safety_resources(text).unwrap();
+        assert_eq!(resources.len(), 2);
+        assert_eq!(resources[0].url.as_deref(), Some("https://help.example"));
+        assert_eq!(resources[1].url, None);
+    }
+
+    #[test]
+    fn a_resources_file_with_a_bad_line_names_it() {
+        let err = parse_safety_resources("ok | 1\n| missing name\n").unwrap_err();
+        assert!(err.starts_with("line 2"), "{err}");
+        assert!(parse_safety_resources("x | y | javascript:alert(1)").is_err());
+        assert!(parse_safety_resources("# nothing\n").is_err());
+    }
+}

@@ -1,0 +1,105 @@
+//! Finding the couple a signed-in person belongs to, and reading its record.
+//! Every page of a couple's rooms starts here, so the membership check is
+//! written once.
+
+use crate::auth::session::Session;
+use crate::error::{AppError, AppResult};
+use crate::projections::Cached;
+use crate::state::AppState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::private::{PrivateEvent, PrivateState};
+use kintsugi_core::{CoupleId, Refusal, StreamId, UserId};
+use tokio::sync::OwnedRwLockReadGuard;
+
+/// The couple space of the person asking; only ever theirs.
+pub struct MyCouple {
+    pub id: CoupleId,
+    pub stream: StreamId,
+    pub me: UserId,
+}
+
+impl MyCouple {
+    /// `None` when the person has no couple space yet.
+    pub async fn find(app: &AppState, session: &Session) -> AppResult<Option<Self>> {
+        Ok(app.store.couple_of(session.user.0).await?.map(|id| {
+            let id = CoupleId(id);
+            MyCouple {
+                id,
+                stream: StreamId::couple(id),
+                me: session.user,
+            }
+        }))
+    }
+
+    /// Like `find`, but a person without a space gets "not found".
+    pub async fn require(app: &AppState, session: &Session) -> AppResult<Self> {
+        Self::find(app, session).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The shared record, caught up. Refuses anyone the record itself does
+    /// not name as a partner.
+    pub async fn read(
+        &self,
+        app: &AppState,
+    ) -> AppResult<OwnedRwLockReadGuard<Cached<CoupleState>>> {
+        let cached = app
+            .couples
+            .read(app.store.as_ref(), self.stream.as_str())
+            .await?;
+        if !cached.state.space.is_member(self.me) {
+            return Err(AppError::NotFound);
+        }
+        Ok(cached)
+    }
+
+    /// Decides with `decide` against the newest shared record and appends.
+    pub async fn execute(
+        &self,
+        app: &AppState,
+        decide: impl Fn(&CoupleState) -> Result<Vec<CoupleEvent>, Refusal>,
+    ) -> AppResult<Vec<u64>> {
+        let me = self.me;
+        app.couples
+            .execute(app.store.as_ref(), self.stream.as_str(), me, |state| {
+                if !state.space.is_member(me) {
+                    return Err(Refusal::NotAMember);
+                }
+                decide(state)
+            })
+            .await
+    }
+}
+
+/// The person's own private stream. There is deliberately no way to name
+/// someone else's: the stream is always the session's own.
+pub async fn my_private(
+    app: &AppState,
+    session: &Session,
+) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
+    let stream = StreamId::private(session.user);
+    app.privates.read(app.store.as_ref(), stream.as_str()).await
+}
+
+pub async fn append_private(
+    app: &AppState,
+    session: &Session,
+    decide: impl Fn(&PrivateState) -> Result<Vec<PrivateEvent>, Refusal>,
+) -> AppResult<Vec<u64>> {
+    let stream = StreamId::private(session.user);
+    app.privates
+        .execute(app.store.as_ref(), stream.as_str(), session.user, decide)
+        .await
+}
+
+/// A short form of the chain head's hash that both partners can compare:
+/// "3f2a 91c0 7d4e 0b11".
+pub fn fingerprint(head: Option<&kintsugi_store::Hash>) -> String {
+    head.map(|hash| {
+        hash[..8]
+            .chunks(2)
+            .map(hex::encode)
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+    .unwrap_or_default()
+}

@@ -1,0 +1,127 @@
+//! Every way a request can fail, and the one place each becomes a response.
+//! The response carries an `ErrorPage` extension; `render_error_pages` turns
+//! it into a full page with the layout (quick exit included).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kintsugi_core::Refusal;
+use kintsugi_store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// Also used when something exists but the person may not know it does.
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("the form's safety token was missing or stale")]
+    Csrf,
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("the form could not be read")]
+    BadForm,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// What the error page shows. Messages here are written for the person, and
+/// never echo their input or anything about another person.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub heading: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    /// Maps a domain refusal that reached the edge without a form to show it
+    /// on. Not being a member looks exactly like a missing page.
+    pub fn from_refusal(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotAMember | Refusal::NotFound => AppError::NotFound,
+            Refusal::NotAllowed(why) => AppError::Forbidden(why.to_owned()),
+            Refusal::Conflict(why) => AppError::Conflict(why.to_owned()),
+            Refusal::Invalid { message, .. } => AppError::Conflict(message),
+        }
+    }
+
+    fn page(&self) -> ErrorPage {
+        let page = |status, heading, message: &str| ErrorPage {
+            status,
+            heading,
+            message: message.to_owned(),
+        };
+        match self {
+            AppError::NotFound => page(
+                StatusCode::NOT_FOUND,
+                "Nothing here",
+                "This page does not exist, or it is not yours to see.",
+            ),
+            AppError::Forbidden(why) => page(StatusCode::FORBIDDEN, "Not this step", why),
+            AppError::Csrf => page(
+                StatusCode::FORBIDDEN,
+                "Please try that again",
+                "This form was open too long or came from somewhere else. Go back, reload the page, and send it again; what you wrote may need to be pasted back.",
+            ),
+            AppError::CrossSite => page(
+                StatusCode::FORBIDDEN,
+                "Request refused",
+                "Kintsugi only accepts forms sent from its own pages.",
+            ),
+            AppError::RateLimited => page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Please wait a little",
+                "There have been too many attempts. Please wait fifteen minutes and try again.",
+            ),
+            AppError::BadForm => page(
+                StatusCode::BAD_REQUEST,
+                "That form could not be read",
+                "Please go back and send the form again.",
+            ),
+            AppError::Conflict(why) => page(StatusCode::CONFLICT, "That could not be done", why),
+            AppError::Store(StoreError::Conflict { .. }) => page(
+                StatusCode::CONFLICT,
+                "Something changed just now",
+                "Your partner added something at the same moment. Please go back and try again.",
+            ),
+            AppError::Store(_) | AppError::Template(_) | AppError::Internal(_) => page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side",
+                "Nothing you wrote has been lost on our side. Please try again in a moment.",
+            ),
+        }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        AppError::from_refusal(refusal)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let page = self.page();
+        if page.status.is_server_error() {
+            // The error's text names no entry content: store and template
+            // errors carry ids and causes, never payloads.
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(status = page.status.as_u16(), "request refused");
+        }
+        let mut response = page.status.into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

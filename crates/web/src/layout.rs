@@ -1,0 +1,88 @@
+//! What every page shares: the stylesheet, the quick-exit link, the CSRF
+//! token for its forms, and the navigation.
+
+use crate::auth::session::{CsrfToken, Session};
+use crate::error::AppResult;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub section: &'static str,
+}
+
+/// The signed-in navigation, in the order of a day's care.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        href: "/",
+        label: "Today",
+        section: "today",
+    },
+    NavItem {
+        href: "/space",
+        label: "Our space",
+        section: "space",
+    },
+    NavItem {
+        href: "/account",
+        label: "Account",
+        section: "account",
+    },
+];
+
+pub struct Layout {
+    pub css: String,
+    pub quick_exit: String,
+    pub csrf: String,
+    pub signed_in: bool,
+    pub section: &'static str,
+    pub nav: &'static [NavItem],
+}
+
+impl Layout {
+    pub fn new(app: &AppState, csrf: Option<&CsrfToken>, session: Option<&Session>) -> Self {
+        Self {
+            css: app.assets.stylesheet_path(),
+            quick_exit: app.config.quick_exit_url.clone(),
+            csrf: csrf.map(|t| t.0.clone()).unwrap_or_default(),
+            signed_in: session.is_some(),
+            section: "",
+            nav: NAV,
+        }
+    }
+
+    pub fn in_section(mut self, section: &'static str) -> Self {
+        self.section = section;
+        self
+    }
+}
+
+impl FromRequestParts<AppState> for Layout {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Layout::new(
+            app,
+            parts.extensions.get::<CsrfToken>(),
+            parts.extensions.get::<Session>(),
+        ))
+    }
+}
+
+/// Renders a page with status 200.
+pub fn render(page: &impl Template) -> AppResult<Response> {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Renders a form shown again after a refusal: 422, with what was typed.
+pub fn render_refused(page: &impl Template) -> AppResult<Response> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}

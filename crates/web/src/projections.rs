@@ -1,0 +1,149 @@
+//! Projections kept in memory, one per stream, caught up from the store by
+//! reading only the events after the cached `seq`. Appends go through here
+//! too, so a decision is always made against the newest state and a race
+//! with another writer (another instance on the same PostgreSQL) is retried
+//! rather than forked.
+
+use crate::error::{AppError, AppResult};
+use kintsugi_core::{Meta, Projection, Refusal, UserId};
+use kintsugi_store::{Hash, NewEvent, Store, StoreError, StoredEvent};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedRwLockReadGuard, RwLock};
+
+/// A projection and the hash of the last event folded into it.
+#[derive(Default)]
+pub struct Cached<P> {
+    pub state: P,
+    pub head: Option<Hash>,
+}
+
+pub struct ProjectionCache<P> {
+    streams: Mutex<HashMap<String, Arc<RwLock<Cached<P>>>>>,
+}
+
+impl<P> Default for ProjectionCache<P> {
+    fn default() -> Self {
+        Self {
+            streams: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+const APPEND_ATTEMPTS: usize = 3;
+
+impl<P: Projection> ProjectionCache<P> {
+    fn slot(&self, stream_id: &str) -> Arc<RwLock<Cached<P>>> {
+        let mut streams = self
+            .streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        streams.entry(stream_id.to_owned()).or_default().clone()
+    }
+
+    /// The stream's current state, caught up with the store.
+    pub async fn read(
+        &self,
+        store: &dyn Store,
+        stream_id: &str,
+    ) -> AppResult<OwnedRwLockReadGuard<Cached<P>>> {
+        let mut cached = self.slot(stream_id).write_owned().await;
+        catch_up(&mut cached, store, stream_id).await?;
+        Ok(cached.downgrade())
+    }
+
+    /// Decides against the newest state and appends what was decided.
+    /// Returns the `seq` of each appended event (the ids of new entries).
+    pub async fn execute(
+        &self,
+        store: &dyn Store,
+        stream_id: &str,
+        actor: UserId,
+        decide: impl Fn(&P) -> Result<Vec<P::Event>, Refusal>,
+    ) -> AppResult<Vec<u64>> {
+        let mut cached = self.slot(stream_id).write_owned().await;
+        let mut last_conflict = None;
+        for _ in 0..APPEND_ATTEMPTS {
+            catch_up(&mut cached, store, stream_id).await?;
+            let events = decide(&cached.state)?;
+            if events.is_empty() {
+                return Ok(Vec::new());
+            }
+            let new_events = events
+                .iter()
+                .map(|event| encode::<P>(actor, event))
+                .collect::<AppResult<Vec<_>>>()?;
+            match store
+                .append(stream_id, cached.state.seq(), new_events)
+                .await
+            {
+                Ok(stored) => {
+                    let mut seqs = Vec::with_capacity(stored.len());
+                    for (row, event) in stored.iter().zip(&events) {
+                        cached.state.apply(&meta_of(row)?, event);
+                        cached.head = Some(row.hash);
+                        seqs.push(row.seq);
+                    }
+                    return Ok(seqs);
+                }
+                Err(conflict @ StoreError::Conflict { .. }) => last_conflict = Some(conflict),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(last_conflict.map_or_else(
+            || AppError::Internal("append retries exhausted".into()),
+            AppError::Store,
+        ))
+    }
+}
+
+fn encode<P: Projection>(actor: UserId, event: &P::Event) -> AppResult<NewEvent> {
+    let payload = serde_json::to_vec(event)
+        .map_err(|e| AppError::Internal(format!("encoding an event: {e}")))?;
+    Ok(NewEvent {
+        author: actor.to_string(),
+        kind: P::kind(event).to_owned(),
+        payload,
+    })
+}
+
+fn meta_of(row: &StoredEvent) -> AppResult<Meta> {
+    let author = row.author.parse::<UserId>().map_err(|_| {
+        AppError::Internal(format!(
+            "stream {} seq {}: author is not a user id",
+            row.stream_id, row.seq
+        ))
+    })?;
+    Ok(Meta {
+        seq: row.seq,
+        author,
+        at: row.created_at,
+    })
+}
+
+async fn catch_up<P: Projection>(
+    cached: &mut Cached<P>,
+    store: &dyn Store,
+    stream_id: &str,
+) -> AppResult<()> {
+    for row in store.read(stream_id, cached.state.seq()).await? {
+        let meta = meta_of(&row)?;
+        let decoded = row
+            .payload
+            .as_deref()
+            .map(serde_json::from_slice::<P::Event>);
+        match decoded {
+            Some(Ok(event)) => cached.state.apply(&meta, &event),
+            Some(Err(error)) => {
+                // An event this version cannot read: keep the fold aligned
+                // and say where, never what (serde's message can quote the
+                // payload, so only its category is logged).
+                tracing::warn!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "skipping an unreadable event");
+                cached.state.skip(&meta);
+            }
+            None => cached.state.skip(&meta),
+        }
+        cached.head = Some(row.hash);
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! The front door: a welcome for visitors, and for a signed-in person the
+//! place to start.
+
+use crate::auth::session::MaybeUser;
+use crate::couple::MyCouple;
+use crate::error::AppResult;
+use crate::layout::{render, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(Template)]
+#[template(path = "welcome.html")]
+struct WelcomePage {
+    layout: Layout,
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    layout: Layout,
+}
+
+pub async fn home(
+    State(app): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    layout: Layout,
+) -> AppResult<Response> {
+    let Some(session) = user else {
+        return render(&WelcomePage { layout });
+    };
+    if MyCouple::find(&app, &session).await?.is_some() {
+        return Ok(Redirect::to("/space").into_response());
+    }
+    render(&StartPage {
+        layout: layout.in_section("today"),
+    })
+}

@@ -1,0 +1,6 @@
+//! One module per room of the app.
+
+pub mod health;
+pub mod home;
+pub mod invite;
+pub mod space;

@@ -1,0 +1,146 @@
+//! Headers every response carries, the same-origin rule for forms, and the
+//! friendly page behind every error.
+
+use crate::auth::session::{CsrfToken, Session};
+use crate::error::{AppError, ErrorPage};
+use crate::layout::Layout;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub async fn headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "geolocation=(), camera=(), microphone=(), interest-cohort=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Everything but the hashed stylesheet shows someone's private life.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Refuses state-changing requests that a browser says came from another
+/// site. The CSRF token is checked as well, by `CsrfForm`.
+pub async fn same_origin(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && is_cross_site(request.headers()) {
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    match (origin_host, host) {
+        (Some(origin_host), Some(host)) => !origin_host.eq_ignore_ascii_case(host),
+        _ => true,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+}
+
+/// Turns an `ErrorPage` left on a response into a whole page.
+pub async fn render_error_pages(
+    State(app): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let csrf = request.extensions().get::<CsrfToken>().cloned();
+    let session = request.extensions().get::<Session>().copied();
+    let mut response = next.run(request).await;
+    let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
+        return response;
+    };
+    let template = ErrorTemplate {
+        layout: Layout::new(&app, csrf.as_ref(), session.as_ref()),
+        heading: page.heading,
+        message: page.message,
+    };
+    let body = template
+        .render()
+        .unwrap_or_else(|_| "Something went wrong. Please go back and try again.".to_owned());
+    let mut rendered = (page.status, Html(body)).into_response();
+    // Keep cookies the inner layers set (a fresh CSRF token, a cleared session).
+    for value in response.headers().get_all(header::SET_COOKIE) {
+        rendered
+            .headers_mut()
+            .append(header::SET_COOKIE, value.clone());
+    }
+    rendered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_forms_pass_and_cross_site_ones_do_not() {
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:8080")])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080"),
+            ("sec-fetch-site", "same-origin"),
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example"),
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "a"),
+            ("origin", "null")
+        ])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+    }
+}
