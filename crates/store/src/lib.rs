@@ -1,12 +1,35 @@
 //! Kintsugi's persistence. The `Store` trait is the one door to the database;
 //! SQLite and PostgreSQL sit behind it. The hash chain and encryption at rest
 //! are written once, above the backends, so both behave the same.
+//!
+//! - [`open`] connects to `sqlite://PATH` or `postgres://…`, brings the
+//!   schema up to date and checks the master key. [`migrate`] only does the
+//!   schema (for `kintsugi migrate`); `open` never needs it run first.
+//! - [`Store::backup`] writes a consistent copy, always as a Kintsugi SQLite
+//!   file; [`restore`] loads such a file into a new, empty database of either
+//!   kind.
+//! - [`rotate_master_key`] re-wraps every data key under a new master key.
+//!
+//! Timestamps are kept to the microsecond; finer digits are dropped.
 
 use async_trait::async_trait;
 use std::path::Path;
+use std::sync::Arc;
 use thiserror::Error;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+mod chain;
+mod crypto;
+mod key;
+mod postgres;
+mod record;
+mod sqlite;
+mod tables;
+mod timestamp;
+
+pub use chain::GENESIS_PREV_HASH;
+pub use key::{MasterKey, MASTER_KEY_LEN};
 
 pub type Hash = [u8; 32];
 
@@ -103,6 +126,8 @@ pub enum StoreError {
     AlreadyInCouple,
     #[error("the master key does not open this database: {0}")]
     WrongMasterKey(String),
+    #[error("the master key is not valid: {0}")]
+    InvalidKey(String),
     #[error("a payload could not be decrypted in stream {stream_id} at seq {seq}")]
     Decrypt { stream_id: String, seq: u64 },
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
@@ -183,11 +208,231 @@ pub trait Store: Send + Sync {
     async fn invite_by_token_hash(&self, token_hash: &Hash) -> Result<Option<InviteRecord>>;
     /// Marks the invite used, only if it is still unused: `false` when
     /// someone used it first.
-    async fn use_invite(&self, token_hash: &Hash, user_id: Uuid, at: OffsetDateTime) -> Result<bool>;
+    async fn use_invite(
+        &self,
+        token_hash: &Hash,
+        user_id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<bool>;
 
     // ---- operations -------------------------------------------------------
 
     /// A consistent copy of everything, taken while the app runs, written to
     /// `path` as a Kintsugi SQLite database (whatever the backend).
     async fn backup(&self, path: &Path) -> Result<()>;
+}
+
+/// What `restore` loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// Rows copied, over every table.
+    pub rows: u64,
+    /// The restored database's chains, verified after loading.
+    pub verify: VerifyReport,
+}
+
+/// Opens the database at `database_url` (`sqlite://PATH`, created if
+/// missing, or `postgres://…` / `postgresql://…`), applies any pending
+/// migrations, and checks `key` against the key check stored at the first
+/// open: another key fails here with `WrongMasterKey`, not at a later read.
+pub async fn open(database_url: &str, key: MasterKey) -> Result<Arc<dyn Store>> {
+    Ok(match Backend::open(database_url, key).await? {
+        Backend::Sqlite(store) => Arc::new(store),
+        Backend::Postgres(store) => Arc::new(store),
+    })
+}
+
+/// Creates the database if needed and applies pending migrations, without
+/// the master key. `open` does this too; this is for `kintsugi migrate`.
+pub async fn migrate(database_url: &str) -> Result<()> {
+    if postgres::is_postgres_url(database_url) {
+        postgres::migrate(database_url).await
+    } else {
+        sqlite::migrate(database_url).await
+    }
+}
+
+/// Loads a backup (the SQLite file `Store::backup` writes, from either
+/// backend) into the database at `database_url`, which must be empty.
+/// Before anything is written, the backup's schema must match this version,
+/// `key` must open its key check and every data key, and its chains must
+/// verify; after loading, the target's chains are verified again.
+pub async fn restore(
+    backup_path: &Path,
+    database_url: &str,
+    key: MasterKey,
+) -> Result<RestoreReport> {
+    let backup_problem = |message: String| StoreError::Backup {
+        path: backup_path.display().to_string(),
+        message,
+    };
+    if !backup_path.is_file() {
+        return Err(backup_problem("there is no such file".into()));
+    }
+    let backup = sqlite::SqliteStore::open_backup(backup_path, key.clone()).await?;
+    let restored = async {
+        check_backup(&backup, &backup_problem).await?;
+        let target = Backend::open(database_url, key).await?;
+        let loaded = load_backup(&target, &backup, &backup_problem).await;
+        target.close().await;
+        loaded
+    }
+    .await;
+    backup.close().await;
+    restored
+}
+
+async fn check_backup(
+    backup: &sqlite::SqliteStore,
+    backup_problem: &impl Fn(String) -> StoreError,
+) -> Result<()> {
+    use record::EventTables;
+    let check = backup.meta(record::KEY_CHECK).await?.ok_or_else(|| {
+        backup_problem("it holds no key check, so it is not a Kintsugi backup".into())
+    })?;
+    if !crypto::key_check_opens(backup.key(), &check) {
+        return Err(StoreError::WrongMasterKey(
+            "the backup was made with a different master key".into(),
+        ));
+    }
+    record::check_data_keys(backup, backup.key()).await?;
+    if let Some(found) = record::verify(backup).await?.first_break {
+        return Err(backup_problem(format!(
+            "its chain breaks in stream {} at seq {}: {}; it was not restored",
+            found.stream_id, found.seq, found.reason
+        )));
+    }
+    Ok(())
+}
+
+async fn load_backup(
+    target: &Backend,
+    backup: &sqlite::SqliteStore,
+    backup_problem: &impl Fn(String) -> StoreError,
+) -> Result<RestoreReport> {
+    if !target.is_empty().await? {
+        return Err(backup_problem(
+            "the target database is not empty; restore only into a new, empty database".into(),
+        ));
+    }
+    let rows = target.load_from(backup.read_pool()).await?;
+    let verify = target.verify().await?;
+    if let Some(found) = &verify.first_break {
+        return Err(backup_problem(format!(
+            "it was loaded, but the restored chain breaks in stream {} at seq {}: {}",
+            found.stream_id, found.seq, found.reason
+        )));
+    }
+    Ok(RestoreReport { rows, verify })
+}
+
+/// Re-wraps every stream's data key under `new` and stores a key check for
+/// it, in one transaction; returns how many data keys were re-wrapped.
+/// Payload ciphertexts, and so the chains, are untouched. Run it while
+/// Kintsugi is stopped, then start it with the new key.
+pub async fn rotate_master_key(
+    database_url: &str,
+    current: MasterKey,
+    new: MasterKey,
+) -> Result<u64> {
+    let backend = Backend::open(database_url, current.clone()).await?;
+    let rotated = match &backend {
+        Backend::Sqlite(store) => record::rewrap_all(store, &current, &new).await,
+        Backend::Postgres(store) => record::rewrap_all(store, &current, &new).await,
+    };
+    backend.close().await;
+    rotated
+}
+
+/// Trims and lower-cases an email address, as the store keeps it.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The backends, for the operations that are not part of `Store`.
+enum Backend {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PostgresStore),
+}
+
+impl Backend {
+    async fn open(database_url: &str, key: MasterKey) -> Result<Backend> {
+        if database_url.starts_with("sqlite://") {
+            Ok(Backend::Sqlite(
+                sqlite::SqliteStore::open(database_url, key).await?,
+            ))
+        } else if postgres::is_postgres_url(database_url) {
+            Ok(Backend::Postgres(
+                postgres::PostgresStore::open(database_url, key).await?,
+            ))
+        } else {
+            Err(StoreError::UnsupportedUrl(database_url.to_string()))
+        }
+    }
+
+    async fn is_empty(&self) -> Result<bool> {
+        match self {
+            Backend::Sqlite(store) => store.is_empty().await,
+            Backend::Postgres(store) => store.is_empty().await,
+        }
+    }
+
+    async fn load_from(&self, source: &sqlx::SqlitePool) -> Result<u64> {
+        match self {
+            Backend::Sqlite(store) => store.load_from(source).await,
+            Backend::Postgres(store) => store.load_from(source).await,
+        }
+    }
+
+    async fn verify(&self) -> Result<VerifyReport> {
+        match self {
+            Backend::Sqlite(store) => store.verify().await,
+            Backend::Postgres(store) => store.verify().await,
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            Backend::Sqlite(store) => store.close().await,
+            Backend::Postgres(store) => store.close().await,
+        }
+    }
+}
+
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(inner) if inner.is_unique_violation())
+}
+
+/// `EmailTaken` for a duplicate email; any other error unchanged.
+pub(crate) fn email_taken_or(error: sqlx::Error) -> StoreError {
+    let on_email = match &error {
+        sqlx::Error::Database(inner) if inner.is_unique_violation() => {
+            inner.constraint().is_some_and(|c| c.contains("email"))
+                || inner.message().contains("email")
+        }
+        _ => false,
+    };
+    if on_email {
+        StoreError::EmailTaken
+    } else {
+        error.into()
+    }
+}
+
+/// `AlreadyInCouple` when the person is a member somewhere already.
+pub(crate) fn already_in_couple_or(error: sqlx::Error) -> StoreError {
+    if is_unique_violation(&error) {
+        StoreError::AlreadyInCouple
+    } else {
+        error.into()
+    }
+}
+
+/// A 32-byte hash column, read back.
+pub(crate) fn hash_column(bytes: Vec<u8>) -> Result<Hash> {
+    Hash::try_from(bytes.as_slice()).map_err(|_| {
+        StoreError::Database(sqlx::Error::Decode(
+            format!("a stored hash is {} bytes, not 32", bytes.len()).into(),
+        ))
+    })
 }

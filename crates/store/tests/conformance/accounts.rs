@@ -1,0 +1,277 @@
+//! Accounts, sessions, invitations and couple membership.
+
+use crate::harness::{conformance_tests, Kind, TestDb};
+use kintsugi_store::{Hash, InviteRecord, MasterKey, SessionRecord, Store, StoreError, UserRecord};
+use std::sync::Arc;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+conformance_tests!(
+    a_user_is_found_by_normalised_email_and_by_id,
+    a_second_account_with_the_same_email_is_refused,
+    password_and_recovery_code_flags_are_updated,
+    a_recovery_code_is_used_up_once,
+    sessions_are_created_listed_touched_and_ended,
+    an_invite_is_used_once_even_under_a_race,
+    a_person_belongs_to_at_most_one_couple,
+);
+
+const AT: OffsetDateTime = datetime!(2026-11-26 18:00:00.123456 UTC);
+
+fn user(email: &str) -> UserRecord {
+    UserRecord {
+        id: Uuid::new_v4(),
+        email: email.to_string(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string(),
+        created_at: AT,
+        recovery_codes_shown: false,
+    }
+}
+
+fn hash(byte: u8) -> Hash {
+    [byte; 32]
+}
+
+async fn store_with_user(kind: Kind, email: &str) -> (TestDb, Arc<dyn Store>, UserRecord) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&MasterKey::generate()).await;
+    let user = user(email);
+    store.create_user(&user, &[hash(1), hash(2)]).await.unwrap();
+    (db, store, user)
+}
+
+async fn a_user_is_found_by_normalised_email_and_by_id(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&MasterKey::generate()).await;
+    let mut created = user("  Ana@Example.ORG ");
+    store.create_user(&created, &[]).await.unwrap();
+    created.email = "ana@example.org".to_string();
+
+    assert_eq!(
+        store.user_by_email("ANA@example.org").await.unwrap(),
+        Some(created.clone())
+    );
+    assert_eq!(store.user_by_id(created.id).await.unwrap(), Some(created));
+    assert_eq!(store.user_by_email("ben@example.org").await.unwrap(), None);
+    assert_eq!(store.user_by_id(Uuid::new_v4()).await.unwrap(), None);
+}
+
+async fn a_second_account_with_the_same_email_is_refused(kind: Kind) {
+    let (_db, store, first) = store_with_user(kind, "ana@example.org").await;
+
+    let refused = store
+        .create_user(&user(" ANA@example.org"), &[hash(9)])
+        .await;
+
+    assert!(
+        matches!(refused, Err(StoreError::EmailTaken)),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store
+            .user_by_email("ana@example.org")
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(first.id)
+    );
+}
+
+async fn password_and_recovery_code_flags_are_updated(kind: Kind) {
+    let (_db, store, user) = store_with_user(kind, "ana@example.org").await;
+
+    store
+        .set_password_hash(user.id, "$argon2id$new")
+        .await
+        .unwrap();
+    store.mark_recovery_codes_shown(user.id).await.unwrap();
+
+    let updated = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(updated.password_hash, "$argon2id$new");
+    assert!(updated.recovery_codes_shown);
+    assert_eq!(updated.created_at, AT);
+}
+
+async fn a_recovery_code_is_used_up_once(kind: Kind) {
+    let (_db, store, user) = store_with_user(kind, "ana@example.org").await;
+    let other = self::user("ben@example.org");
+    store.create_user(&other, &[hash(7)]).await.unwrap();
+
+    assert!(store
+        .consume_recovery_code(user.id, &hash(1))
+        .await
+        .unwrap());
+    assert!(!store
+        .consume_recovery_code(user.id, &hash(1))
+        .await
+        .unwrap());
+    assert!(!store
+        .consume_recovery_code(user.id, &hash(7))
+        .await
+        .unwrap());
+
+    store
+        .replace_recovery_codes(user.id, &[hash(3), hash(4)])
+        .await
+        .unwrap();
+    assert!(!store
+        .consume_recovery_code(user.id, &hash(2))
+        .await
+        .unwrap());
+    assert!(store
+        .consume_recovery_code(user.id, &hash(4))
+        .await
+        .unwrap());
+    assert!(store
+        .consume_recovery_code(other.id, &hash(7))
+        .await
+        .unwrap());
+}
+
+async fn sessions_are_created_listed_touched_and_ended(kind: Kind) {
+    let (_db, store, user) = store_with_user(kind, "ana@example.org").await;
+    let partner = self::user("ben@example.org");
+    store.create_user(&partner, &[]).await.unwrap();
+    let session = |owner: Uuid, token: u8, device: &str| SessionRecord {
+        id: Uuid::new_v4(),
+        user_id: owner,
+        token_hash: hash(token),
+        created_at: AT,
+        last_seen_at: AT,
+        device: device.to_string(),
+    };
+    let phone = session(user.id, 10, "Firefox on Android");
+    let laptop = session(user.id, 11, "Safari on macOS");
+    let partners = session(partner.id, 12, "Chrome on Windows");
+    for s in [&phone, &laptop, &partners] {
+        store.create_session(s).await.unwrap();
+    }
+
+    assert_eq!(
+        store.session_by_token_hash(&hash(10)).await.unwrap(),
+        Some(phone.clone())
+    );
+    assert_eq!(store.session_by_token_hash(&hash(99)).await.unwrap(), None);
+
+    let later = AT + Duration::minutes(5);
+    store.touch_session(laptop.id, later).await.unwrap();
+    let listed = store.sessions_of(user.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].id, laptop.id, "most recently seen first");
+    assert_eq!(listed[0].last_seen_at, later);
+
+    assert!(
+        !store.delete_session(user.id, partners.id).await.unwrap(),
+        "nobody ends someone else's session"
+    );
+    assert!(store.delete_session(user.id, phone.id).await.unwrap());
+    assert!(!store.delete_session(user.id, phone.id).await.unwrap());
+    assert_eq!(store.session_by_token_hash(&hash(10)).await.unwrap(), None);
+
+    store.delete_sessions_of(user.id).await.unwrap();
+    assert!(store.sessions_of(user.id).await.unwrap().is_empty());
+    assert_eq!(store.sessions_of(partner.id).await.unwrap(), vec![partners]);
+}
+
+async fn an_invite_is_used_once_even_under_a_race(kind: Kind) {
+    const TAKERS: usize = 6;
+    let db = TestDb::new(kind).await;
+    let key = MasterKey::generate();
+    // Two separately opened stores, as two app instances would be.
+    let store = db.open(&key).await;
+    let second = db.open(&key).await;
+    let inviter = user("ana@example.org");
+    store.create_user(&inviter, &[]).await.unwrap();
+    let invite = InviteRecord {
+        token_hash: hash(42),
+        couple_id: Uuid::new_v4(),
+        created_by: inviter.id,
+        created_at: AT,
+        expires_at: AT + Duration::days(7),
+        used_at: None,
+        used_by: None,
+    };
+    store.create_invite(&invite).await.unwrap();
+    assert_eq!(
+        store.invite_by_token_hash(&hash(42)).await.unwrap(),
+        Some(invite.clone())
+    );
+    let mut takers = Vec::new();
+    for n in 0..TAKERS {
+        let taker = self::user(&format!("taker{n}@example.org"));
+        store.create_user(&taker, &[]).await.unwrap();
+        takers.push(taker.id);
+    }
+
+    let barrier = Arc::new(tokio::sync::Barrier::new(TAKERS));
+    let attempts: Vec<_> = takers
+        .iter()
+        .enumerate()
+        .map(|(n, taker)| {
+            let store = if n % 2 == 0 {
+                store.clone()
+            } else {
+                second.clone()
+            };
+            let (barrier, taker) = (barrier.clone(), *taker);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let used = store
+                    .use_invite(&hash(42), taker, AT + Duration::hours(1))
+                    .await
+                    .unwrap();
+                (taker, used)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for attempt in attempts {
+        let (taker, used) = attempt.await.unwrap();
+        if used {
+            winners.push(taker);
+        }
+    }
+
+    assert_eq!(winners.len(), 1);
+    let used = store
+        .invite_by_token_hash(&hash(42))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.used_by, Some(winners[0]));
+    assert_eq!(used.used_at, Some(AT + Duration::hours(1)));
+    assert!(!store
+        .use_invite(&hash(42), inviter.id, AT + Duration::hours(2))
+        .await
+        .unwrap());
+}
+
+async fn a_person_belongs_to_at_most_one_couple(kind: Kind) {
+    let (_db, store, ana) = store_with_user(kind, "ana@example.org").await;
+    let ben = user("ben@example.org");
+    store.create_user(&ben, &[]).await.unwrap();
+    let ours = Uuid::new_v4();
+    let another = Uuid::new_v4();
+
+    store.add_member(ours, ana.id, AT).await.unwrap();
+    store
+        .add_member(ours, ben.id, AT + Duration::seconds(1))
+        .await
+        .unwrap();
+    let refused = store.add_member(another, ben.id, AT).await;
+    let again = store.add_member(ours, ana.id, AT).await;
+
+    assert!(
+        matches!(refused, Err(StoreError::AlreadyInCouple)),
+        "{refused:?}"
+    );
+    assert!(
+        matches!(again, Err(StoreError::AlreadyInCouple)),
+        "{again:?}"
+    );
+    assert_eq!(store.couple_of(ben.id).await.unwrap(), Some(ours));
+    assert_eq!(store.members_of(ours).await.unwrap(), vec![ana.id, ben.id]);
+    assert!(store.members_of(another).await.unwrap().is_empty());
+    assert_eq!(store.couple_of(Uuid::new_v4()).await.unwrap(), None);
+}

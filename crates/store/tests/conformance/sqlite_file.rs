@@ -1,0 +1,91 @@
+//! What only the SQLite backend has: a file, its URL, and its durability.
+
+use crate::harness::{event, fill, Kind, TestDb};
+use kintsugi_store::{MasterKey, StoreError};
+
+#[tokio::test]
+async fn an_appended_event_is_in_the_files_before_the_store_closes() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let key = MasterKey::generate();
+    let store = db.open(&key).await;
+    store
+        .append("couple:1", 0, vec![event("ana", "a", "kept")])
+        .await
+        .unwrap();
+
+    // Copy the database and its WAL while the store is still open, as a
+    // power cut would leave them: nothing was checkpointed or closed nicely.
+    let path = db.sqlite_path().unwrap();
+    let copy_dir = tempfile::tempdir().unwrap();
+    let copy = copy_dir.path().join("kintsugi.db");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::copy(path.with_extension("db-wal"), copy.with_extension("db-wal")).unwrap();
+    std::mem::forget(store);
+
+    let reopened = kintsugi_store::open(&format!("sqlite://{}", copy.display()), key)
+        .await
+        .unwrap();
+    let events = reopened.read("couple:1", 0).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload.as_deref(), Some(&b"kept"[..]));
+    assert_eq!(reopened.verify().await.unwrap().first_break, None);
+}
+
+#[tokio::test]
+async fn the_database_runs_in_wal_mode() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.open(&MasterKey::generate()).await;
+    fill(store.as_ref(), "couple:1", 1).await;
+    let raw = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+
+    assert_eq!(journal, "wal");
+    assert!(db.sqlite_path().unwrap().with_extension("db-wal").exists());
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("kintsugi.db");
+    for url in [
+        bare.display().to_string(),
+        format!("file://{}", bare.display()),
+        "mysql://root@localhost/kintsugi".to_string(),
+        "sqlite::memory:".to_string(),
+        "sqlite://:memory:".to_string(),
+        "sqlite://".to_string(),
+        format!("sqlite://{}?mode=ro", bare.display()),
+    ] {
+        let refused = kintsugi_store::open(&url, MasterKey::generate()).await;
+        assert!(
+            matches!(refused, Err(StoreError::UnsupportedUrl(_))),
+            "{url}: {:?}",
+            refused.err()
+        );
+        assert!(matches!(
+            kintsugi_store::migrate(&url).await,
+            Err(StoreError::UnsupportedUrl(_))
+        ));
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[tokio::test]
+async fn a_missing_file_and_directory_are_created_and_migrate_is_repeatable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("kintsugi.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+
+    kintsugi_store::migrate(&url).await.unwrap();
+    kintsugi_store::migrate(&url).await.unwrap();
+    let store = kintsugi_store::open(&url, MasterKey::generate())
+        .await
+        .unwrap();
+
+    assert!(path.exists());
+    assert_eq!(store.verify().await.unwrap().streams, 0);
+}
