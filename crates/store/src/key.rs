@@ -16,9 +16,9 @@ pub struct MasterKey([u8; MASTER_KEY_LEN]);
 impl MasterKey {
     /// A fresh key from the operating system's random source.
     pub fn generate() -> MasterKey {
-        let mut bytes = [0u8; MASTER_KEY_LEN];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        MasterKey(bytes)
+        let mut key = MasterKey([0u8; MASTER_KEY_LEN]);
+        rand::rngs::OsRng.fill_bytes(&mut key.0);
+        key
     }
 
     pub fn from_bytes(bytes: [u8; MASTER_KEY_LEN]) -> MasterKey {
@@ -36,12 +36,12 @@ impl MasterKey {
                 digits.len()
             )));
         }
-        let mut bytes = [0u8; MASTER_KEY_LEN];
-        hex::decode_to_slice(digits, &mut bytes).map_err(|_| {
-            bytes.zeroize();
+        // Decoded in place, so no stray copy of the key is left behind.
+        let mut key = MasterKey([0u8; MASTER_KEY_LEN]);
+        hex::decode_to_slice(digits, &mut key.0).map_err(|_| {
             StoreError::InvalidKey("it holds characters that are not hexadecimal digits".into())
         })?;
-        Ok(MasterKey(bytes))
+        Ok(key)
     }
 
     /// Loads the key file at `path`, or creates it (and its directory) with a
@@ -149,7 +149,7 @@ fn check_private(path: &Path) -> Result<()> {
         return Err(key_file_error(
             path,
             format!(
-                "it may be read by other users (mode {mode:03o}); \
+                "other users may read or change it (mode {mode:03o}); \
                  make it private with `chmod 600` and start again"
             ),
         ));

@@ -75,8 +75,13 @@ async fn open_writer(path: &Path) -> Result<SqlitePool> {
     let options = base_options(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
+    // The writer stays connected for the store's whole life: while it is
+    // open the WAL and its index stay in place for the read-only readers.
     let write = SqlitePoolOptions::new()
         .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .connect_with(options)
         .await?;
     MIGRATOR.run(&write).await?;

@@ -4,7 +4,10 @@
 
 // Helpers outside `#[test]` functions are test code too; clippy.toml's
 // allow-unwrap-in-tests does not see them.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 mod harness;
 
