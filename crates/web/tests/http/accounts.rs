@@ -1,0 +1,314 @@
+use crate::helpers::{TestApp, PASSWORD};
+use kintsugi_web::config::{Limits, WebConfig};
+
+#[tokio::test]
+async fn registering_then_logging_in_shows_recovery_codes_once() {
+    let app = TestApp::spawn().await;
+    let sam = app.anonymous();
+    let registered = sam.register().await;
+    assert_eq!(registered.location.as_deref(), Some("/login?registered=1"));
+
+    let first = sam
+        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
+        .await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("Your recovery codes"));
+    assert_eq!(first.body.matches("<li><code>").count(), 10);
+    let cookie = first.headers.get_all("set-cookie").iter().any(|v| {
+        let v = v.to_str().unwrap();
+        v.starts_with("kintsugi-session=") && v.contains("HttpOnly") && v.contains("SameSite=Lax")
+    });
+    assert!(cookie, "a HttpOnly, SameSite session cookie is set");
+
+    let again = app.anonymous();
+    let second = again
+        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
+        .await;
+    assert_eq!(second.status, 303, "the codes are not shown a second time");
+}
+
+#[tokio::test]
+async fn registration_answers_the_same_whether_or_not_the_email_is_taken() {
+    let app = TestApp::spawn().await;
+    let sam = app.anonymous();
+    let first = sam.register().await;
+    let impostor = app.anonymous();
+    let second = impostor
+        .post(
+            "/register",
+            &[
+                ("email", &sam.email.to_uppercase()),
+                ("password", "a different sentence"),
+                ("password_confirm", "a different sentence"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, second.status);
+    assert_eq!(first.location, second.location);
+    // The first password still works; the second never took over the account.
+    let login = impostor
+        .post(
+            "/login",
+            &[("email", &sam.email), ("password", "a different sentence")],
+        )
+        .await;
+    assert_eq!(login.status, 422);
+}
+
+#[tokio::test]
+async fn a_failed_login_says_the_same_for_unknown_emails_and_wrong_passwords() {
+    let app = TestApp::spawn().await;
+    let sam = app.anonymous();
+    sam.register().await;
+    let wrong_password = app
+        .anonymous()
+        .post(
+            "/login",
+            &[
+                ("email", &sam.email),
+                ("password", "not the password at all"),
+            ],
+        )
+        .await;
+    let unknown = app
+        .anonymous()
+        .post(
+            "/login",
+            &[
+                ("email", "nobody@example.org"),
+                ("password", "not the password at all"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_password.status, 422);
+    assert_eq!(unknown.status, 422);
+    let message = "That email and password do not match an account here.";
+    assert!(wrong_password.body.contains(message));
+    assert!(unknown.body.contains(message));
+    assert!(
+        unknown.body.contains("value=\"nobody@example.org\""),
+        "the typed email is kept"
+    );
+}
+
+#[tokio::test]
+async fn bad_registration_input_is_explained_and_the_email_kept() {
+    let app = TestApp::spawn().await;
+    let person = app.anonymous();
+    let short = person
+        .post(
+            "/register",
+            &[
+                ("email", "robin@example.org"),
+                ("password", "short"),
+                ("password_confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, 422);
+    assert!(short.body.contains("at least 8 characters"));
+    assert!(short.body.contains("value=\"robin@example.org\""));
+    assert!(short.body.contains("aria-invalid=\"true\""));
+
+    let common = person
+        .post(
+            "/register",
+            &[
+                ("email", "robin@example.org"),
+                ("password", "iloveyou1"),
+                ("password_confirm", "iloveyou1"),
+            ],
+        )
+        .await;
+    assert_eq!(common.status, 422);
+    assert!(common.body.contains("one of the first that people guess"));
+
+    let mismatch = person
+        .post(
+            "/register",
+            &[
+                ("email", "robin@example.org"),
+                ("password", PASSWORD),
+                ("password_confirm", "something else"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, 422);
+    assert!(mismatch.body.contains("not the same"));
+
+    let bad_email = person
+        .post(
+            "/register",
+            &[
+                ("email", "robin.example.org"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(bad_email.status, 422);
+    assert!(bad_email.body.contains("value=\"robin.example.org\""));
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let sam = app.stranger().await;
+    let session = sam.cookie("kintsugi-session").expect("a session cookie");
+    assert_eq!(sam.get("/account").await.status, 200);
+    let out = sam.post("/logout", &[]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(
+        sam.get("/account").await.location.as_deref(),
+        Some("/login")
+    );
+
+    // Replaying the old cookie does not bring the session back.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/account", app.base))
+        .header("cookie", format!("kintsugi-session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status().as_u16(), 303);
+}
+
+/// The id of the session the page marks as "this one".
+fn own_session_id(account_page: &str) -> String {
+    let item = account_page
+        .split("<li>")
+        .find(|item| item.contains("this one"))
+        .expect("the current session is marked");
+    let at = item.find("/account/sessions/").expect("an end button") + "/account/sessions/".len();
+    item[at..at + 36].to_owned()
+}
+
+#[tokio::test]
+async fn a_person_sees_their_sessions_and_can_end_another_one() {
+    let app = TestApp::spawn().await;
+    let phone = app.stranger().await;
+    let laptop = app.anonymous_as(&phone.email);
+    laptop.login().await;
+
+    let account = phone.get("/account").await;
+    assert_eq!(
+        account.body.matches("/end\"").count(),
+        2,
+        "two sessions are listed"
+    );
+    let laptop_session = own_session_id(&laptop.get("/account").await.body);
+    assert_ne!(laptop_session, own_session_id(&account.body));
+
+    let ended = phone
+        .post(&format!("/account/sessions/{laptop_session}/end"), &[])
+        .await;
+    assert_eq!(ended.status, 303);
+    assert_eq!(
+        laptop.get("/account").await.location.as_deref(),
+        Some("/login")
+    );
+    assert_eq!(phone.get("/account").await.status, 200);
+
+    // Someone else's session is not theirs to end, and not even found.
+    let phone_session = own_session_id(&phone.get("/account").await.body);
+    let other = app.stranger().await;
+    let refused = other
+        .post(&format!("/account/sessions/{phone_session}/end"), &[])
+        .await;
+    assert_eq!(refused.status, 404);
+    assert_eq!(phone.get("/account").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_recovery_code_resets_the_password_once() {
+    let app = TestApp::spawn().await;
+    let sam = app.anonymous();
+    sam.register().await;
+    let codes_page = sam
+        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
+        .await;
+    let start = codes_page.body.find("<li><code>").unwrap() + "<li><code>".len();
+    let code = &codes_page.body[start..start + 14];
+
+    let new_password = "the lighthouse keeps its lamp";
+    let recovered = app
+        .anonymous()
+        .post(
+            "/recover",
+            &[
+                ("email", &sam.email),
+                ("code", &code.to_uppercase()),
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(recovered.status, 200, "{}", recovered.body);
+    assert!(recovered.body.contains("Your password is changed"));
+    assert_eq!(
+        sam.get("/account").await.status,
+        303,
+        "old sessions are ended"
+    );
+
+    let again = app
+        .anonymous()
+        .post(
+            "/recover",
+            &[
+                ("email", &sam.email),
+                ("code", code),
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 422, "a code works once");
+    let login = app
+        .anonymous()
+        .post(
+            "/login",
+            &[("email", &sam.email), ("password", new_password)],
+        )
+        .await;
+    assert_eq!(login.status, 303);
+}
+
+#[tokio::test]
+async fn login_attempts_are_rate_limited() {
+    let app = TestApp::spawn_with(WebConfig {
+        limits: Limits {
+            auth_attempts: 3,
+            ..Limits::default()
+        },
+        ..WebConfig::default()
+    })
+    .await;
+    let person = app.anonymous();
+    for _ in 0..3 {
+        let page = person
+            .post(
+                "/login",
+                &[
+                    ("email", "sam@example.org"),
+                    ("password", "guess guess guess"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422);
+    }
+    let limited = person
+        .post(
+            "/login",
+            &[
+                ("email", "sam@example.org"),
+                ("password", "guess guess guess"),
+            ],
+        )
+        .await;
+    assert_eq!(limited.status, 429);
+    assert!(limited.body.contains("too many attempts"));
+}

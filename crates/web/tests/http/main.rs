@@ -1,0 +1,9 @@
+//! HTTP integration tests: the real app on a random port, a temporary data
+//! directory, and browsers simulated by cookie-keeping clients. One test
+//! binary for the whole crate, so linking happens once.
+
+mod helpers;
+
+mod accounts;
+mod pairing;
+mod security;

@@ -1,0 +1,270 @@
+use crate::helpers::{TestApp, PASSWORD};
+
+#[tokio::test]
+async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
+    let app = TestApp::spawn().await;
+    let hurt = app.stranger().await;
+
+    let safety = hurt.get("/space/new").await;
+    assert_eq!(safety.status, 200);
+    assert!(safety.body.contains("Before you begin"));
+    assert!(
+        safety.body.contains("1-800-799-7233"),
+        "the safety resources are listed"
+    );
+
+    hurt.create_space("emotional_affair", "me").await;
+    let link = hurt.invite_link().await;
+
+    // The partner arrives signed out, registers through the link and joins.
+    let partner = app.anonymous();
+    let landing = partner.get(&link).await;
+    assert_eq!(landing.status, 200);
+    assert!(landing.body.contains("You have been invited"));
+    assert!(
+        !landing.body.contains("emotional affair"),
+        "a link alone reveals nothing of the space"
+    );
+    let token = link.trim_start_matches("/invite/");
+    let registered = partner
+        .post(
+            "/register",
+            &[
+                ("email", &partner.email),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+                ("invite", token),
+            ],
+        )
+        .await;
+    assert_eq!(
+        registered.location,
+        Some(format!("/login?registered=1&invite={token}"))
+    );
+    let codes = partner
+        .post(
+            "/login",
+            &[
+                ("email", &partner.email),
+                ("password", PASSWORD),
+                ("invite", token),
+            ],
+        )
+        .await;
+    assert!(
+        codes.body.contains(&format!("href=\"{link}\"")),
+        "after the codes, back to the invitation"
+    );
+    let joined = partner.post(&link, &[]).await;
+    assert_eq!(joined.status, 303);
+
+    let theirs = hurt.get("/space").await;
+    let mine = partner.get("/space").await;
+    assert_eq!(theirs.status, 200);
+    assert_eq!(mine.status, 200);
+    assert!(theirs.body.contains("the <strong>hurt partner</strong>"));
+    assert!(mine.body.contains("the <strong>involved partner</strong>"));
+    assert!(mine.body.contains("An emotional affair"));
+    assert!(mine.body.contains("Both of you have joined."));
+    let fingerprint = |body: &str| {
+        let at = body.find("<p><code>").expect("a fingerprint") + "<p><code>".len();
+        body[at..at + 19].to_owned()
+    };
+    assert_eq!(
+        fingerprint(&theirs.body),
+        fingerprint(&mine.body),
+        "both see the same fingerprint"
+    );
+    assert_eq!(fingerprint(&mine.body).len(), 19);
+}
+
+#[tokio::test]
+async fn a_used_invitation_explains_itself() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let hurt = &couple.hurt;
+    // The space is complete: no new link can be made.
+    assert_eq!(hurt.post("/space/invite", &[]).await.status, 409);
+
+    let app = TestApp::spawn().await;
+    let creator = app.stranger().await;
+    creator.create_space("deception", "partner").await;
+    let link = creator.invite_link().await;
+    let first = app.stranger().await;
+    assert_eq!(first.post(&link, &[]).await.status, 303);
+    let second = app.stranger().await;
+    let reused = second.post(&link, &[]).await;
+    assert_eq!(reused.status, 410);
+    assert!(reused.body.contains("has been used already"));
+    let viewed = app.anonymous().get(&link).await;
+    assert_eq!(viewed.status, 410);
+    assert_eq!(
+        second.get("/space").await.location.as_deref(),
+        Some("/"),
+        "the second person joined nothing"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_or_unknown_invitation_explains_itself() {
+    use kintsugi_web::config::WebConfig;
+    let app = TestApp::spawn_with(WebConfig {
+        invite_ttl: std::time::Duration::from_secs(1),
+        limits: kintsugi_web::config::Limits {
+            auth_attempts: 1000,
+            ..Default::default()
+        },
+        ..WebConfig::default()
+    })
+    .await;
+    let creator = app.stranger().await;
+    creator.create_space("financial_secret", "me").await;
+    let link = creator.invite_link().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let late = app.stranger().await;
+    let expired = late.post(&link, &[]).await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("expired"));
+
+    let unknown = late
+        .get("/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .await;
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("does not work"));
+    assert_eq!(late.get("/invite/not-a-token").await.status, 404);
+}
+
+#[tokio::test]
+async fn a_person_belongs_to_one_space_at_most() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let creator = app.stranger().await;
+    creator.create_space("other", "me").await;
+    let link = creator.invite_link().await;
+    let refused = couple.involved.post(&link, &[]).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("already part of a couple space"));
+    // Trying to create a second space leads back to the first.
+    let again = couple.hurt.get("/space/new").await;
+    assert_eq!(again.location.as_deref(), Some("/space"));
+    // And the creator opening their own link is told to send it on.
+    let own = creator.get(&link).await;
+    assert!(own.body.contains("the invitation link you made"));
+}
+
+#[tokio::test]
+async fn a_third_person_and_a_visitor_get_nothing_of_the_space() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let stranger = app.stranger().await;
+    let anonymous = app.anonymous();
+    let other = app.couple().await;
+
+    let space = couple.hurt.get("/space").await;
+    let fingerprint_at = space.body.find("<p><code>").unwrap() + "<p><code>".len();
+    let fingerprint = &space.body[fingerprint_at..fingerprint_at + 19];
+
+    for (who, person) in [("stranger", &stranger), ("other couple", &other.hurt)] {
+        let page = person.get("/space").await;
+        assert!(
+            !page.body.contains(fingerprint),
+            "{who} must not see the couple's fingerprint"
+        );
+        assert!(!page.body.contains("A physical affair") || who == "other couple");
+        let posted = person
+            .post(
+                "/space/betrayals",
+                &[
+                    ("kind", "deception"),
+                    ("hurt", "me"),
+                    ("discovered_on", ""),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        if who == "stranger" {
+            assert_eq!(
+                posted.status, 404,
+                "{who} gets nothing, not even a refusal that confirms a space"
+            );
+        }
+    }
+    let page = anonymous.get("/space").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/login"));
+    assert_eq!(
+        anonymous
+            .post("/space/invite", &[])
+            .await
+            .location
+            .as_deref(),
+        Some("/login")
+    );
+    // The other couple's betrayal went into their own record, not this one.
+    let after = couple.hurt.get("/space").await;
+    assert_eq!(after.body.matches("<span class=\"tag\">you:").count(), 1);
+}
+
+#[tokio::test]
+async fn bad_space_input_is_explained_and_kept() {
+    let app = TestApp::spawn().await;
+    let person = app.stranger().await;
+    let page = person
+        .post(
+            "/space/new",
+            &[
+                ("kind", "deception"),
+                ("hurt", "me"),
+                ("discovered_on", "2999-01-01"),
+                ("note", "Kept note 8472"),
+                ("feel_safe", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("cannot be in the future"));
+    assert!(page.body.contains("Kept note 8472"));
+    assert!(page.body.contains("value=\"deception\" checked"));
+
+    let unsafe_page = person
+        .post(
+            "/space/new",
+            &[
+                ("kind", "deception"),
+                ("hurt", "me"),
+                ("discovered_on", ""),
+                ("note", ""),
+                ("feel_safe", ""),
+            ],
+        )
+        .await;
+    assert_eq!(unsafe_page.status, 422);
+    assert!(unsafe_page.body.contains("tick the box"));
+    assert_eq!(
+        person.get("/space").await.location.as_deref(),
+        Some("/"),
+        "no space was created"
+    );
+}
+
+#[tokio::test]
+async fn either_partner_can_record_another_betrayal_in_either_direction() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let page = couple
+        .involved
+        .post(
+            "/space/betrayals",
+            &[
+                ("kind", "financial_secret"),
+                ("hurt", "me"),
+                ("discovered_on", "2026-01-05"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let mine = couple.involved.get("/space").await;
+    assert!(mine.body.contains("hurt partner and involved partner"));
+    assert!(mine.body.contains("5 January 2026"));
+}
