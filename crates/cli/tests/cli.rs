@@ -1,0 +1,223 @@
+//! The `kintsugi` binary as an operator uses it: on a data directory, with
+//! exit codes that scripts can rely on.
+
+use kintsugi_store::{MasterKey, NewEvent};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kintsugi(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kintsugi"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("KINTSUGI_DATABASE_URL")
+        .env_remove("KINTSUGI_MASTER_KEY_FILE")
+        .env("KINTSUGI_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A data directory laid out as `serve` makes it, with one stream of three
+/// events written through the store.
+async fn data_dir_with_a_stream() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let key = MasterKey::load_or_create(&dir.path().join("master.key")).unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kintsugi.db").display());
+    let store = kintsugi_store::open(&url, key).await.unwrap();
+    let events = (1..=3)
+        .map(|n| NewEvent {
+            author: "00000000-0000-0000-0000-000000000001".into(),
+            kind: "space".into(),
+            payload: format!("{{\"n\":{n}}}").into_bytes(),
+        })
+        .collect();
+    store.append("couple:test", 0, events).await.unwrap();
+    dir
+}
+
+async fn tamper(dir: &Path, sql: &str) {
+    let url = format!("sqlite://{}", dir.join("kintsugi.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query(sql).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn verify_passes_on_an_intact_record_and_names_the_first_break() {
+    let dir = data_dir_with_a_stream().await;
+    let intact = kintsugi(dir.path(), &["verify"]);
+    assert!(intact.status.success(), "{}", text(&intact.stderr));
+    assert!(text(&intact.stdout).contains("1 streams, 3 events"));
+
+    tamper(
+        dir.path(),
+        "UPDATE events SET author = 'someone else' WHERE seq = 2",
+    )
+    .await;
+    let broken = kintsugi(dir.path(), &["verify"]);
+    assert_eq!(broken.status.code(), Some(2));
+    let said = text(&broken.stderr);
+    assert!(said.contains("stream couple:test at seq 2"), "{said}");
+}
+
+#[tokio::test]
+async fn verify_catches_a_changed_ciphertext() {
+    let dir = data_dir_with_a_stream().await;
+    tamper(
+        dir.path(),
+        "UPDATE events SET payload_ciphertext = zeroblob(length(payload_ciphertext)) WHERE seq = 3",
+    )
+    .await;
+    let broken = kintsugi(dir.path(), &["verify"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(text(&broken.stderr).contains("at seq 3"));
+}
+
+#[tokio::test]
+async fn backup_and_restore_carry_the_record_to_a_new_data_directory() {
+    let dir = data_dir_with_a_stream().await;
+    let backup = dir.path().join("copy.kintsugi");
+    let made = kintsugi(dir.path(), &["backup", backup.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let again = kintsugi(dir.path(), &["backup", backup.to_str().unwrap()]);
+    assert!(
+        !again.status.success(),
+        "an existing backup is never overwritten"
+    );
+
+    let target = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("master.key"),
+        target.path().join("master.key"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            target.path().join("master.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    let restored = kintsugi(target.path(), &["restore", backup.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    let verified = kintsugi(target.path(), &["verify"]);
+    assert!(text(&verified.stdout).contains("1 streams, 3 events"));
+
+    let twice = kintsugi(target.path(), &["restore", backup.to_str().unwrap()]);
+    assert!(
+        !twice.status.success(),
+        "restore refuses a database that is not empty"
+    );
+}
+
+#[tokio::test]
+async fn a_backup_needs_the_master_key_it_was_made_with() {
+    let dir = data_dir_with_a_stream().await;
+    let backup = dir.path().join("copy.kintsugi");
+    assert!(kintsugi(dir.path(), &["backup", backup.to_str().unwrap()])
+        .status
+        .success());
+    let stranger = tempfile::tempdir().unwrap();
+    let refused = kintsugi(stranger.path(), &["restore", backup.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("master key"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
+
+#[test]
+fn the_first_command_creates_the_data_directory_and_a_private_key_file() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("kintsugi-data");
+    let out = kintsugi(&dir, &["verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.join("kintsugi.db").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("master.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let _ = MasterKey::load(&dir.join("master.key")).unwrap();
+}
+
+#[test]
+fn an_unknown_database_url_is_refused_rather_than_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kintsugi(
+        dir.path(),
+        &["--database-url", "mysql://localhost/kintsugi", "verify"],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unsupported database URL"));
+}
+
+#[test]
+fn the_coaches_print_their_findings_as_json() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kintsugi"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["coach", "apology"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text_in = "I'm sorry if you were hurt, but you made me do it.";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text_in.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"conditional"), "{codes:?}");
+    assert!(codes.contains(&"blame_shift"), "{codes:?}");
+    let first = &findings[0];
+    let (start, end) = (
+        first["start"].as_u64().unwrap() as usize,
+        first["end"].as_u64().unwrap() as usize,
+    );
+    assert!(start < end && end <= text_in.len());
+    for key in ["message", "suggestion"] {
+        assert!(first[key].as_str().is_some_and(|s| !s.is_empty()));
+    }
+
+    let request = Command::new(env!("CARGO_BIN_EXE_kintsugi"))
+        .args(["coach", "request"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"Text me when you leave work, each workday.")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(
+        text(&request.stdout).trim(),
+        "[]",
+        "a clear request has no findings"
+    );
+}
