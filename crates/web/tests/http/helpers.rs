@@ -19,6 +19,38 @@ pub struct TestApp {
     pub data_dir: TempDir,
     pub store: Arc<dyn kintsugi_store::Store>,
     people: AtomicUsize,
+    _database: Option<PostgresDatabase>,
+}
+
+/// A PostgreSQL database made for one test and dropped after it, even when
+/// the test fails.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot block on itself.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime
+                .block_on(async {
+                    let admin = sqlx::PgPool::connect(&admin_url).await?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin)
+                        .await?;
+                    admin.close().await;
+                    Ok::<_, sqlx::Error>(())
+                })
+                .map_err(std::io::Error::other)
+        })
+        .join();
+    }
 }
 
 /// What a request returned. Redirects are not followed.
@@ -58,10 +90,53 @@ impl TestApp {
 
     pub async fn spawn_with(config: WebConfig) -> TestApp {
         let data_dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", data_dir.path().join("kintsugi.db").display());
+        Self::start(config, data_dir, &url, None).await
+    }
+
+    /// The app on a fresh PostgreSQL database, when `KINTSUGI_TEST_POSTGRES_URL`
+    /// names a server; `None` (and a note on stderr) otherwise.
+    pub async fn spawn_on_postgres() -> Option<TestApp> {
+        let Ok(admin_url) = std::env::var("KINTSUGI_TEST_POSTGRES_URL") else {
+            eprintln!(
+                "NOTE: KINTSUGI_TEST_POSTGRES_URL is not set; the PostgreSQL web tests did not run"
+            );
+            return None;
+        };
+        let name = format!("kintsugi_web_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("PostgreSQL answers");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("a test database");
+        admin.close().await;
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("a database URL ends with /NAME");
+        let url = format!("{base}/{name}");
+        let database = PostgresDatabase { admin_url, name };
+        let data_dir = tempfile::tempdir().expect("a temporary directory");
+        let config = WebConfig {
+            limits: Limits {
+                auth_attempts: 1_000,
+                ..Limits::default()
+            },
+            ..WebConfig::default()
+        };
+        Some(Self::start(config, data_dir, &url, Some(database)).await)
+    }
+
+    async fn start(
+        config: WebConfig,
+        data_dir: TempDir,
+        url: &str,
+        database: Option<PostgresDatabase>,
+    ) -> TestApp {
         let key =
             MasterKey::load_or_create(&data_dir.path().join("master.key")).expect("a master key");
-        let url = format!("sqlite://{}", data_dir.path().join("kintsugi.db").display());
-        let store = kintsugi_store::open(&url, key)
+        let store = kintsugi_store::open(url, key)
             .await
             .expect("the store opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -82,6 +157,7 @@ impl TestApp {
             data_dir,
             store,
             people: AtomicUsize::new(0),
+            _database: database,
         }
     }
 

@@ -6,4 +6,5 @@ mod helpers;
 
 mod accounts;
 mod pairing;
+mod postgres;
 mod security;
