@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod config;
 pub mod couple;
 pub mod dates;
