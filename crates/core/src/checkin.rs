@@ -533,21 +533,18 @@ pub fn check_in(
 ) -> Result<Destination, Refusal> {
     member(couple, actor)?;
     let (check_in, visibility) = input.parse()?;
-    let shared = |with| {
-        Destination::Shared(CoupleEvent::CheckIn(CheckInEvent::Shared {
-            check_in: check_in.clone(),
-            with,
-        }))
-    };
-    Ok(match visibility {
+    let with = match visibility {
         Visibility::OnlyMe => {
-            Destination::Private(PrivateEvent::CheckIn(PrivateCheckInEvent::Kept {
-                check_in: check_in.clone(),
-            }))
+            return Ok(Destination::Private(PrivateEvent::CheckIn(
+                PrivateCheckInEvent::Kept { check_in },
+            )))
         }
-        Visibility::Partner => shared(SharedWith::Partner),
-        Visibility::PartnerAndTherapist => shared(SharedWith::PartnerAndTherapist),
-    })
+        Visibility::Partner => SharedWith::Partner,
+        Visibility::PartnerAndTherapist => SharedWith::PartnerAndTherapist,
+    };
+    Ok(Destination::Shared(CoupleEvent::CheckIn(
+        CheckInEvent::Shared { check_in, with },
+    )))
 }
 
 /// An answer to a partner's check-in as posted: `check_in` is the entry id
