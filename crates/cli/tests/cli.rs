@@ -1,6 +1,8 @@
 //! The `kintsugi` binary as an operator uses it: on a data directory, with
 //! exit codes that scripts can rely on.
 
+#![allow(clippy::unwrap_used)] // test helpers may panic on a broken set-up
+
 use kintsugi_store::{MasterKey, NewEvent};
 use std::path::Path;
 use std::process::{Command, Output};

@@ -371,7 +371,7 @@ async fn account_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut records = app.store.sessions_of(me.user.0).await?;
-    records.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+    records.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
     let sessions = records
         .into_iter()
         .map(|s| SessionRow {
