@@ -2,6 +2,8 @@
 //! directory, and browsers simulated by cookie-keeping clients. One test
 //! binary for the whole crate, so linking happens once.
 
+#![allow(clippy::unwrap_used)] // test helpers may panic on a broken set-up
+
 mod helpers;
 
 mod accounts;
