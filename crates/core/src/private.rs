@@ -6,6 +6,7 @@ use crate::event::{Meta, Projection};
 use crate::ids::UserId;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::signs::{SignsEvent, SignsLog};
+use crate::today::{VisitEvent, Visits};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +15,7 @@ pub enum PrivateEvent {
     CheckIn(PrivateCheckInEvent),
     Pulse(PrivatePulseEvent),
     Signs(SignsEvent),
+    Visit(VisitEvent),
 }
 
 impl PrivateEvent {
@@ -22,6 +24,7 @@ impl PrivateEvent {
             PrivateEvent::CheckIn(_) => "checkin",
             PrivateEvent::Pulse(_) => "pulse",
             PrivateEvent::Signs(_) => "signs",
+            PrivateEvent::Visit(_) => "visit",
         }
     }
 }
@@ -35,6 +38,8 @@ pub struct PrivateState {
     pub check_ins: PrivateCheckIns,
     pub pulses: PrivatePulses,
     pub signs: SignsLog,
+    /// When its owner last opened Today (see `today::last_visit`).
+    pub visits: Visits,
 }
 
 impl PrivateState {
@@ -45,6 +50,7 @@ impl PrivateState {
             PrivateEvent::CheckIn(e) => self.check_ins.apply(meta, e),
             PrivateEvent::Pulse(e) => self.pulses.apply(meta, e),
             PrivateEvent::Signs(e) => self.signs.apply(meta, e),
+            PrivateEvent::Visit(e) => self.visits.apply(meta, e),
         }
     }
 }

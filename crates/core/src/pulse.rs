@@ -681,6 +681,28 @@ pub fn visible_pulses<'a>(
     Ok(out)
 }
 
+/// One pulse, if the viewer may see it: any shared pulse of the couple, or
+/// one the viewer kept. A kept id is only ever looked up in the viewer's
+/// own private state.
+pub fn view<'a>(
+    couple: &'a CoupleState,
+    mine: &'a PrivateState,
+    viewer: UserId,
+    id: PulseId,
+) -> Result<PulseView<'a>, Refusal> {
+    member(couple, viewer)?;
+    let record = match id {
+        PulseId::Shared(entry) => couple.pulse.get(entry),
+        PulseId::Private(entry) => own_private(mine, viewer)?.pulses.get(entry),
+    }
+    .ok_or(Refusal::NotFound)?;
+    let whose = match id {
+        PulseId::Shared(_) => Whose::of(record.author, viewer),
+        PulseId::Private(_) => Whose::Mine,
+    };
+    Ok(PulseView { id, whose, record })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1047,6 +1069,56 @@ mod tests {
         assert_eq!(
             w.hurt_private.pulses.get(b).map(|p| p.score.index),
             Some(83)
+        );
+    }
+
+    #[test]
+    fn a_single_pulse_is_found_for_those_who_may_see_it_and_no_one_else() {
+        let mut w = World::new();
+        let shared = w.share_pulse(w.hurt, steady(2));
+        let kept = w.keep_pulse(w.hurt, steady(6));
+        let seen = view(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            PulseId::Shared(shared),
+        )
+        .unwrap();
+        assert_eq!((seen.whose, seen.record.score.index), (Whose::Partner, 17));
+        let own = view(&w.couple, &w.hurt_private, w.hurt, PulseId::Private(kept)).unwrap();
+        assert_eq!((own.whose, own.record.score.index), (Whose::Mine, 83));
+        assert_eq!(
+            view(
+                &w.couple,
+                &w.involved_private,
+                w.involved,
+                PulseId::Private(kept)
+            ),
+            Err(Refusal::NotFound),
+            "the partner's own (empty) private state has no such pulse"
+        );
+        assert_eq!(
+            view(
+                &w.couple,
+                &w.hurt_private,
+                w.involved,
+                PulseId::Private(kept)
+            ),
+            Err(Refusal::NotFound),
+            "another person's private state is refused"
+        );
+        assert_eq!(
+            view(&w.couple, &w.hurt_private, w.hurt, PulseId::Shared(kept)),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            view(
+                &w.couple,
+                &w.hurt_private,
+                w.stranger,
+                PulseId::Shared(shared)
+            ),
+            Err(Refusal::NotAMember)
         );
     }
 }

@@ -11,13 +11,15 @@ use crate::checkin::{self, CheckInView};
 use crate::contact::ContactReport;
 use crate::couple::CoupleState;
 use crate::ids::{EntryId, UserId};
-use crate::private::PrivateState;
+use crate::private::{PrivateEvent, PrivateState};
 use crate::pulse::{self, PulseDue, PulseRecord};
 use crate::refusal::Refusal;
 use crate::requests::{Fulfilment, Request};
 use crate::truth::{TruthEntry, TruthFilter};
 use crate::visibility::{member, own_private};
-use time::{Date, OffsetDateTime};
+use crate::Meta;
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
 
 /// At most this many news items are listed; the rest are counted.
 pub const NEWS_LIMIT: usize = 20;
@@ -232,6 +234,77 @@ fn partner_news<'a>(
     let more = news.len().saturating_sub(NEWS_LIMIT);
     news.truncate(NEWS_LIMIT);
     (news, more)
+}
+
+// ---------------------------------------------------------------------------
+// The last visit, kept in the viewer's own private stream.
+//
+// Opening Today leaves a mark there, at most once per `MARK_EVERY`. Marks
+// less than `SITTING_GAP` apart belong to one sitting. "Since your last
+// visit" means since the end of the previous sitting, so reloading the page
+// keeps the news in view until the person comes back another time. Only the
+// viewer's own queries read these marks: a partner never learns when the
+// other last looked.
+
+/// Marks closer together than this are one sitting.
+pub const SITTING_GAP: Duration = Duration::minutes(30);
+/// A sitting's mark is renewed no more often than this.
+pub const MARK_EVERY: Duration = Duration::minutes(10);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitEvent {
+    /// Today was opened; the event's time is when.
+    TodayOpened,
+}
+
+/// The marks a fold needs: the newest one, and the end of the sitting
+/// before the current one. Constant size, however many visits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Visits {
+    last_mark: Option<OffsetDateTime>,
+    previous_sitting_end: Option<OffsetDateTime>,
+}
+
+impl Visits {
+    pub fn apply(&mut self, meta: &Meta, event: &VisitEvent) {
+        match event {
+            VisitEvent::TodayOpened => {
+                let same_sitting = self
+                    .last_mark
+                    .is_some_and(|last| meta.at - last <= SITTING_GAP);
+                if !same_sitting {
+                    self.previous_sitting_end = self.last_mark;
+                }
+                self.last_mark = Some(meta.at);
+            }
+        }
+    }
+}
+
+/// The viewer's last visit as of `now`: the end of their previous sitting,
+/// or `None` before their first one.
+pub fn last_visit(
+    mine: &PrivateState,
+    viewer: UserId,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, Refusal> {
+    let visits = own_private(mine, viewer)?.visits;
+    Ok(match visits.last_mark {
+        Some(last) if now - last <= SITTING_GAP => visits.previous_sitting_end,
+        other => other,
+    })
+}
+
+/// The mark to leave for opening Today at `now`, if one is due.
+pub fn mark_visit(
+    mine: &PrivateState,
+    viewer: UserId,
+    now: OffsetDateTime,
+) -> Result<Option<PrivateEvent>, Refusal> {
+    let visits = own_private(mine, viewer)?.visits;
+    let due = visits.last_mark.is_none_or(|last| now - last >= MARK_EVERY);
+    Ok(due.then_some(PrivateEvent::Visit(VisitEvent::TodayOpened)))
 }
 
 #[cfg(test)]
@@ -453,5 +526,78 @@ mod tests {
             ),
             Err(Refusal::NotAMember)
         );
+    }
+
+    fn open_today(mine: &mut PrivateState, viewer: UserId, at: OffsetDateTime) {
+        if let Some(event) = mark_visit(mine, viewer, at).unwrap() {
+            let meta = Meta {
+                seq: mine.seq + 1,
+                author: viewer,
+                at,
+            };
+            mine.apply(&meta, &event);
+        }
+    }
+
+    #[test]
+    fn the_last_visit_is_the_end_of_the_previous_sitting() {
+        let w = World::new();
+        let (me, start) = (w.hurt, w.now);
+        let mut mine = PrivateState::default();
+        assert_eq!(last_visit(&mine, me, start).unwrap(), None);
+
+        open_today(&mut mine, me, start);
+        // Reloading in the same sitting still shows everything as new.
+        assert_eq!(
+            last_visit(&mine, me, start + Duration::minutes(5)).unwrap(),
+            None
+        );
+        assert_eq!(mine.seq, 1);
+        open_today(&mut mine, me, start + Duration::minutes(5));
+        assert_eq!(mine.seq, 1, "no second mark within ten minutes");
+        open_today(&mut mine, me, start + Duration::minutes(25));
+        assert_eq!(mine.seq, 2, "a long sitting renews its mark");
+
+        // Back the next morning: news since the end of yesterday's sitting.
+        let morning = start + Duration::hours(20);
+        assert_eq!(
+            last_visit(&mine, me, morning).unwrap(),
+            Some(start + Duration::minutes(25))
+        );
+        open_today(&mut mine, me, morning);
+        assert_eq!(
+            last_visit(&mine, me, morning + Duration::minutes(3)).unwrap(),
+            Some(start + Duration::minutes(25)),
+            "a reload keeps this morning's news in view"
+        );
+        assert_eq!(
+            last_visit(&mine, me, morning + Duration::hours(2)).unwrap(),
+            Some(morning)
+        );
+    }
+
+    #[test]
+    fn visits_are_only_ever_read_for_their_owner() {
+        let mut w = World::new();
+        let (hurt, involved, now) = (w.hurt, w.involved, w.now);
+        w.keep_check_in(hurt, &[("sad", "2")]);
+        open_today(&mut w.hurt_private, hurt, now);
+        assert_eq!(
+            last_visit(&w.hurt_private, involved, now + Duration::days(1)),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            mark_visit(&w.hurt_private, involved, now + Duration::days(1)),
+            Err(Refusal::NotFound)
+        );
+        assert!(!format!("{:?}", w.couple).contains("TodayOpened"));
+    }
+
+    #[test]
+    fn visit_marks_round_trip_through_json() {
+        let event = PrivateEvent::Visit(VisitEvent::TodayOpened);
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(json, r#"{"room":"visit","event":{"type":"today_opened"}}"#);
+        assert_eq!(serde_json::from_str::<PrivateEvent>(&json).unwrap(), event);
     }
 }
