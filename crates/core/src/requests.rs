@@ -720,8 +720,16 @@ pub struct RequestInput {
 impl RequestInput {
     /// The coach's advice on the wording. Advice only: a vague request can
     /// still be made, and the partners can talk it through.
+    ///
+    /// Once the form's "how often" names a rhythm, the request says when,
+    /// even if its words do not; the coach's "no when" would then mislead.
     pub fn coach(&self) -> Vec<crate::coach::Finding> {
+        let frequency = self.when.frequency.trim();
+        let says_when = FREQUENCIES.iter().any(|(code, _)| *code == frequency);
         crate::coach::request::review(&self.what)
+            .into_iter()
+            .filter(|f| !(says_when && f.code == crate::coach::Code::NoWhen))
+            .collect()
     }
 }
 
@@ -1131,6 +1139,20 @@ mod tests {
             c.attempt(c.involved, |s, a, _| accept(s, a, r)),
             Err(Refusal::Conflict("This request has already been agreed."))
         );
+    }
+
+    #[test]
+    fn the_coach_asks_when_only_while_the_form_has_no_rhythm() {
+        use crate::coach::Code;
+        let codes = |input: &RequestInput| -> Vec<Code> {
+            input.coach().iter().map(|f| f.code).collect()
+        };
+        let unsaid = request("Text me", FrequencyInput::default());
+        assert!(codes(&unsaid).contains(&Code::NoWhen));
+        let daily = request("Text me", every("daily"));
+        assert!(!codes(&daily).contains(&Code::NoWhen));
+        let vague = request("Be more present", every("weekly"));
+        assert!(codes(&vague).contains(&Code::Vague));
     }
 
     #[test]
