@@ -1144,9 +1144,8 @@ mod tests {
     #[test]
     fn the_coach_asks_when_only_while_the_form_has_no_rhythm() {
         use crate::coach::Code;
-        let codes = |input: &RequestInput| -> Vec<Code> {
-            input.coach().iter().map(|f| f.code).collect()
-        };
+        let codes =
+            |input: &RequestInput| -> Vec<Code> { input.coach().iter().map(|f| f.code).collect() };
         let unsaid = request("Text me", FrequencyInput::default());
         assert!(codes(&unsaid).contains(&Code::NoWhen));
         let daily = request("Text me", every("daily"));
