@@ -25,8 +25,8 @@ pub struct SafetyResource {
 
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Login, registration and recovery attempts allowed per window, per
-    /// client address and per email address.
+    /// Login, registration and recovery attempts allowed per window and
+    /// email address (a client address gets ten times as many).
     pub auth_attempts: u32,
     pub auth_window: Duration,
     /// A session ends after this long without use…

@@ -147,3 +147,129 @@ async fn catch_up<P: Projection>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kintsugi_core::couple::{CoupleEvent, CoupleState};
+    use kintsugi_core::space::{self, BetrayalInput};
+    use std::sync::Arc;
+    use time::OffsetDateTime;
+
+    async fn sqlite_store(dir: &tempfile::TempDir) -> Arc<dyn Store> {
+        let key = kintsugi_store::MasterKey::generate();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        kintsugi_store::open(&url, key).await.unwrap()
+    }
+
+    fn betrayal(hurt: &str) -> BetrayalInput {
+        BetrayalInput {
+            kind: "deception".into(),
+            hurt: hurt.into(),
+            ..BetrayalInput::default()
+        }
+    }
+
+    /// Two caches on one store behave like two app instances on one
+    /// PostgreSQL: each sees what the other appended.
+    #[tokio::test]
+    async fn a_cache_catches_up_with_what_another_instance_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let (first, second) = (
+            ProjectionCache::<CoupleState>::default(),
+            ProjectionCache::<CoupleState>::default(),
+        );
+        let creator = UserId(uuid::Uuid::new_v4());
+        let partner = UserId(uuid::Uuid::new_v4());
+        let now = OffsetDateTime::now_utc();
+        first
+            .execute(store.as_ref(), "couple:t", creator, |_| {
+                Ok(space::create_space(&betrayal("me"), now)?
+                    .into_iter()
+                    .map(CoupleEvent::Space)
+                    .collect())
+            })
+            .await
+            .unwrap();
+        second
+            .execute(store.as_ref(), "couple:t", partner, |state| {
+                space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)])
+            })
+            .await
+            .unwrap();
+
+        let seen = first.read(store.as_ref(), "couple:t").await.unwrap();
+        assert_eq!(seen.state.seq, 3);
+        assert_eq!(seen.state.space.invitee, Some(partner));
+        let head = store.head("couple:t").await.unwrap().unwrap();
+        assert_eq!(
+            seen.head,
+            Some(head.hash),
+            "the cached head is the store's head"
+        );
+        drop(seen);
+
+        // A decision in the first instance is made against the newest state.
+        let refused = first
+            .execute(
+                store.as_ref(),
+                "couple:t",
+                UserId(uuid::Uuid::new_v4()),
+                |state| space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)]),
+            )
+            .await;
+        assert!(matches!(refused, Err(AppError::Conflict(_))));
+    }
+
+    /// Writers racing from two instances never fork the chain: each append
+    /// either lands (and every cache sees it) or is refused as a conflict.
+    #[tokio::test]
+    async fn racing_instances_never_fork_a_stream() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let caches = Arc::new([
+            ProjectionCache::<CoupleState>::default(),
+            ProjectionCache::<CoupleState>::default(),
+        ]);
+        let creator = UserId(uuid::Uuid::new_v4());
+        let now = OffsetDateTime::now_utc();
+        caches[0]
+            .execute(store.as_ref(), "couple:r", creator, |_| {
+                Ok(space::create_space(&betrayal("me"), now)?
+                    .into_iter()
+                    .map(CoupleEvent::Space)
+                    .collect())
+            })
+            .await
+            .unwrap();
+
+        let writers = (0..16).map(|n| {
+            let (store, caches) = (store.clone(), caches.clone());
+            tokio::spawn(async move {
+                caches[n % 2]
+                    .execute(store.as_ref(), "couple:r", creator, |state| {
+                        space::record_betrayal(&state.space, creator, &betrayal("partner"), now)
+                            .map(|e| vec![CoupleEvent::Space(e)])
+                    })
+                    .await
+            })
+        });
+        let mut landed = 0;
+        for writer in writers.collect::<Vec<_>>() {
+            match writer.await.unwrap() {
+                Ok(seqs) => landed += seqs.len(),
+                Err(AppError::Store(StoreError::Conflict { .. })) => {}
+                Err(other) => panic!("unexpected: {other}"),
+            }
+        }
+        assert!(landed >= 2);
+        for cache in caches.iter() {
+            let state = cache.read(store.as_ref(), "couple:r").await.unwrap();
+            assert_eq!(state.state.space.betrayals.len(), 1 + landed);
+        }
+        let report = store.verify().await.unwrap();
+        assert_eq!(report.first_break, None);
+        assert_eq!(report.events, 2 + landed as u64);
+    }
+}

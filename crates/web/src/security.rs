@@ -56,19 +56,21 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if matches!(fetch_site, Some("cross-site" | "same-site")) {
-        return true;
+    // Browsers that send Fetch Metadata say exactly where a form came from.
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.to_str(), Ok("same-origin" | "none"));
     }
-    let Some(origin) = headers.get(header::ORIGIN) else {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
+    // With `Referrer-Policy: no-referrer` a browser may send `Origin: null`
+    // for its own same-origin forms: that says nothing, and the CSRF token
+    // still has to match.
+    if origin == "null" {
+        return false;
+    }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, rest)| rest);
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     match (origin_host, host) {
         (Some(origin_host), Some(host)) => !origin_host.eq_ignore_ascii_case(host),
         _ => true,
@@ -131,16 +133,27 @@ mod tests {
         assert!(!is_cross_site(&headers(&[
             ("host", "127.0.0.1:8080"),
             ("origin", "http://127.0.0.1:8080"),
-            ("sec-fetch-site", "same-origin"),
+        ])));
+        assert!(
+            !is_cross_site(&headers(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "null"),
+                ("sec-fetch-site", "same-origin"),
+            ])),
+            "Chromium's own form under no-referrer"
+        );
+        assert!(!is_cross_site(&headers(&[
+            ("host", "a"),
+            ("origin", "null")
         ])));
         assert!(is_cross_site(&headers(&[
             ("host", "127.0.0.1:8080"),
             ("origin", "https://evil.example"),
         ])));
         assert!(is_cross_site(&headers(&[
-            ("host", "a"),
-            ("origin", "null")
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site")
         ])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
     }
 }

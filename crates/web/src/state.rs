@@ -10,6 +10,9 @@ use kintsugi_store::Store;
 use std::ops::Deref;
 use std::sync::Arc;
 
+/// How many more attempts one client address gets than one email address.
+const ATTEMPTS_PER_ADDRESS_FACTOR: u32 = 10;
+
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
@@ -18,19 +21,31 @@ pub struct Inner {
     pub config: WebConfig,
     pub couples: ProjectionCache<CoupleState>,
     pub privates: ProjectionCache<PrivateState>,
-    pub auth_limiter: RateLimiter,
+    /// Attempts per email address…
+    pub auth_by_email: RateLimiter,
+    /// …and per client address, more generous: behind a reverse proxy many
+    /// people can share one.
+    pub auth_by_address: RateLimiter,
     pub assets: Assets,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
-        let auth_limiter = RateLimiter::new(config.limits.auth_attempts, config.limits.auth_window);
+        let limits = &config.limits;
+        let auth_by_email = RateLimiter::new(limits.auth_attempts, limits.auth_window);
+        let auth_by_address = RateLimiter::new(
+            limits
+                .auth_attempts
+                .saturating_mul(ATTEMPTS_PER_ADDRESS_FACTOR),
+            limits.auth_window,
+        );
         Self(Arc::new(Inner {
             store,
             config,
             couples: ProjectionCache::default(),
             privates: ProjectionCache::default(),
-            auth_limiter,
+            auth_by_email,
+            auth_by_address,
             assets: Assets::default(),
         }))
     }

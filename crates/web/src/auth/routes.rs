@@ -55,9 +55,9 @@ fn next_path(invite: &str) -> String {
 }
 
 fn allow_attempt(app: &AppState, peer: SocketAddr, email: &str) -> AppResult<()> {
-    let ip_key = format!("ip:{}", peer.ip());
-    let email_key = format!("email:{}", email.trim().to_lowercase());
-    if app.auth_limiter.allow(&[&ip_key, &email_key]) {
+    let by_address = app.auth_by_address.allow(&[&peer.ip().to_string()]);
+    let by_email = app.auth_by_email.allow(&[&email.trim().to_lowercase()]);
+    if by_address && by_email {
         Ok(())
     } else {
         Err(AppError::RateLimited)

@@ -127,7 +127,7 @@ async fn create_space(
     }
     let refused = |errors: FormErrors| {
         render_refused(&NewSpacePage {
-            layout,
+            layout: layout.in_section("space"),
             form: form.clone(),
             kinds: kind_options(),
             errors,

@@ -311,4 +311,16 @@ async fn login_attempts_are_rate_limited() {
         .await;
     assert_eq!(limited.status, 429);
     assert!(limited.body.contains("too many attempts"));
+    // Another email from the same address is still let in: the address has a
+    // larger allowance, since people behind one proxy share it.
+    let other = person
+        .post(
+            "/login",
+            &[
+                ("email", "robin@example.org"),
+                ("password", "guess guess guess"),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, 422);
 }
