@@ -13,6 +13,7 @@ pub mod forms;
 pub mod layout;
 pub mod projections;
 pub mod rate_limit;
+pub mod request_log;
 pub mod routes;
 pub mod security;
 pub mod state;
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
             security::render_error_pages,
         ))
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(request_log::log_requests))
         .with_state(state)
 }
 
