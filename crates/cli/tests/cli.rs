@@ -85,6 +85,16 @@ async fn backup_and_restore_carry_the_record_to_a_new_data_directory() {
     let backup = dir.path().join("copy.kintsugi");
     let made = kintsugi(dir.path(), &["backup", backup.to_str().unwrap()]);
     assert!(made.status.success(), "{}", text(&made.stderr));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a backup is readable by its owner only"
+        );
+    }
     let again = kintsugi(dir.path(), &["backup", backup.to_str().unwrap()]);
     assert!(
         !again.status.success(),

@@ -221,7 +221,24 @@ pub(crate) fn check_backup_target(path: &Path) -> Result<()> {
             "its name is not valid UTF-8; choose another".into(),
         ));
     }
-    Ok(())
+    create_private_empty_file(path)
+}
+
+/// The backup is made into an empty file created readable by its owner
+/// only (SQLite accepts an empty file as a new database), so the copy is
+/// never readable by others, not even while it is being written.
+fn create_private_empty_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|e| backup_error(path, format!("it cannot be created: {e}")))
 }
 
 /// Creates a new, empty Kintsugi SQLite database at `path` to write a
