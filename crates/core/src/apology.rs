@@ -321,7 +321,7 @@ impl ApologyInput {
                      Please write these first: {}.",
                     missing
                         .iter()
-                        .map(|l| l.to_lowercase())
+                        .map(|l| lowercase_first(l))
                         .collect::<Vec<_>>()
                         .join("; ")
                 ),
@@ -339,6 +339,16 @@ impl ApologyInput {
             factors: text::optional("factors", &self.factors, MAX_PART)?,
         })
     }
+}
+
+/// A label inside a sentence: "What I am changing" becomes "what I am
+/// changing" (the "I" keeps its capital).
+fn lowercase_first(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The hurt partner's answer form: `answer` is `received`, `not_yet` or
@@ -474,7 +484,7 @@ mod tests {
             Refusal::Invalid { field, message } => {
                 assert_eq!(field, "factors");
                 assert!(
-                    message.contains("my remorse; how i will repair"),
+                    message.contains("my remorse; how I will repair"),
                     "{message}"
                 );
             }
