@@ -29,6 +29,26 @@ pub const NAV: &[NavItem] = &[
         section: "space",
     },
     NavItem {
+        href: "/truth",
+        label: "Truth",
+        section: "truth",
+    },
+    NavItem {
+        href: "/apology",
+        label: "Apology",
+        section: "apology",
+    },
+    NavItem {
+        href: "/requests",
+        label: "Requests",
+        section: "requests",
+    },
+    NavItem {
+        href: "/commitments",
+        label: "Commitments",
+        section: "commitments",
+    },
+    NavItem {
         href: "/account",
         label: "Account",
         section: "account",

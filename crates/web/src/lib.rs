@@ -38,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes::router())
         .merge(routes::space::router())
         .merge(routes::invite::router())
+        .merge(routes::repair::router())
         .fallback(|| async { error::AppError::NotFound })
         .layer(middleware::from_fn(security::same_origin))
         .layer(middleware::from_fn_with_state(

@@ -3,4 +3,5 @@
 pub mod health;
 pub mod home;
 pub mod invite;
+pub mod repair;
 pub mod space;

@@ -1,0 +1,524 @@
+//! The apology: written by the involved partner in parts, checked with the
+//! coach as often as they like, sent as numbered versions that all stay
+//! visible, and answered by the hurt partner.
+
+use super::{betrayal_label, entry_id, form_errors, submit, Choice, FindingView};
+use crate::auth::session::CurrentUser;
+use crate::couple::MyCouple;
+use crate::dates;
+use crate::error::AppResult;
+use crate::forms::{CsrfForm, FormErrors};
+use crate::layout::{render, render_refused, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kintsugi_core::apology::{
+    self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
+    ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+};
+use kintsugi_core::coach::apology::PartFinding;
+use kintsugi_core::couple::CoupleState;
+use kintsugi_core::repair_rules;
+use kintsugi_core::space::Role;
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/apology", get(apology_page).post(write))
+        .route("/apology/versions/{id}/answer", post(answer))
+}
+
+/// The apology form: its parts, and which button was pressed (`check` or
+/// `send`).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ApologyForm {
+    betrayal: String,
+    what_i_did: String,
+    impact: String,
+    responsibility: String,
+    remorse: String,
+    changes: String,
+    repair: String,
+    factors: String,
+    action: String,
+}
+
+impl ApologyForm {
+    fn input(&self) -> ApologyInput {
+        ApologyInput {
+            betrayal: self.betrayal.clone(),
+            what_i_did: self.what_i_did.clone(),
+            impact: self.impact.clone(),
+            responsibility: self.responsibility.clone(),
+            remorse: self.remorse.clone(),
+            changes: self.changes.clone(),
+            repair: self.repair.clone(),
+            factors: self.factors.clone(),
+        }
+    }
+
+    /// A new version starts from the last one sent.
+    fn from_parts(parts: &ApologyParts) -> Self {
+        ApologyForm {
+            what_i_did: parts.what_i_did.clone(),
+            impact: parts.impact.clone(),
+            responsibility: parts.responsibility.clone(),
+            remorse: parts.remorse.clone(),
+            changes: parts.changes.clone(),
+            repair: parts.repair.clone(),
+            factors: parts.factors.clone().unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    fn text_of(&self, name: &str) -> &str {
+        match name {
+            "what_i_did" => &self.what_i_did,
+            "impact" => &self.impact,
+            "responsibility" => &self.responsibility,
+            "remorse" => &self.remorse,
+            "changes" => &self.changes,
+            "repair" => &self.repair,
+            "factors" => &self.factors,
+            _ => "",
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AnswerForm {
+    answer: String,
+    what: String,
+}
+
+/// What the page shows beyond the record: a draft being written (checked
+/// with the coach, or refused when sent), or a refused answer.
+enum Pending {
+    Nothing,
+    Draft {
+        betrayal: EntryId,
+        form: ApologyForm,
+        errors: FormErrors,
+        /// `Some` after "Check with the coach".
+        findings: Option<Vec<PartFinding>>,
+    },
+    Answer {
+        version: EntryId,
+        form: AnswerForm,
+        errors: FormErrors,
+    },
+}
+
+/// What each part asks for, in the form's words.
+fn hint(name: &str) -> &'static str {
+    match name {
+        "what_i_did" => "Name it plainly, in your own words, without softening it.",
+        "impact" => "How it affected your partner: what they have told you, and what you have come to understand.",
+        "responsibility" => "That it was your choice, and yours to answer for.",
+        "remorse" => "What you feel about having hurt them.",
+        "changes" => "What you are doing differently, starting now.",
+        "repair" => "What you will do to make amends, and keep doing.",
+        _ => "Only after owning your part. What influenced you can help your partner understand; it does not excuse.",
+    }
+}
+
+pub struct PartField {
+    name: &'static str,
+    id: String,
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+    optional: bool,
+    error: Option<String>,
+    findings: Vec<FindingView>,
+}
+
+pub struct Compose {
+    betrayal: u64,
+    fields: Vec<PartField>,
+    errors: FormErrors,
+    checked: bool,
+    findings_count: usize,
+    missing: Vec<&'static str>,
+    first: bool,
+}
+
+pub struct VersionView {
+    id: u64,
+    number: u32,
+    sent_at: String,
+    latest: bool,
+    parts: Vec<(&'static str, String)>,
+    response: String,
+    response_what: String,
+    response_at: String,
+}
+
+pub struct AnswerBox {
+    version: u64,
+    number: u32,
+    form: AnswerForm,
+    errors: FormErrors,
+    choices: Vec<Choice>,
+}
+
+pub struct Section {
+    betrayal: u64,
+    heading: String,
+    status: String,
+    versions: Vec<VersionView>,
+    answer: Option<AnswerBox>,
+    compose: Option<Compose>,
+    need_more: String,
+}
+
+#[derive(Template)]
+#[template(path = "repair/apology.html")]
+struct ApologyPage {
+    layout: Layout,
+    sections: Vec<Section>,
+}
+
+fn compose(
+    betrayal: EntryId,
+    form: &ApologyForm,
+    errors: FormErrors,
+    findings: Option<&[PartFinding]>,
+    first: bool,
+) -> Compose {
+    let names = OWNERSHIP_PARTS
+        .iter()
+        .map(|(name, label)| (*name, *label, false))
+        .chain(std::iter::once(("factors", FACTORS_LABEL, true)));
+    let fields = names
+        .map(|(name, label, optional)| {
+            let value = form.text_of(name).to_owned();
+            let findings = findings
+                .unwrap_or_default()
+                .iter()
+                .filter(|f| f.part == name)
+                .map(|f| FindingView::of(&value, &f.finding))
+                .collect();
+            PartField {
+                name,
+                id: format!("b{}-{name}", betrayal.0),
+                label,
+                hint: hint(name),
+                error: errors.get(name).map(str::to_owned),
+                value,
+                optional,
+                findings,
+            }
+        })
+        .collect();
+    Compose {
+        betrayal: betrayal.0,
+        fields,
+        errors,
+        checked: findings.is_some(),
+        findings_count: findings.map_or(0, <[PartFinding]>::len),
+        missing: if findings.is_some() {
+            form.input().missing_parts()
+        } else {
+            Vec::new()
+        },
+        first,
+    }
+}
+
+fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
+    let Some(apology) = apology else {
+        return Vec::new();
+    };
+    let latest = apology.latest().map(|v| v.id);
+    apology
+        .versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let (response, response_what, response_at) = match &v.response {
+                Some(r) => (
+                    format!(
+                        "{}: {}",
+                        if r.by == me {
+                            "You answered"
+                        } else {
+                            "Your partner answered"
+                        },
+                        r.answer.label()
+                    ),
+                    match &r.answer {
+                        ApologyAnswer::NeedMore { what } => what.clone(),
+                        _ => String::new(),
+                    },
+                    dates::when(r.at),
+                ),
+                None => (String::new(), String::new(), String::new()),
+            };
+            VersionView {
+                id: v.id.0,
+                number: v.number,
+                sent_at: dates::when(v.sent_at),
+                latest: Some(v.id) == latest,
+                parts: v
+                    .parts
+                    .labelled()
+                    .into_iter()
+                    .map(|(label, text)| (label, text.to_owned()))
+                    .collect(),
+                response,
+                response_what,
+                response_at,
+            }
+        })
+        .collect()
+}
+
+fn status_line(apology: Option<&Apology>, role: Role) -> String {
+    let involved = role == Role::Involved;
+    let status = apology
+        .filter(|a| !a.versions.is_empty())
+        .map(Apology::status);
+    match (status, involved) {
+        (None, true) => "You have not sent an apology yet. Write it in your own time; check it with the coach as often as you like before you send it.",
+        (None, false) => "Your partner has not sent an apology yet. When they do, it will be here for you to read and answer in your own time.",
+        (Some(ApologyStatus::AwaitingResponse), true) => "Sent. Your partner will answer when they are ready.",
+        (Some(ApologyStatus::AwaitingResponse), false) => "Waiting for your answer. Take the time you need.",
+        (Some(ApologyStatus::Received), true) => "Your partner has received your apology.",
+        (Some(ApologyStatus::Received), false) => "You have received this apology.",
+        (Some(ApologyStatus::NotYet), true) => "Your partner said: not yet. When you are ready you can write a new version; the earlier ones stay.",
+        (Some(ApologyStatus::NotYet), false) => "You said: not yet. Your partner can write a new version.",
+        (Some(ApologyStatus::NeedMore), true) => "Your partner said they need more. You can write a new version; the earlier ones stay.",
+        (Some(ApologyStatus::NeedMore), false) => "You said you need more. Your partner can write a new version.",
+    }
+    .to_owned()
+}
+
+/// Whether the record would take a new version from `me` now.
+fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
+    let filled = "offered".to_owned();
+    apology::send(
+        state,
+        me,
+        &ApologyInput {
+            betrayal: betrayal.0.to_string(),
+            what_i_did: filled.clone(),
+            impact: filled.clone(),
+            responsibility: filled.clone(),
+            remorse: filled.clone(),
+            changes: filled.clone(),
+            repair: filled,
+            factors: String::new(),
+        },
+    )
+    .is_ok()
+}
+
+async fn build(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    pending: Pending,
+) -> AppResult<ApologyPage> {
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let space = &state.space;
+    let me = couple.me;
+    let several = space.betrayals.len() > 1;
+    let mut sections = Vec::new();
+    for betrayal in &space.betrayals {
+        let Some(role) = space.role_in(me, betrayal) else {
+            continue;
+        };
+        let apology = state.apology.for_betrayal(betrayal.id);
+        let latest = apology.and_then(Apology::latest);
+        let mut heading = match role {
+            Role::Involved => "Your apology".to_owned(),
+            Role::Hurt => "Your partner's apology to you".to_owned(),
+        };
+        if several {
+            heading = format!("{heading}: {}", betrayal_label(space, me, betrayal.id));
+        }
+        let answer = latest
+            .filter(|v| {
+                let received = ApologyAnswerInput {
+                    answer: "received".into(),
+                    what: String::new(),
+                };
+                apology::answer(state, me, v.id, &received).is_ok()
+            })
+            .map(|v| {
+                let (form, errors) = match &pending {
+                    Pending::Answer {
+                        version,
+                        form,
+                        errors,
+                    } if *version == v.id => (form.clone(), errors.clone()),
+                    _ => Default::default(),
+                };
+                AnswerBox {
+                    version: v.id.0,
+                    number: v.number,
+                    form,
+                    errors,
+                    choices: Choice::list(&ANSWERS),
+                }
+            });
+        // A draft shown again keeps its text even when it cannot be sent now
+        // (say, a version crossed with the partner's answer).
+        let compose = match &pending {
+            Pending::Draft {
+                betrayal: drafted,
+                form,
+                errors,
+                findings,
+            } if *drafted == betrayal.id => Some(compose(
+                betrayal.id,
+                form,
+                errors.clone(),
+                findings.as_deref(),
+                latest.is_none(),
+            )),
+            _ => could_send(state, me, betrayal.id).then(|| {
+                let form = latest
+                    .map(|v| ApologyForm::from_parts(&v.parts))
+                    .unwrap_or_default();
+                compose(
+                    betrayal.id,
+                    &form,
+                    FormErrors::default(),
+                    None,
+                    latest.is_none(),
+                )
+            }),
+        };
+        let need_more = match latest.and_then(|v| v.response.as_ref()).map(|r| &r.answer) {
+            Some(ApologyAnswer::NeedMore { what }) if role == Role::Involved => what.clone(),
+            _ => String::new(),
+        };
+        sections.push(Section {
+            betrayal: betrayal.id.0,
+            heading,
+            status: status_line(apology, role),
+            versions: version_views(apology, me),
+            answer,
+            compose,
+            need_more,
+        });
+    }
+    Ok(ApologyPage {
+        layout: layout.in_section("apology"),
+        sections,
+    })
+}
+
+async fn apology_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    render(&build(&app, &couple, layout, Pending::Nothing).await?)
+}
+
+/// "Check with the coach" shows the draft again with the coach's findings;
+/// "Send to my partner" sends it as a new version.
+async fn write(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ApologyForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let input = form.input();
+    let (betrayal, checked) = {
+        let cached = couple.read(&app).await?;
+        let betrayal =
+            repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
+                .map_err(crate::error::AppError::from_refusal)?;
+        let checked = apology::check_draft(&cached.state, couple.me, &input).map(drop);
+        (betrayal, checked)
+    };
+    if form.action == "check" {
+        let errors = match checked {
+            Ok(()) => FormErrors::default(),
+            Err(refusal) => form_errors(refusal)?,
+        };
+        let findings = Some(input.coach());
+        let page = build(
+            &app,
+            &couple,
+            layout,
+            Pending::Draft {
+                betrayal,
+                form,
+                errors,
+                findings,
+            },
+        )
+        .await?;
+        return render(&page);
+    }
+    let outcome = submit(&app, &couple, |state| {
+        apology::send(state, couple.me, &input)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/apology#apology-{}", betrayal.0)).into_response()),
+        Err(errors) => render_refused(
+            &build(
+                &app,
+                &couple,
+                layout,
+                Pending::Draft {
+                    betrayal,
+                    form,
+                    errors,
+                    findings: None,
+                },
+            )
+            .await?,
+        ),
+    }
+}
+
+async fn answer(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<AnswerForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let version = entry_id(&id)?;
+    let input = ApologyAnswerInput {
+        answer: form.answer.clone(),
+        what: form.what.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        apology::answer(state, couple.me, version, &input)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/apology#version-{}", version.0)).into_response()),
+        Err(errors) => render_refused(
+            &build(
+                &app,
+                &couple,
+                layout,
+                Pending::Answer {
+                    version,
+                    form,
+                    errors,
+                },
+            )
+            .await?,
+        ),
+    }
+}

@@ -1,0 +1,244 @@
+//! Contact reports: the involved partner tells when the affair partner made
+//! contact and how they responded; the record shows how long after the
+//! contact it was told, and the hurt partner acknowledges it.
+
+use super::{betrayal_tag, entry_id, submit, who, BetrayalChoice, Choice};
+use crate::auth::session::CurrentUser;
+use crate::couple::MyCouple;
+use crate::dates;
+use crate::error::AppResult;
+use crate::forms::{CsrfForm, FormErrors};
+use crate::layout::{render, render_refused, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kintsugi_core::contact::{
+    self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
+};
+use kintsugi_core::couple::CoupleState;
+use kintsugi_core::repair_rules::{plain_delay, RepairAction};
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contact", get(contact_page).post(report))
+        .route("/contact/{id}/acknowledge", post(acknowledge))
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ContactForm {
+    betrayal: String,
+    happened_at: String,
+    utc_offset: String,
+    channel: String,
+    what_was_said: String,
+    how_i_responded: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ResponseForm {
+    response: String,
+}
+
+enum Refused {
+    Nothing,
+    Report(ContactForm, FormErrors),
+    Acknowledge(EntryId, ResponseForm, FormErrors),
+}
+
+pub struct NewReport {
+    form: ContactForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+    channels: Vec<Choice>,
+    /// The latest time the field accepts, in its own format.
+    now: String,
+    now_display: String,
+}
+
+pub struct ReportView {
+    id: u64,
+    happened_at: String,
+    channel: &'static str,
+    reported_by: &'static str,
+    reported_at: String,
+    reported_after: String,
+    what_was_said: String,
+    how_i_responded: String,
+    betrayal: String,
+    ack_note: String,
+    ack_response: String,
+    can_acknowledge: bool,
+    response: String,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "repair/contact.html")]
+struct ContactPage {
+    layout: Layout,
+    new: Option<NewReport>,
+    reports: Vec<ReportView>,
+}
+
+fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -> ReportView {
+    let (ack_note, ack_response) = match &r.acknowledgement {
+        Some(ack) => (
+            format!("{} read this on {}", who(me, ack.by), dates::when(ack.at)),
+            ack.response.clone().unwrap_or_default(),
+        ),
+        None => ("Not read yet".to_owned(), String::new()),
+    };
+    let (response, errors) = match refused {
+        Refused::Acknowledge(id, form, errors) if *id == r.id => {
+            (form.response.clone(), errors.clone())
+        }
+        _ => Default::default(),
+    };
+    ReportView {
+        id: r.id.0,
+        happened_at: dates::when(r.happened_at),
+        channel: r.channel.label(),
+        reported_by: who(me, r.reported_by),
+        reported_at: dates::when(r.reported_at),
+        reported_after: plain_delay(r.reported_after()),
+        what_was_said: r.what_was_said.clone(),
+        how_i_responded: r.how_i_responded.clone(),
+        betrayal: betrayal_tag(&state.space, me, r.betrayal),
+        ack_note,
+        ack_response,
+        can_acknowledge: contact::acknowledge(
+            state,
+            me,
+            r.id,
+            &ContactAcknowledgementInput::default(),
+        )
+        .is_ok(),
+        response,
+        errors,
+    }
+}
+
+async fn build(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    refused: Refused,
+) -> AppResult<ContactPage> {
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let (form, errors) = match &refused {
+        Refused::Report(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
+    let choice = BetrayalChoice::for_action(
+        &state.space,
+        me,
+        RepairAction::ReportContact,
+        &form.betrayal,
+    );
+    let moment = OffsetDateTime::now_utc();
+    let now = moment
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap_or_default();
+    let new = choice.any().then(|| NewReport {
+        form,
+        choice,
+        errors,
+        channels: ContactChannel::ALL
+            .iter()
+            .map(|c| Choice {
+                code: c.code(),
+                label: c.label(),
+            })
+            .collect(),
+        now,
+        now_display: dates::when(moment),
+    });
+    Ok(ContactPage {
+        layout: layout.in_section("commitments"),
+        new,
+        reports: state
+            .contact
+            .all()
+            .into_iter()
+            .map(|r| view(state, me, r, &refused))
+            .collect(),
+    })
+}
+
+async fn contact_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+}
+
+async fn report(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ContactForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let input = ContactReportInput {
+        betrayal: form.betrayal.clone(),
+        happened_at: form.happened_at.clone(),
+        utc_offset: form.utc_offset.clone(),
+        channel: form.channel.clone(),
+        what_was_said: form.what_was_said.clone(),
+        how_i_responded: form.how_i_responded.clone(),
+    };
+    let now = OffsetDateTime::now_utc();
+    let outcome = submit(&app, &couple, |state| {
+        contact::report(state, couple.me, now, &input)
+    })
+    .await?;
+    match outcome {
+        Ok(created) => Ok(Redirect::to(&format!("/contact#report-{}", created.0)).into_response()),
+        Err(errors) => {
+            render_refused(&build(&app, &couple, layout, Refused::Report(form, errors)).await?)
+        }
+    }
+}
+
+async fn acknowledge(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ResponseForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let report = entry_id(&id)?;
+    let input = ContactAcknowledgementInput {
+        response: form.response.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        contact::acknowledge(state, couple.me, report, &input)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/contact#report-{}", report.0)).into_response()),
+        Err(errors) => render_refused(
+            &build(
+                &app,
+                &couple,
+                layout,
+                Refused::Acknowledge(report, form, errors),
+            )
+            .await?,
+        ),
+    }
+}

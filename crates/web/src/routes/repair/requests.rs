@@ -1,0 +1,877 @@
+//! Requested behaviours: the hurt partner asks for something specific and
+//! observable, with how often; the involved partner accepts or proposes an
+//! alternative, logs each time it was done, and the hurt partner may confirm
+//! what they saw. Each request shows how reliably it was kept.
+
+use super::{
+    betrayal_tag, entry_id, form_errors, submit, who, BetrayalChoice, Choice, FindingView,
+};
+use crate::auth::session::CurrentUser;
+use crate::couple::MyCouple;
+use crate::dates;
+use crate::error::{AppError, AppResult};
+use crate::forms::{CsrfForm, FormErrors, NoFields};
+use crate::layout::{render, render_refused, Layout};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kintsugi_core::couple::CoupleState;
+use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
+use kintsugi_core::requests::{
+    self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
+    FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestInput, RequestStatus,
+    Terms, FREQUENCIES,
+};
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/requests", get(list_page).post(make))
+        .route("/requests/{id}", get(request_page))
+        .route("/requests/{id}/accept", post(accept))
+        .route("/requests/{id}/alternative", post(propose_alternative))
+        .route(
+            "/requests/{id}/alternative/answer",
+            post(answer_alternative),
+        )
+        .route("/requests/{id}/pause", post(pause))
+        .route("/requests/{id}/resume", post(resume))
+        .route("/requests/{id}/retire", post(retire))
+        .route("/requests/{id}/fulfilments", post(log_fulfilment))
+        .route("/requests/fulfilments/{id}/confirm", post(confirm))
+}
+
+/// The "how often" fields, shared by a request and an alternative.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct WhenFields {
+    frequency: String,
+    trigger: String,
+    times_per_week: String,
+    weekday: String,
+    by_date: String,
+}
+
+impl WhenFields {
+    fn input(&self) -> FrequencyInput {
+        FrequencyInput {
+            frequency: self.frequency.clone(),
+            trigger: self.trigger.clone(),
+            times_per_week: self.times_per_week.clone(),
+            weekday: self.weekday.clone(),
+            by_date: self.by_date.clone(),
+        }
+    }
+
+    /// An alternative starts from the terms it answers.
+    fn from_frequency(frequency: &Frequency) -> Self {
+        let mut fields = WhenFields {
+            frequency: frequency.code().to_owned(),
+            ..Default::default()
+        };
+        match frequency {
+            Frequency::EachTime { trigger } => fields.trigger = trigger.clone(),
+            Frequency::Daily => {}
+            Frequency::Weekly { times, on } => {
+                fields.times_per_week = times.to_string();
+                fields.weekday = on
+                    .map(repair_rules::weekday_code)
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+            Frequency::ByDate { date } => fields.by_date = date.to_string(),
+        }
+        fields
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct RequestForm {
+    betrayal: String,
+    what: String,
+    #[serde(flatten)]
+    when: WhenFields,
+    action: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AlternativeForm {
+    what: String,
+    #[serde(flatten)]
+    when: WhenFields,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AlternativeAnswerForm {
+    answer: String,
+    note: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct FulfilmentForm {
+    happened_on: String,
+    note: String,
+}
+
+/// The choices of the "how often" fields.
+pub struct WhenChoices {
+    frequencies: Vec<Choice>,
+    weekdays: Vec<Choice>,
+}
+
+impl WhenChoices {
+    fn new() -> Self {
+        WhenChoices {
+            frequencies: Choice::list(&FREQUENCIES),
+            weekdays: WEEKDAYS
+                .iter()
+                .map(|(day, code)| Choice {
+                    code,
+                    label: weekday_name(*day),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn weekday_name(day: time::Weekday) -> &'static str {
+    use time::Weekday::*;
+    match day {
+        Monday => "Monday",
+        Tuesday => "Tuesday",
+        Wednesday => "Wednesday",
+        Thursday => "Thursday",
+        Friday => "Friday",
+        Saturday => "Saturday",
+        Sunday => "Sunday",
+    }
+}
+
+/// Done against expected, as a line of a page.
+pub struct ReliabilityView {
+    days: u16,
+    text: String,
+    percent: Option<u32>,
+}
+
+impl ReliabilityView {
+    fn of(reliability: Reliability) -> Self {
+        let times = |n: u32| {
+            if n == 1 {
+                "1 time".to_owned()
+            } else {
+                format!("{n} times")
+            }
+        };
+        let confirmed = match reliability.confirmed {
+            0 => String::new(),
+            n => format!(", {n} confirmed"),
+        };
+        let text = match (reliability.expected, reliability.percent()) {
+            (None, _) => format!("done {}{confirmed}", times(reliability.done)),
+            (Some(0), _) => format!(
+                "nothing expected yet; done {}{confirmed}",
+                times(reliability.done)
+            ),
+            (Some(expected), Some(percent)) => {
+                format!("{} of {expected} ({percent}%){confirmed}", reliability.done)
+            }
+            (Some(expected), None) => format!("{} of {expected}{confirmed}", reliability.done),
+        };
+        ReliabilityView {
+            days: reliability.days,
+            text,
+            percent: reliability.percent(),
+        }
+    }
+}
+
+fn reliability(request: &Request, today: Date) -> Vec<ReliabilityView> {
+    if request.agreed_on().is_none() {
+        return Vec::new();
+    }
+    [7, 30]
+        .into_iter()
+        .map(|days| ReliabilityView::of(request.reliability(today, days)))
+        .collect()
+}
+
+fn status_code(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::AwaitingAnswer => "awaiting",
+        RequestStatus::AlternativeProposed => "alternative",
+        RequestStatus::Active => "active",
+        RequestStatus::Paused => "paused",
+        RequestStatus::Retired => "retired",
+    }
+}
+
+// ---- the list ----------------------------------------------------------------
+
+pub struct NewRequest {
+    form: RequestForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+    findings: Option<Vec<FindingView>>,
+    choices: WhenChoices,
+}
+
+pub struct RequestRow {
+    id: u64,
+    what: String,
+    rhythm: String,
+    status: &'static str,
+    status_code: &'static str,
+    asked_by: &'static str,
+    betrayal: String,
+    waiting_for_me: bool,
+    reliability: Vec<ReliabilityView>,
+    can_log: bool,
+}
+
+pub struct Group {
+    title: &'static str,
+    rows: Vec<RequestRow>,
+}
+
+#[derive(Template)]
+#[template(path = "repair/requests.html")]
+struct ListPage {
+    layout: Layout,
+    new: Option<NewRequest>,
+    groups: Vec<Group>,
+}
+
+fn row(state: &CoupleState, me: UserId, request: &Request, now: OffsetDateTime) -> RequestRow {
+    let waiting_for_me = state
+        .requests
+        .awaiting_answer_from(&state.space, me)
+        .iter()
+        .any(|r| r.id == request.id);
+    RequestRow {
+        id: request.id.0,
+        what: request.terms.what.clone(),
+        rhythm: request.terms.frequency.describe(),
+        status: request.status.label(),
+        status_code: status_code(request.status),
+        asked_by: who(me, request.asked_by),
+        betrayal: betrayal_tag(&state.space, me, request.betrayal),
+        waiting_for_me,
+        reliability: reliability(request, now.date()),
+        can_log: could_log(state, me, now, request.id),
+    }
+}
+
+fn could_log(state: &CoupleState, me: UserId, now: OffsetDateTime, id: EntryId) -> bool {
+    requests::log_fulfilment(state, me, now, id, &FulfilmentInput::default()).is_ok()
+}
+
+async fn build_list(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    form: RequestForm,
+    errors: FormErrors,
+    findings: Option<Vec<FindingView>>,
+) -> AppResult<ListPage> {
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let now = OffsetDateTime::now_utc();
+    let choice =
+        BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
+    let new = choice.any().then(|| NewRequest {
+        form,
+        choice,
+        errors,
+        findings,
+        choices: WhenChoices::new(),
+    });
+    let rows = |statuses: &[RequestStatus]| -> Vec<RequestRow> {
+        state
+            .requests
+            .all()
+            .into_iter()
+            .filter(|r| statuses.contains(&r.status))
+            .map(|r| row(state, me, r, now))
+            .collect()
+    };
+    let groups = [
+        (
+            "Waiting for an answer",
+            &[
+                RequestStatus::AwaitingAnswer,
+                RequestStatus::AlternativeProposed,
+            ][..],
+        ),
+        ("Agreed", &[RequestStatus::Active][..]),
+        ("Paused", &[RequestStatus::Paused][..]),
+        ("Retired", &[RequestStatus::Retired][..]),
+    ]
+    .into_iter()
+    .map(|(title, statuses)| Group {
+        title,
+        rows: rows(statuses),
+    })
+    .filter(|g| !g.rows.is_empty())
+    .collect();
+    Ok(ListPage {
+        layout: layout.in_section("requests"),
+        new,
+        groups,
+    })
+}
+
+async fn list_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let page = build_list(
+        &app,
+        &couple,
+        layout,
+        RequestForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await?;
+    render(&page)
+}
+
+/// "Check with the coach" shows the request again with the coach's advice;
+/// "Make the request" makes it.
+async fn make(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<RequestForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let input = RequestInput {
+        betrayal: form.betrayal.clone(),
+        what: form.what.clone(),
+        when: form.when.input(),
+    };
+    let now = OffsetDateTime::now_utc();
+    if form.action == "check" {
+        // Only the partner who may make the request is coached on it.
+        let errors = {
+            let cached = couple.read(&app).await?;
+            let space = &cached.state.space;
+            match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
+                Ok(betrayal) => {
+                    repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
+                    FormErrors::default()
+                }
+                Err(refusal) => form_errors(refusal)?,
+            }
+        };
+        let findings = input
+            .coach()
+            .iter()
+            .map(|f| FindingView::of(&form.what, f))
+            .collect();
+        let page = build_list(&app, &couple, layout, form, errors, Some(findings)).await?;
+        return render(&page);
+    }
+    let outcome = submit(&app, &couple, |state| {
+        requests::make(state, couple.me, now, &input)
+    })
+    .await?;
+    match outcome {
+        Ok(created) => Ok(Redirect::to(&format!("/requests/{}", created.0)).into_response()),
+        Err(errors) => {
+            render_refused(&build_list(&app, &couple, layout, form, errors, None).await?)
+        }
+    }
+}
+
+// ---- one request -------------------------------------------------------------
+
+/// A form on the request's page that was refused, with what was typed.
+enum Refused {
+    Nothing,
+    Accept(FormErrors),
+    Alternative(AlternativeForm, FormErrors),
+    AlternativeAnswer(AlternativeAnswerForm, FormErrors),
+    Pause(ReasonForm, FormErrors),
+    Resume(FormErrors),
+    Retire(ReasonForm, FormErrors),
+    Log(FulfilmentForm, FormErrors),
+    Confirm(EntryId, FormErrors),
+}
+
+pub struct TermsView {
+    what: String,
+    rhythm: String,
+}
+
+impl TermsView {
+    fn of(terms: &Terms) -> Self {
+        TermsView {
+            what: terms.what.clone(),
+            rhythm: terms.frequency.describe(),
+        }
+    }
+}
+
+pub struct AlternativeBox {
+    form: AlternativeForm,
+    errors: FormErrors,
+    choices: WhenChoices,
+}
+
+pub struct FormBox<F> {
+    form: F,
+    errors: FormErrors,
+}
+
+pub struct HistoryRow {
+    id: u64,
+    when: String,
+    who: &'static str,
+    title: String,
+    detail: String,
+    fulfilment: bool,
+    seen: String,
+    can_confirm: bool,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "repair/request.html")]
+struct RequestPage {
+    layout: Layout,
+    id: u64,
+    terms: TermsView,
+    status: &'static str,
+    status_code: &'static str,
+    asked_by: &'static str,
+    made_at: String,
+    betrayal: String,
+    alternative: Option<TermsView>,
+    accept: Option<FormErrors>,
+    propose: Option<AlternativeBox>,
+    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
+    pause: Option<FormBox<ReasonForm>>,
+    resume: Option<FormBox<()>>,
+    retire: Option<FormBox<ReasonForm>>,
+    log: Option<FormBox<FulfilmentForm>>,
+    reliability: Vec<ReliabilityView>,
+    history: Vec<HistoryRow>,
+    today: String,
+}
+
+fn history_row(
+    state: &CoupleState,
+    me: UserId,
+    item: &HistoryItem<'_>,
+    refused: &Refused,
+) -> HistoryRow {
+    match item {
+        HistoryItem::Change(change) => {
+            let (title, detail) = match &change.change {
+                Change::Made(terms) => (
+                    "Asked".to_owned(),
+                    format!("{} ({})", terms.what, terms.frequency.describe()),
+                ),
+                Change::Accepted => ("Accepted".to_owned(), String::new()),
+                Change::AlternativeProposed(terms) => (
+                    "Proposed an alternative".to_owned(),
+                    format!("{} ({})", terms.what, terms.frequency.describe()),
+                ),
+                Change::AlternativeAccepted => {
+                    ("Accepted the alternative".to_owned(), String::new())
+                }
+                Change::AlternativeDeclined { note } => (
+                    "Declined the alternative".to_owned(),
+                    note.clone().unwrap_or_default(),
+                ),
+                Change::Paused { reason } => ("Paused".to_owned(), reason.clone()),
+                Change::Resumed => ("Resumed".to_owned(), String::new()),
+                Change::Retired { reason } => ("Retired".to_owned(), reason.clone()),
+            };
+            HistoryRow {
+                id: change.id.0,
+                when: dates::when(change.at),
+                who: who(me, change.by),
+                title,
+                detail,
+                fulfilment: false,
+                seen: String::new(),
+                can_confirm: false,
+                errors: FormErrors::default(),
+            }
+        }
+        HistoryItem::Fulfilment(done) => HistoryRow {
+            id: done.id.0,
+            when: dates::when(done.logged_at),
+            who: who(me, done.by),
+            title: format!("Done on {}", dates::day(done.happened_on)),
+            detail: done.note.clone().unwrap_or_default(),
+            fulfilment: true,
+            seen: done
+                .confirmation
+                .as_ref()
+                .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at)))
+                .unwrap_or_default(),
+            can_confirm: requests::confirm_fulfilment(state, me, done.id).is_ok(),
+            errors: match refused {
+                Refused::Confirm(id, errors) if *id == done.id => errors.clone(),
+                _ => FormErrors::default(),
+            },
+        },
+    }
+}
+
+async fn build_request(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    id: EntryId,
+    refused: Refused,
+) -> AppResult<RequestPage> {
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let request = state.requests.get(id).ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    let reason = || ReasonInput {
+        reason: "offered".into(),
+    };
+
+    let accept = requests::accept(state, me, id)
+        .is_ok()
+        .then(|| match &refused {
+            Refused::Accept(errors) => errors.clone(),
+            _ => FormErrors::default(),
+        });
+    let offered_alternative = AlternativeInput {
+        what: request.terms.what.clone(),
+        when: WhenFields::from_frequency(&request.terms.frequency).input(),
+    };
+    let propose = requests::propose_alternative(state, me, now, id, &offered_alternative)
+        .is_ok()
+        .then(|| {
+            let (form, errors) = match &refused {
+                Refused::Alternative(form, errors) => (form.clone(), errors.clone()),
+                _ => (
+                    AlternativeForm {
+                        what: request.terms.what.clone(),
+                        when: WhenFields::from_frequency(&request.terms.frequency),
+                    },
+                    FormErrors::default(),
+                ),
+            };
+            AlternativeBox {
+                form,
+                errors,
+                choices: WhenChoices::new(),
+            }
+        });
+    let accept_alternative = AlternativeAnswerInput {
+        answer: "accept".into(),
+        note: String::new(),
+    };
+    let answer_alternative = requests::answer_alternative(state, me, id, &accept_alternative)
+        .is_ok()
+        .then(|| match &refused {
+            Refused::AlternativeAnswer(form, errors) => FormBox {
+                form: form.clone(),
+                errors: errors.clone(),
+            },
+            _ => FormBox {
+                form: AlternativeAnswerForm::default(),
+                errors: FormErrors::default(),
+            },
+        });
+    let pause = requests::pause(state, me, id, &reason())
+        .is_ok()
+        .then(|| match &refused {
+            Refused::Pause(form, errors) => FormBox {
+                form: form.clone(),
+                errors: errors.clone(),
+            },
+            _ => FormBox {
+                form: ReasonForm::default(),
+                errors: FormErrors::default(),
+            },
+        });
+    let resume = requests::resume(state, me, id).is_ok().then(|| FormBox {
+        form: (),
+        errors: match &refused {
+            Refused::Resume(errors) => errors.clone(),
+            _ => FormErrors::default(),
+        },
+    });
+    let retire = requests::retire(state, me, id, &reason())
+        .is_ok()
+        .then(|| match &refused {
+            Refused::Retire(form, errors) => FormBox {
+                form: form.clone(),
+                errors: errors.clone(),
+            },
+            _ => FormBox {
+                form: ReasonForm::default(),
+                errors: FormErrors::default(),
+            },
+        });
+    // A refused log keeps its form even when the request stopped running.
+    let log = match &refused {
+        Refused::Log(form, errors) => Some(FormBox {
+            form: form.clone(),
+            errors: errors.clone(),
+        }),
+        _ => could_log(state, me, now, id).then(|| FormBox {
+            form: FulfilmentForm::default(),
+            errors: FormErrors::default(),
+        }),
+    };
+    let history = request
+        .history()
+        .iter()
+        .map(|item| history_row(state, me, item, &refused))
+        .collect();
+    Ok(RequestPage {
+        layout: layout.in_section("requests"),
+        id: id.0,
+        terms: TermsView::of(&request.terms),
+        status: request.status.label(),
+        status_code: status_code(request.status),
+        asked_by: who(me, request.asked_by),
+        made_at: dates::when(request.made_at),
+        betrayal: betrayal_tag(&state.space, me, request.betrayal),
+        alternative: request.alternative.as_ref().map(TermsView::of),
+        accept,
+        propose,
+        answer_alternative,
+        pause,
+        resume,
+        retire,
+        log,
+        reliability: reliability(request, now.date()),
+        history,
+        today: now.date().to_string(),
+    })
+}
+
+async fn request_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
+}
+
+/// After a form on the request's page: back to it, or the page again with
+/// what was typed.
+async fn finish(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    id: EntryId,
+    outcome: Result<EntryId, FormErrors>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{}", id.0)).into_response()),
+        Err(errors) => {
+            render_refused(&build_request(app, couple, layout, id, refused(errors)).await?)
+        }
+    }
+}
+
+async fn accept(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let outcome = submit(&app, &couple, |state| {
+        requests::accept(state, couple.me, id)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, Refused::Accept).await
+}
+
+async fn propose_alternative(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<AlternativeForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let input = AlternativeInput {
+        what: form.what.clone(),
+        when: form.when.input(),
+    };
+    let now = OffsetDateTime::now_utc();
+    let outcome = submit(&app, &couple, |state| {
+        requests::propose_alternative(state, couple.me, now, id, &input)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Alternative(form, errors)
+    })
+    .await
+}
+
+async fn answer_alternative(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<AlternativeAnswerForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let input = AlternativeAnswerInput {
+        answer: form.answer.clone(),
+        note: form.note.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::answer_alternative(state, couple.me, id, &input)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::AlternativeAnswer(form, errors)
+    })
+    .await
+}
+
+async fn pause(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let input = ReasonInput {
+        reason: form.reason.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::pause(state, couple.me, id, &input)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Pause(form, errors)
+    })
+    .await
+}
+
+async fn resume(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let outcome = submit(&app, &couple, |state| {
+        requests::resume(state, couple.me, id)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, Refused::Resume).await
+}
+
+async fn retire(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let input = ReasonInput {
+        reason: form.reason.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::retire(state, couple.me, id, &input)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Retire(form, errors)
+    })
+    .await
+}
+
+async fn log_fulfilment(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<FulfilmentForm>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let id = entry_id(&id)?;
+    let input = FulfilmentInput {
+        happened_on: form.happened_on.clone(),
+        note: form.note.clone(),
+    };
+    let now = OffsetDateTime::now_utc();
+    let outcome = submit(&app, &couple, |state| {
+        requests::log_fulfilment(state, couple.me, now, id, &input)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Log(form, errors)
+    })
+    .await
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<String>,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let couple = MyCouple::require(&app, &me).await?;
+    let fulfilment = entry_id(&id)?;
+    let request = {
+        let cached = couple.read(&app).await?;
+        cached
+            .state
+            .requests
+            .fulfilment(fulfilment)
+            .map(|(request, _)| request.id)
+            .ok_or(AppError::NotFound)?
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::confirm_fulfilment(state, couple.me, fulfilment)
+    })
+    .await?;
+    finish(&app, &couple, layout, request, outcome, |errors| {
+        Refused::Confirm(fulfilment, errors)
+    })
+    .await
+}
