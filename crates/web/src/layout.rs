@@ -24,6 +24,21 @@ pub const NAV: &[NavItem] = &[
         section: "today",
     },
     NavItem {
+        href: "/checkin",
+        label: "Check-in",
+        section: "checkin",
+    },
+    NavItem {
+        href: "/pulse",
+        label: "Pulse",
+        section: "pulse",
+    },
+    NavItem {
+        href: "/progress",
+        label: "Progress",
+        section: "progress",
+    },
+    NavItem {
         href: "/space",
         label: "Our space",
         section: "space",

@@ -8,7 +8,7 @@ use crate::layout::{render, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
 #[derive(Template)]
 #[template(path = "welcome.html")]
@@ -30,8 +30,8 @@ pub async fn home(
     let Some(session) = user else {
         return render(&WelcomePage { layout });
     };
-    if MyCouple::find(&app, &session).await?.is_some() {
-        return Ok(Redirect::to("/space").into_response());
+    if let Some(couple) = MyCouple::find(&app, &session).await? {
+        return super::today::page(&app, &session, &couple, layout).await;
     }
     render(&StartPage {
         layout: layout.in_section("today"),
