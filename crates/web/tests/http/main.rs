@@ -7,6 +7,11 @@
 mod helpers;
 
 mod accounts;
+mod checkin;
 mod pairing;
 mod postgres;
+mod privacy;
+mod progress;
+mod pulse;
 mod security;
+mod today;

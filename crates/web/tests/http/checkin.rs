@@ -1,0 +1,342 @@
+//! Check-ins: kept or shared, answered once by the partner, refused forms
+//! that keep what was typed, and who may reach each page.
+
+use crate::helpers::{Page, Person, TestApp};
+
+/// Posts a check-in the way the form does: a `feelings` box per word and
+/// an `intensity_<word>` choice beside it.
+pub(crate) async fn check_in(
+    person: &Person,
+    feelings: &[(&str, &str)],
+    note: &str,
+    visibility: &str,
+) -> Page {
+    let mut owned: Vec<(String, String)> = Vec::new();
+    for (code, intensity) in feelings {
+        owned.push(("feelings".to_owned(), (*code).to_owned()));
+        owned.push((format!("intensity_{code}"), (*intensity).to_owned()));
+    }
+    owned.push(("note".to_owned(), note.to_owned()));
+    owned.push(("visibility".to_owned(), visibility.to_owned()));
+    let fields: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    person.post("/checkin", &fields).await
+}
+
+/// The numbers that follow `prefix` in a page, in order of appearance.
+pub(crate) fn ids_after(body: &str, prefix: &str) -> Vec<String> {
+    body.match_indices(prefix)
+        .map(|(at, _)| {
+            body[at + prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// The id of the first shared check-in the page offers an answer form for.
+fn answerable_id(body: &str) -> String {
+    ids_after(body, "action=\"/checkin/")
+        .into_iter()
+        .next()
+        .expect("an answer form")
+}
+
+#[tokio::test]
+async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let sent = check_in(
+        &couple.hurt,
+        &[("betrayed", "4"), ("hopeful", "2")],
+        "A hard morning, but the walk helped.",
+        "partner",
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location.as_deref(), Some("/checkin?done=shared"));
+    let confirmed = couple.hurt.get("/checkin?done=shared").await;
+    assert!(confirmed
+        .body
+        .contains("Shared. Your partner can read it now."));
+    assert!(confirmed.body.contains("shared with your partner"));
+    assert!(
+        !confirmed.body.contains("Answer your partner"),
+        "nobody answers their own check-in"
+    );
+
+    let list = couple.involved.get("/checkin").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("A hard morning, but the walk helped."));
+    assert!(list.body.contains("Betrayed"));
+    assert!(list
+        .body
+        .contains("strongly<span class=\"sr-only\">, 4 of 5</span>"));
+    assert!(list.body.contains("shared with you"));
+    let id = answerable_id(&list.body);
+
+    let own = couple
+        .hurt
+        .post(
+            &format!("/checkin/{id}/acknowledge"),
+            &[("preset", "thank_you")],
+        )
+        .await;
+    assert_eq!(own.status, 422);
+    assert!(own
+        .body
+        .contains("This is your own check-in; your partner can answer it."));
+
+    let answered = couple
+        .involved
+        .post(
+            &format!("/checkin/{id}/acknowledge"),
+            &[("preset", "thank_you")],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    assert_eq!(answered.location, Some(format!("/checkin/{id}")));
+
+    let seen = couple.hurt.get(&format!("/checkin/{id}")).await;
+    assert_eq!(seen.status, 200);
+    assert!(seen.body.contains("Your partner answered"));
+    assert!(seen.body.contains("“Thank you for telling me.”"));
+
+    let again = couple
+        .involved
+        .post(
+            &format!("/checkin/{id}/acknowledge"),
+            &[("own_words", "And once more")],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again
+        .body
+        .contains("This check-in has already been answered."));
+    assert!(!couple
+        .hurt
+        .get(&format!("/checkin/{id}"))
+        .await
+        .body
+        .contains("And once more"));
+}
+
+#[tokio::test]
+async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    check_in(
+        &couple.involved,
+        &[("ashamed", "5")],
+        "",
+        "partner_and_therapist",
+    )
+    .await;
+    let list = couple.hurt.get("/checkin").await;
+    assert!(list.body.contains("shared with you and your therapist"));
+    let id = answerable_id(&list.body);
+    let path = format!("/checkin/{id}/acknowledge");
+
+    let blank = couple.hurt.post(&path, &[("own_words", "   ")]).await;
+    assert_eq!(blank.status, 422);
+    assert!(blank.body.contains("Please choose one of the answers"));
+    assert!(blank.body.contains("aria-invalid=\"true\""));
+
+    let long = "I hear you. ".repeat(30);
+    let too_long = couple.hurt.post(&path, &[("own_words", &long)]).await;
+    assert_eq!(too_long.status, 422);
+    assert!(
+        too_long.body.contains(long.trim_end()),
+        "the words are kept"
+    );
+
+    let sent = couple
+        .hurt
+        .post(&path, &[("own_words", "I see you.")])
+        .await;
+    assert_eq!(sent.status, 303);
+    let seen = couple.involved.get(&format!("/checkin/{id}")).await;
+    assert!(seen.body.contains("“I see you.”"));
+}
+
+#[tokio::test]
+async fn an_only_me_check_in_is_kept_for_its_author_and_marked_so() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let kept = check_in(&couple.hurt, &[("numb", "3")], "kept-note-1a2b", "only_me").await;
+    assert_eq!(kept.location.as_deref(), Some("/checkin?done=kept"));
+    let mine = couple.hurt.get("/checkin?done=kept").await;
+    assert!(mine.body.contains("Kept. Only you can see this check-in."));
+    assert!(mine.body.contains("kept-note-1a2b"));
+    assert!(mine.body.contains("only you"));
+    assert!(
+        !mine.body.contains("action=\"/checkin/"),
+        "a kept check-in has no answer form"
+    );
+    let theirs = couple.involved.get("/checkin").await;
+    assert!(!theirs.body.contains("kept-note-1a2b"));
+    assert!(theirs.body.contains("No check-ins yet."));
+}
+
+#[tokio::test]
+async fn a_refused_check_in_keeps_everything_that_was_chosen_and_written() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let missing_strength = check_in(
+        &couple.hurt,
+        &[("grieving", "2"), ("sad", "")],
+        "words I do not want to lose",
+        "partner",
+    )
+    .await;
+    assert_eq!(missing_strength.status, 422);
+    let body = &missing_strength.body;
+    assert!(body.contains("Please choose how strongly you feel “Sad”"));
+    assert!(body.contains("id=\"intensity_sad\" name=\"intensity_sad\" aria-invalid=\"true\""));
+    assert!(body.contains("value=\"grieving\" checked"));
+    assert!(body.contains("value=\"sad\" checked"));
+    assert!(body.contains("<option value=\"2\" selected>"));
+    assert!(body.contains("words I do not want to lose"));
+    assert!(body.contains("value=\"partner\" checked"));
+    assert!(!body.contains("value=\"only_me\" checked"));
+    assert!(body.contains("class=\"family family-sad\" open"));
+    assert!(body.contains("Everything you chose and wrote is kept."));
+
+    let too_many = check_in(
+        &couple.hurt,
+        &[
+            ("sad", "1"),
+            ("angry", "1"),
+            ("lonely", "1"),
+            ("afraid", "1"),
+        ],
+        "",
+        "only_me",
+    )
+    .await;
+    assert_eq!(too_many.status, 422);
+    assert!(too_many.body.contains("Please choose up to three feelings"));
+
+    let none = check_in(&couple.hurt, &[], "only a note", "partner").await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("Please choose at least one feeling."));
+
+    let no_audience = check_in(&couple.hurt, &[("sad", "1")], "", "").await;
+    assert_eq!(no_audience.status, 422);
+    assert!(no_audience
+        .body
+        .contains("Please choose who may see this check-in."));
+
+    for person in [&couple.hurt, &couple.involved] {
+        let list = person.get("/checkin").await;
+        assert!(list.body.contains("No check-ins yet."), "nothing was saved");
+    }
+}
+
+#[tokio::test]
+async fn the_fresh_form_starts_private_and_closed() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let page = couple.hurt.get("/checkin").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("value=\"only_me\" checked"));
+    assert_eq!(page.body.matches("<details class=\"family ").count(), 8);
+    assert!(!page.body.contains("class=\"family family-hurt\" open"));
+    assert!(page
+        .body
+        .contains("<label class=\"sr-only\" for=\"intensity_let_down\">"));
+    assert!(page.body.contains("aria-current=\"page\">Check-in</a>"));
+}
+
+#[tokio::test]
+async fn older_check_ins_are_a_page_away() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    for n in 1..=22 {
+        let note = format!("numbered note {n:02}");
+        let visibility = if n % 2 == 0 { "only_me" } else { "partner" };
+        let page = check_in(&couple.hurt, &[("weary", "2")], &note, visibility).await;
+        assert_eq!(page.status, 303);
+    }
+    let first = couple.hurt.get("/checkin").await;
+    assert!(first.body.contains("numbered note 22"));
+    assert!(first.body.contains("numbered note 03"));
+    assert!(!first.body.contains("numbered note 02"));
+    let at = first
+        .body
+        .find("/checkin?before=")
+        .expect("a link to earlier ones");
+    let link: String = first.body[at..].chars().take_while(|c| *c != '"').collect();
+    let older = couple.hurt.get(&link).await;
+    assert_eq!(older.status, 200);
+    assert!(older.body.contains("Earlier check-ins"));
+    assert!(older.body.contains("numbered note 02"));
+    assert!(older.body.contains("numbered note 01"));
+    assert!(!older.body.contains("numbered note 03"));
+    assert!(
+        !older.body.contains("/checkin?before="),
+        "nothing older still"
+    );
+
+    let partner = couple.involved.get("/checkin").await;
+    assert_eq!(partner.body.matches("numbered note").count(), 11);
+}
+
+#[tokio::test]
+async fn who_may_reach_the_check_in_pages() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let other = app.couple().await;
+    let stranger = app.stranger().await;
+    let anonymous = app.anonymous();
+    check_in(
+        &couple.hurt,
+        &[("low", "2")],
+        "about the weekend",
+        "partner",
+    )
+    .await;
+    let id = answerable_id(&couple.involved.get("/checkin").await.body);
+    let one = format!("/checkin/{id}");
+    let answer = format!("/checkin/{id}/acknowledge");
+
+    // The author and the partner.
+    assert_eq!(couple.hurt.get(&one).await.status, 200);
+    assert_eq!(couple.involved.get(&one).await.status, 200);
+
+    // Someone from another couple: their own pages work, this one is not there.
+    assert_eq!(other.hurt.get("/checkin").await.status, 200);
+    for person in [&other.hurt, &stranger] {
+        let page = person.get(&one).await;
+        assert_eq!(page.status, 404);
+        assert!(!page.body.contains("about the weekend"));
+        let post = person.post(&answer, &[("preset", "im_here")]).await;
+        assert_eq!(post.status, 404);
+    }
+    assert_eq!(stranger.get("/checkin").await.status, 404);
+    let stranger_post = check_in(&stranger, &[("low", "2")], "", "partner").await;
+    assert_eq!(stranger_post.status, 404);
+
+    for path in ["/checkin", one.as_str()] {
+        let page = anonymous.get(path).await;
+        assert_eq!(page.status, 303, "{path}");
+        assert_eq!(page.location.as_deref(), Some("/login"));
+    }
+    let anonymous_post = check_in(&anonymous, &[("low", "2")], "", "partner").await;
+    assert_eq!(anonymous_post.location.as_deref(), Some("/login"));
+    let anonymous_answer = anonymous.post(&answer, &[("preset", "im_here")]).await;
+    assert_eq!(anonymous_answer.location.as_deref(), Some("/login"));
+
+    for path in ["/checkin/abc", "/checkin/999999", "/checkin/-1"] {
+        assert_eq!(couple.hurt.get(path).await.status, 404, "{path}");
+    }
+    let unanswered = couple.hurt.get(&one).await;
+    assert!(
+        !unanswered.body.contains("answered, "),
+        "no one answered it"
+    );
+}

@@ -1,0 +1,143 @@
+//! Progress: charts with table alternatives, the choices in the address,
+//! kind empty states, and who may reach the page.
+
+use crate::checkin::check_in;
+use crate::helpers::TestApp;
+use crate::pulse::take_pulse;
+
+#[tokio::test]
+async fn a_new_couple_sees_kind_empty_states() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let page = couple.hurt.get("/progress").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("aria-current=\"page\">Progress</a>"));
+    assert!(page.body.contains("No pulses in the last year."));
+    assert!(page.body.contains("No check-ins in the last 30 days."));
+    assert!(page.body.contains("No requests agreed yet."));
+    assert!(page.body.contains("You began this work together"));
+    assert!(!page.body.contains("<svg"), "no empty charts are drawn");
+}
+
+#[tokio::test]
+async fn trust_is_drawn_for_me_and_for_what_my_partner_shared() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    take_pulse(&couple.hurt, 4, "partner", &[]).await;
+    take_pulse(&couple.hurt, 7, "only_me", &[]).await;
+    take_pulse(&couple.involved, 1, "only_me", &[]).await;
+
+    let mine = couple.hurt.get("/progress").await;
+    assert!(mine.body.contains("Your latest: <strong>100 on "));
+    assert!(mine
+        .body
+        .contains("Your partner has not shared a pulse in this time."));
+    assert!(mine.body.contains("role=\"img\""));
+    assert!(mine
+        .body
+        .contains("<table class=\"chart-table\"><caption>Trust index over time"));
+    assert!(mine.body.contains("50, 100 (kept to yourself)"));
+    assert!(mine.body.contains("Your first trust pulse"));
+    assert!(mine
+        .body
+        .contains("Your trust index reached 50 for the first time"));
+
+    let theirs = couple.involved.get("/progress").await;
+    assert!(theirs.body.contains("Your latest: <strong>0 on "));
+    assert!(theirs
+        .body
+        .contains("Your partner’s latest shared: <strong>50 on "));
+    assert!(theirs
+        .body
+        .contains("<td>0 (kept to yourself)</td><td>50</td>"));
+    assert!(
+        !theirs.body.contains("50, 100"),
+        "the kept pulse is not theirs to see"
+    );
+}
+
+#[tokio::test]
+async fn a_construct_and_a_window_are_chosen_in_the_address() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    take_pulse(&couple.hurt, 4, "partner", &[]).await;
+    check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
+
+    let honesty = couple.hurt.get("/progress?construct=honesty").await;
+    assert!(honesty.body.contains("<h2>Honesty over time</h2>"));
+    assert!(honesty
+        .body
+        .contains("href=\"/progress?construct=honesty#trust\" aria-current=\"true\">Honesty</a>"));
+    assert!(honesty
+        .body
+        .contains("href=\"/progress?construct=honesty&#38;days=90#feelings\""));
+
+    let unknown = couple
+        .hurt
+        .get("/progress?construct=%3Cscript%3E&days=7")
+        .await;
+    assert_eq!(unknown.status, 200);
+    assert!(unknown.body.contains("<h2>Trust index over time</h2>"));
+    assert!(!unknown.body.contains("<script"));
+    assert!(unknown
+        .body
+        .contains("Feelings in check-ins over the last 30 days"));
+
+    let ninety = couple.hurt.get("/progress?days=90").await;
+    assert!(ninety
+        .body
+        .contains("Feelings in check-ins over the last 90 days"));
+    assert!(ninety.body.contains("You checked in 1 times"));
+
+    let all_time = couple.hurt.get("/progress?span=all").await;
+    assert!(all_time
+        .body
+        .contains("href=\"/progress?span=all#trust\" aria-current=\"true\">All time</a>"));
+}
+
+#[tokio::test]
+async fn signs_are_charted_only_for_the_one_who_noticed_them() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    take_pulse(
+        &couple.hurt,
+        3,
+        "partner",
+        &["replaying", "checking_phone", "replaying"],
+    )
+    .await;
+    let mine = couple.hurt.get("/progress").await;
+    assert!(mine
+        .body
+        .contains("Signs you noticed at each pulse (only you see this)"));
+    assert!(mine
+        .body
+        .contains("I replayed what happened over and over: 1 time"));
+    assert!(mine
+        .body
+        .contains("I looked through my partner&#39;s phone, messages or accounts: 1 time"));
+
+    let theirs = couple.involved.get("/progress").await;
+    assert!(!theirs.body.contains("I replayed what happened"));
+    assert!(!theirs.body.contains("Signs you noticed at each pulse"));
+    assert!(theirs.body.contains("Nothing here yet."));
+}
+
+#[tokio::test]
+async fn who_may_reach_progress() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let other = app.couple().await;
+    let stranger = app.stranger().await;
+    let anonymous = app.anonymous();
+    check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
+    assert_eq!(couple.hurt.get("/progress").await.status, 200);
+    assert_eq!(couple.involved.get("/progress").await.status, 200);
+    let elsewhere = other.hurt.get("/progress?days=90").await;
+    assert_eq!(elsewhere.status, 200);
+    assert!(elsewhere.body.contains("No check-ins in the last 90 days."));
+    assert_eq!(stranger.get("/progress").await.status, 404);
+    let page = anonymous.get("/progress?construct=safety").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/login"));
+}
