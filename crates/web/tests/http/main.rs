@@ -13,5 +13,6 @@ mod postgres;
 mod privacy;
 mod progress;
 mod pulse;
+mod repair;
 mod security;
 mod today;

@@ -345,30 +345,34 @@ async fn build(
         if several {
             heading = format!("{heading}: {}", betrayal_label(space, me, betrayal.id));
         }
-        let answer = latest
-            .filter(|v| {
+        // A refused answer stays with what was typed; otherwise the latest
+        // version is offered for an answer when the record would take one.
+        let refused_answer = match &pending {
+            Pending::Answer {
+                version,
+                form,
+                errors,
+            } => apology
+                .and_then(|a| a.versions.iter().find(|v| v.id == *version))
+                .map(|v| (v, form.clone(), errors.clone())),
+            _ => None,
+        };
+        let answer = refused_answer
+            .or_else(|| {
                 let received = ApologyAnswerInput {
                     answer: "received".into(),
                     what: String::new(),
                 };
-                apology::answer(state, me, v.id, &received).is_ok()
+                latest
+                    .filter(|v| apology::answer(state, me, v.id, &received).is_ok())
+                    .map(|v| (v, AnswerForm::default(), FormErrors::default()))
             })
-            .map(|v| {
-                let (form, errors) = match &pending {
-                    Pending::Answer {
-                        version,
-                        form,
-                        errors,
-                    } if *version == v.id => (form.clone(), errors.clone()),
-                    _ => Default::default(),
-                };
-                AnswerBox {
-                    version: v.id.0,
-                    number: v.number,
-                    form,
-                    errors,
-                    choices: Choice::list(&ANSWERS),
-                }
+            .map(|(v, form, errors)| AnswerBox {
+                version: v.id.0,
+                number: v.number,
+                form,
+                errors,
+                choices: Choice::list(&ANSWERS),
             });
         // A draft shown again keeps its text even when it cannot be sent now
         // (say, a version crossed with the partner's answer).

@@ -97,9 +97,9 @@ fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -
         ),
         None => ("Not read yet".to_owned(), String::new()),
     };
-    let (response, errors) = match refused {
+    let (response, errors, refused_here) = match refused {
         Refused::Acknowledge(id, form, errors) if *id == r.id => {
-            (form.response.clone(), errors.clone())
+            (form.response.clone(), errors.clone(), true)
         }
         _ => Default::default(),
     };
@@ -115,13 +115,10 @@ fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -
         betrayal: betrayal_tag(&state.space, me, r.betrayal),
         ack_note,
         ack_response,
-        can_acknowledge: contact::acknowledge(
-            state,
-            me,
-            r.id,
-            &ContactAcknowledgementInput::default(),
-        )
-        .is_ok(),
+        // A refused acknowledgement stays with the words typed.
+        can_acknowledge: refused_here
+            || contact::acknowledge(state, me, r.id, &ContactAcknowledgementInput::default())
+                .is_ok(),
         response,
         errors,
     }

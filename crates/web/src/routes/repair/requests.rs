@@ -443,6 +443,22 @@ pub struct FormBox<F> {
     errors: FormErrors,
 }
 
+impl<F: Clone + Default> FormBox<F> {
+    fn of(form: &F, errors: &FormErrors) -> Self {
+        FormBox {
+            form: form.clone(),
+            errors: errors.clone(),
+        }
+    }
+
+    fn blank() -> Self {
+        FormBox {
+            form: F::default(),
+            errors: FormErrors::default(),
+        }
+    }
+}
+
 pub struct HistoryRow {
     id: u64,
     when: String,
@@ -557,92 +573,62 @@ async fn build_request(
         reason: "offered".into(),
     };
 
-    let accept = requests::accept(state, me, id)
-        .is_ok()
-        .then(|| match &refused {
-            Refused::Accept(errors) => errors.clone(),
-            _ => FormErrors::default(),
-        });
-    let offered_alternative = AlternativeInput {
-        what: request.terms.what.clone(),
-        when: WhenFields::from_frequency(&request.terms.frequency).input(),
+    // A refused form stays with what was typed, even when its step has
+    // closed meanwhile; otherwise a form is offered when the record would
+    // take it.
+    let blank = |offered: bool| offered.then(FormErrors::default);
+    let accept = match &refused {
+        Refused::Accept(errors) => Some(errors.clone()),
+        _ => blank(requests::accept(state, me, id).is_ok()),
     };
-    let propose = requests::propose_alternative(state, me, now, id, &offered_alternative)
-        .is_ok()
-        .then(|| {
-            let (form, errors) = match &refused {
-                Refused::Alternative(form, errors) => (form.clone(), errors.clone()),
-                _ => (
-                    AlternativeForm {
-                        what: request.terms.what.clone(),
-                        when: WhenFields::from_frequency(&request.terms.frequency),
-                    },
-                    FormErrors::default(),
-                ),
-            };
-            AlternativeBox {
-                form,
-                errors,
-                choices: WhenChoices::new(),
-            }
-        });
+    let offered_alternative = AlternativeForm {
+        what: request.terms.what.clone(),
+        when: WhenFields::from_frequency(&request.terms.frequency),
+    };
+    let alternative_input = AlternativeInput {
+        what: offered_alternative.what.clone(),
+        when: offered_alternative.when.input(),
+    };
+    let propose = match &refused {
+        Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
+        _ => requests::propose_alternative(state, me, now, id, &alternative_input)
+            .is_ok()
+            .then(|| (offered_alternative, FormErrors::default())),
+    }
+    .map(|(form, errors)| AlternativeBox {
+        form,
+        errors,
+        choices: WhenChoices::new(),
+    });
     let accept_alternative = AlternativeAnswerInput {
         answer: "accept".into(),
         note: String::new(),
     };
-    let answer_alternative = requests::answer_alternative(state, me, id, &accept_alternative)
-        .is_ok()
-        .then(|| match &refused {
-            Refused::AlternativeAnswer(form, errors) => FormBox {
-                form: form.clone(),
-                errors: errors.clone(),
-            },
-            _ => FormBox {
-                form: AlternativeAnswerForm::default(),
-                errors: FormErrors::default(),
-            },
-        });
-    let pause = requests::pause(state, me, id, &reason())
-        .is_ok()
-        .then(|| match &refused {
-            Refused::Pause(form, errors) => FormBox {
-                form: form.clone(),
-                errors: errors.clone(),
-            },
-            _ => FormBox {
-                form: ReasonForm::default(),
-                errors: FormErrors::default(),
-            },
-        });
-    let resume = requests::resume(state, me, id).is_ok().then(|| FormBox {
-        form: (),
-        errors: match &refused {
-            Refused::Resume(errors) => errors.clone(),
-            _ => FormErrors::default(),
-        },
-    });
-    let retire = requests::retire(state, me, id, &reason())
-        .is_ok()
-        .then(|| match &refused {
-            Refused::Retire(form, errors) => FormBox {
-                form: form.clone(),
-                errors: errors.clone(),
-            },
-            _ => FormBox {
-                form: ReasonForm::default(),
-                errors: FormErrors::default(),
-            },
-        });
-    // A refused log keeps its form even when the request stopped running.
+    let answer_alternative = match &refused {
+        Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
+        _ => requests::answer_alternative(state, me, id, &accept_alternative)
+            .is_ok()
+            .then(FormBox::blank),
+    };
+    let pause = match &refused {
+        Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
+        _ => requests::pause(state, me, id, &reason())
+            .is_ok()
+            .then(FormBox::blank),
+    };
+    let resume = match &refused {
+        Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
+        _ => requests::resume(state, me, id).is_ok().then(FormBox::blank),
+    };
+    let retire = match &refused {
+        Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
+        _ => requests::retire(state, me, id, &reason())
+            .is_ok()
+            .then(FormBox::blank),
+    };
     let log = match &refused {
-        Refused::Log(form, errors) => Some(FormBox {
-            form: form.clone(),
-            errors: errors.clone(),
-        }),
-        _ => could_log(state, me, now, id).then(|| FormBox {
-            form: FulfilmentForm::default(),
-            errors: FormErrors::default(),
-        }),
+        Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
+        _ => could_log(state, me, now, id).then(FormBox::blank),
     };
     let history = request
         .history()

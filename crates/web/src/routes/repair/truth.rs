@@ -277,16 +277,21 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         response_errors: FormErrors::default(),
         entry_errors: FormErrors::default(),
     };
+    // A refused form stays on the page with what was typed, even when the
+    // step is no longer open (say, the question was parked meanwhile).
     match refused {
         Refused::Answer(target, text, errors) if *target == id => {
+            view.can_answer = true;
             view.answer_text = text.clone();
             view.answer_errors = errors.clone();
         }
         Refused::Correction(target, text, errors) if *target == id => {
+            view.can_correct = true;
             view.correction_text = text.clone();
             view.correction_errors = errors.clone();
         }
         Refused::Acknowledgement(target, text, errors) if *target == id => {
+            view.can_acknowledge = true;
             view.response_text = text.clone();
             view.response_errors = errors.clone();
         }

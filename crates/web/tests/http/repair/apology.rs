@@ -1,0 +1,334 @@
+use super::{
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+};
+use crate::helpers::Person;
+
+/// A whole apology, every ownership part written.
+fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("betrayal", ""),
+        ("what_i_did", what_i_did),
+        (
+            "impact",
+            "You stopped trusting your own memory because I kept denying it.",
+        ),
+        (
+            "responsibility",
+            "It was my choice and my responsibility; nothing you did caused it.",
+        ),
+        ("remorse", "I am deeply sorry for the pain I caused you."),
+        (
+            "changes",
+            "I have ended all contact with her and I will tell you the same day if she writes.",
+        ),
+        (
+            "repair",
+            "I will answer your questions honestly, for as long as you need.",
+        ),
+        ("factors", ""),
+        ("action", action),
+    ]
+}
+
+/// Sends a version and returns the id of the sent version.
+async fn send(involved: &Person, what_i_did: &str) -> u64 {
+    let sent = involved.post("/apology", &owned("send", what_i_did)).await;
+    assert_eq!(sent.status, 303, "{}", super::excerpt(&sent.body));
+    let page = involved.get("/apology").await;
+    let marker = format!("{what_i_did}</dd>");
+    let at = page
+        .body
+        .find(&marker)
+        .expect("the sent version is on the page");
+    let before = &page.body[..at];
+    let start = before.rfind("id=\"version-").unwrap() + "id=\"version-".len();
+    before[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_coach_shows_its_findings_beside_each_part_and_keeps_every_word() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let mut fields = owned("check", "I lied to you for months about her.");
+    fields[2] = ("impact", "I am sorry if you were hurt by any of it.");
+    let page = involved.post("/apology", &fields).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("finding finding-conditional"));
+    assert!(page.body.contains("An &#34;if&#34; in the apology"));
+    assert!(
+        page.body.contains("<q>sorry if you were hurt</q>"),
+        "the flagged words are quoted"
+    );
+    assert!(page.body.contains("makes the hurt sound uncertain"));
+    assert!(page
+        .body
+        .contains("Name what you did and that it hurt them"));
+    let impact_field = page.body.find("id=\"b2-impact\"").unwrap();
+    let responsibility_field = page.body.find("id=\"b2-responsibility\"").unwrap();
+    let finding = page.body.find("finding-conditional").unwrap();
+    assert!(
+        impact_field < finding && finding < responsibility_field,
+        "the finding sits next to the part it is about"
+    );
+    for (_, typed) in &fields[1..7] {
+        assert!(page.body.contains(typed), "kept: {typed}");
+    }
+    assert!(
+        involved
+            .get("/apology")
+            .await
+            .body
+            .contains("You have not sent an apology yet."),
+        "checking sends nothing"
+    );
+}
+
+#[tokio::test]
+async fn factors_wait_until_every_part_is_owned_and_the_typed_text_stays() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let fields = vec![
+        ("betrayal", ""),
+        ("what_i_did", "Marker-did: I met her for months."),
+        ("impact", ""),
+        ("responsibility", ""),
+        ("remorse", ""),
+        ("changes", ""),
+        ("repair", ""),
+        ("factors", "Marker-factors: I felt alone at work."),
+        ("action", "send"),
+    ];
+    let page = involved.post("/apology", &fields).await;
+    assert_refused(
+        &page,
+        "What influenced you can be shared once you have owned your part.",
+    );
+    assert!(page
+        .body
+        .contains("the impact it had on you; that it was my choice"));
+    assert!(page.body.contains("id=\"b2-factors-error\""));
+    assert!(page
+        .body
+        .contains("aria-describedby=\"b2-factors-hint b2-factors-error\" aria-invalid=\"true\""));
+    assert!(page.body.contains("Marker-did: I met her for months."));
+    assert!(page.body.contains("Marker-factors: I felt alone at work."));
+    let check = involved
+        .post("/apology", &[&fields[..8], &[("action", "check")]].concat())
+        .await;
+    assert_eq!(check.status, 200);
+    assert!(
+        check.body.contains("id=\"b2-factors-error\""),
+        "the check shows it too"
+    );
+    assert!(check.body.contains("Still to write:"));
+}
+
+#[tokio::test]
+async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_stay() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+
+    assert!(hurt
+        .get("/apology")
+        .await
+        .body
+        .contains("Your partner has not sent an apology yet."));
+    let first = send(involved, "Marker-v1: I lied to you about the trips.").await;
+    let page = hurt.get("/apology").await;
+    assert!(page
+        .body
+        .contains("Marker-v1: I lied to you about the trips."));
+    assert!(page.body.contains("Waiting for your answer."));
+    assert!(page
+        .body
+        .contains(&format!("/apology/versions/{first}/answer")));
+    let own = involved.get("/apology").await;
+    assert!(own
+        .body
+        .contains("Sent. Your partner will answer when they are ready."));
+    assert!(
+        !own.body.contains("Write a new version"),
+        "one version at a time"
+    );
+    let too_soon = involved
+        .post("/apology", &owned("send", "Marker-too-soon"))
+        .await;
+    assert_refused(
+        &too_soon,
+        "Your partner has not answered the last version yet.",
+    );
+    assert!(
+        too_soon.body.contains("Marker-too-soon"),
+        "the typed text is kept"
+    );
+
+    let unclear = hurt
+        .post(
+            &format!("/apology/versions/{first}/answer"),
+            &[("answer", "need_more"), ("what", "")],
+        )
+        .await;
+    assert_refused(&unclear, "Please say what more you need to hear.");
+    let answered = hurt
+        .post(
+            &format!("/apology/versions/{first}/answer"),
+            &[
+                ("answer", "need_more"),
+                ("what", "Marker-need: what you told yourself each time."),
+            ],
+        )
+        .await;
+    assert_redirect(&answered, &format!("/apology#version-{first}"));
+
+    let own = involved.get("/apology").await;
+    assert!(own.body.contains("Your partner said they need more."));
+    assert!(own.body.contains("What your partner needs to hear:"));
+    assert!(own
+        .body
+        .contains("Marker-need: what you told yourself each time."));
+    assert!(own.body.contains("Write a new version"));
+    assert!(
+        own.body
+            .contains(">Marker-v1: I lied to you about the trips.</textarea>"),
+        "the new version starts from the last one"
+    );
+
+    let second = send(
+        involved,
+        "Marker-v2: I lied about the trips, and about her.",
+    )
+    .await;
+    assert_ne!(first, second);
+    let page = hurt.get("/apology").await;
+    assert!(page.body.contains("Version 2"));
+    assert!(page.body.contains("Version 1"));
+    assert!(page
+        .body
+        .contains("Marker-v1: I lied to you about the trips."));
+    assert!(page
+        .body
+        .contains("Marker-v2: I lied about the trips, and about her."));
+    assert!(page.body.contains("You answered: I need more"));
+
+    let stale = hurt
+        .post(
+            &format!("/apology/versions/{first}/answer"),
+            &[("answer", "received"), ("what", "")],
+        )
+        .await;
+    assert_refused(&stale, "A newer version has been sent since");
+    let received = hurt
+        .post(
+            &format!("/apology/versions/{second}/answer"),
+            &[("answer", "received"), ("what", "")],
+        )
+        .await;
+    assert_redirect(&received, &format!("/apology#version-{second}"));
+    let own = involved.get("/apology").await;
+    assert!(own.body.contains("Your partner has received your apology."));
+    assert!(!own.body.contains("Write a new version"));
+}
+
+#[tokio::test]
+async fn only_the_involved_partner_writes_and_only_the_hurt_partner_answers() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    assert!(!hurt
+        .get("/apology")
+        .await
+        .body
+        .contains("name=\"what_i_did\""));
+    assert!(involved
+        .get("/apology")
+        .await
+        .body
+        .contains("name=\"what_i_did\""));
+    assert_not_theirs(&hurt.post("/apology", &owned("send", "x")).await);
+    assert_not_theirs(&hurt.post("/apology", &owned("check", "x")).await);
+
+    let version = send(involved, "Marker-roles").await;
+    assert_not_theirs(
+        &involved
+            .post(
+                &format!("/apology/versions/{version}/answer"),
+                &[("answer", "received"), ("what", "")],
+            )
+            .await,
+    );
+    let missing = hurt
+        .post(
+            &format!("/apology/versions/{}/answer", version + 100),
+            &[("answer", "received"), ("what", "")],
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn nobody_outside_the_couple_reaches_its_apology() {
+    let w = World::new().await;
+    let version = send(&w.couple.involved, "Marker-private-apology").await;
+    let marker = "Marker-private-apology";
+
+    let theirs = w.other.hurt.get("/apology").await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.body.contains(marker));
+    assert_eq!(w.stranger.get("/apology").await.status, 404);
+    assert_redirect(&w.anon.get("/apology").await, "/login");
+    assert_eq!(
+        w.stranger
+            .post("/apology", &owned("check", "x"))
+            .await
+            .status,
+        404
+    );
+    assert_redirect(
+        &w.anon.post("/apology", &owned("send", "x")).await,
+        "/login",
+    );
+    assert_outsiders_refused(
+        &w,
+        &format!("/apology/versions/{version}/answer"),
+        Some(&[("answer", "received"), ("what", "")]),
+        marker,
+    )
+    .await;
+
+    // Another couple's apology goes to their own record.
+    let sent = w
+        .other
+        .involved
+        .post("/apology", &owned("send", "Marker-theirs"))
+        .await;
+    assert_eq!(created_id(&sent), 2, "anchored at their own betrayal");
+    assert!(!w
+        .couple
+        .hurt
+        .get("/apology")
+        .await
+        .body
+        .contains("Marker-theirs"));
+}
+
+#[tokio::test]
+async fn an_apology_form_without_its_safety_token_is_refused() {
+    let w = World::new().await;
+    let page = w
+        .couple
+        .involved
+        .post_without_csrf("/apology", &owned("send", "Marker-no-token"))
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(!w
+        .couple
+        .hurt
+        .get("/apology")
+        .await
+        .body
+        .contains("Marker-no-token"));
+}

@@ -1,0 +1,203 @@
+use super::{
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+};
+use crate::helpers::Person;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime};
+
+/// A `datetime-local` value for a moment `ago` before now, in UTC.
+fn local_time(ago: Duration) -> String {
+    (OffsetDateTime::now_utc() - ago)
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap()
+}
+
+fn report_fields<'a>(happened_at: &'a str, said: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("betrayal", ""),
+        ("happened_at", happened_at),
+        ("utc_offset", ""),
+        ("channel", "text_message"),
+        ("what_was_said", said),
+        ("how_i_responded", "I did not reply and blocked the number."),
+    ]
+}
+
+async fn report(involved: &Person, ago: Duration, said: &str) -> u64 {
+    let when = local_time(ago);
+    let page = involved.post("/contact", &report_fields(&when, said)).await;
+    let id = created_id(&page);
+    assert_redirect(&page, &format!("/contact#report-{id}"));
+    id
+}
+
+#[tokio::test]
+async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+
+    let form = involved.get("/contact").await;
+    assert!(form.body.contains("Times are UTC."));
+    assert!(form.body.contains("type=\"datetime-local\""));
+    assert!(form
+        .body
+        .contains("<input type=\"hidden\" name=\"utc_offset\" value=\"\">"));
+    assert!(form.body.contains("Nothing here watches anyone."));
+
+    let id = report(
+        involved,
+        Duration::hours(3),
+        "Marker-said: she asked to meet for coffee.",
+    )
+    .await;
+    let page = hurt.get("/contact").await;
+    assert!(page
+        .body
+        .contains("Marker-said: she asked to meet for coffee."));
+    assert!(page
+        .body
+        .contains("I did not reply and blocked the number."));
+    assert!(page.body.contains("A text message"));
+    assert!(page
+        .body
+        .contains("Reported 3 hours after the contact, by your partner"));
+    assert!(page.body.contains("Not read yet"));
+    assert!(page.body.contains(&format!("/contact/{id}/acknowledge")));
+    let commitments = hurt.get("/commitments").await;
+    assert!(commitments.body.contains("1 contact has been reported."));
+    assert!(commitments.body.contains("1 waiting for you to read."));
+
+    let acknowledged = hurt
+        .post(
+            &format!("/contact/{id}/acknowledge"),
+            &[(
+                "response",
+                "Marker-thanks: thank you for telling me straight away.",
+            )],
+        )
+        .await;
+    assert_redirect(&acknowledged, &format!("/contact#report-{id}"));
+    let own = involved.get("/contact").await;
+    assert!(own.body.contains("Your partner read this on"));
+    assert!(own
+        .body
+        .contains("Marker-thanks: thank you for telling me straight away."));
+    let again = hurt
+        .post(
+            &format!("/contact/{id}/acknowledge"),
+            &[("response", "Marker-again")],
+        )
+        .await;
+    assert_refused(&again, "You have already acknowledged this report.");
+    assert!(
+        again.body.contains("Marker-again"),
+        "the typed words are kept"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_report_is_shown_again_with_what_was_typed() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let future = local_time(Duration::hours(-5));
+    let page = involved
+        .post(
+            "/contact",
+            &report_fields(&future, "Marker-kept: she called twice."),
+        )
+        .await;
+    assert_refused(&page, "This time is still to come");
+    assert!(page.body.contains("Marker-kept: she called twice."));
+    assert!(page.body.contains(&format!("value=\"{future}\"")));
+    assert!(page
+        .body
+        .contains("<option value=\"text_message\" selected>"));
+    let unreadable = involved
+        .post(
+            "/contact",
+            &report_fields("yesterday evening", "Marker-kept"),
+        )
+        .await;
+    assert_refused(
+        &unreadable,
+        "Please give a date and time like 2026-03-14 18:30.",
+    );
+    assert!(unreadable.body.contains("aria-invalid=\"true\""));
+    assert!(involved
+        .get("/contact")
+        .await
+        .body
+        .contains("No contact has been reported."));
+}
+
+#[tokio::test]
+async fn only_the_involved_partner_reports_and_only_the_hurt_partner_acknowledges() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    assert!(!hurt
+        .get("/contact")
+        .await
+        .body
+        .contains("name=\"what_was_said\""));
+    let when = local_time(Duration::minutes(30));
+    assert_not_theirs(&hurt.post("/contact", &report_fields(&when, "x")).await);
+    let id = report(involved, Duration::minutes(30), "Marker-roles").await;
+    assert_not_theirs(
+        &involved
+            .post(&format!("/contact/{id}/acknowledge"), &[("response", "")])
+            .await,
+    );
+}
+
+#[tokio::test]
+async fn nobody_outside_the_couple_reaches_its_contact_reports() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    report(involved, Duration::hours(1), "Marker-private-one").await;
+    let id = report(involved, Duration::hours(1), "Marker-private-two").await;
+    let marker = "Marker-private";
+
+    let theirs = w.other.hurt.get("/contact").await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.body.contains(marker));
+    assert_eq!(w.stranger.get("/contact").await.status, 404);
+    assert_redirect(&w.anon.get("/contact").await, "/login");
+    assert_outsiders_refused(
+        &w,
+        &format!("/contact/{id}/acknowledge"),
+        Some(&[("response", "x")]),
+        marker,
+    )
+    .await;
+    let when = local_time(Duration::hours(1));
+    assert_eq!(
+        w.stranger
+            .post("/contact", &report_fields(&when, "x"))
+            .await
+            .status,
+        404
+    );
+    assert_redirect(
+        &w.anon.post("/contact", &report_fields(&when, "x")).await,
+        "/login",
+    );
+}
+
+#[tokio::test]
+async fn a_report_without_its_safety_token_is_refused() {
+    let w = World::new().await;
+    let when = local_time(Duration::hours(1));
+    let page = w
+        .couple
+        .involved
+        .post_without_csrf("/contact", &report_fields(&when, "Marker-no-token"))
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(!w
+        .couple
+        .hurt
+        .get("/contact")
+        .await
+        .body
+        .contains("Marker-no-token"));
+}

@@ -1,0 +1,123 @@
+//! The repair work's pages: truth log, apology, requests, commitments and
+//! contact reports, as each person in and around a couple meets them.
+
+mod apology;
+mod commitments;
+mod contact;
+mod requests;
+mod truth;
+
+use crate::helpers::{Couple, Page, Person, TestApp};
+
+/// A couple at work, another couple beside them, a signed-in stranger with
+/// no space, and a visitor who is not signed in.
+pub struct World {
+    /// Kept for the length of the test: it owns the running app's data.
+    pub _app: TestApp,
+    pub couple: Couple,
+    pub other: Couple,
+    pub stranger: Person,
+    pub anon: Person,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let app = TestApp::spawn().await;
+        let couple = app.couple().await;
+        let other = app.couple().await;
+        let stranger = app.stranger().await;
+        let anon = app.anonymous();
+        World {
+            _app: app,
+            couple,
+            other,
+            stranger,
+            anon,
+        }
+    }
+}
+
+/// The id at the end of a redirect: `/truth#entry-7` and `/requests/7` are 7.
+pub fn created_id(page: &Page) -> u64 {
+    let location = page.location.as_deref().unwrap_or_else(|| {
+        panic!(
+            "expected a redirect, got {}: {}",
+            page.status,
+            excerpt(&page.body)
+        )
+    });
+    let digits: String = location
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no id at the end of {location}"))
+}
+
+/// Asserts a 303 to exactly `location`.
+pub fn assert_redirect(page: &Page, location: &str) {
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some(location)),
+        "{}",
+        excerpt(&page.body)
+    );
+}
+
+/// Asserts a form shown again after a refusal (422) that says `message`.
+pub fn assert_refused(page: &Page, message: &str) {
+    assert_eq!(page.status, 422, "{}", excerpt(&page.body));
+    assert!(
+        page.body.contains(message),
+        "expected {message:?} in the page: {}",
+        excerpt(&page.body)
+    );
+}
+
+/// Asserts the "not this step" page a person sees when their role does not
+/// allow the step.
+pub fn assert_not_theirs(page: &Page) {
+    assert_eq!(page.status, 403, "{}", excerpt(&page.body));
+    assert!(page.body.contains("Not this step"));
+}
+
+/// Someone outside the couple gets "not found", exactly like a page that does
+/// not exist, and learns nothing of its content; a visitor who is not signed
+/// in is sent to log in.
+pub async fn assert_outsiders_refused(
+    w: &World,
+    path: &str,
+    fields: Option<&[(&str, &str)]>,
+    marker: &str,
+) {
+    for outsider in [&w.other.hurt, &w.other.involved, &w.stranger] {
+        let page = match fields {
+            Some(fields) => outsider.post(path, fields).await,
+            None => outsider.get(path).await,
+        };
+        assert_eq!(
+            page.status,
+            404,
+            "{path} for an outsider: {}",
+            excerpt(&page.body)
+        );
+        assert!(page.body.contains("Nothing here"));
+        assert!(!page.body.contains(marker), "{path} leaked {marker}");
+    }
+    let page = match fields {
+        Some(fields) => w.anon.post(path, fields).await,
+        None => w.anon.get(path).await,
+    };
+    assert_redirect(&page, "/login");
+}
+
+/// The page's main content, shortened, for a failure message.
+pub fn excerpt(body: &str) -> String {
+    let start = body.find("<main").unwrap_or(0);
+    body[start..].chars().take(3_000).collect()
+}

@@ -1,0 +1,435 @@
+use super::{
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+};
+use crate::helpers::Person;
+
+fn request<'a>(what: &'a str, frequency: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("betrayal", ""),
+        ("what", what),
+        ("frequency", frequency),
+        ("trigger", ""),
+        ("times_per_week", ""),
+        ("weekday", ""),
+        ("by_date", ""),
+        ("action", action),
+    ]
+}
+
+async fn make(hurt: &Person, what: &str, frequency: &str) -> u64 {
+    let page = hurt
+        .post("/requests", &request(what, frequency, "send"))
+        .await;
+    let id = created_id(&page);
+    assert_redirect(&page, &format!("/requests/{id}"));
+    id
+}
+
+/// A request the involved partner has accepted.
+async fn agreed(w: &World, what: &str, frequency: &str) -> u64 {
+    let id = make(&w.couple.hurt, what, frequency).await;
+    let accepted = w
+        .couple
+        .involved
+        .post(&format!("/requests/{id}/accept"), &[])
+        .await;
+    assert_redirect(&accepted, &format!("/requests/{id}"));
+    id
+}
+
+/// The id of the newest fulfilment on a request's page.
+fn newest_fulfilment(body: &str) -> u64 {
+    let at = body
+        .find("/confirm#item-")
+        .expect("a fulfilment to confirm");
+    let before = &body[..at];
+    let start = before.rfind("/requests/fulfilments/").unwrap() + "/requests/fulfilments/".len();
+    before[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
+    let w = World::new().await;
+    let hurt = &w.couple.hurt;
+    let page = hurt
+        .post("/requests", &request("Be more present", "", "check"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Leave little up to assumption."));
+    assert!(page.body.contains("finding finding-vague"));
+    assert!(page.body.contains("<q>Be more present</q>"));
+    assert!(page.body.contains("finding finding-no_when"));
+    assert!(page.body.contains("Add a time, a frequency or a trigger"));
+    assert!(page.body.contains(">Be more present</textarea>"));
+
+    let with_rhythm = hurt
+        .post(
+            "/requests",
+            &request("Text me when you leave work", "daily", "check"),
+        )
+        .await;
+    assert!(
+        !with_rhythm.body.contains("finding-no_when"),
+        "the form says when"
+    );
+    assert!(with_rhythm
+        .body
+        .contains("name=\"frequency\" value=\"daily\" checked"));
+    assert!(
+        hurt.get("/requests")
+            .await
+            .body
+            .contains("Nothing asked yet."),
+        "checking makes nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let id = make(hurt, "Marker-text me when you leave work", "daily").await;
+
+    let list = involved.get("/requests").await;
+    assert!(list.body.contains("Marker-text me when you leave work"));
+    assert!(list.body.contains("Waiting for your answer."));
+    let page = involved.get(&format!("/requests/{id}")).await;
+    assert!(page
+        .body
+        .contains(&format!("action=\"/requests/{id}/accept\"")));
+    assert!(page.body.contains("Propose an alternative"));
+    assert!(!hurt
+        .get(&format!("/requests/{id}"))
+        .await
+        .body
+        .contains("/accept\""));
+
+    let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
+    assert_redirect(&accepted, &format!("/requests/{id}"));
+    let logged = involved
+        .post(
+            &format!("/requests/{id}/fulfilments"),
+            &[
+                ("happened_on", ""),
+                ("note", "Marker-note: from the car park"),
+            ],
+        )
+        .await;
+    assert_redirect(&logged, &format!("/requests/{id}"));
+
+    let page = hurt.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Every day"));
+    assert!(page.body.contains("Agreed"));
+    assert!(page.body.contains("Last 7 days"));
+    assert!(page.body.contains("1 of 1 (100%)"));
+    assert!(page.body.contains("Last 30 days"));
+    assert!(page.body.contains("Marker-note: from the car park"));
+    assert!(page.body.contains("Done on"));
+    let fulfilment = newest_fulfilment(&page.body);
+    assert_not_theirs(
+        &involved
+            .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
+            .await,
+    );
+    let confirmed = hurt
+        .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
+        .await;
+    assert_redirect(&confirmed, &format!("/requests/{id}"));
+    let page = involved.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Your partner saw it"));
+    assert!(page.body.contains("1 of 1 (100%), 1 confirmed"));
+    let again = hurt
+        .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
+        .await;
+    assert_refused(&again, "You have already confirmed this.");
+
+    let list = hurt.get("/requests").await;
+    assert!(list.body.contains("Agreed"));
+    assert!(list.body.contains("1 of 1 (100%)"));
+    let history = page.body.find("id=\"history\"").unwrap();
+    let done = page.body[history..].find("Done on").unwrap();
+    let asked = page.body[history..].find("<strong>Asked</strong>").unwrap();
+    assert!(done < asked, "the history is newest first");
+}
+
+#[tokio::test]
+async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let id = make(hurt, "Call me at lunch", "daily").await;
+
+    let alternative = |what: &'static str| {
+        vec![
+            ("what", what),
+            ("frequency", "weekly"),
+            ("trigger", ""),
+            ("times_per_week", "3"),
+            ("weekday", ""),
+            ("by_date", ""),
+        ]
+    };
+    let refused = involved
+        .post(
+            &format!("/requests/{id}/alternative"),
+            &[
+                ("what", "Marker-alt: call you at lunch"),
+                ("frequency", "weekly"),
+                ("times_per_week", "9"),
+            ],
+        )
+        .await;
+    assert_refused(&refused, "Please give a number from 1 to 7.");
+    assert!(refused.body.contains("Marker-alt: call you at lunch"));
+    assert!(refused.body.contains("value=\"9\""));
+
+    let proposed = involved
+        .post(
+            &format!("/requests/{id}/alternative"),
+            &alternative("Marker-alt: call you at lunch"),
+        )
+        .await;
+    assert_redirect(&proposed, &format!("/requests/{id}"));
+    let page = hurt.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Proposed instead:"));
+    assert!(page.body.contains("3 times a week"));
+    let declined = hurt
+        .post(
+            &format!("/requests/{id}/alternative/answer"),
+            &[
+                ("answer", "decline"),
+                ("note", "Marker-decline: lunch matters to me"),
+            ],
+        )
+        .await;
+    assert_redirect(&declined, &format!("/requests/{id}"));
+    let page = involved.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Declined the alternative"));
+    assert!(page.body.contains("Marker-decline: lunch matters to me"));
+    assert!(page.body.contains("Waiting for an answer"));
+
+    involved
+        .post(
+            &format!("/requests/{id}/alternative"),
+            &alternative("Marker-alt2: call you at lunch on office days"),
+        )
+        .await;
+    let unanswered = hurt
+        .post(
+            &format!("/requests/{id}/alternative/answer"),
+            &[("answer", "")],
+        )
+        .await;
+    assert_refused(&unanswered, "Please choose whether to accept or decline");
+    let accepted = hurt
+        .post(
+            &format!("/requests/{id}/alternative/answer"),
+            &[("answer", "accept"), ("note", "")],
+        )
+        .await;
+    assert_redirect(&accepted, &format!("/requests/{id}"));
+    let page = hurt.get(&format!("/requests/{id}")).await;
+    assert!(page
+        .body
+        .contains("<h1>Marker-alt2: call you at lunch on office days</h1>"));
+    assert!(page.body.contains("Accepted the alternative"));
+    assert!(page.body.contains("Agreed"));
+}
+
+#[tokio::test]
+async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let without_trigger = hurt
+        .post(
+            "/requests",
+            &request("Tell me when she writes", "each_time", "send"),
+        )
+        .await;
+    assert_refused(&without_trigger, "Please say what happens each time");
+    let mut fields = request("Tell me when she writes", "each_time", "send");
+    fields[3] = ("trigger", "she gets in touch");
+    let id = created_id(&hurt.post("/requests", &fields).await);
+    let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
+    assert_redirect(&accepted, &format!("/requests/{id}"));
+    assert!(hurt
+        .get(&format!("/requests/{id}"))
+        .await
+        .body
+        .contains("Each time: she gets in touch"));
+
+    let without_reason = involved
+        .post(&format!("/requests/{id}/pause"), &[("reason", " ")])
+        .await;
+    assert_refused(&without_reason, "Please say why, in a few words");
+    let paused = involved
+        .post(
+            &format!("/requests/{id}/pause"),
+            &[("reason", "Marker-pause: we are apart this week")],
+        )
+        .await;
+    assert_redirect(&paused, &format!("/requests/{id}"));
+    let page = hurt.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Paused"));
+    assert!(page.body.contains("Marker-pause: we are apart this week"));
+    assert!(page.body.contains(&format!("/requests/{id}/resume")));
+    let not_running = involved
+        .post(
+            &format!("/requests/{id}/fulfilments"),
+            &[("happened_on", ""), ("note", "Marker-kept-note")],
+        )
+        .await;
+    assert_refused(&not_running, "This request is not running");
+    assert!(not_running.body.contains("Marker-kept-note"));
+
+    let resumed = hurt.post(&format!("/requests/{id}/resume"), &[]).await;
+    assert_redirect(&resumed, &format!("/requests/{id}"));
+    involved
+        .post(
+            &format!("/requests/{id}/fulfilments"),
+            &[("happened_on", ""), ("note", "")],
+        )
+        .await;
+    let page = hurt.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Resumed"));
+    assert!(
+        page.body.contains("done 1 time"),
+        "each time shows what was done only"
+    );
+    assert!(!page.body.contains("(100%)"));
+
+    let retired = hurt
+        .post(
+            &format!("/requests/{id}/retire"),
+            &[("reason", "Marker-retire: it has become our habit")],
+        )
+        .await;
+    assert_redirect(&retired, &format!("/requests/{id}"));
+    let list = involved.get("/requests").await;
+    let retired_section = list.body.find("<h2>Retired</h2>").unwrap();
+    assert!(list.body[retired_section..].contains("Tell me when she writes"));
+    let page = involved.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Marker-retire: it has become our habit"));
+    assert!(!page.body.contains("/pause#manage"));
+    assert!(!page
+        .body
+        .contains(&format!("action=\"/requests/{id}/fulfilments")));
+}
+
+#[tokio::test]
+async fn each_partner_takes_only_their_own_steps_on_a_request() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    assert!(!involved
+        .get("/requests")
+        .await
+        .body
+        .contains("name=\"what\""));
+    assert_not_theirs(
+        &involved
+            .post("/requests", &request("x", "daily", "send"))
+            .await,
+    );
+    assert_not_theirs(
+        &involved
+            .post("/requests", &request("x", "daily", "check"))
+            .await,
+    );
+    let id = make(hurt, "Marker-steps", "daily").await;
+    assert_not_theirs(&hurt.post(&format!("/requests/{id}/accept"), &[]).await);
+    assert_not_theirs(
+        &hurt
+            .post(
+                &format!("/requests/{id}/alternative"),
+                &[("what", "x"), ("frequency", "daily")],
+            )
+            .await,
+    );
+    involved.post(&format!("/requests/{id}/accept"), &[]).await;
+    assert_not_theirs(
+        &hurt
+            .post(
+                &format!("/requests/{id}/fulfilments"),
+                &[("happened_on", ""), ("note", "")],
+            )
+            .await,
+    );
+    assert_eq!(hurt.get("/requests/9999").await.status, 404);
+    assert_eq!(hurt.get("/requests/abc").await.status, 404);
+}
+
+#[tokio::test]
+async fn nobody_outside_the_couple_reaches_its_requests() {
+    let w = World::new().await;
+    let id = agreed(&w, "Marker-private-request", "daily").await;
+    w.couple
+        .involved
+        .post(
+            &format!("/requests/{id}/fulfilments"),
+            &[("happened_on", ""), ("note", "")],
+        )
+        .await;
+    let page = w.couple.hurt.get(&format!("/requests/{id}")).await;
+    let fulfilment = newest_fulfilment(&page.body);
+    let marker = "Marker-private-request";
+
+    let theirs = w.other.hurt.get("/requests").await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.body.contains(marker));
+    assert_eq!(w.stranger.get("/requests").await.status, 404);
+    assert_redirect(&w.anon.get("/requests").await, "/login");
+    assert_outsiders_refused(&w, &format!("/requests/{id}"), None, marker).await;
+    let reason = [("reason", "x")];
+    let none: [(&str, &str); 0] = [];
+    let alternative = [("what", "x"), ("frequency", "daily")];
+    let answer = [("answer", "accept")];
+    let done = [("happened_on", ""), ("note", "")];
+    let steps: [(String, &[(&str, &str)]); 8] = [
+        (format!("/requests/{id}/accept"), &none),
+        (format!("/requests/{id}/alternative"), &alternative),
+        (format!("/requests/{id}/alternative/answer"), &answer),
+        (format!("/requests/{id}/pause"), &reason),
+        (format!("/requests/{id}/resume"), &none),
+        (format!("/requests/{id}/retire"), &reason),
+        (format!("/requests/{id}/fulfilments"), &done),
+        (format!("/requests/fulfilments/{fulfilment}/confirm"), &none),
+    ];
+    for (path, fields) in &steps {
+        assert_outsiders_refused(&w, path, Some(fields), marker).await;
+    }
+    assert_eq!(
+        w.stranger
+            .post("/requests", &request("x", "daily", "send"))
+            .await
+            .status,
+        404
+    );
+    assert_redirect(
+        &w.anon
+            .post("/requests", &request("x", "daily", "send"))
+            .await,
+        "/login",
+    );
+}
+
+#[tokio::test]
+async fn a_request_form_without_its_safety_token_is_refused() {
+    let w = World::new().await;
+    let page = w
+        .couple
+        .hurt
+        .post_without_csrf("/requests", &request("Marker-no-token", "daily", "send"))
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(!w
+        .couple
+        .involved
+        .get("/requests")
+        .await
+        .body
+        .contains("Marker-no-token"));
+}

@@ -1,0 +1,414 @@
+use super::{
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+};
+use crate::helpers::Person;
+
+async fn volunteer(involved: &Person, text: &str) -> u64 {
+    let page = involved
+        .post("/truth/disclosures", &[("text", text), ("refers_to", "")])
+        .await;
+    let id = created_id(&page);
+    assert_redirect(&page, &format!("/truth#entry-{id}"));
+    id
+}
+
+async fn ask(hurt: &Person, text: &str) -> u64 {
+    let page = hurt.post("/truth/questions", &[("text", text)]).await;
+    let id = created_id(&page);
+    assert_redirect(&page, &format!("/truth#entry-{id}"));
+    id
+}
+
+/// The part of the log page that shows one entry.
+fn entry(body: &str, id: u64) -> String {
+    let start = body
+        .find(&format!("id=\"entry-{id}\""))
+        .unwrap_or_else(|| panic!("entry {id} is not on the page"));
+    let end = body[start..]
+        .find("</li>")
+        .map_or(body.len(), |end| start + end);
+    body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn a_disclosure_is_volunteered_then_acknowledged_with_words_back() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+
+    let id = volunteer(involved, "Marker-disclosure: we met twice more in May.").await;
+
+    let seen = hurt.get("/truth").await;
+    assert_eq!(seen.status, 200);
+    let shown = entry(&seen.body, id);
+    assert!(shown.contains("Marker-disclosure: we met twice more in May."));
+    assert!(shown.contains("Your partner,"));
+    assert!(shown.contains("Not acknowledged yet"));
+    assert!(shown.contains(&format!("/truth/{id}/acknowledge")));
+
+    let own = involved.get("/truth").await;
+    let shown = entry(&own.body, id);
+    assert!(shown.contains("You,"));
+    assert!(
+        !shown.contains("/acknowledge"),
+        "the author does not acknowledge their own entry"
+    );
+    assert!(
+        shown.contains(&format!("/truth/{id}/correct")),
+        "the author may correct it"
+    );
+
+    let acknowledged = hurt
+        .post(
+            &format!("/truth/{id}/acknowledge"),
+            &[("response", "Thank you for telling me.")],
+        )
+        .await;
+    assert_redirect(&acknowledged, &format!("/truth#entry-{id}"));
+
+    let after = involved.get("/truth").await;
+    let shown = entry(&after.body, id);
+    assert!(shown.contains("Your partner read this on"));
+    assert!(shown.contains("Thank you for telling me."));
+
+    let again = hurt
+        .post(&format!("/truth/{id}/acknowledge"), &[("response", "")])
+        .await;
+    assert_refused(&again, "You have already acknowledged this entry.");
+}
+
+#[tokio::test]
+async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corrected() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+
+    let question = ask(hurt, "Did you see her at the conference?").await;
+    let page = involved.get("/truth").await;
+    assert!(entry(&page.body, question).contains(&format!("/truth/{question}/answer")));
+
+    // Either partner may park it; the involved partner does.
+    let parked = involved.post(&format!("/truth/{question}/park"), &[]).await;
+    assert_redirect(&parked, &format!("/truth#entry-{question}"));
+    let page = hurt.get("/truth?filter=parked").await;
+    let shown = entry(&page.body, question);
+    assert!(shown.contains("Waiting for your joint therapy session."));
+    assert!(shown.contains("Your partner parked it"));
+    assert!(shown.contains("a therapist can help you both hold this talk"));
+    assert!(
+        shown.contains(&format!("/truth/{question}/unpark")),
+        "the asker can bring it back"
+    );
+    let page = involved.get("/truth").await;
+    let shown = entry(&page.body, question);
+    assert!(!shown.contains("/unpark"), "only the asker brings it back");
+    assert!(!shown.contains("/answer\""), "no answer form while parked");
+
+    let refused = involved
+        .post(
+            &format!("/truth/{question}/answer"),
+            &[("text", "Marker-answer: yes, at dinner.")],
+        )
+        .await;
+    assert_refused(
+        &refused,
+        "This question is parked for your joint therapy session.",
+    );
+    assert!(
+        refused.body.contains("Marker-answer: yes, at dinner."),
+        "the typed answer is kept"
+    );
+    let unparked_by_involved = involved
+        .post(&format!("/truth/{question}/unpark"), &[])
+        .await;
+    assert_not_theirs(&unparked_by_involved);
+
+    let unparked = hurt.post(&format!("/truth/{question}/unpark"), &[]).await;
+    assert_redirect(&unparked, &format!("/truth#entry-{question}"));
+    let open = hurt.get("/truth?filter=open").await;
+    assert!(entry(&open.body, question).contains("Waiting for an answer"));
+
+    let answered = involved
+        .post(
+            &format!("/truth/{question}/answer"),
+            &[("text", "Marker-answer: yes, at dinner.")],
+        )
+        .await;
+    assert_redirect(&answered, &format!("/truth#entry-{question}"));
+    let page = hurt.get("/truth?filter=answered").await;
+    assert!(entry(&page.body, question).contains("Answered:"));
+    assert!(page.body.contains("Marker-answer: yes, at dinner."));
+    let all = hurt.get("/truth").await;
+    let answer = all
+        .body
+        .find("Answer to <a href=\"#entry-")
+        .map(|at| {
+            let before = &all.body[..at];
+            let start = before.rfind("id=\"entry-").unwrap() + "id=\"entry-".len();
+            before[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .and_then(|digits| digits.parse::<u64>().ok())
+        .expect("the answer is its own entry in the log");
+
+    let corrected = involved
+        .post(
+            &format!("/truth/{answer}/correct"),
+            &[("text", "Marker-correction: twice, dinner and a walk.")],
+        )
+        .await;
+    let correction = created_id(&corrected);
+    assert_redirect(&corrected, &format!("/truth#entry-{correction}"));
+
+    let log = hurt.get("/truth").await;
+    let original = entry(&log.body, answer);
+    assert!(
+        original.contains("Marker-answer: yes, at dinner."),
+        "the original stays as it was"
+    );
+    assert!(original.contains("Corrected less than a minute later."));
+    assert!(original.contains(&format!("href=\"#entry-{correction}\"")));
+    let shown = entry(&log.body, correction);
+    assert!(shown.contains("Marker-correction: twice, dinner and a walk."));
+    assert!(shown.contains("Written less than a minute after the entry it corrects."));
+    assert!(shown.contains(&format!("href=\"#entry-{answer}\"")));
+    let newest_first = log
+        .body
+        .find(&format!("id=\"entry-{correction}\""))
+        .unwrap()
+        < log.body.find(&format!("id=\"entry-{answer}\"")).unwrap();
+    assert!(newest_first, "the log lists the newest entry first");
+}
+
+#[tokio::test]
+async fn the_filters_are_links_that_show_one_kind_of_entry() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let disclosure = volunteer(involved, "Marker-told").await;
+    let open = ask(hurt, "Marker-open-question").await;
+    let parked = ask(hurt, "Marker-parked-question").await;
+    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
+
+    let page = hurt.get("/truth").await;
+    for code in ["all", "disclosures", "open", "answered", "parked"] {
+        assert!(page
+            .body
+            .contains(&format!("href=\"/truth?filter={code}\"")));
+    }
+    let disclosures = hurt.get("/truth?filter=disclosures").await;
+    assert!(disclosures
+        .body
+        .contains(&format!("id=\"entry-{disclosure}\"")));
+    assert!(!disclosures.body.contains("Marker-open-question"));
+    assert!(disclosures
+        .body
+        .contains("href=\"/truth?filter=disclosures\" aria-current=\"page\""));
+    let open_only = hurt.get("/truth?filter=open").await;
+    assert!(open_only.body.contains(&format!("id=\"entry-{open}\"")));
+    assert!(!open_only.body.contains("Marker-parked-question"));
+    assert!(!open_only.body.contains("Marker-told"));
+    let parked_only = hurt.get("/truth?filter=parked").await;
+    assert!(parked_only.body.contains("Marker-parked-question"));
+    assert!(!parked_only.body.contains("Marker-open-question"));
+    let answered = hurt.get("/truth?filter=answered").await;
+    assert!(answered
+        .body
+        .contains("No questions have been answered yet."));
+}
+
+#[tokio::test]
+async fn a_refused_form_is_shown_again_with_what_was_typed() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let page = involved
+        .post(
+            "/truth/disclosures",
+            &[
+                ("text", "Marker-kept: the weekend in June."),
+                ("refers_to", "2999-01-01"),
+            ],
+        )
+        .await;
+    assert_refused(&page, "the date cannot be in the future");
+    assert!(page.body.contains("Marker-kept: the weekend in June."));
+    assert!(page.body.contains("value=\"2999-01-01\""));
+    assert!(page
+        .body
+        .contains("aria-invalid=\"true\" aria-describedby=\"disclosure-refers_to-error\""));
+
+    let empty = w
+        .couple
+        .hurt
+        .post("/truth/questions", &[("text", "   ")])
+        .await;
+    assert_refused(&empty, "Please write something here.");
+    let log = w.couple.hurt.get("/truth").await;
+    assert!(log.body.contains("Nothing has been written here yet."));
+}
+
+#[tokio::test]
+async fn each_partner_takes_only_their_own_steps() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+
+    // The hurt partner sees the question form, not the disclosure form.
+    let page = hurt.get("/truth").await;
+    assert!(page.body.contains("action=\"/truth/questions#ask\""));
+    assert!(!page.body.contains("action=\"/truth/disclosures"));
+    let page = involved.get("/truth").await;
+    assert!(page.body.contains("action=\"/truth/disclosures#disclose\""));
+    assert!(!page.body.contains("action=\"/truth/questions"));
+
+    assert_not_theirs(
+        &hurt
+            .post("/truth/disclosures", &[("text", "x"), ("refers_to", "")])
+            .await,
+    );
+    assert_not_theirs(&involved.post("/truth/questions", &[("text", "x")]).await);
+    let disclosure = volunteer(involved, "Marker-steps").await;
+    let question = ask(hurt, "Why?").await;
+    assert_not_theirs(
+        &hurt
+            .post(&format!("/truth/{question}/answer"), &[("text", "x")])
+            .await,
+    );
+    assert_not_theirs(
+        &involved
+            .post(
+                &format!("/truth/{disclosure}/acknowledge"),
+                &[("response", "")],
+            )
+            .await,
+    );
+    assert_not_theirs(
+        &hurt
+            .post(&format!("/truth/{disclosure}/correct"), &[("text", "x")])
+            .await,
+    );
+    // Not a question: nothing there to answer or park.
+    let not_a_question = involved
+        .post(&format!("/truth/{disclosure}/answer"), &[("text", "x")])
+        .await;
+    assert_eq!(not_a_question.status, 404);
+}
+
+#[tokio::test]
+async fn nobody_outside_the_couple_reaches_its_truth_log() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    // Enough entries that their ids do not exist in the other couple's record.
+    let disclosure = volunteer(involved, "Marker-private-truth").await;
+    let question = ask(hurt, "Marker-private-question").await;
+    let parked = ask(hurt, "Marker-private-parked").await;
+    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
+    let marker = "Marker-private";
+
+    let own = w.other.hurt.get("/truth").await;
+    assert_eq!(own.status, 200, "another couple sees their own log");
+    assert!(!own.body.contains(marker));
+    let stranger = w.stranger.get("/truth").await;
+    assert_eq!(stranger.status, 404);
+    assert_redirect(&w.anon.get("/truth").await, "/login");
+
+    let steps: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (format!("/truth/{question}/answer"), vec![("text", "x")]),
+        (
+            format!("/truth/{disclosure}/acknowledge"),
+            vec![("response", "")],
+        ),
+        (format!("/truth/{question}/park"), vec![]),
+        (format!("/truth/{parked}/unpark"), vec![]),
+        (format!("/truth/{disclosure}/correct"), vec![("text", "x")]),
+    ];
+    for (path, fields) in &steps {
+        assert_outsiders_refused(&w, path, Some(fields), marker).await;
+    }
+    assert_eq!(hurt.post("/truth/abc/park", &[]).await.status, 404);
+    assert_eq!(hurt.post("/truth/999/park", &[]).await.status, 404);
+
+    // New entries posted by another couple land in their own record only.
+    volunteer(&w.other.involved, "Marker-theirs").await;
+    assert!(!hurt.get("/truth").await.body.contains("Marker-theirs"));
+    assert!(w
+        .other
+        .hurt
+        .get("/truth")
+        .await
+        .body
+        .contains("Marker-theirs"));
+}
+
+#[tokio::test]
+async fn a_form_without_its_safety_token_is_refused_and_adds_nothing() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let page = involved
+        .post_without_csrf(
+            "/truth/disclosures",
+            &[("text", "Marker-no-token"), ("refers_to", "")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("Please try that again"));
+    assert!(!involved
+        .get("/truth")
+        .await
+        .body
+        .contains("Marker-no-token"));
+}
+
+#[tokio::test]
+async fn with_two_betrayals_the_forms_ask_which_one_and_roles_follow_it() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    // The involved partner records a betrayal of their own, the other way.
+    let recorded = involved
+        .post(
+            "/space/betrayals",
+            &[
+                ("kind", "financial_secret"),
+                ("hurt", "me"),
+                ("discovered_on", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_redirect(&recorded, "/space");
+
+    let page = hurt.get("/truth").await;
+    assert!(page
+        .body
+        .contains("Which of the things that happened is this about?"));
+    assert!(
+        page.body
+            .contains("A financial secret (you: involved partner)"),
+        "in the second betrayal the first hurt partner is the one who tells"
+    );
+    let unnamed = hurt
+        .post(
+            "/truth/questions",
+            &[("betrayal", ""), ("text", "Marker-which")],
+        )
+        .await;
+    assert_refused(&unnamed, "Please choose which of the things that happened");
+    assert!(unnamed.body.contains("Marker-which"));
+    let first = page
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .find(|option| option.contains("A physical affair (you: hurt partner)"))
+        .and_then(|option| option.split('"').next())
+        .expect("the first betrayal is a choice")
+        .to_owned();
+    let asked = hurt
+        .post(
+            "/truth/questions",
+            &[("betrayal", first.as_str()), ("text", "Marker-which")],
+        )
+        .await;
+    assert_eq!(asked.status, 303);
+    let log = involved.get("/truth").await;
+    assert!(log
+        .body
+        .contains("A physical affair (you: involved partner)"));
+}
