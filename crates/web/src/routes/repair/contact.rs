@@ -73,6 +73,9 @@ pub struct ReportView {
     reported_after: String,
     what_was_said: String,
     how_i_responded: String,
+    /// "How you responded" for the author, "How they responded" for the
+    /// partner reading it.
+    responded_label: &'static str,
     betrayal: String,
     ack_note: String,
     ack_response: String,
@@ -112,6 +115,11 @@ fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -
         reported_after: plain_delay(r.reported_after()),
         what_was_said: r.what_was_said.clone(),
         how_i_responded: r.how_i_responded.clone(),
+        responded_label: if r.reported_by == me {
+            "How you responded"
+        } else {
+            "How they responded"
+        },
         betrayal: betrayal_tag(&state.space, me, r.betrayal),
         ack_note,
         ack_response,

@@ -58,6 +58,12 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
         .body
         .contains("I did not reply and blocked the number."));
     assert!(page.body.contains("A text message"));
+    assert!(page.body.contains("<dt>How they responded</dt>"));
+    assert!(involved
+        .get("/contact")
+        .await
+        .body
+        .contains("<dt>How you responded</dt>"));
     assert!(page
         .body
         .contains("Reported 3 hours after the contact, by your partner"));
