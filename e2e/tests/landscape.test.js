@@ -130,7 +130,7 @@ async function fingerprint(page) {
   return { code, entries: Number(entries[1]) };
 }
 
-/** Opens every "The same as a table" under a chart, and returns the tables by caption. */
+/** Opens every "The same as a table" under the page's charts, so a screenshot shows them. */
 async function openChartTables(page) {
   const summaries = main(page).locator('details.chart-data > summary');
   for (let i = 0; i < (await summaries.count()); i += 1) {
@@ -189,7 +189,7 @@ async function desktopAs(partner, options = {}) {
   return context.newPage();
 }
 
-const SUM = (values) => values.reduce((total, v) => total + Number(v), 0);
+const sum = (values) => values.reduce((total, v) => total + Number(v), 0);
 
 // ---- the story ------------------------------------------------------------------
 
@@ -283,8 +283,8 @@ test('a shared check-in reaches the partner and is answered; a kept one reaches 
   const feelingsDesc = await main(a).locator('#feelings svg desc').textContent();
   assert.match(feelingsDesc, /your partner shared 0 check-ins/, "A's feelings chart counts no check-in of B's");
   const feelings = await feelingsTable(a);
-  assert.equal(SUM(column(feelings, 'Your partner (shared)')), 0, "A's feelings table counts no feeling of B's");
-  assert.equal(SUM(column(feelings, 'You')), 2, "A's own two feelings are counted");
+  assert.equal(sum(column(feelings, 'Your partner (shared)')), 0, "A's feelings table counts no feeling of B's");
+  assert.equal(sum(column(feelings, 'You')), 2, "A's own two feelings are counted");
 
   // ---- B answers A's check-in from Today ----
   await visit(b, '/');
@@ -379,7 +379,7 @@ test('a shared trust pulse shows its index to both; its ticked sign stays with i
   assert.equal(await chart.count(), 1, 'the trust chart is an inline SVG');
   assert.equal(await chart.getAttribute('role'), 'img');
   assert.match(await chart.locator('desc').textContent(), new RegExp(`You: 1 value .*latest ${EXPECTED_INDEX}\\b`));
-  assert.equal(await chart.locator('circle.series-point').count() >= 1, true, "A's point is drawn");
+  assert.ok((await chart.locator('circle.series-point').count()) >= 1, "A's point is drawn");
   const aTrust = await trustTable(a);
   assert.equal(aTrust.rows.length, 1, 'one day with a pulse');
   assert.match(aTrust.rows[0][0], /^\d{4}-\d{2}-\d{2}$/);
@@ -421,8 +421,8 @@ test('a shared trust pulse shows its index to both; its ticked sign stays with i
     await assertNotInHtml(b, sign, "A's signs are A's alone");
   }
   const bFeelings = await feelingsTable(b);
-  assert.equal(SUM(column(bFeelings, 'Your partner (shared)')), 2, "B counts A's two shared feelings");
-  assert.equal(SUM(column(bFeelings, 'You')), 1, "B's own kept check-in counts for B");
+  assert.equal(sum(column(bFeelings, 'Your partner (shared)')), 2, "B counts A's two shared feelings");
+  assert.equal(sum(column(bFeelings, 'You')), 1, "B's own kept check-in counts for B");
 
   await visit(b, '/pulse');
   const recent = section(b, 'Recent pulses');
@@ -444,7 +444,10 @@ test('Today and Progress after a day of sharing, at 390 and 1280 px, light and d
 
   await visit(b, '/');
   assert.deepEqual(await toDoTitles(b), ['Your trust pulse is due']);
-  assert.equal(await newsTitles(b).then((t) => t.length), 2);
+  assert.deepEqual(await newsTitles(b), [
+    'Your partner shared a trust pulse',
+    'Your partner checked in: Betrayed, Hopeful',
+  ]);
   await screenshot(b, 'landscape-today-b-390');
 
   const lightBackground = await a.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -484,7 +487,7 @@ test("B's kept check-in is nowhere in A's pages, and every browser stayed clean"
   }
   await visit(a, '/progress?days=90');
   const feelings = await feelingsTable(a);
-  assert.equal(SUM(column(feelings, 'Your partner (shared)')), 0, 'over 90 days too, nothing of B counts');
+  assert.equal(sum(column(feelings, 'Your partner (shared)')), 0, 'over 90 days too, nothing of B counts');
 
   for (const context of contexts) {
     assertNoProblems(context);
