@@ -16,32 +16,13 @@ pub struct NavItem {
     pub section: &'static str,
 }
 
-/// The signed-in navigation, in the order of a day's care.
+/// The signed-in navigation: the day's care first, then the repair work,
+/// then the emotional landscape.
 pub const NAV: &[NavItem] = &[
     NavItem {
         href: "/",
         label: "Today",
         section: "today",
-    },
-    NavItem {
-        href: "/checkin",
-        label: "Check-in",
-        section: "checkin",
-    },
-    NavItem {
-        href: "/pulse",
-        label: "Pulse",
-        section: "pulse",
-    },
-    NavItem {
-        href: "/progress",
-        label: "Progress",
-        section: "progress",
-    },
-    NavItem {
-        href: "/space",
-        label: "Our space",
-        section: "space",
     },
     NavItem {
         href: "/truth",
@@ -64,6 +45,30 @@ pub const NAV: &[NavItem] = &[
         section: "commitments",
     },
     NavItem {
+        href: "/checkin",
+        label: "Check-in",
+        section: "checkin",
+    },
+    NavItem {
+        href: "/pulse",
+        label: "Pulse",
+        section: "pulse",
+    },
+    NavItem {
+        href: "/progress",
+        label: "Progress",
+        section: "progress",
+    },
+];
+
+/// Places visited less often, linked from the foot of every page.
+pub const SECONDARY_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/space",
+        label: "Our space",
+        section: "space",
+    },
+    NavItem {
         href: "/account",
         label: "Account",
         section: "account",
@@ -77,6 +82,7 @@ pub struct Layout {
     pub signed_in: bool,
     pub section: &'static str,
     pub nav: &'static [NavItem],
+    pub secondary_nav: &'static [NavItem],
 }
 
 impl Layout {
@@ -88,6 +94,7 @@ impl Layout {
             signed_in: session.is_some(),
             section: "",
             nav: NAV,
+            secondary_nav: SECONDARY_NAV,
         }
     }
 
