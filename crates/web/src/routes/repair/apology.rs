@@ -23,7 +23,7 @@ use kintsugi_core::coach::apology::PartFinding;
 use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules;
 use kintsugi_core::space::Role;
-use kintsugi_core::{EntryId, UserId};
+use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -107,6 +107,9 @@ enum Pending {
         errors: FormErrors,
         /// `Some` after "Check with the coach".
         findings: Option<Vec<PartFinding>>,
+        /// After a check: what would stop the draft being sent that the
+        /// coach's "still to write" list does not already say.
+        check_note: String,
     },
     Answer {
         version: EntryId,
@@ -146,6 +149,7 @@ pub struct Compose {
     checked: bool,
     findings_count: usize,
     missing: Vec<&'static str>,
+    check_note: String,
     first: bool,
 }
 
@@ -157,7 +161,17 @@ pub struct VersionView {
     parts: Vec<(&'static str, String)>,
     response: String,
     response_what: String,
-    response_at: String,
+}
+
+/// The answer to the latest version, shown once, near the top of the
+/// apology: it is the news both partners come back for.
+pub struct AnswerNews {
+    version: u64,
+    headline: String,
+    answered_at: String,
+    /// For "I need more": what the hurt partner asked to hear.
+    need: String,
+    need_label: &'static str,
 }
 
 pub struct AnswerBox {
@@ -172,10 +186,10 @@ pub struct Section {
     betrayal: u64,
     heading: String,
     status: String,
+    news: Option<AnswerNews>,
     versions: Vec<VersionView>,
     answer: Option<AnswerBox>,
     compose: Option<Compose>,
-    need_more: String,
 }
 
 #[derive(Template)]
@@ -183,6 +197,10 @@ pub struct Section {
 struct ApologyPage {
     layout: Layout,
     sections: Vec<Section>,
+    /// The person writes an apology (involved partner in a betrayal).
+    writes: bool,
+    /// The person reads and answers one (hurt partner in a betrayal).
+    reads: bool,
 }
 
 fn compose(
@@ -190,6 +208,7 @@ fn compose(
     form: &ApologyForm,
     errors: FormErrors,
     findings: Option<&[PartFinding]>,
+    check_note: String,
     first: bool,
 ) -> Compose {
     let names = OWNERSHIP_PARTS
@@ -228,6 +247,7 @@ fn compose(
         } else {
             Vec::new()
         },
+        check_note,
         first,
     }
 }
@@ -242,24 +262,15 @@ fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
         .iter()
         .rev()
         .map(|v| {
-            let (response, response_what, response_at) = match &v.response {
+            let (response, response_what) = match &v.response {
                 Some(r) => (
-                    format!(
-                        "{}: {}",
-                        if r.by == me {
-                            "You answered"
-                        } else {
-                            "Your partner answered"
-                        },
-                        r.answer.label()
-                    ),
+                    answered(me, r.by, &r.answer),
                     match &r.answer {
                         ApologyAnswer::NeedMore { what } => what.clone(),
                         _ => String::new(),
                     },
-                    dates::when(r.at),
                 ),
-                None => (String::new(), String::new(), String::new()),
+                None => (String::new(), String::new()),
             };
             VersionView {
                 id: v.id.0,
@@ -274,10 +285,43 @@ fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
                     .collect(),
                 response,
                 response_what,
-                response_at,
             }
         })
         .collect()
+}
+
+/// "You answered: Not yet" or "Your partner answered: I need more".
+fn answered(me: UserId, by: UserId, answer: &ApologyAnswer) -> String {
+    let who = if by == me {
+        "You answered"
+    } else {
+        "Your partner answered"
+    };
+    format!("{who}: {}", answer.label())
+}
+
+/// The news of the latest version's answer, if it has one.
+fn answer_news(apology: Option<&Apology>, me: UserId) -> Option<AnswerNews> {
+    let version = apology.and_then(Apology::latest)?;
+    let response = version.response.as_ref()?;
+    let (need, need_label) = match &response.answer {
+        ApologyAnswer::NeedMore { what } if response.by == me => {
+            (what.clone(), "What you asked to hear:")
+        }
+        ApologyAnswer::NeedMore { what } => (what.clone(), "What your partner needs to hear:"),
+        _ => (String::new(), ""),
+    };
+    Some(AnswerNews {
+        version: version.id.0,
+        headline: answered(me, response.by, &response.answer),
+        answered_at: format!(
+            "To version {}, on {}.",
+            version.number,
+            dates::when(response.at)
+        ),
+        need,
+        need_label,
+    })
 }
 
 fn status_line(apology: Option<&Apology>, role: Role) -> String {
@@ -292,10 +336,10 @@ fn status_line(apology: Option<&Apology>, role: Role) -> String {
         (Some(ApologyStatus::AwaitingResponse), false) => "Waiting for your answer. Take the time you need.",
         (Some(ApologyStatus::Received), true) => "Your partner has received your apology.",
         (Some(ApologyStatus::Received), false) => "You have received this apology.",
-        (Some(ApologyStatus::NotYet), true) => "Your partner said: not yet. When you are ready you can write a new version; the earlier ones stay.",
-        (Some(ApologyStatus::NotYet), false) => "You said: not yet. Your partner can write a new version.",
-        (Some(ApologyStatus::NeedMore), true) => "Your partner said they need more. You can write a new version; the earlier ones stay.",
-        (Some(ApologyStatus::NeedMore), false) => "You said you need more. Your partner can write a new version.",
+        (Some(ApologyStatus::NotYet), true) => "When you are ready, you can write a new version below; the earlier ones stay.",
+        (Some(ApologyStatus::NotYet), false) => "Your partner can write a new version. You can answer it when you are ready, and \"not yet\" is always a full answer.",
+        (Some(ApologyStatus::NeedMore), true) => "When you are ready, you can write a new version below. It starts from your last one; the earlier ones stay.",
+        (Some(ApologyStatus::NeedMore), false) => "Your partner can write a new version. You can answer it when you are ready.",
     }
     .to_owned()
 }
@@ -332,10 +376,15 @@ async fn build(
     let me = couple.me;
     let several = space.betrayals.len() > 1;
     let mut sections = Vec::new();
+    let (mut writes, mut reads) = (false, false);
     for betrayal in &space.betrayals {
         let Some(role) = space.role_in(me, betrayal) else {
             continue;
         };
+        match role {
+            Role::Involved => writes = true,
+            Role::Hurt => reads = true,
+        }
         let apology = state.apology.for_betrayal(betrayal.id);
         let latest = apology.and_then(Apology::latest);
         let mut heading = match role {
@@ -382,11 +431,13 @@ async fn build(
                 form,
                 errors,
                 findings,
+                check_note,
             } if *drafted == betrayal.id => Some(compose(
                 betrayal.id,
                 form,
                 errors.clone(),
                 findings.as_deref(),
+                check_note.clone(),
                 latest.is_none(),
             )),
             _ => could_send(state, me, betrayal.id).then(|| {
@@ -398,27 +449,26 @@ async fn build(
                     &form,
                     FormErrors::default(),
                     None,
+                    String::new(),
                     latest.is_none(),
                 )
             }),
-        };
-        let need_more = match latest.and_then(|v| v.response.as_ref()).map(|r| &r.answer) {
-            Some(ApologyAnswer::NeedMore { what }) if role == Role::Involved => what.clone(),
-            _ => String::new(),
         };
         sections.push(Section {
             betrayal: betrayal.id.0,
             heading,
             status: status_line(apology, role),
+            news: answer_news(apology, me),
             versions: version_views(apology, me),
             answer,
             compose,
-            need_more,
         });
     }
     Ok(ApologyPage {
         layout: layout.in_section("apology"),
         sections,
+        writes,
+        reads,
     })
 }
 
@@ -450,9 +500,11 @@ async fn write(
         (betrayal, checked)
     };
     if form.action == "check" {
-        let errors = match checked {
-            Ok(()) => FormErrors::default(),
-            Err(refusal) => form_errors(refusal)?,
+        // A check is not a send: what is still missing goes to the coach's
+        // calm list, never to red errors on the fields.
+        let (errors, check_note) = match checked {
+            Ok(()) => (FormErrors::default(), String::new()),
+            Err(refusal) => check_outcome(refusal, &input.missing_parts())?,
         };
         let findings = Some(input.coach());
         let page = build(
@@ -464,6 +516,7 @@ async fn write(
                 form,
                 errors,
                 findings,
+                check_note,
             },
         )
         .await?;
@@ -485,11 +538,44 @@ async fn write(
                     form,
                     errors,
                     findings: None,
+                    check_note: String::new(),
                 },
             )
             .await?,
         ),
     }
+}
+
+/// What a refusal means on "Check with the coach": nothing for a part the
+/// "still to write" list names already, a calm note for anything else
+/// about the parts; a refusal the form cannot show (not this person's step)
+/// stays an error.
+fn check_outcome(refusal: Refusal, missing: &[&str]) -> AppResult<(FormErrors, String)> {
+    let calm = |note: String| Ok((FormErrors::default(), note));
+    match refusal {
+        Refusal::Invalid { field, .. }
+            if part_label(field).is_some_and(|label| missing.contains(&label)) =>
+        {
+            calm(String::new())
+        }
+        Refusal::Invalid { field, .. } if field == "factors" && !missing.is_empty() => {
+            calm("What influenced you can follow once these are written.".to_owned())
+        }
+        Refusal::Invalid { field, message } => calm(match part_label(field) {
+            Some(label) => format!("{label}: {message}"),
+            None => message,
+        }),
+        other => form_errors(other).map(|errors| (errors, String::new())),
+    }
+}
+
+/// The form's label of a part, from its field name.
+fn part_label(field: &str) -> Option<&'static str> {
+    OWNERSHIP_PARTS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, label)| *label)
+        .or((field == "factors").then_some(FACTORS_LABEL))
 }
 
 async fn answer(

@@ -18,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use kintsugi_core::coach::Code;
 use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
 use kintsugi_core::requests::{
@@ -227,8 +228,16 @@ pub struct NewRequest {
     form: RequestForm,
     choice: BetrayalChoice,
     errors: FormErrors,
-    findings: Option<Vec<FindingView>>,
+    /// After "Check with the coach": how many things it noticed.
+    checked: Option<usize>,
+    /// The coach's findings about the words, shown under the text field.
+    what_findings: Vec<FindingView>,
+    /// The finding about when or how often, shown under those fields.
+    when_findings: Vec<FindingView>,
     choices: WhenChoices,
+    /// Whether the form starts unfolded: after a check or a refusal, so the
+    /// typed text is in view, and when nothing has been asked yet.
+    open: bool,
 }
 
 pub struct RequestRow {
@@ -237,9 +246,13 @@ pub struct RequestRow {
     rhythm: String,
     status: &'static str,
     status_code: &'static str,
+    /// The status tag, left out where the group's heading says it already.
+    show_status: bool,
     asked_by: &'static str,
     betrayal: String,
     waiting_for_me: bool,
+    /// Times done that `me` has not confirmed seeing yet.
+    to_confirm: usize,
     reliability: Vec<ReliabilityView>,
     can_log: bool,
 }
@@ -257,21 +270,35 @@ struct ListPage {
     groups: Vec<Group>,
 }
 
-fn row(state: &CoupleState, me: UserId, request: &Request, now: OffsetDateTime) -> RequestRow {
+fn row(
+    state: &CoupleState,
+    me: UserId,
+    request: &Request,
+    now: OffsetDateTime,
+    group: &str,
+) -> RequestRow {
     let waiting_for_me = state
         .requests
         .awaiting_answer_from(&state.space, me)
         .iter()
         .any(|r| r.id == request.id);
+    let to_confirm = state
+        .requests
+        .fulfilments_to_confirm_by(&state.space, me)
+        .iter()
+        .filter(|(r, _)| r.id == request.id)
+        .count();
     RequestRow {
         id: request.id.0,
         what: request.terms.what.clone(),
         rhythm: request.terms.frequency.describe(),
         status: request.status.label(),
         status_code: status_code(request.status),
+        show_status: request.status.label() != group,
         asked_by: who(me, request.asked_by),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         waiting_for_me,
+        to_confirm,
         reliability: reliability(request, now.date()),
         can_log: could_log(state, me, now, request.id),
     }
@@ -295,20 +322,31 @@ async fn build_list(
     let now = OffsetDateTime::now_utc();
     let choice =
         BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
-    let new = choice.any().then(|| NewRequest {
-        form,
-        choice,
-        errors,
-        findings,
-        choices: WhenChoices::new(),
+    let nothing_asked = state.requests.all().is_empty();
+    let new = choice.any().then(|| {
+        let checked = findings.as_ref().map(Vec::len);
+        let (when_findings, what_findings) = findings
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|f| f.code == Code::NoWhen.as_str());
+        NewRequest {
+            open: nothing_asked || checked.is_some() || errors.any(),
+            form,
+            choice,
+            errors,
+            checked,
+            what_findings,
+            when_findings,
+            choices: WhenChoices::new(),
+        }
     });
-    let rows = |statuses: &[RequestStatus]| -> Vec<RequestRow> {
+    let rows = |statuses: &[RequestStatus], group: &str| -> Vec<RequestRow> {
         state
             .requests
             .all()
             .into_iter()
             .filter(|r| statuses.contains(&r.status))
-            .map(|r| row(state, me, r, now))
+            .map(|r| row(state, me, r, now, group))
             .collect()
     };
     let groups = [
@@ -326,7 +364,7 @@ async fn build_list(
     .into_iter()
     .map(|(title, statuses)| Group {
         title,
-        rows: rows(statuses),
+        rows: rows(statuses, title),
     })
     .filter(|g| !g.rows.is_empty())
     .collect();

@@ -83,6 +83,25 @@ enum Refused {
     Entry(EntryId, FormErrors),
 }
 
+/// Something in the log that waits for this person: a question to answer
+/// or an entry to read. Listed above the log so it is not missed.
+pub struct WaitingItem {
+    id: u64,
+    what: &'static str,
+    text: String,
+}
+
+/// What was typed into a form whose step closed before it was sent (say, a
+/// question parked meanwhile): shown read-only so nothing is lost, without
+/// a button that could not work.
+pub struct KeptText {
+    field_id: String,
+    label: &'static str,
+    text: String,
+    message: String,
+    note: &'static str,
+}
+
 pub struct FilterLink {
     code: &'static str,
     label: &'static str,
@@ -146,6 +165,7 @@ pub struct EntryView {
     response_text: String,
     response_errors: FormErrors,
     entry_errors: FormErrors,
+    kept: Option<KeptText>,
 }
 
 #[derive(Template)]
@@ -155,6 +175,8 @@ struct TruthPage {
     filters: Vec<FilterLink>,
     entries: Vec<EntryView>,
     empty: &'static str,
+    showing_all: bool,
+    waiting: Vec<WaitingItem>,
     disclosure: Option<NewDisclosure>,
     question: Option<NewQuestion>,
     partner_joined: bool,
@@ -167,12 +189,9 @@ fn quote(entry: Option<&TruthEntry>) -> Option<Link> {
     })
 }
 
-fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Refused) -> EntryView {
-    let log = &state.truth;
-    let space = &state.space;
-    let id = entry.id;
-    // A step is offered exactly when the record would accept it.
-    let can_answer = truth::answer(
+/// Whether the record would take an answer to `id` from `me` now.
+fn could_answer(state: &CoupleState, me: UserId, id: EntryId) -> bool {
+    truth::answer(
         state,
         me,
         id,
@@ -180,7 +199,58 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
             text: "offered".into(),
         },
     )
-    .is_ok();
+    .is_ok()
+}
+
+/// Whether the record would take `me`'s acknowledgement of `id` now.
+fn could_acknowledge(state: &CoupleState, me: UserId, id: EntryId) -> bool {
+    truth::acknowledge(state, me, id, &AcknowledgementInput::default()).is_ok()
+}
+
+/// The questions `me` may answer and the entries `me` has yet to read,
+/// newest first, whatever the log is filtered to.
+fn waiting_for(state: &CoupleState, me: UserId) -> Vec<WaitingItem> {
+    state
+        .truth
+        .entries(TruthFilter::All)
+        .into_iter()
+        .filter_map(|entry| {
+            let what = if could_answer(state, me, entry.id) {
+                "A question to answer"
+            } else if could_acknowledge(state, me, entry.id) {
+                match entry.kind {
+                    EntryKind::Disclosure { .. } => "A disclosure to read",
+                    EntryKind::Answer { .. } => "An answer to read",
+                    EntryKind::Correction { .. } => "A correction to read",
+                    EntryKind::Question { .. } => "A question to read",
+                }
+            } else {
+                return None;
+            };
+            Some(WaitingItem {
+                id: entry.id.0,
+                what,
+                text: excerpt(&entry.text, 90),
+            })
+        })
+        .collect()
+}
+
+/// The first message of a refusal, for a form that is no longer offered.
+fn refusal_message(errors: &FormErrors, field: &str) -> String {
+    errors
+        .summary
+        .clone()
+        .or_else(|| errors.get(field).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Refused) -> EntryView {
+    let log = &state.truth;
+    let space = &state.space;
+    let id = entry.id;
+    // A step is offered exactly when the record would accept it.
+    let can_answer = could_answer(state, me, id);
     let can_correct = truth::correct(
         state,
         me,
@@ -190,8 +260,7 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         },
     )
     .is_ok();
-    let can_acknowledge =
-        truth::acknowledge(state, me, id, &AcknowledgementInput::default()).is_ok();
+    let can_acknowledge = could_acknowledge(state, me, id);
 
     let (question_state, parked_note, answer) = match entry.question_status() {
         Some(QuestionStatus::Open) => ("open", String::new(), None),
@@ -276,24 +345,61 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         response_text: String::new(),
         response_errors: FormErrors::default(),
         entry_errors: FormErrors::default(),
+        kept: None,
     };
-    // A refused form stays on the page with what was typed, even when the
-    // step is no longer open (say, the question was parked meanwhile).
+    // A refused form stays on the page with what was typed. When its step
+    // is still open the form comes back with the text in it; when the step
+    // closed meanwhile (say, the question was parked), the text is kept
+    // read-only with the reason, and no button that could not work.
+    let kept = |name: &str, label, text: &str, errors: &FormErrors, note| KeptText {
+        field_id: format!("kept-{name}-{}", id.0),
+        label,
+        text: text.to_owned(),
+        message: refusal_message(errors, name),
+        note,
+    };
     match refused {
         Refused::Answer(target, text, errors) if *target == id => {
-            view.can_answer = true;
-            view.answer_text = text.clone();
-            view.answer_errors = errors.clone();
+            if view.can_answer {
+                view.answer_text = text.clone();
+                view.answer_errors = errors.clone();
+            } else {
+                let note = if view.question_state == "parked" {
+                    "Nothing was sent. Your answer is kept here for you to copy; \
+                     it can be sent once the question is brought back home."
+                } else {
+                    "Nothing was sent. Your answer is kept here for you to copy."
+                };
+                view.kept = Some(kept("text", "Your answer (not sent)", text, errors, note));
+            }
         }
         Refused::Correction(target, text, errors) if *target == id => {
-            view.can_correct = true;
-            view.correction_text = text.clone();
-            view.correction_errors = errors.clone();
+            if view.can_correct {
+                view.correction_text = text.clone();
+                view.correction_errors = errors.clone();
+            } else {
+                view.kept = Some(kept(
+                    "text",
+                    "Your correction (not sent)",
+                    text,
+                    errors,
+                    "Nothing was sent. Your correction is kept here for you to copy.",
+                ));
+            }
         }
         Refused::Acknowledgement(target, text, errors) if *target == id => {
-            view.can_acknowledge = true;
-            view.response_text = text.clone();
-            view.response_errors = errors.clone();
+            if view.can_acknowledge {
+                view.response_text = text.clone();
+                view.response_errors = errors.clone();
+            } else {
+                view.kept = Some(kept(
+                    "response",
+                    "Your words back (not sent)",
+                    text,
+                    errors,
+                    "Nothing was sent. Your words are kept here for you to copy.",
+                ));
+            }
         }
         Refused::Entry(target, errors) if *target == id => {
             view.entry_errors = errors.clone();
@@ -306,7 +412,7 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
 fn empty_message(filter: TruthFilter) -> &'static str {
     match filter {
         TruthFilter::All => {
-            "Nothing has been written here yet. When something is told or asked, it stays here, in the order it was written."
+            "Nothing has been written here yet. What is told or asked will be listed here, newest first, each entry just as it was written."
         }
         TruthFilter::Disclosures => "No disclosures yet.",
         TruthFilter::QuestionsOpen => "No questions are waiting for an answer.",
@@ -369,6 +475,8 @@ async fn build(
             .collect(),
         entries,
         empty: empty_message(filter),
+        showing_all: filter == TruthFilter::All,
+        waiting: waiting_for(state, me),
         disclosure,
         question,
         partner_joined: state.space.is_complete(),

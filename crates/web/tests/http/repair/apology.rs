@@ -122,10 +122,100 @@ async fn factors_wait_until_every_part_is_owned_and_the_typed_text_stays() {
         .await;
     assert_eq!(check.status, 200);
     assert!(
-        check.body.contains("id=\"b2-factors-error\""),
-        "the check shows it too"
+        !check.body.contains("field-error") && !check.body.contains("aria-invalid"),
+        "a check marks no field in red"
     );
     assert!(check.body.contains("Still to write:"));
+    assert!(
+        check
+            .body
+            .contains("What influenced you can follow once these are written."),
+        "the coach says calmly why the factors wait"
+    );
+    assert!(check.body.contains("Marker-factors: I felt alone at work."));
+}
+
+#[tokio::test]
+async fn a_check_lists_empty_parts_calmly_and_only_a_refused_send_marks_them() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let mut fields = owned("check", "Marker-draft: I lied to you for months.");
+    fields[6] = ("repair", "");
+    let check = involved.post("/apology", &fields).await;
+    assert_eq!(check.status, 200);
+    let coach = check
+        .body
+        .find("Still to write:")
+        .expect("the coach's list");
+    assert!(check.body[coach..].contains("<li>How I will repair</li>"));
+    assert!(
+        !check.body.contains("Please write something here."),
+        "the empty part is named once, in the coach's list"
+    );
+    assert!(!check.body.contains("id=\"b2-repair-error\""));
+    assert!(check
+        .body
+        .contains("Marker-draft: I lied to you for months."));
+
+    fields[8] = ("action", "send");
+    let sent = involved.post("/apology", &fields).await;
+    assert_refused(&sent, "Please write something here.");
+    assert!(sent.body.contains("id=\"b2-repair-error\""));
+    assert!(sent
+        .body
+        .contains("aria-describedby=\"b2-repair-hint b2-repair-error\" aria-invalid=\"true\""));
+    assert!(
+        !sent.body.contains("Still to write:"),
+        "a refused send is not a check"
+    );
+    assert!(sent
+        .body
+        .contains("Marker-draft: I lied to you for months."));
+}
+
+#[tokio::test]
+async fn the_parts_are_tall_enough_to_read_back_without_scrolling() {
+    let w = World::new().await;
+    let page = w.couple.involved.get("/apology").await;
+    for part in [
+        "what_i_did",
+        "impact",
+        "responsibility",
+        "remorse",
+        "changes",
+        "repair",
+        "factors",
+    ] {
+        assert!(
+            page.body
+                .contains(&format!("id=\"b2-{part}\" name=\"{part}\" rows=\"6\"")),
+            "{part} is six rows tall"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_partner_reads_an_introduction_written_to_them() {
+    let w = World::new().await;
+    let writer = w.couple.involved.get("/apology").await;
+    assert!(writer.body.contains("You write it in six parts"));
+    assert!(writer
+        .body
+        .contains("The line under each part says what it is for."));
+    assert!(!writer.body.contains("always allowed"));
+
+    let reader = w.couple.hurt.get("/apology").await;
+    assert!(reader
+        .body
+        .contains("Here you can read the apology your partner writes to you"));
+    assert!(reader
+        .body
+        .contains("\"Not yet\" is always allowed, and there is no hurry."));
+    assert!(
+        !reader.body.contains("You write it in six parts")
+            && !reader.body.contains("the hurt partner"),
+        "nothing is said to the hurt partner about the hurt partner"
+    );
 }
 
 #[tokio::test]
@@ -186,11 +276,33 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
     assert_redirect(&answered, &format!("/apology#version-{first}"));
 
     let own = involved.get("/apology").await;
-    assert!(own.body.contains("Your partner said they need more."));
-    assert!(own.body.contains("What your partner needs to hear:"));
+    let news = own
+        .body
+        .find("class=\"notice apology-news\"")
+        .expect("the answer is news near the top");
+    let version = own.body.find(&format!("id=\"version-{first}\"")).unwrap();
+    assert!(
+        news < version,
+        "the answer comes before the version it answers"
+    );
+    assert!(own.body[news..version].contains("Your partner answered: I need more"));
+    assert!(own.body[news..version].contains("What your partner needs to hear:"));
+    assert_eq!(
+        own.body
+            .matches("Marker-need: what you told yourself each time.")
+            .count(),
+        1,
+        "what the partner needs to hear is shown once"
+    );
+    assert_eq!(
+        own.body
+            .matches("Your partner answered: I need more")
+            .count(),
+        1
+    );
     assert!(own
         .body
-        .contains("Marker-need: what you told yourself each time."));
+        .contains("When you are ready, you can write a new version below."));
     assert!(own.body.contains("Write a new version"));
     assert!(
         own.body

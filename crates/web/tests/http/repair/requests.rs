@@ -433,3 +433,129 @@ async fn a_request_form_without_its_safety_token_is_refused() {
         .body
         .contains("Marker-no-token"));
 }
+
+#[tokio::test]
+async fn the_coach_speaks_under_the_field_its_finding_is_about() {
+    let w = World::new().await;
+    let page = w
+        .couple
+        .hurt
+        .post("/requests", &request("Be more present", "", "check"))
+        .await;
+    assert_eq!(page.status, 200);
+    let status = page.body.find("role=\"status\"").unwrap();
+    let field = page.body.find("id=\"request-what\"").unwrap();
+    let vague = page.body.find("finding finding-vague").unwrap();
+    let when = page
+        .body
+        .find("<legend>When, or how often</legend>")
+        .unwrap();
+    let no_when = page.body.find("finding finding-no_when").unwrap();
+    let buttons = page.body.find("value=\"check\"").unwrap();
+    assert!(status < field, "a short word from the coach above the form");
+    assert!(
+        !page.body[status..field].contains("class=\"finding"),
+        "no finding sits away from its field"
+    );
+    assert!(
+        field < vague && vague < when,
+        "the words' finding under the words"
+    );
+    assert!(
+        when < no_when && no_when < buttons,
+        "the rhythm's finding under the rhythm"
+    );
+    assert!(page
+        .body
+        .contains("The coach noticed 2 things, shown under what they are about."));
+    assert!(page
+        .body
+        .contains("<details class=\"new-entry\" id=\"new-request\" open>"));
+}
+
+#[tokio::test]
+async fn the_list_comes_first_with_no_tag_repeating_its_heading() {
+    let w = World::new().await;
+    let hurt = &w.couple.hurt;
+    let empty = hurt.get("/requests").await;
+    assert!(
+        empty
+            .body
+            .contains("<details class=\"new-entry\" id=\"new-request\" open>"),
+        "with nothing asked yet the form is open"
+    );
+
+    let id = agreed(&w, "Marker-agreed: text me at lunch", "daily").await;
+    let waiting = make(hurt, "Marker-waiting: call me on Fridays", "weekly").await;
+    let page = hurt.get("/requests").await;
+    assert!(
+        page.body
+            .contains("<details class=\"new-entry\" id=\"new-request\">"),
+        "once there are requests the form is folded"
+    );
+    let agreed_group = page.body.find("<h2>Agreed</h2>").unwrap();
+    let row = page.body.find(&format!("id=\"request-{id}\"")).unwrap();
+    assert!(agreed_group < row);
+    let row_end = row + page.body[row..].find("</li>").unwrap();
+    assert!(
+        !page.body[row..row_end].contains("status-active"),
+        "the heading says agreed already"
+    );
+    let waiting_row = page
+        .body
+        .find(&format!("id=\"request-{waiting}\""))
+        .unwrap();
+    let waiting_end = waiting_row + page.body[waiting_row..].find("</li>").unwrap();
+    assert!(!page.body[waiting_row..waiting_end].contains("status-awaiting"));
+
+    w.couple
+        .involved
+        .post(
+            &format!("/requests/{waiting}/alternative"),
+            &[
+                ("what", "Marker-alt: call you on Saturdays"),
+                ("frequency", "weekly"),
+                ("times_per_week", "1"),
+            ],
+        )
+        .await;
+    let page = hurt.get("/requests").await;
+    let waiting_row = page
+        .body
+        .find(&format!("id=\"request-{waiting}\""))
+        .unwrap();
+    let waiting_end = waiting_row + page.body[waiting_row..].find("</li>").unwrap();
+    assert!(
+        page.body[waiting_row..waiting_end]
+            .contains("<span class=\"tag status-alternative\">Alternative proposed</span>"),
+        "a status the heading does not say keeps its tag"
+    );
+}
+
+#[tokio::test]
+async fn times_done_wait_in_the_list_for_the_partner_to_see_them() {
+    let w = World::new().await;
+    let id = agreed(&w, "Marker-done: text me when you leave", "daily").await;
+    w.couple
+        .involved
+        .post(
+            &format!("/requests/{id}/fulfilments"),
+            &[("happened_on", ""), ("note", "")],
+        )
+        .await;
+    let list = w.couple.hurt.get("/requests").await;
+    assert!(list
+        .body
+        .contains("Done 1 time that you have not marked as seen."));
+    assert!(list
+        .body
+        .contains(&format!("href=\"/requests/{id}#history\">See it</a>")));
+    assert!(list
+        .body
+        .contains("<meter class=\"reliability-meter\" min=\"0\" max=\"100\" value=\"100\""));
+    let own = w.couple.involved.get("/requests").await;
+    assert!(
+        !own.body.contains("not marked as seen"),
+        "the partner who did it has nothing to see"
+    );
+}

@@ -116,6 +116,21 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
         refused.body.contains("Marker-answer: yes, at dinner."),
         "the typed answer is kept"
     );
+    let kept = entry(&refused.body, question);
+    assert!(
+        kept.contains(&format!(
+            "<textarea id=\"kept-text-{question}\" rows=\"4\" readonly"
+        )),
+        "kept read-only, to copy"
+    );
+    assert!(
+        kept.contains("it can be sent once the question is brought back home"),
+        "it says when the answer can be sent"
+    );
+    assert!(
+        !kept.contains("Send the answer") && !kept.contains("/answer#"),
+        "no send button that cannot work while the question is parked"
+    );
     let unparked_by_involved = involved
         .post(&format!("/truth/{question}/unpark"), &[])
         .await;
@@ -206,7 +221,9 @@ async fn the_filters_are_links_that_show_one_kind_of_entry() {
     let open_only = hurt.get("/truth?filter=open").await;
     assert!(open_only.body.contains(&format!("id=\"entry-{open}\"")));
     assert!(!open_only.body.contains("Marker-parked-question"));
-    assert!(!open_only.body.contains("Marker-told"));
+    assert!(!open_only
+        .body
+        .contains(&format!("id=\"entry-{disclosure}\"")));
     let parked_only = hurt.get("/truth?filter=parked").await;
     assert!(parked_only.body.contains("Marker-parked-question"));
     assert!(!parked_only.body.contains("Marker-open-question"));
@@ -411,4 +428,95 @@ async fn with_two_betrayals_the_forms_ask_which_one_and_roles_follow_it() {
     assert!(log
         .body
         .contains("A physical affair (you: involved partner)"));
+}
+
+#[tokio::test]
+async fn an_answer_refused_while_the_question_is_open_comes_back_in_its_form() {
+    let w = World::new().await;
+    let question = ask(&w.couple.hurt, "Marker-open: who else knew?").await;
+    let refused = w
+        .couple
+        .involved
+        .post(&format!("/truth/{question}/answer"), &[("text", "   ")])
+        .await;
+    assert_refused(&refused, "Please write something here.");
+    let shown = entry(&refused.body, question);
+    assert!(shown.contains("<details class=\"entry-form\" open>"));
+    assert!(shown.contains(&format!(
+        "action=\"/truth/{question}/answer#entry-{question}\""
+    )));
+    assert!(shown.contains("Send the answer"));
+    assert!(!shown.contains("readonly"));
+}
+
+#[tokio::test]
+async fn what_waits_for_each_partner_comes_before_the_log_and_the_forms_fold_away() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let disclosure = volunteer(involved, "Marker-waits: I kept the second phone.").await;
+    let question = ask(hurt, "Marker-asks: where is it now?").await;
+
+    let page = hurt.get("/truth").await;
+    let waiting = page
+        .body
+        .find("<h2>Waiting for you</h2>")
+        .expect("a list of what waits");
+    let form = page.body.find("id=\"ask\"").unwrap();
+    let log = page.body.find("id=\"log\"").unwrap();
+    assert!(
+        waiting < form && form < log,
+        "what waits, then the folded form, then the log"
+    );
+    assert!(page.body[waiting..form].contains(&format!(
+        "<a href=\"/truth#entry-{disclosure}\">A disclosure to read</a>"
+    )));
+    assert!(!page.body[waiting..form].contains("A question to answer"));
+    assert!(
+        page.body
+            .contains("<details class=\"new-entry\" id=\"ask\">"),
+        "the question form is folded until it is wanted"
+    );
+
+    let page = involved.get("/truth").await;
+    let waiting = page
+        .body
+        .find("<h2>Waiting for you</h2>")
+        .expect("a list of what waits");
+    let log = page.body.find("id=\"log\"").unwrap();
+    assert!(page.body[waiting..log].contains(&format!(
+        "<a href=\"/truth#entry-{question}\">A question to answer</a>"
+    )));
+    assert!(page.body[waiting..log].contains("Marker-asks: where is it now?"));
+    assert!(!page.body[waiting..log].contains("A disclosure to read"));
+
+    hurt.post(
+        &format!("/truth/{disclosure}/acknowledge"),
+        &[("response", "")],
+    )
+    .await;
+    assert!(!hurt.get("/truth").await.body.contains("Waiting for you"));
+
+    let refused = hurt.post("/truth/questions", &[("text", " ")]).await;
+    assert_refused(&refused, "Please write something here.");
+    assert!(
+        refused
+            .body
+            .contains("<details class=\"new-entry\" id=\"ask\" open>"),
+        "a refused question stays unfolded"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_log_says_newest_entries_come_first_and_where_to_start() {
+    let w = World::new().await;
+    let page = w.couple.hurt.get("/truth").await;
+    assert!(page.body.contains("newest first"));
+    assert!(!page.body.contains("in the order it was written"));
+    assert!(page
+        .body
+        .contains("“Ask a question” above is where to start."));
+    let page = w.couple.involved.get("/truth").await;
+    assert!(page
+        .body
+        .contains("“Tell something” above is where to start."));
 }
