@@ -253,11 +253,16 @@ pub async fn page(
     };
     if mark {
         // Decided again against the newest private state, so two tabs
-        // opened at once leave one mark.
-        append_private(app, session, |state| {
+        // opened at once leave one mark. A mark that could not be written
+        // only keeps today's news in view a little longer: the page is
+        // still worth showing.
+        let marked = append_private(app, session, |state| {
             today::mark_visit(state, couple.me, now).map(|event| event.into_iter().collect())
         })
-        .await?;
+        .await;
+        if let Err(error) = marked {
+            tracing::warn!(%error, "the visit mark was not written");
+        }
     }
     Ok(html)
 }

@@ -239,6 +239,28 @@ async fn counts_shown_to_the_partner_leave_kept_items_out() {
 }
 
 #[tokio::test]
+async fn when_one_partner_last_looked_is_never_shown_to_the_other() {
+    let scene = scene().await;
+    let (hurt, partner) = (&scene.couple.hurt, &scene.couple.involved);
+    for _ in 0..2 {
+        assert_eq!(hurt.get("/").await.status, 200);
+    }
+    let theirs = partner.get("/").await;
+    assert!(
+        theirs
+            .body
+            .contains("Everything your partner has shared so far."),
+        "the partner's news starts from their own first visit"
+    );
+    assert!(!theirs.body.contains("last visit"));
+    let own = hurt.get("/").await;
+    assert!(
+        own.body.contains("Nothing shared by your partner yet."),
+        "within one sitting the news still starts from the beginning"
+    );
+}
+
+#[tokio::test]
 async fn kept_ids_are_not_found_by_anyone_else() {
     let scene = scene().await;
     for person in [&scene.couple.involved, &scene.other.hurt, &scene.stranger] {

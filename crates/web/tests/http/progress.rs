@@ -124,6 +124,57 @@ async fn signs_are_charted_only_for_the_one_who_noticed_them() {
 }
 
 #[tokio::test]
+async fn an_agreed_request_shows_how_reliably_it_was_done() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let made = couple
+        .hurt
+        .post(
+            "/requests",
+            &[
+                ("betrayal", ""),
+                ("what", "Text me when you leave work"),
+                ("frequency", "daily"),
+                ("trigger", ""),
+                ("times_per_week", ""),
+                ("weekday", ""),
+                ("by_date", ""),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let request = made.location.expect("the request's page");
+    let accepted = couple
+        .involved
+        .post(&format!("{request}/accept"), &[])
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let logged = couple
+        .involved
+        .post(
+            &format!("{request}/fulfilments"),
+            &[("happened_on", ""), ("note", "")],
+        )
+        .await;
+    assert_eq!(logged.status, 303, "{}", logged.body);
+
+    for person in [&couple.hurt, &couple.involved] {
+        let page = person.get("/progress").await;
+        assert!(page.body.contains(&format!(
+            "<a href=\"{request}\">Text me when you leave work</a>"
+        )));
+        assert!(page.body.contains("Last 30 days: 1 of 1 times (100%)"));
+        assert!(page.body.contains("Requests done as agreed, week by week"));
+    }
+    let today = couple.hurt.get("/").await;
+    assert!(today
+        .body
+        .contains("Your partner did what you asked: Text me when you leave work"));
+    assert!(today.body.contains(&format!("href=\"{request}\"")));
+}
+
+#[tokio::test]
 async fn who_may_reach_progress() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
