@@ -359,7 +359,7 @@ impl CheckInsState {
     pub fn acknowledged_after(
         &self,
         since: OffsetDateTime,
-    ) -> impl Iterator<Item = &SharedCheckIn> {
+    ) -> impl DoubleEndedIterator<Item = &SharedCheckIn> {
         let start = self.acknowledged.partition_point(|(at, _)| *at <= since);
         self.acknowledged[start..]
             .iter()

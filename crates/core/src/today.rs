@@ -176,29 +176,39 @@ fn partner_news<'a>(
     let since = last_visit.unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let after = |at: OffsetDateTime| last_visit.is_none_or(|v| at > v);
     let mut news = Vec::new();
+    // Each source is read newest first and gives at most NEWS_LIMIT items;
+    // the rest are only counted. The newest NEWS_LIMIT of all sources are
+    // among those, and a first visit after years costs a count, not a list.
+    let mut counted = 0;
 
-    news.extend(
+    counted += keep_newest(
+        &mut news,
         couple
             .check_ins
             .after(since)
             .iter()
-            .filter(|c| c.author == partner)
-            .map(|c| PartnerNews::CheckIn(CheckInView::shared(couple, viewer, c))),
+            .rev()
+            .filter(|c| c.author == partner),
+        |c| PartnerNews::CheckIn(CheckInView::shared(couple, viewer, c)),
     );
-    news.extend(
+    counted += keep_newest(
+        &mut news,
         couple
             .check_ins
             .acknowledged_after(since)
-            .filter(|c| c.author == viewer)
-            .map(|c| PartnerNews::CheckInAcknowledged(CheckInView::shared(couple, viewer, c))),
+            .rev()
+            .filter(|c| c.author == viewer),
+        |c| PartnerNews::CheckInAcknowledged(CheckInView::shared(couple, viewer, c)),
     );
-    news.extend(
+    counted += keep_newest(
+        &mut news,
         couple
             .pulse
             .shared_after(since)
             .iter()
-            .filter(|p| p.author == partner)
-            .map(PartnerNews::Pulse),
+            .rev()
+            .filter(|p| p.author == partner),
+        PartnerNews::Pulse,
     );
 
     let listed: Vec<EntryId> = to_do
@@ -208,32 +218,46 @@ fn partner_news<'a>(
             _ => None,
         })
         .collect();
-    news.extend(
+    counted += keep_newest(
+        &mut news,
         couple
             .truth
             .entries(TruthFilter::All)
             .into_iter()
             .take_while(|e| after(e.written_at))
-            .filter(|e| e.author == partner && !listed.contains(&e.id))
-            .map(PartnerNews::Truth),
+            .filter(|e| e.author == partner && !listed.contains(&e.id)),
+        PartnerNews::Truth,
     );
     for request in couple.requests.all() {
-        news.extend(
+        counted += keep_newest(
+            &mut news,
             request
                 .fulfilments
                 .iter()
-                .filter(|f| f.by == partner && after(f.logged_at))
-                .map(|fulfilment| PartnerNews::RequestDone {
-                    request,
-                    fulfilment,
-                }),
+                .rev()
+                .filter(|f| f.by == partner && after(f.logged_at)),
+            |fulfilment| PartnerNews::RequestDone {
+                request,
+                fulfilment,
+            },
         );
     }
 
     news.sort_by_key(|n| std::cmp::Reverse(n.at()));
-    let more = news.len().saturating_sub(NEWS_LIMIT);
+    let more = (news.len() + counted).saturating_sub(NEWS_LIMIT);
     news.truncate(NEWS_LIMIT);
     (news, more)
+}
+
+/// Adds the first `NEWS_LIMIT` of `items` to `news`, made with `make`, and
+/// returns how many more there were (counted, never made).
+fn keep_newest<'a, T>(
+    news: &mut Vec<PartnerNews<'a>>,
+    mut items: impl Iterator<Item = T>,
+    make: impl Fn(T) -> PartnerNews<'a>,
+) -> usize {
+    news.extend(items.by_ref().take(NEWS_LIMIT).map(make));
+    items.count()
 }
 
 // ---------------------------------------------------------------------------
@@ -511,6 +535,38 @@ mod tests {
         let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
         assert_eq!(t.news.len(), NEWS_LIMIT);
         assert_eq!(t.more_news, 5);
+    }
+
+    #[test]
+    fn the_newest_news_of_all_kinds_is_kept_when_there_is_much_more() {
+        let mut w = World::new();
+        let mut check_ins = Vec::new();
+        for _ in 0..15 {
+            check_ins.push(w.share_check_in(w.involved, &[("low", "2")]));
+        }
+        let older_pulse = w.share_pulse(w.involved, MIDDLE);
+        for _ in 0..15 {
+            check_ins.push(w.share_check_in(w.involved, &[("willing", "3")]));
+        }
+        let newest_pulse = w.share_pulse(w.involved, MIDDLE);
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        assert_eq!(t.news.len(), NEWS_LIMIT);
+        assert_eq!(t.more_news, 32 - NEWS_LIMIT);
+        assert!(matches!(t.news[0], PartnerNews::Pulse(p) if p.id == newest_pulse));
+        assert!(matches!(t.news[16], PartnerNews::Pulse(p) if p.id == older_pulse));
+        let listed: Vec<EntryId> = t
+            .news
+            .iter()
+            .filter_map(|n| match n {
+                PartnerNews::CheckIn(v) => match v.id {
+                    CheckInId::Shared(id) => Some(id),
+                    CheckInId::Private(_) => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<EntryId> = check_ins.iter().rev().take(18).copied().collect();
+        assert_eq!(listed, expected);
     }
 
     #[test]
