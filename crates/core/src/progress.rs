@@ -417,10 +417,20 @@ pub fn milestones(
     if let Some(first) = own.first() {
         mark(first.at, MilestoneKind::FirstPulse);
     }
+    // One pulse that first crosses several levels is one step, told once:
+    // "reached 75" already says it passed 50.
+    let mut reached: Vec<(usize, u8)> = Vec::new();
     for level in TRUST_MILESTONES {
-        if let Some(p) = own.iter().find(|p| p.score.index >= level) {
-            mark(p.at, MilestoneKind::TrustReached(level));
+        let Some(pulse) = own.iter().position(|p| p.score.index >= level) else {
+            continue;
+        };
+        match reached.iter_mut().find(|(at, _)| *at == pulse) {
+            Some(step) => step.1 = step.1.max(level),
+            None => reached.push((pulse, level)),
         }
+    }
+    for (pulse, level) in reached {
+        mark(own[pulse].at, MilestoneKind::TrustReached(level));
     }
     out.sort_by_key(|m| (m.on, m.kind));
     Ok(out)
@@ -582,6 +592,52 @@ mod tests {
                 MilestoneKind::FirstSharedCheckIn,
                 MilestoneKind::FirstCheckInAcknowledged,
             ]
+        );
+    }
+
+    fn trust_levels(w: &World, viewer: UserId) -> Vec<(Date, MilestoneKind)> {
+        let private = if viewer == w.hurt {
+            &w.hurt_private
+        } else {
+            &w.involved_private
+        };
+        milestones(&w.couple, private, viewer, w.now.date())
+            .unwrap()
+            .into_iter()
+            .filter(|m| matches!(m.kind, MilestoneKind::TrustReached(_)))
+            .map(|m| (m.on, m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
+        let mut w = World::new();
+        w.keep_pulse(w.hurt, steady(6));
+        let first = w.now.date();
+        assert_eq!(
+            trust_levels(&w, w.hurt),
+            vec![(first, MilestoneKind::TrustReached(75))],
+            "an index of 83 reached 50 and 75 at once: only 75 is told"
+        );
+
+        w.advance_days(7);
+        w.keep_pulse(w.hurt, steady(3));
+        w.advance_days(7);
+        w.keep_pulse(w.hurt, steady(7));
+        assert_eq!(
+            trust_levels(&w, w.hurt),
+            vec![
+                (first, MilestoneKind::TrustReached(75)),
+                (w.now.date(), MilestoneKind::TrustReached(90)),
+            ],
+            "a later pulse marks only the level it reached first"
+        );
+
+        w.keep_pulse(w.involved, steady(7));
+        assert_eq!(
+            trust_levels(&w, w.involved),
+            vec![(w.now.date(), MilestoneKind::TrustReached(90))],
+            "straight to 100: one milestone, not three"
         );
     }
 
