@@ -12,6 +12,7 @@ const {
   headingOf,
   launchBrowser,
   newPhoneContext,
+  newDesktopContext,
   pathOf,
   screenshot,
   startApp,
@@ -58,6 +59,20 @@ function dayAsWritten(date) {
   return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
+/** The rows a wrapping list of links takes on the page. */
+async function rowsOf(list) {
+  const tops = await list.locator('li').evaluateAll((items) => items.map((item) => item.getBoundingClientRect().top));
+  return new Set(tops.map((top) => Math.round(top))).size;
+}
+
+/** Unfolds a folded new-entry form by its one-line summary. */
+async function unfold(page, summary) {
+  const details = page.locator('details.new-entry').filter({ has: page.getByText(summary, { exact: true }) });
+  if ((await details.getAttribute('open')) === null) {
+    await details.getByText(summary, { exact: true }).click();
+  }
+}
+
 function assertNoProblemsForBoth() {
   assertNoProblems(hurt.context);
   assertNoProblems(involved.context);
@@ -77,11 +92,16 @@ test('a disclosure volunteered by the involved partner is read and acknowledged 
   assert.equal(pathOf(b), '/truth');
   assert.equal(await headingOf(b), 'Truth log');
   await checkPage(b);
-  await assertAbsent(
-    b.getByRole('heading', { name: 'Ask a question' }),
-    'the involved partner is not offered the question form',
+  await assertAbsent(b.getByText('Ask a question', { exact: true }), 'the involved partner is not offered the question form');
+  assert.equal(
+    await b.getByLabel('What you want to tell').isVisible(),
+    false,
+    'the disclosure form is folded under one line until it is wanted',
   );
+  const filters = b.getByRole('navigation', { name: 'Show in the log' });
+  assert.ok((await rowsOf(filters)) <= 2, 'the five filters take at most two rows on a phone');
 
+  await unfold(b, 'Tell something');
   await b.getByLabel('What you want to tell').fill(DISCLOSURE);
   await b.getByLabel('The day it is about').fill('2024-03-14');
   await clickAndWait(b, b.getByRole('button', { name: 'Add to the log' }));
@@ -96,10 +116,13 @@ test('a disclosure volunteered by the involved partner is read and acknowledged 
   const a = hurt.page;
   await openFromMenu(a, 'Truth');
   await checkPage(a);
-  await assertAbsent(
-    a.getByRole('heading', { name: 'Tell something' }),
-    'the hurt partner is not offered the disclosure form',
-  );
+  await assertAbsent(a.getByText('Tell something', { exact: true }), 'the hurt partner is not offered the disclosure form');
+  const waitingForA = a.locator('.truth-waiting');
+  await assertShows(waitingForA, 'Waiting for you');
+  const toReadLink = waitingForA.getByRole('link', { name: 'A disclosure to read' });
+  assert.ok(await toReadLink.isVisible(), 'what waits for the hurt partner is listed above the log');
+  const logTop = (await a.getByRole('heading', { name: 'The log' }).boundingBox()).y;
+  assert.ok((await toReadLink.boundingBox()).y < logTop, 'and comes before the log');
   const toRead = itemWith(a, DISCLOSURE);
   await assertShows(toRead, 'Your partner,', 'the hurt partner sees who wrote it');
   await assertShows(toRead, 'Not acknowledged yet');
@@ -111,6 +134,7 @@ test('a disclosure volunteered by the involved partner is read and acknowledged 
   await assertShows(read, 'You read this on');
   await assertShows(read, DISCLOSURE_RESPONSE, 'the response stays with the disclosure');
   await assertAbsent(read.getByRole('button', { name: 'I read this' }), 'a disclosure is acknowledged once');
+  await assertAbsent(a.locator('.truth-waiting'), 'nothing waits for the hurt partner any more');
   await checkPage(a);
 
   await b.reload();
@@ -126,6 +150,7 @@ test('a disclosure volunteered by the involved partner is read and acknowledged 
 test('a question parked for therapy says why, offers no answer form and refuses an answer begun before', async () => {
   const a = hurt.page;
   await a.goto('/truth');
+  await unfold(a, 'Ask a question');
   await a.getByLabel('Your question').fill(QUESTION);
   await clickAndWait(a, a.getByRole('button', { name: 'Ask', exact: true }));
   assert.equal(pathOf(a), '/truth', `the question is asked (the page says "${await headingOf(a)}")`);
@@ -166,11 +191,14 @@ test('a question parked for therapy says why, offers no answer form and refuses 
     /This question is parked for your joint therapy session\./,
     'the refusal says why, beside the question',
   );
-  assert.equal(
-    await stillParked.getByLabel('Your answer').inputValue(),
-    STALE_ANSWER,
-    'what was typed is kept',
+  const kept = stillParked.getByLabel('Your answer');
+  assert.equal(await kept.inputValue(), STALE_ANSWER, 'what was typed is kept');
+  assert.equal(await kept.isEditable(), false, 'kept to copy, not to send while the question is parked');
+  await assertAbsent(
+    stillParked.getByRole('button', { name: 'Send the answer' }),
+    'no send button that cannot work while the question is parked',
   );
+  await assertShows(stillParked, 'it can be sent once the question is brought back home');
   await checkPage(b);
   await screenshot(b, 'repair-truth-answer-refused');
 
@@ -251,6 +279,10 @@ test('an apology is coached part by part, sent, and answered by the hurt partner
   assert.match(await coachSays.textContent(), /The coach noticed 1 thing, shown under each part\./);
   await assertShows(coachSays, 'Still to write:');
   await assertShows(coachSays, 'How I will repair', 'the coach names the part not written yet');
+  await assertAbsent(b.locator('.field-error'), 'a check marks nothing in red');
+  await assertAbsent(b.locator('[aria-invalid="true"]'), 'and no field as invalid');
+  const partHeight = (await b.getByLabel('What I did', { exact: true }).boundingBox()).height;
+  assert.ok(partHeight >= 140, `a part is tall enough to read back (${partHeight} px)`);
 
   const remorse = b.getByLabel('My remorse', { exact: true });
   assert.equal(await remorse.inputValue(), APOLOGY['My remorse'], 'the text is kept after the check');
@@ -284,6 +316,8 @@ test('an apology is coached part by part, sent, and answered by the hurt partner
   await openFromMenu(a, 'Apology');
   await checkPage(a);
   assert.ok(await a.getByRole('heading', { name: "Your partner's apology to you" }).isVisible());
+  await assertShows(a, '"Not yet" is always allowed, and there is no hurry.', 'the reader is told there is no pressure');
+  await assertAbsent(a.getByText('You write it in six parts'), 'the writer\'s introduction is not for the reader');
   await assertShows(a, 'Waiting for your answer. Take the time you need.');
   await assertShows(a, REMORSE_REVISED, 'the hurt partner reads the sent remorse');
   await assertShows(a, REPAIR);
@@ -300,16 +334,26 @@ test('an apology is coached part by part, sent, and answered by the hurt partner
   await a.getByLabel('If you need more: what would you like to hear?').fill(NEED_MORE);
   await clickAndWait(a, a.getByRole('button', { name: 'Send my answer' }));
   assert.equal(pathOf(a), '/apology', `the answer is sent (the page says "${await headingOf(a)}")`);
-  await assertShows(a, 'You answered: I need more');
-  await assertShows(a, 'You said you need more.');
+  const ownNews = a.locator('.apology-news');
+  await assertShows(ownNews, 'You answered: I need more');
+  await assertShows(ownNews, NEED_MORE, 'with what was asked for');
   await assertAbsent(a.getByRole('button', { name: 'Send my answer' }), 'a version is answered once');
   await checkPage(a);
 
   await b.reload();
-  await assertShows(b, 'Your partner answered: I need more', 'the involved partner sees the answer');
-  await assertShows(b, 'What your partner needs to hear:');
-  await assertShows(b, NEED_MORE);
-  await assertShows(b, 'Your partner said they need more.');
+  const news = b.locator('.apology-news');
+  await assertShows(news, 'Your partner answered: I need more', 'the involved partner sees the answer as news');
+  await assertShows(news, 'What your partner needs to hear:');
+  await assertShows(news, NEED_MORE);
+  assert.equal(await b.getByText(NEED_MORE).count(), 1, 'what the partner needs to hear is shown once');
+  assert.equal(await b.getByText('Your partner answered: I need more').count(), 1, 'and the answer once');
+  const headline = await news.locator('.apology-news-headline').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const body = await b.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  assert.ok(headline > body, 'the answer is set larger than the text around it');
+  assert.ok(
+    (await news.boundingBox()).y < (await b.getByRole('heading', { name: /^Version 1 sent / }).boundingBox()).y,
+    'the answer comes before the version it answers',
+  );
   assert.ok(
     await b.getByRole('heading', { name: 'Write a new version' }).isVisible(),
     'a new version can be written',
@@ -341,9 +385,15 @@ test('a request checked with the coach is accepted, kept, seen, and counted', as
   await clickAndWait(a, a.getByRole('button', { name: 'Check with the coach' }));
   assert.equal(pathOf(a), '/requests');
   const coachSays = a.getByRole('status');
-  assert.match(await coachSays.textContent(), /The coach noticed 2 things\./);
-  await assertShows(coachSays, 'Something you could see', 'a vague request is pointed out');
-  await assertShows(coachSays, 'When, or how often', 'a request without a time is pointed out');
+  assert.match(await coachSays.textContent(), /The coach noticed 2 things, shown under what they are about\./);
+  const wordsPart = a.locator('.request-part').filter({ has: what });
+  await assertShows(wordsPart.getByRole('listitem'), 'Something you could see', 'a vague request is pointed out under it');
+  const rhythmPart = a.locator('.request-part').filter({ has: a.getByRole('group', { name: 'When, or how often' }) });
+  await assertShows(
+    rhythmPart.locator('.finding'),
+    'This doesn\'t say when or how often',
+    'a request without a time is pointed out under the rhythm',
+  );
   assert.equal(await what.inputValue(), VAGUE_REQUEST, 'the request is kept after the check');
   await checkPage(a);
   await screenshot(a, 'repair-request-coach');
@@ -367,10 +417,7 @@ test('a request checked with the coach is accepted, kept, seen, and counted', as
   const b = involved.page;
   await openFromMenu(b, 'Requests');
   await checkPage(b);
-  await assertAbsent(
-    b.getByRole('heading', { name: 'Ask for something' }),
-    'the involved partner is not offered the request form',
-  );
+  await assertAbsent(b.getByText('Ask for something new'), 'the involved partner is not offered the request form');
   const waiting = itemWith(b, REQUEST);
   await assertShows(waiting, 'Waiting for your answer.');
   await clickAndWait(b, waiting.getByRole('link', { name: 'Open it' }));
@@ -413,7 +460,11 @@ test('a request checked with the coach is accepted, kept, seen, and counted', as
     `${kept}, 1 confirmed`,
     'the reliability counts the time done and the time seen',
   );
-  assert.equal(await lastWeek.getByRole('meter').getAttribute('value'), sameDay ? '100' : '50');
+  const meter = lastWeek.getByRole('meter');
+  assert.equal(await meter.getAttribute('value'), sameDay ? '100' : '50');
+  const meterWidth = (await meter.boundingBox()).width;
+  const rowWidth = (await lastWeek.boundingBox()).width;
+  assert.ok(meterWidth >= rowWidth - 1, `the bar spans its row (${meterWidth} of ${rowWidth} px)`);
   await assertShows(itemWith(a, 'Last 30 days'), `${kept}, 1 confirmed`);
   await checkPage(a);
   await screenshot(a, 'repair-request-detail');
@@ -422,6 +473,14 @@ test('a request checked with the coach is accepted, kept, seen, and counted', as
   assert.ok(await a.getByRole('heading', { name: 'Agreed' }).isVisible(), 'the request is listed as agreed');
   const listed = itemWith(a, REQUEST).filter({ hasText: 'Last 7 days' });
   await assertShows(listed, `${kept}, 1 confirmed`, 'the list shows how reliably it was kept');
+  await assertAbsent(listed.locator('.tag'), 'no tag repeats the "Agreed" heading');
+  const newRequest = a.getByText('Ask for something new', { exact: true });
+  assert.ok(await newRequest.isVisible(), 'a new request stays one tap away');
+  assert.equal(
+    await a.getByLabel('What you would like your partner to do').isVisible(),
+    false,
+    'its form is folded while there are requests to look at',
+  );
   await checkPage(a);
   await screenshot(a, 'repair-requests');
 
@@ -430,4 +489,37 @@ test('a request checked with the coach is accepted, kept, seen, and counted', as
   await checkPage(b);
 
   assertNoProblemsForBoth();
+});
+
+// ---- every page, every width, light and dark ---------------------------------------
+
+test('every repair page fits a phone and a desktop, in light and in dark', async () => {
+  const requestLink = await hurt.page.goto('/requests').then(() =>
+    hurt.page.getByRole('link', { name: REQUEST }).first().getAttribute('href'),
+  );
+  const pages = [
+    ['truth', '/truth'],
+    ['apology', '/apology'],
+    ['requests', '/requests'],
+    ['request', requestLink],
+    ['commitments', '/commitments'],
+    ['contact', '/contact'],
+  ];
+  for (const [who, person] of [['a', hurt], ['b', involved]]) {
+    const storageState = await person.storageState();
+    for (const [width, open] of [['390', newPhoneContext], ['1280', newDesktopContext]]) {
+      for (const colorScheme of ['light', 'dark']) {
+        const context = await open(browser, { baseURL: app.url, colorScheme, storageState });
+        const page = await context.newPage();
+        for (const [name, path] of pages) {
+          await page.goto(path);
+          assert.equal(pathOf(page), path, `${path} opens for ${who}`);
+          await checkPage(page);
+          await screenshot(page, `repair-${name}-${who}-${width}-${colorScheme}`);
+        }
+        assertNoProblems(context);
+        await context.close();
+      }
+    }
+  }
 });

@@ -103,7 +103,7 @@ enum Pending {
     Nothing,
     Draft {
         betrayal: EntryId,
-        form: ApologyForm,
+        form: Box<ApologyForm>,
         errors: FormErrors,
         /// `Some` after "Check with the coach".
         findings: Option<Vec<PartFinding>>,
@@ -513,7 +513,7 @@ async fn write(
             layout,
             Pending::Draft {
                 betrayal,
-                form,
+                form: Box::new(form),
                 errors,
                 findings,
                 check_note,
@@ -535,7 +535,7 @@ async fn write(
                 layout,
                 Pending::Draft {
                     betrayal,
-                    form,
+                    form: Box::new(form),
                     errors,
                     findings: None,
                     check_note: String::new(),

@@ -63,6 +63,9 @@ pub struct NewCommitment {
     choice: BetrayalChoice,
     errors: FormErrors,
     kinds: Vec<KindChoice>,
+    /// Unfolded when there is nothing else to see yet, or after a refusal
+    /// so what was chosen and typed is in view.
+    open: bool,
 }
 
 pub struct StatusRow {
@@ -184,7 +187,9 @@ async fn build(
         RepairAction::MakeCommitment,
         &form.betrayal,
     );
+    let nothing_made = state.commitments.all().is_empty();
     let new = choice.any().then(|| NewCommitment {
+        open: nothing_made || errors.any(),
         form,
         choice,
         errors,

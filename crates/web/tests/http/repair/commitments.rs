@@ -230,3 +230,36 @@ async fn a_commitment_without_its_safety_token_is_refused() {
         .body
         .contains("Marker-no-token"));
 }
+
+#[tokio::test]
+async fn the_commitment_form_folds_away_once_there_are_commitments_to_read() {
+    let w = World::new().await;
+    let involved = &w.couple.involved;
+    let open = "<details class=\"new-entry\" id=\"new-commitment\" open>";
+    assert!(
+        involved.get("/commitments").await.body.contains(open),
+        "with nothing made yet the form is open"
+    );
+    make(involved, "no_contact", "").await;
+    let page = involved.get("/commitments").await;
+    assert!(page
+        .body
+        .contains("<details class=\"new-entry\" id=\"new-commitment\">"));
+    let refused = involved
+        .post(
+            "/commitments",
+            &[("betrayal", ""), ("kind", "own"), ("details", "")],
+        )
+        .await;
+    assert_refused(&refused, "Please write the commitment in your own words.");
+    assert!(refused.body.contains(open), "a refused form stays unfolded");
+    assert!(
+        !w.couple
+            .hurt
+            .get("/commitments")
+            .await
+            .body
+            .contains("new-commitment"),
+        "the hurt partner makes no commitment here"
+    );
+}
