@@ -3,16 +3,23 @@
 //!
 //! Pure functions: data in, markup out. No script and no `style`
 //! attributes (the CSP forbids inline styles): shapes carry presentation
-//! attributes with safe defaults (`currentColor`, a dashed line for the
-//! second series) and CSS classes the stylesheet may colour:
+//! attributes with safe defaults (`currentColor`, a dashed line or an
+//! outlined bar for the partner's series) and CSS classes the stylesheet
+//! may colour:
 //!
 //! - `chart`, `chart-line` / `chart-bar`; `grid`, `gridline`, `axis-label`,
-//!   `legend`, `legend-label`;
+//!   `legend`, `legend-label`, `category-label`, `value-label`;
 //! - each series or group: `series series-<name>` (`series-mine`,
 //!   `series-partner`, `series-signs`, `series-reliability`);
 //! - each bar: `bar series-<feeling>` (`series-hurt`, `series-close`, …)
-//!   plus its group's class; points: `series-point`, hollow ones
-//!   `point-hollow`.
+//!   plus its group's class (`group-mine`, `group-partner`); points:
+//!   `series-point`, hollow ones `point-hollow`.
+//!
+//! Every chart is drawn in a narrow box, [`WIDTH`] units wide, and scales to
+//! the width of its container: on a phone its text stays legible without
+//! scrolling sideways, and the stylesheet caps how large it grows on a wide
+//! screen. Counts are drawn as horizontal bars, one row per category with
+//! its label on the left, so that long labels never crowd each other.
 //!
 //! The SVG has `role="img"`, a `<title>` and a `<desc>` summarising the data;
 //! [`DataTable`] is the full data for screen readers and for anyone who
@@ -24,17 +31,45 @@ use kintsugi_core::progress::{
 };
 use kintsugi_core::signs::Sign;
 use std::fmt::Write as _;
-use time::Date;
+use time::{Date, Duration};
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 280.0;
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 40.0;
-const BOTTOM: f64 = 36.0;
+/// The width of every chart's drawing, in its own units.
+pub const WIDTH: f64 = 360.0;
+/// The size of a chart's words, in the same units.
+const FONT: f64 = 13.0;
+/// The numbers at the ends of bars.
+const SMALL_FONT: f64 = 12.0;
+/// How wide a character of the chart's sans-serif face may be, per unit of
+/// font size: generous (wide faces such as DejaVu Sans come near it), so
+/// labels never run into each other or off the edge.
+const CHAR_WIDTH: f64 = 0.68;
+/// Space kept free at the right edge, so the last point is drawn whole.
+const EDGE: f64 = 8.0;
+/// The height of the plot of a line chart.
+const LINE_PLOT_HEIGHT: f64 = 150.0;
+/// One row of the legend.
+const LEGEND_ROW: f64 = 20.0;
+/// The sample drawn before each legend label.
+const SWATCH: f64 = 22.0;
+/// A bar's thickness, the gap between the bars of one category, and the
+/// gap between categories.
+const BAR: f64 = 11.0;
+const BAR_GAP: f64 = 2.0;
+const ROW_GAP: f64 = 11.0;
 /// Beyond this many points a line is drawn without its dots: a phone
 /// should not have to lay out hundreds of circles.
 const MAX_DOTS: usize = 60;
+/// Beyond this many points the dots are drawn smaller.
+const CROWDED_DOTS: usize = 24;
+/// A line chart spanning at least this many days labels its middle date too.
+const MIDDLE_DATE_DAYS: i64 = 4;
+
+/// "1 time", "2 times", "0 check-ins": a count with its noun in the right number.
+pub fn counted(count: impl Into<u64>, one: &str, many: &str) -> String {
+    let count = count.into();
+    let noun = if count == 1 { one } else { many };
+    format!("{count} {noun}")
+}
 
 /// A rendered chart: the SVG to embed as is, and its table alternative.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,61 +160,43 @@ fn clean_class(raw: &str) -> String {
         .collect()
 }
 
-fn open_svg(svg: &mut String, id: &str, kind: &str, title: &str, desc: &str) {
+/// About how wide a text is drawn at a font size, in chart units.
+fn text_width(text: &str, font: f64) -> f64 {
+    text.chars().count() as f64 * font * CHAR_WIDTH
+}
+
+/// The whole SVG around a drawn body, whose height is known only once the
+/// legend has been laid out. `width="100%"` and the viewBox let it scale
+/// to its container.
+fn wrap_svg(id: &str, kind: &str, title: &str, desc: &str, height: f64, body: &str) -> String {
+    let mut svg = String::with_capacity(body.len() + 400);
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
-         class=\"chart chart-{kind}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         font-size=\"12\" fill=\"currentColor\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" \
+         width=\"100%\" class=\"chart chart-{kind}\" role=\"img\" \
+         aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{FONT}\" fill=\"currentColor\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{body}</svg>",
         escape(title),
         escape(desc)
     );
+    svg
 }
 
-fn plot_height() -> f64 {
-    HEIGHT - TOP - BOTTOM
-}
-
-fn plot_width() -> f64 {
-    WIDTH - LEFT - RIGHT
-}
-
-fn y_for(value: u32, y_max: u32) -> f64 {
-    let share = f64::from(value.min(y_max)) / f64::from(y_max.max(1));
-    TOP + plot_height() * (1.0 - share)
-}
-
-/// Horizontal gridlines with their values at the left.
-fn grid(svg: &mut String, y_max: u32, unit: &str) {
-    svg.push_str("<g class=\"grid\">");
-    // Steps that divide the scale evenly, so every label is a whole number.
+/// Gridline values that divide the scale evenly, so every label is a whole
+/// number: 0 up to `max`.
+fn grid_values(max: u32) -> impl Iterator<Item = u32> {
     let steps = [4, 5, 2]
         .into_iter()
-        .find(|s| y_max.checked_rem(*s) == Some(0))
+        .find(|s| max.checked_rem(*s) == Some(0))
         .unwrap_or(1);
-    for step in 0..=steps {
-        let value = y_max * step / steps;
-        let y = y_for(value, y_max);
-        let _ = write!(
-            svg,
-            "<line class=\"gridline\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" \
-             stroke=\"currentColor\" stroke-opacity=\"0.2\"/>\
-             <text class=\"axis-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{value}{}</text>",
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            y + 4.0,
-            escape(unit)
-        );
-    }
-    svg.push_str("</g>");
+    (0..=steps).map(move |step| max * step / steps)
 }
 
 /// How a legend entry draws its sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Swatch {
     Line { dashed: bool },
-    Bar { light: bool },
+    Bar { outlined: bool },
     HollowPoint,
 }
 
@@ -189,11 +206,54 @@ struct LegendEntry<'a> {
     swatch: Swatch,
 }
 
-/// One legend entry per series, in a row above the plot.
-fn legend(svg: &mut String, entries: &[LegendEntry<'_>]) {
+/// A bar: solid for the first group, outlined over a light fill for the
+/// others, so the groups differ by more than their colour. The outline is
+/// drawn inside the bar's box, so both kinds of bar end exactly at their
+/// value.
+fn bar_rect(
+    svg: &mut String,
+    class: &str,
+    outlined: bool,
+    (x, y, width, height): (f64, f64, f64, f64),
+    title: Option<&str>,
+) {
+    let _ = write!(svg, "<rect class=\"{class}\"");
+    if outlined {
+        let _ = write!(
+            svg,
+            " x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"currentColor\" \
+             fill-opacity=\"0.3\" stroke=\"currentColor\" stroke-width=\"1.5\"",
+            x + 0.75,
+            y + 0.75,
+            (width - 1.5).max(0.5),
+            (height - 1.5).max(0.5)
+        );
+    } else {
+        let _ = write!(
+            svg,
+            " x=\"{x:.2}\" y=\"{y:.2}\" width=\"{width:.2}\" height=\"{height:.2}\" fill=\"currentColor\""
+        );
+    }
+    match title {
+        Some(title) => {
+            let _ = write!(svg, "><title>{}</title></rect>", escape(title));
+        }
+        None => svg.push_str("/>"),
+    }
+}
+
+/// The legend, in as many rows as the width needs, from the top left.
+/// Returns where it ends.
+fn legend(svg: &mut String, entries: &[LegendEntry<'_>]) -> f64 {
     svg.push_str("<g class=\"legend\">");
-    let mut x = LEFT;
+    let (mut x, mut row) = (0.0, 0.0);
     for entry in entries {
+        let width = SWATCH + 6.0 + text_width(entry.label, FONT);
+        if x > 0.0 && x + width > WIDTH {
+            x = 0.0;
+            row += 1.0;
+        }
+        let middle = 4.0 + LEGEND_ROW * row + LEGEND_ROW / 2.0;
         let _ = write!(svg, "<g class=\"series {}\">", entry.class);
         match entry.swatch {
             Swatch::Line { dashed } => {
@@ -204,37 +264,40 @@ fn legend(svg: &mut String, entries: &[LegendEntry<'_>]) {
                 };
                 let _ = write!(
                     svg,
-                    "<line x1=\"{x:.1}\" x2=\"{:.1}\" y1=\"16\" y2=\"16\" \
+                    "<line x1=\"{x:.1}\" x2=\"{:.1}\" y1=\"{middle:.1}\" y2=\"{middle:.1}\" \
                      stroke=\"currentColor\" stroke-width=\"3\"{dash}/>",
-                    x + 22.0
+                    x + SWATCH
                 );
             }
-            Swatch::Bar { light } => {
-                let opacity = if light { " fill-opacity=\"0.5\"" } else { "" };
-                let _ = write!(
+            Swatch::Bar { outlined } => {
+                bar_rect(
                     svg,
-                    "<rect x=\"{:.1}\" y=\"9\" width=\"14\" height=\"14\" fill=\"currentColor\"{opacity}/>",
-                    x + 4.0
+                    "swatch",
+                    outlined,
+                    (x + 3.0, middle - 6.0, 16.0, 12.0),
+                    None,
                 );
             }
             Swatch::HollowPoint => {
                 let _ = write!(
                     svg,
-                    "<circle class=\"point-hollow\" cx=\"{:.1}\" cy=\"16\" r=\"4\" fill=\"none\" \
-                     stroke=\"currentColor\" stroke-width=\"2\"/>",
-                    x + 11.0
+                    "<circle class=\"point-hollow\" cx=\"{:.1}\" cy=\"{middle:.1}\" r=\"4.5\" \
+                     fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/>",
+                    x + SWATCH / 2.0
                 );
             }
         }
         let _ = write!(
             svg,
-            "<text class=\"legend-label\" x=\"{:.1}\" y=\"20\">{}</text></g>",
-            x + 28.0,
+            "<text class=\"legend-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
+            x + SWATCH + 6.0,
+            middle + FONT * 0.35,
             escape(entry.label)
         );
-        x += 40.0 + 7.0 * entry.label.chars().count() as f64;
+        x += width + 16.0;
     }
     svg.push_str("</g>");
+    4.0 + LEGEND_ROW * (row + 1.0)
 }
 
 // ---------------------------------------------------------------------------
@@ -276,6 +339,12 @@ fn summarise_line(series: &LineSeries, unit: &str) -> String {
     let (Some(first), Some(last)) = (series.points.first(), series.points.last()) else {
         return format!("{}: nothing yet.", series.label);
     };
+    if series.points.len() == 1 {
+        return format!(
+            "{}: 1 value on {}, latest {}{unit}.",
+            series.label, first.date, first.value
+        );
+    }
     let low = series
         .points
         .iter()
@@ -288,12 +357,49 @@ fn summarise_line(series: &LineSeries, unit: &str) -> String {
         .map(|p| p.value)
         .max()
         .unwrap_or(first.value);
-    let count = series.points.len();
-    let noun = if count == 1 { "value" } else { "values" };
     format!(
-        "{}: {count} {noun} from {} to {}; latest {}{unit}, lowest {low}{unit}, highest {high}{unit}.",
-        series.label, first.date, last.date, last.value
+        "{}: {} from {} to {}; latest {}{unit}, lowest {low}{unit}, highest {high}{unit}.",
+        series.label,
+        counted(series.points.len() as u64, "value", "values"),
+        first.date,
+        last.date,
+        last.value
     )
+}
+
+/// Where a line chart's plot lies in the drawing.
+struct Plot {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+impl Plot {
+    fn y_for(&self, value: u32, y_max: u32) -> f64 {
+        let share = f64::from(value.min(y_max)) / f64::from(y_max.max(1));
+        self.top + (self.bottom - self.top) * (1.0 - share)
+    }
+}
+
+/// Horizontal gridlines with their values at the left.
+fn horizontal_grid(svg: &mut String, plot: &Plot, y_max: u32, unit: &str) {
+    svg.push_str("<g class=\"grid\">");
+    for value in grid_values(y_max) {
+        let y = plot.y_for(value, y_max);
+        let _ = write!(
+            svg,
+            "<line class=\"gridline\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" \
+             stroke=\"currentColor\" stroke-opacity=\"0.2\"/>\
+             <text class=\"axis-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{value}{}</text>",
+            plot.left,
+            plot.right,
+            plot.left - 6.0,
+            y + FONT * 0.35,
+            escape(unit)
+        );
+    }
+    svg.push_str("</g>");
 }
 
 pub fn line_chart(chart: &LineChart) -> Chart {
@@ -312,9 +418,7 @@ pub fn line_chart(chart: &LineChart) -> Chart {
         .collect::<Vec<_>>()
         .join(" ");
 
-    let mut svg = String::new();
-    open_svg(&mut svg, &id, "line", &chart.title, &desc);
-    grid(&mut svg, y_max, &chart.unit);
+    let mut body = String::new();
     let classes: Vec<String> = chart.series.iter().map(|s| clean_class(&s.class)).collect();
     let mut entries: Vec<LegendEntry<'_>> = chart
         .series
@@ -344,57 +448,84 @@ pub fn line_chart(chart: &LineChart) -> Chart {
             swatch: Swatch::HollowPoint,
         });
     }
-    legend(&mut svg, &entries);
+    let legend_end = legend(&mut body, &entries);
+
+    let widest_label = grid_values(y_max)
+        .map(|v| text_width(&format!("{v}{}", chart.unit), FONT))
+        .fold(0.0, f64::max);
+    let top = legend_end + 14.0;
+    let plot = Plot {
+        left: widest_label + 12.0,
+        right: WIDTH - EDGE,
+        top,
+        bottom: top + LINE_PLOT_HEIGHT,
+    };
+    horizontal_grid(&mut body, &plot, y_max, &chart.unit);
 
     if let (Some(first), Some(last)) = (first, last) {
         let span = (last - first).whole_days();
         let x_for = |date: Date| {
             if span == 0 {
-                LEFT + plot_width() / 2.0
+                (plot.left + plot.right) / 2.0
             } else {
-                LEFT + plot_width() * ((date - first).whole_days() as f64 / span as f64)
+                plot.left
+                    + (plot.right - plot.left) * ((date - first).whole_days() as f64 / span as f64)
             }
         };
-        let baseline = HEIGHT - BOTTOM + 18.0;
-        let _ = write!(
-            svg,
-            "<g class=\"axis-dates\"><text class=\"axis-label\" x=\"{LEFT}\" y=\"{baseline}\">{first}</text>"
-        );
-        if span > 0 {
+        // Each date sits under its place on the axis: the first starts at
+        // the left end, the last ends at the right, a lone one is centred
+        // under its point.
+        let baseline = plot.bottom + 20.0;
+        body.push_str("<g class=\"axis-dates\">");
+        let mut date_label = |date: Date, anchor: &str| {
             let _ = write!(
-                svg,
-                "<text class=\"axis-label\" x=\"{:.1}\" y=\"{baseline}\" text-anchor=\"end\">{last}</text>",
-                WIDTH - RIGHT
+                body,
+                "<text class=\"axis-label\" x=\"{:.1}\" y=\"{baseline:.1}\" text-anchor=\"{anchor}\">{date}</text>",
+                x_for(date)
             );
+        };
+        if span == 0 {
+            date_label(first, "middle");
+        } else {
+            date_label(first, "start");
+            if span >= MIDDLE_DATE_DAYS {
+                date_label(first + Duration::days(span / 2), "middle");
+            }
+            date_label(last, "end");
         }
-        svg.push_str("</g>");
+        body.push_str("</g>");
 
         for (series, class) in chart.series.iter().zip(&classes) {
-            let dashed = &series.dashed;
-            let _ = write!(svg, "<g class=\"series {class}\">");
+            let _ = write!(body, "<g class=\"series {class}\">");
             let coords: Vec<(f64, f64)> = series
                 .points
                 .iter()
-                .map(|p| (x_for(p.date), y_for(p.value, y_max)))
+                .map(|p| (x_for(p.date), plot.y_for(p.value, y_max)))
                 .collect();
             if coords.len() > 1 {
-                let dash = if *dashed {
+                let dash = if series.dashed {
                     " stroke-dasharray=\"6 4\""
                 } else {
                     ""
                 };
-                svg.push_str("<polyline class=\"series-line\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"");
-                svg.push_str(dash);
-                svg.push_str(" points=\"");
+                body.push_str("<polyline class=\"series-line\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"");
+                body.push_str(dash);
+                body.push_str(" points=\"");
                 for (i, (x, y)) in coords.iter().enumerate() {
                     if i > 0 {
-                        svg.push(' ');
+                        body.push(' ');
                     }
-                    let _ = write!(svg, "{x:.1},{y:.1}");
+                    let _ = write!(body, "{x:.1},{y:.1}");
                 }
-                svg.push_str("\"/>");
+                body.push_str("\"/>");
             }
             if coords.len() <= MAX_DOTS {
+                // Smaller dots where many share the width, so the line still reads.
+                let radius = if coords.len() > CROWDED_DOTS {
+                    3.0
+                } else {
+                    4.5
+                };
                 for (point, (x, y)) in series.points.iter().zip(&coords) {
                     let (class, fill) = if point.hollow {
                         ("series-point point-hollow", "none")
@@ -407,8 +538,8 @@ pub fn line_chart(chart: &LineChart) -> Chart {
                         .map(|n| format!(" ({n})"))
                         .unwrap_or_default();
                     let _ = write!(
-                        svg,
-                        "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{fill}\" \
+                        body,
+                        "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius}\" fill=\"{fill}\" \
                          stroke=\"currentColor\" stroke-width=\"2\"><title>{}</title></circle>",
                         escape(&format!(
                             "{}, {}: {}{}{note}",
@@ -417,13 +548,13 @@ pub fn line_chart(chart: &LineChart) -> Chart {
                     );
                 }
             }
-            svg.push_str("</g>");
+            body.push_str("</g>");
         }
     }
-    svg.push_str("</svg>");
+    let height = plot.bottom + 27.0;
 
     Chart {
-        svg,
+        svg: wrap_svg(&id, "line", &chart.title, &desc, height, &body),
         table: line_table(chart),
         is_empty: first.is_none(),
     }
@@ -468,7 +599,7 @@ fn line_table(chart: &LineChart) -> DataTable {
 }
 
 // ---------------------------------------------------------------------------
-// Grouped bar charts: counts per category.
+// Bar charts: counts per category, one row per category.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BarGroup {
@@ -516,7 +647,7 @@ pub fn bar_chart(chart: &BarChart) -> Chart {
         .flat_map(|g| (0..chart.categories.len()).map(move |i| value(g, i)))
         .max()
         .unwrap_or(0);
-    let y_max = nice_ceiling(highest);
+    let x_max = nice_ceiling(highest);
 
     let mut desc = chart.intro.clone();
     for group in &chart.groups {
@@ -541,53 +672,97 @@ pub fn bar_chart(chart: &BarChart) -> Chart {
         }
     }
 
-    let mut svg = String::new();
-    open_svg(&mut svg, &id, "bar", &chart.title, &desc);
-    grid(&mut svg, y_max, "");
-    let entries: Vec<LegendEntry<'_>> = chart
+    let mut body = String::new();
+    let groups: Vec<(String, bool)> = chart
         .groups
         .iter()
         .enumerate()
-        .map(|(i, g)| LegendEntry {
+        .map(|(i, g)| (clean_class(&g.class), i > 0))
+        .collect();
+    let entries: Vec<LegendEntry<'_>> = chart
+        .groups
+        .iter()
+        .zip(&groups)
+        .map(|(g, (class, outlined))| LegendEntry {
             label: &g.label,
-            class: clean_class(&g.class),
-            swatch: Swatch::Bar { light: i > 0 },
+            class: class.clone(),
+            swatch: Swatch::Bar {
+                outlined: *outlined,
+            },
         })
         .collect();
-    legend(&mut svg, &entries);
+    let legend_end = legend(&mut body, &entries);
 
-    let slot = plot_width() / chart.categories.len().max(1) as f64;
-    let gap = slot * 0.2;
-    let bar = (slot - gap) / chart.groups.len().max(1) as f64;
-    for (c, (label, category_class)) in chart.categories.iter().enumerate() {
-        let category_class = clean_class(category_class);
-        let left = LEFT + slot * c as f64 + gap / 2.0;
-        for (g, (group, entry)) in chart.groups.iter().zip(&entries).enumerate() {
-            let (group_class, second) = (&entry.class, &(g > 0));
-            let v = value(group, c);
-            let y = y_for(v, y_max);
-            let height = HEIGHT - BOTTOM - y;
-            // Without a stylesheet the groups still differ: later ones are lighter.
-            let opacity = if *second { " fill-opacity=\"0.5\"" } else { "" };
-            let _ = write!(
-                svg,
-                "<rect class=\"bar {category_class} {group_class}\" x=\"{:.1}\" y=\"{y:.1}\" \
-                 width=\"{:.1}\" height=\"{height:.1}\" fill=\"currentColor\"{opacity}>\
-                 <title>{}</title></rect>",
-                left + bar * g as f64,
-                (bar - 1.0).max(1.0),
-                escape(&format!("{}, {label}: {v}", group.label))
-            );
-        }
+    let label_width = chart
+        .categories
+        .iter()
+        .map(|(label, _)| text_width(label, FONT))
+        .fold(0.0, f64::max);
+    let left = label_width + 10.0;
+    // Room at the right for the number at the end of the longest bar.
+    let right = WIDTH - text_width(&x_max.to_string(), SMALL_FONT) - 10.0;
+    let x_for = |v: u32| left + (right - left) * f64::from(v.min(x_max)) / f64::from(x_max);
+    let group_count = chart.groups.len().max(1) as f64;
+    let row = group_count * BAR + (group_count - 1.0) * BAR_GAP + ROW_GAP;
+    let top = legend_end + 8.0;
+    let bottom = top + row * chart.categories.len() as f64;
+
+    // Every other row on a faint band, so each label reads with its bars.
+    body.push_str("<g class=\"bands\">");
+    for c in (0..chart.categories.len()).step_by(2) {
         let _ = write!(
-            svg,
-            "<text class=\"axis-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            LEFT + slot * (c as f64 + 0.5),
-            HEIGHT - BOTTOM + 18.0,
-            escape(label)
+            body,
+            "<rect class=\"band\" x=\"0\" y=\"{:.1}\" width=\"{WIDTH}\" height=\"{row:.1}\" \
+             fill=\"currentColor\" fill-opacity=\"0.05\"/>",
+            top + row * c as f64
         );
     }
-    svg.push_str("</svg>");
+    body.push_str("</g><g class=\"grid\">");
+    for v in grid_values(x_max) {
+        let x = x_for(v);
+        let _ = write!(
+            body,
+            "<line class=\"gridline\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{top:.1}\" y2=\"{bottom:.1}\" \
+             stroke=\"currentColor\" stroke-opacity=\"0.2\"/>\
+             <text class=\"axis-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v}</text>",
+            bottom + 18.0
+        );
+    }
+    body.push_str("</g>");
+
+    for (c, (label, category_class)) in chart.categories.iter().enumerate() {
+        let category_class = clean_class(category_class);
+        let row_top = top + row * c as f64;
+        let _ = write!(
+            body,
+            "<text class=\"category-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left - 8.0,
+            row_top + row / 2.0 + FONT * 0.35,
+            escape(label)
+        );
+        for (g, (group, (group_class, outlined))) in chart.groups.iter().zip(&groups).enumerate() {
+            let v = value(group, c);
+            if v == 0 {
+                continue;
+            }
+            let y = row_top + ROW_GAP / 2.0 + (BAR + BAR_GAP) * g as f64;
+            let end = x_for(v);
+            bar_rect(
+                &mut body,
+                &format!("bar {category_class} {group_class}"),
+                *outlined,
+                (left, y, end - left, BAR),
+                Some(&format!("{}, {label}: {v}", group.label)),
+            );
+            let _ = write!(
+                body,
+                "<text class=\"value-label\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL_FONT}\">{v}</text>",
+                end + 4.0,
+                y + BAR / 2.0 + SMALL_FONT * 0.35
+            );
+        }
+    }
+    let height = bottom + 25.0;
 
     let mut headers = vec![chart.category_header.clone()];
     headers.extend(chart.groups.iter().map(|g| g.label.clone()));
@@ -602,7 +777,7 @@ pub fn bar_chart(chart: &BarChart) -> Chart {
         })
         .collect();
     Chart {
-        svg,
+        svg: wrap_svg(&id, "bar", &chart.title, &desc, height, &body),
         table: DataTable {
             caption: chart.title.clone(),
             headers,
@@ -665,8 +840,11 @@ pub fn feelings_chart(id: &str, window: &FeelingsWindow) -> Chart {
         id: id.to_owned(),
         title: format!("Feelings in check-ins over the last {days} days"),
         intro: format!(
-            "From {} to {}. You checked in {} times; your partner shared {} check-ins.",
-            window.from, window.to, window.mine.check_ins, window.partner.check_ins
+            "From {} to {}. You checked in {}; your partner shared {}.",
+            window.from,
+            window.to,
+            counted(window.mine.check_ins, "time", "times"),
+            counted(window.partner.check_ins, "check-in", "check-ins")
         ),
         categories: CoreFeeling::ALL
             .iter()
@@ -919,12 +1097,22 @@ mod tests {
         assert!(chart
             .svg
             .contains("class=\"bar series-ashamed group-partner\""));
-        assert_eq!(chart.svg.matches("<rect class=\"bar ").count(), 16);
+        assert_eq!(
+            chart.svg.matches("<rect class=\"bar ").count(),
+            3,
+            "a bar for each count above zero"
+        );
+        assert_eq!(
+            chart.svg.matches("<rect class=\"band\"").count(),
+            4,
+            "every other row of eight on a band"
+        );
         assert_eq!(
             chart.svg.matches("<rect").count(),
-            18,
-            "and 2 legend swatches"
+            3 + 4 + 2,
+            "bars, bands and 2 legend swatches"
         );
+        assert!(chart.svg.contains("From 2026-02-01 to 2026-03-02. You checked in 7 times; your partner shared 3 check-ins."));
         assert!(chart.svg.contains("You: 8 in all, most often Hurt."));
         assert!(chart
             .svg
@@ -942,6 +1130,200 @@ mod tests {
         assert_eq!(table.rows[0], vec!["Hurt", "6", "0"]);
         assert_eq!(table.rows[4], vec!["Ashamed", "0", "3"]);
         assert!(!chart.is_empty);
+    }
+
+    /// The attributes of the first element that opens with `start`.
+    fn element<'a>(svg: &'a str, start: &str) -> &'a str {
+        let at = svg.find(start).expect("the element is drawn");
+        let end = svg[at..].find('>').expect("the element is closed");
+        &svg[at..at + end]
+    }
+
+    /// The legend's markup: from its group to the grid drawn after it.
+    fn legend_of(svg: &str) -> &str {
+        let start = svg.find("<g class=\"legend\">").expect("a legend");
+        let end = ["<g class=\"bands\">", "<g class=\"grid\">"]
+            .iter()
+            .filter_map(|next| svg.find(next))
+            .min()
+            .expect("a plot after the legend");
+        &svg[start..end]
+    }
+
+    fn number(element: &str, attribute: &str) -> f64 {
+        let key = format!(" {attribute}=\"");
+        let at = element.find(&key).expect("the attribute is set") + key.len();
+        let end = element[at..].find('"').expect("the value is quoted");
+        element[at..at + end].parse().expect("a number")
+    }
+
+    #[test]
+    fn a_chart_scales_to_its_container_from_a_narrow_drawing() {
+        for chart in [
+            line_chart(&two_series()),
+            bar_chart(&BarChart {
+                id: "counts".into(),
+                title: "Counts".into(),
+                intro: String::new(),
+                categories: vec![("Hurt".into(), "series-hurt".into())],
+                groups: vec![BarGroup {
+                    label: "You".into(),
+                    class: "group-mine".into(),
+                    values: vec![3],
+                }],
+                category_header: "Feeling".into(),
+            }),
+        ] {
+            let svg = element(&chart.svg, "<svg ");
+            assert!(svg.contains(" width=\"100%\""), "{svg}");
+            assert!(svg.contains(" viewBox=\"0 0 360 "), "{svg}");
+            assert!(!svg.contains(" height="), "the height follows the width");
+        }
+    }
+
+    #[test]
+    fn a_lone_day_is_labelled_under_its_point() {
+        let mut chart = two_series();
+        chart.series[0].points.truncate(1);
+        chart.series[1].points.clear();
+        let svg = line_chart(&chart).svg;
+        let point = element(&svg, "<circle class=\"series-point\"");
+        let dates = &svg[svg.find("<g class=\"axis-dates\">").unwrap()..];
+        let label = element(dates, "<text ");
+        assert_eq!(dates.matches("<text ").count(), 1);
+        assert!(label.contains("text-anchor=\"middle\""), "{label}");
+        assert_eq!(number(label, "x"), number(point, "cx"));
+        assert!(svg.contains("You: 1 value on 2026-01-05, latest 40."));
+    }
+
+    #[test]
+    fn dates_sit_at_the_ends_of_the_axis_with_the_middle_one_between() {
+        let mut chart = two_series();
+        chart.series[0]
+            .points
+            .push(point(date!(2026 - 02 - 05), 70));
+        let svg = line_chart(&chart).svg;
+        let dates = &svg[svg.find("<g class=\"axis-dates\">").unwrap()..];
+        let labels: Vec<(&str, &str)> = dates
+            .split("<text ")
+            .skip(1)
+            .map(|text| {
+                let anchor = text.split("text-anchor=\"").nth(1).unwrap();
+                let anchor = &anchor[..anchor.find('"').unwrap()];
+                let date = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+                (anchor, date)
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("start", "2026-01-05"),
+                ("middle", "2026-01-20"),
+                ("end", "2026-02-05")
+            ]
+        );
+        let first = element(&svg, "<circle class=\"series-point\"");
+        let first_label = element(dates, "<text ");
+        assert_eq!(number(first_label, "x"), number(first, "cx"));
+    }
+
+    #[test]
+    fn the_partners_bars_are_outlined_and_so_is_their_legend_sample() {
+        let chart = bar_chart(&BarChart {
+            id: "counts".into(),
+            title: "Counts".into(),
+            intro: String::new(),
+            categories: vec![("Hurt".into(), "series-hurt".into())],
+            groups: vec![
+                BarGroup {
+                    label: "You".into(),
+                    class: "group-mine".into(),
+                    values: vec![2],
+                },
+                BarGroup {
+                    label: "Your partner (shared)".into(),
+                    class: "group-partner".into(),
+                    values: vec![4],
+                },
+            ],
+            category_header: "Feeling".into(),
+        });
+        let svg = &chart.svg;
+        let mine = element(svg, "<rect class=\"bar series-hurt group-mine\"");
+        let theirs = element(svg, "<rect class=\"bar series-hurt group-partner\"");
+        assert!(!mine.contains("stroke="), "{mine}");
+        assert!(!mine.contains("opacity"), "{mine}");
+        assert!(theirs.contains("stroke=\"currentColor\""), "{theirs}");
+        // Both bars start at the axis; the partner's twice as long.
+        let start = number(mine, "x");
+        let mine_end = start + number(mine, "width");
+        let theirs_end = number(theirs, "x") + number(theirs, "width") + 0.75;
+        assert!((theirs_end - start - 2.0 * (mine_end - start)).abs() < 0.05);
+        assert!(
+            number(theirs, "y") > number(mine, "y"),
+            "one row, mine on top"
+        );
+        let legend = legend_of(svg);
+        let samples: Vec<&str> = legend.split("<rect ").skip(1).collect();
+        assert_eq!(samples.len(), 2);
+        assert!(!samples[0].split('>').next().unwrap().contains("stroke="));
+        assert!(samples[1]
+            .split('>')
+            .next()
+            .unwrap()
+            .contains("stroke=\"currentColor\""));
+        assert!(
+            svg.contains(">4</text>"),
+            "the count is written at the bar's end"
+        );
+    }
+
+    #[test]
+    fn a_long_legend_wraps_within_the_drawing() {
+        let mut chart = two_series();
+        chart.series[1].label = "Your partner, as shared with you".into();
+        let svg = line_chart(&chart).svg;
+        let legend = legend_of(&svg);
+        let rows: std::collections::BTreeSet<String> = legend
+            .split("<text class=\"legend-label\"")
+            .skip(1)
+            .map(|text| format!("{}", number(text, "y")))
+            .collect();
+        assert_eq!(rows.len(), 3, "a long label takes a row of its own");
+        for text in legend.split("<text class=\"legend-label\"").skip(1) {
+            let x = number(text, "x");
+            let label = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+            assert!(x + text_width(label, FONT) <= WIDTH, "{label} fits");
+        }
+    }
+
+    #[test]
+    fn counts_take_the_right_number() {
+        assert_eq!(counted(1u32, "time", "times"), "1 time");
+        assert_eq!(counted(0u32, "check-in", "check-ins"), "0 check-ins");
+        assert_eq!(counted(2u64, "value", "values"), "2 values");
+    }
+
+    #[test]
+    fn the_feelings_description_counts_one_check_in_in_the_singular() {
+        let mut mine = kintsugi_core::checkin::FeelingTally::default();
+        mine.counts[CoreFeeling::Sad.index()] = 1;
+        mine.check_ins = 1;
+        let mut partner = kintsugi_core::checkin::FeelingTally::default();
+        partner.counts[CoreFeeling::Close.index()] = 1;
+        partner.check_ins = 1;
+        let chart = feelings_chart(
+            "feelings",
+            &FeelingsWindow {
+                from: date!(2026 - 02 - 01),
+                to: date!(2026 - 03 - 02),
+                mine,
+                partner,
+            },
+        );
+        assert!(chart
+            .svg
+            .contains("You checked in 1 time; your partner shared 1 check-in."));
     }
 
     #[test]

@@ -185,6 +185,19 @@ pub struct VisibilityChoice {
     pub code: &'static str,
     pub label: &'static str,
     pub checked: bool,
+    /// A short word under the choice, when what it means is not plain.
+    pub hint: Option<&'static str>,
+}
+
+/// The therapist choice is recorded now, for the day a therapist is
+/// invited; until both partners invite one, no therapist sees anything.
+fn visibility_hint(visibility: Visibility) -> Option<&'static str> {
+    match visibility {
+        Visibility::PartnerAndTherapist => {
+            Some("Your partner sees it now. A therapist sees it only once you both invite one.")
+        }
+        Visibility::OnlyMe | Visibility::Partner => None,
+    }
 }
 
 /// What the form shows: empty, or what was posted.
@@ -249,6 +262,7 @@ impl CheckInForm {
                     code: v.code(),
                     label: v.label(),
                     checked: v.code() == chosen_visibility,
+                    hint: visibility_hint(*v),
                 })
                 .collect(),
         }
@@ -266,6 +280,14 @@ fn scale() -> Vec<ScaleStep> {
 
 // ---- the check-in page ---------------------------------------------------------
 
+/// A partner's check-in the viewer has not answered yet, as a short line
+/// at the top of the page that leads to it.
+pub struct WaitingRow {
+    pub link: String,
+    pub feelings: String,
+    pub when: String,
+}
+
 #[derive(Template)]
 #[template(path = "checkin.html")]
 struct CheckInPage {
@@ -275,6 +297,9 @@ struct CheckInPage {
     errors: FormErrors,
     done: Option<&'static str>,
     partner_joined: bool,
+    /// The partner's recent check-ins still open for an answer, shown
+    /// before the form so they are not lost beneath it.
+    waiting: Vec<WaitingRow>,
     recent: Vec<CheckInRow>,
     presets: Vec<PresetChoice>,
     /// The link to older check-ins, when there are more.
@@ -321,6 +346,19 @@ impl CheckInPage {
             .take(PAGE_SIZE)
             .map(CheckInRow::from_view)
             .collect();
+        let waiting = views
+            .iter()
+            .take(PAGE_SIZE)
+            .filter(|view| before.is_none() && view.can_acknowledge)
+            .filter_map(|view| match view.id {
+                CheckInId::Shared(id) => Some(WaitingRow {
+                    link: shared_link(id),
+                    feelings: feelings_phrase(view.check_in),
+                    when: dates::when(view.at),
+                }),
+                CheckInId::Private(_) => None,
+            })
+            .collect();
         Ok(CheckInPage {
             layout: layout.in_section("checkin"),
             form,
@@ -328,6 +366,7 @@ impl CheckInPage {
             errors,
             done: None,
             partner_joined: cached.state.space.partner_of(couple.me).is_some(),
+            waiting,
             recent,
             presets: presets(),
             older,

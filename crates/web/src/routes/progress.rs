@@ -192,16 +192,18 @@ async fn progress_page(
             href: format!("/requests/{}", r.request.id.0),
             status: r.request.status.label(),
             done: match (r.reliability.expected, r.reliability.percent()) {
-                (Some(expected), Some(percent)) => {
-                    format!("{} of {expected} times ({percent}%)", r.reliability.done)
-                }
-                _ => format!("{} times", r.reliability.done),
+                (Some(expected), Some(percent)) => format!(
+                    "{} of {} ({percent}%)",
+                    r.reliability.done,
+                    charts::counted(expected, "time", "times")
+                ),
+                _ => charts::counted(r.reliability.done, "time", "times"),
             },
         })
         .collect();
+    // Oldest first: each milestone reads as the next link of one chain.
     let milestones = progress::milestones(state, private, couple.me, today)?
         .iter()
-        .rev()
         .map(|m| MilestoneRow {
             on: dates::day(m.on),
             label: m.kind.label(),

@@ -126,6 +126,68 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
 }
 
 #[tokio::test]
+async fn what_waits_for_an_answer_comes_before_the_form_until_it_is_answered() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    check_in(
+        &couple.hurt,
+        &[("stung", "3"), ("hopeful", "2")],
+        "",
+        "partner",
+    )
+    .await;
+
+    let list = couple.involved.get("/checkin").await;
+    let body = &list.body;
+    let waiting = body
+        .find("Waiting for your answer")
+        .expect("a waiting section");
+    let form = body
+        .find("<form method=\"post\" action=\"/checkin\"")
+        .expect("the form");
+    assert!(waiting < form, "what waits is read before the form");
+    let id = answerable_id(body);
+    assert!(body.contains(&format!(
+        "<a href=\"/checkin/{id}\">Your partner checked in: Stung, Hopeful</a>"
+    )));
+
+    let author = couple.hurt.get("/checkin").await;
+    assert!(
+        !author.body.contains("Waiting for your answer"),
+        "one's own check-in waits for no answer from oneself"
+    );
+
+    let answered = couple
+        .involved
+        .post(
+            &format!("/checkin/{id}/acknowledge"),
+            &[("preset", "thank_you")],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    let after = couple.involved.get("/checkin").await;
+    assert!(!after.body.contains("Waiting for your answer"));
+    assert!(after.body.contains("Stung"), "still in the list below");
+}
+
+#[tokio::test]
+async fn the_form_offers_a_compact_strength_and_says_when_a_therapist_sees_a_check_in() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let page = couple.hurt.get("/checkin").await;
+    let body = &page.body;
+    assert!(body.contains(
+        "<select id=\"intensity_let_down\" name=\"intensity_let_down\" aria-describedby=\"strength-key\"><option value=\"\">1–5</option><option value=\"1\">1</option>"
+    ));
+    assert!(body.contains("id=\"strength-key\">How strongly, from 1 to 5:"));
+    assert!(body.contains("<strong>5</strong> overwhelmingly"));
+    assert!(body.contains(
+        "value=\"partner_and_therapist\" aria-describedby=\"visibility-partner_and_therapist-hint\""
+    ));
+    assert!(body.contains("A therapist sees it only once you both invite one."));
+}
+
+#[tokio::test]
 async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;

@@ -204,7 +204,7 @@ async fn counts_shown_to_the_partner_leave_kept_items_out() {
     let progress = partner.get("/progress").await;
     assert!(progress
         .body
-        .contains("You checked in 0 times; your partner shared 1 check-ins."));
+        .contains("You checked in 0 times; your partner shared 1 check-in."));
     assert!(progress
         .body
         .contains("Your partner’s latest shared: <strong>50 on "));

@@ -87,7 +87,9 @@ async fn a_construct_and_a_window_are_chosen_in_the_address() {
     assert!(ninety
         .body
         .contains("Feelings in check-ins over the last 90 days"));
-    assert!(ninety.body.contains("You checked in 1 times"));
+    assert!(ninety
+        .body
+        .contains("You checked in 1 time; your partner shared 0 check-ins."));
 
     let all_time = couple.hurt.get("/progress?span=all").await;
     assert!(all_time
@@ -164,7 +166,7 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
         assert!(page.body.contains(&format!(
             "<a href=\"{request}\">Text me when you leave work</a>"
         )));
-        assert!(page.body.contains("Last 30 days: 1 of 1 times (100%)"));
+        assert!(page.body.contains("Last 30 days: 1 of 1 time (100%)"));
         assert!(page.body.contains("Requests done as agreed, week by week"));
     }
     let today = couple.hurt.get("/").await;
@@ -172,6 +174,77 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
         .body
         .contains("Your partner did what you asked: Text me when you leave work"));
     assert!(today.body.contains(&format!("href=\"{request}\"")));
+}
+
+#[tokio::test]
+async fn milestones_read_oldest_first_and_one_pulse_marks_one_trust_level() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
+    // 6 on every statement: a trust index of 83, past both 50 and 75.
+    take_pulse(&couple.hurt, 6, "only_me", &[]).await;
+
+    let page = couple.hurt.get("/progress").await;
+    assert!(page
+        .body
+        .contains("Your trust index reached 75 for the first time"));
+    assert!(
+        !page.body.contains("reached 50 for the first time"),
+        "the same pulse is not told twice"
+    );
+    let list = &page.body[page.body.find("<ol class=\"milestones\">").expect("a list")..];
+    let order: Vec<usize> = [
+        "You began this work together",
+        "The first check-in shared between you",
+        "Your first trust pulse",
+        "Your trust index reached 75 for the first time",
+    ]
+    .iter()
+    .map(|label| list.find(label).expect(label))
+    .collect();
+    assert!(
+        order.windows(2).all(|pair| pair[0] < pair[1]),
+        "oldest first: {order:?}"
+    );
+}
+
+#[tokio::test]
+async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    take_pulse(&couple.hurt, 5, "partner", &[]).await;
+    check_in(&couple.hurt, &[("sad", "2")], "", "partner").await;
+
+    let page = couple.hurt.get("/progress").await;
+    assert_eq!(
+        page.body.matches("<svg ").count(),
+        3,
+        "trust, feelings and signs"
+    );
+    assert_eq!(
+        page.body.matches("viewBox=\"0 0 360 ").count(),
+        3,
+        "all drawn narrow"
+    );
+    assert_eq!(
+        page.body.matches(" width=\"100%\" class=\"chart ").count(),
+        3
+    );
+    assert!(page.body.contains("text-anchor=\"middle\">20"));
+    assert!(page
+        .body
+        .contains("You checked in 1 time; your partner shared 0 check-ins."));
+    assert!(page
+        .body
+        .contains("<rect class=\"bar series-sad group-mine\""));
+
+    let theirs = couple.involved.get("/progress").await;
+    assert!(theirs
+        .body
+        .contains("You checked in 0 times; your partner shared 1 check-in."));
+    assert!(theirs
+        .body
+        .contains("<rect class=\"bar series-sad group-partner\""));
 }
 
 #[tokio::test]
