@@ -169,6 +169,42 @@ async function trustTable(page) {
   return readTable(table);
 }
 
+/**
+ * Every chart is drawn whole inside its card, with nothing to scroll, and a
+ * chart of one day names that day under its point.
+ */
+async function assertChartsFit(page) {
+  const figures = main(page).locator('figure.chart');
+  assert.ok((await figures.count()) >= 2, 'Progress draws its charts');
+  for (let i = 0; i < (await figures.count()); i += 1) {
+    const fit = await figures.nth(i).evaluate((figure) => {
+      const svg = figure.querySelector('svg').getBoundingClientRect();
+      const box = figure.getBoundingClientRect();
+      return {
+        scrolls: figure.scrollWidth > figure.clientWidth,
+        inside: svg.left >= box.left - 0.5 && svg.right <= box.right + 0.5,
+        width: svg.width,
+      };
+    });
+    assert.ok(!fit.scrolls && fit.inside, `chart ${i + 1} fits its card: ${JSON.stringify(fit)}`);
+    assert.ok(fit.width >= 300, `chart ${i + 1} is drawn at a readable size: ${fit.width}px`);
+  }
+  const centres = await main(page).locator('#trust svg').evaluate((svg) => {
+    const middle = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.left + r.width / 2;
+    };
+    return {
+      point: middle(svg.querySelector('circle.series-point')),
+      label: middle(svg.querySelector('.axis-dates text')),
+    };
+  });
+  assert.ok(
+    Math.abs(centres.point - centres.label) < 1,
+    `the lone day is named under its point: ${JSON.stringify(centres)}`,
+  );
+}
+
 async function phoneAs(partner, options = {}) {
   const context = await newPhoneContext(browser, {
     baseURL: app.url,
@@ -241,6 +277,15 @@ test('a shared check-in reaches the partner and is answered; a kept one reaches 
 
   // ---- B keeps a check-in to themselves ----
   await visit(b, '/checkin');
+  const waiting = main(b).locator('.checkin-waiting');
+  assert.ok(
+    await waiting.getByRole('link', { name: 'Your partner checked in: Betrayed, Hopeful' }).isVisible(),
+    "A's check-in waits for B's answer at the top of the page",
+  );
+  assert.ok(
+    (await waiting.boundingBox()).y < (await b.locator('form.checkin-form').boundingBox()).y,
+    'what waits for an answer comes before the form',
+  );
   await pickFeeling(b, 'Sad', 'Weary', 3);
   await b.getByLabel('A few words, if you want').fill(KEPT_NOTE);
   await b.getByRole('radio', { name: 'Only me' }).check();
@@ -470,6 +515,7 @@ test('Today and Progress after a day of sharing, at 390 and 1280 px, light and d
 
       await visit(page, '/progress');
       assert.equal(await headingOf(page), 'Progress');
+      await assertChartsFit(page);
       await openChartTables(page);
       await checkPage(page);
       await assertNotInHtml(page, KEPT_MARKER, "B's kept check-in stays in B's private space");
