@@ -17,7 +17,10 @@ pub enum Refusal {
     NotAllowed(&'static str),
     /// The input is not acceptable; `field` names the form field to mark.
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// The step does not fit the entry's current state (already answered, …).
     #[error("{0}")]
     Conflict(&'static str),

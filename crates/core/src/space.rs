@@ -189,7 +189,8 @@ impl SpaceState {
 
     /// The other partner, once they have joined.
     pub fn partner_of(&self, user: UserId) -> Option<UserId> {
-        self.slot_of(user).and_then(|slot| self.user_in(slot.other()))
+        self.slot_of(user)
+            .and_then(|slot| self.user_in(slot.other()))
     }
 
     pub fn is_complete(&self) -> bool {
@@ -218,7 +219,9 @@ impl SpaceState {
     }
 
     pub fn is_involved_in_any(&self, user: UserId) -> bool {
-        self.roles_of(user).iter().any(|(_, r)| *r == Role::Involved)
+        self.roles_of(user)
+            .iter()
+            .any(|(_, r)| *r == Role::Involved)
     }
 }
 
@@ -277,7 +280,10 @@ pub fn parse_optional_date(field: &'static str, raw: &str) -> Result<Option<Date
 
 /// Creating a space: the creator takes the first slot and records the first
 /// betrayal in the same append.
-pub fn create_space(input: &BetrayalInput, now: OffsetDateTime) -> Result<Vec<SpaceEvent>, Refusal> {
+pub fn create_space(
+    input: &BetrayalInput,
+    now: OffsetDateTime,
+) -> Result<Vec<SpaceEvent>, Refusal> {
     let betrayal = input.parse(Slot::Creator, now.date())?;
     Ok(vec![SpaceEvent::Created, betrayal])
 }
@@ -297,7 +303,9 @@ pub fn join(state: &SpaceState, actor: UserId) -> Result<SpaceEvent, Refusal> {
         return Err(Refusal::Conflict("You are already part of this space."));
     }
     if state.invitee.is_some() {
-        return Err(Refusal::Conflict("Both partners have already joined this space."));
+        return Err(Refusal::Conflict(
+            "Both partners have already joined this space.",
+        ));
     }
     Ok(SpaceEvent::PartnerJoined)
 }

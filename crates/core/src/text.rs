@@ -38,7 +38,10 @@ mod tests {
     #[test]
     fn required_text_is_trimmed_and_must_not_be_empty() {
         assert_eq!(required("f", "  hi  ", 10), Ok("hi".to_owned()));
-        assert!(matches!(required("f", "   ", 10), Err(Refusal::Invalid { field: "f", .. })));
+        assert!(matches!(
+            required("f", "   ", 10),
+            Err(Refusal::Invalid { field: "f", .. })
+        ));
     }
 
     #[test]
