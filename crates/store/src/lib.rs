@@ -24,6 +24,7 @@ mod crypto;
 mod key;
 mod postgres;
 mod record;
+mod rows;
 mod sqlite;
 mod tables;
 mod timestamp;

@@ -5,12 +5,13 @@
 use crate::chain::EventRow;
 use crate::key::MasterKey;
 use crate::record::{self, EventTables};
+use crate::rows::{event_row, invite_record, read_value, session_record, user_record};
 use crate::sqlite::{self, backup_error, check_backup_target};
-use crate::tables::{self, Column, Table, Value, COPY_PAGE, TABLES};
-use crate::timestamp::{from_micros, to_micros};
+use crate::tables::{self, Table, Value, COPY_PAGE, TABLES};
+use crate::timestamp::to_micros;
 use crate::{
-    hash_column, is_unique_violation, normalise_email, ChainHead, Hash, InviteRecord, NewEvent,
-    Result, SessionRecord, Store, StoreError, StoredEvent, UserRecord, VerifyReport,
+    is_unique_violation, normalise_email, ChainHead, Hash, InviteRecord, NewEvent, Result,
+    SessionRecord, Store, StoreError, StoredEvent, UserRecord, VerifyReport,
 };
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
@@ -154,15 +155,7 @@ fn read_row(row: &PgRow, table: &Table) -> Result<Vec<Value>> {
         .columns
         .iter()
         .enumerate()
-        .map(|(index, (_, column))| {
-            Ok(match column {
-                Column::Int => Value::Int(row.try_get(index)?),
-                Column::Text => Value::Text(row.try_get(index)?),
-                Column::Bytes => Value::Bytes(row.try_get(index)?),
-                Column::Uuid => Value::Uuid(row.try_get(index)?),
-                Column::Bool => Value::Bool(row.try_get(index)?),
-            })
-        })
+        .map(|(index, (_, column))| read_value(row, index, *column))
         .collect()
 }
 
@@ -179,56 +172,6 @@ fn bind_row<'q>(mut query: PgQuery<'q>, row: &[Value]) -> PgQuery<'q> {
         };
     }
     query
-}
-
-fn event_row(row: &PgRow) -> Result<EventRow> {
-    Ok(EventRow {
-        stream_id: row.try_get("stream_id")?,
-        seq: row.try_get("seq")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-        author: row.try_get("author")?,
-        kind: row.try_get("kind")?,
-        created_at: row.try_get("created_at")?,
-        payload_ciphertext: row.try_get("payload_ciphertext")?,
-        payload_hash: row.try_get("payload_hash")?,
-    })
-}
-
-fn user_record(row: &PgRow) -> Result<UserRecord> {
-    Ok(UserRecord {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        password_hash: row.try_get("password_hash")?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        recovery_codes_shown: row.try_get("recovery_codes_shown")?,
-    })
-}
-
-fn session_record(row: &PgRow) -> Result<SessionRecord> {
-    Ok(SessionRecord {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        token_hash: hash_column(row.try_get("token_hash")?)?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        last_seen_at: from_micros(row.try_get("last_seen_at")?)?,
-        device: row.try_get("device")?,
-    })
-}
-
-fn invite_record(row: &PgRow) -> Result<InviteRecord> {
-    Ok(InviteRecord {
-        token_hash: hash_column(row.try_get("token_hash")?)?,
-        couple_id: row.try_get("couple_id")?,
-        created_by: row.try_get("created_by")?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        expires_at: from_micros(row.try_get("expires_at")?)?,
-        used_at: row
-            .try_get::<Option<i64>, _>("used_at")?
-            .map(from_micros)
-            .transpose()?,
-        used_by: row.try_get("used_by")?,
-    })
 }
 
 const EVENT_COLUMNS: &str = "stream_id, seq, prev_hash, hash, author, kind, created_at, \
