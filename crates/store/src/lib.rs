@@ -25,12 +25,16 @@ mod key;
 mod postgres;
 mod record;
 mod rows;
+mod sql;
+mod sql_store;
 mod sqlite;
 mod tables;
 mod timestamp;
 
 pub use chain::GENESIS_PREV_HASH;
 pub use key::{MasterKey, MASTER_KEY_LEN};
+
+use sql_store::OpenStore;
 
 pub type Hash = [u8; 32];
 
@@ -101,6 +105,43 @@ pub struct SessionRecord {
     pub device: String,
 }
 
+/// One stream's part of a [`EventStore::commit`].
+#[derive(Debug, Clone)]
+pub struct StreamAppend {
+    pub stream_id: String,
+    /// The stream's head as the caller last saw it; 0 for a new stream.
+    pub expected_seq: u64,
+    pub events: Vec<NewEvent>,
+}
+
+/// A submission key to use up with a commit. Only hashes: the key itself,
+/// the route and the body never reach the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewSubmission {
+    pub user_id: Uuid,
+    pub key_hash: Hash,
+    /// A hash of what was submitted (route and body), to tell a replay of
+    /// the same request from another request under the same key.
+    pub request_hash: Hash,
+}
+
+/// What a used submission key left behind: who, which key, which request,
+/// and where its first event landed. Nothing about the content or its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRecord {
+    pub user_id: Uuid,
+    pub key_hash: Hash,
+    pub request_hash: Hash,
+    /// The stream and `seq` of the first event the commit wrote.
+    pub stream_id: String,
+    pub seq: u64,
+    pub created_at: OffsetDateTime,
+}
+
+/// How long a submission key stays used; after that it is treated as
+/// absent and its row is purged by a later commit of the same person.
+pub const SUBMISSION_LIFETIME: time::Duration = time::Duration::hours(24);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InviteRecord {
     pub token_hash: Hash,
@@ -121,6 +162,10 @@ pub enum StoreError {
         expected: u64,
         actual: u64,
     },
+    /// This user used the submission key already (within its lifetime);
+    /// here is what it wrote. Nothing was written this time.
+    #[error("this submission key was used already")]
+    SubmissionUsed(Box<SubmissionRecord>),
     #[error("that email address is already registered")]
     EmailTaken,
     #[error("this person already belongs to a couple space")]
@@ -147,25 +192,53 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The whole store: every room below, behind one `Arc<dyn Store>`. Any type
+/// that has every room is a `Store`.
+pub trait Store: EventStore + Accounts + Sessions + Couples + Operations {}
+
+impl<T: EventStore + Accounts + Sessions + Couples + Operations + ?Sized> Store for T {}
+
+/// The record: hash-chained, encrypted streams of events.
 #[async_trait]
-pub trait Store: Send + Sync {
-    /// Which backend this is, for logs and `healthz`.
-    fn backend(&self) -> &'static str;
+pub trait EventStore: Send + Sync {
+    /// Everything one action writes, in ONE transaction: every stream append
+    /// (each after its own `expected_seq`, 0 for a new stream) and, when
+    /// given, the submission key's row. All of it lands, or none of it:
+    ///
+    /// - `Conflict` naming the first stream whose head is not its
+    ///   `expected_seq` (a writer won a race); nothing is written anywhere.
+    /// - `SubmissionUsed` with the row the key wrote first, when this user
+    ///   used the key within the last 24 hours; nothing is written, and the
+    ///   caller compares request hashes to tell a replay from an edit.
+    ///
+    /// A key is used up only by a commit that writes at least one event: a
+    /// commit with no events writes nothing, not even the key. Returns the
+    /// events written, one list per append, in the order given.
+    async fn commit(
+        &self,
+        appends: Vec<StreamAppend>,
+        submission: Option<NewSubmission>,
+    ) -> Result<Vec<Vec<StoredEvent>>>;
 
-    /// `Ok` when the database answers.
-    async fn ping(&self) -> Result<()>;
-
-    // ---- the record -------------------------------------------------------
-
-    /// Appends `events` after `expected_seq` (0 for a new stream), atomically:
-    /// all or none. Fails with `Conflict` if the stream's head is not
-    /// `expected_seq`, including when another writer won a race.
+    /// One stream's append: `commit` with one append and no submission key.
     async fn append(
         &self,
         stream_id: &str,
         expected_seq: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<StoredEvent>>;
+    ) -> Result<Vec<StoredEvent>> {
+        let append = StreamAppend {
+            stream_id: stream_id.to_string(),
+            expected_seq,
+            events,
+        };
+        let mut written = self.commit(vec![append], None).await?;
+        Ok(written.pop().unwrap_or_default())
+    }
+
+    /// The row a submission key wrote, unless it is unknown or older than
+    /// [`SUBMISSION_LIFETIME`].
+    async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>>;
 
     /// Events with `seq > after_seq`, in order, decrypted.
     async fn read(&self, stream_id: &str, after_seq: u64) -> Result<Vec<StoredEvent>>;
@@ -175,9 +248,11 @@ pub trait Store: Send + Sync {
     /// Checks every stream: dense `seq`, `prev_hash` links, header hashes and
     /// payload hashes. Stops at the first break.
     async fn verify(&self) -> Result<VerifyReport>;
+}
 
-    // ---- accounts ---------------------------------------------------------
-
+/// People: their accounts and recovery codes.
+#[async_trait]
+pub trait Accounts: Send + Sync {
     async fn create_user(&self, user: &UserRecord, recovery_code_hashes: &[Hash]) -> Result<()>;
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
@@ -186,9 +261,11 @@ pub trait Store: Send + Sync {
     async fn replace_recovery_codes(&self, user_id: Uuid, code_hashes: &[Hash]) -> Result<()>;
     /// Deletes the code if the user has it; `true` when one was used up.
     async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &Hash) -> Result<bool>;
+}
 
-    // ---- sessions ---------------------------------------------------------
-
+/// Signed-in sessions, kept server-side under the hash of their token.
+#[async_trait]
+pub trait Sessions: Send + Sync {
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
     async fn session_by_token_hash(&self, token_hash: &Hash) -> Result<Option<SessionRecord>>;
     async fn touch_session(&self, session_id: Uuid, at: OffsetDateTime) -> Result<()>;
@@ -196,9 +273,11 @@ pub trait Store: Send + Sync {
     /// Deletes one of the user's sessions; `false` if they have no such session.
     async fn delete_session(&self, user_id: Uuid, session_id: Uuid) -> Result<bool>;
     async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()>;
+}
 
-    // ---- couples and invitations -----------------------------------------
-
+/// Who belongs to which couple space, and the invitations to join one.
+#[async_trait]
+pub trait Couples: Send + Sync {
     /// Records that `user_id` belongs to `couple_id`; `AlreadyInCouple` if
     /// they belong to one already (a person has at most one space).
     async fn add_member(&self, couple_id: Uuid, user_id: Uuid, at: OffsetDateTime) -> Result<()>;
@@ -215,8 +294,16 @@ pub trait Store: Send + Sync {
         user_id: Uuid,
         at: OffsetDateTime,
     ) -> Result<bool>;
+}
 
-    // ---- operations -------------------------------------------------------
+/// What the operator needs: which backend, is it up, a backup.
+#[async_trait]
+pub trait Operations: Send + Sync {
+    /// Which backend this is, for logs and `healthz`.
+    fn backend(&self) -> &'static str;
+
+    /// `Ok` when the database answers.
+    async fn ping(&self) -> Result<()>;
 
     /// A consistent copy of everything, taken while the app runs, written to
     /// `path` as a Kintsugi SQLite database (whatever the backend).
@@ -237,20 +324,20 @@ pub struct RestoreReport {
 /// migrations, and checks `key` against the key check stored at the first
 /// open: another key fails here with `WrongMasterKey`, not at a later read.
 pub async fn open(database_url: &str, key: MasterKey) -> Result<Arc<dyn Store>> {
-    Ok(match Backend::open(database_url, key).await? {
-        Backend::Sqlite(store) => Arc::new(store),
-        Backend::Postgres(store) => Arc::new(store),
-    })
+    let store: Arc<dyn OpenStore> = Arc::from(open_any(database_url, key).await?);
+    Ok(store)
 }
 
 /// Creates the database if needed and applies pending migrations, without
 /// the master key. `open` does this too; this is for `kintsugi migrate`.
 pub async fn migrate(database_url: &str) -> Result<()> {
     if postgres::is_postgres_url(database_url) {
-        postgres::migrate(database_url).await
+        postgres::connect(database_url).await?.close().await;
     } else {
-        sqlite::migrate(database_url).await
+        let path = sqlite::path_from_url(database_url)?;
+        sqlite::open_writer(&path).await?.close().await;
     }
+    Ok(())
 }
 
 /// Loads a backup (the SQLite file `Store::backup` writes, from either
@@ -270,11 +357,11 @@ pub async fn restore(
     if !backup_path.is_file() {
         return Err(backup_problem("there is no such file".into()));
     }
-    let backup = sqlite::SqliteStore::open_backup(backup_path, key.clone()).await?;
+    let backup = sqlite::open_backup(backup_path, key.clone()).await?;
     let restored = async {
         check_backup(&backup, &backup_problem).await?;
-        let target = Backend::open(database_url, key).await?;
-        let loaded = load_backup(&target, &backup, &backup_problem).await;
+        let target = open_any(database_url, key).await?;
+        let loaded = load_backup(target.as_ref(), &backup, &backup_problem).await;
         target.close().await;
         loaded
     }
@@ -307,7 +394,7 @@ async fn check_backup(
 }
 
 async fn load_backup(
-    target: &Backend,
+    target: &dyn OpenStore,
     backup: &sqlite::SqliteStore,
     backup_problem: &impl Fn(String) -> StoreError,
 ) -> Result<RestoreReport> {
@@ -316,7 +403,7 @@ async fn load_backup(
             "the target database is not empty; restore only into a new, empty database".into(),
         ));
     }
-    let rows = target.load_from(backup.read_pool()).await?;
+    let rows = target.load_from(backup.reader()).await?;
     let verify = target.verify().await?;
     if let Some(found) = &verify.first_break {
         return Err(backup_problem(format!(
@@ -336,12 +423,9 @@ pub async fn rotate_master_key(
     current: MasterKey,
     new: MasterKey,
 ) -> Result<u64> {
-    let backend = Backend::open(database_url, current.clone()).await?;
-    let rotated = match &backend {
-        Backend::Sqlite(store) => record::rewrap_all(store, &current, &new).await,
-        Backend::Postgres(store) => record::rewrap_all(store, &current, &new).await,
-    };
-    backend.close().await;
+    let store = open_any(database_url, current.clone()).await?;
+    let rotated = record::rewrap_all(store.as_ref(), &current, &new).await;
+    store.close().await;
     rotated
 }
 
@@ -350,53 +434,14 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// The backends, for the operations that are not part of `Store`.
-enum Backend {
-    Sqlite(sqlite::SqliteStore),
-    Postgres(postgres::PostgresStore),
-}
-
-impl Backend {
-    async fn open(database_url: &str, key: MasterKey) -> Result<Backend> {
-        if database_url.starts_with("sqlite://") {
-            Ok(Backend::Sqlite(
-                sqlite::SqliteStore::open(database_url, key).await?,
-            ))
-        } else if postgres::is_postgres_url(database_url) {
-            Ok(Backend::Postgres(
-                postgres::PostgresStore::open(database_url, key).await?,
-            ))
-        } else {
-            Err(StoreError::UnsupportedUrl(database_url.to_string()))
-        }
-    }
-
-    async fn is_empty(&self) -> Result<bool> {
-        match self {
-            Backend::Sqlite(store) => store.is_empty().await,
-            Backend::Postgres(store) => store.is_empty().await,
-        }
-    }
-
-    async fn load_from(&self, source: &sqlx::SqlitePool) -> Result<u64> {
-        match self {
-            Backend::Sqlite(store) => store.load_from(source).await,
-            Backend::Postgres(store) => store.load_from(source).await,
-        }
-    }
-
-    async fn verify(&self) -> Result<VerifyReport> {
-        match self {
-            Backend::Sqlite(store) => store.verify().await,
-            Backend::Postgres(store) => store.verify().await,
-        }
-    }
-
-    async fn close(&self) {
-        match self {
-            Backend::Sqlite(store) => store.close().await,
-            Backend::Postgres(store) => store.close().await,
-        }
+/// Opens either backend, by the URL's scheme.
+async fn open_any(database_url: &str, key: MasterKey) -> Result<Box<dyn OpenStore>> {
+    if database_url.starts_with("sqlite://") {
+        Ok(Box::new(sqlite::open(database_url, key).await?))
+    } else if postgres::is_postgres_url(database_url) {
+        Ok(Box::new(postgres::open(database_url, key).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(database_url.to_string()))
     }
 }
 

@@ -7,8 +7,12 @@ use crate::chain::{sha256, EventRow, Header, StreamVerifier, GENESIS_PREV_HASH};
 use crate::crypto::{self, DataKey};
 use crate::key::MasterKey;
 use crate::timestamp::{from_micros, now_micros};
-use crate::{ChainBreak, ChainHead, Hash, NewEvent, Result, StoreError, StoredEvent, VerifyReport};
+use crate::{
+    ChainBreak, ChainHead, Hash, NewSubmission, Result, StoreError, StoredEvent, StreamAppend,
+    SubmissionRecord, VerifyReport, SUBMISSION_LIFETIME,
+};
 use async_trait::async_trait;
+use uuid::Uuid;
 
 /// The `meta` row holding the master key check.
 pub(crate) const KEY_CHECK: &str = "key_check";
@@ -26,10 +30,24 @@ pub(crate) trait EventTables: Send + Sync {
     async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>>;
     /// The highest seq of the stream and its hash.
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>>;
-    /// Inserts every row in one transaction. `Ok(false)`, with nothing
-    /// written, when a row with the same (stream_id, seq) already exists: the
-    /// database's unique key, not this process, decides who appended first.
-    async fn insert_events(&self, rows: &[EventRow]) -> Result<bool>;
+    /// In one transaction: purges the submission rows of `submission`'s
+    /// user created before `expired_before`, inserts `submission`, then
+    /// every event row. Nothing is written unless all of it is; the
+    /// database's unique keys, not this process, decide who came first.
+    async fn insert_commit(
+        &self,
+        rows: &[EventRow],
+        submission: Option<&SubmissionRecord>,
+        expired_before: i64,
+    ) -> Result<Inserted>;
+    /// The submission row of (`user_id`, `key_hash`) made at or after
+    /// `not_before`.
+    async fn submission_row(
+        &self,
+        user_id: Uuid,
+        key_hash: &Hash,
+        not_before: i64,
+    ) -> Result<Option<SubmissionRecord>>;
     /// Up to `limit` rows with `seq > after_seq`, in seq order.
     async fn events_after(
         &self,
@@ -62,6 +80,16 @@ pub(crate) trait EventTables: Send + Sync {
     async fn insert_meta(&self, name: &str, value: &[u8]) -> Result<()>;
 }
 
+/// What `insert_commit` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Inserted {
+    Everything,
+    /// Nothing: this stream already had an event at one of the seqs.
+    StreamMoved(String),
+    /// Nothing: the user's submission key was in the table already.
+    KeyUsed,
+}
+
 /// Checks the master key against the database's key check, storing one if
 /// the database has none yet (its first open).
 pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
@@ -88,33 +116,93 @@ pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
     }
 }
 
-pub(crate) async fn append<T: EventTables + ?Sized>(
+/// See [`crate::EventStore::commit`]: every chain rule is applied here,
+/// before anything is written; the backend then inserts all rows at once.
+pub(crate) async fn commit<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
-    stream_id: &str,
-    expected_seq: u64,
-    events: Vec<NewEvent>,
-) -> Result<Vec<StoredEvent>> {
-    if events.is_empty() {
+    appends: Vec<StreamAppend>,
+    submission: Option<NewSubmission>,
+) -> Result<Vec<Vec<StoredEvent>>> {
+    let created_at = now_micros();
+    let mut rows = Vec::new();
+    for append in &appends {
+        rows.extend(chain_rows(tables, master, append, created_at).await?);
+    }
+    let Some(first) = rows.first() else {
+        return Ok(appends.iter().map(|_| Vec::new()).collect());
+    };
+    let submission = match submission {
+        Some(new) => Some(SubmissionRecord {
+            user_id: new.user_id,
+            key_hash: new.key_hash,
+            request_hash: new.request_hash,
+            stream_id: first.stream_id.clone(),
+            seq: first.seq as u64,
+            created_at: from_micros(created_at)?,
+        }),
+        None => None,
+    };
+    let expired_before = created_at - lifetime_micros();
+    let inserted = tables
+        .insert_commit(&rows, submission.as_ref(), expired_before)
+        .await?;
+    match (inserted, submission) {
+        (Inserted::Everything, _) => {}
+        (Inserted::KeyUsed, Some(submission)) => {
+            return Err(key_used(tables, &appends, submission, expired_before).await)
+        }
+        (Inserted::StreamMoved(stream_id), _) => {
+            let expected = expected_seq_of(&appends, &stream_id);
+            return Err(conflict(tables, &stream_id, expected).await);
+        }
+        // Without a key, no key can be in use: a backend saying so is
+        // broken, and nothing was written.
+        (Inserted::KeyUsed, None) => {
+            return Err(StoreError::Database(sqlx::Error::Protocol(
+                "a submission key was reported used, but none was given".into(),
+            )))
+        }
+    }
+    let mut rows = rows.into_iter();
+    appends
+        .into_iter()
+        .map(|append| {
+            rows.by_ref()
+                .take(append.events.len())
+                .zip(append.events)
+                .map(|(row, event)| stored_event(row, Some(event.payload)))
+                .collect()
+        })
+        .collect()
+}
+
+/// The rows of one stream's append, chained onto its head and encrypted.
+/// `Conflict` when `expected_seq` is not an event of the stream.
+async fn chain_rows<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    append: &StreamAppend,
+    created_at: i64,
+) -> Result<Vec<EventRow>> {
+    let stream_id = append.stream_id.as_str();
+    if append.events.is_empty() {
         return Ok(Vec::new());
     }
-    let Ok(expected) = i64::try_from(expected_seq) else {
-        return Err(conflict(tables, stream_id, expected_seq).await);
+    let Ok(expected) = i64::try_from(append.expected_seq) else {
+        return Err(conflict(tables, stream_id, append.expected_seq).await);
     };
-    let prev_hash = if expected == 0 {
+    let mut prev_hash = if expected == 0 {
         GENESIS_PREV_HASH.to_vec()
     } else {
         match tables.hash_at(stream_id, expected).await? {
             Some(hash) => hash,
-            None => return Err(conflict(tables, stream_id, expected_seq).await),
+            None => return Err(conflict(tables, stream_id, append.expected_seq).await),
         }
     };
     let data_key = data_key_for_append(tables, master, stream_id).await?;
-    let created_at = now_micros();
-
-    let mut rows = Vec::with_capacity(events.len());
-    let mut prev_hash = prev_hash;
-    for (seq, event) in (expected + 1..).zip(&events) {
+    let mut rows = Vec::with_capacity(append.events.len());
+    for (seq, event) in (expected + 1..).zip(&append.events) {
         let ciphertext = data_key.seal_payload(stream_id, seq as u64, &event.payload);
         let payload_hash = sha256(&ciphertext);
         let hash = Header {
@@ -139,14 +227,52 @@ pub(crate) async fn append<T: EventTables + ?Sized>(
             payload_hash: payload_hash.to_vec(),
         });
     }
+    Ok(rows)
+}
 
-    if !tables.insert_events(&rows).await? {
-        return Err(conflict(tables, stream_id, expected_seq).await);
+fn lifetime_micros() -> i64 {
+    i64::try_from(SUBMISSION_LIFETIME.whole_microseconds()).unwrap_or(i64::MAX)
+}
+
+fn expected_seq_of(appends: &[StreamAppend], stream_id: &str) -> u64 {
+    appends
+        .iter()
+        .find(|append| append.stream_id == stream_id)
+        .map_or(0, |append| append.expected_seq)
+}
+
+/// `SubmissionUsed` with the row that used the key first. Should that row
+/// have expired in the meantime, the caller is told to decide again, as
+/// after any lost race.
+async fn key_used<T: EventTables + ?Sized>(
+    tables: &T,
+    appends: &[StreamAppend],
+    submission: SubmissionRecord,
+    not_before: i64,
+) -> StoreError {
+    match tables
+        .submission_row(submission.user_id, &submission.key_hash, not_before)
+        .await
+    {
+        Ok(Some(first)) => StoreError::SubmissionUsed(Box::new(first)),
+        Ok(None) => {
+            let stream_id = submission.stream_id;
+            let expected = expected_seq_of(appends, &stream_id);
+            conflict(tables, &stream_id, expected).await
+        }
+        Err(error) => error,
     }
-    rows.into_iter()
-        .zip(events)
-        .map(|(row, event)| stored_event(row, Some(event.payload)))
-        .collect()
+}
+
+/// See [`crate::EventStore::submission`].
+pub(crate) async fn submission<T: EventTables + ?Sized>(
+    tables: &T,
+    user_id: Uuid,
+    key_hash: &Hash,
+) -> Result<Option<SubmissionRecord>> {
+    tables
+        .submission_row(user_id, key_hash, now_micros() - lifetime_micros())
+        .await
 }
 
 pub(crate) async fn read<T: EventTables + ?Sized>(

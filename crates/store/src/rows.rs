@@ -1,95 +1,78 @@
-//! Turning a database row into a record, written once for both backends:
-//! the column names and types are the same in both schemas, only the row
-//! type differs.
+//! Turning a row into a record, written once for both backends: each reads
+//! the cells of its table's columns (`tables`) in order.
 
 use crate::chain::EventRow;
+use crate::sql::Cells;
 use crate::tables::{Column, Value};
 use crate::timestamp::from_micros;
-use crate::{hash_column, InviteRecord, Result, SessionRecord, UserRecord};
+use crate::{hash_column, InviteRecord, Result, SessionRecord, SubmissionRecord, UserRecord};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use uuid::Uuid;
 
-pub(crate) fn event_row<'r, R>(row: &'r R) -> Result<EventRow>
-where
-    R: Row,
-    &'static str: ColumnIndex<R>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
-{
+/// A row of `tables::EVENTS`.
+pub(crate) fn event_row(mut cells: Cells) -> Result<EventRow> {
     Ok(EventRow {
-        stream_id: row.try_get("stream_id")?,
-        seq: row.try_get("seq")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-        author: row.try_get("author")?,
-        kind: row.try_get("kind")?,
-        created_at: row.try_get("created_at")?,
-        payload_ciphertext: row.try_get("payload_ciphertext")?,
-        payload_hash: row.try_get("payload_hash")?,
+        stream_id: cells.text()?,
+        seq: cells.int()?,
+        prev_hash: cells.bytes()?,
+        hash: cells.bytes()?,
+        author: cells.text()?,
+        kind: cells.text()?,
+        created_at: cells.int()?,
+        payload_ciphertext: cells.opt_bytes()?,
+        payload_hash: cells.bytes()?,
     })
 }
 
-pub(crate) fn user_record<'r, R>(row: &'r R) -> Result<UserRecord>
-where
-    R: Row,
-    &'static str: ColumnIndex<R>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    Uuid: Decode<'r, R::Database> + Type<R::Database>,
-    bool: Decode<'r, R::Database> + Type<R::Database>,
-{
+/// A row of `tables::USERS`.
+pub(crate) fn user_record(mut cells: Cells) -> Result<UserRecord> {
     Ok(UserRecord {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        password_hash: row.try_get("password_hash")?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        recovery_codes_shown: row.try_get("recovery_codes_shown")?,
+        id: cells.uuid()?,
+        email: cells.text()?,
+        password_hash: cells.text()?,
+        created_at: from_micros(cells.int()?)?,
+        recovery_codes_shown: cells.boolean()?,
     })
 }
 
-pub(crate) fn session_record<'r, R>(row: &'r R) -> Result<SessionRecord>
-where
-    R: Row,
-    &'static str: ColumnIndex<R>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
-    Uuid: Decode<'r, R::Database> + Type<R::Database>,
-{
+/// A row of `tables::SESSIONS`.
+pub(crate) fn session_record(mut cells: Cells) -> Result<SessionRecord> {
     Ok(SessionRecord {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        token_hash: hash_column(row.try_get("token_hash")?)?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        last_seen_at: from_micros(row.try_get("last_seen_at")?)?,
-        device: row.try_get("device")?,
+        id: cells.uuid()?,
+        user_id: cells.uuid()?,
+        token_hash: hash_column(cells.bytes()?)?,
+        created_at: from_micros(cells.int()?)?,
+        last_seen_at: from_micros(cells.int()?)?,
+        device: cells.text()?,
     })
 }
 
-pub(crate) fn invite_record<'r, R>(row: &'r R) -> Result<InviteRecord>
-where
-    R: Row,
-    &'static str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
-    Uuid: Decode<'r, R::Database> + Type<R::Database>,
-{
+/// A row of `tables::INVITES`.
+pub(crate) fn invite_record(mut cells: Cells) -> Result<InviteRecord> {
     Ok(InviteRecord {
-        token_hash: hash_column(row.try_get("token_hash")?)?,
-        couple_id: row.try_get("couple_id")?,
-        created_by: row.try_get("created_by")?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        expires_at: from_micros(row.try_get("expires_at")?)?,
-        used_at: row
-            .try_get::<Option<i64>, _>("used_at")?
-            .map(from_micros)
-            .transpose()?,
-        used_by: row.try_get("used_by")?,
+        token_hash: hash_column(cells.bytes()?)?,
+        couple_id: cells.uuid()?,
+        created_by: cells.uuid()?,
+        created_at: from_micros(cells.int()?)?,
+        expires_at: from_micros(cells.int()?)?,
+        used_at: cells.opt_int()?.map(from_micros).transpose()?,
+        used_by: cells.opt_uuid()?,
     })
 }
 
-/// One column of a row copied between backends (backup and restore).
+/// A row of `tables::SUBMISSIONS`.
+pub(crate) fn submission_record(mut cells: Cells) -> Result<SubmissionRecord> {
+    Ok(SubmissionRecord {
+        user_id: cells.uuid()?,
+        key_hash: hash_column(cells.bytes()?)?,
+        request_hash: hash_column(cells.bytes()?)?,
+        stream_id: cells.text()?,
+        seq: u64::try_from(cells.int()?).unwrap_or_default(),
+        created_at: from_micros(cells.int()?)?,
+    })
+}
+
+/// One column of a row, read as its declared type.
 pub(crate) fn read_value<'r, R>(row: &'r R, index: usize, column: Column) -> Result<Value>
 where
     R: Row,

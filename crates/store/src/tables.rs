@@ -22,6 +22,26 @@ pub(crate) enum Value {
     Bool(Option<bool>),
 }
 
+/// A present text argument.
+pub(crate) fn text(value: &str) -> Value {
+    Value::Text(Some(value.to_string()))
+}
+
+/// A present bytes argument.
+pub(crate) fn bytes(value: &[u8]) -> Value {
+    Value::Bytes(Some(value.to_vec()))
+}
+
+/// A present integer argument.
+pub(crate) fn int(value: i64) -> Value {
+    Value::Int(Some(value))
+}
+
+/// A present id argument.
+pub(crate) fn uuid(value: Uuid) -> Value {
+    Value::Uuid(Some(value))
+}
+
 pub(crate) struct Table {
     pub name: &'static str,
     pub columns: &'static [(&'static str, Column)],
@@ -36,11 +56,10 @@ impl Table {
             .join(", ")
     }
 
-    /// `INSERT INTO t (a, b) VALUES (p(1), p(2))`, with the backend's
-    /// placeholder style.
-    pub(crate) fn insert_sql(&self, placeholder: impl Fn(usize) -> String) -> String {
+    /// `INSERT INTO t (a, b) VALUES ($1, $2)`.
+    pub(crate) fn insert_sql(&self) -> String {
         let placeholders = (1..=self.columns.len())
-            .map(placeholder)
+            .map(|n| format!("${n}"))
             .collect::<Vec<_>>()
             .join(", ");
         format!(
@@ -49,81 +68,117 @@ impl Table {
             self.column_list()
         )
     }
+
+    /// `SELECT a, b FROM t ` followed by `rest` (a `WHERE`, an `ORDER BY`).
+    pub(crate) fn select_sql(&self, rest: &str) -> String {
+        format!("SELECT {} FROM {} {rest}", self.column_list(), self.name)
+    }
 }
 
-/// In an order that satisfies every foreign key.
+pub(crate) const META: Table = Table {
+    name: "meta",
+    columns: &[("name", Column::Text), ("value", Column::Bytes)],
+};
+
+pub(crate) const USERS: Table = Table {
+    name: "users",
+    columns: &[
+        ("id", Column::Uuid),
+        ("email", Column::Text),
+        ("password_hash", Column::Text),
+        ("created_at", Column::Int),
+        ("recovery_codes_shown", Column::Bool),
+    ],
+};
+
+pub(crate) const RECOVERY_CODES: Table = Table {
+    name: "recovery_codes",
+    columns: &[("user_id", Column::Uuid), ("code_hash", Column::Bytes)],
+};
+
+pub(crate) const SESSIONS: Table = Table {
+    name: "sessions",
+    columns: &[
+        ("id", Column::Uuid),
+        ("user_id", Column::Uuid),
+        ("token_hash", Column::Bytes),
+        ("created_at", Column::Int),
+        ("last_seen_at", Column::Int),
+        ("device", Column::Text),
+    ],
+};
+
+pub(crate) const COUPLE_MEMBERS: Table = Table {
+    name: "couple_members",
+    columns: &[
+        ("user_id", Column::Uuid),
+        ("couple_id", Column::Uuid),
+        ("joined_at", Column::Int),
+    ],
+};
+
+pub(crate) const INVITES: Table = Table {
+    name: "invites",
+    columns: &[
+        ("token_hash", Column::Bytes),
+        ("couple_id", Column::Uuid),
+        ("created_by", Column::Uuid),
+        ("created_at", Column::Int),
+        ("expires_at", Column::Int),
+        ("used_at", Column::Int),
+        ("used_by", Column::Uuid),
+    ],
+};
+
+pub(crate) const STREAM_KEYS: Table = Table {
+    name: "stream_keys",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("wrapped_key", Column::Bytes),
+        ("created_at", Column::Int),
+    ],
+};
+
+pub(crate) const EVENTS: Table = Table {
+    name: "events",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("seq", Column::Int),
+        ("prev_hash", Column::Bytes),
+        ("hash", Column::Bytes),
+        ("author", Column::Text),
+        ("kind", Column::Text),
+        ("created_at", Column::Int),
+        ("payload_ciphertext", Column::Bytes),
+        ("payload_hash", Column::Bytes),
+    ],
+};
+
+/// Used submission keys: hashes and where the first event landed, nothing
+/// about what was submitted.
+pub(crate) const SUBMISSIONS: Table = Table {
+    name: "submissions",
+    columns: &[
+        ("user_id", Column::Uuid),
+        ("key_hash", Column::Bytes),
+        ("request_hash", Column::Bytes),
+        ("stream_id", Column::Text),
+        ("seq", Column::Int),
+        ("created_at", Column::Int),
+    ],
+};
+
+/// Every table, in an order that satisfies every foreign key.
 pub(crate) const TABLES: &[Table] = &[
-    Table {
-        name: "meta",
-        columns: &[("name", Column::Text), ("value", Column::Bytes)],
-    },
-    Table {
-        name: "users",
-        columns: &[
-            ("id", Column::Uuid),
-            ("email", Column::Text),
-            ("password_hash", Column::Text),
-            ("created_at", Column::Int),
-            ("recovery_codes_shown", Column::Bool),
-        ],
-    },
-    Table {
-        name: "recovery_codes",
-        columns: &[("user_id", Column::Uuid), ("code_hash", Column::Bytes)],
-    },
-    Table {
-        name: "sessions",
-        columns: &[
-            ("id", Column::Uuid),
-            ("user_id", Column::Uuid),
-            ("token_hash", Column::Bytes),
-            ("created_at", Column::Int),
-            ("last_seen_at", Column::Int),
-            ("device", Column::Text),
-        ],
-    },
-    Table {
-        name: "couple_members",
-        columns: &[
-            ("user_id", Column::Uuid),
-            ("couple_id", Column::Uuid),
-            ("joined_at", Column::Int),
-        ],
-    },
-    Table {
-        name: "invites",
-        columns: &[
-            ("token_hash", Column::Bytes),
-            ("couple_id", Column::Uuid),
-            ("created_by", Column::Uuid),
-            ("created_at", Column::Int),
-            ("expires_at", Column::Int),
-            ("used_at", Column::Int),
-            ("used_by", Column::Uuid),
-        ],
-    },
-    Table {
-        name: "stream_keys",
-        columns: &[
-            ("stream_id", Column::Text),
-            ("wrapped_key", Column::Bytes),
-            ("created_at", Column::Int),
-        ],
-    },
-    Table {
-        name: "events",
-        columns: &[
-            ("stream_id", Column::Text),
-            ("seq", Column::Int),
-            ("prev_hash", Column::Bytes),
-            ("hash", Column::Bytes),
-            ("author", Column::Text),
-            ("kind", Column::Text),
-            ("created_at", Column::Int),
-            ("payload_ciphertext", Column::Bytes),
-            ("payload_hash", Column::Bytes),
-        ],
-    },
+    META,
+    USERS,
+    RECOVERY_CODES,
+    SESSIONS,
+    COUPLE_MEMBERS,
+    INVITES,
+    STREAM_KEYS,
+    EVENTS,
+    SUBMISSIONS,
 ];
 
 /// A restore loads every row but the target's own key check, which `open`

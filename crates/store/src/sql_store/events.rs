@@ -1,0 +1,286 @@
+//! The record's rows: the `EventTables` a backend offers `record`, written
+//! once, and the `EventStore` on top of it.
+
+use super::{Backend, SqlStore};
+use crate::chain::EventRow;
+use crate::record::{self, EventTables, Inserted};
+use crate::rows::{event_row, submission_record};
+use crate::sql::SqlTx;
+use crate::tables::{bytes, int, text, Column, Value, EVENTS, STREAM_KEYS, SUBMISSIONS};
+use crate::timestamp::to_micros;
+use crate::{
+    is_unique_violation, ChainHead, EventStore, Hash, Result, StoredEvent, StreamAppend,
+    SubmissionRecord, VerifyReport,
+};
+use async_trait::async_trait;
+use uuid::Uuid;
+
+fn event_values(row: &EventRow) -> [Value; 9] {
+    [
+        text(&row.stream_id),
+        int(row.seq),
+        bytes(&row.prev_hash),
+        bytes(&row.hash),
+        text(&row.author),
+        text(&row.kind),
+        int(row.created_at),
+        Value::Bytes(row.payload_ciphertext.clone()),
+        bytes(&row.payload_hash),
+    ]
+}
+
+fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
+    [
+        Value::Uuid(Some(row.user_id)),
+        bytes(&row.key_hash),
+        bytes(&row.request_hash),
+        text(&row.stream_id),
+        int(i64::try_from(row.seq).unwrap_or(i64::MAX)),
+        int(to_micros(row.created_at)),
+    ]
+}
+
+/// Inside the commit's transaction: the key first, so that of two commits
+/// with one key the second waits on the first and then finds it used,
+/// rather than losing on the events' key and retrying.
+async fn insert_rows(
+    tx: &mut dyn SqlTx,
+    rows: &[EventRow],
+    submission: Option<&SubmissionRecord>,
+    expired_before: i64,
+) -> Result<Inserted> {
+    if let Some(submission) = submission {
+        tx.execute(
+            "DELETE FROM submissions WHERE user_id = $1 AND created_at < $2",
+            &[Value::Uuid(Some(submission.user_id)), int(expired_before)],
+        )
+        .await?;
+        match tx
+            .execute(&SUBMISSIONS.insert_sql(), &submission_values(submission))
+            .await
+        {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => return Ok(Inserted::KeyUsed),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let insert = EVENTS.insert_sql();
+    for row in rows {
+        match tx.execute(&insert, &event_values(row)).await {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => {
+                return Ok(Inserted::StreamMoved(row.stream_id.clone()))
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(Inserted::Everything)
+}
+
+#[async_trait]
+impl<B: Backend> EventTables for SqlStore<B> {
+    async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
+        let sql = "SELECT hash FROM events WHERE stream_id = $1 AND seq = $2";
+        let rows = self
+            .reader()
+            .fetch(
+                sql,
+                &[text(stream_id), int(seq)],
+                &[("hash", Column::Bytes)],
+            )
+            .await?;
+        rows.into_iter()
+            .next()
+            .map(|mut cells| cells.bytes())
+            .transpose()
+    }
+
+    async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>> {
+        let sql = "SELECT seq, hash FROM events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1";
+        let columns = [("seq", Column::Int), ("hash", Column::Bytes)];
+        let rows = self
+            .reader()
+            .fetch(sql, &[text(stream_id)], &columns)
+            .await?;
+        rows.into_iter()
+            .next()
+            .map(|mut cells| Ok((cells.int()?, cells.bytes()?)))
+            .transpose()
+    }
+
+    async fn insert_commit(
+        &self,
+        rows: &[EventRow],
+        submission: Option<&SubmissionRecord>,
+        expired_before: i64,
+    ) -> Result<Inserted> {
+        let mut tx = self.backend.begin_write().await?;
+        let inserted = insert_rows(tx.as_mut(), rows, submission, expired_before).await?;
+        if inserted == Inserted::Everything {
+            tx.commit().await?;
+        }
+        Ok(inserted)
+    }
+
+    async fn submission_row(
+        &self,
+        user_id: Uuid,
+        key_hash: &Hash,
+        not_before: i64,
+    ) -> Result<Option<SubmissionRecord>> {
+        let sql =
+            SUBMISSIONS.select_sql("WHERE user_id = $1 AND key_hash = $2 AND created_at >= $3");
+        let args = [Value::Uuid(Some(user_id)), bytes(key_hash), int(not_before)];
+        let rows = self
+            .reader()
+            .fetch(&sql, &args, SUBMISSIONS.columns)
+            .await?;
+        rows.into_iter().next().map(submission_record).transpose()
+    }
+
+    async fn events_after(
+        &self,
+        stream_id: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRow>> {
+        let sql = EVENTS.select_sql("WHERE stream_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        let args = [text(stream_id), int(after_seq), int(limit)];
+        let rows = self.reader().fetch(&sql, &args, EVENTS.columns).await?;
+        rows.into_iter().map(event_row).collect()
+    }
+
+    async fn stream_ids_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<String>> {
+        // PostgreSQL cannot type `$1 IS NULL`, so two texts, not one.
+        let (sql, args) = match after {
+            Some(after) => (
+                "SELECT DISTINCT stream_id FROM events WHERE stream_id > $1 \
+                 ORDER BY stream_id LIMIT $2",
+                vec![text(after), int(limit)],
+            ),
+            None => (
+                "SELECT DISTINCT stream_id FROM events ORDER BY stream_id LIMIT $1",
+                vec![int(limit)],
+            ),
+        };
+        let columns = [("stream_id", Column::Text)];
+        let rows = self.reader().fetch(sql, &args, &columns).await?;
+        rows.into_iter().map(|mut cells| cells.text()).collect()
+    }
+
+    async fn wrapped_key(&self, stream_id: &str) -> Result<Option<Vec<u8>>> {
+        let sql = "SELECT wrapped_key FROM stream_keys WHERE stream_id = $1";
+        let columns = [("wrapped_key", Column::Bytes)];
+        let rows = self
+            .reader()
+            .fetch(sql, &[text(stream_id)], &columns)
+            .await?;
+        rows.into_iter()
+            .next()
+            .map(|mut cells| cells.bytes())
+            .transpose()
+    }
+
+    async fn insert_wrapped_key(
+        &self,
+        stream_id: &str,
+        wrapped: &[u8],
+        created_at: i64,
+    ) -> Result<()> {
+        let sql = format!(
+            "{} ON CONFLICT (stream_id) DO NOTHING",
+            STREAM_KEYS.insert_sql()
+        );
+        let args = [text(stream_id), bytes(wrapped), int(created_at)];
+        self.writer().execute(&sql, &args).await?;
+        Ok(())
+    }
+
+    async fn all_wrapped_keys(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let sql = "SELECT stream_id, wrapped_key FROM stream_keys ORDER BY stream_id";
+        let columns = [("stream_id", Column::Text), ("wrapped_key", Column::Bytes)];
+        let rows = self.reader().fetch(sql, &[], &columns).await?;
+        rows.into_iter()
+            .map(|mut cells| Ok((cells.text()?, cells.bytes()?)))
+            .collect()
+    }
+
+    async fn replace_wrapped_keys(
+        &self,
+        rewrapped: &[(String, Vec<u8>, Vec<u8>)],
+        key_check: &[u8],
+    ) -> Result<bool> {
+        let mut tx = self.backend.begin_key_rotation().await?;
+        let count = [("count", Column::Int)];
+        let total = match tx
+            .fetch("SELECT COUNT(*) FROM stream_keys", &[], &count)
+            .await?
+            .into_iter()
+            .next()
+        {
+            Some(mut cells) => cells.int()?,
+            None => 0,
+        };
+        if total != rewrapped.len() as i64 {
+            return Ok(false);
+        }
+        let update =
+            "UPDATE stream_keys SET wrapped_key = $1 WHERE stream_id = $2 AND wrapped_key = $3";
+        for (stream_id, old, new) in rewrapped {
+            let args = [bytes(new), text(stream_id), bytes(old)];
+            if tx.execute(update, &args).await? != 1 {
+                return Ok(false);
+            }
+        }
+        let args = [bytes(key_check), text(record::KEY_CHECK)];
+        tx.execute("UPDATE meta SET value = $1 WHERE name = $2", &args)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        let sql = "SELECT value FROM meta WHERE name = $1";
+        let columns = [("value", Column::Bytes)];
+        let rows = self.reader().fetch(sql, &[text(name)], &columns).await?;
+        rows.into_iter()
+            .next()
+            .map(|mut cells| cells.bytes())
+            .transpose()
+    }
+
+    async fn insert_meta(&self, name: &str, value: &[u8]) -> Result<()> {
+        let sql = "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+        self.writer()
+            .execute(sql, &[text(name), bytes(value)])
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<B: Backend> EventStore for SqlStore<B> {
+    async fn commit(
+        &self,
+        appends: Vec<StreamAppend>,
+        submission: Option<crate::NewSubmission>,
+    ) -> Result<Vec<Vec<StoredEvent>>> {
+        record::commit(self, &self.key, appends, submission).await
+    }
+
+    async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>> {
+        record::submission(self, user_id, key_hash).await
+    }
+
+    async fn read(&self, stream_id: &str, after_seq: u64) -> Result<Vec<StoredEvent>> {
+        record::read(self, &self.key, stream_id, after_seq).await
+    }
+
+    async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>> {
+        record::head(self, stream_id).await
+    }
+
+    async fn verify(&self) -> Result<VerifyReport> {
+        record::verify(self).await
+    }
+}

@@ -1,0 +1,218 @@
+//! Accounts, sessions, couples and invitations: plain rows, one query text
+//! each for both backends.
+
+use super::{Backend, SqlStore};
+use crate::rows::{invite_record, session_record, user_record};
+use crate::sql::SqlTx;
+use crate::tables::{
+    bytes, int, text, uuid, Column, Value, COUPLE_MEMBERS, INVITES, RECOVERY_CODES, SESSIONS, USERS,
+};
+use crate::timestamp::to_micros;
+use crate::{
+    already_in_couple_or, email_taken_or, normalise_email, Accounts, Couples, Hash, InviteRecord,
+    Result, SessionRecord, Sessions, UserRecord,
+};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+async fn insert_recovery_codes(tx: &mut dyn SqlTx, user_id: Uuid, codes: &[Hash]) -> Result<()> {
+    let insert = RECOVERY_CODES.insert_sql();
+    for code in codes {
+        tx.execute(&insert, &[uuid(user_id), bytes(code)]).await?;
+    }
+    Ok(())
+}
+
+impl<B: Backend> SqlStore<B> {
+    /// Runs a statement of one row's change; true when it changed a row.
+    async fn changed_one(&self, sql: &str, args: &[Value]) -> Result<bool> {
+        Ok(self.writer().execute(sql, args).await? == 1)
+    }
+
+    async fn user_where(&self, condition: &str, arg: Value) -> Result<Option<UserRecord>> {
+        let sql = USERS.select_sql(condition);
+        let rows = self.reader().fetch(&sql, &[arg], USERS.columns).await?;
+        rows.into_iter().next().map(user_record).transpose()
+    }
+
+    async fn sessions_where(&self, condition: &str, arg: Value) -> Result<Vec<SessionRecord>> {
+        let sql = SESSIONS.select_sql(condition);
+        let rows = self.reader().fetch(&sql, &[arg], SESSIONS.columns).await?;
+        rows.into_iter().map(session_record).collect()
+    }
+
+    async fn uuids(&self, sql: &str, arg: Uuid) -> Result<Vec<Uuid>> {
+        let rows = self
+            .reader()
+            .fetch(sql, &[uuid(arg)], &[("id", Column::Uuid)])
+            .await?;
+        rows.into_iter().map(|mut cells| cells.uuid()).collect()
+    }
+}
+
+#[async_trait]
+impl<B: Backend> Accounts for SqlStore<B> {
+    async fn create_user(&self, user: &UserRecord, recovery_code_hashes: &[Hash]) -> Result<()> {
+        let mut tx = self.backend.begin_write().await?;
+        let args = [
+            uuid(user.id),
+            text(&normalise_email(&user.email)),
+            text(&user.password_hash),
+            int(to_micros(user.created_at)),
+            Value::Bool(Some(user.recovery_codes_shown)),
+        ];
+        tx.execute(&USERS.insert_sql(), &args)
+            .await
+            .map_err(email_taken_or)?;
+        insert_recovery_codes(tx.as_mut(), user.id, recovery_code_hashes).await?;
+        tx.commit().await
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>> {
+        self.user_where("WHERE email = $1", text(&normalise_email(email)))
+            .await
+    }
+
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>> {
+        self.user_where("WHERE id = $1", uuid(id)).await
+    }
+
+    async fn set_password_hash(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
+        let sql = "UPDATE users SET password_hash = $1 WHERE id = $2";
+        self.changed_one(sql, &[text(password_hash), uuid(user_id)])
+            .await?;
+        Ok(())
+    }
+
+    async fn mark_recovery_codes_shown(&self, user_id: Uuid) -> Result<()> {
+        let sql = "UPDATE users SET recovery_codes_shown = TRUE WHERE id = $1";
+        self.changed_one(sql, &[uuid(user_id)]).await?;
+        Ok(())
+    }
+
+    async fn replace_recovery_codes(&self, user_id: Uuid, code_hashes: &[Hash]) -> Result<()> {
+        let mut tx = self.backend.begin_write().await?;
+        tx.execute(
+            "DELETE FROM recovery_codes WHERE user_id = $1",
+            &[uuid(user_id)],
+        )
+        .await?;
+        insert_recovery_codes(tx.as_mut(), user_id, code_hashes).await?;
+        tx.commit().await
+    }
+
+    async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &Hash) -> Result<bool> {
+        let sql = "DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2";
+        self.changed_one(sql, &[uuid(user_id), bytes(code_hash)])
+            .await
+    }
+}
+
+#[async_trait]
+impl<B: Backend> Sessions for SqlStore<B> {
+    async fn create_session(&self, session: &SessionRecord) -> Result<()> {
+        let args = [
+            uuid(session.id),
+            uuid(session.user_id),
+            bytes(&session.token_hash),
+            int(to_micros(session.created_at)),
+            int(to_micros(session.last_seen_at)),
+            text(&session.device),
+        ];
+        self.changed_one(&SESSIONS.insert_sql(), &args).await?;
+        Ok(())
+    }
+
+    async fn session_by_token_hash(&self, token_hash: &Hash) -> Result<Option<SessionRecord>> {
+        let mut found = self
+            .sessions_where("WHERE token_hash = $1", bytes(token_hash))
+            .await?;
+        Ok(found.pop())
+    }
+
+    async fn touch_session(&self, session_id: Uuid, at: OffsetDateTime) -> Result<()> {
+        let sql = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
+        self.changed_one(sql, &[int(to_micros(at)), uuid(session_id)])
+            .await?;
+        Ok(())
+    }
+
+    async fn sessions_of(&self, user_id: Uuid) -> Result<Vec<SessionRecord>> {
+        self.sessions_where(
+            "WHERE user_id = $1 ORDER BY last_seen_at DESC, id",
+            uuid(user_id),
+        )
+        .await
+    }
+
+    async fn delete_session(&self, user_id: Uuid, session_id: Uuid) -> Result<bool> {
+        let sql = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
+        self.changed_one(sql, &[uuid(session_id), uuid(user_id)])
+            .await
+    }
+
+    async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()> {
+        let sql = "DELETE FROM sessions WHERE user_id = $1";
+        self.writer().execute(sql, &[uuid(user_id)]).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<B: Backend> Couples for SqlStore<B> {
+    async fn add_member(&self, couple_id: Uuid, user_id: Uuid, at: OffsetDateTime) -> Result<()> {
+        let args = [uuid(user_id), uuid(couple_id), int(to_micros(at))];
+        self.writer()
+            .execute(&COUPLE_MEMBERS.insert_sql(), &args)
+            .await
+            .map_err(already_in_couple_or)?;
+        Ok(())
+    }
+
+    async fn couple_of(&self, user_id: Uuid) -> Result<Option<Uuid>> {
+        let sql = "SELECT couple_id FROM couple_members WHERE user_id = $1";
+        Ok(self.uuids(sql, user_id).await?.pop())
+    }
+
+    async fn members_of(&self, couple_id: Uuid) -> Result<Vec<Uuid>> {
+        let sql = "SELECT user_id FROM couple_members WHERE couple_id = $1 \
+                   ORDER BY joined_at, user_id";
+        self.uuids(sql, couple_id).await
+    }
+
+    async fn create_invite(&self, invite: &InviteRecord) -> Result<()> {
+        let args = [
+            bytes(&invite.token_hash),
+            uuid(invite.couple_id),
+            uuid(invite.created_by),
+            int(to_micros(invite.created_at)),
+            int(to_micros(invite.expires_at)),
+            Value::Int(invite.used_at.map(to_micros)),
+            Value::Uuid(invite.used_by),
+        ];
+        self.changed_one(&INVITES.insert_sql(), &args).await?;
+        Ok(())
+    }
+
+    async fn invite_by_token_hash(&self, token_hash: &Hash) -> Result<Option<InviteRecord>> {
+        let sql = INVITES.select_sql("WHERE token_hash = $1");
+        let rows = self
+            .reader()
+            .fetch(&sql, &[bytes(token_hash)], INVITES.columns)
+            .await?;
+        rows.into_iter().next().map(invite_record).transpose()
+    }
+
+    async fn use_invite(
+        &self,
+        token_hash: &Hash,
+        user_id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<bool> {
+        let sql = "UPDATE invites SET used_at = $1, used_by = $2 \
+                   WHERE token_hash = $3 AND used_at IS NULL";
+        self.changed_one(sql, &[int(to_micros(at)), uuid(user_id), bytes(token_hash)])
+            .await
+    }
+}
