@@ -312,6 +312,35 @@ impl Raw {
         }
     }
 
+    /// Every submission row, each as (column count, the bytes of its text
+    /// and bytes columns run together), for looking for text that must not
+    /// be there.
+    pub async fn submission_rows(&self) -> Vec<(usize, Vec<u8>)> {
+        let sql = "SELECT *, stream_id AS s, key_hash AS k, request_hash AS r FROM submissions";
+        let dump = |columns: usize, s: String, k: Vec<u8>, r: Vec<u8>| {
+            let mut bytes = s.into_bytes();
+            bytes.extend(k);
+            bytes.extend(r);
+            (columns - 3, bytes)
+        };
+        match self {
+            Raw::Sqlite(pool) => sqlx::query(sql)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| dump(row.len(), row.get("s"), row.get("k"), row.get("r")))
+                .collect(),
+            Raw::Postgres(pool) => sqlx::query(sql)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| dump(row.len(), row.get("s"), row.get("k"), row.get("r")))
+                .collect(),
+        }
+    }
+
     pub async fn close(self) {
         match self {
             Raw::Sqlite(pool) => pool.close().await,

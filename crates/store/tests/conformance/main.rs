@@ -13,6 +13,7 @@ mod harness;
 
 mod accounts;
 mod backup;
+mod commit;
 mod encryption;
 mod key_file;
 mod record;
