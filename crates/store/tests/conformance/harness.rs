@@ -46,10 +46,19 @@ macro_rules! conformance_tests {
 pub(crate) use conformance_tests;
 
 /// Whether PostgreSQL tests can run; says so, once and visibly, when not.
+/// Under `CI=true` a missing URL is a failure, not a skip: CI must not pass
+/// by not running the PostgreSQL half of the story.
 pub fn postgres_configured() -> bool {
     if std::env::var_os(POSTGRES_URL_VAR).is_some() {
         return true;
     }
+    let in_ci =
+        std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1");
+    assert!(
+        !in_ci,
+        "CI=true but {POSTGRES_URL_VAR} is not set: the PostgreSQL conformance tests cannot run; \
+         export {POSTGRES_URL_VAR}=postgres://postgres@127.0.0.1:5432/test"
+    );
     static SAY_ONCE: Once = Once::new();
     SAY_ONCE.call_once(|| {
         // Written to the process's stderr directly, past the test harness's

@@ -95,9 +95,15 @@ impl TestApp {
     }
 
     /// The app on a fresh PostgreSQL database, when `KINTSUGI_TEST_POSTGRES_URL`
-    /// names a server; `None` (and a note on stderr) otherwise.
+    /// names a server; `None` (and a note on stderr) otherwise. Under
+    /// `CI=true` a missing URL fails the test: CI must not pass by skipping.
     pub async fn spawn_on_postgres() -> Option<TestApp> {
         let Ok(admin_url) = std::env::var("KINTSUGI_TEST_POSTGRES_URL") else {
+            assert!(
+                !running_in_ci(),
+                "CI=true but KINTSUGI_TEST_POSTGRES_URL is not set: the PostgreSQL web tests \
+                 cannot run; export KINTSUGI_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test"
+            );
             eprintln!(
                 "NOTE: KINTSUGI_TEST_POSTGRES_URL is not set; the PostgreSQL web tests did not run"
             );
@@ -341,4 +347,9 @@ impl Person {
             .collect();
         format!("/invite/{token}")
     }
+}
+
+/// Whether this runs in CI (`CI=true`, as CI services set it).
+fn running_in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
 }
