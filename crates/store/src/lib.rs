@@ -1,11 +1,19 @@
 //! Kintsugi's persistence. The `Store` trait is the one door to the database;
-//! SQLite and PostgreSQL sit behind it. The hash chain and encryption at rest
-//! are written once, above the backends, so both behave the same.
+//! SQLite and PostgreSQL sit behind it. It is made of rooms: [`EventStore`]
+//! (the record, and [`EventStore::commit`], everything one action writes in
+//! one transaction with its submission key), [`Accounts`], [`Sessions`],
+//! [`Couples`] and [`Operations`].
+//!
+//! Written once for both backends: the hash chain and encryption at rest
+//! (`record`), every query (`sql_store`, with `$N` placeholders, on the
+//! primitives of `sql`) and the row mapping (`rows`). `sqlite.rs` and
+//! `postgres.rs` keep only what differs: connections, how a write
+//! transaction starts, the lock for a key rotation, backup, migrations.
 //!
 //! - [`open`] connects to `sqlite://PATH` or `postgres://…`, brings the
 //!   schema up to date and checks the master key. [`migrate`] only does the
 //!   schema (for `kintsugi migrate`); `open` never needs it run first.
-//! - [`Store::backup`] writes a consistent copy, always as a Kintsugi SQLite
+//! - [`Operations::backup`] writes a consistent copy, always as a Kintsugi SQLite
 //!   file; [`restore`] loads such a file into a new, empty database of either
 //!   kind.
 //! - [`rotate_master_key`] re-wraps every data key under a new master key.
@@ -340,7 +348,7 @@ pub async fn migrate(database_url: &str) -> Result<()> {
     Ok(())
 }
 
-/// Loads a backup (the SQLite file `Store::backup` writes, from either
+/// Loads a backup (the SQLite file `Operations::backup` writes, from either
 /// backend) into the database at `database_url`, which must be empty.
 /// Before anything is written, the backup's schema must match this version,
 /// `key` must open its key check and every data key, and its chains must
