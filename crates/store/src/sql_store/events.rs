@@ -77,22 +77,25 @@ async fn insert_rows(
     Ok(Inserted::Everything)
 }
 
-#[async_trait]
-impl<B: Backend> EventTables for SqlStore<B> {
-    async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
-        let sql = "SELECT hash FROM events WHERE stream_id = $1 AND seq = $2";
+impl<B: Backend> SqlStore<B> {
+    /// The one bytes column of the first row of `sql`, if there is a row.
+    async fn optional_bytes(&self, sql: &str, args: &[Value]) -> Result<Option<Vec<u8>>> {
         let rows = self
             .reader()
-            .fetch(
-                sql,
-                &[text(stream_id), int(seq)],
-                &[("hash", Column::Bytes)],
-            )
+            .fetch(sql, args, &[("bytes", Column::Bytes)])
             .await?;
         rows.into_iter()
             .next()
             .map(|mut cells| cells.bytes())
             .transpose()
+    }
+}
+
+#[async_trait]
+impl<B: Backend> EventTables for SqlStore<B> {
+    async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
+        let sql = "SELECT hash FROM events WHERE stream_id = $1 AND seq = $2";
+        self.optional_bytes(sql, &[text(stream_id), int(seq)]).await
     }
 
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>> {
@@ -170,15 +173,7 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
     async fn wrapped_key(&self, stream_id: &str) -> Result<Option<Vec<u8>>> {
         let sql = "SELECT wrapped_key FROM stream_keys WHERE stream_id = $1";
-        let columns = [("wrapped_key", Column::Bytes)];
-        let rows = self
-            .reader()
-            .fetch(sql, &[text(stream_id)], &columns)
-            .await?;
-        rows.into_iter()
-            .next()
-            .map(|mut cells| cells.bytes())
-            .transpose()
+        self.optional_bytes(sql, &[text(stream_id)]).await
     }
 
     async fn insert_wrapped_key(
@@ -241,12 +236,7 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
     async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>> {
         let sql = "SELECT value FROM meta WHERE name = $1";
-        let columns = [("value", Column::Bytes)];
-        let rows = self.reader().fetch(sql, &[text(name)], &columns).await?;
-        rows.into_iter()
-            .next()
-            .map(|mut cells| cells.bytes())
-            .transpose()
+        self.optional_bytes(sql, &[text(name)]).await
     }
 
     async fn insert_meta(&self, name: &str, value: &[u8]) -> Result<()> {
