@@ -4,13 +4,13 @@
 //! registration answers the same either way, a failed login or recovery
 //! gives one message, and every path does the same password-hashing work.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::password;
 use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser};
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::forms::{CsrfForm, FormErrors};
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap};
@@ -250,7 +250,7 @@ async fn issue_recovery_codes(app: &AppState, user: Uuid) -> AppResult<Vec<Strin
 async fn logout(
     State(app): State<AppState>,
     MaybeUser(user): MaybeUser,
-    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+    CsrfForm(_): CsrfForm<crate::http::forms::NoFields>,
 ) -> AppResult<Response> {
     if let Some(session) = user {
         app.store.delete_session(session.user.0, session.id).await?;
@@ -377,8 +377,8 @@ async fn account_page(
         .map(|s| SessionRow {
             id: s.id,
             device: s.device,
-            started: crate::dates::when(s.created_at),
-            last_seen: crate::dates::when(s.last_seen_at),
+            started: crate::present::dates::when(s.created_at),
+            last_seen: crate::present::dates::when(s.last_seen_at),
             current: s.id == me.id,
         })
         .collect();
@@ -393,7 +393,7 @@ async fn end_session(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     Path(id): Path<Uuid>,
-    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+    CsrfForm(_): CsrfForm<crate::http::forms::NoFields>,
 ) -> AppResult<Response> {
     if !app.store.delete_session(me.user.0, id).await? {
         return Err(AppError::NotFound);
@@ -413,7 +413,7 @@ async fn new_recovery_codes(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+    CsrfForm(_): CsrfForm<crate::http::forms::NoFields>,
 ) -> AppResult<Response> {
     let codes = issue_recovery_codes(&app, me.user.0).await?;
     render(&RecoveryCodesPage {

@@ -2,9 +2,9 @@
 //! only its hash. A middleware resolves the session once per request and
 //! hands it to the extractors below.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::state::AppState;
 use crate::auth::tokens::{hash_token, is_well_formed, random_token};
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;

@@ -2,15 +2,16 @@
 //! the partner's short answer. "Only me" check-ins go to the author's
 //! private stream; the command in core decides which stream.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{append_private, my_private, MyCouple};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -378,10 +379,10 @@ impl CheckInPage {
 async fn checkin_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let before = parse_before(&query.before);
     let mut page = CheckInPage::build(
         &app,
@@ -404,10 +405,10 @@ async fn checkin_page(
 async fn record(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = CheckInInput::from_form(&pairs);
     let decided = {
         let cached = couple.read(&app).await?;
@@ -446,13 +447,6 @@ struct OneCheckInPage {
     errors: FormErrors,
 }
 
-/// An id from the address; anything unreadable is simply not found.
-fn entry_id(raw: &str) -> AppResult<EntryId> {
-    raw.parse::<u64>()
-        .map(EntryId)
-        .map_err(|_| AppError::NotFound)
-}
-
 impl OneCheckInPage {
     async fn build(
         app: &AppState,
@@ -481,11 +475,10 @@ impl OneCheckInPage {
 async fn one_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(id): EntryIdParam,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let page = OneCheckInPage::build(
         &app,
         &me,
@@ -509,12 +502,11 @@ pub struct AcknowledgeForm {
 async fn acknowledge(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(id): EntryIdParam,
     CsrfForm(form): CsrfForm<AcknowledgeForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = AcknowledgeInput {
         check_in: id.0.to_string(),
         preset: form.preset,

@@ -1,12 +1,12 @@
 //! Joining a couple space through the one-time link.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, MaybeUser};
 use crate::auth::tokens::{hash_token, is_well_formed};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, NoFields};
-use crate::layout::{render, Layout};
-use crate::state::AppState;
+use crate::http::forms::{CsrfForm, NoFields};
+use crate::present::dates;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -3,13 +3,13 @@
 //! same data as a table; every series comes from a core query made for this
 //! viewer, so a partner's private items cannot reach it.
 
+use crate::app::error::AppResult;
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
-use crate::charts::{self, Chart};
 use crate::couple::{my_private, MyCouple};
-use crate::dates;
-use crate::error::AppResult;
-use crate::layout::{render, Layout};
-use crate::state::AppState;
+use crate::present::charts::{self, Chart};
+use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -163,10 +163,10 @@ fn milestone_link(kind: MilestoneKind, entry: Option<kintsugi_core::EntryId>) ->
 async fn progress_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     Query(query): Query<ProgressQuery>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let view = View::parse(&query);
     let today = OffsetDateTime::now_utc().date();
     let since = (!view.all_time)

@@ -1,15 +1,16 @@
 //! The trust pulse: ten statements on a 1–7 scale, the private signs
 //! checklist, the result, and how often the couple takes it.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{append_private, my_private, MyCouple};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -242,9 +243,9 @@ impl PulsePage {
 async fn pulse_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let page = PulsePage::build(
         &app,
         &me,
@@ -261,10 +262,10 @@ async fn pulse_page(
 async fn record(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = PulseInput::from_form(&pairs);
     let decided = {
         let cached = couple.read(&app).await?;
@@ -313,10 +314,10 @@ pub struct CadenceForm {
 async fn choose_cadence(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<CadenceForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = CadenceInput {
         cadence: form.cadence,
     };
@@ -371,12 +372,6 @@ struct ResultPage {
     constructs: Vec<ConstructRow>,
 }
 
-fn entry_id(raw: &str) -> AppResult<EntryId> {
-    raw.parse::<u64>()
-        .map(EntryId)
-        .map_err(|_| AppError::NotFound)
-}
-
 async fn result_page(
     app: &AppState,
     session: &Session,
@@ -409,9 +404,9 @@ async fn kept_result(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(entry): EntryIdParam,
 ) -> AppResult<Response> {
-    let id = PulseId::Private(entry_id(&id)?);
+    let id = PulseId::Private(entry);
     result_page(&app, &me, layout, id).await
 }
 
@@ -419,8 +414,8 @@ async fn shared_result(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(entry): EntryIdParam,
 ) -> AppResult<Response> {
-    let id = PulseId::Shared(entry_id(&id)?);
+    let id = PulseId::Shared(entry);
     result_page(&app, &me, layout, id).await
 }

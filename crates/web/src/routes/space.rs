@@ -1,14 +1,14 @@
 //! The couple space: the safety screen, creating the space, recording a
 //! betrayal, the space page with its fingerprint, and making an invitation.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
@@ -74,7 +74,7 @@ impl BetrayalForm {
 #[template(path = "safety.html")]
 struct SafetyPage {
     layout: Layout,
-    resources: Vec<crate::config::SafetyResource>,
+    resources: Vec<crate::app::config::SafetyResource>,
 }
 
 async fn safety_page(
@@ -264,11 +264,10 @@ async fn space_page(
 
 async fn record_betrayal(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<BetrayalForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = form.input();
     let now = OffsetDateTime::now_utc();
     let outcome = couple
@@ -306,11 +305,11 @@ fn invite_url(app: &AppState, headers: &HeaderMap, token: &str) -> String {
 async fn create_invite(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     headers: HeaderMap,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     {
         let cached = couple.read(&app).await?;
         if cached.state.space.is_complete() {

@@ -3,13 +3,14 @@
 //! shared since their last visit, which is remembered in their own private
 //! stream only.
 
+use crate::app::error::AppResult;
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::Session;
 use crate::couple::{append_private, my_private, MyCouple};
-use crate::dates;
-use crate::error::AppResult;
-use crate::layout::{render, Layout};
+use crate::present::dates;
+use crate::present::words::excerpt_on_word;
 use crate::routes::{checkin, pulse};
-use crate::state::AppState;
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::apology::Apology;
@@ -48,18 +49,6 @@ struct TodayPage {
     since: String,
 }
 
-/// Keeps a quoted text short enough for a list: whole words, an ellipsis.
-fn excerpt(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
-    let cut = cut
-        .rsplit_once(char::is_whitespace)
-        .map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end())
-}
-
 fn request_link(request: &Request) -> String {
     format!("/requests/{}", request.id.0)
 }
@@ -81,7 +70,7 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
     match item {
         TodayItem::QuestionToAnswer(entry) => row(
             "Your partner asked you a question".to_owned(),
-            format!("“{}”", excerpt(&entry.text, 140)),
+            format!("“{}”", excerpt_on_word(&entry.text, 140)),
             "/truth".to_owned(),
             "Answer it",
         ),
@@ -113,13 +102,13 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
             let terms = request.alternative.as_ref().unwrap_or(&request.terms);
             row(
                 title.to_owned(),
-                format!("“{}”", excerpt(&terms.what, 140)),
+                format!("“{}”", excerpt_on_word(&terms.what, 140)),
                 request_link(request),
                 "Answer",
             )
         }
         TodayItem::RequestDue(request) => row(
-            format!("Today: {}", excerpt(&request.terms.what, 140)),
+            format!("Today: {}", excerpt_on_word(&request.terms.what, 140)),
             request.terms.frequency.describe(),
             request_link(request),
             "Log it when done",
@@ -176,7 +165,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
                 .check_in
                 .note
                 .as_deref()
-                .map(|note| format!("“{}”", excerpt(note, 140)))
+                .map(|note| format!("“{}”", excerpt_on_word(note, 140)))
                 .unwrap_or_default(),
             when,
             href: shared_check_in_link(view.id),
@@ -185,7 +174,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
             title: "Your partner answered your check-in".to_owned(),
             detail: view
                 .acknowledgement
-                .map(|ack| format!("“{}”", excerpt(ack.acknowledgement.text(), 140)))
+                .map(|ack| format!("“{}”", excerpt_on_word(ack.acknowledgement.text(), 140)))
                 .unwrap_or_default(),
             when,
             href: shared_check_in_link(view.id),
@@ -198,7 +187,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
         },
         PartnerNews::Truth(entry) => NewsRow {
             title: format!("Your partner added to the truth log: {}", entry.label()),
-            detail: format!("“{}”", excerpt(&entry.text, 140)),
+            detail: format!("“{}”", excerpt_on_word(&entry.text, 140)),
             when,
             href: "/truth".to_owned(),
         },
@@ -208,7 +197,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
         } => NewsRow {
             title: format!(
                 "Your partner did what you asked: {}",
-                excerpt(&request.terms.what, 100)
+                excerpt_on_word(&request.terms.what, 100)
             ),
             detail: format!("On {}.", dates::day(fulfilment.happened_on)),
             when,
@@ -265,16 +254,4 @@ pub async fn page(
         }
     }
     Ok(html)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::excerpt;
-
-    #[test]
-    fn excerpts_end_on_a_whole_word() {
-        assert_eq!(excerpt("short", 10), "short");
-        assert_eq!(excerpt("I met them once more in May", 14), "I met them…");
-        assert_eq!(excerpt("abcdefghij", 4), "abcd…");
-    }
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use kintsugi_store::MasterKey;
-use kintsugi_web::config::{Limits, WebConfig};
+use kintsugi_web::app::config::{Limits, WebConfig};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;

@@ -107,10 +107,10 @@ async fn a_used_invitation_explains_itself() {
 
 #[tokio::test]
 async fn an_expired_or_unknown_invitation_explains_itself() {
-    use kintsugi_web::config::WebConfig;
+    use kintsugi_web::app::config::WebConfig;
     let app = TestApp::spawn_with(WebConfig {
         invite_ttl: std::time::Duration::from_secs(1),
-        limits: kintsugi_web::config::Limits {
+        limits: kintsugi_web::app::config::Limits {
             auth_attempts: 1000,
             ..Default::default()
         },

@@ -2,16 +2,16 @@
 //! coach as often as they like, sent as numbered versions that all stay
 //! visible, and answered by the hurt partner.
 
-use super::{betrayal_label, entry_id, form_errors, submit, Choice, FindingView};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_label, form_errors, submit, Choice, FindingView};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -474,10 +474,9 @@ async fn build(
 
 async fn apology_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     render(&build(&app, &couple, layout, Pending::Nothing).await?)
 }
 
@@ -485,17 +484,16 @@ async fn apology_page(
 /// "Send to my partner" sends it as a new version.
 async fn write(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<ApologyForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = form.input();
     let (betrayal, checked) = {
         let cached = couple.read(&app).await?;
         let betrayal =
             repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
-                .map_err(crate::error::AppError::from_refusal)?;
+                .map_err(crate::app::error::AppError::from_refusal)?;
         let checked = apology::check_draft(&cached.state, couple.me, &input).map(drop);
         (betrayal, checked)
     };
@@ -580,13 +578,11 @@ fn part_label(field: &str) -> Option<&'static str> {
 
 async fn answer(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(version): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let version = entry_id(&id)?;
     let input = ApologyAnswerInput {
         answer: form.answer.clone(),
         what: form.what.clone(),

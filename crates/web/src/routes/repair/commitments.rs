@@ -2,16 +2,17 @@
 //! each with its whole status history, which the hurt partner sees and
 //! acknowledges. Nothing here watches anyone: what is shared is offered.
 
-use super::{betrayal_tag, entry_id, submit, who, BetrayalChoice, Choice};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::words::who;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -222,10 +223,9 @@ async fn build(
 
 async fn commitments_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
@@ -247,11 +247,10 @@ async fn finish(
 
 async fn make(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = CommitmentInput {
         betrayal: form.betrayal.clone(),
         kind: form.kind.clone(),
@@ -274,13 +273,11 @@ async fn make(
 
 async fn update_status(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(commitment): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let commitment = entry_id(&id)?;
     let input = StatusInput {
         status: form.status.clone(),
         note: form.note.clone(),
@@ -302,13 +299,11 @@ async fn update_status(
 
 async fn acknowledge(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(commitment): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let commitment = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         commitments::acknowledge(state, couple.me, commitment)
     })

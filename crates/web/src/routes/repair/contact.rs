@@ -2,16 +2,17 @@
 //! contact and how they responded; the record shows how long after the
 //! contact it was told, and the hurt partner acknowledges it.
 
-use super::{betrayal_tag, entry_id, submit, who, BetrayalChoice, Choice};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
+use crate::present::words::who;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -183,20 +184,18 @@ async fn build(
 
 async fn contact_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
 async fn report(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<ContactForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = ContactReportInput {
         betrayal: form.betrayal.clone(),
         happened_at: form.happened_at.clone(),
@@ -220,13 +219,11 @@ async fn report(
 
 async fn acknowledge(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(report): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ResponseForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let report = entry_id(&id)?;
     let input = ContactAcknowledgementInput {
         response: form.response.clone(),
     };

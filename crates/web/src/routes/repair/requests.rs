@@ -3,18 +3,17 @@
 //! alternative, logs each time it was done, and the hurt partner may confirm
 //! what they saw. Each request shows how reliably it was kept.
 
-use super::{
-    betrayal_tag, entry_id, form_errors, submit, who, BetrayalChoice, Choice, FindingView,
-};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView};
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::words::who;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -377,10 +376,9 @@ async fn build_list(
 
 async fn list_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let page = build_list(
         &app,
         &couple,
@@ -397,11 +395,10 @@ async fn list_page(
 /// "Make the request" makes it.
 async fn make(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<RequestForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = RequestInput {
         betrayal: form.betrayal.clone(),
         what: form.what.clone(),
@@ -698,12 +695,10 @@ async fn build_request(
 
 async fn request_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
 }
 
@@ -727,13 +722,11 @@ async fn finish(
 
 async fn accept(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         requests::accept(state, couple.me, id)
     })
@@ -743,13 +736,11 @@ async fn accept(
 
 async fn propose_alternative(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<AlternativeForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = AlternativeInput {
         what: form.what.clone(),
         when: form.when.input(),
@@ -767,13 +758,11 @@ async fn propose_alternative(
 
 async fn answer_alternative(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<AlternativeAnswerForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = AlternativeAnswerInput {
         answer: form.answer.clone(),
         note: form.note.clone(),
@@ -790,13 +779,11 @@ async fn answer_alternative(
 
 async fn pause(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = ReasonInput {
         reason: form.reason.clone(),
     };
@@ -812,13 +799,11 @@ async fn pause(
 
 async fn resume(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         requests::resume(state, couple.me, id)
     })
@@ -828,13 +813,11 @@ async fn resume(
 
 async fn retire(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = ReasonInput {
         reason: form.reason.clone(),
     };
@@ -850,13 +833,11 @@ async fn retire(
 
 async fn log_fulfilment(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<FulfilmentForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = FulfilmentInput {
         happened_on: form.happened_on.clone(),
         note: form.note.clone(),
@@ -874,13 +855,11 @@ async fn log_fulfilment(
 
 async fn confirm(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(fulfilment): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let fulfilment = entry_id(&id)?;
     let request = {
         let cached = couple.read(&app).await?;
         cached

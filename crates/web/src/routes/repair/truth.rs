@@ -2,16 +2,17 @@
 //! partner's questions and their answers, acknowledgements, questions parked
 //! for therapy, and corrections that stand beside what they correct.
 
-use super::{betrayal_tag, entry_id, excerpt, submit, who, BetrayalChoice};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, submit, BetrayalChoice};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::words::{excerpt, who};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -485,11 +486,10 @@ async fn build(
 
 async fn log_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     Query(query): Query<FilterQuery>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let filter = TruthFilter::parse(&query.filter);
     render(&build(&app, &couple, layout, filter, Refused::Nothing).await?)
 }
@@ -515,11 +515,10 @@ async fn finish(
 
 async fn volunteer(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<DisclosureForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = DisclosureInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
@@ -543,11 +542,10 @@ async fn volunteer(
 
 async fn ask(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<QuestionForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = QuestionInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
@@ -566,13 +564,11 @@ async fn ask(
 
 async fn answer(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let question = entry_id(&id)?;
     let input = AnswerInput {
         text: form.text.clone(),
     };
@@ -593,13 +589,11 @@ async fn answer(
 
 async fn correct(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(original): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let original = entry_id(&id)?;
     let input = CorrectionInput {
         text: form.text.clone(),
     };
@@ -620,13 +614,11 @@ async fn correct(
 
 async fn acknowledge(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(entry): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ResponseForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let entry = entry_id(&id)?;
     let input = AcknowledgementInput {
         response: form.response.clone(),
     };
@@ -647,13 +639,11 @@ async fn acknowledge(
 
 async fn park(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let question = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         truth::park(state, couple.me, question)
     })
@@ -671,13 +661,11 @@ async fn park(
 
 async fn unpark(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let question = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         truth::unpark(state, couple.me, question)
     })

@@ -1,10 +1,10 @@
 //! Headers every response carries, the same-origin rule for forms, and the
 //! friendly page behind every error.
 
+use crate::app::error::{AppError, ErrorPage};
+use crate::app::layout::Layout;
+use crate::app::state::AppState;
 use crate::auth::session::{CsrfToken, Session};
-use crate::error::{AppError, ErrorPage};
-use crate::layout::Layout;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};

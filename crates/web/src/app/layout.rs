@@ -1,9 +1,9 @@
 //! What every page shares: the stylesheet, the quick-exit link, the CSRF
 //! token for its forms, and the navigation.
 
+use crate::app::error::AppResult;
+use crate::app::state::AppState;
 use crate::auth::session::{CsrfToken, Session};
-use crate::error::AppResult;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
