@@ -22,7 +22,6 @@ use kintsugi_core::UserId;
 use kintsugi_store::{Hash, StoreError, UserRecord};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -122,7 +121,7 @@ async fn register(
         id: Uuid::new_v4(),
         email: email.as_str().to_owned(),
         password_hash,
-        created_at: OffsetDateTime::now_utc(),
+        created_at: app.clock.now(),
         recovery_codes_shown: false,
     };
     match app.store.create_user(&user, &[]).await {

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kintsugi_core::UserId;
 use kintsugi_store::SessionRecord;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A signed-in person, as this request sees them.
@@ -87,7 +86,7 @@ pub fn set_cookie(response: &mut Response, cookie: &Cookie<'_>) {
 /// Starts a session for `user` and returns the cookie that carries it.
 pub async fn start(app: &AppState, user: UserId, device: String) -> AppResult<Cookie<'static>> {
     let token = random_token();
-    let now = OffsetDateTime::now_utc();
+    let now = app.clock.now();
     app.store
         .create_session(&SessionRecord {
             id: Uuid::new_v4(),
@@ -112,7 +111,7 @@ async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
     let Some(record) = app.store.session_by_token_hash(&hash_token(token)).await? else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc();
+    let now = app.clock.now();
     let limits = &app.config.limits;
     let idle = now - record.last_seen_at > limits.session_idle;
     let too_old = now - record.created_at > limits.session_absolute;

@@ -1,5 +1,6 @@
 //! Joining a couple space through the one-time link.
 
+use crate::app::clock::Now;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
@@ -92,7 +93,7 @@ async fn find_usable(app: &AppState, token: &str) -> AppResult<Result<InviteReco
     if invite.used_at.is_some() {
         return Ok(Err(Problem::Used));
     }
-    if invite.expires_at <= OffsetDateTime::now_utc() {
+    if invite.expires_at <= app.clock.now() {
         return Ok(Err(Problem::Expired(invite.expires_at)));
     }
     Ok(Ok(invite))
@@ -134,6 +135,7 @@ async fn invite_page(
 
 async fn accept(
     State(app): State<AppState>,
+    now: Now,
     CurrentUser(me): CurrentUser,
     Path(token): Path<String>,
     layout: Layout,
@@ -156,15 +158,18 @@ async fn accept(
             return problem(layout, Problem::SpaceFull);
         }
     }
-    let now = OffsetDateTime::now_utc();
     if !app
         .store
-        .use_invite(&invite.token_hash, me.user.0, now)
+        .use_invite(&invite.token_hash, me.user.0, now.instant)
         .await?
     {
         return problem(layout, Problem::Used);
     }
-    match app.store.add_member(invite.couple_id, me.user.0, now).await {
+    match app
+        .store
+        .add_member(invite.couple_id, me.user.0, now.instant)
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::AlreadyInCouple) => return problem(layout, Problem::AlreadyInASpace),
         Err(other) => return Err(other.into()),

@@ -18,7 +18,7 @@ use axum::Router;
 use kintsugi_core::progress::{self, Measure, MilestoneKind, TrustPoint};
 use kintsugi_core::pulse::Construct;
 use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 /// Feelings windows the page offers, in days; the first is the default.
 const WINDOWS: [u16; 2] = [30, 90];
@@ -168,7 +168,7 @@ async fn progress_page(
     Query(query): Query<ProgressQuery>,
 ) -> AppResult<Response> {
     let view = View::parse(&query);
-    let today = OffsetDateTime::now_utc().date();
+    let today = app.now().today();
     let since = (!view.all_time)
         .then(|| today.checked_sub(Duration::days(RECENT_DAYS)))
         .flatten();

@@ -22,7 +22,6 @@ use kintsugi_core::signs::Sign;
 use kintsugi_core::visibility::{Destination, Whose};
 use kintsugi_core::EntryId;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 /// Pulses listed under the form.
 const RECENT: usize = 8;
@@ -199,7 +198,7 @@ impl PulsePage {
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let state = &cached.state;
-        let today = OffsetDateTime::now_utc().date();
+        let today = app.now().today();
         let due = pulse::due(state, &mine.state, couple.me, today)?;
         let visible = pulse::visible_pulses(state, &mine.state, couple.me)?;
         let recent = visible

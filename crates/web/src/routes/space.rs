@@ -1,6 +1,7 @@
 //! The couple space: the safety screen, creating the space, recording a
 //! betrayal, the space page with its fingerprint, and making an invitation.
 
+use crate::app::clock::Now;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -20,7 +21,6 @@ use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role};
 use kintsugi_core::{CoupleId, Refusal, StreamId};
 use kintsugi_store::{InviteRecord, StoreError};
 use serde::Deserialize;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -139,14 +139,14 @@ async fn create_space(
             "Please read the note above and tick the box if you both feel safe to do this together.",
         ));
     }
-    let events = match space::create_space(&form.input(), OffsetDateTime::now_utc()) {
+    let events = match space::create_space(&form.input(), app.clock.now()) {
         Ok(events) => events,
         Err(refusal) => return refused(FormErrors::from_refusal(refusal)?),
     };
     let couple = CoupleId(Uuid::new_v4());
     match app
         .store
-        .add_member(couple.0, me.user.0, OffsetDateTime::now_utc())
+        .add_member(couple.0, me.user.0, app.clock.now())
         .await
     {
         Ok(()) => {}
@@ -264,15 +264,15 @@ async fn space_page(
 
 async fn record_betrayal(
     State(app): State<AppState>,
+    now: Now,
     couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<BetrayalForm>,
 ) -> AppResult<Response> {
     let input = form.input();
-    let now = OffsetDateTime::now_utc();
     let outcome = couple
         .execute(&app, |state| {
-            space::record_betrayal(&state.space, couple.me, &input, now)
+            space::record_betrayal(&state.space, couple.me, &input, now.instant)
                 .map(|e| vec![CoupleEvent::Space(e)])
         })
         .await;
@@ -304,6 +304,7 @@ fn invite_url(app: &AppState, headers: &HeaderMap, token: &str) -> String {
 
 async fn create_invite(
     State(app): State<AppState>,
+    now: Now,
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     headers: HeaderMap,
@@ -319,14 +320,13 @@ async fn create_invite(
         }
     }
     let token = random_token();
-    let now = OffsetDateTime::now_utc();
-    let expires_at = now + app.config.invite_ttl;
+    let expires_at = now.instant + app.config.invite_ttl;
     app.store
         .create_invite(&InviteRecord {
             token_hash: hash_token(&token),
             couple_id: couple.id.0,
             created_by: me.user.0,
-            created_at: now,
+            created_at: now.instant,
             expires_at,
             used_at: None,
             used_by: None,

@@ -18,7 +18,6 @@ use kintsugi_core::checkin::CheckInId;
 use kintsugi_core::requests::Request;
 use kintsugi_core::today::{self, PartnerNews, TodayItem};
 use kintsugi_core::truth::EntryKind;
-use time::OffsetDateTime;
 
 /// Something waiting for the person, as the page lists it.
 pub struct ToDoRow {
@@ -213,18 +212,18 @@ pub async fn page(
     couple: &MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let now = OffsetDateTime::now_utc();
+    let now = app.now();
     let (html, mark) = {
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
-        let last_visit = today::last_visit(&mine.state, couple.me, now)?;
-        let mark = today::mark_visit(&mine.state, couple.me, now)?.is_some();
+        let last_visit = today::last_visit(&mine.state, couple.me, now.instant)?;
+        let mark = today::mark_visit(&mine.state, couple.me, now.instant)?.is_some();
         let found = today::today(
             &cached.state,
             &mine.state,
             couple.me,
             last_visit,
-            now.date(),
+            now.today(),
         )?;
         let page = TodayPage {
             layout: layout.in_section("today"),
@@ -246,7 +245,8 @@ pub async fn page(
         // only keeps today's news in view a little longer: the page is
         // still worth showing.
         let marked = append_private(app, session, |state| {
-            today::mark_visit(state, couple.me, now).map(|event| event.into_iter().collect())
+            today::mark_visit(state, couple.me, now.instant)
+                .map(|event| event.into_iter().collect())
         })
         .await;
         if let Err(error) = marked {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use kintsugi_store::MasterKey;
+use kintsugi_web::app::clock::ManualClock;
 use kintsugi_web::app::config::{Limits, WebConfig};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
@@ -18,6 +19,9 @@ pub struct TestApp {
     pub base: String,
     pub data_dir: TempDir,
     pub store: Arc<dyn kintsugi_store::Store>,
+    /// The app's clock: it starts at the real time and moves only when a
+    /// test moves it (`advance`, `set`).
+    pub clock: Arc<ManualClock>,
     people: AtomicUsize,
     _database: Option<PostgresDatabase>,
 }
@@ -143,7 +147,9 @@ impl TestApp {
             .await
             .expect("a port");
         let address: SocketAddr = listener.local_addr().expect("the bound address");
-        let router = kintsugi_web::app(kintsugi_web::AppState::new(store.clone(), config));
+        let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
+        let state = kintsugi_web::AppState::with_clock(store.clone(), config, clock.clone());
+        let router = kintsugi_web::app(state);
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -156,6 +162,7 @@ impl TestApp {
             base: format!("http://{address}"),
             data_dir,
             store,
+            clock,
             people: AtomicUsize::new(0),
             _database: database,
         }

@@ -8,6 +8,7 @@ mod helpers;
 
 mod accounts;
 mod checkin;
+mod clock;
 mod pairing;
 mod postgres;
 mod privacy;

@@ -3,6 +3,7 @@
 //! contact it was told, and the hurt partner acknowledges it.
 
 use super::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::app::clock::Now;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -24,7 +25,6 @@ use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
 use time::macros::format_description;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -152,7 +152,7 @@ async fn build(
         RepairAction::ReportContact,
         &form.betrayal,
     );
-    let moment = OffsetDateTime::now_utc();
+    let moment = app.clock.now();
     let now = moment
         .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
         .unwrap_or_default();
@@ -192,6 +192,7 @@ async fn contact_page(
 
 async fn report(
     State(app): State<AppState>,
+    now: Now,
     couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<ContactForm>,
@@ -204,9 +205,8 @@ async fn report(
         what_was_said: form.what_was_said.clone(),
         how_i_responded: form.how_i_responded.clone(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        contact::report(state, couple.me, now, &input)
+        contact::report(state, couple.me, now.instant, &input)
     })
     .await?;
     match outcome {

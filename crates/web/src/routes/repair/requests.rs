@@ -4,6 +4,7 @@
 //! what they saw. Each request shows how reliably it was kept.
 
 use super::{betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView};
+use crate::app::clock::Now;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -269,13 +270,7 @@ struct ListPage {
     groups: Vec<Group>,
 }
 
-fn row(
-    state: &CoupleState,
-    me: UserId,
-    request: &Request,
-    now: OffsetDateTime,
-    group: &str,
-) -> RequestRow {
+fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str) -> RequestRow {
     let waiting_for_me = state
         .requests
         .awaiting_answer_from(&state.space, me)
@@ -298,8 +293,8 @@ fn row(
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         waiting_for_me,
         to_confirm,
-        reliability: reliability(request, now.date()),
-        can_log: could_log(state, me, now, request.id),
+        reliability: reliability(request, now.today()),
+        can_log: could_log(state, me, now.instant, request.id),
     }
 }
 
@@ -315,10 +310,10 @@ async fn build_list(
     errors: FormErrors,
     findings: Option<Vec<FindingView>>,
 ) -> AppResult<ListPage> {
+    let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
-    let now = OffsetDateTime::now_utc();
     let choice =
         BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
     let nothing_asked = state.requests.all().is_empty();
@@ -395,6 +390,7 @@ async fn list_page(
 /// "Make the request" makes it.
 async fn make(
     State(app): State<AppState>,
+    now: Now,
     couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<RequestForm>,
@@ -404,7 +400,6 @@ async fn make(
         what: form.what.clone(),
         when: form.when.input(),
     };
-    let now = OffsetDateTime::now_utc();
     if form.action == "check" {
         // Only the partner who may make the request is coached on it.
         let errors = {
@@ -427,7 +422,7 @@ async fn make(
         return render(&page);
     }
     let outcome = submit(&app, &couple, |state| {
-        requests::make(state, couple.me, now, &input)
+        requests::make(state, couple.me, now.instant, &input)
     })
     .await?;
     match outcome {
@@ -599,11 +594,11 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
+    let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
     let request = state.requests.get(id).ok_or(AppError::NotFound)?;
-    let now = OffsetDateTime::now_utc();
     let reason = || ReasonInput {
         reason: "offered".into(),
     };
@@ -626,7 +621,7 @@ async fn build_request(
     };
     let propose = match &refused {
         Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-        _ => requests::propose_alternative(state, me, now, id, &alternative_input)
+        _ => requests::propose_alternative(state, me, now.instant, id, &alternative_input)
             .is_ok()
             .then(|| (offered_alternative, FormErrors::default())),
     }
@@ -663,7 +658,7 @@ async fn build_request(
     };
     let log = match &refused {
         Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
-        _ => could_log(state, me, now, id).then(FormBox::blank),
+        _ => could_log(state, me, now.instant, id).then(FormBox::blank),
     };
     let history = request
         .history()
@@ -687,9 +682,9 @@ async fn build_request(
         resume,
         retire,
         log,
-        reliability: reliability(request, now.date()),
+        reliability: reliability(request, now.today()),
         history,
-        today: now.date().to_string(),
+        today: now.today().to_string(),
     })
 }
 
@@ -736,6 +731,7 @@ async fn accept(
 
 async fn propose_alternative(
     State(app): State<AppState>,
+    now: Now,
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
@@ -745,9 +741,8 @@ async fn propose_alternative(
         what: form.what.clone(),
         when: form.when.input(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        requests::propose_alternative(state, couple.me, now, id, &input)
+        requests::propose_alternative(state, couple.me, now.instant, id, &input)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -833,6 +828,7 @@ async fn retire(
 
 async fn log_fulfilment(
     State(app): State<AppState>,
+    now: Now,
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
@@ -842,9 +838,8 @@ async fn log_fulfilment(
         happened_on: form.happened_on.clone(),
         note: form.note.clone(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        requests::log_fulfilment(state, couple.me, now, id, &input)
+        requests::log_fulfilment(state, couple.me, now.instant, id, &input)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {

@@ -3,6 +3,7 @@
 //! for therapy, and corrections that stand beside what they correct.
 
 use super::{betrayal_tag, submit, BetrayalChoice};
+use crate::app::clock::Now;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -24,7 +25,6 @@ use kintsugi_core::truth::{
 };
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -515,6 +515,7 @@ async fn finish(
 
 async fn volunteer(
     State(app): State<AppState>,
+    now: Now,
     couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<DisclosureForm>,
@@ -524,9 +525,8 @@ async fn volunteer(
         text: form.text.clone(),
         refers_to: form.refers_to.clone(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        truth::volunteer(state, couple.me, now, &input)
+        truth::volunteer(state, couple.me, now.instant, &input)
     })
     .await?;
     finish(
