@@ -101,6 +101,11 @@ impl Now {
         self.local(self.instant).date()
     }
 
+    /// A moment as the viewer reads it: "14 March 2026, 09:30 UTC".
+    pub fn when(&self, at: OffsetDateTime) -> String {
+        crate::present::dates::when(at, self.zone)
+    }
+
     /// An instant as the viewer's clock on the wall shows it.
     pub fn local(&self, at: OffsetDateTime) -> OffsetDateTime {
         at.to_offset(self.zone.offset)

@@ -364,6 +364,7 @@ async fn account_page(
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let user = app
         .store
         .user_by_id(me.user.0)
@@ -376,8 +377,8 @@ async fn account_page(
         .map(|s| SessionRow {
             id: s.id,
             device: s.device,
-            started: crate::present::dates::when(s.created_at),
-            last_seen: crate::present::dates::when(s.last_seen_at),
+            started: crate::present::dates::when(s.created_at, zone),
+            last_seen: crate::present::dates::when(s.last_seen_at, zone),
             current: s.id == me.id,
         })
         .collect();

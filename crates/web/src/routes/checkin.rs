@@ -2,6 +2,7 @@
 //! the partner's short answer. "Only me" check-ins go to the author's
 //! private stream; the command in core decides which stream.
 
+use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -110,7 +111,7 @@ fn audience(view: &CheckInView<'_>) -> &'static str {
 }
 
 impl CheckInRow {
-    pub fn from_view(view: &CheckInView<'_>) -> Self {
+    pub fn from_view(view: &CheckInView<'_>, zone: Zone) -> Self {
         let (key, link) = match view.id {
             CheckInId::Shared(id) => (format!("checkin-{}", id.0), Some(shared_link(id))),
             CheckInId::Private(id) => (format!("kept-{}", id.0), None),
@@ -122,13 +123,13 @@ impl CheckInRow {
             only_me: view.visibility == Visibility::OnlyMe,
             who: if mine { "You" } else { "Your partner" },
             audience: audience(view),
-            when: dates::when(view.at),
+            when: dates::when(view.at, zone),
             feelings: felt_rows(view.check_in),
             note: view.check_in.note.clone().unwrap_or_default(),
             acknowledgement: view.acknowledgement.map(|ack| AckRow {
                 by_me: !mine,
                 text: ack.acknowledgement.text().to_owned(),
-                when: dates::when(ack.at),
+                when: dates::when(ack.at, zone),
             }),
             link,
             can_acknowledge: view.can_acknowledge,
@@ -335,6 +336,7 @@ impl CheckInPage {
         errors: FormErrors,
         before: Option<OffsetDateTime>,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let views = checkin::history(&cached.state, &mine.state, couple.me, before, PAGE_SIZE + 1)?;
@@ -345,7 +347,7 @@ impl CheckInPage {
         let recent = views
             .iter()
             .take(PAGE_SIZE)
-            .map(CheckInRow::from_view)
+            .map(|view| CheckInRow::from_view(view, zone))
             .collect();
         let waiting = views
             .iter()
@@ -355,7 +357,7 @@ impl CheckInPage {
                 CheckInId::Shared(id) => Some(WaitingRow {
                     link: shared_link(id),
                     feelings: feelings_phrase(view.check_in),
-                    when: dates::when(view.at),
+                    when: dates::when(view.at, zone),
                 }),
                 CheckInId::Private(_) => None,
             })
@@ -457,10 +459,11 @@ impl OneCheckInPage {
         own_words: String,
         errors: FormErrors,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let view = checkin::view(&cached.state, &mine.state, couple.me, CheckInId::Shared(id))?;
-        let mut c = CheckInRow::from_view(&view);
+        let mut c = CheckInRow::from_view(&view, zone);
         c.answer_open = true;
         c.own_words = own_words;
         Ok(OneCheckInPage {

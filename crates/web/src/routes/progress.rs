@@ -3,6 +3,7 @@
 //! same data as a table; every series comes from a core query made for this
 //! viewer, so a partner's private items cannot reach it.
 
+use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
@@ -146,10 +147,10 @@ struct ProgressPage {
     milestones: Vec<MilestoneRow>,
 }
 
-fn latest(points: &[TrustPoint], measure: Measure) -> Option<String> {
+fn latest(points: &[TrustPoint], measure: Measure, zone: Zone) -> Option<String> {
     points
         .last()
-        .map(|p| format!("{} on {}", p.value(measure), dates::day(p.at.date())))
+        .map(|p| format!("{} on {}", p.value(measure), dates::day_of(p.at, zone)))
 }
 
 fn milestone_link(kind: MilestoneKind, entry: Option<kintsugi_core::EntryId>) -> Option<String> {
@@ -167,6 +168,7 @@ async fn progress_page(
     layout: Layout,
     Query(query): Query<ProgressQuery>,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let view = View::parse(&query);
     let today = app.now().today();
     let since = (!view.all_time)
@@ -242,8 +244,8 @@ async fn progress_page(
         measures,
         spans,
         all_time: view.all_time,
-        my_latest: latest(&series.mine, view.measure),
-        partner_latest: latest(&series.partner, view.measure),
+        my_latest: latest(&series.mine, view.measure, zone),
+        partner_latest: latest(&series.partner, view.measure, zone),
         trust: trust.into(),
         days: view.days,
         windows,

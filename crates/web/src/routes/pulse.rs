@@ -1,6 +1,7 @@
 //! The trust pulse: ten statements on a 1–7 scale, the private signs
 //! checklist, the result, and how often the couple takes it.
 
+use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -155,14 +156,14 @@ pub struct PulseRow {
 }
 
 impl PulseRow {
-    fn from_view(view: &PulseView<'_>) -> Self {
+    fn from_view(view: &PulseView<'_>, zone: Zone) -> Self {
         PulseRow {
             href: link(view.id),
             who: match view.whose {
                 Whose::Mine => "You",
                 Whose::Partner => "Your partner",
             },
-            when: dates::day(view.record.at.date()),
+            when: dates::day_of(view.record.at, zone),
             index: view.record.score.index,
             shared: view.is_shared(),
         }
@@ -195,6 +196,7 @@ impl PulsePage {
         errors: FormErrors,
         cadence_errors: FormErrors,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let state = &cached.state;
@@ -205,7 +207,7 @@ impl PulsePage {
             .iter()
             .rev()
             .take(RECENT)
-            .map(PulseRow::from_view)
+            .map(|view| PulseRow::from_view(view, zone))
             .collect();
         let cadence = state.pulse.cadence();
         let cadence_chosen_by = state.pulse.cadence_choice().map(|choice| {
@@ -214,7 +216,7 @@ impl PulsePage {
             } else {
                 "your partner"
             };
-            format!("Chosen by {who} on {}.", dates::day(choice.at.date()))
+            format!("Chosen by {who} on {}.", dates::day_of(choice.at, zone))
         });
         Ok(PulsePage {
             layout: layout.in_section("pulse"),
@@ -377,6 +379,7 @@ async fn result_page(
     layout: Layout,
     id: PulseId,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let couple = MyCouple::require(app, session).await?;
     let cached = couple.read(app).await?;
     let mine = my_private(app, session).await?;
@@ -386,7 +389,7 @@ async fn result_page(
         layout: layout.in_section("pulse"),
         mine: view.whose == Whose::Mine,
         shared: view.is_shared(),
-        when: dates::when(view.record.at),
+        when: dates::when(view.record.at, zone),
         index: score.index,
         constructs: Construct::ALL
             .iter()

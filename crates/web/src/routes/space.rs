@@ -199,6 +199,7 @@ impl SpacePage {
         form: BetrayalForm,
         errors: FormErrors,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let space = &cached.state.space;
         let my_slot = space.slot_of(couple.me).ok_or(AppError::NotFound)?;
@@ -211,7 +212,7 @@ impl SpacePage {
                 my_role: b.role_of(my_slot).label(),
                 discovered_on: b.discovered_on.map(dates::day).unwrap_or_default(),
                 note: b.note.clone().unwrap_or_default(),
-                recorded_at: dates::when(b.recorded_at),
+                recorded_at: dates::when(b.recorded_at, zone),
             })
             .collect();
         let mut roles: Vec<&str> = space
@@ -311,6 +312,7 @@ async fn create_invite(
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     {
         let cached = couple.read(&app).await?;
         if cached.state.space.is_complete() {
@@ -341,6 +343,6 @@ async fn create_invite(
     )
     .await?;
     page.invite_link = Some(invite_url(&app, &headers, &token));
-    page.invite_expires = dates::when(expires_at);
+    page.invite_expires = dates::when(expires_at, zone);
     render(&page)
 }

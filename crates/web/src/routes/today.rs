@@ -3,6 +3,7 @@
 //! shared since their last visit, which is remembered in their own private
 //! stream only.
 
+use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
@@ -59,7 +60,7 @@ fn apology_title(apology: &Apology) -> String {
     }
 }
 
-fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
+fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
     let row = |title: String, detail: String, href: String, action| ToDoRow {
         title,
         detail,
@@ -82,7 +83,7 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
                     _ => "A disclosure",
                 }
             ),
-            format!("Written {}.", dates::when(entry.written_at)),
+            format!("Written {}.", dates::when(entry.written_at, zone)),
             "/truth".to_owned(),
             "Read it",
         ),
@@ -117,7 +118,7 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
             format!(
                 "{}, {}.",
                 report.channel.label(),
-                dates::when(report.happened_at)
+                dates::when(report.happened_at, zone)
             ),
             "/contact".to_owned(),
             "Read the report",
@@ -146,8 +147,8 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
     }
 }
 
-fn news_row(news: &PartnerNews<'_>) -> NewsRow {
-    let when = dates::when(news.at());
+fn news_row(news: &PartnerNews<'_>, zone: Zone) -> NewsRow {
+    let when = dates::when(news.at(), zone);
     let shared_check_in_link = |id: CheckInId| match id {
         CheckInId::Shared(id) => checkin::shared_link(id),
         // The partner's news only ever holds shared check-ins; a kept one
@@ -212,6 +213,7 @@ pub async fn page(
     couple: &MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let now = app.now();
     let (html, mark) = {
         let cached = couple.read(app).await?;
@@ -230,12 +232,14 @@ pub async fn page(
             to_do: found
                 .to_do
                 .iter()
-                .map(|item| to_do_row(item, couple.me))
+                .map(|item| to_do_row(item, couple.me, zone))
                 .collect(),
-            news: found.news.iter().map(news_row).collect(),
+            news: found.news.iter().map(|news| news_row(news, zone)).collect(),
             more_news: found.more_news,
             partner_joined: found.partner_joined,
-            since: last_visit.map(dates::when).unwrap_or_default(),
+            since: last_visit
+                .map(|at| dates::when(at, zone))
+                .unwrap_or_default(),
         };
         (render(&page)?, mark)
     };

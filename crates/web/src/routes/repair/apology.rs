@@ -3,6 +3,7 @@
 //! visible, and answered by the hurt partner.
 
 use super::{betrayal_label, form_errors, submit, Choice, FindingView};
+use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -252,7 +253,7 @@ fn compose(
     }
 }
 
-fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
+fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<VersionView> {
     let Some(apology) = apology else {
         return Vec::new();
     };
@@ -275,7 +276,7 @@ fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
             VersionView {
                 id: v.id.0,
                 number: v.number,
-                sent_at: dates::when(v.sent_at),
+                sent_at: dates::when(v.sent_at, zone),
                 latest: Some(v.id) == latest,
                 parts: v
                     .parts
@@ -301,7 +302,7 @@ fn answered(me: UserId, by: UserId, answer: &ApologyAnswer) -> String {
 }
 
 /// The news of the latest version's answer, if it has one.
-fn answer_news(apology: Option<&Apology>, me: UserId) -> Option<AnswerNews> {
+fn answer_news(apology: Option<&Apology>, me: UserId, zone: Zone) -> Option<AnswerNews> {
     let version = apology.and_then(Apology::latest)?;
     let response = version.response.as_ref()?;
     let (need, need_label) = match &response.answer {
@@ -317,7 +318,7 @@ fn answer_news(apology: Option<&Apology>, me: UserId) -> Option<AnswerNews> {
         answered_at: format!(
             "To version {}, on {}.",
             version.number,
-            dates::when(response.at)
+            dates::when(response.at, zone)
         ),
         need,
         need_label,
@@ -370,6 +371,7 @@ async fn build(
     layout: Layout,
     pending: Pending,
 ) -> AppResult<ApologyPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let space = &state.space;
@@ -458,8 +460,8 @@ async fn build(
             betrayal: betrayal.id.0,
             heading,
             status: status_line(apology, role),
-            news: answer_news(apology, me),
-            versions: version_views(apology, me),
+            news: answer_news(apology, me, zone),
+            versions: version_views(apology, me, zone),
             answer,
             compose,
         });

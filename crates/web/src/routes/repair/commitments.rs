@@ -3,6 +3,7 @@
 //! acknowledges. Nothing here watches anyone: what is shared is offered.
 
 use super::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -108,7 +109,13 @@ struct CommitmentsPage {
     contact_waiting: usize,
 }
 
-fn view(state: &CoupleState, me: UserId, c: &Commitment, refused: &Refused) -> CommitmentView {
+fn view(
+    state: &CoupleState,
+    me: UserId,
+    c: &Commitment,
+    refused: &Refused,
+    zone: Zone,
+) -> CommitmentView {
     let offered = StatusInput {
         status: "kept".into(),
         note: String::new(),
@@ -151,12 +158,12 @@ fn view(state: &CoupleState, me: UserId, c: &Commitment, refused: &Refused) -> C
                 label: entry.status.label(),
                 code: entry.status.code(),
                 note: entry.note.clone().unwrap_or_default(),
-                when: dates::when(entry.at),
+                when: dates::when(entry.at, zone),
                 who: who(me, entry.by),
                 seen: entry
                     .seen
                     .as_ref()
-                    .map(|s| format!("{} saw this on {}", who(me, s.by), dates::when(s.at)))
+                    .map(|s| format!("{} saw this on {}", who(me, s.by), dates::when(s.at, zone)))
                     .unwrap_or_else(|| "Not seen yet".to_owned()),
             })
             .collect(),
@@ -175,6 +182,7 @@ async fn build(
     layout: Layout,
     refused: Refused,
 ) -> AppResult<CommitmentsPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -211,7 +219,7 @@ async fn build(
             .all()
             .iter()
             .rev()
-            .map(|c| view(state, me, c, &refused))
+            .map(|c| view(state, me, c, &refused, zone))
             .collect(),
         contact_reports: state.contact.all().len(),
         contact_waiting: state

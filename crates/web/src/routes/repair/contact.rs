@@ -3,7 +3,7 @@
 //! contact it was told, and the hurt partner acknowledges it.
 
 use super::{betrayal_tag, submit, BetrayalChoice, Choice};
-use crate::app::clock::Now;
+use crate::app::clock::{Now, Zone};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -93,10 +93,20 @@ struct ContactPage {
     reports: Vec<ReportView>,
 }
 
-fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -> ReportView {
+fn view(
+    state: &CoupleState,
+    me: UserId,
+    r: &ContactReport,
+    refused: &Refused,
+    zone: Zone,
+) -> ReportView {
     let (ack_note, ack_response) = match &r.acknowledgement {
         Some(ack) => (
-            format!("{} read this on {}", who(me, ack.by), dates::when(ack.at)),
+            format!(
+                "{} read this on {}",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            ),
             ack.response.clone().unwrap_or_default(),
         ),
         None => ("Not read yet".to_owned(), String::new()),
@@ -109,10 +119,10 @@ fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -
     };
     ReportView {
         id: r.id.0,
-        happened_at: dates::when(r.happened_at),
+        happened_at: dates::when(r.happened_at, zone),
         channel: r.channel.label(),
         reported_by: who(me, r.reported_by),
-        reported_at: dates::when(r.reported_at),
+        reported_at: dates::when(r.reported_at, zone),
         reported_after: plain_delay(r.reported_after()),
         what_was_said: r.what_was_said.clone(),
         how_i_responded: r.how_i_responded.clone(),
@@ -139,6 +149,7 @@ async fn build(
     layout: Layout,
     refused: Refused,
 ) -> AppResult<ContactPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -168,7 +179,7 @@ async fn build(
             })
             .collect(),
         now,
-        now_display: dates::when(moment),
+        now_display: dates::when(moment, zone),
     });
     Ok(ContactPage {
         layout: layout.in_section("commitments"),
@@ -177,7 +188,7 @@ async fn build(
             .contact
             .all()
             .into_iter()
-            .map(|r| view(state, me, r, &refused))
+            .map(|r| view(state, me, r, &refused, zone))
             .collect(),
     })
 }

@@ -4,7 +4,7 @@
 //! what they saw. Each request shows how reliably it was kept.
 
 use super::{betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView};
-use crate::app::clock::Now;
+use crate::app::clock::{Now, Zone};
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -530,6 +530,7 @@ fn history_row(
     me: UserId,
     item: &HistoryItem<'_>,
     refused: &Refused,
+    zone: Zone,
 ) -> HistoryRow {
     match item {
         HistoryItem::Change(change) => {
@@ -556,7 +557,7 @@ fn history_row(
             };
             HistoryRow {
                 id: change.id.0,
-                when: dates::when(change.at),
+                when: dates::when(change.at, zone),
                 who: who(me, change.by),
                 title,
                 detail,
@@ -568,7 +569,7 @@ fn history_row(
         }
         HistoryItem::Fulfilment(done) => HistoryRow {
             id: done.id.0,
-            when: dates::when(done.logged_at),
+            when: dates::when(done.logged_at, zone),
             who: who(me, done.by),
             title: format!("Done on {}", dates::day(done.happened_on)),
             detail: done.note.clone().unwrap_or_default(),
@@ -576,7 +577,7 @@ fn history_row(
             seen: done
                 .confirmation
                 .as_ref()
-                .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at)))
+                .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at, zone)))
                 .unwrap_or_default(),
             can_confirm: requests::confirm_fulfilment(state, me, done.id).is_ok(),
             errors: match refused {
@@ -594,6 +595,7 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
+    let zone = app.now().zone;
     let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
@@ -663,7 +665,7 @@ async fn build_request(
     let history = request
         .history()
         .iter()
-        .map(|item| history_row(state, me, item, &refused))
+        .map(|item| history_row(state, me, item, &refused, zone))
         .collect();
     Ok(RequestPage {
         layout: layout.in_section("requests"),
@@ -672,7 +674,7 @@ async fn build_request(
         status: request.status.label(),
         status_code: status_code(request.status),
         asked_by: who(me, request.asked_by),
-        made_at: dates::when(request.made_at),
+        made_at: dates::when(request.made_at, zone),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         alternative: request.alternative.as_ref().map(TermsView::of),
         accept,

@@ -3,7 +3,7 @@
 //! for therapy, and corrections that stand beside what they correct.
 
 use super::{betrayal_tag, submit, BetrayalChoice};
-use crate::app::clock::Now;
+use crate::app::clock::{Now, Zone};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -246,7 +246,13 @@ fn refusal_message(errors: &FormErrors, field: &str) -> String {
         .unwrap_or_default()
 }
 
-fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Refused) -> EntryView {
+fn entry_view(
+    state: &CoupleState,
+    me: UserId,
+    entry: &TruthEntry,
+    refused: &Refused,
+    zone: Zone,
+) -> EntryView {
     let log = &state.truth;
     let space = &state.space;
     let id = entry.id;
@@ -270,7 +276,7 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
             format!(
                 "{} parked it for your joint therapy session on {}.",
                 who(me, parking.by),
-                dates::when(parking.at)
+                dates::when(parking.at, zone)
             ),
             None,
         ),
@@ -299,7 +305,11 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         AckState::Awaiting => (true, "Not acknowledged yet".to_owned(), String::new()),
         AckState::Acknowledged(ack) => (
             true,
-            format!("{} read this on {}", who(me, ack.by), dates::when(ack.at)),
+            format!(
+                "{} read this on {}",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            ),
             ack.response.clone().unwrap_or_default(),
         ),
     };
@@ -321,7 +331,7 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         },
         text: entry.text.clone(),
         author: who(me, entry.author),
-        written_at: dates::when(entry.written_at),
+        written_at: dates::when(entry.written_at, zone),
         refers_to,
         betrayal: betrayal_tag(space, me, entry.betrayal),
         question_state,
@@ -429,6 +439,7 @@ async fn build(
     filter: TruthFilter,
     refused: Refused,
 ) -> AppResult<TruthPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -436,7 +447,7 @@ async fn build(
         .truth
         .entries(filter)
         .into_iter()
-        .map(|entry| entry_view(state, me, entry, &refused))
+        .map(|entry| entry_view(state, me, entry, &refused, zone))
         .collect();
     let (disclosure_form, disclosure_errors) = match &refused {
         Refused::Disclosure(form, errors) => (form.clone(), errors.clone()),
