@@ -5,17 +5,19 @@
 //! gives one message, and every path does the same password-hashing work.
 
 use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Visitor;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::password;
 use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser};
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::account::{Email, NewPassword};
 use kintsugi_core::UserId;
@@ -28,11 +30,17 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/register", get(register_page).post(register))
         .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
+        .route("/logout", leads_to("/").post(logout))
         .route("/recover", get(recover_page).post(recover))
         .route("/account", get(account_page))
-        .route("/account/sessions/{id}/end", post(end_session))
-        .route("/account/recovery-codes", post(new_recovery_codes))
+        .route(
+            "/account/sessions/{id}/end",
+            leads_to("/account").post(end_session),
+        )
+        .route(
+            "/account/recovery-codes",
+            leads_to("/account").post(new_recovery_codes),
+        )
 }
 
 const RECOVERY_CODES: usize = 10;
@@ -226,10 +234,9 @@ async fn login(
     } else {
         let codes = issue_recovery_codes(&app, user.id).await?;
         app.store.mark_recovery_codes_shown(user.id).await?;
-        let mut layout = layout;
-        layout.signed_in = true;
+        // A first sign-in: nobody has a couple space before it.
         render(&RecoveryCodesPage {
-            layout,
+            layout: layout.for_visitor(Visitor::WithoutSpace),
             codes,
             next,
             first_time: true,

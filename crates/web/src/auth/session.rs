@@ -3,6 +3,7 @@
 //! hands it to the extractors below.
 
 use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Visitor;
 use crate::app::state::AppState;
 use crate::auth::tokens::{hash_token, is_well_formed, random_token};
 use axum::extract::{FromRequestParts, Request, State};
@@ -128,20 +129,25 @@ async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
     }))
 }
 
-/// Resolves the session and the CSRF token for every request.
+/// Resolves the session, the CSRF token and the kind of visitor for every
+/// request. The token and the visitor are left on the response as well, so
+/// the error-page layer outside this one draws the same navigation.
 pub async fn middleware(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
     let names = CookieNames::new(app.config.secure_cookies);
     let jar = CookieJar::from_headers(request.headers());
     let mut clear_session = false;
+    let mut visitor = Visitor::SignedOut;
     if let Some(cookie) = jar.get(names.session) {
-        match resolve(&app, cookie.value()).await {
-            Ok(Some(session)) => {
+        match resolve_visitor(&app, cookie.value()).await {
+            Ok(Some((session, found))) => {
                 request.extensions_mut().insert(session);
+                visitor = found;
             }
             Ok(None) => clear_session = true,
             Err(error) => return error.into_response(),
         }
     }
+    request.extensions_mut().insert(visitor);
     let existing_csrf = jar
         .get(names.csrf)
         .map(|c| c.value().to_owned())
@@ -151,6 +157,8 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
     request.extensions_mut().insert(CsrfToken(csrf.clone()));
 
     let mut response = next.run(request).await;
+    response.extensions_mut().insert(visitor);
+    response.extensions_mut().insert(CsrfToken(csrf.clone()));
     if new_csrf {
         set_cookie(&mut response, &names.csrf_cookie(csrf));
     }
@@ -158,6 +166,18 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
         set_cookie(&mut response, &names.cleared_session_cookie());
     }
     response
+}
+
+/// The session a cookie names, and whether its person has a couple space.
+async fn resolve_visitor(app: &AppState, token: &str) -> AppResult<Option<(Session, Visitor)>> {
+    let Some(session) = resolve(app, token).await? else {
+        return Ok(None);
+    };
+    let visitor = match app.store.couple_of(session.user.0).await? {
+        Some(_) => Visitor::Partner,
+        None => Visitor::WithoutSpace,
+    };
+    Ok(Some((session, visitor)))
 }
 
 /// A signed-in person; anyone else is sent to the login page.

@@ -3,6 +3,7 @@
 //! request log, and the extractors handlers share.
 
 pub mod extractors;
+pub mod form_addresses;
 pub mod forms;
 pub mod rate_limit;
 pub mod request_log;

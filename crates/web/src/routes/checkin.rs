@@ -9,12 +9,13 @@ use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{append_private, my_private, MyCouple};
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::checkin::{
     self, AckPreset, AcknowledgeInput, CheckIn, CheckInId, CheckInInput, CheckInView, Visibility,
@@ -32,7 +33,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/checkin", get(checkin_page).post(record))
         .route("/checkin/{id}", get(one_page))
-        .route("/checkin/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/checkin/{id}/acknowledge",
+            leads_to("/checkin/{id}").post(acknowledge),
+        )
 }
 
 // ---- how a check-in reads on a page ------------------------------------------

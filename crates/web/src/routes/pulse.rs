@@ -8,12 +8,13 @@ use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{append_private, my_private, MyCouple};
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::pulse::{
     self, Cadence, CadenceInput, Construct, PulseId, PulseInput, PulseView, ITEMS, SCALE_MAX,
@@ -30,7 +31,7 @@ const RECENT: usize = 8;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pulse", get(pulse_page).post(record))
-        .route("/pulse/cadence", post(choose_cadence))
+        .route("/pulse/cadence", leads_to("/pulse").post(choose_cadence))
         .route("/pulse/kept/{id}", get(kept_result))
         .route("/pulse/shared/{id}", get(shared_result))
 }

@@ -8,13 +8,14 @@ use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors, NoFields};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::couple::CoupleEvent;
 use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role};
@@ -28,8 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/space", get(space_page))
         .route("/space/new", get(safety_page).post(create_space))
         .route("/space/new/record", get(record_page))
-        .route("/space/betrayals", post(record_betrayal))
-        .route("/space/invite", post(create_invite))
+        .route("/space/betrayals", leads_to("/space").post(record_betrayal))
+        .route("/space/invite", leads_to("/space").post(create_invite))
 }
 
 pub struct KindOption {

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod addresses;
 mod checkin;
 mod clock;
 mod pairing;

@@ -9,12 +9,13 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
@@ -30,7 +31,10 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/apology", get(apology_page).post(write))
-        .route("/apology/versions/{id}/answer", post(answer))
+        .route(
+            "/apology/versions/{id}/answer",
+            leads_to("/apology").post(answer),
+        )
 }
 
 /// The apology form: its parts, and which button was pressed (`check` or

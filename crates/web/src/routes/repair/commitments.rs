@@ -9,13 +9,14 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors, NoFields};
 use crate::present::dates;
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
@@ -28,8 +29,14 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/commitments", get(commitments_page).post(make))
-        .route("/commitments/{id}/status", post(update_status))
-        .route("/commitments/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/commitments/{id}/status",
+            leads_to("/commitments").post(update_status),
+        )
+        .route(
+            "/commitments/{id}/acknowledge",
+            leads_to("/commitments").post(acknowledge),
+        )
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

@@ -9,13 +9,14 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
 use crate::present::dates;
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
@@ -29,7 +30,10 @@ use time::macros::format_description;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contact", get(contact_page).post(report))
-        .route("/contact/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/contact/{id}/acknowledge",
+            leads_to("/contact").post(acknowledge),
+        )
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

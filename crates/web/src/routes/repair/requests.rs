@@ -10,13 +10,14 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors, NoFields};
 use crate::present::dates;
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::coach::Code;
 use kintsugi_core::couple::CoupleState;
@@ -34,17 +35,38 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/requests", get(list_page).post(make))
         .route("/requests/{id}", get(request_page))
-        .route("/requests/{id}/accept", post(accept))
-        .route("/requests/{id}/alternative", post(propose_alternative))
+        .route(
+            "/requests/{id}/accept",
+            leads_to("/requests/{id}").post(accept),
+        )
+        .route(
+            "/requests/{id}/alternative",
+            leads_to("/requests/{id}").post(propose_alternative),
+        )
         .route(
             "/requests/{id}/alternative/answer",
-            post(answer_alternative),
+            leads_to("/requests/{id}").post(answer_alternative),
         )
-        .route("/requests/{id}/pause", post(pause))
-        .route("/requests/{id}/resume", post(resume))
-        .route("/requests/{id}/retire", post(retire))
-        .route("/requests/{id}/fulfilments", post(log_fulfilment))
-        .route("/requests/fulfilments/{id}/confirm", post(confirm))
+        .route(
+            "/requests/{id}/pause",
+            leads_to("/requests/{id}").post(pause),
+        )
+        .route(
+            "/requests/{id}/resume",
+            leads_to("/requests/{id}").post(resume),
+        )
+        .route(
+            "/requests/{id}/retire",
+            leads_to("/requests/{id}").post(retire),
+        )
+        .route(
+            "/requests/{id}/fulfilments",
+            leads_to("/requests/{id}").post(log_fulfilment),
+        )
+        .route(
+            "/requests/fulfilments/{id}/confirm",
+            leads_to("/requests").post(confirm),
+        )
 }
 
 /// The "how often" fields, shared by a request and an alternative.

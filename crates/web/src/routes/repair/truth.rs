@@ -9,13 +9,14 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors, NoFields};
 use crate::present::dates;
 use crate::present::words::{excerpt, who};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
@@ -29,13 +30,25 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/truth", get(log_page))
-        .route("/truth/disclosures", post(volunteer))
-        .route("/truth/questions", post(ask))
-        .route("/truth/{id}/answer", post(answer))
-        .route("/truth/{id}/acknowledge", post(acknowledge))
-        .route("/truth/{id}/park", post(park))
-        .route("/truth/{id}/unpark", post(unpark))
-        .route("/truth/{id}/correct", post(correct))
+        .route("/truth/disclosures", leads_to("/truth").post(volunteer))
+        .route("/truth/questions", leads_to("/truth").post(ask))
+        .route(
+            "/truth/{id}/answer",
+            leads_to("/truth#entry-{id}").post(answer),
+        )
+        .route(
+            "/truth/{id}/acknowledge",
+            leads_to("/truth#entry-{id}").post(acknowledge),
+        )
+        .route("/truth/{id}/park", leads_to("/truth#entry-{id}").post(park))
+        .route(
+            "/truth/{id}/unpark",
+            leads_to("/truth#entry-{id}").post(unpark),
+        )
+        .route(
+            "/truth/{id}/correct",
+            leads_to("/truth#entry-{id}").post(correct),
+        )
 }
 
 #[derive(Debug, Default, Deserialize)]
