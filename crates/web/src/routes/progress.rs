@@ -9,7 +9,7 @@ use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
 use crate::couple::{my_private, MyCouple};
-use crate::present::charts::{self, Chart};
+use crate::present::charts::{self, Chart, ChartSvg, DataTable};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -85,16 +85,18 @@ impl View {
     }
 }
 
+/// A chart as the page places it: the drawing and its table, each drawn by
+/// its own template under `templates/partials/charts/`.
 pub struct ChartView {
-    pub svg: String,
-    pub table: String,
+    pub svg: ChartSvg,
+    pub table: DataTable,
     pub empty: bool,
 }
 
 impl From<Chart> for ChartView {
     fn from(chart: Chart) -> Self {
         ChartView {
-            table: chart.table.to_html(),
+            table: chart.table,
             svg: chart.svg,
             empty: chart.is_empty,
         }
