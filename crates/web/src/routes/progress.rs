@@ -3,7 +3,7 @@
 //! same data as a table; every series comes from a core query made for this
 //! viewer, so a partner's private items cannot reach it.
 
-use crate::app::clock::Zone;
+use crate::app::clock::{Now, Zone};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
@@ -16,7 +16,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::progress::{self, Measure, MilestoneKind, TrustPoint};
+use kintsugi_core::progress::{
+    self, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
+};
 use kintsugi_core::pulse::Construct;
 use serde::Deserialize;
 use time::Duration;
@@ -165,14 +167,14 @@ fn milestone_link(kind: MilestoneKind, entry: Option<kintsugi_core::EntryId>) ->
 
 async fn progress_page(
     State(app): State<AppState>,
+    now: Now,
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
     Query(query): Query<ProgressQuery>,
 ) -> AppResult<Response> {
-    let zone = app.now().zone;
     let view = View::parse(&query);
-    let today = app.now().today();
+    let today = now.today();
     let since = (!view.all_time)
         .then(|| today.checked_sub(Duration::days(RECENT_DAYS)))
         .flatten();
@@ -189,7 +191,45 @@ async fn progress_page(
     let signs = charts::signs_chart("signs", &signs_series);
     let weeks = progress::reliability_by_week(state, couple.me, today, RELIABILITY_WEEKS)?;
     let reliability = charts::reliability_chart("reliability", &weeks);
-    let requests = progress::request_reliability(state, couple.me, today, RELIABILITY_DAYS)?
+    let requests = request_rows(&progress::request_reliability(
+        state,
+        couple.me,
+        today,
+        RELIABILITY_DAYS,
+    )?);
+    let milestones = milestone_rows(&progress::milestones(state, private, couple.me, today)?);
+    let (measures, spans, windows) = choice_links(view);
+
+    render(&ProgressPage {
+        layout: layout.in_section("progress"),
+        measure_label: view.measure.label(),
+        measures,
+        spans,
+        all_time: view.all_time,
+        my_latest: latest(&series.mine, view.measure, now.zone),
+        partner_latest: latest(&series.partner, view.measure, now.zone),
+        trust: trust.into(),
+        days: view.days,
+        windows,
+        feelings: feelings.into(),
+        signs: signs.into(),
+        signs_most_often: signs_series
+            .most_often
+            .iter()
+            .map(|(sign, count)| SignCount {
+                label: sign.label(),
+                count: *count,
+            })
+            .collect(),
+        requests,
+        reliability_days: RELIABILITY_DAYS,
+        reliability: reliability.into(),
+        milestones,
+    })
+}
+
+fn request_rows(found: &[RequestReliability<'_>]) -> Vec<RequestRow> {
+    found
         .iter()
         .map(|r| RequestRow {
             what: r.request.terms.what.clone(),
@@ -204,17 +244,23 @@ async fn progress_page(
                 _ => charts::counted(r.reliability.done, "time", "times"),
             },
         })
-        .collect();
-    // Oldest first: each milestone reads as the next link of one chain.
-    let milestones = progress::milestones(state, private, couple.me, today)?
+        .collect()
+}
+
+/// Oldest first: each milestone reads as the next link of one chain.
+fn milestone_rows(found: &[Milestone]) -> Vec<MilestoneRow> {
+    found
         .iter()
         .map(|m| MilestoneRow {
             on: dates::day(m.on),
             label: m.kind.label(),
             href: milestone_link(m.kind, m.entry),
         })
-        .collect();
+        .collect()
+}
 
+/// The choices above the charts: which measure, which span, which window.
+fn choice_links(view: View) -> (Vec<Link>, Vec<Link>, Vec<Link>) {
     let measures = std::iter::once(Measure::Index)
         .chain(Construct::ALL.into_iter().map(Measure::Construct))
         .map(|measure| Link {
@@ -239,33 +285,7 @@ async fn progress_page(
             current: days == view.days,
         })
         .collect();
-
-    render(&ProgressPage {
-        layout: layout.in_section("progress"),
-        measure_label: view.measure.label(),
-        measures,
-        spans,
-        all_time: view.all_time,
-        my_latest: latest(&series.mine, view.measure, zone),
-        partner_latest: latest(&series.partner, view.measure, zone),
-        trust: trust.into(),
-        days: view.days,
-        windows,
-        feelings: feelings.into(),
-        signs: signs.into(),
-        signs_most_often: signs_series
-            .most_often
-            .iter()
-            .map(|(sign, count)| SignCount {
-                label: sign.label(),
-                count: *count,
-            })
-            .collect(),
-        requests,
-        reliability_days: RELIABILITY_DAYS,
-        reliability: reliability.into(),
-        milestones,
-    })
+    (measures, spans, windows)
 }
 
 #[cfg(test)]
