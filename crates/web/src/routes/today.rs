@@ -18,7 +18,7 @@ use kintsugi_core::apology::Apology;
 use kintsugi_core::checkin::CheckInId;
 use kintsugi_core::requests::Request;
 use kintsugi_core::today::{self, PartnerNews, TodayItem};
-use kintsugi_core::truth::EntryKind;
+use kintsugi_core::truth::{EntryKind, TruthEntry};
 
 /// Something waiting for the person, as the page lists it.
 pub struct ToDoRow {
@@ -75,14 +75,7 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             "Answer it",
         ),
         TodayItem::TruthToAcknowledge(entry) => row(
-            format!(
-                "{} from your partner is waiting to be read",
-                match entry.kind {
-                    EntryKind::Answer { .. } => "An answer",
-                    EntryKind::Correction { .. } => "A correction",
-                    _ => "A disclosure",
-                }
-            ),
+            truth_to_read_title(entry),
             format!("Written {}.", dates::when(entry.written_at, zone)),
             "/truth".to_owned(),
             "Read it",
@@ -94,14 +87,9 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             "Read it",
         ),
         TodayItem::RequestToAnswer(request) => {
-            let title = if request.asked_by == me {
-                "Your partner proposed another way to meet your request"
-            } else {
-                "Your partner asked something of you"
-            };
             let terms = request.alternative.as_ref().unwrap_or(&request.terms);
             row(
-                title.to_owned(),
+                request_to_answer_title(request, me).to_owned(),
                 format!("“{}”", excerpt_on_word(&terms.what, 140)),
                 request_link(request),
                 "Answer",
@@ -144,6 +132,23 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             "/pulse".to_owned(),
             "Take the pulse",
         ),
+    }
+}
+
+fn truth_to_read_title(entry: &TruthEntry) -> String {
+    let what = match entry.kind {
+        EntryKind::Answer { .. } => "An answer",
+        EntryKind::Correction { .. } => "A correction",
+        _ => "A disclosure",
+    };
+    format!("{what} from your partner is waiting to be read")
+}
+
+fn request_to_answer_title(request: &Request, me: kintsugi_core::UserId) -> &'static str {
+    if request.asked_by == me {
+        "Your partner proposed another way to meet your request"
+    } else {
+        "Your partner asked something of you"
     }
 }
 
