@@ -16,7 +16,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use history::BenchCouple;
 use kintsugi_store::MasterKey;
-use kintsugi_web::config::WebConfig;
+use kintsugi_web::app::config::WebConfig;
 use kintsugi_web::AppState;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use kintsugi_store::{MasterKey, Store};
-use kintsugi_web::config::{parse_safety_resources, WebConfig, DEFAULT_QUICK_EXIT_URL};
+use kintsugi_web::app::config::{parse_safety_resources, WebConfig, DEFAULT_QUICK_EXIT_URL};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,8 +6,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::app::error::AppError;
+use crate::app::state::AppState;
 
 const STYLESHEET: &str = include_str!("../assets/app.css");
 

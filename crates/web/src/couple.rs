@@ -2,10 +2,10 @@
 //! Every page of a couple's rooms starts here, so the membership check is
 //! written once.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::state::AppState;
 use crate::auth::session::Session;
-use crate::error::{AppError, AppResult};
 use crate::projections::Cached;
-use crate::state::AppState;
 use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::private::{PrivateEvent, PrivateState};
 use kintsugi_core::{CoupleId, Refusal, StreamId, UserId};

@@ -2,24 +2,17 @@
 //! CSRF protection and strict security headers. Handlers parse, call the
 //! domain in `kintsugi-core`, and render; nothing more.
 
+pub mod app;
 pub mod assets;
 pub mod auth;
-pub mod charts;
-pub mod config;
 pub mod couple;
-pub mod dates;
-pub mod error;
-pub mod forms;
-pub mod layout;
+pub mod http;
+pub mod present;
 pub mod projections;
-pub mod rate_limit;
-pub mod request_log;
 pub mod routes;
-pub mod security;
-pub mod state;
 
-pub use config::WebConfig;
-pub use state::AppState;
+pub use app::config::WebConfig;
+pub use app::state::AppState;
 
 use axum::routing::get;
 use axum::{middleware, Router};
@@ -42,18 +35,18 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::pulse::router())
         .merge(routes::progress::router())
         .merge(routes::repair::router())
-        .fallback(|| async { error::AppError::NotFound })
-        .layer(middleware::from_fn(security::same_origin))
+        .fallback(|| async { app::error::AppError::NotFound })
+        .layer(middleware::from_fn(http::security::same_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::session::middleware,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            security::render_error_pages,
+            http::security::render_error_pages,
         ))
-        .layer(middleware::from_fn(security::headers))
-        .layer(middleware::from_fn(request_log::log_requests))
+        .layer(middleware::from_fn(http::security::headers))
+        .layer(middleware::from_fn(http::request_log::log_requests))
         .with_state(state)
 }
 

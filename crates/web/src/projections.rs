@@ -4,7 +4,7 @@
 //! with another writer (another instance on the same PostgreSQL) is retried
 //! rather than forked.
 
-use crate::error::{AppError, AppResult};
+use crate::app::error::{AppError, AppResult};
 use kintsugi_core::{Meta, Projection, Refusal, UserId};
 use kintsugi_store::{Hash, NewEvent, Store, StoreError, StoredEvent};
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! unknown email still verifies against a dummy hash so the time taken does
 //! not tell whether the account exists.
 
-use crate::error::{AppError, AppResult};
+use crate::app::error::{AppError, AppResult};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};

@@ -4,36 +4,43 @@
 //! registration answers the same either way, a failed login or recovery
 //! gives one message, and every path does the same password-hashing work.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Visitor;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::password;
 use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser};
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::account::{Email, NewPassword};
 use kintsugi_core::UserId;
 use kintsugi_store::{Hash, StoreError, UserRecord};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/register", get(register_page).post(register))
         .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
+        .route("/logout", leads_to("/").post(logout))
         .route("/recover", get(recover_page).post(recover))
         .route("/account", get(account_page))
-        .route("/account/sessions/{id}/end", post(end_session))
-        .route("/account/recovery-codes", post(new_recovery_codes))
+        .route(
+            "/account/sessions/{id}/end",
+            leads_to("/account").post(end_session),
+        )
+        .route(
+            "/account/recovery-codes",
+            leads_to("/account").post(new_recovery_codes),
+        )
 }
 
 const RECOVERY_CODES: usize = 10;
@@ -122,7 +129,7 @@ async fn register(
         id: Uuid::new_v4(),
         email: email.as_str().to_owned(),
         password_hash,
-        created_at: OffsetDateTime::now_utc(),
+        created_at: app.clock.now(),
         recovery_codes_shown: false,
     };
     match app.store.create_user(&user, &[]).await {
@@ -227,10 +234,9 @@ async fn login(
     } else {
         let codes = issue_recovery_codes(&app, user.id).await?;
         app.store.mark_recovery_codes_shown(user.id).await?;
-        let mut layout = layout;
-        layout.signed_in = true;
+        // A first sign-in: nobody has a couple space before it.
         render(&RecoveryCodesPage {
-            layout,
+            layout: layout.for_visitor(Visitor::WithoutSpace),
             codes,
             next,
             first_time: true,
@@ -250,7 +256,7 @@ async fn issue_recovery_codes(app: &AppState, user: Uuid) -> AppResult<Vec<Strin
 async fn logout(
     State(app): State<AppState>,
     MaybeUser(user): MaybeUser,
-    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+    CsrfForm(_): CsrfForm<crate::http::forms::NoFields>,
 ) -> AppResult<Response> {
     if let Some(session) = user {
         app.store.delete_session(session.user.0, session.id).await?;
@@ -365,6 +371,7 @@ async fn account_page(
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let user = app
         .store
         .user_by_id(me.user.0)
@@ -377,8 +384,8 @@ async fn account_page(
         .map(|s| SessionRow {
             id: s.id,
             device: s.device,
-            started: crate::dates::when(s.created_at),
-            last_seen: crate::dates::when(s.last_seen_at),
+            started: crate::present::dates::when(s.created_at, zone),
+            last_seen: crate::present::dates::when(s.last_seen_at, zone),
             current: s.id == me.id,
         })
         .collect();
@@ -393,7 +400,7 @@ async fn end_session(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     Path(id): Path<Uuid>,
-    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+    CsrfForm(_): CsrfForm<crate::http::forms::NoFields>,
 ) -> AppResult<Response> {
     if !app.store.delete_session(me.user.0, id).await? {
         return Err(AppError::NotFound);
@@ -413,7 +420,7 @@ async fn new_recovery_codes(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    CsrfForm(_): CsrfForm<crate::forms::NoFields>,
+    CsrfForm(_): CsrfForm<crate::http::forms::NoFields>,
 ) -> AppResult<Response> {
     let codes = issue_recovery_codes(&app, me.user.0).await?;
     render(&RecoveryCodesPage {

@@ -2,9 +2,10 @@
 //! only its hash. A middleware resolves the session once per request and
 //! hands it to the extractors below.
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Visitor;
+use crate::app::state::AppState;
 use crate::auth::tokens::{hash_token, is_well_formed, random_token};
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
@@ -14,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kintsugi_core::UserId;
 use kintsugi_store::SessionRecord;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A signed-in person, as this request sees them.
@@ -87,7 +87,7 @@ pub fn set_cookie(response: &mut Response, cookie: &Cookie<'_>) {
 /// Starts a session for `user` and returns the cookie that carries it.
 pub async fn start(app: &AppState, user: UserId, device: String) -> AppResult<Cookie<'static>> {
     let token = random_token();
-    let now = OffsetDateTime::now_utc();
+    let now = app.clock.now();
     app.store
         .create_session(&SessionRecord {
             id: Uuid::new_v4(),
@@ -112,7 +112,7 @@ async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
     let Some(record) = app.store.session_by_token_hash(&hash_token(token)).await? else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc();
+    let now = app.clock.now();
     let limits = &app.config.limits;
     let idle = now - record.last_seen_at > limits.session_idle;
     let too_old = now - record.created_at > limits.session_absolute;
@@ -129,20 +129,25 @@ async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
     }))
 }
 
-/// Resolves the session and the CSRF token for every request.
+/// Resolves the session, the CSRF token and the kind of visitor for every
+/// request. The token and the visitor are left on the response as well, so
+/// the error-page layer outside this one draws the same navigation.
 pub async fn middleware(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
     let names = CookieNames::new(app.config.secure_cookies);
     let jar = CookieJar::from_headers(request.headers());
     let mut clear_session = false;
+    let mut visitor = Visitor::SignedOut;
     if let Some(cookie) = jar.get(names.session) {
-        match resolve(&app, cookie.value()).await {
-            Ok(Some(session)) => {
+        match resolve_visitor(&app, cookie.value()).await {
+            Ok(Some((session, found))) => {
                 request.extensions_mut().insert(session);
+                visitor = found;
             }
             Ok(None) => clear_session = true,
             Err(error) => return error.into_response(),
         }
     }
+    request.extensions_mut().insert(visitor);
     let existing_csrf = jar
         .get(names.csrf)
         .map(|c| c.value().to_owned())
@@ -152,6 +157,8 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
     request.extensions_mut().insert(CsrfToken(csrf.clone()));
 
     let mut response = next.run(request).await;
+    response.extensions_mut().insert(visitor);
+    response.extensions_mut().insert(CsrfToken(csrf.clone()));
     if new_csrf {
         set_cookie(&mut response, &names.csrf_cookie(csrf));
     }
@@ -159,6 +166,18 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
         set_cookie(&mut response, &names.cleared_session_cookie());
     }
     response
+}
+
+/// The session a cookie names, and whether its person has a couple space.
+async fn resolve_visitor(app: &AppState, token: &str) -> AppResult<Option<(Session, Visitor)>> {
+    let Some(session) = resolve(app, token).await? else {
+        return Ok(None);
+    };
+    let visitor = match app.store.couple_of(session.user.0).await? {
+        Some(_) => Visitor::Partner,
+        None => Visitor::WithoutSpace,
+    };
+    Ok(Some((session, visitor)))
 }
 
 /// A signed-in person; anyone else is sent to the login page.

@@ -2,17 +2,20 @@
 //! the partner's short answer. "Only me" check-ins go to the author's
 //! private stream; the command in core decides which stream.
 
+use crate::app::clock::Zone;
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{append_private, my_private, MyCouple};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::checkin::{
     self, AckPreset, AcknowledgeInput, CheckIn, CheckInId, CheckInInput, CheckInView, Visibility,
@@ -30,7 +33,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/checkin", get(checkin_page).post(record))
         .route("/checkin/{id}", get(one_page))
-        .route("/checkin/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/checkin/{id}/acknowledge",
+            leads_to("/checkin/{id}").post(acknowledge),
+        )
 }
 
 // ---- how a check-in reads on a page ------------------------------------------
@@ -109,7 +115,7 @@ fn audience(view: &CheckInView<'_>) -> &'static str {
 }
 
 impl CheckInRow {
-    pub fn from_view(view: &CheckInView<'_>) -> Self {
+    pub fn from_view(view: &CheckInView<'_>, zone: Zone) -> Self {
         let (key, link) = match view.id {
             CheckInId::Shared(id) => (format!("checkin-{}", id.0), Some(shared_link(id))),
             CheckInId::Private(id) => (format!("kept-{}", id.0), None),
@@ -121,13 +127,13 @@ impl CheckInRow {
             only_me: view.visibility == Visibility::OnlyMe,
             who: if mine { "You" } else { "Your partner" },
             audience: audience(view),
-            when: dates::when(view.at),
+            when: dates::when(view.at, zone),
             feelings: felt_rows(view.check_in),
             note: view.check_in.note.clone().unwrap_or_default(),
             acknowledgement: view.acknowledgement.map(|ack| AckRow {
                 by_me: !mine,
                 text: ack.acknowledgement.text().to_owned(),
-                when: dates::when(ack.at),
+                when: dates::when(ack.at, zone),
             }),
             link,
             can_acknowledge: view.can_acknowledge,
@@ -334,6 +340,7 @@ impl CheckInPage {
         errors: FormErrors,
         before: Option<OffsetDateTime>,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let views = checkin::history(&cached.state, &mine.state, couple.me, before, PAGE_SIZE + 1)?;
@@ -344,7 +351,7 @@ impl CheckInPage {
         let recent = views
             .iter()
             .take(PAGE_SIZE)
-            .map(CheckInRow::from_view)
+            .map(|view| CheckInRow::from_view(view, zone))
             .collect();
         let waiting = views
             .iter()
@@ -354,7 +361,7 @@ impl CheckInPage {
                 CheckInId::Shared(id) => Some(WaitingRow {
                     link: shared_link(id),
                     feelings: feelings_phrase(view.check_in),
-                    when: dates::when(view.at),
+                    when: dates::when(view.at, zone),
                 }),
                 CheckInId::Private(_) => None,
             })
@@ -378,10 +385,10 @@ impl CheckInPage {
 async fn checkin_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let before = parse_before(&query.before);
     let mut page = CheckInPage::build(
         &app,
@@ -404,10 +411,10 @@ async fn checkin_page(
 async fn record(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = CheckInInput::from_form(&pairs);
     let decided = {
         let cached = couple.read(&app).await?;
@@ -446,13 +453,6 @@ struct OneCheckInPage {
     errors: FormErrors,
 }
 
-/// An id from the address; anything unreadable is simply not found.
-fn entry_id(raw: &str) -> AppResult<EntryId> {
-    raw.parse::<u64>()
-        .map(EntryId)
-        .map_err(|_| AppError::NotFound)
-}
-
 impl OneCheckInPage {
     async fn build(
         app: &AppState,
@@ -463,10 +463,11 @@ impl OneCheckInPage {
         own_words: String,
         errors: FormErrors,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let view = checkin::view(&cached.state, &mine.state, couple.me, CheckInId::Shared(id))?;
-        let mut c = CheckInRow::from_view(&view);
+        let mut c = CheckInRow::from_view(&view, zone);
         c.answer_open = true;
         c.own_words = own_words;
         Ok(OneCheckInPage {
@@ -481,11 +482,10 @@ impl OneCheckInPage {
 async fn one_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(id): EntryIdParam,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let page = OneCheckInPage::build(
         &app,
         &me,
@@ -509,12 +509,11 @@ pub struct AcknowledgeForm {
 async fn acknowledge(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(id): EntryIdParam,
     CsrfForm(form): CsrfForm<AcknowledgeForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = AcknowledgeInput {
         check_in: id.0.to_string(),
         preset: form.preset,

@@ -1,4 +1,4 @@
-use crate::state::AppState;
+use crate::app::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 

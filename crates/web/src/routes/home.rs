@@ -1,11 +1,11 @@
 //! The front door: a welcome for visitors, and for a signed-in person the
 //! place to start.
 
+use crate::app::error::AppResult;
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::MaybeUser;
 use crate::couple::MyCouple;
-use crate::error::AppResult;
-use crate::layout::{render, Layout};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;

@@ -1,12 +1,13 @@
 //! Joining a couple space through the one-time link.
 
+use crate::app::clock::{Now, Zone};
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, MaybeUser};
 use crate::auth::tokens::{hash_token, is_well_formed};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, NoFields};
-use crate::layout::{render, Layout};
-use crate::state::AppState;
+use crate::http::forms::{CsrfForm, NoFields};
+use crate::present::dates;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -44,13 +45,13 @@ impl Problem {
         }
     }
 
-    fn message(&self) -> String {
+    fn message(&self, zone: Zone) -> String {
         match self {
             Problem::Unknown => "This invitation link does not work. Please check that the whole link was copied, or ask your partner for a new one.".into(),
             Problem::Used => "This invitation link has been used already. Each link works once: please ask your partner to make a new one from their space page.".into(),
             Problem::Expired(at) => format!(
                 "This invitation link expired on {}. Links last a week, so that an old one cannot be found and used later. Please ask your partner for a new one.",
-                dates::when(*at)
+                dates::when(*at, zone)
             ),
             Problem::AlreadyInASpace => "You are already part of a couple space. A person can belong to one space at a time.".into(),
             Problem::OwnLink => "This is the invitation link you made. Send it to your partner so they can join you.".into(),
@@ -66,10 +67,10 @@ struct ProblemPage {
     message: String,
 }
 
-fn problem(layout: Layout, problem: Problem) -> AppResult<Response> {
+fn problem(layout: Layout, problem: Problem, zone: Zone) -> AppResult<Response> {
     let page = ProblemPage {
         layout,
-        message: problem.message(),
+        message: problem.message(zone),
     };
     Ok((problem.status(), Html(page.render()?)).into_response())
 }
@@ -92,7 +93,7 @@ async fn find_usable(app: &AppState, token: &str) -> AppResult<Result<InviteReco
     if invite.used_at.is_some() {
         return Ok(Err(Problem::Used));
     }
-    if invite.expires_at <= OffsetDateTime::now_utc() {
+    if invite.expires_at <= app.clock.now() {
         return Ok(Err(Problem::Expired(invite.expires_at)));
     }
     Ok(Ok(invite))
@@ -116,35 +117,38 @@ async fn invite_page(
     Path(token): Path<String>,
     layout: Layout,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let invite = match find_usable(&app, &token).await? {
         Ok(invite) => invite,
-        Err(p) => return problem(layout, p),
+        Err(p) => return problem(layout, p, zone),
     };
     if let Some(session) = user {
         if let Some(p) = check_person(&app, &invite, session.user.0).await? {
-            return problem(layout, p);
+            return problem(layout, p, zone);
         }
     }
     render(&InvitePage {
         layout,
         token,
-        expires: dates::when(invite.expires_at),
+        expires: dates::when(invite.expires_at, zone),
     })
 }
 
 async fn accept(
     State(app): State<AppState>,
+    now: Now,
     CurrentUser(me): CurrentUser,
     Path(token): Path<String>,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let invite = match find_usable(&app, &token).await? {
         Ok(invite) => invite,
-        Err(p) => return problem(layout, p),
+        Err(p) => return problem(layout, p, zone),
     };
     if let Some(p) = check_person(&app, &invite, me.user.0).await? {
-        return problem(layout, p);
+        return problem(layout, p, zone);
     }
     let stream = StreamId::couple(CoupleId(invite.couple_id));
     {
@@ -153,20 +157,23 @@ async fn accept(
             .read(app.store.as_ref(), stream.as_str())
             .await?;
         if space::join(&cached.state.space, me.user).is_err() {
-            return problem(layout, Problem::SpaceFull);
+            return problem(layout, Problem::SpaceFull, zone);
         }
     }
-    let now = OffsetDateTime::now_utc();
     if !app
         .store
-        .use_invite(&invite.token_hash, me.user.0, now)
+        .use_invite(&invite.token_hash, me.user.0, now.instant)
         .await?
     {
-        return problem(layout, Problem::Used);
+        return problem(layout, Problem::Used, zone);
     }
-    match app.store.add_member(invite.couple_id, me.user.0, now).await {
+    match app
+        .store
+        .add_member(invite.couple_id, me.user.0, now.instant)
+        .await
+    {
         Ok(()) => {}
-        Err(StoreError::AlreadyInCouple) => return problem(layout, Problem::AlreadyInASpace),
+        Err(StoreError::AlreadyInCouple) => return problem(layout, Problem::AlreadyInASpace, zone),
         Err(other) => return Err(other.into()),
     }
     app.couples
@@ -175,7 +182,7 @@ async fn accept(
         })
         .await
         .map_err(|e| match e {
-            AppError::Conflict(_) => AppError::Conflict(Problem::SpaceFull.message()),
+            AppError::Conflict(_) => AppError::Conflict(Problem::SpaceFull.message(zone)),
             other => other,
         })?;
     Ok(Redirect::to("/space").into_response())

@@ -3,22 +3,25 @@
 //! same data as a table; every series comes from a core query made for this
 //! viewer, so a partner's private items cannot reach it.
 
+use crate::app::clock::{Now, Zone};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
-use crate::charts::{self, Chart};
 use crate::couple::{my_private, MyCouple};
-use crate::dates;
-use crate::error::AppResult;
-use crate::layout::{render, Layout};
-use crate::state::AppState;
+use crate::present::charts::{self, Chart, ChartSvg, DataTable};
+use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::progress::{self, Measure, MilestoneKind, TrustPoint};
+use kintsugi_core::progress::{
+    self, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
+};
 use kintsugi_core::pulse::Construct;
 use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 /// Feelings windows the page offers, in days; the first is the default.
 const WINDOWS: [u16; 2] = [30, 90];
@@ -84,16 +87,18 @@ impl View {
     }
 }
 
+/// A chart as the page places it: the drawing and its table, each drawn by
+/// its own template under `templates/partials/charts/`.
 pub struct ChartView {
-    pub svg: String,
-    pub table: String,
+    pub svg: ChartSvg,
+    pub table: DataTable,
     pub empty: bool,
 }
 
 impl From<Chart> for ChartView {
     fn from(chart: Chart) -> Self {
         ChartView {
-            table: chart.table.to_html(),
+            table: chart.table,
             svg: chart.svg,
             empty: chart.is_empty,
         }
@@ -146,10 +151,10 @@ struct ProgressPage {
     milestones: Vec<MilestoneRow>,
 }
 
-fn latest(points: &[TrustPoint], measure: Measure) -> Option<String> {
+fn latest(points: &[TrustPoint], measure: Measure, zone: Zone) -> Option<String> {
     points
         .last()
-        .map(|p| format!("{} on {}", p.value(measure), dates::day(p.at.date())))
+        .map(|p| format!("{} on {}", p.value(measure), dates::day_of(p.at, zone)))
 }
 
 fn milestone_link(kind: MilestoneKind, entry: Option<kintsugi_core::EntryId>) -> Option<String> {
@@ -162,13 +167,14 @@ fn milestone_link(kind: MilestoneKind, entry: Option<kintsugi_core::EntryId>) ->
 
 async fn progress_page(
     State(app): State<AppState>,
+    now: Now,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     Query(query): Query<ProgressQuery>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let view = View::parse(&query);
-    let today = OffsetDateTime::now_utc().date();
+    let today = now.today();
     let since = (!view.all_time)
         .then(|| today.checked_sub(Duration::days(RECENT_DAYS)))
         .flatten();
@@ -185,7 +191,45 @@ async fn progress_page(
     let signs = charts::signs_chart("signs", &signs_series);
     let weeks = progress::reliability_by_week(state, couple.me, today, RELIABILITY_WEEKS)?;
     let reliability = charts::reliability_chart("reliability", &weeks);
-    let requests = progress::request_reliability(state, couple.me, today, RELIABILITY_DAYS)?
+    let requests = request_rows(&progress::request_reliability(
+        state,
+        couple.me,
+        today,
+        RELIABILITY_DAYS,
+    )?);
+    let milestones = milestone_rows(&progress::milestones(state, private, couple.me, today)?);
+    let (measures, spans, windows) = choice_links(view);
+
+    render(&ProgressPage {
+        layout: layout.in_section("progress"),
+        measure_label: view.measure.label(),
+        measures,
+        spans,
+        all_time: view.all_time,
+        my_latest: latest(&series.mine, view.measure, now.zone),
+        partner_latest: latest(&series.partner, view.measure, now.zone),
+        trust: trust.into(),
+        days: view.days,
+        windows,
+        feelings: feelings.into(),
+        signs: signs.into(),
+        signs_most_often: signs_series
+            .most_often
+            .iter()
+            .map(|(sign, count)| SignCount {
+                label: sign.label(),
+                count: *count,
+            })
+            .collect(),
+        requests,
+        reliability_days: RELIABILITY_DAYS,
+        reliability: reliability.into(),
+        milestones,
+    })
+}
+
+fn request_rows(found: &[RequestReliability<'_>]) -> Vec<RequestRow> {
+    found
         .iter()
         .map(|r| RequestRow {
             what: r.request.terms.what.clone(),
@@ -200,17 +244,23 @@ async fn progress_page(
                 _ => charts::counted(r.reliability.done, "time", "times"),
             },
         })
-        .collect();
-    // Oldest first: each milestone reads as the next link of one chain.
-    let milestones = progress::milestones(state, private, couple.me, today)?
+        .collect()
+}
+
+/// Oldest first: each milestone reads as the next link of one chain.
+fn milestone_rows(found: &[Milestone]) -> Vec<MilestoneRow> {
+    found
         .iter()
         .map(|m| MilestoneRow {
             on: dates::day(m.on),
             label: m.kind.label(),
             href: milestone_link(m.kind, m.entry),
         })
-        .collect();
+        .collect()
+}
 
+/// The choices above the charts: which measure, which span, which window.
+fn choice_links(view: View) -> (Vec<Link>, Vec<Link>, Vec<Link>) {
     let measures = std::iter::once(Measure::Index)
         .chain(Construct::ALL.into_iter().map(Measure::Construct))
         .map(|measure| Link {
@@ -235,33 +285,7 @@ async fn progress_page(
             current: days == view.days,
         })
         .collect();
-
-    render(&ProgressPage {
-        layout: layout.in_section("progress"),
-        measure_label: view.measure.label(),
-        measures,
-        spans,
-        all_time: view.all_time,
-        my_latest: latest(&series.mine, view.measure),
-        partner_latest: latest(&series.partner, view.measure),
-        trust: trust.into(),
-        days: view.days,
-        windows,
-        feelings: feelings.into(),
-        signs: signs.into(),
-        signs_most_often: signs_series
-            .most_often
-            .iter()
-            .map(|(sign, count)| SignCount {
-                label: sign.label(),
-                count: *count,
-            })
-            .collect(),
-        requests,
-        reliability_days: RELIABILITY_DAYS,
-        reliability: reliability.into(),
-        milestones,
-    })
+    (measures, spans, windows)
 }
 
 #[cfg(test)]

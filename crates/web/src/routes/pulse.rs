@@ -1,17 +1,20 @@
 //! The trust pulse: ten statements on a 1–7 scale, the private signs
 //! checklist, the result, and how often the couple takes it.
 
+use crate::app::clock::Zone;
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{append_private, my_private, MyCouple};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::pulse::{
     self, Cadence, CadenceInput, Construct, PulseId, PulseInput, PulseView, ITEMS, SCALE_MAX,
@@ -21,7 +24,6 @@ use kintsugi_core::signs::Sign;
 use kintsugi_core::visibility::{Destination, Whose};
 use kintsugi_core::EntryId;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 /// Pulses listed under the form.
 const RECENT: usize = 8;
@@ -29,7 +31,7 @@ const RECENT: usize = 8;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pulse", get(pulse_page).post(record))
-        .route("/pulse/cadence", post(choose_cadence))
+        .route("/pulse/cadence", leads_to("/pulse").post(choose_cadence))
         .route("/pulse/kept/{id}", get(kept_result))
         .route("/pulse/shared/{id}", get(shared_result))
 }
@@ -155,14 +157,14 @@ pub struct PulseRow {
 }
 
 impl PulseRow {
-    fn from_view(view: &PulseView<'_>) -> Self {
+    fn from_view(view: &PulseView<'_>, zone: Zone) -> Self {
         PulseRow {
             href: link(view.id),
             who: match view.whose {
                 Whose::Mine => "You",
                 Whose::Partner => "Your partner",
             },
-            when: dates::day(view.record.at.date()),
+            when: dates::day_of(view.record.at, zone),
             index: view.record.score.index,
             shared: view.is_shared(),
         }
@@ -195,17 +197,18 @@ impl PulsePage {
         errors: FormErrors,
         cadence_errors: FormErrors,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let state = &cached.state;
-        let today = OffsetDateTime::now_utc().date();
+        let today = app.now().today();
         let due = pulse::due(state, &mine.state, couple.me, today)?;
         let visible = pulse::visible_pulses(state, &mine.state, couple.me)?;
         let recent = visible
             .iter()
             .rev()
             .take(RECENT)
-            .map(PulseRow::from_view)
+            .map(|view| PulseRow::from_view(view, zone))
             .collect();
         let cadence = state.pulse.cadence();
         let cadence_chosen_by = state.pulse.cadence_choice().map(|choice| {
@@ -214,7 +217,7 @@ impl PulsePage {
             } else {
                 "your partner"
             };
-            format!("Chosen by {who} on {}.", dates::day(choice.at.date()))
+            format!("Chosen by {who} on {}.", dates::day_of(choice.at, zone))
         });
         Ok(PulsePage {
             layout: layout.in_section("pulse"),
@@ -242,9 +245,9 @@ impl PulsePage {
 async fn pulse_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let page = PulsePage::build(
         &app,
         &me,
@@ -261,10 +264,10 @@ async fn pulse_page(
 async fn record(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = PulseInput::from_form(&pairs);
     let decided = {
         let cached = couple.read(&app).await?;
@@ -313,10 +316,10 @@ pub struct CadenceForm {
 async fn choose_cadence(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<CadenceForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = CadenceInput {
         cadence: form.cadence,
     };
@@ -371,18 +374,13 @@ struct ResultPage {
     constructs: Vec<ConstructRow>,
 }
 
-fn entry_id(raw: &str) -> AppResult<EntryId> {
-    raw.parse::<u64>()
-        .map(EntryId)
-        .map_err(|_| AppError::NotFound)
-}
-
 async fn result_page(
     app: &AppState,
     session: &Session,
     layout: Layout,
     id: PulseId,
 ) -> AppResult<Response> {
+    let zone = app.now().zone;
     let couple = MyCouple::require(app, session).await?;
     let cached = couple.read(app).await?;
     let mine = my_private(app, session).await?;
@@ -392,7 +390,7 @@ async fn result_page(
         layout: layout.in_section("pulse"),
         mine: view.whose == Whose::Mine,
         shared: view.is_shared(),
-        when: dates::when(view.record.at),
+        when: dates::when(view.record.at, zone),
         index: score.index,
         constructs: Construct::ALL
             .iter()
@@ -409,9 +407,9 @@ async fn kept_result(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(entry): EntryIdParam,
 ) -> AppResult<Response> {
-    let id = PulseId::Private(entry_id(&id)?);
+    let id = PulseId::Private(entry);
     result_page(&app, &me, layout, id).await
 }
 
@@ -419,8 +417,8 @@ async fn shared_result(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    Path(id): Path<String>,
+    EntryIdParam(entry): EntryIdParam,
 ) -> AppResult<Response> {
-    let id = PulseId::Shared(entry_id(&id)?);
+    let id = PulseId::Shared(entry);
     result_page(&app, &me, layout, id).await
 }

@@ -1,26 +1,27 @@
 //! The couple space: the safety screen, creating the space, recording a
 //! betrayal, the space page with its fingerprint, and making an invitation.
 
+use crate::app::clock::Now;
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::couple::CoupleEvent;
 use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role};
 use kintsugi_core::{CoupleId, Refusal, StreamId};
 use kintsugi_store::{InviteRecord, StoreError};
 use serde::Deserialize;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -28,8 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/space", get(space_page))
         .route("/space/new", get(safety_page).post(create_space))
         .route("/space/new/record", get(record_page))
-        .route("/space/betrayals", post(record_betrayal))
-        .route("/space/invite", post(create_invite))
+        .route("/space/betrayals", leads_to("/space").post(record_betrayal))
+        .route("/space/invite", leads_to("/space").post(create_invite))
 }
 
 pub struct KindOption {
@@ -74,7 +75,7 @@ impl BetrayalForm {
 #[template(path = "safety.html")]
 struct SafetyPage {
     layout: Layout,
-    resources: Vec<crate::config::SafetyResource>,
+    resources: Vec<crate::app::config::SafetyResource>,
 }
 
 async fn safety_page(
@@ -139,14 +140,14 @@ async fn create_space(
             "Please read the note above and tick the box if you both feel safe to do this together.",
         ));
     }
-    let events = match space::create_space(&form.input(), OffsetDateTime::now_utc()) {
+    let events = match space::create_space(&form.input(), app.clock.now()) {
         Ok(events) => events,
         Err(refusal) => return refused(FormErrors::from_refusal(refusal)?),
     };
     let couple = CoupleId(Uuid::new_v4());
     match app
         .store
-        .add_member(couple.0, me.user.0, OffsetDateTime::now_utc())
+        .add_member(couple.0, me.user.0, app.clock.now())
         .await
     {
         Ok(()) => {}
@@ -199,6 +200,7 @@ impl SpacePage {
         form: BetrayalForm,
         errors: FormErrors,
     ) -> AppResult<Self> {
+        let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let space = &cached.state.space;
         let my_slot = space.slot_of(couple.me).ok_or(AppError::NotFound)?;
@@ -211,7 +213,7 @@ impl SpacePage {
                 my_role: b.role_of(my_slot).label(),
                 discovered_on: b.discovered_on.map(dates::day).unwrap_or_default(),
                 note: b.note.clone().unwrap_or_default(),
-                recorded_at: dates::when(b.recorded_at),
+                recorded_at: dates::when(b.recorded_at, zone),
             })
             .collect();
         let mut roles: Vec<&str> = space
@@ -264,16 +266,15 @@ async fn space_page(
 
 async fn record_betrayal(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    now: Now,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<BetrayalForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = form.input();
-    let now = OffsetDateTime::now_utc();
     let outcome = couple
         .execute(&app, |state| {
-            space::record_betrayal(&state.space, couple.me, &input, now)
+            space::record_betrayal(&state.space, couple.me, &input, now.instant)
                 .map(|e| vec![CoupleEvent::Space(e)])
         })
         .await;
@@ -305,12 +306,14 @@ fn invite_url(app: &AppState, headers: &HeaderMap, token: &str) -> String {
 
 async fn create_invite(
     State(app): State<AppState>,
+    now: Now,
     CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     headers: HeaderMap,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
+    let zone = app.now().zone;
     {
         let cached = couple.read(&app).await?;
         if cached.state.space.is_complete() {
@@ -320,14 +323,13 @@ async fn create_invite(
         }
     }
     let token = random_token();
-    let now = OffsetDateTime::now_utc();
-    let expires_at = now + app.config.invite_ttl;
+    let expires_at = now.instant + app.config.invite_ttl;
     app.store
         .create_invite(&InviteRecord {
             token_hash: hash_token(&token),
             couple_id: couple.id.0,
             created_by: me.user.0,
-            created_at: now,
+            created_at: now.instant,
             expires_at,
             used_at: None,
             used_by: None,
@@ -342,6 +344,6 @@ async fn create_invite(
     )
     .await?;
     page.invite_link = Some(invite_url(&app, &headers, &token));
-    page.invite_expires = dates::when(expires_at);
+    page.invite_expires = dates::when(expires_at, zone);
     render(&page)
 }

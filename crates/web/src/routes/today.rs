@@ -3,21 +3,22 @@
 //! shared since their last visit, which is remembered in their own private
 //! stream only.
 
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
 use crate::auth::session::Session;
 use crate::couple::{append_private, my_private, MyCouple};
-use crate::dates;
-use crate::error::AppResult;
-use crate::layout::{render, Layout};
+use crate::present::dates;
+use crate::present::words::excerpt_on_word;
 use crate::routes::{checkin, pulse};
-use crate::state::AppState;
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::apology::Apology;
 use kintsugi_core::checkin::CheckInId;
 use kintsugi_core::requests::Request;
 use kintsugi_core::today::{self, PartnerNews, TodayItem};
-use kintsugi_core::truth::EntryKind;
-use time::OffsetDateTime;
+use kintsugi_core::truth::{EntryKind, TruthEntry};
 
 /// Something waiting for the person, as the page lists it.
 pub struct ToDoRow {
@@ -48,18 +49,6 @@ struct TodayPage {
     since: String,
 }
 
-/// Keeps a quoted text short enough for a list: whole words, an ellipsis.
-fn excerpt(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
-    let cut = cut
-        .rsplit_once(char::is_whitespace)
-        .map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end())
-}
-
 fn request_link(request: &Request) -> String {
     format!("/requests/{}", request.id.0)
 }
@@ -71,7 +60,7 @@ fn apology_title(apology: &Apology) -> String {
     }
 }
 
-fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
+fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
     let row = |title: String, detail: String, href: String, action| ToDoRow {
         title,
         detail,
@@ -81,20 +70,13 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
     match item {
         TodayItem::QuestionToAnswer(entry) => row(
             "Your partner asked you a question".to_owned(),
-            format!("“{}”", excerpt(&entry.text, 140)),
+            format!("“{}”", excerpt_on_word(&entry.text, 140)),
             "/truth".to_owned(),
             "Answer it",
         ),
         TodayItem::TruthToAcknowledge(entry) => row(
-            format!(
-                "{} from your partner is waiting to be read",
-                match entry.kind {
-                    EntryKind::Answer { .. } => "An answer",
-                    EntryKind::Correction { .. } => "A correction",
-                    _ => "A disclosure",
-                }
-            ),
-            format!("Written {}.", dates::when(entry.written_at)),
+            truth_to_read_title(entry),
+            format!("Written {}.", dates::when(entry.written_at, zone)),
             "/truth".to_owned(),
             "Read it",
         ),
@@ -105,21 +87,16 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
             "Read it",
         ),
         TodayItem::RequestToAnswer(request) => {
-            let title = if request.asked_by == me {
-                "Your partner proposed another way to meet your request"
-            } else {
-                "Your partner asked something of you"
-            };
             let terms = request.alternative.as_ref().unwrap_or(&request.terms);
             row(
-                title.to_owned(),
-                format!("“{}”", excerpt(&terms.what, 140)),
+                request_to_answer_title(request, me).to_owned(),
+                format!("“{}”", excerpt_on_word(&terms.what, 140)),
                 request_link(request),
                 "Answer",
             )
         }
         TodayItem::RequestDue(request) => row(
-            format!("Today: {}", excerpt(&request.terms.what, 140)),
+            format!("Today: {}", excerpt_on_word(&request.terms.what, 140)),
             request.terms.frequency.describe(),
             request_link(request),
             "Log it when done",
@@ -129,7 +106,7 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
             format!(
                 "{}, {}.",
                 report.channel.label(),
-                dates::when(report.happened_at)
+                dates::when(report.happened_at, zone)
             ),
             "/contact".to_owned(),
             "Read the report",
@@ -158,8 +135,25 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId) -> ToDoRow {
     }
 }
 
-fn news_row(news: &PartnerNews<'_>) -> NewsRow {
-    let when = dates::when(news.at());
+fn truth_to_read_title(entry: &TruthEntry) -> String {
+    let what = match entry.kind {
+        EntryKind::Answer { .. } => "An answer",
+        EntryKind::Correction { .. } => "A correction",
+        _ => "A disclosure",
+    };
+    format!("{what} from your partner is waiting to be read")
+}
+
+fn request_to_answer_title(request: &Request, me: kintsugi_core::UserId) -> &'static str {
+    if request.asked_by == me {
+        "Your partner proposed another way to meet your request"
+    } else {
+        "Your partner asked something of you"
+    }
+}
+
+fn news_row(news: &PartnerNews<'_>, zone: Zone) -> NewsRow {
+    let when = dates::when(news.at(), zone);
     let shared_check_in_link = |id: CheckInId| match id {
         CheckInId::Shared(id) => checkin::shared_link(id),
         // The partner's news only ever holds shared check-ins; a kept one
@@ -176,7 +170,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
                 .check_in
                 .note
                 .as_deref()
-                .map(|note| format!("“{}”", excerpt(note, 140)))
+                .map(|note| format!("“{}”", excerpt_on_word(note, 140)))
                 .unwrap_or_default(),
             when,
             href: shared_check_in_link(view.id),
@@ -185,7 +179,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
             title: "Your partner answered your check-in".to_owned(),
             detail: view
                 .acknowledgement
-                .map(|ack| format!("“{}”", excerpt(ack.acknowledgement.text(), 140)))
+                .map(|ack| format!("“{}”", excerpt_on_word(ack.acknowledgement.text(), 140)))
                 .unwrap_or_default(),
             when,
             href: shared_check_in_link(view.id),
@@ -198,7 +192,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
         },
         PartnerNews::Truth(entry) => NewsRow {
             title: format!("Your partner added to the truth log: {}", entry.label()),
-            detail: format!("“{}”", excerpt(&entry.text, 140)),
+            detail: format!("“{}”", excerpt_on_word(&entry.text, 140)),
             when,
             href: "/truth".to_owned(),
         },
@@ -208,7 +202,7 @@ fn news_row(news: &PartnerNews<'_>) -> NewsRow {
         } => NewsRow {
             title: format!(
                 "Your partner did what you asked: {}",
-                excerpt(&request.terms.what, 100)
+                excerpt_on_word(&request.terms.what, 100)
             ),
             detail: format!("On {}.", dates::day(fulfilment.happened_on)),
             when,
@@ -224,30 +218,33 @@ pub async fn page(
     couple: &MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let now = OffsetDateTime::now_utc();
+    let zone = app.now().zone;
+    let now = app.now();
     let (html, mark) = {
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
-        let last_visit = today::last_visit(&mine.state, couple.me, now)?;
-        let mark = today::mark_visit(&mine.state, couple.me, now)?.is_some();
+        let last_visit = today::last_visit(&mine.state, couple.me, now.instant)?;
+        let mark = today::mark_visit(&mine.state, couple.me, now.instant)?.is_some();
         let found = today::today(
             &cached.state,
             &mine.state,
             couple.me,
             last_visit,
-            now.date(),
+            now.today(),
         )?;
         let page = TodayPage {
             layout: layout.in_section("today"),
             to_do: found
                 .to_do
                 .iter()
-                .map(|item| to_do_row(item, couple.me))
+                .map(|item| to_do_row(item, couple.me, zone))
                 .collect(),
-            news: found.news.iter().map(news_row).collect(),
+            news: found.news.iter().map(|news| news_row(news, zone)).collect(),
             more_news: found.more_news,
             partner_joined: found.partner_joined,
-            since: last_visit.map(dates::when).unwrap_or_default(),
+            since: last_visit
+                .map(|at| dates::when(at, zone))
+                .unwrap_or_default(),
         };
         (render(&page)?, mark)
     };
@@ -257,7 +254,8 @@ pub async fn page(
         // only keeps today's news in view a little longer: the page is
         // still worth showing.
         let marked = append_private(app, session, |state| {
-            today::mark_visit(state, couple.me, now).map(|event| event.into_iter().collect())
+            today::mark_visit(state, couple.me, now.instant)
+                .map(|event| event.into_iter().collect())
         })
         .await;
         if let Err(error) = marked {
@@ -265,16 +263,4 @@ pub async fn page(
         }
     }
     Ok(html)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::excerpt;
-
-    #[test]
-    fn excerpts_end_on_a_whole_word() {
-        assert_eq!(excerpt("short", 10), "short");
-        assert_eq!(excerpt("I met them once more in May", 14), "I met them…");
-        assert_eq!(excerpt("abcdefghij", 4), "abcd…");
-    }
 }

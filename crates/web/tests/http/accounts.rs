@@ -1,5 +1,5 @@
 use crate::helpers::{TestApp, PASSWORD};
-use kintsugi_web::config::{Limits, WebConfig};
+use kintsugi_web::app::config::{Limits, WebConfig};
 
 #[tokio::test]
 async fn registering_then_logging_in_shows_recovery_codes_once() {

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use kintsugi_store::MasterKey;
-use kintsugi_web::config::{Limits, WebConfig};
+use kintsugi_web::app::clock::ManualClock;
+use kintsugi_web::app::config::{Limits, WebConfig};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
@@ -18,6 +19,9 @@ pub struct TestApp {
     pub base: String,
     pub data_dir: TempDir,
     pub store: Arc<dyn kintsugi_store::Store>,
+    /// The app's clock: it starts at the real time and moves only when a
+    /// test moves it (`advance`, `set`).
+    pub clock: Arc<ManualClock>,
     people: AtomicUsize,
     _database: Option<PostgresDatabase>,
 }
@@ -149,7 +153,9 @@ impl TestApp {
             .await
             .expect("a port");
         let address: SocketAddr = listener.local_addr().expect("the bound address");
-        let router = kintsugi_web::app(kintsugi_web::AppState::new(store.clone(), config));
+        let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
+        let state = kintsugi_web::AppState::with_clock(store.clone(), config, clock.clone());
+        let router = kintsugi_web::app(state);
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -162,6 +168,7 @@ impl TestApp {
             base: format!("http://{address}"),
             data_dir,
             store,
+            clock,
             people: AtomicUsize::new(0),
             _database: database,
         }

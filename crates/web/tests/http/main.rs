@@ -7,7 +7,9 @@
 mod helpers;
 
 mod accounts;
+mod addresses;
 mod checkin;
+mod clock;
 mod pairing;
 mod postgres;
 mod privacy;

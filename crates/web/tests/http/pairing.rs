@@ -107,20 +107,13 @@ async fn a_used_invitation_explains_itself() {
 
 #[tokio::test]
 async fn an_expired_or_unknown_invitation_explains_itself() {
-    use kintsugi_web::config::WebConfig;
-    let app = TestApp::spawn_with(WebConfig {
-        invite_ttl: std::time::Duration::from_secs(1),
-        limits: kintsugi_web::config::Limits {
-            auth_attempts: 1000,
-            ..Default::default()
-        },
-        ..WebConfig::default()
-    })
-    .await;
+    let app = TestApp::spawn().await;
     let creator = app.stranger().await;
     creator.create_space("financial_secret", "me").await;
     let link = creator.invite_link().await;
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    // The default invitation lasts a week; the app's clock moves past it.
+    app.clock
+        .advance(time::Duration::days(7) + time::Duration::seconds(1));
     let late = app.stranger().await;
     let expired = late.post(&link, &[]).await;
     assert_eq!(expired.status, 410);

@@ -2,18 +2,20 @@
 //! coach as often as they like, sent as numbered versions that all stay
 //! visible, and answered by the hurt partner.
 
-use super::{betrayal_label, entry_id, form_errors, submit, Choice, FindingView};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_label, form_errors, submit, Choice, FindingView};
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
@@ -29,7 +31,10 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/apology", get(apology_page).post(write))
-        .route("/apology/versions/{id}/answer", post(answer))
+        .route(
+            "/apology/versions/{id}/answer",
+            leads_to("/apology").post(answer),
+        )
 }
 
 /// The apology form: its parts, and which button was pressed (`check` or
@@ -252,7 +257,7 @@ fn compose(
     }
 }
 
-fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
+fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<VersionView> {
     let Some(apology) = apology else {
         return Vec::new();
     };
@@ -275,7 +280,7 @@ fn version_views(apology: Option<&Apology>, me: UserId) -> Vec<VersionView> {
             VersionView {
                 id: v.id.0,
                 number: v.number,
-                sent_at: dates::when(v.sent_at),
+                sent_at: dates::when(v.sent_at, zone),
                 latest: Some(v.id) == latest,
                 parts: v
                     .parts
@@ -301,7 +306,7 @@ fn answered(me: UserId, by: UserId, answer: &ApologyAnswer) -> String {
 }
 
 /// The news of the latest version's answer, if it has one.
-fn answer_news(apology: Option<&Apology>, me: UserId) -> Option<AnswerNews> {
+fn answer_news(apology: Option<&Apology>, me: UserId, zone: Zone) -> Option<AnswerNews> {
     let version = apology.and_then(Apology::latest)?;
     let response = version.response.as_ref()?;
     let (need, need_label) = match &response.answer {
@@ -317,7 +322,7 @@ fn answer_news(apology: Option<&Apology>, me: UserId) -> Option<AnswerNews> {
         answered_at: format!(
             "To version {}, on {}.",
             version.number,
-            dates::when(response.at)
+            dates::when(response.at, zone)
         ),
         need,
         need_label,
@@ -370,6 +375,7 @@ async fn build(
     layout: Layout,
     pending: Pending,
 ) -> AppResult<ApologyPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let space = &state.space;
@@ -458,8 +464,8 @@ async fn build(
             betrayal: betrayal.id.0,
             heading,
             status: status_line(apology, role),
-            news: answer_news(apology, me),
-            versions: version_views(apology, me),
+            news: answer_news(apology, me, zone),
+            versions: version_views(apology, me, zone),
             answer,
             compose,
         });
@@ -474,10 +480,9 @@ async fn build(
 
 async fn apology_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     render(&build(&app, &couple, layout, Pending::Nothing).await?)
 }
 
@@ -485,17 +490,16 @@ async fn apology_page(
 /// "Send to my partner" sends it as a new version.
 async fn write(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<ApologyForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = form.input();
     let (betrayal, checked) = {
         let cached = couple.read(&app).await?;
         let betrayal =
             repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
-                .map_err(crate::error::AppError::from_refusal)?;
+                .map_err(crate::app::error::AppError::from_refusal)?;
         let checked = apology::check_draft(&cached.state, couple.me, &input).map(drop);
         (betrayal, checked)
     };
@@ -580,13 +584,11 @@ fn part_label(field: &str) -> Option<&'static str> {
 
 async fn answer(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(version): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let version = entry_id(&id)?;
     let input = ApologyAnswerInput {
         answer: form.answer.clone(),
         what: form.what.clone(),

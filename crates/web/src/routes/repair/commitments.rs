@@ -2,18 +2,21 @@
 //! each with its whole status history, which the hurt partner sees and
 //! acknowledges. Nothing here watches anyone: what is shared is offered.
 
-use super::{betrayal_tag, entry_id, submit, who, BetrayalChoice, Choice};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::words::who;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
@@ -26,8 +29,14 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/commitments", get(commitments_page).post(make))
-        .route("/commitments/{id}/status", post(update_status))
-        .route("/commitments/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/commitments/{id}/status",
+            leads_to("/commitments").post(update_status),
+        )
+        .route(
+            "/commitments/{id}/acknowledge",
+            leads_to("/commitments").post(acknowledge),
+        )
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -107,7 +116,13 @@ struct CommitmentsPage {
     contact_waiting: usize,
 }
 
-fn view(state: &CoupleState, me: UserId, c: &Commitment, refused: &Refused) -> CommitmentView {
+fn view(
+    state: &CoupleState,
+    me: UserId,
+    c: &Commitment,
+    refused: &Refused,
+    zone: Zone,
+) -> CommitmentView {
     let offered = StatusInput {
         status: "kept".into(),
         note: String::new(),
@@ -150,12 +165,12 @@ fn view(state: &CoupleState, me: UserId, c: &Commitment, refused: &Refused) -> C
                 label: entry.status.label(),
                 code: entry.status.code(),
                 note: entry.note.clone().unwrap_or_default(),
-                when: dates::when(entry.at),
+                when: dates::when(entry.at, zone),
                 who: who(me, entry.by),
                 seen: entry
                     .seen
                     .as_ref()
-                    .map(|s| format!("{} saw this on {}", who(me, s.by), dates::when(s.at)))
+                    .map(|s| format!("{} saw this on {}", who(me, s.by), dates::when(s.at, zone)))
                     .unwrap_or_else(|| "Not seen yet".to_owned()),
             })
             .collect(),
@@ -174,6 +189,7 @@ async fn build(
     layout: Layout,
     refused: Refused,
 ) -> AppResult<CommitmentsPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -210,7 +226,7 @@ async fn build(
             .all()
             .iter()
             .rev()
-            .map(|c| view(state, me, c, &refused))
+            .map(|c| view(state, me, c, &refused, zone))
             .collect(),
         contact_reports: state.contact.all().len(),
         contact_waiting: state
@@ -222,10 +238,9 @@ async fn build(
 
 async fn commitments_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
@@ -247,11 +262,10 @@ async fn finish(
 
 async fn make(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<CommitmentForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = CommitmentInput {
         betrayal: form.betrayal.clone(),
         kind: form.kind.clone(),
@@ -274,13 +288,11 @@ async fn make(
 
 async fn update_status(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(commitment): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let commitment = entry_id(&id)?;
     let input = StatusInput {
         status: form.status.clone(),
         note: form.note.clone(),
@@ -302,13 +314,11 @@ async fn update_status(
 
 async fn acknowledge(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(commitment): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let commitment = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         commitments::acknowledge(state, couple.me, commitment)
     })

@@ -2,18 +2,21 @@
 //! contact and how they responded; the record shows how long after the
 //! contact it was told, and the hurt partner acknowledges it.
 
-use super::{betrayal_tag, entry_id, submit, who, BetrayalChoice, Choice};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::app::clock::{Now, Zone};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
+use crate::present::words::who;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
@@ -23,12 +26,14 @@ use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
 use time::macros::format_description;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contact", get(contact_page).post(report))
-        .route("/contact/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/contact/{id}/acknowledge",
+            leads_to("/contact").post(acknowledge),
+        )
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -92,10 +97,20 @@ struct ContactPage {
     reports: Vec<ReportView>,
 }
 
-fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -> ReportView {
+fn view(
+    state: &CoupleState,
+    me: UserId,
+    r: &ContactReport,
+    refused: &Refused,
+    zone: Zone,
+) -> ReportView {
     let (ack_note, ack_response) = match &r.acknowledgement {
         Some(ack) => (
-            format!("{} read this on {}", who(me, ack.by), dates::when(ack.at)),
+            format!(
+                "{} read this on {}",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            ),
             ack.response.clone().unwrap_or_default(),
         ),
         None => ("Not read yet".to_owned(), String::new()),
@@ -108,10 +123,10 @@ fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -
     };
     ReportView {
         id: r.id.0,
-        happened_at: dates::when(r.happened_at),
+        happened_at: dates::when(r.happened_at, zone),
         channel: r.channel.label(),
         reported_by: who(me, r.reported_by),
-        reported_at: dates::when(r.reported_at),
+        reported_at: dates::when(r.reported_at, zone),
         reported_after: plain_delay(r.reported_after()),
         what_was_said: r.what_was_said.clone(),
         how_i_responded: r.how_i_responded.clone(),
@@ -138,6 +153,7 @@ async fn build(
     layout: Layout,
     refused: Refused,
 ) -> AppResult<ContactPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -151,7 +167,7 @@ async fn build(
         RepairAction::ReportContact,
         &form.betrayal,
     );
-    let moment = OffsetDateTime::now_utc();
+    let moment = app.clock.now();
     let now = moment
         .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
         .unwrap_or_default();
@@ -167,7 +183,7 @@ async fn build(
             })
             .collect(),
         now,
-        now_display: dates::when(moment),
+        now_display: dates::when(moment, zone),
     });
     Ok(ContactPage {
         layout: layout.in_section("commitments"),
@@ -176,27 +192,26 @@ async fn build(
             .contact
             .all()
             .into_iter()
-            .map(|r| view(state, me, r, &refused))
+            .map(|r| view(state, me, r, &refused, zone))
             .collect(),
     })
 }
 
 async fn contact_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
 async fn report(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    now: Now,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<ContactForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = ContactReportInput {
         betrayal: form.betrayal.clone(),
         happened_at: form.happened_at.clone(),
@@ -205,9 +220,8 @@ async fn report(
         what_was_said: form.what_was_said.clone(),
         how_i_responded: form.how_i_responded.clone(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        contact::report(state, couple.me, now, &input)
+        contact::report(state, couple.me, now.instant, &input)
     })
     .await?;
     match outcome {
@@ -220,13 +234,11 @@ async fn report(
 
 async fn acknowledge(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(report): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ResponseForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let report = entry_id(&id)?;
     let input = ContactAcknowledgementInput {
         response: form.response.clone(),
     };

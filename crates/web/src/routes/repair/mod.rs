@@ -9,10 +9,10 @@ pub mod contact;
 pub mod requests;
 pub mod truth;
 
+use crate::app::error::{AppError, AppResult};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::error::{AppError, AppResult};
-use crate::forms::FormErrors;
-use crate::state::AppState;
+use crate::http::forms::FormErrors;
 use axum::Router;
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::couple::{CoupleEvent, CoupleState};
@@ -27,13 +27,6 @@ pub fn router() -> Router<AppState> {
         .merge(requests::router())
         .merge(commitments::router())
         .merge(contact::router())
-}
-
-/// An id from a URL. Anything that is not one reads as a missing page.
-pub fn entry_id(raw: &str) -> AppResult<EntryId> {
-    raw.parse::<u64>()
-        .map(EntryId)
-        .map_err(|_| AppError::NotFound)
 }
 
 /// Runs a command for a posted form. A refusal the form can show comes back
@@ -74,24 +67,6 @@ pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {
     match refusal {
         Refusal::NotAllowed(why) => Err(AppError::Forbidden(why.to_owned())),
         other => FormErrors::from_refusal(other),
-    }
-}
-
-/// "You" or "Your partner", for the author of an entry.
-pub fn who(me: UserId, author: UserId) -> &'static str {
-    if me == author {
-        "You"
-    } else {
-        "Your partner"
-    }
-}
-
-/// The start of a longer text, for a line that points to it.
-pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let mut chars = text.char_indices();
-    match chars.nth(max_chars) {
-        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
-        None => text.to_owned(),
     }
 }
 
@@ -264,19 +239,5 @@ mod tests {
         let view = FindingView::of(text, conditional);
         assert!(view.quoted.contains("if"), "quoted: {}", view.quoted);
         assert_eq!(view.heading, "An \"if\" in the apology");
-    }
-
-    #[test]
-    fn excerpts_cut_long_text_on_a_character_boundary() {
-        assert_eq!(excerpt("short", 10), "short");
-        assert_eq!(excerpt("ééééé", 3), "ééé…");
-        assert_eq!(excerpt("one two three", 8), "one two…");
-    }
-
-    #[test]
-    fn ids_in_urls_are_numbers_or_not_found() {
-        assert_eq!(entry_id("12").ok(), Some(EntryId(12)));
-        assert!(matches!(entry_id("12a"), Err(AppError::NotFound)));
-        assert!(matches!(entry_id("-1"), Err(AppError::NotFound)));
     }
 }

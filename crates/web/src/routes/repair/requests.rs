@@ -3,20 +3,21 @@
 //! alternative, logs each time it was done, and the hurt partner may confirm
 //! what they saw. Each request shows how reliably it was kept.
 
-use super::{
-    betrayal_tag, entry_id, form_errors, submit, who, BetrayalChoice, Choice, FindingView,
-};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView};
+use crate::app::clock::{Now, Zone};
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::{AppError, AppResult};
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::words::who;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::coach::Code;
 use kintsugi_core::couple::CoupleState;
@@ -34,17 +35,38 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/requests", get(list_page).post(make))
         .route("/requests/{id}", get(request_page))
-        .route("/requests/{id}/accept", post(accept))
-        .route("/requests/{id}/alternative", post(propose_alternative))
+        .route(
+            "/requests/{id}/accept",
+            leads_to("/requests/{id}").post(accept),
+        )
+        .route(
+            "/requests/{id}/alternative",
+            leads_to("/requests/{id}").post(propose_alternative),
+        )
         .route(
             "/requests/{id}/alternative/answer",
-            post(answer_alternative),
+            leads_to("/requests/{id}").post(answer_alternative),
         )
-        .route("/requests/{id}/pause", post(pause))
-        .route("/requests/{id}/resume", post(resume))
-        .route("/requests/{id}/retire", post(retire))
-        .route("/requests/{id}/fulfilments", post(log_fulfilment))
-        .route("/requests/fulfilments/{id}/confirm", post(confirm))
+        .route(
+            "/requests/{id}/pause",
+            leads_to("/requests/{id}").post(pause),
+        )
+        .route(
+            "/requests/{id}/resume",
+            leads_to("/requests/{id}").post(resume),
+        )
+        .route(
+            "/requests/{id}/retire",
+            leads_to("/requests/{id}").post(retire),
+        )
+        .route(
+            "/requests/{id}/fulfilments",
+            leads_to("/requests/{id}").post(log_fulfilment),
+        )
+        .route(
+            "/requests/fulfilments/{id}/confirm",
+            leads_to("/requests").post(confirm),
+        )
 }
 
 /// The "how often" fields, shared by a request and an alternative.
@@ -270,13 +292,7 @@ struct ListPage {
     groups: Vec<Group>,
 }
 
-fn row(
-    state: &CoupleState,
-    me: UserId,
-    request: &Request,
-    now: OffsetDateTime,
-    group: &str,
-) -> RequestRow {
+fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str) -> RequestRow {
     let waiting_for_me = state
         .requests
         .awaiting_answer_from(&state.space, me)
@@ -299,8 +315,8 @@ fn row(
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         waiting_for_me,
         to_confirm,
-        reliability: reliability(request, now.date()),
-        can_log: could_log(state, me, now, request.id),
+        reliability: reliability(request, now.today()),
+        can_log: could_log(state, me, now.instant, request.id),
     }
 }
 
@@ -316,10 +332,10 @@ async fn build_list(
     errors: FormErrors,
     findings: Option<Vec<FindingView>>,
 ) -> AppResult<ListPage> {
+    let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
-    let now = OffsetDateTime::now_utc();
     let choice =
         BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
     let nothing_asked = state.requests.all().is_empty();
@@ -377,10 +393,9 @@ async fn build_list(
 
 async fn list_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let page = build_list(
         &app,
         &couple,
@@ -397,17 +412,16 @@ async fn list_page(
 /// "Make the request" makes it.
 async fn make(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    now: Now,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<RequestForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = RequestInput {
         betrayal: form.betrayal.clone(),
         what: form.what.clone(),
         when: form.when.input(),
     };
-    let now = OffsetDateTime::now_utc();
     if form.action == "check" {
         // Only the partner who may make the request is coached on it.
         let errors = {
@@ -430,7 +444,7 @@ async fn make(
         return render(&page);
     }
     let outcome = submit(&app, &couple, |state| {
-        requests::make(state, couple.me, now, &input)
+        requests::make(state, couple.me, now.instant, &input)
     })
     .await?;
     match outcome {
@@ -538,6 +552,7 @@ fn history_row(
     me: UserId,
     item: &HistoryItem<'_>,
     refused: &Refused,
+    zone: Zone,
 ) -> HistoryRow {
     match item {
         HistoryItem::Change(change) => {
@@ -564,7 +579,7 @@ fn history_row(
             };
             HistoryRow {
                 id: change.id.0,
-                when: dates::when(change.at),
+                when: dates::when(change.at, zone),
                 who: who(me, change.by),
                 title,
                 detail,
@@ -576,7 +591,7 @@ fn history_row(
         }
         HistoryItem::Fulfilment(done) => HistoryRow {
             id: done.id.0,
-            when: dates::when(done.logged_at),
+            when: dates::when(done.logged_at, zone),
             who: who(me, done.by),
             title: format!("Done on {}", dates::day(done.happened_on)),
             detail: done.note.clone().unwrap_or_default(),
@@ -584,7 +599,7 @@ fn history_row(
             seen: done
                 .confirmation
                 .as_ref()
-                .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at)))
+                .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at, zone)))
                 .unwrap_or_default(),
             can_confirm: requests::confirm_fulfilment(state, me, done.id).is_ok(),
             errors: match refused {
@@ -602,11 +617,12 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
+    let zone = app.now().zone;
+    let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
     let request = state.requests.get(id).ok_or(AppError::NotFound)?;
-    let now = OffsetDateTime::now_utc();
     let reason = || ReasonInput {
         reason: "offered".into(),
     };
@@ -629,7 +645,7 @@ async fn build_request(
     };
     let propose = match &refused {
         Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-        _ => requests::propose_alternative(state, me, now, id, &alternative_input)
+        _ => requests::propose_alternative(state, me, now.instant, id, &alternative_input)
             .is_ok()
             .then(|| (offered_alternative, FormErrors::default())),
     }
@@ -666,12 +682,12 @@ async fn build_request(
     };
     let log = match &refused {
         Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
-        _ => could_log(state, me, now, id).then(FormBox::blank),
+        _ => could_log(state, me, now.instant, id).then(FormBox::blank),
     };
     let history = request
         .history()
         .iter()
-        .map(|item| history_row(state, me, item, &refused))
+        .map(|item| history_row(state, me, item, &refused, zone))
         .collect();
     Ok(RequestPage {
         layout: layout.in_section("requests"),
@@ -680,7 +696,7 @@ async fn build_request(
         status: request.status.label(),
         status_code: status_code(request.status),
         asked_by: who(me, request.asked_by),
-        made_at: dates::when(request.made_at),
+        made_at: dates::when(request.made_at, zone),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         alternative: request.alternative.as_ref().map(TermsView::of),
         accept,
@@ -690,20 +706,18 @@ async fn build_request(
         resume,
         retire,
         log,
-        reliability: reliability(request, now.date()),
+        reliability: reliability(request, now.today()),
         history,
-        today: now.date().to_string(),
+        today: now.today().to_string(),
     })
 }
 
 async fn request_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
 }
 
@@ -727,13 +741,11 @@ async fn finish(
 
 async fn accept(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         requests::accept(state, couple.me, id)
     })
@@ -743,20 +755,18 @@ async fn accept(
 
 async fn propose_alternative(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    now: Now,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<AlternativeForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = AlternativeInput {
         what: form.what.clone(),
         when: form.when.input(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        requests::propose_alternative(state, couple.me, now, id, &input)
+        requests::propose_alternative(state, couple.me, now.instant, id, &input)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -767,13 +777,11 @@ async fn propose_alternative(
 
 async fn answer_alternative(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<AlternativeAnswerForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = AlternativeAnswerInput {
         answer: form.answer.clone(),
         note: form.note.clone(),
@@ -790,13 +798,11 @@ async fn answer_alternative(
 
 async fn pause(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = ReasonInput {
         reason: form.reason.clone(),
     };
@@ -812,13 +818,11 @@ async fn pause(
 
 async fn resume(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         requests::resume(state, couple.me, id)
     })
@@ -828,13 +832,11 @@ async fn resume(
 
 async fn retire(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = ReasonInput {
         reason: form.reason.clone(),
     };
@@ -850,20 +852,18 @@ async fn retire(
 
 async fn log_fulfilment(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    now: Now,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<FulfilmentForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let id = entry_id(&id)?;
     let input = FulfilmentInput {
         happened_on: form.happened_on.clone(),
         note: form.note.clone(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        requests::log_fulfilment(state, couple.me, now, id, &input)
+        requests::log_fulfilment(state, couple.me, now.instant, id, &input)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -874,13 +874,11 @@ async fn log_fulfilment(
 
 async fn confirm(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(fulfilment): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let fulfilment = entry_id(&id)?;
     let request = {
         let cached = couple.read(&app).await?;
         cached

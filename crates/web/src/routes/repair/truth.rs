@@ -2,18 +2,21 @@
 //! partner's questions and their answers, acknowledgements, questions parked
 //! for therapy, and corrections that stand beside what they correct.
 
-use super::{betrayal_tag, entry_id, excerpt, submit, who, BetrayalChoice};
-use crate::auth::session::CurrentUser;
+use super::{betrayal_tag, submit, BetrayalChoice};
+use crate::app::clock::{Now, Zone};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::dates;
-use crate::error::AppResult;
-use crate::forms::{CsrfForm, FormErrors, NoFields};
-use crate::layout::{render, render_refused, Layout};
-use crate::state::AppState;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::words::{excerpt, who};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
@@ -23,18 +26,29 @@ use kintsugi_core::truth::{
 };
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/truth", get(log_page))
-        .route("/truth/disclosures", post(volunteer))
-        .route("/truth/questions", post(ask))
-        .route("/truth/{id}/answer", post(answer))
-        .route("/truth/{id}/acknowledge", post(acknowledge))
-        .route("/truth/{id}/park", post(park))
-        .route("/truth/{id}/unpark", post(unpark))
-        .route("/truth/{id}/correct", post(correct))
+        .route("/truth/disclosures", leads_to("/truth").post(volunteer))
+        .route("/truth/questions", leads_to("/truth").post(ask))
+        .route(
+            "/truth/{id}/answer",
+            leads_to("/truth#entry-{id}").post(answer),
+        )
+        .route(
+            "/truth/{id}/acknowledge",
+            leads_to("/truth#entry-{id}").post(acknowledge),
+        )
+        .route("/truth/{id}/park", leads_to("/truth#entry-{id}").post(park))
+        .route(
+            "/truth/{id}/unpark",
+            leads_to("/truth#entry-{id}").post(unpark),
+        )
+        .route(
+            "/truth/{id}/correct",
+            leads_to("/truth#entry-{id}").post(correct),
+        )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -245,7 +259,13 @@ fn refusal_message(errors: &FormErrors, field: &str) -> String {
         .unwrap_or_default()
 }
 
-fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Refused) -> EntryView {
+fn entry_view(
+    state: &CoupleState,
+    me: UserId,
+    entry: &TruthEntry,
+    refused: &Refused,
+    zone: Zone,
+) -> EntryView {
     let log = &state.truth;
     let space = &state.space;
     let id = entry.id;
@@ -269,7 +289,7 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
             format!(
                 "{} parked it for your joint therapy session on {}.",
                 who(me, parking.by),
-                dates::when(parking.at)
+                dates::when(parking.at, zone)
             ),
             None,
         ),
@@ -298,7 +318,11 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         AckState::Awaiting => (true, "Not acknowledged yet".to_owned(), String::new()),
         AckState::Acknowledged(ack) => (
             true,
-            format!("{} read this on {}", who(me, ack.by), dates::when(ack.at)),
+            format!(
+                "{} read this on {}",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            ),
             ack.response.clone().unwrap_or_default(),
         ),
     };
@@ -320,7 +344,7 @@ fn entry_view(state: &CoupleState, me: UserId, entry: &TruthEntry, refused: &Ref
         },
         text: entry.text.clone(),
         author: who(me, entry.author),
-        written_at: dates::when(entry.written_at),
+        written_at: dates::when(entry.written_at, zone),
         refers_to,
         betrayal: betrayal_tag(space, me, entry.betrayal),
         question_state,
@@ -428,6 +452,7 @@ async fn build(
     filter: TruthFilter,
     refused: Refused,
 ) -> AppResult<TruthPage> {
+    let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -435,7 +460,7 @@ async fn build(
         .truth
         .entries(filter)
         .into_iter()
-        .map(|entry| entry_view(state, me, entry, &refused))
+        .map(|entry| entry_view(state, me, entry, &refused, zone))
         .collect();
     let (disclosure_form, disclosure_errors) = match &refused {
         Refused::Disclosure(form, errors) => (form.clone(), errors.clone()),
@@ -485,11 +510,10 @@ async fn build(
 
 async fn log_page(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     Query(query): Query<FilterQuery>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let filter = TruthFilter::parse(&query.filter);
     render(&build(&app, &couple, layout, filter, Refused::Nothing).await?)
 }
@@ -515,19 +539,18 @@ async fn finish(
 
 async fn volunteer(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    now: Now,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<DisclosureForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = DisclosureInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
         refers_to: form.refers_to.clone(),
     };
-    let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        truth::volunteer(state, couple.me, now, &input)
+        truth::volunteer(state, couple.me, now.instant, &input)
     })
     .await?;
     finish(
@@ -543,11 +566,10 @@ async fn volunteer(
 
 async fn ask(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
     layout: Layout,
     CsrfForm(form): CsrfForm<QuestionForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
     let input = QuestionInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
@@ -566,13 +588,11 @@ async fn ask(
 
 async fn answer(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let question = entry_id(&id)?;
     let input = AnswerInput {
         text: form.text.clone(),
     };
@@ -593,13 +613,11 @@ async fn answer(
 
 async fn correct(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(original): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let original = entry_id(&id)?;
     let input = CorrectionInput {
         text: form.text.clone(),
     };
@@ -620,13 +638,11 @@ async fn correct(
 
 async fn acknowledge(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(entry): EntryIdParam,
     layout: Layout,
     CsrfForm(form): CsrfForm<ResponseForm>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let entry = entry_id(&id)?;
     let input = AcknowledgementInput {
         response: form.response.clone(),
     };
@@ -647,13 +663,11 @@ async fn acknowledge(
 
 async fn park(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let question = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         truth::park(state, couple.me, question)
     })
@@ -671,13 +685,11 @@ async fn park(
 
 async fn unpark(
     State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(id): Path<String>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let couple = MyCouple::require(&app, &me).await?;
-    let question = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
         truth::unpark(state, couple.me, question)
     })

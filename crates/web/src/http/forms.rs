@@ -1,8 +1,8 @@
 //! Posted forms: the CSRF check, and what a refused form shows beside its
 //! fields.
 
+use crate::app::error::AppError;
 use crate::auth::session::CsrfToken;
-use crate::error::AppError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use kintsugi_core::Refusal;

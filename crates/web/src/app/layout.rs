@@ -1,9 +1,9 @@
 //! What every page shares: the stylesheet, the quick-exit link, the CSRF
 //! token for its forms, and the navigation.
 
-use crate::auth::session::{CsrfToken, Session};
-use crate::error::AppResult;
-use crate::state::AppState;
+use crate::app::error::AppResult;
+use crate::app::state::AppState;
+use crate::auth::session::CsrfToken;
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -61,6 +61,14 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
+/// Before a couple space exists only the start page leads anywhere: the
+/// couple's rooms would all say "Nothing here".
+pub const NAV_BEFORE_SPACE: &[NavItem] = &[NavItem {
+    href: "/",
+    label: "Today",
+    section: "today",
+}];
+
 /// Places visited less often, linked from the foot of every page.
 pub const SECONDARY_NAV: &[NavItem] = &[
     NavItem {
@@ -75,6 +83,24 @@ pub const SECONDARY_NAV: &[NavItem] = &[
     },
 ];
 
+/// Before a couple space exists: the account is there, "Our space" is not yet.
+pub const SECONDARY_NAV_BEFORE_SPACE: &[NavItem] = &[NavItem {
+    href: "/account",
+    label: "Account",
+    section: "account",
+}];
+
+/// Who a page is drawn for, as far as the navigation is concerned. The
+/// session middleware decides it once per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visitor {
+    SignedOut,
+    /// Signed in, with no couple space yet.
+    WithoutSpace,
+    /// Signed in and a member of a couple space.
+    Partner,
+}
+
 pub struct Layout {
     pub css: String,
     pub quick_exit: String,
@@ -86,16 +112,29 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(app: &AppState, csrf: Option<&CsrfToken>, session: Option<&Session>) -> Self {
-        Self {
+    pub fn new(app: &AppState, csrf: Option<&CsrfToken>, visitor: Visitor) -> Self {
+        let layout = Self {
             css: app.assets.stylesheet_path(),
             quick_exit: app.config.quick_exit_url.clone(),
             csrf: csrf.map(|t| t.0.clone()).unwrap_or_default(),
-            signed_in: session.is_some(),
+            signed_in: false,
             section: "",
-            nav: NAV,
-            secondary_nav: SECONDARY_NAV,
-        }
+            nav: &[],
+            secondary_nav: &[],
+        };
+        layout.for_visitor(visitor)
+    }
+
+    /// The navigation this visitor can use, and nothing that would lead
+    /// them to a page that is not theirs yet.
+    pub fn for_visitor(mut self, visitor: Visitor) -> Self {
+        let nothing: &'static [NavItem] = &[];
+        (self.signed_in, self.nav, self.secondary_nav) = match visitor {
+            Visitor::SignedOut => (false, nothing, nothing),
+            Visitor::WithoutSpace => (true, NAV_BEFORE_SPACE, SECONDARY_NAV_BEFORE_SPACE),
+            Visitor::Partner => (true, NAV, SECONDARY_NAV),
+        };
+        self
     }
 
     pub fn in_section(mut self, section: &'static str) -> Self {
@@ -114,9 +153,18 @@ impl FromRequestParts<AppState> for Layout {
         Ok(Layout::new(
             app,
             parts.extensions.get::<CsrfToken>(),
-            parts.extensions.get::<Session>(),
+            visitor_of(&parts.extensions),
         ))
     }
+}
+
+/// The visitor the session middleware recorded; signed out when it did not
+/// run (or found no session).
+pub fn visitor_of(extensions: &axum::http::Extensions) -> Visitor {
+    extensions
+        .get::<Visitor>()
+        .copied()
+        .unwrap_or(Visitor::SignedOut)
 }
 
 /// Renders a page with status 200.

@@ -1,14 +1,24 @@
-//! Dates and times as people read them.
+//! Dates and times as people read them, in the viewer's zone.
 
+use crate::app::clock::Zone;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-/// "14 March 2026, 09:30 UTC"
-pub fn when(at: OffsetDateTime) -> String {
-    at.format(format_description!(
-        "[day padding:none] [month repr:long] [year], [hour]:[minute] UTC"
-    ))
-    .unwrap_or_default()
+/// "14 March 2026, 09:30 UTC": the moment on the viewer's wall clock, with
+/// the zone named so nobody wonders whose time it is.
+pub fn when(at: OffsetDateTime, zone: Zone) -> String {
+    let local = at
+        .to_offset(zone.offset())
+        .format(format_description!(
+            "[day padding:none] [month repr:long] [year], [hour]:[minute]"
+        ))
+        .unwrap_or_default();
+    format!("{local} {}", zone.name())
+}
+
+/// The calendar day an instant falls on for the viewer.
+pub fn day_of(at: OffsetDateTime, zone: Zone) -> String {
+    day(at.to_offset(zone.offset()).date())
 }
 
 /// "14 March 2026"
@@ -45,8 +55,13 @@ mod tests {
     #[test]
     fn moments_and_spans_read_naturally() {
         assert_eq!(
-            when(datetime!(2026-03-14 09:30 UTC)),
+            when(datetime!(2026-03-14 09:30 UTC), Zone::UTC),
             "14 March 2026, 09:30 UTC"
+        );
+        assert_eq!(
+            day_of(datetime!(2026-03-14 23:30 -02:00), Zone::UTC),
+            "15 March 2026",
+            "the day is the viewer's, not the writer's"
         );
         assert_eq!(span(time::Duration::seconds(20)), "less than a minute");
         assert_eq!(span(time::Duration::hours(1)), "1 hour");

@@ -1,9 +1,10 @@
 //! What every handler can reach.
 
+use crate::app::clock::{Clock, Now, SystemClock};
+use crate::app::config::WebConfig;
 use crate::assets::Assets;
-use crate::config::WebConfig;
+use crate::http::rate_limit::RateLimiter;
 use crate::projections::ProjectionCache;
-use crate::rate_limit::RateLimiter;
 use kintsugi_core::couple::CoupleState;
 use kintsugi_core::private::PrivateState;
 use kintsugi_store::Store;
@@ -27,10 +28,18 @@ pub struct Inner {
     /// people can share one.
     pub auth_by_address: RateLimiter,
     pub assets: Assets,
+    /// The only source of the current time for every request.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
+    /// The app on the system clock, as it runs in production.
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
+        Self::with_clock(store, config, Arc::new(SystemClock))
+    }
+
+    /// The app on a given clock; tests pass a `ManualClock` they can move.
+    pub fn with_clock(store: Arc<dyn Store>, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
         let limits = &config.limits;
         let auth_by_email = RateLimiter::new(limits.auth_attempts, limits.auth_window);
         let auth_by_address = RateLimiter::new(
@@ -47,7 +56,16 @@ impl AppState {
             auth_by_email,
             auth_by_address,
             assets: Assets::default(),
+            clock,
         }))
+    }
+}
+
+impl AppState {
+    /// "Now" for someone reading a page. Handlers take `Now` as an
+    /// extractor; this is for code that builds a page for several of them.
+    pub fn now(&self) -> Now {
+        Now::for_viewer(self.clock.as_ref())
     }
 }
 

@@ -1,13 +1,13 @@
 //! Headers every response carries, the same-origin rule for forms, and the
 //! friendly page behind every error.
 
-use crate::auth::session::{CsrfToken, Session};
-use crate::error::{AppError, ErrorPage};
-use crate::layout::Layout;
-use crate::state::AppState;
+use crate::app::error::{AppError, ErrorPage};
+use crate::app::layout::{visitor_of, Layout};
+use crate::app::state::AppState;
+use crate::auth::session::CsrfToken;
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -91,14 +91,20 @@ pub async fn render_error_pages(
     request: Request,
     next: Next,
 ) -> Response {
-    let csrf = request.extensions().get::<CsrfToken>().cloned();
-    let session = request.extensions().get::<Session>().copied();
     let mut response = next.run(request).await;
-    let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
+    let Some(page) = response
+        .extensions_mut()
+        .remove::<ErrorPage>()
+        .or_else(|| framework_error_page(&response))
+    else {
         return response;
     };
+    // The session layer runs inside this one and leaves what it found on
+    // the response: the page keeps the person's navigation and token.
+    let csrf = response.extensions().get::<CsrfToken>().cloned();
+    let visitor = visitor_of(response.extensions());
     let template = ErrorTemplate {
-        layout: Layout::new(&app, csrf.as_ref(), session.as_ref()),
+        layout: Layout::new(&app, csrf.as_ref(), visitor),
         heading: page.heading,
         message: page.message,
     };
@@ -106,13 +112,51 @@ pub async fn render_error_pages(
         .render()
         .unwrap_or_else(|_| "Something went wrong. Please go back and try again.".to_owned());
     let mut rendered = (page.status, Html(body)).into_response();
-    // Keep cookies the inner layers set (a fresh CSRF token, a cleared session).
-    for value in response.headers().get_all(header::SET_COOKIE) {
-        rendered
-            .headers_mut()
-            .append(header::SET_COOKIE, value.clone());
+    // Keep cookies the inner layers set (a fresh CSRF token, a cleared
+    // session), and the methods a 405 says the address takes.
+    for name in [header::SET_COOKIE, header::ALLOW] {
+        for value in response.headers().get_all(&name) {
+            rendered.headers_mut().append(&name, value.clone());
+        }
     }
     rendered
+}
+
+/// A bare refusal from the router or an extractor (a wrong method, an
+/// unreadable body) gets a page like any other error. Anything that already
+/// is a page, or says something on purpose (the health check), is left be.
+fn framework_error_page(response: &Response) -> Option<ErrorPage> {
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return None;
+    }
+    let (heading, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Nothing to open here",
+            "This address only receives forms. Please go back to the page the form was on.",
+        ),
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "That form could not be read",
+            "Please go back and send the form again.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "That was too long to send",
+            "Please go back and send a shorter text.",
+        ),
+        _ => return None,
+    };
+    Some(ErrorPage {
+        status,
+        heading,
+        message: message.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,110 @@
+//! Time as the app's clock tells it: days turn at midnight, sessions end
+//! when left alone. The tests move the clock instead of waiting.
+
+use crate::checkin::check_in;
+use crate::helpers::TestApp;
+use crate::pulse::take_pulse;
+use kintsugi_web::app::clock::Clock;
+use time::{Duration, OffsetDateTime, Time};
+
+/// One minute past the next midnight after `now`.
+fn just_after_midnight(now: OffsetDateTime) -> OffsetDateTime {
+    let tomorrow = now.date().next_day().expect("a next day");
+    tomorrow.with_time(Time::MIDNIGHT).assume_utc() + Duration::minutes(1)
+}
+
+#[tokio::test]
+async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
+    let app = TestApp::spawn().await;
+    app.clock.set(OffsetDateTime::now_utc());
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+
+    let made = hurt
+        .post(
+            "/requests",
+            &[
+                ("betrayal", ""),
+                ("what", "Text me when you leave work"),
+                ("frequency", "daily"),
+                ("trigger", ""),
+                ("times_per_week", ""),
+                ("weekday", ""),
+                ("by_date", ""),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "making the request: {}", made.body);
+    let request = made.location.expect("the request's page");
+    let accepted = involved.post(&format!("{request}/accept"), &[]).await;
+    assert_eq!(accepted.status, 303);
+    assert!(involved
+        .get("/")
+        .await
+        .body
+        .contains("Today: Text me when you leave work"));
+    let logged = involved
+        .post(
+            &format!("{request}/fulfilments"),
+            &[("happened_on", ""), ("note", "")],
+        )
+        .await;
+    assert_eq!(logged.status, 303, "logging it: {}", logged.body);
+
+    check_in(hurt, &[("tender", "2")], "", "only_me").await;
+    take_pulse(hurt, 5, "only_me", &[]).await;
+    assert!(hurt
+        .get("/")
+        .await
+        .body
+        .contains("Nothing is waiting for you today."));
+    assert!(!involved
+        .get("/")
+        .await
+        .body
+        .contains("Today: Text me when you leave work"));
+
+    let yesterday = app.clock.now().date();
+    app.clock.set(just_after_midnight(app.clock.now()));
+
+    let hurt_today = hurt.get("/").await;
+    assert!(hurt_today.body.contains("Check in with yourself"));
+    let last = format!(
+        "Your last check-in was on {} {} {}.",
+        yesterday.day(),
+        yesterday.month(),
+        yesterday.year()
+    );
+    assert!(hurt_today.body.contains(&last), "expected {last}");
+    assert!(
+        involved
+            .get("/")
+            .await
+            .body
+            .contains("Today: Text me when you leave work"),
+        "a daily request is due again on the new day"
+    );
+}
+
+#[tokio::test]
+async fn a_session_left_alone_past_the_idle_time_out_ends() {
+    let app = TestApp::spawn().await;
+    let person = app.stranger().await;
+    assert_eq!(person.get("/account").await.status, 200);
+
+    // The default idle time-out is three days; each visit starts it afresh.
+    app.clock.advance(Duration::days(3) - Duration::minutes(5));
+    assert_eq!(person.get("/account").await.status, 200);
+    app.clock.advance(Duration::days(3) - Duration::minutes(5));
+    assert_eq!(
+        person.get("/account").await.status,
+        200,
+        "a visit within the time-out kept the session"
+    );
+
+    app.clock.advance(Duration::days(3) + Duration::minutes(1));
+    let after = person.get("/account").await;
+    assert_eq!(after.status, 303);
+    assert_eq!(after.location.as_deref(), Some("/login"));
+}
