@@ -6,6 +6,7 @@ pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod couple;
+pub mod exec;
 pub mod http;
 pub mod present;
 pub mod projections;

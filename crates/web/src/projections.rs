@@ -9,7 +9,7 @@ use kintsugi_core::{Meta, Projection, Refusal, UserId};
 use kintsugi_store::{Hash, NewEvent, Store, StoreError, StoredEvent};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{OwnedRwLockReadGuard, RwLock};
+use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 /// A projection and the hash of the last event folded into it.
 #[derive(Default)]
@@ -50,6 +50,18 @@ impl<P: Projection> ProjectionCache<P> {
         let mut cached = self.slot(stream_id).write_owned().await;
         catch_up(&mut cached, store, stream_id).await?;
         Ok(cached.downgrade())
+    }
+
+    /// The stream's state, caught up, held for writing: nothing else reads
+    /// or writes this stream through this cache until the guard is dropped.
+    pub async fn lock(
+        &self,
+        store: &dyn Store,
+        stream_id: &str,
+    ) -> AppResult<OwnedRwLockWriteGuard<Cached<P>>> {
+        let mut cached = self.slot(stream_id).write_owned().await;
+        catch_up(&mut cached, store, stream_id).await?;
+        Ok(cached)
     }
 
     /// Decides against the newest state and appends what was decided.
@@ -97,7 +109,19 @@ impl<P: Projection> ProjectionCache<P> {
     }
 }
 
-fn encode<P: Projection>(actor: UserId, event: &P::Event) -> AppResult<NewEvent> {
+impl<P: Projection> Cached<P> {
+    /// Folds in what was just written to this stream (in order, right after
+    /// the cached `seq`), so the cache needs no round trip to the store.
+    pub fn fold_written(&mut self, written: &[StoredEvent], events: &[P::Event]) -> AppResult<()> {
+        for (row, event) in written.iter().zip(events) {
+            self.state.apply(&meta_of(row)?, event);
+            self.head = Some(row.hash);
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn encode<P: Projection>(actor: UserId, event: &P::Event) -> AppResult<NewEvent> {
     let payload = serde_json::to_vec(event)
         .map_err(|e| AppError::Internal(format!("encoding an event: {e}")))?;
     Ok(NewEvent {

@@ -137,6 +137,12 @@ impl Layout {
         self
     }
 
+    /// A fresh one-time key for one form on the page: sending the form twice
+    /// (a double tap, a browser retry) then writes once. See `exec`.
+    pub fn submission_key(&self) -> String {
+        crate::auth::tokens::random_token()
+    }
+
     pub fn in_section(mut self, section: &'static str) -> Self {
         self.section = section;
         self

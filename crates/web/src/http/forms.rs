@@ -3,11 +3,13 @@
 
 use crate::app::error::AppError;
 use crate::auth::session::CsrfToken;
+use crate::exec::Submission;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use kintsugi_core::Refusal;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// A form whose hidden `csrf` field matched the visitor's CSRF cookie.
@@ -23,22 +25,88 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let expected = request
-            .extensions()
-            .get::<CsrfToken>()
-            .cloned()
-            .ok_or(AppError::Csrf)?;
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AppError::BadForm)?;
-        let sent: CsrfField = serde_html_form::from_bytes(&body).map_err(|_| AppError::BadForm)?;
-        if !bool::from(sent.csrf.as_bytes().ct_eq(expected.0.as_bytes())) {
-            return Err(AppError::Csrf);
-        }
+        let body = checked_body(request, state).await?;
         serde_html_form::from_bytes(&body)
             .map(CsrfForm)
             .map_err(|_| AppError::BadForm)
     }
+}
+
+/// A form that passed the CSRF check, with its one-time submission key
+/// (the hidden `submission` field) and a hash of the request, for
+/// `exec::submit`. A malformed key is refused; a missing one is allowed.
+pub struct SubmittedForm<T> {
+    pub form: T,
+    pub submission: Submission,
+}
+
+/// The shortest and longest key accepted, in URL-safe characters: any
+/// random token a page, a script or an API client makes will do.
+const KEY_LENGTHS: std::ops::RangeInclusive<usize> = 16..=64;
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for SubmittedForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let route = format!("{} {}", request.method(), request.uri().path());
+        let body = checked_body(request, state).await?;
+        let pairs: Vec<(String, String)> =
+            serde_html_form::from_bytes(&body).map_err(|_| AppError::BadForm)?;
+        let submission = submission_of(&route, &pairs)?;
+        let form = serde_html_form::from_bytes(&body).map_err(|_| AppError::BadForm)?;
+        Ok(SubmittedForm { form, submission })
+    }
+}
+
+/// The key's hash, and a hash of the route and every field but the two
+/// hidden ones (the CSRF token may change between two sends of one form).
+fn submission_of(route: &str, pairs: &[(String, String)]) -> Result<Submission, AppError> {
+    let mut key_hash = None;
+    let mut request = Sha256::new();
+    request.update((route.len() as u64).to_be_bytes());
+    request.update(route.as_bytes());
+    for (name, value) in pairs {
+        match name.as_str() {
+            "csrf" => {}
+            "submission" => {
+                let well_formed = KEY_LENGTHS.contains(&value.len())
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if !well_formed || key_hash.is_some() {
+                    return Err(AppError::BadForm);
+                }
+                key_hash = Some(Sha256::digest(value.as_bytes()).into());
+            }
+            _ => {
+                for part in [name, value] {
+                    request.update((part.len() as u64).to_be_bytes());
+                    request.update(part.as_bytes());
+                }
+            }
+        }
+    }
+    Ok(Submission {
+        key_hash,
+        request_hash: request.finalize().into(),
+    })
+}
+
+/// The body of a form whose `csrf` field matches the visitor's token.
+async fn checked_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, AppError> {
+    let expected = request
+        .extensions()
+        .get::<CsrfToken>()
+        .cloned()
+        .ok_or(AppError::Csrf)?;
+    let body = Bytes::from_request(request, state)
+        .await
+        .map_err(|_| AppError::BadForm)?;
+    let sent: CsrfField = serde_html_form::from_bytes(&body).map_err(|_| AppError::BadForm)?;
+    if !bool::from(sent.csrf.as_bytes().ct_eq(expected.0.as_bytes())) {
+        return Err(AppError::Csrf);
+    }
+    Ok(body)
 }
 
 /// Messages for a form shown again after a refusal.
@@ -91,3 +159,65 @@ impl FormErrors {
 /// A form that carries nothing but its CSRF token (a button).
 #[derive(Debug, Deserialize)]
 pub struct NoFields {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_same_request_under_one_key_hashes_the_same_whatever_its_csrf_token() {
+        let key = "k3y-of_sixteen-chars";
+        let first = submission_of(
+            "POST /truth/questions",
+            &pairs(&[("csrf", "a"), ("submission", key), ("text", "Why?")]),
+        )
+        .unwrap();
+        let again = submission_of(
+            "POST /truth/questions",
+            &pairs(&[("csrf", "b"), ("submission", key), ("text", "Why?")]),
+        )
+        .unwrap();
+        assert_eq!(first, again);
+        assert!(first.key_hash.is_some());
+    }
+
+    #[test]
+    fn another_body_route_or_field_split_hashes_differently() {
+        let base = submission_of("POST /truth/questions", &pairs(&[("text", "Why?")])).unwrap();
+        let edited =
+            submission_of("POST /truth/questions", &pairs(&[("text", "Why not?")])).unwrap();
+        let elsewhere =
+            submission_of("POST /truth/disclosures", &pairs(&[("text", "Why?")])).unwrap();
+        let shifted = submission_of("POST /truth/questions", &pairs(&[("tex", "tWhy?")])).unwrap();
+        assert_ne!(base.request_hash, edited.request_hash);
+        assert_ne!(base.request_hash, elsewhere.request_hash);
+        assert_ne!(base.request_hash, shifted.request_hash);
+    }
+
+    #[test]
+    fn keys_are_sixteen_to_sixty_four_url_safe_characters_given_once() {
+        let with = |key: &str| submission_of("POST /x", &pairs(&[("submission", key)]));
+        assert!(with(&"a".repeat(16)).is_ok());
+        assert!(with(&"Z9-_".repeat(16)).is_ok());
+        assert!(matches!(with(&"a".repeat(15)), Err(AppError::BadForm)));
+        assert!(matches!(with(&"a".repeat(65)), Err(AppError::BadForm)));
+        assert!(matches!(with("sixteen chars ok?"), Err(AppError::BadForm)));
+        let twice = submission_of(
+            "POST /x",
+            &pairs(&[
+                ("submission", &"a".repeat(16)),
+                ("submission", &"b".repeat(16)),
+            ]),
+        );
+        assert!(matches!(twice, Err(AppError::BadForm)));
+        let without = submission_of("POST /x", &pairs(&[("text", "hi")])).unwrap();
+        assert_eq!(without.key_hash, None);
+    }
+}

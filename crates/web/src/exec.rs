@@ -1,0 +1,317 @@
+//! The one submit path (DESIGN §4). Every change a person makes, from a page
+//! or a future API, goes through [`submit`]:
+//!
+//! 1. A submission key already used by this person either replays (the same
+//!    request again: nothing is written, the answer leads where the first
+//!    one did) or asks for a resend (another request under the same key).
+//! 2. The action decides on the cached states; a refusal writes nothing.
+//! 3. It decides again on the newest states, held for writing, and commits
+//!    everything it writes (events in every stream it touches and the key)
+//!    in one transaction. A writer that won a race is answered by deciding
+//!    again, a few times, before the person is told.
+
+use crate::app::error::{AppError, AppResult};
+use crate::app::state::AppState;
+use crate::couple::MyCouple;
+use crate::http::forms::FormErrors;
+use crate::projections::{encode, Cached};
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::private::{PrivateEvent, PrivateState};
+use kintsugi_core::{EntryId, Refusal, StreamId, UserId};
+use kintsugi_store::{
+    Hash, NewSubmission, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
+};
+use tokio::sync::OwnedRwLockWriteGuard;
+
+/// How often an action is decided again after losing a race.
+const ATTEMPTS: usize = 4;
+
+/// What the person sees when a key comes back with another request.
+pub const RESEND: &str =
+    "This form was sent before with other words, so nothing new was saved yet. \
+What you typed is kept below: send it again to save it.";
+
+/// What the person sees when every attempt lost a race.
+const BUSY: &str = "Your partner added something at the same moment. Nothing of yours was lost: \
+what you typed is kept below; please send it again.";
+
+/// Everything one action writes.
+#[derive(Debug, Default, Clone)]
+pub struct Writes {
+    /// To the couple's shared record.
+    pub couple: Vec<CoupleEvent>,
+    /// To the acting person's own private stream.
+    pub private: Vec<PrivateEvent>,
+}
+
+impl Writes {
+    pub fn couple(event: impl Into<CoupleEvent>) -> Self {
+        Self {
+            couple: vec![event.into()],
+            private: Vec::new(),
+        }
+    }
+
+    pub fn private(event: impl Into<PrivateEvent>) -> Self {
+        Self {
+            couple: Vec::new(),
+            private: vec![event.into()],
+        }
+    }
+
+    /// The same action also writes `event` to the person's private stream.
+    pub fn and_private(mut self, event: impl Into<PrivateEvent>) -> Self {
+        self.private.push(event.into());
+        self
+    }
+
+    fn is_empty(&self) -> bool {
+        self.couple.is_empty() && self.private.is_empty()
+    }
+}
+
+impl From<Vec<CoupleEvent>> for Writes {
+    fn from(couple: Vec<CoupleEvent>) -> Self {
+        Self {
+            couple,
+            private: Vec::new(),
+        }
+    }
+}
+
+/// Where an action's first event landed: the entry it created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landed {
+    Couple(EntryId),
+    Private(EntryId),
+    /// The action had nothing to write.
+    Nothing,
+}
+
+impl Landed {
+    /// The entry in the shared record, if that is where it landed.
+    pub fn couple_entry(self) -> Option<EntryId> {
+        match self {
+            Landed::Couple(id) => Some(id),
+            Landed::Private(_) | Landed::Nothing => None,
+        }
+    }
+
+    fn of_record(record: &SubmissionRecord, me: UserId) -> Self {
+        if record.stream_id == StreamId::private(me).as_str() {
+            Landed::Private(EntryId(record.seq))
+        } else {
+            Landed::Couple(EntryId(record.seq))
+        }
+    }
+}
+
+/// How a submission ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Written now, or written before under the same key for the same request.
+    Done(Landed),
+    /// The domain refused; nothing was written.
+    Refused(Refusal),
+    /// The form must be shown again: its key came back with another request,
+    /// or every attempt lost a race. Nothing was written.
+    Again(&'static str),
+}
+
+impl Outcome {
+    /// Where the action landed, or the messages its form shows again, with
+    /// `refused` deciding how a refusal reads (on the form, or as a page).
+    pub fn or_form(
+        self,
+        refused: impl FnOnce(Refusal) -> AppResult<FormErrors>,
+    ) -> AppResult<Result<Landed, FormErrors>> {
+        match self {
+            Outcome::Done(landed) => Ok(Ok(landed)),
+            Outcome::Refused(refusal) => refused(refusal).map(Err),
+            Outcome::Again(message) => Ok(Err(FormErrors::summary(message))),
+        }
+    }
+}
+
+/// A form's one-time submission key, hashed, and a hash of the request it
+/// came with (see `http::forms::SubmittedForm`). A request without a key is
+/// processed as it comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Submission {
+    pub key_hash: Option<Hash>,
+    pub request_hash: Hash,
+}
+
+impl Submission {
+    /// No key: nothing guards against a repeat (a form rendered by an older
+    /// page, a script that does not send one).
+    pub fn none() -> Self {
+        Self {
+            key_hash: None,
+            request_hash: [0; 32],
+        }
+    }
+
+    fn for_store(&self, me: UserId) -> Option<NewSubmission> {
+        self.key_hash.map(|key_hash| NewSubmission {
+            user_id: me.0,
+            key_hash,
+            request_hash: self.request_hash,
+        })
+    }
+
+    /// What a key that was used already means for this request.
+    fn replayed(&self, record: &SubmissionRecord, me: UserId) -> Outcome {
+        if record.request_hash == self.request_hash {
+            Outcome::Done(Landed::of_record(record, me))
+        } else {
+            Outcome::Again(RESEND)
+        }
+    }
+}
+
+/// The states an action decides on.
+pub struct Decision<'a> {
+    pub couple: &'a CoupleState,
+    pub private: &'a PrivateState,
+}
+
+/// Runs one action for `couple.me` in their couple space. `decide` reads the
+/// shared record and the person's own private stream and says what to
+/// write; it runs once on the cached states and again on the newest.
+pub async fn submit(
+    app: &AppState,
+    couple: &MyCouple,
+    submission: &Submission,
+    decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
+    let me = couple.me;
+    if let Some(key_hash) = submission.key_hash {
+        if let Some(record) = app.store.submission(me.0, &key_hash).await? {
+            return Ok(submission.replayed(&record, me));
+        }
+    }
+    if let Err(refusal) = decide_cached(app, couple, &decide).await? {
+        return Ok(Outcome::Refused(refusal));
+    }
+    for _ in 0..ATTEMPTS {
+        match attempt(app, couple, submission, &decide).await {
+            Ok(outcome) => return Ok(outcome),
+            Err(AppError::Store(StoreError::Conflict { .. })) => continue,
+            Err(AppError::Store(StoreError::SubmissionUsed(record))) => {
+                return Ok(submission.replayed(&record, me))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(Outcome::Again(BUSY))
+}
+
+/// The first decision, on what is cached: a refusal costs no lock and no write.
+async fn decide_cached(
+    app: &AppState,
+    couple: &MyCouple,
+    decide: &impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Result<Writes, Refusal>> {
+    // The shared record before the private stream, always: one order for
+    // every path that holds both.
+    let shared = couple.read(app).await?;
+    let private = app
+        .privates
+        .read(app.store.as_ref(), StreamId::private(couple.me).as_str())
+        .await?;
+    Ok(decide(&Decision {
+        couple: &shared.state,
+        private: &private.state,
+    }))
+}
+
+/// One decision on the newest states, and its commit.
+async fn attempt(
+    app: &AppState,
+    couple: &MyCouple,
+    submission: &Submission,
+    decide: &impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
+    let me = couple.me;
+    let private_stream = StreamId::private(me);
+    let store = app.store.as_ref();
+    let mut shared = app.couples.lock(store, couple.stream.as_str()).await?;
+    let mut private = app.privates.lock(store, private_stream.as_str()).await?;
+    if !shared.state.space.is_member(me) {
+        return Err(AppError::NotFound);
+    }
+    let decided = decide(&Decision {
+        couple: &shared.state,
+        private: &private.state,
+    });
+    let writes = match decided {
+        Ok(writes) if writes.is_empty() => return Ok(Outcome::Done(Landed::Nothing)),
+        Ok(writes) => writes,
+        Err(refusal) => return Ok(Outcome::Refused(refusal)),
+    };
+    let mut appends = Vec::with_capacity(2);
+    if !writes.couple.is_empty() {
+        appends.push(append_for(
+            &shared,
+            couple.stream.as_str(),
+            me,
+            &writes.couple,
+        )?);
+    }
+    if !writes.private.is_empty() {
+        appends.push(append_for(
+            &private,
+            private_stream.as_str(),
+            me,
+            &writes.private,
+        )?);
+    }
+    let written = store.commit(appends, submission.for_store(me)).await?;
+    fold(&mut shared, &mut private, &writes, written)
+}
+
+fn append_for<P: kintsugi_core::Projection>(
+    cached: &Cached<P>,
+    stream_id: &str,
+    me: UserId,
+    events: &[P::Event],
+) -> AppResult<StreamAppend> {
+    Ok(StreamAppend {
+        stream_id: stream_id.to_owned(),
+        expected_seq: cached.state.seq(),
+        events: events
+            .iter()
+            .map(|event| encode::<P>(me, event))
+            .collect::<AppResult<_>>()?,
+    })
+}
+
+/// Brings both caches up to what was just committed and says where the
+/// first event landed.
+fn fold(
+    shared: &mut OwnedRwLockWriteGuard<Cached<CoupleState>>,
+    private: &mut OwnedRwLockWriteGuard<Cached<PrivateState>>,
+    writes: &Writes,
+    written: Vec<Vec<StoredEvent>>,
+) -> AppResult<Outcome> {
+    let mut written = written.into_iter();
+    let mut landed = Landed::Nothing;
+    if !writes.couple.is_empty() {
+        let rows = written.next().unwrap_or_default();
+        landed = rows
+            .first()
+            .map_or(landed, |row| Landed::Couple(EntryId(row.seq)));
+        shared.fold_written(&rows, &writes.couple)?;
+    }
+    if !writes.private.is_empty() {
+        let rows = written.next().unwrap_or_default();
+        if landed == Landed::Nothing {
+            landed = rows
+                .first()
+                .map_or(landed, |row| Landed::Private(EntryId(row.seq)));
+        }
+        private.fold_written(&rows, &writes.private)?;
+    }
+    Ok(Outcome::Done(landed))
+}
