@@ -274,6 +274,36 @@ pub(crate) mod json {
 
     time::serde::format_description!(pub(crate) iso_date, Date, "[year]-[month]-[day]");
 
+    /// An optional day as `"2026-03-14"` or `null`. Written exactly as
+    /// `iso_date::option` writes it, but read through `Option<String>`:
+    /// inside a tagged enum serde buffers a JSON `null` as a unit value,
+    /// which `time`'s own option reader refuses, so a stored event without
+    /// the day could not be read back.
+    pub(crate) mod iso_date_option {
+        use serde::{de::Error, Deserialize, Deserializer, Serializer};
+        use time::Date;
+
+        pub(crate) fn serialize<S: Serializer>(
+            day: &Option<Date>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            super::iso_date::option::serialize(day, serializer)
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Date>, D::Error> {
+            let raw: Option<String> = Option::deserialize(deserializer)?;
+            raw.map(|text| {
+                crate::space::parse_optional_date("date", &text)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| D::Error::custom(format!("not a day: {text:?}")))
+            })
+            .transpose()
+        }
+    }
+
     /// A weekday as its lowercase English name ("monday").
     pub(crate) mod weekday_option {
         use super::Weekday;

@@ -32,7 +32,7 @@ pub enum TruthEvent {
         betrayal: EntryId,
         text: String,
         /// The day the disclosure is about, when the author gave one.
-        #[serde(with = "json::iso_date::option", default)]
+        #[serde(with = "json::iso_date_option", default)]
         refers_to: Option<Date>,
     },
     Asked {
