@@ -1,13 +1,13 @@
 //! A couple and their two private streams, folded the way the web layer
 //! folds them, for the emotional-landscape tests.
 
+use crate::access::visibility::Destination;
 use crate::checkin::{self, CheckInInput};
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::ids::{EntryId, UserId};
-use crate::private::{PrivateEvent, PrivateState};
+use crate::kernel::ids::{EntryId, UserId};
 use crate::pulse::{self, PulseInput, ITEMS, ITEM_COUNT};
 use crate::space::{BetrayalKind, Slot, SpaceEvent};
-use crate::visibility::Destination;
+use crate::streams::couple::{CoupleEvent, CoupleState};
+use crate::streams::private::{PrivateEvent, PrivateState};
 use crate::Meta;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};

@@ -4,10 +4,10 @@
 //! decides the stream from the person's choice, so an "only me" entry can
 //! never be appended to the couple stream by mistake in the web layer.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::ids::UserId;
-use crate::private::{PrivateEvent, PrivateState};
-use crate::refusal::Refusal;
+use crate::kernel::ids::UserId;
+use crate::kernel::refusal::Refusal;
+use crate::streams::couple::{CoupleEvent, CoupleState};
+use crate::streams::private::{PrivateEvent, PrivateState};
 
 /// The stream an entry must be appended to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,12 +65,12 @@ pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkin::feelings::CoreFeeling;
     use crate::checkin::{self, CheckInId, CheckInInput};
-    use crate::feelings::CoreFeeling;
     use crate::landscape_test_support::World;
-    use crate::progress;
     use crate::pulse::{self, PulseId, ITEMS, ITEM_COUNT};
-    use crate::today::{self, PartnerNews};
+    use crate::views::progress;
+    use crate::views::today::{self, PartnerNews};
 
     const HURT_SECRET: &str = "hurt-only-marker";
     const INVOLVED_SECRET: &str = "involved-only-marker";

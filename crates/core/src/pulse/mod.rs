@@ -20,12 +20,12 @@
 //! it. The signs ticked alongside always go to the private stream
 //! ([`crate::signs`]).
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::ids::{EntryId, UserId};
-use crate::private::{PrivateEvent, PrivateState};
-use crate::refusal::Refusal;
+use crate::access::visibility::{member, own_private, Destination, Whose};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
 use crate::signs::{Sign, SignsEvent};
-use crate::visibility::{member, own_private, Destination, Whose};
+use crate::streams::couple::{CoupleEvent, CoupleState};
+use crate::streams::private::{PrivateEvent, PrivateState};
 use crate::Meta;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -8,13 +8,13 @@
 //! all of it and acknowledges the latest news. Openness is something offered,
 //! never watched: nothing here reads devices, messages or locations.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::event::Meta;
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
-use crate::repair_rules::{self, RepairAction};
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
 use crate::space::{Role, SpaceState};
-use crate::text;
+use crate::streams::couple::{CoupleEvent, CoupleState};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -401,7 +401,7 @@ pub fn acknowledge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repair_rules::given::{assert_round_trip, Couple};
+    use crate::access::repair_rules::given::{assert_round_trip, Couple};
     use time::Duration;
 
     fn commitment(kind: &str, details: &str) -> CommitmentInput {

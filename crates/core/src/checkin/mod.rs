@@ -6,13 +6,15 @@
 //! where the partner may answer once with a short acknowledgement. Nothing
 //! here scores or judges a check-in.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::feelings::{CoreFeeling, Feeling, Intensity};
-use crate::ids::{EntryId, UserId};
-use crate::private::{PrivateEvent, PrivateState};
-use crate::refusal::Refusal;
-use crate::text;
-use crate::visibility::{member, own_private, Destination, Whose};
+pub mod feelings;
+
+use crate::access::visibility::{member, own_private, Destination, Whose};
+use crate::checkin::feelings::{CoreFeeling, Feeling, Intensity};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
+use crate::streams::couple::{CoupleEvent, CoupleState};
+use crate::streams::private::{PrivateEvent, PrivateState};
 use crate::Meta;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //! relabelled, never recoded or removed. The core feeling itself can be
 //! picked too, for a day when "sad" is precise enough.
 
-use crate::refusal::Refusal;
+use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! What every recorded event carries besides its payload.
 
-use crate::ids::{EntryId, UserId};
+use crate::kernel::ids::{EntryId, UserId};
 use time::OffsetDateTime;
 
 /// The store's facts about an event: where it sits in its stream, who wrote

@@ -13,13 +13,13 @@
 //! not while paused, not after it was retired). Today is still open, so it
 //! counts towards what was expected only once something was done today.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::event::Meta;
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
-use crate::repair_rules::{self, json, RepairAction};
+use crate::access::repair_rules::{self, json, RepairAction};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
 use crate::space::{parse_optional_date, Role, SpaceState};
-use crate::text;
+use crate::streams::couple::{CoupleEvent, CoupleState};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime, Weekday};
 
@@ -982,7 +982,7 @@ pub fn confirm_fulfilment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repair_rules::given::{assert_round_trip, Couple};
+    use crate::access::repair_rules::given::{assert_round_trip, Couple};
     use time::macros::{date, datetime};
 
     fn every(frequency: &str) -> FrequencyInput {

@@ -1,6 +1,6 @@
 //! Free text typed by a person: trimmed, required or optional, bounded.
 
-use crate::refusal::Refusal;
+use crate::kernel::refusal::Refusal;
 
 /// Trims `raw` and refuses it when empty or longer than `max` characters.
 pub fn required(field: &'static str, raw: &str, max: usize) -> Result<String, Refusal> {

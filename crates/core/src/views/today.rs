@@ -6,17 +6,17 @@
 //! queries, the last check-in day and pulse day (kept in the projections),
 //! and the shared entries after the last visit (found by binary search).
 
+use crate::access::visibility::{member, own_private};
 use crate::apology::Apology;
 use crate::checkin::{self, CheckInView};
 use crate::contact::ContactReport;
-use crate::couple::CoupleState;
-use crate::ids::{EntryId, UserId};
-use crate::private::{PrivateEvent, PrivateState};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
 use crate::pulse::{self, PulseDue, PulseRecord};
-use crate::refusal::Refusal;
 use crate::requests::{Fulfilment, Request};
+use crate::streams::couple::CoupleState;
+use crate::streams::private::{PrivateEvent, PrivateState};
 use crate::truth::{TruthEntry, TruthFilter};
-use crate::visibility::{member, own_private};
 use crate::Meta;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};

@@ -6,13 +6,13 @@
 //! Reports are written by a person; nothing here watches a phone, an inbox or
 //! a location.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::event::Meta;
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
-use crate::repair_rules::{self, Acknowledgement, RepairAction};
+use crate::access::repair_rules::{self, Acknowledgement, RepairAction};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
 use crate::space::{Role, SpaceState};
-use crate::text;
+use crate::streams::couple::{CoupleEvent, CoupleState};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
@@ -287,7 +287,7 @@ pub fn acknowledge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repair_rules::given::{assert_round_trip, Couple};
+    use crate::access::repair_rules::given::{assert_round_trip, Couple};
     use time::macros::datetime;
 
     fn contact(happened_at: &str) -> ContactReportInput {

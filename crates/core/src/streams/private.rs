@@ -2,11 +2,11 @@
 //! made for its author ever read it (DESIGN §3, principle 2).
 
 use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
-use crate::event::{Meta, Projection};
-use crate::ids::UserId;
+use crate::kernel::event::{Meta, Projection};
+use crate::kernel::ids::UserId;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::signs::{SignsEvent, SignsLog};
-use crate::today::{VisitEvent, Visits};
+use crate::views::today::{VisitEvent, Visits};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

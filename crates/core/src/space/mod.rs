@@ -5,10 +5,10 @@
 //! who created the space, the one who joined it) because the second partner
 //! has no account yet when the first betrayal is recorded.
 
-use crate::event::Meta;
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
-use crate::text;
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 

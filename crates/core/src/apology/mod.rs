@@ -8,13 +8,13 @@
 //! "I need more" a new version may follow. The coach (`crate::coach`) advises
 //! on wording; it never stops an apology from being sent.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::event::Meta;
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
-use crate::repair_rules::{self, RepairAction};
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
 use crate::space::{Role, SpaceState};
-use crate::text;
+use crate::streams::couple::{CoupleEvent, CoupleState};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -446,7 +446,7 @@ pub fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repair_rules::given::{assert_round_trip, Couple};
+    use crate::access::repair_rules::given::{assert_round_trip, Couple};
 
     pub(crate) fn full_apology() -> ApologyInput {
         ApologyInput {

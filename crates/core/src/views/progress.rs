@@ -9,17 +9,17 @@
 //! folded and check-ins are bucketed by day, so a series costs O(pulses) and
 //! a feelings window O(days in the window), however long the history.
 
+use crate::access::visibility::{member, own_private};
 use crate::apology::ApologyAnswer;
 use crate::checkin::{FeelingDays, FeelingTally};
-use crate::couple::CoupleState;
-use crate::ids::EntryId;
-use crate::ids::UserId;
-use crate::private::PrivateState;
+use crate::kernel::ids::EntryId;
+use crate::kernel::ids::UserId;
+use crate::kernel::refusal::Refusal;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
-use crate::refusal::Refusal;
 use crate::requests::{Reliability, Request};
 use crate::signs::Sign;
-use crate::visibility::{member, own_private};
+use crate::streams::couple::CoupleState;
+use crate::streams::private::PrivateState;
 use time::{Date, Duration, OffsetDateTime};
 
 /// One pulse on a trust chart.
@@ -439,7 +439,7 @@ pub fn milestones(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feelings::CoreFeeling;
+    use crate::checkin::feelings::CoreFeeling;
     use crate::landscape_test_support::*;
     use crate::pulse::{ITEMS, ITEM_COUNT};
 

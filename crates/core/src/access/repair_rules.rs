@@ -11,8 +11,8 @@
 //! Every command checks membership before anything else, so a stranger learns
 //! nothing, not even whether an entry exists.
 
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
 use crate::space::{Role, SpaceState};
 use time::{Duration, OffsetDateTime};
 
@@ -313,7 +313,7 @@ pub(crate) mod json {
             day: &Option<Weekday>,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            day.map(crate::repair_rules::weekday_code)
+            day.map(crate::access::repair_rules::weekday_code)
                 .serialize(serializer)
         }
 
@@ -322,7 +322,7 @@ pub(crate) mod json {
         ) -> Result<Option<Weekday>, D::Error> {
             let raw: Option<String> = Option::deserialize(deserializer)?;
             raw.map(|code| {
-                crate::repair_rules::parse_weekday(&code)
+                crate::access::repair_rules::parse_weekday(&code)
                     .ok_or_else(|| D::Error::custom(format!("unknown weekday {code:?}")))
             })
             .transpose()
@@ -359,11 +359,11 @@ pub fn parse_weekday(code: &str) -> Option<time::Weekday> {
 /// Given-when-then helpers shared by the repair rooms' tests.
 #[cfg(test)]
 pub(crate) mod given {
-    use crate::couple::{CoupleEvent, CoupleState};
-    use crate::event::Meta;
-    use crate::ids::{EntryId, UserId};
-    use crate::refusal::Refusal;
+    use crate::kernel::event::Meta;
+    use crate::kernel::ids::{EntryId, UserId};
+    use crate::kernel::refusal::Refusal;
     use crate::space::{BetrayalKind, SpaceEvent};
+    use crate::streams::couple::{CoupleEvent, CoupleState};
     use time::macros::datetime;
     use time::{Duration, OffsetDateTime};
     use uuid::Uuid;
@@ -476,7 +476,7 @@ pub(crate) mod given {
 mod tests {
     use super::given::Couple;
     use super::*;
-    use crate::couple::{CoupleEvent, CoupleState};
+    use crate::streams::couple::{CoupleEvent, CoupleState};
     use crate::{apology, commitments, contact, requests, truth};
 
     /// A couple with two betrayals in the same direction and one entry of

@@ -5,7 +5,7 @@ use crate::apology::{Apologies, ApologyEvent};
 use crate::checkin::{CheckInEvent, CheckInsState};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
-use crate::event::{Meta, Projection};
+use crate::kernel::event::{Meta, Projection};
 use crate::pulse::{PulseEvent, PulseState};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};

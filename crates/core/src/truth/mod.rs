@@ -9,14 +9,14 @@
 //! A parked question is not answered at home until the partner who asked it
 //! brings it back.
 
-use crate::couple::{CoupleEvent, CoupleState};
-use crate::event::Meta;
-use crate::ids::{EntryId, UserId};
-use crate::refusal::Refusal;
-pub use crate::repair_rules::Acknowledgement;
-use crate::repair_rules::{self, json, RepairAction};
+pub use crate::access::repair_rules::Acknowledgement;
+use crate::access::repair_rules::{self, json, RepairAction};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
 use crate::space::{parse_optional_date, Role, SpaceState};
-use crate::text;
+use crate::streams::couple::{CoupleEvent, CoupleState};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -615,7 +615,7 @@ pub fn correct(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repair_rules::given::{assert_round_trip, Couple};
+    use crate::access::repair_rules::given::{assert_round_trip, Couple};
     use time::macros::date;
 
     fn disclosure(text: &str) -> DisclosureInput {

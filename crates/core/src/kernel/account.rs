@@ -1,7 +1,7 @@
 //! What makes an acceptable email address and password. Hashing and storage
 //! live elsewhere; these are the rules a person is told about.
 
-use crate::refusal::Refusal;
+use crate::kernel::refusal::Refusal;
 
 pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 256;

@@ -5,8 +5,8 @@
 //! when the pulse itself is shared: they are for self-understanding, never a
 //! report on anyone. Only their author ever sees them or their count.
 
-use crate::ids::EntryId;
-use crate::refusal::Refusal;
+use crate::kernel::ids::EntryId;
+use crate::kernel::refusal::Refusal;
 use crate::Meta;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
