@@ -32,9 +32,6 @@ pub mod views;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-#[cfg(test)]
-mod landscape_test_support;
-
 pub use kernel::event::{Meta, Projection};
 pub use kernel::ids::{CoupleId, EntryId, StreamId, UserId};
 pub use kernel::refusal::Refusal;

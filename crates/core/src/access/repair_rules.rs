@@ -356,135 +356,19 @@ pub fn parse_weekday(code: &str) -> Option<time::Weekday> {
         .map(|(d, _)| *d)
 }
 
-/// Given-when-then helpers shared by the repair rooms' tests.
-#[cfg(test)]
-pub(crate) mod given {
-    use crate::kernel::event::Meta;
-    use crate::kernel::ids::{EntryId, UserId};
-    use crate::kernel::refusal::Refusal;
-    use crate::space::{BetrayalKind, SpaceEvent};
-    use crate::streams::couple::{CoupleEvent, CoupleState};
-    use time::macros::datetime;
-    use time::{Duration, OffsetDateTime};
-    use uuid::Uuid;
-
-    /// A couple whose creator was hurt by the invitee, with a clock that
-    /// tests move forward by hand.
-    pub(crate) struct Couple {
-        pub(crate) state: CoupleState,
-        pub(crate) hurt: UserId,
-        pub(crate) involved: UserId,
-        pub(crate) stranger: UserId,
-        pub(crate) betrayal: EntryId,
-        pub(crate) now: OffsetDateTime,
-    }
-
-    pub(crate) fn user(n: u128) -> UserId {
-        UserId(Uuid::from_u128(n))
-    }
-
-    impl Couple {
-        pub(crate) fn new() -> Self {
-            let mut couple = Couple {
-                state: CoupleState::default(),
-                hurt: user(1),
-                involved: user(2),
-                stranger: user(3),
-                betrayal: EntryId(0),
-                now: datetime!(2026-03-02 09:00 UTC),
-            };
-            couple.record(couple.hurt, CoupleEvent::Space(SpaceEvent::Created));
-            couple.betrayal = couple.record(couple.hurt, betrayal(crate::space::Slot::Creator));
-            couple.record(
-                couple.involved,
-                CoupleEvent::Space(SpaceEvent::PartnerJoined),
-            );
-            couple
-        }
-
-        /// Records another betrayal, pointing the other way: in it the
-        /// couple's `hurt` user is the involved partner.
-        pub(crate) fn with_second_betrayal_the_other_way(&mut self) -> EntryId {
-            self.record(self.involved, betrayal(crate::space::Slot::Invitee))
-        }
-
-        /// Records another betrayal with the same roles as the first.
-        pub(crate) fn with_second_betrayal_the_same_way(&mut self) -> EntryId {
-            self.record(self.hurt, betrayal(crate::space::Slot::Creator))
-        }
-
-        /// Appends an event as the store would and returns the entry id it
-        /// creates.
-        pub(crate) fn record(&mut self, author: UserId, event: CoupleEvent) -> EntryId {
-            let meta = Meta {
-                seq: self.state.seq + 1,
-                author,
-                at: self.now,
-            };
-            self.state.apply(&meta, &event);
-            meta.entry()
-        }
-
-        /// Runs a command that must succeed and records its event.
-        pub(crate) fn run(
-            &mut self,
-            actor: UserId,
-            command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<CoupleEvent, Refusal>,
-        ) -> EntryId {
-            let event = command(&self.state, actor, self.now)
-                .unwrap_or_else(|refusal| panic!("command refused: {refusal:?}"));
-            self.record(actor, event)
-        }
-
-        /// Runs a command without recording it.
-        pub(crate) fn attempt(
-            &self,
-            actor: UserId,
-            command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<CoupleEvent, Refusal>,
-        ) -> Result<CoupleEvent, Refusal> {
-            command(&self.state, actor, self.now)
-        }
-
-        pub(crate) fn advance(&mut self, by: Duration) {
-            self.now += by;
-        }
-    }
-
-    fn betrayal(hurt: crate::space::Slot) -> CoupleEvent {
-        CoupleEvent::Space(SpaceEvent::BetrayalRecorded {
-            kind: BetrayalKind::EmotionalAffair,
-            hurt,
-            discovered_on: None,
-            note: None,
-        })
-    }
-
-    /// Asserts that a value survives the JSON the store keeps, and that its
-    /// `type` tag is the expected one.
-    pub(crate) fn assert_round_trip<T>(value: &T, expected_type: &str)
-    where
-        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
-    {
-        let json = serde_json::to_value(value).unwrap();
-        assert_eq!(json["type"], expected_type, "{json}");
-        let back: T = serde_json::from_value(json).unwrap();
-        assert_eq!(&back, value);
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::given::Couple;
     use super::*;
-    use crate::streams::couple::{CoupleEvent, CoupleState};
+    use crate::streams::couple::CoupleState;
+    use crate::testing::World;
     use crate::{apology, commitments, contact, requests, truth};
 
     /// A couple with two betrayals in the same direction and one entry of
     /// every kind, each in the state where the step tested on it is
     /// possible. Entries that must be fresh (a first apology, a new
     /// commitment) go to the first betrayal; the rest live in the second.
-    struct World {
-        couple: Couple,
+    struct Setting {
+        couple: World,
         first: String,
         disclosure: EntryId,
         open_question: EntryId,
@@ -499,8 +383,8 @@ mod tests {
         contact_report: EntryId,
     }
 
-    fn world() -> World {
-        let mut c = Couple::new();
+    fn world() -> Setting {
+        let mut c = World::new();
         let first = c.betrayal.0.to_string();
         let second = c.with_second_betrayal_the_same_way().0.to_string();
         let in_second = |text: &str| truth::QuestionInput {
@@ -509,7 +393,7 @@ mod tests {
         };
         let disclosure = c.run(c.involved, |s, a, n| {
             truth::volunteer(
-                s,
+                &s.space,
                 a,
                 n,
                 &truth::DisclosureInput {
@@ -519,9 +403,15 @@ mod tests {
                 },
             )
         });
-        let open_question = c.run(c.hurt, |s, a, _| truth::ask(s, a, &in_second("Who knew?")));
-        let parked_question = c.run(c.hurt, |s, a, _| truth::ask(s, a, &in_second("Where?")));
-        c.run(c.hurt, |s, a, _| truth::park(s, a, parked_question));
+        let open_question = c.run(c.hurt, |s, a, _| {
+            truth::ask(&s.space, a, &in_second("Who knew?"))
+        });
+        let parked_question = c.run(c.hurt, |s, a, _| {
+            truth::ask(&s.space, a, &in_second("Where?"))
+        });
+        c.run(c.hurt, |s, a, _| {
+            truth::park(&s.space, &s.truth, a, parked_question)
+        });
         let apology_version = c.run(c.involved, |s, a, _| {
             apology::send(
                 s,
@@ -579,7 +469,7 @@ mod tests {
                 },
             )
         });
-        World {
+        Setting {
             couple: c,
             first,
             disclosure,
@@ -638,12 +528,12 @@ mod tests {
     }
 
     /// One command, run by `actor` against the world.
-    type Step = fn(&World, UserId) -> Result<(), Refusal>;
+    type Step = fn(&Setting, UserId) -> Result<(), Refusal>;
 
-    fn run(
-        w: &World,
+    fn run<E>(
+        w: &Setting,
         actor: UserId,
-        command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<CoupleEvent, Refusal>,
+        command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<E, Refusal>,
     ) -> Result<(), Refusal> {
         w.couple.attempt(actor, command).map(drop)
     }
@@ -659,40 +549,44 @@ mod tests {
                     text: "More.".to_owned(),
                     refers_to: String::new(),
                 };
-                run(w, actor, |s, a, n| truth::volunteer(s, a, n, &input))
+                run(w, actor, |s, a, n| truth::volunteer(&s.space, a, n, &input))
             }),
             (Ask, Who::Hurt, |w, actor| {
                 let input = truth::QuestionInput {
                     betrayal: w.first.clone(),
                     text: "Why?".to_owned(),
                 };
-                run(w, actor, |s, a, _| truth::ask(s, a, &input))
+                run(w, actor, |s, a, _| truth::ask(&s.space, a, &input))
             }),
             (Answer, Who::Involved, |w, actor| {
                 let input = truth::AnswerInput {
                     text: "Because.".to_owned(),
                 };
                 run(w, actor, |s, a, _| {
-                    truth::answer(s, a, w.open_question, &input)
+                    truth::answer(&s.space, &s.truth, a, w.open_question, &input)
                 })
             }),
             (Acknowledge, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    truth::acknowledge(s, a, w.disclosure, &Default::default())
+                    truth::acknowledge(&s.space, &s.truth, a, w.disclosure, &Default::default())
                 })
             }),
             (Park, Who::Either, |w, actor| {
-                run(w, actor, |s, a, _| truth::park(s, a, w.open_question))
+                run(w, actor, |s, a, _| {
+                    truth::park(&s.space, &s.truth, a, w.open_question)
+                })
             }),
             (Unpark, Who::Hurt, |w, actor| {
-                run(w, actor, |s, a, _| truth::unpark(s, a, w.parked_question))
+                run(w, actor, |s, a, _| {
+                    truth::unpark(&s.space, &s.truth, a, w.parked_question)
+                })
             }),
             (Correct, Who::Involved, |w, actor| {
                 let input = truth::CorrectionInput {
                     text: "It was twice.".to_owned(),
                 };
                 run(w, actor, |s, a, _| {
-                    truth::correct(s, a, w.disclosure, &input)
+                    truth::correct(&s.space, &s.truth, a, w.disclosure, &input)
                 })
             }),
             (WriteApology, Who::Involved, |w, actor| {
@@ -700,7 +594,7 @@ mod tests {
                     betrayal: w.first.clone(),
                     ..apology_input()
                 };
-                apology::check_draft(&w.couple.state, actor, &input).map(drop)
+                apology::check_draft(&w.couple.couple, actor, &input).map(drop)
             }),
             (SendApology, Who::Involved, |w, actor| {
                 let input = apology::ApologyInput {
@@ -842,20 +736,25 @@ mod tests {
 
     #[test]
     fn the_rule_table_reads_roles_per_betrayal() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let reversed = c.with_second_betrayal_the_other_way();
-        assert!(may(&c.state.space, c.hurt, c.betrayal, RepairAction::Ask));
-        assert!(!may(&c.state.space, c.hurt, reversed, RepairAction::Ask));
-        assert!(may(&c.state.space, c.involved, reversed, RepairAction::Ask));
+        assert!(may(&c.couple.space, c.hurt, c.betrayal, RepairAction::Ask));
+        assert!(!may(&c.couple.space, c.hurt, reversed, RepairAction::Ask));
+        assert!(may(
+            &c.couple.space,
+            c.involved,
+            reversed,
+            RepairAction::Ask
+        ));
         assert_eq!(
-            authorize(&c.state.space, c.stranger, EntryId(999), RepairAction::Ask),
+            authorize(&c.couple.space, c.stranger, EntryId(999), RepairAction::Ask),
             Err(Refusal::NotAMember)
         );
         assert_eq!(
-            authorize(&c.state.space, c.hurt, EntryId(999), RepairAction::Ask),
+            authorize(&c.couple.space, c.hurt, EntryId(999), RepairAction::Ask),
             Err(Refusal::NotFound)
         );
-        assert!(holds(&c.state.space, c.hurt, reversed, Role::Involved));
+        assert!(holds(&c.couple.space, c.hurt, reversed, Role::Involved));
         for action in RepairAction::ALL {
             let message = action.refusal();
             assert_eq!(
@@ -868,8 +767,8 @@ mod tests {
 
     #[test]
     fn the_betrayal_field_defaults_only_when_there_is_one() {
-        let mut c = Couple::new();
-        let space = |c: &Couple| c.state.space.clone();
+        let mut c = World::new();
+        let space = |c: &World| c.couple.space.clone();
         assert_eq!(choose_betrayal(&space(&c), c.hurt, " "), Ok(c.betrayal));
         assert_eq!(
             choose_betrayal(&space(&c), c.stranger, ""),

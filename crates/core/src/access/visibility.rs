@@ -67,8 +67,8 @@ mod tests {
     use super::*;
     use crate::checkin::feelings::CoreFeeling;
     use crate::checkin::{self, CheckInId, CheckInInput};
-    use crate::landscape_test_support::World;
     use crate::pulse::{self, PulseId, ITEMS, ITEM_COUNT};
+    use crate::testing::World;
     use crate::views::progress;
     use crate::views::today::{self, PartnerNews};
 
@@ -102,7 +102,7 @@ mod tests {
 
     /// Both partners keep and share; each private item carries a marker.
     fn world() -> World {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let (hurt, involved) = (w.hurt, w.involved);
         let kept = note_check_in(&mut w, hurt, "betrayed", HURT_SECRET, "only_me");
         assert!(kept.is_private());

@@ -446,7 +446,7 @@ pub fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::repair_rules::given::{assert_round_trip, Couple};
+    use crate::testing::{assert_round_trip, World};
 
     pub(crate) fn full_apology() -> ApologyInput {
         ApologyInput {
@@ -470,7 +470,7 @@ mod tests {
 
     #[test]
     fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it() {
-        let c = Couple::new();
+        let c = World::new();
         let input = ApologyInput {
             remorse: "  ".to_owned(),
             repair: String::new(),
@@ -513,13 +513,13 @@ mod tests {
 
     #[test]
     fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let input = ApologyInput {
             factors: "I was drinking a lot that year.".to_owned(),
             ..full_apology()
         };
         let v = c.run(c.involved, |s, a, _| send(s, a, &input));
-        let (_, version) = c.state.apology.version(v).unwrap();
+        let (_, version) = c.couple.apology.version(v).unwrap();
         let labelled = version.parts.labelled();
         assert_eq!(labelled.len(), 7);
         assert_eq!(
@@ -534,7 +534,7 @@ mod tests {
 
     #[test]
     fn coach_advice_never_stops_a_version_from_being_sent() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let input = ApologyInput {
             remorse: "I'm sorry if you were hurt, but you pushed me away.".to_owned(),
             ..full_apology()
@@ -542,24 +542,24 @@ mod tests {
         let advice = input.coach();
         assert!(advice.iter().any(|f| f.part == "remorse"), "{advice:?}");
         let v = c.run(c.involved, |s, a, _| send(s, a, &input));
-        assert!(c.state.apology.version(v).is_some());
+        assert!(c.couple.apology.version(v).is_some());
     }
 
     #[test]
     fn a_draft_is_checked_without_becoming_an_event() {
-        let c = Couple::new();
-        let parts = check_draft(&c.state, c.involved, &full_apology()).unwrap();
+        let c = World::new();
+        let parts = check_draft(&c.couple, c.involved, &full_apology()).unwrap();
         assert_eq!(parts.factors, None);
         assert_eq!(
-            check_draft(&c.state, c.hurt, &full_apology()),
+            check_draft(&c.couple, c.hurt, &full_apology()),
             Err(Refusal::NotAllowed(RepairAction::WriteApology.refusal()))
         );
-        assert!(c.state.apology.all().is_empty());
+        assert!(c.couple.apology.all().is_empty());
     }
 
     #[test]
     fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let first = c.run(c.involved, |s, a, _| send(s, a, &full_apology()));
         assert_eq!(
             c.attempt(c.involved, |s, a, _| send(s, a, &full_apology())),
@@ -569,16 +569,16 @@ mod tests {
             ))
         );
         let waiting = c
-            .state
+            .couple
             .apology
-            .waiting_for_response_from(&c.state.space, c.hurt);
+            .waiting_for_response_from(&c.couple.space, c.hurt);
         assert_eq!(waiting.len(), 1);
 
         c.run(c.hurt, |s, a, _| answer(s, a, first, &reply("not_yet", "")));
         assert_eq!(
-            c.state
+            c.couple
                 .apology
-                .open_for_new_version_by(&c.state.space, c.involved)
+                .open_for_new_version_by(&c.couple.space, c.involved)
                 .len(),
             1
         );
@@ -596,7 +596,7 @@ mod tests {
             answer(s, a, third, &reply("received", ""))
         });
 
-        let apology = c.state.apology.for_betrayal(c.betrayal).unwrap();
+        let apology = c.couple.apology.for_betrayal(c.betrayal).unwrap();
         let numbers: Vec<_> = apology.versions.iter().map(|v| v.number).collect();
         assert_eq!(numbers, vec![1, 2, 3]);
         assert_eq!(
@@ -614,15 +614,15 @@ mod tests {
             Err(Refusal::Conflict("Your partner has received your apology."))
         );
         assert!(c
-            .state
+            .couple
             .apology
-            .waiting_for_response_from(&c.state.space, c.hurt)
+            .waiting_for_response_from(&c.couple.space, c.hurt)
             .is_empty());
     }
 
     #[test]
     fn only_the_latest_version_is_answered_and_only_once() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let first = c.run(c.involved, |s, a, _| send(s, a, &full_apology()));
         c.run(c.hurt, |s, a, _| answer(s, a, first, &reply("not_yet", "")));
         assert_eq!(
@@ -650,7 +650,7 @@ mod tests {
 
     #[test]
     fn need_more_must_say_what_and_the_answer_must_be_one_of_three() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let v = c.run(c.involved, |s, a, _| send(s, a, &full_apology()));
         assert!(matches!(
             c.attempt(c.hurt, |s, a, _| answer(s, a, v, &reply("need_more", " "))),

@@ -726,7 +726,7 @@ pub fn last_check_in_day(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::landscape_test_support::*;
+    use crate::testing::*;
 
     pub fn input(feelings: &[(&str, &str)], note: &str, visibility: &str) -> CheckInInput {
         CheckInInput {
@@ -748,7 +748,7 @@ pub(crate) mod tests {
 
     #[test]
     fn an_only_me_check_in_goes_to_the_private_stream() {
-        let w = World::new();
+        let w = World::ticking();
         let out = check_in(
             &w.couple,
             w.hurt,
@@ -767,7 +767,7 @@ pub(crate) mod tests {
 
     #[test]
     fn shared_check_ins_go_to_the_couple_stream_with_their_audience() {
-        let w = World::new();
+        let w = World::ticking();
         for (visibility, with) in [
             ("partner", SharedWith::Partner),
             ("partner_and_therapist", SharedWith::PartnerAndTherapist),
@@ -793,7 +793,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_stranger_cannot_check_in() {
-        let w = World::new();
+        let w = World::ticking();
         assert_eq!(
             check_in(
                 &w.couple,
@@ -806,7 +806,7 @@ pub(crate) mod tests {
 
     #[test]
     fn check_in_input_is_validated_field_by_field() {
-        let w = World::new();
+        let w = World::ticking();
         let run = |i: CheckInInput| invalid_field(check_in(&w.couple, w.hurt, &i));
         assert_eq!(run(input(&[], "", "partner")), "feelings");
         assert_eq!(
@@ -859,7 +859,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_intensity_refusal_names_the_feeling_kindly() {
-        let w = World::new();
+        let w = World::ticking();
         let Err(Refusal::Invalid { message, .. }) = check_in(
             &w.couple,
             w.hurt,
@@ -906,7 +906,7 @@ pub(crate) mod tests {
 
     #[test]
     fn only_the_partner_acknowledges_a_shared_check_in_and_only_once() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let id = w.share_check_in(w.hurt, &[("hurt", "5")]);
         assert_eq!(
             acknowledge(&w.couple, w.hurt, &ack(id, "thank_you", "")),
@@ -926,7 +926,7 @@ pub(crate) mod tests {
                 acknowledgement: Acknowledgement::Preset(AckPreset::ThankYou)
             })
         );
-        w.couple_event(w.involved, event);
+        w.record(w.involved, event);
         let entry = w.couple.check_ins.get(id).unwrap();
         assert_eq!(
             entry.acknowledgement.as_ref().map(|a| a.by),
@@ -942,7 +942,7 @@ pub(crate) mod tests {
 
     #[test]
     fn own_words_win_over_a_preset_and_an_empty_answer_is_refused() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let id = w.share_check_in(w.hurt, &[("lonely", "3")]);
         let event = acknowledge(
             &w.couple,
@@ -979,7 +979,7 @@ pub(crate) mod tests {
 
     #[test]
     fn acknowledging_a_missing_or_private_check_in_is_not_found() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let private_id = w.keep_check_in(w.hurt, &[("sad", "2")]);
         assert_eq!(
             acknowledge(&w.couple, w.involved, &ack(EntryId(999), "thank_you", "")),
@@ -999,7 +999,7 @@ pub(crate) mod tests {
 
     #[test]
     fn tallies_count_a_family_once_per_check_in_with_its_strongest_intensity() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.share_check_in(
             w.hurt,
             &[("hurt", "2"), ("betrayed", "5"), ("hopeful", "1")],
@@ -1022,7 +1022,7 @@ pub(crate) mod tests {
 
     #[test]
     fn history_merges_own_private_and_shared_check_ins_newest_first_and_pages() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let a = w.keep_check_in(w.hurt, &[("sad", "2")]);
         let b = w.share_check_in(w.involved, &[("ashamed", "4")]);
         let c = w.share_check_in(w.hurt, &[("afraid", "3")]);
@@ -1049,7 +1049,7 @@ pub(crate) mod tests {
 
     #[test]
     fn last_check_in_day_looks_at_both_streams() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         assert_eq!(last_check_in_day(&w.couple, &w.hurt_private, w.hurt), None);
         w.keep_check_in(w.hurt, &[("sad", "2")]);
         assert_eq!(

@@ -401,7 +401,7 @@ pub fn acknowledge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::repair_rules::given::{assert_round_trip, Couple};
+    use crate::testing::{assert_round_trip, World};
     use time::Duration;
 
     fn commitment(kind: &str, details: &str) -> CommitmentInput {
@@ -434,7 +434,7 @@ mod tests {
 
     #[test]
     fn the_involved_partner_makes_a_commitment_and_its_history_grows() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let k = c.run(c.involved, |s, a, _| {
             make(s, a, &commitment("no_contact", ""))
         });
@@ -446,7 +446,7 @@ mod tests {
         c.run(c.involved, |s, a, _| {
             update_status(s, a, k, &status("at_risk", "She wrote to me at work."))
         });
-        let made = c.state.commitments.get(k).unwrap();
+        let made = c.couple.commitments.get(k).unwrap();
         let statuses: Vec<_> = made.history.iter().map(|e| e.status).collect();
         assert_eq!(
             statuses,
@@ -466,7 +466,7 @@ mod tests {
 
     #[test]
     fn an_own_commitment_needs_its_words_and_named_kinds_are_made_once() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         assert!(matches!(
             c.attempt(c.involved, |s, a, _| make(s, a, &commitment("own", " "))),
             Err(Refusal::Invalid {
@@ -478,7 +478,7 @@ mod tests {
             make(s, a, &commitment("own", "I come home straight after work."))
         });
         assert_eq!(
-            c.state.commitments.get(own).unwrap().title(),
+            c.couple.commitments.get(own).unwrap().title(),
             "I come home straight after work."
         );
         c.run(c.involved, |s, a, _| {
@@ -493,12 +493,12 @@ mod tests {
                 "You have already made this commitment; its status can be updated instead."
             ))
         );
-        assert_eq!(c.state.commitments.for_betrayal(c.betrayal).len(), 3);
+        assert_eq!(c.couple.commitments.for_betrayal(c.betrayal).len(), 3);
     }
 
     #[test]
     fn updates_are_the_involved_partners_and_name_a_real_status() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let k = c.run(c.involved, |s, a, _| make(s, a, &commitment("therapy", "")));
         assert!(matches!(
             c.attempt(c.involved, |s, a, _| update_status(
@@ -536,14 +536,14 @@ mod tests {
 
     #[test]
     fn the_hurt_partner_acknowledges_the_latest_news_once() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let k = c.run(c.involved, |s, a, _| {
             make(s, a, &commitment("no_contact", ""))
         });
         assert_eq!(
-            c.state
+            c.couple
                 .commitments
-                .awaiting_acknowledgement_by(&c.state.space, c.hurt)
+                .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
                 .len(),
             1
         );
@@ -563,15 +563,15 @@ mod tests {
             }))
         );
         assert!(c
-            .state
+            .couple
             .commitments
-            .awaiting_acknowledgement_by(&c.state.space, c.involved)
+            .awaiting_acknowledgement_by(&c.couple.space, c.involved)
             .is_empty());
         c.run(c.hurt, |s, a, _| acknowledge(s, a, k));
         assert!(c
-            .state
+            .couple
             .commitments
-            .awaiting_acknowledgement_by(&c.state.space, c.hurt)
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
             .is_empty());
     }
 

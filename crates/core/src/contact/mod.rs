@@ -287,7 +287,7 @@ pub fn acknowledge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::repair_rules::given::{assert_round_trip, Couple};
+    use crate::testing::{assert_round_trip, World};
     use time::macros::datetime;
 
     fn contact(happened_at: &str) -> ContactReportInput {
@@ -303,12 +303,12 @@ mod tests {
 
     #[test]
     fn a_report_records_how_long_after_the_contact_it_came() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         // The couple's clock reads 2 March 2026, 09:00 UTC.
         let r = c.run(c.involved, |s, a, n| {
             report(s, a, n, &contact("2026-03-01T21:15"))
         });
-        let made = c.state.contact.get(r).unwrap();
+        let made = c.couple.contact.get(r).unwrap();
         assert_eq!(made.happened_at, datetime!(2026-03-01 21:15 UTC));
         assert_eq!(made.reported_after(), Duration::minutes(11 * 60 + 45));
         assert_eq!(repair_rules::plain_delay(made.reported_after()), "11 hours");
@@ -317,7 +317,7 @@ mod tests {
 
     #[test]
     fn a_time_given_in_a_time_zone_is_stored_in_utc() {
-        let c = Couple::new();
+        let c = World::new();
         let input = ContactReportInput {
             utc_offset: "+02:00".to_owned(),
             ..contact("2026-03-02T10:30")
@@ -333,7 +333,7 @@ mod tests {
 
     #[test]
     fn a_contact_cannot_be_in_the_future_and_every_field_is_checked() {
-        let c = Couple::new();
+        let c = World::new();
         let field = |input: ContactReportInput| match c
             .attempt(c.involved, |s, a, n| report(s, a, n, &input))
         {
@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn the_hurt_partner_acknowledges_a_report_once() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let first = c.run(c.involved, |s, a, n| {
             report(s, a, n, &contact("2026-03-01T21:15"))
         });
@@ -382,14 +382,14 @@ mod tests {
             report(s, a, n, &contact("2026-03-02T08:00"))
         });
         let waiting: Vec<_> = c
-            .state
+            .couple
             .contact
-            .awaiting_acknowledgement_by(&c.state.space, c.hurt)
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
             .iter()
             .map(|r| r.id)
             .collect();
         assert_eq!(waiting, vec![first, second]);
-        let newest_first: Vec<_> = c.state.contact.all().iter().map(|r| r.id).collect();
+        let newest_first: Vec<_> = c.couple.contact.all().iter().map(|r| r.id).collect();
         assert_eq!(newest_first, vec![second, first]);
 
         let thanks = ContactAcknowledgementInput {
@@ -403,7 +403,7 @@ mod tests {
         );
         c.run(c.hurt, |s, a, _| acknowledge(s, a, first, &thanks));
         assert_eq!(
-            c.state
+            c.couple
                 .contact
                 .get(first)
                 .and_then(|r| r.acknowledgement.as_ref())
@@ -417,9 +417,9 @@ mod tests {
             ))
         );
         let left: Vec<_> = c
-            .state
+            .couple
             .contact
-            .awaiting_acknowledgement_by(&c.state.space, c.hurt)
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
             .iter()
             .map(|r| r.id)
             .collect();

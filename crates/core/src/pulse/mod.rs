@@ -706,7 +706,7 @@ pub fn view<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::landscape_test_support::*;
+    use crate::testing::*;
 
     fn all(value: u8) -> [u8; ITEM_COUNT] {
         [value; ITEM_COUNT]
@@ -829,7 +829,7 @@ mod tests {
 
     #[test]
     fn a_shared_pulse_goes_to_the_couple_stream_and_its_signs_stay_private() {
-        let w = World::new();
+        let w = World::ticking();
         let out = record_pulse(
             &w.couple,
             w.hurt,
@@ -850,7 +850,7 @@ mod tests {
 
     #[test]
     fn a_kept_pulse_goes_to_the_private_stream() {
-        let w = World::new();
+        let w = World::ticking();
         let out = record_pulse(&w.couple, w.involved, &form(steady(3), "only_me", &[])).unwrap();
         assert!(matches!(
             out.pulse,
@@ -864,7 +864,7 @@ mod tests {
 
     #[test]
     fn every_item_must_be_answered_and_the_refusal_names_it() {
-        let w = World::new();
+        let w = World::ticking();
         let mut input = form(steady(3), "partner", &[]);
         input.answers.retain(|(code, _)| code != "honesty_hidden");
         let Err(Refusal::Invalid { field, message }) = record_pulse(&w.couple, w.hurt, &input)
@@ -892,7 +892,7 @@ mod tests {
 
     #[test]
     fn the_share_choice_and_signs_are_validated_and_strangers_refused() {
-        let w = World::new();
+        let w = World::ticking();
         assert!(matches!(
             record_pulse(&w.couple, w.hurt, &form(steady(3), "", &[])),
             Err(Refusal::Invalid { field: "share", .. })
@@ -933,7 +933,7 @@ mod tests {
 
     #[test]
     fn the_cadence_can_be_changed_by_either_partner_but_not_to_itself() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         assert_eq!(w.couple.pulse.cadence(), Cadence::Weekly);
         assert_eq!(
             choose_cadence(
@@ -955,7 +955,7 @@ mod tests {
             },
         )
         .unwrap();
-        w.couple_event(w.involved, event);
+        w.record(w.involved, event);
         assert_eq!(w.couple.pulse.cadence(), Cadence::Monthly);
         assert_eq!(
             w.couple.pulse.cadence_choice().map(|c| c.by),
@@ -1009,7 +1009,7 @@ mod tests {
 
     #[test]
     fn a_pulse_is_due_first_today_then_after_the_cadence_counting_both_streams() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let today = w.now.date();
         let first = due(&w.couple, &w.hurt_private, w.hurt, today).unwrap();
         assert!(first.due);
@@ -1048,7 +1048,7 @@ mod tests {
 
     #[test]
     fn projections_keep_pulses_in_order_with_their_scores() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let a = w.share_pulse(w.hurt, steady(2));
         let b = w.keep_pulse(w.hurt, steady(6));
         let c = w.share_pulse(w.involved, steady(7));
@@ -1074,7 +1074,7 @@ mod tests {
 
     #[test]
     fn a_single_pulse_is_found_for_those_who_may_see_it_and_no_one_else() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let shared = w.share_pulse(w.hurt, steady(2));
         let kept = w.keep_pulse(w.hurt, steady(6));
         let seen = view(

@@ -982,7 +982,7 @@ pub fn confirm_fulfilment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::repair_rules::given::{assert_round_trip, Couple};
+    use crate::testing::{assert_round_trip, World};
     use time::macros::{date, datetime};
 
     fn every(frequency: &str) -> FrequencyInput {
@@ -1014,7 +1014,7 @@ mod tests {
     }
 
     /// Given a request made and accepted at the couple's clock.
-    fn agreed(c: &mut Couple, when: FrequencyInput) -> EntryId {
+    fn agreed(c: &mut World, when: FrequencyInput) -> EntryId {
         let r = c.run(c.hurt, |s, a, n| {
             make(s, a, n, &request("Text me when you leave work", when))
         });
@@ -1113,7 +1113,7 @@ mod tests {
 
     #[test]
     fn the_hurt_partner_makes_a_request_and_the_involved_partner_accepts_it() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let input = request("Text me when you leave work", every("daily"));
         assert_eq!(
             c.attempt(c.hurt, |s, a, n| make(s, a, n, &input)),
@@ -1125,14 +1125,14 @@ mod tests {
         );
         let r = c.run(c.hurt, |s, a, n| make(s, a, n, &input));
         assert_eq!(
-            c.state
+            c.couple
                 .requests
-                .awaiting_answer_from(&c.state.space, c.involved)
+                .awaiting_answer_from(&c.couple.space, c.involved)
                 .len(),
             1
         );
         c.run(c.involved, |s, a, _| accept(s, a, r));
-        let made = c.state.requests.get(r).unwrap();
+        let made = c.couple.requests.get(r).unwrap();
         assert_eq!(made.status, RequestStatus::Active);
         assert_eq!(made.agreed_on(), Some(date!(2026 - 03 - 02)));
         assert_eq!(
@@ -1156,19 +1156,19 @@ mod tests {
 
     #[test]
     fn a_vague_request_gets_advice_but_can_still_be_made() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let input = request("Be more present", every("daily"));
         assert!(!input.coach().is_empty());
         let r = c.run(c.hurt, |s, a, n| make(s, a, n, &input));
         assert_eq!(
-            c.state.requests.get(r).map(|r| r.terms.what.as_str()),
+            c.couple.requests.get(r).map(|r| r.terms.what.as_str()),
             Some("Be more present")
         );
     }
 
     #[test]
     fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_request() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = c.run(c.hurt, |s, a, n| {
             make(s, a, n, &request("Call me at lunch", every("daily")))
         });
@@ -1193,7 +1193,7 @@ mod tests {
             note: "Lunch is when I worry most.".to_owned(),
         };
         c.run(c.hurt, |s, a, _| answer_alternative(s, a, r, &decline));
-        let declined = c.state.requests.get(r).unwrap();
+        let declined = c.couple.requests.get(r).unwrap();
         assert_eq!(declined.status, RequestStatus::AwaitingAnswer);
         assert_eq!(declined.terms.frequency, Frequency::Daily);
         assert_eq!(declined.alternative, None);
@@ -1202,16 +1202,16 @@ mod tests {
             propose_alternative(s, a, n, r, &alternative)
         });
         let waiting = c
-            .state
+            .couple
             .requests
-            .awaiting_answer_from(&c.state.space, c.hurt);
+            .awaiting_answer_from(&c.couple.space, c.hurt);
         assert_eq!(waiting.len(), 1);
         let accept_it = AlternativeAnswerInput {
             answer: "accept".to_owned(),
             note: String::new(),
         };
         c.run(c.hurt, |s, a, _| answer_alternative(s, a, r, &accept_it));
-        let agreed = c.state.requests.get(r).unwrap();
+        let agreed = c.couple.requests.get(r).unwrap();
         assert_eq!(agreed.status, RequestStatus::Active);
         assert_eq!(
             agreed.terms.frequency,
@@ -1245,7 +1245,7 @@ mod tests {
 
     #[test]
     fn pausing_and_retiring_need_a_reason_and_fit_the_status() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = agreed(&mut c, every("daily"));
         assert!(matches!(
             c.attempt(c.involved, |s, a, _| pause(s, a, r, &because("  "))),
@@ -1262,7 +1262,7 @@ mod tests {
             pause(s, a, r, &because("Away for a work trip"))
         });
         assert_eq!(
-            c.state.requests.get(r).unwrap().status,
+            c.couple.requests.get(r).unwrap().status,
             RequestStatus::Paused
         );
         assert!(matches!(
@@ -1273,7 +1273,7 @@ mod tests {
         c.run(c.hurt, |s, a, _| {
             retire(s, a, r, &because("I don't need it any more"))
         });
-        let retired = c.state.requests.get(r).unwrap();
+        let retired = c.couple.requests.get(r).unwrap();
         assert_eq!(retired.status, RequestStatus::Retired);
         assert!(matches!(
             retired.changes.last().map(|c| &c.change),
@@ -1287,7 +1287,7 @@ mod tests {
 
     #[test]
     fn a_fulfilment_is_logged_on_a_past_day_since_agreement_and_confirmed_once() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = agreed(&mut c, every("daily"));
         c.advance(Duration::days(3));
         assert!(matches!(
@@ -1325,16 +1325,16 @@ mod tests {
         });
         let today = c.run(c.involved, |s, a, n| log_fulfilment(s, a, n, r, &on("")));
         assert_eq!(
-            c.state
+            c.couple
                 .requests
                 .fulfilment(today)
                 .map(|(_, f)| f.happened_on),
             Some(date!(2026 - 03 - 05))
         );
         let to_confirm = c
-            .state
+            .couple
             .requests
-            .fulfilments_to_confirm_by(&c.state.space, c.hurt);
+            .fulfilments_to_confirm_by(&c.couple.space, c.hurt);
         assert_eq!(to_confirm.len(), 2);
 
         c.run(c.hurt, |s, a, _| confirm_fulfilment(s, a, yesterday));
@@ -1349,9 +1349,9 @@ mod tests {
             ))
         );
         let left: Vec<_> = c
-            .state
+            .couple
             .requests
-            .fulfilments_to_confirm_by(&c.state.space, c.hurt)
+            .fulfilments_to_confirm_by(&c.couple.space, c.hurt)
             .iter()
             .map(|(_, f)| f.id)
             .collect();
@@ -1360,7 +1360,7 @@ mod tests {
 
     #[test]
     fn a_request_not_yet_agreed_takes_no_fulfilments() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = c.run(c.hurt, |s, a, n| {
             make(s, a, n, &request("x", every("daily")))
         });
@@ -1372,8 +1372,8 @@ mod tests {
 
     /// Builds a daily request agreed on 2 March, paused 10–12 March
     /// (resumed on the 13th), done on the listed days.
-    fn daily_with_pause(done: &[Date]) -> (Couple, EntryId) {
-        let mut c = Couple::new();
+    fn daily_with_pause(done: &[Date]) -> (World, EntryId) {
+        let mut c = World::new();
         let r = agreed(&mut c, every("daily"));
         c.now = datetime!(2026-03-10 08:00 UTC);
         c.run(c.hurt, |s, a, _| pause(s, a, r, &because("Holiday apart")));
@@ -1404,7 +1404,7 @@ mod tests {
             date!(2026 - 03 - 20),
         ];
         let (c, r) = daily_with_pause(&done);
-        let request = c.state.requests.get(r).unwrap();
+        let request = c.couple.requests.get(r).unwrap();
 
         // 14–20 March: seven running days, today (the 20th) done; four days.
         let week = request.reliability(date!(2026 - 03 - 20), 7);
@@ -1423,7 +1423,7 @@ mod tests {
 
     #[test]
     fn weekly_reliability_is_pro_rated_in_whole_occasions() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = agreed(
             &mut c,
             FrequencyInput {
@@ -1435,7 +1435,7 @@ mod tests {
         for day in ["2026-03-03", "2026-03-05", "2026-03-09"] {
             c.run(c.involved, |s, a, n| log_fulfilment(s, a, n, r, &on(day)));
         }
-        let request = c.state.requests.get(r).unwrap();
+        let request = c.couple.requests.get(r).unwrap();
         // Agreed on the 2nd; on the 12th (not done today) ten days are over:
         // 3 × 10 / 7 = 4 whole occasions.
         let month = request.reliability(date!(2026 - 03 - 12), 30);
@@ -1447,7 +1447,7 @@ mod tests {
 
     #[test]
     fn a_named_weekday_expects_that_day_only() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         // 2 March 2026 is a Monday.
         let r = agreed(
             &mut c,
@@ -1460,7 +1460,7 @@ mod tests {
         c.run(c.involved, |s, a, n| {
             log_fulfilment(s, a, n, r, &on("2026-03-08"))
         });
-        let request = c.state.requests.get(r).unwrap();
+        let request = c.couple.requests.get(r).unwrap();
         // Sundays 8 and 15 March are over.
         let month = request.reliability(date!(2026 - 03 - 20), 30);
         assert_eq!((month.done, month.expected), (1, Some(2)));
@@ -1470,7 +1470,7 @@ mod tests {
 
     #[test]
     fn a_one_off_is_expected_once_its_date_is_in_the_window() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = agreed(
             &mut c,
             FrequencyInput {
@@ -1478,7 +1478,7 @@ mod tests {
                 ..every("by_date")
             },
         );
-        let request = c.state.requests.get(r).unwrap();
+        let request = c.couple.requests.get(r).unwrap();
         assert_eq!(
             request.reliability(date!(2026 - 03 - 09), 7).expected,
             Some(0)
@@ -1497,7 +1497,7 @@ mod tests {
 
         c.now = datetime!(2026-03-04 12:00 UTC);
         c.run(c.involved, |s, a, n| log_fulfilment(s, a, n, r, &on("")));
-        let request = c.state.requests.get(r).unwrap();
+        let request = c.couple.requests.get(r).unwrap();
         // Done on the 4th, counted where the date falls even on the 16th,
         // when the 4th is outside the last seven days.
         let later = request.reliability(date!(2026 - 03 - 16), 7);
@@ -1511,7 +1511,7 @@ mod tests {
 
     #[test]
     fn each_time_reports_done_and_confirmed_without_an_expectation() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let r = agreed(
             &mut c,
             FrequencyInput {
@@ -1525,7 +1525,7 @@ mod tests {
         });
         c.run(c.involved, |s, a, n| log_fulfilment(s, a, n, r, &on("")));
         c.run(c.hurt, |s, a, _| confirm_fulfilment(s, a, f));
-        let request = c.state.requests.get(r).unwrap();
+        let request = c.couple.requests.get(r).unwrap();
         let week = request.reliability(date!(2026 - 03 - 05), 7);
         assert_eq!(
             week,
@@ -1542,7 +1542,7 @@ mod tests {
 
     #[test]
     fn due_today_lists_what_is_still_open_today() {
-        let mut c = Couple::new();
+        let mut c = World::new();
         let daily = agreed(&mut c, every("daily"));
         let weekly = agreed(
             &mut c,
@@ -1556,14 +1556,14 @@ mod tests {
         });
         let today = date!(2026 - 03 - 02);
         let due: Vec<_> = c
-            .state
+            .couple
             .requests
             .due_on(today)
             .iter()
             .map(|r| r.id)
             .collect();
         assert_eq!(due, vec![daily, weekly]);
-        assert!(!c.state.requests.get(waiting).unwrap().is_due_on(today));
+        assert!(!c.couple.requests.get(waiting).unwrap().is_due_on(today));
 
         c.run(c.involved, |s, a, n| {
             log_fulfilment(s, a, n, daily, &on(""))
@@ -1571,34 +1571,34 @@ mod tests {
         c.run(c.involved, |s, a, n| {
             log_fulfilment(s, a, n, weekly, &on(""))
         });
-        assert!(c.state.requests.due_on(today).is_empty());
+        assert!(c.couple.requests.due_on(today).is_empty());
         // Two a week: one done on the 2nd keeps pace until the 5th
         // (2 × 4 / 7 rounds up to 2).
         assert!(!c
-            .state
+            .couple
             .requests
             .get(weekly)
             .unwrap()
             .is_due_on(date!(2026 - 03 - 04)));
         assert!(c
-            .state
+            .couple
             .requests
             .get(weekly)
             .unwrap()
             .is_due_on(date!(2026 - 03 - 05)));
         assert_eq!(
-            c.state
+            c.couple
                 .requests
-                .due_for(&c.state.space, c.involved, date!(2026 - 03 - 03))
+                .due_for(&c.couple.space, c.involved, date!(2026 - 03 - 03))
                 .iter()
                 .map(|r| r.id)
                 .collect::<Vec<_>>(),
             vec![daily]
         );
         assert!(c
-            .state
+            .couple
             .requests
-            .due_for(&c.state.space, c.hurt, date!(2026 - 03 - 03))
+            .due_for(&c.couple.space, c.hurt, date!(2026 - 03 - 03))
             .is_empty());
     }
 

@@ -27,6 +27,27 @@ pub enum CoupleEvent {
     Contact(ContactEvent),
 }
 
+macro_rules! from_room {
+    ($($room:ident($event:ty)),* $(,)?) => {$(
+        impl From<$event> for CoupleEvent {
+            fn from(event: $event) -> Self {
+                CoupleEvent::$room(event)
+            }
+        }
+    )*};
+}
+
+from_room!(
+    Space(SpaceEvent),
+    CheckIn(CheckInEvent),
+    Pulse(PulseEvent),
+    Truth(TruthEvent),
+    Apology(ApologyEvent),
+    Request(RequestEvent),
+    Commitment(CommitmentEvent),
+    Contact(ContactEvent),
+);
+
 impl CoupleEvent {
     /// The store's `kind` column. Deliberately coarse (the room, not the
     /// action): it is kept in clear text beside the encrypted payload.

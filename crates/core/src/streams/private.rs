@@ -18,6 +18,23 @@ pub enum PrivateEvent {
     Visit(VisitEvent),
 }
 
+macro_rules! from_room {
+    ($($room:ident($event:ty)),* $(,)?) => {$(
+        impl From<$event> for PrivateEvent {
+            fn from(event: $event) -> Self {
+                PrivateEvent::$room(event)
+            }
+        }
+    )*};
+}
+
+from_room!(
+    CheckIn(PrivateCheckInEvent),
+    Pulse(PrivatePulseEvent),
+    Signs(SignsEvent),
+    Visit(VisitEvent),
+);
+
 impl PrivateEvent {
     pub fn kind(&self) -> &'static str {
         match self {

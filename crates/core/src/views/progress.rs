@@ -440,8 +440,8 @@ pub fn milestones(
 mod tests {
     use super::*;
     use crate::checkin::feelings::CoreFeeling;
-    use crate::landscape_test_support::*;
     use crate::pulse::{ITEMS, ITEM_COUNT};
+    use crate::testing::*;
 
     fn steady(level: u8) -> [u8; ITEM_COUNT] {
         let mut values = [0; ITEM_COUNT];
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn trust_series_merges_own_kept_and_shared_pulses_and_only_shared_partner_ones() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.share_pulse(w.hurt, steady(2));
         w.keep_pulse(w.involved, steady(3));
         w.keep_pulse(w.hurt, steady(4));
@@ -473,7 +473,7 @@ mod tests {
 
     #[test]
     fn trust_series_can_start_at_a_date_and_plot_a_construct() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.share_pulse(w.hurt, steady(2));
         w.advance_days(30);
         let mut values = steady(4);
@@ -495,7 +495,7 @@ mod tests {
 
     #[test]
     fn the_feelings_window_counts_own_kept_and_shared_and_partner_shared_only() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.keep_check_in(w.hurt, &[("sad", "2")]);
         w.share_check_in(w.hurt, &[("betrayed", "5"), ("lonely", "3")]);
         w.keep_check_in(w.involved, &[("ashamed", "4")]);
@@ -521,7 +521,7 @@ mod tests {
 
     #[test]
     fn signs_series_counts_each_note_and_ranks_the_signs() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.pulse(
             w.hurt,
             steady(3),
@@ -543,7 +543,7 @@ mod tests {
 
     #[test]
     fn milestones_mark_the_beginning_the_first_shared_moments_and_trust_levels() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let id = w.share_check_in(w.hurt, &[("hurt", "4")]);
         w.advance_days(1);
         let ack = crate::checkin::acknowledge(
@@ -556,7 +556,7 @@ mod tests {
             },
         )
         .unwrap();
-        w.couple_event(w.involved, ack);
+        w.record(w.involved, ack);
         w.advance_days(1);
         w.keep_pulse(w.hurt, steady(4));
         w.advance_days(7);
@@ -611,7 +611,7 @@ mod tests {
 
     #[test]
     fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.keep_pulse(w.hurt, steady(6));
         let first = w.now.date();
         assert_eq!(
@@ -660,10 +660,10 @@ mod tests {
             },
         )
         .unwrap();
-        let id = w.couple_event(hurt, made);
+        let id = w.record(hurt, made);
         w.advance_days(1);
         let accepted = requests::accept(&w.couple, involved, id).unwrap();
-        w.couple_event(involved, accepted);
+        w.record(involved, accepted);
         for day in 0..total_days {
             if day > 0 {
                 w.advance_days(1);
@@ -677,7 +677,7 @@ mod tests {
                     &FulfilmentInput::default(),
                 )
                 .unwrap();
-                w.couple_event(involved, logged);
+                w.record(involved, logged);
             }
         }
         id
@@ -685,7 +685,7 @@ mod tests {
 
     #[test]
     fn request_reliability_is_listed_per_request_and_summed_per_week() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let id = daily_request(&mut w, 10, 14);
         let today = w.now.date();
         let listed = request_reliability(&w.couple, w.involved, today, 14).unwrap();
@@ -710,7 +710,7 @@ mod tests {
     #[test]
     fn a_request_kept_for_a_month_and_a_received_apology_are_milestones() {
         use crate::apology::{self, ApologyAnswerInput, ApologyInput};
-        let mut w = World::new();
+        let mut w = World::ticking();
         let request = daily_request(&mut w, 30, 31);
         let sent = apology::send(
             &w.couple,
@@ -727,7 +727,7 @@ mod tests {
             },
         )
         .unwrap();
-        let version = w.couple_event(w.involved, sent);
+        let version = w.record(w.involved, sent);
         let received = apology::answer(
             &w.couple,
             w.hurt,
@@ -738,7 +738,7 @@ mod tests {
             },
         )
         .unwrap();
-        w.couple_event(w.hurt, received);
+        w.record(w.hurt, received);
 
         let found: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
             .unwrap()
@@ -757,7 +757,7 @@ mod tests {
 
     #[test]
     fn a_request_kept_only_half_the_month_is_not_a_milestone() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         daily_request(&mut w, 15, 31);
         let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
             .unwrap()
@@ -772,7 +772,7 @@ mod tests {
 
     #[test]
     fn five_years_of_history_give_the_right_windows_and_series() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let (hurt, involved) = (w.hurt, w.involved);
         let words = ["sad", "hopeful", "close", "afraid", "lonely"];
         for day in 0..(5 * 365) {
@@ -832,7 +832,7 @@ mod tests {
 
     #[test]
     fn strangers_get_no_series() {
-        let w = World::new();
+        let w = World::ticking();
         assert_eq!(
             trust_series(&w.couple, &PrivateState::default(), w.stranger, None),
             Err(Refusal::NotAMember)

@@ -335,8 +335,8 @@ pub fn mark_visit(
 mod tests {
     use super::*;
     use crate::checkin::{AcknowledgeInput, CheckInId};
-    use crate::landscape_test_support::*;
     use crate::pulse::ITEM_COUNT;
+    use crate::testing::*;
     use time::Duration;
 
     const MIDDLE: [u8; ITEM_COUNT] = [4; ITEM_COUNT];
@@ -360,7 +360,7 @@ mod tests {
 
     #[test]
     fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
-        let w = World::new();
+        let w = World::ticking();
         let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
         assert_eq!(kinds(&t), vec!["check_in", "pulse"]);
         assert!(t.partner_joined);
@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_kept_check_in_and_pulse_count_as_done_for_today() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.keep_check_in(w.hurt, &[("close", "2")]);
         w.keep_pulse(w.hurt, MIDDLE);
         let day = w.now.date();
@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn news_lists_what_the_partner_shared_since_the_last_visit_newest_first() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         w.share_check_in(w.involved, &[("ashamed", "3")]);
         let last_visit = w.now;
         let mine = w.share_check_in(w.hurt, &[("hurt", "5")]);
@@ -414,7 +414,7 @@ mod tests {
             },
         )
         .unwrap();
-        w.couple_event(w.involved, ack);
+        w.record(w.involved, ack);
 
         let t = today(
             &w.couple,
@@ -461,10 +461,10 @@ mod tests {
     #[test]
     fn repair_items_come_first_in_order_of_care_and_are_not_repeated_as_news() {
         use crate::{contact, truth};
-        let mut w = World::new();
+        let mut w = World::ticking();
         let last_visit = w.now;
         let question = truth::ask(
-            &w.couple,
+            &w.couple.space,
             w.hurt,
             &truth::QuestionInput {
                 betrayal: String::new(),
@@ -472,9 +472,9 @@ mod tests {
             },
         )
         .unwrap();
-        w.couple_event(w.hurt, question);
+        w.record(w.hurt, question);
         let disclosure = truth::volunteer(
-            &w.couple,
+            &w.couple.space,
             w.involved,
             w.now,
             &truth::DisclosureInput {
@@ -484,7 +484,7 @@ mod tests {
             },
         )
         .unwrap();
-        let disclosure_id = w.couple_event(w.involved, disclosure);
+        let disclosure_id = w.record(w.involved, disclosure);
         let report = contact::report(
             &w.couple,
             w.involved,
@@ -499,7 +499,7 @@ mod tests {
             },
         )
         .unwrap();
-        w.couple_event(w.involved, report);
+        w.record(w.involved, report);
         w.share_check_in(w.involved, &[("ashamed", "4")]);
 
         let involved = today(
@@ -528,7 +528,7 @@ mod tests {
 
     #[test]
     fn news_is_capped_and_the_rest_counted() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         for _ in 0..(NEWS_LIMIT + 5) {
             w.share_check_in(w.involved, &[("low", "2")]);
         }
@@ -539,7 +539,7 @@ mod tests {
 
     #[test]
     fn the_newest_news_of_all_kinds_is_kept_when_there_is_much_more() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let mut check_ins = Vec::new();
         for _ in 0..15 {
             check_ins.push(w.share_check_in(w.involved, &[("low", "2")]));
@@ -571,7 +571,7 @@ mod tests {
 
     #[test]
     fn strangers_have_no_today() {
-        let w = World::new();
+        let w = World::ticking();
         assert_eq!(
             today(
                 &w.couple,
@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn the_last_visit_is_the_end_of_the_previous_sitting() {
-        let w = World::new();
+        let w = World::ticking();
         let (me, start) = (w.hurt, w.now);
         let mut mine = PrivateState::default();
         assert_eq!(last_visit(&mine, me, start).unwrap(), None);
@@ -634,7 +634,7 @@ mod tests {
 
     #[test]
     fn visits_are_only_ever_read_for_their_owner() {
-        let mut w = World::new();
+        let mut w = World::ticking();
         let (hurt, involved, now) = (w.hurt, w.involved, w.now);
         w.keep_check_in(hurt, &[("sad", "2")]);
         open_today(&mut w.hurt_private, hurt, now);
