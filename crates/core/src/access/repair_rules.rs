@@ -414,7 +414,8 @@ mod tests {
         });
         let apology_version = c.run(c.involved, |s, a, _| {
             apology::send(
-                s,
+                &s.space,
+                &s.apology,
                 a,
                 &apology::ApologyInput {
                     betrayal: second.clone(),
@@ -594,14 +595,16 @@ mod tests {
                     betrayal: w.first.clone(),
                     ..apology_input()
                 };
-                apology::check_draft(&w.couple.couple, actor, &input).map(drop)
+                apology::check_draft(&w.couple.couple.space, actor, &input).map(drop)
             }),
             (SendApology, Who::Involved, |w, actor| {
                 let input = apology::ApologyInput {
                     betrayal: w.first.clone(),
                     ..apology_input()
                 };
-                run(w, actor, |s, a, _| apology::send(s, a, &input))
+                run(w, actor, |s, a, _| {
+                    apology::send(&s.space, &s.apology, a, &input)
+                })
             }),
             (RespondToApology, Who::Hurt, |w, actor| {
                 let input = apology::ApologyAnswerInput {
@@ -609,7 +612,7 @@ mod tests {
                     what: String::new(),
                 };
                 run(w, actor, |s, a, _| {
-                    apology::answer(s, a, w.apology_version, &input)
+                    apology::answer(&s.space, &s.apology, a, w.apology_version, &input)
                 })
             }),
             (MakeRequest, Who::Hurt, |w, actor| {

@@ -713,7 +713,8 @@ mod tests {
         let mut w = World::ticking();
         let request = daily_request(&mut w, 30, 31);
         let sent = apology::send(
-            &w.couple,
+            &&w.couple.space,
+            &&w.couple.apology,
             w.involved,
             &ApologyInput {
                 betrayal: String::new(),
@@ -729,7 +730,8 @@ mod tests {
         .unwrap();
         let version = w.record(w.involved, sent);
         let received = apology::answer(
-            &w.couple,
+            &&w.couple.space,
+            &&w.couple.apology,
             w.hurt,
             version,
             &ApologyAnswerInput {
