@@ -431,22 +431,39 @@ mod tests {
                 ..Default::default()
             },
         };
-        let new_request = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
-        let request_with_alternative = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
+        let new_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        let request_with_alternative =
+            c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
         c.run(c.involved, |s, a, n| {
-            requests::propose_alternative(s, a, n, request_with_alternative, &alternative())
+            requests::propose_alternative(
+                &s.space,
+                &s.requests,
+                a,
+                n,
+                request_with_alternative,
+                &alternative(),
+            )
         });
-        let running_request = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
+        let running_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
         c.run(c.involved, |s, a, _| {
-            requests::accept(s, a, running_request)
+            requests::accept(&s.space, &s.requests, a, running_request)
         });
-        let paused_request = c.run(c.hurt, |s, a, n| requests::make(s, a, n, &daily()));
-        c.run(c.involved, |s, a, _| requests::accept(s, a, paused_request));
+        let paused_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        c.run(c.involved, |s, a, _| {
+            requests::accept(&s.space, &s.requests, a, paused_request)
+        });
         c.run(c.hurt, |s, a, _| {
-            requests::pause(s, a, paused_request, &reason())
+            requests::pause(&s.space, &s.requests, a, paused_request, &reason())
         });
         let fulfilment = c.run(c.involved, |s, a, n| {
-            requests::log_fulfilment(s, a, n, running_request, &Default::default())
+            requests::log_fulfilment(
+                &s.space,
+                &s.requests,
+                a,
+                n,
+                running_request,
+                &Default::default(),
+            )
         });
         let commitment = c.run(c.involved, |s, a, _| {
             commitments::make(
@@ -624,14 +641,23 @@ mod tests {
                         ..Default::default()
                     },
                 };
-                run(w, actor, |s, a, n| requests::make(s, a, n, &input))
+                run(w, actor, |s, a, n| requests::make(&s.space, a, n, &input))
             }),
             (RespondToRequest, Who::Involved, |w, actor| {
-                run(w, actor, |s, a, _| requests::accept(s, a, w.new_request))
+                run(w, actor, |s, a, _| {
+                    requests::accept(&s.space, &s.requests, a, w.new_request)
+                })
             }),
             (RespondToRequest, Who::Involved, |w, actor| {
                 run(w, actor, |s, a, n| {
-                    requests::propose_alternative(s, a, n, w.new_request, &alternative())
+                    requests::propose_alternative(
+                        &s.space,
+                        &s.requests,
+                        a,
+                        n,
+                        w.new_request,
+                        &alternative(),
+                    )
                 })
             }),
             (RespondToAlternative, Who::Hurt, |w, actor| {
@@ -640,30 +666,45 @@ mod tests {
                     note: String::new(),
                 };
                 run(w, actor, |s, a, _| {
-                    requests::answer_alternative(s, a, w.request_with_alternative, &input)
+                    requests::answer_alternative(
+                        &s.space,
+                        &s.requests,
+                        a,
+                        w.request_with_alternative,
+                        &input,
+                    )
                 })
             }),
             (PauseRequest, Who::Either, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::pause(s, a, w.running_request, &reason())
+                    requests::pause(&s.space, &s.requests, a, w.running_request, &reason())
                 })
             }),
             (ResumeRequest, Who::Either, |w, actor| {
-                run(w, actor, |s, a, _| requests::resume(s, a, w.paused_request))
+                run(w, actor, |s, a, _| {
+                    requests::resume(&s.space, &s.requests, a, w.paused_request)
+                })
             }),
             (RetireRequest, Who::Either, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::retire(s, a, w.running_request, &reason())
+                    requests::retire(&s.space, &s.requests, a, w.running_request, &reason())
                 })
             }),
             (LogFulfilment, Who::Involved, |w, actor| {
                 run(w, actor, |s, a, n| {
-                    requests::log_fulfilment(s, a, n, w.running_request, &Default::default())
+                    requests::log_fulfilment(
+                        &s.space,
+                        &s.requests,
+                        a,
+                        n,
+                        w.running_request,
+                        &Default::default(),
+                    )
                 })
             }),
             (ConfirmFulfilment, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::confirm_fulfilment(s, a, w.fulfilment)
+                    requests::confirm_fulfilment(&s.space, &s.requests, a, w.fulfilment)
                 })
             }),
             (MakeCommitment, Who::Involved, |w, actor| {

@@ -647,7 +647,7 @@ mod tests {
         use crate::requests::{self, FrequencyInput, FulfilmentInput, RequestInput};
         let (hurt, involved) = (w.hurt, w.involved);
         let made = requests::make(
-            &w.couple,
+            &&w.couple.space,
             hurt,
             w.now,
             &RequestInput {
@@ -662,7 +662,8 @@ mod tests {
         .unwrap();
         let id = w.record(hurt, made);
         w.advance_days(1);
-        let accepted = requests::accept(&w.couple, involved, id).unwrap();
+        let accepted =
+            requests::accept(&&w.couple.space, &&w.couple.requests, involved, id).unwrap();
         w.record(involved, accepted);
         for day in 0..total_days {
             if day > 0 {
@@ -670,7 +671,8 @@ mod tests {
             }
             if day < kept_days {
                 let logged = requests::log_fulfilment(
-                    &w.couple,
+                    &&w.couple.space,
+                    &&w.couple.requests,
                     involved,
                     w.now,
                     id,

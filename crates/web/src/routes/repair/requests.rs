@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use kintsugi_core::coach::Code;
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
 use kintsugi_core::requests::{
     self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
@@ -300,12 +300,12 @@ fn row(
         waiting_for_me,
         to_confirm,
         reliability: reliability(request, now.date()),
-        can_log: could_log(state, me, now, request.id),
+        can_log: could_log(state, me, request.id),
     }
 }
 
-fn could_log(state: &CoupleState, me: UserId, now: OffsetDateTime, id: EntryId) -> bool {
-    requests::log_fulfilment(state, me, now, id, &FulfilmentInput::default()).is_ok()
+fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
+    requests::can_log_fulfilment(&state.space, &state.requests, me, id)
 }
 
 async fn build_list(
@@ -430,7 +430,7 @@ async fn make(
         return render(&page);
     }
     let outcome = submit(&app, &couple, |state| {
-        requests::make(state, couple.me, now, &input)
+        requests::make(&state.space, couple.me, now, &input).map(CoupleEvent::from)
     })
     .await?;
     match outcome {
@@ -586,7 +586,12 @@ fn history_row(
                 .as_ref()
                 .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at)))
                 .unwrap_or_default(),
-            can_confirm: requests::confirm_fulfilment(state, me, done.id).is_ok(),
+            can_confirm: requests::can_confirm_fulfilment(
+                &state.space,
+                &state.requests,
+                me,
+                done.id,
+            ),
             errors: match refused {
                 Refused::Confirm(id, errors) if *id == done.id => errors.clone(),
                 _ => FormErrors::default(),
@@ -605,11 +610,9 @@ async fn build_request(
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
-    let request = state.requests.get(id).ok_or(AppError::NotFound)?;
+    let (space, reqs) = (&state.space, &state.requests);
+    let request = reqs.get(id).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
-    let reason = || ReasonInput {
-        reason: "offered".into(),
-    };
 
     // A refused form stays with what was typed, even when its step has
     // closed meanwhile; otherwise a form is offered when the record would
@@ -617,20 +620,15 @@ async fn build_request(
     let blank = |offered: bool| offered.then(FormErrors::default);
     let accept = match &refused {
         Refused::Accept(errors) => Some(errors.clone()),
-        _ => blank(requests::accept(state, me, id).is_ok()),
+        _ => blank(requests::can_accept(space, reqs, me, id)),
     };
     let offered_alternative = AlternativeForm {
         what: request.terms.what.clone(),
         when: WhenFields::from_frequency(&request.terms.frequency),
     };
-    let alternative_input = AlternativeInput {
-        what: offered_alternative.what.clone(),
-        when: offered_alternative.when.input(),
-    };
     let propose = match &refused {
         Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-        _ => requests::propose_alternative(state, me, now, id, &alternative_input)
-            .is_ok()
+        _ => requests::can_propose_alternative(space, reqs, me, id)
             .then(|| (offered_alternative, FormErrors::default())),
     }
     .map(|(form, errors)| AlternativeBox {
@@ -638,35 +636,25 @@ async fn build_request(
         errors,
         choices: WhenChoices::new(),
     });
-    let accept_alternative = AlternativeAnswerInput {
-        answer: "accept".into(),
-        note: String::new(),
-    };
     let answer_alternative = match &refused {
         Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::answer_alternative(state, me, id, &accept_alternative)
-            .is_ok()
-            .then(FormBox::blank),
+        _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
     };
     let pause = match &refused {
         Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::pause(state, me, id, &reason())
-            .is_ok()
-            .then(FormBox::blank),
+        _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
     };
     let resume = match &refused {
         Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
-        _ => requests::resume(state, me, id).is_ok().then(FormBox::blank),
+        _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
     };
     let retire = match &refused {
         Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::retire(state, me, id, &reason())
-            .is_ok()
-            .then(FormBox::blank),
+        _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
     };
     let log = match &refused {
         Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
-        _ => could_log(state, me, now, id).then(FormBox::blank),
+        _ => could_log(state, me, id).then(FormBox::blank),
     };
     let history = request
         .history()
@@ -735,7 +723,7 @@ async fn accept(
     let couple = MyCouple::require(&app, &me).await?;
     let id = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
-        requests::accept(state, couple.me, id)
+        requests::accept(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, Refused::Accept).await
@@ -756,7 +744,8 @@ async fn propose_alternative(
     };
     let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        requests::propose_alternative(state, couple.me, now, id, &input)
+        requests::propose_alternative(&state.space, &state.requests, couple.me, now, id, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -779,7 +768,8 @@ async fn answer_alternative(
         note: form.note.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::answer_alternative(state, couple.me, id, &input)
+        requests::answer_alternative(&state.space, &state.requests, couple.me, id, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -801,7 +791,7 @@ async fn pause(
         reason: form.reason.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::pause(state, couple.me, id, &input)
+        requests::pause(&state.space, &state.requests, couple.me, id, &input).map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -820,7 +810,7 @@ async fn resume(
     let couple = MyCouple::require(&app, &me).await?;
     let id = entry_id(&id)?;
     let outcome = submit(&app, &couple, |state| {
-        requests::resume(state, couple.me, id)
+        requests::resume(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, Refused::Resume).await
@@ -839,7 +829,8 @@ async fn retire(
         reason: form.reason.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::retire(state, couple.me, id, &input)
+        requests::retire(&state.space, &state.requests, couple.me, id, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -863,7 +854,8 @@ async fn log_fulfilment(
     };
     let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        requests::log_fulfilment(state, couple.me, now, id, &input)
+        requests::log_fulfilment(&state.space, &state.requests, couple.me, now, id, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -891,7 +883,8 @@ async fn confirm(
             .ok_or(AppError::NotFound)?
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::confirm_fulfilment(state, couple.me, fulfilment)
+        requests::confirm_fulfilment(&state.space, &state.requests, couple.me, fulfilment)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, request, outcome, |errors| {
