@@ -467,7 +467,8 @@ mod tests {
         });
         let commitment = c.run(c.involved, |s, a, _| {
             commitments::make(
-                s,
+                &s.space,
+                &s.commitments,
                 a,
                 &commitments::CommitmentInput {
                     betrayal: second.clone(),
@@ -713,7 +714,9 @@ mod tests {
                     kind: "therapy".to_owned(),
                     details: String::new(),
                 };
-                run(w, actor, |s, a, _| commitments::make(s, a, &input))
+                run(w, actor, |s, a, _| {
+                    commitments::make(&s.space, &s.commitments, a, &input)
+                })
             }),
             (UpdateCommitment, Who::Involved, |w, actor| {
                 let input = commitments::StatusInput {
@@ -721,12 +724,12 @@ mod tests {
                     note: String::new(),
                 };
                 run(w, actor, |s, a, _| {
-                    commitments::update_status(s, a, w.commitment, &input)
+                    commitments::update_status(&s.space, &s.commitments, a, w.commitment, &input)
                 })
             }),
             (AcknowledgeCommitment, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    commitments::acknowledge(s, a, w.commitment)
+                    commitments::acknowledge(&s.space, &s.commitments, a, w.commitment)
                 })
             }),
             (ReportContact, Who::Involved, |w, actor| {
