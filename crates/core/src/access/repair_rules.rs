@@ -479,7 +479,7 @@ mod tests {
         });
         let contact_report = c.run(c.involved, |s, a, n| {
             contact::report(
-                s,
+                &s.space,
                 a,
                 n,
                 &contact::ContactReportInput {
@@ -737,11 +737,17 @@ mod tests {
                     betrayal: w.first.clone(),
                     ..contact_input()
                 };
-                run(w, actor, |s, a, n| contact::report(s, a, n, &input))
+                run(w, actor, |s, a, n| contact::report(&s.space, a, n, &input))
             }),
             (AcknowledgeContact, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    contact::acknowledge(s, a, w.contact_report, &Default::default())
+                    contact::acknowledge(
+                        &s.space,
+                        &s.contact,
+                        a,
+                        w.contact_report,
+                        &Default::default(),
+                    )
                 })
             }),
         ]

@@ -18,7 +18,7 @@ use axum::Router;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
@@ -125,8 +125,7 @@ fn view(state: &CoupleState, me: UserId, r: &ContactReport, refused: &Refused) -
         ack_response,
         // A refused acknowledgement stays with the words typed.
         can_acknowledge: refused_here
-            || contact::acknowledge(state, me, r.id, &ContactAcknowledgementInput::default())
-                .is_ok(),
+            || contact::can_acknowledge(&state.space, &state.contact, me, r.id),
         response,
         errors,
     }
@@ -207,7 +206,7 @@ async fn report(
     };
     let now = OffsetDateTime::now_utc();
     let outcome = submit(&app, &couple, |state| {
-        contact::report(state, couple.me, now, &input)
+        contact::report(&state.space, couple.me, now, &input).map(CoupleEvent::from)
     })
     .await?;
     match outcome {
@@ -231,7 +230,8 @@ async fn acknowledge(
         response: form.response.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        contact::acknowledge(state, couple.me, report, &input)
+        contact::acknowledge(&state.space, &state.contact, couple.me, report, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     match outcome {
