@@ -260,3 +260,38 @@ where
     let back: T = serde_json::from_value(json).expect("an event reads back");
     assert_eq!(&back, value);
 }
+
+/// Asserts that a `can_*` query agrees with its command for every actor on
+/// every id: `check` returns (what the query says, whether the command took
+/// valid input). The step must be allowed at least once and refused at least
+/// once, so the agreement is not vacuous.
+pub fn assert_can_agrees(
+    step: &str,
+    actors: &[UserId],
+    ids: &[EntryId],
+    mut check: impl FnMut(UserId, EntryId) -> (bool, bool),
+) {
+    let (mut allowed, mut refused) = (0, 0);
+    for &actor in actors {
+        for &id in ids {
+            let (can, accepted) = check(actor, id);
+            assert_eq!(
+                can, accepted,
+                "{step} by {actor} on {id}: query and command disagree"
+            );
+            if can {
+                allowed += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    assert!(
+        allowed > 0,
+        "{step} is never allowed: the table proves nothing"
+    );
+    assert!(
+        refused > 0,
+        "{step} is never refused: the table proves nothing"
+    );
+}

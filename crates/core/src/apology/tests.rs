@@ -2,7 +2,7 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_round_trip, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, World};
 
 pub(crate) fn full_apology() -> ApologyInput {
     ApologyInput {
@@ -322,4 +322,46 @@ fn every_apology_event_survives_the_stored_json() {
     })
     .unwrap();
     assert_eq!(json["answer"]["kind"], "not_yet");
+}
+
+/// For the hurt partner, the involved partner and a stranger, on every
+/// betrayal and version in every state, `can_send` and `can_answer` agree
+/// with whether `send` and `answer` take valid input.
+#[test]
+fn every_can_query_agrees_with_its_command() {
+    let mut c = World::new();
+    let first = c.betrayal;
+    let second = c.with_second_betrayal_the_same_way();
+    let other_way = c.with_second_betrayal_the_other_way();
+    let sent_for = |betrayal: EntryId| ApologyInput {
+        betrayal: betrayal.0.to_string(),
+        ..full_apology()
+    };
+    let not_yet = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &sent_for(first))
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, not_yet, &reply("not_yet", ""))
+    });
+    let awaiting = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &sent_for(first))
+    });
+    let received = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &sent_for(second))
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, received, &reply("received", ""))
+    });
+    let (space, apologies) = (&c.couple.space, &c.couple.apology);
+    let actors = [c.hurt, c.involved, c.stranger];
+    let betrayals = [first, second, other_way, EntryId(999)];
+    assert_can_agrees("send", &actors, &betrayals, |actor, betrayal| {
+        let accepted = send(space, apologies, actor, &sent_for(betrayal)).is_ok();
+        (can_send(space, apologies, actor, betrayal), accepted)
+    });
+    let versions = [not_yet, awaiting, received, EntryId(999)];
+    assert_can_agrees("answer", &actors, &versions, |actor, version| {
+        let accepted = answer(space, apologies, actor, version, &reply("received", "")).is_ok();
+        (can_answer(space, apologies, actor, version), accepted)
+    });
 }

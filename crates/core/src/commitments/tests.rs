@@ -2,7 +2,7 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_round_trip, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, World};
 use time::Duration;
 
 fn commitment(kind: &str, details: &str) -> CommitmentInput {
@@ -268,4 +268,45 @@ fn every_commitment_event_survives_the_stored_json() {
     })
     .unwrap();
     assert_eq!(json["status"], "at_risk");
+}
+
+/// For the hurt partner, the involved partner and a stranger, on
+/// commitments with news seen and unseen, in both directions of betrayal,
+/// `can_update_status` and `can_acknowledge` agree with their commands.
+#[test]
+fn every_can_query_agrees_with_its_command() {
+    let mut c = World::new();
+    let other_way = c.with_second_betrayal_the_other_way();
+    let in_first = |kind: &str| CommitmentInput {
+        betrayal: c.betrayal.0.to_string(),
+        ..commitment(kind, "")
+    };
+    let (no_contact, therapy) = (in_first("no_contact"), in_first("therapy"));
+    let unseen = c.run(c.involved, |s, a, _| {
+        make(&s.space, &s.commitments, a, &no_contact)
+    });
+    let seen = c.run(c.involved, |s, a, _| {
+        make(&s.space, &s.commitments, a, &therapy)
+    });
+    c.run(c.hurt, |s, a, _| {
+        acknowledge(&s.space, &s.commitments, a, seen)
+    });
+    let theirs = c.run(c.hurt, |s, a, _| {
+        let input = CommitmentInput {
+            betrayal: other_way.0.to_string(),
+            ..commitment("openness", "")
+        };
+        make(&s.space, &s.commitments, a, &input)
+    });
+    let (space, commitments) = (&c.couple.space, &c.couple.commitments);
+    let actors = [c.hurt, c.involved, c.stranger];
+    let ids = [unseen, seen, theirs, EntryId(999)];
+    assert_can_agrees("update", &actors, &ids, |a, id| {
+        let accepted = update_status(space, commitments, a, id, &status("kept", "")).is_ok();
+        (can_update_status(space, commitments, a, id), accepted)
+    });
+    assert_can_agrees("acknowledge", &actors, &ids, |a, id| {
+        let accepted = acknowledge(space, commitments, a, id).is_ok();
+        (can_acknowledge(space, commitments, a, id), accepted)
+    });
 }

@@ -2,7 +2,7 @@ use super::*;
 use crate::access::repair_rules::{self, RepairAction};
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_round_trip, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, World};
 use time::macros::datetime;
 use time::Duration;
 
@@ -179,4 +179,52 @@ fn every_contact_event_survives_the_stored_json() {
     .unwrap();
     assert_eq!(json["happened_at"], "2026-03-01T21:15:00Z");
     assert_eq!(json["channel"], "through_someone");
+}
+
+/// For the hurt partner, the involved partner and a stranger, on reports
+/// acknowledged and not, in both directions of betrayal, `can_acknowledge`
+/// agrees with `acknowledge`.
+#[test]
+fn can_acknowledge_agrees_with_its_command() {
+    let mut c = World::new();
+    let other_way = c.with_second_betrayal_the_other_way();
+    let first = c.betrayal.0.to_string();
+    let in_first = |at: &str| ContactReportInput {
+        betrayal: first.clone(),
+        ..contact(at)
+    };
+    let unread = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &in_first("2026-03-01T20:00"))
+    });
+    let read = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &in_first("2026-03-01T21:00"))
+    });
+    c.run(c.hurt, |s, a, _| {
+        acknowledge(
+            &s.space,
+            &s.contact,
+            a,
+            read,
+            &ContactAcknowledgementInput::default(),
+        )
+    });
+    let theirs = c.run(c.hurt, |s, a, n| {
+        let input = ContactReportInput {
+            betrayal: other_way.0.to_string(),
+            ..contact("2026-03-01T22:00")
+        };
+        report(&s.space, a, n, &input)
+    });
+    let (space, reports) = (&c.couple.space, &c.couple.contact);
+    let actors = [c.hurt, c.involved, c.stranger];
+    assert_can_agrees(
+        "acknowledge",
+        &actors,
+        &[unread, read, theirs, EntryId(999)],
+        |a, id| {
+            let input = ContactAcknowledgementInput::default();
+            let accepted = acknowledge(space, reports, a, id, &input).is_ok();
+            (can_acknowledge(space, reports, a, id), accepted)
+        },
+    );
 }

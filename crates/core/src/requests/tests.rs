@@ -2,7 +2,7 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_round_trip, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, World};
 use time::macros::{date, datetime};
 use time::{Date, Duration, Weekday};
 
@@ -808,4 +808,105 @@ fn every_request_event_survives_the_stored_json() {
     );
     let json = serde_json::to_value(&events[8].0).unwrap();
     assert_eq!(json["happened_on"], "2026-03-04");
+}
+
+/// For the hurt partner, the involved partner and a stranger, on requests
+/// in every status (and fulfilments confirmed or not), each `can_*` query
+/// agrees with whether its command takes valid input.
+#[test]
+fn every_can_query_agrees_with_its_command() {
+    let mut c = World::new();
+    let made = |c: &mut World| {
+        c.run(c.hurt, |s, a, n| {
+            make(&s.space, a, n, &request("Call me at lunch", every("daily")))
+        })
+    };
+    let awaiting = made(&mut c);
+    let alternative = made(&mut c);
+    let offer = AlternativeInput {
+        what: "Call me after lunch".to_owned(),
+        when: every("daily"),
+    };
+    c.run(c.involved, |s, a, n| {
+        propose_alternative(&s.space, &s.requests, a, n, alternative, &offer)
+    });
+    let active = agreed(&mut c, every("daily"));
+    let paused = agreed(&mut c, every("daily"));
+    c.run(c.hurt, |s, a, _| {
+        pause(&s.space, &s.requests, a, paused, &because("Away."))
+    });
+    let retired = agreed(&mut c, every("daily"));
+    c.run(c.involved, |s, a, _| {
+        retire(&s.space, &s.requests, a, retired, &because("Done."))
+    });
+    let by_date = agreed(
+        &mut c,
+        FrequencyInput {
+            frequency: "by_date".to_owned(),
+            by_date: "2026-03-20".to_owned(),
+            ..Default::default()
+        },
+    );
+    let done_once = c.run(c.involved, |s, a, n| {
+        log_fulfilment(&s.space, &s.requests, a, n, by_date, &on(""))
+    });
+    let unseen = c.run(c.involved, |s, a, n| {
+        log_fulfilment(&s.space, &s.requests, a, n, active, &on(""))
+    });
+    c.run(c.hurt, |s, a, _| {
+        confirm_fulfilment(&s.space, &s.requests, a, done_once)
+    });
+
+    let (space, reqs, now) = (&c.couple.space, &c.couple.requests, c.now);
+    let actors = [c.hurt, c.involved, c.stranger];
+    let ids = [
+        awaiting,
+        alternative,
+        active,
+        paused,
+        retired,
+        by_date,
+        EntryId(999),
+    ];
+    assert_can_agrees("accept", &actors, &ids, |a, id| {
+        (
+            can_accept(space, reqs, a, id),
+            accept(space, reqs, a, id).is_ok(),
+        )
+    });
+    assert_can_agrees("propose an alternative", &actors, &ids, |a, id| {
+        let accepted = propose_alternative(space, reqs, a, now, id, &offer).is_ok();
+        (can_propose_alternative(space, reqs, a, id), accepted)
+    });
+    assert_can_agrees("answer the alternative", &actors, &ids, |a, id| {
+        let input = AlternativeAnswerInput {
+            answer: "accept".to_owned(),
+            note: String::new(),
+        };
+        let accepted = answer_alternative(space, reqs, a, id, &input).is_ok();
+        (can_answer_alternative(space, reqs, a, id), accepted)
+    });
+    assert_can_agrees("pause", &actors, &ids, |a, id| {
+        let accepted = pause(space, reqs, a, id, &because("Away.")).is_ok();
+        (can_pause(space, reqs, a, id), accepted)
+    });
+    assert_can_agrees("resume", &actors, &ids, |a, id| {
+        (
+            can_resume(space, reqs, a, id),
+            resume(space, reqs, a, id).is_ok(),
+        )
+    });
+    assert_can_agrees("retire", &actors, &ids, |a, id| {
+        let accepted = retire(space, reqs, a, id, &because("Done.")).is_ok();
+        (can_retire(space, reqs, a, id), accepted)
+    });
+    assert_can_agrees("log", &actors, &ids, |a, id| {
+        let accepted = log_fulfilment(space, reqs, a, now, id, &on("")).is_ok();
+        (can_log_fulfilment(space, reqs, a, id), accepted)
+    });
+    let fulfilments = [done_once, unseen, active, EntryId(999)];
+    assert_can_agrees("confirm", &actors, &fulfilments, |a, id| {
+        let accepted = confirm_fulfilment(space, reqs, a, id).is_ok();
+        (can_confirm_fulfilment(space, reqs, a, id), accepted)
+    });
 }

@@ -1,7 +1,8 @@
 use super::*;
 use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::EntryId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
+use crate::space::SpaceState;
 use crate::streams::couple::CoupleEvent;
 use crate::testing::{assert_round_trip, World};
 use time::macros::date;
@@ -511,4 +512,134 @@ fn every_truth_event_survives_the_stored_json() {
     let wrapped = CoupleEvent::from(events[1].0.clone());
     assert_eq!(serde_json::to_value(&wrapped).unwrap()["room"], "truth");
     assert_eq!(wrapped.kind(), "truth");
+}
+
+/// For every person (hurt, involved, a stranger), every entry in every
+/// state it can be in, and an id that names nothing, each `can_*` query
+/// agrees with whether its command takes valid text. The couple has a
+/// second betrayal pointing the other way, so roles are read per entry.
+#[test]
+fn every_can_query_agrees_with_its_command() {
+    let mut c = World::new();
+    let other_way = c.with_second_betrayal_the_other_way().0.to_string();
+    let ask_in = |betrayal: &str, text: &str| QuestionInput {
+        betrayal: betrayal.to_owned(),
+        text: text.to_owned(),
+    };
+    let first = c.betrayal.0.to_string();
+    let open = c.run(c.hurt, |s, a, _| ask(&s.space, a, &ask_in(&first, "Open?")));
+    let parked = c.run(c.hurt, |s, a, _| {
+        ask(&s.space, a, &ask_in(&first, "Parked?"))
+    });
+    c.run(c.involved, |s, a, _| park(&s.space, &s.truth, a, parked));
+    let answered = c.run(c.hurt, |s, a, _| {
+        ask(&s.space, a, &ask_in(&first, "Answered?"))
+    });
+    let answer_id = c.run(c.involved, |s, a, _| {
+        answer(&s.space, &s.truth, a, answered, &answer_text("Yes."))
+    });
+    let told = DisclosureInput {
+        betrayal: first.clone(),
+        text: "I told you.".to_owned(),
+        refers_to: String::new(),
+    };
+    let disclosure = c.run(c.involved, |s, a, n| volunteer(&s.space, a, n, &told));
+    let read = c.run(c.involved, |s, a, n| volunteer(&s.space, a, n, &told));
+    c.run(c.hurt, |s, a, _| {
+        acknowledge(
+            &s.space,
+            &s.truth,
+            a,
+            read,
+            &AcknowledgementInput::default(),
+        )
+    });
+    let correction = c.run(c.involved, |s, a, _| {
+        correct(
+            &s.space,
+            &s.truth,
+            a,
+            disclosure,
+            &CorrectionInput {
+                text: "More.".into(),
+            },
+        )
+    });
+    let theirs = c.run(c.involved, |s, a, _| {
+        ask(&s.space, a, &ask_in(&other_way, "Why?"))
+    });
+    let entries = [
+        open,
+        parked,
+        answered,
+        answer_id,
+        disclosure,
+        read,
+        correction,
+        theirs,
+        EntryId(999),
+    ];
+
+    type Step = fn(&SpaceState, &TruthLog, UserId, EntryId) -> (bool, bool);
+    let steps: [(&str, Step); 5] = [
+        ("answer", |s, l, a, id| {
+            (
+                can_answer(s, l, a, id),
+                answer(s, l, a, id, &answer_text("x")).is_ok(),
+            )
+        }),
+        ("park", |s, l, a, id| {
+            (can_park(s, l, a, id), park(s, l, a, id).is_ok())
+        }),
+        ("unpark", |s, l, a, id| {
+            (can_unpark(s, l, a, id), unpark(s, l, a, id).is_ok())
+        }),
+        ("acknowledge", |s, l, a, id| {
+            let input = AcknowledgementInput::default();
+            (
+                can_acknowledge(s, l, a, id),
+                acknowledge(s, l, a, id, &input).is_ok(),
+            )
+        }),
+        ("correct", |s, l, a, id| {
+            let input = CorrectionInput { text: "x".into() };
+            (
+                can_correct(s, l, a, id),
+                correct(s, l, a, id, &input).is_ok(),
+            )
+        }),
+    ];
+    for (name, step) in steps {
+        let mut allowed = 0;
+        for actor in [c.hurt, c.involved, c.stranger] {
+            for id in entries {
+                let (can, accepted) = step(&c.couple.space, &c.couple.truth, actor, id);
+                assert_eq!(can, accepted, "{name} by {actor} on {id}");
+                allowed += usize::from(can);
+            }
+        }
+        assert!(
+            allowed > 0,
+            "{name} is never allowed: the table proves nothing"
+        );
+    }
+    // What waits for a person is exactly what its checks allow.
+    let waiting = |who: UserId| -> Vec<(EntryId, Waiting)> {
+        let log = &c.couple.truth;
+        log.waiting_for(&c.couple.space, who)
+            .iter()
+            .map(|(e, w)| (e.id, *w))
+            .collect()
+    };
+    assert_eq!(waiting(c.involved), vec![(open, Waiting::Answer)]);
+    assert_eq!(
+        waiting(c.hurt),
+        vec![
+            (theirs, Waiting::Answer),
+            (correction, Waiting::Acknowledge),
+            (disclosure, Waiting::Acknowledge),
+            (answer_id, Waiting::Acknowledge),
+        ]
+    );
+    assert!(waiting(c.stranger).is_empty());
 }
