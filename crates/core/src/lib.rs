@@ -28,6 +28,7 @@ pub mod space;
 pub mod streams;
 pub mod truth;
 pub mod views;
+pub mod visits;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -5,7 +5,6 @@
 //! Available to this crate's tests and, through the `testing` feature, to
 //! other crates' tests.
 
-use crate::access::visibility::Destination;
 use crate::checkin::{self, CheckInInput};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
@@ -14,6 +13,7 @@ use crate::pulse::{self, PulseInput, ITEMS, ITEM_COUNT};
 use crate::space::{BetrayalKind, Slot, SpaceEvent};
 use crate::streams::couple::{CoupleEvent, CoupleState};
 use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::streams::Destination;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -138,8 +138,8 @@ impl World {
     }
 
     /// Appends an entry wherever its author chose to keep it.
-    pub fn append(&mut self, author: UserId, destination: Destination) -> EntryId {
-        match destination {
+    pub fn append(&mut self, author: UserId, destination: impl Into<Destination>) -> EntryId {
+        match destination.into() {
             Destination::Private(event) => self.record_private(author, event),
             Destination::Shared(event) => self.record(author, event),
         }
@@ -190,7 +190,7 @@ impl World {
             note: format!("note by {author}"),
             visibility: visibility.to_owned(),
         };
-        match checkin::check_in(&self.couple, author, &input) {
+        match checkin::check_in(&self.couple.space, author, &input) {
             Ok(destination) => self.append(author, destination),
             Err(refusal) => panic!("check-in refused: {refusal:?}"),
         }
@@ -221,7 +221,7 @@ impl World {
             share: share.to_owned(),
             signs: signs.iter().map(|s| (*s).to_owned()).collect(),
         };
-        match pulse::record_pulse(&self.couple, author, &input) {
+        match pulse::record_pulse(&self.couple.space, author, &input) {
             Ok(outcome) => {
                 let id = self.append(author, outcome.pulse);
                 self.record_private(author, outcome.signs);

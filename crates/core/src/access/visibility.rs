@@ -1,28 +1,14 @@
-//! Where a person's entry goes, and whose eyes a query is made for.
+//! Whose eyes a query is made for.
 //!
-//! Check-ins and trust pulses can be kept to oneself or shared. The command
-//! decides the stream from the person's choice, so an "only me" entry can
-//! never be appended to the couple stream by mistake in the web layer.
+//! Check-ins and trust pulses can be kept to oneself or shared. A query made
+//! for one person receives the private projections wrapped in [`Private`],
+//! which knows whose they are, so a query handed the partner's private
+//! projection fails closed instead of showing it. Where an entry goes is
+//! decided by its command and named by `streams::Destination`.
 
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
-use crate::streams::couple::{CoupleEvent, CoupleState};
-use crate::streams::private::{PrivateEvent, PrivateState};
-
-/// The stream an entry must be appended to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Destination {
-    /// The author's own private stream.
-    Private(PrivateEvent),
-    /// The couple's shared record.
-    Shared(CoupleEvent),
-}
-
-impl Destination {
-    pub fn is_private(&self) -> bool {
-        matches!(self, Destination::Private(_))
-    }
-}
+use crate::space::SpaceState;
 
 /// Whose entry a viewer is looking at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,21 +28,43 @@ impl Whose {
 }
 
 /// Refuses anyone who is not one of the two partners.
-pub fn member(couple: &CoupleState, viewer: UserId) -> Result<(), Refusal> {
-    if couple.space.is_member(viewer) {
+pub fn member(space: &SpaceState, viewer: UserId) -> Result<(), Refusal> {
+    if space.is_member(viewer) {
         Ok(())
     } else {
         Err(Refusal::NotAMember)
     }
 }
 
-/// The viewer's own private state, refused if it belongs to someone else:
-/// a query handed the partner's private projection fails closed instead of
-/// showing it.
-pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState, Refusal> {
-    match mine.owner {
-        Some(owner) if owner != viewer => Err(Refusal::NotFound),
-        _ => Ok(mine),
+/// A part of one person's private projection, with the person it belongs
+/// to (`None` for a stream with nothing in it yet).
+#[derive(Debug)]
+pub struct Private<'a, T> {
+    owner: Option<UserId>,
+    value: &'a T,
+}
+
+// Derived Clone/Copy would ask `T: Copy`; a shared borrow is always Copy.
+impl<T> Clone for Private<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Private<'_, T> {}
+
+impl<'a, T> Private<'a, T> {
+    pub fn new(owner: Option<UserId>, value: &'a T) -> Self {
+        Private { owner, value }
+    }
+
+    /// The projection, if it is `viewer`'s own; refused (as "not found")
+    /// when it belongs to someone else.
+    pub fn read_as(self, viewer: UserId) -> Result<&'a T, Refusal> {
+        match self.owner {
+            Some(owner) if owner != viewer => Err(Refusal::NotFound),
+            _ => Ok(self.value),
+        }
     }
 }
 
@@ -68,6 +76,8 @@ mod tests {
     use crate::checkin::feelings::CoreFeeling;
     use crate::checkin::{self, CheckInId, CheckInInput};
     use crate::pulse::{self, PulseId, ITEMS, ITEM_COUNT};
+    use crate::streams::private::PrivateState;
+    use crate::streams::Destination;
     use crate::testing::World;
     use crate::views::progress;
     use crate::views::today::{self, PartnerNews};
@@ -95,7 +105,9 @@ mod tests {
             note: note.to_owned(),
             visibility: visibility.to_owned(),
         };
-        let destination = checkin::check_in(&w.couple, author, &input).unwrap();
+        let destination: Destination = checkin::check_in(&w.couple.space, author, &input)
+            .unwrap()
+            .into();
         w.append(author, destination.clone());
         destination
     }
@@ -146,8 +158,15 @@ mod tests {
     #[test]
     fn each_partner_sees_their_own_check_ins_and_only_the_others_shared_ones() {
         let w = world();
-        let involved =
-            checkin::history(&w.couple, &w.involved_private, w.involved, None, 100).unwrap();
+        let involved = checkin::history(
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.involved_private.kept_check_ins(),
+            w.involved,
+            None,
+            100,
+        )
+        .unwrap();
         assert_eq!(involved.len(), 3);
         assert!(involved
             .iter()
@@ -159,7 +178,15 @@ mod tests {
         assert_eq!(partner_items.len(), 1);
         assert!(matches!(partner_items[0].id, CheckInId::Shared(_)));
 
-        let hurt = checkin::history(&w.couple, &w.hurt_private, w.hurt, None, 100).unwrap();
+        let hurt = checkin::history(
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.hurt_private.kept_check_ins(),
+            w.hurt,
+            None,
+            100,
+        )
+        .unwrap();
         assert_eq!(hurt.len(), 3);
         assert!(hurt
             .iter()
@@ -174,16 +201,18 @@ mod tests {
         let w = world();
         let hurt_private_id = w.hurt_private.check_ins.all()[0].id;
         let through_own = checkin::view(
-            &w.couple,
-            &w.involved_private,
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.involved_private.kept_check_ins(),
             w.involved,
             CheckInId::Private(hurt_private_id),
         );
         assert!(through_own.map_or(true, |v| v.check_in.note.as_deref() != Some(HURT_SECRET)));
         assert_eq!(
             checkin::view(
-                &w.couple,
-                &w.hurt_private,
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.hurt_private.kept_check_ins(),
                 w.involved,
                 CheckInId::Private(hurt_private_id)
             ),
@@ -197,15 +226,33 @@ mod tests {
         let day = w.now.date();
         let (viewer, theirs) = (w.involved, &w.hurt_private);
         assert_eq!(
-            checkin::history(&w.couple, theirs, viewer, None, 10),
+            checkin::history(
+                &w.couple.space,
+                &w.couple.check_ins,
+                theirs.kept_check_ins(),
+                viewer,
+                None,
+                10
+            ),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            pulse::visible_pulses(&w.couple, theirs, viewer),
+            pulse::visible_pulses(
+                &w.couple.space,
+                &w.couple.pulse,
+                theirs.kept_pulses(),
+                viewer
+            ),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            pulse::due(&w.couple, theirs, viewer, day),
+            pulse::due(
+                &w.couple.space,
+                &w.couple.pulse,
+                theirs.kept_pulses(),
+                viewer,
+                day
+            ),
             Err(Refusal::NotFound)
         );
         assert_eq!(
@@ -231,19 +278,25 @@ mod tests {
         // Day lookups ignore the foreign state: only the shared record counts.
         let nothing_kept = PrivateState::default();
         assert_eq!(
-            checkin::last_check_in_day(&w.couple, theirs, viewer),
-            checkin::last_check_in_day(&w.couple, &nothing_kept, viewer)
+            checkin::last_check_in_day(&w.couple.check_ins, theirs.kept_check_ins(), viewer),
+            checkin::last_check_in_day(&w.couple.check_ins, nothing_kept.kept_check_ins(), viewer)
         );
         assert_eq!(
-            pulse::last_pulse_day(&w.couple, theirs, viewer),
-            pulse::last_pulse_day(&w.couple, &nothing_kept, viewer)
+            pulse::last_pulse_day(&w.couple.pulse, theirs.kept_pulses(), viewer),
+            pulse::last_pulse_day(&w.couple.pulse, nothing_kept.kept_pulses(), viewer)
         );
     }
 
     #[test]
     fn pulses_and_trust_series_show_only_the_partners_shared_pulses() {
         let w = world();
-        let views = pulse::visible_pulses(&w.couple, &w.involved_private, w.involved).unwrap();
+        let views = pulse::visible_pulses(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.involved_private.kept_pulses(),
+            w.involved,
+        )
+        .unwrap();
         let partner: Vec<_> = views.iter().filter(|v| v.whose == Whose::Partner).collect();
         assert_eq!(partner.len(), 1);
         assert!(matches!(partner[0].id, PulseId::Shared(_)));

@@ -8,13 +8,12 @@
 
 pub mod feelings;
 
-use crate::access::visibility::{member, own_private, Destination, Whose};
+use crate::access::visibility::{member, Private, Whose};
 use crate::checkin::feelings::{CoreFeeling, Feeling, Intensity};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::kernel::text;
-use crate::streams::couple::{CoupleEvent, CoupleState};
-use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::space::SpaceState;
 use crate::Meta;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -424,11 +423,11 @@ impl PrivateCheckIns {
 /// Only the partner of the author may acknowledge a shared check-in, and
 /// only once: an acknowledgement is a reply, not a conversation.
 fn may_acknowledge(
-    couple: &CoupleState,
+    space: &SpaceState,
     actor: UserId,
     entry: &SharedCheckIn,
 ) -> Result<(), Refusal> {
-    member(couple, actor)?;
+    member(space, actor)?;
     if entry.author == actor {
         return Err(Refusal::NotAllowed(
             "This is your own check-in; your partner can answer it.",
@@ -526,27 +525,31 @@ impl CheckInInput {
     }
 }
 
+/// A new check-in, kept or shared: `streams::Destination` turns it into
+/// the stream it belongs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewCheckIn {
+    /// "Only me": the author's private stream.
+    Kept(PrivateCheckInEvent),
+    /// The couple's shared record.
+    Shared(CheckInEvent),
+}
+
 /// Records a check-in and says which stream it belongs in: the author's
 /// private stream for "only me", the couple stream otherwise.
 pub fn check_in(
-    couple: &CoupleState,
+    space: &SpaceState,
     actor: UserId,
     input: &CheckInInput,
-) -> Result<Destination, Refusal> {
-    member(couple, actor)?;
+) -> Result<NewCheckIn, Refusal> {
+    member(space, actor)?;
     let (check_in, visibility) = input.parse()?;
     let with = match visibility {
-        Visibility::OnlyMe => {
-            return Ok(Destination::Private(PrivateEvent::CheckIn(
-                PrivateCheckInEvent::Kept { check_in },
-            )))
-        }
+        Visibility::OnlyMe => return Ok(NewCheckIn::Kept(PrivateCheckInEvent::Kept { check_in })),
         Visibility::Partner => SharedWith::Partner,
         Visibility::PartnerAndTherapist => SharedWith::PartnerAndTherapist,
     };
-    Ok(Destination::Shared(CoupleEvent::CheckIn(
-        CheckInEvent::Shared { check_in, with },
-    )))
+    Ok(NewCheckIn::Shared(CheckInEvent::Shared { check_in, with }))
 }
 
 /// An answer to a partner's check-in as posted: `check_in` is the entry id
@@ -560,19 +563,20 @@ pub struct AcknowledgeInput {
 }
 
 pub fn acknowledge(
-    couple: &CoupleState,
+    space: &SpaceState,
+    shared: &CheckInsState,
     actor: UserId,
     input: &AcknowledgeInput,
-) -> Result<CoupleEvent, Refusal> {
-    member(couple, actor)?;
+) -> Result<CheckInEvent, Refusal> {
+    member(space, actor)?;
     let id = input
         .check_in
         .trim()
         .parse::<u64>()
         .map(EntryId)
         .map_err(|_| Refusal::NotFound)?;
-    let entry = couple.check_ins.get(id).ok_or(Refusal::NotFound)?;
-    may_acknowledge(couple, actor, entry)?;
+    let entry = shared.get(id).ok_or(Refusal::NotFound)?;
+    may_acknowledge(space, actor, entry)?;
     let acknowledgement = match text::optional("own_words", &input.own_words, OWN_WORDS_MAX_CHARS)?
     {
         Some(words) => Acknowledgement::OwnWords(words),
@@ -587,10 +591,10 @@ pub fn acknowledge(
                 )
             })?,
     };
-    Ok(CoupleEvent::CheckIn(CheckInEvent::Acknowledged {
+    Ok(CheckInEvent::Acknowledged {
         check_in: id,
         acknowledgement,
-    }))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -617,7 +621,7 @@ pub struct CheckInView<'a> {
 }
 
 impl<'a> CheckInView<'a> {
-    pub(crate) fn shared(couple: &CoupleState, viewer: UserId, entry: &'a SharedCheckIn) -> Self {
+    pub(crate) fn shared(space: &SpaceState, viewer: UserId, entry: &'a SharedCheckIn) -> Self {
         CheckInView {
             id: CheckInId::Shared(entry.id),
             whose: Whose::of(entry.author, viewer),
@@ -625,7 +629,7 @@ impl<'a> CheckInView<'a> {
             check_in: &entry.check_in,
             visibility: entry.with.visibility(),
             acknowledgement: entry.acknowledgement.as_ref(),
-            can_acknowledge: may_acknowledge(couple, viewer, entry).is_ok(),
+            can_acknowledge: may_acknowledge(space, viewer, entry).is_ok(),
         }
     }
 
@@ -646,25 +650,20 @@ impl<'a> CheckInView<'a> {
 /// ones, newest first, made strictly before `before` (all when `None`), at
 /// most `limit`. Pass the last item's `at` as `before` for the next page.
 pub fn history<'a>(
-    couple: &'a CoupleState,
-    mine: &'a PrivateState,
+    space: &SpaceState,
+    shared: &'a CheckInsState,
+    kept: Private<'a, PrivateCheckIns>,
     viewer: UserId,
     before: Option<OffsetDateTime>,
     limit: usize,
 ) -> Result<Vec<CheckInView<'a>>, Refusal> {
-    member(couple, viewer)?;
-    let mine = own_private(mine, viewer)?;
+    member(space, viewer)?;
+    let mine = kept.read_as(viewer)?;
     let cut = |at: OffsetDateTime| before.is_none_or(|b| at < b);
-    let shared_end = couple.check_ins.entries.partition_point(|e| cut(e.at));
-    let private_end = mine.check_ins.entries.partition_point(|e| cut(e.at));
-    let mut shared = couple.check_ins.entries[..shared_end]
-        .iter()
-        .rev()
-        .peekable();
-    let mut private = mine.check_ins.entries[..private_end]
-        .iter()
-        .rev()
-        .peekable();
+    let shared_end = shared.entries.partition_point(|e| cut(e.at));
+    let private_end = mine.entries.partition_point(|e| cut(e.at));
+    let mut shared = shared.entries[..shared_end].iter().rev().peekable();
+    let mut private = mine.entries[..private_end].iter().rev().peekable();
     let mut out = Vec::with_capacity(limit.min(shared_end + private_end));
     while out.len() < limit {
         let take_shared = match (shared.peek(), private.peek()) {
@@ -674,9 +673,7 @@ pub fn history<'a>(
             (None, None) => break,
         };
         let view = if take_shared {
-            shared
-                .next()
-                .map(|e| CheckInView::shared(couple, viewer, e))
+            shared.next().map(|e| CheckInView::shared(space, viewer, e))
         } else {
             private.next().map(CheckInView::private)
         };
@@ -687,20 +684,20 @@ pub fn history<'a>(
 
 /// One check-in, if the viewer may see it.
 pub fn view<'a>(
-    couple: &'a CoupleState,
-    mine: &'a PrivateState,
+    space: &SpaceState,
+    shared: &'a CheckInsState,
+    kept: Private<'a, PrivateCheckIns>,
     viewer: UserId,
     id: CheckInId,
 ) -> Result<CheckInView<'a>, Refusal> {
-    member(couple, viewer)?;
+    member(space, viewer)?;
     match id {
-        CheckInId::Shared(id) => couple
-            .check_ins
+        CheckInId::Shared(id) => shared
             .get(id)
-            .map(|e| CheckInView::shared(couple, viewer, e))
+            .map(|e| CheckInView::shared(space, viewer, e))
             .ok_or(Refusal::NotFound),
-        CheckInId::Private(id) => own_private(mine, viewer)?
-            .check_ins
+        CheckInId::Private(id) => kept
+            .read_as(viewer)?
             .get(id)
             .map(CheckInView::private)
             .ok_or(Refusal::NotFound),
@@ -709,17 +706,12 @@ pub fn view<'a>(
 
 /// The day of the viewer's latest check-in, private or shared.
 pub fn last_check_in_day(
-    couple: &CoupleState,
-    mine: &PrivateState,
+    shared: &CheckInsState,
+    kept: Private<'_, PrivateCheckIns>,
     viewer: UserId,
 ) -> Option<Date> {
-    let private = own_private(mine, viewer)
-        .ok()
-        .and_then(|m| m.check_ins.days.last_day());
-    let shared = couple
-        .check_ins
-        .days_of(viewer)
-        .and_then(FeelingDays::last_day);
+    let private = kept.read_as(viewer).ok().and_then(|m| m.days.last_day());
+    let shared = shared.days_of(viewer).and_then(FeelingDays::last_day);
     private.max(shared)
 }
 
@@ -739,7 +731,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn invalid_field(result: Result<Destination, Refusal>) -> &'static str {
+    fn invalid_field(result: Result<NewCheckIn, Refusal>) -> &'static str {
         match result {
             Err(Refusal::Invalid { field, .. }) => field,
             other => panic!("expected an invalid-input refusal, got {other:?}"),
@@ -750,14 +742,12 @@ pub(crate) mod tests {
     fn an_only_me_check_in_goes_to_the_private_stream() {
         let w = World::ticking();
         let out = check_in(
-            &w.couple,
+            &w.couple.space,
             w.hurt,
             &input(&[("sad", "3")], " tired ", "only_me"),
         )
         .unwrap();
-        let Destination::Private(PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { check_in })) =
-            out
-        else {
+        let NewCheckIn::Kept(PrivateCheckInEvent::Kept { check_in }) = out else {
             panic!("expected a private check-in, got {out:?}");
         };
         assert_eq!(check_in.note.as_deref(), Some("tired"));
@@ -773,15 +763,15 @@ pub(crate) mod tests {
             ("partner_and_therapist", SharedWith::PartnerAndTherapist),
         ] {
             let out = check_in(
-                &w.couple,
+                &w.couple.space,
                 w.involved,
                 &input(&[("ashamed", "4"), ("hopeful", "2")], "", visibility),
             )
             .unwrap();
-            let Destination::Shared(CoupleEvent::CheckIn(CheckInEvent::Shared {
+            let NewCheckIn::Shared(CheckInEvent::Shared {
                 check_in,
                 with: got,
-            })) = out
+            }) = out
             else {
                 panic!("expected a shared check-in, got {out:?}");
             };
@@ -796,7 +786,7 @@ pub(crate) mod tests {
         let w = World::ticking();
         assert_eq!(
             check_in(
-                &w.couple,
+                &w.couple.space,
                 w.stranger,
                 &input(&[("sad", "3")], "", "partner")
             ),
@@ -807,7 +797,7 @@ pub(crate) mod tests {
     #[test]
     fn check_in_input_is_validated_field_by_field() {
         let w = World::ticking();
-        let run = |i: CheckInInput| invalid_field(check_in(&w.couple, w.hurt, &i));
+        let run = |i: CheckInInput| invalid_field(check_in(&w.couple.space, w.hurt, &i));
         assert_eq!(run(input(&[], "", "partner")), "feelings");
         assert_eq!(
             run(input(
@@ -850,7 +840,7 @@ pub(crate) mod tests {
         assert_eq!(run(input(&[("sad", "2")], "", "everyone")), "visibility");
         assert_eq!(run(input(&[("sad", "2")], "", "")), "visibility");
         assert!(check_in(
-            &w.couple,
+            &w.couple.space,
             w.hurt,
             &input(&[("sad", "2")], &"x".repeat(NOTE_MAX_CHARS), "partner")
         )
@@ -861,7 +851,7 @@ pub(crate) mod tests {
     fn the_intensity_refusal_names_the_feeling_kindly() {
         let w = World::ticking();
         let Err(Refusal::Invalid { message, .. }) = check_in(
-            &w.couple,
+            &w.couple.space,
             w.hurt,
             &input(&[("let_down", "x")], "", "partner"),
         ) else {
@@ -909,22 +899,38 @@ pub(crate) mod tests {
         let mut w = World::ticking();
         let id = w.share_check_in(w.hurt, &[("hurt", "5")]);
         assert_eq!(
-            acknowledge(&w.couple, w.hurt, &ack(id, "thank_you", "")),
+            acknowledge(
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.hurt,
+                &ack(id, "thank_you", "")
+            ),
             Err(Refusal::NotAllowed(
                 "This is your own check-in; your partner can answer it."
             ))
         );
         assert_eq!(
-            acknowledge(&w.couple, w.stranger, &ack(id, "thank_you", "")),
+            acknowledge(
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.stranger,
+                &ack(id, "thank_you", "")
+            ),
             Err(Refusal::NotAMember)
         );
-        let event = acknowledge(&w.couple, w.involved, &ack(id, "thank_you", "")).unwrap();
+        let event = acknowledge(
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.involved,
+            &ack(id, "thank_you", ""),
+        )
+        .unwrap();
         assert_eq!(
             event,
-            CoupleEvent::CheckIn(CheckInEvent::Acknowledged {
+            CheckInEvent::Acknowledged {
                 check_in: id,
                 acknowledgement: Acknowledgement::Preset(AckPreset::ThankYou)
-            })
+            }
         );
         w.record(w.involved, event);
         let entry = w.couple.check_ins.get(id).unwrap();
@@ -933,7 +939,12 @@ pub(crate) mod tests {
             Some(w.involved)
         );
         assert_eq!(
-            acknowledge(&w.couple, w.involved, &ack(id, "im_here", "")),
+            acknowledge(
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.involved,
+                &ack(id, "im_here", "")
+            ),
             Err(Refusal::Conflict(
                 "This check-in has already been answered."
             ))
@@ -945,20 +956,26 @@ pub(crate) mod tests {
         let mut w = World::ticking();
         let id = w.share_check_in(w.hurt, &[("lonely", "3")]);
         let event = acknowledge(
-            &w.couple,
+            &w.couple.space,
+            &w.couple.check_ins,
             w.involved,
             &ack(id, "thank_you", "  I see you.  "),
         )
         .unwrap();
-        let CoupleEvent::CheckIn(CheckInEvent::Acknowledged {
+        let CheckInEvent::Acknowledged {
             acknowledgement, ..
-        }) = event
+        } = event
         else {
             panic!("expected an acknowledgement");
         };
         assert_eq!(acknowledgement.text(), "I see you.");
         assert!(matches!(
-            acknowledge(&w.couple, w.involved, &ack(id, "", " ")),
+            acknowledge(
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.involved,
+                &ack(id, "", " ")
+            ),
             Err(Refusal::Invalid {
                 field: "own_words",
                 ..
@@ -966,7 +983,8 @@ pub(crate) mod tests {
         ));
         assert!(matches!(
             acknowledge(
-                &w.couple,
+                &w.couple.space,
+                &w.couple.check_ins,
                 w.involved,
                 &ack(id, "", &"x".repeat(OWN_WORDS_MAX_CHARS + 1))
             ),
@@ -982,17 +1000,27 @@ pub(crate) mod tests {
         let mut w = World::ticking();
         let private_id = w.keep_check_in(w.hurt, &[("sad", "2")]);
         assert_eq!(
-            acknowledge(&w.couple, w.involved, &ack(EntryId(999), "thank_you", "")),
+            acknowledge(
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.involved,
+                &ack(EntryId(999), "thank_you", "")
+            ),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            acknowledge(&w.couple, w.involved, &ack(private_id, "thank_you", "")),
+            acknowledge(
+                &w.couple.space,
+                &w.couple.check_ins,
+                w.involved,
+                &ack(private_id, "thank_you", "")
+            ),
             Err(Refusal::NotFound)
         );
         let mut garbled = ack(EntryId(1), "thank_you", "");
         garbled.check_in = "abc".to_owned();
         assert_eq!(
-            acknowledge(&w.couple, w.involved, &garbled),
+            acknowledge(&w.couple.space, &w.couple.check_ins, w.involved, &garbled),
             Err(Refusal::NotFound)
         );
     }
@@ -1027,7 +1055,15 @@ pub(crate) mod tests {
         let b = w.share_check_in(w.involved, &[("ashamed", "4")]);
         let c = w.share_check_in(w.hurt, &[("afraid", "3")]);
         let d = w.keep_check_in(w.hurt, &[("close", "1")]);
-        let page = history(&w.couple, &w.hurt_private, w.hurt, None, 3).unwrap();
+        let page = history(
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.hurt_private.kept_check_ins(),
+            w.hurt,
+            None,
+            3,
+        )
+        .unwrap();
         let ids: Vec<_> = page.iter().map(|v| v.id).collect();
         assert_eq!(
             ids,
@@ -1040,7 +1076,15 @@ pub(crate) mod tests {
         assert_eq!(page[2].whose, Whose::Partner);
         assert!(page[2].can_acknowledge);
         assert!(!page[1].can_acknowledge);
-        let next = history(&w.couple, &w.hurt_private, w.hurt, Some(page[2].at), 3).unwrap();
+        let next = history(
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.hurt_private.kept_check_ins(),
+            w.hurt,
+            Some(page[2].at),
+            3,
+        )
+        .unwrap();
         assert_eq!(
             next.iter().map(|v| v.id).collect::<Vec<_>>(),
             vec![CheckInId::Private(a)]
@@ -1050,27 +1094,38 @@ pub(crate) mod tests {
     #[test]
     fn last_check_in_day_looks_at_both_streams() {
         let mut w = World::ticking();
-        assert_eq!(last_check_in_day(&w.couple, &w.hurt_private, w.hurt), None);
+        assert_eq!(
+            last_check_in_day(&w.couple.check_ins, w.hurt_private.kept_check_ins(), w.hurt),
+            None
+        );
         w.keep_check_in(w.hurt, &[("sad", "2")]);
         assert_eq!(
-            last_check_in_day(&w.couple, &w.hurt_private, w.hurt),
+            last_check_in_day(&w.couple.check_ins, w.hurt_private.kept_check_ins(), w.hurt),
             Some(w.now.date())
         );
         assert_eq!(
-            last_check_in_day(&w.couple, &w.involved_private, w.involved),
+            last_check_in_day(
+                &w.couple.check_ins,
+                w.involved_private.kept_check_ins(),
+                w.involved
+            ),
             None
         );
         w.advance_days(2);
         w.share_check_in(w.involved, &[("sad", "2")]);
         assert_eq!(
-            last_check_in_day(&w.couple, &w.involved_private, w.involved),
+            last_check_in_day(
+                &w.couple.check_ins,
+                w.involved_private.kept_check_ins(),
+                w.involved
+            ),
             Some(w.now.date())
         );
     }
 
     #[test]
     fn events_round_trip_through_json() {
-        let event = CoupleEvent::CheckIn(CheckInEvent::Shared {
+        let event = CheckInEvent::Shared {
             check_in: CheckIn {
                 feelings: vec![FeltFeeling {
                     feeling: Feeling::from_code("on_edge").unwrap(),
@@ -1079,9 +1134,9 @@ pub(crate) mod tests {
                 note: Some("a <b> note".to_owned()),
             },
             with: SharedWith::PartnerAndTherapist,
-        });
+        };
         let json = serde_json::to_string(&event).unwrap();
         assert!(json.contains("\"on_edge\""), "{json}");
-        assert_eq!(serde_json::from_str::<CoupleEvent>(&json).unwrap(), event);
+        assert_eq!(serde_json::from_str::<CheckInEvent>(&json).unwrap(), event);
     }
 }

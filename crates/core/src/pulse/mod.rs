@@ -20,12 +20,11 @@
 //! it. The signs ticked alongside always go to the private stream
 //! ([`crate::signs`]).
 
-use crate::access::visibility::{member, own_private, Destination, Whose};
+use crate::access::visibility::{member, Private, Whose};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::signs::{Sign, SignsEvent};
-use crate::streams::couple::{CoupleEvent, CoupleState};
-use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::space::SpaceState;
 use crate::Meta;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -531,16 +530,26 @@ impl PulseInput {
 /// step as the pulse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PulseOutcome {
-    pub pulse: Destination,
-    pub signs: PrivateEvent,
+    pub pulse: NewPulse,
+    pub signs: SignsEvent,
+}
+
+/// A new pulse, kept or shared: `streams::Destination` turns it into the
+/// stream it belongs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewPulse {
+    /// "Only me": the author's private stream.
+    Kept(PrivatePulseEvent),
+    /// The couple's shared record.
+    Shared(PulseEvent),
 }
 
 pub fn record_pulse(
-    couple: &CoupleState,
+    space: &SpaceState,
     actor: UserId,
     input: &PulseInput,
 ) -> Result<PulseOutcome, Refusal> {
-    member(couple, actor)?;
+    member(space, actor)?;
     let answers = input.parse_answers()?;
     let shared = match input.share.trim() {
         "partner" => true,
@@ -554,13 +563,13 @@ pub fn record_pulse(
     };
     let signs = Sign::parse_ticked(&input.signs)?;
     let pulse = if shared {
-        Destination::Shared(CoupleEvent::Pulse(PulseEvent::Shared { answers }))
+        NewPulse::Shared(PulseEvent::Shared { answers })
     } else {
-        Destination::Private(PrivateEvent::Pulse(PrivatePulseEvent::Kept { answers }))
+        NewPulse::Kept(PrivatePulseEvent::Kept { answers })
     };
     Ok(PulseOutcome {
         pulse,
-        signs: PrivateEvent::Signs(SignsEvent::Noticed { signs }),
+        signs: SignsEvent::Noticed { signs },
     })
 }
 
@@ -571,29 +580,32 @@ pub struct CadenceInput {
 
 /// Either partner may change how often the couple takes the pulse.
 pub fn choose_cadence(
-    couple: &CoupleState,
+    space: &SpaceState,
+    pulses: &PulseState,
     actor: UserId,
     input: &CadenceInput,
-) -> Result<CoupleEvent, Refusal> {
-    member(couple, actor)?;
+) -> Result<PulseEvent, Refusal> {
+    member(space, actor)?;
     let cadence = Cadence::parse(&input.cadence)?;
-    if cadence == couple.pulse.cadence() {
+    if cadence == pulses.cadence() {
         return Err(Refusal::Conflict(
             "That is already how often you take the pulse.",
         ));
     }
-    Ok(CoupleEvent::Pulse(PulseEvent::CadenceChosen { cadence }))
+    Ok(PulseEvent::CadenceChosen { cadence })
 }
 
 // ---------------------------------------------------------------------------
 // Queries.
 
 /// The day of the viewer's latest pulse, kept or shared.
-pub fn last_pulse_day(couple: &CoupleState, mine: &PrivateState, viewer: UserId) -> Option<Date> {
-    let private = own_private(mine, viewer)
-        .ok()
-        .and_then(|m| m.pulses.last_day());
-    private.max(couple.pulse.last_shared_day(viewer))
+pub fn last_pulse_day(
+    shared: &PulseState,
+    kept: Private<'_, PrivatePulses>,
+    viewer: UserId,
+) -> Option<Date> {
+    let private = kept.read_as(viewer).ok().and_then(PrivatePulses::last_day);
+    private.max(shared.last_shared_day(viewer))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -607,15 +619,16 @@ pub struct PulseDue {
 
 /// Whether the viewer's pulse is due on `today`.
 pub fn due(
-    couple: &CoupleState,
-    mine: &PrivateState,
+    space: &SpaceState,
+    shared: &PulseState,
+    kept: Private<'_, PrivatePulses>,
     viewer: UserId,
     today: Date,
 ) -> Result<PulseDue, Refusal> {
-    member(couple, viewer)?;
-    own_private(mine, viewer)?;
-    let cadence = couple.pulse.cadence();
-    let last = last_pulse_day(couple, mine, viewer);
+    member(space, viewer)?;
+    kept.read_as(viewer)?;
+    let cadence = shared.cadence();
+    let last = last_pulse_day(shared, kept, viewer);
     let next = last.map_or(today, |d| cadence.next_due(d));
     Ok(PulseDue {
         cadence,
@@ -648,14 +661,14 @@ impl PulseView<'_> {
 /// The pulses the viewer may see, oldest first: their own (kept and
 /// shared, merged in time order) and their partner's shared ones.
 pub fn visible_pulses<'a>(
-    couple: &'a CoupleState,
-    mine: &'a PrivateState,
+    space: &SpaceState,
+    shared: &'a PulseState,
+    kept: Private<'a, PrivatePulses>,
     viewer: UserId,
 ) -> Result<Vec<PulseView<'a>>, Refusal> {
-    member(couple, viewer)?;
-    let mine = own_private(mine, viewer)?;
-    let shared = couple.pulse.shared();
-    let kept = mine.pulses.all();
+    member(space, viewer)?;
+    let kept = kept.read_as(viewer)?.all();
+    let shared = shared.shared();
     let mut out = Vec::with_capacity(shared.len() + kept.len());
     let (mut s, mut k) = (0, 0);
     while s < shared.len() || k < kept.len() {
@@ -685,15 +698,16 @@ pub fn visible_pulses<'a>(
 /// one the viewer kept. A kept id is only ever looked up in the viewer's
 /// own private state.
 pub fn view<'a>(
-    couple: &'a CoupleState,
-    mine: &'a PrivateState,
+    space: &SpaceState,
+    shared: &'a PulseState,
+    kept: Private<'a, PrivatePulses>,
     viewer: UserId,
     id: PulseId,
 ) -> Result<PulseView<'a>, Refusal> {
-    member(couple, viewer)?;
+    member(space, viewer)?;
     let record = match id {
-        PulseId::Shared(entry) => couple.pulse.get(entry),
-        PulseId::Private(entry) => own_private(mine, viewer)?.pulses.get(entry),
+        PulseId::Shared(entry) => shared.get(entry),
+        PulseId::Private(entry) => kept.read_as(viewer)?.get(entry),
     }
     .ok_or(Refusal::NotFound)?;
     let whose = match id {
@@ -831,35 +845,37 @@ mod tests {
     fn a_shared_pulse_goes_to_the_couple_stream_and_its_signs_stay_private() {
         let w = World::ticking();
         let out = record_pulse(
-            &w.couple,
+            &w.couple.space,
             w.hurt,
             &form(steady(3), "partner", &["replaying"]),
         )
         .unwrap();
         assert!(matches!(
             out.pulse,
-            Destination::Shared(CoupleEvent::Pulse(PulseEvent::Shared { .. }))
+            NewPulse::Shared(PulseEvent::Shared { .. })
         ));
         assert_eq!(
             out.signs,
-            PrivateEvent::Signs(SignsEvent::Noticed {
+            SignsEvent::Noticed {
                 signs: vec![Sign::Replaying]
-            })
+            }
         );
     }
 
     #[test]
     fn a_kept_pulse_goes_to_the_private_stream() {
         let w = World::ticking();
-        let out = record_pulse(&w.couple, w.involved, &form(steady(3), "only_me", &[])).unwrap();
+        let out = record_pulse(
+            &w.couple.space,
+            w.involved,
+            &form(steady(3), "only_me", &[]),
+        )
+        .unwrap();
         assert!(matches!(
             out.pulse,
-            Destination::Private(PrivateEvent::Pulse(PrivatePulseEvent::Kept { .. }))
+            NewPulse::Kept(PrivatePulseEvent::Kept { .. })
         ));
-        assert_eq!(
-            out.signs,
-            PrivateEvent::Signs(SignsEvent::Noticed { signs: vec![] })
-        );
+        assert_eq!(out.signs, SignsEvent::Noticed { signs: vec![] });
     }
 
     #[test]
@@ -867,7 +883,8 @@ mod tests {
         let w = World::ticking();
         let mut input = form(steady(3), "partner", &[]);
         input.answers.retain(|(code, _)| code != "honesty_hidden");
-        let Err(Refusal::Invalid { field, message }) = record_pulse(&w.couple, w.hurt, &input)
+        let Err(Refusal::Invalid { field, message }) =
+            record_pulse(&w.couple.space, w.hurt, &input)
         else {
             panic!("expected a refusal");
         };
@@ -879,7 +896,7 @@ mod tests {
             input.answers[4].1 = bad.to_owned();
             assert!(
                 matches!(
-                    record_pulse(&w.couple, w.hurt, &input),
+                    record_pulse(&w.couple.space, w.hurt, &input),
                     Err(Refusal::Invalid {
                         field: "faith_future",
                         ..
@@ -894,15 +911,23 @@ mod tests {
     fn the_share_choice_and_signs_are_validated_and_strangers_refused() {
         let w = World::ticking();
         assert!(matches!(
-            record_pulse(&w.couple, w.hurt, &form(steady(3), "", &[])),
+            record_pulse(&w.couple.space, w.hurt, &form(steady(3), "", &[])),
             Err(Refusal::Invalid { field: "share", .. })
         ));
         assert!(matches!(
-            record_pulse(&w.couple, w.hurt, &form(steady(3), "partner", &["spying"])),
+            record_pulse(
+                &w.couple.space,
+                w.hurt,
+                &form(steady(3), "partner", &["spying"])
+            ),
             Err(Refusal::Invalid { field: "signs", .. })
         ));
         assert_eq!(
-            record_pulse(&w.couple, w.stranger, &form(steady(3), "partner", &[])),
+            record_pulse(
+                &w.couple.space,
+                w.stranger,
+                &form(steady(3), "partner", &[])
+            ),
             Err(Refusal::NotAMember)
         );
     }
@@ -937,7 +962,8 @@ mod tests {
         assert_eq!(w.couple.pulse.cadence(), Cadence::Weekly);
         assert_eq!(
             choose_cadence(
-                &w.couple,
+                &w.couple.space,
+                &w.couple.pulse,
                 w.hurt,
                 &CadenceInput {
                     cadence: "weekly".into()
@@ -948,7 +974,8 @@ mod tests {
             ))
         );
         let event = choose_cadence(
-            &w.couple,
+            &w.couple.space,
+            &w.couple.pulse,
             w.involved,
             &CadenceInput {
                 cadence: "monthly".into(),
@@ -963,7 +990,8 @@ mod tests {
         );
         assert!(matches!(
             choose_cadence(
-                &w.couple,
+                &w.couple.space,
+                &w.couple.pulse,
                 w.hurt,
                 &CadenceInput {
                     cadence: "daily".into()
@@ -976,7 +1004,8 @@ mod tests {
         ));
         assert_eq!(
             choose_cadence(
-                &w.couple,
+                &w.couple.space,
+                &w.couple.pulse,
                 w.stranger,
                 &CadenceInput {
                     cadence: "fortnightly".into()
@@ -1011,24 +1040,40 @@ mod tests {
     fn a_pulse_is_due_first_today_then_after_the_cadence_counting_both_streams() {
         let mut w = World::ticking();
         let today = w.now.date();
-        let first = due(&w.couple, &w.hurt_private, w.hurt, today).unwrap();
+        let first = due(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
+            w.hurt,
+            today,
+        )
+        .unwrap();
         assert!(first.due);
         assert_eq!(first.last, None);
 
         w.keep_pulse(w.hurt, steady(4));
-        let after_private = due(&w.couple, &w.hurt_private, w.hurt, today).unwrap();
+        let after_private = due(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
+            w.hurt,
+            today,
+        )
+        .unwrap();
         assert!(!after_private.due);
         assert_eq!(after_private.next, today + Duration::days(7));
         assert!(due(
-            &w.couple,
-            &w.hurt_private,
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
             w.hurt,
             today + Duration::days(6)
         )
         .is_ok_and(|d| !d.due));
         assert!(due(
-            &w.couple,
-            &w.hurt_private,
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
             w.hurt,
             today + Duration::days(7)
         )
@@ -1038,12 +1083,26 @@ mod tests {
         w.share_pulse(w.hurt, steady(5));
         let later = w.now.date();
         assert_eq!(
-            last_pulse_day(&w.couple, &w.hurt_private, w.hurt),
+            last_pulse_day(&w.couple.pulse, w.hurt_private.kept_pulses(), w.hurt),
             Some(later)
         );
-        assert!(due(&w.couple, &w.hurt_private, w.hurt, later).is_ok_and(|d| !d.due));
+        assert!(due(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
+            w.hurt,
+            later
+        )
+        .is_ok_and(|d| !d.due));
         // The partner's pulses do not count for the viewer.
-        assert!(due(&w.couple, &w.involved_private, w.involved, later).is_ok_and(|d| d.due));
+        assert!(due(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.involved_private.kept_pulses(),
+            w.involved,
+            later
+        )
+        .is_ok_and(|d| d.due));
     }
 
     #[test]
@@ -1052,7 +1111,13 @@ mod tests {
         let a = w.share_pulse(w.hurt, steady(2));
         let b = w.keep_pulse(w.hurt, steady(6));
         let c = w.share_pulse(w.involved, steady(7));
-        let views = visible_pulses(&w.couple, &w.hurt_private, w.hurt).unwrap();
+        let views = visible_pulses(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
+            w.hurt,
+        )
+        .unwrap();
         let seen: Vec<_> = views
             .iter()
             .map(|v| (v.id, v.whose, v.record.score.index))
@@ -1078,19 +1143,28 @@ mod tests {
         let shared = w.share_pulse(w.hurt, steady(2));
         let kept = w.keep_pulse(w.hurt, steady(6));
         let seen = view(
-            &w.couple,
-            &w.involved_private,
+            &w.couple.space,
+            &w.couple.pulse,
+            w.involved_private.kept_pulses(),
             w.involved,
             PulseId::Shared(shared),
         )
         .unwrap();
         assert_eq!((seen.whose, seen.record.score.index), (Whose::Partner, 17));
-        let own = view(&w.couple, &w.hurt_private, w.hurt, PulseId::Private(kept)).unwrap();
+        let own = view(
+            &w.couple.space,
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
+            w.hurt,
+            PulseId::Private(kept),
+        )
+        .unwrap();
         assert_eq!((own.whose, own.record.score.index), (Whose::Mine, 83));
         assert_eq!(
             view(
-                &w.couple,
-                &w.involved_private,
+                &w.couple.space,
+                &w.couple.pulse,
+                w.involved_private.kept_pulses(),
                 w.involved,
                 PulseId::Private(kept)
             ),
@@ -1099,8 +1173,9 @@ mod tests {
         );
         assert_eq!(
             view(
-                &w.couple,
-                &w.hurt_private,
+                &w.couple.space,
+                &w.couple.pulse,
+                w.hurt_private.kept_pulses(),
                 w.involved,
                 PulseId::Private(kept)
             ),
@@ -1108,13 +1183,20 @@ mod tests {
             "another person's private state is refused"
         );
         assert_eq!(
-            view(&w.couple, &w.hurt_private, w.hurt, PulseId::Shared(kept)),
+            view(
+                &w.couple.space,
+                &w.couple.pulse,
+                w.hurt_private.kept_pulses(),
+                w.hurt,
+                PulseId::Shared(kept)
+            ),
             Err(Refusal::NotFound)
         );
         assert_eq!(
             view(
-                &w.couple,
-                &w.hurt_private,
+                &w.couple.space,
+                &w.couple.pulse,
+                w.hurt_private.kept_pulses(),
                 w.stranger,
                 PulseId::Shared(shared)
             ),

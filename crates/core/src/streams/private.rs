@@ -1,12 +1,14 @@
 //! One person's private stream: what they keep for themselves. Only queries
 //! made for its author ever read it (DESIGN §3, principle 2).
 
+use crate::access::visibility::Private;
 use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
 use crate::kernel::event::{Meta, Projection};
 use crate::kernel::ids::UserId;
+use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::signs::{SignsEvent, SignsLog};
-use crate::views::today::{VisitEvent, Visits};
+use crate::visits::{VisitEvent, Visits};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +72,25 @@ impl PrivateState {
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
         }
     }
+}
+
+impl PrivateState {
+    /// The kept check-ins, for a query made for one viewer.
+    pub fn kept_check_ins(&self) -> Private<'_, PrivateCheckIns> {
+        Private::new(self.owner, &self.check_ins)
+    }
+
+    /// The kept pulses, for a query made for one viewer.
+    pub fn kept_pulses(&self) -> Private<'_, PrivatePulses> {
+        Private::new(self.owner, &self.pulses)
+    }
+}
+
+/// The viewer's own private state, refused if it belongs to someone else:
+/// a query handed the partner's private projection fails closed instead of
+/// showing it.
+pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState, Refusal> {
+    Private::new(mine.owner, mine).read_as(viewer)
 }
 
 impl Projection for PrivateState {

@@ -9,7 +9,7 @@
 //! folded and check-ins are bucketed by day, so a series costs O(pulses) and
 //! a feelings window O(days in the window), however long the history.
 
-use crate::access::visibility::{member, own_private};
+use crate::access::visibility::member;
 use crate::apology::ApologyAnswer;
 use crate::checkin::{FeelingDays, FeelingTally};
 use crate::kernel::ids::EntryId;
@@ -19,6 +19,7 @@ use crate::pulse::{Construct, PulseRecord, TrustScore};
 use crate::requests::{Reliability, Request};
 use crate::signs::Sign;
 use crate::streams::couple::CoupleState;
+use crate::streams::private::own_private;
 use crate::streams::private::PrivateState;
 use time::{Date, Duration, OffsetDateTime};
 
@@ -87,7 +88,7 @@ pub fn trust_series(
     viewer: UserId,
     since: Option<Date>,
 ) -> Result<TrustSeries, Refusal> {
-    member(couple, viewer)?;
+    member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
     let from = |records: &[PulseRecord]| -> usize {
         since.map_or(0, |d| records.partition_point(|p| p.at.date() < d))
@@ -144,7 +145,7 @@ pub fn feelings_window(
     today: Date,
     days: u16,
 ) -> Result<FeelingsWindow, Refusal> {
-    member(couple, viewer)?;
+    member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
     let from = today
         .checked_sub(Duration::days(i64::from(days.max(1)) - 1))
@@ -229,7 +230,7 @@ pub fn request_reliability<'a>(
     today: Date,
     days: u16,
 ) -> Result<Vec<RequestReliability<'a>>, Refusal> {
-    member(couple, viewer)?;
+    member(&couple.space, viewer)?;
     let mut out: Vec<RequestReliability<'a>> = couple
         .requests
         .all()
@@ -270,7 +271,7 @@ pub fn reliability_by_week(
     today: Date,
     weeks: u16,
 ) -> Result<Vec<ReliabilityWeek>, Refusal> {
-    member(couple, viewer)?;
+    member(&couple.space, viewer)?;
     let agreed: Vec<(&Request, Date)> = couple
         .requests
         .all()
@@ -359,7 +360,7 @@ pub fn milestones(
     viewer: UserId,
     today: Date,
 ) -> Result<Vec<Milestone>, Refusal> {
-    member(couple, viewer)?;
+    member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
     let mut out = Vec::new();
     let mut about = |on: Date, kind, entry| out.push(Milestone { on, kind, entry });
@@ -547,7 +548,8 @@ mod tests {
         let id = w.share_check_in(w.hurt, &[("hurt", "4")]);
         w.advance_days(1);
         let ack = crate::checkin::acknowledge(
-            &w.couple,
+            &w.couple.space,
+            &w.couple.check_ins,
             w.involved,
             &crate::checkin::AcknowledgeInput {
                 check_in: id.0.to_string(),

@@ -6,7 +6,7 @@
 //! queries, the last check-in day and pulse day (kept in the projections),
 //! and the shared entries after the last visit (found by binary search).
 
-use crate::access::visibility::{member, own_private};
+use crate::access::visibility::member;
 use crate::apology::Apology;
 use crate::checkin::{self, CheckInView};
 use crate::contact::ContactReport;
@@ -15,11 +15,11 @@ use crate::kernel::refusal::Refusal;
 use crate::pulse::{self, PulseDue, PulseRecord};
 use crate::requests::{Fulfilment, Request};
 use crate::streams::couple::CoupleState;
+use crate::streams::private::own_private;
 use crate::streams::private::{PrivateEvent, PrivateState};
 use crate::truth::{TruthEntry, TruthFilter};
-use crate::Meta;
-use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime};
+use crate::visits;
+use time::{Date, OffsetDateTime};
 
 /// At most this many news items are listed; the rest are counted.
 pub const NEWS_LIMIT: usize = 20;
@@ -97,7 +97,7 @@ pub fn today<'a>(
     last_visit: Option<OffsetDateTime>,
     today: Date,
 ) -> Result<Today<'a>, Refusal> {
-    member(couple, viewer)?;
+    member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
     let space = &couple.space;
 
@@ -144,11 +144,17 @@ pub fn today<'a>(
             .into_iter()
             .map(TodayItem::ContactReportToAcknowledge),
     );
-    let last = checkin::last_check_in_day(couple, mine, viewer);
+    let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer);
     if last != Some(today) {
         to_do.push(TodayItem::CheckIn { last });
     }
-    let pulse = pulse::due(couple, mine, viewer, today)?;
+    let pulse = pulse::due(
+        &couple.space,
+        &couple.pulse,
+        mine.kept_pulses(),
+        viewer,
+        today,
+    )?;
     if pulse.due {
         to_do.push(TodayItem::Pulse(pulse));
     }
@@ -189,7 +195,7 @@ fn partner_news<'a>(
             .iter()
             .rev()
             .filter(|c| c.author == partner),
-        |c| PartnerNews::CheckIn(CheckInView::shared(couple, viewer, c)),
+        |c| PartnerNews::CheckIn(CheckInView::shared(&couple.space, viewer, c)),
     );
     counted += keep_newest(
         &mut news,
@@ -198,7 +204,7 @@ fn partner_news<'a>(
             .acknowledged_after(since)
             .rev()
             .filter(|c| c.author == viewer),
-        |c| PartnerNews::CheckInAcknowledged(CheckInView::shared(couple, viewer, c)),
+        |c| PartnerNews::CheckInAcknowledged(CheckInView::shared(&couple.space, viewer, c)),
     );
     counted += keep_newest(
         &mut news,
@@ -260,51 +266,7 @@ fn keep_newest<'a, T>(
     items.count()
 }
 
-// ---------------------------------------------------------------------------
-// The last visit, kept in the viewer's own private stream.
-//
-// Opening Today leaves a mark there, at most once per `MARK_EVERY`. Marks
-// less than `SITTING_GAP` apart belong to one sitting. "Since your last
-// visit" means since the end of the previous sitting, so reloading the page
-// keeps the news in view until the person comes back another time. Only the
-// viewer's own queries read these marks: a partner never learns when the
-// other last looked.
-
-/// Marks closer together than this are one sitting.
-pub const SITTING_GAP: Duration = Duration::minutes(30);
-/// A sitting's mark is renewed no more often than this.
-pub const MARK_EVERY: Duration = Duration::minutes(10);
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum VisitEvent {
-    /// Today was opened; the event's time is when.
-    TodayOpened,
-}
-
-/// The marks a fold needs: the newest one, and the end of the sitting
-/// before the current one. Constant size, however many visits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Visits {
-    last_mark: Option<OffsetDateTime>,
-    previous_sitting_end: Option<OffsetDateTime>,
-}
-
-impl Visits {
-    pub fn apply(&mut self, meta: &Meta, event: &VisitEvent) {
-        match event {
-            VisitEvent::TodayOpened => {
-                let same_sitting = self
-                    .last_mark
-                    .is_some_and(|last| meta.at - last <= SITTING_GAP);
-                if !same_sitting {
-                    self.previous_sitting_end = self.last_mark;
-                }
-                self.last_mark = Some(meta.at);
-            }
-        }
-    }
-}
+pub use crate::visits::{VisitEvent, Visits, MARK_EVERY, SITTING_GAP};
 
 /// The viewer's last visit as of `now`: the end of their previous sitting,
 /// or `None` before their first one.
@@ -313,11 +275,7 @@ pub fn last_visit(
     viewer: UserId,
     now: OffsetDateTime,
 ) -> Result<Option<OffsetDateTime>, Refusal> {
-    let visits = own_private(mine, viewer)?.visits;
-    Ok(match visits.last_mark {
-        Some(last) if now - last <= SITTING_GAP => visits.previous_sitting_end,
-        other => other,
-    })
+    Ok(visits::last_visit(own_private(mine, viewer)?.visits, now))
 }
 
 /// The mark to leave for opening Today at `now`, if one is due.
@@ -327,14 +285,14 @@ pub fn mark_visit(
     now: OffsetDateTime,
 ) -> Result<Option<PrivateEvent>, Refusal> {
     let visits = own_private(mine, viewer)?.visits;
-    let due = visits.last_mark.is_none_or(|last| now - last >= MARK_EVERY);
-    Ok(due.then_some(PrivateEvent::Visit(VisitEvent::TodayOpened)))
+    Ok(visits::mark_visit(visits, now).map(PrivateEvent::from))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checkin::{AcknowledgeInput, CheckInId};
+    use crate::kernel::event::Meta;
     use crate::pulse::ITEM_COUNT;
     use crate::testing::*;
     use time::Duration;
@@ -405,7 +363,8 @@ mod tests {
         let theirs = w.share_check_in(w.involved, &[("hopeful", "2")]);
         w.share_pulse(w.involved, MIDDLE);
         let ack = checkin::acknowledge(
-            &w.couple,
+            &w.couple.space,
+            &w.couple.check_ins,
             w.involved,
             &AcknowledgeInput {
                 check_in: mine.0.to_string(),
