@@ -19,8 +19,8 @@ use kintsugi_core::private::{PrivateEvent, PrivateState};
 use kintsugi_core::pulse::{self, PulseInput, ITEMS};
 use kintsugi_core::signs::Sign;
 use kintsugi_core::space::{self, BetrayalInput};
-use kintsugi_core::today;
 use kintsugi_core::streams::Destination;
+use kintsugi_core::today;
 use kintsugi_core::{CoupleId, EntryId, Meta, StreamId, UserId};
 use kintsugi_store::{NewEvent, Store, UserRecord};
 use time::{Duration, OffsetDateTime};
@@ -191,9 +191,10 @@ impl Builder {
             preset: preset.to_owned(),
             own_words: String::new(),
         };
-        let event = checkin::acknowledge(&self.couple.space, &self.couple.check_ins, author, &input)
-            .map(CoupleEvent::from)
-            .map_err(|r| anyhow!("answer refused: {r:?}"))?;
+        let event =
+            checkin::acknowledge(&self.couple.space, &self.couple.check_ins, author, &input)
+                .map(CoupleEvent::from)
+                .map_err(|r| anyhow!("answer refused: {r:?}"))?;
         self.shared(author, at, event).map(|_| ())
     }
 

@@ -104,10 +104,10 @@ fn coach_advice_never_stops_a_version_from_being_sent() {
 #[test]
 fn a_draft_is_checked_without_becoming_an_event() {
     let c = World::new();
-    let parts = check_draft(&&c.couple.space, c.involved, &full_apology()).unwrap();
+    let parts = check_draft(&c.couple.space, c.involved, &full_apology()).unwrap();
     assert_eq!(parts.factors, None);
     assert_eq!(
-        check_draft(&&c.couple.space, c.hurt, &full_apology()),
+        check_draft(&c.couple.space, c.hurt, &full_apology()),
         Err(Refusal::NotAllowed(RepairAction::WriteApology.refusal()))
     );
     assert!(c.couple.apology.all().is_empty());

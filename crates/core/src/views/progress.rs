@@ -649,7 +649,7 @@ mod tests {
         use crate::requests::{self, FrequencyInput, FulfilmentInput, RequestInput};
         let (hurt, involved) = (w.hurt, w.involved);
         let made = requests::make(
-            &&w.couple.space,
+            &w.couple.space,
             hurt,
             w.now,
             &RequestInput {
@@ -664,8 +664,7 @@ mod tests {
         .unwrap();
         let id = w.record(hurt, made);
         w.advance_days(1);
-        let accepted =
-            requests::accept(&&w.couple.space, &&w.couple.requests, involved, id).unwrap();
+        let accepted = requests::accept(&w.couple.space, &w.couple.requests, involved, id).unwrap();
         w.record(involved, accepted);
         for day in 0..total_days {
             if day > 0 {
@@ -673,8 +672,8 @@ mod tests {
             }
             if day < kept_days {
                 let logged = requests::log_fulfilment(
-                    &&w.couple.space,
-                    &&w.couple.requests,
+                    &w.couple.space,
+                    &w.couple.requests,
                     involved,
                     w.now,
                     id,
@@ -717,8 +716,8 @@ mod tests {
         let mut w = World::ticking();
         let request = daily_request(&mut w, 30, 31);
         let sent = apology::send(
-            &&w.couple.space,
-            &&w.couple.apology,
+            &w.couple.space,
+            &w.couple.apology,
             w.involved,
             &ApologyInput {
                 betrayal: String::new(),
@@ -734,8 +733,8 @@ mod tests {
         .unwrap();
         let version = w.record(w.involved, sent);
         let received = apology::answer(
-            &&w.couple.space,
-            &&w.couple.apology,
+            &w.couple.space,
+            &w.couple.apology,
             w.hurt,
             version,
             &ApologyAnswerInput {

@@ -445,7 +445,7 @@ mod tests {
         .unwrap();
         let disclosure_id = w.record(w.involved, disclosure);
         let report = contact::report(
-            &&w.couple.space,
+            &w.couple.space,
             w.involved,
             w.now,
             &contact::ContactReportInput {
