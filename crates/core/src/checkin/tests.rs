@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::access::visibility::Whose;
 use crate::checkin::feelings::{CoreFeeling, Feeling, Intensity};
