@@ -1,7 +1,9 @@
 //! What every room stands on: identifiers, the event envelope, refusals,
-//! typed text, and the account's own values (email, password).
+//! typed text, time words and shapes, and the account's own values (email,
+//! password).
 
 pub mod account;
+pub mod days;
 pub mod event;
 pub mod ids;
 pub mod refusal;

@@ -1,6 +1,6 @@
 //! What the requests room records, and how often a request applies.
 
-use crate::access::repair_rules::json;
+use crate::kernel::days::json;
 use crate::kernel::ids::EntryId;
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};

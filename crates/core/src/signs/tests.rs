@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::EntryId;
