@@ -309,17 +309,8 @@ impl Requests {
                     what: what.clone(),
                     frequency: frequency.clone(),
                 };
-                self.requests.push(Request {
-                    id: meta.entry(),
-                    betrayal: *betrayal,
-                    asked_by: meta.author,
-                    made_at: meta.at,
-                    terms: terms.clone(),
-                    alternative: None,
-                    status: RequestStatus::AwaitingAnswer,
-                    changes: vec![change(Change::Made(terms))],
-                    fulfilments: Vec::new(),
-                });
+                let made = change(Change::Made(terms.clone()));
+                self.push_made(meta, *betrayal, terms, made);
             }
             RequestEvent::Accepted { request } => {
                 self.update(*request, change(Change::Accepted), |r| {
@@ -385,32 +376,56 @@ impl Requests {
                 request,
                 happened_on,
                 note,
-            } => {
-                if let Some(r) = self.get_mut(*request) {
-                    r.fulfilments.push(Fulfilment {
-                        id: meta.entry(),
-                        happened_on: *happened_on,
-                        logged_at: meta.at,
-                        by: meta.author,
-                        note: note.clone(),
-                        confirmation: None,
-                    });
-                }
-            }
+            } => self.log_fulfilment(meta, *request, *happened_on, note.clone()),
             RequestEvent::FulfilmentConfirmed {
                 request,
                 fulfilment,
-            } => {
-                let found = self
-                    .get_mut(*request)
-                    .and_then(|r| r.fulfilments.iter_mut().find(|f| f.id == *fulfilment));
-                if let Some(f) = found {
-                    f.confirmation = Some(Confirmation {
-                        by: meta.author,
-                        at: meta.at,
-                    });
-                }
-            }
+            } => self.confirm_fulfilment(meta, *request, *fulfilment),
+        }
+    }
+
+    fn push_made(&mut self, meta: &Meta, betrayal: EntryId, terms: Terms, made: StatusChange) {
+        self.requests.push(Request {
+            id: meta.entry(),
+            betrayal,
+            asked_by: meta.author,
+            made_at: meta.at,
+            terms,
+            alternative: None,
+            status: RequestStatus::AwaitingAnswer,
+            changes: vec![made],
+            fulfilments: Vec::new(),
+        });
+    }
+
+    fn log_fulfilment(
+        &mut self,
+        meta: &Meta,
+        request: EntryId,
+        happened_on: Date,
+        note: Option<String>,
+    ) {
+        if let Some(r) = self.get_mut(request) {
+            r.fulfilments.push(Fulfilment {
+                id: meta.entry(),
+                happened_on,
+                logged_at: meta.at,
+                by: meta.author,
+                note,
+                confirmation: None,
+            });
+        }
+    }
+
+    fn confirm_fulfilment(&mut self, meta: &Meta, request: EntryId, fulfilment: EntryId) {
+        let found = self
+            .get_mut(request)
+            .and_then(|r| r.fulfilments.iter_mut().find(|f| f.id == fulfilment));
+        if let Some(f) = found {
+            f.confirmation = Some(Confirmation {
+                by: meta.author,
+                at: meta.at,
+            });
         }
     }
 

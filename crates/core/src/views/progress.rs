@@ -418,8 +418,17 @@ pub fn milestones(
     if let Some(first) = own.first() {
         mark(first.at, MilestoneKind::FirstPulse);
     }
-    // One pulse that first crosses several levels is one step, told once:
-    // "reached 75" already says it passed 50.
+    for (pulse, level) in trust_steps(&own) {
+        mark(own[pulse].at, MilestoneKind::TrustReached(level));
+    }
+    out.sort_by_key(|m| (m.on, m.kind));
+    Ok(out)
+}
+
+/// The pulses (by index in `own`) that first reached a trust milestone, with
+/// the highest level each reached. One pulse that first crosses several
+/// levels is one step, told once: "reached 75" already says it passed 50.
+fn trust_steps(own: &[TrustPoint]) -> Vec<(usize, u8)> {
     let mut reached: Vec<(usize, u8)> = Vec::new();
     for level in TRUST_MILESTONES {
         let Some(pulse) = own.iter().position(|p| p.score.index >= level) else {
@@ -430,11 +439,7 @@ pub fn milestones(
             None => reached.push((pulse, level)),
         }
     }
-    for (pulse, level) in reached {
-        mark(own[pulse].at, MilestoneKind::TrustReached(level));
-    }
-    out.sort_by_key(|m| (m.on, m.kind));
-    Ok(out)
+    reached
 }
 
 #[cfg(test)]

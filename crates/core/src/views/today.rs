@@ -97,9 +97,9 @@ pub fn today<'a>(
     last_visit: Option<OffsetDateTime>,
     today: Date,
 ) -> Result<Today<'a>, Refusal> {
-    member(&couple.space, viewer)?;
-    let mine = own_private(mine, viewer)?;
     let space = &couple.space;
+    member(space, viewer)?;
+    let mine = own_private(mine, viewer)?;
 
     let mut to_do = Vec::new();
     to_do.extend(
@@ -148,13 +148,7 @@ pub fn today<'a>(
     if last != Some(today) {
         to_do.push(TodayItem::CheckIn { last });
     }
-    let pulse = pulse::due(
-        &couple.space,
-        &couple.pulse,
-        mine.kept_pulses(),
-        viewer,
-        today,
-    )?;
+    let pulse = pulse::due(space, &couple.pulse, mine.kept_pulses(), viewer, today)?;
     if pulse.due {
         to_do.push(TodayItem::Pulse(pulse));
     }
@@ -172,6 +166,10 @@ pub fn today<'a>(
     })
 }
 
+/// The partner's news since the last visit, newest first, and how many more
+/// there are. Each source is read newest first and gives at most NEWS_LIMIT
+/// items; the rest are only counted. The newest NEWS_LIMIT of all sources are
+/// among those, and a first visit after years costs a count, not a list.
 fn partner_news<'a>(
     couple: &'a CoupleState,
     viewer: UserId,
@@ -182,11 +180,7 @@ fn partner_news<'a>(
     let since = last_visit.unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let after = |at: OffsetDateTime| last_visit.is_none_or(|v| at > v);
     let mut news = Vec::new();
-    // Each source is read newest first and gives at most NEWS_LIMIT items;
-    // the rest are only counted. The newest NEWS_LIMIT of all sources are
-    // among those, and a first visit after years costs a count, not a list.
     let mut counted = 0;
-
     counted += keep_newest(
         &mut news,
         couple
