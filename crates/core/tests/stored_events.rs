@@ -11,14 +11,14 @@ use kintsugi_core::apology::ApologyEvent;
 use kintsugi_core::checkin::{CheckInEvent, PrivateCheckInEvent};
 use kintsugi_core::commitments::CommitmentEvent;
 use kintsugi_core::contact::ContactEvent;
-use kintsugi_core::couple::CoupleEvent;
-use kintsugi_core::private::PrivateEvent;
 use kintsugi_core::pulse::{PrivatePulseEvent, PulseEvent};
 use kintsugi_core::requests::RequestEvent;
 use kintsugi_core::signs::SignsEvent;
 use kintsugi_core::space::SpaceEvent;
-use kintsugi_core::today::VisitEvent;
+use kintsugi_core::streams::couple::CoupleEvent;
+use kintsugi_core::streams::private::PrivateEvent;
 use kintsugi_core::truth::TruthEvent;
+use kintsugi_core::visits::VisitEvent;
 use std::collections::BTreeSet;
 
 const ANSWERS: &str = r#"{"dependable_follow_through":5,"dependable_hesitate":3,"faith_doubt":2,"faith_future":6,"honesty_believe":4,"honesty_hidden":4,"predictable_know":7,"predictable_surprise":1,"safety_guarded":3,"safety_open":5}"#;

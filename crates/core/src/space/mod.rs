@@ -8,6 +8,8 @@
 mod commands;
 mod events;
 mod state;
+#[cfg(test)]
+mod tests;
 
 pub use commands::*;
 pub use events::*;
