@@ -19,8 +19,8 @@ use kintsugi_core::private::{PrivateEvent, PrivateState};
 use kintsugi_core::pulse::{self, PulseInput, ITEMS};
 use kintsugi_core::signs::Sign;
 use kintsugi_core::space::{self, BetrayalInput};
+use kintsugi_core::streams::Destination;
 use kintsugi_core::today;
-use kintsugi_core::visibility::Destination;
 use kintsugi_core::{CoupleId, EntryId, Meta, StreamId, UserId};
 use kintsugi_store::{NewEvent, Store, UserRecord};
 use time::{Duration, OffsetDateTime};
@@ -178,7 +178,8 @@ impl Builder {
             note,
             visibility: visibility.to_owned(),
         };
-        let to = checkin::check_in(&self.couple, author, &input)
+        let to = checkin::check_in(&self.couple.space, author, &input)
+            .map(Destination::from)
             .map_err(|r| anyhow!("check-in refused: {r:?}"))?;
         self.append(author, at, to)
     }
@@ -190,8 +191,10 @@ impl Builder {
             preset: preset.to_owned(),
             own_words: String::new(),
         };
-        let event = checkin::acknowledge(&self.couple, author, &input)
-            .map_err(|r| anyhow!("answer refused: {r:?}"))?;
+        let event =
+            checkin::acknowledge(&self.couple.space, &self.couple.check_ins, author, &input)
+                .map(CoupleEvent::from)
+                .map_err(|r| anyhow!("answer refused: {r:?}"))?;
         self.shared(author, at, event).map(|_| ())
     }
 
@@ -215,10 +218,10 @@ impl Builder {
             share: if share { "partner" } else { "only_me" }.to_owned(),
             signs,
         };
-        let outcome = pulse::record_pulse(&self.couple, author, &input)
+        let outcome = pulse::record_pulse(&self.couple.space, author, &input)
             .map_err(|r| anyhow!("pulse refused: {r:?}"))?;
-        self.append(author, at, outcome.pulse)?;
-        self.private(author, at + Duration::seconds(1), outcome.signs)
+        self.append(author, at, outcome.pulse.into())?;
+        self.private(author, at + Duration::seconds(1), outcome.signs.into())
     }
 }
 

@@ -2,33 +2,45 @@
 //! events, a command is a function from (state, actor, input) to an event or a
 //! typed refusal. Time and identifiers come in as arguments, never from the
 //! clock or a random source, so every rule is testable as given-when-then.
+//!
+//! The rooms (DESIGN §4): `kernel` (ids, the event envelope, refusals, text),
+//! `access` (who may see and do what), one folder per capability (`space`,
+//! `truth`, `apology`, `requests`, `commitments`, `contact`, `checkin`,
+//! `pulse`, `signs`), `streams` (the couple and private stream types, the only
+//! place that knows every capability's events), `views` (Today and Progress,
+//! read models that combine capabilities) and `coach`.
+//!
+//! Imports point one way: a capability reads `kernel` and `access`, never
+//! `streams`, `views` or another capability's internals; `streams` and `views`
+//! read the capabilities.
 
-pub mod account;
+pub mod access;
 pub mod apology;
 pub mod checkin;
 pub mod coach;
 pub mod commitments;
 pub mod contact;
-pub mod couple;
-pub mod event;
-pub mod feelings;
-pub mod ids;
-pub mod private;
-pub mod progress;
+pub mod kernel;
 pub mod pulse;
-pub mod refusal;
-pub mod repair_rules;
 pub mod requests;
 pub mod signs;
 pub mod space;
-pub mod text;
-pub mod today;
+pub mod streams;
 pub mod truth;
-pub mod visibility;
+pub mod views;
+pub mod visits;
 
-#[cfg(test)]
-mod landscape_test_support;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
-pub use event::{Meta, Projection};
-pub use ids::{CoupleId, EntryId, StreamId, UserId};
-pub use refusal::Refusal;
+pub use kernel::event::{Meta, Projection};
+pub use kernel::ids::{CoupleId, EntryId, StreamId, UserId};
+pub use kernel::refusal::Refusal;
+
+// transition: the module paths from before the rooms, so the web crate's
+// `use` lines keep working while it moves to the new paths.
+pub use access::{repair_rules, visibility};
+pub use checkin::feelings;
+pub use kernel::{account, event, ids, refusal, text};
+pub use streams::{couple, private};
+pub use views::{progress, today};

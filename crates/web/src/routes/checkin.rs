@@ -21,7 +21,8 @@ use kintsugi_core::checkin::{
     self, AckPreset, AcknowledgeInput, CheckIn, CheckInId, CheckInInput, CheckInView, Visibility,
 };
 use kintsugi_core::feelings::{CoreFeeling, Feeling, Intensity};
-use kintsugi_core::visibility::{Destination, Whose};
+use kintsugi_core::streams::Destination;
+use kintsugi_core::visibility::Whose;
 use kintsugi_core::EntryId;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -343,7 +344,14 @@ impl CheckInPage {
         let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
-        let views = checkin::history(&cached.state, &mine.state, couple.me, before, PAGE_SIZE + 1)?;
+        let views = checkin::history(
+            &cached.state.space,
+            &cached.state.check_ins,
+            mine.state.kept_check_ins(),
+            couple.me,
+            before,
+            PAGE_SIZE + 1,
+        )?;
         let older = (views.len() > PAGE_SIZE)
             .then(|| views.get(PAGE_SIZE - 1))
             .flatten()
@@ -418,7 +426,7 @@ async fn record(
     let input = CheckInInput::from_form(&pairs);
     let decided = {
         let cached = couple.read(&app).await?;
-        checkin::check_in(&cached.state, couple.me, &input)
+        checkin::check_in(&cached.state.space, couple.me, &input).map(Destination::from)
     };
     let destination = match decided {
         Ok(destination) => destination,
@@ -466,7 +474,13 @@ impl OneCheckInPage {
         let zone = app.now().zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
-        let view = checkin::view(&cached.state, &mine.state, couple.me, CheckInId::Shared(id))?;
+        let view = checkin::view(
+            &cached.state.space,
+            &cached.state.check_ins,
+            mine.state.kept_check_ins(),
+            couple.me,
+            CheckInId::Shared(id),
+        )?;
         let mut c = CheckInRow::from_view(&view, zone);
         c.answer_open = true;
         c.own_words = own_words;
@@ -521,13 +535,19 @@ async fn acknowledge(
     };
     let checked = {
         let cached = couple.read(&app).await?;
-        checkin::acknowledge(&cached.state, couple.me, &input)
+        checkin::acknowledge(
+            &cached.state.space,
+            &cached.state.check_ins,
+            couple.me,
+            &input,
+        )
     };
     let errors = match checked {
         Ok(_) => {
             let outcome = couple
                 .execute(&app, |state| {
-                    checkin::acknowledge(state, couple.me, &input).map(|e| vec![e])
+                    checkin::acknowledge(&state.space, &state.check_ins, couple.me, &input)
+                        .map(|e| vec![e.into()])
                 })
                 .await;
             match outcome {

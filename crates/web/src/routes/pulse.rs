@@ -16,12 +16,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use kintsugi_core::private::PrivateEvent;
 use kintsugi_core::pulse::{
     self, Cadence, CadenceInput, Construct, PulseId, PulseInput, PulseView, ITEMS, SCALE_MAX,
     SCALE_MIN,
 };
 use kintsugi_core::signs::Sign;
-use kintsugi_core::visibility::{Destination, Whose};
+use kintsugi_core::streams::Destination;
+use kintsugi_core::visibility::Whose;
 use kintsugi_core::EntryId;
 use serde::Deserialize;
 
@@ -202,8 +204,19 @@ impl PulsePage {
         let mine = my_private(app, session).await?;
         let state = &cached.state;
         let today = app.now().today();
-        let due = pulse::due(state, &mine.state, couple.me, today)?;
-        let visible = pulse::visible_pulses(state, &mine.state, couple.me)?;
+        let due = pulse::due(
+            &state.space,
+            &state.pulse,
+            mine.state.kept_pulses(),
+            couple.me,
+            today,
+        )?;
+        let visible = pulse::visible_pulses(
+            &state.space,
+            &state.pulse,
+            mine.state.kept_pulses(),
+            couple.me,
+        )?;
         let recent = visible
             .iter()
             .rev()
@@ -271,7 +284,7 @@ async fn record(
     let input = PulseInput::from_form(&pairs);
     let decided = {
         let cached = couple.read(&app).await?;
-        pulse::record_pulse(&cached.state, couple.me, &input)
+        pulse::record_pulse(&cached.state.space, couple.me, &input)
     };
     let outcome = match decided {
         Ok(outcome) => outcome,
@@ -290,8 +303,8 @@ async fn record(
             return render_refused(&page);
         }
     };
-    let signs = outcome.signs;
-    let result = match outcome.pulse {
+    let signs = PrivateEvent::from(outcome.signs);
+    let result = match Destination::from(outcome.pulse) {
         Destination::Private(kept) => {
             // The pulse and its signs note go in together.
             let seqs = append_private(&app, &me, |_| Ok(vec![kept.clone(), signs.clone()])).await?;
@@ -325,13 +338,14 @@ async fn choose_cadence(
     };
     let checked = {
         let cached = couple.read(&app).await?;
-        pulse::choose_cadence(&cached.state, couple.me, &input)
+        pulse::choose_cadence(&cached.state.space, &cached.state.pulse, couple.me, &input)
     };
     let errors = match checked {
         Ok(_) => {
             let outcome = couple
                 .execute(&app, |state| {
-                    pulse::choose_cadence(state, couple.me, &input).map(|e| vec![e])
+                    pulse::choose_cadence(&state.space, &state.pulse, couple.me, &input)
+                        .map(|e| vec![e.into()])
                 })
                 .await;
             match outcome {
@@ -384,7 +398,13 @@ async fn result_page(
     let couple = MyCouple::require(app, session).await?;
     let cached = couple.read(app).await?;
     let mine = my_private(app, session).await?;
-    let view = pulse::view(&cached.state, &mine.state, couple.me, id)?;
+    let view = pulse::view(
+        &cached.state.space,
+        &cached.state.pulse,
+        mine.state.kept_pulses(),
+        couple.me,
+        id,
+    )?;
     let score = view.record.score;
     render(&ResultPage {
         layout: layout.in_section("pulse"),

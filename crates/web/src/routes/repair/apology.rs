@@ -22,7 +22,7 @@ use kintsugi_core::apology::{
     ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
 };
 use kintsugi_core::coach::apology::PartFinding;
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules;
 use kintsugi_core::space::Role;
 use kintsugi_core::{EntryId, Refusal, UserId};
@@ -351,22 +351,7 @@ fn status_line(apology: Option<&Apology>, role: Role) -> String {
 
 /// Whether the record would take a new version from `me` now.
 fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
-    let filled = "offered".to_owned();
-    apology::send(
-        state,
-        me,
-        &ApologyInput {
-            betrayal: betrayal.0.to_string(),
-            what_i_did: filled.clone(),
-            impact: filled.clone(),
-            responsibility: filled.clone(),
-            remorse: filled.clone(),
-            changes: filled.clone(),
-            repair: filled,
-            factors: String::new(),
-        },
-    )
-    .is_ok()
+    apology::can_send(&state.space, &state.apology, me, betrayal)
 }
 
 async fn build(
@@ -414,12 +399,8 @@ async fn build(
         };
         let answer = refused_answer
             .or_else(|| {
-                let received = ApologyAnswerInput {
-                    answer: "received".into(),
-                    what: String::new(),
-                };
                 latest
-                    .filter(|v| apology::answer(state, me, v.id, &received).is_ok())
+                    .filter(|v| apology::can_answer(space, &state.apology, me, v.id))
                     .map(|v| (v, AnswerForm::default(), FormErrors::default()))
             })
             .map(|(v, form, errors)| AnswerBox {
@@ -500,7 +481,7 @@ async fn write(
         let betrayal =
             repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
                 .map_err(crate::app::error::AppError::from_refusal)?;
-        let checked = apology::check_draft(&cached.state, couple.me, &input).map(drop);
+        let checked = apology::check_draft(&cached.state.space, couple.me, &input).map(drop);
         (betrayal, checked)
     };
     if form.action == "check" {
@@ -527,7 +508,7 @@ async fn write(
         return render(&page);
     }
     let outcome = submit(&app, &couple, |state| {
-        apology::send(state, couple.me, &input)
+        apology::send(&state.space, &state.apology, couple.me, &input).map(CoupleEvent::from)
     })
     .await?;
     match outcome {
@@ -594,7 +575,8 @@ async fn answer(
         what: form.what.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        apology::answer(state, couple.me, version, &input)
+        apology::answer(&state.space, &state.apology, couple.me, version, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     match outcome {

@@ -21,7 +21,7 @@ use axum::Router;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
 };
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::RepairAction;
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
@@ -123,13 +123,8 @@ fn view(
     refused: &Refused,
     zone: Zone,
 ) -> CommitmentView {
-    let offered = StatusInput {
-        status: "kept".into(),
-        note: String::new(),
-    };
-    let update = commitments::update_status(state, me, c.id, &offered)
-        .is_ok()
-        .then(|| {
+    let update =
+        commitments::can_update_status(&state.space, &state.commitments, me, c.id).then(|| {
             let (form, errors) = match refused {
                 Refused::Status(id, form, errors) if *id == c.id => (form.clone(), errors.clone()),
                 _ => Default::default(),
@@ -175,7 +170,7 @@ fn view(
             })
             .collect(),
         update,
-        can_acknowledge: commitments::acknowledge(state, me, c.id).is_ok(),
+        can_acknowledge: commitments::can_acknowledge(&state.space, &state.commitments, me, c.id),
         acknowledge_errors: match refused {
             Refused::Acknowledge(id, errors) if *id == c.id => errors.clone(),
             _ => FormErrors::default(),
@@ -272,7 +267,8 @@ async fn make(
         details: form.details.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        commitments::make(state, couple.me, &input)
+        commitments::make(&state.space, &state.commitments, couple.me, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -298,7 +294,14 @@ async fn update_status(
         note: form.note.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        commitments::update_status(state, couple.me, commitment, &input)
+        commitments::update_status(
+            &state.space,
+            &state.commitments,
+            couple.me,
+            commitment,
+            &input,
+        )
+        .map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -320,7 +323,8 @@ async fn acknowledge(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     let outcome = submit(&app, &couple, |state| {
-        commitments::acknowledge(state, couple.me, commitment)
+        commitments::acknowledge(&state.space, &state.commitments, couple.me, commitment)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(

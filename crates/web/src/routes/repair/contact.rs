@@ -21,7 +21,7 @@ use axum::Router;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
@@ -140,8 +140,7 @@ fn view(
         ack_response,
         // A refused acknowledgement stays with the words typed.
         can_acknowledge: refused_here
-            || contact::acknowledge(state, me, r.id, &ContactAcknowledgementInput::default())
-                .is_ok(),
+            || contact::can_acknowledge(&state.space, &state.contact, me, r.id),
         response,
         errors,
     }
@@ -221,7 +220,7 @@ async fn report(
         how_i_responded: form.how_i_responded.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        contact::report(state, couple.me, now.instant, &input)
+        contact::report(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
     })
     .await?;
     match outcome {
@@ -243,7 +242,8 @@ async fn acknowledge(
         response: form.response.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        contact::acknowledge(state, couple.me, report, &input)
+        contact::acknowledge(&state.space, &state.contact, couple.me, report, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     match outcome {

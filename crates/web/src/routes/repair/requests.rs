@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::coach::Code;
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
 use kintsugi_core::requests::{
     self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
@@ -316,12 +316,12 @@ fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str
         waiting_for_me,
         to_confirm,
         reliability: reliability(request, now.today()),
-        can_log: could_log(state, me, now.instant, request.id),
+        can_log: could_log(state, me, request.id),
     }
 }
 
-fn could_log(state: &CoupleState, me: UserId, now: OffsetDateTime, id: EntryId) -> bool {
-    requests::log_fulfilment(state, me, now, id, &FulfilmentInput::default()).is_ok()
+fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
+    requests::can_log_fulfilment(&state.space, &state.requests, me, id)
 }
 
 async fn build_list(
@@ -444,7 +444,7 @@ async fn make(
         return render(&page);
     }
     let outcome = submit(&app, &couple, |state| {
-        requests::make(state, couple.me, now.instant, &input)
+        requests::make(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
     })
     .await?;
     match outcome {
@@ -601,7 +601,12 @@ fn history_row(
                 .as_ref()
                 .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at, zone)))
                 .unwrap_or_default(),
-            can_confirm: requests::confirm_fulfilment(state, me, done.id).is_ok(),
+            can_confirm: requests::can_confirm_fulfilment(
+                &state.space,
+                &state.requests,
+                me,
+                done.id,
+            ),
             errors: match refused {
                 Refused::Confirm(id, errors) if *id == done.id => errors.clone(),
                 _ => FormErrors::default(),
@@ -622,10 +627,8 @@ async fn build_request(
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
-    let request = state.requests.get(id).ok_or(AppError::NotFound)?;
-    let reason = || ReasonInput {
-        reason: "offered".into(),
-    };
+    let (space, reqs) = (&state.space, &state.requests);
+    let request = reqs.get(id).ok_or(AppError::NotFound)?;
 
     // A refused form stays with what was typed, even when its step has
     // closed meanwhile; otherwise a form is offered when the record would
@@ -633,20 +636,15 @@ async fn build_request(
     let blank = |offered: bool| offered.then(FormErrors::default);
     let accept = match &refused {
         Refused::Accept(errors) => Some(errors.clone()),
-        _ => blank(requests::accept(state, me, id).is_ok()),
+        _ => blank(requests::can_accept(space, reqs, me, id)),
     };
     let offered_alternative = AlternativeForm {
         what: request.terms.what.clone(),
         when: WhenFields::from_frequency(&request.terms.frequency),
     };
-    let alternative_input = AlternativeInput {
-        what: offered_alternative.what.clone(),
-        when: offered_alternative.when.input(),
-    };
     let propose = match &refused {
         Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-        _ => requests::propose_alternative(state, me, now.instant, id, &alternative_input)
-            .is_ok()
+        _ => requests::can_propose_alternative(space, reqs, me, id)
             .then(|| (offered_alternative, FormErrors::default())),
     }
     .map(|(form, errors)| AlternativeBox {
@@ -654,35 +652,25 @@ async fn build_request(
         errors,
         choices: WhenChoices::new(),
     });
-    let accept_alternative = AlternativeAnswerInput {
-        answer: "accept".into(),
-        note: String::new(),
-    };
     let answer_alternative = match &refused {
         Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::answer_alternative(state, me, id, &accept_alternative)
-            .is_ok()
-            .then(FormBox::blank),
+        _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
     };
     let pause = match &refused {
         Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::pause(state, me, id, &reason())
-            .is_ok()
-            .then(FormBox::blank),
+        _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
     };
     let resume = match &refused {
         Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
-        _ => requests::resume(state, me, id).is_ok().then(FormBox::blank),
+        _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
     };
     let retire = match &refused {
         Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::retire(state, me, id, &reason())
-            .is_ok()
-            .then(FormBox::blank),
+        _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
     };
     let log = match &refused {
         Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
-        _ => could_log(state, me, now.instant, id).then(FormBox::blank),
+        _ => could_log(state, me, id).then(FormBox::blank),
     };
     let history = request
         .history()
@@ -747,7 +735,7 @@ async fn accept(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     let outcome = submit(&app, &couple, |state| {
-        requests::accept(state, couple.me, id)
+        requests::accept(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, Refused::Accept).await
@@ -766,7 +754,15 @@ async fn propose_alternative(
         when: form.when.input(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::propose_alternative(state, couple.me, now.instant, id, &input)
+        requests::propose_alternative(
+            &state.space,
+            &state.requests,
+            couple.me,
+            now.instant,
+            id,
+            &input,
+        )
+        .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -787,7 +783,8 @@ async fn answer_alternative(
         note: form.note.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::answer_alternative(state, couple.me, id, &input)
+        requests::answer_alternative(&state.space, &state.requests, couple.me, id, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -807,7 +804,7 @@ async fn pause(
         reason: form.reason.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::pause(state, couple.me, id, &input)
+        requests::pause(&state.space, &state.requests, couple.me, id, &input).map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -824,7 +821,7 @@ async fn resume(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     let outcome = submit(&app, &couple, |state| {
-        requests::resume(state, couple.me, id)
+        requests::resume(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, Refused::Resume).await
@@ -841,7 +838,8 @@ async fn retire(
         reason: form.reason.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::retire(state, couple.me, id, &input)
+        requests::retire(&state.space, &state.requests, couple.me, id, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -863,7 +861,15 @@ async fn log_fulfilment(
         note: form.note.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::log_fulfilment(state, couple.me, now.instant, id, &input)
+        requests::log_fulfilment(
+            &state.space,
+            &state.requests,
+            couple.me,
+            now.instant,
+            id,
+            &input,
+        )
+        .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
@@ -889,7 +895,8 @@ async fn confirm(
             .ok_or(AppError::NotFound)?
     };
     let outcome = submit(&app, &couple, |state| {
-        requests::confirm_fulfilment(state, couple.me, fulfilment)
+        requests::confirm_fulfilment(&state.space, &state.requests, couple.me, fulfilment)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(&app, &couple, layout, request, outcome, |errors| {

@@ -18,11 +18,11 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::couple::CoupleState;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::truth::{
     self, AckState, AcknowledgementInput, AnswerInput, CorrectionInput, DisclosureInput, EntryKind,
-    QuestionInput, QuestionStatus, TruthEntry, TruthFilter,
+    QuestionInput, QuestionStatus, TruthEntry, TruthFilter, Waiting,
 };
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
@@ -203,49 +203,23 @@ fn quote(entry: Option<&TruthEntry>) -> Option<Link> {
     })
 }
 
-/// Whether the record would take an answer to `id` from `me` now.
-fn could_answer(state: &CoupleState, me: UserId, id: EntryId) -> bool {
-    truth::answer(
-        state,
-        me,
-        id,
-        &AnswerInput {
-            text: "offered".into(),
-        },
-    )
-    .is_ok()
-}
-
-/// Whether the record would take `me`'s acknowledgement of `id` now.
-fn could_acknowledge(state: &CoupleState, me: UserId, id: EntryId) -> bool {
-    truth::acknowledge(state, me, id, &AcknowledgementInput::default()).is_ok()
-}
-
 /// The questions `me` may answer and the entries `me` has yet to read,
 /// newest first, whatever the log is filtered to.
 fn waiting_for(state: &CoupleState, me: UserId) -> Vec<WaitingItem> {
     state
         .truth
-        .entries(TruthFilter::All)
+        .waiting_for(&state.space, me)
         .into_iter()
-        .filter_map(|entry| {
-            let what = if could_answer(state, me, entry.id) {
-                "A question to answer"
-            } else if could_acknowledge(state, me, entry.id) {
-                match entry.kind {
-                    EntryKind::Disclosure { .. } => "A disclosure to read",
-                    EntryKind::Answer { .. } => "An answer to read",
-                    EntryKind::Correction { .. } => "A correction to read",
-                    EntryKind::Question { .. } => "A question to read",
-                }
-            } else {
-                return None;
-            };
-            Some(WaitingItem {
-                id: entry.id.0,
-                what,
-                text: excerpt(&entry.text, 90),
-            })
+        .map(|(entry, step)| WaitingItem {
+            id: entry.id.0,
+            what: match (step, &entry.kind) {
+                (Waiting::Answer, _) => "A question to answer",
+                (Waiting::Acknowledge, EntryKind::Disclosure { .. }) => "A disclosure to read",
+                (Waiting::Acknowledge, EntryKind::Answer { .. }) => "An answer to read",
+                (Waiting::Acknowledge, EntryKind::Correction { .. }) => "A correction to read",
+                (Waiting::Acknowledge, EntryKind::Question { .. }) => "A question to read",
+            },
+            text: excerpt(&entry.text, 90),
         })
         .collect()
 }
@@ -270,17 +244,9 @@ fn entry_view(
     let space = &state.space;
     let id = entry.id;
     // A step is offered exactly when the record would accept it.
-    let can_answer = could_answer(state, me, id);
-    let can_correct = truth::correct(
-        state,
-        me,
-        id,
-        &CorrectionInput {
-            text: "offered".into(),
-        },
-    )
-    .is_ok();
-    let can_acknowledge = could_acknowledge(state, me, id);
+    let can_answer = truth::can_answer(space, log, me, id);
+    let can_correct = truth::can_correct(space, log, me, id);
+    let can_acknowledge = truth::can_acknowledge(space, log, me, id);
 
     let (question_state, parked_note, answer) = match entry.question_status() {
         Some(QuestionStatus::Open) => ("open", String::new(), None),
@@ -358,8 +324,8 @@ fn entry_view(
         ack_note,
         ack_response,
         can_answer,
-        can_park: truth::park(state, me, id).is_ok(),
-        can_unpark: truth::unpark(state, me, id).is_ok(),
+        can_park: truth::can_park(space, log, me, id),
+        can_unpark: truth::can_unpark(space, log, me, id),
         can_correct,
         can_acknowledge,
         answer_text: String::new(),
@@ -550,7 +516,7 @@ async fn volunteer(
         refers_to: form.refers_to.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        truth::volunteer(state, couple.me, now.instant, &input)
+        truth::volunteer(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -574,7 +540,10 @@ async fn ask(
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
     };
-    let outcome = submit(&app, &couple, |state| truth::ask(state, couple.me, &input)).await?;
+    let outcome = submit(&app, &couple, |state| {
+        truth::ask(&state.space, couple.me, &input).map(CoupleEvent::from)
+    })
+    .await?;
     finish(
         &app,
         &couple,
@@ -597,7 +566,8 @@ async fn answer(
         text: form.text.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        truth::answer(state, couple.me, question, &input)
+        truth::answer(&state.space, &state.truth, couple.me, question, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -622,7 +592,8 @@ async fn correct(
         text: form.text.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        truth::correct(state, couple.me, original, &input)
+        truth::correct(&state.space, &state.truth, couple.me, original, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -647,7 +618,8 @@ async fn acknowledge(
         response: form.response.clone(),
     };
     let outcome = submit(&app, &couple, |state| {
-        truth::acknowledge(state, couple.me, entry, &input)
+        truth::acknowledge(&state.space, &state.truth, couple.me, entry, &input)
+            .map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -669,7 +641,7 @@ async fn park(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     let outcome = submit(&app, &couple, |state| {
-        truth::park(state, couple.me, question)
+        truth::park(&state.space, &state.truth, couple.me, question).map(CoupleEvent::from)
     })
     .await?;
     finish(
@@ -691,7 +663,7 @@ async fn unpark(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     let outcome = submit(&app, &couple, |state| {
-        truth::unpark(state, couple.me, question)
+        truth::unpark(&state.space, &state.truth, couple.me, question).map(CoupleEvent::from)
     })
     .await?;
     finish(

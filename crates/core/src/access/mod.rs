@@ -1,0 +1,5 @@
+//! Who may see and do what. The one place that reads space membership and
+//! roles for the other rooms.
+
+pub mod repair_rules;
+pub mod visibility;

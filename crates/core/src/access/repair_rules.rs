@@ -1,0 +1,740 @@
+//! Rules shared by the repair rooms (truth log, apology, requests,
+//! commitments, contact reports): which betrayal an entry belongs to, and who
+//! may take which step.
+//!
+//! Every repair entry belongs to one betrayal, and a person's role is read in
+//! THAT betrayal: a couple may have recorded betrayals pointing both ways, so
+//! "the hurt partner" only means something per betrayal. A form's `betrayal`
+//! field may stay empty while the couple has recorded exactly one betrayal;
+//! once there are several, the person must choose.
+//!
+//! Every command checks membership before anything else, so a stranger learns
+//! nothing, not even whether an entry exists.
+
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::space::{Role, SpaceState};
+use time::OffsetDateTime;
+
+/// Every step of the repair work that depends on a person's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RepairAction {
+    /// Truth log: volunteer a disclosure.
+    Volunteer,
+    /// Truth log: ask a question.
+    Ask,
+    /// Truth log: answer a question.
+    Answer,
+    /// Truth log: "I read this", on a disclosure, an answer or a correction.
+    Acknowledge,
+    /// Truth log: keep a question for the joint therapy session.
+    Park,
+    /// Truth log: bring a parked question back home.
+    Unpark,
+    /// Truth log: correct a disclosure, an answer or an earlier correction.
+    Correct,
+    /// Apology: fill in the parts (the form's draft).
+    WriteApology,
+    /// Apology: send a version.
+    SendApology,
+    /// Apology: received / not yet / I need more.
+    RespondToApology,
+    /// Requests: ask for a specific, observable behaviour.
+    MakeRequest,
+    /// Requests: accept a request or propose an alternative.
+    RespondToRequest,
+    /// Requests: accept or decline a proposed alternative.
+    RespondToAlternative,
+    PauseRequest,
+    ResumeRequest,
+    RetireRequest,
+    /// Requests: "I did it".
+    LogFulfilment,
+    /// Requests: "I saw it".
+    ConfirmFulfilment,
+    MakeCommitment,
+    UpdateCommitment,
+    /// Commitments: "I have seen this news".
+    AcknowledgeCommitment,
+    ReportContact,
+    AcknowledgeContact,
+}
+
+/// "I read this", optionally with words back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub response: Option<String>,
+}
+
+/// Which role in the entry's betrayal may take a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Hurt,
+    Involved,
+    Either,
+}
+
+impl RepairAction {
+    pub const ALL: [RepairAction; 23] = [
+        RepairAction::Volunteer,
+        RepairAction::Ask,
+        RepairAction::Answer,
+        RepairAction::Acknowledge,
+        RepairAction::Park,
+        RepairAction::Unpark,
+        RepairAction::Correct,
+        RepairAction::WriteApology,
+        RepairAction::SendApology,
+        RepairAction::RespondToApology,
+        RepairAction::MakeRequest,
+        RepairAction::RespondToRequest,
+        RepairAction::RespondToAlternative,
+        RepairAction::PauseRequest,
+        RepairAction::ResumeRequest,
+        RepairAction::RetireRequest,
+        RepairAction::LogFulfilment,
+        RepairAction::ConfirmFulfilment,
+        RepairAction::MakeCommitment,
+        RepairAction::UpdateCommitment,
+        RepairAction::AcknowledgeCommitment,
+        RepairAction::ReportContact,
+        RepairAction::AcknowledgeContact,
+    ];
+
+    /// The one place that says who may take each step.
+    ///
+    /// The involved partner carries the accountability work (telling,
+    /// answering, correcting, apologising, doing, reporting); the hurt
+    /// partner asks, receives and acknowledges. Either partner may park a
+    /// question for therapy (either may feel a talk needs holding) and may
+    /// pause or retire a request (either may find it no longer helps).
+    /// Unparking belongs to the hurt partner because only they ask questions:
+    /// the person who asked decides when they want the answer at home.
+    pub fn who(self) -> Who {
+        use RepairAction::*;
+        match self {
+            Volunteer | Answer | Correct | WriteApology | SendApology | RespondToRequest
+            | LogFulfilment | MakeCommitment | UpdateCommitment | ReportContact => Who::Involved,
+            Ask
+            | Acknowledge
+            | Unpark
+            | RespondToApology
+            | MakeRequest
+            | RespondToAlternative
+            | ConfirmFulfilment
+            | AcknowledgeCommitment
+            | AcknowledgeContact => Who::Hurt,
+            Park | PauseRequest | ResumeRequest | RetireRequest => Who::Either,
+        }
+    }
+
+    pub fn allows(self, role: Role) -> bool {
+        match self.who() {
+            Who::Either => true,
+            Who::Hurt => role == Role::Hurt,
+            Who::Involved => role == Role::Involved,
+        }
+    }
+
+    /// What a person is told when their role does not allow the step.
+    pub fn refusal(self) -> &'static str {
+        use RepairAction::*;
+        match self {
+            Volunteer => "Disclosures are volunteered by the involved partner in this betrayal.",
+            Ask => "Questions are asked by the hurt partner in this betrayal.",
+            Answer => "Questions are answered by the involved partner in this betrayal.",
+            Acknowledge => "Entries are acknowledged by the hurt partner in this betrayal.",
+            Unpark => "Only the partner who asked this question can bring it back home.",
+            Correct => "Corrections are written by the involved partner, who wrote the entry.",
+            WriteApology | SendApology => {
+                "The apology is written by the involved partner in this betrayal."
+            }
+            RespondToApology => "The hurt partner in this betrayal answers the apology.",
+            MakeRequest => "Requests are made by the hurt partner in this betrayal.",
+            RespondToRequest => {
+                "The involved partner answers a request: accepting it or proposing an alternative."
+            }
+            RespondToAlternative => "The hurt partner answers a proposed alternative.",
+            LogFulfilment => "The involved partner logs each time a request was done.",
+            ConfirmFulfilment => "The hurt partner confirms what they saw.",
+            MakeCommitment | UpdateCommitment => {
+                "Commitments are made and updated by the involved partner in this betrayal."
+            }
+            AcknowledgeCommitment => "The hurt partner acknowledges news about a commitment.",
+            ReportContact => {
+                "Contact reports are written by the involved partner in this betrayal."
+            }
+            AcknowledgeContact => "The hurt partner acknowledges a contact report.",
+            // Either partner may take these steps, so nobody is refused them
+            // for their role.
+            Park | PauseRequest | ResumeRequest | RetireRequest => "",
+        }
+    }
+}
+
+/// Refuses anyone who is not one of the two partners.
+pub fn member(space: &SpaceState, actor: UserId) -> Result<(), Refusal> {
+    if space.is_member(actor) {
+        Ok(())
+    } else {
+        Err(Refusal::NotAMember)
+    }
+}
+
+/// The actor's role in `betrayal`, if the action is theirs to take.
+pub fn authorize(
+    space: &SpaceState,
+    actor: UserId,
+    betrayal: EntryId,
+    action: RepairAction,
+) -> Result<Role, Refusal> {
+    member(space, actor)?;
+    let betrayal = space.betrayal(betrayal).ok_or(Refusal::NotFound)?;
+    let role = space.role_in(actor, betrayal).ok_or(Refusal::NotAMember)?;
+    if action.allows(role) {
+        Ok(role)
+    } else {
+        Err(Refusal::NotAllowed(action.refusal()))
+    }
+}
+
+/// Whether a page should offer the step at all.
+pub fn may(space: &SpaceState, actor: UserId, betrayal: EntryId, action: RepairAction) -> bool {
+    authorize(space, actor, betrayal, action).is_ok()
+}
+
+/// Whether `user` holds `role` in `betrayal` (for "waiting for me" lists).
+pub fn holds(space: &SpaceState, user: UserId, betrayal: EntryId, role: Role) -> bool {
+    space
+        .betrayal(betrayal)
+        .and_then(|b| space.role_in(user, b))
+        .is_some_and(|r| r == role)
+}
+
+/// The betrayal a new entry belongs to, from the form's `betrayal` field.
+pub fn choose_betrayal(space: &SpaceState, actor: UserId, raw: &str) -> Result<EntryId, Refusal> {
+    member(space, actor)?;
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return match space.betrayals.as_slice() {
+            [only] => Ok(only.id),
+            [] => Err(Refusal::invalid(
+                "betrayal",
+                "Please record what happened first, so this has a place to belong.",
+            )),
+            _ => Err(Refusal::invalid(
+                "betrayal",
+                "Please choose which of the things that happened this is about.",
+            )),
+        };
+    }
+    raw.parse::<u64>()
+        .ok()
+        .map(EntryId)
+        .filter(|id| space.betrayal(*id).is_some())
+        .ok_or_else(|| {
+            Refusal::invalid(
+                "betrayal",
+                "Please choose which of the things that happened this is about.",
+            )
+        })
+}
+
+// transition: the time words and serde shapes moved to `kernel::days`;
+// re-exported so the web crate's `use` lines keep working.
+pub use crate::kernel::days::{parse_weekday, plain_delay, weekday_code, WEEKDAYS};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::streams::couple::CoupleState;
+    use crate::testing::World;
+    use crate::{apology, commitments, contact, requests, truth};
+
+    /// A couple with two betrayals in the same direction and one entry of
+    /// every kind, each in the state where the step tested on it is
+    /// possible. Entries that must be fresh (a first apology, a new
+    /// commitment) go to the first betrayal; the rest live in the second.
+    struct Setting {
+        couple: World,
+        first: String,
+        disclosure: EntryId,
+        open_question: EntryId,
+        parked_question: EntryId,
+        apology_version: EntryId,
+        new_request: EntryId,
+        request_with_alternative: EntryId,
+        running_request: EntryId,
+        paused_request: EntryId,
+        fulfilment: EntryId,
+        commitment: EntryId,
+        contact_report: EntryId,
+    }
+
+    fn world() -> Setting {
+        let mut c = World::new();
+        let first = c.betrayal.0.to_string();
+        let second = c.with_second_betrayal_the_same_way().0.to_string();
+        let in_second = |text: &str| truth::QuestionInput {
+            betrayal: second.clone(),
+            text: text.to_owned(),
+        };
+        let disclosure = c.run(c.involved, |s, a, n| {
+            truth::volunteer(
+                &s.space,
+                a,
+                n,
+                &truth::DisclosureInput {
+                    betrayal: second.clone(),
+                    text: "I told her about us.".to_owned(),
+                    refers_to: String::new(),
+                },
+            )
+        });
+        let open_question = c.run(c.hurt, |s, a, _| {
+            truth::ask(&s.space, a, &in_second("Who knew?"))
+        });
+        let parked_question = c.run(c.hurt, |s, a, _| {
+            truth::ask(&s.space, a, &in_second("Where?"))
+        });
+        c.run(c.hurt, |s, a, _| {
+            truth::park(&s.space, &s.truth, a, parked_question)
+        });
+        let apology_version = c.run(c.involved, |s, a, _| {
+            apology::send(
+                &s.space,
+                &s.apology,
+                a,
+                &apology::ApologyInput {
+                    betrayal: second.clone(),
+                    ..apology_input()
+                },
+            )
+        });
+        let daily = || requests::RequestInput {
+            betrayal: second.clone(),
+            what: "Text me when you leave work".to_owned(),
+            when: requests::FrequencyInput {
+                frequency: "daily".to_owned(),
+                ..Default::default()
+            },
+        };
+        let new_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        let request_with_alternative =
+            c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        c.run(c.involved, |s, a, n| {
+            requests::propose_alternative(
+                &s.space,
+                &s.requests,
+                a,
+                n,
+                request_with_alternative,
+                &alternative(),
+            )
+        });
+        let running_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        c.run(c.involved, |s, a, _| {
+            requests::accept(&s.space, &s.requests, a, running_request)
+        });
+        let paused_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        c.run(c.involved, |s, a, _| {
+            requests::accept(&s.space, &s.requests, a, paused_request)
+        });
+        c.run(c.hurt, |s, a, _| {
+            requests::pause(&s.space, &s.requests, a, paused_request, &reason())
+        });
+        let fulfilment = c.run(c.involved, |s, a, n| {
+            requests::log_fulfilment(
+                &s.space,
+                &s.requests,
+                a,
+                n,
+                running_request,
+                &Default::default(),
+            )
+        });
+        let commitment = c.run(c.involved, |s, a, _| {
+            commitments::make(
+                &s.space,
+                &s.commitments,
+                a,
+                &commitments::CommitmentInput {
+                    betrayal: second.clone(),
+                    kind: "no_contact".to_owned(),
+                    details: String::new(),
+                },
+            )
+        });
+        let contact_report = c.run(c.involved, |s, a, n| {
+            contact::report(
+                &s.space,
+                a,
+                n,
+                &contact::ContactReportInput {
+                    betrayal: second.clone(),
+                    ..contact_input()
+                },
+            )
+        });
+        Setting {
+            couple: c,
+            first,
+            disclosure,
+            open_question,
+            parked_question,
+            apology_version,
+            new_request,
+            request_with_alternative,
+            running_request,
+            paused_request,
+            fulfilment,
+            commitment,
+            contact_report,
+        }
+    }
+
+    fn apology_input() -> apology::ApologyInput {
+        apology::ApologyInput {
+            betrayal: String::new(),
+            what_i_did: "I lied to you for months.".to_owned(),
+            impact: "You doubted yourself.".to_owned(),
+            responsibility: "It was my choice.".to_owned(),
+            remorse: "I am sorry.".to_owned(),
+            changes: "I ended it.".to_owned(),
+            repair: "I will answer your questions.".to_owned(),
+            factors: String::new(),
+        }
+    }
+
+    fn alternative() -> requests::AlternativeInput {
+        requests::AlternativeInput {
+            what: "Text me when I leave work".to_owned(),
+            when: requests::FrequencyInput {
+                frequency: "weekly".to_owned(),
+                times_per_week: "5".to_owned(),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn reason() -> requests::ReasonInput {
+        requests::ReasonInput {
+            reason: "We are apart this week.".to_owned(),
+        }
+    }
+
+    fn contact_input() -> contact::ContactReportInput {
+        contact::ContactReportInput {
+            betrayal: String::new(),
+            happened_at: "2026-03-01T20:00".to_owned(),
+            utc_offset: String::new(),
+            channel: "call".to_owned(),
+            what_was_said: "She wanted to talk.".to_owned(),
+            how_i_responded: "I said no and hung up.".to_owned(),
+        }
+    }
+
+    /// One command, run by `actor` against the world.
+    type Step = fn(&Setting, UserId) -> Result<(), Refusal>;
+
+    fn run<E>(
+        w: &Setting,
+        actor: UserId,
+        command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<E, Refusal>,
+    ) -> Result<(), Refusal> {
+        w.couple.attempt(actor, command).map(drop)
+    }
+
+    /// Every command of the repair rooms, with the action it stands for and
+    /// who may take it, written out here independently of `who()`.
+    fn table() -> Vec<(RepairAction, Who, Step)> {
+        use RepairAction::*;
+        vec![
+            (Volunteer, Who::Involved, |w, actor| {
+                let input = truth::DisclosureInput {
+                    betrayal: w.first.clone(),
+                    text: "More.".to_owned(),
+                    refers_to: String::new(),
+                };
+                run(w, actor, |s, a, n| truth::volunteer(&s.space, a, n, &input))
+            }),
+            (Ask, Who::Hurt, |w, actor| {
+                let input = truth::QuestionInput {
+                    betrayal: w.first.clone(),
+                    text: "Why?".to_owned(),
+                };
+                run(w, actor, |s, a, _| truth::ask(&s.space, a, &input))
+            }),
+            (Answer, Who::Involved, |w, actor| {
+                let input = truth::AnswerInput {
+                    text: "Because.".to_owned(),
+                };
+                run(w, actor, |s, a, _| {
+                    truth::answer(&s.space, &s.truth, a, w.open_question, &input)
+                })
+            }),
+            (Acknowledge, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    truth::acknowledge(&s.space, &s.truth, a, w.disclosure, &Default::default())
+                })
+            }),
+            (Park, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    truth::park(&s.space, &s.truth, a, w.open_question)
+                })
+            }),
+            (Unpark, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    truth::unpark(&s.space, &s.truth, a, w.parked_question)
+                })
+            }),
+            (Correct, Who::Involved, |w, actor| {
+                let input = truth::CorrectionInput {
+                    text: "It was twice.".to_owned(),
+                };
+                run(w, actor, |s, a, _| {
+                    truth::correct(&s.space, &s.truth, a, w.disclosure, &input)
+                })
+            }),
+            (WriteApology, Who::Involved, |w, actor| {
+                let input = apology::ApologyInput {
+                    betrayal: w.first.clone(),
+                    ..apology_input()
+                };
+                apology::check_draft(&w.couple.couple.space, actor, &input).map(drop)
+            }),
+            (SendApology, Who::Involved, |w, actor| {
+                let input = apology::ApologyInput {
+                    betrayal: w.first.clone(),
+                    ..apology_input()
+                };
+                run(w, actor, |s, a, _| {
+                    apology::send(&s.space, &s.apology, a, &input)
+                })
+            }),
+            (RespondToApology, Who::Hurt, |w, actor| {
+                let input = apology::ApologyAnswerInput {
+                    answer: "received".to_owned(),
+                    what: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    apology::answer(&s.space, &s.apology, a, w.apology_version, &input)
+                })
+            }),
+            (MakeRequest, Who::Hurt, |w, actor| {
+                let input = requests::RequestInput {
+                    betrayal: w.first.clone(),
+                    what: "Call me at lunch".to_owned(),
+                    when: requests::FrequencyInput {
+                        frequency: "daily".to_owned(),
+                        ..Default::default()
+                    },
+                };
+                run(w, actor, |s, a, n| requests::make(&s.space, a, n, &input))
+            }),
+            (RespondToRequest, Who::Involved, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::accept(&s.space, &s.requests, a, w.new_request)
+                })
+            }),
+            (RespondToRequest, Who::Involved, |w, actor| {
+                run(w, actor, |s, a, n| {
+                    requests::propose_alternative(
+                        &s.space,
+                        &s.requests,
+                        a,
+                        n,
+                        w.new_request,
+                        &alternative(),
+                    )
+                })
+            }),
+            (RespondToAlternative, Who::Hurt, |w, actor| {
+                let input = requests::AlternativeAnswerInput {
+                    answer: "decline".to_owned(),
+                    note: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    requests::answer_alternative(
+                        &s.space,
+                        &s.requests,
+                        a,
+                        w.request_with_alternative,
+                        &input,
+                    )
+                })
+            }),
+            (PauseRequest, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::pause(&s.space, &s.requests, a, w.running_request, &reason())
+                })
+            }),
+            (ResumeRequest, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::resume(&s.space, &s.requests, a, w.paused_request)
+                })
+            }),
+            (RetireRequest, Who::Either, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::retire(&s.space, &s.requests, a, w.running_request, &reason())
+                })
+            }),
+            (LogFulfilment, Who::Involved, |w, actor| {
+                run(w, actor, |s, a, n| {
+                    requests::log_fulfilment(
+                        &s.space,
+                        &s.requests,
+                        a,
+                        n,
+                        w.running_request,
+                        &Default::default(),
+                    )
+                })
+            }),
+            (ConfirmFulfilment, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    requests::confirm_fulfilment(&s.space, &s.requests, a, w.fulfilment)
+                })
+            }),
+            (MakeCommitment, Who::Involved, |w, actor| {
+                let input = commitments::CommitmentInput {
+                    betrayal: w.first.clone(),
+                    kind: "therapy".to_owned(),
+                    details: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    commitments::make(&s.space, &s.commitments, a, &input)
+                })
+            }),
+            (UpdateCommitment, Who::Involved, |w, actor| {
+                let input = commitments::StatusInput {
+                    status: "kept".to_owned(),
+                    note: String::new(),
+                };
+                run(w, actor, |s, a, _| {
+                    commitments::update_status(&s.space, &s.commitments, a, w.commitment, &input)
+                })
+            }),
+            (AcknowledgeCommitment, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    commitments::acknowledge(&s.space, &s.commitments, a, w.commitment)
+                })
+            }),
+            (ReportContact, Who::Involved, |w, actor| {
+                let input = contact::ContactReportInput {
+                    betrayal: w.first.clone(),
+                    ..contact_input()
+                };
+                run(w, actor, |s, a, n| contact::report(&s.space, a, n, &input))
+            }),
+            (AcknowledgeContact, Who::Hurt, |w, actor| {
+                run(w, actor, |s, a, _| {
+                    contact::acknowledge(
+                        &s.space,
+                        &s.contact,
+                        a,
+                        w.contact_report,
+                        &Default::default(),
+                    )
+                })
+            }),
+        ]
+    }
+
+    #[test]
+    fn every_step_is_allowed_to_exactly_its_role_and_never_to_a_stranger() {
+        let w = world();
+        let c = &w.couple;
+        let rows = table();
+        for action in RepairAction::ALL {
+            assert!(
+                rows.iter().any(|(a, _, _)| *a == action),
+                "{action:?} has no row in the table"
+            );
+        }
+        for (action, who, step) in &rows {
+            assert_eq!(action.who(), *who, "{action:?}");
+            let run = |actor| step(&w, actor);
+            let refused = Err(Refusal::NotAllowed(action.refusal()));
+            let (hurt, involved) = match who {
+                Who::Hurt => (Ok(()), refused),
+                Who::Involved => (refused, Ok(())),
+                Who::Either => (Ok(()), Ok(())),
+            };
+            assert_eq!(run(c.hurt), hurt, "{action:?} by the hurt partner");
+            assert_eq!(
+                run(c.involved),
+                involved,
+                "{action:?} by the involved partner"
+            );
+            assert_eq!(
+                run(c.stranger),
+                Err(Refusal::NotAMember),
+                "{action:?} by a stranger"
+            );
+        }
+    }
+
+    #[test]
+    fn the_rule_table_reads_roles_per_betrayal() {
+        let mut c = World::new();
+        let reversed = c.with_second_betrayal_the_other_way();
+        assert!(may(&c.couple.space, c.hurt, c.betrayal, RepairAction::Ask));
+        assert!(!may(&c.couple.space, c.hurt, reversed, RepairAction::Ask));
+        assert!(may(
+            &c.couple.space,
+            c.involved,
+            reversed,
+            RepairAction::Ask
+        ));
+        assert_eq!(
+            authorize(&c.couple.space, c.stranger, EntryId(999), RepairAction::Ask),
+            Err(Refusal::NotAMember)
+        );
+        assert_eq!(
+            authorize(&c.couple.space, c.hurt, EntryId(999), RepairAction::Ask),
+            Err(Refusal::NotFound)
+        );
+        assert!(holds(&c.couple.space, c.hurt, reversed, Role::Involved));
+        for action in RepairAction::ALL {
+            let message = action.refusal();
+            assert_eq!(
+                message.is_empty(),
+                action.who() == Who::Either,
+                "{action:?} needs a refusal message exactly when someone can be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn the_betrayal_field_defaults_only_when_there_is_one() {
+        let mut c = World::new();
+        let space = |c: &World| c.couple.space.clone();
+        assert_eq!(choose_betrayal(&space(&c), c.hurt, " "), Ok(c.betrayal));
+        assert_eq!(
+            choose_betrayal(&space(&c), c.stranger, ""),
+            Err(Refusal::NotAMember)
+        );
+        let second = c.with_second_betrayal_the_other_way();
+        assert!(matches!(
+            choose_betrayal(&space(&c), c.hurt, ""),
+            Err(Refusal::Invalid {
+                field: "betrayal",
+                ..
+            })
+        ));
+        assert_eq!(
+            choose_betrayal(&space(&c), c.hurt, &second.0.to_string()),
+            Ok(second)
+        );
+        assert!(matches!(
+            choose_betrayal(&space(&c), c.hurt, "abc"),
+            Err(Refusal::Invalid {
+                field: "betrayal",
+                ..
+            })
+        ));
+    }
+}

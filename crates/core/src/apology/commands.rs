@@ -1,0 +1,167 @@
+//! The apology room's decisions: check the step (as `can_*` does), then the
+//! text, and return the event to record.
+
+use super::events::{ApologyAnswer, ApologyEvent, ApologyParts, OWNERSHIP_PARTS};
+use super::queries::{check_answer, check_send};
+use super::state::Apologies;
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
+use crate::space::SpaceState;
+
+const MAX_PART: usize = 5_000;
+const MAX_NEED: usize = 2_000;
+
+/// The apology form, as posted.
+#[derive(Debug, Clone, Default)]
+pub struct ApologyInput {
+    pub betrayal: String,
+    pub what_i_did: String,
+    pub impact: String,
+    pub responsibility: String,
+    pub remorse: String,
+    pub changes: String,
+    pub repair: String,
+    pub factors: String,
+}
+
+impl ApologyInput {
+    fn ownership(&self) -> [&str; 6] {
+        [
+            &self.what_i_did,
+            &self.impact,
+            &self.responsibility,
+            &self.remorse,
+            &self.changes,
+            &self.repair,
+        ]
+    }
+
+    /// The labels of the ownership parts still empty, in form order.
+    pub fn missing_parts(&self) -> Vec<&'static str> {
+        OWNERSHIP_PARTS
+            .iter()
+            .zip(self.ownership())
+            .filter(|(_, text)| text.trim().is_empty())
+            .map(|((_, label), _)| *label)
+            .collect()
+    }
+
+    /// The coach's advice on the draft as typed. Advice only: it is never
+    /// part of what `send` accepts or refuses.
+    pub fn coach(&self) -> Vec<crate::coach::apology::PartFinding> {
+        crate::coach::apology::review_parts(&crate::coach::apology::ApologyParts {
+            what_i_did: self.what_i_did.clone(),
+            impact: self.impact.clone(),
+            responsibility: self.responsibility.clone(),
+            remorse: self.remorse.clone(),
+            changes: self.changes.clone(),
+            repair: self.repair.clone(),
+            factors: self.factors.clone(),
+        })
+    }
+
+    /// Checks the parts without sending: the form can show the refusal
+    /// while the person is still drafting.
+    pub fn parts(&self) -> Result<ApologyParts, Refusal> {
+        let missing = self.missing_parts();
+        if !self.factors.trim().is_empty() && !missing.is_empty() {
+            return Err(Refusal::invalid(
+                "factors",
+                format!(
+                    "What influenced you can be shared once you have owned your part. \
+                     Please write these first: {}.",
+                    missing
+                        .iter()
+                        .map(|l| lowercase_first(l))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            ));
+        }
+        let owned = self.ownership();
+        let part = |i: usize| text::required(OWNERSHIP_PARTS[i].0, owned[i], MAX_PART);
+        Ok(ApologyParts {
+            what_i_did: part(0)?,
+            impact: part(1)?,
+            responsibility: part(2)?,
+            remorse: part(3)?,
+            changes: part(4)?,
+            repair: part(5)?,
+            factors: text::optional("factors", &self.factors, MAX_PART)?,
+        })
+    }
+}
+
+/// A label inside a sentence: "What I am changing" becomes "what I am
+/// changing" (the "I" keeps its capital).
+fn lowercase_first(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The hurt partner's answer form: `answer` is `received`, `not_yet` or
+/// `need_more`; `what` says what more is needed.
+#[derive(Debug, Clone, Default)]
+pub struct ApologyAnswerInput {
+    pub answer: String,
+    pub what: String,
+}
+
+impl ApologyAnswerInput {
+    pub(crate) fn parse(&self) -> Result<ApologyAnswer, Refusal> {
+        match self.answer.trim() {
+            "received" => Ok(ApologyAnswer::Received),
+            "not_yet" => Ok(ApologyAnswer::NotYet),
+            "need_more" => {
+                let what = text::required("what", &self.what, MAX_NEED).map_err(|_| {
+                    Refusal::invalid("what", "Please say what more you need to hear.")
+                })?;
+                Ok(ApologyAnswer::NeedMore { what })
+            }
+            _ => Err(Refusal::invalid(
+                "answer",
+                "Please choose: received, not yet, or I need more.",
+            )),
+        }
+    }
+}
+
+/// Checks a draft for the actor without sending it.
+pub fn check_draft(
+    space: &SpaceState,
+    actor: UserId,
+    input: &ApologyInput,
+) -> Result<ApologyParts, Refusal> {
+    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
+    repair_rules::authorize(space, actor, betrayal, RepairAction::WriteApology)?;
+    input.parts()
+}
+
+pub fn send(
+    space: &SpaceState,
+    apologies: &Apologies,
+    actor: UserId,
+    input: &ApologyInput,
+) -> Result<ApologyEvent, Refusal> {
+    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
+    check_send(space, apologies, actor, betrayal)?;
+    let parts = input.parts()?;
+    Ok(ApologyEvent::Sent { betrayal, parts })
+}
+
+pub fn answer(
+    space: &SpaceState,
+    apologies: &Apologies,
+    actor: UserId,
+    version: EntryId,
+    input: &ApologyAnswerInput,
+) -> Result<ApologyEvent, Refusal> {
+    check_answer(space, apologies, actor, version)?;
+    let answer = input.parse()?;
+    Ok(ApologyEvent::Answered { version, answer })
+}

@@ -1,0 +1,97 @@
+//! What the apology room records: the parts of a version and the answer.
+
+use crate::kernel::ids::EntryId;
+use serde::{Deserialize, Serialize};
+
+/// The parts of one version, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApologyParts {
+    pub what_i_did: String,
+    pub impact: String,
+    pub responsibility: String,
+    pub remorse: String,
+    pub changes: String,
+    pub repair: String,
+    /// What influenced the author; only ever after they owned their part.
+    pub factors: Option<String>,
+}
+
+/// The six ownership parts, in the order the form asks for them: the form
+/// field name and its label.
+pub const OWNERSHIP_PARTS: [(&str, &str); 6] = [
+    ("what_i_did", "What I did"),
+    ("impact", "The impact it had on you"),
+    (
+        "responsibility",
+        "That it was my choice and my responsibility",
+    ),
+    ("remorse", "My remorse"),
+    ("changes", "What I am changing"),
+    ("repair", "How I will repair"),
+];
+
+pub const FACTORS_LABEL: &str = "What influenced me (only after owning my part)";
+
+impl ApologyParts {
+    /// The parts with their labels, in the order a page shows them; the
+    /// factors come last and only when given.
+    pub fn labelled(&self) -> Vec<(&'static str, &str)> {
+        let owned = [
+            &self.what_i_did,
+            &self.impact,
+            &self.responsibility,
+            &self.remorse,
+            &self.changes,
+            &self.repair,
+        ];
+        let mut parts: Vec<(&'static str, &str)> = OWNERSHIP_PARTS
+            .iter()
+            .zip(owned)
+            .map(|((_, label), text)| (*label, text.as_str()))
+            .collect();
+        if let Some(factors) = &self.factors {
+            parts.push((FACTORS_LABEL, factors));
+        }
+        parts
+    }
+}
+
+/// The choices of the answer form's `answer` field: code and label.
+pub const ANSWERS: [(&str, &str); 3] = [
+    ("received", "Received"),
+    ("not_yet", "Not yet"),
+    ("need_more", "I need more"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ApologyAnswer {
+    Received,
+    NotYet,
+    NeedMore { what: String },
+}
+
+impl ApologyAnswer {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ApologyAnswer::Received => "Received",
+            ApologyAnswer::NotYet => "Not yet",
+            ApologyAnswer::NeedMore { .. } => "I need more",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ApologyEvent {
+    /// A version is sent; its number is its place among the betrayal's
+    /// versions.
+    Sent {
+        betrayal: EntryId,
+        parts: ApologyParts,
+    },
+    Answered {
+        version: EntryId,
+        answer: ApologyAnswer,
+    },
+}

@@ -1,0 +1,99 @@
+//! What the apology room answers: may this person send a version or answer
+//! one now, and which apologies wait for them. The commands run the same
+//! checks before they read any text.
+
+use super::state::{Apologies, Apology, ApologyStatus};
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::space::{Role, SpaceState};
+
+/// Why `actor` may not send a new version of the apology for `betrayal`
+/// now (`Ok` when they may).
+pub fn check_send(
+    space: &SpaceState,
+    apologies: &Apologies,
+    actor: UserId,
+    betrayal: EntryId,
+) -> Result<(), Refusal> {
+    repair_rules::authorize(space, actor, betrayal, RepairAction::SendApology)?;
+    let Some(apology) = apologies.for_betrayal(betrayal) else {
+        return Ok(());
+    };
+    match apology.status() {
+        ApologyStatus::AwaitingResponse => Err(Refusal::Conflict(
+            "Your partner has not answered the last version yet. \
+             A new version can follow their answer.",
+        )),
+        ApologyStatus::Received => {
+            Err(Refusal::Conflict("Your partner has received your apology."))
+        }
+        ApologyStatus::NotYet | ApologyStatus::NeedMore => Ok(()),
+    }
+}
+
+/// Why `actor` may not answer the version `version` now.
+pub fn check_answer(
+    space: &SpaceState,
+    apologies: &Apologies,
+    actor: UserId,
+    version: EntryId,
+) -> Result<(), Refusal> {
+    repair_rules::member(space, actor)?;
+    let (apology, sent) = apologies.version(version).ok_or(Refusal::NotFound)?;
+    repair_rules::authorize(
+        space,
+        actor,
+        apology.betrayal,
+        RepairAction::RespondToApology,
+    )?;
+    if apology.latest().map(|v| v.id) != Some(version) {
+        return Err(Refusal::Conflict(
+            "A newer version has been sent since; please answer that one.",
+        ));
+    }
+    if sent.response.is_some() {
+        return Err(Refusal::Conflict("You have already answered this version."));
+    }
+    Ok(())
+}
+
+/// May `actor` send a (new) version of the apology for `betrayal` now?
+pub fn can_send(
+    space: &SpaceState,
+    apologies: &Apologies,
+    actor: UserId,
+    betrayal: EntryId,
+) -> bool {
+    check_send(space, apologies, actor, betrayal).is_ok()
+}
+
+/// May `actor` answer the version `version` now?
+pub fn can_answer(
+    space: &SpaceState,
+    apologies: &Apologies,
+    actor: UserId,
+    version: EntryId,
+) -> bool {
+    check_answer(space, apologies, actor, version).is_ok()
+}
+
+impl Apologies {
+    /// Apologies whose latest version waits for `me` to answer.
+    pub fn waiting_for_response_from(&self, space: &SpaceState, me: UserId) -> Vec<&Apology> {
+        self.apologies
+            .iter()
+            .filter(|a| a.status() == ApologyStatus::AwaitingResponse)
+            .filter(|a| repair_rules::holds(space, me, a.betrayal, Role::Hurt))
+            .collect()
+    }
+
+    /// Apologies where `me` was answered "not yet" or "I need more".
+    pub fn open_for_new_version_by(&self, space: &SpaceState, me: UserId) -> Vec<&Apology> {
+        self.apologies
+            .iter()
+            .filter(|a| a.open_for_new_version())
+            .filter(|a| repair_rules::holds(space, me, a.betrayal, Role::Involved))
+            .collect()
+    }
+}

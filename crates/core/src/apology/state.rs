@@ -1,0 +1,134 @@
+//! Every version sent, per betrayal, folded from the events.
+
+use super::events::{ApologyAnswer, ApologyEvent, ApologyParts};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApologyResponse {
+    pub answer: ApologyAnswer,
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApologyVersion {
+    pub id: EntryId,
+    /// 1 for the first version sent for this betrayal.
+    pub number: u32,
+    pub author: UserId,
+    pub sent_at: OffsetDateTime,
+    pub parts: ApologyParts,
+    pub response: Option<ApologyResponse>,
+}
+
+/// Where the latest version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApologyStatus {
+    AwaitingResponse,
+    Received,
+    NotYet,
+    NeedMore,
+}
+
+/// Every version sent for one betrayal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Apology {
+    pub betrayal: EntryId,
+    /// Oldest first.
+    pub versions: Vec<ApologyVersion>,
+}
+
+impl Apology {
+    pub fn latest(&self) -> Option<&ApologyVersion> {
+        self.versions.last()
+    }
+
+    pub fn version(&self, number: u32) -> Option<&ApologyVersion> {
+        self.versions.iter().find(|v| v.number == number)
+    }
+
+    pub fn status(&self) -> ApologyStatus {
+        match self.latest().and_then(|v| v.response.as_ref()) {
+            None => ApologyStatus::AwaitingResponse,
+            Some(response) => match response.answer {
+                ApologyAnswer::Received => ApologyStatus::Received,
+                ApologyAnswer::NotYet => ApologyStatus::NotYet,
+                ApologyAnswer::NeedMore { .. } => ApologyStatus::NeedMore,
+            },
+        }
+    }
+
+    /// Whether the involved partner may send another version now.
+    pub fn open_for_new_version(&self) -> bool {
+        matches!(
+            self.status(),
+            ApologyStatus::NotYet | ApologyStatus::NeedMore
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Apologies {
+    /// One per betrayal, in the order the first version was sent.
+    pub(super) apologies: Vec<Apology>,
+}
+
+impl Apologies {
+    pub fn apply(&mut self, meta: &Meta, event: &ApologyEvent) {
+        match event {
+            ApologyEvent::Sent { betrayal, parts } => {
+                let index = match self.apologies.iter().position(|a| a.betrayal == *betrayal) {
+                    Some(index) => index,
+                    None => {
+                        self.apologies.push(Apology {
+                            betrayal: *betrayal,
+                            versions: Vec::new(),
+                        });
+                        self.apologies.len() - 1
+                    }
+                };
+                let apology = &mut self.apologies[index];
+                let number = u32::try_from(apology.versions.len()).map_or(u32::MAX, |n| n + 1);
+                apology.versions.push(ApologyVersion {
+                    id: meta.entry(),
+                    number,
+                    author: meta.author,
+                    sent_at: meta.at,
+                    parts: parts.clone(),
+                    response: None,
+                });
+            }
+            ApologyEvent::Answered { version, answer } => {
+                let found = self
+                    .apologies
+                    .iter_mut()
+                    .flat_map(|a| a.versions.iter_mut())
+                    .find(|v| v.id == *version);
+                if let Some(version) = found {
+                    version.response = Some(ApologyResponse {
+                        answer: answer.clone(),
+                        by: meta.author,
+                        at: meta.at,
+                    });
+                }
+            }
+        }
+    }
+
+    pub fn all(&self) -> &[Apology] {
+        &self.apologies
+    }
+
+    pub fn for_betrayal(&self, betrayal: EntryId) -> Option<&Apology> {
+        self.apologies.iter().find(|a| a.betrayal == betrayal)
+    }
+
+    /// A version by its entry id, with the apology it belongs to.
+    pub fn version(&self, id: EntryId) -> Option<(&Apology, &ApologyVersion)> {
+        self.apologies
+            .iter()
+            .find_map(|a| a.versions.iter().find(|v| v.id == id).map(|v| (a, v)))
+    }
+}

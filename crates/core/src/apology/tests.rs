@@ -1,0 +1,367 @@
+use super::*;
+use crate::access::repair_rules::RepairAction;
+use crate::kernel::ids::EntryId;
+use crate::kernel::refusal::Refusal;
+use crate::testing::{assert_can_agrees, assert_round_trip, World};
+
+pub(crate) fn full_apology() -> ApologyInput {
+    ApologyInput {
+        betrayal: String::new(),
+        what_i_did: "I hid a relationship from you for a year.".to_owned(),
+        impact: "You stopped trusting your own memory.".to_owned(),
+        responsibility: "It was my choice, every time.".to_owned(),
+        remorse: "I am deeply sorry.".to_owned(),
+        changes: "I have ended all contact and I see a therapist.".to_owned(),
+        repair: "I will answer every question you ask.".to_owned(),
+        factors: String::new(),
+    }
+}
+
+fn reply(answer: &str, what: &str) -> ApologyAnswerInput {
+    ApologyAnswerInput {
+        answer: answer.to_owned(),
+        what: what.to_owned(),
+    }
+}
+
+#[test]
+fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it() {
+    let c = World::new();
+    let input = ApologyInput {
+        remorse: "  ".to_owned(),
+        repair: String::new(),
+        factors: "I was lonely.".to_owned(),
+        ..full_apology()
+    };
+    let refusal = c
+        .attempt(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input))
+        .unwrap_err();
+    match refusal {
+        Refusal::Invalid { field, message } => {
+            assert_eq!(field, "factors");
+            assert!(
+                message.contains("my remorse; how I will repair"),
+                "{message}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        input.missing_parts(),
+        vec!["My remorse", "How I will repair"]
+    );
+}
+
+#[test]
+fn without_factors_each_empty_ownership_part_is_marked_on_its_own_field() {
+    let input = ApologyInput {
+        impact: String::new(),
+        ..full_apology()
+    };
+    assert!(matches!(
+        input.parts(),
+        Err(Refusal::Invalid {
+            field: "impact",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
+    let mut c = World::new();
+    let input = ApologyInput {
+        factors: "I was drinking a lot that year.".to_owned(),
+        ..full_apology()
+    };
+    let v = c.run(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input));
+    let (_, version) = c.couple.apology.version(v).unwrap();
+    let labelled = version.parts.labelled();
+    assert_eq!(labelled.len(), 7);
+    assert_eq!(
+        labelled[0],
+        ("What I did", "I hid a relationship from you for a year.")
+    );
+    assert_eq!(
+        labelled[6],
+        (FACTORS_LABEL, "I was drinking a lot that year.")
+    );
+}
+
+#[test]
+fn coach_advice_never_stops_a_version_from_being_sent() {
+    let mut c = World::new();
+    let input = ApologyInput {
+        remorse: "I'm sorry if you were hurt, but you pushed me away.".to_owned(),
+        ..full_apology()
+    };
+    let advice = input.coach();
+    assert!(advice.iter().any(|f| f.part == "remorse"), "{advice:?}");
+    let v = c.run(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input));
+    assert!(c.couple.apology.version(v).is_some());
+}
+
+#[test]
+fn a_draft_is_checked_without_becoming_an_event() {
+    let c = World::new();
+    let parts = check_draft(&c.couple.space, c.involved, &full_apology()).unwrap();
+    assert_eq!(parts.factors, None);
+    assert_eq!(
+        check_draft(&c.couple.space, c.hurt, &full_apology()),
+        Err(Refusal::NotAllowed(RepairAction::WriteApology.refusal()))
+    );
+    assert!(c.couple.apology.all().is_empty());
+}
+
+#[test]
+fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
+    let mut c = World::new();
+    let first = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &full_apology())
+    });
+    assert_eq!(
+        c.attempt(c.involved, |s, a, _| send(
+            &s.space,
+            &s.apology,
+            a,
+            &full_apology()
+        )),
+        Err(Refusal::Conflict(
+            "Your partner has not answered the last version yet. \
+                 A new version can follow their answer."
+        ))
+    );
+    let waiting = c
+        .couple
+        .apology
+        .waiting_for_response_from(&c.couple.space, c.hurt);
+    assert_eq!(waiting.len(), 1);
+
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, first, &reply("not_yet", ""))
+    });
+    assert_eq!(
+        c.couple
+            .apology
+            .open_for_new_version_by(&c.couple.space, c.involved)
+            .len(),
+        1
+    );
+    let second = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &full_apology())
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(
+            &s.space,
+            &s.apology,
+            a,
+            second,
+            &reply("need_more", "Say what you told her about me."),
+        )
+    });
+    let third = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &full_apology())
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, third, &reply("received", ""))
+    });
+
+    let apology = c.couple.apology.for_betrayal(c.betrayal).unwrap();
+    let numbers: Vec<_> = apology.versions.iter().map(|v| v.number).collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    assert_eq!(
+        apology
+            .version(2)
+            .and_then(|v| v.response.as_ref())
+            .map(|r| &r.answer),
+        Some(&ApologyAnswer::NeedMore {
+            what: "Say what you told her about me.".to_owned()
+        })
+    );
+    assert_eq!(apology.status(), ApologyStatus::Received);
+    assert_eq!(
+        c.attempt(c.involved, |s, a, _| send(
+            &s.space,
+            &s.apology,
+            a,
+            &full_apology()
+        )),
+        Err(Refusal::Conflict("Your partner has received your apology."))
+    );
+    assert!(c
+        .couple
+        .apology
+        .waiting_for_response_from(&c.couple.space, c.hurt)
+        .is_empty());
+}
+
+#[test]
+fn only_the_latest_version_is_answered_and_only_once() {
+    let mut c = World::new();
+    let first = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &full_apology())
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, first, &reply("not_yet", ""))
+    });
+    assert_eq!(
+        c.attempt(c.hurt, |s, a, _| answer(
+            &s.space,
+            &s.apology,
+            a,
+            first,
+            &reply("received", "")
+        )),
+        Err(Refusal::Conflict("You have already answered this version."))
+    );
+    c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &full_apology())
+    });
+    assert_eq!(
+        c.attempt(c.hurt, |s, a, _| answer(
+            &s.space,
+            &s.apology,
+            a,
+            first,
+            &reply("received", "")
+        )),
+        Err(Refusal::Conflict(
+            "A newer version has been sent since; please answer that one."
+        ))
+    );
+}
+
+#[test]
+fn need_more_must_say_what_and_the_answer_must_be_one_of_three() {
+    let mut c = World::new();
+    let v = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &full_apology())
+    });
+    assert!(matches!(
+        c.attempt(c.hurt, |s, a, _| answer(
+            &s.space,
+            &s.apology,
+            a,
+            v,
+            &reply("need_more", " ")
+        )),
+        Err(Refusal::Invalid { field: "what", .. })
+    ));
+    for (code, label) in ANSWERS {
+        let parsed = reply(code, "More about the nights away.").parse().unwrap();
+        assert_eq!(parsed.label(), label);
+    }
+    assert!(matches!(
+        c.attempt(c.hurt, |s, a, _| answer(
+            &s.space,
+            &s.apology,
+            a,
+            v,
+            &reply("whatever", "")
+        )),
+        Err(Refusal::Invalid {
+            field: "answer",
+            ..
+        })
+    ));
+    assert_eq!(
+        c.attempt(c.involved, |s, a, _| answer(
+            &s.space,
+            &s.apology,
+            a,
+            v,
+            &reply("received", "")
+        )),
+        Err(Refusal::NotAllowed(
+            RepairAction::RespondToApology.refusal()
+        ))
+    );
+    assert_eq!(
+        c.attempt(c.hurt, |s, a, _| answer(
+            &s.space,
+            &s.apology,
+            a,
+            EntryId(99),
+            &reply("received", "")
+        )),
+        Err(Refusal::NotFound)
+    );
+}
+
+#[test]
+fn every_apology_event_survives_the_stored_json() {
+    let parts = full_apology().parts().unwrap();
+    assert_round_trip(
+        &ApologyEvent::Sent {
+            betrayal: EntryId(2),
+            parts: ApologyParts {
+                factors: Some("f".to_owned()),
+                ..parts
+            },
+        },
+        "sent",
+    );
+    for answer in [
+        ApologyAnswer::Received,
+        ApologyAnswer::NotYet,
+        ApologyAnswer::NeedMore {
+            what: "more".to_owned(),
+        },
+    ] {
+        assert_round_trip(
+            &ApologyEvent::Answered {
+                version: EntryId(4),
+                answer,
+            },
+            "answered",
+        );
+    }
+    let json = serde_json::to_value(ApologyEvent::Answered {
+        version: EntryId(4),
+        answer: ApologyAnswer::NotYet,
+    })
+    .unwrap();
+    assert_eq!(json["answer"]["kind"], "not_yet");
+}
+
+/// For the hurt partner, the involved partner and a stranger, on every
+/// betrayal and version in every state, `can_send` and `can_answer` agree
+/// with whether `send` and `answer` take valid input.
+#[test]
+fn every_can_query_agrees_with_its_command() {
+    let mut c = World::new();
+    let first = c.betrayal;
+    let second = c.with_second_betrayal_the_same_way();
+    let other_way = c.with_second_betrayal_the_other_way();
+    let sent_for = |betrayal: EntryId| ApologyInput {
+        betrayal: betrayal.0.to_string(),
+        ..full_apology()
+    };
+    let not_yet = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &sent_for(first))
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, not_yet, &reply("not_yet", ""))
+    });
+    let awaiting = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &sent_for(first))
+    });
+    let received = c.run(c.involved, |s, a, _| {
+        send(&s.space, &s.apology, a, &sent_for(second))
+    });
+    c.run(c.hurt, |s, a, _| {
+        answer(&s.space, &s.apology, a, received, &reply("received", ""))
+    });
+    let (space, apologies) = (&c.couple.space, &c.couple.apology);
+    let actors = [c.hurt, c.involved, c.stranger];
+    let betrayals = [first, second, other_way, EntryId(999)];
+    assert_can_agrees("send", &actors, &betrayals, |actor, betrayal| {
+        let accepted = send(space, apologies, actor, &sent_for(betrayal)).is_ok();
+        (can_send(space, apologies, actor, betrayal), accepted)
+    });
+    let versions = [not_yet, awaiting, received, EntryId(999)];
+    assert_can_agrees("answer", &actors, &versions, |actor, version| {
+        let accepted = answer(space, apologies, actor, version, &reply("received", "")).is_ok();
+        (can_answer(space, apologies, actor, version), accepted)
+    });
+}

@@ -1,0 +1,259 @@
+//! Check-ins folded from the events: per-day tallies and the entries.
+
+use super::*;
+use crate::checkin::feelings::CoreFeeling;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::Meta;
+use std::collections::BTreeMap;
+use time::{Date, OffsetDateTime};
+
+// ---------------------------------------------------------------------------
+// Tallies: per-day buckets so charts and Today never walk the whole history.
+
+/// Check-in counts per core feeling over some span of days. A family is
+/// counted once per check-in even when two of its words were picked; its
+/// intensity is then the stronger of the two.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeelingTally {
+    pub check_ins: u32,
+    pub counts: [u32; CoreFeeling::COUNT],
+    pub intensity_sums: [u32; CoreFeeling::COUNT],
+}
+
+impl FeelingTally {
+    fn add_check_in(&mut self, check_in: &CheckIn) {
+        self.check_ins += 1;
+        let mut strongest = [0u8; CoreFeeling::COUNT];
+        for felt in &check_in.feelings {
+            let slot = &mut strongest[felt.feeling.core().index()];
+            *slot = (*slot).max(felt.intensity.value());
+        }
+        for (i, intensity) in strongest.into_iter().enumerate() {
+            if intensity > 0 {
+                self.counts[i] += 1;
+                self.intensity_sums[i] += u32::from(intensity);
+            }
+        }
+    }
+
+    pub fn add(&mut self, other: &FeelingTally) {
+        self.check_ins += other.check_ins;
+        for i in 0..CoreFeeling::COUNT {
+            self.counts[i] += other.counts[i];
+            self.intensity_sums[i] += other.intensity_sums[i];
+        }
+    }
+
+    pub fn count(&self, core: CoreFeeling) -> u32 {
+        self.counts[core.index()]
+    }
+
+    /// The mean intensity of a family when it came up, in tenths (35 = 3.5).
+    pub fn mean_intensity_tenths(&self, core: CoreFeeling) -> Option<u32> {
+        let count = self.count(core);
+        (count > 0).then(|| (self.intensity_sums[core.index()] * 10 + count / 2) / count)
+    }
+}
+
+/// One person's check-ins bucketed by day.
+#[derive(Debug, Clone, Default)]
+pub struct FeelingDays {
+    first_at: Option<OffsetDateTime>,
+    last_day: Option<Date>,
+    pub(super) days: BTreeMap<Date, FeelingTally>,
+}
+
+impl FeelingDays {
+    fn add(&mut self, at: OffsetDateTime, check_in: &CheckIn) {
+        self.first_at.get_or_insert(at);
+        let day = at.date();
+        self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
+        self.days.entry(day).or_default().add_check_in(check_in);
+    }
+
+    pub fn first_at(&self) -> Option<OffsetDateTime> {
+        self.first_at
+    }
+
+    pub fn last_day(&self) -> Option<Date> {
+        self.last_day
+    }
+
+    /// The tally of the days from `from` to `to`, both included.
+    pub fn between(&self, from: Date, to: Date) -> FeelingTally {
+        let mut tally = FeelingTally::default();
+        if from <= to {
+            for day in self.days.range(from..=to).map(|(_, t)| t) {
+                tally.add(day);
+            }
+        }
+        tally
+    }
+
+    pub fn days(&self) -> impl DoubleEndedIterator<Item = (Date, &FeelingTally)> {
+        self.days.iter().map(|(d, t)| (*d, t))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Projections.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AckRecord {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub acknowledgement: Acknowledgement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedCheckIn {
+    pub id: EntryId,
+    pub author: UserId,
+    pub at: OffsetDateTime,
+    pub check_in: CheckIn,
+    pub with: SharedWith,
+    pub acknowledgement: Option<AckRecord>,
+}
+
+/// The shared check-ins of the couple stream.
+#[derive(Debug, Clone, Default)]
+pub struct CheckInsState {
+    /// In stream order, which is time order.
+    pub(super) entries: Vec<SharedCheckIn>,
+    /// `(when, which check-in)` in time order, for "since your last visit".
+    acknowledged: Vec<(OffsetDateTime, EntryId)>,
+    tallies: BTreeMap<UserId, FeelingDays>,
+}
+
+impl CheckInsState {
+    pub fn apply(&mut self, meta: &Meta, event: &CheckInEvent) {
+        match event {
+            CheckInEvent::Shared { check_in, with } => {
+                self.tallies
+                    .entry(meta.author)
+                    .or_default()
+                    .add(meta.at, check_in);
+                self.entries.push(SharedCheckIn {
+                    id: meta.entry(),
+                    author: meta.author,
+                    at: meta.at,
+                    check_in: check_in.clone(),
+                    with: *with,
+                    acknowledgement: None,
+                });
+            }
+            CheckInEvent::Acknowledged {
+                check_in,
+                acknowledgement,
+            } => {
+                if let Some(entry) = self.entry_mut(*check_in) {
+                    if entry.acknowledgement.is_none() {
+                        entry.acknowledgement = Some(AckRecord {
+                            by: meta.author,
+                            at: meta.at,
+                            acknowledgement: acknowledgement.clone(),
+                        });
+                        self.acknowledged.push((meta.at, *check_in));
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&SharedCheckIn> {
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    fn entry_mut(&mut self, id: EntryId) -> Option<&mut SharedCheckIn> {
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &mut self.entries[i])
+    }
+
+    /// Every shared check-in, oldest first. Both partners may see all of them.
+    pub fn all(&self) -> &[SharedCheckIn] {
+        &self.entries
+    }
+
+    /// The check-ins both partners agreed a therapist may read.
+    pub fn for_therapist(&self) -> impl DoubleEndedIterator<Item = &SharedCheckIn> {
+        self.entries
+            .iter()
+            .filter(|e| e.with == SharedWith::PartnerAndTherapist)
+    }
+
+    /// The shared check-ins made after `since`, oldest first.
+    pub fn after(&self, since: OffsetDateTime) -> &[SharedCheckIn] {
+        let start = self.entries.partition_point(|e| e.at <= since);
+        &self.entries[start..]
+    }
+
+    /// When the first shared check-in was answered.
+    pub fn first_acknowledged_at(&self) -> Option<OffsetDateTime> {
+        self.acknowledged.first().map(|(at, _)| *at)
+    }
+
+    /// The acknowledgements given after `since`, oldest first.
+    pub fn acknowledged_after(
+        &self,
+        since: OffsetDateTime,
+    ) -> impl DoubleEndedIterator<Item = &SharedCheckIn> {
+        let start = self.acknowledged.partition_point(|(at, _)| *at <= since);
+        self.acknowledged[start..]
+            .iter()
+            .filter_map(|(_, id)| self.get(*id))
+    }
+
+    /// One author's shared check-ins, bucketed by day.
+    pub fn days_of(&self, author: UserId) -> Option<&FeelingDays> {
+        self.tallies.get(&author)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateCheckIn {
+    pub id: EntryId,
+    pub at: OffsetDateTime,
+    pub check_in: CheckIn,
+}
+
+/// The check-ins a person kept to themselves.
+#[derive(Debug, Clone, Default)]
+pub struct PrivateCheckIns {
+    pub(super) entries: Vec<PrivateCheckIn>,
+    pub(super) days: FeelingDays,
+}
+
+impl PrivateCheckIns {
+    pub fn apply(&mut self, meta: &Meta, event: &PrivateCheckInEvent) {
+        match event {
+            PrivateCheckInEvent::Kept { check_in } => {
+                self.days.add(meta.at, check_in);
+                self.entries.push(PrivateCheckIn {
+                    id: meta.entry(),
+                    at: meta.at,
+                    check_in: check_in.clone(),
+                });
+            }
+        }
+    }
+
+    pub fn all(&self) -> &[PrivateCheckIn] {
+        &self.entries
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&PrivateCheckIn> {
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    pub fn days(&self) -> &FeelingDays {
+        &self.days
+    }
+}

@@ -1,0 +1,97 @@
+//! The commitments room's decisions: check the step (as `can_*` does),
+//! then the text, and return the event to record.
+
+use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
+use super::queries::{check_acknowledge, check_update_status};
+use super::state::Commitments;
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
+use crate::space::SpaceState;
+
+const MAX_DETAILS: usize = 2_000;
+const MAX_NOTE: usize = 2_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentInput {
+    pub betrayal: String,
+    /// `no_contact`, `therapy`, `end_shared_work`, `openness` or `own`.
+    pub kind: String,
+    /// Required for `own`; optional otherwise.
+    pub details: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StatusInput {
+    /// `kept`, `at_risk`, `broken` or `renewed`.
+    pub status: String,
+    pub note: String,
+}
+
+pub fn make(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    input: &CommitmentInput,
+) -> Result<CommitmentEvent, Refusal> {
+    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
+    repair_rules::authorize(space, actor, betrayal, RepairAction::MakeCommitment)?;
+    let kind = CommitmentKind::parse(&input.kind)?;
+    let details = if kind == CommitmentKind::Own {
+        if input.details.trim().is_empty() {
+            return Err(Refusal::invalid(
+                "details",
+                "Please write the commitment in your own words.",
+            ));
+        }
+        Some(text::required("details", &input.details, MAX_DETAILS)?)
+    } else {
+        text::optional("details", &input.details, MAX_DETAILS)?
+    };
+    // One commitment of each named kind per betrayal: its history carries
+    // what happens to it, including renewal after a break.
+    let already = kind != CommitmentKind::Own
+        && commitments
+            .for_betrayal(betrayal)
+            .iter()
+            .any(|c| c.kind == kind);
+    if already {
+        return Err(Refusal::Conflict(
+            "You have already made this commitment; its status can be updated instead.",
+        ));
+    }
+    Ok(CommitmentEvent::Made {
+        betrayal,
+        kind,
+        details,
+    })
+}
+
+pub fn update_status(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    commitment: EntryId,
+    input: &StatusInput,
+) -> Result<CommitmentEvent, Refusal> {
+    check_update_status(space, commitments, actor, commitment)?;
+    let status = CommitmentStatus::parse_update(&input.status)?;
+    let note = text::optional("note", &input.note, MAX_NOTE)?;
+    Ok(CommitmentEvent::StatusUpdated {
+        commitment,
+        status,
+        note,
+    })
+}
+
+/// The hurt partner acknowledges the latest entry of the history.
+pub fn acknowledge(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    commitment: EntryId,
+) -> Result<CommitmentEvent, Refusal> {
+    let entry = check_acknowledge(space, commitments, actor, commitment)?;
+    Ok(CommitmentEvent::Acknowledged { commitment, entry })
+}

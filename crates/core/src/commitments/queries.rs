@@ -1,0 +1,93 @@
+//! What the commitments room answers: may this person update or
+//! acknowledge a commitment now, and what waits for them.
+
+use super::state::{Commitment, Commitments};
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::space::{Role, SpaceState};
+
+/// Finds a commitment after the membership check, and checks the actor's
+/// role in its betrayal.
+fn find<'a>(
+    space: &SpaceState,
+    commitments: &'a Commitments,
+    actor: UserId,
+    id: EntryId,
+    action: RepairAction,
+) -> Result<&'a Commitment, Refusal> {
+    repair_rules::member(space, actor)?;
+    let commitment = commitments.get(id).ok_or(Refusal::NotFound)?;
+    repair_rules::authorize(space, actor, commitment.betrayal, action)?;
+    Ok(commitment)
+}
+
+/// Why `actor` may not update the status of `commitment` now.
+pub fn check_update_status(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    commitment: EntryId,
+) -> Result<(), Refusal> {
+    find(
+        space,
+        commitments,
+        actor,
+        commitment,
+        RepairAction::UpdateCommitment,
+    )
+    .map(drop)
+}
+
+/// Why `actor` may not acknowledge the latest news of `commitment` now;
+/// `Ok` with that news's entry id when they may.
+pub fn check_acknowledge(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    commitment: EntryId,
+) -> Result<EntryId, Refusal> {
+    let found = find(
+        space,
+        commitments,
+        actor,
+        commitment,
+        RepairAction::AcknowledgeCommitment,
+    )?;
+    found
+        .latest()
+        .filter(|e| e.seen.is_none())
+        .map(|e| e.id)
+        .ok_or(Refusal::Conflict("You have already seen the latest news."))
+}
+
+/// May `actor` update the status of `commitment` now?
+pub fn can_update_status(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    commitment: EntryId,
+) -> bool {
+    check_update_status(space, commitments, actor, commitment).is_ok()
+}
+
+/// May `actor` acknowledge the latest news of `commitment` now?
+pub fn can_acknowledge(
+    space: &SpaceState,
+    commitments: &Commitments,
+    actor: UserId,
+    commitment: EntryId,
+) -> bool {
+    check_acknowledge(space, commitments, actor, commitment).is_ok()
+}
+
+impl Commitments {
+    /// Commitments whose latest news `me` has not acknowledged yet.
+    pub fn awaiting_acknowledgement_by(&self, space: &SpaceState, me: UserId) -> Vec<&Commitment> {
+        self.commitments
+            .iter()
+            .filter(|c| c.awaits_acknowledgement())
+            .filter(|c| repair_rules::holds(space, me, c.betrayal, Role::Hurt))
+            .collect()
+    }
+}

@@ -1,0 +1,139 @@
+//! Every commitment with its status history, folded from the events.
+
+use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
+
+/// One entry of a commitment's status history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub id: EntryId,
+    pub status: CommitmentStatus,
+    pub note: Option<String>,
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub seen: Option<Seen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commitment {
+    pub id: EntryId,
+    pub betrayal: EntryId,
+    pub kind: CommitmentKind,
+    pub details: Option<String>,
+    /// Oldest first; the first entry is "made".
+    pub history: Vec<StatusEntry>,
+}
+
+impl Commitment {
+    pub fn latest(&self) -> Option<&StatusEntry> {
+        self.history.last()
+    }
+
+    pub fn status(&self) -> CommitmentStatus {
+        self.latest().map_or(CommitmentStatus::Made, |e| e.status)
+    }
+
+    /// The name a page shows: the kind, or the person's own words.
+    pub fn title(&self) -> &str {
+        match (self.kind, &self.details) {
+            (CommitmentKind::Own, Some(words)) => words,
+            (kind, _) => kind.label(),
+        }
+    }
+
+    pub fn awaits_acknowledgement(&self) -> bool {
+        self.latest().is_some_and(|e| e.seen.is_none())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Commitments {
+    /// In the order made; ids grow with it.
+    pub(super) commitments: Vec<Commitment>,
+}
+
+impl Commitments {
+    pub fn apply(&mut self, meta: &Meta, event: &CommitmentEvent) {
+        match event {
+            CommitmentEvent::Made {
+                betrayal,
+                kind,
+                details,
+            } => self.commitments.push(Commitment {
+                id: meta.entry(),
+                betrayal: *betrayal,
+                kind: *kind,
+                details: details.clone(),
+                history: vec![StatusEntry {
+                    id: meta.entry(),
+                    status: CommitmentStatus::Made,
+                    note: None,
+                    by: meta.author,
+                    at: meta.at,
+                    seen: None,
+                }],
+            }),
+            CommitmentEvent::StatusUpdated {
+                commitment,
+                status,
+                note,
+            } => {
+                if let Some(c) = self.get_mut(*commitment) {
+                    c.history.push(StatusEntry {
+                        id: meta.entry(),
+                        status: *status,
+                        note: note.clone(),
+                        by: meta.author,
+                        at: meta.at,
+                        seen: None,
+                    });
+                }
+            }
+            CommitmentEvent::Acknowledged { commitment, entry } => {
+                let found = self
+                    .get_mut(*commitment)
+                    .and_then(|c| c.history.iter_mut().find(|e| e.id == *entry));
+                if let Some(entry) = found {
+                    entry.seen = Some(Seen {
+                        by: meta.author,
+                        at: meta.at,
+                    });
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&Commitment> {
+        self.commitments
+            .binary_search_by_key(&id, |c| c.id)
+            .ok()
+            .map(|i| &self.commitments[i])
+    }
+
+    fn get_mut(&mut self, id: EntryId) -> Option<&mut Commitment> {
+        self.commitments
+            .binary_search_by_key(&id, |c| c.id)
+            .ok()
+            .map(|i| &mut self.commitments[i])
+    }
+
+    /// Every commitment, in the order made.
+    pub fn all(&self) -> &[Commitment] {
+        &self.commitments
+    }
+
+    pub fn for_betrayal(&self, betrayal: EntryId) -> Vec<&Commitment> {
+        self.commitments
+            .iter()
+            .filter(|c| c.betrayal == betrayal)
+            .collect()
+    }
+}

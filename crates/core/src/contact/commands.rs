@@ -1,0 +1,102 @@
+//! The contact room's decisions: check the step (as `can_*` does), then
+//! the text, and return the event to record.
+
+use super::events::{ContactChannel, ContactEvent};
+use super::queries::check_acknowledge;
+use super::state::ContactReports;
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
+use crate::space::SpaceState;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+const MAX_TEXT: usize = 5_000;
+const MAX_RESPONSE: usize = 2_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactReportInput {
+    pub betrayal: String,
+    /// An HTML `datetime-local` value: `2026-03-14T18:30`.
+    pub happened_at: String,
+    /// The offset the time was given in (`+01:00`); empty means UTC. The web
+    /// layer fills it from the person's time zone setting.
+    pub utc_offset: String,
+    /// One of `ContactChannel::code`.
+    pub channel: String,
+    pub what_was_said: String,
+    pub how_i_responded: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactAcknowledgementInput {
+    pub response: String,
+}
+
+/// Reads a `datetime-local` value given at `utc_offset` and returns it in UTC.
+pub fn parse_local_datetime(
+    field: &'static str,
+    raw: &str,
+    utc_offset: &str,
+) -> Result<OffsetDateTime, Refusal> {
+    let offset = match utc_offset.trim() {
+        "" => UtcOffset::UTC,
+        raw_offset => UtcOffset::parse(
+            raw_offset,
+            time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+        )
+        .map_err(|_| Refusal::invalid("utc_offset", "The time zone was not understood."))?,
+    };
+    let raw = raw.trim();
+    let with_seconds =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let without_seconds = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let local = PrimitiveDateTime::parse(raw, without_seconds)
+        .or_else(|_| PrimitiveDateTime::parse(raw, with_seconds))
+        .map_err(|_| {
+            Refusal::invalid(field, "Please give a date and time like 2026-03-14 18:30.")
+        })?;
+    if local.year() < 2000 {
+        return Err(Refusal::invalid(field, "Please check the year."));
+    }
+    Ok(local.assume_offset(offset).to_offset(UtcOffset::UTC))
+}
+
+pub fn report(
+    space: &SpaceState,
+    actor: UserId,
+    now: OffsetDateTime,
+    input: &ContactReportInput,
+) -> Result<ContactEvent, Refusal> {
+    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
+    repair_rules::authorize(space, actor, betrayal, RepairAction::ReportContact)?;
+    let happened_at = parse_local_datetime("happened_at", &input.happened_at, &input.utc_offset)?;
+    if happened_at > now {
+        return Err(Refusal::invalid(
+            "happened_at",
+            "This time is still to come; please give when the contact happened.",
+        ));
+    }
+    let channel = ContactChannel::parse(&input.channel)?;
+    let what_was_said = text::required("what_was_said", &input.what_was_said, MAX_TEXT)?;
+    let how_i_responded = text::required("how_i_responded", &input.how_i_responded, MAX_TEXT)?;
+    Ok(ContactEvent::Reported {
+        betrayal,
+        happened_at,
+        channel,
+        what_was_said,
+        how_i_responded,
+    })
+}
+
+pub fn acknowledge(
+    space: &SpaceState,
+    reports: &ContactReports,
+    actor: UserId,
+    report: EntryId,
+    input: &ContactAcknowledgementInput,
+) -> Result<ContactEvent, Refusal> {
+    check_acknowledge(space, reports, actor, report)?;
+    let response = text::optional("response", &input.response, MAX_RESPONSE)?;
+    Ok(ContactEvent::Acknowledged { report, response })
+}

@@ -1,0 +1,85 @@
+//! Every contact report, folded from the events.
+
+use super::events::{ContactChannel, ContactEvent};
+use crate::access::repair_rules::Acknowledgement;
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use time::{Duration, OffsetDateTime};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactReport {
+    pub id: EntryId,
+    pub betrayal: EntryId,
+    pub reported_by: UserId,
+    pub reported_at: OffsetDateTime,
+    pub happened_at: OffsetDateTime,
+    pub channel: ContactChannel,
+    pub what_was_said: String,
+    pub how_i_responded: String,
+    pub acknowledgement: Option<Acknowledgement>,
+}
+
+impl ContactReport {
+    /// How long after the contact it was reported.
+    pub fn reported_after(&self) -> Duration {
+        self.reported_at - self.happened_at
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactReports {
+    /// In the order reported; ids grow with it.
+    pub(super) reports: Vec<ContactReport>,
+}
+
+impl ContactReports {
+    pub fn apply(&mut self, meta: &Meta, event: &ContactEvent) {
+        match event {
+            ContactEvent::Reported {
+                betrayal,
+                happened_at,
+                channel,
+                what_was_said,
+                how_i_responded,
+            } => self.reports.push(ContactReport {
+                id: meta.entry(),
+                betrayal: *betrayal,
+                reported_by: meta.author,
+                reported_at: meta.at,
+                happened_at: *happened_at,
+                channel: *channel,
+                what_was_said: what_was_said.clone(),
+                how_i_responded: how_i_responded.clone(),
+                acknowledgement: None,
+            }),
+            ContactEvent::Acknowledged { report, response } => {
+                if let Some(found) = self.get_mut(*report) {
+                    found.acknowledgement = Some(Acknowledgement {
+                        by: meta.author,
+                        at: meta.at,
+                        response: response.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&ContactReport> {
+        self.reports
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .map(|i| &self.reports[i])
+    }
+
+    fn get_mut(&mut self, id: EntryId) -> Option<&mut ContactReport> {
+        self.reports
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .map(|i| &mut self.reports[i])
+    }
+
+    /// Every report, newest first.
+    pub fn all(&self) -> Vec<&ContactReport> {
+        self.reports.iter().rev().collect()
+    }
+}

@@ -1,0 +1,230 @@
+use super::*;
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::EntryId;
+use crate::kernel::refusal::Refusal;
+use crate::testing::{assert_can_agrees, assert_round_trip, World};
+use time::macros::datetime;
+use time::Duration;
+
+fn contact(happened_at: &str) -> ContactReportInput {
+    ContactReportInput {
+        betrayal: String::new(),
+        happened_at: happened_at.to_owned(),
+        utc_offset: String::new(),
+        channel: "text_message".to_owned(),
+        what_was_said: "She asked how I was.".to_owned(),
+        how_i_responded: "I did not reply and blocked the number.".to_owned(),
+    }
+}
+
+#[test]
+fn a_report_records_how_long_after_the_contact_it_came() {
+    let mut c = World::new();
+    // The couple's clock reads 2 March 2026, 09:00 UTC.
+    let r = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &contact("2026-03-01T21:15"))
+    });
+    let made = c.couple.contact.get(r).unwrap();
+    assert_eq!(made.happened_at, datetime!(2026-03-01 21:15 UTC));
+    assert_eq!(made.reported_after(), Duration::minutes(11 * 60 + 45));
+    assert_eq!(repair_rules::plain_delay(made.reported_after()), "11 hours");
+    assert_eq!(made.channel, ContactChannel::TextMessage);
+}
+
+#[test]
+fn a_time_given_in_a_time_zone_is_stored_in_utc() {
+    let c = World::new();
+    let input = ContactReportInput {
+        utc_offset: "+02:00".to_owned(),
+        ..contact("2026-03-02T10:30")
+    };
+    // 10:30 at +02:00 is 08:30 UTC: half an hour ago, not in the future.
+    match c.attempt(c.involved, |s, a, n| report(&s.space, a, n, &input)) {
+        Ok(ContactEvent::Reported { happened_at, .. }) => {
+            assert_eq!(happened_at, datetime!(2026-03-02 08:30 UTC));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_contact_cannot_be_in_the_future_and_every_field_is_checked() {
+    let c = World::new();
+    let field = |input: ContactReportInput| match c
+        .attempt(c.involved, |s, a, n| report(&s.space, a, n, &input))
+    {
+        Err(Refusal::Invalid { field, .. }) => field,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(field(contact("2026-03-02T09:01")), "happened_at");
+    assert_eq!(field(contact("yesterday")), "happened_at");
+    assert_eq!(
+        field(ContactReportInput {
+            channel: "telepathy".to_owned(),
+            ..contact("2026-03-01T10:00")
+        }),
+        "channel"
+    );
+    assert_eq!(
+        field(ContactReportInput {
+            what_was_said: " ".to_owned(),
+            ..contact("2026-03-01T10:00")
+        }),
+        "what_was_said"
+    );
+    assert_eq!(
+        field(ContactReportInput {
+            how_i_responded: String::new(),
+            ..contact("2026-03-01T10:00")
+        }),
+        "how_i_responded"
+    );
+    assert_eq!(
+        field(ContactReportInput {
+            utc_offset: "Europe/Paris".to_owned(),
+            ..contact("2026-03-01T10:00")
+        }),
+        "utc_offset"
+    );
+}
+
+#[test]
+fn the_hurt_partner_acknowledges_a_report_once() {
+    let mut c = World::new();
+    let first = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &contact("2026-03-01T21:15"))
+    });
+    let second = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &contact("2026-03-02T08:00"))
+    });
+    let waiting: Vec<_> = c
+        .couple
+        .contact
+        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(waiting, vec![first, second]);
+    let newest_first: Vec<_> = c.couple.contact.all().iter().map(|r| r.id).collect();
+    assert_eq!(newest_first, vec![second, first]);
+
+    let thanks = ContactAcknowledgementInput {
+        response: "Thank you for telling me straight away.".to_owned(),
+    };
+    assert_eq!(
+        c.attempt(c.involved, |s, a, _| acknowledge(
+            &s.space, &s.contact, a, first, &thanks
+        )),
+        Err(Refusal::NotAllowed(
+            RepairAction::AcknowledgeContact.refusal()
+        ))
+    );
+    c.run(c.hurt, |s, a, _| {
+        acknowledge(&s.space, &s.contact, a, first, &thanks)
+    });
+    assert_eq!(
+        c.couple
+            .contact
+            .get(first)
+            .and_then(|r| r.acknowledgement.as_ref())
+            .and_then(|a| a.response.as_deref()),
+        Some("Thank you for telling me straight away.")
+    );
+    assert_eq!(
+        c.attempt(c.hurt, |s, a, _| acknowledge(
+            &s.space, &s.contact, a, first, &thanks
+        )),
+        Err(Refusal::Conflict(
+            "You have already acknowledged this report."
+        ))
+    );
+    let left: Vec<_> = c
+        .couple
+        .contact
+        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(left, vec![second]);
+}
+
+#[test]
+fn every_contact_event_survives_the_stored_json() {
+    for channel in ContactChannel::ALL {
+        assert_round_trip(
+            &ContactEvent::Reported {
+                betrayal: EntryId(2),
+                happened_at: datetime!(2026-03-01 21:15 UTC),
+                channel,
+                what_was_said: "w".to_owned(),
+                how_i_responded: "h".to_owned(),
+            },
+            "reported",
+        );
+    }
+    assert_round_trip(
+        &ContactEvent::Acknowledged {
+            report: EntryId(4),
+            response: None,
+        },
+        "acknowledged",
+    );
+    let json = serde_json::to_value(ContactEvent::Reported {
+        betrayal: EntryId(2),
+        happened_at: datetime!(2026-03-01 21:15 UTC),
+        channel: ContactChannel::ThroughSomeone,
+        what_was_said: "w".to_owned(),
+        how_i_responded: "h".to_owned(),
+    })
+    .unwrap();
+    assert_eq!(json["happened_at"], "2026-03-01T21:15:00Z");
+    assert_eq!(json["channel"], "through_someone");
+}
+
+/// For the hurt partner, the involved partner and a stranger, on reports
+/// acknowledged and not, in both directions of betrayal, `can_acknowledge`
+/// agrees with `acknowledge`.
+#[test]
+fn can_acknowledge_agrees_with_its_command() {
+    let mut c = World::new();
+    let other_way = c.with_second_betrayal_the_other_way();
+    let first = c.betrayal.0.to_string();
+    let in_first = |at: &str| ContactReportInput {
+        betrayal: first.clone(),
+        ..contact(at)
+    };
+    let unread = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &in_first("2026-03-01T20:00"))
+    });
+    let read = c.run(c.involved, |s, a, n| {
+        report(&s.space, a, n, &in_first("2026-03-01T21:00"))
+    });
+    c.run(c.hurt, |s, a, _| {
+        acknowledge(
+            &s.space,
+            &s.contact,
+            a,
+            read,
+            &ContactAcknowledgementInput::default(),
+        )
+    });
+    let theirs = c.run(c.hurt, |s, a, n| {
+        let input = ContactReportInput {
+            betrayal: other_way.0.to_string(),
+            ..contact("2026-03-01T22:00")
+        };
+        report(&s.space, a, n, &input)
+    });
+    let (space, reports) = (&c.couple.space, &c.couple.contact);
+    let actors = [c.hurt, c.involved, c.stranger];
+    assert_can_agrees(
+        "acknowledge",
+        &actors,
+        &[unread, read, theirs, EntryId(999)],
+        |a, id| {
+            let input = ContactAcknowledgementInput::default();
+            let accepted = acknowledge(space, reports, a, id, &input).is_ok();
+            (can_acknowledge(space, reports, a, id), accepted)
+        },
+    );
+}

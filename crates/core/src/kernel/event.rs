@@ -1,0 +1,40 @@
+//! What every recorded event carries besides its payload.
+
+use crate::kernel::ids::{EntryId, UserId};
+use time::OffsetDateTime;
+
+/// The store's facts about an event: where it sits in its stream, who wrote
+/// it, and when. Projections receive it beside the decoded payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    pub seq: u64,
+    pub author: UserId,
+    pub at: OffsetDateTime,
+}
+
+impl Meta {
+    /// The id of the entry this event creates, if it creates one.
+    pub fn entry(&self) -> EntryId {
+        EntryId(self.seq)
+    }
+}
+
+/// A state folded from one stream's events. The web layer keeps one per
+/// stream in memory and catches it up by applying only the events after
+/// `seq()`.
+pub trait Projection: Default + Send + Sync + 'static {
+    type Event: serde::Serialize + serde::de::DeserializeOwned + Send + Sync;
+
+    /// The last event folded in (0 for an empty stream).
+    fn seq(&self) -> u64;
+
+    /// Folds one event in. `meta.seq` is always `seq() + 1`.
+    fn apply(&mut self, meta: &Meta, event: &Self::Event);
+
+    /// The store's clear-text `kind` column for an event.
+    fn kind(event: &Self::Event) -> &'static str;
+
+    /// Advances past an event whose payload is gone (redacted) or whose kind
+    /// this version does not know, so the fold stays aligned with the stream.
+    fn skip(&mut self, meta: &Meta);
+}

@@ -1,0 +1,10 @@
+//! What every room stands on: identifiers, the event envelope, refusals,
+//! typed text, time words and shapes, and the account's own values (email,
+//! password).
+
+pub mod account;
+pub mod days;
+pub mod event;
+pub mod ids;
+pub mod refusal;
+pub mod text;

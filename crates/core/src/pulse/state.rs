@@ -1,0 +1,130 @@
+//! Pulses folded from the events.
+
+use super::*;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::Meta;
+use std::collections::BTreeMap;
+use time::{Date, OffsetDateTime};
+
+// ---------------------------------------------------------------------------
+// Projections.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PulseRecord {
+    pub id: EntryId,
+    pub author: UserId,
+    pub at: OffsetDateTime,
+    pub answers: Answers,
+    /// Computed once when folded, so charts never rescore history.
+    pub score: TrustScore,
+}
+
+impl PulseRecord {
+    fn new(meta: &Meta, answers: Answers) -> Self {
+        PulseRecord {
+            id: meta.entry(),
+            author: meta.author,
+            at: meta.at,
+            answers,
+            score: answers.score(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CadenceChoice {
+    pub cadence: Cadence,
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
+
+/// The couple stream's pulses and the chosen cadence.
+#[derive(Debug, Clone, Default)]
+pub struct PulseState {
+    cadence: Option<CadenceChoice>,
+    /// In time order.
+    shared: Vec<PulseRecord>,
+    last_day_by_author: BTreeMap<UserId, Date>,
+}
+
+impl PulseState {
+    pub fn apply(&mut self, meta: &Meta, event: &PulseEvent) {
+        match event {
+            PulseEvent::Shared { answers } => {
+                self.shared.push(PulseRecord::new(meta, *answers));
+                let day = meta.at.date();
+                let last = self.last_day_by_author.entry(meta.author).or_insert(day);
+                *last = (*last).max(day);
+            }
+            PulseEvent::CadenceChosen { cadence } => {
+                self.cadence = Some(CadenceChoice {
+                    cadence: *cadence,
+                    by: meta.author,
+                    at: meta.at,
+                });
+            }
+        }
+    }
+
+    pub fn cadence(&self) -> Cadence {
+        self.cadence.map(|c| c.cadence).unwrap_or_default()
+    }
+
+    /// Who chose the current cadence and when; `None` while it is the default.
+    pub fn cadence_choice(&self) -> Option<CadenceChoice> {
+        self.cadence
+    }
+
+    /// Every shared pulse, oldest first. Both partners may see all of them.
+    pub fn shared(&self) -> &[PulseRecord] {
+        &self.shared
+    }
+
+    /// Shared pulses taken after `since`, oldest first.
+    pub fn shared_after(&self, since: OffsetDateTime) -> &[PulseRecord] {
+        let start = self.shared.partition_point(|p| p.at <= since);
+        &self.shared[start..]
+    }
+
+    pub fn last_shared_day(&self, author: UserId) -> Option<Date> {
+        self.last_day_by_author.get(&author).copied()
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
+        self.shared
+            .binary_search_by_key(&id, |p| p.id)
+            .ok()
+            .map(|i| &self.shared[i])
+    }
+}
+
+/// The pulses a person kept to themselves.
+#[derive(Debug, Clone, Default)]
+pub struct PrivatePulses {
+    entries: Vec<PulseRecord>,
+}
+
+impl PrivatePulses {
+    pub fn apply(&mut self, meta: &Meta, event: &PrivatePulseEvent) {
+        match event {
+            PrivatePulseEvent::Kept { answers } => {
+                self.entries.push(PulseRecord::new(meta, *answers))
+            }
+        }
+    }
+
+    pub fn all(&self) -> &[PulseRecord] {
+        &self.entries
+    }
+
+    pub fn last_day(&self) -> Option<Date> {
+        self.entries.iter().map(|p| p.at.date()).next_back()
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
+        self.entries
+            .binary_search_by_key(&id, |p| p.id)
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}

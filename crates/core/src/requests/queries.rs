@@ -1,0 +1,283 @@
+//! What the requests room answers: may this person take a step on a
+//! request now, and what waits for them. The commands run the same checks
+//! before they read any text.
+
+use super::events::Frequency;
+use super::state::{Fulfilment, Request, RequestStatus, Requests};
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::space::{Role, SpaceState};
+use time::Date;
+
+/// Finds a request after the membership check, and checks the actor's role
+/// in its betrayal.
+pub(super) fn find<'a>(
+    space: &SpaceState,
+    requests: &'a Requests,
+    actor: UserId,
+    id: EntryId,
+    action: RepairAction,
+) -> Result<&'a Request, Refusal> {
+    repair_rules::member(space, actor)?;
+    let request = requests.get(id).ok_or(Refusal::NotFound)?;
+    repair_rules::authorize(space, actor, request.betrayal, action)?;
+    Ok(request)
+}
+
+fn awaiting_answer(request: &Request) -> Result<(), Refusal> {
+    match request.status {
+        RequestStatus::AwaitingAnswer => Ok(()),
+        RequestStatus::AlternativeProposed => Err(Refusal::Conflict(
+            "An alternative is waiting for your partner's answer.",
+        )),
+        RequestStatus::Active | RequestStatus::Paused => {
+            Err(Refusal::Conflict("This request has already been agreed."))
+        }
+        RequestStatus::Retired => Err(Refusal::Conflict("This request has been retired.")),
+    }
+}
+
+/// Why `actor` may not answer `request` (accept it or propose an
+/// alternative) now; `Ok` when they may.
+pub fn check_respond(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> Result<(), Refusal> {
+    awaiting_answer(find(
+        space,
+        requests,
+        actor,
+        request,
+        RepairAction::RespondToRequest,
+    )?)
+}
+
+/// Why `actor` may not accept or decline the alternative proposed for
+/// `request` now.
+pub fn check_answer_alternative(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> Result<(), Refusal> {
+    let found = find(
+        space,
+        requests,
+        actor,
+        request,
+        RepairAction::RespondToAlternative,
+    )?;
+    if found.status != RequestStatus::AlternativeProposed {
+        return Err(Refusal::Conflict(
+            "There is no alternative waiting for your answer.",
+        ));
+    }
+    Ok(())
+}
+
+/// Why `actor` may not pause `request` now.
+pub fn check_pause(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> Result<(), Refusal> {
+    let found = find(space, requests, actor, request, RepairAction::PauseRequest)?;
+    if found.status != RequestStatus::Active {
+        return Err(Refusal::Conflict(
+            "Only an agreed request that is running can be paused.",
+        ));
+    }
+    Ok(())
+}
+
+/// Why `actor` may not resume `request` now.
+pub fn check_resume(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> Result<(), Refusal> {
+    let found = find(space, requests, actor, request, RepairAction::ResumeRequest)?;
+    if found.status != RequestStatus::Paused {
+        return Err(Refusal::Conflict("This request is not paused."));
+    }
+    Ok(())
+}
+
+/// Why `actor` may not retire `request` now.
+pub fn check_retire(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> Result<(), Refusal> {
+    let found = find(space, requests, actor, request, RepairAction::RetireRequest)?;
+    if found.status == RequestStatus::Retired {
+        return Err(Refusal::Conflict("This request is already retired."));
+    }
+    Ok(())
+}
+
+/// Why `actor` may not log a time `request` was done, now.
+pub fn check_log_fulfilment<'a>(
+    space: &SpaceState,
+    requests: &'a Requests,
+    actor: UserId,
+    request: EntryId,
+) -> Result<&'a Request, Refusal> {
+    let found = find(space, requests, actor, request, RepairAction::LogFulfilment)?;
+    if found.status != RequestStatus::Active {
+        return Err(Refusal::Conflict(
+            "This request is not running: it is logged once it is agreed, and not while paused.",
+        ));
+    }
+    if matches!(found.terms.frequency, Frequency::ByDate { .. }) && !found.fulfilments.is_empty() {
+        return Err(Refusal::Conflict("This one-off request is already done."));
+    }
+    Ok(found)
+}
+
+/// Why `actor` may not confirm the logged `fulfilment` now.
+pub fn check_confirm_fulfilment<'a>(
+    space: &SpaceState,
+    requests: &'a Requests,
+    actor: UserId,
+    fulfilment: EntryId,
+) -> Result<&'a Request, Refusal> {
+    repair_rules::member(space, actor)?;
+    let (request, logged) = requests.fulfilment(fulfilment).ok_or(Refusal::NotFound)?;
+    repair_rules::authorize(
+        space,
+        actor,
+        request.betrayal,
+        RepairAction::ConfirmFulfilment,
+    )?;
+    if logged.confirmation.is_some() {
+        return Err(Refusal::Conflict("You have already confirmed this."));
+    }
+    Ok(request)
+}
+
+/// May `actor` accept `request` now?
+pub fn can_accept(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> bool {
+    check_respond(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` propose an alternative to `request` now?
+pub fn can_propose_alternative(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> bool {
+    check_respond(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` accept or decline the alternative proposed for `request` now?
+pub fn can_answer_alternative(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> bool {
+    check_answer_alternative(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` pause `request` now?
+pub fn can_pause(space: &SpaceState, requests: &Requests, actor: UserId, request: EntryId) -> bool {
+    check_pause(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` resume `request` now?
+pub fn can_resume(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> bool {
+    check_resume(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` retire `request` now?
+pub fn can_retire(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> bool {
+    check_retire(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` log a time `request` was done, now?
+pub fn can_log_fulfilment(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    request: EntryId,
+) -> bool {
+    check_log_fulfilment(space, requests, actor, request).is_ok()
+}
+
+/// May `actor` confirm the logged `fulfilment` now?
+pub fn can_confirm_fulfilment(
+    space: &SpaceState,
+    requests: &Requests,
+    actor: UserId,
+    fulfilment: EntryId,
+) -> bool {
+    check_confirm_fulfilment(space, requests, actor, fulfilment).is_ok()
+}
+
+impl Requests {
+    /// The requests due today that are `me`'s to do.
+    pub fn due_for(&self, space: &SpaceState, me: UserId, today: Date) -> Vec<&Request> {
+        self.due_on(today)
+            .into_iter()
+            .filter(|r| repair_rules::holds(space, me, r.betrayal, Role::Involved))
+            .collect()
+    }
+
+    /// Requests waiting for `me` to answer: a new request (involved
+    /// partner) or a proposed alternative (hurt partner).
+    pub fn awaiting_answer_from(&self, space: &SpaceState, me: UserId) -> Vec<&Request> {
+        self.requests
+            .iter()
+            .filter(|r| match r.status {
+                RequestStatus::AwaitingAnswer => {
+                    repair_rules::holds(space, me, r.betrayal, Role::Involved)
+                }
+                RequestStatus::AlternativeProposed => {
+                    repair_rules::holds(space, me, r.betrayal, Role::Hurt)
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// Fulfilments `me` may confirm and has not, oldest first.
+    pub fn fulfilments_to_confirm_by(
+        &self,
+        space: &SpaceState,
+        me: UserId,
+    ) -> Vec<(&Request, &Fulfilment)> {
+        self.requests
+            .iter()
+            .filter(|r| repair_rules::holds(space, me, r.betrayal, Role::Hurt))
+            .flat_map(|r| {
+                r.fulfilments
+                    .iter()
+                    .filter(|f| f.confirmation.is_none())
+                    .map(move |f| (r, f))
+            })
+            .collect()
+    }
+}

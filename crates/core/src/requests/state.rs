@@ -1,0 +1,481 @@
+//! Every request with its history, folded from the events.
+
+use super::events::{Frequency, RequestEvent};
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use time::{Date, Duration, OffsetDateTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStatus {
+    /// Waiting for the involved partner to accept or propose an alternative.
+    AwaitingAnswer,
+    /// Waiting for the hurt partner to answer an alternative.
+    AlternativeProposed,
+    Active,
+    Paused,
+    Retired,
+}
+
+impl RequestStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestStatus::AwaitingAnswer => "Waiting for an answer",
+            RequestStatus::AlternativeProposed => "Alternative proposed",
+            RequestStatus::Active => "Agreed",
+            RequestStatus::Paused => "Paused",
+            RequestStatus::Retired => "Retired",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    pub what: String,
+    pub frequency: Frequency,
+}
+
+/// One step in a request's life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Made(Terms),
+    Accepted,
+    AlternativeProposed(Terms),
+    AlternativeAccepted,
+    AlternativeDeclined { note: Option<String> },
+    Paused { reason: String },
+    Resumed,
+    Retired { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub id: EntryId,
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fulfilment {
+    pub id: EntryId,
+    pub happened_on: Date,
+    pub logged_at: OffsetDateTime,
+    pub by: UserId,
+    pub note: Option<String>,
+    pub confirmation: Option<Confirmation>,
+}
+
+/// A request's history, one item at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryItem<'a> {
+    Change(&'a StatusChange),
+    Fulfilment(&'a Fulfilment),
+}
+
+impl HistoryItem<'_> {
+    fn id(&self) -> EntryId {
+        match self {
+            HistoryItem::Change(c) => c.id,
+            HistoryItem::Fulfilment(f) => f.id,
+        }
+    }
+}
+
+/// Done against expected over a window of days ending today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reliability {
+    pub days: u16,
+    pub done: u32,
+    /// How many of those the hurt partner confirmed.
+    pub confirmed: u32,
+    /// `None` when it cannot be known (a request for each time something
+    /// happens).
+    pub expected: Option<u32>,
+}
+
+impl Reliability {
+    /// Done as a share of expected, at most 100; `None` when nothing was
+    /// expected yet or it cannot be known.
+    pub fn percent(&self) -> Option<u32> {
+        match self.expected {
+            Some(expected) if expected > 0 => Some((self.done * 100 / expected).min(100)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: EntryId,
+    pub betrayal: EntryId,
+    pub asked_by: UserId,
+    pub made_at: OffsetDateTime,
+    /// What applies now (the accepted alternative, once there is one).
+    pub terms: Terms,
+    /// An alternative waiting for the hurt partner's answer.
+    pub alternative: Option<Terms>,
+    pub status: RequestStatus,
+    /// Oldest first.
+    pub changes: Vec<StatusChange>,
+    /// In the order logged.
+    pub fulfilments: Vec<Fulfilment>,
+}
+
+impl Request {
+    /// The day the request was first agreed.
+    pub fn agreed_on(&self) -> Option<Date> {
+        self.changes.iter().find_map(|c| match c.change {
+            Change::Accepted | Change::AlternativeAccepted => Some(c.at.date()),
+            _ => None,
+        })
+    }
+
+    /// Status changes and fulfilments together, newest first.
+    pub fn history(&self) -> Vec<HistoryItem<'_>> {
+        let mut items: Vec<HistoryItem<'_>> = self
+            .changes
+            .iter()
+            .map(HistoryItem::Change)
+            .chain(self.fulfilments.iter().map(HistoryItem::Fulfilment))
+            .collect();
+        items.sort_by_key(|item| std::cmp::Reverse(item.id()));
+        items
+    }
+
+    /// The running periods, each from its first day to the day it ended
+    /// (exclusive): a day on which the request was paused or retired does
+    /// not count, the day it was resumed does.
+    fn running_periods(&self) -> Vec<(Date, Option<Date>)> {
+        let mut periods = Vec::new();
+        let mut start = None;
+        for change in &self.changes {
+            let day = change.at.date();
+            match change.change {
+                Change::Accepted | Change::AlternativeAccepted | Change::Resumed => {
+                    start.get_or_insert(day);
+                }
+                Change::Paused { .. } | Change::Retired { .. } => {
+                    if let Some(from) = start.take() {
+                        periods.push((from, Some(day)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            periods.push((from, None));
+        }
+        periods
+    }
+
+    pub fn was_running_on(&self, day: Date) -> bool {
+        self.running_periods()
+            .iter()
+            .any(|(from, until)| *from <= day && until.is_none_or(|u| day < u))
+    }
+
+    fn done_on(&self, day: Date) -> bool {
+        self.fulfilments.iter().any(|f| f.happened_on == day)
+    }
+
+    /// Done against expected over the `days` days ending with `today`.
+    pub fn reliability(&self, today: Date, days: u16) -> Reliability {
+        let days = days.max(1);
+        let first = today - Duration::days(i64::from(days) - 1);
+        let in_window = |d: Date| first <= d && d <= today;
+        let logged: Vec<&Fulfilment> = self
+            .fulfilments
+            .iter()
+            .filter(|f| in_window(f.happened_on))
+            .collect();
+        let confirmed = count(logged.iter().filter(|f| f.confirmation.is_some()));
+        // Today counts once something was done today: the day is not over.
+        let counted_days: Vec<Date> = window(first, today)
+            .filter(|d| self.was_running_on(*d) && (*d < today || self.done_on(*d)))
+            .collect();
+        let distinct_days = || {
+            let mut days: Vec<Date> = logged.iter().map(|f| f.happened_on).collect();
+            days.sort();
+            days.dedup();
+            count(days.iter())
+        };
+        let (done, expected) = match &self.terms.frequency {
+            Frequency::EachTime { .. } => (count(logged.iter()), None),
+            Frequency::Daily => (distinct_days(), Some(count(counted_days.iter()))),
+            Frequency::Weekly { on: Some(day), .. } => (
+                distinct_days(),
+                Some(count(counted_days.iter().filter(|d| d.weekday() == *day))),
+            ),
+            Frequency::Weekly { times, on: None } => {
+                // Pro-rated, whole occasions only: 3 a week over 10 days is 4.
+                let expected = u32::from(*times) * count(counted_days.iter()) / 7;
+                (count(logged.iter()), Some(expected))
+            }
+            Frequency::ByDate { date } => {
+                // A one-off counts where its date falls, even when it was
+                // done before the window began.
+                let done_at_all = !self.fulfilments.is_empty();
+                let expected = u32::from(
+                    in_window(*date)
+                        && self.was_running_on(*date)
+                        && (*date < today || done_at_all),
+                );
+                let done = if in_window(*date) {
+                    u32::from(done_at_all)
+                } else {
+                    count(logged.iter())
+                };
+                (done, Some(expected))
+            }
+        };
+        Reliability {
+            days,
+            done,
+            confirmed,
+            expected,
+        }
+    }
+
+    /// Whether the request asks for something today: a daily one not yet
+    /// done today, a weekly one behind its pace (or on its day), a one-off
+    /// whose date has come.
+    pub fn is_due_on(&self, today: Date) -> bool {
+        if self.status != RequestStatus::Active {
+            return false;
+        }
+        match &self.terms.frequency {
+            Frequency::EachTime { .. } => false,
+            Frequency::Daily => !self.done_on(today),
+            Frequency::Weekly { on: Some(day), .. } => {
+                today.weekday() == *day && !self.done_on(today)
+            }
+            Frequency::Weekly { times, on: None } => {
+                let first = today - Duration::days(6);
+                let running = count(window(first, today).filter(|d| self.was_running_on(*d)));
+                // By the end of today, this many should be done this week:
+                // rounded up, so a new request is due from its first day.
+                let pace = (u32::from(*times) * running).div_ceil(7);
+                let done = count(
+                    self.fulfilments
+                        .iter()
+                        .filter(|f| first <= f.happened_on && f.happened_on <= today),
+                );
+                done < pace
+            }
+            Frequency::ByDate { date } => *date <= today && self.fulfilments.is_empty(),
+        }
+    }
+
+    pub fn fulfilment(&self, id: EntryId) -> Option<&Fulfilment> {
+        self.fulfilments.iter().find(|f| f.id == id)
+    }
+}
+
+fn window(first: Date, last: Date) -> impl Iterator<Item = Date> {
+    std::iter::successors(Some(first), |d| d.next_day()).take_while(move |d| *d <= last)
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(items.count()).unwrap_or(u32::MAX)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requests {
+    /// In the order made; ids grow with it.
+    pub(super) requests: Vec<Request>,
+}
+
+impl Requests {
+    pub fn apply(&mut self, meta: &Meta, event: &RequestEvent) {
+        let change = |change| StatusChange {
+            id: meta.entry(),
+            by: meta.author,
+            at: meta.at,
+            change,
+        };
+        match event {
+            RequestEvent::Made {
+                betrayal,
+                what,
+                frequency,
+            } => {
+                let terms = Terms {
+                    what: what.clone(),
+                    frequency: frequency.clone(),
+                };
+                let made = change(Change::Made(terms.clone()));
+                self.push_made(meta, *betrayal, terms, made);
+            }
+            RequestEvent::Accepted { request } => {
+                self.update(*request, change(Change::Accepted), |r| {
+                    r.status = RequestStatus::Active;
+                });
+            }
+            RequestEvent::AlternativeProposed {
+                request,
+                what,
+                frequency,
+            } => {
+                let terms = Terms {
+                    what: what.clone(),
+                    frequency: frequency.clone(),
+                };
+                self.update(
+                    *request,
+                    change(Change::AlternativeProposed(terms.clone())),
+                    |r| {
+                        r.alternative = Some(terms);
+                        r.status = RequestStatus::AlternativeProposed;
+                    },
+                );
+            }
+            RequestEvent::AlternativeAccepted { request } => {
+                self.update(*request, change(Change::AlternativeAccepted), |r| {
+                    if let Some(terms) = r.alternative.take() {
+                        r.terms = terms;
+                    }
+                    r.status = RequestStatus::Active;
+                });
+            }
+            RequestEvent::AlternativeDeclined { request, note } => {
+                let note = note.clone();
+                self.update(
+                    *request,
+                    change(Change::AlternativeDeclined { note }),
+                    |r| {
+                        r.alternative = None;
+                        r.status = RequestStatus::AwaitingAnswer;
+                    },
+                );
+            }
+            RequestEvent::Paused { request, reason } => {
+                let reason = reason.clone();
+                self.update(*request, change(Change::Paused { reason }), |r| {
+                    r.status = RequestStatus::Paused;
+                });
+            }
+            RequestEvent::Resumed { request } => {
+                self.update(*request, change(Change::Resumed), |r| {
+                    r.status = RequestStatus::Active;
+                });
+            }
+            RequestEvent::Retired { request, reason } => {
+                let reason = reason.clone();
+                self.update(*request, change(Change::Retired { reason }), |r| {
+                    r.alternative = None;
+                    r.status = RequestStatus::Retired;
+                });
+            }
+            RequestEvent::FulfilmentLogged {
+                request,
+                happened_on,
+                note,
+            } => self.log_fulfilment(meta, *request, *happened_on, note.clone()),
+            RequestEvent::FulfilmentConfirmed {
+                request,
+                fulfilment,
+            } => self.confirm_fulfilment(meta, *request, *fulfilment),
+        }
+    }
+
+    fn push_made(&mut self, meta: &Meta, betrayal: EntryId, terms: Terms, made: StatusChange) {
+        self.requests.push(Request {
+            id: meta.entry(),
+            betrayal,
+            asked_by: meta.author,
+            made_at: meta.at,
+            terms,
+            alternative: None,
+            status: RequestStatus::AwaitingAnswer,
+            changes: vec![made],
+            fulfilments: Vec::new(),
+        });
+    }
+
+    fn log_fulfilment(
+        &mut self,
+        meta: &Meta,
+        request: EntryId,
+        happened_on: Date,
+        note: Option<String>,
+    ) {
+        if let Some(r) = self.get_mut(request) {
+            r.fulfilments.push(Fulfilment {
+                id: meta.entry(),
+                happened_on,
+                logged_at: meta.at,
+                by: meta.author,
+                note,
+                confirmation: None,
+            });
+        }
+    }
+
+    fn confirm_fulfilment(&mut self, meta: &Meta, request: EntryId, fulfilment: EntryId) {
+        let found = self
+            .get_mut(request)
+            .and_then(|r| r.fulfilments.iter_mut().find(|f| f.id == fulfilment));
+        if let Some(f) = found {
+            f.confirmation = Some(Confirmation {
+                by: meta.author,
+                at: meta.at,
+            });
+        }
+    }
+
+    fn update(&mut self, id: EntryId, change: StatusChange, effect: impl FnOnce(&mut Request)) {
+        if let Some(request) = self.get_mut(id) {
+            request.changes.push(change);
+            effect(request);
+        }
+    }
+
+    pub fn get(&self, id: EntryId) -> Option<&Request> {
+        self.requests
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .map(|i| &self.requests[i])
+    }
+
+    fn get_mut(&mut self, id: EntryId) -> Option<&mut Request> {
+        self.requests
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .map(|i| &mut self.requests[i])
+    }
+
+    /// Every request, newest first.
+    pub fn all(&self) -> Vec<&Request> {
+        self.requests.iter().rev().collect()
+    }
+
+    /// Requests in one status, newest first.
+    pub fn with_status(&self, status: RequestStatus) -> Vec<&Request> {
+        self.requests
+            .iter()
+            .rev()
+            .filter(|r| r.status == status)
+            .collect()
+    }
+
+    /// A fulfilment by its id, with its request.
+    pub fn fulfilment(&self, id: EntryId) -> Option<(&Request, &Fulfilment)> {
+        self.requests
+            .iter()
+            .find_map(|r| r.fulfilment(id).map(|f| (r, f)))
+    }
+
+    /// Every request that asks for something today, oldest first.
+    pub fn due_on(&self, today: Date) -> Vec<&Request> {
+        self.requests
+            .iter()
+            .filter(|r| r.is_due_on(today))
+            .collect()
+    }
+}

@@ -1,0 +1,92 @@
+//! Creating a space, recording a betrayal, joining.
+
+use super::*;
+use crate::kernel::ids::UserId;
+use crate::kernel::refusal::Refusal;
+use crate::kernel::text;
+use time::{Date, OffsetDateTime};
+
+/// What a person fills in to record a betrayal.
+#[derive(Debug, Clone, Default)]
+pub struct BetrayalInput {
+    pub kind: String,
+    /// "me" when the person recording it was hurt, "partner" when their
+    /// partner was.
+    pub hurt: String,
+    pub discovered_on: String,
+    pub note: String,
+}
+
+impl BetrayalInput {
+    fn parse(&self, author: Slot, today: Date) -> Result<SpaceEvent, Refusal> {
+        let kind = BetrayalKind::parse(&self.kind)?;
+        let hurt = match self.hurt.as_str() {
+            "me" => author,
+            "partner" => author.other(),
+            _ => {
+                return Err(Refusal::invalid(
+                    "hurt",
+                    "Please say who was hurt: you or your partner.",
+                ))
+            }
+        };
+        let discovered_on = parse_optional_date("discovered_on", &self.discovered_on)?;
+        if discovered_on.is_some_and(|d| d > today) {
+            return Err(Refusal::invalid(
+                "discovered_on",
+                "The date of discovery cannot be in the future.",
+            ));
+        }
+        let note = text::optional("note", &self.note, 2000)?;
+        Ok(SpaceEvent::BetrayalRecorded {
+            kind,
+            hurt,
+            discovered_on,
+            note,
+        })
+    }
+}
+
+/// Parses an HTML date input (`YYYY-MM-DD`); empty means none.
+pub fn parse_optional_date(field: &'static str, raw: &str) -> Result<Option<Date>, Refusal> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(raw, format)
+        .map(Some)
+        .map_err(|_| Refusal::invalid(field, "Please give a date like 2026-03-14."))
+}
+
+/// Creating a space: the creator takes the first slot and records the first
+/// betrayal in the same append.
+pub fn create_space(
+    input: &BetrayalInput,
+    now: OffsetDateTime,
+) -> Result<Vec<SpaceEvent>, Refusal> {
+    let betrayal = input.parse(Slot::Creator, now.date())?;
+    Ok(vec![SpaceEvent::Created, betrayal])
+}
+
+pub fn record_betrayal(
+    state: &SpaceState,
+    actor: UserId,
+    input: &BetrayalInput,
+    now: OffsetDateTime,
+) -> Result<SpaceEvent, Refusal> {
+    let slot = state.slot_of(actor).ok_or(Refusal::NotAMember)?;
+    input.parse(slot, now.date())
+}
+
+pub fn join(state: &SpaceState, actor: UserId) -> Result<SpaceEvent, Refusal> {
+    if state.is_member(actor) {
+        return Err(Refusal::Conflict("You are already part of this space."));
+    }
+    if state.invitee.is_some() {
+        return Err(Refusal::Conflict(
+            "Both partners have already joined this space.",
+        ));
+    }
+    Ok(SpaceEvent::PartnerJoined)
+}

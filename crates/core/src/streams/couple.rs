@@ -1,0 +1,125 @@
+//! The couple's shared record: every room's events in one stream, and the
+//! state both partners see, folded from them.
+
+use crate::apology::{Apologies, ApologyEvent};
+use crate::checkin::{CheckInEvent, CheckInsState};
+use crate::commitments::{CommitmentEvent, Commitments};
+use crate::contact::{ContactEvent, ContactReports};
+use crate::kernel::event::{Meta, Projection};
+use crate::pulse::{PulseEvent, PulseState};
+use crate::requests::{RequestEvent, Requests};
+use crate::space::{SpaceEvent, SpaceState};
+use crate::truth::{TruthEvent, TruthLog};
+use serde::{Deserialize, Serialize};
+
+/// One event in the couple stream. Each room owns its own event type; this
+/// enum only says which room an event belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "room", content = "event", rename_all = "snake_case")]
+pub enum CoupleEvent {
+    Space(SpaceEvent),
+    CheckIn(CheckInEvent),
+    Pulse(PulseEvent),
+    Truth(TruthEvent),
+    Apology(ApologyEvent),
+    Request(RequestEvent),
+    Commitment(CommitmentEvent),
+    Contact(ContactEvent),
+}
+
+macro_rules! from_room {
+    ($($room:ident($event:ty)),* $(,)?) => {$(
+        impl From<$event> for CoupleEvent {
+            fn from(event: $event) -> Self {
+                CoupleEvent::$room(event)
+            }
+        }
+    )*};
+}
+
+from_room!(
+    Space(SpaceEvent),
+    CheckIn(CheckInEvent),
+    Pulse(PulseEvent),
+    Truth(TruthEvent),
+    Apology(ApologyEvent),
+    Request(RequestEvent),
+    Commitment(CommitmentEvent),
+    Contact(ContactEvent),
+);
+
+impl CoupleEvent {
+    /// The store's `kind` column. Deliberately coarse (the room, not the
+    /// action): it is kept in clear text beside the encrypted payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CoupleEvent::Space(_) => "space",
+            CoupleEvent::CheckIn(_) => "checkin",
+            CoupleEvent::Pulse(_) => "pulse",
+            CoupleEvent::Truth(_) => "truth",
+            CoupleEvent::Apology(_) => "apology",
+            CoupleEvent::Request(_) => "request",
+            CoupleEvent::Commitment(_) => "commitment",
+            CoupleEvent::Contact(_) => "contact",
+        }
+    }
+}
+
+/// Everything the couple stream says, as of `seq`.
+#[derive(Debug, Clone, Default)]
+pub struct CoupleState {
+    /// The last event folded in; a cache catches up from here.
+    pub seq: u64,
+    pub space: SpaceState,
+    pub check_ins: CheckInsState,
+    pub pulse: PulseState,
+    pub truth: TruthLog,
+    pub apology: Apologies,
+    pub requests: Requests,
+    pub commitments: Commitments,
+    pub contact: ContactReports,
+}
+
+impl CoupleState {
+    pub fn apply(&mut self, meta: &Meta, event: &CoupleEvent) {
+        self.seq = meta.seq;
+        match event {
+            CoupleEvent::Space(e) => self.space.apply(meta, e),
+            CoupleEvent::CheckIn(e) => self.check_ins.apply(meta, e),
+            CoupleEvent::Pulse(e) => self.pulse.apply(meta, e),
+            CoupleEvent::Truth(e) => self.truth.apply(meta, e),
+            CoupleEvent::Apology(e) => self.apology.apply(meta, e),
+            CoupleEvent::Request(e) => self.requests.apply(meta, e),
+            CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
+            CoupleEvent::Contact(e) => self.contact.apply(meta, e),
+        }
+    }
+
+    pub fn fold<'a>(events: impl IntoIterator<Item = (&'a Meta, &'a CoupleEvent)>) -> Self {
+        let mut state = Self::default();
+        for (meta, event) in events {
+            state.apply(meta, event);
+        }
+        state
+    }
+}
+
+impl Projection for CoupleState {
+    type Event = CoupleEvent;
+
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    fn apply(&mut self, meta: &Meta, event: &CoupleEvent) {
+        CoupleState::apply(self, meta, event);
+    }
+
+    fn kind(event: &CoupleEvent) -> &'static str {
+        event.kind()
+    }
+
+    fn skip(&mut self, meta: &Meta) {
+        self.seq = meta.seq;
+    }
+}

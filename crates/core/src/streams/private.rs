@@ -1,0 +1,114 @@
+//! One person's private stream: what they keep for themselves. Only queries
+//! made for its author ever read it (DESIGN §3, principle 2).
+
+use crate::access::visibility::Private;
+use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
+use crate::kernel::event::{Meta, Projection};
+use crate::kernel::ids::UserId;
+use crate::kernel::refusal::Refusal;
+use crate::pulse::{PrivatePulseEvent, PrivatePulses};
+use crate::signs::{SignsEvent, SignsLog};
+use crate::visits::{VisitEvent, Visits};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "room", content = "event", rename_all = "snake_case")]
+pub enum PrivateEvent {
+    CheckIn(PrivateCheckInEvent),
+    Pulse(PrivatePulseEvent),
+    Signs(SignsEvent),
+    Visit(VisitEvent),
+}
+
+macro_rules! from_room {
+    ($($room:ident($event:ty)),* $(,)?) => {$(
+        impl From<$event> for PrivateEvent {
+            fn from(event: $event) -> Self {
+                PrivateEvent::$room(event)
+            }
+        }
+    )*};
+}
+
+from_room!(
+    CheckIn(PrivateCheckInEvent),
+    Pulse(PrivatePulseEvent),
+    Signs(SignsEvent),
+    Visit(VisitEvent),
+);
+
+impl PrivateEvent {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PrivateEvent::CheckIn(_) => "checkin",
+            PrivateEvent::Pulse(_) => "pulse",
+            PrivateEvent::Signs(_) => "signs",
+            PrivateEvent::Visit(_) => "visit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PrivateState {
+    pub seq: u64,
+    /// The person the stream belongs to (the author of its events); queries
+    /// refuse a private state that is not the viewer's own.
+    pub owner: Option<UserId>,
+    pub check_ins: PrivateCheckIns,
+    pub pulses: PrivatePulses,
+    pub signs: SignsLog,
+    /// When its owner last opened Today (see `today::last_visit`).
+    pub visits: Visits,
+}
+
+impl PrivateState {
+    pub fn apply(&mut self, meta: &Meta, event: &PrivateEvent) {
+        self.seq = meta.seq;
+        self.owner.get_or_insert(meta.author);
+        match event {
+            PrivateEvent::CheckIn(e) => self.check_ins.apply(meta, e),
+            PrivateEvent::Pulse(e) => self.pulses.apply(meta, e),
+            PrivateEvent::Signs(e) => self.signs.apply(meta, e),
+            PrivateEvent::Visit(e) => self.visits.apply(meta, e),
+        }
+    }
+}
+
+impl PrivateState {
+    /// The kept check-ins, for a query made for one viewer.
+    pub fn kept_check_ins(&self) -> Private<'_, PrivateCheckIns> {
+        Private::new(self.owner, &self.check_ins)
+    }
+
+    /// The kept pulses, for a query made for one viewer.
+    pub fn kept_pulses(&self) -> Private<'_, PrivatePulses> {
+        Private::new(self.owner, &self.pulses)
+    }
+}
+
+/// The viewer's own private state, refused if it belongs to someone else:
+/// a query handed the partner's private projection fails closed instead of
+/// showing it.
+pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState, Refusal> {
+    Private::new(mine.owner, mine).read_as(viewer)
+}
+
+impl Projection for PrivateState {
+    type Event = PrivateEvent;
+
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    fn apply(&mut self, meta: &Meta, event: &PrivateEvent) {
+        PrivateState::apply(self, meta, event);
+    }
+
+    fn kind(event: &PrivateEvent) -> &'static str {
+        event.kind()
+    }
+
+    fn skip(&mut self, meta: &Meta) {
+        self.seq = meta.seq;
+    }
+}

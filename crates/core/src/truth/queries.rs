@@ -1,0 +1,210 @@
+//! What the truth log answers: who may take which step on which entry now,
+//! and what waits for a person. Commands call the same checks before they
+//! look at any text, so a page offers a form exactly when the record would
+//! take it.
+
+use super::state::{AckState, QuestionStatus, TruthEntry, TruthFilter, TruthLog};
+use crate::access::repair_rules::{self, RepairAction};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::space::SpaceState;
+
+/// Finds an entry after the membership check, so a stranger cannot probe ids.
+fn find<'a>(
+    space: &SpaceState,
+    log: &'a TruthLog,
+    actor: UserId,
+    id: EntryId,
+) -> Result<&'a TruthEntry, Refusal> {
+    repair_rules::member(space, actor)?;
+    log.entry(id).ok_or(Refusal::NotFound)
+}
+
+/// A question that is open, and `action` is the actor's to take on it.
+fn open_question(
+    space: &SpaceState,
+    log: &TruthLog,
+    actor: UserId,
+    question: EntryId,
+    action: RepairAction,
+) -> Result<(), Refusal> {
+    let entry = find(space, log, actor, question)?;
+    let status = entry.question_status().ok_or(Refusal::NotFound)?;
+    repair_rules::authorize(space, actor, entry.betrayal, action)?;
+    match status {
+        QuestionStatus::Open => Ok(()),
+        QuestionStatus::Parked(_) => Err(Refusal::Conflict(
+            "This question is parked for your joint therapy session. \
+             The partner who asked it can bring it back home first.",
+        )),
+        QuestionStatus::Answered { .. } => Err(Refusal::Conflict(
+            "This question has been answered. To change the answer, write a correction.",
+        )),
+    }
+}
+
+/// Why `actor` may not answer `question` now (`Ok` when they may).
+pub fn check_answer(
+    space: &SpaceState,
+    log: &TruthLog,
+    actor: UserId,
+    question: EntryId,
+) -> Result<(), Refusal> {
+    open_question(space, log, actor, question, RepairAction::Answer)
+}
+
+/// Why `actor` may not park `question` for therapy now.
+pub fn check_park(
+    space: &SpaceState,
+    log: &TruthLog,
+    actor: UserId,
+    question: EntryId,
+) -> Result<(), Refusal> {
+    open_question(space, log, actor, question, RepairAction::Park)
+}
+
+/// Why `actor` may not bring `question` back home now.
+pub fn check_unpark(
+    space: &SpaceState,
+    log: &TruthLog,
+    actor: UserId,
+    question: EntryId,
+) -> Result<(), Refusal> {
+    let entry = find(space, log, actor, question)?;
+    let status = entry.question_status().ok_or(Refusal::NotFound)?;
+    repair_rules::authorize(space, actor, entry.betrayal, RepairAction::Unpark)?;
+    if entry.author != actor {
+        return Err(Refusal::NotAllowed(RepairAction::Unpark.refusal()));
+    }
+    if !matches!(status, QuestionStatus::Parked(_)) {
+        return Err(Refusal::Conflict("This question is not parked."));
+    }
+    Ok(())
+}
+
+/// Why `actor` may not acknowledge `entry` now.
+pub fn check_acknowledge(
+    space: &SpaceState,
+    log: &TruthLog,
+    actor: UserId,
+    entry: EntryId,
+) -> Result<(), Refusal> {
+    let target = find(space, log, actor, entry)?;
+    repair_rules::authorize(space, actor, target.betrayal, RepairAction::Acknowledge)?;
+    match target.ack_state() {
+        AckState::NotNeeded => Err(Refusal::Conflict(
+            "A question is answered rather than acknowledged.",
+        )),
+        AckState::Acknowledged(_) => Err(Refusal::Conflict(
+            "You have already acknowledged this entry.",
+        )),
+        AckState::Awaiting => Ok(()),
+    }
+}
+
+/// Why `actor` may not correct `entry` now.
+pub fn check_correct(
+    space: &SpaceState,
+    log: &TruthLog,
+    actor: UserId,
+    entry: EntryId,
+) -> Result<(), Refusal> {
+    let original = find(space, log, actor, entry)?;
+    repair_rules::authorize(space, actor, original.betrayal, RepairAction::Correct)?;
+    if !original.is_acknowledgeable() {
+        return Err(Refusal::Conflict(
+            "A question is not corrected. A new question can be asked instead.",
+        ));
+    }
+    if original.author != actor {
+        return Err(Refusal::NotAllowed(
+            "Only the partner who wrote an entry can correct it.",
+        ));
+    }
+    Ok(())
+}
+
+/// May `actor` answer `question` now?
+pub fn can_answer(space: &SpaceState, log: &TruthLog, actor: UserId, question: EntryId) -> bool {
+    check_answer(space, log, actor, question).is_ok()
+}
+
+/// May `actor` park `question` for the joint therapy session now?
+pub fn can_park(space: &SpaceState, log: &TruthLog, actor: UserId, question: EntryId) -> bool {
+    check_park(space, log, actor, question).is_ok()
+}
+
+/// May `actor` bring the parked `question` back home now?
+pub fn can_unpark(space: &SpaceState, log: &TruthLog, actor: UserId, question: EntryId) -> bool {
+    check_unpark(space, log, actor, question).is_ok()
+}
+
+/// May `actor` say "I read this" on `entry` now?
+pub fn can_acknowledge(space: &SpaceState, log: &TruthLog, actor: UserId, entry: EntryId) -> bool {
+    check_acknowledge(space, log, actor, entry).is_ok()
+}
+
+/// May `actor` write a correction of `entry` now?
+pub fn can_correct(space: &SpaceState, log: &TruthLog, actor: UserId, entry: EntryId) -> bool {
+    check_correct(space, log, actor, entry).is_ok()
+}
+
+/// The step an entry waits for from a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// An open question this person is asked to answer.
+    Answer,
+    /// A disclosure, answer or correction this person has not read yet.
+    Acknowledge,
+}
+
+impl TruthLog {
+    /// Open questions that `me` is asked to answer, oldest first (the
+    /// longest waiting comes first).
+    pub fn questions_waiting_for_answer_from(
+        &self,
+        space: &SpaceState,
+        me: UserId,
+    ) -> Vec<&TruthEntry> {
+        self.entries
+            .iter()
+            .filter(|e| can_answer(space, self, me, e.id))
+            .collect()
+    }
+
+    /// Disclosures, answers and corrections that `me` has not acknowledged
+    /// yet, oldest first.
+    pub fn awaiting_acknowledgement_by(&self, space: &SpaceState, me: UserId) -> Vec<&TruthEntry> {
+        self.entries
+            .iter()
+            .filter(|e| can_acknowledge(space, self, me, e.id))
+            .collect()
+    }
+
+    /// Everything that waits for `me`, newest first: the questions to
+    /// answer and the entries to read, from the same checks the commands
+    /// use, so the truth page and Today never disagree.
+    pub fn waiting_for(&self, space: &SpaceState, me: UserId) -> Vec<(&TruthEntry, Waiting)> {
+        self.entries
+            .iter()
+            .rev()
+            .filter_map(|e| {
+                if can_answer(space, self, me, e.id) {
+                    Some((e, Waiting::Answer))
+                } else if can_acknowledge(space, self, me, e.id) {
+                    Some((e, Waiting::Acknowledge))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Questions waiting for the joint therapy session, oldest first.
+    pub fn parked(&self) -> Vec<&TruthEntry> {
+        self.entries
+            .iter()
+            .filter(|e| TruthFilter::QuestionsParked.matches(e))
+            .collect()
+    }
+}

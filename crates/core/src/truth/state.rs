@@ -1,0 +1,336 @@
+//! The truth log folded from its events.
+
+use super::events::TruthEvent;
+pub use crate::access::repair_rules::Acknowledgement;
+use crate::kernel::event::Meta;
+use crate::kernel::ids::{EntryId, UserId};
+use time::{Date, Duration, OffsetDateTime};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parking {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuestionStatus {
+    Open,
+    Parked(Parking),
+    Answered { answer: EntryId },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    Disclosure {
+        refers_to: Option<Date>,
+    },
+    Question {
+        status: QuestionStatus,
+    },
+    Answer {
+        question: EntryId,
+    },
+    Correction {
+        corrects: EntryId,
+        /// How long after the corrected entry this correction came: the
+        /// record of late truth.
+        after: Duration,
+    },
+}
+
+/// Where an entry stands with the partner who reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckState<'a> {
+    /// Questions are answered, not acknowledged.
+    NotNeeded,
+    Awaiting,
+    Acknowledged(&'a Acknowledgement),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TruthEntry {
+    pub id: EntryId,
+    pub betrayal: EntryId,
+    pub author: UserId,
+    pub written_at: OffsetDateTime,
+    pub text: String,
+    pub kind: EntryKind,
+    pub acknowledgement: Option<Acknowledgement>,
+    /// Entries that correct this one, oldest first.
+    pub corrections: Vec<EntryId>,
+}
+
+impl TruthEntry {
+    /// Disclosures, answers and corrections are read and acknowledged.
+    pub fn is_acknowledgeable(&self) -> bool {
+        !matches!(self.kind, EntryKind::Question { .. })
+    }
+
+    pub fn ack_state(&self) -> AckState<'_> {
+        match (&self.acknowledgement, self.is_acknowledgeable()) {
+            (_, false) => AckState::NotNeeded,
+            (Some(ack), true) => AckState::Acknowledged(ack),
+            (None, true) => AckState::Awaiting,
+        }
+    }
+
+    pub fn question_status(&self) -> Option<&QuestionStatus> {
+        match &self.kind {
+            EntryKind::Question { status } => Some(status),
+            _ => None,
+        }
+    }
+
+    /// For a correction: how long after the corrected entry it came.
+    pub fn corrected_after(&self) -> Option<Duration> {
+        match self.kind {
+            EntryKind::Correction { after, .. } => Some(after),
+            _ => None,
+        }
+    }
+
+    pub fn is_corrected(&self) -> bool {
+        !self.corrections.is_empty()
+    }
+
+    /// A short name of the kind of entry, for the page.
+    pub fn label(&self) -> &'static str {
+        match &self.kind {
+            EntryKind::Disclosure { .. } => "Disclosure",
+            EntryKind::Question {
+                status: QuestionStatus::Parked(_),
+            } => "Question parked for therapy",
+            EntryKind::Question { .. } => "Question",
+            EntryKind::Answer { .. } => "Answer",
+            EntryKind::Correction { .. } => "Correction",
+        }
+    }
+}
+
+/// The log's filters, as the page offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TruthFilter {
+    #[default]
+    All,
+    Disclosures,
+    QuestionsOpen,
+    QuestionsAnswered,
+    QuestionsParked,
+}
+
+impl TruthFilter {
+    pub const ALL: [TruthFilter; 5] = [
+        TruthFilter::All,
+        TruthFilter::Disclosures,
+        TruthFilter::QuestionsOpen,
+        TruthFilter::QuestionsAnswered,
+        TruthFilter::QuestionsParked,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TruthFilter::All => "all",
+            TruthFilter::Disclosures => "disclosures",
+            TruthFilter::QuestionsOpen => "open",
+            TruthFilter::QuestionsAnswered => "answered",
+            TruthFilter::QuestionsParked => "parked",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TruthFilter::All => "Everything",
+            TruthFilter::Disclosures => "Disclosures",
+            TruthFilter::QuestionsOpen => "Open questions",
+            TruthFilter::QuestionsAnswered => "Answered questions",
+            TruthFilter::QuestionsParked => "Parked for therapy",
+        }
+    }
+
+    /// Reads a query-string value; anything unknown shows everything.
+    pub fn parse(code: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.code() == code.trim())
+            .unwrap_or_default()
+    }
+
+    pub fn matches(self, entry: &TruthEntry) -> bool {
+        match (self, &entry.kind) {
+            (TruthFilter::All, _) => true,
+            (TruthFilter::Disclosures, EntryKind::Disclosure { .. }) => true,
+            (TruthFilter::QuestionsOpen, EntryKind::Question { status }) => {
+                *status == QuestionStatus::Open
+            }
+            (TruthFilter::QuestionsAnswered, EntryKind::Question { status }) => {
+                matches!(status, QuestionStatus::Answered { .. })
+            }
+            (TruthFilter::QuestionsParked, EntryKind::Question { status }) => {
+                matches!(status, QuestionStatus::Parked(_))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The truth log as both partners see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TruthLog {
+    /// In the order written; ids grow with it.
+    pub(super) entries: Vec<TruthEntry>,
+}
+
+impl TruthLog {
+    pub fn apply(&mut self, meta: &Meta, event: &TruthEvent) {
+        match event {
+            TruthEvent::Disclosed {
+                betrayal,
+                text,
+                refers_to,
+            } => self.push(
+                meta,
+                *betrayal,
+                text,
+                EntryKind::Disclosure {
+                    refers_to: *refers_to,
+                },
+            ),
+            TruthEvent::Asked { betrayal, text } => self.push(
+                meta,
+                *betrayal,
+                text,
+                EntryKind::Question {
+                    status: QuestionStatus::Open,
+                },
+            ),
+            TruthEvent::Answered { question, text } => {
+                let Some(betrayal) = self.entry(*question).map(|q| q.betrayal) else {
+                    return;
+                };
+                self.push(
+                    meta,
+                    betrayal,
+                    text,
+                    EntryKind::Answer {
+                        question: *question,
+                    },
+                );
+                self.set_question_status(
+                    *question,
+                    QuestionStatus::Answered {
+                        answer: meta.entry(),
+                    },
+                );
+            }
+            TruthEvent::Acknowledged { entry, response } => {
+                if let Some(entry) = self.entry_mut(*entry) {
+                    entry.acknowledgement = Some(Acknowledgement {
+                        by: meta.author,
+                        at: meta.at,
+                        response: response.clone(),
+                    });
+                }
+            }
+            TruthEvent::Parked { question } => self.set_question_status(
+                *question,
+                QuestionStatus::Parked(Parking {
+                    by: meta.author,
+                    at: meta.at,
+                }),
+            ),
+            TruthEvent::Unparked { question } => {
+                self.set_question_status(*question, QuestionStatus::Open)
+            }
+            TruthEvent::Corrected { corrects, text } => {
+                let Some(original) = self.entry_mut(*corrects) else {
+                    return;
+                };
+                original.corrections.push(meta.entry());
+                let betrayal = original.betrayal;
+                let after = meta.at - original.written_at;
+                self.push(
+                    meta,
+                    betrayal,
+                    text,
+                    EntryKind::Correction {
+                        corrects: *corrects,
+                        after,
+                    },
+                );
+            }
+        }
+    }
+
+    fn push(&mut self, meta: &Meta, betrayal: EntryId, text: &str, kind: EntryKind) {
+        self.entries.push(TruthEntry {
+            id: meta.entry(),
+            betrayal,
+            author: meta.author,
+            written_at: meta.at,
+            text: text.to_owned(),
+            kind,
+            acknowledgement: None,
+            corrections: Vec::new(),
+        });
+    }
+
+    fn set_question_status(&mut self, question: EntryId, new: QuestionStatus) {
+        if let Some(TruthEntry {
+            kind: EntryKind::Question { status },
+            ..
+        }) = self.entry_mut(question)
+        {
+            *status = new;
+        }
+    }
+
+    pub fn entry(&self, id: EntryId) -> Option<&TruthEntry> {
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    fn entry_mut(&mut self, id: EntryId) -> Option<&mut TruthEntry> {
+        self.entries
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &mut self.entries[i])
+    }
+
+    /// The log, newest first.
+    pub fn entries(&self, filter: TruthFilter) -> Vec<&TruthEntry> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| filter.matches(e))
+            .collect()
+    }
+
+    /// The log of one betrayal, newest first.
+    pub fn entries_in(&self, betrayal: EntryId, filter: TruthFilter) -> Vec<&TruthEntry> {
+        self.entries(filter)
+            .into_iter()
+            .filter(|e| e.betrayal == betrayal)
+            .collect()
+    }
+
+    pub fn answer_to(&self, question: EntryId) -> Option<&TruthEntry> {
+        match self.entry(question)?.question_status()? {
+            QuestionStatus::Answered { answer } => self.entry(*answer),
+            _ => None,
+        }
+    }
+
+    /// The entries that correct `id`, oldest first.
+    pub fn corrections_of(&self, id: EntryId) -> Vec<&TruthEntry> {
+        self.entry(id)
+            .map(|e| {
+                e.corrections
+                    .iter()
+                    .filter_map(|c| self.entry(*c))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

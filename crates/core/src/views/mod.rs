@@ -1,0 +1,4 @@
+//! Read models that combine capabilities: Today and Progress.
+
+pub mod progress;
+pub mod today;

@@ -1,0 +1,612 @@
+//! Today: what needs the viewer's attention, in order of care, and what
+//! their partner shared since their last visit.
+//!
+//! The list is built from the cached projections on every request, so each
+//! part reads only what it needs: the repair rooms' "waiting for me"
+//! queries, the last check-in day and pulse day (kept in the projections),
+//! and the shared entries after the last visit (found by binary search).
+
+use crate::access::visibility::member;
+use crate::apology::Apology;
+use crate::checkin::{self, CheckInView};
+use crate::contact::ContactReport;
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::pulse::{self, PulseDue, PulseRecord};
+use crate::requests::{Fulfilment, Request};
+use crate::streams::couple::CoupleState;
+use crate::streams::private::own_private;
+use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::truth::{TruthEntry, TruthFilter};
+use crate::visits;
+use time::{Date, OffsetDateTime};
+
+/// At most this many news items are listed; the rest are counted.
+pub const NEWS_LIMIT: usize = 20;
+
+/// Something waiting for the viewer. The variants are in order of care,
+/// and the list keeps that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TodayItem<'a> {
+    /// A question the viewer's partner asked them.
+    QuestionToAnswer(&'a TruthEntry),
+    /// A disclosure, answer or correction the viewer has not acknowledged.
+    TruthToAcknowledge(&'a TruthEntry),
+    /// An apology whose latest version waits for the viewer's response.
+    ApologyToAnswer(&'a Apology),
+    /// A request (or a proposed alternative) waiting for the viewer's answer.
+    RequestToAnswer(&'a Request),
+    /// A request the viewer agreed to that asks for something today.
+    RequestDue(&'a Request),
+    /// A report of contact from the affair partner, to acknowledge.
+    ContactReportToAcknowledge(&'a ContactReport),
+    /// The viewer has not checked in today; `last` is their latest day.
+    CheckIn { last: Option<Date> },
+    /// The viewer's trust pulse is due.
+    Pulse(PulseDue),
+}
+
+/// Something the partner shared since the viewer's last visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerNews<'a> {
+    CheckIn(CheckInView<'a>),
+    /// The partner answered one of the viewer's check-ins.
+    CheckInAcknowledged(CheckInView<'a>),
+    Pulse(&'a PulseRecord),
+    /// A truth-log entry not already listed as waiting for the viewer.
+    Truth(&'a TruthEntry),
+    /// The partner logged doing what a request asks.
+    RequestDone {
+        request: &'a Request,
+        fulfilment: &'a Fulfilment,
+    },
+}
+
+impl PartnerNews<'_> {
+    pub fn at(&self) -> OffsetDateTime {
+        match self {
+            PartnerNews::CheckIn(view) => view.at,
+            PartnerNews::CheckInAcknowledged(view) => {
+                view.acknowledgement.map_or(view.at, |a| a.at)
+            }
+            PartnerNews::Pulse(record) => record.at,
+            PartnerNews::Truth(entry) => entry.written_at,
+            PartnerNews::RequestDone { fulfilment, .. } => fulfilment.logged_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Today<'a> {
+    /// What waits for the viewer, in order of care. Empty means nothing.
+    pub to_do: Vec<TodayItem<'a>>,
+    /// What the partner shared since the last visit, newest first.
+    pub news: Vec<PartnerNews<'a>>,
+    /// How many more news items there were beyond [`NEWS_LIMIT`].
+    pub more_news: usize,
+    /// Whether the partner has joined the space yet.
+    pub partner_joined: bool,
+}
+
+/// Builds Today for `viewer`. `last_visit` is when they last opened the
+/// app (`None` on a first visit: everything the partner shared is news).
+pub fn today<'a>(
+    couple: &'a CoupleState,
+    mine: &'a PrivateState,
+    viewer: UserId,
+    last_visit: Option<OffsetDateTime>,
+    today: Date,
+) -> Result<Today<'a>, Refusal> {
+    let space = &couple.space;
+    member(space, viewer)?;
+    let mine = own_private(mine, viewer)?;
+
+    let mut to_do = Vec::new();
+    to_do.extend(
+        couple
+            .truth
+            .questions_waiting_for_answer_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::QuestionToAnswer),
+    );
+    to_do.extend(
+        couple
+            .truth
+            .awaiting_acknowledgement_by(space, viewer)
+            .into_iter()
+            .map(TodayItem::TruthToAcknowledge),
+    );
+    to_do.extend(
+        couple
+            .apology
+            .waiting_for_response_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::ApologyToAnswer),
+    );
+    to_do.extend(
+        couple
+            .requests
+            .awaiting_answer_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::RequestToAnswer),
+    );
+    to_do.extend(
+        couple
+            .requests
+            .due_for(space, viewer, today)
+            .into_iter()
+            .map(TodayItem::RequestDue),
+    );
+    to_do.extend(
+        couple
+            .contact
+            .awaiting_acknowledgement_by(space, viewer)
+            .into_iter()
+            .map(TodayItem::ContactReportToAcknowledge),
+    );
+    let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer);
+    if last != Some(today) {
+        to_do.push(TodayItem::CheckIn { last });
+    }
+    let pulse = pulse::due(space, &couple.pulse, mine.kept_pulses(), viewer, today)?;
+    if pulse.due {
+        to_do.push(TodayItem::Pulse(pulse));
+    }
+
+    let partner = space.partner_of(viewer);
+    let (news, more_news) = match partner {
+        Some(partner) => partner_news(couple, viewer, partner, last_visit, &to_do),
+        None => (Vec::new(), 0),
+    };
+    Ok(Today {
+        to_do,
+        news,
+        more_news,
+        partner_joined: partner.is_some(),
+    })
+}
+
+/// The partner's news since the last visit, newest first, and how many more
+/// there are. Each source is read newest first and gives at most NEWS_LIMIT
+/// items; the rest are only counted. The newest NEWS_LIMIT of all sources are
+/// among those, and a first visit after years costs a count, not a list.
+fn partner_news<'a>(
+    couple: &'a CoupleState,
+    viewer: UserId,
+    partner: UserId,
+    last_visit: Option<OffsetDateTime>,
+    to_do: &[TodayItem<'a>],
+) -> (Vec<PartnerNews<'a>>, usize) {
+    let since = last_visit.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let after = |at: OffsetDateTime| last_visit.is_none_or(|v| at > v);
+    let mut news = Vec::new();
+    let mut counted = 0;
+    counted += keep_newest(
+        &mut news,
+        couple
+            .check_ins
+            .after(since)
+            .iter()
+            .rev()
+            .filter(|c| c.author == partner),
+        |c| PartnerNews::CheckIn(CheckInView::shared(&couple.space, viewer, c)),
+    );
+    counted += keep_newest(
+        &mut news,
+        couple
+            .check_ins
+            .acknowledged_after(since)
+            .rev()
+            .filter(|c| c.author == viewer),
+        |c| PartnerNews::CheckInAcknowledged(CheckInView::shared(&couple.space, viewer, c)),
+    );
+    counted += keep_newest(
+        &mut news,
+        couple
+            .pulse
+            .shared_after(since)
+            .iter()
+            .rev()
+            .filter(|p| p.author == partner),
+        PartnerNews::Pulse,
+    );
+
+    let listed: Vec<EntryId> = to_do
+        .iter()
+        .filter_map(|item| match item {
+            TodayItem::QuestionToAnswer(e) | TodayItem::TruthToAcknowledge(e) => Some(e.id),
+            _ => None,
+        })
+        .collect();
+    counted += keep_newest(
+        &mut news,
+        couple
+            .truth
+            .entries(TruthFilter::All)
+            .into_iter()
+            .take_while(|e| after(e.written_at))
+            .filter(|e| e.author == partner && !listed.contains(&e.id)),
+        PartnerNews::Truth,
+    );
+    for request in couple.requests.all() {
+        counted += keep_newest(
+            &mut news,
+            request
+                .fulfilments
+                .iter()
+                .rev()
+                .filter(|f| f.by == partner && after(f.logged_at)),
+            |fulfilment| PartnerNews::RequestDone {
+                request,
+                fulfilment,
+            },
+        );
+    }
+
+    news.sort_by_key(|n| std::cmp::Reverse(n.at()));
+    let more = (news.len() + counted).saturating_sub(NEWS_LIMIT);
+    news.truncate(NEWS_LIMIT);
+    (news, more)
+}
+
+/// Adds the first `NEWS_LIMIT` of `items` to `news`, made with `make`, and
+/// returns how many more there were (counted, never made).
+fn keep_newest<'a, T>(
+    news: &mut Vec<PartnerNews<'a>>,
+    mut items: impl Iterator<Item = T>,
+    make: impl Fn(T) -> PartnerNews<'a>,
+) -> usize {
+    news.extend(items.by_ref().take(NEWS_LIMIT).map(make));
+    items.count()
+}
+
+pub use crate::visits::{VisitEvent, Visits, MARK_EVERY, SITTING_GAP};
+
+/// The viewer's last visit as of `now`: the end of their previous sitting,
+/// or `None` before their first one.
+pub fn last_visit(
+    mine: &PrivateState,
+    viewer: UserId,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, Refusal> {
+    Ok(visits::last_visit(own_private(mine, viewer)?.visits, now))
+}
+
+/// The mark to leave for opening Today at `now`, if one is due.
+pub fn mark_visit(
+    mine: &PrivateState,
+    viewer: UserId,
+    now: OffsetDateTime,
+) -> Result<Option<PrivateEvent>, Refusal> {
+    let visits = own_private(mine, viewer)?.visits;
+    Ok(visits::mark_visit(visits, now).map(PrivateEvent::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkin::{AcknowledgeInput, CheckInId};
+    use crate::kernel::event::Meta;
+    use crate::pulse::ITEM_COUNT;
+    use crate::testing::*;
+    use time::Duration;
+
+    const MIDDLE: [u8; ITEM_COUNT] = [4; ITEM_COUNT];
+
+    fn kinds(today: &Today<'_>) -> Vec<&'static str> {
+        today
+            .to_do
+            .iter()
+            .map(|item| match item {
+                TodayItem::QuestionToAnswer(_) => "question",
+                TodayItem::TruthToAcknowledge(_) => "truth",
+                TodayItem::ApologyToAnswer(_) => "apology",
+                TodayItem::RequestToAnswer(_) => "request_answer",
+                TodayItem::RequestDue(_) => "request_due",
+                TodayItem::ContactReportToAcknowledge(_) => "contact",
+                TodayItem::CheckIn { .. } => "check_in",
+                TodayItem::Pulse(_) => "pulse",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
+        let w = World::ticking();
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        assert_eq!(kinds(&t), vec!["check_in", "pulse"]);
+        assert!(t.partner_joined);
+        assert!(t.news.is_empty());
+    }
+
+    #[test]
+    fn a_kept_check_in_and_pulse_count_as_done_for_today() {
+        let mut w = World::ticking();
+        w.keep_check_in(w.hurt, &[("close", "2")]);
+        w.keep_pulse(w.hurt, MIDDLE);
+        let day = w.now.date();
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, day).unwrap();
+        assert!(kinds(&t).is_empty(), "{:?}", kinds(&t));
+        let tomorrow = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            None,
+            day + Duration::days(1),
+        )
+        .unwrap();
+        assert_eq!(kinds(&tomorrow), vec!["check_in"]);
+        assert_eq!(tomorrow.to_do[0], TodayItem::CheckIn { last: Some(day) });
+        let next_week = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            None,
+            day + Duration::days(7),
+        )
+        .unwrap();
+        assert_eq!(kinds(&next_week), vec!["check_in", "pulse"]);
+    }
+
+    #[test]
+    fn news_lists_what_the_partner_shared_since_the_last_visit_newest_first() {
+        let mut w = World::ticking();
+        w.share_check_in(w.involved, &[("ashamed", "3")]);
+        let last_visit = w.now;
+        let mine = w.share_check_in(w.hurt, &[("hurt", "5")]);
+        let theirs = w.share_check_in(w.involved, &[("hopeful", "2")]);
+        w.share_pulse(w.involved, MIDDLE);
+        let ack = checkin::acknowledge(
+            &w.couple.space,
+            &w.couple.check_ins,
+            w.involved,
+            &AcknowledgeInput {
+                check_in: mine.0.to_string(),
+                preset: "im_here".into(),
+                own_words: String::new(),
+            },
+        )
+        .unwrap();
+        w.record(w.involved, ack);
+
+        let t = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        let news: Vec<_> = t
+            .news
+            .iter()
+            .map(|n| match n {
+                PartnerNews::CheckIn(v) => format!("check_in {:?}", v.id),
+                PartnerNews::CheckInAcknowledged(v) => format!("ack {:?}", v.id),
+                PartnerNews::Pulse(p) => format!("pulse {}", p.score.index),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            news,
+            vec![
+                format!("ack {:?}", CheckInId::Shared(mine)),
+                "pulse 50".to_owned(),
+                format!("check_in {:?}", CheckInId::Shared(theirs)),
+            ]
+        );
+        assert_eq!(t.more_news, 0);
+        // The viewer's own check-in is not news to them.
+        let involved = today(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(involved.news.len(), 1);
+        assert!(
+            matches!(involved.news[0], PartnerNews::CheckIn(v) if v.id == CheckInId::Shared(mine))
+        );
+    }
+
+    #[test]
+    fn repair_items_come_first_in_order_of_care_and_are_not_repeated_as_news() {
+        use crate::{contact, truth};
+        let mut w = World::ticking();
+        let last_visit = w.now;
+        let question = truth::ask(
+            &w.couple.space,
+            w.hurt,
+            &truth::QuestionInput {
+                betrayal: String::new(),
+                text: "When did it end?".into(),
+            },
+        )
+        .unwrap();
+        w.record(w.hurt, question);
+        let disclosure = truth::volunteer(
+            &w.couple.space,
+            w.involved,
+            w.now,
+            &truth::DisclosureInput {
+                betrayal: String::new(),
+                text: "I met them once more in May.".into(),
+                refers_to: String::new(),
+            },
+        )
+        .unwrap();
+        let disclosure_id = w.record(w.involved, disclosure);
+        let report = contact::report(
+            &w.couple.space,
+            w.involved,
+            w.now,
+            &contact::ContactReportInput {
+                betrayal: String::new(),
+                happened_at: "2026-03-01T18:30".into(),
+                utc_offset: String::new(),
+                channel: "text_message".into(),
+                what_was_said: "They asked how I was.".into(),
+                how_i_responded: "I did not reply and blocked the number.".into(),
+            },
+        )
+        .unwrap();
+        w.record(w.involved, report);
+        w.share_check_in(w.involved, &[("ashamed", "4")]);
+
+        let involved = today(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(kinds(&involved), vec!["question", "pulse"]);
+
+        let hurt = today(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            Some(last_visit),
+            w.now.date(),
+        )
+        .unwrap();
+        assert_eq!(kinds(&hurt), vec!["truth", "contact", "check_in", "pulse"]);
+        assert!(matches!(hurt.to_do[0], TodayItem::TruthToAcknowledge(e) if e.id == disclosure_id));
+        assert_eq!(hurt.news.len(), 1);
+        assert!(matches!(hurt.news[0], PartnerNews::CheckIn(_)));
+    }
+
+    #[test]
+    fn news_is_capped_and_the_rest_counted() {
+        let mut w = World::ticking();
+        for _ in 0..(NEWS_LIMIT + 5) {
+            w.share_check_in(w.involved, &[("low", "2")]);
+        }
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        assert_eq!(t.news.len(), NEWS_LIMIT);
+        assert_eq!(t.more_news, 5);
+    }
+
+    #[test]
+    fn the_newest_news_of_all_kinds_is_kept_when_there_is_much_more() {
+        let mut w = World::ticking();
+        let mut check_ins = Vec::new();
+        for _ in 0..15 {
+            check_ins.push(w.share_check_in(w.involved, &[("low", "2")]));
+        }
+        let older_pulse = w.share_pulse(w.involved, MIDDLE);
+        for _ in 0..15 {
+            check_ins.push(w.share_check_in(w.involved, &[("willing", "3")]));
+        }
+        let newest_pulse = w.share_pulse(w.involved, MIDDLE);
+        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        assert_eq!(t.news.len(), NEWS_LIMIT);
+        assert_eq!(t.more_news, 32 - NEWS_LIMIT);
+        assert!(matches!(t.news[0], PartnerNews::Pulse(p) if p.id == newest_pulse));
+        assert!(matches!(t.news[16], PartnerNews::Pulse(p) if p.id == older_pulse));
+        let listed: Vec<EntryId> = t
+            .news
+            .iter()
+            .filter_map(|n| match n {
+                PartnerNews::CheckIn(v) => match v.id {
+                    CheckInId::Shared(id) => Some(id),
+                    CheckInId::Private(_) => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<EntryId> = check_ins.iter().rev().take(18).copied().collect();
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn strangers_have_no_today() {
+        let w = World::ticking();
+        assert_eq!(
+            today(
+                &w.couple,
+                &PrivateState::default(),
+                w.stranger,
+                None,
+                w.now.date()
+            ),
+            Err(Refusal::NotAMember)
+        );
+    }
+
+    fn open_today(mine: &mut PrivateState, viewer: UserId, at: OffsetDateTime) {
+        if let Some(event) = mark_visit(mine, viewer, at).unwrap() {
+            let meta = Meta {
+                seq: mine.seq + 1,
+                author: viewer,
+                at,
+            };
+            mine.apply(&meta, &event);
+        }
+    }
+
+    #[test]
+    fn the_last_visit_is_the_end_of_the_previous_sitting() {
+        let w = World::ticking();
+        let (me, start) = (w.hurt, w.now);
+        let mut mine = PrivateState::default();
+        assert_eq!(last_visit(&mine, me, start).unwrap(), None);
+
+        open_today(&mut mine, me, start);
+        // Reloading in the same sitting still shows everything as new.
+        assert_eq!(
+            last_visit(&mine, me, start + Duration::minutes(5)).unwrap(),
+            None
+        );
+        assert_eq!(mine.seq, 1);
+        open_today(&mut mine, me, start + Duration::minutes(5));
+        assert_eq!(mine.seq, 1, "no second mark within ten minutes");
+        open_today(&mut mine, me, start + Duration::minutes(25));
+        assert_eq!(mine.seq, 2, "a long sitting renews its mark");
+
+        // Back the next morning: news since the end of yesterday's sitting.
+        let morning = start + Duration::hours(20);
+        assert_eq!(
+            last_visit(&mine, me, morning).unwrap(),
+            Some(start + Duration::minutes(25))
+        );
+        open_today(&mut mine, me, morning);
+        assert_eq!(
+            last_visit(&mine, me, morning + Duration::minutes(3)).unwrap(),
+            Some(start + Duration::minutes(25)),
+            "a reload keeps this morning's news in view"
+        );
+        assert_eq!(
+            last_visit(&mine, me, morning + Duration::hours(2)).unwrap(),
+            Some(morning)
+        );
+    }
+
+    #[test]
+    fn visits_are_only_ever_read_for_their_owner() {
+        let mut w = World::ticking();
+        let (hurt, involved, now) = (w.hurt, w.involved, w.now);
+        w.keep_check_in(hurt, &[("sad", "2")]);
+        open_today(&mut w.hurt_private, hurt, now);
+        assert_eq!(
+            last_visit(&w.hurt_private, involved, now + Duration::days(1)),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            mark_visit(&w.hurt_private, involved, now + Duration::days(1)),
+            Err(Refusal::NotFound)
+        );
+        assert!(!format!("{:?}", w.couple).contains("TodayOpened"));
+    }
+
+    #[test]
+    fn visit_marks_round_trip_through_json() {
+        let event = PrivateEvent::Visit(VisitEvent::TodayOpened);
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(json, r#"{"room":"visit","event":{"type":"today_opened"}}"#);
+        assert_eq!(serde_json::from_str::<PrivateEvent>(&json).unwrap(), event);
+    }
+}

@@ -1,0 +1,213 @@
+//! The JSON of every stored event, byte for byte.
+//!
+//! Events are on disk (encrypted, but decoded by these very types), so a
+//! renamed variant, field or tag would make an existing record unreadable.
+//! Each literal below was captured from the code before the core was split
+//! into rooms; a test fails if any of them would now be read or written
+//! differently. The `every_variant_is_covered` tests make sure a new variant
+//! cannot be added without a literal here.
+
+use kintsugi_core::apology::ApologyEvent;
+use kintsugi_core::checkin::{CheckInEvent, PrivateCheckInEvent};
+use kintsugi_core::commitments::CommitmentEvent;
+use kintsugi_core::contact::ContactEvent;
+use kintsugi_core::pulse::{PrivatePulseEvent, PulseEvent};
+use kintsugi_core::requests::RequestEvent;
+use kintsugi_core::signs::SignsEvent;
+use kintsugi_core::space::SpaceEvent;
+use kintsugi_core::streams::couple::CoupleEvent;
+use kintsugi_core::streams::private::PrivateEvent;
+use kintsugi_core::truth::TruthEvent;
+use kintsugi_core::visits::VisitEvent;
+use std::collections::BTreeSet;
+
+const ANSWERS: &str = r#"{"dependable_follow_through":5,"dependable_hesitate":3,"faith_doubt":2,"faith_future":6,"honesty_believe":4,"honesty_hidden":4,"predictable_know":7,"predictable_surprise":1,"safety_guarded":3,"safety_open":5}"#;
+
+fn couple_literals() -> Vec<String> {
+    let fixed = [
+        r#"{"room":"space","event":{"type":"created"}}"#,
+        r#"{"room":"space","event":{"type":"betrayal_recorded","kind":"emotional_affair","hurt":"creator","discovered_on":[2026,60],"note":"found the messages"}}"#,
+        r#"{"room":"space","event":{"type":"betrayal_recorded","kind":"other","hurt":"invitee","discovered_on":null,"note":null}}"#,
+        r#"{"room":"space","event":{"type":"partner_joined"}}"#,
+        r#"{"room":"check_in","event":{"type":"shared","check_in":{"feelings":[{"feeling":"betrayed","intensity":4},{"feeling":"sad","intensity":2}],"note":"a long day"},"with":"partner_and_therapist"}}"#,
+        r#"{"room":"check_in","event":{"type":"acknowledged","check_in":7,"acknowledgement":{"preset":"im_here"}}}"#,
+        r#"{"room":"check_in","event":{"type":"acknowledged","check_in":7,"acknowledgement":{"own_words":"I hear you"}}}"#,
+        r#"{"room":"pulse","event":{"type":"cadence_chosen","cadence":"fortnightly"}}"#,
+        r#"{"room":"truth","event":{"type":"disclosed","betrayal":2,"text":"I met them twice more","refers_to":"2026-02-14"}}"#,
+        r#"{"room":"truth","event":{"type":"disclosed","betrayal":2,"text":"I deleted messages","refers_to":null}}"#,
+        r#"{"room":"truth","event":{"type":"asked","betrayal":2,"text":"When did it start?"}}"#,
+        r#"{"room":"truth","event":{"type":"answered","question":5,"text":"In March"}}"#,
+        r#"{"room":"truth","event":{"type":"acknowledged","entry":6,"response":"thank you"}}"#,
+        r#"{"room":"truth","event":{"type":"parked","question":5}}"#,
+        r#"{"room":"truth","event":{"type":"unparked","question":5}}"#,
+        r#"{"room":"truth","event":{"type":"corrected","corrects":6,"text":"In February"}}"#,
+        r#"{"room":"apology","event":{"type":"sent","betrayal":2,"parts":{"what_i_did":"a","impact":"b","responsibility":"c","remorse":"d","changes":"e","repair":"f","factors":"g"}}}"#,
+        r#"{"room":"apology","event":{"type":"answered","version":9,"answer":{"kind":"received"}}}"#,
+        r#"{"room":"apology","event":{"type":"answered","version":9,"answer":{"kind":"not_yet"}}}"#,
+        r#"{"room":"apology","event":{"type":"answered","version":9,"answer":{"kind":"need_more","what":"the why"}}}"#,
+        r#"{"room":"request","event":{"type":"made","betrayal":2,"what":"text me when you leave","frequency":{"every":"each_time","trigger":"leaving work"}}}"#,
+        r#"{"room":"request","event":{"type":"made","betrayal":2,"what":"a walk","frequency":{"every":"daily"}}}"#,
+        r#"{"room":"request","event":{"type":"made","betrayal":2,"what":"dinner","frequency":{"every":"weekly","times":1,"on":"friday"}}}"#,
+        r#"{"room":"request","event":{"type":"made","betrayal":2,"what":"dinner","frequency":{"every":"weekly","times":3,"on":null}}}"#,
+        r#"{"room":"request","event":{"type":"accepted","request":11}}"#,
+        r#"{"room":"request","event":{"type":"alternative_proposed","request":11,"what":"call me","frequency":{"every":"by_date","date":"2026-04-01"}}}"#,
+        r#"{"room":"request","event":{"type":"alternative_accepted","request":11}}"#,
+        r#"{"room":"request","event":{"type":"alternative_declined","request":11,"note":"not quite"}}"#,
+        r#"{"room":"request","event":{"type":"paused","request":11,"reason":"travel"}}"#,
+        r#"{"room":"request","event":{"type":"resumed","request":11}}"#,
+        r#"{"room":"request","event":{"type":"retired","request":11,"reason":"no longer needed"}}"#,
+        r#"{"room":"request","event":{"type":"fulfilment_logged","request":11,"happened_on":"2026-03-03","note":null}}"#,
+        r#"{"room":"request","event":{"type":"fulfilment_confirmed","request":11,"fulfilment":12}}"#,
+        r#"{"room":"commitment","event":{"type":"made","betrayal":2,"kind":"no_contact","details":"blocked everywhere"}}"#,
+        r#"{"room":"commitment","event":{"type":"status_updated","commitment":13,"status":"at_risk","note":null}}"#,
+        r#"{"room":"commitment","event":{"type":"acknowledged","commitment":13,"entry":14}}"#,
+        r#"{"room":"contact","event":{"type":"reported","betrayal":2,"happened_at":"2026-03-02T08:30:00Z","channel":"social_media","what_was_said":"hello","how_i_responded":"did not answer"}}"#,
+        r#"{"room":"contact","event":{"type":"acknowledged","report":15,"response":null}}"#,
+    ];
+    let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
+    literals.push(format!(
+        r#"{{"room":"pulse","event":{{"type":"shared","answers":{ANSWERS}}}}}"#
+    ));
+    literals
+}
+
+fn private_literals() -> Vec<String> {
+    vec![
+        r#"{"room":"check_in","event":{"type":"kept","check_in":{"feelings":[{"feeling":"hopeful","intensity":1}],"note":null}}}"#.to_owned(),
+        format!(r#"{{"room":"pulse","event":{{"type":"kept","answers":{ANSWERS}}}}}"#),
+        r#"{"room":"signs","event":{"type":"noticed","signs":["checking_phone","hiding_feelings"]}}"#.to_owned(),
+        r#"{"room":"signs","event":{"type":"noticed","signs":[]}}"#.to_owned(),
+        r#"{"room":"visit","event":{"type":"today_opened"}}"#.to_owned(),
+    ]
+}
+
+/// Reads each literal and writes it again: both directions must match.
+fn assert_stable<T>(literals: &[String]) -> Vec<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    literals
+        .iter()
+        .map(|literal| {
+            let event: T = serde_json::from_str(literal)
+                .unwrap_or_else(|e| panic!("stored event no longer reads: {literal}: {e}"));
+            let written = serde_json::to_string(&event).expect("an event serialises");
+            assert_eq!(&written, literal, "an event is now written differently");
+            event
+        })
+        .collect()
+}
+
+fn couple_variant(event: &CoupleEvent) -> &'static str {
+    match event {
+        CoupleEvent::Space(e) => match e {
+            SpaceEvent::Created => "space.created",
+            SpaceEvent::BetrayalRecorded { .. } => "space.betrayal_recorded",
+            SpaceEvent::PartnerJoined => "space.partner_joined",
+        },
+        CoupleEvent::CheckIn(e) => match e {
+            CheckInEvent::Shared { .. } => "check_in.shared",
+            CheckInEvent::Acknowledged { .. } => "check_in.acknowledged",
+        },
+        CoupleEvent::Pulse(e) => match e {
+            PulseEvent::Shared { .. } => "pulse.shared",
+            PulseEvent::CadenceChosen { .. } => "pulse.cadence_chosen",
+        },
+        CoupleEvent::Truth(e) => match e {
+            TruthEvent::Disclosed { .. } => "truth.disclosed",
+            TruthEvent::Asked { .. } => "truth.asked",
+            TruthEvent::Answered { .. } => "truth.answered",
+            TruthEvent::Acknowledged { .. } => "truth.acknowledged",
+            TruthEvent::Parked { .. } => "truth.parked",
+            TruthEvent::Unparked { .. } => "truth.unparked",
+            TruthEvent::Corrected { .. } => "truth.corrected",
+        },
+        CoupleEvent::Apology(e) => match e {
+            ApologyEvent::Sent { .. } => "apology.sent",
+            ApologyEvent::Answered { .. } => "apology.answered",
+        },
+        CoupleEvent::Request(e) => match e {
+            RequestEvent::Made { .. } => "request.made",
+            RequestEvent::Accepted { .. } => "request.accepted",
+            RequestEvent::AlternativeProposed { .. } => "request.alternative_proposed",
+            RequestEvent::AlternativeAccepted { .. } => "request.alternative_accepted",
+            RequestEvent::AlternativeDeclined { .. } => "request.alternative_declined",
+            RequestEvent::Paused { .. } => "request.paused",
+            RequestEvent::Resumed { .. } => "request.resumed",
+            RequestEvent::Retired { .. } => "request.retired",
+            RequestEvent::FulfilmentLogged { .. } => "request.fulfilment_logged",
+            RequestEvent::FulfilmentConfirmed { .. } => "request.fulfilment_confirmed",
+        },
+        CoupleEvent::Commitment(e) => match e {
+            CommitmentEvent::Made { .. } => "commitment.made",
+            CommitmentEvent::StatusUpdated { .. } => "commitment.status_updated",
+            CommitmentEvent::Acknowledged { .. } => "commitment.acknowledged",
+        },
+        CoupleEvent::Contact(e) => match e {
+            ContactEvent::Reported { .. } => "contact.reported",
+            ContactEvent::Acknowledged { .. } => "contact.acknowledged",
+        },
+    }
+}
+
+fn private_variant(event: &PrivateEvent) -> &'static str {
+    match event {
+        PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { .. }) => "check_in.kept",
+        PrivateEvent::Pulse(PrivatePulseEvent::Kept { .. }) => "pulse.kept",
+        PrivateEvent::Signs(SignsEvent::Noticed { .. }) => "signs.noticed",
+        PrivateEvent::Visit(VisitEvent::TodayOpened) => "visit.today_opened",
+    }
+}
+
+#[test]
+fn couple_events_read_and_write_exactly_as_stored() {
+    assert_stable::<CoupleEvent>(&couple_literals());
+}
+
+#[test]
+fn private_events_read_and_write_exactly_as_stored() {
+    assert_stable::<PrivateEvent>(&private_literals());
+}
+
+#[test]
+fn every_couple_variant_is_covered() {
+    let events = assert_stable::<CoupleEvent>(&couple_literals());
+    let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
+    // The number of arms in `couple_variant`: adding a variant there without
+    // a literal above fails here.
+    assert_eq!(covered.len(), 31, "covered: {covered:?}");
+}
+
+#[test]
+fn every_private_variant_is_covered() {
+    let events = assert_stable::<PrivateEvent>(&private_literals());
+    let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
+    assert_eq!(covered.len(), 4, "covered: {covered:?}");
+}
+
+#[test]
+fn the_kind_column_names_the_room() {
+    let kinds: BTreeSet<&str> = assert_stable::<CoupleEvent>(&couple_literals())
+        .iter()
+        .map(CoupleEvent::kind)
+        .collect();
+    let expected = [
+        "apology",
+        "checkin",
+        "commitment",
+        "contact",
+        "pulse",
+        "request",
+        "space",
+        "truth",
+    ];
+    assert_eq!(kinds, expected.into_iter().collect());
+    let private: BTreeSet<&str> = assert_stable::<PrivateEvent>(&private_literals())
+        .iter()
+        .map(PrivateEvent::kind)
+        .collect();
+    assert_eq!(
+        private,
+        ["checkin", "pulse", "signs", "visit"].into_iter().collect()
+    );
+}
