@@ -10,7 +10,19 @@ pub mod exec;
 pub mod http;
 pub mod present;
 pub mod projections;
-pub mod routes;
+
+// The rooms: one per capability, each with its router, handlers and views.
+pub mod apology;
+pub mod checkin;
+pub mod commitments;
+pub mod contact;
+pub mod invite;
+pub mod progress;
+pub mod pulse;
+pub mod requests;
+pub mod space;
+pub mod today;
+pub mod truth;
 
 pub use app::config::WebConfig;
 pub use app::state::AppState;
@@ -26,16 +38,20 @@ use tokio::net::TcpListener;
 /// response, error pages, the session, then the same-origin rule.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(routes::home::home))
-        .route("/healthz", get(routes::health::healthz))
+        .route("/", get(today::home::home))
+        .route("/healthz", get(app::health::healthz))
         .route("/static/{name}", get(assets::serve))
         .merge(auth::routes::router())
-        .merge(routes::space::router())
-        .merge(routes::invite::router())
-        .merge(routes::checkin::router())
-        .merge(routes::pulse::router())
-        .merge(routes::progress::router())
-        .merge(routes::repair::router())
+        .merge(space::router())
+        .merge(invite::router())
+        .merge(checkin::router())
+        .merge(pulse::router())
+        .merge(progress::router())
+        .merge(truth::router())
+        .merge(apology::router())
+        .merge(requests::router())
+        .merge(commitments::router())
+        .merge(contact::router())
         .fallback(|| async { app::error::AppError::NotFound })
         .layer(middleware::from_fn(http::security::same_origin))
         .layer(middleware::from_fn_with_state(

@@ -5,5 +5,6 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod health;
 pub mod layout;
 pub mod state;

@@ -83,7 +83,7 @@ pub struct RegisterForm {
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "account/register.html")]
 struct RegisterPage {
     layout: Layout,
     email: String,
@@ -155,7 +155,7 @@ pub struct LoginForm {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "account/login.html")]
 struct LoginPage {
     layout: Layout,
     email: String,
@@ -165,7 +165,7 @@ struct LoginPage {
 }
 
 #[derive(Template)]
-#[template(path = "recovery_codes.html")]
+#[template(path = "account/recovery_codes.html")]
 struct RecoveryCodesPage {
     layout: Layout,
     codes: Vec<String>,
@@ -281,7 +281,7 @@ pub struct RecoverForm {
 }
 
 #[derive(Template)]
-#[template(path = "recover.html")]
+#[template(path = "account/recover.html")]
 struct RecoverPage {
     layout: Layout,
     email: String,
@@ -359,7 +359,7 @@ struct SessionRow {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "account/account.html")]
 struct AccountPage {
     layout: Layout,
     email: String,

@@ -78,7 +78,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "app/error.html")]
 struct ErrorTemplate {
     layout: Layout,
     heading: &'static str,

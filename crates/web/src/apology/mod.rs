@@ -1,0 +1,598 @@
+//! The apology: written by the involved partner in parts, checked with the
+//! coach as often as they like, sent as numbered versions that all stay
+//! visible, and answered by the hurt partner.
+
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
+use crate::couple::MyCouple;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
+use crate::present::repair::{betrayal_label, form_errors, submit, Choice, FindingView};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kintsugi_core::apology::{
+    self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
+    ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+};
+use kintsugi_core::coach::apology::PartFinding;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::repair_rules;
+use kintsugi_core::space::Role;
+use kintsugi_core::{EntryId, Refusal, UserId};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/apology", get(apology_page).post(write))
+        .route(
+            "/apology/versions/{id}/answer",
+            leads_to("/apology").post(answer),
+        )
+}
+
+/// The apology form: its parts, and which button was pressed (`check` or
+/// `send`).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ApologyForm {
+    betrayal: String,
+    what_i_did: String,
+    impact: String,
+    responsibility: String,
+    remorse: String,
+    changes: String,
+    repair: String,
+    factors: String,
+    action: String,
+}
+
+impl ApologyForm {
+    fn input(&self) -> ApologyInput {
+        ApologyInput {
+            betrayal: self.betrayal.clone(),
+            what_i_did: self.what_i_did.clone(),
+            impact: self.impact.clone(),
+            responsibility: self.responsibility.clone(),
+            remorse: self.remorse.clone(),
+            changes: self.changes.clone(),
+            repair: self.repair.clone(),
+            factors: self.factors.clone(),
+        }
+    }
+
+    /// A new version starts from the last one sent.
+    fn from_parts(parts: &ApologyParts) -> Self {
+        ApologyForm {
+            what_i_did: parts.what_i_did.clone(),
+            impact: parts.impact.clone(),
+            responsibility: parts.responsibility.clone(),
+            remorse: parts.remorse.clone(),
+            changes: parts.changes.clone(),
+            repair: parts.repair.clone(),
+            factors: parts.factors.clone().unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    fn text_of(&self, name: &str) -> &str {
+        match name {
+            "what_i_did" => &self.what_i_did,
+            "impact" => &self.impact,
+            "responsibility" => &self.responsibility,
+            "remorse" => &self.remorse,
+            "changes" => &self.changes,
+            "repair" => &self.repair,
+            "factors" => &self.factors,
+            _ => "",
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AnswerForm {
+    answer: String,
+    what: String,
+}
+
+/// What the page shows beyond the record: a draft being written (checked
+/// with the coach, or refused when sent), or a refused answer.
+enum Pending {
+    Nothing,
+    Draft {
+        betrayal: EntryId,
+        form: Box<ApologyForm>,
+        errors: FormErrors,
+        /// `Some` after "Check with the coach".
+        findings: Option<Vec<PartFinding>>,
+        /// After a check: what would stop the draft being sent that the
+        /// coach's "still to write" list does not already say.
+        check_note: String,
+    },
+    Answer {
+        version: EntryId,
+        form: AnswerForm,
+        errors: FormErrors,
+    },
+}
+
+/// What each part asks for, in the form's words.
+fn hint(name: &str) -> &'static str {
+    match name {
+        "what_i_did" => "Name it plainly, in your own words, without softening it.",
+        "impact" => "How it affected your partner: what they have told you, and what you have come to understand.",
+        "responsibility" => "That it was your choice, and yours to answer for.",
+        "remorse" => "What you feel about having hurt them.",
+        "changes" => "What you are doing differently, starting now.",
+        "repair" => "What you will do to make amends, and keep doing.",
+        _ => "Only after owning your part. What influenced you can help your partner understand; it does not excuse.",
+    }
+}
+
+pub struct PartField {
+    name: &'static str,
+    id: String,
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+    optional: bool,
+    error: Option<String>,
+    findings: Vec<FindingView>,
+}
+
+pub struct Compose {
+    betrayal: u64,
+    fields: Vec<PartField>,
+    errors: FormErrors,
+    checked: bool,
+    findings_count: usize,
+    missing: Vec<&'static str>,
+    check_note: String,
+    first: bool,
+}
+
+pub struct VersionView {
+    id: u64,
+    number: u32,
+    sent_at: String,
+    latest: bool,
+    parts: Vec<(&'static str, String)>,
+    response: String,
+    response_what: String,
+}
+
+/// The answer to the latest version, shown once, near the top of the
+/// apology: it is the news both partners come back for.
+pub struct AnswerNews {
+    version: u64,
+    headline: String,
+    answered_at: String,
+    /// For "I need more": what the hurt partner asked to hear.
+    need: String,
+    need_label: &'static str,
+}
+
+pub struct AnswerBox {
+    version: u64,
+    number: u32,
+    form: AnswerForm,
+    errors: FormErrors,
+    choices: Vec<Choice>,
+}
+
+pub struct Section {
+    betrayal: u64,
+    heading: String,
+    status: String,
+    news: Option<AnswerNews>,
+    versions: Vec<VersionView>,
+    answer: Option<AnswerBox>,
+    compose: Option<Compose>,
+}
+
+#[derive(Template)]
+#[template(path = "apology/apology.html")]
+struct ApologyPage {
+    layout: Layout,
+    sections: Vec<Section>,
+    /// The person writes an apology (involved partner in a betrayal).
+    writes: bool,
+    /// The person reads and answers one (hurt partner in a betrayal).
+    reads: bool,
+}
+
+fn compose(
+    betrayal: EntryId,
+    form: &ApologyForm,
+    errors: FormErrors,
+    findings: Option<&[PartFinding]>,
+    check_note: String,
+    first: bool,
+) -> Compose {
+    let names = OWNERSHIP_PARTS
+        .iter()
+        .map(|(name, label)| (*name, *label, false))
+        .chain(std::iter::once(("factors", FACTORS_LABEL, true)));
+    let fields = names
+        .map(|(name, label, optional)| {
+            let value = form.text_of(name).to_owned();
+            let findings = findings
+                .unwrap_or_default()
+                .iter()
+                .filter(|f| f.part == name)
+                .map(|f| FindingView::of(&value, &f.finding))
+                .collect();
+            PartField {
+                name,
+                id: format!("b{}-{name}", betrayal.0),
+                label,
+                hint: hint(name),
+                error: errors.get(name).map(str::to_owned),
+                value,
+                optional,
+                findings,
+            }
+        })
+        .collect();
+    Compose {
+        betrayal: betrayal.0,
+        fields,
+        errors,
+        checked: findings.is_some(),
+        findings_count: findings.map_or(0, <[PartFinding]>::len),
+        missing: if findings.is_some() {
+            form.input().missing_parts()
+        } else {
+            Vec::new()
+        },
+        check_note,
+        first,
+    }
+}
+
+fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<VersionView> {
+    let Some(apology) = apology else {
+        return Vec::new();
+    };
+    let latest = apology.latest().map(|v| v.id);
+    apology
+        .versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let (response, response_what) = match &v.response {
+                Some(r) => (
+                    answered(me, r.by, &r.answer),
+                    match &r.answer {
+                        ApologyAnswer::NeedMore { what } => what.clone(),
+                        _ => String::new(),
+                    },
+                ),
+                None => (String::new(), String::new()),
+            };
+            VersionView {
+                id: v.id.0,
+                number: v.number,
+                sent_at: dates::when(v.sent_at, zone),
+                latest: Some(v.id) == latest,
+                parts: v
+                    .parts
+                    .labelled()
+                    .into_iter()
+                    .map(|(label, text)| (label, text.to_owned()))
+                    .collect(),
+                response,
+                response_what,
+            }
+        })
+        .collect()
+}
+
+/// "You answered: Not yet" or "Your partner answered: I need more".
+fn answered(me: UserId, by: UserId, answer: &ApologyAnswer) -> String {
+    let who = if by == me {
+        "You answered"
+    } else {
+        "Your partner answered"
+    };
+    format!("{who}: {}", answer.label())
+}
+
+/// The news of the latest version's answer, if it has one.
+fn answer_news(apology: Option<&Apology>, me: UserId, zone: Zone) -> Option<AnswerNews> {
+    let version = apology.and_then(Apology::latest)?;
+    let response = version.response.as_ref()?;
+    let (need, need_label) = match &response.answer {
+        ApologyAnswer::NeedMore { what } if response.by == me => {
+            (what.clone(), "What you asked to hear:")
+        }
+        ApologyAnswer::NeedMore { what } => (what.clone(), "What your partner needs to hear:"),
+        _ => (String::new(), ""),
+    };
+    Some(AnswerNews {
+        version: version.id.0,
+        headline: answered(me, response.by, &response.answer),
+        answered_at: format!(
+            "To version {}, on {}.",
+            version.number,
+            dates::when(response.at, zone)
+        ),
+        need,
+        need_label,
+    })
+}
+
+fn status_line(apology: Option<&Apology>, role: Role) -> String {
+    let involved = role == Role::Involved;
+    let status = apology
+        .filter(|a| !a.versions.is_empty())
+        .map(Apology::status);
+    match (status, involved) {
+        (None, true) => "You have not sent an apology yet. Write it in your own time; check it with the coach as often as you like before you send it.",
+        (None, false) => "Your partner has not sent an apology yet. When they do, it will be here for you to read and answer in your own time.",
+        (Some(ApologyStatus::AwaitingResponse), true) => "Sent. Your partner will answer when they are ready.",
+        (Some(ApologyStatus::AwaitingResponse), false) => "Waiting for your answer. Take the time you need.",
+        (Some(ApologyStatus::Received), true) => "Your partner has received your apology.",
+        (Some(ApologyStatus::Received), false) => "You have received this apology.",
+        (Some(ApologyStatus::NotYet), true) => "When you are ready, you can write a new version below; the earlier ones stay.",
+        (Some(ApologyStatus::NotYet), false) => "Your partner can write a new version. You can answer it when you are ready, and \"not yet\" is always a full answer.",
+        (Some(ApologyStatus::NeedMore), true) => "When you are ready, you can write a new version below. It starts from your last one; the earlier ones stay.",
+        (Some(ApologyStatus::NeedMore), false) => "Your partner can write a new version. You can answer it when you are ready.",
+    }
+    .to_owned()
+}
+
+/// Whether the record would take a new version from `me` now.
+fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
+    apology::can_send(&state.space, &state.apology, me, betrayal)
+}
+
+async fn build(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    pending: Pending,
+) -> AppResult<ApologyPage> {
+    let zone = app.now().zone;
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let space = &state.space;
+    let me = couple.me;
+    let several = space.betrayals.len() > 1;
+    let mut sections = Vec::new();
+    let (mut writes, mut reads) = (false, false);
+    for betrayal in &space.betrayals {
+        let Some(role) = space.role_in(me, betrayal) else {
+            continue;
+        };
+        match role {
+            Role::Involved => writes = true,
+            Role::Hurt => reads = true,
+        }
+        let apology = state.apology.for_betrayal(betrayal.id);
+        let latest = apology.and_then(Apology::latest);
+        let mut heading = match role {
+            Role::Involved => "Your apology".to_owned(),
+            Role::Hurt => "Your partner's apology to you".to_owned(),
+        };
+        if several {
+            heading = format!("{heading}: {}", betrayal_label(space, me, betrayal.id));
+        }
+        // A refused answer stays with what was typed; otherwise the latest
+        // version is offered for an answer when the record would take one.
+        let refused_answer = match &pending {
+            Pending::Answer {
+                version,
+                form,
+                errors,
+            } => apology
+                .and_then(|a| a.versions.iter().find(|v| v.id == *version))
+                .map(|v| (v, form.clone(), errors.clone())),
+            _ => None,
+        };
+        let answer = refused_answer
+            .or_else(|| {
+                latest
+                    .filter(|v| apology::can_answer(space, &state.apology, me, v.id))
+                    .map(|v| (v, AnswerForm::default(), FormErrors::default()))
+            })
+            .map(|(v, form, errors)| AnswerBox {
+                version: v.id.0,
+                number: v.number,
+                form,
+                errors,
+                choices: Choice::list(&ANSWERS),
+            });
+        // A draft shown again keeps its text even when it cannot be sent now
+        // (say, a version crossed with the partner's answer).
+        let compose = match &pending {
+            Pending::Draft {
+                betrayal: drafted,
+                form,
+                errors,
+                findings,
+                check_note,
+            } if *drafted == betrayal.id => Some(compose(
+                betrayal.id,
+                form,
+                errors.clone(),
+                findings.as_deref(),
+                check_note.clone(),
+                latest.is_none(),
+            )),
+            _ => could_send(state, me, betrayal.id).then(|| {
+                let form = latest
+                    .map(|v| ApologyForm::from_parts(&v.parts))
+                    .unwrap_or_default();
+                compose(
+                    betrayal.id,
+                    &form,
+                    FormErrors::default(),
+                    None,
+                    String::new(),
+                    latest.is_none(),
+                )
+            }),
+        };
+        sections.push(Section {
+            betrayal: betrayal.id.0,
+            heading,
+            status: status_line(apology, role),
+            news: answer_news(apology, me, zone),
+            versions: version_views(apology, me, zone),
+            answer,
+            compose,
+        });
+    }
+    Ok(ApologyPage {
+        layout: layout.in_section("apology"),
+        sections,
+        writes,
+        reads,
+    })
+}
+
+async fn apology_page(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+) -> AppResult<Response> {
+    render(&build(&app, &couple, layout, Pending::Nothing).await?)
+}
+
+/// "Check with the coach" shows the draft again with the coach's findings;
+/// "Send to my partner" sends it as a new version.
+async fn write(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ApologyForm>,
+) -> AppResult<Response> {
+    let input = form.input();
+    let (betrayal, checked) = {
+        let cached = couple.read(&app).await?;
+        let betrayal =
+            repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
+                .map_err(crate::app::error::AppError::from_refusal)?;
+        let checked = apology::check_draft(&cached.state.space, couple.me, &input).map(drop);
+        (betrayal, checked)
+    };
+    if form.action == "check" {
+        // A check is not a send: what is still missing goes to the coach's
+        // calm list, never to red errors on the fields.
+        let (errors, check_note) = match checked {
+            Ok(()) => (FormErrors::default(), String::new()),
+            Err(refusal) => check_outcome(refusal, &input.missing_parts())?,
+        };
+        let findings = Some(input.coach());
+        let page = build(
+            &app,
+            &couple,
+            layout,
+            Pending::Draft {
+                betrayal,
+                form: Box::new(form),
+                errors,
+                findings,
+                check_note,
+            },
+        )
+        .await?;
+        return render(&page);
+    }
+    let outcome = submit(&app, &couple, |state| {
+        apology::send(&state.space, &state.apology, couple.me, &input).map(CoupleEvent::from)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/apology#apology-{}", betrayal.0)).into_response()),
+        Err(errors) => render_refused(
+            &build(
+                &app,
+                &couple,
+                layout,
+                Pending::Draft {
+                    betrayal,
+                    form: Box::new(form),
+                    errors,
+                    findings: None,
+                    check_note: String::new(),
+                },
+            )
+            .await?,
+        ),
+    }
+}
+
+/// What a refusal means on "Check with the coach": nothing for a part the
+/// "still to write" list names already, a calm note for anything else
+/// about the parts; a refusal the form cannot show (not this person's step)
+/// stays an error.
+fn check_outcome(refusal: Refusal, missing: &[&str]) -> AppResult<(FormErrors, String)> {
+    let calm = |note: String| Ok((FormErrors::default(), note));
+    match refusal {
+        Refusal::Invalid { field, .. }
+            if part_label(field).is_some_and(|label| missing.contains(&label)) =>
+        {
+            calm(String::new())
+        }
+        Refusal::Invalid { field, .. } if field == "factors" && !missing.is_empty() => {
+            calm("What influenced you can follow once these are written.".to_owned())
+        }
+        Refusal::Invalid { field, message } => calm(match part_label(field) {
+            Some(label) => format!("{label}: {message}"),
+            None => message,
+        }),
+        other => form_errors(other).map(|errors| (errors, String::new())),
+    }
+}
+
+/// The form's label of a part, from its field name.
+fn part_label(field: &str) -> Option<&'static str> {
+    OWNERSHIP_PARTS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, label)| *label)
+        .or((field == "factors").then_some(FACTORS_LABEL))
+}
+
+async fn answer(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(version): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<AnswerForm>,
+) -> AppResult<Response> {
+    let input = ApologyAnswerInput {
+        answer: form.answer.clone(),
+        what: form.what.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        apology::answer(&state.space, &state.apology, couple.me, version, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/apology#version-{}", version.0)).into_response()),
+        Err(errors) => render_refused(
+            &build(
+                &app,
+                &couple,
+                layout,
+                Pending::Answer {
+                    version,
+                    form,
+                    errors,
+                },
+            )
+            .await?,
+        ),
+    }
+}

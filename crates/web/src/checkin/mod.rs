@@ -1,0 +1,565 @@
+//! Check-ins: telling one's partner (or only oneself) how one feels, and
+//! the partner's short answer. "Only me" check-ins go to the author's
+//! private stream; the command in core decides which stream.
+
+use crate::app::clock::Zone;
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
+use crate::auth::session::{CurrentUser, Session};
+use crate::couple::{append_private, my_private, MyCouple};
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kintsugi_core::checkin::{
+    self, AckPreset, AcknowledgeInput, CheckIn, CheckInId, CheckInInput, CheckInView, Visibility,
+};
+use kintsugi_core::feelings::{CoreFeeling, Feeling, Intensity};
+use kintsugi_core::streams::Destination;
+use kintsugi_core::visibility::Whose;
+use kintsugi_core::EntryId;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+/// Check-ins listed per page.
+const PAGE_SIZE: usize = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/checkin", get(checkin_page).post(record))
+        .route("/checkin/{id}", get(one_page))
+        .route(
+            "/checkin/{id}/acknowledge",
+            leads_to("/checkin/{id}").post(acknowledge),
+        )
+}
+
+// ---- how a check-in reads on a page ------------------------------------------
+
+/// One feeling of a check-in, with its strength in words and as five dots.
+pub struct FeltRow {
+    pub label: &'static str,
+    pub strength: &'static str,
+    pub value: u8,
+    /// The classes of five dots, filled up to the intensity.
+    pub dots: Vec<&'static str>,
+}
+
+pub fn felt_rows(check_in: &CheckIn) -> Vec<FeltRow> {
+    check_in
+        .feelings
+        .iter()
+        .map(|felt| {
+            let value = felt.intensity.value();
+            let dots = (Intensity::MIN..=Intensity::MAX)
+                .map(|step| if step <= value { "dot on" } else { "dot" })
+                .collect();
+            FeltRow {
+                label: felt.feeling.label(),
+                strength: felt.intensity.label(),
+                value,
+                dots,
+            }
+        })
+        .collect()
+}
+
+/// The feelings of a check-in as a short phrase: "Sad, Hopeful".
+pub fn feelings_phrase(check_in: &CheckIn) -> String {
+    check_in
+        .feelings
+        .iter()
+        .map(|f| f.feeling.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub struct AckRow {
+    pub by_me: bool,
+    pub text: String,
+    pub when: String,
+}
+
+/// A check-in as the viewer sees it in a list or on its own page.
+pub struct CheckInRow {
+    /// The HTML id and the key of the answer form's fields.
+    pub key: String,
+    pub mine: bool,
+    pub only_me: bool,
+    pub who: &'static str,
+    pub audience: &'static str,
+    pub when: String,
+    pub feelings: Vec<FeltRow>,
+    pub note: String,
+    pub acknowledgement: Option<AckRow>,
+    /// The shared check-in's own page; none for a kept one.
+    pub link: Option<String>,
+    pub can_acknowledge: bool,
+    pub own_words: String,
+    pub answer_open: bool,
+}
+
+fn audience(view: &CheckInView<'_>) -> &'static str {
+    match (view.whose, view.visibility) {
+        (_, Visibility::OnlyMe) => "only you",
+        (Whose::Mine, Visibility::Partner) => "shared with your partner",
+        (Whose::Mine, Visibility::PartnerAndTherapist) => "shared with your partner and therapist",
+        (Whose::Partner, Visibility::Partner) => "shared with you",
+        (Whose::Partner, Visibility::PartnerAndTherapist) => "shared with you and your therapist",
+    }
+}
+
+impl CheckInRow {
+    pub fn from_view(view: &CheckInView<'_>, zone: Zone) -> Self {
+        let (key, link) = match view.id {
+            CheckInId::Shared(id) => (format!("checkin-{}", id.0), Some(shared_link(id))),
+            CheckInId::Private(id) => (format!("kept-{}", id.0), None),
+        };
+        let mine = view.whose == Whose::Mine;
+        CheckInRow {
+            key,
+            mine,
+            only_me: view.visibility == Visibility::OnlyMe,
+            who: if mine { "You" } else { "Your partner" },
+            audience: audience(view),
+            when: dates::when(view.at, zone),
+            feelings: felt_rows(view.check_in),
+            note: view.check_in.note.clone().unwrap_or_default(),
+            acknowledgement: view.acknowledgement.map(|ack| AckRow {
+                by_me: !mine,
+                text: ack.acknowledgement.text().to_owned(),
+                when: dates::when(ack.at, zone),
+            }),
+            link,
+            can_acknowledge: view.can_acknowledge,
+            own_words: String::new(),
+            answer_open: false,
+        }
+    }
+}
+
+pub fn shared_link(id: EntryId) -> String {
+    format!("/checkin/{}", id.0)
+}
+
+pub struct PresetChoice {
+    pub code: &'static str,
+    pub text: &'static str,
+}
+
+fn presets() -> Vec<PresetChoice> {
+    AckPreset::ALL
+        .iter()
+        .map(|p| PresetChoice {
+            code: p.code(),
+            text: p.text(),
+        })
+        .collect()
+}
+
+// ---- the check-in form -------------------------------------------------------
+
+pub struct WordField {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// The name of its intensity field, also its element id.
+    pub field: &'static str,
+    pub checked: bool,
+    /// The intensity as posted, kept when the form comes back.
+    pub intensity: String,
+}
+
+pub struct FamilyField {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: usize,
+    pub open: bool,
+    pub words: Vec<WordField>,
+}
+
+pub struct ScaleStep {
+    pub value: String,
+    pub label: &'static str,
+}
+
+pub struct VisibilityChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+    /// A short word under the choice, when what it means is not plain.
+    pub hint: Option<&'static str>,
+}
+
+/// The therapist choice is recorded now, for the day a therapist is
+/// invited; until both partners invite one, no therapist sees anything.
+fn visibility_hint(visibility: Visibility) -> Option<&'static str> {
+    match visibility {
+        Visibility::PartnerAndTherapist => {
+            Some("Your partner sees it now. A therapist sees it only once you both invite one.")
+        }
+        Visibility::OnlyMe | Visibility::Partner => None,
+    }
+}
+
+/// What the form shows: empty, or what was posted.
+pub struct CheckInForm {
+    pub families: Vec<FamilyField>,
+    pub note: String,
+    pub visibilities: Vec<VisibilityChoice>,
+}
+
+impl CheckInForm {
+    /// A fresh form. "Only me" is chosen to start with: a check-in is
+    /// shared only when its author says so.
+    fn empty() -> Self {
+        Self::from_pairs(&[], &FormErrors::default())
+    }
+
+    fn from_pairs(pairs: &[(String, String)], errors: &FormErrors) -> Self {
+        let posted = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let ticked = |code: &str| pairs.iter().any(|(k, v)| k == "feelings" && v == code);
+        let families = CoreFeeling::ALL
+            .iter()
+            .map(|core| {
+                let words: Vec<WordField> = core
+                    .words()
+                    .map(|w: Feeling| WordField {
+                        code: w.code(),
+                        label: w.label(),
+                        field: w.intensity_field(),
+                        checked: ticked(w.code()),
+                        intensity: posted(w.intensity_field()),
+                    })
+                    .collect();
+                let chosen = words.iter().filter(|w| w.checked).count();
+                let has_error = words.iter().any(|w| errors.get(w.field).is_some());
+                FamilyField {
+                    code: core.code(),
+                    label: core.label(),
+                    chosen,
+                    open: chosen > 0 || has_error,
+                    words,
+                }
+            })
+            .collect();
+        let chosen_visibility = posted("visibility");
+        let chosen_visibility = if pairs.is_empty() {
+            Visibility::OnlyMe.code().to_owned()
+        } else {
+            chosen_visibility
+        };
+        CheckInForm {
+            families,
+            note: posted("note"),
+            visibilities: Visibility::ALL
+                .iter()
+                .map(|v| VisibilityChoice {
+                    code: v.code(),
+                    label: v.label(),
+                    checked: v.code() == chosen_visibility,
+                    hint: visibility_hint(*v),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn scale() -> Vec<ScaleStep> {
+    Intensity::scale()
+        .map(|i| ScaleStep {
+            value: i.value().to_string(),
+            label: i.label(),
+        })
+        .collect()
+}
+
+// ---- the check-in page ---------------------------------------------------------
+
+/// A partner's check-in the viewer has not answered yet, as a short line
+/// at the top of the page that leads to it.
+pub struct WaitingRow {
+    pub link: String,
+    pub feelings: String,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "checkin/checkin.html")]
+struct CheckInPage {
+    layout: Layout,
+    form: CheckInForm,
+    scale: Vec<ScaleStep>,
+    errors: FormErrors,
+    done: Option<&'static str>,
+    partner_joined: bool,
+    /// The partner's recent check-ins still open for an answer, shown
+    /// before the form so they are not lost beneath it.
+    waiting: Vec<WaitingRow>,
+    recent: Vec<CheckInRow>,
+    presets: Vec<PresetChoice>,
+    /// The link to older check-ins, when there are more.
+    older: Option<String>,
+    paged: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    /// Microseconds since the epoch: list what came strictly before.
+    before: String,
+    done: String,
+}
+
+fn parse_before(raw: &str) -> Option<OffsetDateTime> {
+    let micros = raw.trim().parse::<i64>().ok()?;
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000).ok()
+}
+
+fn micros(at: OffsetDateTime) -> i128 {
+    at.unix_timestamp_nanos().div_euclid(1_000)
+}
+
+impl CheckInPage {
+    async fn build(
+        app: &AppState,
+        session: &Session,
+        couple: &MyCouple,
+        layout: Layout,
+        form: CheckInForm,
+        errors: FormErrors,
+        before: Option<OffsetDateTime>,
+    ) -> AppResult<Self> {
+        let zone = app.now().zone;
+        let cached = couple.read(app).await?;
+        let mine = my_private(app, session).await?;
+        let views = checkin::history(
+            &cached.state.space,
+            &cached.state.check_ins,
+            mine.state.kept_check_ins(),
+            couple.me,
+            before,
+            PAGE_SIZE + 1,
+        )?;
+        let older = (views.len() > PAGE_SIZE)
+            .then(|| views.get(PAGE_SIZE - 1))
+            .flatten()
+            .map(|last| format!("/checkin?before={}#recent", micros(last.at)));
+        let recent = views
+            .iter()
+            .take(PAGE_SIZE)
+            .map(|view| CheckInRow::from_view(view, zone))
+            .collect();
+        let waiting = views
+            .iter()
+            .take(PAGE_SIZE)
+            .filter(|view| before.is_none() && view.can_acknowledge)
+            .filter_map(|view| match view.id {
+                CheckInId::Shared(id) => Some(WaitingRow {
+                    link: shared_link(id),
+                    feelings: feelings_phrase(view.check_in),
+                    when: dates::when(view.at, zone),
+                }),
+                CheckInId::Private(_) => None,
+            })
+            .collect();
+        Ok(CheckInPage {
+            layout: layout.in_section("checkin"),
+            form,
+            scale: scale(),
+            errors,
+            done: None,
+            partner_joined: cached.state.space.partner_of(couple.me).is_some(),
+            waiting,
+            recent,
+            presets: presets(),
+            older,
+            paged: before.is_some(),
+        })
+    }
+}
+
+async fn checkin_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
+    layout: Layout,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let before = parse_before(&query.before);
+    let mut page = CheckInPage::build(
+        &app,
+        &me,
+        &couple,
+        layout,
+        CheckInForm::empty(),
+        FormErrors::default(),
+        before,
+    )
+    .await?;
+    page.done = match query.done.as_str() {
+        "kept" => Some("Kept. Only you can see this check-in."),
+        "shared" => Some("Shared. Your partner can read it now."),
+        _ => None,
+    };
+    render(&page)
+}
+
+async fn record(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let input = CheckInInput::from_form(&pairs);
+    let decided = {
+        let cached = couple.read(&app).await?;
+        checkin::check_in(&cached.state.space, couple.me, &input).map(Destination::from)
+    };
+    let destination = match decided {
+        Ok(destination) => destination,
+        Err(refusal) => {
+            let errors = FormErrors::from_refusal(refusal)?;
+            let form = CheckInForm::from_pairs(&pairs, &errors);
+            let page = CheckInPage::build(&app, &me, &couple, layout, form, errors, None).await?;
+            return render_refused(&page);
+        }
+    };
+    let done = match destination {
+        Destination::Private(event) => {
+            append_private(&app, &me, |_| Ok(vec![event.clone()])).await?;
+            "kept"
+        }
+        Destination::Shared(event) => {
+            couple.execute(&app, |_| Ok(vec![event.clone()])).await?;
+            "shared"
+        }
+    };
+    Ok(Redirect::to(&format!("/checkin?done={done}")).into_response())
+}
+
+// ---- one shared check-in, and answering it ---------------------------------------
+
+#[derive(Template)]
+#[template(path = "checkin/checkin_one.html")]
+struct OneCheckInPage {
+    layout: Layout,
+    c: CheckInRow,
+    presets: Vec<PresetChoice>,
+    errors: FormErrors,
+}
+
+impl OneCheckInPage {
+    async fn build(
+        app: &AppState,
+        session: &Session,
+        couple: &MyCouple,
+        layout: Layout,
+        id: EntryId,
+        own_words: String,
+        errors: FormErrors,
+    ) -> AppResult<Self> {
+        let zone = app.now().zone;
+        let cached = couple.read(app).await?;
+        let mine = my_private(app, session).await?;
+        let view = checkin::view(
+            &cached.state.space,
+            &cached.state.check_ins,
+            mine.state.kept_check_ins(),
+            couple.me,
+            CheckInId::Shared(id),
+        )?;
+        let mut c = CheckInRow::from_view(&view, zone);
+        c.answer_open = true;
+        c.own_words = own_words;
+        Ok(OneCheckInPage {
+            layout: layout.in_section("checkin"),
+            c,
+            presets: presets(),
+            errors,
+        })
+    }
+}
+
+async fn one_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
+    layout: Layout,
+    EntryIdParam(id): EntryIdParam,
+) -> AppResult<Response> {
+    let page = OneCheckInPage::build(
+        &app,
+        &me,
+        &couple,
+        layout,
+        id,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await?;
+    render(&page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AcknowledgeForm {
+    preset: String,
+    own_words: String,
+}
+
+async fn acknowledge(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    couple: MyCouple,
+    layout: Layout,
+    EntryIdParam(id): EntryIdParam,
+    CsrfForm(form): CsrfForm<AcknowledgeForm>,
+) -> AppResult<Response> {
+    let input = AcknowledgeInput {
+        check_in: id.0.to_string(),
+        preset: form.preset,
+        own_words: form.own_words,
+    };
+    let checked = {
+        let cached = couple.read(&app).await?;
+        checkin::acknowledge(
+            &cached.state.space,
+            &cached.state.check_ins,
+            couple.me,
+            &input,
+        )
+    };
+    let errors = match checked {
+        Ok(_) => {
+            let outcome = couple
+                .execute(&app, |state| {
+                    checkin::acknowledge(&state.space, &state.check_ins, couple.me, &input)
+                        .map(|e| vec![e.into()])
+                })
+                .await;
+            match outcome {
+                Ok(_) => return Ok(Redirect::to(&shared_link(id)).into_response()),
+                // Answered a moment ago in another window: show it as it is now.
+                Err(AppError::Conflict(message)) => FormErrors::summary(message),
+                Err(other) => return Err(other),
+            }
+        }
+        Err(refusal) => FormErrors::from_refusal(refusal)?,
+    };
+    let page =
+        OneCheckInPage::build(&app, &me, &couple, layout, id, input.own_words, errors).await?;
+    render_refused(&page)
+}

@@ -1,0 +1,339 @@
+//! Commitments: the involved partner's bedrock actions (no contact first),
+//! each with its whole status history, which the hurt partner sees and
+//! acknowledges. Nothing here watches anyone: what is shared is offered.
+
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
+use crate::couple::MyCouple;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::repair::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::present::words::who;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kintsugi_core::commitments::{
+    self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
+};
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::repair_rules::RepairAction;
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/commitments", get(commitments_page).post(make))
+        .route(
+            "/commitments/{id}/status",
+            leads_to("/commitments").post(update_status),
+        )
+        .route(
+            "/commitments/{id}/acknowledge",
+            leads_to("/commitments").post(acknowledge),
+        )
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct CommitmentForm {
+    betrayal: String,
+    kind: String,
+    details: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct StatusForm {
+    status: String,
+    note: String,
+}
+
+enum Refused {
+    Nothing,
+    Make(CommitmentForm, FormErrors),
+    Status(EntryId, StatusForm, FormErrors),
+    Acknowledge(EntryId, FormErrors),
+}
+
+pub struct KindChoice {
+    code: &'static str,
+    label: &'static str,
+    hint: &'static str,
+}
+
+pub struct NewCommitment {
+    form: CommitmentForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+    kinds: Vec<KindChoice>,
+    /// Unfolded when there is nothing else to see yet, or after a refusal
+    /// so what was chosen and typed is in view.
+    open: bool,
+}
+
+pub struct StatusRow {
+    label: &'static str,
+    code: &'static str,
+    note: String,
+    when: String,
+    who: &'static str,
+    seen: String,
+}
+
+pub struct StatusBox {
+    form: StatusForm,
+    errors: FormErrors,
+    choices: Vec<Choice>,
+}
+
+pub struct CommitmentView {
+    id: u64,
+    title: String,
+    kind: &'static str,
+    details: String,
+    status: &'static str,
+    status_code: &'static str,
+    betrayal: String,
+    history: Vec<StatusRow>,
+    update: Option<StatusBox>,
+    can_acknowledge: bool,
+    acknowledge_errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "commitments/commitments.html")]
+struct CommitmentsPage {
+    layout: Layout,
+    new: Option<NewCommitment>,
+    commitments: Vec<CommitmentView>,
+    contact_reports: usize,
+    contact_waiting: usize,
+}
+
+fn view(
+    state: &CoupleState,
+    me: UserId,
+    c: &Commitment,
+    refused: &Refused,
+    zone: Zone,
+) -> CommitmentView {
+    let update =
+        commitments::can_update_status(&state.space, &state.commitments, me, c.id).then(|| {
+            let (form, errors) = match refused {
+                Refused::Status(id, form, errors) if *id == c.id => (form.clone(), errors.clone()),
+                _ => Default::default(),
+            };
+            StatusBox {
+                form,
+                errors,
+                choices: CommitmentStatus::UPDATES
+                    .iter()
+                    .map(|s| Choice {
+                        code: s.code(),
+                        label: s.label(),
+                    })
+                    .collect(),
+            }
+        });
+    CommitmentView {
+        id: c.id.0,
+        title: c.title().to_owned(),
+        kind: c.kind.label(),
+        details: match c.kind {
+            CommitmentKind::Own => String::new(),
+            _ => c.details.clone().unwrap_or_default(),
+        },
+        status: c.status().label(),
+        status_code: c.status().code(),
+        betrayal: betrayal_tag(&state.space, me, c.betrayal),
+        history: c
+            .history
+            .iter()
+            .rev()
+            .map(|entry| StatusRow {
+                label: entry.status.label(),
+                code: entry.status.code(),
+                note: entry.note.clone().unwrap_or_default(),
+                when: dates::when(entry.at, zone),
+                who: who(me, entry.by),
+                seen: entry
+                    .seen
+                    .as_ref()
+                    .map(|s| format!("{} saw this on {}", who(me, s.by), dates::when(s.at, zone)))
+                    .unwrap_or_else(|| "Not seen yet".to_owned()),
+            })
+            .collect(),
+        update,
+        can_acknowledge: commitments::can_acknowledge(&state.space, &state.commitments, me, c.id),
+        acknowledge_errors: match refused {
+            Refused::Acknowledge(id, errors) if *id == c.id => errors.clone(),
+            _ => FormErrors::default(),
+        },
+    }
+}
+
+async fn build(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    refused: Refused,
+) -> AppResult<CommitmentsPage> {
+    let zone = app.now().zone;
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let (form, errors) = match &refused {
+        Refused::Make(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
+    let choice = BetrayalChoice::for_action(
+        &state.space,
+        me,
+        RepairAction::MakeCommitment,
+        &form.betrayal,
+    );
+    let nothing_made = state.commitments.all().is_empty();
+    let new = choice.any().then(|| NewCommitment {
+        open: nothing_made || errors.any(),
+        form,
+        choice,
+        errors,
+        kinds: CommitmentKind::ALL
+            .iter()
+            .map(|k| KindChoice {
+                code: k.code(),
+                label: k.label(),
+                hint: k.details_hint(),
+            })
+            .collect(),
+    });
+    Ok(CommitmentsPage {
+        layout: layout.in_section("commitments"),
+        new,
+        commitments: state
+            .commitments
+            .all()
+            .iter()
+            .rev()
+            .map(|c| view(state, me, c, &refused, zone))
+            .collect(),
+        contact_reports: state.contact.all().len(),
+        contact_waiting: state
+            .contact
+            .awaiting_acknowledgement_by(&state.space, me)
+            .len(),
+    })
+}
+
+async fn commitments_page(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+) -> AppResult<Response> {
+    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+}
+
+async fn finish(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    outcome: Result<EntryId, FormErrors>,
+    anchor: impl FnOnce(EntryId) -> EntryId,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(created) => Ok(
+            Redirect::to(&format!("/commitments#commitment-{}", anchor(created).0)).into_response(),
+        ),
+        Err(errors) => render_refused(&build(app, couple, layout, refused(errors)).await?),
+    }
+}
+
+async fn make(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<CommitmentForm>,
+) -> AppResult<Response> {
+    let input = CommitmentInput {
+        betrayal: form.betrayal.clone(),
+        kind: form.kind.clone(),
+        details: form.details.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        commitments::make(&state.space, &state.commitments, couple.me, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |created| created,
+        |errors| Refused::Make(form, errors),
+    )
+    .await
+}
+
+async fn update_status(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(commitment): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> AppResult<Response> {
+    let input = StatusInput {
+        status: form.status.clone(),
+        note: form.note.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        commitments::update_status(
+            &state.space,
+            &state.commitments,
+            couple.me,
+            commitment,
+            &input,
+        )
+        .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| commitment,
+        |errors| Refused::Status(commitment, form, errors),
+    )
+    .await
+}
+
+async fn acknowledge(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(commitment): EntryIdParam,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let outcome = submit(&app, &couple, |state| {
+        commitments::acknowledge(&state.space, &state.commitments, couple.me, commitment)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| commitment,
+        |errors| Refused::Acknowledge(commitment, errors),
+    )
+    .await
+}

@@ -1,0 +1,261 @@
+//! Contact reports: the involved partner tells when the affair partner made
+//! contact and how they responded; the record shows how long after the
+//! contact it was told, and the hurt partner acknowledges it.
+
+use crate::app::clock::{Now, Zone};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
+use crate::couple::MyCouple;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors};
+use crate::present::dates;
+use crate::present::repair::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::present::words::who;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kintsugi_core::contact::{
+    self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
+};
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::repair_rules::{plain_delay, RepairAction};
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+use time::macros::format_description;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contact", get(contact_page).post(report))
+        .route(
+            "/contact/{id}/acknowledge",
+            leads_to("/contact").post(acknowledge),
+        )
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ContactForm {
+    betrayal: String,
+    happened_at: String,
+    utc_offset: String,
+    channel: String,
+    what_was_said: String,
+    how_i_responded: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ResponseForm {
+    response: String,
+}
+
+enum Refused {
+    Nothing,
+    Report(ContactForm, FormErrors),
+    Acknowledge(EntryId, ResponseForm, FormErrors),
+}
+
+pub struct NewReport {
+    form: ContactForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+    channels: Vec<Choice>,
+    /// The latest time the field accepts, in its own format.
+    now: String,
+    now_display: String,
+}
+
+pub struct ReportView {
+    id: u64,
+    happened_at: String,
+    channel: &'static str,
+    reported_by: &'static str,
+    reported_at: String,
+    reported_after: String,
+    what_was_said: String,
+    how_i_responded: String,
+    /// "How you responded" for the author, "How they responded" for the
+    /// partner reading it.
+    responded_label: &'static str,
+    betrayal: String,
+    ack_note: String,
+    ack_response: String,
+    can_acknowledge: bool,
+    response: String,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "contact/contact.html")]
+struct ContactPage {
+    layout: Layout,
+    new: Option<NewReport>,
+    reports: Vec<ReportView>,
+}
+
+fn view(
+    state: &CoupleState,
+    me: UserId,
+    r: &ContactReport,
+    refused: &Refused,
+    zone: Zone,
+) -> ReportView {
+    let (ack_note, ack_response) = match &r.acknowledgement {
+        Some(ack) => (
+            format!(
+                "{} read this on {}",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            ),
+            ack.response.clone().unwrap_or_default(),
+        ),
+        None => ("Not read yet".to_owned(), String::new()),
+    };
+    let (response, errors, refused_here) = match refused {
+        Refused::Acknowledge(id, form, errors) if *id == r.id => {
+            (form.response.clone(), errors.clone(), true)
+        }
+        _ => Default::default(),
+    };
+    ReportView {
+        id: r.id.0,
+        happened_at: dates::when(r.happened_at, zone),
+        channel: r.channel.label(),
+        reported_by: who(me, r.reported_by),
+        reported_at: dates::when(r.reported_at, zone),
+        reported_after: plain_delay(r.reported_after()),
+        what_was_said: r.what_was_said.clone(),
+        how_i_responded: r.how_i_responded.clone(),
+        responded_label: if r.reported_by == me {
+            "How you responded"
+        } else {
+            "How they responded"
+        },
+        betrayal: betrayal_tag(&state.space, me, r.betrayal),
+        ack_note,
+        ack_response,
+        // A refused acknowledgement stays with the words typed.
+        can_acknowledge: refused_here
+            || contact::can_acknowledge(&state.space, &state.contact, me, r.id),
+        response,
+        errors,
+    }
+}
+
+async fn build(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    refused: Refused,
+) -> AppResult<ContactPage> {
+    let zone = app.now().zone;
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let (form, errors) = match &refused {
+        Refused::Report(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
+    let choice = BetrayalChoice::for_action(
+        &state.space,
+        me,
+        RepairAction::ReportContact,
+        &form.betrayal,
+    );
+    let moment = app.clock.now();
+    let now = moment
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap_or_default();
+    let new = choice.any().then(|| NewReport {
+        form,
+        choice,
+        errors,
+        channels: ContactChannel::ALL
+            .iter()
+            .map(|c| Choice {
+                code: c.code(),
+                label: c.label(),
+            })
+            .collect(),
+        now,
+        now_display: dates::when(moment, zone),
+    });
+    Ok(ContactPage {
+        layout: layout.in_section("commitments"),
+        new,
+        reports: state
+            .contact
+            .all()
+            .into_iter()
+            .map(|r| view(state, me, r, &refused, zone))
+            .collect(),
+    })
+}
+
+async fn contact_page(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+) -> AppResult<Response> {
+    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+}
+
+async fn report(
+    State(app): State<AppState>,
+    now: Now,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ContactForm>,
+) -> AppResult<Response> {
+    let input = ContactReportInput {
+        betrayal: form.betrayal.clone(),
+        happened_at: form.happened_at.clone(),
+        utc_offset: form.utc_offset.clone(),
+        channel: form.channel.clone(),
+        what_was_said: form.what_was_said.clone(),
+        how_i_responded: form.how_i_responded.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        contact::report(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
+    })
+    .await?;
+    match outcome {
+        Ok(created) => Ok(Redirect::to(&format!("/contact#report-{}", created.0)).into_response()),
+        Err(errors) => {
+            render_refused(&build(&app, &couple, layout, Refused::Report(form, errors)).await?)
+        }
+    }
+}
+
+async fn acknowledge(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(report): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ResponseForm>,
+) -> AppResult<Response> {
+    let input = ContactAcknowledgementInput {
+        response: form.response.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        contact::acknowledge(&state.space, &state.contact, couple.me, report, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/contact#report-{}", report.0)).into_response()),
+        Err(errors) => render_refused(
+            &build(
+                &app,
+                &couple,
+                layout,
+                Refused::Acknowledge(report, form, errors),
+            )
+            .await?,
+        ),
+    }
+}

@@ -1,0 +1,908 @@
+//! Requested behaviours: the hurt partner asks for something specific and
+//! observable, with how often; the involved partner accepts or proposes an
+//! alternative, logs each time it was done, and the hurt partner may confirm
+//! what they saw. Each request shows how reliably it was kept.
+
+use crate::app::clock::{Now, Zone};
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
+use crate::couple::MyCouple;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::repair::{
+    betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView,
+};
+use crate::present::words::who;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kintsugi_core::coach::Code;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
+use kintsugi_core::requests::{
+    self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
+    FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestInput, RequestStatus,
+    Terms, FREQUENCIES,
+};
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/requests", get(list_page).post(make))
+        .route("/requests/{id}", get(request_page))
+        .route(
+            "/requests/{id}/accept",
+            leads_to("/requests/{id}").post(accept),
+        )
+        .route(
+            "/requests/{id}/alternative",
+            leads_to("/requests/{id}").post(propose_alternative),
+        )
+        .route(
+            "/requests/{id}/alternative/answer",
+            leads_to("/requests/{id}").post(answer_alternative),
+        )
+        .route(
+            "/requests/{id}/pause",
+            leads_to("/requests/{id}").post(pause),
+        )
+        .route(
+            "/requests/{id}/resume",
+            leads_to("/requests/{id}").post(resume),
+        )
+        .route(
+            "/requests/{id}/retire",
+            leads_to("/requests/{id}").post(retire),
+        )
+        .route(
+            "/requests/{id}/fulfilments",
+            leads_to("/requests/{id}").post(log_fulfilment),
+        )
+        .route(
+            "/requests/fulfilments/{id}/confirm",
+            leads_to("/requests").post(confirm),
+        )
+}
+
+/// The "how often" fields, shared by a request and an alternative.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct WhenFields {
+    frequency: String,
+    trigger: String,
+    times_per_week: String,
+    weekday: String,
+    by_date: String,
+}
+
+impl WhenFields {
+    fn input(&self) -> FrequencyInput {
+        FrequencyInput {
+            frequency: self.frequency.clone(),
+            trigger: self.trigger.clone(),
+            times_per_week: self.times_per_week.clone(),
+            weekday: self.weekday.clone(),
+            by_date: self.by_date.clone(),
+        }
+    }
+
+    /// An alternative starts from the terms it answers.
+    fn from_frequency(frequency: &Frequency) -> Self {
+        let mut fields = WhenFields {
+            frequency: frequency.code().to_owned(),
+            ..Default::default()
+        };
+        match frequency {
+            Frequency::EachTime { trigger } => fields.trigger = trigger.clone(),
+            Frequency::Daily => {}
+            Frequency::Weekly { times, on } => {
+                fields.times_per_week = times.to_string();
+                fields.weekday = on
+                    .map(repair_rules::weekday_code)
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+            Frequency::ByDate { date } => fields.by_date = date.to_string(),
+        }
+        fields
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct RequestForm {
+    betrayal: String,
+    what: String,
+    #[serde(flatten)]
+    when: WhenFields,
+    action: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AlternativeForm {
+    what: String,
+    #[serde(flatten)]
+    when: WhenFields,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AlternativeAnswerForm {
+    answer: String,
+    note: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct FulfilmentForm {
+    happened_on: String,
+    note: String,
+}
+
+/// The choices of the "how often" fields.
+pub struct WhenChoices {
+    frequencies: Vec<Choice>,
+    weekdays: Vec<Choice>,
+}
+
+impl WhenChoices {
+    fn new() -> Self {
+        WhenChoices {
+            frequencies: Choice::list(&FREQUENCIES),
+            weekdays: WEEKDAYS
+                .iter()
+                .map(|(day, code)| Choice {
+                    code,
+                    label: weekday_name(*day),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn weekday_name(day: time::Weekday) -> &'static str {
+    use time::Weekday::*;
+    match day {
+        Monday => "Monday",
+        Tuesday => "Tuesday",
+        Wednesday => "Wednesday",
+        Thursday => "Thursday",
+        Friday => "Friday",
+        Saturday => "Saturday",
+        Sunday => "Sunday",
+    }
+}
+
+/// Done against expected, as a line of a page.
+pub struct ReliabilityView {
+    days: u16,
+    text: String,
+    percent: Option<u32>,
+}
+
+impl ReliabilityView {
+    fn of(reliability: Reliability) -> Self {
+        let times = |n: u32| {
+            if n == 1 {
+                "1 time".to_owned()
+            } else {
+                format!("{n} times")
+            }
+        };
+        let confirmed = match reliability.confirmed {
+            0 => String::new(),
+            n => format!(", {n} confirmed"),
+        };
+        let text = match (reliability.expected, reliability.percent()) {
+            (None, _) => format!("done {}{confirmed}", times(reliability.done)),
+            (Some(0), _) => format!(
+                "nothing expected yet; done {}{confirmed}",
+                times(reliability.done)
+            ),
+            (Some(expected), Some(percent)) => {
+                format!("{} of {expected} ({percent}%){confirmed}", reliability.done)
+            }
+            (Some(expected), None) => format!("{} of {expected}{confirmed}", reliability.done),
+        };
+        ReliabilityView {
+            days: reliability.days,
+            text,
+            percent: reliability.percent(),
+        }
+    }
+}
+
+fn reliability(request: &Request, today: Date) -> Vec<ReliabilityView> {
+    if request.agreed_on().is_none() {
+        return Vec::new();
+    }
+    [7, 30]
+        .into_iter()
+        .map(|days| ReliabilityView::of(request.reliability(today, days)))
+        .collect()
+}
+
+fn status_code(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::AwaitingAnswer => "awaiting",
+        RequestStatus::AlternativeProposed => "alternative",
+        RequestStatus::Active => "active",
+        RequestStatus::Paused => "paused",
+        RequestStatus::Retired => "retired",
+    }
+}
+
+// ---- the list ----------------------------------------------------------------
+
+pub struct NewRequest {
+    form: RequestForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+    /// After "Check with the coach": how many things it noticed.
+    checked: Option<usize>,
+    /// The coach's findings about the words, shown under the text field.
+    what_findings: Vec<FindingView>,
+    /// The finding about when or how often, shown under those fields.
+    when_findings: Vec<FindingView>,
+    choices: WhenChoices,
+    /// Whether the form starts unfolded: after a check or a refusal, so the
+    /// typed text is in view, and when nothing has been asked yet.
+    open: bool,
+}
+
+pub struct RequestRow {
+    id: u64,
+    what: String,
+    rhythm: String,
+    status: &'static str,
+    status_code: &'static str,
+    /// The status tag, left out where the group's heading says it already.
+    show_status: bool,
+    asked_by: &'static str,
+    betrayal: String,
+    waiting_for_me: bool,
+    /// Times done that `me` has not confirmed seeing yet.
+    to_confirm: usize,
+    reliability: Vec<ReliabilityView>,
+    can_log: bool,
+}
+
+pub struct Group {
+    title: &'static str,
+    rows: Vec<RequestRow>,
+}
+
+#[derive(Template)]
+#[template(path = "requests/requests.html")]
+struct ListPage {
+    layout: Layout,
+    new: Option<NewRequest>,
+    groups: Vec<Group>,
+}
+
+fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str) -> RequestRow {
+    let waiting_for_me = state
+        .requests
+        .awaiting_answer_from(&state.space, me)
+        .iter()
+        .any(|r| r.id == request.id);
+    let to_confirm = state
+        .requests
+        .fulfilments_to_confirm_by(&state.space, me)
+        .iter()
+        .filter(|(r, _)| r.id == request.id)
+        .count();
+    RequestRow {
+        id: request.id.0,
+        what: request.terms.what.clone(),
+        rhythm: request.terms.frequency.describe(),
+        status: request.status.label(),
+        status_code: status_code(request.status),
+        show_status: request.status.label() != group,
+        asked_by: who(me, request.asked_by),
+        betrayal: betrayal_tag(&state.space, me, request.betrayal),
+        waiting_for_me,
+        to_confirm,
+        reliability: reliability(request, now.today()),
+        can_log: could_log(state, me, request.id),
+    }
+}
+
+fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
+    requests::can_log_fulfilment(&state.space, &state.requests, me, id)
+}
+
+async fn build_list(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    form: RequestForm,
+    errors: FormErrors,
+    findings: Option<Vec<FindingView>>,
+) -> AppResult<ListPage> {
+    let now = app.now();
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let choice =
+        BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
+    let nothing_asked = state.requests.all().is_empty();
+    let new = choice.any().then(|| {
+        let checked = findings.as_ref().map(Vec::len);
+        let (when_findings, what_findings) = findings
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|f| f.code == Code::NoWhen.as_str());
+        NewRequest {
+            open: nothing_asked || checked.is_some() || errors.any(),
+            form,
+            choice,
+            errors,
+            checked,
+            what_findings,
+            when_findings,
+            choices: WhenChoices::new(),
+        }
+    });
+    let rows = |statuses: &[RequestStatus], group: &str| -> Vec<RequestRow> {
+        state
+            .requests
+            .all()
+            .into_iter()
+            .filter(|r| statuses.contains(&r.status))
+            .map(|r| row(state, me, r, now, group))
+            .collect()
+    };
+    let groups = [
+        (
+            "Waiting for an answer",
+            &[
+                RequestStatus::AwaitingAnswer,
+                RequestStatus::AlternativeProposed,
+            ][..],
+        ),
+        ("Agreed", &[RequestStatus::Active][..]),
+        ("Paused", &[RequestStatus::Paused][..]),
+        ("Retired", &[RequestStatus::Retired][..]),
+    ]
+    .into_iter()
+    .map(|(title, statuses)| Group {
+        title,
+        rows: rows(statuses, title),
+    })
+    .filter(|g| !g.rows.is_empty())
+    .collect();
+    Ok(ListPage {
+        layout: layout.in_section("requests"),
+        new,
+        groups,
+    })
+}
+
+async fn list_page(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+) -> AppResult<Response> {
+    let page = build_list(
+        &app,
+        &couple,
+        layout,
+        RequestForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await?;
+    render(&page)
+}
+
+/// "Check with the coach" shows the request again with the coach's advice;
+/// "Make the request" makes it.
+async fn make(
+    State(app): State<AppState>,
+    now: Now,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<RequestForm>,
+) -> AppResult<Response> {
+    let input = RequestInput {
+        betrayal: form.betrayal.clone(),
+        what: form.what.clone(),
+        when: form.when.input(),
+    };
+    if form.action == "check" {
+        // Only the partner who may make the request is coached on it.
+        let errors = {
+            let cached = couple.read(&app).await?;
+            let space = &cached.state.space;
+            match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
+                Ok(betrayal) => {
+                    repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
+                    FormErrors::default()
+                }
+                Err(refusal) => form_errors(refusal)?,
+            }
+        };
+        let findings = input
+            .coach()
+            .iter()
+            .map(|f| FindingView::of(&form.what, f))
+            .collect();
+        let page = build_list(&app, &couple, layout, form, errors, Some(findings)).await?;
+        return render(&page);
+    }
+    let outcome = submit(&app, &couple, |state| {
+        requests::make(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
+    })
+    .await?;
+    match outcome {
+        Ok(created) => Ok(Redirect::to(&format!("/requests/{}", created.0)).into_response()),
+        Err(errors) => {
+            render_refused(&build_list(&app, &couple, layout, form, errors, None).await?)
+        }
+    }
+}
+
+// ---- one request -------------------------------------------------------------
+
+/// A form on the request's page that was refused, with what was typed.
+enum Refused {
+    Nothing,
+    Accept(FormErrors),
+    Alternative(AlternativeForm, FormErrors),
+    AlternativeAnswer(AlternativeAnswerForm, FormErrors),
+    Pause(ReasonForm, FormErrors),
+    Resume(FormErrors),
+    Retire(ReasonForm, FormErrors),
+    Log(FulfilmentForm, FormErrors),
+    Confirm(EntryId, FormErrors),
+}
+
+pub struct TermsView {
+    what: String,
+    rhythm: String,
+}
+
+impl TermsView {
+    fn of(terms: &Terms) -> Self {
+        TermsView {
+            what: terms.what.clone(),
+            rhythm: terms.frequency.describe(),
+        }
+    }
+}
+
+pub struct AlternativeBox {
+    form: AlternativeForm,
+    errors: FormErrors,
+    choices: WhenChoices,
+}
+
+pub struct FormBox<F> {
+    form: F,
+    errors: FormErrors,
+}
+
+impl<F: Clone + Default> FormBox<F> {
+    fn of(form: &F, errors: &FormErrors) -> Self {
+        FormBox {
+            form: form.clone(),
+            errors: errors.clone(),
+        }
+    }
+
+    fn blank() -> Self {
+        FormBox {
+            form: F::default(),
+            errors: FormErrors::default(),
+        }
+    }
+}
+
+pub struct HistoryRow {
+    id: u64,
+    when: String,
+    who: &'static str,
+    title: String,
+    detail: String,
+    fulfilment: bool,
+    seen: String,
+    can_confirm: bool,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "requests/request.html")]
+struct RequestPage {
+    layout: Layout,
+    id: u64,
+    terms: TermsView,
+    status: &'static str,
+    status_code: &'static str,
+    asked_by: &'static str,
+    made_at: String,
+    betrayal: String,
+    alternative: Option<TermsView>,
+    accept: Option<FormErrors>,
+    propose: Option<AlternativeBox>,
+    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
+    pause: Option<FormBox<ReasonForm>>,
+    resume: Option<FormBox<()>>,
+    retire: Option<FormBox<ReasonForm>>,
+    log: Option<FormBox<FulfilmentForm>>,
+    reliability: Vec<ReliabilityView>,
+    history: Vec<HistoryRow>,
+    today: String,
+}
+
+fn history_row(
+    state: &CoupleState,
+    me: UserId,
+    item: &HistoryItem<'_>,
+    refused: &Refused,
+    zone: Zone,
+) -> HistoryRow {
+    match item {
+        HistoryItem::Change(change) => {
+            let (title, detail) = match &change.change {
+                Change::Made(terms) => (
+                    "Asked".to_owned(),
+                    format!("{} ({})", terms.what, terms.frequency.describe()),
+                ),
+                Change::Accepted => ("Accepted".to_owned(), String::new()),
+                Change::AlternativeProposed(terms) => (
+                    "Proposed an alternative".to_owned(),
+                    format!("{} ({})", terms.what, terms.frequency.describe()),
+                ),
+                Change::AlternativeAccepted => {
+                    ("Accepted the alternative".to_owned(), String::new())
+                }
+                Change::AlternativeDeclined { note } => (
+                    "Declined the alternative".to_owned(),
+                    note.clone().unwrap_or_default(),
+                ),
+                Change::Paused { reason } => ("Paused".to_owned(), reason.clone()),
+                Change::Resumed => ("Resumed".to_owned(), String::new()),
+                Change::Retired { reason } => ("Retired".to_owned(), reason.clone()),
+            };
+            HistoryRow {
+                id: change.id.0,
+                when: dates::when(change.at, zone),
+                who: who(me, change.by),
+                title,
+                detail,
+                fulfilment: false,
+                seen: String::new(),
+                can_confirm: false,
+                errors: FormErrors::default(),
+            }
+        }
+        HistoryItem::Fulfilment(done) => HistoryRow {
+            id: done.id.0,
+            when: dates::when(done.logged_at, zone),
+            who: who(me, done.by),
+            title: format!("Done on {}", dates::day(done.happened_on)),
+            detail: done.note.clone().unwrap_or_default(),
+            fulfilment: true,
+            seen: done
+                .confirmation
+                .as_ref()
+                .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at, zone)))
+                .unwrap_or_default(),
+            can_confirm: requests::can_confirm_fulfilment(
+                &state.space,
+                &state.requests,
+                me,
+                done.id,
+            ),
+            errors: match refused {
+                Refused::Confirm(id, errors) if *id == done.id => errors.clone(),
+                _ => FormErrors::default(),
+            },
+        },
+    }
+}
+
+async fn build_request(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    id: EntryId,
+    refused: Refused,
+) -> AppResult<RequestPage> {
+    let zone = app.now().zone;
+    let now = app.now();
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let (space, reqs) = (&state.space, &state.requests);
+    let request = reqs.get(id).ok_or(AppError::NotFound)?;
+
+    // A refused form stays with what was typed, even when its step has
+    // closed meanwhile; otherwise a form is offered when the record would
+    // take it.
+    let blank = |offered: bool| offered.then(FormErrors::default);
+    let accept = match &refused {
+        Refused::Accept(errors) => Some(errors.clone()),
+        _ => blank(requests::can_accept(space, reqs, me, id)),
+    };
+    let offered_alternative = AlternativeForm {
+        what: request.terms.what.clone(),
+        when: WhenFields::from_frequency(&request.terms.frequency),
+    };
+    let propose = match &refused {
+        Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
+        _ => requests::can_propose_alternative(space, reqs, me, id)
+            .then(|| (offered_alternative, FormErrors::default())),
+    }
+    .map(|(form, errors)| AlternativeBox {
+        form,
+        errors,
+        choices: WhenChoices::new(),
+    });
+    let answer_alternative = match &refused {
+        Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
+        _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
+    };
+    let pause = match &refused {
+        Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
+        _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
+    };
+    let resume = match &refused {
+        Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
+        _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
+    };
+    let retire = match &refused {
+        Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
+        _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
+    };
+    let log = match &refused {
+        Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
+        _ => could_log(state, me, id).then(FormBox::blank),
+    };
+    let history = request
+        .history()
+        .iter()
+        .map(|item| history_row(state, me, item, &refused, zone))
+        .collect();
+    Ok(RequestPage {
+        layout: layout.in_section("requests"),
+        id: id.0,
+        terms: TermsView::of(&request.terms),
+        status: request.status.label(),
+        status_code: status_code(request.status),
+        asked_by: who(me, request.asked_by),
+        made_at: dates::when(request.made_at, zone),
+        betrayal: betrayal_tag(&state.space, me, request.betrayal),
+        alternative: request.alternative.as_ref().map(TermsView::of),
+        accept,
+        propose,
+        answer_alternative,
+        pause,
+        resume,
+        retire,
+        log,
+        reliability: reliability(request, now.today()),
+        history,
+        today: now.today().to_string(),
+    })
+}
+
+async fn request_page(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+) -> AppResult<Response> {
+    render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
+}
+
+/// After a form on the request's page: back to it, or the page again with
+/// what was typed.
+async fn finish(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    id: EntryId,
+    outcome: Result<EntryId, FormErrors>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{}", id.0)).into_response()),
+        Err(errors) => {
+            render_refused(&build_request(app, couple, layout, id, refused(errors)).await?)
+        }
+    }
+}
+
+async fn accept(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let outcome = submit(&app, &couple, |state| {
+        requests::accept(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, Refused::Accept).await
+}
+
+async fn propose_alternative(
+    State(app): State<AppState>,
+    now: Now,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<AlternativeForm>,
+) -> AppResult<Response> {
+    let input = AlternativeInput {
+        what: form.what.clone(),
+        when: form.when.input(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::propose_alternative(
+            &state.space,
+            &state.requests,
+            couple.me,
+            now.instant,
+            id,
+            &input,
+        )
+        .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Alternative(form, errors)
+    })
+    .await
+}
+
+async fn answer_alternative(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<AlternativeAnswerForm>,
+) -> AppResult<Response> {
+    let input = AlternativeAnswerInput {
+        answer: form.answer.clone(),
+        note: form.note.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::answer_alternative(&state.space, &state.requests, couple.me, id, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::AlternativeAnswer(form, errors)
+    })
+    .await
+}
+
+async fn pause(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> AppResult<Response> {
+    let input = ReasonInput {
+        reason: form.reason.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::pause(&state.space, &state.requests, couple.me, id, &input).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Pause(form, errors)
+    })
+    .await
+}
+
+async fn resume(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let outcome = submit(&app, &couple, |state| {
+        requests::resume(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, Refused::Resume).await
+}
+
+async fn retire(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> AppResult<Response> {
+    let input = ReasonInput {
+        reason: form.reason.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::retire(&state.space, &state.requests, couple.me, id, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Retire(form, errors)
+    })
+    .await
+}
+
+async fn log_fulfilment(
+    State(app): State<AppState>,
+    now: Now,
+    couple: MyCouple,
+    EntryIdParam(id): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<FulfilmentForm>,
+) -> AppResult<Response> {
+    let input = FulfilmentInput {
+        happened_on: form.happened_on.clone(),
+        note: form.note.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::log_fulfilment(
+            &state.space,
+            &state.requests,
+            couple.me,
+            now.instant,
+            id,
+            &input,
+        )
+        .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, id, outcome, |errors| {
+        Refused::Log(form, errors)
+    })
+    .await
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(fulfilment): EntryIdParam,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let request = {
+        let cached = couple.read(&app).await?;
+        cached
+            .state
+            .requests
+            .fulfilment(fulfilment)
+            .map(|(request, _)| request.id)
+            .ok_or(AppError::NotFound)?
+    };
+    let outcome = submit(&app, &couple, |state| {
+        requests::confirm_fulfilment(&state.space, &state.requests, couple.me, fulfilment)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(&app, &couple, layout, request, outcome, |errors| {
+        Refused::Confirm(fulfilment, errors)
+    })
+    .await
+}

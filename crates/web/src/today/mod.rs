@@ -1,0 +1,268 @@
+//! Today: the signed-in home of a partner. What waits for them, in order of
+//! care, each with a link to where it is handled; and what their partner
+//! shared since their last visit, which is remembered in their own private
+//! stream only.
+
+pub mod home;
+
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::{render, Layout};
+use crate::app::state::AppState;
+use crate::auth::session::Session;
+use crate::couple::{append_private, my_private, MyCouple};
+use crate::present::dates;
+use crate::present::words::excerpt_on_word;
+use crate::{checkin, pulse};
+use askama::Template;
+use axum::response::Response;
+use kintsugi_core::apology::Apology;
+use kintsugi_core::checkin::CheckInId;
+use kintsugi_core::requests::Request;
+use kintsugi_core::today::{self, PartnerNews, TodayItem};
+use kintsugi_core::truth::{EntryKind, TruthEntry};
+
+/// Something waiting for the person, as the page lists it.
+pub struct ToDoRow {
+    pub title: String,
+    pub detail: String,
+    pub href: String,
+    pub action: &'static str,
+}
+
+/// Something the partner shared.
+pub struct NewsRow {
+    pub title: String,
+    pub detail: String,
+    pub when: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "today/today.html")]
+struct TodayPage {
+    layout: Layout,
+    to_do: Vec<ToDoRow>,
+    news: Vec<NewsRow>,
+    more_news: usize,
+    partner_joined: bool,
+    /// When the news starts: "since your last visit on …", or empty on a
+    /// first visit.
+    since: String,
+}
+
+fn request_link(request: &Request) -> String {
+    format!("/requests/{}", request.id.0)
+}
+
+fn apology_title(apology: &Apology) -> String {
+    match apology.latest().map(|v| v.number) {
+        Some(number) if number > 1 => "Your partner sent a new version of their apology".to_owned(),
+        _ => "Your partner sent you an apology".to_owned(),
+    }
+}
+
+fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
+    let row = |title: String, detail: String, href: String, action| ToDoRow {
+        title,
+        detail,
+        href,
+        action,
+    };
+    match item {
+        TodayItem::QuestionToAnswer(entry) => row(
+            "Your partner asked you a question".to_owned(),
+            format!("“{}”", excerpt_on_word(&entry.text, 140)),
+            "/truth".to_owned(),
+            "Answer it",
+        ),
+        TodayItem::TruthToAcknowledge(entry) => row(
+            truth_to_read_title(entry),
+            format!("Written {}.", dates::when(entry.written_at, zone)),
+            "/truth".to_owned(),
+            "Read it",
+        ),
+        TodayItem::ApologyToAnswer(apology) => row(
+            apology_title(apology),
+            "Take your time with it; you can answer when you are ready.".to_owned(),
+            "/apology".to_owned(),
+            "Read it",
+        ),
+        TodayItem::RequestToAnswer(request) => {
+            let terms = request.alternative.as_ref().unwrap_or(&request.terms);
+            row(
+                request_to_answer_title(request, me).to_owned(),
+                format!("“{}”", excerpt_on_word(&terms.what, 140)),
+                request_link(request),
+                "Answer",
+            )
+        }
+        TodayItem::RequestDue(request) => row(
+            format!("Today: {}", excerpt_on_word(&request.terms.what, 140)),
+            request.terms.frequency.describe(),
+            request_link(request),
+            "Log it when done",
+        ),
+        TodayItem::ContactReportToAcknowledge(report) => row(
+            "Your partner reported contact from the affair partner".to_owned(),
+            format!(
+                "{}, {}.",
+                report.channel.label(),
+                dates::when(report.happened_at, zone)
+            ),
+            "/contact".to_owned(),
+            "Read the report",
+        ),
+        TodayItem::CheckIn { last } => row(
+            "Check in with yourself".to_owned(),
+            match last {
+                Some(day) => format!("Your last check-in was on {}.", dates::day(*day)),
+                None => "You have not checked in yet. One word is enough.".to_owned(),
+            },
+            "/checkin".to_owned(),
+            "Check in",
+        ),
+        TodayItem::Pulse(due) => row(
+            "Your trust pulse is due".to_owned(),
+            format!(
+                "{}; about two minutes.",
+                match due.last {
+                    Some(_) => due.cadence.label().to_owned(),
+                    None => "Your first one".to_owned(),
+                }
+            ),
+            "/pulse".to_owned(),
+            "Take the pulse",
+        ),
+    }
+}
+
+fn truth_to_read_title(entry: &TruthEntry) -> String {
+    let what = match entry.kind {
+        EntryKind::Answer { .. } => "An answer",
+        EntryKind::Correction { .. } => "A correction",
+        _ => "A disclosure",
+    };
+    format!("{what} from your partner is waiting to be read")
+}
+
+fn request_to_answer_title(request: &Request, me: kintsugi_core::UserId) -> &'static str {
+    if request.asked_by == me {
+        "Your partner proposed another way to meet your request"
+    } else {
+        "Your partner asked something of you"
+    }
+}
+
+fn news_row(news: &PartnerNews<'_>, zone: Zone) -> NewsRow {
+    let when = dates::when(news.at(), zone);
+    let shared_check_in_link = |id: CheckInId| match id {
+        CheckInId::Shared(id) => checkin::shared_link(id),
+        // The partner's news only ever holds shared check-ins; a kept one
+        // of the viewer's own is on their check-in page.
+        CheckInId::Private(_) => "/checkin".to_owned(),
+    };
+    match news {
+        PartnerNews::CheckIn(view) => NewsRow {
+            title: format!(
+                "Your partner checked in: {}",
+                checkin::feelings_phrase(view.check_in)
+            ),
+            detail: view
+                .check_in
+                .note
+                .as_deref()
+                .map(|note| format!("“{}”", excerpt_on_word(note, 140)))
+                .unwrap_or_default(),
+            when,
+            href: shared_check_in_link(view.id),
+        },
+        PartnerNews::CheckInAcknowledged(view) => NewsRow {
+            title: "Your partner answered your check-in".to_owned(),
+            detail: view
+                .acknowledgement
+                .map(|ack| format!("“{}”", excerpt_on_word(ack.acknowledgement.text(), 140)))
+                .unwrap_or_default(),
+            when,
+            href: shared_check_in_link(view.id),
+        },
+        PartnerNews::Pulse(record) => NewsRow {
+            title: "Your partner shared a trust pulse".to_owned(),
+            detail: String::new(),
+            when,
+            href: pulse::shared_link(record.id),
+        },
+        PartnerNews::Truth(entry) => NewsRow {
+            title: format!("Your partner added to the truth log: {}", entry.label()),
+            detail: format!("“{}”", excerpt_on_word(&entry.text, 140)),
+            when,
+            href: "/truth".to_owned(),
+        },
+        PartnerNews::RequestDone {
+            request,
+            fulfilment,
+        } => NewsRow {
+            title: format!(
+                "Your partner did what you asked: {}",
+                excerpt_on_word(&request.terms.what, 100)
+            ),
+            detail: format!("On {}.", dates::day(fulfilment.happened_on)),
+            when,
+            href: request_link(request),
+        },
+    }
+}
+
+/// The Today page of a partner; `home` calls it for members.
+pub async fn page(
+    app: &AppState,
+    session: &Session,
+    couple: &MyCouple,
+    layout: Layout,
+) -> AppResult<Response> {
+    let zone = app.now().zone;
+    let now = app.now();
+    let (html, mark) = {
+        let cached = couple.read(app).await?;
+        let mine = my_private(app, session).await?;
+        let last_visit = today::last_visit(&mine.state, couple.me, now.instant)?;
+        let mark = today::mark_visit(&mine.state, couple.me, now.instant)?.is_some();
+        let found = today::today(
+            &cached.state,
+            &mine.state,
+            couple.me,
+            last_visit,
+            now.today(),
+        )?;
+        let page = TodayPage {
+            layout: layout.in_section("today"),
+            to_do: found
+                .to_do
+                .iter()
+                .map(|item| to_do_row(item, couple.me, zone))
+                .collect(),
+            news: found.news.iter().map(|news| news_row(news, zone)).collect(),
+            more_news: found.more_news,
+            partner_joined: found.partner_joined,
+            since: last_visit
+                .map(|at| dates::when(at, zone))
+                .unwrap_or_default(),
+        };
+        (render(&page)?, mark)
+    };
+    if mark {
+        // Decided again against the newest private state, so two tabs
+        // opened at once leave one mark. A mark that could not be written
+        // only keeps today's news in view a little longer: the page is
+        // still worth showing.
+        let marked = append_private(app, session, |state| {
+            today::mark_visit(state, couple.me, now.instant)
+                .map(|event| event.into_iter().collect())
+        })
+        .await;
+        if let Err(error) = marked {
+            tracing::warn!(%error, "the visit mark was not written");
+        }
+    }
+    Ok(html)
+}

@@ -1,0 +1,678 @@
+//! The truth log: disclosures volunteered by the involved partner, the hurt
+//! partner's questions and their answers, acknowledgements, questions parked
+//! for therapy, and corrections that stand beside what they correct.
+
+use crate::app::clock::{Now, Zone};
+use crate::app::error::AppResult;
+use crate::app::layout::{render, render_refused, Layout};
+use crate::app::state::AppState;
+use crate::couple::MyCouple;
+use crate::http::extractors::EntryIdParam;
+use crate::http::form_addresses::leads_to;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::present::dates;
+use crate::present::repair::{betrayal_tag, submit, BetrayalChoice};
+use crate::present::words::{excerpt, who};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::repair_rules::{plain_delay, RepairAction};
+use kintsugi_core::truth::{
+    self, AckState, AcknowledgementInput, AnswerInput, CorrectionInput, DisclosureInput, EntryKind,
+    QuestionInput, QuestionStatus, TruthEntry, TruthFilter, Waiting,
+};
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/truth", get(log_page))
+        .route("/truth/disclosures", leads_to("/truth").post(volunteer))
+        .route("/truth/questions", leads_to("/truth").post(ask))
+        .route(
+            "/truth/{id}/answer",
+            leads_to("/truth#entry-{id}").post(answer),
+        )
+        .route(
+            "/truth/{id}/acknowledge",
+            leads_to("/truth#entry-{id}").post(acknowledge),
+        )
+        .route("/truth/{id}/park", leads_to("/truth#entry-{id}").post(park))
+        .route(
+            "/truth/{id}/unpark",
+            leads_to("/truth#entry-{id}").post(unpark),
+        )
+        .route(
+            "/truth/{id}/correct",
+            leads_to("/truth#entry-{id}").post(correct),
+        )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FilterQuery {
+    filter: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct DisclosureForm {
+    betrayal: String,
+    text: String,
+    refers_to: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct QuestionForm {
+    betrayal: String,
+    text: String,
+}
+
+/// The answer and correction forms: one text.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct TextForm {
+    text: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ResponseForm {
+    response: String,
+}
+
+/// A form that was refused, to be shown again with what was typed.
+enum Refused {
+    Nothing,
+    Disclosure(DisclosureForm, FormErrors),
+    Question(QuestionForm, FormErrors),
+    Answer(EntryId, String, FormErrors),
+    Correction(EntryId, String, FormErrors),
+    Acknowledgement(EntryId, String, FormErrors),
+    /// A button on an entry (park, bring back) that could not be pressed.
+    Entry(EntryId, FormErrors),
+}
+
+/// Something in the log that waits for this person: a question to answer
+/// or an entry to read. Listed above the log so it is not missed.
+pub struct WaitingItem {
+    id: u64,
+    what: &'static str,
+    text: String,
+}
+
+/// What was typed into a form whose step closed before it was sent (say, a
+/// question parked meanwhile): shown read-only so nothing is lost, without
+/// a button that could not work.
+pub struct KeptText {
+    field_id: String,
+    label: &'static str,
+    text: String,
+    message: String,
+    note: &'static str,
+}
+
+pub struct FilterLink {
+    code: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+pub struct NewDisclosure {
+    form: DisclosureForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+}
+
+pub struct NewQuestion {
+    form: QuestionForm,
+    choice: BetrayalChoice,
+    errors: FormErrors,
+}
+
+/// Another entry an entry points to: the question an answer answers, the
+/// entry a correction corrects, the answer of a question.
+pub struct Link {
+    id: u64,
+    text: String,
+}
+
+/// A later correction of an entry, and how long after it came.
+pub struct LaterCorrection {
+    id: u64,
+    after: String,
+}
+
+pub struct EntryView {
+    id: u64,
+    label: &'static str,
+    kind: &'static str,
+    text: String,
+    author: &'static str,
+    written_at: String,
+    refers_to: String,
+    betrayal: String,
+    /// For a question: "open", "parked" or "answered".
+    question_state: &'static str,
+    parked_note: String,
+    answer: Option<Link>,
+    answers: Option<Link>,
+    corrects: Option<Link>,
+    corrected_after: String,
+    corrections: Vec<LaterCorrection>,
+    ack_needed: bool,
+    ack_note: String,
+    ack_response: String,
+    can_answer: bool,
+    can_park: bool,
+    can_unpark: bool,
+    can_correct: bool,
+    can_acknowledge: bool,
+    answer_text: String,
+    answer_errors: FormErrors,
+    correction_text: String,
+    correction_errors: FormErrors,
+    response_text: String,
+    response_errors: FormErrors,
+    entry_errors: FormErrors,
+    kept: Option<KeptText>,
+}
+
+#[derive(Template)]
+#[template(path = "truth/truth.html")]
+struct TruthPage {
+    layout: Layout,
+    filters: Vec<FilterLink>,
+    entries: Vec<EntryView>,
+    empty: &'static str,
+    showing_all: bool,
+    waiting: Vec<WaitingItem>,
+    disclosure: Option<NewDisclosure>,
+    question: Option<NewQuestion>,
+    partner_joined: bool,
+}
+
+fn quote(entry: Option<&TruthEntry>) -> Option<Link> {
+    entry.map(|e| Link {
+        id: e.id.0,
+        text: excerpt(&e.text, 160),
+    })
+}
+
+/// The questions `me` may answer and the entries `me` has yet to read,
+/// newest first, whatever the log is filtered to.
+fn waiting_for(state: &CoupleState, me: UserId) -> Vec<WaitingItem> {
+    state
+        .truth
+        .waiting_for(&state.space, me)
+        .into_iter()
+        .map(|(entry, step)| WaitingItem {
+            id: entry.id.0,
+            what: match (step, &entry.kind) {
+                (Waiting::Answer, _) => "A question to answer",
+                (Waiting::Acknowledge, EntryKind::Disclosure { .. }) => "A disclosure to read",
+                (Waiting::Acknowledge, EntryKind::Answer { .. }) => "An answer to read",
+                (Waiting::Acknowledge, EntryKind::Correction { .. }) => "A correction to read",
+                (Waiting::Acknowledge, EntryKind::Question { .. }) => "A question to read",
+            },
+            text: excerpt(&entry.text, 90),
+        })
+        .collect()
+}
+
+/// The first message of a refusal, for a form that is no longer offered.
+fn refusal_message(errors: &FormErrors, field: &str) -> String {
+    errors
+        .summary
+        .clone()
+        .or_else(|| errors.get(field).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn entry_view(
+    state: &CoupleState,
+    me: UserId,
+    entry: &TruthEntry,
+    refused: &Refused,
+    zone: Zone,
+) -> EntryView {
+    let log = &state.truth;
+    let space = &state.space;
+    let id = entry.id;
+    // A step is offered exactly when the record would accept it.
+    let can_answer = truth::can_answer(space, log, me, id);
+    let can_correct = truth::can_correct(space, log, me, id);
+    let can_acknowledge = truth::can_acknowledge(space, log, me, id);
+
+    let (question_state, parked_note, answer) = match entry.question_status() {
+        Some(QuestionStatus::Open) => ("open", String::new(), None),
+        Some(QuestionStatus::Parked(parking)) => (
+            "parked",
+            format!(
+                "{} parked it for your joint therapy session on {}.",
+                who(me, parking.by),
+                dates::when(parking.at, zone)
+            ),
+            None,
+        ),
+        Some(QuestionStatus::Answered { answer }) => {
+            ("answered", String::new(), quote(log.entry(*answer)))
+        }
+        None => ("", String::new(), None),
+    };
+    let (answers, corrects, corrected_after) = match &entry.kind {
+        EntryKind::Answer { question } => (quote(log.entry(*question)), None, String::new()),
+        EntryKind::Correction { corrects, after } => {
+            (None, quote(log.entry(*corrects)), plain_delay(*after))
+        }
+        _ => (None, None, String::new()),
+    };
+    let corrections = log
+        .corrections_of(id)
+        .iter()
+        .map(|c| LaterCorrection {
+            id: c.id.0,
+            after: c.corrected_after().map(plain_delay).unwrap_or_default(),
+        })
+        .collect();
+    let (ack_needed, ack_note, ack_response) = match entry.ack_state() {
+        AckState::NotNeeded => (false, String::new(), String::new()),
+        AckState::Awaiting => (true, "Not acknowledged yet".to_owned(), String::new()),
+        AckState::Acknowledged(ack) => (
+            true,
+            format!(
+                "{} read this on {}",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            ),
+            ack.response.clone().unwrap_or_default(),
+        ),
+    };
+    let refers_to = match entry.kind {
+        EntryKind::Disclosure {
+            refers_to: Some(day),
+        } => dates::day(day),
+        _ => String::new(),
+    };
+
+    let mut view = EntryView {
+        id: id.0,
+        label: entry.label(),
+        kind: match entry.kind {
+            EntryKind::Disclosure { .. } => "disclosure",
+            EntryKind::Question { .. } => "question",
+            EntryKind::Answer { .. } => "answer",
+            EntryKind::Correction { .. } => "correction",
+        },
+        text: entry.text.clone(),
+        author: who(me, entry.author),
+        written_at: dates::when(entry.written_at, zone),
+        refers_to,
+        betrayal: betrayal_tag(space, me, entry.betrayal),
+        question_state,
+        parked_note,
+        answer,
+        answers,
+        corrects,
+        corrected_after,
+        corrections,
+        ack_needed,
+        ack_note,
+        ack_response,
+        can_answer,
+        can_park: truth::can_park(space, log, me, id),
+        can_unpark: truth::can_unpark(space, log, me, id),
+        can_correct,
+        can_acknowledge,
+        answer_text: String::new(),
+        answer_errors: FormErrors::default(),
+        correction_text: String::new(),
+        correction_errors: FormErrors::default(),
+        response_text: String::new(),
+        response_errors: FormErrors::default(),
+        entry_errors: FormErrors::default(),
+        kept: None,
+    };
+    // A refused form stays on the page with what was typed. When its step
+    // is still open the form comes back with the text in it; when the step
+    // closed meanwhile (say, the question was parked), the text is kept
+    // read-only with the reason, and no button that could not work.
+    let kept = |name: &str, label, text: &str, errors: &FormErrors, note| KeptText {
+        field_id: format!("kept-{name}-{}", id.0),
+        label,
+        text: text.to_owned(),
+        message: refusal_message(errors, name),
+        note,
+    };
+    match refused {
+        Refused::Answer(target, text, errors) if *target == id => {
+            if view.can_answer {
+                view.answer_text = text.clone();
+                view.answer_errors = errors.clone();
+            } else {
+                let note = if view.question_state == "parked" {
+                    "Nothing was sent. Your answer is kept here for you to copy; \
+                     it can be sent once the question is brought back home."
+                } else {
+                    "Nothing was sent. Your answer is kept here for you to copy."
+                };
+                view.kept = Some(kept("text", "Your answer (not sent)", text, errors, note));
+            }
+        }
+        Refused::Correction(target, text, errors) if *target == id => {
+            if view.can_correct {
+                view.correction_text = text.clone();
+                view.correction_errors = errors.clone();
+            } else {
+                view.kept = Some(kept(
+                    "text",
+                    "Your correction (not sent)",
+                    text,
+                    errors,
+                    "Nothing was sent. Your correction is kept here for you to copy.",
+                ));
+            }
+        }
+        Refused::Acknowledgement(target, text, errors) if *target == id => {
+            if view.can_acknowledge {
+                view.response_text = text.clone();
+                view.response_errors = errors.clone();
+            } else {
+                view.kept = Some(kept(
+                    "response",
+                    "Your words back (not sent)",
+                    text,
+                    errors,
+                    "Nothing was sent. Your words are kept here for you to copy.",
+                ));
+            }
+        }
+        Refused::Entry(target, errors) if *target == id => {
+            view.entry_errors = errors.clone();
+        }
+        _ => {}
+    }
+    view
+}
+
+fn empty_message(filter: TruthFilter) -> &'static str {
+    match filter {
+        TruthFilter::All => {
+            "Nothing has been written here yet. What is told or asked will be listed here, newest first, each entry just as it was written."
+        }
+        TruthFilter::Disclosures => "No disclosures yet.",
+        TruthFilter::QuestionsOpen => "No questions are waiting for an answer.",
+        TruthFilter::QuestionsAnswered => "No questions have been answered yet.",
+        TruthFilter::QuestionsParked => "No questions are waiting for therapy.",
+    }
+}
+
+async fn build(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    filter: TruthFilter,
+    refused: Refused,
+) -> AppResult<TruthPage> {
+    let zone = app.now().zone;
+    let cached = couple.read(app).await?;
+    let state = &cached.state;
+    let me = couple.me;
+    let entries = state
+        .truth
+        .entries(filter)
+        .into_iter()
+        .map(|entry| entry_view(state, me, entry, &refused, zone))
+        .collect();
+    let (disclosure_form, disclosure_errors) = match &refused {
+        Refused::Disclosure(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
+    let (question_form, question_errors) = match &refused {
+        Refused::Question(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
+    let choice = BetrayalChoice::for_action(
+        &state.space,
+        me,
+        RepairAction::Volunteer,
+        &disclosure_form.betrayal,
+    );
+    let disclosure = choice.any().then_some(NewDisclosure {
+        form: disclosure_form,
+        choice,
+        errors: disclosure_errors,
+    });
+    let choice =
+        BetrayalChoice::for_action(&state.space, me, RepairAction::Ask, &question_form.betrayal);
+    let question = choice.any().then_some(NewQuestion {
+        form: question_form,
+        choice,
+        errors: question_errors,
+    });
+    Ok(TruthPage {
+        layout: layout.in_section("truth"),
+        filters: TruthFilter::ALL
+            .iter()
+            .map(|f| FilterLink {
+                code: f.code(),
+                label: f.label(),
+                current: *f == filter,
+            })
+            .collect(),
+        entries,
+        empty: empty_message(filter),
+        showing_all: filter == TruthFilter::All,
+        waiting: waiting_for(state, me),
+        disclosure,
+        question,
+        partner_joined: state.space.is_complete(),
+    })
+}
+
+async fn log_page(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+    Query(query): Query<FilterQuery>,
+) -> AppResult<Response> {
+    let filter = TruthFilter::parse(&query.filter);
+    render(&build(&app, &couple, layout, filter, Refused::Nothing).await?)
+}
+
+/// After a form: back to the entry, or the page again with what was typed.
+async fn finish(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    outcome: Result<EntryId, FormErrors>,
+    anchor: impl FnOnce(EntryId) -> EntryId,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(created) => {
+            Ok(Redirect::to(&format!("/truth#entry-{}", anchor(created).0)).into_response())
+        }
+        Err(errors) => {
+            render_refused(&build(app, couple, layout, TruthFilter::All, refused(errors)).await?)
+        }
+    }
+}
+
+async fn volunteer(
+    State(app): State<AppState>,
+    now: Now,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<DisclosureForm>,
+) -> AppResult<Response> {
+    let input = DisclosureInput {
+        betrayal: form.betrayal.clone(),
+        text: form.text.clone(),
+        refers_to: form.refers_to.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        truth::volunteer(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |created| created,
+        |errors| Refused::Disclosure(form, errors),
+    )
+    .await
+}
+
+async fn ask(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<QuestionForm>,
+) -> AppResult<Response> {
+    let input = QuestionInput {
+        betrayal: form.betrayal.clone(),
+        text: form.text.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        truth::ask(&state.space, couple.me, &input).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |created| created,
+        |errors| Refused::Question(form, errors),
+    )
+    .await
+}
+
+async fn answer(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> AppResult<Response> {
+    let input = AnswerInput {
+        text: form.text.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        truth::answer(&state.space, &state.truth, couple.me, question, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| question,
+        |errors| Refused::Answer(question, form.text, errors),
+    )
+    .await
+}
+
+async fn correct(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(original): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> AppResult<Response> {
+    let input = CorrectionInput {
+        text: form.text.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        truth::correct(&state.space, &state.truth, couple.me, original, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |created| created,
+        |errors| Refused::Correction(original, form.text, errors),
+    )
+    .await
+}
+
+async fn acknowledge(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(entry): EntryIdParam,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<ResponseForm>,
+) -> AppResult<Response> {
+    let input = AcknowledgementInput {
+        response: form.response.clone(),
+    };
+    let outcome = submit(&app, &couple, |state| {
+        truth::acknowledge(&state.space, &state.truth, couple.me, entry, &input)
+            .map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| entry,
+        |errors| Refused::Acknowledgement(entry, form.response, errors),
+    )
+    .await
+}
+
+async fn park(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let outcome = submit(&app, &couple, |state| {
+        truth::park(&state.space, &state.truth, couple.me, question).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| question,
+        |errors| Refused::Entry(question, errors),
+    )
+    .await
+}
+
+async fn unpark(
+    State(app): State<AppState>,
+    couple: MyCouple,
+    EntryIdParam(question): EntryIdParam,
+    layout: Layout,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<Response> {
+    let outcome = submit(&app, &couple, |state| {
+        truth::unpark(&state.space, &state.truth, couple.me, question).map(CoupleEvent::from)
+    })
+    .await?;
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| question,
+        |errors| Refused::Entry(question, errors),
+    )
+    .await
+}
