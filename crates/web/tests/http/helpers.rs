@@ -281,6 +281,22 @@ impl Person {
         self.post_raw(path, &form).await
     }
 
+    /// Posts the same form twice at the same moment under one submission key,
+    /// as a double tap on a slow connection does; returns both answers.
+    pub async fn post_twice_at_once(&self, path: &str, fields: &[(&str, &str)]) -> (Page, Page) {
+        let key = submission_key();
+        let mut form: Vec<(&str, &str)> = vec![("submission", key.as_str())];
+        form.extend_from_slice(fields);
+        tokio::join!(self.post(path, &form), self.post(path, &form))
+    }
+
+    /// Posts a form under the given submission key.
+    pub async fn post_with_key(&self, path: &str, key: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("submission", key)];
+        form.extend_from_slice(fields);
+        self.post(path, &form).await
+    }
+
     pub async fn post_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.csrf().await;
         self.post_raw(path, fields).await
@@ -359,4 +375,37 @@ impl Person {
 /// Whether this runs in CI (`CI=true`, as CI services set it).
 fn running_in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
+}
+
+/// A fresh submission key, as a page would render one.
+pub fn submission_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The submission key of the first form on a page, as a browser would send it.
+pub fn first_submission_key(page: &Page) -> String {
+    let marker = "name=\"submission\" value=\"";
+    let start = page
+        .body
+        .find(marker)
+        .expect("the page has a form with a submission key")
+        + marker.len();
+    let end = page.body[start..].find('"').expect("a closing quote") + start;
+    page.body[start..end].to_owned()
+}
+
+/// Both answers to a double post: one did the work and the other replayed
+/// it, so both lead to the same place.
+pub fn assert_same_answer(first: &Page, second: &Page) {
+    assert_eq!(
+        first.status, second.status,
+        "both answers agree: {first:?} / {second:?}"
+    );
+    assert_eq!(
+        first.location, second.location,
+        "both lead to the same place"
+    );
 }
