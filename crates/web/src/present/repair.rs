@@ -7,7 +7,6 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::forms::FormErrors;
-use axum::Router;
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::repair_rules::{self, RepairAction};

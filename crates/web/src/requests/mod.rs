@@ -31,7 +31,7 @@ use kintsugi_core::requests::{
 };
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 pub fn router() -> Router<AppState> {
     Router::new()
