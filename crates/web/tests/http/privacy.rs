@@ -108,6 +108,35 @@ impl Scene {
         pages
     }
 
+    /// What each visitor is answered on each page: the kept items are
+    /// missing for everyone but their author, the couple's shared items for
+    /// everyone outside the couple, and a signed-out visitor signs in first.
+    fn expected_status(&self, who: &str, path: &str) -> &'static [u16] {
+        const PAGE: &[u16] = &[200];
+        const MISSING: &[u16] = &[404];
+        const SIGN_IN: &[u16] = &[303];
+        let kept_seq = self.kept_pulse.trim_start_matches("/pulse/kept/");
+        let is_kept = path == self.kept_pulse || path == "/pulse/kept/1";
+        let is_shared = path == self.shared_check_in || path == self.shared_pulse;
+        // Numbers of kept items tried as shared ids may name another entry of
+        // the shared record, or none: never a page about a kept item.
+        let is_guess = path == "/checkin/1"
+            || path == format!("/checkin/{kept_seq}")
+            || path == format!("/pulse/shared/{kept_seq}");
+        match who {
+            "an anonymous visitor" if path == "/" => PAGE,
+            "an anonymous visitor" => SIGN_IN,
+            "the partner" if is_kept => MISSING,
+            "the partner" if is_guess => &[200, 404],
+            "the partner" => PAGE,
+            "a stranger" if path == "/space" => &[303],
+            "a stranger" if path == "/" => PAGE,
+            "a stranger" => MISSING,
+            _ if is_kept || is_shared || is_guess => MISSING,
+            _ => PAGE,
+        }
+    }
+
     /// Posts that come back as pages (refusals and errors), by anyone.
     async fn refused_posts(&self, person: &Person) -> Vec<String> {
         let kept_seq = self.kept_pulse.trim_start_matches("/pulse/kept/");
@@ -145,6 +174,12 @@ async fn kept_items_reach_no_one_but_their_author_on_any_page() {
     for (who, person) in others {
         for path in scene.pages() {
             let page = person.get(&path).await;
+            let expected = scene.expected_status(who, &path);
+            assert!(
+                expected.contains(&page.status),
+                "{who} got {} on {path}, expected one of {expected:?}",
+                page.status
+            );
             assert!(
                 !page.body.contains(MARKER),
                 "{who} saw the marker on {path}"
