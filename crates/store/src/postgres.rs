@@ -41,6 +41,28 @@ pub(crate) async fn connect(url: &str) -> Result<PgPool> {
     Ok(pool)
 }
 
+/// Whether the database holds a key check, that is, was opened by Kintsugi
+/// before. Applies no migration and writes nothing; a database without
+/// Kintsugi's tables has none.
+pub(crate) async fn has_key_check(url: &str) -> Result<bool> {
+    let options = PgConnectOptions::from_str(url)?.application_name("kintsugi");
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let found = sqlx::query("SELECT 1 FROM meta WHERE name = $1")
+        .bind(crate::record::KEY_CHECK)
+        .fetch_optional(&pool)
+        .await;
+    pool.close().await;
+    match found {
+        Ok(row) => Ok(row.is_some()),
+        // No `meta` table yet: a database Kintsugi never set up.
+        Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("42P01") => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Opens the database at a `postgres://…` URL as a store.
 pub(crate) async fn open(url: &str, key: MasterKey) -> Result<PostgresStore> {
     let pool = connect(url).await?;

@@ -151,6 +151,17 @@ pub(crate) const EVENTS: Table = Table {
         ("created_at", Column::Int),
         ("payload_ciphertext", Column::Bytes),
         ("payload_hash", Column::Bytes),
+        ("format", Column::Int),
+    ],
+};
+
+/// Each stream's sealed head.
+pub(crate) const STREAM_SEALS: Table = Table {
+    name: "stream_seals",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("seq", Column::Int),
+        ("seal", Column::Bytes),
     ],
 };
 
@@ -178,6 +189,7 @@ pub(crate) const TABLES: &[Table] = &[
     INVITES,
     STREAM_KEYS,
     EVENTS,
+    STREAM_SEALS,
     SUBMISSIONS,
 ];
 

@@ -2,7 +2,7 @@
 //! the master key is checked when the store opens.
 
 use crate::harness::{conformance_tests, event, fill, occurrences, Kind, TestDb};
-use kintsugi_store::{MasterKey, StoreError};
+use kintsugi_store::{IntegrityProblem, MasterKey, StoreError};
 
 conformance_tests!(
     the_same_plaintext_twice_gives_different_ciphertexts,
@@ -57,11 +57,21 @@ async fn a_ciphertext_moved_to_another_seq_does_not_decrypt(kind: Kind) {
     raw.set_bytes("payload_ciphertext", "couple:1", 2, from_seq_1)
         .await;
 
+    // The moved ciphertext fails its payload hash before it is even tried;
+    // with the hashes recomputed it would fail its AEAD tag (see tamper.rs).
     match store.read("couple:1", 0).await {
-        Err(StoreError::Decrypt { stream_id, seq }) => {
+        Err(StoreError::Integrity {
+            stream_id,
+            seq,
+            problem,
+        }) => {
             assert_eq!((stream_id.as_str(), seq), ("couple:1", 2));
+            assert!(matches!(
+                problem,
+                IntegrityProblem::PayloadHashMismatch | IntegrityProblem::Undecryptable
+            ));
         }
-        other => panic!("expected a decryption failure, got {other:?}"),
+        other => panic!("expected an integrity failure, got {other:?}"),
     }
     assert_eq!(store.read("couple:1", 2).await.unwrap().len(), 1);
 }
@@ -79,7 +89,7 @@ async fn a_ciphertext_moved_to_another_stream_does_not_decrypt(kind: Kind) {
 
     assert!(matches!(
         store.read("couple:1", 0).await,
-        Err(StoreError::Decrypt { seq: 1, .. })
+        Err(StoreError::Integrity { seq: 1, .. })
     ));
     // The data key is bound to its stream too: moving it over fails as well.
     raw.execute(
@@ -90,7 +100,7 @@ async fn a_ciphertext_moved_to_another_stream_does_not_decrypt(kind: Kind) {
     .await;
     assert!(matches!(
         store.read("couple:1", 0).await,
-        Err(StoreError::Decrypt { seq: 1, .. })
+        Err(StoreError::Integrity { seq: 1, .. })
     ));
 }
 
