@@ -7,7 +7,7 @@ use crate::rows::read_value;
 use crate::sql::SqlTx;
 use crate::sql_store::{Backend, SqlStore};
 use crate::sqlite::{self, backup_error, check_backup_target};
-use crate::tables::{Table, Value, COPY_PAGE, TABLES};
+use crate::tables::{self, Table, Value, COPY_PAGE, TABLES};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
@@ -81,7 +81,7 @@ impl PgDb {
             .execute(&mut *source)
             .await?;
         let mut sink = target.begin().await?;
-        for table in TABLES {
+        for table in TABLES.iter().filter(|table| tables::backed_up(table)) {
             // A cursor per table: rows stream through in pages, never the
             // whole table in memory.
             let cursor = format!("backup_{}", table.name);

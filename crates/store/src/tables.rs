@@ -193,9 +193,19 @@ pub(crate) const TABLES: &[Table] = &[
     SUBMISSIONS,
 ];
 
+/// Whether a backup carries `table`. Sessions stay out: a restore must not
+/// bring back sessions ended after the backup was made.
+pub(crate) fn backed_up(table: &Table) -> bool {
+    table.name != SESSIONS.name
+}
+
 /// A restore loads every row but the target's own key check, which `open`
-/// wrote with the same master key the backup was checked against.
+/// wrote with the same master key the backup was checked against (and no
+/// session, should an older backup hold any).
 pub(crate) fn restores_row(table: &Table, row: &[Value]) -> bool {
+    if !backed_up(table) {
+        return false;
+    }
     !(table.name == "meta"
         && matches!(row.first(), Some(Value::Text(Some(name))) if name == crate::record::KEY_CHECK))
 }
