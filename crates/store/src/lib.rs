@@ -377,6 +377,17 @@ pub trait EventStore: Send + Sync {
         Ok(written.pop().unwrap_or_default())
     }
 
+    /// Appends events that carry the times given instead of the moment of
+    /// appending, for tools that build a history (the benchmarks); the app
+    /// always uses `commit`. Written, encrypted and sealed exactly as
+    /// `commit` writes them: the record shows no difference.
+    async fn append_dated(
+        &self,
+        stream_id: &str,
+        expected_seq: u64,
+        events: Vec<(NewEvent, OffsetDateTime)>,
+    ) -> Result<Vec<StoredEvent>>;
+
     /// The row a submission key wrote, unless it is unknown or older than
     /// [`SUBMISSION_LIFETIME`].
     async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>>;

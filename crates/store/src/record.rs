@@ -148,7 +148,8 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     let mut rows = Vec::new();
     let mut seals = Vec::new();
     for append in &appends {
-        let (chained, seal) = chain_rows(tables, master, &seal_key, append, created_at).await?;
+        let times = vec![created_at; append.events.len()];
+        let (chained, seal) = chain_rows(tables, master, &seal_key, append, &times).await?;
         rows.extend(chained);
         seals.extend(seal);
     }
@@ -210,7 +211,7 @@ async fn chain_rows<T: EventTables + ?Sized>(
     master: &MasterKey,
     seal_key: &SealKey,
     append: &StreamAppend,
-    created_at: i64,
+    times: &[i64],
 ) -> Result<(Vec<EventRow>, Option<SealRow>)> {
     let stream_id = append.stream_id.as_str();
     if append.events.is_empty() {
@@ -220,7 +221,7 @@ async fn chain_rows<T: EventTables + ?Sized>(
     let expected = append.expected_seq as i64;
     let data_key = data_key_for_append(tables, master, stream_id).await?;
     let mut rows = Vec::with_capacity(append.events.len());
-    for (seq, event) in (expected + 1..).zip(&append.events) {
+    for ((seq, event), &created_at) in (expected + 1..).zip(&append.events).zip(times) {
         let aad = AadHeader {
             stream_id,
             seq: seq as u64,
@@ -257,6 +258,36 @@ async fn chain_rows<T: EventTables + ?Sized>(
     }
     let head = (expected + rows.len() as i64, prev_hash);
     Ok((rows, Some(seal_key.seal(stream_id, head.0, &head.1))))
+}
+
+/// See [`crate::EventStore::append_dated`].
+pub(crate) async fn append_dated<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+    expected_seq: u64,
+    events: Vec<(crate::NewEvent, time::OffsetDateTime)>,
+) -> Result<Vec<StoredEvent>> {
+    let times = events
+        .iter()
+        .map(|(_, at)| crate::timestamp::to_micros(*at))
+        .collect::<Vec<_>>();
+    let append = StreamAppend {
+        stream_id: stream_id.to_string(),
+        expected_seq,
+        events: events.into_iter().map(|(event, _)| event).collect(),
+    };
+    let seal_key = SealKey::derive(master);
+    let (rows, seal) = chain_rows(tables, master, &seal_key, &append, &times).await?;
+    let seals = Vec::from_iter(seal);
+    match tables.insert_commit(&rows, &seals, None, 0).await? {
+        Inserted::Everything => rows
+            .into_iter()
+            .zip(append.events)
+            .map(|(row, event)| stored_event(row, Some(event.payload)))
+            .collect(),
+        _ => Err(conflict(tables, stream_id, expected_seq).await),
+    }
 }
 
 /// The hash of the event at `expected_seq` (the genesis value for 0), once
@@ -719,4 +750,102 @@ fn hash_of(bytes: &[u8], stream_id: &str, seq: i64) -> Result<Hash> {
             .into(),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EventStore, NewEvent};
+
+    /// A stream as a version before seals wrote it: format 1, no seal.
+    async fn legacy_stream<T: EventTables>(tables: &T, master: &MasterKey, stream_id: &str) {
+        let data_key = DataKey::generate();
+        tables
+            .insert_wrapped_key(stream_id, &data_key.wrap(master, stream_id), 1)
+            .await
+            .unwrap();
+        let mut prev_hash = GENESIS_PREV_HASH.to_vec();
+        let mut rows = Vec::new();
+        for seq in 1..=3 {
+            let ciphertext = data_key.seal_payload(stream_id, seq as u64, b"older");
+            let mut row = EventRow {
+                stream_id: stream_id.to_string(),
+                seq,
+                prev_hash: prev_hash.clone(),
+                hash: Vec::new(),
+                author: "ana".into(),
+                kind: "note".into(),
+                created_at: 1_700_000_000_000_000 + seq,
+                payload_hash: sha256(&ciphertext).to_vec(),
+                payload_ciphertext: Some(ciphertext),
+                format: FORMAT_STREAM_SEQ,
+            };
+            row.hash = row.header().hash().unwrap().to_vec();
+            prev_hash.clone_from(&row.hash);
+            rows.push(row);
+        }
+        let inserted = tables.insert_commit(&rows, &[], None, 0).await.unwrap();
+        assert_eq!(inserted, Inserted::Everything);
+    }
+
+    #[tokio::test]
+    async fn migrate_seals_an_older_stream_which_then_reads_and_grows() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let master = MasterKey::generate();
+        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
+        legacy_stream(&store, &master, "couple:old").await;
+        assert!(matches!(
+            store.read("couple:old", 0).await,
+            Err(StoreError::Integrity {
+                seq: 3,
+                problem: IntegrityProblem::Unsealed,
+                ..
+            })
+        ));
+
+        let report = seal_unsealed(&store, &master).await.unwrap();
+
+        assert_eq!((report.sealed, report.already_sealed), (1, 0));
+        assert!(report.refused.is_empty());
+        let events = store.read("couple:old", 0).await.unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[2].payload.as_deref(), Some(&b"older"[..]));
+        let new = NewEvent {
+            author: "ben".into(),
+            kind: "note".into(),
+            payload: b"newer".to_vec(),
+        };
+        store.append("couple:old", 3, vec![new]).await.unwrap();
+        assert_eq!(store.verify().await.unwrap().first_break, None);
+        let again = seal_unsealed(&store, &master).await.unwrap();
+        assert_eq!((again.sealed, again.already_sealed), (0, 1));
+    }
+
+    #[tokio::test]
+    async fn migrate_leaves_a_damaged_older_stream_unsealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let master = MasterKey::generate();
+        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
+        legacy_stream(&store, &master, "couple:old").await;
+        store
+            .writer()
+            .execute("DELETE FROM events WHERE seq = 2", &[])
+            .await
+            .unwrap();
+
+        let report = seal_unsealed(&store, &master).await.unwrap();
+
+        assert_eq!(report.sealed, 0);
+        assert_eq!(
+            report.refused,
+            vec![ChainBreak::new(
+                "couple:old",
+                2,
+                IntegrityProblem::MissingEvent
+            )]
+        );
+        assert!(store.seal_row("couple:old").await.unwrap().is_none());
+    }
 }

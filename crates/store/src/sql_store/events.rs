@@ -308,6 +308,15 @@ impl<B: Backend> EventStore for SqlStore<B> {
         record::commit(self, &self.key, appends, submission).await
     }
 
+    async fn append_dated(
+        &self,
+        stream_id: &str,
+        expected_seq: u64,
+        events: Vec<(crate::NewEvent, time::OffsetDateTime)>,
+    ) -> Result<Vec<StoredEvent>> {
+        record::append_dated(self, &self.key, stream_id, expected_seq, events).await
+    }
+
     async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>> {
         record::submission(self, user_id, key_hash).await
     }
