@@ -4,8 +4,10 @@
 //! one transaction with its submission key), [`Accounts`], [`Sessions`],
 //! [`Couples`] and [`Operations`].
 //!
-//! Written once for both backends: the hash chain and encryption at rest
-//! (`record`), every query (`sql_store`, with `$N` placeholders, on the
+//! Written once for both backends: the hash chain (`chain`), encryption at
+//! rest (`crypto`), the head seal (`seal`), the one walk that judges a
+//! stream for `read`, `head`, `verify` and sealing (`integrity`), the record
+//! on top of them (`record`), every query (`sql_store`, with `$N` placeholders, on the
 //! primitives of `sql`) and the row mapping (`rows`). `sqlite.rs` and
 //! `postgres.rs` keep only what differs: connections, how a write
 //! transaction starts, the lock for a key rotation, backup, migrations.

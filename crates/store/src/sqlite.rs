@@ -176,7 +176,6 @@ impl Backend for SqliteDb {
             .read
             .execute("VACUUM INTO $1", &[crate::tables::text(target)])
             .await
-            .map_err(StoreError::from)
             .map_err(StoreError::from);
         let copied = match copied {
             Ok(_) => drop_sessions(path).await,
