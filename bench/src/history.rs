@@ -3,13 +3,11 @@
 //! and answered), a weekly trust pulse each with its signs note, and the
 //! marks left by opening Today every few evenings.
 //!
-//! The store stamps every event with the moment it is appended, and there
-//! is no import that keeps older times. So the history is folded here with
-//! the times it should have, appended in batches through `Store::append`,
-//! and then [`backdate`] moves each row's `created_at` to that time in the
-//! SQLite file. The payloads and the order are exactly what the store wrote;
-//! only the timestamps change, which breaks the hash chain of this
-//! throw-away database (`kintsugi verify` would rightly report it).
+//! The store stamps every event with the moment it is appended; a history
+//! needs older times. So the history is folded here with the times it
+//! should have and appended in batches through `Store::append_dated`, which
+//! writes, encrypts and seals each event with its own time: the record
+//! verifies, and the app reads it as it would a real one.
 
 use anyhow::{anyhow, Context, Result};
 use kintsugi_core::checkin::{self, AcknowledgeInput, CheckInInput};
@@ -341,38 +339,24 @@ pub async fn generate(
     Ok((couple, streams))
 }
 
-/// Appends each stream's events through the store, in batches.
+/// Appends each stream's events through the store, in batches, each with
+/// the time it should carry.
 pub async fn append(store: &dyn Store, streams: &[(String, Pending)]) -> Result<()> {
     for (stream, pending) in streams {
         let mut seq = 0u64;
-        for batch in pending.events.chunks(BATCH) {
+        let dated: Vec<_> = pending
+            .events
+            .iter()
+            .cloned()
+            .zip(pending.times.iter().copied())
+            .collect();
+        for batch in dated.chunks(BATCH) {
             let stored = store
-                .append(stream, seq, batch.to_vec())
+                .append_dated(stream, seq, batch.to_vec())
                 .await
                 .with_context(|| format!("appending to {stream} after {seq}"))?;
             seq += stored.len() as u64;
         }
     }
-    Ok(())
-}
-
-/// Gives every appended row the time its event should have (see the module
-/// comment). SQLite only: the file the store itself wrote.
-pub async fn backdate(database_url: &str, streams: &[(String, Pending)]) -> Result<()> {
-    let pool = sqlx::SqlitePool::connect(database_url).await?;
-    let mut tx = pool.begin().await?;
-    for (stream, pending) in streams {
-        for (i, at) in pending.times.iter().enumerate() {
-            let micros = i64::try_from(at.unix_timestamp_nanos() / 1_000)?;
-            sqlx::query("UPDATE events SET created_at = ? WHERE stream_id = ? AND seq = ?")
-                .bind(micros)
-                .bind(stream)
-                .bind(i as i64 + 1)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    tx.commit().await?;
-    pool.close().await;
     Ok(())
 }

@@ -150,7 +150,6 @@ async fn main() -> Result<()> {
     ] {
         let (couple, streams) = history::generate(store.as_ref(), label, days, seed).await?;
         history::append(store.as_ref(), &streams).await?;
-        history::backdate(&url, &streams).await?;
         couples.push(couple);
     }
     println!("… done in {}.\n", ms(started.elapsed()));

@@ -3,6 +3,7 @@
 //! hands over.
 
 mod coach;
+mod record;
 mod settings;
 
 use anyhow::{Context, Result};
@@ -29,9 +30,11 @@ struct Cli {
 enum Command {
     /// Run the web app.
     Serve(ServeArgs),
-    /// Create the database if needed and apply pending migrations.
+    /// Create the database if needed, apply pending migrations and, when the
+    /// master key is there, seal the streams of an older version.
     Migrate,
-    /// Check every chain and payload hash; exit 0 when the record is intact.
+    /// Check every chain, seal and payload (decrypted and decoded); exit 0
+    /// when the app can read everything, 2 at the first problem.
     Verify,
     /// Write a consistent copy of everything to FILE while the app runs.
     Backup { file: PathBuf },
@@ -69,12 +72,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(&cli.store, args).await,
-        Command::Migrate => {
-            let url = cli.store.database_url()?;
-            kintsugi_store::migrate(&url).await?;
-            println!("The database is up to date.");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Migrate => migrate(&cli.store).await,
         Command::Verify => verify(&cli.store).await,
         Command::Backup { file } => {
             let store = cli.store.open().await?;
@@ -87,7 +85,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Restore { file } => {
             let url = cli.store.database_url()?;
-            let key = cli.store.master_key()?;
+            let key = cli.store.master_key(&url).await?;
             let report = kintsugi_store::restore(&file, &url, key).await?;
             println!(
                 "Restored {} rows; {} streams and {} events verified.",
@@ -121,21 +119,54 @@ async fn serve(store_args: &StoreArgs, args: ServeArgs) -> Result<ExitCode> {
 
 async fn verify(store_args: &StoreArgs) -> Result<ExitCode> {
     let store = store_args.open().await?;
-    let report = store.verify().await?;
+    let report = store.verify_with(&record::DomainEvents).await?;
     match report.first_break {
         None => {
             println!(
-                "Intact: {} streams, {} events, every chain and payload hash checks out.",
+                "Intact: {} streams, {} events; every chain, seal and payload checks out \
+                 and every event is readable.",
                 report.streams, report.events
             );
             Ok(ExitCode::SUCCESS)
         }
         Some(found) => {
             eprintln!(
-                "BROKEN: stream {} at seq {}: {}",
-                found.stream_id, found.seq, found.reason
+                "BROKEN: stream {} at seq {}: {} ({:?})",
+                found.stream_id, found.seq, found.reason, found.problem
             );
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// Schema first (no key needed); then, with the key, seals the streams an
+/// older version left unsealed, and says what it did.
+async fn migrate(store_args: &StoreArgs) -> Result<ExitCode> {
+    let url = store_args.database_url()?;
+    kintsugi_store::migrate(&url).await?;
+    println!("The database is up to date.");
+    let Some(key) = store_args.existing_master_key()? else {
+        println!(
+            "No master key at {}: streams were not sealed. Run `kintsugi migrate` again \
+             with the key (--master-key-file or KINTSUGI_MASTER_KEY_FILE).",
+            store_args.master_key_path()?.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let report = kintsugi_store::seal_streams(&url, key).await?;
+    println!(
+        "Sealed {} streams; {} were sealed already.",
+        report.sealed, report.already_sealed
+    );
+    for refused in &report.refused {
+        eprintln!(
+            "NOT SEALED: stream {} at seq {}: {}; run `kintsugi verify`",
+            refused.stream_id, refused.seq, refused.reason
+        );
+    }
+    Ok(if report.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

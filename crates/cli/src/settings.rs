@@ -53,21 +53,50 @@ impl StoreArgs {
         Ok(())
     }
 
-    pub fn master_key(&self) -> Result<MasterKey> {
-        let path = match &self.master_key_file {
-            Some(path) => path.clone(),
+    /// `--master-key-file`, else `master.key` in the data directory.
+    pub fn master_key_path(&self) -> Result<PathBuf> {
+        match &self.master_key_file {
+            Some(path) => Ok(path.clone()),
             None => {
                 self.ensure_data_dir()?;
-                self.data_dir.join("master.key")
+                Ok(self.data_dir.join("master.key"))
             }
-        };
+        }
+    }
+
+    /// The master key, from its file. A new key file is written only for a
+    /// new database: when the database exists and the file does not, the
+    /// start is refused and nothing is written, so an operator is never
+    /// handed a fresh key that opens nothing (and backs it up).
+    pub async fn master_key(&self, database_url: &str) -> Result<MasterKey> {
+        let path = self.master_key_path()?;
+        if !path.exists() && kintsugi_store::database_exists(database_url).await? {
+            anyhow::bail!(
+                "there is no master key file at {} but the database {} exists; give the key \
+                 it was set up with by --master-key-file or KINTSUGI_MASTER_KEY_FILE \
+                 (no new key was written)",
+                path.display(),
+                database_url
+            );
+        }
         MasterKey::load_or_create(&path)
+            .with_context(|| format!("the master key at {}", path.display()))
+    }
+
+    /// The master key if its file exists; never creates one.
+    pub fn existing_master_key(&self) -> Result<Option<MasterKey>> {
+        let path = self.master_key_path()?;
+        if !path.exists() {
+            return Ok(None);
+        }
+        MasterKey::load(&path)
+            .map(Some)
             .with_context(|| format!("the master key at {}", path.display()))
     }
 
     pub async fn open(&self) -> Result<Arc<dyn Store>> {
         let url = self.database_url()?;
-        let key = self.master_key()?;
+        let key = self.master_key(&url).await?;
         kintsugi_store::open(&url, key)
             .await
             .context("opening the database")

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers may panic on a broken set-up
 
+use kintsugi_core::couple::CoupleEvent;
+use kintsugi_core::space::SpaceEvent;
 use kintsugi_store::{MasterKey, NewEvent};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -26,15 +28,21 @@ fn text(bytes: &[u8]) -> String {
 /// A data directory laid out as `serve` makes it, with one stream of three
 /// events written through the store.
 async fn data_dir_with_a_stream() -> tempfile::TempDir {
+    let space = serde_json::to_vec(&CoupleEvent::Space(SpaceEvent::Created)).unwrap();
+    data_dir_with_payloads(vec![space.clone(), space.clone(), space]).await
+}
+
+async fn data_dir_with_payloads(payloads: Vec<Vec<u8>>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let key = MasterKey::load_or_create(&dir.path().join("master.key")).unwrap();
     let url = format!("sqlite://{}", dir.path().join("kintsugi.db").display());
     let store = kintsugi_store::open(&url, key).await.unwrap();
-    let events = (1..=3)
-        .map(|n| NewEvent {
+    let events = payloads
+        .into_iter()
+        .map(|payload| NewEvent {
             author: "00000000-0000-0000-0000-000000000001".into(),
             kind: "space".into(),
-            payload: format!("{{\"n\":{n}}}").into_bytes(),
+            payload,
         })
         .collect();
     store.append("couple:test", 0, events).await.unwrap();
@@ -77,6 +85,82 @@ async fn verify_catches_a_changed_ciphertext() {
     let broken = kintsugi(dir.path(), &["verify"]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(text(&broken.stderr).contains("at seq 3"));
+}
+
+#[tokio::test]
+async fn verify_decodes_every_payload_as_an_event_of_this_version() {
+    let space = serde_json::to_vec(&CoupleEvent::Space(SpaceEvent::Created)).unwrap();
+    let dir = data_dir_with_payloads(vec![space, br#"{"room":"unheard_of"}"#.to_vec()]).await;
+    let broken = kintsugi(dir.path(), &["verify"]);
+    assert_eq!(broken.status.code(), Some(2));
+    let said = text(&broken.stderr);
+    assert!(said.contains("stream couple:test at seq 2"), "{said}");
+    assert!(said.contains("Undecodable"), "{said}");
+}
+
+#[tokio::test]
+async fn verify_names_a_cut_off_newest_event() {
+    let dir = data_dir_with_a_stream().await;
+    tamper(dir.path(), "DELETE FROM events WHERE seq = 3").await;
+    let broken = kintsugi(dir.path(), &["verify"]);
+    assert_eq!(broken.status.code(), Some(2));
+    let said = text(&broken.stderr);
+    assert!(said.contains("stream couple:test at seq 3"), "{said}");
+    assert!(said.contains("CutOff"), "{said}");
+}
+
+#[tokio::test]
+async fn migrate_says_what_it_sealed_and_never_reseals_a_stream_whose_seal_was_removed() {
+    let dir = data_dir_with_a_stream().await;
+    let sealed = kintsugi(dir.path(), &["migrate"]);
+    assert!(sealed.status.success(), "{}", text(&sealed.stderr));
+    assert!(
+        text(&sealed.stdout).contains("Sealed 0 streams; 1 were sealed already."),
+        "{}",
+        text(&sealed.stdout)
+    );
+
+    // Written by this version, so a missing seal is damage, not age.
+    tamper(dir.path(), "DELETE FROM stream_seals").await;
+    let refused = kintsugi(dir.path(), &["migrate"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("NOT SEALED: stream couple:test at seq 1"));
+    assert_eq!(kintsugi(dir.path(), &["verify"]).status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn a_missing_key_file_for_an_existing_database_is_refused_without_writing_one() {
+    let dir = data_dir_with_a_stream().await;
+    std::fs::remove_file(dir.path().join("master.key")).unwrap();
+    for command in ["verify", "serve"] {
+        let refused = kintsugi(dir.path(), &[command]);
+        assert!(!refused.status.success());
+        let said = text(&refused.stderr);
+        assert!(said.contains("no master key file"), "{said}");
+        assert!(said.contains("--master-key-file"), "{said}");
+        assert!(said.contains("KINTSUGI_MASTER_KEY_FILE"), "{said}");
+        assert!(
+            !dir.path().join("master.key").exists(),
+            "no key was written"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_wrong_key_error_names_the_real_flag_and_variable() {
+    let dir = data_dir_with_a_stream().await;
+    let other = tempfile::tempdir().unwrap();
+    let other_key = other.path().join("other.key");
+    MasterKey::load_or_create(&other_key).unwrap();
+    let refused = kintsugi(
+        dir.path(),
+        &["--master-key-file", other_key.to_str().unwrap(), "verify"],
+    );
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(said.contains("--master-key-file"), "{said}");
+    assert!(said.contains("KINTSUGI_MASTER_KEY_FILE"), "{said}");
+    assert!(!said.contains("KINTSUGI_MASTER_KEY "), "{said}");
 }
 
 #[tokio::test]

@@ -4,9 +4,11 @@
 //! wrapped (encrypted) by the master key. Payloads are sealed with
 //! XChaCha20-Poly1305 under the stream's data key, with a fresh random
 //! 24-byte nonce prepended to the ciphertext. The associated data binds every
-//! ciphertext to where it belongs: a payload to its stream and seq, a wrapped
-//! key to its stream, so nothing can be moved and still open.
+//! ciphertext to where it belongs: a payload to its event's whole header
+//! (format 2; format 1 events bind only stream and seq), a wrapped key to its
+//! stream, so nothing can be moved or relabelled and still open.
 
+use crate::chain::{FORMAT_STREAM_SEQ, FORMAT_WHOLE_HEADER};
 use crate::key::MasterKey;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
@@ -17,6 +19,7 @@ const NONCE_LEN: usize = 24;
 const DATA_KEY_LEN: usize = 32;
 
 const PAYLOAD_CONTEXT: &[u8] = b"kintsugi/payload/v1";
+const EVENT_CONTEXT: &[u8] = b"kintsugi/event-payload/v2";
 const STREAM_KEY_CONTEXT: &[u8] = b"kintsugi/stream-key/v1";
 const KEY_CHECK_CONTEXT: &[u8] = b"kintsugi/key-check/v1";
 const KEY_CHECK_PLAINTEXT: &[u8] = b"This database belongs to Kintsugi; the master key opens it.";
@@ -37,11 +40,14 @@ impl DataKey {
         DataKey(bytes)
     }
 
-    /// Encrypts a payload for the event at (`stream_id`, `seq`).
+    /// Encrypts a payload for the event at (`stream_id`, `seq`): format 1,
+    /// kept for the tests of events written before format 2.
+    #[cfg(test)]
     pub(crate) fn seal_payload(&self, stream_id: &str, seq: u64, plaintext: &[u8]) -> Vec<u8> {
         seal(&self.0, &payload_aad(stream_id, seq), plaintext)
     }
 
+    #[cfg(test)]
     pub(crate) fn open_payload(
         &self,
         stream_id: &str,
@@ -49,6 +55,27 @@ impl DataKey {
         sealed: &[u8],
     ) -> Result<Vec<u8>, Unsealed> {
         open(&self.0, &payload_aad(stream_id, seq), sealed)
+    }
+
+    /// Encrypts a payload bound to its event's whole header (the current
+    /// format).
+    pub(crate) fn seal_event(&self, header: &AadHeader<'_>, plaintext: &[u8]) -> Vec<u8> {
+        seal(&self.0, &header.aad(FORMAT_WHOLE_HEADER), plaintext)
+    }
+
+    /// Opens an event's payload with the associated data its `format` names.
+    pub(crate) fn open_event(
+        &self,
+        header: &AadHeader<'_>,
+        format: i64,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, Unsealed> {
+        let aad = match format {
+            FORMAT_STREAM_SEQ => payload_aad(header.stream_id, header.seq),
+            FORMAT_WHOLE_HEADER => header.aad(FORMAT_WHOLE_HEADER),
+            _ => return Err(Unsealed),
+        };
+        open(&self.0, &aad, sealed)
     }
 
     /// The data key encrypted under the master key, bound to its stream.
@@ -110,6 +137,33 @@ fn open(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Unsealed> 
         .map_err(|_| Unsealed)
 }
 
+/// The header fields a payload's associated data binds.
+pub(crate) struct AadHeader<'a> {
+    pub stream_id: &'a str,
+    pub seq: u64,
+    pub author: &'a str,
+    pub kind: &'a str,
+    pub created_at: i64,
+}
+
+impl AadHeader<'_> {
+    /// Domain tag, format, then each field fixed-width or length-prefixed.
+    fn aad(&self, format: i64) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(
+            EVENT_CONTEXT.len() + 48 + self.stream_id.len() + self.author.len() + self.kind.len(),
+        );
+        aad.extend_from_slice(EVENT_CONTEXT);
+        aad.extend_from_slice(&format.to_be_bytes());
+        for field in [self.stream_id, self.author, self.kind] {
+            aad.extend_from_slice(&(field.len() as u64).to_be_bytes());
+            aad.extend_from_slice(field.as_bytes());
+        }
+        aad.extend_from_slice(&self.seq.to_be_bytes());
+        aad.extend_from_slice(&self.created_at.to_be_bytes());
+        aad
+    }
+}
+
 fn payload_aad(stream_id: &str, seq: u64) -> Vec<u8> {
     let mut aad = Vec::with_capacity(PAYLOAD_CONTEXT.len() + 16 + stream_id.len());
     aad.extend_from_slice(PAYLOAD_CONTEXT);
@@ -144,6 +198,47 @@ mod tests {
         assert_eq!(
             DataKey::generate().open_payload("couple:1", 3, &sealed),
             Err(Unsealed)
+        );
+    }
+
+    #[test]
+    fn an_event_payload_opens_only_under_its_whole_header() {
+        let key = DataKey::generate();
+        let header = AadHeader {
+            stream_id: "couple:1",
+            seq: 3,
+            author: "ana",
+            kind: "truth",
+            created_at: 1_700_000_000_000_000,
+        };
+        let sealed = key.seal_event(&header, b"the truth");
+        let opened = key.open_event(&header, FORMAT_WHOLE_HEADER, &sealed);
+        assert_eq!(opened.as_deref(), Ok(&b"the truth"[..]));
+        let changes: [&dyn Fn(&mut AadHeader<'_>); 5] = [
+            &|h| h.stream_id = "couple:2",
+            &|h| h.seq = 4,
+            &|h| h.author = "ben",
+            &|h| h.kind = "space",
+            &|h| h.created_at -= 1,
+        ];
+        for change in changes {
+            let mut edited = AadHeader { ..header };
+            change(&mut edited);
+            assert_eq!(
+                key.open_event(&edited, FORMAT_WHOLE_HEADER, &sealed),
+                Err(Unsealed)
+            );
+        }
+        assert_eq!(
+            key.open_event(&header, FORMAT_STREAM_SEQ, &sealed),
+            Err(Unsealed),
+            "a format downgrade does not open it either"
+        );
+        let old = key.seal_payload("couple:1", 3, b"old");
+        assert_eq!(
+            key.open_event(&header, FORMAT_STREAM_SEQ, &old).as_deref(),
+            Ok(&b"old"[..]),
+            "format 1 events still open"
         );
     }
 

@@ -4,8 +4,10 @@
 //! one transaction with its submission key), [`Accounts`], [`Sessions`],
 //! [`Couples`] and [`Operations`].
 //!
-//! Written once for both backends: the hash chain and encryption at rest
-//! (`record`), every query (`sql_store`, with `$N` placeholders, on the
+//! Written once for both backends: the hash chain (`chain`), encryption at
+//! rest (`crypto`), the head seal (`seal`), the one walk that judges a
+//! stream for `read`, `head`, `verify` and sealing (`integrity`), the record
+//! on top of them (`record`), every query (`sql_store`, with `$N` placeholders, on the
 //! primitives of `sql`) and the row mapping (`rows`). `sqlite.rs` and
 //! `postgres.rs` keep only what differs: connections, how a write
 //! transaction starts, the lock for a key rotation, backup, migrations.
@@ -29,10 +31,12 @@ use uuid::Uuid;
 
 mod chain;
 mod crypto;
+mod integrity;
 mod key;
 mod postgres;
 mod record;
 mod rows;
+mod seal;
 mod sql;
 mod sql_store;
 mod sqlite;
@@ -74,12 +78,137 @@ pub struct ChainHead {
     pub hash: Hash,
 }
 
+/// What is wrong with a stream at a `seq`: the kinds of damage the record
+/// can see. Each names what was found, never what a payload says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrityProblem {
+    /// A `seq` is missing: the rows skip it or stop before it.
+    MissingEvent,
+    /// `prev_hash` is not the hash of the event before.
+    BrokenLink,
+    /// The stored hash is not the hash of the event's header.
+    HeaderHashMismatch,
+    /// `payload_hash` is malformed or not the hash of the ciphertext.
+    PayloadHashMismatch,
+    /// The event names a format this version does not know.
+    UnknownFormat,
+    /// The payload does not decrypt: it, or a header field it is bound to,
+    /// was changed or moved.
+    Undecryptable,
+    /// The stream's data key is missing or does not open.
+    DataKey,
+    /// The stream has events and no seal.
+    Unsealed,
+    /// The seal does not match the stream's head, or events follow it.
+    SealMismatch,
+    /// The seal names a later head than the rows reach: events were cut off
+    /// the end, or the whole stream was deleted.
+    CutOff,
+    /// A payload is missing and no later event by its author redacts it.
+    UnprovenRedaction,
+    /// The payload decrypts but is no event this version knows.
+    Undecodable,
+}
+
+impl std::fmt::Display for IntegrityProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IntegrityProblem::MissingEvent => "an event is missing or out of place",
+            IntegrityProblem::BrokenLink => "prev_hash does not match the hash of the event before",
+            IntegrityProblem::HeaderHashMismatch => {
+                "the stored hash does not match the event's header"
+            }
+            IntegrityProblem::PayloadHashMismatch => {
+                "payload_hash does not match the stored ciphertext"
+            }
+            IntegrityProblem::UnknownFormat => "the event's format is unknown to this version",
+            IntegrityProblem::Undecryptable => {
+                "the payload does not decrypt: it or its header was changed"
+            }
+            IntegrityProblem::DataKey => "the stream's data key is missing or does not open",
+            IntegrityProblem::Unsealed => {
+                "the stream has no seal (run `kintsugi migrate` after an upgrade)"
+            }
+            IntegrityProblem::SealMismatch => "the seal does not match the stream's head",
+            IntegrityProblem::CutOff => {
+                "the seal names events that are gone: the stream was cut off or deleted"
+            }
+            IntegrityProblem::UnprovenRedaction => {
+                "a payload is missing and no redaction by its author names it"
+            }
+            IntegrityProblem::Undecodable => "the payload is not an event this version knows",
+        })
+    }
+}
+
 /// The first break `verify` found, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainBreak {
     pub stream_id: String,
     pub seq: u64,
+    pub problem: IntegrityProblem,
+    /// `problem`, in words.
     pub reason: String,
+}
+
+impl ChainBreak {
+    pub(crate) fn new(stream_id: &str, seq: i64, problem: IntegrityProblem) -> ChainBreak {
+        ChainBreak {
+            stream_id: stream_id.to_string(),
+            seq: u64::try_from(seq).unwrap_or_default(),
+            problem,
+            reason: problem.to_string(),
+        }
+    }
+
+    /// The same break as an error, for a read that must not serve it.
+    pub fn into_error(self) -> StoreError {
+        StoreError::Integrity {
+            stream_id: self.stream_id,
+            seq: self.seq,
+            problem: self.problem,
+        }
+    }
+}
+
+/// What a decoder makes of one decrypted payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoded {
+    /// An event this version knows; `redacts` is the `seq` of an earlier
+    /// event of the same stream that it redacts, if it is a redaction.
+    Known {
+        redacts: Option<u64>,
+    },
+    Unknown,
+}
+
+/// Turns payloads into events for [`EventStore::verify_with`]: the store
+/// cannot read payloads itself, so the caller (the `kintsugi` binary, with
+/// the domain's event types) says what each one is.
+pub trait PayloadDecoder: Send + Sync {
+    fn decode(&self, stream_id: &str, kind: &str, payload: &[u8]) -> Decoded;
+}
+
+/// Counts every payload that decrypts as a known event that redacts
+/// nothing: the store's own check, without the domain. Under it a missing
+/// ciphertext is never proven.
+pub struct OpaquePayloads;
+
+impl PayloadDecoder for OpaquePayloads {
+    fn decode(&self, _stream_id: &str, _kind: &str, _payload: &[u8]) -> Decoded {
+        Decoded::Known { redacts: None }
+    }
+}
+
+/// What [`seal_streams`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SealReport {
+    /// Streams that had no seal, passed every check and are sealed now.
+    pub sealed: u64,
+    /// Streams that had a seal already (left as they are).
+    pub already_sealed: u64,
+    /// Streams left unsealed, each with its first problem.
+    pub refused: Vec<ChainBreak>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -182,8 +311,14 @@ pub enum StoreError {
     WrongMasterKey(String),
     #[error("the master key is not valid: {0}")]
     InvalidKey(String),
-    #[error("a payload could not be decrypted in stream {stream_id} at seq {seq}")]
-    Decrypt { stream_id: String, seq: u64 },
+    /// The stream failed its check: nothing of it is served. `kintsugi
+    /// verify` names the same `seq` and problem.
+    #[error("stream {stream_id} did not pass its integrity check at seq {seq}: {problem}")]
+    Integrity {
+        stream_id: String,
+        seq: u64,
+        problem: IntegrityProblem,
+    },
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("the key file {path}: {message}")]
@@ -244,18 +379,42 @@ pub trait EventStore: Send + Sync {
         Ok(written.pop().unwrap_or_default())
     }
 
+    /// Appends events that carry the times given instead of the moment of
+    /// appending, for tools that build a history (the benchmarks); the app
+    /// always uses `commit`. Written, encrypted and sealed exactly as
+    /// `commit` writes them: the record shows no difference.
+    async fn append_dated(
+        &self,
+        stream_id: &str,
+        expected_seq: u64,
+        events: Vec<(NewEvent, OffsetDateTime)>,
+    ) -> Result<Vec<StoredEvent>>;
+
     /// The row a submission key wrote, unless it is unknown or older than
     /// [`SUBMISSION_LIFETIME`].
     async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>>;
 
-    /// Events with `seq > after_seq`, in order, decrypted.
+    /// Events with `seq > after_seq`, in order, decrypted. The rows read
+    /// are checked as they are served: their chain from the event at
+    /// `after_seq`, every payload's AEAD tag, and the stream's seal against
+    /// its head. Any failure is `Integrity` and no row is served; a missing
+    /// ciphertext counts as a failure too (no redaction is provable here).
     async fn read(&self, stream_id: &str, after_seq: u64) -> Result<Vec<StoredEvent>>;
 
+    /// The stream's head, after checking its seal; `Integrity` if they
+    /// disagree.
     async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>>;
 
-    /// Checks every stream: dense `seq`, `prev_hash` links, header hashes and
-    /// payload hashes. Stops at the first break.
-    async fn verify(&self) -> Result<VerifyReport>;
+    /// `verify_with` the store's own check ([`OpaquePayloads`]).
+    async fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with(&OpaquePayloads).await
+    }
+
+    /// Checks every stream, page by page: dense `seq`, `prev_hash` links,
+    /// header and payload hashes, every AEAD tag, every payload through
+    /// `decoder`, every missing ciphertext against a later redaction by its
+    /// author, and the seal against the head. Stops at the first break.
+    async fn verify_with(&self, decoder: &dyn PayloadDecoder) -> Result<VerifyReport>;
 }
 
 /// People: their accounts and recovery codes.
@@ -392,9 +551,10 @@ async fn check_backup(
         ));
     }
     record::check_data_keys(backup, backup.key()).await?;
-    if let Some(found) = record::verify(backup).await?.first_break {
+    let report = record::verify(backup, backup.key(), &OpaquePayloads).await?;
+    if let Some(found) = report.first_break {
         return Err(backup_problem(format!(
-            "its chain breaks in stream {} at seq {}: {}; it was not restored",
+            "stream {} breaks at seq {}: {}; it was not restored",
             found.stream_id, found.seq, found.reason
         )));
     }
@@ -422,8 +582,34 @@ async fn load_backup(
     Ok(RestoreReport { rows, verify })
 }
 
-/// Re-wraps every stream's data key under `new` and stores a key check for
-/// it, in one transaction; returns how many data keys were re-wrapped.
+/// Seals every stream that has events and no seal yet (a database from
+/// before seals), for `kintsugi migrate`. A stream is sealed only when its
+/// chain and every payload check out and all its events are of format 1:
+/// a stream with a newer event was written by a version that sealed it, so
+/// a missing seal there is damage, not age.
+pub async fn seal_streams(database_url: &str, key: MasterKey) -> Result<SealReport> {
+    let store = open_any(database_url, key.clone()).await?;
+    let report = record::seal_unsealed(store.as_ref(), &key).await;
+    store.close().await;
+    report
+}
+
+/// Whether a Kintsugi database already exists at `database_url`, found
+/// without creating anything: the SQLite file, or a PostgreSQL database
+/// holding a key check. Lets a start refuse to make a new master key for
+/// a database that has one.
+pub async fn database_exists(database_url: &str) -> Result<bool> {
+    if postgres::is_postgres_url(database_url) {
+        postgres::has_key_check(database_url).await
+    } else {
+        let path = sqlite::path_from_url(database_url)?;
+        Ok(path.metadata().is_ok_and(|meta| meta.len() > 0))
+    }
+}
+
+/// Re-wraps every stream's data key under `new`, re-seals every stream's
+/// head under the seal key of `new` and stores a key check for it, in one
+/// transaction; returns how many data keys were re-wrapped.
 /// Payload ciphertexts, and so the chains, are untouched. Run it while
 /// Kintsugi is stopped, then start it with the new key.
 pub async fn rotate_master_key(

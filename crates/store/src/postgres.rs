@@ -7,7 +7,7 @@ use crate::rows::read_value;
 use crate::sql::SqlTx;
 use crate::sql_store::{Backend, SqlStore};
 use crate::sqlite::{self, backup_error, check_backup_target};
-use crate::tables::{Table, Value, COPY_PAGE, TABLES};
+use crate::tables::{self, Table, Value, COPY_PAGE, TABLES};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
@@ -41,6 +41,28 @@ pub(crate) async fn connect(url: &str) -> Result<PgPool> {
     Ok(pool)
 }
 
+/// Whether the database holds a key check, that is, was opened by Kintsugi
+/// before. Applies no migration and writes nothing; a database without
+/// Kintsugi's tables has none.
+pub(crate) async fn has_key_check(url: &str) -> Result<bool> {
+    let options = PgConnectOptions::from_str(url)?.application_name("kintsugi");
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let found = sqlx::query("SELECT 1 FROM meta WHERE name = $1")
+        .bind(crate::record::KEY_CHECK)
+        .fetch_optional(&pool)
+        .await;
+    pool.close().await;
+    match found {
+        Ok(row) => Ok(row.is_some()),
+        // No `meta` table yet: a database Kintsugi never set up.
+        Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("42P01") => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Opens the database at a `postgres://…` URL as a store.
 pub(crate) async fn open(url: &str, key: MasterKey) -> Result<PostgresStore> {
     let pool = connect(url).await?;
@@ -59,7 +81,7 @@ impl PgDb {
             .execute(&mut *source)
             .await?;
         let mut sink = target.begin().await?;
-        for table in TABLES {
+        for table in TABLES.iter().filter(|table| tables::backed_up(table)) {
             // A cursor per table: rows stream through in pages, never the
             // whole table in memory.
             let cursor = format!("backup_{}", table.name);

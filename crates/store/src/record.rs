@@ -3,15 +3,22 @@
 //! through [`EventTables`]; every rule of the chain and of the encryption
 //! lives here.
 
-use crate::chain::{sha256, EventRow, Header, StreamVerifier, GENESIS_PREV_HASH};
-use crate::crypto::{self, DataKey};
+use crate::chain::{
+    sha256, Break, EventRow, Header, StreamVerifier, CURRENT_FORMAT, FORMAT_STREAM_SEQ,
+    GENESIS_PREV_HASH,
+};
+use crate::crypto::{self, AadHeader, DataKey};
+use crate::integrity::{judge_seal, walk, SealRule, SealVerdict};
 use crate::key::MasterKey;
+use crate::seal::{SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros};
 use crate::{
-    ChainBreak, ChainHead, Hash, NewSubmission, Result, StoreError, StoredEvent, StreamAppend,
-    SubmissionRecord, VerifyReport, SUBMISSION_LIFETIME,
+    ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, NewSubmission, PayloadDecoder, Result,
+    SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
+    SUBMISSION_LIFETIME,
 };
 use async_trait::async_trait;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The `meta` row holding the master key check.
@@ -32,14 +39,21 @@ pub(crate) trait EventTables: Send + Sync {
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>>;
     /// In one transaction: purges the submission rows of `submission`'s
     /// user created before `expired_before`, inserts `submission`, then
-    /// every event row. Nothing is written unless all of it is; the
-    /// database's unique keys, not this process, decide who came first.
+    /// every event row, then writes each stream's new seal. Nothing is
+    /// written unless all of it is; the database's unique keys, not this
+    /// process, decide who came first.
     async fn insert_commit(
         &self,
         rows: &[EventRow],
+        seals: &[SealRow],
         submission: Option<&SubmissionRecord>,
         expired_before: i64,
     ) -> Result<Inserted>;
+    /// The stream's seal, if it has one.
+    async fn seal_row(&self, stream_id: &str) -> Result<Option<SealRow>>;
+    async fn all_seals(&self) -> Result<Vec<SealRow>>;
+    /// Stores a seal unless the stream has one already.
+    async fn insert_seal(&self, seal: &SealRow) -> Result<()>;
     /// The submission row of (`user_id`, `key_hash`) made at or after
     /// `not_before`.
     async fn submission_row(
@@ -55,8 +69,9 @@ pub(crate) trait EventTables: Send + Sync {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<EventRow>>;
-    /// Up to `limit` distinct stream ids of the events table, in order,
-    /// after `after` (from the first when `None`).
+    /// Up to `limit` distinct stream ids of the events and the seals, in
+    /// order, after `after` (from the first when `None`): a stream whose
+    /// rows are all gone is still listed by its seal.
     async fn stream_ids_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<String>>;
     async fn wrapped_key(&self, stream_id: &str) -> Result<Option<Vec<u8>>>;
     /// Stores a wrapped data key unless the stream has one already.
@@ -67,12 +82,14 @@ pub(crate) trait EventTables: Send + Sync {
         created_at: i64,
     ) -> Result<()>;
     async fn all_wrapped_keys(&self) -> Result<Vec<(String, Vec<u8>)>>;
-    /// In one transaction: replaces each `(stream_id, old, new)` wrapped key
-    /// and the key check. `Ok(false)`, with nothing changed, if the set of
-    /// wrapped keys is no longer exactly the given one.
+    /// In one transaction: replaces each `(stream_id, old, new)` wrapped key,
+    /// each `(old seal, new seal)` and the key check. `Ok(false)`, with
+    /// nothing changed, if the set of wrapped keys or of seals is no longer
+    /// exactly the given one.
     async fn replace_wrapped_keys(
         &self,
         rewrapped: &[(String, Vec<u8>, Vec<u8>)],
+        resealed: &[(Vec<u8>, SealRow)],
         key_check: &[u8],
     ) -> Result<bool>;
     async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>>;
@@ -110,7 +127,9 @@ pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
         Ok(())
     } else {
         Err(StoreError::WrongMasterKey(
-            "it was set up with a different master key; check the key file or KINTSUGI_MASTER_KEY"
+            "it was set up with a different master key; check the key file given by \
+             --master-key-file or KINTSUGI_MASTER_KEY_FILE (by default master.key in \
+             the data directory)"
                 .into(),
         ))
     }
@@ -125,9 +144,14 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     submission: Option<NewSubmission>,
 ) -> Result<Vec<Vec<StoredEvent>>> {
     let created_at = now_micros();
+    let seal_key = SealKey::derive(master);
     let mut rows = Vec::new();
+    let mut seals = Vec::new();
     for append in &appends {
-        rows.extend(chain_rows(tables, master, append, created_at).await?);
+        let times = vec![created_at; append.events.len()];
+        let (chained, seal) = chain_rows(tables, master, &seal_key, append, &times).await?;
+        rows.extend(chained);
+        seals.extend(seal);
     }
     let Some(first) = rows.first() else {
         return Ok(appends.iter().map(|_| Vec::new()).collect());
@@ -145,7 +169,7 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     };
     let expired_before = created_at - lifetime_micros();
     let inserted = tables
-        .insert_commit(&rows, submission.as_ref(), expired_before)
+        .insert_commit(&rows, &seals, submission.as_ref(), expired_before)
         .await?;
     match (inserted, submission) {
         (Inserted::Everything, _) => {}
@@ -177,35 +201,38 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
         .collect()
 }
 
-/// The rows of one stream's append, chained onto its head and encrypted.
-/// `Conflict` when `expected_seq` is not an event of the stream.
+/// The rows of one stream's append, chained onto its head and encrypted,
+/// and the stream's seal over its new head. `Conflict` when `expected_seq`
+/// is not the stream's head; `Integrity` when the head is not the one its
+/// seal names (nothing is appended to a damaged stream, so an append can
+/// never bless a cut or an edit with a fresh seal).
 async fn chain_rows<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
+    seal_key: &SealKey,
     append: &StreamAppend,
-    created_at: i64,
-) -> Result<Vec<EventRow>> {
+    times: &[i64],
+) -> Result<(Vec<EventRow>, Option<SealRow>)> {
     let stream_id = append.stream_id.as_str();
     if append.events.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
-    let Ok(expected) = i64::try_from(append.expected_seq) else {
-        return Err(conflict(tables, stream_id, append.expected_seq).await);
-    };
-    let mut prev_hash = if expected == 0 {
-        GENESIS_PREV_HASH.to_vec()
-    } else {
-        match tables.hash_at(stream_id, expected).await? {
-            Some(hash) => hash,
-            None => return Err(conflict(tables, stream_id, append.expected_seq).await),
-        }
-    };
+    let mut prev_hash = sealed_head(tables, seal_key, stream_id, append.expected_seq).await?;
+    let expected = append.expected_seq as i64;
     let data_key = data_key_for_append(tables, master, stream_id).await?;
     let mut rows = Vec::with_capacity(append.events.len());
-    for (seq, event) in (expected + 1..).zip(&append.events) {
-        let ciphertext = data_key.seal_payload(stream_id, seq as u64, &event.payload);
+    for ((seq, event), &created_at) in (expected + 1..).zip(&append.events).zip(times) {
+        let aad = AadHeader {
+            stream_id,
+            seq: seq as u64,
+            author: &event.author,
+            kind: &event.kind,
+            created_at,
+        };
+        let ciphertext = data_key.seal_event(&aad, &event.payload);
         let payload_hash = sha256(&ciphertext);
         let hash = Header {
+            format: CURRENT_FORMAT,
             stream_id,
             seq,
             prev_hash: &prev_hash,
@@ -214,7 +241,8 @@ async fn chain_rows<T: EventTables + ?Sized>(
             created_at,
             payload_hash: &payload_hash,
         }
-        .hash();
+        .hash()
+        .ok_or_else(|| integrity(stream_id, seq, IntegrityProblem::UnknownFormat))?;
         rows.push(EventRow {
             stream_id: stream_id.to_string(),
             seq,
@@ -225,9 +253,85 @@ async fn chain_rows<T: EventTables + ?Sized>(
             created_at,
             payload_ciphertext: Some(ciphertext),
             payload_hash: payload_hash.to_vec(),
+            format: CURRENT_FORMAT,
         });
     }
-    Ok(rows)
+    let head = (expected + rows.len() as i64, prev_hash);
+    Ok((rows, Some(seal_key.seal(stream_id, head.0, &head.1))))
+}
+
+/// See [`crate::EventStore::append_dated`].
+pub(crate) async fn append_dated<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+    expected_seq: u64,
+    events: Vec<(crate::NewEvent, time::OffsetDateTime)>,
+) -> Result<Vec<StoredEvent>> {
+    let times = events
+        .iter()
+        .map(|(_, at)| crate::timestamp::to_micros(*at))
+        .collect::<Vec<_>>();
+    let append = StreamAppend {
+        stream_id: stream_id.to_string(),
+        expected_seq,
+        events: events.into_iter().map(|(event, _)| event).collect(),
+    };
+    let seal_key = SealKey::derive(master);
+    let (rows, seal) = chain_rows(tables, master, &seal_key, &append, &times).await?;
+    let seals = Vec::from_iter(seal);
+    match tables.insert_commit(&rows, &seals, None, 0).await? {
+        Inserted::Everything => rows
+            .into_iter()
+            .zip(append.events)
+            .map(|(row, event)| stored_event(row, Some(event.payload)))
+            .collect(),
+        _ => Err(conflict(tables, stream_id, expected_seq).await),
+    }
+}
+
+/// The hash of the event at `expected_seq` (the genesis value for 0), once
+/// the stream's seal confirms it is the head.
+async fn sealed_head<T: EventTables + ?Sized>(
+    tables: &T,
+    seal_key: &SealKey,
+    stream_id: &str,
+    expected_seq: u64,
+) -> Result<Vec<u8>> {
+    let Ok(expected) = i64::try_from(expected_seq) else {
+        return Err(conflict(tables, stream_id, expected_seq).await);
+    };
+    let hash = if expected == 0 {
+        GENESIS_PREV_HASH.to_vec()
+    } else {
+        match tables.hash_at(stream_id, expected).await? {
+            Some(hash) => hash,
+            None => return Err(conflict(tables, stream_id, expected_seq).await),
+        }
+    };
+    let seal = tables.seal_row(stream_id).await?;
+    match judge_seal(
+        seal_key,
+        stream_id,
+        (expected, &hash),
+        seal,
+        SealRule::Required,
+    ) {
+        SealVerdict::Good => Ok(hash),
+        SealVerdict::Broken(found) => Err(integrity(stream_id, found.seq, found.problem)),
+        // Either a writer got there first (a conflict), or the rows the
+        // seal names are gone.
+        SealVerdict::Ahead => match conflict(tables, stream_id, expected_seq).await {
+            StoreError::Conflict { actual, .. } if actual <= expected_seq => {
+                Err(integrity(stream_id, expected + 1, IntegrityProblem::CutOff))
+            }
+            other => Err(other),
+        },
+    }
+}
+
+fn integrity(stream_id: &str, seq: i64, problem: IntegrityProblem) -> StoreError {
+    ChainBreak::new(stream_id, seq, problem).into_error()
 }
 
 fn lifetime_micros() -> i64 {
@@ -275,6 +379,7 @@ pub(crate) async fn submission<T: EventTables + ?Sized>(
         .await
 }
 
+/// See [`crate::EventStore::read`].
 pub(crate) async fn read<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
@@ -284,49 +389,84 @@ pub(crate) async fn read<T: EventTables + ?Sized>(
     let Ok(after) = i64::try_from(after_seq) else {
         return Ok(Vec::new());
     };
-    let rows = tables.events_after(stream_id, after, i64::MAX).await?;
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
+    let start = if after == 0 {
+        StreamVerifier::default()
+    } else {
+        // The caller saw `after` events: each must still be there.
+        match tables.hash_at(stream_id, after).await? {
+            Some(hash) => StreamVerifier::after(after, hash),
+            None => return Err(integrity(stream_id, after, IntegrityProblem::CutOff)),
+        }
     };
-    let undecryptable = |seq: i64| StoreError::Decrypt {
-        stream_id: stream_id.to_string(),
-        seq: seq as u64,
-    };
-    let wrapped = tables
-        .wrapped_key(stream_id)
-        .await?
-        .ok_or_else(|| undecryptable(first.seq))?;
-    let data_key =
-        DataKey::unwrap(master, stream_id, &wrapped).map_err(|_| undecryptable(first.seq))?;
-    rows.into_iter()
-        .map(|row| {
-            let payload = match &row.payload_ciphertext {
-                Some(ciphertext) => Some(
-                    data_key
-                        .open_payload(stream_id, row.seq as u64, ciphertext)
-                        .map_err(|_| undecryptable(row.seq))?,
-                ),
-                None => None,
-            };
-            stored_event(row, payload)
-        })
+    let mut checked = Vec::new();
+    let walked = walk(
+        tables,
+        master,
+        stream_id,
+        start,
+        (i64::MAX, SealRule::Required),
+        |row, payload| match payload {
+            Some(payload) => {
+                checked.push((row, payload));
+                Ok(())
+            }
+            // No redaction event exists yet, so no missing payload is
+            // proven; `verify_with` is where a decoder can vouch for one.
+            None => Err(Break::at(row.seq, IntegrityProblem::UnprovenRedaction)),
+        },
+    )
+    .await?;
+    if let Err(found) = walked {
+        return Err(integrity(stream_id, found.seq, found.problem));
+    }
+    checked
+        .into_iter()
+        .map(|(row, payload)| stored_event(row, Some(payload)))
         .collect()
 }
 
+/// See [`crate::EventStore::head`]: the newest row, confirmed by the seal.
 pub(crate) async fn head<T: EventTables + ?Sized>(
     tables: &T,
+    master: &MasterKey,
     stream_id: &str,
 ) -> Result<Option<ChainHead>> {
-    match tables.head_row(stream_id).await? {
-        Some((seq, hash)) => Ok(Some(ChainHead {
-            seq: seq as u64,
-            hash: hash_of(&hash, stream_id, seq)?,
-        })),
-        None => Ok(None),
+    let seal_key = SealKey::derive(master);
+    let mut seen_seq = -1;
+    loop {
+        let (seq, hash) = tables
+            .head_row(stream_id)
+            .await?
+            .unwrap_or((0, GENESIS_PREV_HASH.to_vec()));
+        let seal = tables.seal_row(stream_id).await?;
+        match judge_seal(&seal_key, stream_id, (seq, &hash), seal, SealRule::Required) {
+            SealVerdict::Good if seq == 0 => return Ok(None),
+            SealVerdict::Good => {
+                return Ok(Some(ChainHead {
+                    seq: seq as u64,
+                    hash: hash_of(&hash, stream_id, seq)?,
+                }))
+            }
+            SealVerdict::Broken(found) => {
+                return Err(integrity(stream_id, found.seq, found.problem))
+            }
+            // An append landed between the two reads: look again, unless
+            // the rows did not move, in which case they were cut off.
+            SealVerdict::Ahead if seq > seen_seq => seen_seq = seq,
+            SealVerdict::Ahead => {
+                return Err(integrity(stream_id, seq + 1, IntegrityProblem::CutOff))
+            }
+        }
     }
 }
 
-pub(crate) async fn verify<T: EventTables + ?Sized>(tables: &T) -> Result<VerifyReport> {
+/// See [`crate::EventStore::verify_with`]. Streams and rows are read in
+/// pages, so memory stays bounded whatever the size of the record.
+pub(crate) async fn verify<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    decoder: &dyn PayloadDecoder,
+) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
     let mut last_stream: Option<String> = None;
     loop {
@@ -338,24 +478,100 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(tables: &T) -> Result<Verify
         }
         for stream_id in stream_ids {
             report.streams += 1;
-            let mut verifier = StreamVerifier::default();
-            let mut after = 0;
-            loop {
-                let rows = tables.events_after(&stream_id, after, VERIFY_PAGE).await?;
-                for row in &rows {
-                    if let Err(reason) = verifier.check(row) {
-                        report.first_break = Some(ChainBreak {
-                            stream_id: stream_id.clone(),
-                            seq: row.seq as u64,
-                            reason,
-                        });
-                        return Ok(report);
+            let (events, found) = verify_stream(tables, master, decoder, &stream_id).await?;
+            report.events += events;
+            if let Some(found) = found {
+                report.first_break = Some(ChainBreak::new(&stream_id, found.seq, found.problem));
+                return Ok(report);
+            }
+            last_stream = Some(stream_id);
+        }
+    }
+}
+
+/// One stream of `verify`: how many events passed, and the first break.
+/// A missing ciphertext waits (by `seq`, with its author) for a later
+/// redaction by the same author that names it; any still waiting at the
+/// end is a break, reported if it comes before the walk's own.
+async fn verify_stream<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    decoder: &dyn PayloadDecoder,
+    stream_id: &str,
+) -> Result<(u64, Option<Break>)> {
+    let mut unproven: BTreeMap<i64, String> = BTreeMap::new();
+    let mut events = 0;
+    let walked = walk(
+        tables,
+        master,
+        stream_id,
+        StreamVerifier::default(),
+        (VERIFY_PAGE, SealRule::Required),
+        |row, payload| {
+            let Some(payload) = payload else {
+                unproven.insert(row.seq, row.author);
+                events += 1;
+                return Ok(());
+            };
+            match decoder.decode(stream_id, &row.kind, &payload) {
+                Decoded::Unknown => return Err(Break::at(row.seq, IntegrityProblem::Undecodable)),
+                Decoded::Known {
+                    redacts: Some(target),
+                } => {
+                    let target = i64::try_from(target).unwrap_or(i64::MAX);
+                    if unproven.get(&target) == Some(&row.author) {
+                        unproven.remove(&target);
                     }
-                    report.events += 1;
                 }
-                match rows.last() {
-                    Some(last) if rows.len() as i64 == VERIFY_PAGE => after = last.seq,
-                    _ => break,
+                Decoded::Known { redacts: None } => {}
+            }
+            events += 1;
+            Ok(())
+        },
+    )
+    .await?;
+    let unproven = unproven
+        .keys()
+        .next()
+        .map(|&seq| Break::at(seq, IntegrityProblem::UnprovenRedaction));
+    let found = match (walked.err(), unproven) {
+        (Some(walked), Some(unproven)) if unproven.seq < walked.seq => Some(unproven),
+        (walked, unproven) => walked.or(unproven),
+    };
+    Ok((events, found))
+}
+
+/// See [`crate::seal_streams`].
+pub(crate) async fn seal_unsealed<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+) -> Result<SealReport> {
+    let seal_key = SealKey::derive(master);
+    let mut report = SealReport::default();
+    let mut last_stream: Option<String> = None;
+    loop {
+        let stream_ids = tables
+            .stream_ids_after(last_stream.as_deref(), STREAM_PAGE)
+            .await?;
+        if stream_ids.is_empty() {
+            return Ok(report);
+        }
+        for stream_id in stream_ids {
+            if tables.seal_row(&stream_id).await?.is_some() {
+                report.already_sealed += 1;
+            } else {
+                match unsealed_head(tables, master, &stream_id).await? {
+                    Ok((seq, hash)) => {
+                        tables
+                            .insert_seal(&seal_key.seal(&stream_id, seq, &hash))
+                            .await?;
+                        report.sealed += 1;
+                    }
+                    Err(found) => {
+                        report
+                            .refused
+                            .push(ChainBreak::new(&stream_id, found.seq, found.problem))
+                    }
                 }
             }
             last_stream = Some(stream_id);
@@ -363,8 +579,37 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(tables: &T) -> Result<Verify
     }
 }
 
-/// Re-wraps every data key under `new` and replaces the key check. The
-/// ciphertexts, and so the chains, do not change.
+/// The head of a stream that has no seal yet, when every event checks out
+/// and is of format 1; otherwise the first reason not to seal it.
+async fn unsealed_head<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+) -> Result<Result<(i64, Vec<u8>), Break>> {
+    walk(
+        tables,
+        master,
+        stream_id,
+        StreamVerifier::default(),
+        (VERIFY_PAGE, SealRule::Ignored),
+        |row, payload| {
+            if row.format != FORMAT_STREAM_SEQ {
+                // Written by a version that seals: its seal was removed.
+                return Err(Break::at(row.seq, IntegrityProblem::Unsealed));
+            }
+            match payload {
+                Some(_) => Ok(()),
+                None => Err(Break::at(row.seq, IntegrityProblem::UnprovenRedaction)),
+            }
+        },
+    )
+    .await
+}
+
+/// Re-wraps every data key under `new`, re-seals every head under the seal
+/// key of `new`, and replaces the key check, in one transaction. The
+/// ciphertexts, and so the chains, do not change. A seal that does not
+/// open under `old` stops the rotation: re-sealing it would bless damage.
 pub(crate) async fn rewrap_all<T: EventTables + ?Sized>(
     tables: &T,
     old: &MasterKey,
@@ -381,18 +626,45 @@ pub(crate) async fn rewrap_all<T: EventTables + ?Sized>(
         let new_wrapped = data_key.wrap(new, &stream_id);
         rewrapped.push((stream_id, old_wrapped, new_wrapped));
     }
+    let resealed = reseal_all(tables, old, new).await?;
     if tables
-        .replace_wrapped_keys(&rewrapped, &crypto::key_check(new))
+        .replace_wrapped_keys(&rewrapped, &resealed, &crypto::key_check(new))
         .await?
     {
         Ok(rewrapped.len() as u64)
     } else {
         Err(StoreError::WrongMasterKey(
-            "streams were added while the key was being changed; \
+            "streams were added or written while the key was being changed; \
              stop Kintsugi and run the rotation again"
                 .into(),
         ))
     }
+}
+
+/// Every seal, checked under `old`, with its replacement under `new`.
+async fn reseal_all<T: EventTables + ?Sized>(
+    tables: &T,
+    old: &MasterKey,
+    new: &MasterKey,
+) -> Result<Vec<(Vec<u8>, SealRow)>> {
+    let (old_key, new_key) = (SealKey::derive(old), SealKey::derive(new));
+    let mut resealed = Vec::new();
+    for seal in tables.all_seals().await? {
+        let hash = tables
+            .hash_at(&seal.stream_id, seal.seq)
+            .await?
+            .unwrap_or_default();
+        if !old_key.opens(&seal.stream_id, seal.seq, &hash, &seal.seal) {
+            return Err(integrity(
+                &seal.stream_id,
+                seal.seq,
+                IntegrityProblem::SealMismatch,
+            ));
+        }
+        let fresh = new_key.seal(&seal.stream_id, seal.seq, &hash);
+        resealed.push((seal.seal, fresh));
+    }
+    Ok(resealed)
 }
 
 /// Checks that `master` opens every wrapped data key.
@@ -478,4 +750,102 @@ fn hash_of(bytes: &[u8], stream_id: &str, seq: i64) -> Result<Hash> {
             .into(),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EventStore, NewEvent};
+
+    /// A stream as a version before seals wrote it: format 1, no seal.
+    async fn legacy_stream<T: EventTables>(tables: &T, master: &MasterKey, stream_id: &str) {
+        let data_key = DataKey::generate();
+        tables
+            .insert_wrapped_key(stream_id, &data_key.wrap(master, stream_id), 1)
+            .await
+            .unwrap();
+        let mut prev_hash = GENESIS_PREV_HASH.to_vec();
+        let mut rows = Vec::new();
+        for seq in 1..=3 {
+            let ciphertext = data_key.seal_payload(stream_id, seq as u64, b"older");
+            let mut row = EventRow {
+                stream_id: stream_id.to_string(),
+                seq,
+                prev_hash: prev_hash.clone(),
+                hash: Vec::new(),
+                author: "ana".into(),
+                kind: "note".into(),
+                created_at: 1_700_000_000_000_000 + seq,
+                payload_hash: sha256(&ciphertext).to_vec(),
+                payload_ciphertext: Some(ciphertext),
+                format: FORMAT_STREAM_SEQ,
+            };
+            row.hash = row.header().hash().unwrap().to_vec();
+            prev_hash.clone_from(&row.hash);
+            rows.push(row);
+        }
+        let inserted = tables.insert_commit(&rows, &[], None, 0).await.unwrap();
+        assert_eq!(inserted, Inserted::Everything);
+    }
+
+    #[tokio::test]
+    async fn migrate_seals_an_older_stream_which_then_reads_and_grows() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let master = MasterKey::generate();
+        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
+        legacy_stream(&store, &master, "couple:old").await;
+        assert!(matches!(
+            store.read("couple:old", 0).await,
+            Err(StoreError::Integrity {
+                seq: 3,
+                problem: IntegrityProblem::Unsealed,
+                ..
+            })
+        ));
+
+        let report = seal_unsealed(&store, &master).await.unwrap();
+
+        assert_eq!((report.sealed, report.already_sealed), (1, 0));
+        assert!(report.refused.is_empty());
+        let events = store.read("couple:old", 0).await.unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[2].payload.as_deref(), Some(&b"older"[..]));
+        let new = NewEvent {
+            author: "ben".into(),
+            kind: "note".into(),
+            payload: b"newer".to_vec(),
+        };
+        store.append("couple:old", 3, vec![new]).await.unwrap();
+        assert_eq!(store.verify().await.unwrap().first_break, None);
+        let again = seal_unsealed(&store, &master).await.unwrap();
+        assert_eq!((again.sealed, again.already_sealed), (0, 1));
+    }
+
+    #[tokio::test]
+    async fn migrate_leaves_a_damaged_older_stream_unsealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let master = MasterKey::generate();
+        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
+        legacy_stream(&store, &master, "couple:old").await;
+        store
+            .writer()
+            .execute("DELETE FROM events WHERE seq = 2", &[])
+            .await
+            .unwrap();
+
+        let report = seal_unsealed(&store, &master).await.unwrap();
+
+        assert_eq!(report.sealed, 0);
+        assert_eq!(
+            report.refused,
+            vec![ChainBreak::new(
+                "couple:old",
+                2,
+                IntegrityProblem::MissingEvent
+            )]
+        );
+        assert!(store.seal_row("couple:old").await.unwrap().is_none());
+    }
 }

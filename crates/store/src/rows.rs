@@ -2,6 +2,7 @@
 //! the cells of its table's columns (`tables`) in order.
 
 use crate::chain::EventRow;
+use crate::seal::SealRow;
 use crate::sql::Cells;
 use crate::tables::{Column, Value};
 use crate::timestamp::from_micros;
@@ -21,6 +22,16 @@ pub(crate) fn event_row(mut cells: Cells) -> Result<EventRow> {
         created_at: cells.int()?,
         payload_ciphertext: cells.opt_bytes()?,
         payload_hash: cells.bytes()?,
+        format: cells.int()?,
+    })
+}
+
+/// A row of `tables::STREAM_SEALS`.
+pub(crate) fn seal_row(mut cells: Cells) -> Result<SealRow> {
+    Ok(SealRow {
+        stream_id: cells.text()?,
+        seq: cells.int()?,
+        seal: cells.bytes()?,
     })
 }
 

@@ -65,6 +65,7 @@ pub(crate) async fn open_writer(path: &Path) -> Result<SqlitePool> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
+    make_private(path)?;
     let options = base_options(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
@@ -79,6 +80,44 @@ pub(crate) async fn open_writer(path: &Path) -> Result<SqlitePool> {
         .await?;
     MIGRATOR.run(&write).await?;
     Ok(write)
+}
+
+/// The database holds emails in clear and every wrapped key: it is
+/// readable by its owner only. A new file is created 0600 before SQLite
+/// opens it (SQLite gives its `-wal` and `-shm` files the database file's
+/// mode); an existing one, and its companions, are narrowed to 0600.
+#[cfg(unix)]
+fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => return Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(error.into()),
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = Path::new(&name);
+        match std::fs::metadata(file) {
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Opens the database at a `sqlite://PATH` URL as a store.
@@ -137,8 +176,12 @@ impl Backend for SqliteDb {
             .read
             .execute("VACUUM INTO $1", &[crate::tables::text(target)])
             .await
-            .map_err(StoreError::from)
-            .and_then(|_| Ok(std::fs::File::open(path)?.sync_all()?));
+            .map_err(StoreError::from);
+        let copied = match copied {
+            Ok(_) => drop_sessions(path).await,
+            Err(error) => Err(error),
+        }
+        .and_then(|()| Ok(std::fs::File::open(path)?.sync_all()?));
         if let Err(error) = copied {
             // A half-written backup must not be mistaken for a good one.
             let _ = std::fs::remove_file(path);
@@ -151,6 +194,23 @@ impl Backend for SqliteDb {
         self.read.close().await;
         self.write.close().await;
     }
+}
+
+/// Removes the sessions `VACUUM INTO` copied (see `tables::backed_up`).
+/// `secure_delete` overwrites their rows, so no token hash is left behind
+/// in a free page of the file.
+async fn drop_sessions(path: &Path) -> Result<()> {
+    let options = base_options(path)
+        .journal_mode(SqliteJournalMode::Delete)
+        .pragma("secure_delete", "ON");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let deleted = sqlx::query("DELETE FROM sessions").execute(&pool).await;
+    pool.close().await;
+    deleted?;
+    Ok(())
 }
 
 /// A backup must hold exactly the migrations this build knows: an older or

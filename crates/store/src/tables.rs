@@ -151,6 +151,17 @@ pub(crate) const EVENTS: Table = Table {
         ("created_at", Column::Int),
         ("payload_ciphertext", Column::Bytes),
         ("payload_hash", Column::Bytes),
+        ("format", Column::Int),
+    ],
+};
+
+/// Each stream's sealed head.
+pub(crate) const STREAM_SEALS: Table = Table {
+    name: "stream_seals",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("seq", Column::Int),
+        ("seal", Column::Bytes),
     ],
 };
 
@@ -178,12 +189,23 @@ pub(crate) const TABLES: &[Table] = &[
     INVITES,
     STREAM_KEYS,
     EVENTS,
+    STREAM_SEALS,
     SUBMISSIONS,
 ];
 
+/// Whether a backup carries `table`. Sessions stay out: a restore must not
+/// bring back sessions ended after the backup was made.
+pub(crate) fn backed_up(table: &Table) -> bool {
+    table.name != SESSIONS.name
+}
+
 /// A restore loads every row but the target's own key check, which `open`
-/// wrote with the same master key the backup was checked against.
+/// wrote with the same master key the backup was checked against (and no
+/// session, should an older backup hold any).
 pub(crate) fn restores_row(table: &Table, row: &[Value]) -> bool {
+    if !backed_up(table) {
+        return false;
+    }
     !(table.name == "meta"
         && matches!(row.first(), Some(Value::Text(Some(name))) if name == crate::record::KEY_CHECK))
 }

@@ -4,18 +4,21 @@
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
 use crate::record::{self, EventTables, Inserted};
-use crate::rows::{event_row, submission_record};
+use crate::rows::{event_row, seal_row, submission_record};
+use crate::seal::SealRow;
 use crate::sql::SqlTx;
-use crate::tables::{bytes, int, text, Column, Value, EVENTS, STREAM_KEYS, SUBMISSIONS};
+use crate::tables::{
+    bytes, int, text, Column, Value, EVENTS, STREAM_KEYS, STREAM_SEALS, SUBMISSIONS,
+};
 use crate::timestamp::to_micros;
 use crate::{
-    is_unique_violation, ChainHead, EventStore, Hash, Result, StoredEvent, StreamAppend,
-    SubmissionRecord, VerifyReport,
+    is_unique_violation, ChainHead, EventStore, Hash, PayloadDecoder, Result, StoredEvent,
+    StreamAppend, SubmissionRecord, VerifyReport,
 };
 use async_trait::async_trait;
 use uuid::Uuid;
 
-fn event_values(row: &EventRow) -> [Value; 9] {
+fn event_values(row: &EventRow) -> [Value; 10] {
     [
         text(&row.stream_id),
         int(row.seq),
@@ -26,8 +29,13 @@ fn event_values(row: &EventRow) -> [Value; 9] {
         int(row.created_at),
         Value::Bytes(row.payload_ciphertext.clone()),
         bytes(&row.payload_hash),
+        int(row.format),
     ]
 }
+
+/// A stream's new seal, replacing the one before it.
+const UPSERT_SEAL: &str = "INSERT INTO stream_seals (stream_id, seq, seal) VALUES ($1, $2, $3) \
+     ON CONFLICT (stream_id) DO UPDATE SET seq = excluded.seq, seal = excluded.seal";
 
 fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
     [
@@ -46,6 +54,7 @@ fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
 async fn insert_rows(
     tx: &mut dyn SqlTx,
     rows: &[EventRow],
+    seals: &[SealRow],
     submission: Option<&SubmissionRecord>,
     expired_before: i64,
 ) -> Result<Inserted> {
@@ -73,6 +82,11 @@ async fn insert_rows(
             }
             Err(error) => return Err(error.into()),
         }
+    }
+    // Only once every row is in: a lost race above wrote no seal.
+    for seal in seals {
+        let args = [text(&seal.stream_id), int(seal.seq), bytes(&seal.seal)];
+        tx.execute(UPSERT_SEAL, &args).await?;
     }
     Ok(Inserted::Everything)
 }
@@ -114,15 +128,41 @@ impl<B: Backend> EventTables for SqlStore<B> {
     async fn insert_commit(
         &self,
         rows: &[EventRow],
+        seals: &[SealRow],
         submission: Option<&SubmissionRecord>,
         expired_before: i64,
     ) -> Result<Inserted> {
         let mut tx = self.backend.begin_write().await?;
-        let inserted = insert_rows(tx.as_mut(), rows, submission, expired_before).await?;
+        let inserted = insert_rows(tx.as_mut(), rows, seals, submission, expired_before).await?;
         if inserted == Inserted::Everything {
             tx.commit().await?;
         }
         Ok(inserted)
+    }
+
+    async fn seal_row(&self, stream_id: &str) -> Result<Option<SealRow>> {
+        let sql = STREAM_SEALS.select_sql("WHERE stream_id = $1");
+        let rows = self
+            .reader()
+            .fetch(&sql, &[text(stream_id)], STREAM_SEALS.columns)
+            .await?;
+        rows.into_iter().next().map(seal_row).transpose()
+    }
+
+    async fn all_seals(&self) -> Result<Vec<SealRow>> {
+        let sql = STREAM_SEALS.select_sql("ORDER BY stream_id");
+        let rows = self.reader().fetch(&sql, &[], STREAM_SEALS.columns).await?;
+        rows.into_iter().map(seal_row).collect()
+    }
+
+    async fn insert_seal(&self, seal: &SealRow) -> Result<()> {
+        let sql = format!(
+            "{} ON CONFLICT (stream_id) DO NOTHING",
+            STREAM_SEALS.insert_sql()
+        );
+        let args = [text(&seal.stream_id), int(seal.seq), bytes(&seal.seal)];
+        self.writer().execute(&sql, &args).await?;
+        Ok(())
     }
 
     async fn submission_row(
@@ -157,12 +197,14 @@ impl<B: Backend> EventTables for SqlStore<B> {
         // PostgreSQL cannot type `$1 IS NULL`, so two texts, not one.
         let (sql, args) = match after {
             Some(after) => (
-                "SELECT DISTINCT stream_id FROM events WHERE stream_id > $1 \
+                "SELECT stream_id FROM events WHERE stream_id > $1 \
+                 UNION SELECT stream_id FROM stream_seals WHERE stream_id > $1 \
                  ORDER BY stream_id LIMIT $2",
                 vec![text(after), int(limit)],
             ),
             None => (
-                "SELECT DISTINCT stream_id FROM events ORDER BY stream_id LIMIT $1",
+                "SELECT stream_id FROM events UNION SELECT stream_id FROM stream_seals \
+                 ORDER BY stream_id LIMIT $1",
                 vec![int(limit)],
             ),
         };
@@ -203,21 +245,29 @@ impl<B: Backend> EventTables for SqlStore<B> {
     async fn replace_wrapped_keys(
         &self,
         rewrapped: &[(String, Vec<u8>, Vec<u8>)],
+        resealed: &[(Vec<u8>, SealRow)],
         key_check: &[u8],
     ) -> Result<bool> {
         let mut tx = self.backend.begin_key_rotation().await?;
-        let count = [("count", Column::Int)];
-        let total = match tx
-            .fetch("SELECT COUNT(*) FROM stream_keys", &[], &count)
-            .await?
-            .into_iter()
-            .next()
+        if count_rows(tx.as_mut(), "stream_keys").await? != rewrapped.len() as i64
+            || count_rows(tx.as_mut(), "stream_seals").await? != resealed.len() as i64
         {
-            Some(mut cells) => cells.int()?,
-            None => 0,
-        };
-        if total != rewrapped.len() as i64 {
             return Ok(false);
+        }
+        // Each seal only if it is still the one checked: an append since
+        // would have replaced it.
+        let reseal = "UPDATE stream_seals SET seal = $1 \
+                      WHERE stream_id = $2 AND seq = $3 AND seal = $4";
+        for (old, new) in resealed {
+            let args = [
+                bytes(&new.seal),
+                text(&new.stream_id),
+                int(new.seq),
+                bytes(old),
+            ];
+            if tx.execute(reseal, &args).await? != 1 {
+                return Ok(false);
+            }
         }
         let update =
             "UPDATE stream_keys SET wrapped_key = $1 WHERE stream_id = $2 AND wrapped_key = $3";
@@ -258,6 +308,15 @@ impl<B: Backend> EventStore for SqlStore<B> {
         record::commit(self, &self.key, appends, submission).await
     }
 
+    async fn append_dated(
+        &self,
+        stream_id: &str,
+        expected_seq: u64,
+        events: Vec<(crate::NewEvent, time::OffsetDateTime)>,
+    ) -> Result<Vec<StoredEvent>> {
+        record::append_dated(self, &self.key, stream_id, expected_seq, events).await
+    }
+
     async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>> {
         record::submission(self, user_id, key_hash).await
     }
@@ -267,10 +326,20 @@ impl<B: Backend> EventStore for SqlStore<B> {
     }
 
     async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>> {
-        record::head(self, stream_id).await
+        record::head(self, &self.key, stream_id).await
     }
 
-    async fn verify(&self) -> Result<VerifyReport> {
-        record::verify(self).await
+    async fn verify_with(&self, decoder: &dyn PayloadDecoder) -> Result<VerifyReport> {
+        record::verify(self, &self.key, decoder).await
+    }
+}
+
+/// How many rows `table` has, inside the transaction.
+async fn count_rows(tx: &mut dyn SqlTx, table: &str) -> Result<i64> {
+    let count = [("count", Column::Int)];
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    match tx.fetch(&sql, &[], &count).await?.into_iter().next() {
+        Some(mut cells) => cells.int(),
+        None => Ok(0),
     }
 }

@@ -2,7 +2,7 @@
 //! the master key is checked when the store opens.
 
 use crate::harness::{conformance_tests, event, fill, occurrences, Kind, TestDb};
-use kintsugi_store::{MasterKey, StoreError};
+use kintsugi_store::{IntegrityProblem, MasterKey, StoreError};
 
 conformance_tests!(
     the_same_plaintext_twice_gives_different_ciphertexts,
@@ -11,6 +11,7 @@ conformance_tests!(
     a_wrong_master_key_is_refused_at_open,
     a_marker_is_never_stored_in_plain_text,
     rotating_the_master_key_rewraps_only_the_data_keys,
+    rotating_the_master_key_reseals_every_head_or_nothing,
 );
 
 async fn the_same_plaintext_twice_gives_different_ciphertexts(kind: Kind) {
@@ -57,11 +58,21 @@ async fn a_ciphertext_moved_to_another_seq_does_not_decrypt(kind: Kind) {
     raw.set_bytes("payload_ciphertext", "couple:1", 2, from_seq_1)
         .await;
 
+    // The moved ciphertext fails its payload hash before it is even tried;
+    // with the hashes recomputed it would fail its AEAD tag (see tamper.rs).
     match store.read("couple:1", 0).await {
-        Err(StoreError::Decrypt { stream_id, seq }) => {
+        Err(StoreError::Integrity {
+            stream_id,
+            seq,
+            problem,
+        }) => {
             assert_eq!((stream_id.as_str(), seq), ("couple:1", 2));
+            assert!(matches!(
+                problem,
+                IntegrityProblem::PayloadHashMismatch | IntegrityProblem::Undecryptable
+            ));
         }
-        other => panic!("expected a decryption failure, got {other:?}"),
+        other => panic!("expected an integrity failure, got {other:?}"),
     }
     assert_eq!(store.read("couple:1", 2).await.unwrap().len(), 1);
 }
@@ -79,7 +90,7 @@ async fn a_ciphertext_moved_to_another_stream_does_not_decrypt(kind: Kind) {
 
     assert!(matches!(
         store.read("couple:1", 0).await,
-        Err(StoreError::Decrypt { seq: 1, .. })
+        Err(StoreError::Integrity { seq: 1, .. })
     ));
     // The data key is bound to its stream too: moving it over fails as well.
     raw.execute(
@@ -90,7 +101,7 @@ async fn a_ciphertext_moved_to_another_stream_does_not_decrypt(kind: Kind) {
     .await;
     assert!(matches!(
         store.read("couple:1", 0).await,
-        Err(StoreError::Decrypt { seq: 1, .. })
+        Err(StoreError::Integrity { seq: 1, .. })
     ));
 }
 
@@ -210,4 +221,44 @@ async fn fill_more(store: &dyn kintsugi_store::Store) {
             .as_deref(),
         Some(&b"after rotation"[..])
     );
+}
+
+async fn rotating_the_master_key_reseals_every_head_or_nothing(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let old = MasterKey::generate();
+    let new = MasterKey::generate();
+    let store = db.open(&old).await;
+    fill(store.as_ref(), "couple:1", 2).await;
+    fill(store.as_ref(), "couple:2", 1).await;
+    drop(store);
+    let raw = db.raw().await;
+    let seal_of = |stream: &'static str| raw.stream_bytes("stream_seals", "seal", stream);
+    let (seal_1, seal_2) = (seal_of("couple:1").await, seal_of("couple:2").await);
+
+    // A damaged seal stops the rotation before anything changes: re-sealing
+    // it under the new key would bless the damage.
+    let mut broken = seal_2.clone().unwrap();
+    broken[0] ^= 1;
+    raw.set_stream_bytes("stream_seals", "seal", "couple:2", broken.clone())
+        .await;
+    let keys_before = raw.wrapped_keys().await;
+    let refused = kintsugi_store::rotate_master_key(&db.url, old.clone(), new.clone()).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::Integrity { ref stream_id, seq: 1, problem: IntegrityProblem::SealMismatch })
+            if stream_id == "couple:2"
+    ));
+    assert_eq!(raw.wrapped_keys().await, keys_before);
+    assert_eq!(seal_of("couple:1").await, seal_1);
+
+    raw.set_stream_bytes("stream_seals", "seal", "couple:2", seal_2.clone().unwrap())
+        .await;
+    kintsugi_store::rotate_master_key(&db.url, old, new.clone())
+        .await
+        .unwrap();
+    assert_ne!(seal_of("couple:1").await, seal_1);
+    assert_ne!(seal_of("couple:2").await, seal_2);
+    let store = db.open(&new).await;
+    assert_eq!(store.head("couple:1").await.unwrap().unwrap().seq, 2);
+    assert_eq!(store.verify().await.unwrap().first_break, None);
 }

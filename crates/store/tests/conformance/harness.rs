@@ -2,6 +2,7 @@
 //! the tests that tamper with rows behind the store's back.
 
 use kintsugi_store::{MasterKey, NewEvent, Store};
+use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use sqlx::{ConnectOptions, Connection, Row};
@@ -350,11 +351,181 @@ impl Raw {
         }
     }
 
+    /// A bytes column of the row of `table` keyed by `stream_id`
+    /// (`stream_keys`, `stream_seals`).
+    pub async fn stream_bytes(
+        &self,
+        table: &str,
+        column: &str,
+        stream_id: &str,
+    ) -> Option<Vec<u8>> {
+        let sql = self.sql(&format!(
+            "SELECT {column} FROM {table} WHERE stream_id = $1"
+        ));
+        match self {
+            Raw::Sqlite(pool) => sqlx::query(&sql)
+                .bind(stream_id)
+                .fetch_optional(pool)
+                .await
+                .unwrap()
+                .map(|row| row.get(0)),
+            Raw::Postgres(pool) => sqlx::query(&sql)
+                .bind(stream_id)
+                .fetch_optional(pool)
+                .await
+                .unwrap()
+                .map(|row| row.get(0)),
+        }
+    }
+
+    pub async fn set_stream_bytes(
+        &self,
+        table: &str,
+        column: &str,
+        stream_id: &str,
+        value: Vec<u8>,
+    ) {
+        let sql = self.sql(&format!(
+            "UPDATE {table} SET {column} = $1 WHERE stream_id = $2"
+        ));
+        let updated = match self {
+            Raw::Sqlite(pool) => sqlx::query(&sql)
+                .bind(value)
+                .bind(stream_id)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+            Raw::Postgres(pool) => sqlx::query(&sql)
+                .bind(value)
+                .bind(stream_id)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+        };
+        assert_eq!(updated, 1, "no {table} row for {stream_id}");
+    }
+
+    /// Every row of a stream as an attacker without the key sees it.
+    pub async fn rows(&self, stream_id: &str) -> Vec<RawEvent> {
+        let sql = self.sql(
+            "SELECT seq, author, kind, created_at, payload_ciphertext, payload_hash, format, \
+             prev_hash, hash FROM events WHERE stream_id = $1 ORDER BY seq",
+        );
+        macro_rules! rows_of {
+            ($pool:expr) => {
+                sqlx::query(&sql)
+                    .bind(stream_id)
+                    .fetch_all($pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|row| RawEvent {
+                        stream_id: stream_id.to_string(),
+                        seq: row.get(0),
+                        author: row.get(1),
+                        kind: row.get(2),
+                        created_at: row.get(3),
+                        payload_ciphertext: row.get(4),
+                        payload_hash: row.get(5),
+                        format: row.get(6),
+                        prev_hash: row.get(7),
+                        hash: row.get(8),
+                    })
+                    .collect()
+            };
+        }
+        match self {
+            Raw::Sqlite(pool) => rows_of!(pool),
+            Raw::Postgres(pool) => rows_of!(pool),
+        }
+    }
+
+    /// Recomputes `payload_hash`, `prev_hash` and `hash` of every row of the
+    /// stream, in order, as anyone can who knows the published encoding: a
+    /// "re-chained" edit. Needs no key.
+    pub async fn rechain(&self, stream_id: &str) {
+        let mut prev_hash = vec![0u8; 32];
+        for mut row in self.rows(stream_id).await {
+            if let Some(ciphertext) = &row.payload_ciphertext {
+                row.payload_hash = Sha256::digest(ciphertext).to_vec();
+            }
+            row.prev_hash = prev_hash;
+            row.hash = row.header_hash();
+            let sql = self.sql(
+                "UPDATE events SET prev_hash = $1, hash = $2, payload_hash = $3 \
+                 WHERE stream_id = $4 AND seq = $5",
+            );
+            macro_rules! update {
+                ($pool:expr) => {
+                    sqlx::query(&sql)
+                        .bind(&row.prev_hash)
+                        .bind(&row.hash)
+                        .bind(&row.payload_hash)
+                        .bind(stream_id)
+                        .bind(row.seq)
+                        .execute($pool)
+                        .await
+                        .unwrap()
+                        .rows_affected()
+                };
+            }
+            match self {
+                Raw::Sqlite(pool) => update!(pool),
+                Raw::Postgres(pool) => update!(pool),
+            };
+            prev_hash = row.hash;
+        }
+    }
+
     pub async fn close(self) {
         match self {
             Raw::Sqlite(pool) => pool.close().await,
             Raw::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+/// One event row, raw.
+#[derive(Debug, Clone)]
+pub struct RawEvent {
+    pub stream_id: String,
+    pub seq: i64,
+    pub author: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub payload_ciphertext: Option<Vec<u8>>,
+    pub payload_hash: Vec<u8>,
+    pub format: i64,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+impl RawEvent {
+    /// The header hash by the published encoding (see the store's
+    /// `chain.rs`); `rechain_of_an_untouched_stream_changes_nothing` keeps
+    /// this copy honest.
+    pub fn header_hash(&self) -> Vec<u8> {
+        fn put(hasher: &mut Sha256, bytes: &[u8]) {
+            hasher.update((bytes.len() as u64).to_be_bytes());
+            hasher.update(bytes);
+        }
+        let mut hasher = Sha256::new();
+        if self.format == 1 {
+            put(&mut hasher, b"kintsugi/event-header/v1");
+        } else {
+            put(&mut hasher, b"kintsugi/event-header/v2");
+            hasher.update(self.format.to_be_bytes());
+        }
+        put(&mut hasher, self.stream_id.as_bytes());
+        hasher.update(self.seq.to_be_bytes());
+        put(&mut hasher, &self.prev_hash);
+        put(&mut hasher, self.author.as_bytes());
+        put(&mut hasher, self.kind.as_bytes());
+        hasher.update(self.created_at.to_be_bytes());
+        put(&mut hasher, &self.payload_hash);
+        hasher.finalize().to_vec()
     }
 }
 

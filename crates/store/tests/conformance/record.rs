@@ -13,6 +13,7 @@ conformance_tests!(
     racing_writers_on_a_new_stream_share_one_data_key,
     a_good_database_verifies,
     names_its_backend_and_answers_ping,
+    dated_events_keep_their_times_and_verify,
 );
 
 async fn append_then_read_round_trips(kind: Kind) {
@@ -209,4 +210,37 @@ async fn names_its_backend_and_answers_ping(kind: Kind) {
         Kind::Postgres => "postgres",
     };
     assert_eq!(store.backend(), expected);
+}
+
+async fn dated_events_keep_their_times_and_verify(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&kintsugi_store::MasterKey::generate()).await;
+    let monday = time::macros::datetime!(2024-03-04 08:30 UTC);
+    let tuesday = monday + time::Duration::days(1);
+    let written = store
+        .append_dated(
+            "couple:1",
+            0,
+            vec![
+                (event("ana", "a", "one"), monday),
+                (event("ben", "b", "two"), tuesday),
+            ],
+        )
+        .await
+        .unwrap();
+
+    let read = store.read("couple:1", 0).await.unwrap();
+    assert_eq!(read, written);
+    assert_eq!((read[0].created_at, read[1].created_at), (monday, tuesday));
+    store
+        .append("couple:1", 2, vec![event("ana", "a", "now")])
+        .await
+        .unwrap();
+    assert_eq!(store.verify().await.unwrap().first_break, None);
+    assert!(matches!(
+        store
+            .append_dated("couple:1", 1, vec![(event("ana", "a", "late"), monday)])
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
 }

@@ -89,3 +89,43 @@ async fn a_missing_file_and_directory_are_created_and_migrate_is_repeatable() {
     assert!(path.exists());
     assert_eq!(store.verify().await.unwrap().streams, 0);
 }
+
+#[cfg(unix)]
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_its_wal_files_are_readable_by_their_owner_only() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.open(&MasterKey::generate()).await;
+    fill(store.as_ref(), "couple:1", 2).await;
+    let path = db.sqlite_path().unwrap();
+    for file in [
+        path.clone(),
+        path.with_extension("db-wal"),
+        path.with_extension("db-shm"),
+    ] {
+        assert_eq!(mode_of(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_existing_database_readable_by_others_is_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::new(Kind::Sqlite).await;
+    let key = MasterKey::generate();
+    let store = db.open(&key).await;
+    fill(store.as_ref(), "couple:1", 1).await;
+    drop(store);
+    let path = db.sqlite_path().unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let reopened = db.open(&key).await;
+
+    assert_eq!(mode_of(&path), 0o600);
+    assert_eq!(reopened.read("couple:1", 0).await.unwrap().len(), 1);
+}

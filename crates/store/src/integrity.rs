@@ -1,0 +1,151 @@
+//! Walking a stream the way the app will read it: every row's chain link,
+//! hashes and AEAD tag, then the seal against the head the rows reach.
+//! `read`, `head`, `verify` and the sealing done by `kintsugi migrate` all
+//! judge a stream here, so they can never disagree about what is intact.
+
+use crate::chain::{Break, EventRow, StreamVerifier};
+use crate::crypto::{AadHeader, DataKey};
+use crate::key::MasterKey;
+use crate::record::EventTables;
+use crate::seal::{SealKey, SealRow};
+use crate::{IntegrityProblem, Result};
+
+/// What a walk expects of the stream's seal once the rows end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SealRule {
+    /// The seal must name exactly the head the rows reach.
+    Required,
+    /// The stream is being checked before it is first sealed: any seal
+    /// is ignored.
+    Ignored,
+}
+
+/// What the stored seal says about a head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SealVerdict {
+    Good,
+    /// The seal names a later head: more rows should be there (an append
+    /// committed after the rows were read), or they were cut off.
+    Ahead,
+    Broken(Break),
+}
+
+/// Judges `seal` against the head (`head_seq`, `head_hash`) of `stream_id`.
+pub(crate) fn judge_seal(
+    key: &SealKey,
+    stream_id: &str,
+    (head_seq, head_hash): (i64, &[u8]),
+    seal: Option<SealRow>,
+    rule: SealRule,
+) -> SealVerdict {
+    use IntegrityProblem as P;
+    match (seal, rule) {
+        (_, SealRule::Ignored) => SealVerdict::Good,
+        (None, _) if head_seq == 0 => SealVerdict::Good,
+        (None, _) => SealVerdict::Broken(Break::at(head_seq, P::Unsealed)),
+        (Some(seal), _) if seal.seq > head_seq => SealVerdict::Ahead,
+        // Rows past the sealed head were never sealed by an append.
+        (Some(seal), _) if seal.seq < head_seq => {
+            SealVerdict::Broken(Break::at(seal.seq + 1, P::SealMismatch))
+        }
+        (Some(seal), _) if key.opens(stream_id, head_seq, head_hash, &seal.seal) => {
+            SealVerdict::Good
+        }
+        (Some(_), _) => SealVerdict::Broken(Break::at(head_seq, P::SealMismatch)),
+    }
+}
+
+/// The header fields an event's payload is bound to.
+pub(crate) fn aad_header(row: &EventRow) -> AadHeader<'_> {
+    AadHeader {
+        stream_id: &row.stream_id,
+        seq: u64::try_from(row.seq).unwrap_or_default(),
+        author: &row.author,
+        kind: &row.kind,
+        created_at: row.created_at,
+    }
+}
+
+/// The stream's data key, or `None` when it is missing or does not open.
+async fn data_key<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+) -> Result<Option<DataKey>> {
+    Ok(tables
+        .wrapped_key(stream_id)
+        .await?
+        .and_then(|wrapped| DataKey::unwrap(master, stream_id, &wrapped).ok()))
+}
+
+/// Walks `stream_id` from where `chain` stands, `page` rows at a time,
+/// handing each row that passes its chain check and AEAD tag to `visit`
+/// with its payload (`None` where the ciphertext is missing). When the
+/// rows end, the seal is read (after them: an append writes rows and seal
+/// in one transaction, so a seal read later is never behind them) and
+/// judged by `rule`. Returns the head the rows reach, or the first break.
+pub(crate) async fn walk<T, V>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+    mut chain: StreamVerifier,
+    (page, rule): (i64, SealRule),
+    mut visit: V,
+) -> Result<Result<(i64, Vec<u8>), Break>>
+where
+    T: EventTables + ?Sized,
+    V: FnMut(EventRow, Option<Vec<u8>>) -> Result<(), Break> + Send,
+{
+    let mut key: Option<DataKey> = None;
+    let mut seal_is_ahead = false;
+    loop {
+        let rows = tables.events_after(stream_id, chain.head().0, page).await?;
+        if rows.is_empty() && seal_is_ahead {
+            return Ok(Err(Break::at(chain.head().0 + 1, IntegrityProblem::CutOff)));
+        }
+        let full_page = rows.len() as i64 == page;
+        for row in rows {
+            if let Err(found) = chain.check(&row) {
+                return Ok(Err(found));
+            }
+            let payload = match &row.payload_ciphertext {
+                None => None,
+                Some(ciphertext) => {
+                    if key.is_none() {
+                        key = data_key(tables, master, stream_id).await?;
+                    }
+                    let Some(key) = &key else {
+                        return Ok(Err(Break::at(row.seq, IntegrityProblem::DataKey)));
+                    };
+                    match key.open_event(&aad_header(&row), row.format, ciphertext) {
+                        Ok(plaintext) => Some(plaintext),
+                        Err(_) => {
+                            return Ok(Err(Break::at(row.seq, IntegrityProblem::Undecryptable)))
+                        }
+                    }
+                }
+            };
+            if let Err(found) = visit(row, payload) {
+                return Ok(Err(found));
+            }
+        }
+        if full_page {
+            continue;
+        }
+        let seal = tables.seal_row(stream_id).await?;
+        match judge_seal(
+            &SealKey::derive(master),
+            stream_id,
+            chain.head(),
+            seal,
+            rule,
+        ) {
+            SealVerdict::Good => {
+                let (seq, hash) = chain.head();
+                return Ok(Ok((seq, hash.to_vec())));
+            }
+            SealVerdict::Ahead => seal_is_ahead = true,
+            SealVerdict::Broken(found) => return Ok(Err(found)),
+        }
+    }
+}
