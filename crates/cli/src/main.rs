@@ -107,6 +107,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 async fn serve(store_args: &StoreArgs, args: ServeArgs) -> Result<ExitCode> {
     let config = args.web_config()?;
     let store = store_args.open().await?;
+    seal_older_streams(store_args).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -115,6 +116,27 @@ async fn serve(store_args: &StoreArgs, args: ServeArgs) -> Result<ExitCode> {
     println!("Kintsugi is running at http://{address}");
     kintsugi_web::serve(listener, store, config).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A database from before sealed heads is sealed at the first start, as
+/// `kintsugi migrate` would, so an upgrade needs no extra step; a stream
+/// that fails its checks stays unsealed and is shown to its couple as such.
+async fn seal_older_streams(store_args: &StoreArgs) -> Result<()> {
+    let url = store_args.database_url()?;
+    let Some(key) = store_args.existing_master_key()? else {
+        return Ok(());
+    };
+    let report = kintsugi_store::seal_streams(&url, key).await?;
+    if report.sealed > 0 {
+        tracing::info!(
+            sealed = report.sealed,
+            "sealed the streams of an older version"
+        );
+    }
+    for refused in &report.refused {
+        tracing::warn!(stream = %refused.stream_id, seq = refused.seq, "a stream failed its checks and was not sealed; run `kintsugi verify`");
+    }
+    Ok(())
 }
 
 async fn verify(store_args: &StoreArgs) -> Result<ExitCode> {
