@@ -5,7 +5,7 @@ use crate::app::clock::Now;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
-use crate::auth::session::CurrentUser;
+use crate::auth::session::{CurrentUser, Session};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
 use crate::exec::{self, Outcome, Writes};
@@ -79,13 +79,22 @@ struct SafetyPage {
     resources: Vec<crate::app::config::SafetyResource>,
 }
 
+/// Where someone who already has a space is led instead of making another.
+fn to_space() -> AppResult<Response> {
+    Ok(Redirect::to("/space").into_response())
+}
+
+async fn has_space(app: &AppState, session: &Session) -> AppResult<bool> {
+    Ok(MyCouple::find(app, session).await?.is_some())
+}
+
 async fn safety_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
-    if MyCouple::find(&app, &me).await?.is_some() {
-        return Ok(Redirect::to("/space").into_response());
+    if has_space(&app, &me).await? {
+        return to_space();
     }
     render(&SafetyPage {
         layout: layout.in_section("space"),
@@ -102,30 +111,35 @@ struct NewSpacePage {
     errors: FormErrors,
 }
 
+impl NewSpacePage {
+    fn new(layout: Layout, form: BetrayalForm, errors: FormErrors) -> Self {
+        NewSpacePage {
+            layout: layout.in_section("space"),
+            form,
+            kinds: kind_options(),
+            errors,
+        }
+    }
+}
+
 async fn record_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
-    if MyCouple::find(&app, &me).await?.is_some() {
-        return Ok(Redirect::to("/space").into_response());
+    if has_space(&app, &me).await? {
+        return to_space();
     }
-    render(&NewSpacePage {
-        layout: layout.in_section("space"),
-        form: BetrayalForm::default(),
-        kinds: kind_options(),
-        errors: FormErrors::default(),
-    })
+    render(&NewSpacePage::new(
+        layout,
+        BetrayalForm::default(),
+        FormErrors::default(),
+    ))
 }
 
 /// The form to create a space, drawn again with what was sent.
 fn new_space_again(layout: Layout, form: BetrayalForm, errors: FormErrors) -> AppResult<Response> {
-    render_refused(&NewSpacePage {
-        layout: layout.in_section("space"),
-        form,
-        kinds: kind_options(),
-        errors,
-    })
+    render_refused(&NewSpacePage::new(layout, form, errors))
 }
 
 async fn create_space(
@@ -134,8 +148,7 @@ async fn create_space(
     layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<BetrayalForm>,
 ) -> AppResult<Response> {
-    let to_space = || Ok(Redirect::to("/space").into_response());
-    if MyCouple::find(&app, &me).await?.is_some() {
+    if has_space(&app, &me).await? {
         return to_space();
     }
     if form.feel_safe != "yes" {
