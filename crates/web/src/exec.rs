@@ -17,6 +17,7 @@ use crate::http::forms::FormErrors;
 use crate::projections::{encode, Cached};
 use kintsugi_core::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::private::{PrivateEvent, PrivateState};
+use kintsugi_core::streams::Destination;
 use kintsugi_core::{EntryId, Refusal, StreamId, UserId};
 use kintsugi_store::{
     Hash, NewSubmission, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
@@ -75,6 +76,15 @@ impl From<Vec<CoupleEvent>> for Writes {
         Self {
             couple,
             private: Vec::new(),
+        }
+    }
+}
+
+impl From<Destination> for Writes {
+    fn from(destination: Destination) -> Self {
+        match destination {
+            Destination::Private(event) => Self::private(event),
+            Destination::Shared(event) => Self::couple(event),
         }
     }
 }
@@ -185,17 +195,46 @@ pub async fn submit(
     submission: &Submission,
     decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
+    run(app, couple, Membership::Required, submission, decide).await
+}
+
+/// Like [`submit`], for the two actions of a person the record does not
+/// name as a partner yet: creating the space (its stream is new, so its
+/// head is expected at 0) and joining it. The membership row must already
+/// be written; the record's own events are decided here.
+pub async fn submit_as_newcomer(
+    app: &AppState,
+    couple: &MyCouple,
+    submission: &Submission,
+    decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
+    run(app, couple, Membership::NotYet, submission, decide).await
+}
+
+/// Whether the record must already name the acting person as a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Membership {
+    Required,
+    NotYet,
+}
+
+async fn run(
+    app: &AppState,
+    couple: &MyCouple,
+    membership: Membership,
+    submission: &Submission,
+    decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
     let me = couple.me;
-    if let Some(key_hash) = submission.key_hash {
-        if let Some(record) = app.store.submission(me.0, &key_hash).await? {
-            return Ok(submission.replayed(&record, me));
-        }
+    if let Some(record) = used_key(app, me, submission).await? {
+        return Ok(submission.replayed(&record, me));
     }
-    if let Err(refusal) = decide_cached(app, couple, &decide).await? {
-        return Ok(Outcome::Refused(refusal));
+    if let Err(refusal) = decide_cached(app, couple, membership, &decide).await? {
+        return refused(app, me, submission, refusal).await;
     }
     for _ in 0..ATTEMPTS {
-        match attempt(app, couple, submission, &decide).await {
+        match attempt(app, couple, membership, submission, &decide).await {
+            Ok(Outcome::Refused(refusal)) => return refused(app, me, submission, refusal).await,
             Ok(outcome) => return Ok(outcome),
             Err(AppError::Store(StoreError::Conflict { .. })) => continue,
             Err(AppError::Store(StoreError::SubmissionUsed(record))) => {
@@ -207,15 +246,49 @@ pub async fn submit(
     Ok(Outcome::Again(BUSY))
 }
 
+/// The row this submission's key wrote, if it was used already.
+async fn used_key(
+    app: &AppState,
+    me: UserId,
+    submission: &Submission,
+) -> AppResult<Option<SubmissionRecord>> {
+    match submission.key_hash {
+        Some(key_hash) => Ok(app.store.submission(me.0, &key_hash).await?),
+        None => Ok(None),
+    }
+}
+
+/// A refusal, unless the same key landed meanwhile: the first of two
+/// sends of one form makes the second one's decision refuse ("already
+/// answered"), and the second must answer as the first did.
+async fn refused(
+    app: &AppState,
+    me: UserId,
+    submission: &Submission,
+    refusal: Refusal,
+) -> AppResult<Outcome> {
+    Ok(match used_key(app, me, submission).await? {
+        Some(record) => submission.replayed(&record, me),
+        None => Outcome::Refused(refusal),
+    })
+}
+
 /// The first decision, on what is cached: a refusal costs no lock and no write.
 async fn decide_cached(
     app: &AppState,
     couple: &MyCouple,
+    membership: Membership,
     decide: &impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Result<Writes, Refusal>> {
     // The shared record before the private stream, always: one order for
     // every path that holds both.
-    let shared = couple.read(app).await?;
+    let shared = app
+        .couples
+        .read(app.store.as_ref(), couple.stream.as_str())
+        .await?;
+    if membership == Membership::Required && !shared.state.space.is_member(couple.me) {
+        return Err(AppError::NotFound);
+    }
     let private = app
         .privates
         .read(app.store.as_ref(), StreamId::private(couple.me).as_str())
@@ -230,6 +303,7 @@ async fn decide_cached(
 async fn attempt(
     app: &AppState,
     couple: &MyCouple,
+    membership: Membership,
     submission: &Submission,
     decide: &impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
@@ -238,7 +312,7 @@ async fn attempt(
     let store = app.store.as_ref();
     let mut shared = app.couples.lock(store, couple.stream.as_str()).await?;
     let mut private = app.privates.lock(store, private_stream.as_str()).await?;
-    if !shared.state.space.is_member(me) {
+    if membership == Membership::Required && !shared.state.space.is_member(me) {
         return Err(AppError::NotFound);
     }
     let decided = decide(&Decision {

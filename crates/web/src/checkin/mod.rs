@@ -3,14 +3,15 @@
 //! private stream; the command in core decides which stream.
 
 use crate::app::clock::Zone;
-use crate::app::error::{AppError, AppResult};
+use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
-use crate::couple::{append_private, my_private, MyCouple};
+use crate::couple::{my_private, MyCouple};
+use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -421,33 +422,24 @@ async fn record(
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    SubmittedForm { form, submission }: SubmittedForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let input = CheckInInput::from_form(&pairs);
-    let decided = {
-        let cached = couple.read(&app).await?;
-        checkin::check_in(&cached.state.space, couple.me, &input).map(Destination::from)
-    };
-    let destination = match decided {
-        Ok(destination) => destination,
-        Err(refusal) => {
-            let errors = FormErrors::from_refusal(refusal)?;
-            let form = CheckInForm::from_pairs(&pairs, &errors);
-            let page = CheckInPage::build(&app, &me, &couple, layout, form, errors, None).await?;
-            return render_refused(&page);
+    let input = CheckInInput::from_form(&form);
+    let outcome = exec::submit(&app, &couple, &submission, |states| {
+        checkin::check_in(&states.couple.space, couple.me, &input)
+            .map(|event| Writes::from(Destination::from(event)))
+    })
+    .await?;
+    match outcome.or_form(FormErrors::from_refusal)? {
+        // A kept check-in lands in the private stream, a shared one in the record.
+        Ok(Landed::Couple(_)) => Ok(Redirect::to("/checkin?done=shared").into_response()),
+        Ok(_) => Ok(Redirect::to("/checkin?done=kept").into_response()),
+        Err(errors) => {
+            let again = CheckInForm::from_pairs(&form, &errors);
+            let page = CheckInPage::build(&app, &me, &couple, layout, again, errors, None).await?;
+            render_refused(&page)
         }
-    };
-    let done = match destination {
-        Destination::Private(event) => {
-            append_private(&app, &me, |_| Ok(vec![event.clone()])).await?;
-            "kept"
-        }
-        Destination::Shared(event) => {
-            couple.execute(&app, |_| Ok(vec![event.clone()])).await?;
-            "shared"
-        }
-    };
-    Ok(Redirect::to(&format!("/checkin?done={done}")).into_response())
+    }
 }
 
 // ---- one shared check-in, and answering it ---------------------------------------
@@ -526,40 +518,25 @@ async fn acknowledge(
     couple: MyCouple,
     layout: Layout,
     EntryIdParam(id): EntryIdParam,
-    CsrfForm(form): CsrfForm<AcknowledgeForm>,
+    SubmittedForm { form, submission }: SubmittedForm<AcknowledgeForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgeInput {
         check_in: id.0.to_string(),
         preset: form.preset,
         own_words: form.own_words,
     };
-    let checked = {
-        let cached = couple.read(&app).await?;
-        checkin::acknowledge(
-            &cached.state.space,
-            &cached.state.check_ins,
-            couple.me,
-            &input,
-        )
-    };
-    let errors = match checked {
-        Ok(_) => {
-            let outcome = couple
-                .execute(&app, |state| {
-                    checkin::acknowledge(&state.space, &state.check_ins, couple.me, &input)
-                        .map(|e| vec![e.into()])
-                })
-                .await;
-            match outcome {
-                Ok(_) => return Ok(Redirect::to(&shared_link(id)).into_response()),
-                // Answered a moment ago in another window: show it as it is now.
-                Err(AppError::Conflict(message)) => FormErrors::summary(message),
-                Err(other) => return Err(other),
-            }
+    let outcome = exec::submit(&app, &couple, &submission, |states| {
+        let check_ins = &states.couple.check_ins;
+        checkin::acknowledge(&states.couple.space, check_ins, couple.me, &input).map(Writes::couple)
+    })
+    .await?;
+    match outcome.or_form(FormErrors::from_refusal)? {
+        Ok(_) => Ok(Redirect::to(&shared_link(id)).into_response()),
+        Err(errors) => {
+            let page =
+                OneCheckInPage::build(&app, &me, &couple, layout, id, input.own_words, errors)
+                    .await?;
+            render_refused(&page)
         }
-        Err(refusal) => FormErrors::from_refusal(refusal)?,
-    };
-    let page =
-        OneCheckInPage::build(&app, &me, &couple, layout, id, input.own_words, errors).await?;
-    render_refused(&page)
+    }
 }

@@ -6,7 +6,9 @@ use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, MaybeUser};
 use crate::auth::tokens::{hash_token, is_well_formed};
-use crate::http::forms::{CsrfForm, NoFields};
+use crate::couple::MyCouple;
+use crate::exec::{self, Outcome, Writes};
+use crate::http::forms::{NoFields, SubmittedForm};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -14,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::couple::CoupleEvent;
 use kintsugi_core::space;
 use kintsugi_core::{CoupleId, StreamId};
 use kintsugi_store::{InviteRecord, StoreError};
@@ -67,7 +68,7 @@ struct ProblemPage {
     message: String,
 }
 
-fn problem(layout: Layout, problem: Problem, zone: Zone) -> AppResult<Response> {
+fn answer_problem(layout: Layout, problem: Problem, zone: Zone) -> AppResult<Response> {
     let page = ProblemPage {
         layout,
         message: problem.message(zone),
@@ -120,11 +121,11 @@ async fn invite_page(
     let zone = app.now().zone;
     let invite = match find_usable(&app, &token).await? {
         Ok(invite) => invite,
-        Err(p) => return problem(layout, p, zone),
+        Err(p) => return answer_problem(layout, p, zone),
     };
     if let Some(session) = user {
         if let Some(p) = check_person(&app, &invite, session.user.0).await? {
-            return problem(layout, p, zone);
+            return answer_problem(layout, p, zone);
         }
     }
     render(&InvitePage {
@@ -134,38 +135,61 @@ async fn invite_page(
     })
 }
 
+/// Whether this person already joined through this link: a second tap
+/// on "Join" (or a browser's retry) leads to the space, not to a problem.
+async fn joined_through(app: &AppState, token: &str, user: uuid::Uuid) -> AppResult<bool> {
+    if !is_well_formed(token) {
+        return Ok(false);
+    }
+    let invite = app.store.invite_by_token_hash(&hash_token(token)).await?;
+    Ok(invite.is_some_and(|invite| invite.used_by == Some(user)))
+}
+
+async fn space_has_room(app: &AppState, couple: &MyCouple) -> AppResult<bool> {
+    let cached = app
+        .couples
+        .read(app.store.as_ref(), couple.stream.as_str())
+        .await?;
+    Ok(space::join(&cached.state.space, couple.me).is_ok())
+}
+
 async fn accept(
     State(app): State<AppState>,
     now: Now,
     CurrentUser(me): CurrentUser,
     Path(token): Path<String>,
     layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let zone = app.now().zone;
+    let refuse = |problem: Problem| async {
+        if joined_through(&app, &token, me.user.0).await? {
+            return Ok(Redirect::to("/space").into_response());
+        }
+        answer_problem(layout, problem, now.zone)
+    };
     let invite = match find_usable(&app, &token).await? {
         Ok(invite) => invite,
-        Err(p) => return problem(layout, p, zone),
+        Err(p) => return refuse(p).await,
     };
     if let Some(p) = check_person(&app, &invite, me.user.0).await? {
-        return problem(layout, p, zone);
+        return refuse(p).await;
     }
-    let stream = StreamId::couple(CoupleId(invite.couple_id));
-    {
-        let cached = app
-            .couples
-            .read(app.store.as_ref(), stream.as_str())
-            .await?;
-        if space::join(&cached.state.space, me.user).is_err() {
-            return problem(layout, Problem::SpaceFull, zone);
-        }
+    let id = CoupleId(invite.couple_id);
+    let couple = MyCouple {
+        id,
+        stream: StreamId::couple(id),
+        me: me.user,
+    };
+    // Asked before the link is used up, so a full space spends nothing.
+    if !space_has_room(&app, &couple).await? {
+        return refuse(Problem::SpaceFull).await;
     }
     if !app
         .store
         .use_invite(&invite.token_hash, me.user.0, now.instant)
         .await?
     {
-        return problem(layout, Problem::Used, zone);
+        return refuse(Problem::Used).await;
     }
     match app
         .store
@@ -173,17 +197,17 @@ async fn accept(
         .await
     {
         Ok(()) => {}
-        Err(StoreError::AlreadyInCouple) => return problem(layout, Problem::AlreadyInASpace, zone),
+        Err(StoreError::AlreadyInCouple) => return refuse(Problem::AlreadyInASpace).await,
         Err(other) => return Err(other.into()),
     }
-    app.couples
-        .execute(app.store.as_ref(), stream.as_str(), me.user, |state| {
-            space::join(&state.space, me.user).map(|e| vec![CoupleEvent::Space(e)])
-        })
-        .await
-        .map_err(|e| match e {
-            AppError::Conflict(_) => AppError::Conflict(Problem::SpaceFull.message(zone)),
-            other => other,
-        })?;
-    Ok(Redirect::to("/space").into_response())
+    let outcome = exec::submit_as_newcomer(&app, &couple, &submission, |states| {
+        space::join(&states.couple.space, me.user).map(Writes::couple)
+    })
+    .await?;
+    match outcome {
+        Outcome::Done(_) => Ok(Redirect::to("/space").into_response()),
+        // Filled a moment ago by someone else: the link is spent either way.
+        Outcome::Refused(_) => Err(AppError::Conflict(Problem::SpaceFull.message(now.zone))),
+        Outcome::Again(message) => Err(AppError::Conflict(message.to_owned())),
+    }
 }

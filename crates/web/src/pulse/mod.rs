@@ -6,17 +6,17 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
-use crate::couple::{append_private, my_private, MyCouple};
+use crate::couple::{my_private, MyCouple};
+use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::private::PrivateEvent;
 use kintsugi_core::pulse::{
     self, Cadence, CadenceInput, Construct, PulseId, PulseInput, PulseView, ITEMS, SCALE_MAX,
     SCALE_MIN,
@@ -279,45 +279,49 @@ async fn record(
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    SubmittedForm { form, submission }: SubmittedForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let input = PulseInput::from_form(&pairs);
-    let decided = {
-        let cached = couple.read(&app).await?;
-        pulse::record_pulse(&cached.state.space, couple.me, &input)
-    };
-    let outcome = match decided {
-        Ok(outcome) => outcome,
-        Err(refusal) => {
-            let errors = FormErrors::from_refusal(refusal)?;
-            let page = PulsePage::build(
+    let input = PulseInput::from_form(&form);
+    // One commit: the pulse (kept or shared) and its signs note, which is
+    // always private, land together or not at all.
+    let outcome = exec::submit(&app, &couple, &submission, |states| {
+        let taken = pulse::record_pulse(&states.couple.space, couple.me, &input)?;
+        Ok(Writes::from(Destination::from(taken.pulse)).and_private(taken.signs))
+    })
+    .await?;
+    let result = match outcome.or_form(FormErrors::from_refusal)? {
+        Ok(Landed::Couple(id)) => shared_link(id),
+        Ok(Landed::Private(id)) => kept_link(id),
+        Ok(Landed::Nothing) => return Err(AppError::Internal("a pulse was not written".into())),
+        Err(errors) => {
+            let again = PulseForm::from_pairs(&form);
+            return draw_again(
                 &app,
                 &me,
                 &couple,
                 layout,
-                PulseForm::from_pairs(&pairs),
+                again,
                 errors,
                 FormErrors::default(),
             )
-            .await?;
-            return render_refused(&page);
+            .await;
         }
     };
-    let signs = PrivateEvent::from(outcome.signs);
-    let result = match Destination::from(outcome.pulse) {
-        Destination::Private(kept) => {
-            // The pulse and its signs note go in together.
-            let seqs = append_private(&app, &me, |_| Ok(vec![kept.clone(), signs.clone()])).await?;
-            seqs.first().map(|seq| kept_link(EntryId(*seq)))
-        }
-        Destination::Shared(shared) => {
-            let seqs = couple.execute(&app, |_| Ok(vec![shared.clone()])).await?;
-            append_private(&app, &me, |_| Ok(vec![signs.clone()])).await?;
-            seqs.first().map(|seq| shared_link(EntryId(*seq)))
-        }
-    };
-    let result = result.ok_or_else(|| AppError::Internal("a pulse was not appended".into()))?;
     Ok(Redirect::to(&result).into_response())
+}
+
+/// The pulse page with a refused form (or cadence form) and what was sent.
+async fn draw_again(
+    app: &AppState,
+    me: &Session,
+    couple: &MyCouple,
+    layout: Layout,
+    form: PulseForm,
+    errors: FormErrors,
+    cadence_errors: FormErrors,
+) -> AppResult<Response> {
+    let page = PulsePage::build(app, me, couple, layout, form, errors, cadence_errors).await?;
+    render_refused(&page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -331,42 +335,32 @@ async fn choose_cadence(
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<CadenceForm>,
+    SubmittedForm { form, submission }: SubmittedForm<CadenceForm>,
 ) -> AppResult<Response> {
     let input = CadenceInput {
         cadence: form.cadence,
     };
-    let checked = {
-        let cached = couple.read(&app).await?;
-        pulse::choose_cadence(&cached.state.space, &cached.state.pulse, couple.me, &input)
-    };
-    let errors = match checked {
-        Ok(_) => {
-            let outcome = couple
-                .execute(&app, |state| {
-                    pulse::choose_cadence(&state.space, &state.pulse, couple.me, &input)
-                        .map(|e| vec![e.into()])
-                })
-                .await;
-            match outcome {
-                Ok(_) => return Ok(Redirect::to("/pulse#cadence").into_response()),
-                Err(AppError::Conflict(message)) => FormErrors::summary(message),
-                Err(other) => return Err(other),
-            }
-        }
-        Err(refusal) => FormErrors::from_refusal(refusal)?,
-    };
-    let page = PulsePage::build(
-        &app,
-        &me,
-        &couple,
-        layout,
-        PulseForm::from_pairs(&[]),
-        FormErrors::default(),
-        errors,
-    )
+    let outcome = exec::submit(&app, &couple, &submission, |states| {
+        let (space, chosen) = (&states.couple.space, &states.couple.pulse);
+        pulse::choose_cadence(space, chosen, couple.me, &input).map(Writes::couple)
+    })
     .await?;
-    render_refused(&page)
+    match outcome.or_form(FormErrors::from_refusal)? {
+        Ok(_) => Ok(Redirect::to("/pulse#cadence").into_response()),
+        Err(errors) => {
+            let empty = PulseForm::from_pairs(&[]);
+            draw_again(
+                &app,
+                &me,
+                &couple,
+                layout,
+                empty,
+                FormErrors::default(),
+                errors,
+            )
+            .await
+        }
+    }
 }
 
 // ---- a result ---------------------------------------------------------------------

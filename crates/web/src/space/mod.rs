@@ -5,11 +5,12 @@ use crate::app::clock::Now;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
-use crate::auth::session::CurrentUser;
+use crate::auth::session::{CurrentUser, Session};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
+use crate::exec::{self, Outcome, Writes};
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
@@ -78,13 +79,22 @@ struct SafetyPage {
     resources: Vec<crate::app::config::SafetyResource>,
 }
 
+/// Where someone who already has a space is led instead of making another.
+fn to_space() -> AppResult<Response> {
+    Ok(Redirect::to("/space").into_response())
+}
+
+async fn has_space(app: &AppState, session: &Session) -> AppResult<bool> {
+    Ok(MyCouple::find(app, session).await?.is_some())
+}
+
 async fn safety_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
-    if MyCouple::find(&app, &me).await?.is_some() {
-        return Ok(Redirect::to("/space").into_response());
+    if has_space(&app, &me).await? {
+        return to_space();
     }
     render(&SafetyPage {
         layout: layout.in_section("space"),
@@ -101,69 +111,88 @@ struct NewSpacePage {
     errors: FormErrors,
 }
 
+impl NewSpacePage {
+    fn new(layout: Layout, form: BetrayalForm, errors: FormErrors) -> Self {
+        NewSpacePage {
+            layout: layout.in_section("space"),
+            form,
+            kinds: kind_options(),
+            errors,
+        }
+    }
+}
+
 async fn record_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
-    if MyCouple::find(&app, &me).await?.is_some() {
-        return Ok(Redirect::to("/space").into_response());
+    if has_space(&app, &me).await? {
+        return to_space();
     }
-    render(&NewSpacePage {
-        layout: layout.in_section("space"),
-        form: BetrayalForm::default(),
-        kinds: kind_options(),
-        errors: FormErrors::default(),
-    })
+    render(&NewSpacePage::new(
+        layout,
+        BetrayalForm::default(),
+        FormErrors::default(),
+    ))
+}
+
+/// The form to create a space, drawn again with what was sent.
+fn new_space_again(layout: Layout, form: BetrayalForm, errors: FormErrors) -> AppResult<Response> {
+    render_refused(&NewSpacePage::new(layout, form, errors))
 }
 
 async fn create_space(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
-    CsrfForm(form): CsrfForm<BetrayalForm>,
+    SubmittedForm { form, submission }: SubmittedForm<BetrayalForm>,
 ) -> AppResult<Response> {
-    if MyCouple::find(&app, &me).await?.is_some() {
-        return Ok(Redirect::to("/space").into_response());
+    if has_space(&app, &me).await? {
+        return to_space();
     }
-    let refused = |errors: FormErrors| {
-        render_refused(&NewSpacePage {
-            layout: layout.in_section("space"),
-            form: form.clone(),
-            kinds: kind_options(),
-            errors,
-        })
-    };
     if form.feel_safe != "yes" {
-        return refused(FormErrors::field(
+        let errors = FormErrors::field(
             "feel_safe",
             "Please read the note above and tick the box if you both feel safe to do this together.",
-        ));
+        );
+        return new_space_again(layout, form, errors);
     }
-    let events = match space::create_space(&form.input(), app.clock.now()) {
-        Ok(events) => events,
-        Err(refusal) => return refused(FormErrors::from_refusal(refusal)?),
-    };
-    let couple = CoupleId(Uuid::new_v4());
-    match app
-        .store
-        .add_member(couple.0, me.user.0, app.clock.now())
-        .await
-    {
+    let (input, at) = (form.input(), app.clock.now());
+    // Decided once before the membership row is written, so a refused
+    // form leaves nothing behind.
+    if let Err(refusal) = space::create_space(&input, at) {
+        return new_space_again(layout, form, FormErrors::from_refusal(refusal)?);
+    }
+    let id = CoupleId(Uuid::new_v4());
+    match app.store.add_member(id.0, me.user.0, at).await {
         Ok(()) => {}
-        Err(StoreError::AlreadyInCouple) => return Ok(Redirect::to("/space").into_response()),
+        Err(StoreError::AlreadyInCouple) => return to_space(),
         Err(other) => return Err(other.into()),
     }
-    let stream = StreamId::couple(couple);
-    app.couples
-        .execute(app.store.as_ref(), stream.as_str(), me.user, |state| {
-            if state.seq != 0 {
-                return Err(Refusal::Conflict("This space already exists."));
-            }
-            Ok(events.iter().cloned().map(CoupleEvent::Space).collect())
-        })
-        .await?;
-    Ok(Redirect::to("/space").into_response())
+    let couple = MyCouple {
+        id,
+        stream: StreamId::couple(id),
+        me: me.user,
+    };
+    let outcome = exec::submit_as_newcomer(&app, &couple, &submission, |states| {
+        if states.couple.seq != 0 {
+            return Err(Refusal::Conflict("This space already exists."));
+        }
+        let events = space::create_space(&input, at)?;
+        Ok(Writes::from(
+            events
+                .into_iter()
+                .map(CoupleEvent::Space)
+                .collect::<Vec<_>>(),
+        ))
+    })
+    .await?;
+    match outcome {
+        Outcome::Done(_) => to_space(),
+        Outcome::Refused(refusal) => Err(AppError::from_refusal(refusal)),
+        Outcome::Again(message) => Err(AppError::Conflict(message.to_owned())),
+    }
 }
 
 // ---- the space page ------------------------------------------------------------
@@ -264,28 +293,34 @@ async fn space_page(
     render(&page)
 }
 
+/// The betrayal form shows what is wrong with it as one line above it.
+fn on_the_betrayal_form(refusal: Refusal) -> AppResult<FormErrors> {
+    match refusal {
+        Refusal::Invalid { message, .. } => Ok(FormErrors::summary(message)),
+        Refusal::Conflict(why) => Ok(FormErrors::summary(why)),
+        other => Err(AppError::from_refusal(other)),
+    }
+}
+
 async fn record_betrayal(
     State(app): State<AppState>,
     now: Now,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<BetrayalForm>,
+    SubmittedForm { form, submission }: SubmittedForm<BetrayalForm>,
 ) -> AppResult<Response> {
     let input = form.input();
-    let outcome = couple
-        .execute(&app, |state| {
-            space::record_betrayal(&state.space, couple.me, &input, now.instant)
-                .map(|e| vec![CoupleEvent::Space(e)])
-        })
-        .await;
-    match outcome {
+    let outcome = exec::submit(&app, &couple, &submission, |states| {
+        space::record_betrayal(&states.couple.space, couple.me, &input, now.instant)
+            .map(Writes::couple)
+    })
+    .await?;
+    match outcome.or_form(on_the_betrayal_form)? {
         Ok(_) => Ok(Redirect::to("/space").into_response()),
-        Err(AppError::Conflict(message)) => {
-            let page =
-                SpacePage::build(&app, &couple, layout, form, FormErrors::summary(message)).await?;
+        Err(errors) => {
+            let page = SpacePage::build(&app, &couple, layout, form, errors).await?;
             render_refused(&page)
         }
-        Err(other) => Err(other),
     }
 }
 

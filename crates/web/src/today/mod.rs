@@ -10,7 +10,8 @@ use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::Session;
-use crate::couple::{append_private, my_private, MyCouple};
+use crate::couple::{my_private, MyCouple};
+use crate::exec::{self, Submission, Writes};
 use crate::present::dates;
 use crate::present::words::excerpt_on_word;
 use crate::{checkin, pulse};
@@ -255,9 +256,9 @@ pub async fn page(
         // opened at once leave one mark. A mark that could not be written
         // only keeps today's news in view a little longer: the page is
         // still worth showing.
-        let marked = append_private(app, session, |state| {
-            today::mark_visit(state, couple.me, now.instant)
-                .map(|event| event.into_iter().collect())
+        let marked = exec::submit(app, couple, &Submission::none(), |states| {
+            let mark = today::mark_visit(states.private, couple.me, now.instant)?;
+            Ok(mark.map_or_else(Writes::default, Writes::private))
         })
         .await;
         if let Err(error) = marked {

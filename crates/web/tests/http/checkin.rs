@@ -1,28 +1,33 @@
 //! Check-ins: kept or shared, answered once by the partner, refused forms
 //! that keep what was typed, and who may reach each page.
 
-use crate::helpers::{Page, Person, TestApp};
+use crate::helpers::{field_refs, Page, Person, TestApp};
 
-/// Posts a check-in the way the form does: a `feelings` box per word and
-/// an `intensity_<word>` choice beside it.
+/// A check-in's fields the way the form sends them: a `feelings` box per
+/// word and an `intensity_<word>` choice beside it.
+pub(crate) fn check_in_fields(
+    feelings: &[(&str, &str)],
+    note: &str,
+    visibility: &str,
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (code, intensity) in feelings {
+        fields.push(("feelings".to_owned(), (*code).to_owned()));
+        fields.push((format!("intensity_{code}"), (*intensity).to_owned()));
+    }
+    fields.push(("note".to_owned(), note.to_owned()));
+    fields.push(("visibility".to_owned(), visibility.to_owned()));
+    fields
+}
+
 pub(crate) async fn check_in(
     person: &Person,
     feelings: &[(&str, &str)],
     note: &str,
     visibility: &str,
 ) -> Page {
-    let mut owned: Vec<(String, String)> = Vec::new();
-    for (code, intensity) in feelings {
-        owned.push(("feelings".to_owned(), (*code).to_owned()));
-        owned.push((format!("intensity_{code}"), (*intensity).to_owned()));
-    }
-    owned.push(("note".to_owned(), note.to_owned()));
-    owned.push(("visibility".to_owned(), visibility.to_owned()));
-    let fields: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    person.post("/checkin", &fields).await
+    let fields = check_in_fields(feelings, note, visibility);
+    person.post("/checkin", &field_refs(&fields)).await
 }
 
 /// The numbers that follow `prefix` in a page, in order of appearance.
@@ -401,4 +406,146 @@ async fn who_may_reach_the_check_in_pages() {
         !unanswered.body.contains("answered, "),
         "no one answered it"
     );
+}
+
+/// One kind of form of the check-in, pulse and space rooms: sent twice at
+/// once under one key, then sent again under that key with other words.
+struct FormCase {
+    name: &'static str,
+    by_involved: bool,
+    path: String,
+    fields: Vec<(String, String)>,
+    edited: Vec<(String, String)>,
+    /// What one send writes: entries in the couple's record, and in the
+    /// sender's private stream.
+    writes: (u64, u64),
+    /// What the edit typed, shown again when its form is still offered.
+    kept: Option<&'static str>,
+}
+
+fn owned(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+fn betrayal(note: &str) -> Vec<(String, String)> {
+    owned(&[
+        ("kind", "deception"),
+        ("hurt", "me"),
+        ("discovered_on", ""),
+        ("note", note),
+    ])
+}
+
+#[tokio::test]
+async fn every_form_sent_twice_at_once_writes_once_and_an_edit_under_a_used_key_comes_back() {
+    use crate::helpers::{assert_same_answer, first_submission_key, submission_key};
+    use crate::pulse::pulse_fields;
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    check_in(&couple.hurt, &[("low", "2")], "", "partner").await;
+    let id = answerable_id(&couple.involved.get("/checkin").await.body);
+    let feeling = [("sad", "2")];
+    let cases = [
+        FormCase {
+            name: "a shared check-in",
+            by_involved: false,
+            path: "/checkin".into(),
+            fields: check_in_fields(&feeling, "sent twice at once", "partner"),
+            edited: check_in_fields(&feeling, "edited words 4471", "partner"),
+            writes: (1, 0),
+            kept: Some("edited words 4471"),
+        },
+        FormCase {
+            name: "a kept check-in",
+            by_involved: false,
+            path: "/checkin".into(),
+            fields: check_in_fields(&feeling, "sent twice at once", "only_me"),
+            edited: check_in_fields(&feeling, "edited words 4472", "only_me"),
+            writes: (0, 1),
+            kept: Some("edited words 4472"),
+        },
+        FormCase {
+            name: "an answer to a check-in",
+            by_involved: true,
+            path: format!("/checkin/{id}/acknowledge"),
+            fields: owned(&[("preset", "thank_you")]),
+            edited: owned(&[("own_words", "other words 4473")]),
+            writes: (1, 0),
+            // Answered by the first send: there is no answer form any more.
+            kept: None,
+        },
+        FormCase {
+            name: "a kept pulse with its signs",
+            by_involved: false,
+            path: "/pulse".into(),
+            fields: pulse_fields(5, "only_me", &["replaying"]),
+            edited: pulse_fields(2, "only_me", &[]),
+            writes: (0, 2),
+            kept: Some("name=\"predictable_know\" value=\"2\" checked"),
+        },
+        FormCase {
+            name: "a shared pulse with its signs",
+            by_involved: true,
+            path: "/pulse".into(),
+            fields: pulse_fields(4, "partner", &["replaying"]),
+            edited: pulse_fields(3, "partner", &[]),
+            writes: (1, 1),
+            kept: Some("name=\"predictable_know\" value=\"3\" checked"),
+        },
+        FormCase {
+            name: "how often to take the pulse",
+            by_involved: false,
+            path: "/pulse/cadence".into(),
+            fields: owned(&[("cadence", "monthly")]),
+            edited: owned(&[("cadence", "fortnightly")]),
+            writes: (1, 0),
+            kept: None,
+        },
+        FormCase {
+            name: "another betrayal",
+            by_involved: true,
+            path: "/space/betrayals".into(),
+            fields: betrayal("recorded twice at once"),
+            edited: betrayal("edited note 4474"),
+            writes: (1, 0),
+            kept: Some("edited note 4474"),
+        },
+    ];
+    for case in cases {
+        let name = case.name;
+        let person = if case.by_involved {
+            &couple.involved
+        } else {
+            &couple.hurt
+        };
+        let before = app.heads_of(person).await;
+        let key = submission_key();
+        let fields = field_refs(&case.fields);
+        let (first, second) = tokio::join!(
+            person.post_with_key(&case.path, &key, &fields),
+            person.post_with_key(&case.path, &key, &fields)
+        );
+        assert_eq!(first.status, 303, "{name}: {}", first.body);
+        assert_same_answer(&first, &second);
+        let after = app.heads_of(person).await;
+        let written = (after.couple - before.couple, after.private - before.private);
+        assert_eq!(written, case.writes, "{name}: written once");
+
+        let edited = person
+            .post_with_key(&case.path, &key, &field_refs(&case.edited))
+            .await;
+        assert_eq!(edited.status, 422, "{name}: {}", edited.body);
+        assert!(
+            edited.body.contains("sent before with other words"),
+            "{name}"
+        );
+        assert_ne!(first_submission_key(&edited), key, "{name}: a fresh key");
+        if let Some(kept) = case.kept {
+            assert!(edited.body.contains(kept), "{name}: the edit is kept");
+        }
+        assert_eq!(app.heads_of(person).await, after, "{name}: nothing new");
+    }
 }

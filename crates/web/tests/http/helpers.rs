@@ -409,3 +409,63 @@ pub fn assert_same_answer(first: &Page, second: &Page) {
         "both lead to the same place"
     );
 }
+
+// ---- check-ins, pulses, today, progress, space, invite ---------------------------
+
+/// How far a person's couple record and own private stream have come: the
+/// `seq` of each head, 0 for a stream not written yet. Counts entries
+/// without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heads {
+    pub couple: u64,
+    pub private: u64,
+}
+
+impl TestApp {
+    pub async fn heads_of(&self, person: &Person) -> Heads {
+        use kintsugi_core::{CoupleId, StreamId, UserId};
+        let (user, couple) = self.ids_of(person).await;
+        let seq_of = |stream: StreamId| async move {
+            let head = self.store.head(stream.as_str()).await.expect("a head");
+            head.map_or(0, |head| head.seq)
+        };
+        Heads {
+            couple: match couple {
+                Some(couple) => seq_of(StreamId::couple(CoupleId(couple))).await,
+                None => 0,
+            },
+            private: seq_of(StreamId::private(UserId(user))).await,
+        }
+    }
+
+    /// A person's user id and their couple space's id, if they have one.
+    pub async fn ids_of(&self, person: &Person) -> (uuid::Uuid, Option<uuid::Uuid>) {
+        let user = self
+            .store
+            .user_by_email(&person.email)
+            .await
+            .expect("the store answers")
+            .expect("a registered person")
+            .id;
+        let couple = self.store.couple_of(user).await.expect("the store answers");
+        (user, couple)
+    }
+
+    /// A raw connection to the SQLite database behind the store, for tests
+    /// that break it on purpose.
+    pub async fn raw_sqlite(&self) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        let path = self.data_dir.path().join("kintsugi.db");
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("the database opens")
+    }
+}
+
+/// Owned form fields as the `&str` pairs `Person::post` takes.
+pub fn field_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
+}

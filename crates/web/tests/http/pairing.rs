@@ -261,3 +261,45 @@ async fn either_partner_can_record_another_betrayal_in_either_direction() {
     assert!(mine.body.contains("hurt partner and involved partner"));
     assert!(mine.body.contains("5 January 2026"));
 }
+
+#[tokio::test]
+async fn creating_or_joining_a_space_twice_at_once_happens_once() {
+    use crate::helpers::assert_same_answer;
+    let app = TestApp::spawn().await;
+    let fields = [
+        ("kind", "deception"),
+        ("hurt", "me"),
+        ("discovered_on", ""),
+        ("note", ""),
+        ("feel_safe", "yes"),
+    ];
+    let once = app.stranger().await;
+    assert_eq!(once.post("/space/new", &fields).await.status, 303);
+    let begun = app.heads_of(&once).await.couple;
+
+    let creator = app.stranger().await;
+    let (first, second) = creator.post_twice_at_once("/space/new", &fields).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert_eq!(first.location.as_deref(), Some("/space"));
+    assert_same_answer(&first, &second);
+    let space = app.ids_of(&creator).await.1.expect("a space");
+    let members = app.store.members_of(space).await.expect("members");
+    assert_eq!(members.len(), 1);
+    assert_eq!(app.heads_of(&creator).await.couple, begun, "begun once");
+
+    let link = creator.invite_link().await;
+    let partner = app.stranger().await;
+    let (first, second) = partner.post_twice_at_once(&link, &[]).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert_eq!(first.location.as_deref(), Some("/space"));
+    assert_same_answer(&first, &second);
+    let members = app.store.members_of(space).await.expect("members");
+    assert_eq!(members.len(), 2);
+    assert_eq!(
+        app.heads_of(&partner).await.couple,
+        begun + 1,
+        "joined once"
+    );
+    let theirs = partner.get("/space").await;
+    assert!(theirs.body.contains("Both of you have joined."));
+}

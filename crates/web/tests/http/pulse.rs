@@ -1,7 +1,7 @@
 //! The trust pulse: kept or shared results, refusals that name the missing
 //! statement, the couple's cadence, and who may reach each page.
 
-use crate::helpers::{Page, Person, TestApp};
+use crate::helpers::{field_refs, Page, Person, TestApp};
 use kintsugi_core::pulse::ITEMS;
 
 /// Answers meaning the same trust `level` (1 to 7) on every statement,
@@ -16,12 +16,20 @@ pub(crate) fn steady(level: u8) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// A pulse's fields the way the form sends them.
+pub(crate) fn pulse_fields(level: u8, share: &str, signs: &[&str]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = steady(level)
+        .into_iter()
+        .map(|(code, value)| (code.to_owned(), value))
+        .collect();
+    fields.push(("share".to_owned(), share.to_owned()));
+    fields.extend(signs.iter().map(|s| ("signs".to_owned(), (*s).to_owned())));
+    fields
+}
+
 pub(crate) async fn take_pulse(person: &Person, level: u8, share: &str, signs: &[&str]) -> Page {
-    let answers = steady(level);
-    let mut fields: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fields.push(("share", share));
-    fields.extend(signs.iter().map(|s| ("signs", *s)));
-    person.post("/pulse", &fields).await
+    let fields = pulse_fields(level, share, signs);
+    person.post("/pulse", &field_refs(&fields)).await
 }
 
 #[tokio::test]
@@ -240,4 +248,52 @@ async fn who_may_reach_the_pulse_pages() {
     for path in ["/pulse/kept/zero", "/pulse/shared/999999", "/pulse/other/1"] {
         assert_eq!(couple.hurt.get(path).await.status, 404, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_shared_pulse_that_fails_half_way_through_its_two_streams_changes_neither() {
+    use crate::helpers::submission_key;
+    use kintsugi_core::{StreamId, UserId};
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let sharer = &couple.involved;
+    take_pulse(sharer, 5, "only_me", &[]).await;
+    let before = app.heads_of(sharer).await;
+    let (user, _) = app.ids_of(sharer).await;
+    let private = StreamId::private(UserId(user));
+    // The commit writes the couple's event first; the private stream's
+    // insert then fails inside the same transaction.
+    let mut raw = app.raw_sqlite().await;
+    let refuse = format!(
+        "CREATE TRIGGER refuse_private BEFORE INSERT ON events \
+         WHEN NEW.stream_id = '{}' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        private.as_str()
+    );
+    sqlx::query(&refuse).execute(&mut raw).await.unwrap();
+
+    let key = submission_key();
+    let fields = pulse_fields(3, "partner", &["replaying"]);
+    let failed = sharer
+        .post_with_key("/pulse", &key, &field_refs(&fields))
+        .await;
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert!(failed.body.contains("Something went wrong on our side"));
+    assert!(failed.body.contains("Quick exit"), "the layout is kept");
+    assert_eq!(app.heads_of(sharer).await, before, "neither stream moved");
+    let partner = couple.hurt.get("/pulse").await;
+    assert!(partner.body.contains("No pulses yet."));
+
+    // The key was not used up: once the stream takes writes again, the
+    // same send lands whole.
+    sqlx::query("DROP TRIGGER refuse_private")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    let landed = sharer
+        .post_with_key("/pulse", &key, &field_refs(&fields))
+        .await;
+    assert_eq!(landed.status, 303, "{}", landed.body);
+    let after = app.heads_of(sharer).await;
+    assert_eq!(after.couple, before.couple + 1);
+    assert_eq!(after.private, before.private + 1);
 }
