@@ -8,13 +8,12 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
+use crate::exec::{self, Decision, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{
-    betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView,
-};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice, FindingView};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
@@ -22,14 +21,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::coach::Code;
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
 use kintsugi_core::requests::{
     self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
-    FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestInput, RequestStatus,
-    Terms, FREQUENCIES,
+    FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestEvent, RequestInput,
+    RequestStatus, Requests, Terms, FREQUENCIES,
 };
-use kintsugi_core::{EntryId, UserId};
+use kintsugi_core::space::SpaceState;
+use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 use time::Date;
 
@@ -125,6 +125,16 @@ pub struct RequestForm {
     action: String,
 }
 
+impl RequestForm {
+    fn input(&self) -> RequestInput {
+        RequestInput {
+            betrayal: self.betrayal.clone(),
+            what: self.what.clone(),
+            when: self.when.input(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct AlternativeForm {
@@ -144,6 +154,14 @@ pub struct AlternativeAnswerForm {
 #[serde(default)]
 pub struct ReasonForm {
     reason: String,
+}
+
+impl ReasonForm {
+    fn input(&self) -> ReasonInput {
+        ReasonInput {
+            reason: self.reason.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -417,44 +435,54 @@ async fn make(
     now: Now,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<RequestForm>,
+    SubmittedForm { form, submission }: SubmittedForm<RequestForm>,
 ) -> AppResult<Response> {
-    let input = RequestInput {
-        betrayal: form.betrayal.clone(),
-        what: form.what.clone(),
-        when: form.when.input(),
-    };
     if form.action == "check" {
-        // Only the partner who may make the request is coached on it.
-        let errors = {
-            let cached = couple.read(&app).await?;
-            let space = &cached.state.space;
-            match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
-                Ok(betrayal) => {
-                    repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
-                    FormErrors::default()
-                }
-                Err(refusal) => form_errors(refusal)?,
-            }
-        };
-        let findings = input
-            .coach()
-            .iter()
-            .map(|f| FindingView::of(&form.what, f))
-            .collect();
-        let page = build_list(&app, &couple, layout, form, errors, Some(findings)).await?;
-        return render(&page);
+        return check(&app, &couple, layout, form).await;
     }
-    let outcome = submit(&app, &couple, |state| {
-        requests::make(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
+    let input = form.input();
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        requests::make(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;
-    match outcome {
-        Ok(created) => Ok(Redirect::to(&format!("/requests/{}", created.0)).into_response()),
+    match outcome.or_form(form_errors)? {
+        Ok(landed) => Ok(Redirect::to(&match landed.couple_entry() {
+            Some(created) => format!("/requests/{}", created.0),
+            None => "/requests".to_owned(),
+        })
+        .into_response()),
         Err(errors) => {
             render_refused(&build_list(&app, &couple, layout, form, errors, None).await?)
         }
     }
+}
+
+/// The coach's advice on a request before it is made; nothing is written.
+/// Only the partner who may make the request is coached on it.
+async fn check(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    form: RequestForm,
+) -> AppResult<Response> {
+    let errors = {
+        let cached = couple.read(app).await?;
+        let space = &cached.state.space;
+        match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
+            Ok(betrayal) => {
+                repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
+                FormErrors::default()
+            }
+            Err(refusal) => form_errors(refusal)?,
+        }
+    };
+    let findings = form
+        .input()
+        .coach()
+        .iter()
+        .map(|f| FindingView::of(&form.what, f))
+        .collect();
+    render(&build_list(app, couple, layout, form, errors, Some(findings)).await?)
 }
 
 // ---- one request -------------------------------------------------------------
@@ -537,13 +565,7 @@ struct RequestPage {
     made_at: String,
     betrayal: String,
     alternative: Option<TermsView>,
-    accept: Option<FormErrors>,
-    propose: Option<AlternativeBox>,
-    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
-    pause: Option<FormBox<ReasonForm>>,
-    resume: Option<FormBox<()>>,
-    retire: Option<FormBox<ReasonForm>>,
-    log: Option<FormBox<FulfilmentForm>>,
+    forms: Offered,
     reliability: Vec<ReliabilityView>,
     history: Vec<HistoryRow>,
     today: String,
@@ -617,6 +639,67 @@ fn history_row(
     }
 }
 
+/// The forms of a request's page that are offered to the viewer. A refused
+/// form stays with what was typed, even when its step has closed
+/// meanwhile; otherwise a form is offered when the record would take it.
+pub struct Offered {
+    accept: Option<FormErrors>,
+    propose: Option<AlternativeBox>,
+    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
+    pause: Option<FormBox<ReasonForm>>,
+    resume: Option<FormBox<()>>,
+    retire: Option<FormBox<ReasonForm>>,
+    log: Option<FormBox<FulfilmentForm>>,
+}
+
+impl Offered {
+    fn to(state: &CoupleState, me: UserId, request: &Request, refused: &Refused) -> Self {
+        let (space, reqs, id) = (&state.space, &state.requests, request.id);
+        let propose = match refused {
+            Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
+            _ => requests::can_propose_alternative(space, reqs, me, id).then(|| {
+                // An alternative starts from the terms it answers.
+                let offered = AlternativeForm {
+                    what: request.terms.what.clone(),
+                    when: WhenFields::from_frequency(&request.terms.frequency),
+                };
+                (offered, FormErrors::default())
+            }),
+        };
+        Offered {
+            accept: match refused {
+                Refused::Accept(errors) => Some(errors.clone()),
+                _ => requests::can_accept(space, reqs, me, id).then(FormErrors::default),
+            },
+            propose: propose.map(|(form, errors)| AlternativeBox {
+                form,
+                errors,
+                choices: WhenChoices::new(),
+            }),
+            answer_alternative: match refused {
+                Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
+                _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
+            },
+            pause: match refused {
+                Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
+                _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
+            },
+            resume: match refused {
+                Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
+                _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
+            },
+            retire: match refused {
+                Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
+                _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
+            },
+            log: match refused {
+                Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
+                _ => could_log(state, me, id).then(FormBox::blank),
+            },
+        }
+    }
+}
+
 async fn build_request(
     app: &AppState,
     couple: &MyCouple,
@@ -624,61 +707,11 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
-    let zone = app.now().zone;
     let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
-    let (space, reqs) = (&state.space, &state.requests);
-    let request = reqs.get(id).ok_or(AppError::NotFound)?;
-
-    // A refused form stays with what was typed, even when its step has
-    // closed meanwhile; otherwise a form is offered when the record would
-    // take it.
-    let blank = |offered: bool| offered.then(FormErrors::default);
-    let accept = match &refused {
-        Refused::Accept(errors) => Some(errors.clone()),
-        _ => blank(requests::can_accept(space, reqs, me, id)),
-    };
-    let offered_alternative = AlternativeForm {
-        what: request.terms.what.clone(),
-        when: WhenFields::from_frequency(&request.terms.frequency),
-    };
-    let propose = match &refused {
-        Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-        _ => requests::can_propose_alternative(space, reqs, me, id)
-            .then(|| (offered_alternative, FormErrors::default())),
-    }
-    .map(|(form, errors)| AlternativeBox {
-        form,
-        errors,
-        choices: WhenChoices::new(),
-    });
-    let answer_alternative = match &refused {
-        Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
-    };
-    let pause = match &refused {
-        Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
-    };
-    let resume = match &refused {
-        Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
-        _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
-    };
-    let retire = match &refused {
-        Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
-    };
-    let log = match &refused {
-        Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
-        _ => could_log(state, me, id).then(FormBox::blank),
-    };
-    let history = request
-        .history()
-        .iter()
-        .map(|item| history_row(state, me, item, &refused, zone))
-        .collect();
+    let request = state.requests.get(id).ok_or(AppError::NotFound)?;
     Ok(RequestPage {
         layout: layout.in_section("requests"),
         id: id.0,
@@ -686,18 +719,16 @@ async fn build_request(
         status: request.status.label(),
         status_code: status_code(request.status),
         asked_by: who(me, request.asked_by),
-        made_at: dates::when(request.made_at, zone),
+        made_at: dates::when(request.made_at, now.zone),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         alternative: request.alternative.as_ref().map(TermsView::of),
-        accept,
-        propose,
-        answer_alternative,
-        pause,
-        resume,
-        retire,
-        log,
+        forms: Offered::to(state, me, request, &refused),
         reliability: reliability(request, now.today()),
-        history,
+        history: request
+            .history()
+            .iter()
+            .map(|item| history_row(state, me, item, &refused, now.zone))
+            .collect(),
         today: now.today().to_string(),
     })
 }
@@ -718,10 +749,10 @@ async fn finish(
     couple: &MyCouple,
     layout: Layout,
     id: EntryId,
-    outcome: Result<EntryId, FormErrors>,
+    outcome: Outcome,
     refused: impl FnOnce(FormErrors) -> Refused,
 ) -> AppResult<Response> {
-    match outcome {
+    match outcome.or_form(form_errors)? {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{}", id.0)).into_response()),
         Err(errors) => {
             render_refused(&build_request(app, couple, layout, id, refused(errors)).await?)
@@ -729,17 +760,22 @@ async fn finish(
     }
 }
 
+/// Decides a step on a request on the newest shared record.
+fn step(
+    decide: impl Fn(&SpaceState, &Requests) -> Result<RequestEvent, Refusal>,
+) -> impl Fn(&Decision<'_>) -> Result<Writes, Refusal> {
+    move |decision| decide(&decision.couple.space, &decision.couple.requests).map(Writes::couple)
+}
+
 async fn accept(
     State(app): State<AppState>,
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
-        requests::accept(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
-    })
-    .await?;
+    let decide = step(|space, reqs| requests::accept(space, reqs, couple.me, id));
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, Refused::Accept).await
 }
 
@@ -749,24 +785,16 @@ async fn propose_alternative(
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<AlternativeForm>,
+    SubmittedForm { form, submission }: SubmittedForm<AlternativeForm>,
 ) -> AppResult<Response> {
     let input = AlternativeInput {
         what: form.what.clone(),
         when: form.when.input(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        requests::propose_alternative(
-            &state.space,
-            &state.requests,
-            couple.me,
-            now.instant,
-            id,
-            &input,
-        )
-        .map(CoupleEvent::from)
-    })
-    .await?;
+    let decide = step(|space, reqs| {
+        requests::propose_alternative(space, reqs, couple.me, now.instant, id, &input)
+    });
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
         Refused::Alternative(form, errors)
     })
@@ -778,17 +806,15 @@ async fn answer_alternative(
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<AlternativeAnswerForm>,
+    SubmittedForm { form, submission }: SubmittedForm<AlternativeAnswerForm>,
 ) -> AppResult<Response> {
     let input = AlternativeAnswerInput {
         answer: form.answer.clone(),
         note: form.note.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        requests::answer_alternative(&state.space, &state.requests, couple.me, id, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
+    let decide =
+        step(|space, reqs| requests::answer_alternative(space, reqs, couple.me, id, &input));
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
         Refused::AlternativeAnswer(form, errors)
     })
@@ -800,15 +826,11 @@ async fn pause(
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<ReasonForm>,
+    SubmittedForm { form, submission }: SubmittedForm<ReasonForm>,
 ) -> AppResult<Response> {
-    let input = ReasonInput {
-        reason: form.reason.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::pause(&state.space, &state.requests, couple.me, id, &input).map(CoupleEvent::from)
-    })
-    .await?;
+    let input = form.input();
+    let decide = step(|space, reqs| requests::pause(space, reqs, couple.me, id, &input));
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
         Refused::Pause(form, errors)
     })
@@ -820,12 +842,10 @@ async fn resume(
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
-        requests::resume(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
-    })
-    .await?;
+    let decide = step(|space, reqs| requests::resume(space, reqs, couple.me, id));
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, Refused::Resume).await
 }
 
@@ -834,16 +854,11 @@ async fn retire(
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<ReasonForm>,
+    SubmittedForm { form, submission }: SubmittedForm<ReasonForm>,
 ) -> AppResult<Response> {
-    let input = ReasonInput {
-        reason: form.reason.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::retire(&state.space, &state.requests, couple.me, id, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
+    let input = form.input();
+    let decide = step(|space, reqs| requests::retire(space, reqs, couple.me, id, &input));
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
         Refused::Retire(form, errors)
     })
@@ -856,24 +871,16 @@ async fn log_fulfilment(
     couple: MyCouple,
     EntryIdParam(id): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<FulfilmentForm>,
+    SubmittedForm { form, submission }: SubmittedForm<FulfilmentForm>,
 ) -> AppResult<Response> {
     let input = FulfilmentInput {
         happened_on: form.happened_on.clone(),
         note: form.note.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        requests::log_fulfilment(
-            &state.space,
-            &state.requests,
-            couple.me,
-            now.instant,
-            id,
-            &input,
-        )
-        .map(CoupleEvent::from)
-    })
-    .await?;
+    let decide = step(|space, reqs| {
+        requests::log_fulfilment(space, reqs, couple.me, now.instant, id, &input)
+    });
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, id, outcome, |errors| {
         Refused::Log(form, errors)
     })
@@ -885,8 +892,9 @@ async fn confirm(
     couple: MyCouple,
     EntryIdParam(fulfilment): EntryIdParam,
     layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
+    // The page to go back to is the request the fulfilment belongs to.
     let request = {
         let cached = couple.read(&app).await?;
         cached
@@ -896,11 +904,9 @@ async fn confirm(
             .map(|(request, _)| request.id)
             .ok_or(AppError::NotFound)?
     };
-    let outcome = submit(&app, &couple, |state| {
-        requests::confirm_fulfilment(&state.space, &state.requests, couple.me, fulfilment)
-            .map(CoupleEvent::from)
-    })
-    .await?;
+    let decide =
+        step(|space, reqs| requests::confirm_fulfilment(space, reqs, couple.me, fulfilment));
+    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
     finish(&app, &couple, layout, request, outcome, |errors| {
         Refused::Confirm(fulfilment, errors)
     })
