@@ -186,16 +186,15 @@ pub async fn submit(
     decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
     let me = couple.me;
-    if let Some(key_hash) = submission.key_hash {
-        if let Some(record) = app.store.submission(me.0, &key_hash).await? {
-            return Ok(submission.replayed(&record, me));
-        }
+    if let Some(record) = used(app, me, submission).await? {
+        return Ok(submission.replayed(&record, me));
     }
     if let Err(refusal) = decide_cached(app, couple, &decide).await? {
-        return Ok(Outcome::Refused(refusal));
+        return refused(app, me, submission, refusal).await;
     }
     for _ in 0..ATTEMPTS {
         match attempt(app, couple, submission, &decide).await {
+            Ok(Outcome::Refused(refusal)) => return refused(app, me, submission, refusal).await,
             Ok(outcome) => return Ok(outcome),
             Err(AppError::Store(StoreError::Conflict { .. })) => continue,
             Err(AppError::Store(StoreError::SubmissionUsed(record))) => {
@@ -205,6 +204,33 @@ pub async fn submit(
         }
     }
     Ok(Outcome::Again(BUSY))
+}
+
+/// What this person's key already wrote, if it was used.
+async fn used(
+    app: &AppState,
+    me: UserId,
+    submission: &Submission,
+) -> AppResult<Option<SubmissionRecord>> {
+    match submission.key_hash {
+        Some(key_hash) => Ok(app.store.submission(me.0, &key_hash).await?),
+        None => Ok(None),
+    }
+}
+
+/// A refusal, unless the same request landed under the same key meanwhile:
+/// a double tap's twin that committed first makes the step look taken
+/// (already accepted, already seen), and its answer is this one's too.
+async fn refused(
+    app: &AppState,
+    me: UserId,
+    submission: &Submission,
+    refusal: Refusal,
+) -> AppResult<Outcome> {
+    match used(app, me, submission).await? {
+        Some(record) => Ok(submission.replayed(&record, me)),
+        None => Ok(Outcome::Refused(refusal)),
+    }
 }
 
 /// The first decision, on what is cached: a refusal costs no lock and no write.
