@@ -8,7 +8,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{self, Decision, Outcome, Writes};
+use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
@@ -16,7 +16,7 @@ use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice, FindingView};
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -30,8 +30,9 @@ use kintsugi_core::requests::{
 };
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -143,11 +144,29 @@ pub struct AlternativeForm {
     when: WhenFields,
 }
 
+impl AlternativeForm {
+    fn input(&self) -> AlternativeInput {
+        AlternativeInput {
+            what: self.what.clone(),
+            when: self.when.input(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct AlternativeAnswerForm {
     answer: String,
     note: String,
+}
+
+impl AlternativeAnswerForm {
+    fn input(&self) -> AlternativeAnswerInput {
+        AlternativeAnswerInput {
+            answer: self.answer.clone(),
+            note: self.note.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -169,6 +188,15 @@ impl ReasonForm {
 pub struct FulfilmentForm {
     happened_on: String,
     note: String,
+}
+
+impl FulfilmentForm {
+    fn input(&self) -> FulfilmentInput {
+        FulfilmentInput {
+            happened_on: self.happened_on.clone(),
+            note: self.note.clone(),
+        }
+    }
 }
 
 /// The choices of the "how often" fields.
@@ -742,161 +770,179 @@ async fn request_page(
     render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
 }
 
-/// After a form on the request's page: back to it, or the page again with
-/// what was typed.
-async fn finish(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
+/// A form posted on a request's page, with everything its step needs.
+/// Extracted in the order every route checks: the couple first (an
+/// outsider gets "not found"), then the entry id, then the form.
+struct Step<F> {
+    app: AppState,
+    couple: MyCouple,
+    /// The entry in the address: the request, or for a confirmation the
+    /// time it was done.
     id: EntryId,
-    outcome: Outcome,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    match outcome.or_form(form_errors)? {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{}", id.0)).into_response()),
-        Err(errors) => {
-            render_refused(&build_request(app, couple, layout, id, refused(errors)).await?)
-        }
+    now: Now,
+    layout: Layout,
+    form: SubmittedForm<F>,
+}
+
+/// What a step decides on, on the newest shared record.
+struct At<'a, F> {
+    space: &'a SpaceState,
+    requests: &'a Requests,
+    me: UserId,
+    id: EntryId,
+    now: OffsetDateTime,
+    form: &'a F,
+}
+
+impl<F: DeserializeOwned + Send> FromRequest<AppState> for Step<F> {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        app: &AppState,
+    ) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let couple = MyCouple::from_request_parts(&mut parts, app).await?;
+        let EntryIdParam(id) = EntryIdParam::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(now) = Now::from_request_parts(&mut parts, app).await;
+        let Ok(layout) = Layout::from_request_parts(&mut parts, app).await;
+        let form =
+            SubmittedForm::from_request(axum::extract::Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(Step {
+            app: app.clone(),
+            couple,
+            id,
+            now,
+            layout,
+            form,
+        })
     }
 }
 
-/// Decides a step on a request on the newest shared record.
-fn step(
-    decide: impl Fn(&SpaceState, &Requests) -> Result<RequestEvent, Refusal>,
-) -> impl Fn(&Decision<'_>) -> Result<Writes, Refusal> {
-    move |decision| decide(&decision.couple.space, &decision.couple.requests).map(Writes::couple)
+impl<F> Step<F> {
+    /// Takes the step through the one submit path, then goes back to the
+    /// request `page` or draws it again with what was typed.
+    async fn take_on(
+        self,
+        page: EntryId,
+        decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
+        refused: impl FnOnce(F, FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let Step {
+            app,
+            couple,
+            id,
+            now,
+            layout,
+            form: SubmittedForm { form, submission },
+        } = self;
+        let outcome = exec::submit(&app, &couple, &submission, |decision| {
+            decide(At {
+                space: &decision.couple.space,
+                requests: &decision.couple.requests,
+                me: couple.me,
+                id,
+                now: now.instant,
+                form: &form,
+            })
+            .map(Writes::couple)
+        })
+        .await?;
+        match outcome.or_form(form_errors)? {
+            Ok(_) => Ok(Redirect::to(&format!("/requests/{}", page.0)).into_response()),
+            Err(errors) => {
+                let page =
+                    build_request(&app, &couple, layout, page, refused(form, errors)).await?;
+                render_refused(&page)
+            }
+        }
+    }
+
+    /// A step on the request in the address.
+    async fn take(
+        self,
+        decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
+        refused: impl FnOnce(F, FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let request = self.id;
+        self.take_on(request, decide, refused).await
+    }
 }
 
-async fn accept(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
-) -> AppResult<Response> {
-    let decide = step(|space, reqs| requests::accept(space, reqs, couple.me, id));
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, Refused::Accept).await
-}
-
-async fn propose_alternative(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<AlternativeForm>,
-) -> AppResult<Response> {
-    let input = AlternativeInput {
-        what: form.what.clone(),
-        when: form.when.input(),
-    };
-    let decide = step(|space, reqs| {
-        requests::propose_alternative(space, reqs, couple.me, now.instant, id, &input)
-    });
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Alternative(form, errors)
-    })
+async fn accept(step: Step<NoFields>) -> AppResult<Response> {
+    step.take(
+        |at| requests::accept(at.space, at.requests, at.me, at.id),
+        |_, errors| Refused::Accept(errors),
+    )
     .await
 }
 
-async fn answer_alternative(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<AlternativeAnswerForm>,
-) -> AppResult<Response> {
-    let input = AlternativeAnswerInput {
-        answer: form.answer.clone(),
-        note: form.note.clone(),
-    };
-    let decide =
-        step(|space, reqs| requests::answer_alternative(space, reqs, couple.me, id, &input));
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::AlternativeAnswer(form, errors)
-    })
+async fn propose_alternative(step: Step<AlternativeForm>) -> AppResult<Response> {
+    step.take(
+        |at| {
+            let input = at.form.input();
+            requests::propose_alternative(at.space, at.requests, at.me, at.now, at.id, &input)
+        },
+        Refused::Alternative,
+    )
     .await
 }
 
-async fn pause(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<ReasonForm>,
-) -> AppResult<Response> {
-    let input = form.input();
-    let decide = step(|space, reqs| requests::pause(space, reqs, couple.me, id, &input));
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Pause(form, errors)
-    })
+async fn answer_alternative(step: Step<AlternativeAnswerForm>) -> AppResult<Response> {
+    step.take(
+        |at| {
+            let input = at.form.input();
+            requests::answer_alternative(at.space, at.requests, at.me, at.id, &input)
+        },
+        Refused::AlternativeAnswer,
+    )
     .await
 }
 
-async fn resume(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
-) -> AppResult<Response> {
-    let decide = step(|space, reqs| requests::resume(space, reqs, couple.me, id));
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, Refused::Resume).await
-}
-
-async fn retire(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<ReasonForm>,
-) -> AppResult<Response> {
-    let input = form.input();
-    let decide = step(|space, reqs| requests::retire(space, reqs, couple.me, id, &input));
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Retire(form, errors)
-    })
+async fn pause(step: Step<ReasonForm>) -> AppResult<Response> {
+    step.take(
+        |at| requests::pause(at.space, at.requests, at.me, at.id, &at.form.input()),
+        Refused::Pause,
+    )
     .await
 }
 
-async fn log_fulfilment(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<FulfilmentForm>,
-) -> AppResult<Response> {
-    let input = FulfilmentInput {
-        happened_on: form.happened_on.clone(),
-        note: form.note.clone(),
-    };
-    let decide = step(|space, reqs| {
-        requests::log_fulfilment(space, reqs, couple.me, now.instant, id, &input)
-    });
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Log(form, errors)
-    })
+async fn resume(step: Step<NoFields>) -> AppResult<Response> {
+    step.take(
+        |at| requests::resume(at.space, at.requests, at.me, at.id),
+        |_, errors| Refused::Resume(errors),
+    )
     .await
 }
 
-async fn confirm(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(fulfilment): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
-) -> AppResult<Response> {
-    // The page to go back to is the request the fulfilment belongs to.
+async fn retire(step: Step<ReasonForm>) -> AppResult<Response> {
+    step.take(
+        |at| requests::retire(at.space, at.requests, at.me, at.id, &at.form.input()),
+        Refused::Retire,
+    )
+    .await
+}
+
+async fn log_fulfilment(step: Step<FulfilmentForm>) -> AppResult<Response> {
+    step.take(
+        |at| {
+            let input = at.form.input();
+            requests::log_fulfilment(at.space, at.requests, at.me, at.now, at.id, &input)
+        },
+        Refused::Log,
+    )
+    .await
+}
+
+/// Confirming a time done leads back to the request it belongs to.
+async fn confirm(step: Step<NoFields>) -> AppResult<Response> {
+    let fulfilment = step.id;
     let request = {
-        let cached = couple.read(&app).await?;
+        let cached = step.couple.read(&step.app).await?;
         cached
             .state
             .requests
@@ -904,11 +950,10 @@ async fn confirm(
             .map(|(request, _)| request.id)
             .ok_or(AppError::NotFound)?
     };
-    let decide =
-        step(|space, reqs| requests::confirm_fulfilment(space, reqs, couple.me, fulfilment));
-    let outcome = exec::submit(&app, &couple, &submission, decide).await?;
-    finish(&app, &couple, layout, request, outcome, |errors| {
-        Refused::Confirm(fulfilment, errors)
-    })
+    step.take_on(
+        request,
+        |at| requests::confirm_fulfilment(at.space, at.requests, at.me, at.id),
+        |_, errors| Refused::Confirm(fulfilment, errors),
+    )
     .await
 }
