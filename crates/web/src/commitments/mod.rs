@@ -7,11 +7,12 @@ use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
+use crate::exec::{self, Landed, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
@@ -21,7 +22,7 @@ use axum::Router;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
 };
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::RepairAction;
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
@@ -239,18 +240,22 @@ async fn commitments_page(
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
+/// Where a commitment's form leads: to the commitment it was about (or
+/// the list), or the page again with what was typed.
 async fn finish(
     app: &AppState,
     couple: &MyCouple,
     layout: Layout,
-    outcome: Result<EntryId, FormErrors>,
-    anchor: impl FnOnce(EntryId) -> EntryId,
+    outcome: Outcome,
+    shown: impl FnOnce(Landed) -> Option<EntryId>,
     refused: impl FnOnce(FormErrors) -> Refused,
 ) -> AppResult<Response> {
-    match outcome {
-        Ok(created) => Ok(
-            Redirect::to(&format!("/commitments#commitment-{}", anchor(created).0)).into_response(),
-        ),
+    match outcome.or_form(form_errors)? {
+        Ok(landed) => Ok(Redirect::to(&match shown(landed) {
+            Some(id) => format!("/commitments#commitment-{}", id.0),
+            None => "/commitments".to_owned(),
+        })
+        .into_response()),
         Err(errors) => render_refused(&build(app, couple, layout, refused(errors)).await?),
     }
 }
@@ -259,16 +264,16 @@ async fn make(
     State(app): State<AppState>,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<CommitmentForm>,
+    SubmittedForm { form, submission }: SubmittedForm<CommitmentForm>,
 ) -> AppResult<Response> {
     let input = CommitmentInput {
         betrayal: form.betrayal.clone(),
         kind: form.kind.clone(),
         details: form.details.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        commitments::make(&state.space, &state.commitments, couple.me, &input)
-            .map(CoupleEvent::from)
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let state = decision.couple;
+        commitments::make(&state.space, &state.commitments, couple.me, &input).map(Writes::couple)
     })
     .await?;
     finish(
@@ -276,7 +281,7 @@ async fn make(
         &couple,
         layout,
         outcome,
-        |created| created,
+        Landed::couple_entry,
         |errors| Refused::Make(form, errors),
     )
     .await
@@ -287,13 +292,14 @@ async fn update_status(
     couple: MyCouple,
     EntryIdParam(commitment): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<StatusForm>,
+    SubmittedForm { form, submission }: SubmittedForm<StatusForm>,
 ) -> AppResult<Response> {
     let input = StatusInput {
         status: form.status.clone(),
         note: form.note.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let state = decision.couple;
         commitments::update_status(
             &state.space,
             &state.commitments,
@@ -301,7 +307,7 @@ async fn update_status(
             commitment,
             &input,
         )
-        .map(CoupleEvent::from)
+        .map(Writes::couple)
     })
     .await?;
     finish(
@@ -309,7 +315,7 @@ async fn update_status(
         &couple,
         layout,
         outcome,
-        |_| commitment,
+        |_| Some(commitment),
         |errors| Refused::Status(commitment, form, errors),
     )
     .await
@@ -320,11 +326,12 @@ async fn acknowledge(
     couple: MyCouple,
     EntryIdParam(commitment): EntryIdParam,
     layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let state = decision.couple;
         commitments::acknowledge(&state.space, &state.commitments, couple.me, commitment)
-            .map(CoupleEvent::from)
+            .map(Writes::couple)
     })
     .await?;
     finish(
@@ -332,7 +339,7 @@ async fn acknowledge(
         &couple,
         layout,
         outcome,
-        |_| commitment,
+        |_| Some(commitment),
         |errors| Refused::Acknowledge(commitment, errors),
     )
     .await

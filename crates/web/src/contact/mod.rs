@@ -7,11 +7,12 @@ use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
+use crate::exec::{self, Landed, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, submit, BetrayalChoice, Choice};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
@@ -21,7 +22,7 @@ use axum::Router;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
@@ -204,12 +205,32 @@ async fn contact_page(
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
+/// Where a contact form leads: to the report it was about, or the page
+/// again with what was typed.
+async fn finish(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    outcome: Outcome,
+    shown: impl FnOnce(Landed) -> Option<EntryId>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    match outcome.or_form(form_errors)? {
+        Ok(landed) => Ok(Redirect::to(&match shown(landed) {
+            Some(id) => format!("/contact#report-{}", id.0),
+            None => "/contact".to_owned(),
+        })
+        .into_response()),
+        Err(errors) => render_refused(&build(app, couple, layout, refused(errors)).await?),
+    }
+}
+
 async fn report(
     State(app): State<AppState>,
     now: Now,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<ContactForm>,
+    SubmittedForm { form, submission }: SubmittedForm<ContactForm>,
 ) -> AppResult<Response> {
     let input = ContactReportInput {
         betrayal: form.betrayal.clone(),
@@ -219,16 +240,19 @@ async fn report(
         what_was_said: form.what_was_said.clone(),
         how_i_responded: form.how_i_responded.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        contact::report(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        contact::report(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;
-    match outcome {
-        Ok(created) => Ok(Redirect::to(&format!("/contact#report-{}", created.0)).into_response()),
-        Err(errors) => {
-            render_refused(&build(&app, &couple, layout, Refused::Report(form, errors)).await?)
-        }
-    }
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        Landed::couple_entry,
+        |errors| Refused::Report(form, errors),
+    )
+    .await
 }
 
 async fn acknowledge(
@@ -236,26 +260,24 @@ async fn acknowledge(
     couple: MyCouple,
     EntryIdParam(report): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<ResponseForm>,
+    SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = ContactAcknowledgementInput {
         response: form.response.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let state = decision.couple;
         contact::acknowledge(&state.space, &state.contact, couple.me, report, &input)
-            .map(CoupleEvent::from)
+            .map(Writes::couple)
     })
     .await?;
-    match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/contact#report-{}", report.0)).into_response()),
-        Err(errors) => render_refused(
-            &build(
-                &app,
-                &couple,
-                layout,
-                Refused::Acknowledge(report, form, errors),
-            )
-            .await?,
-        ),
-    }
+    finish(
+        &app,
+        &couple,
+        layout,
+        outcome,
+        |_| Some(report),
+        |errors| Refused::Acknowledge(report, form, errors),
+    )
+    .await
 }

@@ -8,30 +8,31 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
+use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{
-    betrayal_tag, form_errors, submit, BetrayalChoice, Choice, FindingView,
-};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice, FindingView};
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::coach::Code;
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
 use kintsugi_core::requests::{
     self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
-    FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestInput, RequestStatus,
-    Terms, FREQUENCIES,
+    FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestEvent, RequestInput,
+    RequestStatus, Requests, Terms, FREQUENCIES,
 };
-use kintsugi_core::{EntryId, UserId};
+use kintsugi_core::space::SpaceState;
+use kintsugi_core::{EntryId, Refusal, UserId};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -125,12 +126,31 @@ pub struct RequestForm {
     action: String,
 }
 
+impl RequestForm {
+    fn input(&self) -> RequestInput {
+        RequestInput {
+            betrayal: self.betrayal.clone(),
+            what: self.what.clone(),
+            when: self.when.input(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct AlternativeForm {
     what: String,
     #[serde(flatten)]
     when: WhenFields,
+}
+
+impl AlternativeForm {
+    fn input(&self) -> AlternativeInput {
+        AlternativeInput {
+            what: self.what.clone(),
+            when: self.when.input(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -140,10 +160,27 @@ pub struct AlternativeAnswerForm {
     note: String,
 }
 
+impl AlternativeAnswerForm {
+    fn input(&self) -> AlternativeAnswerInput {
+        AlternativeAnswerInput {
+            answer: self.answer.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ReasonForm {
     reason: String,
+}
+
+impl ReasonForm {
+    fn input(&self) -> ReasonInput {
+        ReasonInput {
+            reason: self.reason.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -151,6 +188,15 @@ pub struct ReasonForm {
 pub struct FulfilmentForm {
     happened_on: String,
     note: String,
+}
+
+impl FulfilmentForm {
+    fn input(&self) -> FulfilmentInput {
+        FulfilmentInput {
+            happened_on: self.happened_on.clone(),
+            note: self.note.clone(),
+        }
+    }
 }
 
 /// The choices of the "how often" fields.
@@ -417,44 +463,54 @@ async fn make(
     now: Now,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<RequestForm>,
+    SubmittedForm { form, submission }: SubmittedForm<RequestForm>,
 ) -> AppResult<Response> {
-    let input = RequestInput {
-        betrayal: form.betrayal.clone(),
-        what: form.what.clone(),
-        when: form.when.input(),
-    };
     if form.action == "check" {
-        // Only the partner who may make the request is coached on it.
-        let errors = {
-            let cached = couple.read(&app).await?;
-            let space = &cached.state.space;
-            match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
-                Ok(betrayal) => {
-                    repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
-                    FormErrors::default()
-                }
-                Err(refusal) => form_errors(refusal)?,
-            }
-        };
-        let findings = input
-            .coach()
-            .iter()
-            .map(|f| FindingView::of(&form.what, f))
-            .collect();
-        let page = build_list(&app, &couple, layout, form, errors, Some(findings)).await?;
-        return render(&page);
+        return check(&app, &couple, layout, form).await;
     }
-    let outcome = submit(&app, &couple, |state| {
-        requests::make(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
+    let input = form.input();
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        requests::make(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;
-    match outcome {
-        Ok(created) => Ok(Redirect::to(&format!("/requests/{}", created.0)).into_response()),
+    match outcome.or_form(form_errors)? {
+        Ok(landed) => Ok(Redirect::to(&match landed.couple_entry() {
+            Some(created) => format!("/requests/{}", created.0),
+            None => "/requests".to_owned(),
+        })
+        .into_response()),
         Err(errors) => {
             render_refused(&build_list(&app, &couple, layout, form, errors, None).await?)
         }
     }
+}
+
+/// The coach's advice on a request before it is made; nothing is written.
+/// Only the partner who may make the request is coached on it.
+async fn check(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    form: RequestForm,
+) -> AppResult<Response> {
+    let errors = {
+        let cached = couple.read(app).await?;
+        let space = &cached.state.space;
+        match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
+            Ok(betrayal) => {
+                repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
+                FormErrors::default()
+            }
+            Err(refusal) => form_errors(refusal)?,
+        }
+    };
+    let findings = form
+        .input()
+        .coach()
+        .iter()
+        .map(|f| FindingView::of(&form.what, f))
+        .collect();
+    render(&build_list(app, couple, layout, form, errors, Some(findings)).await?)
 }
 
 // ---- one request -------------------------------------------------------------
@@ -537,13 +593,7 @@ struct RequestPage {
     made_at: String,
     betrayal: String,
     alternative: Option<TermsView>,
-    accept: Option<FormErrors>,
-    propose: Option<AlternativeBox>,
-    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
-    pause: Option<FormBox<ReasonForm>>,
-    resume: Option<FormBox<()>>,
-    retire: Option<FormBox<ReasonForm>>,
-    log: Option<FormBox<FulfilmentForm>>,
+    forms: Offered,
     reliability: Vec<ReliabilityView>,
     history: Vec<HistoryRow>,
     today: String,
@@ -617,6 +667,67 @@ fn history_row(
     }
 }
 
+/// The forms of a request's page that are offered to the viewer. A refused
+/// form stays with what was typed, even when its step has closed
+/// meanwhile; otherwise a form is offered when the record would take it.
+pub struct Offered {
+    accept: Option<FormErrors>,
+    propose: Option<AlternativeBox>,
+    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
+    pause: Option<FormBox<ReasonForm>>,
+    resume: Option<FormBox<()>>,
+    retire: Option<FormBox<ReasonForm>>,
+    log: Option<FormBox<FulfilmentForm>>,
+}
+
+impl Offered {
+    fn to(state: &CoupleState, me: UserId, request: &Request, refused: &Refused) -> Self {
+        let (space, reqs, id) = (&state.space, &state.requests, request.id);
+        let propose = match refused {
+            Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
+            _ => requests::can_propose_alternative(space, reqs, me, id).then(|| {
+                // An alternative starts from the terms it answers.
+                let offered = AlternativeForm {
+                    what: request.terms.what.clone(),
+                    when: WhenFields::from_frequency(&request.terms.frequency),
+                };
+                (offered, FormErrors::default())
+            }),
+        };
+        Offered {
+            accept: match refused {
+                Refused::Accept(errors) => Some(errors.clone()),
+                _ => requests::can_accept(space, reqs, me, id).then(FormErrors::default),
+            },
+            propose: propose.map(|(form, errors)| AlternativeBox {
+                form,
+                errors,
+                choices: WhenChoices::new(),
+            }),
+            answer_alternative: match refused {
+                Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
+                _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
+            },
+            pause: match refused {
+                Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
+                _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
+            },
+            resume: match refused {
+                Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
+                _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
+            },
+            retire: match refused {
+                Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
+                _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
+            },
+            log: match refused {
+                Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
+                _ => could_log(state, me, id).then(FormBox::blank),
+            },
+        }
+    }
+}
+
 async fn build_request(
     app: &AppState,
     couple: &MyCouple,
@@ -624,61 +735,11 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
-    let zone = app.now().zone;
     let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
-    let (space, reqs) = (&state.space, &state.requests);
-    let request = reqs.get(id).ok_or(AppError::NotFound)?;
-
-    // A refused form stays with what was typed, even when its step has
-    // closed meanwhile; otherwise a form is offered when the record would
-    // take it.
-    let blank = |offered: bool| offered.then(FormErrors::default);
-    let accept = match &refused {
-        Refused::Accept(errors) => Some(errors.clone()),
-        _ => blank(requests::can_accept(space, reqs, me, id)),
-    };
-    let offered_alternative = AlternativeForm {
-        what: request.terms.what.clone(),
-        when: WhenFields::from_frequency(&request.terms.frequency),
-    };
-    let propose = match &refused {
-        Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-        _ => requests::can_propose_alternative(space, reqs, me, id)
-            .then(|| (offered_alternative, FormErrors::default())),
-    }
-    .map(|(form, errors)| AlternativeBox {
-        form,
-        errors,
-        choices: WhenChoices::new(),
-    });
-    let answer_alternative = match &refused {
-        Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
-    };
-    let pause = match &refused {
-        Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
-    };
-    let resume = match &refused {
-        Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
-        _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
-    };
-    let retire = match &refused {
-        Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
-        _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
-    };
-    let log = match &refused {
-        Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
-        _ => could_log(state, me, id).then(FormBox::blank),
-    };
-    let history = request
-        .history()
-        .iter()
-        .map(|item| history_row(state, me, item, &refused, zone))
-        .collect();
+    let request = state.requests.get(id).ok_or(AppError::NotFound)?;
     Ok(RequestPage {
         layout: layout.in_section("requests"),
         id: id.0,
@@ -686,18 +747,16 @@ async fn build_request(
         status: request.status.label(),
         status_code: status_code(request.status),
         asked_by: who(me, request.asked_by),
-        made_at: dates::when(request.made_at, zone),
+        made_at: dates::when(request.made_at, now.zone),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         alternative: request.alternative.as_ref().map(TermsView::of),
-        accept,
-        propose,
-        answer_alternative,
-        pause,
-        resume,
-        retire,
-        log,
+        forms: Offered::to(state, me, request, &refused),
         reliability: reliability(request, now.today()),
-        history,
+        history: request
+            .history()
+            .iter()
+            .map(|item| history_row(state, me, item, &refused, now.zone))
+            .collect(),
         today: now.today().to_string(),
     })
 }
@@ -711,184 +770,179 @@ async fn request_page(
     render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
 }
 
-/// After a form on the request's page: back to it, or the page again with
-/// what was typed.
-async fn finish(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
+/// A form posted on a request's page, with everything its step needs.
+/// Extracted in the order every route checks: the couple first (an
+/// outsider gets "not found"), then the entry id, then the form.
+struct Step<F> {
+    app: AppState,
+    couple: MyCouple,
+    /// The entry in the address: the request, or for a confirmation the
+    /// time it was done.
     id: EntryId,
-    outcome: Result<EntryId, FormErrors>,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{}", id.0)).into_response()),
-        Err(errors) => {
-            render_refused(&build_request(app, couple, layout, id, refused(errors)).await?)
-        }
+    now: Now,
+    layout: Layout,
+    form: SubmittedForm<F>,
+}
+
+/// What a step decides on, on the newest shared record.
+struct At<'a, F> {
+    space: &'a SpaceState,
+    requests: &'a Requests,
+    me: UserId,
+    id: EntryId,
+    now: OffsetDateTime,
+    form: &'a F,
+}
+
+impl<F: DeserializeOwned + Send> FromRequest<AppState> for Step<F> {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        app: &AppState,
+    ) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let couple = MyCouple::from_request_parts(&mut parts, app).await?;
+        let EntryIdParam(id) = EntryIdParam::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(now) = Now::from_request_parts(&mut parts, app).await;
+        let Ok(layout) = Layout::from_request_parts(&mut parts, app).await;
+        let form =
+            SubmittedForm::from_request(axum::extract::Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(Step {
+            app: app.clone(),
+            couple,
+            id,
+            now,
+            layout,
+            form,
+        })
     }
 }
 
-async fn accept(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
-) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
-        requests::accept(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, Refused::Accept).await
-}
-
-async fn propose_alternative(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<AlternativeForm>,
-) -> AppResult<Response> {
-    let input = AlternativeInput {
-        what: form.what.clone(),
-        when: form.when.input(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::propose_alternative(
-            &state.space,
-            &state.requests,
-            couple.me,
-            now.instant,
+impl<F> Step<F> {
+    /// Takes the step through the one submit path, then goes back to the
+    /// request `page` or draws it again with what was typed.
+    async fn take_on(
+        self,
+        page: EntryId,
+        decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
+        refused: impl FnOnce(F, FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let Step {
+            app,
+            couple,
             id,
-            &input,
-        )
-        .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Alternative(form, errors)
-    })
+            now,
+            layout,
+            form: SubmittedForm { form, submission },
+        } = self;
+        let outcome = exec::submit(&app, &couple, &submission, |decision| {
+            decide(At {
+                space: &decision.couple.space,
+                requests: &decision.couple.requests,
+                me: couple.me,
+                id,
+                now: now.instant,
+                form: &form,
+            })
+            .map(Writes::couple)
+        })
+        .await?;
+        match outcome.or_form(form_errors)? {
+            Ok(_) => Ok(Redirect::to(&format!("/requests/{}", page.0)).into_response()),
+            Err(errors) => {
+                let page =
+                    build_request(&app, &couple, layout, page, refused(form, errors)).await?;
+                render_refused(&page)
+            }
+        }
+    }
+
+    /// A step on the request in the address.
+    async fn take(
+        self,
+        decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
+        refused: impl FnOnce(F, FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let request = self.id;
+        self.take_on(request, decide, refused).await
+    }
+}
+
+async fn accept(step: Step<NoFields>) -> AppResult<Response> {
+    step.take(
+        |at| requests::accept(at.space, at.requests, at.me, at.id),
+        |_, errors| Refused::Accept(errors),
+    )
     .await
 }
 
-async fn answer_alternative(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<AlternativeAnswerForm>,
-) -> AppResult<Response> {
-    let input = AlternativeAnswerInput {
-        answer: form.answer.clone(),
-        note: form.note.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::answer_alternative(&state.space, &state.requests, couple.me, id, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::AlternativeAnswer(form, errors)
-    })
+async fn propose_alternative(step: Step<AlternativeForm>) -> AppResult<Response> {
+    step.take(
+        |at| {
+            let input = at.form.input();
+            requests::propose_alternative(at.space, at.requests, at.me, at.now, at.id, &input)
+        },
+        Refused::Alternative,
+    )
     .await
 }
 
-async fn pause(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<ReasonForm>,
-) -> AppResult<Response> {
-    let input = ReasonInput {
-        reason: form.reason.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::pause(&state.space, &state.requests, couple.me, id, &input).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Pause(form, errors)
-    })
+async fn answer_alternative(step: Step<AlternativeAnswerForm>) -> AppResult<Response> {
+    step.take(
+        |at| {
+            let input = at.form.input();
+            requests::answer_alternative(at.space, at.requests, at.me, at.id, &input)
+        },
+        Refused::AlternativeAnswer,
+    )
     .await
 }
 
-async fn resume(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
-) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
-        requests::resume(&state.space, &state.requests, couple.me, id).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, Refused::Resume).await
-}
-
-async fn retire(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<ReasonForm>,
-) -> AppResult<Response> {
-    let input = ReasonInput {
-        reason: form.reason.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::retire(&state.space, &state.requests, couple.me, id, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Retire(form, errors)
-    })
+async fn pause(step: Step<ReasonForm>) -> AppResult<Response> {
+    step.take(
+        |at| requests::pause(at.space, at.requests, at.me, at.id, &at.form.input()),
+        Refused::Pause,
+    )
     .await
 }
 
-async fn log_fulfilment(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<FulfilmentForm>,
-) -> AppResult<Response> {
-    let input = FulfilmentInput {
-        happened_on: form.happened_on.clone(),
-        note: form.note.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        requests::log_fulfilment(
-            &state.space,
-            &state.requests,
-            couple.me,
-            now.instant,
-            id,
-            &input,
-        )
-        .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, id, outcome, |errors| {
-        Refused::Log(form, errors)
-    })
+async fn resume(step: Step<NoFields>) -> AppResult<Response> {
+    step.take(
+        |at| requests::resume(at.space, at.requests, at.me, at.id),
+        |_, errors| Refused::Resume(errors),
+    )
     .await
 }
 
-async fn confirm(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(fulfilment): EntryIdParam,
-    layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
-) -> AppResult<Response> {
+async fn retire(step: Step<ReasonForm>) -> AppResult<Response> {
+    step.take(
+        |at| requests::retire(at.space, at.requests, at.me, at.id, &at.form.input()),
+        Refused::Retire,
+    )
+    .await
+}
+
+async fn log_fulfilment(step: Step<FulfilmentForm>) -> AppResult<Response> {
+    step.take(
+        |at| {
+            let input = at.form.input();
+            requests::log_fulfilment(at.space, at.requests, at.me, at.now, at.id, &input)
+        },
+        Refused::Log,
+    )
+    .await
+}
+
+/// Confirming a time done leads back to the request it belongs to.
+async fn confirm(step: Step<NoFields>) -> AppResult<Response> {
+    let fulfilment = step.id;
     let request = {
-        let cached = couple.read(&app).await?;
+        let cached = step.couple.read(&step.app).await?;
         cached
             .state
             .requests
@@ -896,13 +950,10 @@ async fn confirm(
             .map(|(request, _)| request.id)
             .ok_or(AppError::NotFound)?
     };
-    let outcome = submit(&app, &couple, |state| {
-        requests::confirm_fulfilment(&state.space, &state.requests, couple.me, fulfilment)
-            .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(&app, &couple, layout, request, outcome, |errors| {
-        Refused::Confirm(fulfilment, errors)
-    })
+    step.take_on(
+        request,
+        |at| requests::confirm_fulfilment(at.space, at.requests, at.me, at.id),
+        |_, errors| Refused::Confirm(fulfilment, errors),
+    )
     .await
 }

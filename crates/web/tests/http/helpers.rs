@@ -469,3 +469,68 @@ pub fn field_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect()
 }
+
+// ---- requests, commitments, contact ------------------------------------------
+
+/// One kind of form, as the "sent twice, written once" tests send it.
+pub struct OnceForm<'a> {
+    pub path: String,
+    pub fields: Vec<(&'a str, &'a str)>,
+    /// A field typed differently for a resend under the used key (Back,
+    /// edit, send); `None` for a button, which has nothing to edit.
+    pub edited: Option<(&'a str, &'a str)>,
+    /// The page that shows what the form writes, and a text each written
+    /// entry adds to it once.
+    pub shown_on: String,
+    pub entry: &'a str,
+}
+
+impl Person {
+    /// Sends `form` twice at the same moment under one key and asserts that
+    /// both answers agree and exactly one entry was written. Then, when the
+    /// form has a field to edit, sends it again under the used key with that
+    /// field changed and asserts the form comes back (422) with the edited
+    /// text and a fresh key, and nothing new was written. Returns the first
+    /// answer.
+    pub async fn sends_once(&self, form: &OnceForm<'_>) -> Page {
+        let entries = || async {
+            self.get(&form.shown_on)
+                .await
+                .body
+                .matches(form.entry)
+                .count()
+        };
+        let before = entries().await;
+        let key = submission_key();
+        let (first, second) = tokio::join!(
+            self.post_with_key(&form.path, &key, &form.fields),
+            self.post_with_key(&form.path, &key, &form.fields)
+        );
+        assert_same_answer(&first, &second);
+        assert_eq!(first.status, 303, "{} was taken: {}", form.path, first.body);
+        assert_eq!(entries().await, before + 1, "{} wrote once", form.path);
+        if let Some((name, edited)) = form.edited {
+            let fields: Vec<(&str, &str)> = form
+                .fields
+                .iter()
+                .map(|&(field, value)| (field, if field == name { edited } else { value }))
+                .collect();
+            let again = self.post_with_key(&form.path, &key, &fields).await;
+            assert_eq!(
+                again.status, 422,
+                "{} shown again: {}",
+                form.path, again.body
+            );
+            assert!(
+                again.body.contains(edited),
+                "{} keeps {edited:?}",
+                form.path
+            );
+            assert_ne!(first_submission_key(&again), key, "a fresh key");
+            let shown = self.get(&form.shown_on).await.body;
+            assert_eq!(shown.matches(form.entry).count(), before + 1);
+            assert!(!shown.contains(edited), "{} wrote nothing new", form.path);
+        }
+        first
+    }
+}

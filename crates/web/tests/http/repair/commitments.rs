@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{OnceForm, Person};
 
 async fn make(involved: &Person, kind: &str, details: &str) -> u64 {
     let page = involved
@@ -262,4 +262,51 @@ async fn the_commitment_form_folds_away_once_there_are_commitments_to_read() {
             .contains("new-commitment"),
         "the hurt partner makes no commitment here"
     );
+}
+
+#[tokio::test]
+async fn every_commitment_form_sent_twice_at_once_writes_once() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = [
+        ("betrayal", ""),
+        ("kind", "own"),
+        ("details", "Marker-once: home by seven"),
+    ];
+    let made = involved
+        .sends_once(&OnceForm {
+            path: "/commitments".into(),
+            fields: fields.to_vec(),
+            edited: Some(("details", "Marker-edited: home by eight")),
+            shown_on: "/commitments".into(),
+            entry: "Marker-once: home by seven",
+        })
+        .await;
+    let id = created_id(&made);
+    let forms = [
+        (
+            involved,
+            OnceForm {
+                path: format!("/commitments/{id}/status"),
+                fields: vec![("status", "kept"), ("note", "Marker-kept-once")],
+                edited: Some(("note", "Marker-kept-edited")),
+                shown_on: "/commitments".into(),
+                entry: "Marker-kept-once",
+            },
+        ),
+        (
+            hurt,
+            OnceForm {
+                path: format!("/commitments/{id}/acknowledge"),
+                fields: Vec::new(),
+                edited: None,
+                shown_on: "/commitments".into(),
+                entry: "saw this on",
+            },
+        ),
+    ];
+    for (person, form) in &forms {
+        let page = person.sends_once(form).await;
+        assert_redirect(&page, &format!("/commitments#commitment-{id}"));
+    }
 }

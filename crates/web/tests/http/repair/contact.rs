@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{OnceForm, Person};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
@@ -206,4 +206,32 @@ async fn a_report_without_its_safety_token_is_refused() {
         .await
         .body
         .contains("Marker-no-token"));
+}
+
+#[tokio::test]
+async fn every_contact_form_sent_twice_at_once_writes_once() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let when = local_time(Duration::hours(2));
+    let reported = involved
+        .sends_once(&OnceForm {
+            path: "/contact".into(),
+            fields: report_fields(&when, "Marker-once: she wrote to me"),
+            edited: Some(("what_was_said", "Marker-edited: she called me")),
+            shown_on: "/contact".into(),
+            entry: "Marker-once: she wrote to me",
+        })
+        .await;
+    let id = created_id(&reported);
+    assert_redirect(&reported, &format!("/contact#report-{id}"));
+    let acknowledged = hurt
+        .sends_once(&OnceForm {
+            path: format!("/contact/{id}/acknowledge"),
+            fields: vec![("response", "Marker-thanks-once")],
+            edited: Some(("response", "Marker-thanks-edited")),
+            shown_on: "/contact".into(),
+            entry: "Marker-thanks-once",
+        })
+        .await;
+    assert_redirect(&acknowledged, &format!("/contact#report-{id}"));
 }

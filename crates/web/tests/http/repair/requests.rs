@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{OnceForm, Person};
 
 fn request<'a>(what: &'a str, frequency: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -558,4 +558,121 @@ async fn times_done_wait_in_the_list_for_the_partner_to_see_them() {
         !own.body.contains("not marked as seen"),
         "the partner who did it has nothing to see"
     );
+}
+
+/// A form on request `id`'s page, with the text each entry it writes adds
+/// to that page, and the field a resend edits.
+fn on_request<'a>(
+    id: u64,
+    step: &str,
+    fields: &[(&'a str, &'a str)],
+    edited: Option<(&'a str, &'a str)>,
+    entry: &'a str,
+) -> OnceForm<'a> {
+    OnceForm {
+        path: format!("/requests/{id}/{step}"),
+        fields: fields.to_vec(),
+        edited,
+        shown_on: format!("/requests/{id}"),
+        entry,
+    }
+}
+
+#[tokio::test]
+async fn every_request_form_sent_twice_at_once_writes_once() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let made = hurt
+        .sends_once(&OnceForm {
+            path: "/requests".into(),
+            fields: request("Marker-once: text me at noon", "daily", "send"),
+            edited: Some(("what", "Marker-edited: text me at one")),
+            shown_on: "/requests".into(),
+            entry: "Marker-once: text me at noon",
+        })
+        .await;
+    let id = created_id(&made);
+    let other = make(hurt, "Call me at lunch", "daily").await;
+    let alternative = [
+        ("what", "Marker-alt-once"),
+        ("frequency", "weekly"),
+        ("times_per_week", "3"),
+    ];
+    let steps = [
+        (
+            involved,
+            on_request(id, "accept", &[], None, "<strong>Accepted</strong>"),
+        ),
+        (
+            involved,
+            on_request(
+                id,
+                "fulfilments",
+                &[("happened_on", ""), ("note", "Marker-done-once")],
+                Some(("note", "Marker-done-edited")),
+                "Marker-done-once",
+            ),
+        ),
+        (
+            involved,
+            on_request(
+                other,
+                "alternative",
+                &alternative,
+                Some(("what", "Marker-alt-edited")),
+                "<strong>Proposed an alternative</strong>",
+            ),
+        ),
+        (
+            hurt,
+            on_request(
+                other,
+                "alternative/answer",
+                &[("answer", "accept"), ("note", "Marker-answer-once")],
+                Some(("note", "Marker-answer-edited")),
+                "<strong>Accepted the alternative</strong>",
+            ),
+        ),
+    ];
+    for (person, form) in &steps {
+        let page = person.sends_once(form).await;
+        assert_redirect(&page, &form.shown_on);
+    }
+    let fulfilment = newest_fulfilment(&hurt.get(&format!("/requests/{id}")).await.body);
+    let confirm = OnceForm {
+        path: format!("/requests/fulfilments/{fulfilment}/confirm"),
+        ..on_request(id, "", &[], None, " saw it (")
+    };
+    assert_redirect(&hurt.sends_once(&confirm).await, &confirm.shown_on);
+    let reason = |text| [("reason", text)];
+    let steps = [
+        (
+            involved,
+            on_request(
+                id,
+                "pause",
+                &reason("Marker-pause-once"),
+                Some(("reason", "Marker-pause-edited")),
+                "Marker-pause-once",
+            ),
+        ),
+        (
+            hurt,
+            on_request(id, "resume", &[], None, "<strong>Resumed</strong>"),
+        ),
+        (
+            hurt,
+            on_request(
+                id,
+                "retire",
+                &reason("Marker-retire-once"),
+                Some(("reason", "Marker-retire-edited")),
+                "Marker-retire-once",
+            ),
+        ),
+    ];
+    for (person, form) in &steps {
+        let page = person.sends_once(form).await;
+        assert_redirect(&page, &form.shown_on);
+    }
 }
