@@ -159,11 +159,14 @@ async fn catch_up<P: Projection>(
         match decoded {
             Some(Ok(event)) => cached.state.apply(&meta, &event),
             Some(Err(error)) => {
-                // An event this version cannot read: keep the fold aligned
-                // and say where, never what (serde's message can quote the
-                // payload, so only its category is logged).
-                tracing::warn!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "skipping an unreadable event");
-                cached.state.skip(&meta);
+                // Never skipped: a fold without this event would show the
+                // couple a record that is not theirs. Say where, never what
+                // (serde's message can quote the payload).
+                tracing::error!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
+                return Err(AppError::Unreadable {
+                    stream_id: row.stream_id.clone(),
+                    seq: row.seq,
+                });
             }
             None => cached.state.skip(&meta),
         }

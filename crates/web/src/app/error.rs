@@ -27,6 +27,10 @@ pub enum AppError {
     Conflict(String),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    /// A stream holds an event this version cannot read: shown like any
+    /// other failed integrity check, never skipped.
+    #[error("stream {stream_id} seq {seq}: the event does not decode")]
+    Unreadable { stream_id: String, seq: u64 },
     #[error("template: {0}")]
     Template(#[from] askama::Error),
     #[error("internal: {0}")]
@@ -92,6 +96,12 @@ impl AppError {
                 StatusCode::CONFLICT,
                 "Something changed just now",
                 "Your partner added something at the same moment. Please go back and try again.",
+            ),
+            AppError::Store(StoreError::Integrity { .. }) | AppError::Unreadable { .. } => page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "This record did not pass its integrity check",
+                "Nothing was changed, and nothing was shown from it, so that nothing in it is served wrongly. \
+                 Your operator has been told where to look: they can run `kintsugi verify`.",
             ),
             AppError::Store(_) | AppError::Template(_) | AppError::Internal(_) => page(
                 StatusCode::INTERNAL_SERVER_ERROR,
