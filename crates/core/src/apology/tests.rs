@@ -365,3 +365,33 @@ fn every_can_query_agrees_with_its_command() {
         (can_answer(space, apologies, actor, version), accepted)
     });
 }
+
+/// Every apology event and answer, with the factors present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ApologyEvent> {
+    use crate::testing::strategies::{entry_id, maybe_text, text};
+    use proptest::prelude::*;
+    let owned = proptest::collection::vec(text(), 6);
+    let parts = (owned, maybe_text()).prop_map(|(owned, factors)| {
+        let [what_i_did, impact, responsibility, remorse, changes, repair] =
+            <[String; 6]>::try_from(owned).unwrap_or_default();
+        ApologyParts {
+            what_i_did,
+            impact,
+            responsibility,
+            remorse,
+            changes,
+            repair,
+            factors,
+        }
+    });
+    let answer = prop_oneof![
+        Just(ApologyAnswer::Received),
+        Just(ApologyAnswer::NotYet),
+        text().prop_map(|what| ApologyAnswer::NeedMore { what }),
+    ];
+    prop_oneof![
+        (entry_id(), parts).prop_map(|(betrayal, parts)| ApologyEvent::Sent { betrayal, parts }),
+        (entry_id(), answer)
+            .prop_map(|(version, answer)| ApologyEvent::Answered { version, answer }),
+    ]
+}

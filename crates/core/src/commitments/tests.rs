@@ -310,3 +310,34 @@ fn every_can_query_agrees_with_its_command() {
         (can_acknowledge(space, commitments, a, id), accepted)
     });
 }
+
+/// Every commitment event, with the details and the note present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = CommitmentEvent> {
+    use crate::testing::strategies::{entry_id, maybe_text, one_of};
+    use proptest::prelude::*;
+    let status = one_of([
+        CommitmentStatus::Made,
+        CommitmentStatus::Kept,
+        CommitmentStatus::AtRisk,
+        CommitmentStatus::Broken,
+        CommitmentStatus::Renewed,
+    ]);
+    prop_oneof![
+        (entry_id(), one_of(CommitmentKind::ALL), maybe_text()).prop_map(
+            |(betrayal, kind, details)| CommitmentEvent::Made {
+                betrayal,
+                kind,
+                details
+            }
+        ),
+        (entry_id(), status, maybe_text()).prop_map(|(commitment, status, note)| {
+            CommitmentEvent::StatusUpdated {
+                commitment,
+                status,
+                note,
+            }
+        }),
+        (entry_id(), entry_id())
+            .prop_map(|(commitment, entry)| CommitmentEvent::Acknowledged { commitment, entry }),
+    ]
+}

@@ -228,3 +228,31 @@ fn can_acknowledge_agrees_with_its_command() {
         },
     );
 }
+
+/// Every contact event, with the response present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ContactEvent> {
+    use crate::testing::strategies::{entry_id, instant, maybe_text, one_of, text};
+    use proptest::prelude::*;
+    let report = (
+        entry_id(),
+        instant(),
+        one_of(ContactChannel::ALL),
+        text(),
+        text(),
+    );
+    prop_oneof![
+        report.prop_map(
+            |(betrayal, happened_at, channel, what_was_said, how_i_responded)| {
+                ContactEvent::Reported {
+                    betrayal,
+                    happened_at,
+                    channel,
+                    what_was_said,
+                    how_i_responded,
+                }
+            }
+        ),
+        (entry_id(), maybe_text())
+            .prop_map(|(report, response)| ContactEvent::Acknowledged { report, response }),
+    ]
+}

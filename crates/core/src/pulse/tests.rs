@@ -486,3 +486,24 @@ fn a_single_pulse_is_found_for_those_who_may_see_it_and_no_one_else() {
         Err(Refusal::NotAMember)
     );
 }
+
+fn any_answers() -> impl proptest::strategy::Strategy<Value = Answers> {
+    use proptest::prelude::*;
+    proptest::array::uniform10(SCALE_MIN..=SCALE_MAX).prop_filter_map("on the scale", Answers::new)
+}
+
+/// Every pulse event in the couple stream.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = PulseEvent> {
+    use crate::testing::strategies::one_of;
+    use proptest::prelude::*;
+    prop_oneof![
+        any_answers().prop_map(|answers| PulseEvent::Shared { answers }),
+        one_of(Cadence::ALL).prop_map(|cadence| PulseEvent::CadenceChosen { cadence }),
+    ]
+}
+
+/// The pulse event in the author's private stream.
+pub(crate) fn any_private_event() -> impl proptest::strategy::Strategy<Value = PrivatePulseEvent> {
+    use proptest::prelude::*;
+    any_answers().prop_map(|answers| PrivatePulseEvent::Kept { answers })
+}

@@ -910,3 +910,58 @@ fn every_can_query_agrees_with_its_command() {
         (can_confirm_fulfilment(space, reqs, a, id), accepted)
     });
 }
+
+/// Every frequency, a weekly one with and without its day.
+fn any_frequency() -> impl proptest::strategy::Strategy<Value = Frequency> {
+    use crate::kernel::days::WEEKDAYS;
+    use crate::testing::strategies::{day, one_of, text};
+    use proptest::prelude::*;
+    let weekday = proptest::option::of(one_of(WEEKDAYS.map(|(day, _)| day)));
+    prop_oneof![
+        text().prop_map(|trigger| Frequency::EachTime { trigger }),
+        Just(Frequency::Daily),
+        (any::<u8>(), weekday).prop_map(|(times, on)| Frequency::Weekly { times, on }),
+        day().prop_map(|date| Frequency::ByDate { date }),
+    ]
+}
+
+/// Every request event, with each optional note present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = RequestEvent> {
+    use crate::testing::strategies::{day, entry_id, maybe_text, text};
+    use proptest::prelude::*;
+    let id = entry_id;
+    prop_oneof![
+        (id(), text(), any_frequency()).prop_map(|(betrayal, what, frequency)| {
+            RequestEvent::Made {
+                betrayal,
+                what,
+                frequency,
+            }
+        }),
+        id().prop_map(|request| RequestEvent::Accepted { request }),
+        (id(), text(), any_frequency()).prop_map(|(request, what, frequency)| {
+            RequestEvent::AlternativeProposed {
+                request,
+                what,
+                frequency,
+            }
+        }),
+        id().prop_map(|request| RequestEvent::AlternativeAccepted { request }),
+        (id(), maybe_text())
+            .prop_map(|(request, note)| RequestEvent::AlternativeDeclined { request, note }),
+        (id(), text()).prop_map(|(request, reason)| RequestEvent::Paused { request, reason }),
+        id().prop_map(|request| RequestEvent::Resumed { request }),
+        (id(), text()).prop_map(|(request, reason)| RequestEvent::Retired { request, reason }),
+        (id(), day(), maybe_text()).prop_map(|(request, happened_on, note)| {
+            RequestEvent::FulfilmentLogged {
+                request,
+                happened_on,
+                note,
+            }
+        }),
+        (id(), id()).prop_map(|(request, fulfilment)| RequestEvent::FulfilmentConfirmed {
+            request,
+            fulfilment
+        }),
+    ]
+}

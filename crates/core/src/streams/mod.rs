@@ -3,6 +3,8 @@
 
 pub mod couple;
 pub mod private;
+#[cfg(test)]
+mod round_trip;
 
 use crate::checkin::NewCheckIn;
 use crate::pulse::NewPulse;

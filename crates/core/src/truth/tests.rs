@@ -643,3 +643,26 @@ fn every_can_query_agrees_with_its_command() {
     );
     assert!(waiting(c.stranger).is_empty());
 }
+
+/// Every truth event, with the optional day and response present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = TruthEvent> {
+    use crate::testing::strategies::{entry_id, maybe_day, maybe_text, text};
+    use proptest::prelude::*;
+    let id = entry_id;
+    prop_oneof![
+        (id(), text(), maybe_day()).prop_map(|(betrayal, text, refers_to)| {
+            TruthEvent::Disclosed {
+                betrayal,
+                text,
+                refers_to,
+            }
+        }),
+        (id(), text()).prop_map(|(betrayal, text)| TruthEvent::Asked { betrayal, text }),
+        (id(), text()).prop_map(|(question, text)| TruthEvent::Answered { question, text }),
+        (id(), maybe_text())
+            .prop_map(|(entry, response)| TruthEvent::Acknowledged { entry, response }),
+        id().prop_map(|question| TruthEvent::Parked { question }),
+        id().prop_map(|question| TruthEvent::Unparked { question }),
+        (id(), text()).prop_map(|(corrects, text)| TruthEvent::Corrected { corrects, text }),
+    ]
+}
