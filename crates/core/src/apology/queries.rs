@@ -3,9 +3,7 @@
 //! checks before they read any text.
 
 use super::state::{Apologies, Apology, ApologyStatus};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not send a new version of the apology for `betrayal`

@@ -2,9 +2,7 @@
 //! acknowledge a commitment now, and what waits for them.
 
 use super::state::{Commitment, Commitments};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
 /// Finds a commitment after the membership check, and checks the actor's

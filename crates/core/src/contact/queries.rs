@@ -2,9 +2,7 @@
 //! now, and which reports wait for them.
 
 use super::state::{ContactReport, ContactReports};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not acknowledge `report` now (`Ok` when they may).

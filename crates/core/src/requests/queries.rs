@@ -4,9 +4,7 @@
 
 use super::events::Frequency;
 use super::state::{Fulfilment, Request, RequestStatus, Requests};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 use time::Date;
 

@@ -5,7 +5,7 @@ use crate::apology::{Apologies, ApologyEvent};
 use crate::checkin::{CheckInEvent, CheckInsState};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
-use crate::kernel::event::{Meta, Projection};
+use crate::kernel::event::Meta;
 use crate::pulse::{PulseEvent, PulseState};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
@@ -27,17 +27,8 @@ pub enum CoupleEvent {
     Contact(ContactEvent),
 }
 
-macro_rules! from_room {
-    ($($room:ident($event:ty)),* $(,)?) => {$(
-        impl From<$event> for CoupleEvent {
-            fn from(event: $event) -> Self {
-                CoupleEvent::$room(event)
-            }
-        }
-    )*};
-}
-
 from_room!(
+    CoupleEvent:
     Space(SpaceEvent),
     CheckIn(CheckInEvent),
     Pulse(PulseEvent),
@@ -104,22 +95,4 @@ impl CoupleState {
     }
 }
 
-impl Projection for CoupleState {
-    type Event = CoupleEvent;
-
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-
-    fn apply(&mut self, meta: &Meta, event: &CoupleEvent) {
-        CoupleState::apply(self, meta, event);
-    }
-
-    fn kind(event: &CoupleEvent) -> &'static str {
-        event.kind()
-    }
-
-    fn skip(&mut self, meta: &Meta) {
-        self.seq = meta.seq;
-    }
-}
+stream_projection!(CoupleState, CoupleEvent);

@@ -1,6 +1,43 @@
 //! The stream types: the couple's shared record and each person's private
 //! stream. One line per capability; the capabilities never import this.
 
+/// `From<RoomEvent>` for a stream's event enum: one line per room.
+macro_rules! from_room {
+    ($stream:ident: $($room:ident($event:ty)),* $(,)?) => {$(
+        impl From<$event> for $stream {
+            fn from(event: $event) -> Self {
+                $stream::$room(event)
+            }
+        }
+    )*};
+}
+
+/// A stream's state as the store's `Projection`: its `seq`, its fold, its
+/// events' clear-text kind, and skipping an unreadable event.
+macro_rules! stream_projection {
+    ($state:ident, $event:ident) => {
+        impl crate::kernel::event::Projection for $state {
+            type Event = $event;
+
+            fn seq(&self) -> u64 {
+                self.seq
+            }
+
+            fn apply(&mut self, meta: &crate::kernel::event::Meta, event: &$event) {
+                $state::apply(self, meta, event);
+            }
+
+            fn kind(event: &$event) -> &'static str {
+                event.kind()
+            }
+
+            fn skip(&mut self, meta: &crate::kernel::event::Meta) {
+                self.seq = meta.seq;
+            }
+        }
+    };
+}
+
 pub mod couple;
 pub mod private;
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::access::visibility::Private;
 use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
-use crate::kernel::event::{Meta, Projection};
+use crate::kernel::event::Meta;
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
@@ -20,17 +20,8 @@ pub enum PrivateEvent {
     Visit(VisitEvent),
 }
 
-macro_rules! from_room {
-    ($($room:ident($event:ty)),* $(,)?) => {$(
-        impl From<$event> for PrivateEvent {
-            fn from(event: $event) -> Self {
-                PrivateEvent::$room(event)
-            }
-        }
-    )*};
-}
-
 from_room!(
+    PrivateEvent:
     CheckIn(PrivateCheckInEvent),
     Pulse(PrivatePulseEvent),
     Signs(SignsEvent),
@@ -93,22 +84,4 @@ pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState,
     Private::new(mine.owner, mine).read_as(viewer)
 }
 
-impl Projection for PrivateState {
-    type Event = PrivateEvent;
-
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-
-    fn apply(&mut self, meta: &Meta, event: &PrivateEvent) {
-        PrivateState::apply(self, meta, event);
-    }
-
-    fn kind(event: &PrivateEvent) -> &'static str {
-        event.kind()
-    }
-
-    fn skip(&mut self, meta: &Meta) {
-        self.seq = meta.seq;
-    }
-}
+stream_projection!(PrivateState, PrivateEvent);

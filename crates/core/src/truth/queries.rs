@@ -4,10 +4,7 @@
 //! take it.
 
 use super::state::{AckState, QuestionStatus, TruthEntry, TruthFilter, TruthLog};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::space::SpaceState;
+use crate::access::room::*;
 
 /// Finds an entry after the membership check, so a stranger cannot probe ids.
 fn find<'a>(
