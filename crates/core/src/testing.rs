@@ -212,15 +212,7 @@ impl World {
         share: &str,
         signs: &[&str],
     ) -> EntryId {
-        let input = PulseInput {
-            answers: ITEMS
-                .iter()
-                .zip(values)
-                .map(|(i, v)| (i.code.to_owned(), v.to_string()))
-                .collect(),
-            share: share.to_owned(),
-            signs: signs.iter().map(|s| (*s).to_owned()).collect(),
-        };
+        let input = pulse_form(values, share, signs);
         match pulse::record_pulse(&self.couple.space, author, &input) {
             Ok(outcome) => {
                 let id = self.append(author, outcome.pulse);
@@ -237,6 +229,20 @@ impl World {
 
     pub fn keep_pulse(&mut self, author: UserId, values: [u8; ITEM_COUNT]) -> EntryId {
         self.pulse(author, values, "only_me", &[])
+    }
+}
+
+/// The pulse form as posted: one answer per item in `ITEMS` order, where
+/// to keep it, and the signs ticked.
+pub fn pulse_form(values: [u8; ITEM_COUNT], share: &str, signs: &[&str]) -> PulseInput {
+    PulseInput {
+        answers: ITEMS
+            .iter()
+            .zip(values)
+            .map(|(i, v)| (i.code.to_owned(), v.to_string()))
+            .collect(),
+        share: share.to_owned(),
+        signs: signs.iter().map(|s| (*s).to_owned()).collect(),
     }
 }
 

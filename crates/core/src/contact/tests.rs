@@ -241,17 +241,13 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ContactEv
         text(),
     );
     prop_oneof![
-        report.prop_map(
-            |(betrayal, happened_at, channel, what_was_said, how_i_responded)| {
-                ContactEvent::Reported {
-                    betrayal,
-                    happened_at,
-                    channel,
-                    what_was_said,
-                    how_i_responded,
-                }
-            }
-        ),
+        report.prop_map(|said| ContactEvent::Reported {
+            betrayal: said.0,
+            happened_at: said.1,
+            channel: said.2,
+            what_was_said: said.3,
+            how_i_responded: said.4,
+        }),
         (entry_id(), maybe_text())
             .prop_map(|(report, response)| ContactEvent::Acknowledged { report, response }),
     ]

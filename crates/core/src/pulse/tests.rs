@@ -113,17 +113,7 @@ fn answers_are_stored_by_item_code_and_read_back_strictly() {
     assert!(serde_json::from_str::<Answers>(&out_of_range).is_err());
 }
 
-fn form(values: [u8; ITEM_COUNT], share: &str, signs: &[&str]) -> PulseInput {
-    PulseInput {
-        answers: ITEMS
-            .iter()
-            .zip(values)
-            .map(|(i, v)| (i.code.to_owned(), v.to_string()))
-            .collect(),
-        share: share.to_owned(),
-        signs: signs.iter().map(|s| (*s).to_owned()).collect(),
-    }
-}
+use crate::testing::pulse_form as form;
 
 #[test]
 fn a_shared_pulse_goes_to_the_couple_stream_and_its_signs_stay_private() {

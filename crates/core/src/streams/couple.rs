@@ -10,49 +10,19 @@ use crate::pulse::{PulseEvent, PulseState};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::truth::{TruthEvent, TruthLog};
-use serde::{Deserialize, Serialize};
 
-/// One event in the couple stream. Each room owns its own event type; this
-/// enum only says which room an event belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "room", content = "event", rename_all = "snake_case")]
-pub enum CoupleEvent {
-    Space(SpaceEvent),
-    CheckIn(CheckInEvent),
-    Pulse(PulseEvent),
-    Truth(TruthEvent),
-    Apology(ApologyEvent),
-    Request(RequestEvent),
-    Commitment(CommitmentEvent),
-    Contact(ContactEvent),
-}
-
-from_room!(
-    CoupleEvent:
-    Space(SpaceEvent),
-    CheckIn(CheckInEvent),
-    Pulse(PulseEvent),
-    Truth(TruthEvent),
-    Apology(ApologyEvent),
-    Request(RequestEvent),
-    Commitment(CommitmentEvent),
-    Contact(ContactEvent),
-);
-
-impl CoupleEvent {
-    /// The store's `kind` column. Deliberately coarse (the room, not the
-    /// action): it is kept in clear text beside the encrypted payload.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CoupleEvent::Space(_) => "space",
-            CoupleEvent::CheckIn(_) => "checkin",
-            CoupleEvent::Pulse(_) => "pulse",
-            CoupleEvent::Truth(_) => "truth",
-            CoupleEvent::Apology(_) => "apology",
-            CoupleEvent::Request(_) => "request",
-            CoupleEvent::Commitment(_) => "commitment",
-            CoupleEvent::Contact(_) => "contact",
-        }
+stream_events! {
+    /// One event in the couple stream. Each room owns its own event type; this
+    /// enum only says which room an event belongs to.
+    CoupleEvent {
+        Space(SpaceEvent) = "space",
+        CheckIn(CheckInEvent) = "checkin",
+        Pulse(PulseEvent) = "pulse",
+        Truth(TruthEvent) = "truth",
+        Apology(ApologyEvent) = "apology",
+        Request(RequestEvent) = "request",
+        Commitment(CommitmentEvent) = "commitment",
+        Contact(ContactEvent) = "contact",
     }
 }
 

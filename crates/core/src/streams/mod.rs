@@ -1,15 +1,38 @@
 //! The stream types: the couple's shared record and each person's private
 //! stream. One line per capability; the capabilities never import this.
 
-/// `From<RoomEvent>` for a stream's event enum: one line per room.
-macro_rules! from_room {
-    ($stream:ident: $($room:ident($event:ty)),* $(,)?) => {$(
-        impl From<$event> for $stream {
-            fn from(event: $event) -> Self {
-                $stream::$room(event)
+/// A stream's event enum, one line per room: the variant, the room's event
+/// type, and the store's clear-text `kind`. Writes the enum with its stored
+/// serde form (`{"room": …, "event": …}`), `From` each room's event, and
+/// `kind()`.
+macro_rules! stream_events {
+    ($(#[$doc:meta])* $stream:ident { $($room:ident($event:ty) = $kind:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(tag = "room", content = "event", rename_all = "snake_case")]
+        pub enum $stream {
+            $($room($event),)*
+        }
+
+        $(
+            impl From<$event> for $stream {
+                fn from(event: $event) -> Self {
+                    $stream::$room(event)
+                }
+            }
+        )*
+
+        impl $stream {
+            /// The store's `kind` column. Deliberately coarse (the room, not
+            /// the action): it is kept in clear text beside the encrypted
+            /// payload.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $($stream::$room(_) => $kind,)*
+                }
             }
         }
-    )*};
+    };
 }
 
 /// A stream's state as the store's `Projection`: its `seq`, its fold, its

@@ -9,33 +9,14 @@ use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::signs::{SignsEvent, SignsLog};
 use crate::visits::{VisitEvent, Visits};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "room", content = "event", rename_all = "snake_case")]
-pub enum PrivateEvent {
-    CheckIn(PrivateCheckInEvent),
-    Pulse(PrivatePulseEvent),
-    Signs(SignsEvent),
-    Visit(VisitEvent),
-}
-
-from_room!(
-    PrivateEvent:
-    CheckIn(PrivateCheckInEvent),
-    Pulse(PrivatePulseEvent),
-    Signs(SignsEvent),
-    Visit(VisitEvent),
-);
-
-impl PrivateEvent {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            PrivateEvent::CheckIn(_) => "checkin",
-            PrivateEvent::Pulse(_) => "pulse",
-            PrivateEvent::Signs(_) => "signs",
-            PrivateEvent::Visit(_) => "visit",
-        }
+stream_events! {
+    /// One event in a person's private stream.
+    PrivateEvent {
+        CheckIn(PrivateCheckInEvent) = "checkin",
+        Pulse(PrivatePulseEvent) = "pulse",
+        Signs(SignsEvent) = "signs",
+        Visit(VisitEvent) = "visit",
     }
 }
 
