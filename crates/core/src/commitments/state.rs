@@ -134,3 +134,5 @@ impl Commitments {
 }
 
 entry_by_id_field!(Commitment);
+
+crate::access::room::of_betrayal_field!(Commitment);

@@ -80,3 +80,5 @@ impl ContactReports {
 }
 
 entry_by_id_field!(ContactReport);
+
+crate::access::room::of_betrayal_field!(ContactReport);

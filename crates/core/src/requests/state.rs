@@ -490,3 +490,5 @@ impl Requests {
 }
 
 entry_by_id_field!(Request);
+
+crate::access::room::of_betrayal_field!(Request);

@@ -331,3 +331,5 @@ impl TruthLog {
 }
 
 entry_by_id_field!(TruthEntry);
+
+crate::access::room::of_betrayal_field!(TruthEntry);
