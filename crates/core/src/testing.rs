@@ -6,6 +6,7 @@
 //! other crates' tests.
 
 use crate::checkin::{self, CheckInInput};
+use crate::kernel::entries::Entry;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
@@ -230,6 +231,12 @@ impl World {
     pub fn keep_pulse(&mut self, author: UserId, values: [u8; ITEM_COUNT]) -> EntryId {
         self.pulse(author, values, "only_me", &[])
     }
+}
+
+/// The ids of entries, in the order given: what a test compares a query's
+/// answer with.
+pub fn entry_ids<'a, T: Entry + 'a>(entries: impl IntoIterator<Item = &'a T>) -> Vec<EntryId> {
+    entries.into_iter().map(Entry::entry_id).collect()
 }
 
 /// The pulse form as posted: one answer per item in `ITEMS` order, where

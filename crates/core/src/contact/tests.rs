@@ -2,7 +2,7 @@ use super::*;
 use crate::access::repair_rules::{self, RepairAction};
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_can_agrees, assert_round_trip, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
 use time::macros::datetime;
 use time::Duration;
 
@@ -97,15 +97,13 @@ fn the_hurt_partner_acknowledges_a_report_once() {
     let second = c.run(c.involved, |s, a, n| {
         report(&s.space, a, n, &contact("2026-03-02T08:00"))
     });
-    let waiting: Vec<_> = c
-        .couple
-        .contact
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let waiting = entry_ids(
+        c.couple
+            .contact
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(waiting, vec![first, second]);
-    let newest_first: Vec<_> = c.couple.contact.all().iter().map(|r| r.id).collect();
+    let newest_first = entry_ids(c.couple.contact.all());
     assert_eq!(newest_first, vec![second, first]);
 
     let thanks = ContactAcknowledgementInput {
@@ -138,13 +136,11 @@ fn the_hurt_partner_acknowledges_a_report_once() {
             "You have already acknowledged this report."
         ))
     );
-    let left: Vec<_> = c
-        .couple
-        .contact
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let left = entry_ids(
+        c.couple
+            .contact
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(left, vec![second]);
 }
 

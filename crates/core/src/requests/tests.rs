@@ -2,7 +2,7 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_can_agrees, assert_round_trip, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
 use time::macros::{date, datetime};
 use time::{Date, Duration, Weekday};
 
@@ -669,13 +669,7 @@ fn due_today_lists_what_is_still_open_today() {
         make(&s.space, a, n, &request("x", every("daily")))
     });
     let today = date!(2026 - 03 - 02);
-    let due: Vec<_> = c
-        .couple
-        .requests
-        .due_on(today)
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let due = entry_ids(c.couple.requests.due_on(today));
     assert_eq!(due, vec![daily, weekly]);
     assert!(!c.couple.requests.get(waiting).unwrap().is_due_on(today));
 

@@ -4,7 +4,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::SpaceState;
 use crate::streams::couple::CoupleEvent;
-use crate::testing::{assert_round_trip, World};
+use crate::testing::{assert_round_trip, entry_ids, World};
 use time::macros::date;
 use time::Duration;
 
@@ -214,7 +214,7 @@ fn a_parked_question_waits_for_therapy_until_its_asker_brings_it_back() {
         c.attempt(c.involved, |s, a, _| unpark(&s.space, &s.truth, a, q)),
         Err(Refusal::NotAllowed(RepairAction::Unpark.refusal()))
     );
-    let parked: Vec<_> = c.couple.truth.parked().iter().map(|e| e.id).collect();
+    let parked = entry_ids(c.couple.truth.parked());
     assert_eq!(parked, vec![q]);
     assert!(c
         .couple
@@ -273,13 +273,7 @@ fn a_correction_is_a_new_entry_that_records_how_late_it_came() {
     );
     assert_eq!(correction.corrected_after(), Some(Duration::hours(218)));
     assert_eq!(correction.betrayal, c.betrayal);
-    let listed: Vec<_> = c
-        .couple
-        .truth
-        .corrections_of(a)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let listed = entry_ids(c.couple.truth.corrections_of(a));
     assert_eq!(listed, vec![k]);
     assert_eq!(repair_rules::plain_delay(Duration::hours(218)), "9 days");
 }
@@ -327,13 +321,11 @@ fn an_entry_is_acknowledged_once_with_an_optional_response() {
     let d = c.run(c.involved, |s, a, n| {
         volunteer(&s.space, a, n, &disclosure("Told"))
     });
-    let waiting: Vec<_> = c
-        .couple
-        .truth
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let waiting = entry_ids(
+        c.couple
+            .truth
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(waiting, vec![d]);
     assert!(c
         .couple
@@ -429,26 +421,22 @@ fn the_log_lists_newest_first_and_filters_by_kind_and_question_state() {
     assert_eq!(TruthFilter::parse("parked"), TruthFilter::QuestionsParked);
     assert_eq!(TruthFilter::parse("nonsense"), TruthFilter::All);
 
-    let waiting: Vec<_> = c
-        .couple
-        .truth
-        .questions_waiting_for_answer_from(&c.couple.space, c.involved)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let waiting = entry_ids(
+        c.couple
+            .truth
+            .questions_waiting_for_answer_from(&c.couple.space, c.involved),
+    );
     assert_eq!(waiting, vec![open]);
     assert!(c
         .couple
         .truth
         .questions_waiting_for_answer_from(&c.couple.space, c.hurt)
         .is_empty());
-    let acks: Vec<_> = c
-        .couple
-        .truth
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let acks = entry_ids(
+        c.couple
+            .truth
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(acks, vec![d, a]);
 }
 
