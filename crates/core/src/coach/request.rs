@@ -507,11 +507,7 @@ mod tests {
     }
 
     fn spans(text: &str, code: Code) -> Vec<&str> {
-        review(text)
-            .into_iter()
-            .filter(|f| f.code == code)
-            .map(|f| &text[f.start..f.end])
-            .collect()
+        crate::coach::marked(review(text), text, code)
     }
 
     #[test]
