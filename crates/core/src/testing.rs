@@ -233,6 +233,31 @@ impl World {
     }
 }
 
+/// A command as a step the world runs or attempts, wired to the couple
+/// state once here instead of at every call: `step!(apology: answer(v,
+/// &input))` passes the space, the room's state and the actor before the
+/// arguments; `@now` passes the world's clock after the actor; `space:`
+/// commands take no room state.
+#[cfg(test)]
+macro_rules! step {
+    (space: $command:ident @now($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, now| $command(&s.space, a, now, $($arg),*)
+    };
+    (space: $command:ident($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, _| $command(&s.space, a, $($arg),*)
+    };
+    ($room:ident: $command:ident @now($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, now| {
+            $command(&s.space, &s.$room, a, now, $($arg),*)
+        }
+    };
+    ($room:ident: $command:ident($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, _| $command(&s.space, &s.$room, a, $($arg),*)
+    };
+}
+#[cfg(test)]
+pub(crate) use step;
+
 /// The ids of entries, in the order given: what a test compares a query's
 /// answer with.
 pub fn entry_ids<'a, T: Entry + 'a>(entries: impl IntoIterator<Item = &'a T>) -> Vec<EntryId> {
