@@ -2,4 +2,5 @@
 //! roles for the other rooms.
 
 pub mod repair_rules;
+pub mod room;
 pub mod visibility;

@@ -82,6 +82,11 @@ mod tests {
     use crate::views::progress;
     use crate::views::today::{self, PartnerNews};
 
+    /// The trust index of each point, in order.
+    fn indexes(points: &[progress::TrustPoint]) -> Vec<u8> {
+        points.iter().map(|p| p.score.index).collect()
+    }
+
     const HURT_SECRET: &str = "hurt-only-marker";
     const INVOLVED_SECRET: &str = "involved-only-marker";
 
@@ -308,40 +313,12 @@ mod tests {
 
         let series =
             progress::trust_series(&w.couple, &w.involved_private, w.involved, None).unwrap();
-        assert_eq!(
-            series
-                .partner
-                .iter()
-                .map(|p| p.score.index)
-                .collect::<Vec<_>>(),
-            vec![50]
-        );
-        assert_eq!(
-            series
-                .mine
-                .iter()
-                .map(|p| p.score.index)
-                .collect::<Vec<_>>(),
-            vec![100, 67]
-        );
+        assert_eq!(indexes(&series.partner), vec![50]);
+        assert_eq!(indexes(&series.mine), vec![100, 67]);
 
         let series = progress::trust_series(&w.couple, &w.hurt_private, w.hurt, None).unwrap();
-        assert_eq!(
-            series
-                .partner
-                .iter()
-                .map(|p| p.score.index)
-                .collect::<Vec<_>>(),
-            vec![67]
-        );
-        assert_eq!(
-            series
-                .mine
-                .iter()
-                .map(|p| p.score.index)
-                .collect::<Vec<_>>(),
-            vec![0, 50]
-        );
+        assert_eq!(indexes(&series.partner), vec![67]);
+        assert_eq!(indexes(&series.mine), vec![0, 50]);
     }
 
     #[test]

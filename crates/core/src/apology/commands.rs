@@ -4,11 +4,7 @@
 use super::events::{ApologyAnswer, ApologyEvent, ApologyParts, OWNERSHIP_PARTS};
 use super::queries::{check_answer, check_send};
 use super::state::Apologies;
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::kernel::text;
-use crate::space::SpaceState;
+use crate::access::room::*;
 
 const MAX_PART: usize = 5_000;
 const MAX_NEED: usize = 2_000;

@@ -3,9 +3,7 @@
 //! checks before they read any text.
 
 use super::state::{Apologies, Apology, ApologyStatus};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not send a new version of the apology for `betrayal`
@@ -39,23 +37,17 @@ pub fn check_answer(
     actor: UserId,
     version: EntryId,
 ) -> Result<(), Refusal> {
-    repair_rules::member(space, actor)?;
-    let (apology, sent) = apologies.version(version).ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(
-        space,
-        actor,
-        apology.betrayal,
-        RepairAction::RespondToApology,
-    )?;
+    let found = apologies.version(version);
+    let (apology, sent) = entry_for(space, actor, found, RepairAction::RespondToApology)?;
     if apology.latest().map(|v| v.id) != Some(version) {
         return Err(Refusal::Conflict(
             "A newer version has been sent since; please answer that one.",
         ));
     }
-    if sent.response.is_some() {
-        return Err(Refusal::Conflict("You have already answered this version."));
-    }
-    Ok(())
+    Refusal::conflict_if(
+        sent.response.is_some(),
+        "You have already answered this version.",
+    )
 }
 
 /// May `actor` send a (new) version of the apology for `betrayal` now?

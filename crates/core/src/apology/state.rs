@@ -132,3 +132,5 @@ impl Apologies {
             .find_map(|a| a.versions.iter().find(|v| v.id == id).map(|v| (a, v)))
     }
 }
+
+crate::access::room::of_betrayal_field!(Apology);

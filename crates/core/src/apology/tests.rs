@@ -2,6 +2,7 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
+use crate::testing::step;
 use crate::testing::{assert_can_agrees, assert_round_trip, World};
 
 pub(crate) fn full_apology() -> ApologyInput {
@@ -74,7 +75,7 @@ fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
         factors: "I was drinking a lot that year.".to_owned(),
         ..full_apology()
     };
-    let v = c.run(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input));
+    let v = c.run(c.involved, step!(apology: send(&input)));
     let (_, version) = c.couple.apology.version(v).unwrap();
     let labelled = version.parts.labelled();
     assert_eq!(labelled.len(), 7);
@@ -97,7 +98,7 @@ fn coach_advice_never_stops_a_version_from_being_sent() {
     };
     let advice = input.coach();
     assert!(advice.iter().any(|f| f.part == "remorse"), "{advice:?}");
-    let v = c.run(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input));
+    let v = c.run(c.involved, step!(apology: send(&input)));
     assert!(c.couple.apology.version(v).is_some());
 }
 
@@ -116,16 +117,9 @@ fn a_draft_is_checked_without_becoming_an_event() {
 #[test]
 fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
     let mut c = World::new();
-    let first = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &full_apology())
-    });
+    let first = c.run(c.involved, step!(apology: send(&full_apology())));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| send(
-            &s.space,
-            &s.apology,
-            a,
-            &full_apology()
-        )),
+        c.attempt(c.involved, step!(apology: send(&full_apology()))),
         Err(Refusal::Conflict(
             "Your partner has not answered the last version yet. \
                  A new version can follow their answer."
@@ -137,9 +131,7 @@ fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
         .waiting_for_response_from(&c.couple.space, c.hurt);
     assert_eq!(waiting.len(), 1);
 
-    c.run(c.hurt, |s, a, _| {
-        answer(&s.space, &s.apology, a, first, &reply("not_yet", ""))
-    });
+    c.run(c.hurt, step!(apology: answer(first, &reply("not_yet", ""))));
     assert_eq!(
         c.couple
             .apology
@@ -147,24 +139,16 @@ fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
             .len(),
         1
     );
-    let second = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &full_apology())
-    });
-    c.run(c.hurt, |s, a, _| {
-        answer(
-            &s.space,
-            &s.apology,
-            a,
-            second,
-            &reply("need_more", "Say what you told her about me."),
-        )
-    });
-    let third = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &full_apology())
-    });
-    c.run(c.hurt, |s, a, _| {
-        answer(&s.space, &s.apology, a, third, &reply("received", ""))
-    });
+    let second = c.run(c.involved, step!(apology: send(&full_apology())));
+    c.run(
+        c.hurt,
+        step!(apology: answer(second, &reply("need_more", "Say what you told her about me."))),
+    );
+    let third = c.run(c.involved, step!(apology: send(&full_apology())));
+    c.run(
+        c.hurt,
+        step!(apology: answer(third, &reply("received", ""))),
+    );
 
     let apology = c.couple.apology.for_betrayal(c.betrayal).unwrap();
     let numbers: Vec<_> = apology.versions.iter().map(|v| v.number).collect();
@@ -180,12 +164,7 @@ fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
     );
     assert_eq!(apology.status(), ApologyStatus::Received);
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| send(
-            &s.space,
-            &s.apology,
-            a,
-            &full_apology()
-        )),
+        c.attempt(c.involved, step!(apology: send(&full_apology()))),
         Err(Refusal::Conflict("Your partner has received your apology."))
     );
     assert!(c
@@ -198,33 +177,21 @@ fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
 #[test]
 fn only_the_latest_version_is_answered_and_only_once() {
     let mut c = World::new();
-    let first = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &full_apology())
-    });
-    c.run(c.hurt, |s, a, _| {
-        answer(&s.space, &s.apology, a, first, &reply("not_yet", ""))
-    });
+    let first = c.run(c.involved, step!(apology: send(&full_apology())));
+    c.run(c.hurt, step!(apology: answer(first, &reply("not_yet", ""))));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| answer(
-            &s.space,
-            &s.apology,
-            a,
-            first,
-            &reply("received", "")
-        )),
+        c.attempt(
+            c.hurt,
+            step!(apology: answer(first, &reply("received", "")))
+        ),
         Err(Refusal::Conflict("You have already answered this version."))
     );
-    c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &full_apology())
-    });
+    c.run(c.involved, step!(apology: send(&full_apology())));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| answer(
-            &s.space,
-            &s.apology,
-            a,
-            first,
-            &reply("received", "")
-        )),
+        c.attempt(
+            c.hurt,
+            step!(apology: answer(first, &reply("received", "")))
+        ),
         Err(Refusal::Conflict(
             "A newer version has been sent since; please answer that one."
         ))
@@ -234,17 +201,9 @@ fn only_the_latest_version_is_answered_and_only_once() {
 #[test]
 fn need_more_must_say_what_and_the_answer_must_be_one_of_three() {
     let mut c = World::new();
-    let v = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &full_apology())
-    });
+    let v = c.run(c.involved, step!(apology: send(&full_apology())));
     assert!(matches!(
-        c.attempt(c.hurt, |s, a, _| answer(
-            &s.space,
-            &s.apology,
-            a,
-            v,
-            &reply("need_more", " ")
-        )),
+        c.attempt(c.hurt, step!(apology: answer(v, &reply("need_more", " ")))),
         Err(Refusal::Invalid { field: "what", .. })
     ));
     for (code, label) in ANSWERS {
@@ -252,38 +211,26 @@ fn need_more_must_say_what_and_the_answer_must_be_one_of_three() {
         assert_eq!(parsed.label(), label);
     }
     assert!(matches!(
-        c.attempt(c.hurt, |s, a, _| answer(
-            &s.space,
-            &s.apology,
-            a,
-            v,
-            &reply("whatever", "")
-        )),
+        c.attempt(c.hurt, step!(apology: answer(v, &reply("whatever", "")))),
         Err(Refusal::Invalid {
             field: "answer",
             ..
         })
     ));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| answer(
-            &s.space,
-            &s.apology,
-            a,
-            v,
-            &reply("received", "")
-        )),
+        c.attempt(
+            c.involved,
+            step!(apology: answer(v, &reply("received", "")))
+        ),
         Err(Refusal::NotAllowed(
             RepairAction::RespondToApology.refusal()
         ))
     );
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| answer(
-            &s.space,
-            &s.apology,
-            a,
-            EntryId(99),
-            &reply("received", "")
-        )),
+        c.attempt(
+            c.hurt,
+            step!(apology: answer(EntryId(99), &reply("received", "")))
+        ),
         Err(Refusal::NotFound)
     );
 }
@@ -337,21 +284,17 @@ fn every_can_query_agrees_with_its_command() {
         betrayal: betrayal.0.to_string(),
         ..full_apology()
     };
-    let not_yet = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &sent_for(first))
-    });
-    c.run(c.hurt, |s, a, _| {
-        answer(&s.space, &s.apology, a, not_yet, &reply("not_yet", ""))
-    });
-    let awaiting = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &sent_for(first))
-    });
-    let received = c.run(c.involved, |s, a, _| {
-        send(&s.space, &s.apology, a, &sent_for(second))
-    });
-    c.run(c.hurt, |s, a, _| {
-        answer(&s.space, &s.apology, a, received, &reply("received", ""))
-    });
+    let not_yet = c.run(c.involved, step!(apology: send(&sent_for(first))));
+    c.run(
+        c.hurt,
+        step!(apology: answer(not_yet, &reply("not_yet", ""))),
+    );
+    let awaiting = c.run(c.involved, step!(apology: send(&sent_for(first))));
+    let received = c.run(c.involved, step!(apology: send(&sent_for(second))));
+    c.run(
+        c.hurt,
+        step!(apology: answer(received, &reply("received", ""))),
+    );
     let (space, apologies) = (&c.couple.space, &c.couple.apology);
     let actors = [c.hurt, c.involved, c.stranger];
     let betrayals = [first, second, other_way, EntryId(999)];
@@ -364,4 +307,34 @@ fn every_can_query_agrees_with_its_command() {
         let accepted = answer(space, apologies, actor, version, &reply("received", "")).is_ok();
         (can_answer(space, apologies, actor, version), accepted)
     });
+}
+
+/// Every apology event and answer, with the factors present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ApologyEvent> {
+    use crate::testing::strategies::{entry_id, maybe_text, text};
+    use proptest::prelude::*;
+    let owned = proptest::collection::vec(text(), 6);
+    let parts = (owned, maybe_text()).prop_map(|(owned, factors)| {
+        let [what_i_did, impact, responsibility, remorse, changes, repair] =
+            <[String; 6]>::try_from(owned).unwrap_or_default();
+        ApologyParts {
+            what_i_did,
+            impact,
+            responsibility,
+            remorse,
+            changes,
+            repair,
+            factors,
+        }
+    });
+    let answer = prop_oneof![
+        Just(ApologyAnswer::Received),
+        Just(ApologyAnswer::NotYet),
+        text().prop_map(|what| ApologyAnswer::NeedMore { what }),
+    ];
+    prop_oneof![
+        (entry_id(), parts).prop_map(|(betrayal, parts)| ApologyEvent::Sent { betrayal, parts }),
+        (entry_id(), answer)
+            .prop_map(|(version, answer)| ApologyEvent::Answered { version, answer }),
+    ]
 }

@@ -23,12 +23,10 @@ pub(super) fn may_acknowledge(
             "This is your own check-in; your partner can answer it.",
         ));
     }
-    if entry.acknowledgement.is_some() {
-        return Err(Refusal::Conflict(
-            "This check-in has already been answered.",
-        ));
-    }
-    Ok(())
+    Refusal::conflict_if(
+        entry.acknowledgement.is_some(),
+        "This check-in has already been answered.",
+    )
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::checkin::feelings::CoreFeeling;
+use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::Meta;
 use std::collections::BTreeMap;
@@ -161,17 +162,11 @@ impl CheckInsState {
     }
 
     pub fn get(&self, id: EntryId) -> Option<&SharedCheckIn> {
-        self.entries
-            .binary_search_by_key(&id, |e| e.id)
-            .ok()
-            .map(|i| &self.entries[i])
+        entries::find(&self.entries, id)
     }
 
     fn entry_mut(&mut self, id: EntryId) -> Option<&mut SharedCheckIn> {
-        self.entries
-            .binary_search_by_key(&id, |e| e.id)
-            .ok()
-            .map(|i| &mut self.entries[i])
+        entries::find_mut(&mut self.entries, id)
     }
 
     /// Every shared check-in, oldest first. Both partners may see all of them.
@@ -247,13 +242,12 @@ impl PrivateCheckIns {
     }
 
     pub fn get(&self, id: EntryId) -> Option<&PrivateCheckIn> {
-        self.entries
-            .binary_search_by_key(&id, |e| e.id)
-            .ok()
-            .map(|i| &self.entries[i])
+        entries::find(&self.entries, id)
     }
 
     pub fn days(&self) -> &FeelingDays {
         &self.days
     }
 }
+
+entry_by_id_field!(SharedCheckIn, PrivateCheckIn);

@@ -424,3 +424,47 @@ fn events_round_trip_through_json() {
     assert!(json.contains("\"on_edge\""), "{json}");
     assert_eq!(serde_json::from_str::<CheckInEvent>(&json).unwrap(), event);
 }
+
+/// What a check-in says, with and without a note.
+fn any_check_in() -> impl proptest::strategy::Strategy<Value = CheckIn> {
+    use crate::checkin::feelings::{Feeling, Intensity};
+    use crate::testing::strategies::{maybe_text, one_of};
+    use proptest::prelude::*;
+    let felt = (
+        one_of(Feeling::all().collect::<Vec<_>>()),
+        (Intensity::MIN..=Intensity::MAX).prop_filter_map("on the scale", Intensity::new),
+    )
+        .prop_map(|(feeling, intensity)| FeltFeeling { feeling, intensity });
+    (
+        proptest::collection::vec(felt, 0..=MAX_FEELINGS),
+        maybe_text(),
+    )
+        .prop_map(|(feelings, note)| CheckIn { feelings, note })
+}
+
+/// Every check-in event in the couple stream.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = CheckInEvent> {
+    use crate::testing::strategies::{entry_id, one_of, text};
+    use proptest::prelude::*;
+    let with = one_of([SharedWith::Partner, SharedWith::PartnerAndTherapist]);
+    let acknowledgement = prop_oneof![
+        one_of(AckPreset::ALL).prop_map(Acknowledgement::Preset),
+        text().prop_map(Acknowledgement::OwnWords),
+    ];
+    prop_oneof![
+        (any_check_in(), with).prop_map(|(check_in, with)| CheckInEvent::Shared { check_in, with }),
+        (entry_id(), acknowledgement).prop_map(|(check_in, acknowledgement)| {
+            CheckInEvent::Acknowledged {
+                check_in,
+                acknowledgement,
+            }
+        }),
+    ]
+}
+
+/// The check-in event in the author's private stream.
+pub(crate) fn any_private_event() -> impl proptest::strategy::Strategy<Value = PrivateCheckInEvent>
+{
+    use proptest::prelude::*;
+    any_check_in().prop_map(|check_in| PrivateCheckInEvent::Kept { check_in })
+}

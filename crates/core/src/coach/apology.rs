@@ -604,11 +604,7 @@ mod tests {
     }
 
     fn spans(text: &str, code: Code) -> Vec<&str> {
-        review(text)
-            .into_iter()
-            .filter(|f| f.code == code)
-            .map(|f| &text[f.start..f.end])
-            .collect()
+        crate::coach::marked(review(text), text, code)
     }
 
     const GOOD: &str = "I lied to you about the messages for eight months. You stopped trusting \
@@ -747,11 +743,7 @@ mod tests {
     #[test]
     fn missing_parts_are_reported_at_zero() {
         let findings = review("I cheated. I feel awful.");
-        let missing: Vec<(Code, usize, usize)> = findings
-            .iter()
-            .filter(|f| f.is_missing_part())
-            .map(|f| (f.code, f.start, f.end))
-            .collect();
+        let missing = crate::coach::placed(findings.iter().filter(|f| f.is_missing_part()));
         assert_eq!(
             missing,
             [

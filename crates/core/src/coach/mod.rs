@@ -296,6 +296,27 @@ pub(crate) fn merge_in_order(first: Vec<Finding>, second: Vec<Finding>) -> Vec<F
     merged
 }
 
+/// The text each finding of one kind marks: what the coaches' tests compare.
+#[cfg(test)]
+pub(crate) fn marked(findings: Vec<Finding>, text: &str, code: Code) -> Vec<&str> {
+    findings
+        .into_iter()
+        .filter(|f| f.code == code)
+        .map(|f| &text[f.start..f.end])
+        .collect()
+}
+
+/// Each finding as (kind, start, end), in the order given.
+#[cfg(test)]
+pub(crate) fn placed<'f>(
+    findings: impl IntoIterator<Item = &'f Finding>,
+) -> Vec<(Code, usize, usize)> {
+    findings
+        .into_iter()
+        .map(|f| (f.code, f.start, f.end))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,11 +360,7 @@ mod tests {
         findings.push(Code::BlameShift, 2, 5);
         findings.push(Code::Conditional, 4, 12);
         findings.push(Code::Conditional, 12, 14);
-        let spans: Vec<(Code, usize, usize)> = findings
-            .into_vec()
-            .into_iter()
-            .map(|f| (f.code, f.start, f.end))
-            .collect();
+        let spans = placed(&findings.into_vec());
         assert_eq!(
             spans,
             [

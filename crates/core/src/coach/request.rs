@@ -339,121 +339,162 @@ struct Heads {
     negative: Tally,
 }
 
+/// Where the scan of `Heads::of` stands in the words.
+struct Cursor<'w> {
+    words: &'w [Word],
+    index: usize,
+}
+
+impl<'w> Cursor<'w> {
+    fn word(&self) -> &'w Word {
+        &self.words[self.index]
+    }
+
+    /// The word `ahead` places further on, if no break comes first.
+    fn near(&self, ahead: usize) -> Option<&'w Word> {
+        self.words[self.index + 1..]
+            .iter()
+            .take(ahead)
+            .all(|w| w.before == Break::None)
+            .then(|| self.words.get(self.index + ahead))
+            .flatten()
+    }
+
+    fn near_is(&self, ahead: usize, choices: &[&str]) -> bool {
+        self.near(ahead).is_some_and(|w| w.is_any(choices))
+    }
+
+    /// Whether the word just before, with no break between, is one of these.
+    fn previous_is(&self, choices: &[&str]) -> bool {
+        self.index > 0
+            && self.word().before == Break::None
+            && self.words[self.index - 1].is_any(choices)
+    }
+}
+
+/// The little state the scan carries from word to word: whether the next
+/// word may open a behaviour ("slot"), and whether we are inside a "when …"
+/// part where only "and call me" (a verb aimed at the requester) opens a new
+/// one.
+#[derive(Debug, Default)]
+struct Clause {
+    slot: bool,
+    needs_me: bool,
+    subordinate: bool,
+}
+
 impl Heads {
-    /// One pass over the words with a little state: whether the next word
-    /// may open a behaviour ("slot"), and whether we are inside a "when …"
-    /// part where only "and call me" (a verb aimed at the requester) opens a
-    /// new one.
+    /// One pass over the words, counting the behaviours they open.
     fn of(words: &[Word], stats: &mut Stats) -> Self {
         let mut heads = Heads::default();
-        let mut slot = false;
-        let mut needs_me = false;
-        let mut subordinate = false;
-        let mut index = 0;
-        while index < words.len() {
+        let mut clause = Clause::default();
+        let mut at = Cursor { words, index: 0 };
+        while at.index < words.len() {
             stats.step();
-            let word = &words[index];
-            if word.before != Break::None {
-                slot = true;
-                needs_me = false;
-                subordinate = false;
+            if at.word().before != Break::None {
+                clause = Clause {
+                    slot: true,
+                    ..Clause::default()
+                };
             }
-            // The word `ahead` places further on, if no break comes first.
-            let near = |ahead: usize| {
-                words[index + 1..]
-                    .iter()
-                    .take(ahead)
-                    .all(|w| w.before == Break::None)
-                    .then(|| words.get(index + ahead))
-                    .flatten()
+            let opened = if clause.slot {
+                heads.open_slot(&at, &mut clause)
+            } else {
+                None
             };
-            let near_is =
-                |ahead: usize, choices: &[&str]| near(ahead).is_some_and(|w| w.is_any(choices));
-
-            if slot {
-                if word.is_any(FILLERS) {
-                    index += 1;
-                    continue;
-                }
-                if word.is("make") && near_is(1, &["sure"]) {
-                    index += 2;
-                    continue;
-                }
-                if !needs_me {
-                    // The span runs over the verb that is being ruled out.
-                    let negator_length = if word.is("do") && near_is(1, &["not"]) {
-                        2
-                    } else if word.is_any(&["never", "stop", "quit", "not"]) {
-                        1
-                    } else {
-                        0
-                    };
-                    if negator_length > 0 {
-                        let ever = usize::from(near_is(negator_length, &["ever"]));
-                        let last = near(negator_length + ever)
-                            .or_else(|| near(negator_length - 1))
-                            .unwrap_or(word);
-                        heads.negative.add(word, last);
-                        slot = false;
-                        index += negator_length;
-                        continue;
-                    }
-                }
-                let aimed_at_me = near_is(1, &["me", "us", "my", "our"]);
-                let has_object =
-                    near(1).is_some_and(|w| !w.is_any(FILLERS) && !w.is_any(NOT_AN_OBJECT));
-                let is_action = ((word.is_any(ACTION_VERBS)
-                    && (!word.is_any(ACTION_NEEDS_OBJECT) || has_object)
-                    && !near_is(1, INTO_A_STATE))
-                    || (word.is("be") && near_is(1, BE_SOMEWHERE)))
-                    && (!needs_me || aimed_at_me);
-                slot = false;
-                needs_me = false;
-                if is_action {
-                    heads.positive.add(word, word);
-                    index += 1;
-                    continue;
-                }
-            }
-
-            if !subordinate {
-                let ends = word.is("no") && near_is(1, ENDINGS);
-                let never_want = word.is("never") && near_is(1, &["want", "need"]);
-                if ends || never_want {
-                    heads.negative.add(word, &words[index + 1]);
-                } else if word.is("do") && near_is(1, &["not"]) && near_is(2, &["want", "need"]) {
-                    heads.negative.add(word, &words[index + 2]);
-                }
-            }
-            if word.is("to") && index > 0 && near_is(1, &["see", "know", "hear", "read"]) {
-                let previous = &words[index - 1];
-                if word.before == Break::None && previous.is_any(&["want", "need", "like", "love"])
-                {
-                    if let Some(verb) = near(1) {
-                        heads.positive.add(verb, verb);
-                    }
-                    index += 2;
-                    continue;
-                }
-            }
-            let previous_is = |choices: &[&str]| {
-                index > 0 && word.before == Break::None && words[index - 1].is_any(choices)
+            at.index += match opened {
+                Some(advance) => advance,
+                None => heads.inside_clause(&at, &mut clause),
             };
-            if word.is_any(SUBORDINATORS) {
-                subordinate = true;
-            } else if word.is_any(JOINERS) {
-                slot = true;
-                needs_me = subordinate;
-            } else if (word.is("to") && previous_is(&["you", "us"]))
-                || (word.is("you") && previous_is(&["can", "could", "will", "would"]))
-                || word.is("please")
-            {
-                slot = true;
-                needs_me = false;
-            }
-            index += 1;
         }
         heads
+    }
+
+    /// A word where a behaviour may start: how far to move on when it was
+    /// taken (a filler, "make sure", a negator, an action verb), `None` when
+    /// the word is read as part of a clause instead.
+    fn open_slot(&mut self, at: &Cursor<'_>, clause: &mut Clause) -> Option<usize> {
+        let word = at.word();
+        if word.is_any(FILLERS) {
+            return Some(1);
+        }
+        if word.is("make") && at.near_is(1, &["sure"]) {
+            return Some(2);
+        }
+        if !clause.needs_me {
+            // The span runs over the verb that is being ruled out.
+            let negator_length = if word.is("do") && at.near_is(1, &["not"]) {
+                2
+            } else if word.is_any(&["never", "stop", "quit", "not"]) {
+                1
+            } else {
+                0
+            };
+            if negator_length > 0 {
+                let ever = usize::from(at.near_is(negator_length, &["ever"]));
+                let last = at
+                    .near(negator_length + ever)
+                    .or_else(|| at.near(negator_length - 1))
+                    .unwrap_or(word);
+                self.negative.add(word, last);
+                clause.slot = false;
+                return Some(negator_length);
+            }
+        }
+        let aimed_at_me = at.near_is(1, &["me", "us", "my", "our"]);
+        let has_object = at
+            .near(1)
+            .is_some_and(|w| !w.is_any(FILLERS) && !w.is_any(NOT_AN_OBJECT));
+        let is_action = ((word.is_any(ACTION_VERBS)
+            && (!word.is_any(ACTION_NEEDS_OBJECT) || has_object)
+            && !at.near_is(1, INTO_A_STATE))
+            || (word.is("be") && at.near_is(1, BE_SOMEWHERE)))
+            && (!clause.needs_me || aimed_at_me);
+        clause.slot = false;
+        clause.needs_me = false;
+        if is_action {
+            self.positive.add(word, word);
+            return Some(1);
+        }
+        None
+    }
+
+    /// A word inside a clause: wishes not to have something ("no more",
+    /// "do not want"), "want to see", and the words that open the next slot.
+    /// Returns how far to move on.
+    fn inside_clause(&mut self, at: &Cursor<'_>, clause: &mut Clause) -> usize {
+        let word = at.word();
+        if !clause.subordinate {
+            let ends = word.is("no") && at.near_is(1, ENDINGS);
+            let never_want = word.is("never") && at.near_is(1, &["want", "need"]);
+            if ends || never_want {
+                self.negative.add(word, &at.words[at.index + 1]);
+            } else if word.is("do") && at.near_is(1, &["not"]) && at.near_is(2, &["want", "need"]) {
+                self.negative.add(word, &at.words[at.index + 2]);
+            }
+        }
+        if word.is("to")
+            && at.near_is(1, &["see", "know", "hear", "read"])
+            && at.previous_is(&["want", "need", "like", "love"])
+        {
+            if let Some(verb) = at.near(1) {
+                self.positive.add(verb, verb);
+            }
+            return 2;
+        }
+        if word.is_any(SUBORDINATORS) {
+            clause.subordinate = true;
+        } else if word.is_any(JOINERS) {
+            clause.slot = true;
+            clause.needs_me = clause.subordinate;
+        } else if (word.is("to") && at.previous_is(&["you", "us"]))
+            || (word.is("you") && at.previous_is(&["can", "could", "will", "would"]))
+            || word.is("please")
+        {
+            clause.slot = true;
+            clause.needs_me = false;
+        }
+        1
     }
 }
 
@@ -466,11 +507,7 @@ mod tests {
     }
 
     fn spans(text: &str, code: Code) -> Vec<&str> {
-        review(text)
-            .into_iter()
-            .filter(|f| f.code == code)
-            .map(|f| &text[f.start..f.end])
-            .collect()
+        crate::coach::marked(review(text), text, code)
     }
 
     #[test]

@@ -4,11 +4,7 @@
 use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
 use super::queries::{check_acknowledge, check_update_status};
 use super::state::Commitments;
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::kernel::text;
-use crate::space::SpaceState;
+use crate::access::room::*;
 
 const MAX_DETAILS: usize = 2_000;
 const MAX_NOTE: usize = 2_000;

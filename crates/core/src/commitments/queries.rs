@@ -2,25 +2,8 @@
 //! acknowledge a commitment now, and what waits for them.
 
 use super::state::{Commitment, Commitments};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
-
-/// Finds a commitment after the membership check, and checks the actor's
-/// role in its betrayal.
-fn find<'a>(
-    space: &SpaceState,
-    commitments: &'a Commitments,
-    actor: UserId,
-    id: EntryId,
-    action: RepairAction,
-) -> Result<&'a Commitment, Refusal> {
-    repair_rules::member(space, actor)?;
-    let commitment = commitments.get(id).ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(space, actor, commitment.betrayal, action)?;
-    Ok(commitment)
-}
 
 /// Why `actor` may not update the status of `commitment` now.
 pub fn check_update_status(
@@ -29,14 +12,8 @@ pub fn check_update_status(
     actor: UserId,
     commitment: EntryId,
 ) -> Result<(), Refusal> {
-    find(
-        space,
-        commitments,
-        actor,
-        commitment,
-        RepairAction::UpdateCommitment,
-    )
-    .map(drop)
+    let found = commitments.get(commitment);
+    entry_for(space, actor, found, RepairAction::UpdateCommitment).map(drop)
 }
 
 /// Why `actor` may not acknowledge the latest news of `commitment` now;
@@ -47,13 +24,8 @@ pub fn check_acknowledge(
     actor: UserId,
     commitment: EntryId,
 ) -> Result<EntryId, Refusal> {
-    let found = find(
-        space,
-        commitments,
-        actor,
-        commitment,
-        RepairAction::AcknowledgeCommitment,
-    )?;
+    let found = commitments.get(commitment);
+    let found = entry_for(space, actor, found, RepairAction::AcknowledgeCommitment)?;
     found
         .latest()
         .filter(|e| e.seen.is_none())

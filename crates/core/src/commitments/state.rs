@@ -1,6 +1,7 @@
 //! Every commitment with its status history, folded from the events.
 
 use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
+use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::OffsetDateTime;
@@ -112,17 +113,11 @@ impl Commitments {
     }
 
     pub fn get(&self, id: EntryId) -> Option<&Commitment> {
-        self.commitments
-            .binary_search_by_key(&id, |c| c.id)
-            .ok()
-            .map(|i| &self.commitments[i])
+        entries::find(&self.commitments, id)
     }
 
     fn get_mut(&mut self, id: EntryId) -> Option<&mut Commitment> {
-        self.commitments
-            .binary_search_by_key(&id, |c| c.id)
-            .ok()
-            .map(|i| &mut self.commitments[i])
+        entries::find_mut(&mut self.commitments, id)
     }
 
     /// Every commitment, in the order made.
@@ -137,3 +132,7 @@ impl Commitments {
             .collect()
     }
 }
+
+entry_by_id_field!(Commitment);
+
+crate::access::room::of_betrayal_field!(Commitment);

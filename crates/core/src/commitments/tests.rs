@@ -2,6 +2,7 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
+use crate::testing::step;
 use crate::testing::{assert_can_agrees, assert_round_trip, World};
 use time::Duration;
 
@@ -36,23 +37,20 @@ fn no_contact_is_offered_first() {
 #[test]
 fn the_involved_partner_makes_a_commitment_and_its_history_grows() {
     let mut c = World::new();
-    let k = c.run(c.involved, |s, a, _| {
-        make(&s.space, &s.commitments, a, &commitment("no_contact", ""))
-    });
+    let k = c.run(
+        c.involved,
+        step!(commitments: make(&commitment("no_contact", ""))),
+    );
     c.advance(Duration::days(7));
-    c.run(c.involved, |s, a, _| {
-        update_status(&s.space, &s.commitments, a, k, &status("kept", ""))
-    });
+    c.run(
+        c.involved,
+        step!(commitments: update_status(k, &status("kept", ""))),
+    );
     c.advance(Duration::days(3));
-    c.run(c.involved, |s, a, _| {
-        update_status(
-            &s.space,
-            &s.commitments,
-            a,
-            k,
-            &status("at_risk", "She wrote to me at work."),
-        )
-    });
+    c.run(
+        c.involved,
+        step!(commitments: update_status(k, &status("at_risk", "She wrote to me at work."))),
+    );
     let made = c.couple.commitments.get(k).unwrap();
     let statuses: Vec<_> = made.history.iter().map(|e| e.status).collect();
     assert_eq!(
@@ -75,52 +73,36 @@ fn the_involved_partner_makes_a_commitment_and_its_history_grows() {
 fn an_own_commitment_needs_its_words_and_named_kinds_are_made_once() {
     let mut c = World::new();
     assert!(matches!(
-        c.attempt(c.involved, |s, a, _| make(
-            &s.space,
-            &s.commitments,
-            a,
-            &commitment("own", " ")
-        )),
+        c.attempt(
+            c.involved,
+            step!(commitments: make(&commitment("own", " ")))
+        ),
         Err(Refusal::Invalid {
             field: "details",
             ..
         })
     ));
-    let own = c.run(c.involved, |s, a, _| {
-        make(
-            &s.space,
-            &s.commitments,
-            a,
-            &commitment("own", "I come home straight after work."),
-        )
-    });
+    let own = c.run(
+        c.involved,
+        step!(commitments: make(&commitment("own", "I come home straight after work."))),
+    );
     assert_eq!(
         c.couple.commitments.get(own).unwrap().title(),
         "I come home straight after work."
     );
-    c.run(c.involved, |s, a, _| {
-        make(
-            &s.space,
-            &s.commitments,
-            a,
-            &commitment("own", "Phone stays in the hall."),
-        )
-    });
-    c.run(c.involved, |s, a, _| {
-        make(
-            &s.space,
-            &s.commitments,
-            a,
-            &commitment("therapy", "Weekly"),
-        )
-    });
+    c.run(
+        c.involved,
+        step!(commitments: make(&commitment("own", "Phone stays in the hall."))),
+    );
+    c.run(
+        c.involved,
+        step!(commitments: make(&commitment("therapy", "Weekly"))),
+    );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| make(
-            &s.space,
-            &s.commitments,
-            a,
-            &commitment("therapy", "")
-        )),
+        c.attempt(
+            c.involved,
+            step!(commitments: make(&commitment("therapy", "")))
+        ),
         Err(Refusal::Conflict(
             "You have already made this commitment; its status can be updated instead."
         ))
@@ -131,42 +113,34 @@ fn an_own_commitment_needs_its_words_and_named_kinds_are_made_once() {
 #[test]
 fn updates_are_the_involved_partners_and_name_a_real_status() {
     let mut c = World::new();
-    let k = c.run(c.involved, |s, a, _| {
-        make(&s.space, &s.commitments, a, &commitment("therapy", ""))
-    });
+    let k = c.run(
+        c.involved,
+        step!(commitments: make(&commitment("therapy", ""))),
+    );
     assert!(matches!(
-        c.attempt(c.involved, |s, a, _| update_status(
-            &s.space,
-            &s.commitments,
-            a,
-            k,
-            &status("made", "")
-        )),
+        c.attempt(
+            c.involved,
+            step!(commitments: update_status(k, &status("made", "")))
+        ),
         Err(Refusal::Invalid {
             field: "status",
             ..
         })
     ));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| update_status(
-            &s.space,
-            &s.commitments,
-            a,
-            k,
-            &status("broken", "")
-        )),
+        c.attempt(
+            c.hurt,
+            step!(commitments: update_status(k, &status("broken", "")))
+        ),
         Err(Refusal::NotAllowed(
             RepairAction::UpdateCommitment.refusal()
         ))
     );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| update_status(
-            &s.space,
-            &s.commitments,
-            a,
-            EntryId(99),
-            &status("kept", "")
-        )),
+        c.attempt(
+            c.involved,
+            step!(commitments: update_status(EntryId(99), &status("kept", "")))
+        ),
         Err(Refusal::NotFound)
     );
 }
@@ -174,9 +148,10 @@ fn updates_are_the_involved_partners_and_name_a_real_status() {
 #[test]
 fn the_hurt_partner_acknowledges_the_latest_news_once() {
     let mut c = World::new();
-    let k = c.run(c.involved, |s, a, _| {
-        make(&s.space, &s.commitments, a, &commitment("no_contact", ""))
-    });
+    let k = c.run(
+        c.involved,
+        step!(commitments: make(&commitment("no_contact", ""))),
+    );
     assert_eq!(
         c.couple
             .commitments
@@ -184,34 +159,17 @@ fn the_hurt_partner_acknowledges_the_latest_news_once() {
             .len(),
         1
     );
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(&s.space, &s.commitments, a, k)
-    });
+    c.run(c.hurt, step!(commitments: acknowledge(k)));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| acknowledge(
-            &s.space,
-            &s.commitments,
-            a,
-            k
-        )),
+        c.attempt(c.hurt, step!(commitments: acknowledge(k))),
         Err(Refusal::Conflict("You have already seen the latest news."))
     );
-    let broken = c.run(c.involved, |s, a, _| {
-        update_status(
-            &s.space,
-            &s.commitments,
-            a,
-            k,
-            &status("broken", "I answered her call."),
-        )
-    });
+    let broken = c.run(
+        c.involved,
+        step!(commitments: update_status(k, &status("broken", "I answered her call."))),
+    );
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| acknowledge(
-            &s.space,
-            &s.commitments,
-            a,
-            k
-        )),
+        c.attempt(c.hurt, step!(commitments: acknowledge(k))),
         Ok(CommitmentEvent::Acknowledged {
             commitment: k,
             entry: broken
@@ -222,9 +180,7 @@ fn the_hurt_partner_acknowledges_the_latest_news_once() {
         .commitments
         .awaiting_acknowledgement_by(&c.couple.space, c.involved)
         .is_empty());
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(&s.space, &s.commitments, a, k)
-    });
+    c.run(c.hurt, step!(commitments: acknowledge(k)));
     assert!(c
         .couple
         .commitments
@@ -282,15 +238,9 @@ fn every_can_query_agrees_with_its_command() {
         ..commitment(kind, "")
     };
     let (no_contact, therapy) = (in_first("no_contact"), in_first("therapy"));
-    let unseen = c.run(c.involved, |s, a, _| {
-        make(&s.space, &s.commitments, a, &no_contact)
-    });
-    let seen = c.run(c.involved, |s, a, _| {
-        make(&s.space, &s.commitments, a, &therapy)
-    });
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(&s.space, &s.commitments, a, seen)
-    });
+    let unseen = c.run(c.involved, step!(commitments: make(&no_contact)));
+    let seen = c.run(c.involved, step!(commitments: make(&therapy)));
+    c.run(c.hurt, step!(commitments: acknowledge(seen)));
     let theirs = c.run(c.hurt, |s, a, _| {
         let input = CommitmentInput {
             betrayal: other_way.0.to_string(),
@@ -309,4 +259,35 @@ fn every_can_query_agrees_with_its_command() {
         let accepted = acknowledge(space, commitments, a, id).is_ok();
         (can_acknowledge(space, commitments, a, id), accepted)
     });
+}
+
+/// Every commitment event, with the details and the note present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = CommitmentEvent> {
+    use crate::testing::strategies::{entry_id, maybe_text, one_of};
+    use proptest::prelude::*;
+    let status = one_of([
+        CommitmentStatus::Made,
+        CommitmentStatus::Kept,
+        CommitmentStatus::AtRisk,
+        CommitmentStatus::Broken,
+        CommitmentStatus::Renewed,
+    ]);
+    prop_oneof![
+        (entry_id(), one_of(CommitmentKind::ALL), maybe_text()).prop_map(
+            |(betrayal, kind, details)| CommitmentEvent::Made {
+                betrayal,
+                kind,
+                details
+            }
+        ),
+        (entry_id(), status, maybe_text()).prop_map(|(commitment, status, note)| {
+            CommitmentEvent::StatusUpdated {
+                commitment,
+                status,
+                note,
+            }
+        }),
+        (entry_id(), entry_id())
+            .prop_map(|(commitment, entry)| CommitmentEvent::Acknowledged { commitment, entry }),
+    ]
 }

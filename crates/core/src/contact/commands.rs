@@ -4,11 +4,7 @@
 use super::events::{ContactChannel, ContactEvent};
 use super::queries::check_acknowledge;
 use super::state::ContactReports;
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::kernel::text;
-use crate::space::SpaceState;
+use crate::access::room::*;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 const MAX_TEXT: usize = 5_000;

@@ -2,9 +2,7 @@
 //! now, and which reports wait for them.
 
 use super::state::{ContactReport, ContactReports};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not acknowledge `report` now (`Ok` when they may).
@@ -14,20 +12,12 @@ pub fn check_acknowledge(
     actor: UserId,
     report: EntryId,
 ) -> Result<(), Refusal> {
-    repair_rules::member(space, actor)?;
-    let found = reports.get(report).ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(
-        space,
-        actor,
-        found.betrayal,
-        RepairAction::AcknowledgeContact,
-    )?;
-    if found.acknowledgement.is_some() {
-        return Err(Refusal::Conflict(
-            "You have already acknowledged this report.",
-        ));
-    }
-    Ok(())
+    let found = reports.get(report);
+    let found = entry_for(space, actor, found, RepairAction::AcknowledgeContact)?;
+    Refusal::conflict_if(
+        found.acknowledgement.is_some(),
+        "You have already acknowledged this report.",
+    )
 }
 
 /// May `actor` acknowledge `report` now?

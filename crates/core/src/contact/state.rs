@@ -2,6 +2,7 @@
 
 use super::events::{ContactChannel, ContactEvent};
 use crate::access::repair_rules::Acknowledgement;
+use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Duration, OffsetDateTime};
@@ -65,17 +66,11 @@ impl ContactReports {
     }
 
     pub fn get(&self, id: EntryId) -> Option<&ContactReport> {
-        self.reports
-            .binary_search_by_key(&id, |r| r.id)
-            .ok()
-            .map(|i| &self.reports[i])
+        entries::find(&self.reports, id)
     }
 
     fn get_mut(&mut self, id: EntryId) -> Option<&mut ContactReport> {
-        self.reports
-            .binary_search_by_key(&id, |r| r.id)
-            .ok()
-            .map(|i| &mut self.reports[i])
+        entries::find_mut(&mut self.reports, id)
     }
 
     /// Every report, newest first.
@@ -83,3 +78,7 @@ impl ContactReports {
         self.reports.iter().rev().collect()
     }
 }
+
+entry_by_id_field!(ContactReport);
+
+crate::access::room::of_betrayal_field!(ContactReport);

@@ -2,7 +2,8 @@ use super::*;
 use crate::access::repair_rules::{self, RepairAction};
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_can_agrees, assert_round_trip, World};
+use crate::testing::step;
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
 use time::macros::datetime;
 use time::Duration;
 
@@ -21,9 +22,10 @@ fn contact(happened_at: &str) -> ContactReportInput {
 fn a_report_records_how_long_after_the_contact_it_came() {
     let mut c = World::new();
     // The couple's clock reads 2 March 2026, 09:00 UTC.
-    let r = c.run(c.involved, |s, a, n| {
-        report(&s.space, a, n, &contact("2026-03-01T21:15"))
-    });
+    let r = c.run(
+        c.involved,
+        step!(space: report @now(&contact("2026-03-01T21:15"))),
+    );
     let made = c.couple.contact.get(r).unwrap();
     assert_eq!(made.happened_at, datetime!(2026-03-01 21:15 UTC));
     assert_eq!(made.reported_after(), Duration::minutes(11 * 60 + 45));
@@ -39,7 +41,7 @@ fn a_time_given_in_a_time_zone_is_stored_in_utc() {
         ..contact("2026-03-02T10:30")
     };
     // 10:30 at +02:00 is 08:30 UTC: half an hour ago, not in the future.
-    match c.attempt(c.involved, |s, a, n| report(&s.space, a, n, &input)) {
+    match c.attempt(c.involved, step!(space: report @now(&input))) {
         Ok(ContactEvent::Reported { happened_at, .. }) => {
             assert_eq!(happened_at, datetime!(2026-03-02 08:30 UTC));
         }
@@ -91,37 +93,33 @@ fn a_contact_cannot_be_in_the_future_and_every_field_is_checked() {
 #[test]
 fn the_hurt_partner_acknowledges_a_report_once() {
     let mut c = World::new();
-    let first = c.run(c.involved, |s, a, n| {
-        report(&s.space, a, n, &contact("2026-03-01T21:15"))
-    });
-    let second = c.run(c.involved, |s, a, n| {
-        report(&s.space, a, n, &contact("2026-03-02T08:00"))
-    });
-    let waiting: Vec<_> = c
-        .couple
-        .contact
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let first = c.run(
+        c.involved,
+        step!(space: report @now(&contact("2026-03-01T21:15"))),
+    );
+    let second = c.run(
+        c.involved,
+        step!(space: report @now(&contact("2026-03-02T08:00"))),
+    );
+    let waiting = entry_ids(
+        c.couple
+            .contact
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(waiting, vec![first, second]);
-    let newest_first: Vec<_> = c.couple.contact.all().iter().map(|r| r.id).collect();
+    let newest_first = entry_ids(c.couple.contact.all());
     assert_eq!(newest_first, vec![second, first]);
 
     let thanks = ContactAcknowledgementInput {
         response: "Thank you for telling me straight away.".to_owned(),
     };
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| acknowledge(
-            &s.space, &s.contact, a, first, &thanks
-        )),
+        c.attempt(c.involved, step!(contact: acknowledge(first, &thanks))),
         Err(Refusal::NotAllowed(
             RepairAction::AcknowledgeContact.refusal()
         ))
     );
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(&s.space, &s.contact, a, first, &thanks)
-    });
+    c.run(c.hurt, step!(contact: acknowledge(first, &thanks)));
     assert_eq!(
         c.couple
             .contact
@@ -131,20 +129,16 @@ fn the_hurt_partner_acknowledges_a_report_once() {
         Some("Thank you for telling me straight away.")
     );
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| acknowledge(
-            &s.space, &s.contact, a, first, &thanks
-        )),
+        c.attempt(c.hurt, step!(contact: acknowledge(first, &thanks))),
         Err(Refusal::Conflict(
             "You have already acknowledged this report."
         ))
     );
-    let left: Vec<_> = c
-        .couple
-        .contact
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let left = entry_ids(
+        c.couple
+            .contact
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(left, vec![second]);
 }
 
@@ -193,21 +187,18 @@ fn can_acknowledge_agrees_with_its_command() {
         betrayal: first.clone(),
         ..contact(at)
     };
-    let unread = c.run(c.involved, |s, a, n| {
-        report(&s.space, a, n, &in_first("2026-03-01T20:00"))
-    });
-    let read = c.run(c.involved, |s, a, n| {
-        report(&s.space, a, n, &in_first("2026-03-01T21:00"))
-    });
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(
-            &s.space,
-            &s.contact,
-            a,
-            read,
-            &ContactAcknowledgementInput::default(),
-        )
-    });
+    let unread = c.run(
+        c.involved,
+        step!(space: report @now(&in_first("2026-03-01T20:00"))),
+    );
+    let read = c.run(
+        c.involved,
+        step!(space: report @now(&in_first("2026-03-01T21:00"))),
+    );
+    c.run(
+        c.hurt,
+        step!(contact: acknowledge(read, &ContactAcknowledgementInput::default())),
+    );
     let theirs = c.run(c.hurt, |s, a, n| {
         let input = ContactReportInput {
             betrayal: other_way.0.to_string(),
@@ -227,4 +218,28 @@ fn can_acknowledge_agrees_with_its_command() {
             (can_acknowledge(space, reports, a, id), accepted)
         },
     );
+}
+
+/// Every contact event, with the response present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ContactEvent> {
+    use crate::testing::strategies::{entry_id, instant, maybe_text, one_of, text};
+    use proptest::prelude::*;
+    let report = (
+        entry_id(),
+        instant(),
+        one_of(ContactChannel::ALL),
+        text(),
+        text(),
+    );
+    prop_oneof![
+        report.prop_map(|said| ContactEvent::Reported {
+            betrayal: said.0,
+            happened_at: said.1,
+            channel: said.2,
+            what_was_said: said.3,
+            how_i_responded: said.4,
+        }),
+        (entry_id(), maybe_text())
+            .prop_map(|(report, response)| ContactEvent::Acknowledged { report, response }),
+    ]
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod days;
+pub mod entries;
 pub mod event;
 pub mod ids;
 pub mod refusal;

@@ -27,6 +27,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// A step that does not fit the entry's state when `condition` holds.
+    pub fn conflict_if(condition: bool, why: &'static str) -> Result<(), Refusal> {
+        if condition {
+            Err(Refusal::Conflict(why))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             field,

@@ -1,6 +1,7 @@
 //! Pulses folded from the events.
 
 use super::*;
+use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::Meta;
 use std::collections::BTreeMap;
@@ -91,10 +92,7 @@ impl PulseState {
     }
 
     pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
-        self.shared
-            .binary_search_by_key(&id, |p| p.id)
-            .ok()
-            .map(|i| &self.shared[i])
+        entries::find(&self.shared, id)
     }
 }
 
@@ -122,9 +120,8 @@ impl PrivatePulses {
     }
 
     pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
-        self.entries
-            .binary_search_by_key(&id, |p| p.id)
-            .ok()
-            .map(|i| &self.entries[i])
+        entries::find(&self.entries, id)
     }
 }
+
+entry_by_id_field!(PulseRecord);

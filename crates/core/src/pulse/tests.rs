@@ -113,17 +113,7 @@ fn answers_are_stored_by_item_code_and_read_back_strictly() {
     assert!(serde_json::from_str::<Answers>(&out_of_range).is_err());
 }
 
-fn form(values: [u8; ITEM_COUNT], share: &str, signs: &[&str]) -> PulseInput {
-    PulseInput {
-        answers: ITEMS
-            .iter()
-            .zip(values)
-            .map(|(i, v)| (i.code.to_owned(), v.to_string()))
-            .collect(),
-        share: share.to_owned(),
-        signs: signs.iter().map(|s| (*s).to_owned()).collect(),
-    }
-}
+use crate::testing::pulse_form as form;
 
 #[test]
 fn a_shared_pulse_goes_to_the_couple_stream_and_its_signs_stay_private() {
@@ -485,4 +475,25 @@ fn a_single_pulse_is_found_for_those_who_may_see_it_and_no_one_else() {
         ),
         Err(Refusal::NotAMember)
     );
+}
+
+fn any_answers() -> impl proptest::strategy::Strategy<Value = Answers> {
+    use proptest::prelude::*;
+    proptest::array::uniform10(SCALE_MIN..=SCALE_MAX).prop_filter_map("on the scale", Answers::new)
+}
+
+/// Every pulse event in the couple stream.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = PulseEvent> {
+    use crate::testing::strategies::one_of;
+    use proptest::prelude::*;
+    prop_oneof![
+        any_answers().prop_map(|answers| PulseEvent::Shared { answers }),
+        one_of(Cadence::ALL).prop_map(|cadence| PulseEvent::CadenceChosen { cadence }),
+    ]
+}
+
+/// The pulse event in the author's private stream.
+pub(crate) fn any_private_event() -> impl proptest::strategy::Strategy<Value = PrivatePulseEvent> {
+    use proptest::prelude::*;
+    any_answers().prop_map(|answers| PrivatePulseEvent::Kept { answers })
 }

@@ -7,11 +7,8 @@ use super::queries::{
     check_respond, check_resume, check_retire,
 };
 use super::state::{Requests, Terms};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::kernel::text;
-use crate::space::{parse_optional_date, SpaceState};
+use crate::access::room::*;
+use crate::space::parse_optional_date;
 use time::{Date, OffsetDateTime};
 
 const MAX_WHAT: usize = 1_000;

@@ -18,7 +18,7 @@ mod events;
 mod queries;
 mod state;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use commands::*;
 pub use events::*;

@@ -4,26 +4,9 @@
 
 use super::events::Frequency;
 use super::state::{Fulfilment, Request, RequestStatus, Requests};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
+use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 use time::Date;
-
-/// Finds a request after the membership check, and checks the actor's role
-/// in its betrayal.
-pub(super) fn find<'a>(
-    space: &SpaceState,
-    requests: &'a Requests,
-    actor: UserId,
-    id: EntryId,
-    action: RepairAction,
-) -> Result<&'a Request, Refusal> {
-    repair_rules::member(space, actor)?;
-    let request = requests.get(id).ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(space, actor, request.betrayal, action)?;
-    Ok(request)
-}
 
 fn awaiting_answer(request: &Request) -> Result<(), Refusal> {
     match request.status {
@@ -46,11 +29,11 @@ pub fn check_respond(
     actor: UserId,
     request: EntryId,
 ) -> Result<(), Refusal> {
-    awaiting_answer(find(
+    let found = requests.get(request);
+    awaiting_answer(entry_for(
         space,
-        requests,
         actor,
-        request,
+        found,
         RepairAction::RespondToRequest,
     )?)
 }
@@ -63,19 +46,12 @@ pub fn check_answer_alternative(
     actor: UserId,
     request: EntryId,
 ) -> Result<(), Refusal> {
-    let found = find(
-        space,
-        requests,
-        actor,
-        request,
-        RepairAction::RespondToAlternative,
-    )?;
-    if found.status != RequestStatus::AlternativeProposed {
-        return Err(Refusal::Conflict(
-            "There is no alternative waiting for your answer.",
-        ));
-    }
-    Ok(())
+    let found = requests.get(request);
+    let found = entry_for(space, actor, found, RepairAction::RespondToAlternative)?;
+    Refusal::conflict_if(
+        found.status != RequestStatus::AlternativeProposed,
+        "There is no alternative waiting for your answer.",
+    )
 }
 
 /// Why `actor` may not pause `request` now.
@@ -85,13 +61,12 @@ pub fn check_pause(
     actor: UserId,
     request: EntryId,
 ) -> Result<(), Refusal> {
-    let found = find(space, requests, actor, request, RepairAction::PauseRequest)?;
-    if found.status != RequestStatus::Active {
-        return Err(Refusal::Conflict(
-            "Only an agreed request that is running can be paused.",
-        ));
-    }
-    Ok(())
+    let found = requests.get(request);
+    let found = entry_for(space, actor, found, RepairAction::PauseRequest)?;
+    Refusal::conflict_if(
+        found.status != RequestStatus::Active,
+        "Only an agreed request that is running can be paused.",
+    )
 }
 
 /// Why `actor` may not resume `request` now.
@@ -101,11 +76,12 @@ pub fn check_resume(
     actor: UserId,
     request: EntryId,
 ) -> Result<(), Refusal> {
-    let found = find(space, requests, actor, request, RepairAction::ResumeRequest)?;
-    if found.status != RequestStatus::Paused {
-        return Err(Refusal::Conflict("This request is not paused."));
-    }
-    Ok(())
+    let found = requests.get(request);
+    let found = entry_for(space, actor, found, RepairAction::ResumeRequest)?;
+    Refusal::conflict_if(
+        found.status != RequestStatus::Paused,
+        "This request is not paused.",
+    )
 }
 
 /// Why `actor` may not retire `request` now.
@@ -115,11 +91,12 @@ pub fn check_retire(
     actor: UserId,
     request: EntryId,
 ) -> Result<(), Refusal> {
-    let found = find(space, requests, actor, request, RepairAction::RetireRequest)?;
-    if found.status == RequestStatus::Retired {
-        return Err(Refusal::Conflict("This request is already retired."));
-    }
-    Ok(())
+    let found = requests.get(request);
+    let found = entry_for(space, actor, found, RepairAction::RetireRequest)?;
+    Refusal::conflict_if(
+        found.status == RequestStatus::Retired,
+        "This request is already retired.",
+    )
 }
 
 /// Why `actor` may not log a time `request` was done, now.
@@ -129,7 +106,8 @@ pub fn check_log_fulfilment<'a>(
     actor: UserId,
     request: EntryId,
 ) -> Result<&'a Request, Refusal> {
-    let found = find(space, requests, actor, request, RepairAction::LogFulfilment)?;
+    let found = requests.get(request);
+    let found = entry_for(space, actor, found, RepairAction::LogFulfilment)?;
     if found.status != RequestStatus::Active {
         return Err(Refusal::Conflict(
             "This request is not running: it is logged once it is agreed, and not while paused.",
@@ -148,14 +126,8 @@ pub fn check_confirm_fulfilment<'a>(
     actor: UserId,
     fulfilment: EntryId,
 ) -> Result<&'a Request, Refusal> {
-    repair_rules::member(space, actor)?;
-    let (request, logged) = requests.fulfilment(fulfilment).ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(
-        space,
-        actor,
-        request.betrayal,
-        RepairAction::ConfirmFulfilment,
-    )?;
+    let found = requests.fulfilment(fulfilment);
+    let (request, logged) = entry_for(space, actor, found, RepairAction::ConfirmFulfilment)?;
     if logged.confirmation.is_some() {
         return Err(Refusal::Conflict("You have already confirmed this."));
     }

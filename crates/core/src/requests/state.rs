@@ -1,6 +1,7 @@
 //! Every request with its history, folded from the events.
 
 use super::events::{Frequency, RequestEvent};
+use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Date, Duration, OffsetDateTime};
@@ -53,6 +54,17 @@ pub struct StatusChange {
     pub by: UserId,
     pub at: OffsetDateTime,
     pub change: Change,
+}
+
+impl StatusChange {
+    fn new(meta: &Meta, change: Change) -> Self {
+        Self {
+            id: meta.entry(),
+            by: meta.author,
+            at: meta.at,
+            change,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +140,32 @@ pub struct Request {
 }
 
 impl Request {
+    /// Moves the request to where a status step leaves it.
+    fn follow(&mut self, change: &Change) {
+        self.status = match change {
+            Change::Made(_) | Change::AlternativeDeclined { .. } => RequestStatus::AwaitingAnswer,
+            Change::Accepted | Change::Resumed => RequestStatus::Active,
+            Change::AlternativeProposed(alternative) => {
+                self.alternative = Some(alternative.clone());
+                RequestStatus::AlternativeProposed
+            }
+            Change::AlternativeAccepted => {
+                if let Some(terms) = self.alternative.take() {
+                    self.terms = terms;
+                }
+                RequestStatus::Active
+            }
+            Change::Paused { .. } => RequestStatus::Paused,
+            Change::Retired { .. } => RequestStatus::Retired,
+        };
+        if matches!(
+            change,
+            Change::AlternativeDeclined { .. } | Change::Retired { .. }
+        ) {
+            self.alternative = None;
+        }
+    }
+
     /// The day the request was first agreed.
     pub fn agreed_on(&self) -> Option<Date> {
         self.changes.iter().find_map(|c| match c.change {
@@ -277,6 +315,50 @@ impl Request {
     }
 }
 
+fn terms(what: &str, frequency: &Frequency) -> Terms {
+    Terms {
+        what: what.to_owned(),
+        frequency: frequency.clone(),
+    }
+}
+
+/// The request a status event names and the step it records; `None` for the
+/// events that make a request or log and confirm its fulfilments.
+fn status_step(event: &RequestEvent) -> Option<(EntryId, Change)> {
+    let step = match event {
+        RequestEvent::Accepted { request } => (*request, Change::Accepted),
+        RequestEvent::AlternativeProposed {
+            request,
+            what,
+            frequency,
+        } => (
+            *request,
+            Change::AlternativeProposed(terms(what, frequency)),
+        ),
+        RequestEvent::AlternativeAccepted { request } => (*request, Change::AlternativeAccepted),
+        RequestEvent::AlternativeDeclined { request, note } => {
+            (*request, Change::AlternativeDeclined { note: note.clone() })
+        }
+        RequestEvent::Paused { request, reason } => (
+            *request,
+            Change::Paused {
+                reason: reason.clone(),
+            },
+        ),
+        RequestEvent::Resumed { request } => (*request, Change::Resumed),
+        RequestEvent::Retired { request, reason } => (
+            *request,
+            Change::Retired {
+                reason: reason.clone(),
+            },
+        ),
+        RequestEvent::Made { .. }
+        | RequestEvent::FulfilmentLogged { .. }
+        | RequestEvent::FulfilmentConfirmed { .. } => return None,
+    };
+    Some(step)
+}
+
 fn window(first: Date, last: Date) -> impl Iterator<Item = Date> {
     std::iter::successors(Some(first), |d| d.next_day()).take_while(move |d| *d <= last)
 }
@@ -293,85 +375,12 @@ pub struct Requests {
 
 impl Requests {
     pub fn apply(&mut self, meta: &Meta, event: &RequestEvent) {
-        let change = |change| StatusChange {
-            id: meta.entry(),
-            by: meta.author,
-            at: meta.at,
-            change,
-        };
         match event {
             RequestEvent::Made {
                 betrayal,
                 what,
                 frequency,
-            } => {
-                let terms = Terms {
-                    what: what.clone(),
-                    frequency: frequency.clone(),
-                };
-                let made = change(Change::Made(terms.clone()));
-                self.push_made(meta, *betrayal, terms, made);
-            }
-            RequestEvent::Accepted { request } => {
-                self.update(*request, change(Change::Accepted), |r| {
-                    r.status = RequestStatus::Active;
-                });
-            }
-            RequestEvent::AlternativeProposed {
-                request,
-                what,
-                frequency,
-            } => {
-                let terms = Terms {
-                    what: what.clone(),
-                    frequency: frequency.clone(),
-                };
-                self.update(
-                    *request,
-                    change(Change::AlternativeProposed(terms.clone())),
-                    |r| {
-                        r.alternative = Some(terms);
-                        r.status = RequestStatus::AlternativeProposed;
-                    },
-                );
-            }
-            RequestEvent::AlternativeAccepted { request } => {
-                self.update(*request, change(Change::AlternativeAccepted), |r| {
-                    if let Some(terms) = r.alternative.take() {
-                        r.terms = terms;
-                    }
-                    r.status = RequestStatus::Active;
-                });
-            }
-            RequestEvent::AlternativeDeclined { request, note } => {
-                let note = note.clone();
-                self.update(
-                    *request,
-                    change(Change::AlternativeDeclined { note }),
-                    |r| {
-                        r.alternative = None;
-                        r.status = RequestStatus::AwaitingAnswer;
-                    },
-                );
-            }
-            RequestEvent::Paused { request, reason } => {
-                let reason = reason.clone();
-                self.update(*request, change(Change::Paused { reason }), |r| {
-                    r.status = RequestStatus::Paused;
-                });
-            }
-            RequestEvent::Resumed { request } => {
-                self.update(*request, change(Change::Resumed), |r| {
-                    r.status = RequestStatus::Active;
-                });
-            }
-            RequestEvent::Retired { request, reason } => {
-                let reason = reason.clone();
-                self.update(*request, change(Change::Retired { reason }), |r| {
-                    r.alternative = None;
-                    r.status = RequestStatus::Retired;
-                });
-            }
+            } => self.push_made(meta, *betrayal, terms(what, frequency)),
             RequestEvent::FulfilmentLogged {
                 request,
                 happened_on,
@@ -381,10 +390,16 @@ impl Requests {
                 request,
                 fulfilment,
             } => self.confirm_fulfilment(meta, *request, *fulfilment),
+            step => {
+                if let Some((request, change)) = status_step(step) {
+                    self.update(meta, request, change);
+                }
+            }
         }
     }
 
-    fn push_made(&mut self, meta: &Meta, betrayal: EntryId, terms: Terms, made: StatusChange) {
+    fn push_made(&mut self, meta: &Meta, betrayal: EntryId, terms: Terms) {
+        let made = StatusChange::new(meta, Change::Made(terms.clone()));
         self.requests.push(Request {
             id: meta.entry(),
             betrayal,
@@ -429,25 +444,19 @@ impl Requests {
         }
     }
 
-    fn update(&mut self, id: EntryId, change: StatusChange, effect: impl FnOnce(&mut Request)) {
+    fn update(&mut self, meta: &Meta, id: EntryId, change: Change) {
         if let Some(request) = self.get_mut(id) {
-            request.changes.push(change);
-            effect(request);
+            request.follow(&change);
+            request.changes.push(StatusChange::new(meta, change));
         }
     }
 
     pub fn get(&self, id: EntryId) -> Option<&Request> {
-        self.requests
-            .binary_search_by_key(&id, |r| r.id)
-            .ok()
-            .map(|i| &self.requests[i])
+        entries::find(&self.requests, id)
     }
 
     fn get_mut(&mut self, id: EntryId) -> Option<&mut Request> {
-        self.requests
-            .binary_search_by_key(&id, |r| r.id)
-            .ok()
-            .map(|i| &mut self.requests[i])
+        entries::find_mut(&mut self.requests, id)
     }
 
     /// Every request, newest first.
@@ -479,3 +488,7 @@ impl Requests {
             .collect()
     }
 }
+
+entry_by_id_field!(Request);
+
+crate::access::room::of_betrayal_field!(Request);

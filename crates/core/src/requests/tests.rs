@@ -2,7 +2,8 @@ use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
-use crate::testing::{assert_can_agrees, assert_round_trip, World};
+use crate::testing::step;
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
 use time::macros::{date, datetime};
 use time::{Date, Duration, Weekday};
 
@@ -36,15 +37,11 @@ fn on(day: &str) -> FulfilmentInput {
 
 /// Given a request made and accepted at the couple's clock.
 fn agreed(c: &mut World, when: FrequencyInput) -> EntryId {
-    let r = c.run(c.hurt, |s, a, n| {
-        make(
-            &s.space,
-            a,
-            n,
-            &request("Text me when you leave work", when),
-        )
-    });
-    c.run(c.involved, |s, a, _| accept(&s.space, &s.requests, a, r));
+    let r = c.run(
+        c.hurt,
+        step!(space: make @now(&request("Text me when you leave work", when))),
+    );
+    c.run(c.involved, step!(requests: accept(r)));
     r
 }
 
@@ -142,14 +139,14 @@ fn the_hurt_partner_makes_a_request_and_the_involved_partner_accepts_it() {
     let mut c = World::new();
     let input = request("Text me when you leave work", every("daily"));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, n| make(&s.space, a, n, &input)),
+        c.attempt(c.hurt, step!(space: make @now(&input))),
         Ok(RequestEvent::Made {
             betrayal: c.betrayal,
             what: "Text me when you leave work".to_owned(),
             frequency: Frequency::Daily,
         })
     );
-    let r = c.run(c.hurt, |s, a, n| make(&s.space, a, n, &input));
+    let r = c.run(c.hurt, step!(space: make @now(&input)));
     assert_eq!(
         c.couple
             .requests
@@ -157,12 +154,12 @@ fn the_hurt_partner_makes_a_request_and_the_involved_partner_accepts_it() {
             .len(),
         1
     );
-    c.run(c.involved, |s, a, _| accept(&s.space, &s.requests, a, r));
+    c.run(c.involved, step!(requests: accept(r)));
     let made = c.couple.requests.get(r).unwrap();
     assert_eq!(made.status, RequestStatus::Active);
     assert_eq!(made.agreed_on(), Some(date!(2026 - 03 - 02)));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| accept(&s.space, &s.requests, a, r)),
+        c.attempt(c.involved, step!(requests: accept(r))),
         Err(Refusal::Conflict("This request has already been agreed."))
     );
 }
@@ -185,7 +182,7 @@ fn a_vague_request_gets_advice_but_can_still_be_made() {
     let mut c = World::new();
     let input = request("Be more present", every("daily"));
     assert!(!input.coach().is_empty());
-    let r = c.run(c.hurt, |s, a, n| make(&s.space, a, n, &input));
+    let r = c.run(c.hurt, step!(space: make @now(&input)));
     assert_eq!(
         c.couple.requests.get(r).map(|r| r.terms.what.as_str()),
         Some("Be more present")
@@ -195,9 +192,10 @@ fn a_vague_request_gets_advice_but_can_still_be_made() {
 #[test]
 fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_request() {
     let mut c = World::new();
-    let r = c.run(c.hurt, |s, a, n| {
-        make(&s.space, a, n, &request("Call me at lunch", every("daily")))
-    });
+    let r = c.run(
+        c.hurt,
+        step!(space: make @now(&request("Call me at lunch", every("daily")))),
+    );
     let alternative = AlternativeInput {
         what: "Call me at lunch".to_owned(),
         when: FrequencyInput {
@@ -205,11 +203,12 @@ fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_requ
             ..every("weekly")
         },
     };
-    c.run(c.involved, |s, a, n| {
-        propose_alternative(&s.space, &s.requests, a, n, r, &alternative)
-    });
+    c.run(
+        c.involved,
+        step!(requests: propose_alternative @now(r, &alternative)),
+    );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| accept(&s.space, &s.requests, a, r)),
+        c.attempt(c.involved, step!(requests: accept(r))),
         Err(Refusal::Conflict(
             "An alternative is waiting for your partner's answer."
         ))
@@ -218,17 +217,16 @@ fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_requ
         answer: "decline".to_owned(),
         note: "Lunch is when I worry most.".to_owned(),
     };
-    c.run(c.hurt, |s, a, _| {
-        answer_alternative(&s.space, &s.requests, a, r, &decline)
-    });
+    c.run(c.hurt, step!(requests: answer_alternative(r, &decline)));
     let declined = c.couple.requests.get(r).unwrap();
     assert_eq!(declined.status, RequestStatus::AwaitingAnswer);
     assert_eq!(declined.terms.frequency, Frequency::Daily);
     assert_eq!(declined.alternative, None);
 
-    c.run(c.involved, |s, a, n| {
-        propose_alternative(&s.space, &s.requests, a, n, r, &alternative)
-    });
+    c.run(
+        c.involved,
+        step!(requests: propose_alternative @now(r, &alternative)),
+    );
     let waiting = c
         .couple
         .requests
@@ -238,9 +236,7 @@ fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_requ
         answer: "accept".to_owned(),
         note: String::new(),
     };
-    c.run(c.hurt, |s, a, _| {
-        answer_alternative(&s.space, &s.requests, a, r, &accept_it)
-    });
+    c.run(c.hurt, step!(requests: answer_alternative(r, &accept_it)));
     let agreed = c.couple.requests.get(r).unwrap();
     assert_eq!(agreed.status, RequestStatus::Active);
     assert_eq!(
@@ -248,13 +244,7 @@ fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_requ
         Frequency::Weekly { times: 3, on: None }
     );
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| answer_alternative(
-            &s.space,
-            &s.requests,
-            a,
-            r,
-            &accept_it
-        )),
+        c.attempt(c.hurt, step!(requests: answer_alternative(r, &accept_it))),
         Err(Refusal::Conflict(
             "There is no alternative waiting for your answer."
         ))
@@ -284,20 +274,14 @@ fn pausing_and_retiring_need_a_reason_and_fit_the_status() {
     let mut c = World::new();
     let r = agreed(&mut c, every("daily"));
     assert!(matches!(
-        c.attempt(c.involved, |s, a, _| pause(
-            &s.space,
-            &s.requests,
-            a,
-            r,
-            &because("  ")
-        )),
+        c.attempt(c.involved, step!(requests: pause(r, &because(" ")))),
         Err(Refusal::Invalid {
             field: "reason",
             ..
         })
     ));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| resume(&s.space, &s.requests, a, r)),
+        c.attempt(c.hurt, step!(requests: resume(r))),
         Err(Refusal::Conflict("This request is not paused."))
     );
     c.run(c.involved, |s, a, _| {
@@ -314,26 +298,14 @@ fn pausing_and_retiring_need_a_reason_and_fit_the_status() {
         RequestStatus::Paused
     );
     assert!(matches!(
-        c.attempt(c.involved, |s, a, n| log_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            n,
-            r,
-            &on("")
-        )),
+        c.attempt(c.involved, step!(requests: log_fulfilment @now(r, &on("")))),
         Err(Refusal::Conflict(_))
     ));
-    c.run(c.hurt, |s, a, _| resume(&s.space, &s.requests, a, r));
-    c.run(c.hurt, |s, a, _| {
-        retire(
-            &s.space,
-            &s.requests,
-            a,
-            r,
-            &because("I don't need it any more"),
-        )
-    });
+    c.run(c.hurt, step!(requests: resume(r)));
+    c.run(
+        c.hurt,
+        step!(requests: retire(r, &because("I don't need it any more"))),
+    );
     let retired = c.couple.requests.get(r).unwrap();
     assert_eq!(retired.status, RequestStatus::Retired);
     assert!(matches!(
@@ -341,13 +313,7 @@ fn pausing_and_retiring_need_a_reason_and_fit_the_status() {
         Some(Change::Retired { reason }) if reason == "I don't need it any more"
     ));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| retire(
-            &s.space,
-            &s.requests,
-            a,
-            r,
-            &because("x")
-        )),
+        c.attempt(c.involved, step!(requests: retire(r, &because("x")))),
         Err(Refusal::Conflict("This request is already retired."))
     );
 }
@@ -358,50 +324,34 @@ fn a_fulfilment_is_logged_on_a_past_day_since_agreement_and_confirmed_once() {
     let r = agreed(&mut c, every("daily"));
     c.advance(Duration::days(3));
     assert!(matches!(
-        c.attempt(c.involved, |s, a, n| log_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            n,
-            r,
-            &on("2026-03-06")
-        )),
+        c.attempt(
+            c.involved,
+            step!(requests: log_fulfilment @now(r, &on("2026-03-06")))
+        ),
         Err(Refusal::Invalid {
             field: "happened_on",
             ..
         })
     ));
     assert!(matches!(
-        c.attempt(c.involved, |s, a, n| log_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            n,
-            r,
-            &on("2026-03-01")
-        )),
+        c.attempt(
+            c.involved,
+            step!(requests: log_fulfilment @now(r, &on("2026-03-01")))
+        ),
         Err(Refusal::Invalid {
             field: "happened_on",
             ..
         })
     ));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, n| log_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            n,
-            r,
-            &on("")
-        )),
+        c.attempt(c.hurt, step!(requests: log_fulfilment @now(r, &on("")))),
         Err(Refusal::NotAllowed(RepairAction::LogFulfilment.refusal()))
     );
-    let yesterday = c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, r, &on("2026-03-04"))
-    });
-    let today = c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, r, &on(""))
-    });
+    let yesterday = c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(r, &on("2026-03-04"))),
+    );
+    let today = c.run(c.involved, step!(requests: log_fulfilment @now(r, &on(""))));
     assert_eq!(
         c.couple
             .requests
@@ -415,25 +365,13 @@ fn a_fulfilment_is_logged_on_a_past_day_since_agreement_and_confirmed_once() {
         .fulfilments_to_confirm_by(&c.couple.space, c.hurt);
     assert_eq!(to_confirm.len(), 2);
 
-    c.run(c.hurt, |s, a, _| {
-        confirm_fulfilment(&s.space, &s.requests, a, yesterday)
-    });
+    c.run(c.hurt, step!(requests: confirm_fulfilment(yesterday)));
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| confirm_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            yesterday
-        )),
+        c.attempt(c.hurt, step!(requests: confirm_fulfilment(yesterday))),
         Err(Refusal::Conflict("You have already confirmed this."))
     );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| confirm_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            today
-        )),
+        c.attempt(c.involved, step!(requests: confirm_fulfilment(today))),
         Err(Refusal::NotAllowed(
             RepairAction::ConfirmFulfilment.refusal()
         ))
@@ -451,18 +389,12 @@ fn a_fulfilment_is_logged_on_a_past_day_since_agreement_and_confirmed_once() {
 #[test]
 fn a_request_not_yet_agreed_takes_no_fulfilments() {
     let mut c = World::new();
-    let r = c.run(c.hurt, |s, a, n| {
-        make(&s.space, a, n, &request("x", every("daily")))
-    });
+    let r = c.run(
+        c.hurt,
+        step!(space: make @now(&request("x", every("daily")))),
+    );
     assert!(matches!(
-        c.attempt(c.involved, |s, a, n| log_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            n,
-            r,
-            &on("")
-        )),
+        c.attempt(c.involved, step!(requests: log_fulfilment @now(r, &on("")))),
         Err(Refusal::Conflict(_))
     ));
 }
@@ -473,11 +405,9 @@ fn daily_with_pause(done: &[Date]) -> (World, EntryId) {
     let mut c = World::new();
     let r = agreed(&mut c, every("daily"));
     c.now = datetime!(2026-03-10 08:00 UTC);
-    c.run(c.hurt, |s, a, _| {
-        pause(&s.space, &s.requests, a, r, &because("Holiday apart"))
-    });
+    c.run(c.hurt, step!(requests: pause(r, &because("Holiday apart"))));
     c.now = datetime!(2026-03-13 08:00 UTC);
-    c.run(c.hurt, |s, a, _| resume(&s.space, &s.requests, a, r));
+    c.run(c.hurt, step!(requests: resume(r)));
     c.now = datetime!(2026-03-31 20:00 UTC);
     for day in done {
         c.record(
@@ -532,9 +462,10 @@ fn weekly_reliability_is_pro_rated_in_whole_occasions() {
     );
     c.now = datetime!(2026-03-12 20:00 UTC);
     for day in ["2026-03-03", "2026-03-05", "2026-03-09"] {
-        c.run(c.involved, |s, a, n| {
-            log_fulfilment(&s.space, &s.requests, a, n, r, &on(day))
-        });
+        c.run(
+            c.involved,
+            step!(requests: log_fulfilment @now(r, &on(day))),
+        );
     }
     let request = c.couple.requests.get(r).unwrap();
     // Agreed on the 2nd; on the 12th (not done today) ten days are over:
@@ -558,9 +489,10 @@ fn a_named_weekday_expects_that_day_only() {
         },
     );
     c.now = datetime!(2026-03-20 20:00 UTC);
-    c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, r, &on("2026-03-08"))
-    });
+    c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(r, &on("2026-03-08"))),
+    );
     let request = c.couple.requests.get(r).unwrap();
     // Sundays 8 and 15 March are over.
     let month = request.reliability(date!(2026 - 03 - 20), 30);
@@ -597,9 +529,7 @@ fn a_one_off_is_expected_once_its_date_is_in_the_window() {
     assert!(!request.is_due_on(date!(2026 - 03 - 09)));
 
     c.now = datetime!(2026-03-04 12:00 UTC);
-    c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, r, &on(""))
-    });
+    c.run(c.involved, step!(requests: log_fulfilment @now(r, &on(""))));
     let request = c.couple.requests.get(r).unwrap();
     // Done on the 4th, counted where the date falls even on the 16th,
     // when the 4th is outside the last seven days.
@@ -607,14 +537,7 @@ fn a_one_off_is_expected_once_its_date_is_in_the_window() {
     assert_eq!((later.done, later.expected), (1, Some(1)));
     assert!(!request.is_due_on(date!(2026 - 03 - 10)));
     assert_eq!(
-        c.attempt(c.involved, |s, a, n| log_fulfilment(
-            &s.space,
-            &s.requests,
-            a,
-            n,
-            r,
-            &on("")
-        )),
+        c.attempt(c.involved, step!(requests: log_fulfilment @now(r, &on("")))),
         Err(Refusal::Conflict("This one-off request is already done."))
     );
 }
@@ -630,15 +553,12 @@ fn each_time_reports_done_and_confirmed_without_an_expectation() {
         },
     );
     c.now = datetime!(2026-03-05 18:00 UTC);
-    let f = c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, r, &on("2026-03-03"))
-    });
-    c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, r, &on(""))
-    });
-    c.run(c.hurt, |s, a, _| {
-        confirm_fulfilment(&s.space, &s.requests, a, f)
-    });
+    let f = c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(r, &on("2026-03-03"))),
+    );
+    c.run(c.involved, step!(requests: log_fulfilment @now(r, &on(""))));
+    c.run(c.hurt, step!(requests: confirm_fulfilment(f)));
     let request = c.couple.requests.get(r).unwrap();
     let week = request.reliability(date!(2026 - 03 - 05), 7);
     assert_eq!(
@@ -665,26 +585,23 @@ fn due_today_lists_what_is_still_open_today() {
             ..every("weekly")
         },
     );
-    let waiting = c.run(c.hurt, |s, a, n| {
-        make(&s.space, a, n, &request("x", every("daily")))
-    });
+    let waiting = c.run(
+        c.hurt,
+        step!(space: make @now(&request("x", every("daily")))),
+    );
     let today = date!(2026 - 03 - 02);
-    let due: Vec<_> = c
-        .couple
-        .requests
-        .due_on(today)
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let due = entry_ids(c.couple.requests.due_on(today));
     assert_eq!(due, vec![daily, weekly]);
     assert!(!c.couple.requests.get(waiting).unwrap().is_due_on(today));
 
-    c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, daily, &on(""))
-    });
-    c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, weekly, &on(""))
-    });
+    c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(daily, &on(""))),
+    );
+    c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(weekly, &on(""))),
+    );
     assert!(c.couple.requests.due_on(today).is_empty());
     // Two a week: one done on the 2nd keeps pace until the 5th
     // (2 × 4 / 7 rounds up to 2).
@@ -817,9 +734,10 @@ fn every_request_event_survives_the_stored_json() {
 fn every_can_query_agrees_with_its_command() {
     let mut c = World::new();
     let made = |c: &mut World| {
-        c.run(c.hurt, |s, a, n| {
-            make(&s.space, a, n, &request("Call me at lunch", every("daily")))
-        })
+        c.run(
+            c.hurt,
+            step!(space: make @now(&request("Call me at lunch", every("daily")))),
+        )
     };
     let awaiting = made(&mut c);
     let alternative = made(&mut c);
@@ -827,18 +745,18 @@ fn every_can_query_agrees_with_its_command() {
         what: "Call me after lunch".to_owned(),
         when: every("daily"),
     };
-    c.run(c.involved, |s, a, n| {
-        propose_alternative(&s.space, &s.requests, a, n, alternative, &offer)
-    });
+    c.run(
+        c.involved,
+        step!(requests: propose_alternative @now(alternative, &offer)),
+    );
     let active = agreed(&mut c, every("daily"));
     let paused = agreed(&mut c, every("daily"));
-    c.run(c.hurt, |s, a, _| {
-        pause(&s.space, &s.requests, a, paused, &because("Away."))
-    });
+    c.run(c.hurt, step!(requests: pause(paused, &because("Away."))));
     let retired = agreed(&mut c, every("daily"));
-    c.run(c.involved, |s, a, _| {
-        retire(&s.space, &s.requests, a, retired, &because("Done."))
-    });
+    c.run(
+        c.involved,
+        step!(requests: retire(retired, &because("Done."))),
+    );
     let by_date = agreed(
         &mut c,
         FrequencyInput {
@@ -847,15 +765,15 @@ fn every_can_query_agrees_with_its_command() {
             ..Default::default()
         },
     );
-    let done_once = c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, by_date, &on(""))
-    });
-    let unseen = c.run(c.involved, |s, a, n| {
-        log_fulfilment(&s.space, &s.requests, a, n, active, &on(""))
-    });
-    c.run(c.hurt, |s, a, _| {
-        confirm_fulfilment(&s.space, &s.requests, a, done_once)
-    });
+    let done_once = c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(by_date, &on(""))),
+    );
+    let unseen = c.run(
+        c.involved,
+        step!(requests: log_fulfilment @now(active, &on(""))),
+    );
+    c.run(c.hurt, step!(requests: confirm_fulfilment(done_once)));
 
     let (space, reqs, now) = (&c.couple.space, &c.couple.requests, c.now);
     let actors = [c.hurt, c.involved, c.stranger];
@@ -909,4 +827,59 @@ fn every_can_query_agrees_with_its_command() {
         let accepted = confirm_fulfilment(space, reqs, a, id).is_ok();
         (can_confirm_fulfilment(space, reqs, a, id), accepted)
     });
+}
+
+/// Every frequency, a weekly one with and without its day.
+fn any_frequency() -> impl proptest::strategy::Strategy<Value = Frequency> {
+    use crate::kernel::days::WEEKDAYS;
+    use crate::testing::strategies::{day, one_of, text};
+    use proptest::prelude::*;
+    let weekday = proptest::option::of(one_of(WEEKDAYS.map(|(day, _)| day)));
+    prop_oneof![
+        text().prop_map(|trigger| Frequency::EachTime { trigger }),
+        Just(Frequency::Daily),
+        (any::<u8>(), weekday).prop_map(|(times, on)| Frequency::Weekly { times, on }),
+        day().prop_map(|date| Frequency::ByDate { date }),
+    ]
+}
+
+/// Every request event, with each optional note present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = RequestEvent> {
+    use crate::testing::strategies::{day, entry_id, maybe_text, text};
+    use proptest::prelude::*;
+    let id = entry_id;
+    prop_oneof![
+        (id(), text(), any_frequency()).prop_map(|(betrayal, what, frequency)| {
+            RequestEvent::Made {
+                betrayal,
+                what,
+                frequency,
+            }
+        }),
+        id().prop_map(|request| RequestEvent::Accepted { request }),
+        (id(), text(), any_frequency()).prop_map(|(request, what, frequency)| {
+            RequestEvent::AlternativeProposed {
+                request,
+                what,
+                frequency,
+            }
+        }),
+        id().prop_map(|request| RequestEvent::AlternativeAccepted { request }),
+        (id(), maybe_text())
+            .prop_map(|(request, note)| RequestEvent::AlternativeDeclined { request, note }),
+        (id(), text()).prop_map(|(request, reason)| RequestEvent::Paused { request, reason }),
+        id().prop_map(|request| RequestEvent::Resumed { request }),
+        (id(), text()).prop_map(|(request, reason)| RequestEvent::Retired { request, reason }),
+        (id(), day(), maybe_text()).prop_map(|(request, happened_on, note)| {
+            RequestEvent::FulfilmentLogged {
+                request,
+                happened_on,
+                note,
+            }
+        }),
+        (id(), id()).prop_map(|(request, fulfilment)| RequestEvent::FulfilmentConfirmed {
+            request,
+            fulfilment
+        }),
+    ]
 }

@@ -8,7 +8,7 @@
 mod events;
 mod state;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use events::*;
 pub use state::*;

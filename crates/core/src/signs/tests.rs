@@ -60,3 +60,11 @@ fn the_log_keeps_notes_in_order_and_counts_each_sign() {
     let totals: Vec<_> = log.totals().filter(|(_, n)| *n > 0).collect();
     assert_eq!(totals, vec![(Sign::Withdrawing, 1), (Sign::Replaying, 2)]);
 }
+
+/// A signs event with none, some, or every sign, repeats included.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = SignsEvent> {
+    use crate::testing::strategies::one_of;
+    use proptest::prelude::*;
+    proptest::collection::vec(one_of(Sign::ALL), 0..=Sign::COUNT + 2)
+        .prop_map(|signs| SignsEvent::Noticed { signs })
+}

@@ -9,7 +9,7 @@ mod commands;
 mod events;
 mod state;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use commands::*;
 pub use events::*;

@@ -75,3 +75,28 @@ fn a_full_space_takes_nobody_else() {
     assert_eq!(join(&space, w.involved), Ok(SpaceEvent::PartnerJoined));
     assert_eq!(space.roles_of(w.hurt), vec![(EntryId(2), Role::Hurt)]);
 }
+
+/// Every space event, with the day and the note both present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = SpaceEvent> {
+    use crate::testing::strategies::{maybe_day, maybe_text, one_of};
+    use proptest::prelude::*;
+    let recorded = (
+        one_of(BetrayalKind::ALL),
+        one_of([Slot::Creator, Slot::Invitee]),
+        maybe_day(),
+        maybe_text(),
+    )
+        .prop_map(
+            |(kind, hurt, discovered_on, note)| SpaceEvent::BetrayalRecorded {
+                kind,
+                hurt,
+                discovered_on,
+                note,
+            },
+        );
+    prop_oneof![
+        Just(SpaceEvent::Created),
+        recorded,
+        Just(SpaceEvent::PartnerJoined)
+    ]
+}

@@ -5,63 +5,24 @@ use crate::apology::{Apologies, ApologyEvent};
 use crate::checkin::{CheckInEvent, CheckInsState};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
-use crate::kernel::event::{Meta, Projection};
+use crate::kernel::event::Meta;
 use crate::pulse::{PulseEvent, PulseState};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::truth::{TruthEvent, TruthLog};
-use serde::{Deserialize, Serialize};
 
-/// One event in the couple stream. Each room owns its own event type; this
-/// enum only says which room an event belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "room", content = "event", rename_all = "snake_case")]
-pub enum CoupleEvent {
-    Space(SpaceEvent),
-    CheckIn(CheckInEvent),
-    Pulse(PulseEvent),
-    Truth(TruthEvent),
-    Apology(ApologyEvent),
-    Request(RequestEvent),
-    Commitment(CommitmentEvent),
-    Contact(ContactEvent),
-}
-
-macro_rules! from_room {
-    ($($room:ident($event:ty)),* $(,)?) => {$(
-        impl From<$event> for CoupleEvent {
-            fn from(event: $event) -> Self {
-                CoupleEvent::$room(event)
-            }
-        }
-    )*};
-}
-
-from_room!(
-    Space(SpaceEvent),
-    CheckIn(CheckInEvent),
-    Pulse(PulseEvent),
-    Truth(TruthEvent),
-    Apology(ApologyEvent),
-    Request(RequestEvent),
-    Commitment(CommitmentEvent),
-    Contact(ContactEvent),
-);
-
-impl CoupleEvent {
-    /// The store's `kind` column. Deliberately coarse (the room, not the
-    /// action): it is kept in clear text beside the encrypted payload.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CoupleEvent::Space(_) => "space",
-            CoupleEvent::CheckIn(_) => "checkin",
-            CoupleEvent::Pulse(_) => "pulse",
-            CoupleEvent::Truth(_) => "truth",
-            CoupleEvent::Apology(_) => "apology",
-            CoupleEvent::Request(_) => "request",
-            CoupleEvent::Commitment(_) => "commitment",
-            CoupleEvent::Contact(_) => "contact",
-        }
+stream_events! {
+    /// One event in the couple stream. Each room owns its own event type; this
+    /// enum only says which room an event belongs to.
+    CoupleEvent {
+        Space(SpaceEvent) = "space",
+        CheckIn(CheckInEvent) = "checkin",
+        Pulse(PulseEvent) = "pulse",
+        Truth(TruthEvent) = "truth",
+        Apology(ApologyEvent) = "apology",
+        Request(RequestEvent) = "request",
+        Commitment(CommitmentEvent) = "commitment",
+        Contact(ContactEvent) = "contact",
     }
 }
 
@@ -104,22 +65,4 @@ impl CoupleState {
     }
 }
 
-impl Projection for CoupleState {
-    type Event = CoupleEvent;
-
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-
-    fn apply(&mut self, meta: &Meta, event: &CoupleEvent) {
-        CoupleState::apply(self, meta, event);
-    }
-
-    fn kind(event: &CoupleEvent) -> &'static str {
-        event.kind()
-    }
-
-    fn skip(&mut self, meta: &Meta) {
-        self.seq = meta.seq;
-    }
-}
+stream_projection!(CoupleState, CoupleEvent);

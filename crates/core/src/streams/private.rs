@@ -3,48 +3,20 @@
 
 use crate::access::visibility::Private;
 use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
-use crate::kernel::event::{Meta, Projection};
+use crate::kernel::event::Meta;
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::signs::{SignsEvent, SignsLog};
 use crate::visits::{VisitEvent, Visits};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "room", content = "event", rename_all = "snake_case")]
-pub enum PrivateEvent {
-    CheckIn(PrivateCheckInEvent),
-    Pulse(PrivatePulseEvent),
-    Signs(SignsEvent),
-    Visit(VisitEvent),
-}
-
-macro_rules! from_room {
-    ($($room:ident($event:ty)),* $(,)?) => {$(
-        impl From<$event> for PrivateEvent {
-            fn from(event: $event) -> Self {
-                PrivateEvent::$room(event)
-            }
-        }
-    )*};
-}
-
-from_room!(
-    CheckIn(PrivateCheckInEvent),
-    Pulse(PrivatePulseEvent),
-    Signs(SignsEvent),
-    Visit(VisitEvent),
-);
-
-impl PrivateEvent {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            PrivateEvent::CheckIn(_) => "checkin",
-            PrivateEvent::Pulse(_) => "pulse",
-            PrivateEvent::Signs(_) => "signs",
-            PrivateEvent::Visit(_) => "visit",
-        }
+stream_events! {
+    /// One event in a person's private stream.
+    PrivateEvent {
+        CheckIn(PrivateCheckInEvent) = "checkin",
+        Pulse(PrivatePulseEvent) = "pulse",
+        Signs(SignsEvent) = "signs",
+        Visit(VisitEvent) = "visit",
     }
 }
 
@@ -93,22 +65,4 @@ pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState,
     Private::new(mine.owner, mine).read_as(viewer)
 }
 
-impl Projection for PrivateState {
-    type Event = PrivateEvent;
-
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-
-    fn apply(&mut self, meta: &Meta, event: &PrivateEvent) {
-        PrivateState::apply(self, meta, event);
-    }
-
-    fn kind(event: &PrivateEvent) -> &'static str {
-        event.kind()
-    }
-
-    fn skip(&mut self, meta: &Meta) {
-        self.seq = meta.seq;
-    }
-}
+stream_projection!(PrivateState, PrivateEvent);

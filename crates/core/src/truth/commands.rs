@@ -5,11 +5,8 @@
 use super::events::TruthEvent;
 use super::queries::{check_acknowledge, check_answer, check_correct, check_park, check_unpark};
 use super::state::TruthLog;
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::kernel::text;
-use crate::space::{parse_optional_date, SpaceState};
+use crate::access::room::*;
+use crate::space::parse_optional_date;
 use time::OffsetDateTime;
 
 const MAX_TELLING: usize = 10_000;

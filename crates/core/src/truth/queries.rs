@@ -4,21 +4,7 @@
 //! take it.
 
 use super::state::{AckState, QuestionStatus, TruthEntry, TruthFilter, TruthLog};
-use crate::access::repair_rules::{self, RepairAction};
-use crate::kernel::ids::{EntryId, UserId};
-use crate::kernel::refusal::Refusal;
-use crate::space::SpaceState;
-
-/// Finds an entry after the membership check, so a stranger cannot probe ids.
-fn find<'a>(
-    space: &SpaceState,
-    log: &'a TruthLog,
-    actor: UserId,
-    id: EntryId,
-) -> Result<&'a TruthEntry, Refusal> {
-    repair_rules::member(space, actor)?;
-    log.entry(id).ok_or(Refusal::NotFound)
-}
+use crate::access::room::*;
 
 /// A question that is open, and `action` is the actor's to take on it.
 fn open_question(
@@ -28,7 +14,7 @@ fn open_question(
     question: EntryId,
     action: RepairAction,
 ) -> Result<(), Refusal> {
-    let entry = find(space, log, actor, question)?;
+    let entry = member_entry(space, actor, log.entry(question))?;
     let status = entry.question_status().ok_or(Refusal::NotFound)?;
     repair_rules::authorize(space, actor, entry.betrayal, action)?;
     match status {
@@ -70,16 +56,16 @@ pub fn check_unpark(
     actor: UserId,
     question: EntryId,
 ) -> Result<(), Refusal> {
-    let entry = find(space, log, actor, question)?;
+    let entry = member_entry(space, actor, log.entry(question))?;
     let status = entry.question_status().ok_or(Refusal::NotFound)?;
     repair_rules::authorize(space, actor, entry.betrayal, RepairAction::Unpark)?;
     if entry.author != actor {
         return Err(Refusal::NotAllowed(RepairAction::Unpark.refusal()));
     }
-    if !matches!(status, QuestionStatus::Parked(_)) {
-        return Err(Refusal::Conflict("This question is not parked."));
-    }
-    Ok(())
+    Refusal::conflict_if(
+        !matches!(status, QuestionStatus::Parked(_)),
+        "This question is not parked.",
+    )
 }
 
 /// Why `actor` may not acknowledge `entry` now.
@@ -89,7 +75,7 @@ pub fn check_acknowledge(
     actor: UserId,
     entry: EntryId,
 ) -> Result<(), Refusal> {
-    let target = find(space, log, actor, entry)?;
+    let target = member_entry(space, actor, log.entry(entry))?;
     repair_rules::authorize(space, actor, target.betrayal, RepairAction::Acknowledge)?;
     match target.ack_state() {
         AckState::NotNeeded => Err(Refusal::Conflict(
@@ -109,7 +95,7 @@ pub fn check_correct(
     actor: UserId,
     entry: EntryId,
 ) -> Result<(), Refusal> {
-    let original = find(space, log, actor, entry)?;
+    let original = member_entry(space, actor, log.entry(entry))?;
     repair_rules::authorize(space, actor, original.betrayal, RepairAction::Correct)?;
     if !original.is_acknowledgeable() {
         return Err(Refusal::Conflict(

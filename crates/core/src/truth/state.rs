@@ -2,6 +2,7 @@
 
 use super::events::TruthEvent;
 pub use crate::access::repair_rules::Acknowledgement;
+use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Date, Duration, OffsetDateTime};
@@ -285,17 +286,11 @@ impl TruthLog {
     }
 
     pub fn entry(&self, id: EntryId) -> Option<&TruthEntry> {
-        self.entries
-            .binary_search_by_key(&id, |e| e.id)
-            .ok()
-            .map(|i| &self.entries[i])
+        entries::find(&self.entries, id)
     }
 
     fn entry_mut(&mut self, id: EntryId) -> Option<&mut TruthEntry> {
-        self.entries
-            .binary_search_by_key(&id, |e| e.id)
-            .ok()
-            .map(|i| &mut self.entries[i])
+        entries::find_mut(&mut self.entries, id)
     }
 
     /// The log, newest first.
@@ -334,3 +329,7 @@ impl TruthLog {
             .unwrap_or_default()
     }
 }
+
+entry_by_id_field!(TruthEntry);
+
+crate::access::room::of_betrayal_field!(TruthEntry);

@@ -4,7 +4,8 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::SpaceState;
 use crate::streams::couple::CoupleEvent;
-use crate::testing::{assert_round_trip, World};
+use crate::testing::step;
+use crate::testing::{assert_round_trip, entry_ids, World};
 use time::macros::date;
 use time::Duration;
 
@@ -31,9 +32,7 @@ fn answer_text(text: &str) -> AnswerInput {
 /// Given a couple where the hurt partner asked one question.
 fn with_question() -> (World, EntryId) {
     let mut c = World::new();
-    let q = c.run(c.hurt, |s, a, _| {
-        ask(&s.space, a, &question("When did it start?"))
-    });
+    let q = c.run(c.hurt, step!(space: ask(&question("When did it start?"))));
     (c, q)
 }
 
@@ -45,7 +44,7 @@ fn the_involved_partner_volunteers_a_disclosure_for_the_only_betrayal() {
         text: "  We met twice more in May.  ".to_owned(),
         refers_to: "2026-02-20".to_owned(),
     };
-    let event = c.attempt(c.involved, |s, a, n| volunteer(&s.space, a, n, &input));
+    let event = c.attempt(c.involved, step!(space: volunteer @now(&input)));
     assert_eq!(
         event,
         Ok(TruthEvent::Disclosed {
@@ -64,7 +63,7 @@ fn a_disclosure_cannot_refer_to_a_future_day_or_be_empty() {
         refers_to: "2026-03-03".to_owned(),
         ..Default::default()
     };
-    let refusal = c.attempt(c.involved, |s, a, n| volunteer(&s.space, a, n, &future));
+    let refusal = c.attempt(c.involved, step!(space: volunteer @now(&future)));
     assert!(matches!(
         refusal,
         Err(Refusal::Invalid {
@@ -72,9 +71,7 @@ fn a_disclosure_cannot_refer_to_a_future_day_or_be_empty() {
             ..
         })
     ));
-    let empty = c.attempt(c.involved, |s, a, n| {
-        volunteer(&s.space, a, n, &disclosure("  "))
-    });
+    let empty = c.attempt(c.involved, step!(space: volunteer @now(&disclosure(" "))));
     assert!(matches!(empty, Err(Refusal::Invalid { field: "text", .. })));
 }
 
@@ -82,7 +79,7 @@ fn a_disclosure_cannot_refer_to_a_future_day_or_be_empty() {
 fn with_two_betrayals_the_form_must_name_one_and_the_role_is_read_in_it() {
     let mut c = World::new();
     let second = c.with_second_betrayal_the_other_way();
-    let unnamed = c.attempt(c.hurt, |s, a, _| ask(&s.space, a, &question("Why?")));
+    let unnamed = c.attempt(c.hurt, step!(space: ask(&question("Why?"))));
     assert!(matches!(
         unnamed,
         Err(Refusal::Invalid {
@@ -97,17 +94,17 @@ fn with_two_betrayals_the_form_must_name_one_and_the_role_is_read_in_it() {
         text: "Why?".to_owned(),
     };
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| ask(&s.space, a, &named)),
+        c.attempt(c.hurt, step!(space: ask(&named))),
         Err(Refusal::NotAllowed(RepairAction::Ask.refusal()))
     );
-    let q = c.run(c.involved, |s, a, _| ask(&s.space, a, &named));
+    let q = c.run(c.involved, step!(space: ask(&named)));
     assert_eq!(c.couple.truth.entry(q).map(|e| e.betrayal), Some(second));
 
     let unknown = QuestionInput {
         betrayal: "999".to_owned(),
         text: "Why?".to_owned(),
     };
-    let refusal = c.attempt(c.involved, |s, a, _| ask(&s.space, a, &unknown));
+    let refusal = c.attempt(c.involved, step!(space: ask(&unknown)));
     assert!(matches!(
         refusal,
         Err(Refusal::Invalid {
@@ -120,9 +117,10 @@ fn with_two_betrayals_the_form_must_name_one_and_the_role_is_read_in_it() {
 #[test]
 fn an_answered_question_shows_its_answer_and_cannot_be_answered_twice() {
     let (mut c, q) = with_question();
-    let a = c.run(c.involved, |s, a, _| {
-        answer(&s.space, &s.truth, a, q, &answer_text("In January."))
-    });
+    let a = c.run(
+        c.involved,
+        step!(truth: answer(q, &answer_text("In January."))),
+    );
     assert_eq!(c.couple.truth.answer_to(q).map(|e| e.id), Some(a));
     assert_eq!(
         c.couple
@@ -132,13 +130,7 @@ fn an_answered_question_shows_its_answer_and_cannot_be_answered_twice() {
         Some(QuestionStatus::Answered { answer: a })
     );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| answer(
-            &s.space,
-            &s.truth,
-            a,
-            q,
-            &answer_text("Again")
-        )),
+        c.attempt(c.involved, step!(truth: answer(q, &answer_text("Again")))),
         Err(Refusal::Conflict(
             "This question has been answered. To change the answer, write a correction."
         ))
@@ -148,27 +140,19 @@ fn an_answered_question_shows_its_answer_and_cannot_be_answered_twice() {
 #[test]
 fn answering_something_that_is_not_a_question_is_not_found() {
     let mut c = World::new();
-    let d = c.run(c.involved, |s, a, n| {
-        volunteer(&s.space, a, n, &disclosure("Told"))
-    });
+    let d = c.run(
+        c.involved,
+        step!(space: volunteer @now(&disclosure("Told"))),
+    );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| answer(
-            &s.space,
-            &s.truth,
-            a,
-            d,
-            &answer_text("x")
-        )),
+        c.attempt(c.involved, step!(truth: answer(d, &answer_text("x")))),
         Err(Refusal::NotFound)
     );
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| answer(
-            &s.space,
-            &s.truth,
-            a,
-            EntryId(77),
-            &answer_text("x")
-        )),
+        c.attempt(
+            c.involved,
+            step!(truth: answer(EntryId(77), &answer_text("x")))
+        ),
         Err(Refusal::NotFound)
     );
 }
@@ -177,13 +161,10 @@ fn answering_something_that_is_not_a_question_is_not_found() {
 fn a_stranger_is_not_a_member_even_for_an_entry_that_does_not_exist() {
     let c = World::new();
     assert_eq!(
-        c.attempt(c.stranger, |s, a, _| answer(
-            &s.space,
-            &s.truth,
-            a,
-            EntryId(77),
-            &answer_text("x")
-        )),
+        c.attempt(
+            c.stranger,
+            step!(truth: answer(EntryId(77), &answer_text("x")))
+        ),
         Err(Refusal::NotAMember)
     );
 }
@@ -192,29 +173,23 @@ fn a_stranger_is_not_a_member_even_for_an_entry_that_does_not_exist() {
 fn a_parked_question_waits_for_therapy_until_its_asker_brings_it_back() {
     let (mut c, q) = with_question();
     // Either partner may park it; here the involved partner does.
-    c.run(c.involved, |s, a, _| park(&s.space, &s.truth, a, q));
+    c.run(c.involved, step!(truth: park(q)));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| answer(
-            &s.space,
-            &s.truth,
-            a,
-            q,
-            &answer_text("x")
-        )),
+        c.attempt(c.involved, step!(truth: answer(q, &answer_text("x")))),
         Err(Refusal::Conflict(
             "This question is parked for your joint therapy session. \
                  The partner who asked it can bring it back home first."
         ))
     );
     assert!(matches!(
-        c.attempt(c.hurt, |s, a, _| park(&s.space, &s.truth, a, q)),
+        c.attempt(c.hurt, step!(truth: park(q))),
         Err(Refusal::Conflict(_))
     ));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| unpark(&s.space, &s.truth, a, q)),
+        c.attempt(c.involved, step!(truth: unpark(q))),
         Err(Refusal::NotAllowed(RepairAction::Unpark.refusal()))
     );
-    let parked: Vec<_> = c.couple.truth.parked().iter().map(|e| e.id).collect();
+    let parked = entry_ids(c.couple.truth.parked());
     assert_eq!(parked, vec![q]);
     assert!(c
         .couple
@@ -222,11 +197,12 @@ fn a_parked_question_waits_for_therapy_until_its_asker_brings_it_back() {
         .questions_waiting_for_answer_from(&c.couple.space, c.involved)
         .is_empty());
 
-    c.run(c.hurt, |s, a, _| unpark(&s.space, &s.truth, a, q));
+    c.run(c.hurt, step!(truth: unpark(q)));
     assert!(c.couple.truth.parked().is_empty());
-    c.run(c.involved, |s, a, _| {
-        answer(&s.space, &s.truth, a, q, &answer_text("In January."))
-    });
+    c.run(
+        c.involved,
+        step!(truth: answer(q, &answer_text("In January."))),
+    );
     assert!(c.couple.truth.answer_to(q).is_some());
 }
 
@@ -234,14 +210,12 @@ fn a_parked_question_waits_for_therapy_until_its_asker_brings_it_back() {
 fn only_an_open_question_can_be_parked_and_only_a_parked_one_unparked() {
     let (mut c, q) = with_question();
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| unpark(&s.space, &s.truth, a, q)),
+        c.attempt(c.hurt, step!(truth: unpark(q))),
         Err(Refusal::Conflict("This question is not parked."))
     );
-    c.run(c.involved, |s, a, _| {
-        answer(&s.space, &s.truth, a, q, &answer_text("Yes."))
-    });
+    c.run(c.involved, step!(truth: answer(q, &answer_text("Yes."))));
     assert!(matches!(
-        c.attempt(c.hurt, |s, a, _| park(&s.space, &s.truth, a, q)),
+        c.attempt(c.hurt, step!(truth: park(q))),
         Err(Refusal::Conflict(_))
     ));
 }
@@ -273,13 +247,7 @@ fn a_correction_is_a_new_entry_that_records_how_late_it_came() {
     );
     assert_eq!(correction.corrected_after(), Some(Duration::hours(218)));
     assert_eq!(correction.betrayal, c.betrayal);
-    let listed: Vec<_> = c
-        .couple
-        .truth
-        .corrections_of(a)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let listed = entry_ids(c.couple.truth.corrections_of(a));
     assert_eq!(listed, vec![k]);
     assert_eq!(repair_rules::plain_delay(Duration::hours(218)), "9 days");
 }
@@ -292,13 +260,11 @@ fn only_the_author_corrects_and_questions_are_not_corrected() {
     };
     // The hurt partner may not correct (their role), and nobody corrects a question.
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| correct(&s.space, &s.truth, a, q, &fix)),
+        c.attempt(c.hurt, step!(truth: correct(q, &fix))),
         Err(Refusal::NotAllowed(RepairAction::Correct.refusal()))
     );
     assert!(matches!(
-        c.attempt(c.involved, |s, a, _| correct(
-            &s.space, &s.truth, a, q, &fix
-        )),
+        c.attempt(c.involved, step!(truth: correct(q, &fix))),
         Err(Refusal::Conflict(_))
     ));
     // A disclosure in a second betrayal, written by the other partner,
@@ -309,11 +275,9 @@ fn only_the_author_corrects_and_questions_are_not_corrected() {
         text: "Mine".to_owned(),
         refers_to: String::new(),
     };
-    let d = c.run(c.hurt, |s, a, n| volunteer(&s.space, a, n, &theirs));
+    let d = c.run(c.hurt, step!(space: volunteer @now(&theirs)));
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| correct(
-            &s.space, &s.truth, a, d, &fix
-        )),
+        c.attempt(c.involved, step!(truth: correct(d, &fix))),
         Err(Refusal::NotAllowed(RepairAction::Correct.refusal()))
     );
     assert!(c
@@ -324,16 +288,15 @@ fn only_the_author_corrects_and_questions_are_not_corrected() {
 #[test]
 fn an_entry_is_acknowledged_once_with_an_optional_response() {
     let mut c = World::new();
-    let d = c.run(c.involved, |s, a, n| {
-        volunteer(&s.space, a, n, &disclosure("Told"))
-    });
-    let waiting: Vec<_> = c
-        .couple
-        .truth
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let d = c.run(
+        c.involved,
+        step!(space: volunteer @now(&disclosure("Told"))),
+    );
+    let waiting = entry_ids(
+        c.couple
+            .truth
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(waiting, vec![d]);
     assert!(c
         .couple
@@ -341,22 +304,17 @@ fn an_entry_is_acknowledged_once_with_an_optional_response() {
         .awaiting_acknowledgement_by(&c.couple.space, c.involved)
         .is_empty());
     assert_eq!(
-        c.attempt(c.involved, |s, a, _| acknowledge(
-            &s.space,
-            &s.truth,
-            a,
-            d,
-            &Default::default()
-        )),
+        c.attempt(
+            c.involved,
+            step!(truth: acknowledge(d, &Default::default()))
+        ),
         Err(Refusal::NotAllowed(RepairAction::Acknowledge.refusal()))
     );
 
     let input = AcknowledgementInput {
         response: " Thank you for telling me. ".to_owned(),
     };
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(&s.space, &s.truth, a, d, &input)
-    });
+    c.run(c.hurt, step!(truth: acknowledge(d, &input)));
     let entry = c.couple.truth.entry(d).unwrap();
     match entry.ack_state() {
         AckState::Acknowledged(ack) => {
@@ -366,9 +324,7 @@ fn an_entry_is_acknowledged_once_with_an_optional_response() {
         other => panic!("expected an acknowledgement, got {other:?}"),
     }
     assert_eq!(
-        c.attempt(c.hurt, |s, a, _| acknowledge(
-            &s.space, &s.truth, a, d, &input
-        )),
+        c.attempt(c.hurt, step!(truth: acknowledge(d, &input))),
         Err(Refusal::Conflict(
             "You have already acknowledged this entry."
         ))
@@ -388,13 +344,7 @@ fn a_question_is_answered_rather_than_acknowledged() {
         AckState::NotNeeded
     );
     assert!(matches!(
-        c.attempt(c.hurt, |s, a, _| acknowledge(
-            &s.space,
-            &s.truth,
-            a,
-            q,
-            &Default::default()
-        )),
+        c.attempt(c.hurt, step!(truth: acknowledge(q, &Default::default()))),
         Err(Refusal::Conflict(_))
     ));
 }
@@ -402,16 +352,17 @@ fn a_question_is_answered_rather_than_acknowledged() {
 #[test]
 fn the_log_lists_newest_first_and_filters_by_kind_and_question_state() {
     let mut c = World::new();
-    let d = c.run(c.involved, |s, a, n| {
-        volunteer(&s.space, a, n, &disclosure("Told"))
-    });
-    let open = c.run(c.hurt, |s, a, _| ask(&s.space, a, &question("Open?")));
-    let answered = c.run(c.hurt, |s, a, _| ask(&s.space, a, &question("Answered?")));
-    let parked = c.run(c.hurt, |s, a, _| ask(&s.space, a, &question("Parked?")));
+    let d = c.run(
+        c.involved,
+        step!(space: volunteer @now(&disclosure("Told"))),
+    );
+    let open = c.run(c.hurt, step!(space: ask(&question("Open?"))));
+    let answered = c.run(c.hurt, step!(space: ask(&question("Answered?"))));
+    let parked = c.run(c.hurt, step!(space: ask(&question("Parked?"))));
     let a = c.run(c.involved, |s, actor, _| {
         answer(&s.space, &s.truth, actor, answered, &answer_text("Yes"))
     });
-    c.run(c.hurt, |s, a, _| park(&s.space, &s.truth, a, parked));
+    c.run(c.hurt, step!(truth: park(parked)));
 
     let ids = |filter| -> Vec<EntryId> {
         c.couple
@@ -429,26 +380,22 @@ fn the_log_lists_newest_first_and_filters_by_kind_and_question_state() {
     assert_eq!(TruthFilter::parse("parked"), TruthFilter::QuestionsParked);
     assert_eq!(TruthFilter::parse("nonsense"), TruthFilter::All);
 
-    let waiting: Vec<_> = c
-        .couple
-        .truth
-        .questions_waiting_for_answer_from(&c.couple.space, c.involved)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let waiting = entry_ids(
+        c.couple
+            .truth
+            .questions_waiting_for_answer_from(&c.couple.space, c.involved),
+    );
     assert_eq!(waiting, vec![open]);
     assert!(c
         .couple
         .truth
         .questions_waiting_for_answer_from(&c.couple.space, c.hurt)
         .is_empty());
-    let acks: Vec<_> = c
-        .couple
-        .truth
-        .awaiting_acknowledgement_by(&c.couple.space, c.hurt)
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let acks = entry_ids(
+        c.couple
+            .truth
+            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
+    );
     assert_eq!(acks, vec![d, a]);
 }
 
@@ -527,47 +474,30 @@ fn every_can_query_agrees_with_its_command() {
         text: text.to_owned(),
     };
     let first = c.betrayal.0.to_string();
-    let open = c.run(c.hurt, |s, a, _| ask(&s.space, a, &ask_in(&first, "Open?")));
-    let parked = c.run(c.hurt, |s, a, _| {
-        ask(&s.space, a, &ask_in(&first, "Parked?"))
-    });
-    c.run(c.involved, |s, a, _| park(&s.space, &s.truth, a, parked));
-    let answered = c.run(c.hurt, |s, a, _| {
-        ask(&s.space, a, &ask_in(&first, "Answered?"))
-    });
-    let answer_id = c.run(c.involved, |s, a, _| {
-        answer(&s.space, &s.truth, a, answered, &answer_text("Yes."))
-    });
+    let open = c.run(c.hurt, step!(space: ask(&ask_in(&first, "Open?"))));
+    let parked = c.run(c.hurt, step!(space: ask(&ask_in(&first, "Parked?"))));
+    c.run(c.involved, step!(truth: park(parked)));
+    let answered = c.run(c.hurt, step!(space: ask(&ask_in(&first, "Answered?"))));
+    let answer_id = c.run(
+        c.involved,
+        step!(truth: answer(answered, &answer_text("Yes."))),
+    );
     let told = DisclosureInput {
         betrayal: first.clone(),
         text: "I told you.".to_owned(),
         refers_to: String::new(),
     };
-    let disclosure = c.run(c.involved, |s, a, n| volunteer(&s.space, a, n, &told));
-    let read = c.run(c.involved, |s, a, n| volunteer(&s.space, a, n, &told));
-    c.run(c.hurt, |s, a, _| {
-        acknowledge(
-            &s.space,
-            &s.truth,
-            a,
-            read,
-            &AcknowledgementInput::default(),
-        )
-    });
-    let correction = c.run(c.involved, |s, a, _| {
-        correct(
-            &s.space,
-            &s.truth,
-            a,
-            disclosure,
-            &CorrectionInput {
-                text: "More.".into(),
-            },
-        )
-    });
-    let theirs = c.run(c.involved, |s, a, _| {
-        ask(&s.space, a, &ask_in(&other_way, "Why?"))
-    });
+    let disclosure = c.run(c.involved, step!(space: volunteer @now(&told)));
+    let read = c.run(c.involved, step!(space: volunteer @now(&told)));
+    c.run(
+        c.hurt,
+        step!(truth: acknowledge(read, &AcknowledgementInput::default())),
+    );
+    let correction = c.run(
+        c.involved,
+        step!(truth: correct(disclosure, &CorrectionInput { text: "More.".into(), })),
+    );
+    let theirs = c.run(c.involved, step!(space: ask(&ask_in(&other_way, "Why?"))));
     let entries = [
         open,
         parked,
@@ -642,4 +572,27 @@ fn every_can_query_agrees_with_its_command() {
         ]
     );
     assert!(waiting(c.stranger).is_empty());
+}
+
+/// Every truth event, with the optional day and response present and absent.
+pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = TruthEvent> {
+    use crate::testing::strategies::{entry_id, maybe_day, maybe_text, text};
+    use proptest::prelude::*;
+    let id = entry_id;
+    prop_oneof![
+        (id(), text(), maybe_day()).prop_map(|(betrayal, text, refers_to)| {
+            TruthEvent::Disclosed {
+                betrayal,
+                text,
+                refers_to,
+            }
+        }),
+        (id(), text()).prop_map(|(betrayal, text)| TruthEvent::Asked { betrayal, text }),
+        (id(), text()).prop_map(|(question, text)| TruthEvent::Answered { question, text }),
+        (id(), maybe_text())
+            .prop_map(|(entry, response)| TruthEvent::Acknowledged { entry, response }),
+        id().prop_map(|question| TruthEvent::Parked { question }),
+        id().prop_map(|question| TruthEvent::Unparked { question }),
+        (id(), text()).prop_map(|(corrects, text)| TruthEvent::Corrected { corrects, text }),
+    ]
 }
