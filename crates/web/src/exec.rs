@@ -185,17 +185,43 @@ pub async fn submit(
     submission: &Submission,
     decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
-    let me = couple.me;
-    if let Some(key_hash) = submission.key_hash {
-        if let Some(record) = app.store.submission(me.0, &key_hash).await? {
-            return Ok(submission.replayed(&record, me));
+    if let Some(replayed) = replay(app, couple.me, submission).await? {
+        return Ok(replayed);
+    }
+    let outcome = decide_and_commit(app, couple, submission, &decide).await?;
+    if let Outcome::Refused(_) = outcome {
+        // A twin sent under the same key (a double tap) may have landed
+        // between the key check and the decision, and made the step
+        // impossible (a question answered): the person is led where it went.
+        if let Some(replayed) = replay(app, couple.me, submission).await? {
+            return Ok(replayed);
         }
     }
-    if let Err(refusal) = decide_cached(app, couple, &decide).await? {
+    Ok(outcome)
+}
+
+/// What a key that was used already means for this request, if it was.
+async fn replay(app: &AppState, me: UserId, submission: &Submission) -> AppResult<Option<Outcome>> {
+    let Some(key_hash) = submission.key_hash else {
+        return Ok(None);
+    };
+    let record = app.store.submission(me.0, &key_hash).await?;
+    Ok(record.map(|record| submission.replayed(&record, me)))
+}
+
+/// Decides on the cached states, then on the newest, and commits.
+async fn decide_and_commit(
+    app: &AppState,
+    couple: &MyCouple,
+    submission: &Submission,
+    decide: &impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
+    let me = couple.me;
+    if let Err(refusal) = decide_cached(app, couple, decide).await? {
         return Ok(Outcome::Refused(refusal));
     }
     for _ in 0..ATTEMPTS {
-        match attempt(app, couple, submission, &decide).await {
+        match attempt(app, couple, submission, decide).await {
             Ok(outcome) => return Ok(outcome),
             Err(AppError::Store(StoreError::Conflict { .. })) => continue,
             Err(AppError::Store(StoreError::SubmissionUsed(record))) => {

@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{OnceForm, Person};
 
 async fn volunteer(involved: &Person, text: &str) -> u64 {
     let page = involved
@@ -519,4 +519,87 @@ async fn an_empty_log_says_newest_entries_come_first_and_where_to_start() {
     assert!(page
         .body
         .contains("“Tell something” above is where to start."));
+}
+
+#[tokio::test]
+async fn every_truth_form_sent_twice_under_one_key_writes_one_entry() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let disclosure = volunteer(involved, "Marker-told once").await;
+    let to_answer = ask(hurt, "Marker-asked once").await;
+    let to_park = ask(hurt, "Marker-to park").await;
+    let parked = ask(hurt, "Marker-parked").await;
+    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
+
+    let at = |id: u64, step: &str| format!("/truth/{id}/{step}");
+    let forms = [
+        OnceForm {
+            by: involved,
+            path: "/truth/disclosures".into(),
+            fields: vec![("text", "Marker-d1"), ("refers_to", "")],
+            resent_path: "/truth/disclosures".into(),
+            resent_fields: vec![("text", "Marker-d1 edited"), ("refers_to", "")],
+            resent_shows: "Marker-d1 edited",
+        },
+        OnceForm {
+            by: hurt,
+            path: "/truth/questions".into(),
+            fields: vec![("text", "Marker-q1")],
+            resent_path: "/truth/questions".into(),
+            resent_fields: vec![("text", "Marker-q1 edited")],
+            resent_shows: "Marker-q1 edited",
+        },
+        OnceForm {
+            by: involved,
+            path: at(to_answer, "answer"),
+            fields: vec![("text", "Marker-a1")],
+            resent_path: at(to_answer, "answer"),
+            resent_fields: vec![("text", "Marker-a1 edited")],
+            resent_shows: "Marker-a1 edited",
+        },
+        OnceForm {
+            by: hurt,
+            path: at(disclosure, "acknowledge"),
+            fields: vec![("response", "Marker-r1")],
+            resent_path: at(disclosure, "acknowledge"),
+            resent_fields: vec![("response", "Marker-r1 edited")],
+            resent_shows: "Marker-r1 edited",
+        },
+        OnceForm {
+            by: involved,
+            path: at(disclosure, "correct"),
+            fields: vec![("text", "Marker-c1")],
+            resent_path: at(disclosure, "correct"),
+            resent_fields: vec![("text", "Marker-c1 edited")],
+            resent_shows: "Marker-c1 edited",
+        },
+        // A button has no words to edit: its key sent with another button
+        // is another request all the same, even one that would be allowed.
+        OnceForm {
+            by: hurt,
+            path: at(to_park, "park"),
+            fields: vec![],
+            resent_path: at(to_park, "unpark"),
+            resent_fields: vec![],
+            resent_shows: "Marker-to park",
+        },
+        OnceForm {
+            by: hurt,
+            path: at(parked, "unpark"),
+            fields: vec![],
+            resent_path: at(parked, "park"),
+            resent_fields: vec![],
+            resent_shows: "Marker-parked",
+        },
+    ];
+    for form in &forms {
+        w._app.assert_written_once(form).await;
+    }
+    let log = hurt.get("/truth").await;
+    for marker in ["Marker-d1", "Marker-q1", "Marker-a1", "Marker-c1"] {
+        let entry_text = format!("class=\"entry-text\">{marker}</p>");
+        assert_eq!(log.body.matches(&entry_text).count(), 1, "{marker} once");
+    }
+    assert!(!log.body.contains("edited"), "no resent words were saved");
+    assert!(log.body.contains("Marker-r1"));
 }
