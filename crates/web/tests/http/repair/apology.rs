@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{OnceForm, Person};
 
 /// A whole apology, every ownership part written.
 fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -34,13 +34,14 @@ fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
 async fn send(involved: &Person, what_i_did: &str) -> u64 {
     let sent = involved.post("/apology", &owned("send", what_i_did)).await;
     assert_eq!(sent.status, 303, "{}", super::excerpt(&sent.body));
-    let page = involved.get("/apology").await;
+    version_of(&involved.get("/apology").await.body, what_i_did)
+}
+
+/// The id of the version on the page whose first part is `what_i_did`.
+fn version_of(body: &str, what_i_did: &str) -> u64 {
     let marker = format!("{what_i_did}</dd>");
-    let at = page
-        .body
-        .find(&marker)
-        .expect("the sent version is on the page");
-    let before = &page.body[..at];
+    let at = body.find(&marker).expect("the version is on the page");
+    let before = &body[..at];
     let start = before.rfind("id=\"version-").unwrap() + "id=\"version-".len();
     before[start..]
         .chars()
@@ -443,4 +444,42 @@ async fn an_apology_form_without_its_safety_token_is_refused() {
         .await
         .body
         .contains("Marker-no-token"));
+}
+
+#[tokio::test]
+async fn every_apology_form_sent_twice_under_one_key_writes_one_entry() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let app = &w._app;
+    let sent = owned("send", "Marker-once: I lied about the trips.");
+    let mut edited = sent.clone();
+    edited[1] = ("what_i_did", "Marker-edited: I lied about everything.");
+    app.assert_written_once(&OnceForm {
+        by: involved,
+        path: "/apology".into(),
+        fields: sent,
+        resent_path: "/apology".into(),
+        resent_fields: edited,
+        resent_shows: "Marker-edited: I lied about everything.",
+    })
+    .await;
+
+    let page = hurt.get("/apology").await;
+    assert_eq!(page.body.matches("Version 1").count(), 1);
+    assert!(!page.body.contains("Version 2"), "one version for two taps");
+    assert!(!page.body.contains("Marker-edited"));
+    let version = version_of(&page.body, "Marker-once: I lied about the trips.");
+    let answer = format!("/apology/versions/{version}/answer");
+    app.assert_written_once(&OnceForm {
+        by: hurt,
+        path: answer.clone(),
+        fields: vec![("answer", "need_more"), ("what", "Marker-need once")],
+        resent_path: answer,
+        resent_fields: vec![("answer", "need_more"), ("what", "Marker-need edited")],
+        resent_shows: "Marker-need edited",
+    })
+    .await;
+    let own = involved.get("/apology").await;
+    assert!(own.body.contains("Marker-need once"));
+    assert!(!own.body.contains("Marker-need edited"));
 }
