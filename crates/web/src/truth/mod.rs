@@ -7,7 +7,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{self, Submission, Writes};
+use crate::exec::{self, Landed, Submission, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
@@ -15,7 +15,8 @@ use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
 use crate::present::words::{excerpt, who};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -531,42 +532,70 @@ enum Anchor {
     Entry(EntryId),
 }
 
-/// The one shape of every truth form: the step goes through the submit
-/// path, then back to its entry, or the page again with what was typed.
-async fn act(
-    app: &AppState,
-    couple: &MyCouple,
+/// What every truth form needs besides its own fields: the app, the couple
+/// and the page's layout, for drawing the page again.
+struct Desk {
+    app: AppState,
+    couple: MyCouple,
     layout: Layout,
-    submission: &Submission,
-    anchor: Anchor,
-    step: impl Fn(&CoupleState) -> Result<TruthEvent, Refusal>,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    let outcome = exec::submit(app, couple, submission, |decision| {
-        step(decision.couple).map(Writes::couple)
-    })
-    .await?;
-    match outcome.or_form(form_errors)? {
-        Ok(landed) => {
-            let entry = match anchor {
-                Anchor::Entry(entry) => entry,
-                Anchor::Created => landed
-                    .couple_entry()
-                    .ok_or_else(|| AppError::Internal("a truth step wrote no entry".into()))?,
-            };
-            Ok(Redirect::to(&format!("/truth#entry-{}", entry.0)).into_response())
-        }
-        Err(errors) => {
-            render_refused(&build(app, couple, layout, TruthFilter::All, refused(errors)).await?)
-        }
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let couple = MyCouple::from_request_parts(parts, app).await?;
+        let Ok(layout) = Layout::from_request_parts(parts, app).await;
+        Ok(Desk {
+            app: app.clone(),
+            couple,
+            layout,
+        })
     }
 }
 
+impl Desk {
+    /// The one shape of every truth form: the step goes through the submit
+    /// path, then back to its entry, or the page again with what was typed.
+    async fn act(
+        self,
+        submission: &Submission,
+        anchor: Anchor,
+        step: impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal>,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let Desk {
+            app,
+            couple,
+            layout,
+        } = self;
+        let me = couple.me;
+        let outcome = exec::submit(&app, &couple, submission, |decision| {
+            step(decision.couple, me).map(Writes::couple)
+        })
+        .await?;
+        let errors = match outcome.or_form(form_errors)? {
+            Ok(landed) => return redirect_to(anchor, landed),
+            Err(errors) => errors,
+        };
+        let page = build(&app, &couple, layout, TruthFilter::All, refused(errors)).await?;
+        render_refused(&page)
+    }
+}
+
+fn redirect_to(anchor: Anchor, landed: Landed) -> AppResult<Response> {
+    let entry = match anchor {
+        Anchor::Entry(entry) => entry,
+        Anchor::Created => landed
+            .couple_entry()
+            .ok_or_else(|| AppError::Internal("a truth step wrote no entry".into()))?,
+    };
+    Ok(Redirect::to(&format!("/truth#entry-{}", entry.0)).into_response())
+}
+
 async fn volunteer(
-    State(app): State<AppState>,
+    desk: Desk,
     now: Now,
-    couple: MyCouple,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<DisclosureForm>,
 ) -> AppResult<Response> {
     let input = DisclosureInput {
@@ -574,143 +603,82 @@ async fn volunteer(
         text: form.text.clone(),
         refers_to: form.refers_to.clone(),
     };
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &submission,
-        Anchor::Created,
-        |state| truth::volunteer(&state.space, me, now.instant, &input),
-        |errors| Refused::Disclosure(form, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::volunteer(&state.space, me, now.instant, &input);
+    let refused = |errors| Refused::Disclosure(form, errors);
+    desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn ask(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
+    desk: Desk,
     SubmittedForm { form, submission }: SubmittedForm<QuestionForm>,
 ) -> AppResult<Response> {
     let input = QuestionInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
     };
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &submission,
-        Anchor::Created,
-        |state| truth::ask(&state.space, me, &input),
-        |errors| Refused::Question(form, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::ask(&state.space, me, &input);
+    let refused = |errors| Refused::Question(form, errors);
+    desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn answer(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(question): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<TextForm>,
 ) -> AppResult<Response> {
     let input = AnswerInput { text: form.text };
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &submission,
-        Anchor::Entry(question),
-        |state| truth::answer(&state.space, &state.truth, me, question, &input),
-        |errors| Refused::Answer(question, input.text.clone(), errors),
-    )
-    .await
+    let step =
+        |state: &CoupleState, me| truth::answer(&state.space, &state.truth, me, question, &input);
+    let refused = |errors| Refused::Answer(question, input.text.clone(), errors);
+    desk.act(&submission, Anchor::Entry(question), step, refused)
+        .await
 }
 
 async fn correct(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(original): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<TextForm>,
 ) -> AppResult<Response> {
     let input = CorrectionInput { text: form.text };
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &submission,
-        Anchor::Created,
-        |state| truth::correct(&state.space, &state.truth, me, original, &input),
-        |errors| Refused::Correction(original, input.text.clone(), errors),
-    )
-    .await
+    let step =
+        |state: &CoupleState, me| truth::correct(&state.space, &state.truth, me, original, &input);
+    let refused = |errors| Refused::Correction(original, input.text.clone(), errors);
+    desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn acknowledge(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(entry): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
         response: form.response,
     };
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &submission,
-        Anchor::Entry(entry),
-        |state| truth::acknowledge(&state.space, &state.truth, me, entry, &input),
-        |errors| Refused::Acknowledgement(entry, input.response.clone(), errors),
-    )
-    .await
+    let step =
+        |state: &CoupleState, me| truth::acknowledge(&state.space, &state.truth, me, entry, &input);
+    let refused = |errors| Refused::Acknowledgement(entry, input.response.clone(), errors);
+    desk.act(&submission, Anchor::Entry(entry), step, refused)
+        .await
 }
 
 async fn park(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(question): EntryIdParam,
-    layout: Layout,
     posted: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &posted.submission,
-        Anchor::Entry(question),
-        |state| truth::park(&state.space, &state.truth, me, question),
-        |errors| Refused::Entry(question, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::park(&state.space, &state.truth, me, question);
+    let refused = |errors| Refused::Entry(question, errors);
+    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+        .await
 }
 
 async fn unpark(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(question): EntryIdParam,
-    layout: Layout,
     posted: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let me = couple.me;
-    act(
-        &app,
-        &couple,
-        layout,
-        &posted.submission,
-        Anchor::Entry(question),
-        |state| truth::unpark(&state.space, &state.truth, me, question),
-        |errors| Refused::Entry(question, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::unpark(&state.space, &state.truth, me, question);
+    let refused = |errors| Refused::Entry(question, errors);
+    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+        .await
 }
