@@ -424,6 +424,47 @@ pub struct OnceForm<'a> {
     pub resent_shows: &'a str,
 }
 
+impl<'a> OnceForm<'a> {
+    /// A form of one text field, resent with `edited` in it.
+    pub fn words(
+        by: &'a Person,
+        path: String,
+        field: &'a str,
+        words: &'a str,
+        edited: &'a str,
+    ) -> Self {
+        OnceForm {
+            by,
+            resent_path: path.clone(),
+            path,
+            fields: vec![(field, words)],
+            resent_fields: vec![(field, edited)],
+            resent_shows: edited,
+        }
+    }
+
+    /// A button has no words to edit: its key sent with another button
+    /// (`other`) is another request all the same, even one that would be
+    /// allowed. The page shown again still `shows` the entry.
+    pub fn button(by: &'a Person, path: String, other: String, shows: &'a str) -> Self {
+        OnceForm {
+            by,
+            path,
+            fields: Vec::new(),
+            resent_path: other,
+            resent_fields: Vec::new(),
+            resent_shows: shows,
+        }
+    }
+}
+
+impl Person {
+    /// Whether the page at `path` shows `text` to this person.
+    pub async fn sees(&self, path: &str, text: &str) -> bool {
+        self.get(path).await.body.contains(text)
+    }
+}
+
 impl TestApp {
     /// How many events the shared record of `person`'s couple holds.
     pub async fn couple_record_length(&self, person: &Person) -> usize {

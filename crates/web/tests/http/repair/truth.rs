@@ -345,14 +345,8 @@ async fn nobody_outside_the_couple_reaches_its_truth_log() {
 
     // New entries posted by another couple land in their own record only.
     volunteer(&w.other.involved, "Marker-theirs").await;
-    assert!(!hurt.get("/truth").await.body.contains("Marker-theirs"));
-    assert!(w
-        .other
-        .hurt
-        .get("/truth")
-        .await
-        .body
-        .contains("Marker-theirs"));
+    assert!(!hurt.sees("/truth", "Marker-theirs").await);
+    assert!(w.other.hurt.sees("/truth", "Marker-theirs").await);
 }
 
 #[tokio::test]
@@ -367,11 +361,7 @@ async fn a_form_without_its_safety_token_is_refused_and_adds_nothing() {
         .await;
     assert_eq!(page.status, 403);
     assert!(page.body.contains("Please try that again"));
-    assert!(!involved
-        .get("/truth")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    assert!(!involved.sees("/truth", "Marker-no-token").await);
 }
 
 #[tokio::test]
@@ -533,64 +523,53 @@ async fn every_truth_form_sent_twice_under_one_key_writes_one_entry() {
 
     let at = |id: u64, step: &str| format!("/truth/{id}/{step}");
     let forms = [
-        OnceForm {
-            by: involved,
-            path: "/truth/disclosures".into(),
-            fields: vec![("text", "Marker-d1"), ("refers_to", "")],
-            resent_path: "/truth/disclosures".into(),
-            resent_fields: vec![("text", "Marker-d1 edited"), ("refers_to", "")],
-            resent_shows: "Marker-d1 edited",
-        },
-        OnceForm {
-            by: hurt,
-            path: "/truth/questions".into(),
-            fields: vec![("text", "Marker-q1")],
-            resent_path: "/truth/questions".into(),
-            resent_fields: vec![("text", "Marker-q1 edited")],
-            resent_shows: "Marker-q1 edited",
-        },
-        OnceForm {
-            by: involved,
-            path: at(to_answer, "answer"),
-            fields: vec![("text", "Marker-a1")],
-            resent_path: at(to_answer, "answer"),
-            resent_fields: vec![("text", "Marker-a1 edited")],
-            resent_shows: "Marker-a1 edited",
-        },
-        OnceForm {
-            by: hurt,
-            path: at(disclosure, "acknowledge"),
-            fields: vec![("response", "Marker-r1")],
-            resent_path: at(disclosure, "acknowledge"),
-            resent_fields: vec![("response", "Marker-r1 edited")],
-            resent_shows: "Marker-r1 edited",
-        },
-        OnceForm {
-            by: involved,
-            path: at(disclosure, "correct"),
-            fields: vec![("text", "Marker-c1")],
-            resent_path: at(disclosure, "correct"),
-            resent_fields: vec![("text", "Marker-c1 edited")],
-            resent_shows: "Marker-c1 edited",
-        },
-        // A button has no words to edit: its key sent with another button
-        // is another request all the same, even one that would be allowed.
-        OnceForm {
-            by: hurt,
-            path: at(to_park, "park"),
-            fields: vec![],
-            resent_path: at(to_park, "unpark"),
-            resent_fields: vec![],
-            resent_shows: "Marker-to park",
-        },
-        OnceForm {
-            by: hurt,
-            path: at(parked, "unpark"),
-            fields: vec![],
-            resent_path: at(parked, "park"),
-            resent_fields: vec![],
-            resent_shows: "Marker-parked",
-        },
+        OnceForm::words(
+            involved,
+            "/truth/disclosures".into(),
+            "text",
+            "Marker-d1",
+            "Marker-d1 edited",
+        ),
+        OnceForm::words(
+            hurt,
+            "/truth/questions".into(),
+            "text",
+            "Marker-q1",
+            "Marker-q1 edited",
+        ),
+        OnceForm::words(
+            involved,
+            at(to_answer, "answer"),
+            "text",
+            "Marker-a1",
+            "Marker-a1 edited",
+        ),
+        OnceForm::words(
+            hurt,
+            at(disclosure, "acknowledge"),
+            "response",
+            "Marker-r1",
+            "Marker-r1 edited",
+        ),
+        OnceForm::words(
+            involved,
+            at(disclosure, "correct"),
+            "text",
+            "Marker-c1",
+            "Marker-c1 edited",
+        ),
+        OnceForm::button(
+            hurt,
+            at(to_park, "park"),
+            at(to_park, "unpark"),
+            "Marker-to park",
+        ),
+        OnceForm::button(
+            hurt,
+            at(parked, "unpark"),
+            at(parked, "park"),
+            "Marker-parked",
+        ),
     ];
     for form in &forms {
         w._app.assert_written_once(form).await;
