@@ -534,3 +534,23 @@ impl TestApp {
         assert_eq!(last, after, "{}: nothing written", form.resent_path);
     }
 }
+
+/// The number after the last `prefix` before the first `marker` on a page:
+/// the id of the entry, version or item that shows `marker`
+/// (`id_before(body, "my words", "id=\"entry-")`).
+pub fn id_before(body: &str, marker: &str, prefix: &str) -> u64 {
+    let at = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker:?} is not on the page"));
+    let start = body[..at]
+        .rfind(prefix)
+        .unwrap_or_else(|| panic!("no {prefix:?} before {marker:?}"))
+        + prefix.len();
+    let digits: String = body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no id after {prefix:?}"))
+}

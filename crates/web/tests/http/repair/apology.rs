@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
+use crate::helpers::{id_before, OnceForm, Person};
 
 /// A whole apology, every ownership part written.
 fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -39,16 +39,7 @@ async fn send(involved: &Person, what_i_did: &str) -> u64 {
 
 /// The id of the version on the page whose first part is `what_i_did`.
 fn version_of(body: &str, what_i_did: &str) -> u64 {
-    let marker = format!("{what_i_did}</dd>");
-    let at = body.find(&marker).expect("the version is on the page");
-    let before = &body[..at];
-    let start = before.rfind("id=\"version-").unwrap() + "id=\"version-".len();
-    before[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
+    id_before(body, &format!("{what_i_did}</dd>"), "id=\"version-")
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
+use crate::helpers::{id_before, OnceForm, Person};
 
 async fn volunteer(involved: &Person, text: &str) -> u64 {
     let page = involved
@@ -152,19 +152,8 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
     assert!(entry(&page.body, question).contains("Answered:"));
     assert!(page.body.contains("Marker-answer: yes, at dinner."));
     let all = hurt.get("/truth").await;
-    let answer = all
-        .body
-        .find("Answer to <a href=\"#entry-")
-        .map(|at| {
-            let before = &all.body[..at];
-            let start = before.rfind("id=\"entry-").unwrap() + "id=\"entry-".len();
-            before[start..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-        })
-        .and_then(|digits| digits.parse::<u64>().ok())
-        .expect("the answer is its own entry in the log");
+    // The answer is its own entry in the log.
+    let answer = id_before(&all.body, "Answer to <a href=\"#entry-", "id=\"entry-");
 
     let corrected = involved
         .post(
