@@ -3,15 +3,16 @@
 //! visible, and answered by the hurt partner.
 
 use crate::app::clock::Zone;
-use crate::app::error::AppResult;
+use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
+use crate::exec::{self, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_label, form_errors, submit, Choice, FindingView};
+use crate::present::repair::{betrayal_label, form_errors, Choice, FindingView};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,10 +20,10 @@ use axum::routing::get;
 use axum::Router;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
-    ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+    ApologyVersion, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
 };
 use kintsugi_core::coach::apology::PartFinding;
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules;
 use kintsugi_core::space::Role;
 use kintsugi_core::{EntryId, Refusal, UserId};
@@ -363,44 +364,85 @@ async fn build(
     let zone = app.now().zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
-    let space = &state.space;
     let me = couple.me;
-    let several = space.betrayals.len() > 1;
-    let mut sections = Vec::new();
-    let (mut writes, mut reads) = (false, false);
-    for betrayal in &space.betrayals {
-        let Some(role) = space.role_in(me, betrayal) else {
+    let mut page = ApologyPage {
+        layout: layout.in_section("apology"),
+        sections: Vec::new(),
+        writes: false,
+        reads: false,
+    };
+    for betrayal in &state.space.betrayals {
+        let Some(role) = state.space.role_in(me, betrayal) else {
             continue;
         };
         match role {
-            Role::Involved => writes = true,
-            Role::Hurt => reads = true,
+            Role::Involved => page.writes = true,
+            Role::Hurt => page.reads = true,
         }
-        let apology = state.apology.for_betrayal(betrayal.id);
-        let latest = apology.and_then(Apology::latest);
+        let view = SectionOf {
+            state,
+            me,
+            betrayal: betrayal.id,
+            apology: state.apology.for_betrayal(betrayal.id),
+        };
+        page.sections.push(view.section(role, &pending, zone));
+    }
+    Ok(page)
+}
+
+/// One betrayal's apology as `me` sees it.
+struct SectionOf<'a> {
+    state: &'a CoupleState,
+    me: UserId,
+    betrayal: EntryId,
+    apology: Option<&'a Apology>,
+}
+
+impl SectionOf<'_> {
+    fn section(&self, role: Role, pending: &Pending, zone: Zone) -> Section {
+        let space = &self.state.space;
         let mut heading = match role {
             Role::Involved => "Your apology".to_owned(),
             Role::Hurt => "Your partner's apology to you".to_owned(),
         };
-        if several {
-            heading = format!("{heading}: {}", betrayal_label(space, me, betrayal.id));
+        if space.betrayals.len() > 1 {
+            let label = betrayal_label(space, self.me, self.betrayal);
+            heading = format!("{heading}: {label}");
         }
-        // A refused answer stays with what was typed; otherwise the latest
-        // version is offered for an answer when the record would take one.
-        let refused_answer = match &pending {
+        Section {
+            betrayal: self.betrayal.0,
+            heading,
+            status: status_line(self.apology, role),
+            news: answer_news(self.apology, self.me, zone),
+            versions: version_views(self.apology, self.me, zone),
+            answer: self.answer_box(pending),
+            compose: self.compose(pending),
+        }
+    }
+
+    fn latest(&self) -> Option<&ApologyVersion> {
+        self.apology.and_then(Apology::latest)
+    }
+
+    /// A refused answer stays with what was typed; otherwise the latest
+    /// version is offered for an answer when the record would take one.
+    fn answer_box(&self, pending: &Pending) -> Option<AnswerBox> {
+        let refused = match pending {
             Pending::Answer {
                 version,
                 form,
                 errors,
-            } => apology
+            } => self
+                .apology
                 .and_then(|a| a.versions.iter().find(|v| v.id == *version))
                 .map(|v| (v, form.clone(), errors.clone())),
             _ => None,
         };
-        let answer = refused_answer
+        let state = self.state;
+        refused
             .or_else(|| {
-                latest
-                    .filter(|v| apology::can_answer(space, &state.apology, me, v.id))
+                self.latest()
+                    .filter(|v| apology::can_answer(&state.space, &state.apology, self.me, v.id))
                     .map(|v| (v, AnswerForm::default(), FormErrors::default()))
             })
             .map(|(v, form, errors)| AnswerBox {
@@ -409,54 +451,40 @@ async fn build(
                 form,
                 errors,
                 choices: Choice::list(&ANSWERS),
-            });
-        // A draft shown again keeps its text even when it cannot be sent now
-        // (say, a version crossed with the partner's answer).
-        let compose = match &pending {
+            })
+    }
+
+    /// A draft shown again keeps its text even when it cannot be sent now
+    /// (say, a version crossed with the partner's answer); otherwise a new
+    /// version, starting from the last one sent, when the record would take
+    /// one.
+    fn compose(&self, pending: &Pending) -> Option<Compose> {
+        let first = self.latest().is_none();
+        match pending {
             Pending::Draft {
                 betrayal: drafted,
                 form,
                 errors,
                 findings,
                 check_note,
-            } if *drafted == betrayal.id => Some(compose(
-                betrayal.id,
+            } if *drafted == self.betrayal => Some(compose(
+                self.betrayal,
                 form,
                 errors.clone(),
                 findings.as_deref(),
                 check_note.clone(),
-                latest.is_none(),
+                first,
             )),
-            _ => could_send(state, me, betrayal.id).then(|| {
-                let form = latest
+            _ => could_send(self.state, self.me, self.betrayal).then(|| {
+                let form = self
+                    .latest()
                     .map(|v| ApologyForm::from_parts(&v.parts))
                     .unwrap_or_default();
-                compose(
-                    betrayal.id,
-                    &form,
-                    FormErrors::default(),
-                    None,
-                    String::new(),
-                    latest.is_none(),
-                )
+                let errors = FormErrors::default();
+                compose(self.betrayal, &form, errors, None, String::new(), first)
             }),
-        };
-        sections.push(Section {
-            betrayal: betrayal.id.0,
-            heading,
-            status: status_line(apology, role),
-            news: answer_news(apology, me, zone),
-            versions: version_views(apology, me, zone),
-            answer,
-            compose,
-        });
+        }
     }
-    Ok(ApologyPage {
-        layout: layout.in_section("apology"),
-        sections,
-        writes,
-        reads,
-    })
 }
 
 async fn apology_page(
@@ -473,61 +501,76 @@ async fn write(
     State(app): State<AppState>,
     couple: MyCouple,
     layout: Layout,
-    CsrfForm(form): CsrfForm<ApologyForm>,
+    SubmittedForm { form, submission }: SubmittedForm<ApologyForm>,
 ) -> AppResult<Response> {
     let input = form.input();
-    let (betrayal, checked) = {
+    let betrayal = {
         let cached = couple.read(&app).await?;
-        let betrayal =
-            repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
-                .map_err(crate::app::error::AppError::from_refusal)?;
-        let checked = apology::check_draft(&cached.state.space, couple.me, &input).map(drop);
-        (betrayal, checked)
+        repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
+            .map_err(AppError::from_refusal)?
     };
     if form.action == "check" {
-        // A check is not a send: what is still missing goes to the coach's
-        // calm list, never to red errors on the fields.
-        let (errors, check_note) = match checked {
-            Ok(()) => (FormErrors::default(), String::new()),
-            Err(refusal) => check_outcome(refusal, &input.missing_parts())?,
-        };
-        let findings = Some(input.coach());
-        let page = build(
-            &app,
-            &couple,
-            layout,
-            Pending::Draft {
-                betrayal,
-                form: Box::new(form),
-                errors,
-                findings,
-                check_note,
-            },
-        )
-        .await?;
-        return render(&page);
+        return check(&app, &couple, layout, betrayal, form).await;
     }
-    let outcome = submit(&app, &couple, |state| {
-        apology::send(&state.space, &state.apology, couple.me, &input).map(CoupleEvent::from)
+    let me = couple.me;
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let state = decision.couple;
+        apology::send(&state.space, &state.apology, me, &input).map(Writes::couple)
     })
     .await?;
-    match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/apology#apology-{}", betrayal.0)).into_response()),
-        Err(errors) => render_refused(
-            &build(
-                &app,
-                &couple,
-                layout,
-                Pending::Draft {
-                    betrayal,
-                    form: Box::new(form),
-                    errors,
-                    findings: None,
-                    check_note: String::new(),
-                },
-            )
-            .await?,
-        ),
+    let pending = |errors| Pending::Draft {
+        betrayal,
+        form: Box::new(form),
+        errors,
+        findings: None,
+        check_note: String::new(),
+    };
+    let anchor = format!("/apology#apology-{}", betrayal.0);
+    finish(&app, &couple, layout, outcome, &anchor, pending).await
+}
+
+/// The draft again with the coach's findings. A check is not a send: it
+/// writes nothing, and what is still missing goes to the coach's calm
+/// list, never to red errors on the fields.
+async fn check(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    betrayal: EntryId,
+    form: ApologyForm,
+) -> AppResult<Response> {
+    let input = form.input();
+    let checked = {
+        let cached = couple.read(app).await?;
+        apology::check_draft(&cached.state.space, couple.me, &input).map(drop)
+    };
+    let (errors, check_note) = match checked {
+        Ok(()) => (FormErrors::default(), String::new()),
+        Err(refusal) => check_outcome(refusal, &input.missing_parts())?,
+    };
+    let draft = Pending::Draft {
+        betrayal,
+        form: Box::new(form),
+        errors,
+        findings: Some(input.coach()),
+        check_note,
+    };
+    render(&build(app, couple, layout, draft).await?)
+}
+
+/// After a form that writes: on to `anchor`, or the page again with what
+/// was typed.
+async fn finish(
+    app: &AppState,
+    couple: &MyCouple,
+    layout: Layout,
+    outcome: Outcome,
+    anchor: &str,
+    pending: impl FnOnce(FormErrors) -> Pending,
+) -> AppResult<Response> {
+    match outcome.or_form(form_errors)? {
+        Ok(_) => Ok(Redirect::to(anchor).into_response()),
+        Err(errors) => render_refused(&build(app, couple, layout, pending(errors)).await?),
     }
 }
 
@@ -568,31 +611,23 @@ async fn answer(
     couple: MyCouple,
     EntryIdParam(version): EntryIdParam,
     layout: Layout,
-    CsrfForm(form): CsrfForm<AnswerForm>,
+    SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
 ) -> AppResult<Response> {
     let input = ApologyAnswerInput {
         answer: form.answer.clone(),
         what: form.what.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        apology::answer(&state.space, &state.apology, couple.me, version, &input)
-            .map(CoupleEvent::from)
+    let me = couple.me;
+    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let state = decision.couple;
+        apology::answer(&state.space, &state.apology, me, version, &input).map(Writes::couple)
     })
     .await?;
-    match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/apology#version-{}", version.0)).into_response()),
-        Err(errors) => render_refused(
-            &build(
-                &app,
-                &couple,
-                layout,
-                Pending::Answer {
-                    version,
-                    form,
-                    errors,
-                },
-            )
-            .await?,
-        ),
-    }
+    let pending = |errors| Pending::Answer {
+        version,
+        form,
+        errors,
+    };
+    let anchor = format!("/apology#version-{}", version.0);
+    finish(&app, &couple, layout, outcome, &anchor, pending).await
 }

@@ -3,28 +3,30 @@
 //! for therapy, and corrections that stand beside what they correct.
 
 use crate::app::clock::{Now, Zone};
-use crate::app::error::AppResult;
+use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
+use crate::exec::{self, Landed, Submission, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors, NoFields};
+use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, submit, BetrayalChoice};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
 use crate::present::words::{excerpt, who};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::couple::CoupleState;
 use kintsugi_core::repair_rules::{plain_delay, RepairAction};
 use kintsugi_core::truth::{
     self, AckState, AcknowledgementInput, AnswerInput, CorrectionInput, DisclosureInput, EntryKind,
-    QuestionInput, QuestionStatus, TruthEntry, TruthFilter, Waiting,
+    QuestionInput, QuestionStatus, TruthEntry, TruthEvent, TruthFilter, TruthLog, Waiting,
 };
-use kintsugi_core::{EntryId, UserId};
+use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -243,12 +245,77 @@ fn entry_view(
     let log = &state.truth;
     let space = &state.space;
     let id = entry.id;
-    // A step is offered exactly when the record would accept it.
-    let can_answer = truth::can_answer(space, log, me, id);
-    let can_correct = truth::can_correct(space, log, me, id);
-    let can_acknowledge = truth::can_acknowledge(space, log, me, id);
+    let (question_state, parked_note, answer) = question_parts(entry, log, me, zone);
+    let (answers, corrects, corrected_after) = links(entry, log);
+    let (ack_needed, ack_note, ack_response) = acknowledgement(entry, me, zone);
+    let mut view = EntryView {
+        id: id.0,
+        label: entry.label(),
+        kind: kind_code(&entry.kind),
+        text: entry.text.clone(),
+        author: who(me, entry.author),
+        written_at: dates::when(entry.written_at, zone),
+        refers_to: match entry.kind {
+            EntryKind::Disclosure {
+                refers_to: Some(day),
+            } => dates::day(day),
+            _ => String::new(),
+        },
+        betrayal: betrayal_tag(space, me, entry.betrayal),
+        question_state,
+        parked_note,
+        answer,
+        answers,
+        corrects,
+        corrected_after,
+        corrections: log
+            .corrections_of(id)
+            .iter()
+            .map(|c| LaterCorrection {
+                id: c.id.0,
+                after: c.corrected_after().map(plain_delay).unwrap_or_default(),
+            })
+            .collect(),
+        ack_needed,
+        ack_note,
+        ack_response,
+        // A step is offered exactly when the record would accept it.
+        can_answer: truth::can_answer(space, log, me, id),
+        can_park: truth::can_park(space, log, me, id),
+        can_unpark: truth::can_unpark(space, log, me, id),
+        can_correct: truth::can_correct(space, log, me, id),
+        can_acknowledge: truth::can_acknowledge(space, log, me, id),
+        answer_text: String::new(),
+        answer_errors: FormErrors::default(),
+        correction_text: String::new(),
+        correction_errors: FormErrors::default(),
+        response_text: String::new(),
+        response_errors: FormErrors::default(),
+        entry_errors: FormErrors::default(),
+        kept: None,
+    };
+    view.keep(id, refused);
+    view
+}
 
-    let (question_state, parked_note, answer) = match entry.question_status() {
+fn kind_code(kind: &EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Disclosure { .. } => "disclosure",
+        EntryKind::Question { .. } => "question",
+        EntryKind::Answer { .. } => "answer",
+        EntryKind::Correction { .. } => "correction",
+    }
+}
+
+/// For a question: "open", "parked" or "answered", who parked it and when,
+/// and its answer.
+fn question_parts(
+    entry: &TruthEntry,
+    log: &TruthLog,
+    me: UserId,
+    zone: Zone,
+) -> (&'static str, String, Option<Link>) {
+    match entry.question_status() {
         Some(QuestionStatus::Open) => ("open", String::new(), None),
         Some(QuestionStatus::Parked(parking)) => (
             "parked",
@@ -263,23 +330,25 @@ fn entry_view(
             ("answered", String::new(), quote(log.entry(*answer)))
         }
         None => ("", String::new(), None),
-    };
-    let (answers, corrects, corrected_after) = match &entry.kind {
+    }
+}
+
+/// The question an answer answers, the entry a correction corrects, and how
+/// long after it the correction came.
+fn links(entry: &TruthEntry, log: &TruthLog) -> (Option<Link>, Option<Link>, String) {
+    match &entry.kind {
         EntryKind::Answer { question } => (quote(log.entry(*question)), None, String::new()),
         EntryKind::Correction { corrects, after } => {
             (None, quote(log.entry(*corrects)), plain_delay(*after))
         }
         _ => (None, None, String::new()),
-    };
-    let corrections = log
-        .corrections_of(id)
-        .iter()
-        .map(|c| LaterCorrection {
-            id: c.id.0,
-            after: c.corrected_after().map(plain_delay).unwrap_or_default(),
-        })
-        .collect();
-    let (ack_needed, ack_note, ack_response) = match entry.ack_state() {
+    }
+}
+
+/// Whether the entry waits to be read, who read it and when, and their
+/// words back.
+fn acknowledgement(entry: &TruthEntry, me: UserId, zone: Zone) -> (bool, String, String) {
+    match entry.ack_state() {
         AckState::NotNeeded => (false, String::new(), String::new()),
         AckState::Awaiting => (true, "Not acknowledged yet".to_owned(), String::new()),
         AckState::Acknowledged(ack) => (
@@ -291,112 +360,82 @@ fn entry_view(
             ),
             ack.response.clone().unwrap_or_default(),
         ),
-    };
-    let refers_to = match entry.kind {
-        EntryKind::Disclosure {
-            refers_to: Some(day),
-        } => dates::day(day),
-        _ => String::new(),
-    };
-
-    let mut view = EntryView {
-        id: id.0,
-        label: entry.label(),
-        kind: match entry.kind {
-            EntryKind::Disclosure { .. } => "disclosure",
-            EntryKind::Question { .. } => "question",
-            EntryKind::Answer { .. } => "answer",
-            EntryKind::Correction { .. } => "correction",
-        },
-        text: entry.text.clone(),
-        author: who(me, entry.author),
-        written_at: dates::when(entry.written_at, zone),
-        refers_to,
-        betrayal: betrayal_tag(space, me, entry.betrayal),
-        question_state,
-        parked_note,
-        answer,
-        answers,
-        corrects,
-        corrected_after,
-        corrections,
-        ack_needed,
-        ack_note,
-        ack_response,
-        can_answer,
-        can_park: truth::can_park(space, log, me, id),
-        can_unpark: truth::can_unpark(space, log, me, id),
-        can_correct,
-        can_acknowledge,
-        answer_text: String::new(),
-        answer_errors: FormErrors::default(),
-        correction_text: String::new(),
-        correction_errors: FormErrors::default(),
-        response_text: String::new(),
-        response_errors: FormErrors::default(),
-        entry_errors: FormErrors::default(),
-        kept: None,
-    };
-    // A refused form stays on the page with what was typed. When its step
-    // is still open the form comes back with the text in it; when the step
-    // closed meanwhile (say, the question was parked), the text is kept
-    // read-only with the reason, and no button that could not work.
-    let kept = |name: &str, label, text: &str, errors: &FormErrors, note| KeptText {
-        field_id: format!("kept-{name}-{}", id.0),
-        label,
-        text: text.to_owned(),
-        message: refusal_message(errors, name),
-        note,
-    };
-    match refused {
-        Refused::Answer(target, text, errors) if *target == id => {
-            if view.can_answer {
-                view.answer_text = text.clone();
-                view.answer_errors = errors.clone();
-            } else {
-                let note = if view.question_state == "parked" {
-                    "Nothing was sent. Your answer is kept here for you to copy; \
-                     it can be sent once the question is brought back home."
-                } else {
-                    "Nothing was sent. Your answer is kept here for you to copy."
-                };
-                view.kept = Some(kept("text", "Your answer (not sent)", text, errors, note));
-            }
-        }
-        Refused::Correction(target, text, errors) if *target == id => {
-            if view.can_correct {
-                view.correction_text = text.clone();
-                view.correction_errors = errors.clone();
-            } else {
-                view.kept = Some(kept(
-                    "text",
-                    "Your correction (not sent)",
-                    text,
-                    errors,
-                    "Nothing was sent. Your correction is kept here for you to copy.",
-                ));
-            }
-        }
-        Refused::Acknowledgement(target, text, errors) if *target == id => {
-            if view.can_acknowledge {
-                view.response_text = text.clone();
-                view.response_errors = errors.clone();
-            } else {
-                view.kept = Some(kept(
-                    "response",
-                    "Your words back (not sent)",
-                    text,
-                    errors,
-                    "Nothing was sent. Your words are kept here for you to copy.",
-                ));
-            }
-        }
-        Refused::Entry(target, errors) if *target == id => {
-            view.entry_errors = errors.clone();
-        }
-        _ => {}
     }
-    view
+}
+
+impl EntryView {
+    /// A refused form stays on the page with what was typed. When its step
+    /// is still open the form comes back with the text in it; when the step
+    /// closed meanwhile (say, the question was parked), the text is kept
+    /// read-only with the reason, and no button that could not work.
+    fn keep(&mut self, id: EntryId, refused: &Refused) {
+        match refused {
+            Refused::Answer(target, text, errors) if *target == id => {
+                if self.can_answer {
+                    self.answer_text = text.clone();
+                    self.answer_errors = errors.clone();
+                } else {
+                    let note = if self.question_state == "parked" {
+                        "Nothing was sent. Your answer is kept here for you to copy; \
+                         it can be sent once the question is brought back home."
+                    } else {
+                        "Nothing was sent. Your answer is kept here for you to copy."
+                    };
+                    self.kept =
+                        Some(self.kept_text("text", "Your answer (not sent)", text, errors, note));
+                }
+            }
+            Refused::Correction(target, text, errors) if *target == id => {
+                if self.can_correct {
+                    self.correction_text = text.clone();
+                    self.correction_errors = errors.clone();
+                } else {
+                    self.kept = Some(self.kept_text(
+                        "text",
+                        "Your correction (not sent)",
+                        text,
+                        errors,
+                        "Nothing was sent. Your correction is kept here for you to copy.",
+                    ));
+                }
+            }
+            Refused::Acknowledgement(target, text, errors) if *target == id => {
+                if self.can_acknowledge {
+                    self.response_text = text.clone();
+                    self.response_errors = errors.clone();
+                } else {
+                    self.kept = Some(self.kept_text(
+                        "response",
+                        "Your words back (not sent)",
+                        text,
+                        errors,
+                        "Nothing was sent. Your words are kept here for you to copy.",
+                    ));
+                }
+            }
+            Refused::Entry(target, errors) if *target == id => {
+                self.entry_errors = errors.clone();
+            }
+            _ => {}
+        }
+    }
+
+    fn kept_text(
+        &self,
+        name: &str,
+        label: &'static str,
+        text: &str,
+        errors: &FormErrors,
+        note: &'static str,
+    ) -> KeptText {
+        KeptText {
+            field_id: format!("kept-{name}-{}", self.id),
+            label,
+            text: text.to_owned(),
+            message: refusal_message(errors, name),
+            note,
+        }
+    }
 }
 
 fn empty_message(filter: TruthFilter) -> &'static str {
@@ -484,195 +523,162 @@ async fn log_page(
     render(&build(&app, &couple, layout, filter, Refused::Nothing).await?)
 }
 
-/// After a form: back to the entry, or the page again with what was typed.
-async fn finish(
-    app: &AppState,
-    couple: &MyCouple,
+/// Where a form leads once it has landed.
+#[derive(Clone, Copy)]
+enum Anchor {
+    /// The entry the form created (a disclosure, a question, a correction).
+    Created,
+    /// The entry the form is about (an answered question, a read entry).
+    Entry(EntryId),
+}
+
+/// What every truth form needs besides its own fields: the app, the couple
+/// and the page's layout, for drawing the page again.
+struct Desk {
+    app: AppState,
+    couple: MyCouple,
     layout: Layout,
-    outcome: Result<EntryId, FormErrors>,
-    anchor: impl FnOnce(EntryId) -> EntryId,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    match outcome {
-        Ok(created) => {
-            Ok(Redirect::to(&format!("/truth#entry-{}", anchor(created).0)).into_response())
-        }
-        Err(errors) => {
-            render_refused(&build(app, couple, layout, TruthFilter::All, refused(errors)).await?)
-        }
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let couple = MyCouple::from_request_parts(parts, app).await?;
+        let Ok(layout) = Layout::from_request_parts(parts, app).await;
+        Ok(Desk {
+            app: app.clone(),
+            couple,
+            layout,
+        })
     }
 }
 
+impl Desk {
+    /// The one shape of every truth form: the step goes through the submit
+    /// path, then back to its entry, or the page again with what was typed.
+    async fn act(
+        self,
+        submission: &Submission,
+        anchor: Anchor,
+        step: impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal>,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let Desk {
+            app,
+            couple,
+            layout,
+        } = self;
+        let me = couple.me;
+        let outcome = exec::submit(&app, &couple, submission, |decision| {
+            step(decision.couple, me).map(Writes::couple)
+        })
+        .await?;
+        let errors = match outcome.or_form(form_errors)? {
+            Ok(landed) => return redirect_to(anchor, landed),
+            Err(errors) => errors,
+        };
+        let page = build(&app, &couple, layout, TruthFilter::All, refused(errors)).await?;
+        render_refused(&page)
+    }
+}
+
+fn redirect_to(anchor: Anchor, landed: Landed) -> AppResult<Response> {
+    let entry = match anchor {
+        Anchor::Entry(entry) => entry,
+        Anchor::Created => landed
+            .couple_entry()
+            .ok_or_else(|| AppError::Internal("a truth step wrote no entry".into()))?,
+    };
+    Ok(Redirect::to(&format!("/truth#entry-{}", entry.0)).into_response())
+}
+
 async fn volunteer(
-    State(app): State<AppState>,
+    desk: Desk,
     now: Now,
-    couple: MyCouple,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<DisclosureForm>,
+    SubmittedForm { form, submission }: SubmittedForm<DisclosureForm>,
 ) -> AppResult<Response> {
     let input = DisclosureInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
         refers_to: form.refers_to.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        truth::volunteer(&state.space, couple.me, now.instant, &input).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |created| created,
-        |errors| Refused::Disclosure(form, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::volunteer(&state.space, me, now.instant, &input);
+    let refused = |errors| Refused::Disclosure(form, errors);
+    desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn ask(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<QuestionForm>,
+    desk: Desk,
+    SubmittedForm { form, submission }: SubmittedForm<QuestionForm>,
 ) -> AppResult<Response> {
     let input = QuestionInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
     };
-    let outcome = submit(&app, &couple, |state| {
-        truth::ask(&state.space, couple.me, &input).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |created| created,
-        |errors| Refused::Question(form, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::ask(&state.space, me, &input);
+    let refused = |errors| Refused::Question(form, errors);
+    desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn answer(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(question): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<TextForm>,
+    SubmittedForm { form, submission }: SubmittedForm<TextForm>,
 ) -> AppResult<Response> {
-    let input = AnswerInput {
-        text: form.text.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        truth::answer(&state.space, &state.truth, couple.me, question, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |_| question,
-        |errors| Refused::Answer(question, form.text, errors),
-    )
-    .await
+    let input = AnswerInput { text: form.text };
+    let step =
+        |state: &CoupleState, me| truth::answer(&state.space, &state.truth, me, question, &input);
+    let refused = |errors| Refused::Answer(question, input.text.clone(), errors);
+    desk.act(&submission, Anchor::Entry(question), step, refused)
+        .await
 }
 
 async fn correct(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(original): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<TextForm>,
+    SubmittedForm { form, submission }: SubmittedForm<TextForm>,
 ) -> AppResult<Response> {
-    let input = CorrectionInput {
-        text: form.text.clone(),
-    };
-    let outcome = submit(&app, &couple, |state| {
-        truth::correct(&state.space, &state.truth, couple.me, original, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |created| created,
-        |errors| Refused::Correction(original, form.text, errors),
-    )
-    .await
+    let input = CorrectionInput { text: form.text };
+    let step =
+        |state: &CoupleState, me| truth::correct(&state.space, &state.truth, me, original, &input);
+    let refused = |errors| Refused::Correction(original, input.text.clone(), errors);
+    desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn acknowledge(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(entry): EntryIdParam,
-    layout: Layout,
-    CsrfForm(form): CsrfForm<ResponseForm>,
+    SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
-        response: form.response.clone(),
+        response: form.response,
     };
-    let outcome = submit(&app, &couple, |state| {
-        truth::acknowledge(&state.space, &state.truth, couple.me, entry, &input)
-            .map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |_| entry,
-        |errors| Refused::Acknowledgement(entry, form.response, errors),
-    )
-    .await
+    let step =
+        |state: &CoupleState, me| truth::acknowledge(&state.space, &state.truth, me, entry, &input);
+    let refused = |errors| Refused::Acknowledgement(entry, input.response.clone(), errors);
+    desk.act(&submission, Anchor::Entry(entry), step, refused)
+        .await
 }
 
 async fn park(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(question): EntryIdParam,
-    layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    posted: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
-        truth::park(&state.space, &state.truth, couple.me, question).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |_| question,
-        |errors| Refused::Entry(question, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::park(&state.space, &state.truth, me, question);
+    let refused = |errors| Refused::Entry(question, errors);
+    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+        .await
 }
 
 async fn unpark(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(question): EntryIdParam,
-    layout: Layout,
-    CsrfForm(_): CsrfForm<NoFields>,
+    posted: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = submit(&app, &couple, |state| {
-        truth::unpark(&state.space, &state.truth, couple.me, question).map(CoupleEvent::from)
-    })
-    .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
-        outcome,
-        |_| question,
-        |errors| Refused::Entry(question, errors),
-    )
-    .await
+    let step = |state: &CoupleState, me| truth::unpark(&state.space, &state.truth, me, question);
+    let refused = |errors| Refused::Entry(question, errors);
+    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+        .await
 }

@@ -534,3 +534,148 @@ impl Person {
         first
     }
 }
+
+// ---- Truth and apology: one form, one entry, whatever the taps ----
+
+/// A kind of form, as a person sends it, and another request sent later
+/// under the same submission key (Back, edit, send again).
+pub struct WrittenOnce<'a> {
+    pub by: &'a Person,
+    pub path: String,
+    pub fields: Vec<(&'a str, &'a str)>,
+    pub resent_path: String,
+    pub resent_fields: Vec<(&'a str, &'a str)>,
+    /// What the resent form must show again (the edited words).
+    pub resent_shows: &'a str,
+}
+
+impl<'a> WrittenOnce<'a> {
+    /// A form of one text field, resent with `edited` in it.
+    pub fn words(
+        by: &'a Person,
+        path: String,
+        field: &'a str,
+        words: &'a str,
+        edited: &'a str,
+    ) -> Self {
+        WrittenOnce {
+            by,
+            resent_path: path.clone(),
+            path,
+            fields: vec![(field, words)],
+            resent_fields: vec![(field, edited)],
+            resent_shows: edited,
+        }
+    }
+
+    /// A button has no words to edit: its key sent with another button
+    /// (`other`) is another request all the same, even one that would be
+    /// allowed. The page shown again still `shows` the entry.
+    pub fn button(by: &'a Person, path: String, other: String, shows: &'a str) -> Self {
+        WrittenOnce {
+            by,
+            path,
+            fields: Vec::new(),
+            resent_path: other,
+            resent_fields: Vec::new(),
+            resent_shows: shows,
+        }
+    }
+}
+
+impl Person {
+    /// Whether the page at `path` shows `text` to this person.
+    pub async fn sees(&self, path: &str, text: &str) -> bool {
+        self.get(path).await.body.contains(text)
+    }
+}
+
+impl TestApp {
+    /// How many events the shared record of `person`'s couple holds.
+    pub async fn couple_record_length(&self, person: &Person) -> usize {
+        let user = self
+            .store
+            .user_by_email(&person.email)
+            .await
+            .expect("the store answers")
+            .expect("the person has an account");
+        let couple = self
+            .store
+            .couple_of(user.id)
+            .await
+            .expect("the store answers")
+            .expect("the person is in a couple");
+        self.store
+            .read(&format!("couple:{couple}"), 0)
+            .await
+            .expect("the record reads")
+            .len()
+    }
+
+    /// Sends `form` twice at the same moment under one key and finds one
+    /// entry written, both answers alike; sends it once more (a replay) and
+    /// is led to the same place; then sends other words under that key and
+    /// is shown the form again with those words and a new key, nothing
+    /// written.
+    pub async fn assert_written_once(&self, form: &WrittenOnce<'_>) {
+        let before = self.couple_record_length(form.by).await;
+        let key = submission_key();
+        let (first, second) = tokio::join!(
+            form.by.post_with_key(&form.path, &key, &form.fields),
+            form.by.post_with_key(&form.path, &key, &form.fields),
+        );
+        assert_eq!(first.status, 303, "{}: {}", form.path, first.body);
+        assert_same_answer(&first, &second);
+        let after = self.couple_record_length(form.by).await;
+        assert_eq!(after, before + 1, "{}: one entry for two taps", form.path);
+
+        let replay = form.by.post_with_key(&form.path, &key, &form.fields).await;
+        assert_same_answer(&first, &replay);
+
+        let resent = form
+            .by
+            .post_with_key(&form.resent_path, &key, &form.resent_fields)
+            .await;
+        assert_eq!(resent.status, 422, "{}: {}", form.resent_path, resent.body);
+        assert!(
+            resent
+                .body
+                .contains("This form was sent before with other words"),
+            "{}: says why nothing was saved",
+            form.resent_path
+        );
+        assert!(
+            resent.body.contains(form.resent_shows),
+            "{}: shows {:?} again",
+            form.resent_path,
+            form.resent_shows
+        );
+        assert_ne!(first_submission_key(&resent), key);
+        assert!(
+            !resent.body.contains(&key),
+            "the used key is not offered again"
+        );
+        let last = self.couple_record_length(form.by).await;
+        assert_eq!(last, after, "{}: nothing written", form.resent_path);
+    }
+}
+
+/// The number after the last `prefix` before the first `marker` on a page:
+/// the id of the entry, version or item that shows `marker`
+/// (`id_before(body, "my words", "id=\"entry-")`).
+pub fn id_before(body: &str, marker: &str, prefix: &str) -> u64 {
+    let at = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker:?} is not on the page"));
+    let start = body[..at]
+        .rfind(prefix)
+        .unwrap_or_else(|| panic!("no {prefix:?} before {marker:?}"))
+        + prefix.len();
+    let digits: String = body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no id after {prefix:?}"))
+}

@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{id_before, Person, WrittenOnce};
 
 /// A whole apology, every ownership part written.
 fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -34,20 +34,12 @@ fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
 async fn send(involved: &Person, what_i_did: &str) -> u64 {
     let sent = involved.post("/apology", &owned("send", what_i_did)).await;
     assert_eq!(sent.status, 303, "{}", super::excerpt(&sent.body));
-    let page = involved.get("/apology").await;
-    let marker = format!("{what_i_did}</dd>");
-    let at = page
-        .body
-        .find(&marker)
-        .expect("the sent version is on the page");
-    let before = &page.body[..at];
-    let start = before.rfind("id=\"version-").unwrap() + "id=\"version-".len();
-    before[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
+    version_of(&involved.get("/apology").await.body, what_i_did)
+}
+
+/// The id of the version on the page whose first part is `what_i_did`.
+fn version_of(body: &str, what_i_did: &str) -> u64 {
+    id_before(body, &format!("{what_i_did}</dd>"), "id=\"version-")
 }
 
 #[tokio::test]
@@ -80,10 +72,8 @@ async fn the_coach_shows_its_findings_beside_each_part_and_keeps_every_word() {
     }
     assert!(
         involved
-            .get("/apology")
-            .await
-            .body
-            .contains("You have not sent an apology yet."),
+            .sees("/apology", "You have not sent an apology yet.")
+            .await,
         "checking sends nothing"
     );
 }
@@ -223,11 +213,10 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
-    assert!(hurt
-        .get("/apology")
-        .await
-        .body
-        .contains("Your partner has not sent an apology yet."));
+    assert!(
+        hurt.sees("/apology", "Your partner has not sent an apology yet.")
+            .await
+    );
     let first = send(involved, "Marker-v1: I lied to you about the trips.").await;
     let page = hurt.get("/apology").await;
     assert!(page
@@ -350,16 +339,8 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
 async fn only_the_involved_partner_writes_and_only_the_hurt_partner_answers() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!hurt
-        .get("/apology")
-        .await
-        .body
-        .contains("name=\"what_i_did\""));
-    assert!(involved
-        .get("/apology")
-        .await
-        .body
-        .contains("name=\"what_i_did\""));
+    assert!(!hurt.sees("/apology", "name=\"what_i_did\"").await);
+    assert!(involved.sees("/apology", "name=\"what_i_did\"").await);
     assert_not_theirs(&hurt.post("/apology", &owned("send", "x")).await);
     assert_not_theirs(&hurt.post("/apology", &owned("check", "x")).await);
 
@@ -418,13 +399,7 @@ async fn nobody_outside_the_couple_reaches_its_apology() {
         .post("/apology", &owned("send", "Marker-theirs"))
         .await;
     assert_eq!(created_id(&sent), 2, "anchored at their own betrayal");
-    assert!(!w
-        .couple
-        .hurt
-        .get("/apology")
-        .await
-        .body
-        .contains("Marker-theirs"));
+    assert!(!w.couple.hurt.sees("/apology", "Marker-theirs").await);
 }
 
 #[tokio::test]
@@ -436,11 +411,43 @@ async fn an_apology_form_without_its_safety_token_is_refused() {
         .post_without_csrf("/apology", &owned("send", "Marker-no-token"))
         .await;
     assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .hurt
-        .get("/apology")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    assert!(!w.couple.hurt.sees("/apology", "Marker-no-token").await);
+}
+
+#[tokio::test]
+async fn every_apology_form_sent_twice_under_one_key_writes_one_entry() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let app = &w._app;
+    let sent = owned("send", "Marker-once: I lied about the trips.");
+    let mut edited = sent.clone();
+    edited[1] = ("what_i_did", "Marker-edited: I lied about everything.");
+    app.assert_written_once(&WrittenOnce {
+        by: involved,
+        path: "/apology".into(),
+        fields: sent,
+        resent_path: "/apology".into(),
+        resent_fields: edited,
+        resent_shows: "Marker-edited: I lied about everything.",
+    })
+    .await;
+
+    let page = hurt.get("/apology").await;
+    assert_eq!(page.body.matches("Version 1").count(), 1);
+    assert!(!page.body.contains("Version 2"), "one version for two taps");
+    assert!(!page.body.contains("Marker-edited"));
+    let version = version_of(&page.body, "Marker-once: I lied about the trips.");
+    let answer = format!("/apology/versions/{version}/answer");
+    app.assert_written_once(&WrittenOnce {
+        by: hurt,
+        path: answer.clone(),
+        fields: vec![("answer", "need_more"), ("what", "Marker-need once")],
+        resent_path: answer,
+        resent_fields: vec![("answer", "need_more"), ("what", "Marker-need edited")],
+        resent_shows: "Marker-need edited",
+    })
+    .await;
+    let own = involved.get("/apology").await;
+    assert!(own.body.contains("Marker-need once"));
+    assert!(!own.body.contains("Marker-need edited"));
 }

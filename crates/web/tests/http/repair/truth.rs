@@ -1,7 +1,7 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
 };
-use crate::helpers::Person;
+use crate::helpers::{id_before, Person, WrittenOnce};
 
 async fn volunteer(involved: &Person, text: &str) -> u64 {
     let page = involved
@@ -152,19 +152,8 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
     assert!(entry(&page.body, question).contains("Answered:"));
     assert!(page.body.contains("Marker-answer: yes, at dinner."));
     let all = hurt.get("/truth").await;
-    let answer = all
-        .body
-        .find("Answer to <a href=\"#entry-")
-        .map(|at| {
-            let before = &all.body[..at];
-            let start = before.rfind("id=\"entry-").unwrap() + "id=\"entry-".len();
-            before[start..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-        })
-        .and_then(|digits| digits.parse::<u64>().ok())
-        .expect("the answer is its own entry in the log");
+    // The answer is its own entry in the log.
+    let answer = id_before(&all.body, "Answer to <a href=\"#entry-", "id=\"entry-");
 
     let corrected = involved
         .post(
@@ -345,14 +334,8 @@ async fn nobody_outside_the_couple_reaches_its_truth_log() {
 
     // New entries posted by another couple land in their own record only.
     volunteer(&w.other.involved, "Marker-theirs").await;
-    assert!(!hurt.get("/truth").await.body.contains("Marker-theirs"));
-    assert!(w
-        .other
-        .hurt
-        .get("/truth")
-        .await
-        .body
-        .contains("Marker-theirs"));
+    assert!(!hurt.sees("/truth", "Marker-theirs").await);
+    assert!(w.other.hurt.sees("/truth", "Marker-theirs").await);
 }
 
 #[tokio::test]
@@ -367,11 +350,7 @@ async fn a_form_without_its_safety_token_is_refused_and_adds_nothing() {
         .await;
     assert_eq!(page.status, 403);
     assert!(page.body.contains("Please try that again"));
-    assert!(!involved
-        .get("/truth")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    assert!(!involved.sees("/truth", "Marker-no-token").await);
 }
 
 #[tokio::test]
@@ -519,4 +498,76 @@ async fn an_empty_log_says_newest_entries_come_first_and_where_to_start() {
     assert!(page
         .body
         .contains("“Tell something” above is where to start."));
+}
+
+#[tokio::test]
+async fn every_truth_form_sent_twice_under_one_key_writes_one_entry() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let disclosure = volunteer(involved, "Marker-told once").await;
+    let to_answer = ask(hurt, "Marker-asked once").await;
+    let to_park = ask(hurt, "Marker-to park").await;
+    let parked = ask(hurt, "Marker-parked").await;
+    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
+
+    let at = |id: u64, step: &str| format!("/truth/{id}/{step}");
+    let forms = [
+        WrittenOnce::words(
+            involved,
+            "/truth/disclosures".into(),
+            "text",
+            "Marker-d1",
+            "Marker-d1 edited",
+        ),
+        WrittenOnce::words(
+            hurt,
+            "/truth/questions".into(),
+            "text",
+            "Marker-q1",
+            "Marker-q1 edited",
+        ),
+        WrittenOnce::words(
+            involved,
+            at(to_answer, "answer"),
+            "text",
+            "Marker-a1",
+            "Marker-a1 edited",
+        ),
+        WrittenOnce::words(
+            hurt,
+            at(disclosure, "acknowledge"),
+            "response",
+            "Marker-r1",
+            "Marker-r1 edited",
+        ),
+        WrittenOnce::words(
+            involved,
+            at(disclosure, "correct"),
+            "text",
+            "Marker-c1",
+            "Marker-c1 edited",
+        ),
+        WrittenOnce::button(
+            hurt,
+            at(to_park, "park"),
+            at(to_park, "unpark"),
+            "Marker-to park",
+        ),
+        WrittenOnce::button(
+            hurt,
+            at(parked, "unpark"),
+            at(parked, "park"),
+            "Marker-parked",
+        ),
+    ];
+    for form in &forms {
+        w._app.assert_written_once(form).await;
+    }
+    let log = hurt.get("/truth").await;
+    for marker in ["Marker-d1", "Marker-q1", "Marker-a1", "Marker-c1"] {
+        let entry_text = format!("class=\"entry-text\">{marker}</p>");
+        assert_eq!(log.body.matches(&entry_text).count(), 1, "{marker} once");
+    }
+    assert!(!log.body.contains("edited"), "no resent words were saved");
+    assert!(log.body.contains("Marker-r1"));
 }
