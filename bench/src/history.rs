@@ -10,15 +10,15 @@
 //! verifies, and the app reads it as it would a real one.
 
 use anyhow::{anyhow, Context, Result};
+use kintsugi_core::checkin::feelings::Feeling;
 use kintsugi_core::checkin::{self, AcknowledgeInput, CheckInInput};
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
-use kintsugi_core::feelings::Feeling;
-use kintsugi_core::private::{PrivateEvent, PrivateState};
 use kintsugi_core::pulse::{self, PulseInput, ITEMS};
 use kintsugi_core::signs::Sign;
 use kintsugi_core::space::{self, BetrayalInput};
+use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::streams::Destination;
-use kintsugi_core::today;
+use kintsugi_core::views::today;
 use kintsugi_core::{CoupleId, EntryId, Meta, StreamId, UserId};
 use kintsugi_store::{NewEvent, Store, UserRecord};
 use time::{Duration, OffsetDateTime};

@@ -2,8 +2,8 @@
 //! events of this version. The store decrypts; this decodes, with core's
 //! own stream types, so "intact" means the app can read every event.
 
-use kintsugi_core::couple::CoupleEvent;
-use kintsugi_core::private::PrivateEvent;
+use kintsugi_core::streams::couple::CoupleEvent;
+use kintsugi_core::streams::private::PrivateEvent;
 use kintsugi_store::{Decoded, PayloadDecoder};
 
 /// Decodes couple and private stream payloads as core's event types.

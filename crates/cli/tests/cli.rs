@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers may panic on a broken set-up
 
-use kintsugi_core::couple::CoupleEvent;
 use kintsugi_core::space::SpaceEvent;
+use kintsugi_core::streams::couple::CoupleEvent;
 use kintsugi_store::{MasterKey, NewEvent};
 use std::path::Path;
 use std::process::{Command, Output};

@@ -36,11 +36,3 @@ pub mod testing;
 pub use kernel::event::{Meta, Projection};
 pub use kernel::ids::{CoupleId, EntryId, StreamId, UserId};
 pub use kernel::refusal::Refusal;
-
-// transition: the module paths from before the rooms, so the web crate's
-// `use` lines keep working while it moves to the new paths.
-pub use access::{repair_rules, visibility};
-pub use checkin::feelings;
-pub use kernel::{account, event, ids, refusal, text};
-pub use streams::{couple, private};
-pub use views::{progress, today};

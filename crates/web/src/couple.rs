@@ -6,9 +6,9 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::state::AppState;
 use crate::auth::session::Session;
 use crate::projections::Cached;
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
-use kintsugi_core::private::{PrivateEvent, PrivateState};
-use kintsugi_core::{CoupleId, Refusal, StreamId, UserId};
+use kintsugi_core::streams::couple::CoupleState;
+use kintsugi_core::streams::private::PrivateState;
+use kintsugi_core::{CoupleId, StreamId, UserId};
 use tokio::sync::OwnedRwLockReadGuard;
 
 /// The couple space of the person asking; only ever theirs.
@@ -51,23 +51,6 @@ impl MyCouple {
         }
         Ok(cached)
     }
-
-    /// Decides with `decide` against the newest shared record and appends.
-    pub async fn execute(
-        &self,
-        app: &AppState,
-        decide: impl Fn(&CoupleState) -> Result<Vec<CoupleEvent>, Refusal>,
-    ) -> AppResult<Vec<u64>> {
-        let me = self.me;
-        app.couples
-            .execute(app.store.as_ref(), self.stream.as_str(), me, |state| {
-                if !state.space.is_member(me) {
-                    return Err(Refusal::NotAMember);
-                }
-                decide(state)
-            })
-            .await
-    }
 }
 
 /// The person's own private stream. There is deliberately no way to name
@@ -78,17 +61,6 @@ pub async fn my_private(
 ) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
     let stream = StreamId::private(session.user);
     app.privates.read(app.store.as_ref(), stream.as_str()).await
-}
-
-pub async fn append_private(
-    app: &AppState,
-    session: &Session,
-    decide: impl Fn(&PrivateState) -> Result<Vec<PrivateEvent>, Refusal>,
-) -> AppResult<Vec<u64>> {
-    let stream = StreamId::private(session.user);
-    app.privates
-        .execute(app.store.as_ref(), stream.as_str(), session.user, decide)
-        .await
 }
 
 /// A short form of the chain head's hash that both partners can compare:

@@ -15,8 +15,8 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::forms::FormErrors;
 use crate::projections::{encode, Cached};
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
-use kintsugi_core::private::{PrivateEvent, PrivateState};
+use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::streams::Destination;
 use kintsugi_core::{EntryId, Refusal, StreamId, UserId};
 use kintsugi_store::{

@@ -5,8 +5,8 @@
 //! rather than forked.
 
 use crate::app::error::{AppError, AppResult};
-use kintsugi_core::{Meta, Projection, Refusal, UserId};
-use kintsugi_store::{Hash, NewEvent, Store, StoreError, StoredEvent};
+use kintsugi_core::{Meta, Projection, UserId};
+use kintsugi_store::{Hash, NewEvent, Store, StoredEvent};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
@@ -29,8 +29,6 @@ impl<P> Default for ProjectionCache<P> {
         }
     }
 }
-
-const APPEND_ATTEMPTS: usize = 3;
 
 impl<P: Projection> ProjectionCache<P> {
     fn slot(&self, stream_id: &str) -> Arc<RwLock<Cached<P>>> {
@@ -62,50 +60,6 @@ impl<P: Projection> ProjectionCache<P> {
         let mut cached = self.slot(stream_id).write_owned().await;
         catch_up(&mut cached, store, stream_id).await?;
         Ok(cached)
-    }
-
-    /// Decides against the newest state and appends what was decided.
-    /// Returns the `seq` of each appended event (the ids of new entries).
-    pub async fn execute(
-        &self,
-        store: &dyn Store,
-        stream_id: &str,
-        actor: UserId,
-        decide: impl Fn(&P) -> Result<Vec<P::Event>, Refusal>,
-    ) -> AppResult<Vec<u64>> {
-        let mut cached = self.slot(stream_id).write_owned().await;
-        let mut last_conflict = None;
-        for _ in 0..APPEND_ATTEMPTS {
-            catch_up(&mut cached, store, stream_id).await?;
-            let events = decide(&cached.state)?;
-            if events.is_empty() {
-                return Ok(Vec::new());
-            }
-            let new_events = events
-                .iter()
-                .map(|event| encode::<P>(actor, event))
-                .collect::<AppResult<Vec<_>>>()?;
-            match store
-                .append(stream_id, cached.state.seq(), new_events)
-                .await
-            {
-                Ok(stored) => {
-                    let mut seqs = Vec::with_capacity(stored.len());
-                    for (row, event) in stored.iter().zip(&events) {
-                        cached.state.apply(&meta_of(row)?, event);
-                        cached.head = Some(row.hash);
-                        seqs.push(row.seq);
-                    }
-                    return Ok(seqs);
-                }
-                Err(conflict @ StoreError::Conflict { .. }) => last_conflict = Some(conflict),
-                Err(other) => return Err(other.into()),
-            }
-        }
-        Err(last_conflict.map_or_else(
-            || AppError::Internal("append retries exhausted".into()),
-            AppError::Store,
-        ))
     }
 }
 
@@ -178,10 +132,46 @@ async fn catch_up<P: Projection>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kintsugi_core::couple::{CoupleEvent, CoupleState};
     use kintsugi_core::space::{self, BetrayalInput};
+    use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
+    use kintsugi_core::Refusal;
+    use kintsugi_store::StoreError;
     use std::sync::Arc;
     use time::OffsetDateTime;
+
+    /// Decides on the newest state held for writing and appends, retrying a
+    /// lost race, as `exec::submit` does for a page.
+    async fn execute(
+        cache: &ProjectionCache<CoupleState>,
+        store: &dyn Store,
+        stream_id: &str,
+        actor: UserId,
+        decide: impl Fn(&CoupleState) -> Result<Vec<CoupleEvent>, Refusal>,
+    ) -> AppResult<Vec<u64>> {
+        let mut last = None;
+        for _ in 0..3 {
+            let mut cached = cache.lock(store, stream_id).await?;
+            let events = decide(&cached.state)?;
+            let append = kintsugi_store::StreamAppend {
+                stream_id: stream_id.to_owned(),
+                expected_seq: cached.state.seq(),
+                events: events
+                    .iter()
+                    .map(|e| encode::<CoupleState>(actor, e))
+                    .collect::<AppResult<_>>()?,
+            };
+            match store.commit(vec![append], None).await {
+                Ok(mut written) => {
+                    let rows = written.pop().unwrap_or_default();
+                    cached.fold_written(&rows, &events)?;
+                    return Ok(rows.iter().map(|r| r.seq).collect());
+                }
+                Err(conflict @ StoreError::Conflict { .. }) => last = Some(conflict),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(AppError::Store(last.expect("three attempts")))
+    }
 
     async fn sqlite_store(dir: &tempfile::TempDir) -> Arc<dyn Store> {
         let key = kintsugi_store::MasterKey::generate();
@@ -210,21 +200,19 @@ mod tests {
         let creator = UserId(uuid::Uuid::new_v4());
         let partner = UserId(uuid::Uuid::new_v4());
         let now = OffsetDateTime::now_utc();
-        first
-            .execute(store.as_ref(), "couple:t", creator, |_| {
-                Ok(space::create_space(&betrayal("me"), now)?
-                    .into_iter()
-                    .map(CoupleEvent::Space)
-                    .collect())
-            })
-            .await
-            .unwrap();
-        second
-            .execute(store.as_ref(), "couple:t", partner, |state| {
-                space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)])
-            })
-            .await
-            .unwrap();
+        execute(&first, store.as_ref(), "couple:t", creator, |_| {
+            Ok(space::create_space(&betrayal("me"), now)?
+                .into_iter()
+                .map(CoupleEvent::Space)
+                .collect())
+        })
+        .await
+        .unwrap();
+        execute(&second, store.as_ref(), "couple:t", partner, |state| {
+            space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)])
+        })
+        .await
+        .unwrap();
 
         let seen = first.read(store.as_ref(), "couple:t").await.unwrap();
         assert_eq!(seen.state.seq, 3);
@@ -238,14 +226,14 @@ mod tests {
         drop(seen);
 
         // A decision in the first instance is made against the newest state.
-        let refused = first
-            .execute(
-                store.as_ref(),
-                "couple:t",
-                UserId(uuid::Uuid::new_v4()),
-                |state| space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)]),
-            )
-            .await;
+        let refused = execute(
+            &first,
+            store.as_ref(),
+            "couple:t",
+            UserId(uuid::Uuid::new_v4()),
+            |state| space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)]),
+        )
+        .await;
         assert!(matches!(refused, Err(AppError::Conflict(_))));
     }
 
@@ -261,25 +249,29 @@ mod tests {
         ]);
         let creator = UserId(uuid::Uuid::new_v4());
         let now = OffsetDateTime::now_utc();
-        caches[0]
-            .execute(store.as_ref(), "couple:r", creator, |_| {
-                Ok(space::create_space(&betrayal("me"), now)?
-                    .into_iter()
-                    .map(CoupleEvent::Space)
-                    .collect())
-            })
-            .await
-            .unwrap();
+        execute(&caches[0], store.as_ref(), "couple:r", creator, |_| {
+            Ok(space::create_space(&betrayal("me"), now)?
+                .into_iter()
+                .map(CoupleEvent::Space)
+                .collect())
+        })
+        .await
+        .unwrap();
 
         let writers = (0..16).map(|n| {
             let (store, caches) = (store.clone(), caches.clone());
             tokio::spawn(async move {
-                caches[n % 2]
-                    .execute(store.as_ref(), "couple:r", creator, |state| {
+                execute(
+                    &caches[n % 2],
+                    store.as_ref(),
+                    "couple:r",
+                    creator,
+                    |state| {
                         space::record_betrayal(&state.space, creator, &betrayal("partner"), now)
                             .map(|e| vec![CoupleEvent::Space(e)])
-                    })
-                    .await
+                    },
+                )
+                .await
             })
         });
         let mut landed = 0;

@@ -242,10 +242,6 @@ pub fn choose_betrayal(space: &SpaceState, actor: UserId, raw: &str) -> Result<E
         })
 }
 
-// transition: the time words and serde shapes moved to `kernel::days`;
-// re-exported so the web crate's `use` lines keep working.
-pub use crate::kernel::days::{parse_weekday, plain_delay, weekday_code, WEEKDAYS};
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::access::repair_rules::{self, RepairAction};
+use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
@@ -29,7 +29,10 @@ fn a_report_records_how_long_after_the_contact_it_came() {
     let made = c.couple.contact.get(r).unwrap();
     assert_eq!(made.happened_at, datetime!(2026-03-01 21:15 UTC));
     assert_eq!(made.reported_after(), Duration::minutes(11 * 60 + 45));
-    assert_eq!(repair_rules::plain_delay(made.reported_after()), "11 hours");
+    assert_eq!(
+        crate::kernel::days::plain_delay(made.reported_after()),
+        "11 hours"
+    );
     assert_eq!(made.channel, ContactChannel::TextMessage);
 }
 

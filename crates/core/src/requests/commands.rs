@@ -57,7 +57,7 @@ impl FrequencyInput {
                 };
                 let on = match self.weekday.trim() {
                     "" => None,
-                    raw => Some(repair_rules::parse_weekday(raw).ok_or_else(|| {
+                    raw => Some(crate::kernel::days::parse_weekday(raw).ok_or_else(|| {
                         Refusal::invalid("weekday", "Please choose a day of the week.")
                     })?),
                 };

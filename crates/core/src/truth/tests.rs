@@ -1,5 +1,5 @@
 use super::*;
-use crate::access::repair_rules::{self, RepairAction};
+use crate::access::repair_rules::RepairAction;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::SpaceState;
@@ -249,7 +249,10 @@ fn a_correction_is_a_new_entry_that_records_how_late_it_came() {
     assert_eq!(correction.betrayal, c.betrayal);
     let listed = entry_ids(c.couple.truth.corrections_of(a));
     assert_eq!(listed, vec![k]);
-    assert_eq!(repair_rules::plain_delay(Duration::hours(218)), "9 days");
+    assert_eq!(
+        crate::kernel::days::plain_delay(Duration::hours(218)),
+        "9 days"
+    );
 }
 
 #[test]

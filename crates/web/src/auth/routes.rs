@@ -19,7 +19,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::account::{Email, NewPassword};
+use kintsugi_core::kernel::account::{Email, NewPassword};
 use kintsugi_core::UserId;
 use kintsugi_store::{Hash, StoreError, UserRecord};
 use serde::Deserialize;

@@ -18,12 +18,12 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use kintsugi_core::access::visibility::Whose;
+use kintsugi_core::checkin::feelings::{CoreFeeling, Feeling, Intensity};
 use kintsugi_core::checkin::{
     self, AckPreset, AcknowledgeInput, CheckIn, CheckInId, CheckInInput, CheckInView, Visibility,
 };
-use kintsugi_core::feelings::{CoreFeeling, Feeling, Intensity};
 use kintsugi_core::streams::Destination;
-use kintsugi_core::visibility::Whose;
 use kintsugi_core::EntryId;
 use serde::Deserialize;
 use time::OffsetDateTime;

@@ -19,11 +19,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
 };
-use kintsugi_core::couple::CoupleState;
-use kintsugi_core::repair_rules::RepairAction;
+use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
 

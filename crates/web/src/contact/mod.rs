@@ -19,11 +19,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
-use kintsugi_core::couple::CoupleState;
-use kintsugi_core::repair_rules::{plain_delay, RepairAction};
+use kintsugi_core::kernel::days::plain_delay;
+use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
 use time::macros::format_description;

@@ -4,47 +4,11 @@
 //! person the steps that are theirs and pass their forms through.
 
 use crate::app::error::{AppError, AppResult};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
 use crate::http::forms::FormErrors;
+use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::{Code, Finding};
-use kintsugi_core::couple::{CoupleEvent, CoupleState};
-use kintsugi_core::repair_rules::{self, RepairAction};
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
-
-/// Runs a command for a posted form. A refusal the form can show comes back
-/// as `Err(errors)` so the page is drawn again with what was typed; a role
-/// refusal is a "not this step" page, and anything about another couple or
-/// a missing entry is "not found".
-///
-/// The command runs first against the cached record (so nothing is appended
-/// when it is refused) and then again, inside `execute`, against the newest.
-///
-/// On success it gives the id of the entry the event created.
-pub async fn submit(
-    app: &AppState,
-    couple: &MyCouple,
-    decide: impl Fn(&CoupleState) -> Result<CoupleEvent, Refusal>,
-) -> AppResult<Result<EntryId, FormErrors>> {
-    {
-        let cached = couple.read(app).await?;
-        if let Err(refusal) = decide(&cached.state) {
-            return form_errors(refusal).map(Err);
-        }
-    }
-    match couple
-        .execute(app, |state| decide(state).map(|e| vec![e]))
-        .await
-    {
-        Ok(seqs) => seqs
-            .first()
-            .map(|seq| Ok(EntryId(*seq)))
-            .ok_or_else(|| AppError::Internal("an append without an entry".into())),
-        Err(AppError::Conflict(message)) => Ok(Err(FormErrors::summary(message))),
-        Err(other) => Err(other),
-    }
-}
 
 /// The refusals a form shows beside its fields or above them.
 pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {

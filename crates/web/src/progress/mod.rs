@@ -16,10 +16,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::progress::{
+use kintsugi_core::pulse::Construct;
+use kintsugi_core::views::progress::{
     self, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
 };
-use kintsugi_core::pulse::Construct;
 use serde::Deserialize;
 use time::Duration;
 

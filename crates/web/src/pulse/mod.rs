@@ -17,13 +17,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use kintsugi_core::access::visibility::Whose;
 use kintsugi_core::pulse::{
     self, Cadence, CadenceInput, Construct, PulseId, PulseInput, PulseView, ITEMS, SCALE_MAX,
     SCALE_MIN,
 };
 use kintsugi_core::signs::Sign;
 use kintsugi_core::streams::Destination;
-use kintsugi_core::visibility::Whose;
 use kintsugi_core::EntryId;
 use serde::Deserialize;
 

@@ -20,15 +20,16 @@ use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::Code;
-use kintsugi_core::couple::CoupleState;
-use kintsugi_core::repair_rules::{self, RepairAction, WEEKDAYS};
+use kintsugi_core::kernel::days::{weekday_code, WEEKDAYS};
 use kintsugi_core::requests::{
     self, AlternativeAnswerInput, AlternativeInput, Change, Frequency, FrequencyInput,
     FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestEvent, RequestInput,
     RequestStatus, Requests, Terms, FREQUENCIES,
 };
 use kintsugi_core::space::SpaceState;
+use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -105,10 +106,7 @@ impl WhenFields {
             Frequency::Daily => {}
             Frequency::Weekly { times, on } => {
                 fields.times_per_week = times.to_string();
-                fields.weekday = on
-                    .map(repair_rules::weekday_code)
-                    .unwrap_or_default()
-                    .to_owned();
+                fields.weekday = on.map(weekday_code).unwrap_or_default().to_owned();
             }
             Frequency::ByDate { date } => fields.by_date = date.to_string(),
         }

@@ -20,8 +20,8 @@ use axum::response::Response;
 use kintsugi_core::apology::Apology;
 use kintsugi_core::checkin::CheckInId;
 use kintsugi_core::requests::Request;
-use kintsugi_core::today::{self, PartnerNews, TodayItem};
 use kintsugi_core::truth::{EntryKind, TruthEntry};
+use kintsugi_core::views::today::{self, PartnerNews, TodayItem};
 
 /// Something waiting for the person, as the page lists it.
 pub struct ToDoRow {

@@ -20,8 +20,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::couple::CoupleState;
-use kintsugi_core::repair_rules::{plain_delay, RepairAction};
+use kintsugi_core::access::repair_rules::RepairAction;
+use kintsugi_core::kernel::days::plain_delay;
+use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::truth::{
     self, AckState, AcknowledgementInput, AnswerInput, CorrectionInput, DisclosureInput, EntryKind,
     QuestionInput, QuestionStatus, TruthEntry, TruthEvent, TruthFilter, TruthLog, Waiting,

@@ -3,11 +3,11 @@
 use super::{
     bar_chart, counted, line_chart, BarChart, BarGroup, Chart, LineChart, LinePoint, LineSeries,
 };
-use kintsugi_core::feelings::CoreFeeling;
-use kintsugi_core::progress::{
+use kintsugi_core::checkin::feelings::CoreFeeling;
+use kintsugi_core::signs::Sign;
+use kintsugi_core::views::progress::{
     FeelingsWindow, Measure, ReliabilityWeek, SignsSeries, TrustPoint, TrustSeries,
 };
-use kintsugi_core::signs::Sign;
 
 /// Trust over time: the viewer's own pulses (kept ones hollow) and the
 /// partner's shared pulses, for the index or one construct.

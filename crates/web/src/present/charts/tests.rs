@@ -4,8 +4,8 @@
 use super::bar::nice_ceiling;
 use super::*;
 use askama::Template;
-use kintsugi_core::feelings::CoreFeeling;
-use kintsugi_core::progress::{FeelingsWindow, ReliabilityWeek};
+use kintsugi_core::checkin::feelings::CoreFeeling;
+use kintsugi_core::views::progress::{FeelingsWindow, ReliabilityWeek};
 use time::macros::date;
 use time::Date;
 
