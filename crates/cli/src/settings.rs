@@ -88,6 +88,13 @@ pub struct ServeArgs {
     /// Set when people reach Kintsugi over HTTPS (for example behind a reverse proxy).
     #[arg(long, env = "KINTSUGI_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Reverse proxies (addresses, comma-separated) whose `X-Forwarded-For` is believed for rate limits; from anyone else the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KINTSUGI_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How many days an invitation link stays valid.
     #[arg(long, env = "KINTSUGI_INVITE_DAYS", default_value_t = 7)]
     pub invite_days: u64,
@@ -98,6 +105,7 @@ impl ServeArgs {
         let mut config = WebConfig {
             quick_exit_url: self.quick_exit_url.clone(),
             secure_cookies: self.secure_cookies,
+            trusted_proxies: self.trusted_proxies.clone(),
             invite_ttl: Duration::from_secs(self.invite_days.clamp(1, 90) * 24 * 3600),
             ..WebConfig::default()
         };

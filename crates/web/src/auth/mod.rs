@@ -3,4 +3,5 @@
 pub mod password;
 pub mod routes;
 pub mod session;
+pub mod throttle;
 pub mod tokens;

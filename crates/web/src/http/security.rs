@@ -113,8 +113,9 @@ pub async fn render_error_pages(
         .unwrap_or_else(|_| "Something went wrong. Please go back and try again.".to_owned());
     let mut rendered = (page.status, Html(body)).into_response();
     // Keep cookies the inner layers set (a fresh CSRF token, a cleared
-    // session), and the methods a 405 says the address takes.
-    for name in [header::SET_COOKIE, header::ALLOW] {
+    // session), the methods a 405 says the address takes, and how long a
+    // 429 asks to wait.
+    for name in [header::SET_COOKIE, header::ALLOW, header::RETRY_AFTER] {
         for value in response.headers().get_all(&name) {
             rendered.headers_mut().append(&name, value.clone());
         }

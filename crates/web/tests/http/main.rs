@@ -10,6 +10,7 @@ mod accounts;
 mod addresses;
 mod checkin;
 mod clock;
+mod lockout;
 mod pairing;
 mod postgres;
 mod privacy;
