@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod account_input;
 mod accounts;
 mod addresses;
 mod checkin;
