@@ -1,6 +1,7 @@
 //! Accounts and sessions: who is asking.
 
 pub mod password;
+pub mod quick_exit;
 pub mod routes;
 pub mod session;
 pub mod throttle;

@@ -33,6 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(register_page).post(register))
         .route("/login", get(login_page).post(login))
         .route("/logout", leads_to("/").post(logout))
+        .route(
+            crate::auth::quick_exit::QUICK_EXIT_PATH,
+            get(crate::auth::quick_exit::quick_exit),
+        )
         .route("/recover", get(recover_page).post(recover))
         .route("/account", get(account_page))
         .route(

@@ -99,6 +99,11 @@ impl CookieNames {
     }
 }
 
+/// Left on a response that deleted every Kintsugi cookie (the quick exit):
+/// the middleware then sets none.
+#[derive(Debug, Clone, Copy)]
+pub struct CookiesCleared;
+
 /// A CSRF token that replaces the visitor's: at login and logout, so a
 /// token seen before either is worth nothing after it. The session
 /// middleware sets its cookie.
@@ -203,6 +208,9 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
 
     let mut response = next.run(request).await;
     response.extensions_mut().insert(visitor);
+    if response.extensions().get::<CookiesCleared>().is_some() {
+        return response;
+    }
     let rotated = response.extensions_mut().remove::<NewCsrf>();
     match rotated {
         Some(NewCsrf(token)) => {

@@ -17,6 +17,7 @@ mod postgres;
 mod privacy;
 mod progress;
 mod pulse;
+mod quick_exit;
 mod repair;
 mod security;
 mod today;
