@@ -309,6 +309,8 @@ pub trait Sessions: Send + Sync {
     /// Deletes one of the user's sessions; `false` if they have no such session.
     async fn delete_session(&self, user_id: Uuid, session_id: Uuid) -> Result<bool>;
     async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()>;
+    /// Deletes every session of the user but `keep` (after a password change).
+    async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<()>;
 }
 
 /// Who belongs to which couple space, and the invitations to join one.

@@ -243,6 +243,14 @@ impl<B: Backend> Sessions for SqlStore<B> {
         self.writer().execute(sql, &[uuid(user_id)]).await?;
         Ok(())
     }
+
+    async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<()> {
+        let sql = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
+        self.writer()
+            .execute(sql, &[uuid(user_id), uuid(keep)])
+            .await?;
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
             leads_to("/account").post(end_session),
         )
         .route(
+            "/account/password",
+            leads_to("/account").post(change_password),
+        )
+        .route(
             "/account/recovery-codes",
             leads_to("/account").post(new_recovery_codes),
         )
@@ -407,6 +411,9 @@ struct AccountPage {
     layout: Layout,
     email: String,
     sessions: Vec<SessionRow>,
+    /// The password form's messages, after a refusal.
+    errors: FormErrors,
+    password_changed: bool,
 }
 
 async fn account_page(
@@ -414,6 +421,16 @@ async fn account_page(
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
+    render(&account_view(&app, me, layout, FormErrors::default(), false).await?)
+}
+
+async fn account_view(
+    app: &AppState,
+    me: session::Session,
+    layout: Layout,
+    errors: FormErrors,
+    password_changed: bool,
+) -> AppResult<AccountPage> {
     let zone = app.now().zone;
     let user = app
         .store
@@ -432,11 +449,61 @@ async fn account_page(
             current: s.id == me.id,
         })
         .collect();
-    render(&AccountPage {
+    Ok(AccountPage {
         layout: layout.in_section("account"),
         email: user.email,
         sessions,
+        errors,
+        password_changed,
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    password: String,
+    password_confirm: String,
+}
+
+/// Changes the password: the current one is required (and wrong ones are
+/// rate limited), the new one is checked as at registration, and every
+/// other session ends.
+async fn change_password(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let counter = [throttle::password_change_counter(&app, me.user.0)];
+    rate_limit::check(&app, &counter).await?;
+    let user = app
+        .store
+        .user_by_id(me.user.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let email = Email::parse(&user.email).ok();
+    let new_password =
+        match NewPassword::parse(&form.password, &form.password_confirm, email.as_ref()) {
+            Ok(p) => p,
+            Err(refusal) => {
+                let errors = FormErrors::from_refusal(refusal)?;
+                return render_refused(&account_view(&app, me, layout, errors, false).await?);
+            }
+        };
+    if !password::verify(form.current_password.clone(), Some(user.password_hash)).await? {
+        rate_limit::count_failure(&app, &counter).await?;
+        let errors = FormErrors::field(
+            "current_password",
+            "That is not your current password. Please try again.",
+        );
+        return render_refused(&account_view(&app, me, layout, errors, false).await?);
+    }
+    let password_hash = password::hash(new_password.expose().to_owned()).await?;
+    app.store.set_password_hash(user.id, &password_hash).await?;
+    app.store.delete_other_sessions(user.id, me.id).await?;
+    rate_limit::clear(&app, &counter[0]).await?;
+    render(&account_view(&app, me, layout, FormErrors::default(), true).await?)
 }
 
 async fn end_session(

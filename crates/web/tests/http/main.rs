@@ -13,6 +13,7 @@ mod checkin;
 mod clock;
 mod lockout;
 mod pairing;
+mod password_change;
 mod postgres;
 mod privacy;
 mod progress;
