@@ -134,3 +134,31 @@ pub fn init_logging() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list_of_addresses() {
+        let serve = Serve::try_parse_from(["serve", "--trusted-proxy", "10.0.0.1,::1"]).unwrap();
+        let config = serve.args.web_config().unwrap();
+        assert_eq!(
+            config.trusted_proxies,
+            vec![
+                "10.0.0.1".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert!(Serve::try_parse_from(["serve", "--trusted-proxy", "proxy.local"]).is_err());
+        let none = Serve::try_parse_from(["serve"]).unwrap();
+        assert!(none.args.web_config().unwrap().trusted_proxies.is_empty());
+    }
+}
