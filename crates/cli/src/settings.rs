@@ -117,6 +117,13 @@ pub struct ServeArgs {
     /// Set when people reach Kintsugi over HTTPS (for example behind a reverse proxy).
     #[arg(long, env = "KINTSUGI_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Reverse proxies (addresses, comma-separated) whose `X-Forwarded-For` is believed for rate limits; from anyone else the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KINTSUGI_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How many days an invitation link stays valid.
     #[arg(long, env = "KINTSUGI_INVITE_DAYS", default_value_t = 7)]
     pub invite_days: u64,
@@ -127,6 +134,7 @@ impl ServeArgs {
         let mut config = WebConfig {
             quick_exit_url: self.quick_exit_url.clone(),
             secure_cookies: self.secure_cookies,
+            trusted_proxies: self.trusted_proxies.clone(),
             invite_ttl: Duration::from_secs(self.invite_days.clamp(1, 90) * 24 * 3600),
             ..WebConfig::default()
         };
@@ -154,4 +162,32 @@ pub fn init_logging() {
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list_of_addresses() {
+        let serve = Serve::try_parse_from(["serve", "--trusted-proxy", "10.0.0.1,::1"]).unwrap();
+        let config = serve.args.web_config().unwrap();
+        assert_eq!(
+            config.trusted_proxies,
+            vec![
+                "10.0.0.1".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert!(Serve::try_parse_from(["serve", "--trusted-proxy", "proxy.local"]).is_err());
+        let none = Serve::try_parse_from(["serve"]).unwrap();
+        assert!(none.args.web_config().unwrap().trusted_proxies.is_empty());
+    }
 }

@@ -229,6 +229,14 @@ pub struct UserRecord {
     pub recovery_codes_shown: bool,
 }
 
+/// Failed sign-in attempts counted under one key (a hash of an email and a
+/// client), within the counting window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailedAttempts {
+    pub failures: u32,
+    pub last_at: OffsetDateTime,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub id: Uuid,
@@ -428,6 +436,26 @@ pub trait Accounts: Send + Sync {
     async fn replace_recovery_codes(&self, user_id: Uuid, code_hashes: &[Hash]) -> Result<()>;
     /// Deletes the code if the user has it; `true` when one was used up.
     async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &Hash) -> Result<bool>;
+
+    /// The failures counted under `key` since `since`; `None` if there are none.
+    async fn failed_attempts(
+        &self,
+        key: &Hash,
+        since: OffsetDateTime,
+    ) -> Result<Option<FailedAttempts>>;
+    /// Counts one more failure under `key` at `at`, starting afresh when the
+    /// last one was before `since`; rows older than `since` are swept.
+    async fn count_failed_attempt(
+        &self,
+        key: &Hash,
+        at: OffsetDateTime,
+        since: OffsetDateTime,
+    ) -> Result<FailedAttempts>;
+    async fn clear_failed_attempts(&self, key: &Hash) -> Result<()>;
+    /// Remembers a browser `user_id` signed in on, by its device cookie's hash.
+    async fn add_device(&self, token_hash: &Hash, user_id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Whose browser a device cookie names, if anyone's.
+    async fn device_owner(&self, token_hash: &Hash) -> Result<Option<Uuid>>;
 }
 
 /// Signed-in sessions, kept server-side under the hash of their token.
@@ -440,6 +468,8 @@ pub trait Sessions: Send + Sync {
     /// Deletes one of the user's sessions; `false` if they have no such session.
     async fn delete_session(&self, user_id: Uuid, session_id: Uuid) -> Result<bool>;
     async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()>;
+    /// Deletes every session of the user but `keep` (after a password change).
+    async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<()>;
 }
 
 /// Who belongs to which couple space, and the invitations to join one.

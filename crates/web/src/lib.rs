@@ -62,7 +62,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             http::security::render_error_pages,
         ))
-        .layer(middleware::from_fn(http::security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::security::headers,
+        ))
         .layer(middleware::from_fn(http::request_log::log_requests))
         .with_state(state)
 }

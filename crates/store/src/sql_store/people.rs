@@ -7,10 +7,10 @@ use crate::sql::SqlTx;
 use crate::tables::{
     bytes, int, text, uuid, Column, Value, COUPLE_MEMBERS, INVITES, RECOVERY_CODES, SESSIONS, USERS,
 };
-use crate::timestamp::to_micros;
+use crate::timestamp::{from_micros, to_micros};
 use crate::{
-    already_in_couple_or, email_taken_or, normalise_email, Accounts, Couples, Hash, InviteRecord,
-    Result, SessionRecord, Sessions, UserRecord,
+    already_in_couple_or, email_taken_or, normalise_email, Accounts, Couples, FailedAttempts, Hash,
+    InviteRecord, Result, SessionRecord, Sessions, UserRecord,
 };
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -70,6 +70,11 @@ impl<B: Backend> Accounts for SqlStore<B> {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>> {
+        // No account is registered under such an address, and PostgreSQL
+        // refuses a NUL byte in text outright.
+        if email.chars().any(char::is_control) {
+            return Ok(None);
+        }
         self.user_where("WHERE email = $1", text(&normalise_email(email)))
             .await
     }
@@ -107,6 +112,87 @@ impl<B: Backend> Accounts for SqlStore<B> {
         self.changed_one(sql, &[uuid(user_id), bytes(code_hash)])
             .await
     }
+
+    async fn failed_attempts(
+        &self,
+        key: &Hash,
+        since: OffsetDateTime,
+    ) -> Result<Option<FailedAttempts>> {
+        let sql = "SELECT failures, last_at FROM login_attempts \
+                   WHERE key_hash = $1 AND last_at >= $2";
+        let rows = self
+            .reader()
+            .fetch(sql, &[bytes(key), int(to_micros(since))], ATTEMPT_COLUMNS)
+            .await?;
+        rows.into_iter().next().map(failed_attempts_of).transpose()
+    }
+
+    async fn count_failed_attempt(
+        &self,
+        key: &Hash,
+        at: OffsetDateTime,
+        since: OffsetDateTime,
+    ) -> Result<FailedAttempts> {
+        let since = int(to_micros(since));
+        self.writer()
+            .execute(
+                "DELETE FROM login_attempts WHERE last_at < $1",
+                std::slice::from_ref(&since),
+            )
+            .await?;
+        // One statement, so that two instances counting at once both count.
+        let sql = "INSERT INTO login_attempts (key_hash, failures, last_at) VALUES ($1, 1, $2) \
+                   ON CONFLICT (key_hash) DO UPDATE SET \
+                   failures = CASE WHEN login_attempts.last_at < $3 THEN 1 \
+                   ELSE login_attempts.failures + 1 END, last_at = $2 \
+                   RETURNING failures, last_at";
+        let rows = self
+            .writer()
+            .fetch(
+                sql,
+                &[bytes(key), int(to_micros(at)), since],
+                ATTEMPT_COLUMNS,
+            )
+            .await?;
+        let row = rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| crate::StoreError::Database(sqlx::Error::RowNotFound))?;
+        failed_attempts_of(row)
+    }
+
+    async fn clear_failed_attempts(&self, key: &Hash) -> Result<()> {
+        let sql = "DELETE FROM login_attempts WHERE key_hash = $1";
+        self.writer().execute(sql, &[bytes(key)]).await?;
+        Ok(())
+    }
+
+    async fn add_device(&self, token_hash: &Hash, user_id: Uuid, at: OffsetDateTime) -> Result<()> {
+        let sql = "INSERT INTO devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)";
+        let args = [bytes(token_hash), uuid(user_id), int(to_micros(at))];
+        self.writer().execute(sql, &args).await?;
+        Ok(())
+    }
+
+    async fn device_owner(&self, token_hash: &Hash) -> Result<Option<Uuid>> {
+        let sql = "SELECT user_id FROM devices WHERE token_hash = $1";
+        let rows = self
+            .reader()
+            .fetch(sql, &[bytes(token_hash)], &[("user_id", Column::Uuid)])
+            .await?;
+        rows.into_iter()
+            .next()
+            .map(|mut cells| cells.uuid())
+            .transpose()
+    }
+}
+
+const ATTEMPT_COLUMNS: &[(&str, Column)] = &[("failures", Column::Int), ("last_at", Column::Int)];
+
+fn failed_attempts_of(mut cells: crate::sql::Cells) -> Result<FailedAttempts> {
+    let failures = u32::try_from(cells.int()?.max(0)).unwrap_or(u32::MAX);
+    let last_at = from_micros(cells.int()?)?;
+    Ok(FailedAttempts { failures, last_at })
 }
 
 #[async_trait]
@@ -155,6 +241,14 @@ impl<B: Backend> Sessions for SqlStore<B> {
     async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()> {
         let sql = "DELETE FROM sessions WHERE user_id = $1";
         self.writer().execute(sql, &[uuid(user_id)]).await?;
+        Ok(())
+    }
+
+    async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<()> {
+        let sql = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
+        self.writer()
+            .execute(sql, &[uuid(user_id), uuid(keep)])
+            .await?;
         Ok(())
     }
 }

@@ -15,6 +15,10 @@ conformance_tests!(
     sessions_are_created_listed_touched_and_ended,
     an_invite_is_used_once_even_under_a_race,
     a_person_belongs_to_at_most_one_couple,
+    failed_attempts_are_counted_forgotten_after_the_window_and_cleared,
+    a_device_names_its_owner,
+    other_sessions_end_and_the_kept_one_stays,
+    an_email_with_a_control_character_finds_no_account,
 );
 
 const AT: OffsetDateTime = datetime!(2026-11-26 18:00:00.123456 UTC);
@@ -274,4 +278,92 @@ async fn a_person_belongs_to_at_most_one_couple(kind: Kind) {
     assert_eq!(store.members_of(ours).await.unwrap(), vec![ana.id, ben.id]);
     assert!(store.members_of(another).await.unwrap().is_empty());
     assert_eq!(store.couple_of(Uuid::new_v4()).await.unwrap(), None);
+}
+
+async fn failed_attempts_are_counted_forgotten_after_the_window_and_cleared(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&MasterKey::generate()).await;
+    let key = hash(7);
+    let other = hash(8);
+    let window_start = AT - Duration::hours(1);
+    assert_eq!(
+        store.failed_attempts(&key, window_start).await.unwrap(),
+        None
+    );
+    for n in 1..=3_u32 {
+        let at = AT + Duration::seconds(i64::from(n));
+        let counted = store
+            .count_failed_attempt(&key, at, window_start)
+            .await
+            .unwrap();
+        assert_eq!(counted.failures, n);
+        assert_eq!(counted.last_at, at);
+    }
+    store
+        .count_failed_attempt(&other, AT, window_start)
+        .await
+        .unwrap();
+    let found = store
+        .failed_attempts(&key, window_start)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.failures, 3, "each key counts apart");
+
+    // A day later the old failures are outside the window: counting starts afresh.
+    let later = AT + Duration::days(1);
+    let since = later - Duration::hours(1);
+    assert_eq!(store.failed_attempts(&key, since).await.unwrap(), None);
+    let afresh = store
+        .count_failed_attempt(&key, later, since)
+        .await
+        .unwrap();
+    assert_eq!(afresh.failures, 1);
+    assert_eq!(
+        store.failed_attempts(&other, window_start).await.unwrap(),
+        None,
+        "old rows are swept"
+    );
+
+    store.clear_failed_attempts(&key).await.unwrap();
+    assert_eq!(store.failed_attempts(&key, since).await.unwrap(), None);
+}
+
+async fn a_device_names_its_owner(kind: Kind) {
+    let (_db, store, user) = store_with_user(kind, "ana@example.org").await;
+    assert_eq!(store.device_owner(&hash(9)).await.unwrap(), None);
+    store.add_device(&hash(9), user.id, AT).await.unwrap();
+    assert_eq!(store.device_owner(&hash(9)).await.unwrap(), Some(user.id));
+    assert_eq!(store.device_owner(&hash(10)).await.unwrap(), None);
+}
+
+async fn other_sessions_end_and_the_kept_one_stays(kind: Kind) {
+    let (_db, store, user) = store_with_user(kind, "ana@example.org").await;
+    let session = |byte: u8| SessionRecord {
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        token_hash: hash(byte),
+        created_at: AT,
+        last_seen_at: AT,
+        device: "Firefox on Linux".to_string(),
+    };
+    let (kept, other, third) = (session(20), session(21), session(22));
+    for s in [&kept, &other, &third] {
+        store.create_session(s).await.unwrap();
+    }
+    store.delete_other_sessions(user.id, kept.id).await.unwrap();
+    let left = store.sessions_of(user.id).await.unwrap();
+    assert_eq!(left, vec![kept]);
+}
+
+async fn an_email_with_a_control_character_finds_no_account(kind: Kind) {
+    let (_db, store, _user) = store_with_user(kind, "ana@example.org").await;
+    assert_eq!(
+        store.user_by_email("ana\0@example.org").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.user_by_email("ana@example.org\u{7}").await.unwrap(),
+        None
+    );
 }

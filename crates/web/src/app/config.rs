@@ -1,5 +1,6 @@
 //! What the person running the instance can configure about the web side.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -13,6 +14,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// How long an invitation link stays valid.
     pub invite_ttl: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed. From anyone
+    /// else the header is ignored: a client could write anything in it.
+    pub trusted_proxies: Vec<IpAddr>,
     pub limits: Limits,
 }
 
@@ -25,10 +29,17 @@ pub struct SafetyResource {
 
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Login, registration and recovery attempts allowed per window and
-    /// email address (a client address gets ten times as many).
+    /// Failed logins allowed per (email, client) before each further try
+    /// has to wait (a client alone, whatever the emails, gets ten times as
+    /// many; registrations and recoveries are counted per client too).
     pub auth_attempts: u32,
+    /// How long failures are remembered after the last one.
     pub auth_window: Duration,
+    /// The first wait once the free attempts are used up; it doubles with
+    /// every further failure…
+    pub auth_first_delay: Duration,
+    /// …up to this.
+    pub auth_longest_delay: Duration,
     /// A session ends after this long without use…
     pub session_idle: Duration,
     /// …and after this long in any case.
@@ -38,8 +49,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            auth_attempts: 10,
-            auth_window: Duration::from_secs(15 * 60),
+            auth_attempts: 5,
+            auth_window: Duration::from_secs(24 * 3600),
+            auth_first_delay: Duration::from_secs(5),
+            auth_longest_delay: Duration::from_secs(15 * 60),
             session_idle: Duration::from_secs(3 * 24 * 3600),
             session_absolute: Duration::from_secs(30 * 24 * 3600),
         }
@@ -53,6 +66,7 @@ impl Default for WebConfig {
             safety_resources: default_safety_resources(),
             secure_cookies: false,
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
+            trusted_proxies: Vec::new(),
             limits: Limits::default(),
         }
     }

@@ -2,7 +2,7 @@
 //! The response carries an `ErrorPage` extension; `render_error_pages` turns
 //! it into a full page with the layout (quick exit included).
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kintsugi_core::Refusal;
 use kintsugi_store::StoreError;
@@ -19,10 +19,13 @@ pub enum AppError {
     Csrf,
     #[error("cross-site request refused")]
     CrossSite,
-    #[error("too many attempts")]
-    RateLimited,
+    #[error("too many attempts; retry after {retry_after_seconds} s")]
+    RateLimited { retry_after_seconds: u64 },
     #[error("the form could not be read")]
     BadForm,
+    /// A form body sent as anything but `application/x-www-form-urlencoded`.
+    #[error("a form body of another content type")]
+    UnsupportedForm,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("store: {0}")]
@@ -81,10 +84,20 @@ impl AppError {
                 "Request refused",
                 "Kintsugi only accepts forms sent from its own pages.",
             ),
-            AppError::RateLimited => page(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Please wait a little",
-                "There have been too many attempts. Please wait fifteen minutes and try again.",
+            AppError::RateLimited {
+                retry_after_seconds,
+            } => ErrorPage {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                heading: "Please wait a little",
+                message: format!(
+                    "There have been too many attempts. Please wait {} and try again.",
+                    how_long(*retry_after_seconds)
+                ),
+            },
+            AppError::UnsupportedForm => page(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "That form could not be read",
+                "Please go back to the page and send the form from there.",
             ),
             AppError::BadForm => page(
                 StatusCode::BAD_REQUEST,
@@ -112,6 +125,15 @@ impl AppError {
     }
 }
 
+/// "a few seconds", "3 minutes": a wait in words.
+fn how_long(seconds: u64) -> String {
+    match seconds {
+        0..=59 => "a few seconds".to_owned(),
+        60..=119 => "a minute".to_owned(),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
+    }
+}
+
 impl From<Refusal> for AppError {
     fn from(refusal: Refusal) -> Self {
         AppError::from_refusal(refusal)
@@ -129,6 +151,14 @@ impl IntoResponse for AppError {
             tracing::debug!(status = page.status.as_u16(), "request refused");
         }
         let mut response = page.status.into_response();
+        if let AppError::RateLimited {
+            retry_after_seconds,
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        }
         response.extensions_mut().insert(page);
         response
     }

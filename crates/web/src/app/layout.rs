@@ -103,6 +103,8 @@ pub enum Visitor {
 
 pub struct Layout {
     pub css: String,
+    /// The quick-exit route, which ends the session and then leaves for
+    /// the configured page.
     pub quick_exit: String,
     pub csrf: String,
     pub signed_in: bool,
@@ -115,7 +117,7 @@ impl Layout {
     pub fn new(app: &AppState, csrf: Option<&CsrfToken>, visitor: Visitor) -> Self {
         let layout = Self {
             css: app.assets.stylesheet_path(),
-            quick_exit: app.config.quick_exit_url.clone(),
+            quick_exit: crate::auth::quick_exit::QUICK_EXIT_PATH.to_owned(),
             csrf: csrf.map(|t| t.0.clone()).unwrap_or_default(),
             signed_in: false,
             section: "",

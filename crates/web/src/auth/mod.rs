@@ -1,6 +1,8 @@
 //! Accounts and sessions: who is asking.
 
 pub mod password;
+pub mod quick_exit;
 pub mod routes;
 pub mod session;
+pub mod throttle;
 pub mod tokens;

@@ -10,11 +10,14 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::password;
 use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser};
+use crate::auth::throttle;
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
+use crate::http::client::ClientAddress;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::rate_limit;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -23,7 +26,6 @@ use kintsugi_core::kernel::account::{Email, NewPassword};
 use kintsugi_core::UserId;
 use kintsugi_store::{Hash, StoreError, UserRecord};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -31,11 +33,17 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(register_page).post(register))
         .route("/login", get(login_page).post(login))
         .route("/logout", leads_to("/").post(logout))
+        // QUICK_EXIT_PATH; a literal, as every route is.
+        .route("/exit", get(crate::auth::quick_exit::quick_exit))
         .route("/recover", get(recover_page).post(recover))
         .route("/account", get(account_page))
         .route(
             "/account/sessions/{id}/end",
             leads_to("/account").post(end_session),
+        )
+        .route(
+            "/account/password",
+            leads_to("/account").post(change_password),
         )
         .route(
             "/account/recovery-codes",
@@ -61,14 +69,17 @@ fn next_path(invite: &str) -> String {
     }
 }
 
-fn allow_attempt(app: &AppState, peer: SocketAddr, email: &str) -> AppResult<()> {
-    let by_address = app.auth_by_address.allow(&[&peer.ip().to_string()]);
-    let by_email = app.auth_by_email.allow(&[&email.trim().to_lowercase()]);
-    if by_address && by_email {
-        Ok(())
-    } else {
-        Err(AppError::RateLimited)
+/// An email as typed, checked like registration checks it; control
+/// characters (a NUL byte among them) are refused the same way, before any
+/// database sees them.
+fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
+    if raw.chars().any(char::is_control) {
+        return Err(kintsugi_core::Refusal::invalid(
+            "email",
+            "Please enter an email address like name@example.org.",
+        ));
     }
+    Email::parse(raw)
 }
 
 // ---- registration --------------------------------------------------------
@@ -102,11 +113,13 @@ async fn register_page(layout: Layout, Query(params): Query<InviteParam>) -> App
 
 async fn register(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    address: ClientAddress,
     layout: Layout,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> AppResult<Response> {
-    allow_attempt(&app, peer, &form.email)?;
+    let counter = [throttle::registration_counter(&app, address)];
+    rate_limit::check(&app, &counter).await?;
+    rate_limit::count_failure(&app, &counter).await?;
     let refused = |errors: FormErrors| {
         render_refused(&RegisterPage {
             layout,
@@ -115,7 +128,7 @@ async fn register(
             errors,
         })
     };
-    let email = match Email::parse(&form.email) {
+    let email = match account_email(&form.email) {
         Ok(email) => email,
         Err(refusal) => return refused(FormErrors::from_refusal(refusal)?),
     };
@@ -192,23 +205,28 @@ async fn login_page(
 
 async fn login(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    address: ClientAddress,
     MaybeUser(previous): MaybeUser,
     headers: HeaderMap,
     layout: Layout,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
-    allow_attempt(&app, peer, &form.email)?;
-    let user = match Email::parse(&form.email) {
+    let user = match account_email(&form.email) {
         Ok(email) => app.store.user_by_email(email.as_str()).await?,
         Err(_) => None,
     };
+    let client =
+        throttle::login_client(&app, &headers, user.as_ref().map(|u| u.id), address).await?;
+    let counters = throttle::pair_counters(&app, "login", &form.email, &client);
+    // Before any hashing: a throttled attempt costs nothing.
+    rate_limit::check(&app, &counters).await?;
     let verified = password::verify(
         form.password.clone(),
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
     let Some(user) = user.filter(|_| verified) else {
+        rate_limit::count_failure(&app, &counters).await?;
         return render_refused(&LoginPage {
             layout,
             email: form.email.clone(),
@@ -217,22 +235,39 @@ async fn login(
             errors: FormErrors::summary("That email and password do not match an account here. Please check them and try again."),
         });
     };
+    // A success never counts, and forgets this pair's failures.
+    rate_limit::clear(&app, &counters[0]).await?;
     if let Some(previous) = previous {
         app.store
             .delete_session(previous.user.0, previous.id)
             .await?;
     }
+    let mut response = signed_in(&app, &headers, layout, &user, &form.invite).await?;
+    throttle::remember_device(&app, &headers, user.id, &mut response).await?;
+    Ok(response)
+}
+
+/// Starts the session and answers a successful login: the recovery codes
+/// at the first one, else the next page. The CSRF token is new as well.
+async fn signed_in(
+    app: &AppState,
+    headers: &HeaderMap,
+    mut layout: Layout,
+    user: &UserRecord,
+    invite: &str,
+) -> AppResult<Response> {
     let device = session::describe_device(
         headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok()),
     );
-    let cookie = session::start(&app, UserId(user.id), device).await?;
-    let next = next_path(&form.invite);
+    let cookie = session::start(app, UserId(user.id), device).await?;
+    let csrf = session::rotate_csrf(&mut layout);
+    let next = next_path(invite);
     let mut response = if user.recovery_codes_shown {
         Redirect::to(&next).into_response()
     } else {
-        let codes = issue_recovery_codes(&app, user.id).await?;
+        let codes = issue_recovery_codes(app, user.id).await?;
         app.store.mark_recovery_codes_shown(user.id).await?;
         // A first sign-in: nobody has a couple space before it.
         render(&RecoveryCodesPage {
@@ -243,6 +278,7 @@ async fn login(
         })?
     };
     set_cookie(&mut response, &cookie);
+    csrf.attach(&mut response);
     Ok(response)
 }
 
@@ -266,6 +302,7 @@ async fn logout(
         &mut response,
         &CookieNames::new(app.config.secure_cookies).cleared_session_cookie(),
     );
+    session::NewCsrf::fresh().attach(&mut response);
     Ok(response)
 }
 
@@ -300,11 +337,12 @@ async fn recover_page(layout: Layout) -> AppResult<Response> {
 
 async fn recover(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    address: ClientAddress,
     layout: Layout,
     CsrfForm(form): CsrfForm<RecoverForm>,
 ) -> AppResult<Response> {
-    allow_attempt(&app, peer, &form.email)?;
+    let counters = throttle::pair_counters(&app, "recover", &form.email, &address.0.to_string());
+    rate_limit::check(&app, &counters).await?;
     let refused = |layout: Layout, errors: FormErrors| {
         render_refused(&RecoverPage {
             layout,
@@ -313,7 +351,13 @@ async fn recover(
             errors,
         })
     };
-    let email = Email::parse(&form.email).ok();
+    let email = match account_email(&form.email) {
+        Ok(email) => Some(email),
+        Err(refusal) if form.email.chars().any(char::is_control) => {
+            return refused(layout, FormErrors::from_refusal(refusal)?)
+        }
+        Err(_) => None,
+    };
     let new_password =
         match NewPassword::parse(&form.password, &form.password_confirm, email.as_ref()) {
             Ok(p) => p,
@@ -331,6 +375,7 @@ async fn recover(
         None => false,
     };
     let Some(user) = user.filter(|_| recovered) else {
+        rate_limit::count_failure(&app, &counters).await?;
         return refused(
             layout,
             FormErrors::summary(
@@ -364,6 +409,9 @@ struct AccountPage {
     layout: Layout,
     email: String,
     sessions: Vec<SessionRow>,
+    /// The password form's messages, after a refusal.
+    errors: FormErrors,
+    password_changed: bool,
 }
 
 async fn account_page(
@@ -371,6 +419,16 @@ async fn account_page(
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
+    render(&account_view(&app, me, layout, FormErrors::default(), false).await?)
+}
+
+async fn account_view(
+    app: &AppState,
+    me: session::Session,
+    layout: Layout,
+    errors: FormErrors,
+    password_changed: bool,
+) -> AppResult<AccountPage> {
     let zone = app.now().zone;
     let user = app
         .store
@@ -389,11 +447,61 @@ async fn account_page(
             current: s.id == me.id,
         })
         .collect();
-    render(&AccountPage {
+    Ok(AccountPage {
         layout: layout.in_section("account"),
         email: user.email,
         sessions,
+        errors,
+        password_changed,
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    password: String,
+    password_confirm: String,
+}
+
+/// Changes the password: the current one is required (and wrong ones are
+/// rate limited), the new one is checked as at registration, and every
+/// other session ends.
+async fn change_password(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    layout: Layout,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let counter = [throttle::password_change_counter(&app, me.user.0)];
+    rate_limit::check(&app, &counter).await?;
+    let user = app
+        .store
+        .user_by_id(me.user.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let email = Email::parse(&user.email).ok();
+    let new_password =
+        match NewPassword::parse(&form.password, &form.password_confirm, email.as_ref()) {
+            Ok(p) => p,
+            Err(refusal) => {
+                let errors = FormErrors::from_refusal(refusal)?;
+                return render_refused(&account_view(&app, me, layout, errors, false).await?);
+            }
+        };
+    if !password::verify(form.current_password.clone(), Some(user.password_hash)).await? {
+        rate_limit::count_failure(&app, &counter).await?;
+        let errors = FormErrors::field(
+            "current_password",
+            "That is not your current password. Please try again.",
+        );
+        return render_refused(&account_view(&app, me, layout, errors, false).await?);
+    }
+    let password_hash = password::hash(new_password.expose().to_owned()).await?;
+    app.store.set_password_hash(user.id, &password_hash).await?;
+    app.store.delete_other_sessions(user.id, me.id).await?;
+    rate_limit::clear(&app, &counter[0]).await?;
+    render(&account_view(&app, me, layout, FormErrors::default(), true).await?)
 }
 
 async fn end_session(

@@ -3,7 +3,7 @@
 //! hands it to the extractors below.
 
 use crate::app::error::{AppError, AppResult};
-use crate::app::layout::Visitor;
+use crate::app::layout::{Layout, Visitor};
 use crate::app::state::AppState;
 use crate::auth::tokens::{hash_token, is_well_formed, random_token};
 use axum::extract::{FromRequestParts, Request, State};
@@ -32,6 +32,9 @@ pub struct CsrfToken(pub String);
 pub struct CookieNames {
     pub session: &'static str,
     pub csrf: &'static str,
+    /// Set at a successful login and kept at logout: attempts from this
+    /// browser are counted apart from its address.
+    pub device: &'static str,
     secure: bool,
 }
 
@@ -43,12 +46,14 @@ impl CookieNames {
             Self {
                 session: "__Host-kintsugi-session",
                 csrf: "__Host-kintsugi-csrf",
+                device: "__Host-kintsugi-device",
                 secure,
             }
         } else {
             Self {
                 session: "kintsugi-session",
                 csrf: "kintsugi-csrf",
+                device: "kintsugi-device",
                 secure,
             }
         }
@@ -73,9 +78,54 @@ impl CookieNames {
         cookie
     }
 
-    fn csrf_cookie(&self, token: String) -> Cookie<'static> {
+    pub fn csrf_cookie(&self, token: String) -> Cookie<'static> {
         self.cookie(self.csrf, token, SameSite::Strict)
     }
+
+    /// Lasts about as long as browsers let a cookie last (400 days).
+    pub fn device_cookie(&self, token: String) -> Cookie<'static> {
+        let mut cookie = self.cookie(self.device, token, SameSite::Strict);
+        cookie.set_max_age(time::Duration::days(400));
+        cookie
+    }
+
+    /// Removals for every cookie Kintsugi sets, for the quick exit.
+    pub fn all_cleared(&self) -> [Cookie<'static>; 3] {
+        [self.session, self.csrf, self.device].map(|name| {
+            let mut cookie = self.cookie(name, String::new(), SameSite::Lax);
+            cookie.make_removal();
+            cookie
+        })
+    }
+}
+
+/// Left on a response that deleted every Kintsugi cookie (the quick exit):
+/// the middleware then sets none.
+#[derive(Debug, Clone, Copy)]
+pub struct CookiesCleared;
+
+/// A CSRF token that replaces the visitor's: at login and logout, so a
+/// token seen before either is worth nothing after it. The session
+/// middleware sets its cookie.
+#[derive(Debug, Clone)]
+pub struct NewCsrf(String);
+
+impl NewCsrf {
+    pub fn fresh() -> Self {
+        Self(random_token())
+    }
+
+    /// Leaves the token on the response for the middleware to send.
+    pub fn attach(self, response: &mut Response) {
+        response.extensions_mut().insert(self);
+    }
+}
+
+/// A new CSRF token, already in the page's layout so its forms carry it.
+pub fn rotate_csrf(layout: &mut Layout) -> NewCsrf {
+    let token = NewCsrf::fresh();
+    layout.csrf = token.0.clone();
+    token
 }
 
 pub fn set_cookie(response: &mut Response, cookie: &Cookie<'_>) {
@@ -158,14 +208,38 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
 
     let mut response = next.run(request).await;
     response.extensions_mut().insert(visitor);
-    response.extensions_mut().insert(CsrfToken(csrf.clone()));
-    if new_csrf {
-        set_cookie(&mut response, &names.csrf_cookie(csrf));
+    if response.extensions().get::<CookiesCleared>().is_some() {
+        return response;
     }
-    if clear_session && !response.headers().contains_key(SET_COOKIE) {
+    let rotated = response.extensions_mut().remove::<NewCsrf>();
+    match rotated {
+        Some(NewCsrf(token)) => {
+            response.extensions_mut().insert(CsrfToken(token.clone()));
+            set_cookie(&mut response, &names.csrf_cookie(token));
+        }
+        None => {
+            response.extensions_mut().insert(CsrfToken(csrf.clone()));
+            if new_csrf {
+                set_cookie(&mut response, &names.csrf_cookie(csrf));
+            }
+        }
+    }
+    // An unknown or expired session cookie is cleared, unless the handler
+    // set a session cookie of its own (a login).
+    if clear_session && !sets_cookie(&response, names.session) {
         set_cookie(&mut response, &names.cleared_session_cookie());
     }
     response
+}
+
+/// Whether the response already sets the cookie called `name`.
+fn sets_cookie(response: &Response, name: &str) -> bool {
+    let prefix = format!("{name}=");
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|value| value.as_bytes().starts_with(prefix.as_bytes()))
 }
 
 /// The session a cookie names, and whether its person has a couple space.

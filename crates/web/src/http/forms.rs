@@ -92,8 +92,13 @@ fn submission_of(route: &str, pairs: &[(String, String)]) -> Result<Submission, 
     })
 }
 
-/// The body of a form whose `csrf` field matches the visitor's token.
+/// The body of a form whose `csrf` field matches the visitor's token. Only
+/// a urlencoded body is read: a page's forms send nothing else, and a body
+/// of another type (`text/plain` from a cross-site form) is refused with 415.
 async fn checked_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, AppError> {
+    if !is_urlencoded(request.headers()) {
+        return Err(AppError::UnsupportedForm);
+    }
     let expected = request
         .extensions()
         .get::<CsrfToken>()
@@ -107,6 +112,20 @@ async fn checked_body<S: Send + Sync>(request: Request, state: &S) -> Result<Byt
         return Err(AppError::Csrf);
     }
     Ok(body)
+}
+
+/// Whether the body is `application/x-www-form-urlencoded` (parameters such
+/// as a charset aside).
+fn is_urlencoded(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 /// Messages for a form shown again after a refusal.
@@ -169,6 +188,21 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn only_urlencoded_bodies_are_forms() {
+        let with = |value: &'static str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert("content-type", axum::http::HeaderValue::from_static(value));
+            is_urlencoded(&headers)
+        };
+        assert!(with("application/x-www-form-urlencoded"));
+        assert!(with("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
+        assert!(!with("text/plain"));
+        assert!(!with("multipart/form-data; boundary=x"));
+        assert!(!with("application/x-www-form-urlencoded-not"));
+        assert!(!is_urlencoded(&axum::http::HeaderMap::new()));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! headers, the same-origin rule, CSRF-checked forms, rate limits, the
 //! request log, and the extractors handlers share.
 
+pub mod client;
 pub mod extractors;
 pub mod form_addresses;
 pub mod forms;

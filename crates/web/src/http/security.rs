@@ -15,9 +15,19 @@ const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; \
 form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn headers(request: Request, next: Next) -> Response {
+/// Two years, with subdomains: only sent when the instance says it is
+/// reached over HTTPS (`--secure-cookies`).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
+pub async fn headers(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if app.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
     let fixed = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -113,8 +123,9 @@ pub async fn render_error_pages(
         .unwrap_or_else(|_| "Something went wrong. Please go back and try again.".to_owned());
     let mut rendered = (page.status, Html(body)).into_response();
     // Keep cookies the inner layers set (a fresh CSRF token, a cleared
-    // session), and the methods a 405 says the address takes.
-    for name in [header::SET_COOKIE, header::ALLOW] {
+    // session), the methods a 405 says the address takes, and how long a
+    // 429 asks to wait.
+    for name in [header::SET_COOKIE, header::ALLOW, header::RETRY_AFTER] {
         for value in response.headers().get_all(&name) {
             rendered.headers_mut().append(&name, value.clone());
         }

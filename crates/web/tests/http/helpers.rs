@@ -102,6 +102,18 @@ impl TestApp {
     /// names a server; `None` (and a note on stderr) otherwise. Under
     /// `CI=true` a missing URL fails the test: CI must not pass by skipping.
     pub async fn spawn_on_postgres() -> Option<TestApp> {
+        Self::spawn_on_postgres_with(WebConfig {
+            limits: Limits {
+                auth_attempts: 1_000,
+                ..Limits::default()
+            },
+            ..WebConfig::default()
+        })
+        .await
+    }
+
+    /// The app with `config` on a fresh PostgreSQL database, as above.
+    pub async fn spawn_on_postgres_with(config: WebConfig) -> Option<TestApp> {
         let Ok(admin_url) = std::env::var("KINTSUGI_TEST_POSTGRES_URL") else {
             assert!(
                 !running_in_ci(),
@@ -128,13 +140,6 @@ impl TestApp {
         let url = format!("{base}/{name}");
         let database = PostgresDatabase { admin_url, name };
         let data_dir = tempfile::tempdir().expect("a temporary directory");
-        let config = WebConfig {
-            limits: Limits {
-                auth_attempts: 1_000,
-                ..Limits::default()
-            },
-            ..WebConfig::default()
-        };
         Some(Self::start(config, data_dir, &url, Some(database)).await)
     }
 

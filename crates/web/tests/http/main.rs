@@ -6,15 +6,20 @@
 
 mod helpers;
 
+mod account_input;
 mod accounts;
 mod addresses;
 mod checkin;
 mod clock;
+mod hardening;
+mod lockout;
 mod pairing;
+mod password_change;
 mod postgres;
 mod privacy;
 mod progress;
 mod pulse;
+mod quick_exit;
 mod repair;
 mod security;
 mod today;
