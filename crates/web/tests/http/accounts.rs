@@ -1,5 +1,4 @@
 use crate::helpers::{TestApp, PASSWORD};
-use kintsugi_web::app::config::{Limits, WebConfig};
 
 #[tokio::test]
 async fn registering_then_logging_in_shows_recovery_codes_once() {
@@ -279,14 +278,7 @@ async fn a_recovery_code_resets_the_password_once() {
 
 #[tokio::test]
 async fn login_attempts_are_rate_limited() {
-    let app = TestApp::spawn_with(WebConfig {
-        limits: Limits {
-            auth_attempts: 3,
-            ..Limits::default()
-        },
-        ..WebConfig::default()
-    })
-    .await;
+    let app = TestApp::spawn_allowing(3).await;
     let person = app.anonymous();
     for _ in 0..3 {
         let page = person

@@ -20,25 +20,9 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     let couple = app.couple().await;
     let (hurt, involved) = (&couple.hurt, &couple.involved);
 
-    let made = hurt
-        .post(
-            "/requests",
-            &[
-                ("betrayal", ""),
-                ("what", "Text me when you leave work"),
-                ("frequency", "daily"),
-                ("trigger", ""),
-                ("times_per_week", ""),
-                ("weekday", ""),
-                ("by_date", ""),
-                ("action", "send"),
-            ],
-        )
+    let request = couple
+        .agreed_request("Text me when you leave work", "daily")
         .await;
-    assert_eq!(made.status, 303, "making the request: {}", made.body);
-    let request = made.location.expect("the request's page");
-    let accepted = involved.post(&format!("{request}/accept"), &[]).await;
-    assert_eq!(accepted.status, 303);
     assert!(involved
         .get("/")
         .await

@@ -82,14 +82,13 @@ pub struct Couple {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        Self::spawn_with(WebConfig {
-            limits: Limits {
-                auth_attempts: 1_000,
-                ..Limits::default()
-            },
-            ..WebConfig::default()
-        })
-        .await
+        Self::spawn_with(config_allowing(1_000)).await
+    }
+
+    /// The app with room for only `auth_attempts` sign-in tries, for tests
+    /// of the rate limit.
+    pub async fn spawn_allowing(auth_attempts: u32) -> TestApp {
+        Self::spawn_with(config_allowing(auth_attempts)).await
     }
 
     pub async fn spawn_with(config: WebConfig) -> TestApp {
@@ -128,13 +127,7 @@ impl TestApp {
         let url = format!("{base}/{name}");
         let database = PostgresDatabase { admin_url, name };
         let data_dir = tempfile::tempdir().expect("a temporary directory");
-        let config = WebConfig {
-            limits: Limits {
-                auth_attempts: 1_000,
-                ..Limits::default()
-            },
-            ..WebConfig::default()
-        };
+        let config = config_allowing(1_000);
         Some(Self::start(config, data_dir, &url, Some(database)).await)
     }
 
@@ -372,6 +365,18 @@ impl Person {
     }
 }
 
+/// The default settings with `auth_attempts` sign-in tries allowed; most
+/// tests sign in often, so they allow many.
+fn config_allowing(auth_attempts: u32) -> WebConfig {
+    WebConfig {
+        limits: Limits {
+            auth_attempts,
+            ..Limits::default()
+        },
+        ..WebConfig::default()
+    }
+}
+
 /// Whether this runs in CI (`CI=true`, as CI services set it).
 fn running_in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
@@ -471,6 +476,41 @@ pub fn field_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 // ---- requests, commitments, contact ------------------------------------------
+
+/// The fields of the new-request form: `action` is `send`, or `check` to ask
+/// the coach first.
+pub fn request_fields<'a>(
+    what: &'a str,
+    frequency: &'a str,
+    action: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("betrayal", ""),
+        ("what", what),
+        ("frequency", frequency),
+        ("trigger", ""),
+        ("times_per_week", ""),
+        ("weekday", ""),
+        ("by_date", ""),
+        ("action", action),
+    ]
+}
+
+impl Couple {
+    /// A request the hurt partner made and the involved partner accepted;
+    /// returns the request's page (`/requests/ID`).
+    pub async fn agreed_request(&self, what: &str, frequency: &str) -> String {
+        let made = self
+            .hurt
+            .post("/requests", &request_fields(what, frequency, "send"))
+            .await;
+        assert_eq!(made.status, 303, "making the request: {}", made.body);
+        let request = made.location.expect("the request's page");
+        let accepted = self.involved.post(&format!("{request}/accept"), &[]).await;
+        assert_eq!(accepted.status, 303, "accepting it: {}", accepted.body);
+        request
+    }
+}
 
 /// One kind of form, as the "sent twice, written once" tests send it.
 pub struct OnceForm<'a> {

@@ -129,29 +129,9 @@ async fn signs_are_charted_only_for_the_one_who_noticed_them() {
 async fn an_agreed_request_shows_how_reliably_it_was_done() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
-    let made = couple
-        .hurt
-        .post(
-            "/requests",
-            &[
-                ("betrayal", ""),
-                ("what", "Text me when you leave work"),
-                ("frequency", "daily"),
-                ("trigger", ""),
-                ("times_per_week", ""),
-                ("weekday", ""),
-                ("by_date", ""),
-                ("action", "send"),
-            ],
-        )
+    let request = couple
+        .agreed_request("Text me when you leave work", "daily")
         .await;
-    assert_eq!(made.status, 303, "{}", made.body);
-    let request = made.location.expect("the request's page");
-    let accepted = couple
-        .involved
-        .post(&format!("{request}/accept"), &[])
-        .await;
-    assert_eq!(accepted.status, 303, "{}", accepted.body);
     let logged = couple
         .involved
         .post(

@@ -1,5 +1,6 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, created_id, World,
 };
 use crate::helpers::{id_before, Person, WrittenOnce};
 
@@ -405,13 +406,9 @@ async fn nobody_outside_the_couple_reaches_its_apology() {
 #[tokio::test]
 async fn an_apology_form_without_its_safety_token_is_refused() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .involved
-        .post_without_csrf("/apology", &owned("send", "Marker-no-token"))
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w.couple.hurt.sees("/apology", "Marker-no-token").await);
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = owned("send", "Marker-no-token");
+    assert_tokenless_refused(involved, "/apology", &fields, hurt, "/apology").await;
 }
 
 #[tokio::test]

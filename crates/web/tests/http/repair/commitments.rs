@@ -1,18 +1,18 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
 use crate::helpers::{OnceForm, Person};
 
 async fn make(involved: &Person, kind: &str, details: &str) -> u64 {
-    let page = involved
-        .post(
-            "/commitments",
-            &[("betrayal", ""), ("kind", kind), ("details", details)],
-        )
-        .await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/commitments#commitment-{id}"));
-    id
+    let fields = [("betrayal", ""), ("kind", kind), ("details", details)];
+    create(
+        involved,
+        "/commitments",
+        &fields,
+        "/commitments#commitment-",
+    )
+    .await
 }
 
 /// The part of the page that shows one commitment.
@@ -209,26 +209,13 @@ async fn nobody_outside_the_couple_reaches_its_commitments() {
 #[tokio::test]
 async fn a_commitment_without_its_safety_token_is_refused() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .involved
-        .post_without_csrf(
-            "/commitments",
-            &[
-                ("betrayal", ""),
-                ("kind", "own"),
-                ("details", "Marker-no-token"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .hurt
-        .get("/commitments")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = [
+        ("betrayal", ""),
+        ("kind", "own"),
+        ("details", "Marker-no-token"),
+    ];
+    assert_tokenless_refused(involved, "/commitments", &fields, hurt, "/commitments").await;
 }
 
 #[tokio::test]

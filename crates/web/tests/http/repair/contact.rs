@@ -1,5 +1,6 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
 use crate::helpers::{OnceForm, Person};
 use time::macros::format_description;
@@ -25,10 +26,8 @@ fn report_fields<'a>(happened_at: &'a str, said: &'a str) -> Vec<(&'a str, &'a s
 
 async fn report(involved: &Person, ago: Duration, said: &str) -> u64 {
     let when = local_time(ago);
-    let page = involved.post("/contact", &report_fields(&when, said)).await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/contact#report-{id}"));
-    id
+    let fields = report_fields(&when, said);
+    create(involved, "/contact", &fields, "/contact#report-").await
 }
 
 #[tokio::test]
@@ -193,19 +192,9 @@ async fn nobody_outside_the_couple_reaches_its_contact_reports() {
 async fn a_report_without_its_safety_token_is_refused() {
     let w = World::new().await;
     let when = local_time(Duration::hours(1));
-    let page = w
-        .couple
-        .involved
-        .post_without_csrf("/contact", &report_fields(&when, "Marker-no-token"))
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .hurt
-        .get("/contact")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = report_fields(&when, "Marker-no-token");
+    assert_tokenless_refused(involved, "/contact", &fields, hurt, "/contact").await;
 }
 
 #[tokio::test]

@@ -1,28 +1,17 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
-
-fn request<'a>(what: &'a str, frequency: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("betrayal", ""),
-        ("what", what),
-        ("frequency", frequency),
-        ("trigger", ""),
-        ("times_per_week", ""),
-        ("weekday", ""),
-        ("by_date", ""),
-        ("action", action),
-    ]
-}
+use crate::helpers::{request_fields as request, OnceForm, Person};
 
 async fn make(hurt: &Person, what: &str, frequency: &str) -> u64 {
-    let page = hurt
-        .post("/requests", &request(what, frequency, "send"))
-        .await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/requests/{id}"));
-    id
+    create(
+        hurt,
+        "/requests",
+        &request(what, frequency, "send"),
+        "/requests/",
+    )
+    .await
 }
 
 /// A request the involved partner has accepted.
@@ -419,19 +408,9 @@ async fn nobody_outside_the_couple_reaches_its_requests() {
 #[tokio::test]
 async fn a_request_form_without_its_safety_token_is_refused() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .hurt
-        .post_without_csrf("/requests", &request("Marker-no-token", "daily", "send"))
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .involved
-        .get("/requests")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = request("Marker-no-token", "daily", "send");
+    assert_tokenless_refused(hurt, "/requests", &fields, involved, "/requests").await;
 }
 
 #[tokio::test]
