@@ -196,12 +196,7 @@ async fn error_pages_keep_the_layout_and_the_persons_navigation() {
     assert_eq!(wrong_method.status, 405);
     let mut limited = None;
     for _ in 0..5 {
-        let page = partner
-            .post(
-                "/login",
-                &[("email", &partner.email), ("password", "not the password")],
-            )
-            .await;
+        let page = partner.post_login(&partner.email, "not the password").await;
         if page.status == 429 {
             limited = Some(page);
             break;

@@ -308,25 +308,31 @@ impl Person {
         Self::page(response).await
     }
 
+    /// Sends the registration form as typed: a password and its
+    /// confirmation, which may differ.
+    pub async fn post_register(&self, email: &str, password: &str, confirm: &str) -> Page {
+        let fields = [
+            ("email", email),
+            ("password", password),
+            ("password_confirm", confirm),
+        ];
+        self.post("/register", &fields).await
+    }
+
+    /// Sends the login form as typed.
+    pub async fn post_login(&self, email: &str, password: &str) -> Page {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
     pub async fn register(&self) -> Page {
-        let page = self
-            .post(
-                "/register",
-                &[
-                    ("email", &self.email),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
-            .await;
+        let page = self.post_register(&self.email, PASSWORD, PASSWORD).await;
         assert_eq!(page.status, 303, "registering: {}", page.body);
         page
     }
 
     pub async fn login(&self) -> Page {
-        let page = self
-            .post("/login", &[("email", &self.email), ("password", PASSWORD)])
-            .await;
+        let page = self.post_login(&self.email, PASSWORD).await;
         assert!(
             page.status == 200 || page.status == 303,
             "logging in: {} {}",
