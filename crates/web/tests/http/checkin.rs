@@ -122,12 +122,12 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
     assert!(again
         .body
         .contains("This check-in has already been answered."));
-    assert!(!couple
-        .hurt
-        .get(&format!("/checkin/{id}"))
-        .await
-        .body
-        .contains("And once more"));
+    assert!(
+        !couple
+            .hurt
+            .sees(&format!("/checkin/{id}"), "And once more")
+            .await
+    );
 }
 
 #[tokio::test]

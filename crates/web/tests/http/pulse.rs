@@ -171,12 +171,7 @@ async fn either_partner_sets_how_often_for_both() {
     let theirs = couple.involved.get("/pulse").await;
     assert!(theirs.body.contains("<strong>every month</strong>"));
     assert!(theirs.body.contains("Chosen by your partner on"));
-    assert!(couple
-        .hurt
-        .get("/pulse")
-        .await
-        .body
-        .contains("Chosen by you on"));
+    assert!(couple.hurt.sees("/pulse", "Chosen by you on").await);
 
     let same = couple
         .involved

@@ -130,11 +130,7 @@ async fn a_refused_commitment_is_shown_again_with_what_was_chosen() {
 async fn only_the_involved_partner_commits_and_only_the_hurt_partner_acknowledges() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!hurt
-        .get("/commitments")
-        .await
-        .body
-        .contains("name=\"kind\""));
+    assert!(!hurt.sees("/commitments", "name=\"kind\"").await);
     assert_not_theirs(
         &hurt
             .post(
@@ -224,7 +220,7 @@ async fn the_commitment_form_folds_away_once_there_are_commitments_to_read() {
     let involved = &w.couple.involved;
     let open = "<details class=\"new-entry\" id=\"new-commitment\" open>";
     assert!(
-        involved.get("/commitments").await.body.contains(open),
+        involved.sees("/commitments", open).await,
         "with nothing made yet the form is open"
     );
     make(involved, "no_contact", "").await;

@@ -58,11 +58,11 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
         .contains("I did not reply and blocked the number."));
     assert!(page.body.contains("A text message"));
     assert!(page.body.contains("<dt>How they responded</dt>"));
-    assert!(involved
-        .get("/contact")
-        .await
-        .body
-        .contains("<dt>How you responded</dt>"));
+    assert!(
+        involved
+            .sees("/contact", "<dt>How you responded</dt>")
+            .await
+    );
     assert!(page
         .body
         .contains("Reported 3 hours after the contact, by your partner"));
@@ -128,22 +128,18 @@ async fn a_refused_report_is_shown_again_with_what_was_typed() {
         "Please give a date and time like 2026-03-14 18:30.",
     );
     assert!(unreadable.body.contains("aria-invalid=\"true\""));
-    assert!(involved
-        .get("/contact")
-        .await
-        .body
-        .contains("No contact has been reported."));
+    assert!(
+        involved
+            .sees("/contact", "No contact has been reported.")
+            .await
+    );
 }
 
 #[tokio::test]
 async fn only_the_involved_partner_reports_and_only_the_hurt_partner_acknowledges() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!hurt
-        .get("/contact")
-        .await
-        .body
-        .contains("name=\"what_was_said\""));
+    assert!(!hurt.sees("/contact", "name=\"what_was_said\"").await);
     let when = local_time(Duration::minutes(30));
     assert_not_theirs(&hurt.post("/contact", &report_fields(&when, "x")).await);
     let id = report(involved, Duration::minutes(30), "Marker-roles").await;

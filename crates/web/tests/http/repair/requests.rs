@@ -70,10 +70,7 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
         .body
         .contains("name=\"frequency\" value=\"daily\" checked"));
     assert!(
-        hurt.get("/requests")
-            .await
-            .body
-            .contains("Nothing asked yet."),
+        hurt.sees("/requests", "Nothing asked yet.").await,
         "checking makes nothing"
     );
 }
@@ -92,11 +89,7 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
         .body
         .contains(&format!("action=\"/requests/{id}/accept\"")));
     assert!(page.body.contains("Propose an alternative"));
-    assert!(!hurt
-        .get(&format!("/requests/{id}"))
-        .await
-        .body
-        .contains("/accept\""));
+    assert!(!hurt.sees(&format!("/requests/{id}"), "/accept\"").await);
 
     let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
     assert_redirect(&accepted, &format!("/requests/{id}"));
@@ -245,11 +238,10 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     let id = created_id(&hurt.post("/requests", &fields).await);
     let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
     assert_redirect(&accepted, &format!("/requests/{id}"));
-    assert!(hurt
-        .get(&format!("/requests/{id}"))
-        .await
-        .body
-        .contains("Each time: she gets in touch"));
+    assert!(
+        hurt.sees(&format!("/requests/{id}"), "Each time: she gets in touch")
+            .await
+    );
 
     let without_reason = involved
         .post(&format!("/requests/{id}/pause"), &[("reason", " ")])
@@ -313,11 +305,7 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
 async fn each_partner_takes_only_their_own_steps_on_a_request() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!involved
-        .get("/requests")
-        .await
-        .body
-        .contains("name=\"what\""));
+    assert!(!involved.sees("/requests", "name=\"what\"").await);
     assert_not_theirs(
         &involved
             .post("/requests", &request("x", "daily", "send"))

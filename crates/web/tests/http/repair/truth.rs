@@ -462,7 +462,7 @@ async fn what_waits_for_each_partner_comes_before_the_log_and_the_forms_fold_awa
         &[("response", "")],
     )
     .await;
-    assert!(!hurt.get("/truth").await.body.contains("Waiting for you"));
+    assert!(!hurt.sees("/truth", "Waiting for you").await);
 
     let refused = hurt.post("/truth/questions", &[("text", " ")]).await;
     assert_refused(&refused, "Please write something here.");
