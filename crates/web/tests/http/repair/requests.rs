@@ -17,13 +17,15 @@ async fn make(hurt: &Person, what: &str, frequency: &str) -> u64 {
 /// A request the involved partner has accepted.
 async fn agreed(w: &World, what: &str, frequency: &str) -> u64 {
     let id = make(&w.couple.hurt, what, frequency).await;
-    let accepted = w
-        .couple
-        .involved
-        .post(&format!("/requests/{id}/accept"), &[])
-        .await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
+    step(&w.couple.involved, id, "accept", &[]).await;
     id
+}
+
+/// Takes an allowed `step` on request `id` (`accept`, `pause`, ...) and
+/// asserts it leads back to the request's page.
+async fn step(by: &Person, id: u64, step: &str, fields: &[(&str, &str)]) {
+    let page = by.post(&format!("/requests/{id}/{step}"), fields).await;
+    assert_redirect(&page, &format!("/requests/{id}"));
 }
 
 /// The id of the newest fulfilment on a request's page.
@@ -91,18 +93,17 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
     assert!(page.body.contains("Propose an alternative"));
     assert!(!hurt.sees(&format!("/requests/{id}"), "/accept\"").await);
 
-    let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
-    let logged = involved
-        .post(
-            &format!("/requests/{id}/fulfilments"),
-            &[
-                ("happened_on", ""),
-                ("note", "Marker-note: from the car park"),
-            ],
-        )
-        .await;
-    assert_redirect(&logged, &format!("/requests/{id}"));
+    step(involved, id, "accept", &[]).await;
+    step(
+        involved,
+        id,
+        "fulfilments",
+        &[
+            ("happened_on", ""),
+            ("note", "Marker-note: from the car park"),
+        ],
+    )
+    .await;
 
     let page = hurt.get(&format!("/requests/{id}")).await;
     assert!(page.body.contains("Every day"));
@@ -169,26 +170,26 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
     assert!(refused.body.contains("Marker-alt: call you at lunch"));
     assert!(refused.body.contains("value=\"9\""));
 
-    let proposed = involved
-        .post(
-            &format!("/requests/{id}/alternative"),
-            &alternative("Marker-alt: call you at lunch"),
-        )
-        .await;
-    assert_redirect(&proposed, &format!("/requests/{id}"));
+    step(
+        involved,
+        id,
+        "alternative",
+        &alternative("Marker-alt: call you at lunch"),
+    )
+    .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
     assert!(page.body.contains("Proposed instead:"));
     assert!(page.body.contains("3 times a week"));
-    let declined = hurt
-        .post(
-            &format!("/requests/{id}/alternative/answer"),
-            &[
-                ("answer", "decline"),
-                ("note", "Marker-decline: lunch matters to me"),
-            ],
-        )
-        .await;
-    assert_redirect(&declined, &format!("/requests/{id}"));
+    step(
+        hurt,
+        id,
+        "alternative/answer",
+        &[
+            ("answer", "decline"),
+            ("note", "Marker-decline: lunch matters to me"),
+        ],
+    )
+    .await;
     let page = involved.get(&format!("/requests/{id}")).await;
     assert!(page.body.contains("Declined the alternative"));
     assert!(page.body.contains("Marker-decline: lunch matters to me"));
@@ -207,13 +208,13 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
         )
         .await;
     assert_refused(&unanswered, "Please choose whether to accept or decline");
-    let accepted = hurt
-        .post(
-            &format!("/requests/{id}/alternative/answer"),
-            &[("answer", "accept"), ("note", "")],
-        )
-        .await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
+    step(
+        hurt,
+        id,
+        "alternative/answer",
+        &[("answer", "accept"), ("note", "")],
+    )
+    .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
     assert!(page
         .body
@@ -236,8 +237,7 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     let mut fields = request("Tell me when she writes", "each_time", "send");
     fields[3] = ("trigger", "she gets in touch");
     let id = created_id(&hurt.post("/requests", &fields).await);
-    let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
+    step(involved, id, "accept", &[]).await;
     assert!(
         hurt.sees(&format!("/requests/{id}"), "Each time: she gets in touch")
             .await
@@ -247,13 +247,13 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
         .post(&format!("/requests/{id}/pause"), &[("reason", " ")])
         .await;
     assert_refused(&without_reason, "Please say why, in a few words");
-    let paused = involved
-        .post(
-            &format!("/requests/{id}/pause"),
-            &[("reason", "Marker-pause: we are apart this week")],
-        )
-        .await;
-    assert_redirect(&paused, &format!("/requests/{id}"));
+    step(
+        involved,
+        id,
+        "pause",
+        &[("reason", "Marker-pause: we are apart this week")],
+    )
+    .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
     assert!(page.body.contains("Paused"));
     assert!(page.body.contains("Marker-pause: we are apart this week"));
@@ -267,8 +267,7 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     assert_refused(&not_running, "This request is not running");
     assert!(not_running.body.contains("Marker-kept-note"));
 
-    let resumed = hurt.post(&format!("/requests/{id}/resume"), &[]).await;
-    assert_redirect(&resumed, &format!("/requests/{id}"));
+    step(hurt, id, "resume", &[]).await;
     involved
         .post(
             &format!("/requests/{id}/fulfilments"),
@@ -283,13 +282,13 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     );
     assert!(!page.body.contains("(100%)"));
 
-    let retired = hurt
-        .post(
-            &format!("/requests/{id}/retire"),
-            &[("reason", "Marker-retire: it has become our habit")],
-        )
-        .await;
-    assert_redirect(&retired, &format!("/requests/{id}"));
+    step(
+        hurt,
+        id,
+        "retire",
+        &[("reason", "Marker-retire: it has become our habit")],
+    )
+    .await;
     let list = involved.get("/requests").await;
     let retired_section = list.body.find("<h2>Retired</h2>").unwrap();
     assert!(list.body[retired_section..].contains("Tell me when she writes"));
