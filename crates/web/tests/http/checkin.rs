@@ -1,7 +1,7 @@
 //! Check-ins: kept or shared, answered once by the partner, refused forms
 //! that keep what was typed, and who may reach each page.
 
-use crate::helpers::{field_refs, Page, Person, TestApp};
+use crate::helpers::{assert_shows, field_refs, Page, Person, TestApp};
 
 /// A check-in's fields the way the form sends them: a `feelings` box per
 /// word and an `intensity_<word>` choice beside it.
@@ -76,12 +76,15 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
 
     let list = couple.involved.get("/checkin").await;
     assert_eq!(list.status, 200);
-    assert!(list.body.contains("A hard morning, but the walk helped."));
-    assert!(list.body.contains("Betrayed"));
-    assert!(list
-        .body
-        .contains("strongly<span class=\"sr-only\">, 4 of 5</span>"));
-    assert!(list.body.contains("shared with you"));
+    assert_shows(
+        &list,
+        &[
+            "A hard morning, but the walk helped.",
+            "Betrayed",
+            "strongly<span class=\"sr-only\">, 4 of 5</span>",
+            "shared with you",
+        ],
+    );
     let id = answerable_id(&list.body);
 
     let own = couple
@@ -237,9 +240,14 @@ async fn an_only_me_check_in_is_kept_for_its_author_and_marked_so() {
     let kept = check_in(&couple.hurt, &[("numb", "3")], "kept-note-1a2b", "only_me").await;
     assert_eq!(kept.location.as_deref(), Some("/checkin?done=kept"));
     let mine = couple.hurt.get("/checkin?done=kept").await;
-    assert!(mine.body.contains("Kept. Only you can see this check-in."));
-    assert!(mine.body.contains("kept-note-1a2b"));
-    assert!(mine.body.contains("only you"));
+    assert_shows(
+        &mine,
+        &[
+            "Kept. Only you can see this check-in.",
+            "kept-note-1a2b",
+            "only you",
+        ],
+    );
     assert!(
         !mine.body.contains("action=\"/checkin/"),
         "a kept check-in has no answer form"
@@ -340,9 +348,10 @@ async fn older_check_ins_are_a_page_away() {
     let link: String = first.body[at..].chars().take_while(|c| *c != '"').collect();
     let older = couple.hurt.get(&link).await;
     assert_eq!(older.status, 200);
-    assert!(older.body.contains("Earlier check-ins"));
-    assert!(older.body.contains("numbered note 02"));
-    assert!(older.body.contains("numbered note 01"));
+    assert_shows(
+        &older,
+        &["Earlier check-ins", "numbered note 02", "numbered note 01"],
+    );
     assert!(!older.body.contains("numbered note 03"));
     assert!(
         !older.body.contains("/checkin?before="),

@@ -408,6 +408,18 @@ pub fn first_submission_key(page: &Page) -> String {
     page.body[start..end].to_owned()
 }
 
+/// Asserts that the page shows every one of `texts`, naming the one
+/// that is missing.
+pub fn assert_shows(page: &Page, texts: &[&str]) {
+    for text in texts {
+        assert!(
+            page.body.contains(text),
+            "{text:?} is not on the page: {}",
+            page.body
+        );
+    }
+}
+
 /// Both answers to a double post: one did the work and the other replayed
 /// it, so both lead to the same place.
 pub fn assert_same_answer(first: &Page, second: &Page) {

@@ -1,7 +1,7 @@
 //! The trust pulse: kept or shared results, refusals that name the missing
 //! statement, the couple's cadence, and who may reach each page.
 
-use crate::helpers::{field_refs, Page, Person, TestApp};
+use crate::helpers::{assert_shows, field_refs, Page, Person, TestApp};
 use kintsugi_core::pulse::ITEMS;
 
 /// Answers meaning the same trust `level` (1 to 7) on every statement,
@@ -43,11 +43,14 @@ async fn a_kept_pulse_shows_its_result_to_its_author_only() {
 
     let page = couple.hurt.get(&result).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Your trust pulse"));
-    assert!(page
-        .body
-        .contains("<span class=\"trust-number\">100</span>"));
-    assert!(page.body.contains("Kept to yourself: only you can see it."));
+    assert_shows(
+        &page,
+        &[
+            "Your trust pulse",
+            "<span class=\"trust-number\">100</span>",
+            "Kept to yourself: only you can see it.",
+        ],
+    );
     assert_eq!(
         page.body
             .matches("<span class=\"construct-value\">100</span>")
@@ -76,11 +79,14 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
 
     let partner = couple.hurt.get(&result).await;
     assert_eq!(partner.status, 200);
-    assert!(partner.body.contains("Your partner’s trust pulse"));
-    assert!(partner
-        .body
-        .contains("<span class=\"trust-number\">50</span>"));
-    assert!(partner.body.contains("not a verdict on you"));
+    assert_shows(
+        &partner,
+        &[
+            "Your partner’s trust pulse",
+            "<span class=\"trust-number\">50</span>",
+            "not a verdict on you",
+        ],
+    );
 
     let list = couple.hurt.get("/pulse").await;
     assert!(list

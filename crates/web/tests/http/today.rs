@@ -2,7 +2,7 @@
 //! with links to where it is handled, and what their partner shared.
 
 use crate::checkin::{check_in, ids_after};
-use crate::helpers::TestApp;
+use crate::helpers::{assert_shows, TestApp};
 use crate::pulse::take_pulse;
 
 #[tokio::test]
@@ -21,14 +21,15 @@ async fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
         .find("Your trust pulse is due")
         .expect("the first pulse");
     assert!(check_in_at < pulse_at, "the check-in comes first");
-    assert!(page.body.contains("You have not checked in yet."));
-    assert!(page
-        .body
-        .contains("<a class=\"button\" href=\"/checkin\">Check in</a>"));
-    assert!(page
-        .body
-        .contains("<a class=\"button\" href=\"/pulse\">Take the pulse</a>"));
-    assert!(page.body.contains("Nothing shared by your partner yet."));
+    assert_shows(
+        &page,
+        &[
+            "You have not checked in yet.",
+            "<a class=\"button\" href=\"/checkin\">Check in</a>",
+            "<a class=\"button\" href=\"/pulse\">Take the pulse</a>",
+            "Nothing shared by your partner yet.",
+        ],
+    );
 
     check_in(&couple.hurt, &[("tender", "2")], "", "only_me").await;
     take_pulse(&couple.hurt, 5, "only_me", &[]).await;
@@ -62,13 +63,14 @@ async fn what_the_partner_shared_is_news_with_a_link_to_it() {
     .expect("the partner's check-in");
 
     let today = couple.hurt.get("/").await;
-    assert!(today
-        .body
-        .contains("Everything your partner has shared so far."));
-    assert!(today
-        .body
-        .contains("Your partner checked in: Remorseful, Willing"));
-    assert!(today.body.contains("“I want to keep showing up.”"));
+    assert_shows(
+        &today,
+        &[
+            "Everything your partner has shared so far.",
+            "Your partner checked in: Remorseful, Willing",
+            "“I want to keep showing up.”",
+        ],
+    );
     assert!(today.body.contains(&format!("href=\"/checkin/{id}\"")));
     assert!(today.body.contains(&format!("href=\"{shared}\"")));
     assert!(today.body.contains("Your partner shared a trust pulse"));
@@ -155,9 +157,14 @@ async fn without_a_partner_yet_today_says_how_to_invite_them() {
     alone.create_space("emotional_affair", "me").await;
     let today = alone.get("/").await;
     assert_eq!(today.status, 200);
-    assert!(today.body.contains("Your partner has not joined yet."));
-    assert!(today.body.contains("href=\"/space\""));
-    assert!(today.body.contains("Check in with yourself"));
+    assert_shows(
+        &today,
+        &[
+            "Your partner has not joined yet.",
+            "href=\"/space\"",
+            "Check in with yourself",
+        ],
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@ use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
     assert_tokenless_refused, create, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
+use crate::helpers::{assert_shows, OnceForm, Person};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
@@ -36,12 +36,15 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
     let form = involved.get("/contact").await;
-    assert!(form.body.contains("Times are UTC."));
-    assert!(form.body.contains("type=\"datetime-local\""));
-    assert!(form
-        .body
-        .contains("<input type=\"hidden\" name=\"utc_offset\" value=\"\">"));
-    assert!(form.body.contains("Nothing here watches anyone."));
+    assert_shows(
+        &form,
+        &[
+            "Times are UTC.",
+            "type=\"datetime-local\"",
+            "<input type=\"hidden\" name=\"utc_offset\" value=\"\">",
+            "Nothing here watches anyone.",
+        ],
+    );
 
     let id = report(
         involved,
@@ -50,14 +53,15 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
     )
     .await;
     let page = hurt.get("/contact").await;
-    assert!(page
-        .body
-        .contains("Marker-said: she asked to meet for coffee."));
-    assert!(page
-        .body
-        .contains("I did not reply and blocked the number."));
-    assert!(page.body.contains("A text message"));
-    assert!(page.body.contains("<dt>How they responded</dt>"));
+    assert_shows(
+        &page,
+        &[
+            "Marker-said: she asked to meet for coffee.",
+            "I did not reply and blocked the number.",
+            "A text message",
+            "<dt>How they responded</dt>",
+        ],
+    );
     assert!(
         involved
             .sees("/contact", "<dt>How you responded</dt>")

@@ -2,7 +2,7 @@ use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
     assert_tokenless_refused, create, created_id, World,
 };
-use crate::helpers::{request_fields as request, OnceForm, Person};
+use crate::helpers::{assert_shows, request_fields as request, OnceForm, Person};
 
 async fn make(hurt: &Person, what: &str, frequency: &str) -> u64 {
     create(
@@ -51,12 +51,17 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
         .post("/requests", &request("Be more present", "", "check"))
         .await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Leave little up to assumption."));
-    assert!(page.body.contains("finding finding-vague"));
-    assert!(page.body.contains("<q>Be more present</q>"));
-    assert!(page.body.contains("finding finding-no_when"));
-    assert!(page.body.contains("Add a time, a frequency or a trigger"));
-    assert!(page.body.contains(">Be more present</textarea>"));
+    assert_shows(
+        &page,
+        &[
+            "Leave little up to assumption.",
+            "finding finding-vague",
+            "<q>Be more present</q>",
+            "finding finding-no_when",
+            "Add a time, a frequency or a trigger",
+            ">Be more present</textarea>",
+        ],
+    );
 
     let with_rhythm = hurt
         .post(
@@ -106,13 +111,18 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
     .await;
 
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Every day"));
-    assert!(page.body.contains("Agreed"));
-    assert!(page.body.contains("Last 7 days"));
-    assert!(page.body.contains("1 of 1 (100%)"));
-    assert!(page.body.contains("Last 30 days"));
-    assert!(page.body.contains("Marker-note: from the car park"));
-    assert!(page.body.contains("Done on"));
+    assert_shows(
+        &page,
+        &[
+            "Every day",
+            "Agreed",
+            "Last 7 days",
+            "1 of 1 (100%)",
+            "Last 30 days",
+            "Marker-note: from the car park",
+            "Done on",
+        ],
+    );
     let fulfilment = newest_fulfilment(&page.body);
     assert_not_theirs(
         &involved
@@ -191,9 +201,14 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
     )
     .await;
     let page = involved.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Declined the alternative"));
-    assert!(page.body.contains("Marker-decline: lunch matters to me"));
-    assert!(page.body.contains("Waiting for an answer"));
+    assert_shows(
+        &page,
+        &[
+            "Declined the alternative",
+            "Marker-decline: lunch matters to me",
+            "Waiting for an answer",
+        ],
+    );
 
     involved
         .post(
@@ -216,11 +231,14 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
     )
     .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page
-        .body
-        .contains("<h1>Marker-alt2: call you at lunch on office days</h1>"));
-    assert!(page.body.contains("Accepted the alternative"));
-    assert!(page.body.contains("Agreed"));
+    assert_shows(
+        &page,
+        &[
+            "<h1>Marker-alt2: call you at lunch on office days</h1>",
+            "Accepted the alternative",
+            "Agreed",
+        ],
+    );
 }
 
 #[tokio::test]
