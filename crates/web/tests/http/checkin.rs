@@ -65,10 +65,13 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
     assert_eq!(sent.status, 303, "{}", sent.body);
     assert_eq!(sent.location.as_deref(), Some("/checkin?done=shared"));
     let confirmed = couple.hurt.get("/checkin?done=shared").await;
-    assert!(confirmed
-        .body
-        .contains("Shared. Your partner can read it now."));
-    assert!(confirmed.body.contains("shared with your partner"));
+    assert_shows(
+        &confirmed,
+        &[
+            "Shared. Your partner can read it now.",
+            "shared with your partner",
+        ],
+    );
     assert!(
         !confirmed.body.contains("Answer your partner"),
         "nobody answers their own check-in"
@@ -111,8 +114,10 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
 
     let seen = couple.hurt.get(&format!("/checkin/{id}")).await;
     assert_eq!(seen.status, 200);
-    assert!(seen.body.contains("Your partner answered"));
-    assert!(seen.body.contains("“Thank you for telling me.”"));
+    assert_shows(
+        &seen,
+        &["Your partner answered", "“Thank you for telling me.”"],
+    );
 
     let again = couple
         .involved
@@ -213,8 +218,10 @@ async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
 
     let blank = couple.hurt.post(&path, &[("own_words", "   ")]).await;
     assert_eq!(blank.status, 422);
-    assert!(blank.body.contains("Please choose one of the answers"));
-    assert!(blank.body.contains("aria-invalid=\"true\""));
+    assert_shows(
+        &blank,
+        &["Please choose one of the answers", "aria-invalid=\"true\""],
+    );
 
     let long = "I hear you. ".repeat(30);
     let too_long = couple.hurt.post(&path, &[("own_words", &long)]).await;
@@ -321,10 +328,13 @@ async fn the_fresh_form_starts_private_and_closed() {
     assert!(page.body.contains("value=\"only_me\" checked"));
     assert_eq!(page.body.matches("<details class=\"family ").count(), 8);
     assert!(!page.body.contains("class=\"family family-hurt\" open"));
-    assert!(page
-        .body
-        .contains("<label class=\"sr-only\" for=\"intensity_let_down\">"));
-    assert!(page.body.contains("aria-current=\"page\">Check-in</a>"));
+    assert_shows(
+        &page,
+        &[
+            "<label class=\"sr-only\" for=\"intensity_let_down\">",
+            "aria-current=\"page\">Check-in</a>",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -338,8 +348,7 @@ async fn older_check_ins_are_a_page_away() {
         assert_eq!(page.status, 303);
     }
     let first = couple.hurt.get("/checkin").await;
-    assert!(first.body.contains("numbered note 22"));
-    assert!(first.body.contains("numbered note 03"));
+    assert_shows(&first, &["numbered note 22", "numbered note 03"]);
     assert!(!first.body.contains("numbered note 02"));
     let at = first
         .body

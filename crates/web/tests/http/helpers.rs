@@ -420,6 +420,17 @@ pub fn assert_shows(page: &Page, texts: &[&str]) {
     }
 }
 
+/// Asserts that the page shows none of `texts`, naming the one found.
+pub fn assert_hides(page: &Page, texts: &[&str]) {
+    for text in texts {
+        assert!(
+            !page.body.contains(text),
+            "{text:?} should not be on the page: {}",
+            page.body
+        );
+    }
+}
+
 /// Both answers to a double post: one did the work and the other replayed
 /// it, so both lead to the same place.
 pub fn assert_same_answer(first: &Page, second: &Page) {

@@ -268,8 +268,10 @@ async fn either_partner_can_record_another_betrayal_in_either_direction() {
         .await;
     assert_eq!(page.status, 303);
     let mine = couple.involved.get("/space").await;
-    assert!(mine.body.contains("hurt partner and involved partner"));
-    assert!(mine.body.contains("5 January 2026"));
+    assert_shows(
+        &mine,
+        &["hurt partner and involved partner", "5 January 2026"],
+    );
 }
 
 #[tokio::test]

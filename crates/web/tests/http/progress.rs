@@ -2,7 +2,7 @@
 //! kind empty states, and who may reach the page.
 
 use crate::checkin::check_in;
-use crate::helpers::{assert_shows, TestApp};
+use crate::helpers::{assert_hides, assert_shows, TestApp};
 use crate::pulse::take_pulse;
 
 #[tokio::test]
@@ -90,12 +90,13 @@ async fn a_construct_and_a_window_are_chosen_in_the_address() {
         .contains("Feelings in check-ins over the last 30 days"));
 
     let ninety = couple.hurt.get("/progress?days=90").await;
-    assert!(ninety
-        .body
-        .contains("Feelings in check-ins over the last 90 days"));
-    assert!(ninety
-        .body
-        .contains("You checked in 1 time; your partner shared 0 check-ins."));
+    assert_shows(
+        &ninety,
+        &[
+            "Feelings in check-ins over the last 90 days",
+            "You checked in 1 time; your partner shared 0 check-ins.",
+        ],
+    );
 
     let all_time = couple.hurt.get("/progress?span=all").await;
     assert!(all_time
@@ -125,8 +126,13 @@ async fn signs_are_charted_only_for_the_one_who_noticed_them() {
     );
 
     let theirs = couple.involved.get("/progress").await;
-    assert!(!theirs.body.contains("I replayed what happened"));
-    assert!(!theirs.body.contains("Signs you noticed at each pulse"));
+    assert_hides(
+        &theirs,
+        &[
+            "I replayed what happened",
+            "Signs you noticed at each pulse",
+        ],
+    );
     assert!(theirs.body.contains("Nothing here yet."));
 }
 
@@ -151,8 +157,13 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
         assert!(page.body.contains(&format!(
             "<a href=\"{request}\">Text me when you leave work</a>"
         )));
-        assert!(page.body.contains("Last 30 days: 1 of 1 time (100%)"));
-        assert!(page.body.contains("Requests done as agreed, week by week"));
+        assert_shows(
+            &page,
+            &[
+                "Last 30 days: 1 of 1 time (100%)",
+                "Requests done as agreed, week by week",
+            ],
+        );
     }
     let today = couple.hurt.get("/").await;
     assert!(today
@@ -225,12 +236,13 @@ async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
     );
 
     let theirs = couple.involved.get("/progress").await;
-    assert!(theirs
-        .body
-        .contains("You checked in 0 times; your partner shared 1 check-in."));
-    assert!(theirs
-        .body
-        .contains("<rect class=\"bar series-sad group-partner\""));
+    assert_shows(
+        &theirs,
+        &[
+            "You checked in 0 times; your partner shared 1 check-in.",
+            "<rect class=\"bar series-sad group-partner\"",
+        ],
+    );
 }
 
 #[tokio::test]

@@ -67,14 +67,19 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
             .sees("/contact", "<dt>How you responded</dt>")
             .await
     );
-    assert!(page
-        .body
-        .contains("Reported 3 hours after the contact, by your partner"));
-    assert!(page.body.contains("Not read yet"));
+    assert_shows(
+        &page,
+        &[
+            "Reported 3 hours after the contact, by your partner",
+            "Not read yet",
+        ],
+    );
     assert!(page.body.contains(&format!("/contact/{id}/acknowledge")));
     let commitments = hurt.get("/commitments").await;
-    assert!(commitments.body.contains("1 contact has been reported."));
-    assert!(commitments.body.contains("1 waiting for you to read."));
+    assert_shows(
+        &commitments,
+        &["1 contact has been reported.", "1 waiting for you to read."],
+    );
 
     let acknowledged = hurt
         .post(
@@ -87,10 +92,13 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
         .await;
     assert_redirect(&acknowledged, &format!("/contact#report-{id}"));
     let own = involved.get("/contact").await;
-    assert!(own.body.contains("Your partner read this on"));
-    assert!(own
-        .body
-        .contains("Marker-thanks: thank you for telling me straight away."));
+    assert_shows(
+        &own,
+        &[
+            "Your partner read this on",
+            "Marker-thanks: thank you for telling me straight away.",
+        ],
+    );
     let again = hurt
         .post(
             &format!("/contact/{id}/acknowledge"),

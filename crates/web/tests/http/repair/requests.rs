@@ -89,8 +89,13 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
     let id = make(hurt, "Marker-text me when you leave work", "daily").await;
 
     let list = involved.get("/requests").await;
-    assert!(list.body.contains("Marker-text me when you leave work"));
-    assert!(list.body.contains("Waiting for your answer."));
+    assert_shows(
+        &list,
+        &[
+            "Marker-text me when you leave work",
+            "Waiting for your answer.",
+        ],
+    );
     let page = involved.get(&format!("/requests/{id}")).await;
     assert!(page
         .body
@@ -134,16 +139,17 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
         .await;
     assert_redirect(&confirmed, &format!("/requests/{id}"));
     let page = involved.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Your partner saw it"));
-    assert!(page.body.contains("1 of 1 (100%), 1 confirmed"));
+    assert_shows(
+        &page,
+        &["Your partner saw it", "1 of 1 (100%), 1 confirmed"],
+    );
     let again = hurt
         .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
         .await;
     assert_refused(&again, "You have already confirmed this.");
 
     let list = hurt.get("/requests").await;
-    assert!(list.body.contains("Agreed"));
-    assert!(list.body.contains("1 of 1 (100%)"));
+    assert_shows(&list, &["Agreed", "1 of 1 (100%)"]);
     let history = page.body.find("id=\"history\"").unwrap();
     let done = page.body[history..].find("Done on").unwrap();
     let asked = page.body[history..].find("<strong>Asked</strong>").unwrap();
@@ -177,8 +183,7 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
         )
         .await;
     assert_refused(&refused, "Please give a number from 1 to 7.");
-    assert!(refused.body.contains("Marker-alt: call you at lunch"));
-    assert!(refused.body.contains("value=\"9\""));
+    assert_shows(&refused, &["Marker-alt: call you at lunch", "value=\"9\""]);
 
     step(
         involved,
@@ -188,8 +193,7 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
     )
     .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Proposed instead:"));
-    assert!(page.body.contains("3 times a week"));
+    assert_shows(&page, &["Proposed instead:", "3 times a week"]);
     step(
         hurt,
         id,
@@ -273,8 +277,7 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     )
     .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Paused"));
-    assert!(page.body.contains("Marker-pause: we are apart this week"));
+    assert_shows(&page, &["Paused", "Marker-pause: we are apart this week"]);
     assert!(page.body.contains(&format!("/requests/{id}/resume")));
     let not_running = involved
         .post(
@@ -449,12 +452,13 @@ async fn the_coach_speaks_under_the_field_its_finding_is_about() {
         when < no_when && no_when < buttons,
         "the rhythm's finding under the rhythm"
     );
-    assert!(page
-        .body
-        .contains("The coach noticed 2 things, shown under what they are about."));
-    assert!(page
-        .body
-        .contains("<details class=\"new-entry\" id=\"new-request\" open>"));
+    assert_shows(
+        &page,
+        &[
+            "The coach noticed 2 things, shown under what they are about.",
+            "<details class=\"new-entry\" id=\"new-request\" open>",
+        ],
+    );
 }
 
 #[tokio::test]
