@@ -1,5 +1,4 @@
-use crate::helpers::{TestApp, PASSWORD};
-use kintsugi_web::app::config::{Limits, WebConfig};
+use crate::helpers::{assert_shows, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn registering_then_logging_in_shows_recovery_codes_once() {
@@ -8,9 +7,7 @@ async fn registering_then_logging_in_shows_recovery_codes_once() {
     let registered = sam.register().await;
     assert_eq!(registered.location.as_deref(), Some("/login?registered=1"));
 
-    let first = sam
-        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
-        .await;
+    let first = sam.post_login(&sam.email, PASSWORD).await;
     assert_eq!(first.status, 200);
     assert!(first.body.contains("Your recovery codes"));
     assert_eq!(first.body.matches("<li><code>").count(), 10);
@@ -21,9 +18,7 @@ async fn registering_then_logging_in_shows_recovery_codes_once() {
     assert!(cookie, "a HttpOnly, SameSite session cookie is set");
 
     let again = app.anonymous();
-    let second = again
-        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
-        .await;
+    let second = again.post_login(&sam.email, PASSWORD).await;
     assert_eq!(second.status, 303, "the codes are not shown a second time");
 }
 
@@ -47,10 +42,7 @@ async fn registration_answers_the_same_whether_or_not_the_email_is_taken() {
     assert_eq!(first.location, second.location);
     // The first password still works; the second never took over the account.
     let login = impostor
-        .post(
-            "/login",
-            &[("email", &sam.email), ("password", "a different sentence")],
-        )
+        .post_login(&sam.email, "a different sentence")
         .await;
     assert_eq!(login.status, 422);
 }
@@ -62,23 +54,11 @@ async fn a_failed_login_says_the_same_for_unknown_emails_and_wrong_passwords() {
     sam.register().await;
     let wrong_password = app
         .anonymous()
-        .post(
-            "/login",
-            &[
-                ("email", &sam.email),
-                ("password", "not the password at all"),
-            ],
-        )
+        .post_login(&sam.email, "not the password at all")
         .await;
     let unknown = app
         .anonymous()
-        .post(
-            "/login",
-            &[
-                ("email", "nobody@example.org"),
-                ("password", "not the password at all"),
-            ],
-        )
+        .post_login("nobody@example.org", "not the password at all")
         .await;
     assert_eq!(wrong_password.status, 422);
     assert_eq!(unknown.status, 422);
@@ -96,55 +76,32 @@ async fn bad_registration_input_is_explained_and_the_email_kept() {
     let app = TestApp::spawn().await;
     let person = app.anonymous();
     let short = person
-        .post(
-            "/register",
-            &[
-                ("email", "robin@example.org"),
-                ("password", "short"),
-                ("password_confirm", "short"),
-            ],
-        )
+        .post_register("robin@example.org", "short", "short")
         .await;
     assert_eq!(short.status, 422);
-    assert!(short.body.contains("at least 8 characters"));
-    assert!(short.body.contains("value=\"robin@example.org\""));
-    assert!(short.body.contains("aria-invalid=\"true\""));
+    assert_shows(
+        &short,
+        &[
+            "at least 8 characters",
+            "value=\"robin@example.org\"",
+            "aria-invalid=\"true\"",
+        ],
+    );
 
     let common = person
-        .post(
-            "/register",
-            &[
-                ("email", "robin@example.org"),
-                ("password", "iloveyou1"),
-                ("password_confirm", "iloveyou1"),
-            ],
-        )
+        .post_register("robin@example.org", "iloveyou1", "iloveyou1")
         .await;
     assert_eq!(common.status, 422);
     assert!(common.body.contains("one of the first that people guess"));
 
     let mismatch = person
-        .post(
-            "/register",
-            &[
-                ("email", "robin@example.org"),
-                ("password", PASSWORD),
-                ("password_confirm", "something else"),
-            ],
-        )
+        .post_register("robin@example.org", PASSWORD, "something else")
         .await;
     assert_eq!(mismatch.status, 422);
     assert!(mismatch.body.contains("not the same"));
 
     let bad_email = person
-        .post(
-            "/register",
-            &[
-                ("email", "robin.example.org"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
+        .post_register("robin.example.org", PASSWORD, PASSWORD)
         .await;
     assert_eq!(bad_email.status, 422);
     assert!(bad_email.body.contains("value=\"robin.example.org\""));
@@ -227,9 +184,7 @@ async fn a_recovery_code_resets_the_password_once() {
     let app = TestApp::spawn().await;
     let sam = app.anonymous();
     sam.register().await;
-    let codes_page = sam
-        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
-        .await;
+    let codes_page = sam.post_login(&sam.email, PASSWORD).await;
     let start = codes_page.body.find("<li><code>").unwrap() + "<li><code>".len();
     let code = &codes_page.body[start..start + 14];
 
@@ -267,60 +222,29 @@ async fn a_recovery_code_resets_the_password_once() {
         )
         .await;
     assert_eq!(again.status, 422, "a code works once");
-    let login = app
-        .anonymous()
-        .post(
-            "/login",
-            &[("email", &sam.email), ("password", new_password)],
-        )
-        .await;
+    let login = app.anonymous().post_login(&sam.email, new_password).await;
     assert_eq!(login.status, 303);
 }
 
 #[tokio::test]
 async fn login_attempts_are_rate_limited() {
-    let app = TestApp::spawn_with(WebConfig {
-        limits: Limits {
-            auth_attempts: 3,
-            ..Limits::default()
-        },
-        ..WebConfig::default()
-    })
-    .await;
+    let app = TestApp::spawn_allowing(3).await;
     let person = app.anonymous();
     for _ in 0..3 {
         let page = person
-            .post(
-                "/login",
-                &[
-                    ("email", "sam@example.org"),
-                    ("password", "guess guess guess"),
-                ],
-            )
+            .post_login("sam@example.org", "guess guess guess")
             .await;
         assert_eq!(page.status, 422);
     }
     let limited = person
-        .post(
-            "/login",
-            &[
-                ("email", "sam@example.org"),
-                ("password", "guess guess guess"),
-            ],
-        )
+        .post_login("sam@example.org", "guess guess guess")
         .await;
     assert_eq!(limited.status, 429);
     assert!(limited.body.contains("too many attempts"));
     // Another email from the same address is still let in: the address has a
     // larger allowance, since people behind one proxy share it.
     let other = person
-        .post(
-            "/login",
-            &[
-                ("email", "robin@example.org"),
-                ("password", "guess guess guess"),
-            ],
-        )
+        .post_login("robin@example.org", "guess guess guess")
         .await;
     assert_eq!(other.status, 422);
 }

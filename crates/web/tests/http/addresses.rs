@@ -3,7 +3,6 @@
 //! the layout with Quick exit and the navigation that fits the person.
 
 use crate::helpers::{Page, Person, TestApp};
-use kintsugi_web::app::config::{Limits, WebConfig};
 use std::path::Path;
 
 /// Every `.route(PATH, …)` in the web crate's source whose methods include
@@ -181,14 +180,7 @@ async fn before_a_space_exists_every_link_in_the_navigation_leads_somewhere() {
 
 #[tokio::test]
 async fn error_pages_keep_the_layout_and_the_persons_navigation() {
-    let app = TestApp::spawn_with(WebConfig {
-        limits: Limits {
-            auth_attempts: 3,
-            ..Limits::default()
-        },
-        ..WebConfig::default()
-    })
-    .await;
+    let app = TestApp::spawn_allowing(3).await;
     let couple = app.couple().await;
     let partner = &couple.hurt;
     let alone = app.stranger().await;
@@ -204,12 +196,7 @@ async fn error_pages_keep_the_layout_and_the_persons_navigation() {
     assert_eq!(wrong_method.status, 405);
     let mut limited = None;
     for _ in 0..5 {
-        let page = partner
-            .post(
-                "/login",
-                &[("email", &partner.email), ("password", "not the password")],
-            )
-            .await;
+        let page = partner.post_login(&partner.email, "not the password").await;
         if page.status == 429 {
             limited = Some(page);
             break;

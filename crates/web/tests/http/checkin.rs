@@ -1,7 +1,7 @@
 //! Check-ins: kept or shared, answered once by the partner, refused forms
 //! that keep what was typed, and who may reach each page.
 
-use crate::helpers::{field_refs, Page, Person, TestApp};
+use crate::helpers::{assert_shows, field_refs, Page, Person, TestApp};
 
 /// A check-in's fields the way the form sends them: a `feelings` box per
 /// word and an `intensity_<word>` choice beside it.
@@ -65,10 +65,13 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
     assert_eq!(sent.status, 303, "{}", sent.body);
     assert_eq!(sent.location.as_deref(), Some("/checkin?done=shared"));
     let confirmed = couple.hurt.get("/checkin?done=shared").await;
-    assert!(confirmed
-        .body
-        .contains("Shared. Your partner can read it now."));
-    assert!(confirmed.body.contains("shared with your partner"));
+    assert_shows(
+        &confirmed,
+        &[
+            "Shared. Your partner can read it now.",
+            "shared with your partner",
+        ],
+    );
     assert!(
         !confirmed.body.contains("Answer your partner"),
         "nobody answers their own check-in"
@@ -76,12 +79,15 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
 
     let list = couple.involved.get("/checkin").await;
     assert_eq!(list.status, 200);
-    assert!(list.body.contains("A hard morning, but the walk helped."));
-    assert!(list.body.contains("Betrayed"));
-    assert!(list
-        .body
-        .contains("strongly<span class=\"sr-only\">, 4 of 5</span>"));
-    assert!(list.body.contains("shared with you"));
+    assert_shows(
+        &list,
+        &[
+            "A hard morning, but the walk helped.",
+            "Betrayed",
+            "strongly<span class=\"sr-only\">, 4 of 5</span>",
+            "shared with you",
+        ],
+    );
     let id = answerable_id(&list.body);
 
     let own = couple
@@ -108,8 +114,10 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
 
     let seen = couple.hurt.get(&format!("/checkin/{id}")).await;
     assert_eq!(seen.status, 200);
-    assert!(seen.body.contains("Your partner answered"));
-    assert!(seen.body.contains("“Thank you for telling me.”"));
+    assert_shows(
+        &seen,
+        &["Your partner answered", "“Thank you for telling me.”"],
+    );
 
     let again = couple
         .involved
@@ -122,12 +130,12 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
     assert!(again
         .body
         .contains("This check-in has already been answered."));
-    assert!(!couple
-        .hurt
-        .get(&format!("/checkin/{id}"))
-        .await
-        .body
-        .contains("And once more"));
+    assert!(
+        !couple
+            .hurt
+            .sees(&format!("/checkin/{id}"), "And once more")
+            .await
+    );
 }
 
 #[tokio::test]
@@ -210,8 +218,10 @@ async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
 
     let blank = couple.hurt.post(&path, &[("own_words", "   ")]).await;
     assert_eq!(blank.status, 422);
-    assert!(blank.body.contains("Please choose one of the answers"));
-    assert!(blank.body.contains("aria-invalid=\"true\""));
+    assert_shows(
+        &blank,
+        &["Please choose one of the answers", "aria-invalid=\"true\""],
+    );
 
     let long = "I hear you. ".repeat(30);
     let too_long = couple.hurt.post(&path, &[("own_words", &long)]).await;
@@ -237,9 +247,14 @@ async fn an_only_me_check_in_is_kept_for_its_author_and_marked_so() {
     let kept = check_in(&couple.hurt, &[("numb", "3")], "kept-note-1a2b", "only_me").await;
     assert_eq!(kept.location.as_deref(), Some("/checkin?done=kept"));
     let mine = couple.hurt.get("/checkin?done=kept").await;
-    assert!(mine.body.contains("Kept. Only you can see this check-in."));
-    assert!(mine.body.contains("kept-note-1a2b"));
-    assert!(mine.body.contains("only you"));
+    assert_shows(
+        &mine,
+        &[
+            "Kept. Only you can see this check-in.",
+            "kept-note-1a2b",
+            "only you",
+        ],
+    );
     assert!(
         !mine.body.contains("action=\"/checkin/"),
         "a kept check-in has no answer form"
@@ -313,10 +328,13 @@ async fn the_fresh_form_starts_private_and_closed() {
     assert!(page.body.contains("value=\"only_me\" checked"));
     assert_eq!(page.body.matches("<details class=\"family ").count(), 8);
     assert!(!page.body.contains("class=\"family family-hurt\" open"));
-    assert!(page
-        .body
-        .contains("<label class=\"sr-only\" for=\"intensity_let_down\">"));
-    assert!(page.body.contains("aria-current=\"page\">Check-in</a>"));
+    assert_shows(
+        &page,
+        &[
+            "<label class=\"sr-only\" for=\"intensity_let_down\">",
+            "aria-current=\"page\">Check-in</a>",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -330,8 +348,7 @@ async fn older_check_ins_are_a_page_away() {
         assert_eq!(page.status, 303);
     }
     let first = couple.hurt.get("/checkin").await;
-    assert!(first.body.contains("numbered note 22"));
-    assert!(first.body.contains("numbered note 03"));
+    assert_shows(&first, &["numbered note 22", "numbered note 03"]);
     assert!(!first.body.contains("numbered note 02"));
     let at = first
         .body
@@ -340,9 +357,10 @@ async fn older_check_ins_are_a_page_away() {
     let link: String = first.body[at..].chars().take_while(|c| *c != '"').collect();
     let older = couple.hurt.get(&link).await;
     assert_eq!(older.status, 200);
-    assert!(older.body.contains("Earlier check-ins"));
-    assert!(older.body.contains("numbered note 02"));
-    assert!(older.body.contains("numbered note 01"));
+    assert_shows(
+        &older,
+        &["Earlier check-ins", "numbered note 02", "numbered note 01"],
+    );
     assert!(!older.body.contains("numbered note 03"));
     assert!(
         !older.body.contains("/checkin?before="),

@@ -20,30 +20,14 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     let couple = app.couple().await;
     let (hurt, involved) = (&couple.hurt, &couple.involved);
 
-    let made = hurt
-        .post(
-            "/requests",
-            &[
-                ("betrayal", ""),
-                ("what", "Text me when you leave work"),
-                ("frequency", "daily"),
-                ("trigger", ""),
-                ("times_per_week", ""),
-                ("weekday", ""),
-                ("by_date", ""),
-                ("action", "send"),
-            ],
-        )
+    let request = couple
+        .agreed_request("Text me when you leave work", "daily")
         .await;
-    assert_eq!(made.status, 303, "making the request: {}", made.body);
-    let request = made.location.expect("the request's page");
-    let accepted = involved.post(&format!("{request}/accept"), &[]).await;
-    assert_eq!(accepted.status, 303);
-    assert!(involved
-        .get("/")
-        .await
-        .body
-        .contains("Today: Text me when you leave work"));
+    assert!(
+        involved
+            .sees("/", "Today: Text me when you leave work")
+            .await
+    );
     let logged = involved
         .post(
             &format!("{request}/fulfilments"),
@@ -54,16 +38,12 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
 
     check_in(hurt, &[("tender", "2")], "", "only_me").await;
     take_pulse(hurt, 5, "only_me", &[]).await;
-    assert!(hurt
-        .get("/")
-        .await
-        .body
-        .contains("Nothing is waiting for you today."));
-    assert!(!involved
-        .get("/")
-        .await
-        .body
-        .contains("Today: Text me when you leave work"));
+    assert!(hurt.sees("/", "Nothing is waiting for you today.").await);
+    assert!(
+        !involved
+            .sees("/", "Today: Text me when you leave work")
+            .await
+    );
 
     let yesterday = app.clock.now().date();
     app.clock.set(just_after_midnight(app.clock.now()));
@@ -79,10 +59,8 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     assert!(hurt_today.body.contains(&last), "expected {last}");
     assert!(
         involved
-            .get("/")
-            .await
-            .body
-            .contains("Today: Text me when you leave work"),
+            .sees("/", "Today: Text me when you leave work")
+            .await,
         "a daily request is due again on the new day"
     );
 }

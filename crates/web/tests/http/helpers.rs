@@ -82,14 +82,13 @@ pub struct Couple {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        Self::spawn_with(WebConfig {
-            limits: Limits {
-                auth_attempts: 1_000,
-                ..Limits::default()
-            },
-            ..WebConfig::default()
-        })
-        .await
+        Self::spawn_with(config_allowing(1_000)).await
+    }
+
+    /// The app with room for only `auth_attempts` sign-in tries, for tests
+    /// of the rate limit.
+    pub async fn spawn_allowing(auth_attempts: u32) -> TestApp {
+        Self::spawn_with(config_allowing(auth_attempts)).await
     }
 
     pub async fn spawn_with(config: WebConfig) -> TestApp {
@@ -320,25 +319,31 @@ impl Person {
         Self::page(response).await
     }
 
+    /// Sends the registration form as typed: a password and its
+    /// confirmation, which may differ.
+    pub async fn post_register(&self, email: &str, password: &str, confirm: &str) -> Page {
+        let fields = [
+            ("email", email),
+            ("password", password),
+            ("password_confirm", confirm),
+        ];
+        self.post("/register", &fields).await
+    }
+
+    /// Sends the login form as typed.
+    pub async fn post_login(&self, email: &str, password: &str) -> Page {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
     pub async fn register(&self) -> Page {
-        let page = self
-            .post(
-                "/register",
-                &[
-                    ("email", &self.email),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
-            .await;
+        let page = self.post_register(&self.email, PASSWORD, PASSWORD).await;
         assert_eq!(page.status, 303, "registering: {}", page.body);
         page
     }
 
     pub async fn login(&self) -> Page {
-        let page = self
-            .post("/login", &[("email", &self.email), ("password", PASSWORD)])
-            .await;
+        let page = self.post_login(&self.email, PASSWORD).await;
         assert!(
             page.status == 200 || page.status == 303,
             "logging in: {} {}",
@@ -377,6 +382,18 @@ impl Person {
     }
 }
 
+/// The default settings with `auth_attempts` sign-in tries allowed; most
+/// tests sign in often, so they allow many.
+fn config_allowing(auth_attempts: u32) -> WebConfig {
+    WebConfig {
+        limits: Limits {
+            auth_attempts,
+            ..Limits::default()
+        },
+        ..WebConfig::default()
+    }
+}
+
 /// Whether this runs in CI (`CI=true`, as CI services set it).
 fn running_in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
@@ -400,6 +417,29 @@ pub fn first_submission_key(page: &Page) -> String {
         + marker.len();
     let end = page.body[start..].find('"').expect("a closing quote") + start;
     page.body[start..end].to_owned()
+}
+
+/// Asserts that the page shows every one of `texts`, naming the one
+/// that is missing.
+pub fn assert_shows(page: &Page, texts: &[&str]) {
+    for text in texts {
+        assert!(
+            page.body.contains(text),
+            "{text:?} is not on the page: {}",
+            page.body
+        );
+    }
+}
+
+/// Asserts that the page shows none of `texts`, naming the one found.
+pub fn assert_hides(page: &Page, texts: &[&str]) {
+    for text in texts {
+        assert!(
+            !page.body.contains(text),
+            "{text:?} should not be on the page: {}",
+            page.body
+        );
+    }
 }
 
 /// Both answers to a double post: one did the work and the other replayed
@@ -476,6 +516,41 @@ pub fn field_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 // ---- requests, commitments, contact ------------------------------------------
+
+/// The fields of the new-request form: `action` is `send`, or `check` to ask
+/// the coach first.
+pub fn request_fields<'a>(
+    what: &'a str,
+    frequency: &'a str,
+    action: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("betrayal", ""),
+        ("what", what),
+        ("frequency", frequency),
+        ("trigger", ""),
+        ("times_per_week", ""),
+        ("weekday", ""),
+        ("by_date", ""),
+        ("action", action),
+    ]
+}
+
+impl Couple {
+    /// A request the hurt partner made and the involved partner accepted;
+    /// returns the request's page (`/requests/ID`).
+    pub async fn agreed_request(&self, what: &str, frequency: &str) -> String {
+        let made = self
+            .hurt
+            .post("/requests", &request_fields(what, frequency, "send"))
+            .await;
+        assert_eq!(made.status, 303, "making the request: {}", made.body);
+        let request = made.location.expect("the request's page");
+        let accepted = self.involved.post(&format!("{request}/accept"), &[]).await;
+        assert_eq!(accepted.status, 303, "accepting it: {}", accepted.body);
+        request
+    }
+}
 
 /// One kind of form, as the "sent twice, written once" tests send it.
 pub struct OnceForm<'a> {

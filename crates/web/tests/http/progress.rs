@@ -2,7 +2,7 @@
 //! kind empty states, and who may reach the page.
 
 use crate::checkin::check_in;
-use crate::helpers::TestApp;
+use crate::helpers::{assert_hides, assert_shows, TestApp};
 use crate::pulse::take_pulse;
 
 #[tokio::test]
@@ -11,11 +11,16 @@ async fn a_new_couple_sees_kind_empty_states() {
     let couple = app.couple().await;
     let page = couple.hurt.get("/progress").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("aria-current=\"page\">Progress</a>"));
-    assert!(page.body.contains("No pulses in the last year."));
-    assert!(page.body.contains("No check-ins in the last 30 days."));
-    assert!(page.body.contains("No requests agreed yet."));
-    assert!(page.body.contains("You began this work together"));
+    assert_shows(
+        &page,
+        &[
+            "aria-current=\"page\">Progress</a>",
+            "No pulses in the last year.",
+            "No check-ins in the last 30 days.",
+            "No requests agreed yet.",
+            "You began this work together",
+        ],
+    );
     assert!(!page.body.contains("<svg"), "no empty charts are drawn");
 }
 
@@ -28,28 +33,28 @@ async fn trust_is_drawn_for_me_and_for_what_my_partner_shared() {
     take_pulse(&couple.involved, 1, "only_me", &[]).await;
 
     let mine = couple.hurt.get("/progress").await;
-    assert!(mine.body.contains("Your latest: <strong>100 on "));
-    assert!(mine
-        .body
-        .contains("Your partner has not shared a pulse in this time."));
-    assert!(mine.body.contains("role=\"img\""));
-    assert!(mine
-        .body
-        .contains("<table class=\"chart-table\"><caption>Trust index over time"));
-    assert!(mine.body.contains("50, 100 (kept to yourself)"));
-    assert!(mine.body.contains("Your first trust pulse"));
-    assert!(mine
-        .body
-        .contains("Your trust index reached 50 for the first time"));
+    assert_shows(
+        &mine,
+        &[
+            "Your latest: <strong>100 on ",
+            "Your partner has not shared a pulse in this time.",
+            "role=\"img\"",
+            "<table class=\"chart-table\"><caption>Trust index over time",
+            "50, 100 (kept to yourself)",
+            "Your first trust pulse",
+            "Your trust index reached 50 for the first time",
+        ],
+    );
 
     let theirs = couple.involved.get("/progress").await;
-    assert!(theirs.body.contains("Your latest: <strong>0 on "));
-    assert!(theirs
-        .body
-        .contains("Your partner’s latest shared: <strong>50 on "));
-    assert!(theirs
-        .body
-        .contains("<td>0 (kept to yourself)</td><td>50</td>"));
+    assert_shows(
+        &theirs,
+        &[
+            "Your latest: <strong>0 on ",
+            "Your partner’s latest shared: <strong>50 on ",
+            "<td>0 (kept to yourself)</td><td>50</td>",
+        ],
+    );
     assert!(
         !theirs.body.contains("50, 100"),
         "the kept pulse is not theirs to see"
@@ -64,13 +69,14 @@ async fn a_construct_and_a_window_are_chosen_in_the_address() {
     check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
 
     let honesty = couple.hurt.get("/progress?construct=honesty").await;
-    assert!(honesty.body.contains("<h2>Honesty over time</h2>"));
-    assert!(honesty
-        .body
-        .contains("href=\"/progress?construct=honesty#trust\" aria-current=\"true\">Honesty</a>"));
-    assert!(honesty
-        .body
-        .contains("href=\"/progress?construct=honesty&#38;days=90#feelings\""));
+    assert_shows(
+        &honesty,
+        &[
+            "<h2>Honesty over time</h2>",
+            "href=\"/progress?construct=honesty#trust\" aria-current=\"true\">Honesty</a>",
+            "href=\"/progress?construct=honesty&#38;days=90#feelings\"",
+        ],
+    );
 
     let unknown = couple
         .hurt
@@ -84,12 +90,13 @@ async fn a_construct_and_a_window_are_chosen_in_the_address() {
         .contains("Feelings in check-ins over the last 30 days"));
 
     let ninety = couple.hurt.get("/progress?days=90").await;
-    assert!(ninety
-        .body
-        .contains("Feelings in check-ins over the last 90 days"));
-    assert!(ninety
-        .body
-        .contains("You checked in 1 time; your partner shared 0 check-ins."));
+    assert_shows(
+        &ninety,
+        &[
+            "Feelings in check-ins over the last 90 days",
+            "You checked in 1 time; your partner shared 0 check-ins.",
+        ],
+    );
 
     let all_time = couple.hurt.get("/progress?span=all").await;
     assert!(all_time
@@ -109,19 +116,23 @@ async fn signs_are_charted_only_for_the_one_who_noticed_them() {
     )
     .await;
     let mine = couple.hurt.get("/progress").await;
-    assert!(mine
-        .body
-        .contains("Signs you noticed at each pulse (only you see this)"));
-    assert!(mine
-        .body
-        .contains("I replayed what happened over and over: 1 time"));
-    assert!(mine
-        .body
-        .contains("I looked through my partner&#39;s phone, messages or accounts: 1 time"));
+    assert_shows(
+        &mine,
+        &[
+            "Signs you noticed at each pulse (only you see this)",
+            "I replayed what happened over and over: 1 time",
+            "I looked through my partner&#39;s phone, messages or accounts: 1 time",
+        ],
+    );
 
     let theirs = couple.involved.get("/progress").await;
-    assert!(!theirs.body.contains("I replayed what happened"));
-    assert!(!theirs.body.contains("Signs you noticed at each pulse"));
+    assert_hides(
+        &theirs,
+        &[
+            "I replayed what happened",
+            "Signs you noticed at each pulse",
+        ],
+    );
     assert!(theirs.body.contains("Nothing here yet."));
 }
 
@@ -129,29 +140,9 @@ async fn signs_are_charted_only_for_the_one_who_noticed_them() {
 async fn an_agreed_request_shows_how_reliably_it_was_done() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
-    let made = couple
-        .hurt
-        .post(
-            "/requests",
-            &[
-                ("betrayal", ""),
-                ("what", "Text me when you leave work"),
-                ("frequency", "daily"),
-                ("trigger", ""),
-                ("times_per_week", ""),
-                ("weekday", ""),
-                ("by_date", ""),
-                ("action", "send"),
-            ],
-        )
+    let request = couple
+        .agreed_request("Text me when you leave work", "daily")
         .await;
-    assert_eq!(made.status, 303, "{}", made.body);
-    let request = made.location.expect("the request's page");
-    let accepted = couple
-        .involved
-        .post(&format!("{request}/accept"), &[])
-        .await;
-    assert_eq!(accepted.status, 303, "{}", accepted.body);
     let logged = couple
         .involved
         .post(
@@ -166,8 +157,13 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
         assert!(page.body.contains(&format!(
             "<a href=\"{request}\">Text me when you leave work</a>"
         )));
-        assert!(page.body.contains("Last 30 days: 1 of 1 time (100%)"));
-        assert!(page.body.contains("Requests done as agreed, week by week"));
+        assert_shows(
+            &page,
+            &[
+                "Last 30 days: 1 of 1 time (100%)",
+                "Requests done as agreed, week by week",
+            ],
+        );
     }
     let today = couple.hurt.get("/").await;
     assert!(today
@@ -230,21 +226,23 @@ async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
         page.body.matches(" width=\"100%\" class=\"chart ").count(),
         3
     );
-    assert!(page.body.contains("text-anchor=\"middle\">20"));
-    assert!(page
-        .body
-        .contains("You checked in 1 time; your partner shared 0 check-ins."));
-    assert!(page
-        .body
-        .contains("<rect class=\"bar series-sad group-mine\""));
+    assert_shows(
+        &page,
+        &[
+            "text-anchor=\"middle\">20",
+            "You checked in 1 time; your partner shared 0 check-ins.",
+            "<rect class=\"bar series-sad group-mine\"",
+        ],
+    );
 
     let theirs = couple.involved.get("/progress").await;
-    assert!(theirs
-        .body
-        .contains("You checked in 0 times; your partner shared 1 check-in."));
-    assert!(theirs
-        .body
-        .contains("<rect class=\"bar series-sad group-partner\""));
+    assert_shows(
+        &theirs,
+        &[
+            "You checked in 0 times; your partner shared 1 check-in.",
+            "<rect class=\"bar series-sad group-partner\"",
+        ],
+    );
 }
 
 #[tokio::test]

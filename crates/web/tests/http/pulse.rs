@@ -1,7 +1,7 @@
 //! The trust pulse: kept or shared results, refusals that name the missing
 //! statement, the couple's cadence, and who may reach each page.
 
-use crate::helpers::{field_refs, Page, Person, TestApp};
+use crate::helpers::{assert_shows, field_refs, Page, Person, TestApp};
 use kintsugi_core::pulse::ITEMS;
 
 /// Answers meaning the same trust `level` (1 to 7) on every statement,
@@ -43,11 +43,14 @@ async fn a_kept_pulse_shows_its_result_to_its_author_only() {
 
     let page = couple.hurt.get(&result).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Your trust pulse"));
-    assert!(page
-        .body
-        .contains("<span class=\"trust-number\">100</span>"));
-    assert!(page.body.contains("Kept to yourself: only you can see it."));
+    assert_shows(
+        &page,
+        &[
+            "Your trust pulse",
+            "<span class=\"trust-number\">100</span>",
+            "Kept to yourself: only you can see it.",
+        ],
+    );
     assert_eq!(
         page.body
             .matches("<span class=\"construct-value\">100</span>")
@@ -71,16 +74,24 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
     assert!(result.starts_with("/pulse/shared/"), "{result}");
 
     let own = couple.involved.get(&result).await;
-    assert!(own.body.contains("Shared with your partner."));
-    assert!(own.body.contains("<span class=\"trust-number\">50</span>"));
+    assert_shows(
+        &own,
+        &[
+            "Shared with your partner.",
+            "<span class=\"trust-number\">50</span>",
+        ],
+    );
 
     let partner = couple.hurt.get(&result).await;
     assert_eq!(partner.status, 200);
-    assert!(partner.body.contains("Your partner’s trust pulse"));
-    assert!(partner
-        .body
-        .contains("<span class=\"trust-number\">50</span>"));
-    assert!(partner.body.contains("not a verdict on you"));
+    assert_shows(
+        &partner,
+        &[
+            "Your partner’s trust pulse",
+            "<span class=\"trust-number\">50</span>",
+            "not a verdict on you",
+        ],
+    );
 
     let list = couple.hurt.get("/pulse").await;
     assert!(list
@@ -134,8 +145,10 @@ async fn the_pulse_page_keeps_signs_private_and_starts_unshared() {
     let couple = app.couple().await;
     let page = couple.hurt.get("/pulse").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Only you will ever see these"));
-    assert!(page.body.contains("value=\"only_me\" checked"));
+    assert_shows(
+        &page,
+        &["Only you will ever see these", "value=\"only_me\" checked"],
+    );
     assert!(!page.body.contains("value=\"partner\" checked"));
     assert!(page.body.contains("Your pulse is due today."));
     assert_eq!(
@@ -159,8 +172,10 @@ async fn either_partner_sets_how_often_for_both() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
     let before = couple.involved.get("/pulse").await;
-    assert!(before.body.contains("<strong>every week</strong>"));
-    assert!(before.body.contains("value=\"weekly\" checked"));
+    assert_shows(
+        &before,
+        &["<strong>every week</strong>", "value=\"weekly\" checked"],
+    );
 
     let changed = couple
         .hurt
@@ -169,14 +184,11 @@ async fn either_partner_sets_how_often_for_both() {
     assert_eq!(changed.status, 303);
     assert_eq!(changed.location.as_deref(), Some("/pulse#cadence"));
     let theirs = couple.involved.get("/pulse").await;
-    assert!(theirs.body.contains("<strong>every month</strong>"));
-    assert!(theirs.body.contains("Chosen by your partner on"));
-    assert!(couple
-        .hurt
-        .get("/pulse")
-        .await
-        .body
-        .contains("Chosen by you on"));
+    assert_shows(
+        &theirs,
+        &["<strong>every month</strong>", "Chosen by your partner on"],
+    );
+    assert!(couple.hurt.sees("/pulse", "Chosen by you on").await);
 
     let same = couple
         .involved
@@ -192,10 +204,13 @@ async fn either_partner_sets_how_often_for_both() {
         .post("/pulse/cadence", &[("cadence", "hourly")])
         .await;
     assert_eq!(unknown.status, 422);
-    assert!(unknown
-        .body
-        .contains("Please choose how often to take the pulse."));
-    assert!(unknown.body.contains("aria-describedby=\"cadence-error\""));
+    assert_shows(
+        &unknown,
+        &[
+            "Please choose how often to take the pulse.",
+            "aria-describedby=\"cadence-error\"",
+        ],
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! with links to where it is handled, and what their partner shared.
 
 use crate::checkin::{check_in, ids_after};
-use crate::helpers::TestApp;
+use crate::helpers::{assert_hides, assert_shows, TestApp};
 use crate::pulse::take_pulse;
 
 #[tokio::test]
@@ -21,20 +21,23 @@ async fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
         .find("Your trust pulse is due")
         .expect("the first pulse");
     assert!(check_in_at < pulse_at, "the check-in comes first");
-    assert!(page.body.contains("You have not checked in yet."));
-    assert!(page
-        .body
-        .contains("<a class=\"button\" href=\"/checkin\">Check in</a>"));
-    assert!(page
-        .body
-        .contains("<a class=\"button\" href=\"/pulse\">Take the pulse</a>"));
-    assert!(page.body.contains("Nothing shared by your partner yet."));
+    assert_shows(
+        &page,
+        &[
+            "You have not checked in yet.",
+            "<a class=\"button\" href=\"/checkin\">Check in</a>",
+            "<a class=\"button\" href=\"/pulse\">Take the pulse</a>",
+            "Nothing shared by your partner yet.",
+        ],
+    );
 
     check_in(&couple.hurt, &[("tender", "2")], "", "only_me").await;
     take_pulse(&couple.hurt, 5, "only_me", &[]).await;
     let done = couple.hurt.get("/").await;
-    assert!(!done.body.contains("Check in with yourself"));
-    assert!(!done.body.contains("Your trust pulse is due"));
+    assert_hides(
+        &done,
+        &["Check in with yourself", "Your trust pulse is due"],
+    );
     assert!(done.body.contains("Nothing is waiting for you today."));
 }
 
@@ -62,13 +65,14 @@ async fn what_the_partner_shared_is_news_with_a_link_to_it() {
     .expect("the partner's check-in");
 
     let today = couple.hurt.get("/").await;
-    assert!(today
-        .body
-        .contains("Everything your partner has shared so far."));
-    assert!(today
-        .body
-        .contains("Your partner checked in: Remorseful, Willing"));
-    assert!(today.body.contains("“I want to keep showing up.”"));
+    assert_shows(
+        &today,
+        &[
+            "Everything your partner has shared so far.",
+            "Your partner checked in: Remorseful, Willing",
+            "“I want to keep showing up.”",
+        ],
+    );
     assert!(today.body.contains(&format!("href=\"/checkin/{id}\"")));
     assert!(today.body.contains(&format!("href=\"{shared}\"")));
     assert!(today.body.contains("Your partner shared a trust pulse"));
@@ -105,10 +109,13 @@ async fn an_answer_to_my_check_in_is_news_to_me() {
         )
         .await;
     let today = couple.hurt.get("/").await;
-    assert!(today.body.contains("Your partner answered your check-in"));
-    assert!(today
-        .body
-        .contains("“I&#39;d like to hear more, whenever you&#39;re ready.”"));
+    assert_shows(
+        &today,
+        &[
+            "Your partner answered your check-in",
+            "“I&#39;d like to hear more, whenever you&#39;re ready.”",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -133,10 +140,13 @@ async fn a_question_waiting_for_an_answer_comes_before_the_check_in() {
         .find("Check in with yourself")
         .expect("the check-in");
     assert!(question < check_in);
-    assert!(today.body.contains("“When did it really end?”"));
-    assert!(today
-        .body
-        .contains("<a class=\"button\" href=\"/truth\">Answer it</a>"));
+    assert_shows(
+        &today,
+        &[
+            "“When did it really end?”",
+            "<a class=\"button\" href=\"/truth\">Answer it</a>",
+        ],
+    );
     assert!(
         !couple
             .hurt
@@ -155,9 +165,14 @@ async fn without_a_partner_yet_today_says_how_to_invite_them() {
     alone.create_space("emotional_affair", "me").await;
     let today = alone.get("/").await;
     assert_eq!(today.status, 200);
-    assert!(today.body.contains("Your partner has not joined yet."));
-    assert!(today.body.contains("href=\"/space\""));
-    assert!(today.body.contains("Check in with yourself"));
+    assert_shows(
+        &today,
+        &[
+            "Your partner has not joined yet.",
+            "href=\"/space\"",
+            "Check in with yourself",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -177,6 +192,5 @@ async fn who_sees_which_front_door() {
     assert!(start.body.contains("href=\"/space/new\""));
     let welcome = anonymous.get("/").await;
     assert_eq!(welcome.status, 200);
-    assert!(!welcome.body.contains("<h1>Today</h1>"));
-    assert!(!welcome.body.contains("aria-label=\"Main\""));
+    assert_hides(&welcome, &["<h1>Today</h1>", "aria-label=\"Main\""]);
 }

@@ -1,7 +1,8 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, created_id, World,
 };
-use crate::helpers::{id_before, Person, WrittenOnce};
+use crate::helpers::{assert_shows, id_before, Person, WrittenOnce};
 
 /// A whole apology, every ownership part written.
 fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -50,16 +51,24 @@ async fn the_coach_shows_its_findings_beside_each_part_and_keeps_every_word() {
     fields[2] = ("impact", "I am sorry if you were hurt by any of it.");
     let page = involved.post("/apology", &fields).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("finding finding-conditional"));
-    assert!(page.body.contains("An &#34;if&#34; in the apology"));
+    assert_shows(
+        &page,
+        &[
+            "finding finding-conditional",
+            "An &#34;if&#34; in the apology",
+        ],
+    );
     assert!(
         page.body.contains("<q>sorry if you were hurt</q>"),
         "the flagged words are quoted"
     );
-    assert!(page.body.contains("makes the hurt sound uncertain"));
-    assert!(page
-        .body
-        .contains("Name what you did and that it hurt them"));
+    assert_shows(
+        &page,
+        &[
+            "makes the hurt sound uncertain",
+            "Name what you did and that it hurt them",
+        ],
+    );
     let impact_field = page.body.find("id=\"b2-impact\"").unwrap();
     let responsibility_field = page.body.find("id=\"b2-responsibility\"").unwrap();
     let finding = page.body.find("finding-conditional").unwrap();
@@ -98,15 +107,16 @@ async fn factors_wait_until_every_part_is_owned_and_the_typed_text_stays() {
         &page,
         "What influenced you can be shared once you have owned your part.",
     );
-    assert!(page
-        .body
-        .contains("the impact it had on you; that it was my choice"));
-    assert!(page.body.contains("id=\"b2-factors-error\""));
-    assert!(page
-        .body
-        .contains("aria-describedby=\"b2-factors-hint b2-factors-error\" aria-invalid=\"true\""));
-    assert!(page.body.contains("Marker-did: I met her for months."));
-    assert!(page.body.contains("Marker-factors: I felt alone at work."));
+    assert_shows(
+        &page,
+        &[
+            "the impact it had on you; that it was my choice",
+            "id=\"b2-factors-error\"",
+            "aria-describedby=\"b2-factors-hint b2-factors-error\" aria-invalid=\"true\"",
+            "Marker-did: I met her for months.",
+            "Marker-factors: I felt alone at work.",
+        ],
+    );
     let check = involved
         .post("/apology", &[&fields[..8], &[("action", "check")]].concat())
         .await;
@@ -150,10 +160,13 @@ async fn a_check_lists_empty_parts_calmly_and_only_a_refused_send_marks_them() {
     fields[8] = ("action", "send");
     let sent = involved.post("/apology", &fields).await;
     assert_refused(&sent, "Please write something here.");
-    assert!(sent.body.contains("id=\"b2-repair-error\""));
-    assert!(sent
-        .body
-        .contains("aria-describedby=\"b2-repair-hint b2-repair-error\" aria-invalid=\"true\""));
+    assert_shows(
+        &sent,
+        &[
+            "id=\"b2-repair-error\"",
+            "aria-describedby=\"b2-repair-hint b2-repair-error\" aria-invalid=\"true\"",
+        ],
+    );
     assert!(
         !sent.body.contains("Still to write:"),
         "a refused send is not a check"
@@ -188,19 +201,23 @@ async fn the_parts_are_tall_enough_to_read_back_without_scrolling() {
 async fn each_partner_reads_an_introduction_written_to_them() {
     let w = World::new().await;
     let writer = w.couple.involved.get("/apology").await;
-    assert!(writer.body.contains("You write it in six parts"));
-    assert!(writer
-        .body
-        .contains("The line under each part says what it is for."));
+    assert_shows(
+        &writer,
+        &[
+            "You write it in six parts",
+            "The line under each part says what it is for.",
+        ],
+    );
     assert!(!writer.body.contains("always allowed"));
 
     let reader = w.couple.hurt.get("/apology").await;
-    assert!(reader
-        .body
-        .contains("Here you can read the apology your partner writes to you"));
-    assert!(reader
-        .body
-        .contains("\"Not yet\" is always allowed, and there is no hurry."));
+    assert_shows(
+        &reader,
+        &[
+            "Here you can read the apology your partner writes to you",
+            "\"Not yet\" is always allowed, and there is no hurry.",
+        ],
+    );
     assert!(
         !reader.body.contains("You write it in six parts")
             && !reader.body.contains("the hurt partner"),
@@ -219,10 +236,13 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
     );
     let first = send(involved, "Marker-v1: I lied to you about the trips.").await;
     let page = hurt.get("/apology").await;
-    assert!(page
-        .body
-        .contains("Marker-v1: I lied to you about the trips."));
-    assert!(page.body.contains("Waiting for your answer."));
+    assert_shows(
+        &page,
+        &[
+            "Marker-v1: I lied to you about the trips.",
+            "Waiting for your answer.",
+        ],
+    );
     assert!(page
         .body
         .contains(&format!("/apology/versions/{first}/answer")));
@@ -289,10 +309,13 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
             .count(),
         1
     );
-    assert!(own
-        .body
-        .contains("When you are ready, you can write a new version below."));
-    assert!(own.body.contains("Write a new version"));
+    assert_shows(
+        &own,
+        &[
+            "When you are ready, you can write a new version below.",
+            "Write a new version",
+        ],
+    );
     assert!(
         own.body
             .contains(">Marker-v1: I lied to you about the trips.</textarea>"),
@@ -306,15 +329,16 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
     .await;
     assert_ne!(first, second);
     let page = hurt.get("/apology").await;
-    assert!(page.body.contains("Version 2"));
-    assert!(page.body.contains("Version 1"));
-    assert!(page
-        .body
-        .contains("Marker-v1: I lied to you about the trips."));
-    assert!(page
-        .body
-        .contains("Marker-v2: I lied about the trips, and about her."));
-    assert!(page.body.contains("You answered: I need more"));
+    assert_shows(
+        &page,
+        &[
+            "Version 2",
+            "Version 1",
+            "Marker-v1: I lied to you about the trips.",
+            "Marker-v2: I lied about the trips, and about her.",
+            "You answered: I need more",
+        ],
+    );
 
     let stale = hurt
         .post(
@@ -405,13 +429,9 @@ async fn nobody_outside_the_couple_reaches_its_apology() {
 #[tokio::test]
 async fn an_apology_form_without_its_safety_token_is_refused() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .involved
-        .post_without_csrf("/apology", &owned("send", "Marker-no-token"))
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w.couple.hurt.sees("/apology", "Marker-no-token").await);
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = owned("send", "Marker-no-token");
+    assert_tokenless_refused(involved, "/apology", &fields, hurt, "/apology").await;
 }
 
 #[tokio::test]

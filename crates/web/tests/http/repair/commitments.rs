@@ -1,18 +1,18 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
 use crate::helpers::{OnceForm, Person};
 
 async fn make(involved: &Person, kind: &str, details: &str) -> u64 {
-    let page = involved
-        .post(
-            "/commitments",
-            &[("betrayal", ""), ("kind", kind), ("details", details)],
-        )
-        .await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/commitments#commitment-{id}"));
-    id
+    let fields = [("betrayal", ""), ("kind", kind), ("details", details)];
+    create(
+        involved,
+        "/commitments",
+        &fields,
+        "/commitments#commitment-",
+    )
+    .await
 }
 
 /// The part of the page that shows one commitment.
@@ -130,11 +130,7 @@ async fn a_refused_commitment_is_shown_again_with_what_was_chosen() {
 async fn only_the_involved_partner_commits_and_only_the_hurt_partner_acknowledges() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!hurt
-        .get("/commitments")
-        .await
-        .body
-        .contains("name=\"kind\""));
+    assert!(!hurt.sees("/commitments", "name=\"kind\"").await);
     assert_not_theirs(
         &hurt
             .post(
@@ -209,26 +205,13 @@ async fn nobody_outside_the_couple_reaches_its_commitments() {
 #[tokio::test]
 async fn a_commitment_without_its_safety_token_is_refused() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .involved
-        .post_without_csrf(
-            "/commitments",
-            &[
-                ("betrayal", ""),
-                ("kind", "own"),
-                ("details", "Marker-no-token"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .hurt
-        .get("/commitments")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = [
+        ("betrayal", ""),
+        ("kind", "own"),
+        ("details", "Marker-no-token"),
+    ];
+    assert_tokenless_refused(involved, "/commitments", &fields, hurt, "/commitments").await;
 }
 
 #[tokio::test]
@@ -237,7 +220,7 @@ async fn the_commitment_form_folds_away_once_there_are_commitments_to_read() {
     let involved = &w.couple.involved;
     let open = "<details class=\"new-entry\" id=\"new-commitment\" open>";
     assert!(
-        involved.get("/commitments").await.body.contains(open),
+        involved.sees("/commitments", open).await,
         "with nothing made yet the form is open"
     );
     make(involved, "no_contact", "").await;

@@ -1,7 +1,8 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
+use crate::helpers::{assert_shows, OnceForm, Person};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
@@ -25,10 +26,8 @@ fn report_fields<'a>(happened_at: &'a str, said: &'a str) -> Vec<(&'a str, &'a s
 
 async fn report(involved: &Person, ago: Duration, said: &str) -> u64 {
     let when = local_time(ago);
-    let page = involved.post("/contact", &report_fields(&when, said)).await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/contact#report-{id}"));
-    id
+    let fields = report_fields(&when, said);
+    create(involved, "/contact", &fields, "/contact#report-").await
 }
 
 #[tokio::test]
@@ -37,12 +36,15 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
     let form = involved.get("/contact").await;
-    assert!(form.body.contains("Times are UTC."));
-    assert!(form.body.contains("type=\"datetime-local\""));
-    assert!(form
-        .body
-        .contains("<input type=\"hidden\" name=\"utc_offset\" value=\"\">"));
-    assert!(form.body.contains("Nothing here watches anyone."));
+    assert_shows(
+        &form,
+        &[
+            "Times are UTC.",
+            "type=\"datetime-local\"",
+            "<input type=\"hidden\" name=\"utc_offset\" value=\"\">",
+            "Nothing here watches anyone.",
+        ],
+    );
 
     let id = report(
         involved,
@@ -51,27 +53,33 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
     )
     .await;
     let page = hurt.get("/contact").await;
-    assert!(page
-        .body
-        .contains("Marker-said: she asked to meet for coffee."));
-    assert!(page
-        .body
-        .contains("I did not reply and blocked the number."));
-    assert!(page.body.contains("A text message"));
-    assert!(page.body.contains("<dt>How they responded</dt>"));
-    assert!(involved
-        .get("/contact")
-        .await
-        .body
-        .contains("<dt>How you responded</dt>"));
-    assert!(page
-        .body
-        .contains("Reported 3 hours after the contact, by your partner"));
-    assert!(page.body.contains("Not read yet"));
+    assert_shows(
+        &page,
+        &[
+            "Marker-said: she asked to meet for coffee.",
+            "I did not reply and blocked the number.",
+            "A text message",
+            "<dt>How they responded</dt>",
+        ],
+    );
+    assert!(
+        involved
+            .sees("/contact", "<dt>How you responded</dt>")
+            .await
+    );
+    assert_shows(
+        &page,
+        &[
+            "Reported 3 hours after the contact, by your partner",
+            "Not read yet",
+        ],
+    );
     assert!(page.body.contains(&format!("/contact/{id}/acknowledge")));
     let commitments = hurt.get("/commitments").await;
-    assert!(commitments.body.contains("1 contact has been reported."));
-    assert!(commitments.body.contains("1 waiting for you to read."));
+    assert_shows(
+        &commitments,
+        &["1 contact has been reported.", "1 waiting for you to read."],
+    );
 
     let acknowledged = hurt
         .post(
@@ -84,10 +92,13 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
         .await;
     assert_redirect(&acknowledged, &format!("/contact#report-{id}"));
     let own = involved.get("/contact").await;
-    assert!(own.body.contains("Your partner read this on"));
-    assert!(own
-        .body
-        .contains("Marker-thanks: thank you for telling me straight away."));
+    assert_shows(
+        &own,
+        &[
+            "Your partner read this on",
+            "Marker-thanks: thank you for telling me straight away.",
+        ],
+    );
     let again = hurt
         .post(
             &format!("/contact/{id}/acknowledge"),
@@ -129,22 +140,18 @@ async fn a_refused_report_is_shown_again_with_what_was_typed() {
         "Please give a date and time like 2026-03-14 18:30.",
     );
     assert!(unreadable.body.contains("aria-invalid=\"true\""));
-    assert!(involved
-        .get("/contact")
-        .await
-        .body
-        .contains("No contact has been reported."));
+    assert!(
+        involved
+            .sees("/contact", "No contact has been reported.")
+            .await
+    );
 }
 
 #[tokio::test]
 async fn only_the_involved_partner_reports_and_only_the_hurt_partner_acknowledges() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!hurt
-        .get("/contact")
-        .await
-        .body
-        .contains("name=\"what_was_said\""));
+    assert!(!hurt.sees("/contact", "name=\"what_was_said\"").await);
     let when = local_time(Duration::minutes(30));
     assert_not_theirs(&hurt.post("/contact", &report_fields(&when, "x")).await);
     let id = report(involved, Duration::minutes(30), "Marker-roles").await;
@@ -193,19 +200,9 @@ async fn nobody_outside_the_couple_reaches_its_contact_reports() {
 async fn a_report_without_its_safety_token_is_refused() {
     let w = World::new().await;
     let when = local_time(Duration::hours(1));
-    let page = w
-        .couple
-        .involved
-        .post_without_csrf("/contact", &report_fields(&when, "Marker-no-token"))
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .hurt
-        .get("/contact")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = report_fields(&when, "Marker-no-token");
+    assert_tokenless_refused(involved, "/contact", &fields, hurt, "/contact").await;
 }
 
 #[tokio::test]

@@ -59,6 +59,31 @@ pub fn created_id(page: &Page) -> u64 {
         .unwrap_or_else(|_| panic!("no id at the end of {location}"))
 }
 
+/// Posts a form that creates an entry, asserts the redirect to the new
+/// entry (`{anchor}{id}`, as `/truth#entry-` + 7) and returns its id.
+pub async fn create(by: &Person, path: &str, fields: &[(&str, &str)], anchor: &str) -> u64 {
+    let page = by.post(path, fields).await;
+    let id = created_id(&page);
+    assert_redirect(&page, &format!("{anchor}{id}"));
+    id
+}
+
+/// A form sent without its safety token is refused (403) and what it
+/// carried (`Marker-no-token` in one of `fields`) never reaches `reader`'s
+/// view of `shown_on`. Returns the refusal.
+pub async fn assert_tokenless_refused(
+    by: &Person,
+    path: &str,
+    fields: &[(&str, &str)],
+    reader: &Person,
+    shown_on: &str,
+) -> Page {
+    let page = by.post_without_csrf(path, fields).await;
+    assert_eq!(page.status, 403, "{}", excerpt(&page.body));
+    assert!(!reader.sees(shown_on, "Marker-no-token").await);
+    page
+}
+
 /// Asserts a 303 to exactly `location`.
 pub fn assert_redirect(page: &Page, location: &str) {
     assert_eq!(

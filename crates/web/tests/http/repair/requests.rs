@@ -1,40 +1,31 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
-
-fn request<'a>(what: &'a str, frequency: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("betrayal", ""),
-        ("what", what),
-        ("frequency", frequency),
-        ("trigger", ""),
-        ("times_per_week", ""),
-        ("weekday", ""),
-        ("by_date", ""),
-        ("action", action),
-    ]
-}
+use crate::helpers::{assert_shows, request_fields as request, OnceForm, Person};
 
 async fn make(hurt: &Person, what: &str, frequency: &str) -> u64 {
-    let page = hurt
-        .post("/requests", &request(what, frequency, "send"))
-        .await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/requests/{id}"));
-    id
+    create(
+        hurt,
+        "/requests",
+        &request(what, frequency, "send"),
+        "/requests/",
+    )
+    .await
 }
 
 /// A request the involved partner has accepted.
 async fn agreed(w: &World, what: &str, frequency: &str) -> u64 {
     let id = make(&w.couple.hurt, what, frequency).await;
-    let accepted = w
-        .couple
-        .involved
-        .post(&format!("/requests/{id}/accept"), &[])
-        .await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
+    step(&w.couple.involved, id, "accept", &[]).await;
     id
+}
+
+/// Takes an allowed `step` on request `id` (`accept`, `pause`, ...) and
+/// asserts it leads back to the request's page.
+async fn step(by: &Person, id: u64, step: &str, fields: &[(&str, &str)]) {
+    let page = by.post(&format!("/requests/{id}/{step}"), fields).await;
+    assert_redirect(&page, &format!("/requests/{id}"));
 }
 
 /// The id of the newest fulfilment on a request's page.
@@ -60,12 +51,17 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
         .post("/requests", &request("Be more present", "", "check"))
         .await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Leave little up to assumption."));
-    assert!(page.body.contains("finding finding-vague"));
-    assert!(page.body.contains("<q>Be more present</q>"));
-    assert!(page.body.contains("finding finding-no_when"));
-    assert!(page.body.contains("Add a time, a frequency or a trigger"));
-    assert!(page.body.contains(">Be more present</textarea>"));
+    assert_shows(
+        &page,
+        &[
+            "Leave little up to assumption.",
+            "finding finding-vague",
+            "<q>Be more present</q>",
+            "finding finding-no_when",
+            "Add a time, a frequency or a trigger",
+            ">Be more present</textarea>",
+        ],
+    );
 
     let with_rhythm = hurt
         .post(
@@ -81,10 +77,7 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
         .body
         .contains("name=\"frequency\" value=\"daily\" checked"));
     assert!(
-        hurt.get("/requests")
-            .await
-            .body
-            .contains("Nothing asked yet."),
+        hurt.sees("/requests", "Nothing asked yet.").await,
         "checking makes nothing"
     );
 }
@@ -96,40 +89,45 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
     let id = make(hurt, "Marker-text me when you leave work", "daily").await;
 
     let list = involved.get("/requests").await;
-    assert!(list.body.contains("Marker-text me when you leave work"));
-    assert!(list.body.contains("Waiting for your answer."));
+    assert_shows(
+        &list,
+        &[
+            "Marker-text me when you leave work",
+            "Waiting for your answer.",
+        ],
+    );
     let page = involved.get(&format!("/requests/{id}")).await;
     assert!(page
         .body
         .contains(&format!("action=\"/requests/{id}/accept\"")));
     assert!(page.body.contains("Propose an alternative"));
-    assert!(!hurt
-        .get(&format!("/requests/{id}"))
-        .await
-        .body
-        .contains("/accept\""));
+    assert!(!hurt.sees(&format!("/requests/{id}"), "/accept\"").await);
 
-    let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
-    let logged = involved
-        .post(
-            &format!("/requests/{id}/fulfilments"),
-            &[
-                ("happened_on", ""),
-                ("note", "Marker-note: from the car park"),
-            ],
-        )
-        .await;
-    assert_redirect(&logged, &format!("/requests/{id}"));
+    step(involved, id, "accept", &[]).await;
+    step(
+        involved,
+        id,
+        "fulfilments",
+        &[
+            ("happened_on", ""),
+            ("note", "Marker-note: from the car park"),
+        ],
+    )
+    .await;
 
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Every day"));
-    assert!(page.body.contains("Agreed"));
-    assert!(page.body.contains("Last 7 days"));
-    assert!(page.body.contains("1 of 1 (100%)"));
-    assert!(page.body.contains("Last 30 days"));
-    assert!(page.body.contains("Marker-note: from the car park"));
-    assert!(page.body.contains("Done on"));
+    assert_shows(
+        &page,
+        &[
+            "Every day",
+            "Agreed",
+            "Last 7 days",
+            "1 of 1 (100%)",
+            "Last 30 days",
+            "Marker-note: from the car park",
+            "Done on",
+        ],
+    );
     let fulfilment = newest_fulfilment(&page.body);
     assert_not_theirs(
         &involved
@@ -141,16 +139,17 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
         .await;
     assert_redirect(&confirmed, &format!("/requests/{id}"));
     let page = involved.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Your partner saw it"));
-    assert!(page.body.contains("1 of 1 (100%), 1 confirmed"));
+    assert_shows(
+        &page,
+        &["Your partner saw it", "1 of 1 (100%), 1 confirmed"],
+    );
     let again = hurt
         .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
         .await;
     assert_refused(&again, "You have already confirmed this.");
 
     let list = hurt.get("/requests").await;
-    assert!(list.body.contains("Agreed"));
-    assert!(list.body.contains("1 of 1 (100%)"));
+    assert_shows(&list, &["Agreed", "1 of 1 (100%)"]);
     let history = page.body.find("id=\"history\"").unwrap();
     let done = page.body[history..].find("Done on").unwrap();
     let asked = page.body[history..].find("<strong>Asked</strong>").unwrap();
@@ -184,33 +183,36 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
         )
         .await;
     assert_refused(&refused, "Please give a number from 1 to 7.");
-    assert!(refused.body.contains("Marker-alt: call you at lunch"));
-    assert!(refused.body.contains("value=\"9\""));
+    assert_shows(&refused, &["Marker-alt: call you at lunch", "value=\"9\""]);
 
-    let proposed = involved
-        .post(
-            &format!("/requests/{id}/alternative"),
-            &alternative("Marker-alt: call you at lunch"),
-        )
-        .await;
-    assert_redirect(&proposed, &format!("/requests/{id}"));
+    step(
+        involved,
+        id,
+        "alternative",
+        &alternative("Marker-alt: call you at lunch"),
+    )
+    .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Proposed instead:"));
-    assert!(page.body.contains("3 times a week"));
-    let declined = hurt
-        .post(
-            &format!("/requests/{id}/alternative/answer"),
-            &[
-                ("answer", "decline"),
-                ("note", "Marker-decline: lunch matters to me"),
-            ],
-        )
-        .await;
-    assert_redirect(&declined, &format!("/requests/{id}"));
+    assert_shows(&page, &["Proposed instead:", "3 times a week"]);
+    step(
+        hurt,
+        id,
+        "alternative/answer",
+        &[
+            ("answer", "decline"),
+            ("note", "Marker-decline: lunch matters to me"),
+        ],
+    )
+    .await;
     let page = involved.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Declined the alternative"));
-    assert!(page.body.contains("Marker-decline: lunch matters to me"));
-    assert!(page.body.contains("Waiting for an answer"));
+    assert_shows(
+        &page,
+        &[
+            "Declined the alternative",
+            "Marker-decline: lunch matters to me",
+            "Waiting for an answer",
+        ],
+    );
 
     involved
         .post(
@@ -225,19 +227,22 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
         )
         .await;
     assert_refused(&unanswered, "Please choose whether to accept or decline");
-    let accepted = hurt
-        .post(
-            &format!("/requests/{id}/alternative/answer"),
-            &[("answer", "accept"), ("note", "")],
-        )
-        .await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
+    step(
+        hurt,
+        id,
+        "alternative/answer",
+        &[("answer", "accept"), ("note", "")],
+    )
+    .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page
-        .body
-        .contains("<h1>Marker-alt2: call you at lunch on office days</h1>"));
-    assert!(page.body.contains("Accepted the alternative"));
-    assert!(page.body.contains("Agreed"));
+    assert_shows(
+        &page,
+        &[
+            "<h1>Marker-alt2: call you at lunch on office days</h1>",
+            "Accepted the alternative",
+            "Agreed",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -254,28 +259,25 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     let mut fields = request("Tell me when she writes", "each_time", "send");
     fields[3] = ("trigger", "she gets in touch");
     let id = created_id(&hurt.post("/requests", &fields).await);
-    let accepted = involved.post(&format!("/requests/{id}/accept"), &[]).await;
-    assert_redirect(&accepted, &format!("/requests/{id}"));
-    assert!(hurt
-        .get(&format!("/requests/{id}"))
-        .await
-        .body
-        .contains("Each time: she gets in touch"));
+    step(involved, id, "accept", &[]).await;
+    assert!(
+        hurt.sees(&format!("/requests/{id}"), "Each time: she gets in touch")
+            .await
+    );
 
     let without_reason = involved
         .post(&format!("/requests/{id}/pause"), &[("reason", " ")])
         .await;
     assert_refused(&without_reason, "Please say why, in a few words");
-    let paused = involved
-        .post(
-            &format!("/requests/{id}/pause"),
-            &[("reason", "Marker-pause: we are apart this week")],
-        )
-        .await;
-    assert_redirect(&paused, &format!("/requests/{id}"));
+    step(
+        involved,
+        id,
+        "pause",
+        &[("reason", "Marker-pause: we are apart this week")],
+    )
+    .await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Paused"));
-    assert!(page.body.contains("Marker-pause: we are apart this week"));
+    assert_shows(&page, &["Paused", "Marker-pause: we are apart this week"]);
     assert!(page.body.contains(&format!("/requests/{id}/resume")));
     let not_running = involved
         .post(
@@ -286,8 +288,7 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     assert_refused(&not_running, "This request is not running");
     assert!(not_running.body.contains("Marker-kept-note"));
 
-    let resumed = hurt.post(&format!("/requests/{id}/resume"), &[]).await;
-    assert_redirect(&resumed, &format!("/requests/{id}"));
+    step(hurt, id, "resume", &[]).await;
     involved
         .post(
             &format!("/requests/{id}/fulfilments"),
@@ -302,13 +303,13 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     );
     assert!(!page.body.contains("(100%)"));
 
-    let retired = hurt
-        .post(
-            &format!("/requests/{id}/retire"),
-            &[("reason", "Marker-retire: it has become our habit")],
-        )
-        .await;
-    assert_redirect(&retired, &format!("/requests/{id}"));
+    step(
+        hurt,
+        id,
+        "retire",
+        &[("reason", "Marker-retire: it has become our habit")],
+    )
+    .await;
     let list = involved.get("/requests").await;
     let retired_section = list.body.find("<h2>Retired</h2>").unwrap();
     assert!(list.body[retired_section..].contains("Tell me when she writes"));
@@ -324,11 +325,7 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
 async fn each_partner_takes_only_their_own_steps_on_a_request() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    assert!(!involved
-        .get("/requests")
-        .await
-        .body
-        .contains("name=\"what\""));
+    assert!(!involved.sees("/requests", "name=\"what\"").await);
     assert_not_theirs(
         &involved
             .post("/requests", &request("x", "daily", "send"))
@@ -419,19 +416,9 @@ async fn nobody_outside_the_couple_reaches_its_requests() {
 #[tokio::test]
 async fn a_request_form_without_its_safety_token_is_refused() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .hurt
-        .post_without_csrf("/requests", &request("Marker-no-token", "daily", "send"))
-        .await;
-    assert_eq!(page.status, 403);
-    assert!(!w
-        .couple
-        .involved
-        .get("/requests")
-        .await
-        .body
-        .contains("Marker-no-token"));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let fields = request("Marker-no-token", "daily", "send");
+    assert_tokenless_refused(hurt, "/requests", &fields, involved, "/requests").await;
 }
 
 #[tokio::test]
@@ -465,12 +452,13 @@ async fn the_coach_speaks_under_the_field_its_finding_is_about() {
         when < no_when && no_when < buttons,
         "the rhythm's finding under the rhythm"
     );
-    assert!(page
-        .body
-        .contains("The coach noticed 2 things, shown under what they are about."));
-    assert!(page
-        .body
-        .contains("<details class=\"new-entry\" id=\"new-request\" open>"));
+    assert_shows(
+        &page,
+        &[
+            "The coach noticed 2 things, shown under what they are about.",
+            "<details class=\"new-entry\" id=\"new-request\" open>",
+        ],
+    );
 }
 
 #[tokio::test]

@@ -1,22 +1,16 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused, created_id, World,
+    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
+    assert_tokenless_refused, create, created_id, World,
 };
-use crate::helpers::{id_before, Person, WrittenOnce};
+use crate::helpers::{assert_shows, id_before, Person, WrittenOnce};
 
 async fn volunteer(involved: &Person, text: &str) -> u64 {
-    let page = involved
-        .post("/truth/disclosures", &[("text", text), ("refers_to", "")])
-        .await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/truth#entry-{id}"));
-    id
+    let fields = [("text", text), ("refers_to", "")];
+    create(involved, "/truth/disclosures", &fields, "/truth#entry-").await
 }
 
 async fn ask(hurt: &Person, text: &str) -> u64 {
-    let page = hurt.post("/truth/questions", &[("text", text)]).await;
-    let id = created_id(&page);
-    assert_redirect(&page, &format!("/truth#entry-{id}"));
-    id
+    create(hurt, "/truth/questions", &[("text", text)], "/truth#entry-").await
 }
 
 /// The part of the log page that shows one entry.
@@ -236,11 +230,14 @@ async fn a_refused_form_is_shown_again_with_what_was_typed() {
         )
         .await;
     assert_refused(&page, "the date cannot be in the future");
-    assert!(page.body.contains("Marker-kept: the weekend in June."));
-    assert!(page.body.contains("value=\"2999-01-01\""));
-    assert!(page
-        .body
-        .contains("aria-invalid=\"true\" aria-describedby=\"disclosure-refers_to-error\""));
+    assert_shows(
+        &page,
+        &[
+            "Marker-kept: the weekend in June.",
+            "value=\"2999-01-01\"",
+            "aria-invalid=\"true\" aria-describedby=\"disclosure-refers_to-error\"",
+        ],
+    );
 
     let empty = w
         .couple
@@ -342,15 +339,10 @@ async fn nobody_outside_the_couple_reaches_its_truth_log() {
 async fn a_form_without_its_safety_token_is_refused_and_adds_nothing() {
     let w = World::new().await;
     let involved = &w.couple.involved;
-    let page = involved
-        .post_without_csrf(
-            "/truth/disclosures",
-            &[("text", "Marker-no-token"), ("refers_to", "")],
-        )
-        .await;
-    assert_eq!(page.status, 403);
+    let fields = [("text", "Marker-no-token"), ("refers_to", "")];
+    let page =
+        assert_tokenless_refused(involved, "/truth/disclosures", &fields, involved, "/truth").await;
     assert!(page.body.contains("Please try that again"));
-    assert!(!involved.sees("/truth", "Marker-no-token").await);
 }
 
 #[tokio::test]
@@ -473,7 +465,7 @@ async fn what_waits_for_each_partner_comes_before_the_log_and_the_forms_fold_awa
         &[("response", "")],
     )
     .await;
-    assert!(!hurt.get("/truth").await.body.contains("Waiting for you"));
+    assert!(!hurt.sees("/truth", "Waiting for you").await);
 
     let refused = hurt.post("/truth/questions", &[("text", " ")]).await;
     assert_refused(&refused, "Please write something here.");
