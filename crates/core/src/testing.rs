@@ -248,11 +248,14 @@ macro_rules! step {
     };
     ($room:ident: $command:ident @now($($arg:expr),* $(,)?)) => {
         |s: &$crate::streams::couple::CoupleState, a, now| {
-            $command(&s.space, &s.$room, a, now, $($arg),*)
+            let acting = $crate::access::room::Acting::new(&s.space, &s.$room, a);
+            $command(acting, now, $($arg),*)
         }
     };
     ($room:ident: $command:ident($($arg:expr),* $(,)?)) => {
-        |s: &$crate::streams::couple::CoupleState, a, _| $command(&s.space, &s.$room, a, $($arg),*)
+        |s: &$crate::streams::couple::CoupleState, a, _| {
+            $command($crate::access::room::Acting::new(&s.space, &s.$room, a), $($arg),*)
+        }
     };
 }
 #[cfg(test)]

@@ -138,26 +138,19 @@ pub fn check_draft(
     input.parts()
 }
 
-pub fn send(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
-    input: &ApologyInput,
-) -> Result<ApologyEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    check_send(space, apologies, actor, betrayal)?;
+pub fn send(acting: Acting<Apologies>, input: &ApologyInput) -> Result<ApologyEvent, Refusal> {
+    let betrayal = acting.choose_betrayal(&input.betrayal)?;
+    check_send(acting, betrayal)?;
     let parts = input.parts()?;
     Ok(ApologyEvent::Sent { betrayal, parts })
 }
 
 pub fn answer(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
+    acting: Acting<Apologies>,
     version: EntryId,
     input: &ApologyAnswerInput,
 ) -> Result<ApologyEvent, Refusal> {
-    check_answer(space, apologies, actor, version)?;
+    check_answer(acting, version)?;
     let answer = input.parse()?;
     Ok(ApologyEvent::Answered { version, answer })
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
+use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
@@ -35,7 +36,9 @@ fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it
         ..full_apology()
     };
     let refusal = c
-        .attempt(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input))
+        .attempt(c.involved, |s, a, _| {
+            send(Acting::new(&s.space, &s.apology, a), &input)
+        })
         .unwrap_err();
     match refusal {
         Refusal::Invalid { field, message } => {
@@ -299,13 +302,24 @@ fn every_can_query_agrees_with_its_command() {
     let actors = [c.hurt, c.involved, c.stranger];
     let betrayals = [first, second, other_way, EntryId(999)];
     assert_can_agrees("send", &actors, &betrayals, |actor, betrayal| {
-        let accepted = send(space, apologies, actor, &sent_for(betrayal)).is_ok();
-        (can_send(space, apologies, actor, betrayal), accepted)
+        let accepted = send(Acting::new(space, apologies, actor), &sent_for(betrayal)).is_ok();
+        (
+            can_send(Acting::new(space, apologies, actor), betrayal),
+            accepted,
+        )
     });
     let versions = [not_yet, awaiting, received, EntryId(999)];
     assert_can_agrees("answer", &actors, &versions, |actor, version| {
-        let accepted = answer(space, apologies, actor, version, &reply("received", "")).is_ok();
-        (can_answer(space, apologies, actor, version), accepted)
+        let accepted = answer(
+            Acting::new(space, apologies, actor),
+            version,
+            &reply("received", ""),
+        )
+        .is_ok();
+        (
+            can_answer(Acting::new(space, apologies, actor), version),
+            accepted,
+        )
     });
 }
 

@@ -669,7 +669,11 @@ mod tests {
         .unwrap();
         let id = w.record(hurt, made);
         w.advance_days(1);
-        let accepted = requests::accept(&w.couple.space, &w.couple.requests, involved, id).unwrap();
+        let accepted = requests::accept(
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.requests, involved),
+            id,
+        )
+        .unwrap();
         w.record(involved, accepted);
         for day in 0..total_days {
             if day > 0 {
@@ -677,9 +681,7 @@ mod tests {
             }
             if day < kept_days {
                 let logged = requests::log_fulfilment(
-                    &w.couple.space,
-                    &w.couple.requests,
-                    involved,
+                    crate::access::room::Acting::new(&w.couple.space, &w.couple.requests, involved),
                     w.now,
                     id,
                     &FulfilmentInput::default(),
@@ -721,9 +723,7 @@ mod tests {
         let mut w = World::ticking();
         let request = daily_request(&mut w, 30, 31);
         let sent = apology::send(
-            &w.couple.space,
-            &w.couple.apology,
-            w.involved,
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.apology, w.involved),
             &ApologyInput {
                 betrayal: String::new(),
                 what_i_did: "I kept a relationship secret from you for a year.".into(),
@@ -738,9 +738,7 @@ mod tests {
         .unwrap();
         let version = w.record(w.involved, sent);
         let received = apology::answer(
-            &w.couple.space,
-            &w.couple.apology,
-            w.hurt,
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.apology, w.hurt),
             version,
             &ApologyAnswerInput {
                 answer: "received".into(),

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
     ApologyVersion, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
@@ -352,7 +353,7 @@ fn status_line(apology: Option<&Apology>, role: Role) -> String {
 
 /// Whether the record would take a new version from `me` now.
 fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
-    apology::can_send(&state.space, &state.apology, me, betrayal)
+    apology::can_send(Acting::new(&state.space, &state.apology, me), betrayal)
 }
 
 async fn build(
@@ -442,7 +443,12 @@ impl SectionOf<'_> {
         refused
             .or_else(|| {
                 self.latest()
-                    .filter(|v| apology::can_answer(&state.space, &state.apology, self.me, v.id))
+                    .filter(|v| {
+                        apology::can_answer(
+                            Acting::new(&state.space, &state.apology, self.me),
+                            v.id,
+                        )
+                    })
                     .map(|v| (v, AnswerForm::default(), FormErrors::default()))
             })
             .map(|(v, form, errors)| AnswerBox {
@@ -515,7 +521,7 @@ async fn write(
     let me = couple.me;
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        apology::send(&state.space, &state.apology, me, &input).map(Writes::couple)
+        apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
     })
     .await?;
     let pending = |errors| Pending::Draft {
@@ -620,7 +626,12 @@ async fn answer(
     let me = couple.me;
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        apology::answer(&state.space, &state.apology, me, version, &input).map(Writes::couple)
+        apology::answer(
+            Acting::new(&state.space, &state.apology, me),
+            version,
+            &input,
+        )
+        .map(Writes::couple)
     })
     .await?;
     let pending = |errors| Pending::Answer {

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
 };
@@ -125,23 +126,26 @@ fn view(
     zone: Zone,
 ) -> CommitmentView {
     let update =
-        commitments::can_update_status(&state.space, &state.commitments, me, c.id).then(|| {
-            let (form, errors) = match refused {
-                Refused::Status(id, form, errors) if *id == c.id => (form.clone(), errors.clone()),
-                _ => Default::default(),
-            };
-            StatusBox {
-                form,
-                errors,
-                choices: CommitmentStatus::UPDATES
-                    .iter()
-                    .map(|s| Choice {
-                        code: s.code(),
-                        label: s.label(),
-                    })
-                    .collect(),
-            }
-        });
+        commitments::can_update_status(Acting::new(&state.space, &state.commitments, me), c.id)
+            .then(|| {
+                let (form, errors) = match refused {
+                    Refused::Status(id, form, errors) if *id == c.id => {
+                        (form.clone(), errors.clone())
+                    }
+                    _ => Default::default(),
+                };
+                StatusBox {
+                    form,
+                    errors,
+                    choices: CommitmentStatus::UPDATES
+                        .iter()
+                        .map(|s| Choice {
+                            code: s.code(),
+                            label: s.label(),
+                        })
+                        .collect(),
+                }
+            });
     CommitmentView {
         id: c.id.0,
         title: c.title().to_owned(),
@@ -171,7 +175,10 @@ fn view(
             })
             .collect(),
         update,
-        can_acknowledge: commitments::can_acknowledge(&state.space, &state.commitments, me, c.id),
+        can_acknowledge: commitments::can_acknowledge(
+            Acting::new(&state.space, &state.commitments, me),
+            c.id,
+        ),
         acknowledge_errors: match refused {
             Refused::Acknowledge(id, errors) if *id == c.id => errors.clone(),
             _ => FormErrors::default(),
@@ -273,7 +280,11 @@ async fn make(
     };
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        commitments::make(&state.space, &state.commitments, couple.me, &input).map(Writes::couple)
+        commitments::make(
+            Acting::new(&state.space, &state.commitments, couple.me),
+            &input,
+        )
+        .map(Writes::couple)
     })
     .await?;
     finish(
@@ -301,9 +312,7 @@ async fn update_status(
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
         commitments::update_status(
-            &state.space,
-            &state.commitments,
-            couple.me,
+            Acting::new(&state.space, &state.commitments, couple.me),
             commitment,
             &input,
         )
@@ -330,8 +339,11 @@ async fn acknowledge(
 ) -> AppResult<Response> {
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        commitments::acknowledge(&state.space, &state.commitments, couple.me, commitment)
-            .map(Writes::couple)
+        commitments::acknowledge(
+            Acting::new(&state.space, &state.commitments, couple.me),
+            commitment,
+        )
+        .map(Writes::couple)
     })
     .await?;
     finish(

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
@@ -142,7 +143,7 @@ fn view(
         ack_response,
         // A refused acknowledgement stays with the words typed.
         can_acknowledge: refused_here
-            || contact::can_acknowledge(&state.space, &state.contact, me, r.id),
+            || contact::can_acknowledge(Acting::new(&state.space, &state.contact, me), r.id),
         response,
         errors,
     }
@@ -268,8 +269,12 @@ async fn acknowledge(
     };
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        contact::acknowledge(&state.space, &state.contact, couple.me, report, &input)
-            .map(Writes::couple)
+        contact::acknowledge(
+            Acting::new(&state.space, &state.contact, couple.me),
+            report,
+            &input,
+        )
+        .map(Writes::couple)
     })
     .await?;
     finish(
