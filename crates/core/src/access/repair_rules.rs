@@ -304,7 +304,7 @@ mod tests {
                 Acting::new(&s.space, &s.apology, a),
                 &apology::ApologyInput {
                     betrayal: second.clone(),
-                    ..apology_input()
+                    ..crate::testing::full_apology()
                 },
             )
         });
@@ -385,19 +385,6 @@ mod tests {
             fulfilment,
             commitment,
             contact_report,
-        }
-    }
-
-    fn apology_input() -> apology::ApologyInput {
-        apology::ApologyInput {
-            betrayal: String::new(),
-            what_i_did: "I lied to you for months.".to_owned(),
-            impact: "You doubted yourself.".to_owned(),
-            responsibility: "It was my choice.".to_owned(),
-            remorse: "I am sorry.".to_owned(),
-            changes: "I ended it.".to_owned(),
-            repair: "I will answer your questions.".to_owned(),
-            factors: String::new(),
         }
     }
 
@@ -498,14 +485,14 @@ mod tests {
             (WriteApology, Who::Involved, |w, actor| {
                 let input = apology::ApologyInput {
                     betrayal: w.first.clone(),
-                    ..apology_input()
+                    ..crate::testing::full_apology()
                 };
                 apology::check_draft(&w.couple.couple.space, actor, &input).map(drop)
             }),
             (SendApology, Who::Involved, |w, actor| {
                 let input = apology::ApologyInput {
                     betrayal: w.first.clone(),
-                    ..apology_input()
+                    ..crate::testing::full_apology()
                 };
                 run(w, actor, |s, a, _| {
                     apology::send(Acting::new(&s.space, &s.apology, a), &input)

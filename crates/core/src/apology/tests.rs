@@ -4,20 +4,7 @@ use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
-use crate::testing::{assert_can_agrees, assert_round_trip, World};
-
-pub(crate) fn full_apology() -> ApologyInput {
-    ApologyInput {
-        betrayal: String::new(),
-        what_i_did: "I hid a relationship from you for a year.".to_owned(),
-        impact: "You stopped trusting your own memory.".to_owned(),
-        responsibility: "It was my choice, every time.".to_owned(),
-        remorse: "I am deeply sorry.".to_owned(),
-        changes: "I have ended all contact and I see a therapist.".to_owned(),
-        repair: "I will answer every question you ask.".to_owned(),
-        factors: String::new(),
-    }
-}
+use crate::testing::{assert_can_agrees, assert_round_trip, full_apology, World};
 
 fn reply(answer: &str, what: &str) -> ApologyAnswerInput {
     ApologyAnswerInput {
@@ -29,12 +16,10 @@ fn reply(answer: &str, what: &str) -> ApologyAnswerInput {
 #[test]
 fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it() {
     let c = World::new();
-    let input = ApologyInput {
-        remorse: "  ".to_owned(),
-        repair: String::new(),
-        factors: "I was lonely.".to_owned(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.remorse = "  ".to_owned();
+    input.draft.repair = String::new();
+    input.draft.factors = "I was lonely.".to_owned();
     let refusal = c
         .attempt(c.involved, |s, a, _| {
             send(Acting::new(&s.space, &s.apology, a), &input)
@@ -58,10 +43,8 @@ fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it
 
 #[test]
 fn without_factors_each_empty_ownership_part_is_marked_on_its_own_field() {
-    let input = ApologyInput {
-        impact: String::new(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.impact = String::new();
     assert!(matches!(
         input.parts(),
         Err(Refusal::Invalid {
@@ -74,10 +57,8 @@ fn without_factors_each_empty_ownership_part_is_marked_on_its_own_field() {
 #[test]
 fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
     let mut c = World::new();
-    let input = ApologyInput {
-        factors: "I was drinking a lot that year.".to_owned(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.factors = "I was drinking a lot that year.".to_owned();
     let v = c.run(c.involved, step!(apology: send(&input)));
     let (_, version) = c.couple.apology.version(v).unwrap();
     let labelled = version.parts.labelled();
@@ -95,10 +76,8 @@ fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
 #[test]
 fn coach_advice_never_stops_a_version_from_being_sent() {
     let mut c = World::new();
-    let input = ApologyInput {
-        remorse: "I'm sorry if you were hurt, but you pushed me away.".to_owned(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.remorse = "I'm sorry if you were hurt, but you pushed me away.".to_owned();
     let advice = input.coach();
     assert!(advice.iter().any(|f| f.part == "remorse"), "{advice:?}");
     let v = c.run(c.involved, step!(apology: send(&input)));

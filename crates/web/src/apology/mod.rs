@@ -22,7 +22,7 @@ use kintsugi_core::access::repair_rules;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
-    ApologyVersion, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+    ApologyVersion, DraftParts, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
 };
 use kintsugi_core::coach::apology::PartFinding;
 use kintsugi_core::space::Role;
@@ -59,13 +59,15 @@ impl ApologyForm {
     fn input(&self) -> ApologyInput {
         ApologyInput {
             betrayal: self.betrayal.clone(),
-            what_i_did: self.what_i_did.clone(),
-            impact: self.impact.clone(),
-            responsibility: self.responsibility.clone(),
-            remorse: self.remorse.clone(),
-            changes: self.changes.clone(),
-            repair: self.repair.clone(),
-            factors: self.factors.clone(),
+            draft: DraftParts {
+                what_i_did: self.what_i_did.clone(),
+                impact: self.impact.clone(),
+                responsibility: self.responsibility.clone(),
+                remorse: self.remorse.clone(),
+                changes: self.changes.clone(),
+                repair: self.repair.clone(),
+                factors: self.factors.clone(),
+            },
         }
     }
 
