@@ -4,7 +4,7 @@
 
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
-use crate::app::layout::{render, render_refused, Layout};
+use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
@@ -12,10 +12,10 @@ use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_label, form_errors, Choice, FindingView};
+use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules;
@@ -576,10 +576,12 @@ async fn finish(
     anchor: &str,
     pending: impl FnOnce(FormErrors) -> Pending,
 ) -> AppResult<Response> {
-    match outcome.or_form(form_errors)? {
-        Ok(_) => Ok(Redirect::to(anchor).into_response()),
-        Err(errors) => render_refused(&build(app, couple, layout, pending(errors)).await?),
-    }
+    land_or_redraw(
+        outcome,
+        |_| anchor.to_owned(),
+        |errors| build(app, couple, layout, pending(errors)),
+    )
+    .await
 }
 
 /// What a refusal means on "Check with the coach": nothing for a part the

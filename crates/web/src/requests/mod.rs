@@ -13,7 +13,9 @@ use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice, FindingView};
+use crate::present::repair::{
+    betrayal_tag, form_errors, land_or_redraw, BetrayalChoice, Choice, FindingView,
+};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, State};
@@ -471,16 +473,15 @@ async fn make(
         requests::make(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;
-    match outcome.or_form(form_errors)? {
-        Ok(landed) => Ok(Redirect::to(&match landed.couple_entry() {
+    land_or_redraw(
+        outcome,
+        |landed| match landed.couple_entry() {
             Some(created) => format!("/requests/{}", created.0),
             None => "/requests".to_owned(),
-        })
-        .into_response()),
-        Err(errors) => {
-            render_refused(&build_list(&app, &couple, layout, form, errors, None).await?)
-        }
-    }
+        },
+        |errors| build_list(&app, &couple, layout, form, errors, None),
+    )
+    .await
 }
 
 /// The coach's advice on a request before it is made; nothing is written.
