@@ -60,8 +60,9 @@ pub fn entry_for<T: OfBetrayal>(
 }
 
 /// Who takes a step, in which couple's space, on which room's entries: the
-/// first argument of every repair room's `check_*`, `can_*` and step
-/// command, so the three travel together and are read the same way.
+/// first argument of every repair room's `check_*` and `can_*` and of each
+/// command that reads the room (a first step such as `truth::ask` needs
+/// only the space), so the three travel together and read the same way.
 #[derive(Debug)]
 pub struct Acting<'a, Room> {
     pub space: &'a SpaceState,
