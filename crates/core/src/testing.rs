@@ -5,6 +5,7 @@
 //! Available to this crate's tests and, through the `testing` feature, to
 //! other crates' tests.
 
+use crate::apology::{ApologyInput, DraftParts};
 use crate::checkin::{self, CheckInInput};
 use crate::kernel::entries::Entry;
 use crate::kernel::event::Meta;
@@ -248,11 +249,14 @@ macro_rules! step {
     };
     ($room:ident: $command:ident @now($($arg:expr),* $(,)?)) => {
         |s: &$crate::streams::couple::CoupleState, a, now| {
-            $command(&s.space, &s.$room, a, now, $($arg),*)
+            let acting = $crate::access::room::Acting::new(&s.space, &s.$room, a);
+            $command(acting, now, $($arg),*)
         }
     };
     ($room:ident: $command:ident($($arg:expr),* $(,)?)) => {
-        |s: &$crate::streams::couple::CoupleState, a, _| $command(&s.space, &s.$room, a, $($arg),*)
+        |s: &$crate::streams::couple::CoupleState, a, _| {
+            $command($crate::access::room::Acting::new(&s.space, &s.$room, a), $($arg),*)
+        }
     };
 }
 #[cfg(test)]
@@ -262,6 +266,23 @@ pub(crate) use step;
 /// answer with.
 pub fn entry_ids<'a, T: Entry + 'a>(entries: impl IntoIterator<Item = &'a T>) -> Vec<EntryId> {
     entries.into_iter().map(Entry::entry_id).collect()
+}
+
+/// An apology with every ownership part written and no factors: what a
+/// test sends when the apology's words are not what it is about.
+pub fn full_apology() -> ApologyInput {
+    ApologyInput {
+        betrayal: String::new(),
+        draft: DraftParts {
+            what_i_did: "I hid a relationship from you for a year.".to_owned(),
+            impact: "You stopped trusting your own memory.".to_owned(),
+            responsibility: "It was my choice, every time.".to_owned(),
+            remorse: "I am deeply sorry.".to_owned(),
+            changes: "I have ended all contact and I see a therapist.".to_owned(),
+            repair: "I will answer every question you ask.".to_owned(),
+            factors: String::new(),
+        },
+    }
 }
 
 /// The pulse form as posted: one answer per item in `ITEMS` order, where

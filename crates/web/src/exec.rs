@@ -15,6 +15,7 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::http::forms::FormErrors;
 use crate::projections::{encode, Cached};
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::streams::Destination;
@@ -196,6 +197,24 @@ pub async fn submit(
     decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
     run(app, couple, Membership::Required, submission, decide).await
+}
+
+/// [`submit`] for one step in a repair room: `step` decides as
+/// `couple.me`, in the couple space, on the room `room` picks out of the
+/// shared record, and what it decides goes to the couple's stream.
+pub async fn submit_step<Room, Event: Into<CoupleEvent>>(
+    app: &AppState,
+    couple: &MyCouple,
+    submission: &Submission,
+    room: impl Fn(&CoupleState) -> &Room,
+    step: impl Fn(Acting<'_, Room>) -> Result<Event, Refusal>,
+) -> AppResult<Outcome> {
+    let me = couple.me;
+    submit(app, couple, submission, |decision| {
+        let state = decision.couple;
+        step(Acting::new(&state.space, room(state), me)).map(Writes::couple)
+    })
+    .await
 }
 
 /// Like [`submit`], for the two actions of a person the record does not

@@ -245,6 +245,7 @@ pub fn choose_betrayal(space: &SpaceState, actor: UserId, raw: &str) -> Result<E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::room::Acting;
     use crate::streams::couple::CoupleState;
     use crate::testing::World;
     use crate::{apology, commitments, contact, requests, truth};
@@ -296,16 +297,14 @@ mod tests {
             truth::ask(&s.space, a, &in_second("Where?"))
         });
         c.run(c.hurt, |s, a, _| {
-            truth::park(&s.space, &s.truth, a, parked_question)
+            truth::park(Acting::new(&s.space, &s.truth, a), parked_question)
         });
         let apology_version = c.run(c.involved, |s, a, _| {
             apology::send(
-                &s.space,
-                &s.apology,
-                a,
+                Acting::new(&s.space, &s.apology, a),
                 &apology::ApologyInput {
                     betrayal: second.clone(),
-                    ..apology_input()
+                    ..crate::testing::full_apology()
                 },
             )
         });
@@ -322,9 +321,7 @@ mod tests {
             c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
         c.run(c.involved, |s, a, n| {
             requests::propose_alternative(
-                &s.space,
-                &s.requests,
-                a,
+                Acting::new(&s.space, &s.requests, a),
                 n,
                 request_with_alternative,
                 &alternative(),
@@ -332,20 +329,22 @@ mod tests {
         });
         let running_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
         c.run(c.involved, |s, a, _| {
-            requests::accept(&s.space, &s.requests, a, running_request)
+            requests::accept(Acting::new(&s.space, &s.requests, a), running_request)
         });
         let paused_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
         c.run(c.involved, |s, a, _| {
-            requests::accept(&s.space, &s.requests, a, paused_request)
+            requests::accept(Acting::new(&s.space, &s.requests, a), paused_request)
         });
         c.run(c.hurt, |s, a, _| {
-            requests::pause(&s.space, &s.requests, a, paused_request, &reason())
+            requests::pause(
+                Acting::new(&s.space, &s.requests, a),
+                paused_request,
+                &reason(),
+            )
         });
         let fulfilment = c.run(c.involved, |s, a, n| {
             requests::log_fulfilment(
-                &s.space,
-                &s.requests,
-                a,
+                Acting::new(&s.space, &s.requests, a),
                 n,
                 running_request,
                 &Default::default(),
@@ -353,9 +352,7 @@ mod tests {
         });
         let commitment = c.run(c.involved, |s, a, _| {
             commitments::make(
-                &s.space,
-                &s.commitments,
-                a,
+                Acting::new(&s.space, &s.commitments, a),
                 &commitments::CommitmentInput {
                     betrayal: second.clone(),
                     kind: "no_contact".to_owned(),
@@ -388,19 +385,6 @@ mod tests {
             fulfilment,
             commitment,
             contact_report,
-        }
-    }
-
-    fn apology_input() -> apology::ApologyInput {
-        apology::ApologyInput {
-            betrayal: String::new(),
-            what_i_did: "I lied to you for months.".to_owned(),
-            impact: "You doubted yourself.".to_owned(),
-            responsibility: "It was my choice.".to_owned(),
-            remorse: "I am sorry.".to_owned(),
-            changes: "I ended it.".to_owned(),
-            repair: "I will answer your questions.".to_owned(),
-            factors: String::new(),
         }
     }
 
@@ -468,22 +452,26 @@ mod tests {
                     text: "Because.".to_owned(),
                 };
                 run(w, actor, |s, a, _| {
-                    truth::answer(&s.space, &s.truth, a, w.open_question, &input)
+                    truth::answer(Acting::new(&s.space, &s.truth, a), w.open_question, &input)
                 })
             }),
             (Acknowledge, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    truth::acknowledge(&s.space, &s.truth, a, w.disclosure, &Default::default())
+                    truth::acknowledge(
+                        Acting::new(&s.space, &s.truth, a),
+                        w.disclosure,
+                        &Default::default(),
+                    )
                 })
             }),
             (Park, Who::Either, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    truth::park(&s.space, &s.truth, a, w.open_question)
+                    truth::park(Acting::new(&s.space, &s.truth, a), w.open_question)
                 })
             }),
             (Unpark, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    truth::unpark(&s.space, &s.truth, a, w.parked_question)
+                    truth::unpark(Acting::new(&s.space, &s.truth, a), w.parked_question)
                 })
             }),
             (Correct, Who::Involved, |w, actor| {
@@ -491,23 +479,23 @@ mod tests {
                     text: "It was twice.".to_owned(),
                 };
                 run(w, actor, |s, a, _| {
-                    truth::correct(&s.space, &s.truth, a, w.disclosure, &input)
+                    truth::correct(Acting::new(&s.space, &s.truth, a), w.disclosure, &input)
                 })
             }),
             (WriteApology, Who::Involved, |w, actor| {
                 let input = apology::ApologyInput {
                     betrayal: w.first.clone(),
-                    ..apology_input()
+                    ..crate::testing::full_apology()
                 };
                 apology::check_draft(&w.couple.couple.space, actor, &input).map(drop)
             }),
             (SendApology, Who::Involved, |w, actor| {
                 let input = apology::ApologyInput {
                     betrayal: w.first.clone(),
-                    ..apology_input()
+                    ..crate::testing::full_apology()
                 };
                 run(w, actor, |s, a, _| {
-                    apology::send(&s.space, &s.apology, a, &input)
+                    apology::send(Acting::new(&s.space, &s.apology, a), &input)
                 })
             }),
             (RespondToApology, Who::Hurt, |w, actor| {
@@ -516,7 +504,11 @@ mod tests {
                     what: String::new(),
                 };
                 run(w, actor, |s, a, _| {
-                    apology::answer(&s.space, &s.apology, a, w.apology_version, &input)
+                    apology::answer(
+                        Acting::new(&s.space, &s.apology, a),
+                        w.apology_version,
+                        &input,
+                    )
                 })
             }),
             (MakeRequest, Who::Hurt, |w, actor| {
@@ -532,15 +524,13 @@ mod tests {
             }),
             (RespondToRequest, Who::Involved, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::accept(&s.space, &s.requests, a, w.new_request)
+                    requests::accept(Acting::new(&s.space, &s.requests, a), w.new_request)
                 })
             }),
             (RespondToRequest, Who::Involved, |w, actor| {
                 run(w, actor, |s, a, n| {
                     requests::propose_alternative(
-                        &s.space,
-                        &s.requests,
-                        a,
+                        Acting::new(&s.space, &s.requests, a),
                         n,
                         w.new_request,
                         &alternative(),
@@ -554,9 +544,7 @@ mod tests {
                 };
                 run(w, actor, |s, a, _| {
                     requests::answer_alternative(
-                        &s.space,
-                        &s.requests,
-                        a,
+                        Acting::new(&s.space, &s.requests, a),
                         w.request_with_alternative,
                         &input,
                     )
@@ -564,25 +552,31 @@ mod tests {
             }),
             (PauseRequest, Who::Either, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::pause(&s.space, &s.requests, a, w.running_request, &reason())
+                    requests::pause(
+                        Acting::new(&s.space, &s.requests, a),
+                        w.running_request,
+                        &reason(),
+                    )
                 })
             }),
             (ResumeRequest, Who::Either, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::resume(&s.space, &s.requests, a, w.paused_request)
+                    requests::resume(Acting::new(&s.space, &s.requests, a), w.paused_request)
                 })
             }),
             (RetireRequest, Who::Either, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::retire(&s.space, &s.requests, a, w.running_request, &reason())
+                    requests::retire(
+                        Acting::new(&s.space, &s.requests, a),
+                        w.running_request,
+                        &reason(),
+                    )
                 })
             }),
             (LogFulfilment, Who::Involved, |w, actor| {
                 run(w, actor, |s, a, n| {
                     requests::log_fulfilment(
-                        &s.space,
-                        &s.requests,
-                        a,
+                        Acting::new(&s.space, &s.requests, a),
                         n,
                         w.running_request,
                         &Default::default(),
@@ -591,7 +585,10 @@ mod tests {
             }),
             (ConfirmFulfilment, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    requests::confirm_fulfilment(&s.space, &s.requests, a, w.fulfilment)
+                    requests::confirm_fulfilment(
+                        Acting::new(&s.space, &s.requests, a),
+                        w.fulfilment,
+                    )
                 })
             }),
             (MakeCommitment, Who::Involved, |w, actor| {
@@ -601,7 +598,7 @@ mod tests {
                     details: String::new(),
                 };
                 run(w, actor, |s, a, _| {
-                    commitments::make(&s.space, &s.commitments, a, &input)
+                    commitments::make(Acting::new(&s.space, &s.commitments, a), &input)
                 })
             }),
             (UpdateCommitment, Who::Involved, |w, actor| {
@@ -610,12 +607,16 @@ mod tests {
                     note: String::new(),
                 };
                 run(w, actor, |s, a, _| {
-                    commitments::update_status(&s.space, &s.commitments, a, w.commitment, &input)
+                    commitments::update_status(
+                        Acting::new(&s.space, &s.commitments, a),
+                        w.commitment,
+                        &input,
+                    )
                 })
             }),
             (AcknowledgeCommitment, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
-                    commitments::acknowledge(&s.space, &s.commitments, a, w.commitment)
+                    commitments::acknowledge(Acting::new(&s.space, &s.commitments, a), w.commitment)
                 })
             }),
             (ReportContact, Who::Involved, |w, actor| {
@@ -628,9 +629,7 @@ mod tests {
             (AcknowledgeContact, Who::Hurt, |w, actor| {
                 run(w, actor, |s, a, _| {
                     contact::acknowledge(
-                        &s.space,
-                        &s.contact,
-                        a,
+                        Acting::new(&s.space, &s.contact, a),
                         w.contact_report,
                         &Default::default(),
                     )

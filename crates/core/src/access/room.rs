@@ -58,3 +58,58 @@ pub fn entry_for<T: OfBetrayal>(
     repair_rules::authorize(space, actor, entry.betrayal(), action)?;
     Ok(entry)
 }
+
+/// Who takes a step, in which couple's space, on which room's entries: the
+/// first argument of every repair room's `check_*` and `can_*` and of each
+/// command that reads the room (a first step such as `truth::ask` needs
+/// only the space), so the three travel together and read the same way.
+#[derive(Debug)]
+pub struct Acting<'a, Room> {
+    pub space: &'a SpaceState,
+    pub room: &'a Room,
+    pub actor: UserId,
+}
+
+// Derived `Clone`/`Copy` would ask the room to be `Copy` too; only the
+// references are copied.
+impl<Room> Clone for Acting<'_, Room> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Room> Copy for Acting<'_, Room> {}
+
+impl<'a, Room> Acting<'a, Room> {
+    pub fn new(space: &'a SpaceState, room: &'a Room, actor: UserId) -> Self {
+        Acting { space, room, actor }
+    }
+
+    /// `entry_for`, as this actor in this space.
+    pub fn entry_for<T: OfBetrayal>(
+        self,
+        found: Option<T>,
+        action: RepairAction,
+    ) -> Result<T, Refusal> {
+        entry_for(self.space, self.actor, found, action)
+    }
+
+    /// `member_entry`, as this actor in this space.
+    pub fn member_entry<T>(self, found: Option<T>) -> Result<T, Refusal> {
+        member_entry(self.space, self.actor, found)
+    }
+
+    /// `repair_rules::choose_betrayal`, as this actor in this space.
+    pub fn choose_betrayal(self, named: &str) -> Result<EntryId, Refusal> {
+        repair_rules::choose_betrayal(self.space, self.actor, named)
+    }
+
+    /// `repair_rules::authorize`, as this actor in this space.
+    pub fn authorize(
+        self,
+        betrayal: EntryId,
+        action: RepairAction,
+    ) -> Result<crate::space::Role, Refusal> {
+        repair_rules::authorize(self.space, self.actor, betrayal, action)
+    }
+}

@@ -5,32 +5,29 @@ use super::events::{ApologyAnswer, ApologyEvent, ApologyParts, OWNERSHIP_PARTS};
 use super::queries::{check_answer, check_send};
 use super::state::Apologies;
 use crate::access::room::*;
+pub use crate::coach::apology::ApologyParts as DraftParts;
 
 const MAX_PART: usize = 5_000;
 const MAX_NEED: usize = 2_000;
 
-/// The apology form, as posted.
+/// The apology form, as posted: which betrayal, and the parts as typed.
 #[derive(Debug, Clone, Default)]
 pub struct ApologyInput {
     pub betrayal: String,
-    pub what_i_did: String,
-    pub impact: String,
-    pub responsibility: String,
-    pub remorse: String,
-    pub changes: String,
-    pub repair: String,
-    pub factors: String,
+    /// The same draft the coach reads.
+    pub draft: DraftParts,
 }
 
 impl ApologyInput {
     fn ownership(&self) -> [&str; 6] {
+        let d = &self.draft;
         [
-            &self.what_i_did,
-            &self.impact,
-            &self.responsibility,
-            &self.remorse,
-            &self.changes,
-            &self.repair,
+            &d.what_i_did,
+            &d.impact,
+            &d.responsibility,
+            &d.remorse,
+            &d.changes,
+            &d.repair,
         ]
     }
 
@@ -47,22 +44,14 @@ impl ApologyInput {
     /// The coach's advice on the draft as typed. Advice only: it is never
     /// part of what `send` accepts or refuses.
     pub fn coach(&self) -> Vec<crate::coach::apology::PartFinding> {
-        crate::coach::apology::review_parts(&crate::coach::apology::ApologyParts {
-            what_i_did: self.what_i_did.clone(),
-            impact: self.impact.clone(),
-            responsibility: self.responsibility.clone(),
-            remorse: self.remorse.clone(),
-            changes: self.changes.clone(),
-            repair: self.repair.clone(),
-            factors: self.factors.clone(),
-        })
+        crate::coach::apology::review_parts(&self.draft)
     }
 
     /// Checks the parts without sending: the form can show the refusal
     /// while the person is still drafting.
     pub fn parts(&self) -> Result<ApologyParts, Refusal> {
         let missing = self.missing_parts();
-        if !self.factors.trim().is_empty() && !missing.is_empty() {
+        if !self.draft.factors.trim().is_empty() && !missing.is_empty() {
             return Err(Refusal::invalid(
                 "factors",
                 format!(
@@ -85,7 +74,7 @@ impl ApologyInput {
             remorse: part(3)?,
             changes: part(4)?,
             repair: part(5)?,
-            factors: text::optional("factors", &self.factors, MAX_PART)?,
+            factors: text::optional("factors", &self.draft.factors, MAX_PART)?,
         })
     }
 }
@@ -138,26 +127,19 @@ pub fn check_draft(
     input.parts()
 }
 
-pub fn send(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
-    input: &ApologyInput,
-) -> Result<ApologyEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    check_send(space, apologies, actor, betrayal)?;
+pub fn send(acting: Acting<Apologies>, input: &ApologyInput) -> Result<ApologyEvent, Refusal> {
+    let betrayal = acting.choose_betrayal(&input.betrayal)?;
+    check_send(acting, betrayal)?;
     let parts = input.parts()?;
     Ok(ApologyEvent::Sent { betrayal, parts })
 }
 
 pub fn answer(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
+    acting: Acting<Apologies>,
     version: EntryId,
     input: &ApologyAnswerInput,
 ) -> Result<ApologyEvent, Refusal> {
-    check_answer(space, apologies, actor, version)?;
+    check_answer(acting, version)?;
     let answer = input.parse()?;
     Ok(ApologyEvent::Answered { version, answer })
 }

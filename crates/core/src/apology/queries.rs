@@ -8,14 +8,9 @@ use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not send a new version of the apology for `betrayal`
 /// now (`Ok` when they may).
-pub fn check_send(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
-    betrayal: EntryId,
-) -> Result<(), Refusal> {
-    repair_rules::authorize(space, actor, betrayal, RepairAction::SendApology)?;
-    let Some(apology) = apologies.for_betrayal(betrayal) else {
+pub fn check_send(acting: Acting<Apologies>, betrayal: EntryId) -> Result<(), Refusal> {
+    acting.authorize(betrayal, RepairAction::SendApology)?;
+    let Some(apology) = acting.room.for_betrayal(betrayal) else {
         return Ok(());
     };
     match apology.status() {
@@ -31,14 +26,9 @@ pub fn check_send(
 }
 
 /// Why `actor` may not answer the version `version` now.
-pub fn check_answer(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
-    version: EntryId,
-) -> Result<(), Refusal> {
-    let found = apologies.version(version);
-    let (apology, sent) = entry_for(space, actor, found, RepairAction::RespondToApology)?;
+pub fn check_answer(acting: Acting<Apologies>, version: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.version(version);
+    let (apology, sent) = acting.entry_for(found, RepairAction::RespondToApology)?;
     if apology.latest().map(|v| v.id) != Some(version) {
         return Err(Refusal::Conflict(
             "A newer version has been sent since; please answer that one.",
@@ -51,23 +41,13 @@ pub fn check_answer(
 }
 
 /// May `actor` send a (new) version of the apology for `betrayal` now?
-pub fn can_send(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
-    betrayal: EntryId,
-) -> bool {
-    check_send(space, apologies, actor, betrayal).is_ok()
+pub fn can_send(acting: Acting<Apologies>, betrayal: EntryId) -> bool {
+    check_send(acting, betrayal).is_ok()
 }
 
 /// May `actor` answer the version `version` now?
-pub fn can_answer(
-    space: &SpaceState,
-    apologies: &Apologies,
-    actor: UserId,
-    version: EntryId,
-) -> bool {
-    check_answer(space, apologies, actor, version).is_ok()
+pub fn can_answer(acting: Acting<Apologies>, version: EntryId) -> bool {
+    check_answer(acting, version).is_ok()
 }
 
 impl Apologies {

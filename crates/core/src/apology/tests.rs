@@ -1,22 +1,10 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
+use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
-use crate::testing::{assert_can_agrees, assert_round_trip, World};
-
-pub(crate) fn full_apology() -> ApologyInput {
-    ApologyInput {
-        betrayal: String::new(),
-        what_i_did: "I hid a relationship from you for a year.".to_owned(),
-        impact: "You stopped trusting your own memory.".to_owned(),
-        responsibility: "It was my choice, every time.".to_owned(),
-        remorse: "I am deeply sorry.".to_owned(),
-        changes: "I have ended all contact and I see a therapist.".to_owned(),
-        repair: "I will answer every question you ask.".to_owned(),
-        factors: String::new(),
-    }
-}
+use crate::testing::{assert_can_agrees, assert_round_trip, full_apology, World};
 
 fn reply(answer: &str, what: &str) -> ApologyAnswerInput {
     ApologyAnswerInput {
@@ -28,14 +16,14 @@ fn reply(answer: &str, what: &str) -> ApologyAnswerInput {
 #[test]
 fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it() {
     let c = World::new();
-    let input = ApologyInput {
-        remorse: "  ".to_owned(),
-        repair: String::new(),
-        factors: "I was lonely.".to_owned(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.remorse = "  ".to_owned();
+    input.draft.repair = String::new();
+    input.draft.factors = "I was lonely.".to_owned();
     let refusal = c
-        .attempt(c.involved, |s, a, _| send(&s.space, &s.apology, a, &input))
+        .attempt(c.involved, |s, a, _| {
+            send(Acting::new(&s.space, &s.apology, a), &input)
+        })
         .unwrap_err();
     match refusal {
         Refusal::Invalid { field, message } => {
@@ -55,10 +43,8 @@ fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it
 
 #[test]
 fn without_factors_each_empty_ownership_part_is_marked_on_its_own_field() {
-    let input = ApologyInput {
-        impact: String::new(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.impact = String::new();
     assert!(matches!(
         input.parts(),
         Err(Refusal::Invalid {
@@ -71,10 +57,8 @@ fn without_factors_each_empty_ownership_part_is_marked_on_its_own_field() {
 #[test]
 fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
     let mut c = World::new();
-    let input = ApologyInput {
-        factors: "I was drinking a lot that year.".to_owned(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.factors = "I was drinking a lot that year.".to_owned();
     let v = c.run(c.involved, step!(apology: send(&input)));
     let (_, version) = c.couple.apology.version(v).unwrap();
     let labelled = version.parts.labelled();
@@ -92,10 +76,8 @@ fn factors_are_accepted_after_every_part_is_owned_and_come_last() {
 #[test]
 fn coach_advice_never_stops_a_version_from_being_sent() {
     let mut c = World::new();
-    let input = ApologyInput {
-        remorse: "I'm sorry if you were hurt, but you pushed me away.".to_owned(),
-        ..full_apology()
-    };
+    let mut input = full_apology();
+    input.draft.remorse = "I'm sorry if you were hurt, but you pushed me away.".to_owned();
     let advice = input.coach();
     assert!(advice.iter().any(|f| f.part == "remorse"), "{advice:?}");
     let v = c.run(c.involved, step!(apology: send(&input)));
@@ -299,13 +281,24 @@ fn every_can_query_agrees_with_its_command() {
     let actors = [c.hurt, c.involved, c.stranger];
     let betrayals = [first, second, other_way, EntryId(999)];
     assert_can_agrees("send", &actors, &betrayals, |actor, betrayal| {
-        let accepted = send(space, apologies, actor, &sent_for(betrayal)).is_ok();
-        (can_send(space, apologies, actor, betrayal), accepted)
+        let accepted = send(Acting::new(space, apologies, actor), &sent_for(betrayal)).is_ok();
+        (
+            can_send(Acting::new(space, apologies, actor), betrayal),
+            accepted,
+        )
     });
     let versions = [not_yet, awaiting, received, EntryId(999)];
     assert_can_agrees("answer", &actors, &versions, |actor, version| {
-        let accepted = answer(space, apologies, actor, version, &reply("received", "")).is_ok();
-        (can_answer(space, apologies, actor, version), accepted)
+        let accepted = answer(
+            Acting::new(space, apologies, actor),
+            version,
+            &reply("received", ""),
+        )
+        .is_ok();
+        (
+            can_answer(Acting::new(space, apologies, actor), version),
+            accepted,
+        )
     });
 }
 

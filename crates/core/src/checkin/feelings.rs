@@ -5,38 +5,28 @@
 //! relabelled, never recoded or removed. The core feeling itself can be
 //! picked too, for a day when "sad" is precise enough.
 
+use crate::kernel::listed::listed_enum;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// The eight families of feeling. Charts count check-ins per family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CoreFeeling {
-    Hurt,
-    Afraid,
-    Angry,
-    Sad,
-    Ashamed,
-    Lonely,
-    Hopeful,
-    Close,
+listed_enum! {
+    /// The eight families of feeling. Charts count check-ins per family.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CoreFeeling {
+        Hurt,
+        Afraid,
+        Angry,
+        Sad,
+        Ashamed,
+        Lonely,
+        Hopeful,
+        Close,
+    }
 }
 
 impl CoreFeeling {
-    pub const COUNT: usize = 8;
-
-    pub const ALL: [CoreFeeling; Self::COUNT] = [
-        CoreFeeling::Hurt,
-        CoreFeeling::Afraid,
-        CoreFeeling::Angry,
-        CoreFeeling::Sad,
-        CoreFeeling::Ashamed,
-        CoreFeeling::Lonely,
-        CoreFeeling::Hopeful,
-        CoreFeeling::Close,
-    ];
-
     /// Position in [`CoreFeeling::ALL`]; used to index per-feeling tallies.
     pub fn index(self) -> usize {
         self as usize

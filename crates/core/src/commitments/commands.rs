@@ -26,13 +26,11 @@ pub struct StatusInput {
 }
 
 pub fn make(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
+    acting: Acting<Commitments>,
     input: &CommitmentInput,
 ) -> Result<CommitmentEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::MakeCommitment)?;
+    let betrayal = acting.choose_betrayal(&input.betrayal)?;
+    acting.authorize(betrayal, RepairAction::MakeCommitment)?;
     let kind = CommitmentKind::parse(&input.kind)?;
     let details = if kind == CommitmentKind::Own {
         if input.details.trim().is_empty() {
@@ -48,7 +46,8 @@ pub fn make(
     // One commitment of each named kind per betrayal: its history carries
     // what happens to it, including renewal after a break.
     let already = kind != CommitmentKind::Own
-        && commitments
+        && acting
+            .room
             .for_betrayal(betrayal)
             .iter()
             .any(|c| c.kind == kind);
@@ -65,13 +64,11 @@ pub fn make(
 }
 
 pub fn update_status(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
+    acting: Acting<Commitments>,
     commitment: EntryId,
     input: &StatusInput,
 ) -> Result<CommitmentEvent, Refusal> {
-    check_update_status(space, commitments, actor, commitment)?;
+    check_update_status(acting, commitment)?;
     let status = CommitmentStatus::parse_update(&input.status)?;
     let note = text::optional("note", &input.note, MAX_NOTE)?;
     Ok(CommitmentEvent::StatusUpdated {
@@ -83,11 +80,9 @@ pub fn update_status(
 
 /// The hurt partner acknowledges the latest entry of the history.
 pub fn acknowledge(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
+    acting: Acting<Commitments>,
     commitment: EntryId,
 ) -> Result<CommitmentEvent, Refusal> {
-    let entry = check_acknowledge(space, commitments, actor, commitment)?;
+    let entry = check_acknowledge(acting, commitment)?;
     Ok(CommitmentEvent::Acknowledged { commitment, entry })
 }

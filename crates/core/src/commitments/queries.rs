@@ -7,25 +7,23 @@ use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not update the status of `commitment` now.
 pub fn check_update_status(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
+    acting: Acting<Commitments>,
     commitment: EntryId,
 ) -> Result<(), Refusal> {
-    let found = commitments.get(commitment);
-    entry_for(space, actor, found, RepairAction::UpdateCommitment).map(drop)
+    let found = acting.room.get(commitment);
+    acting
+        .entry_for(found, RepairAction::UpdateCommitment)
+        .map(drop)
 }
 
 /// Why `actor` may not acknowledge the latest news of `commitment` now;
 /// `Ok` with that news's entry id when they may.
 pub fn check_acknowledge(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
+    acting: Acting<Commitments>,
     commitment: EntryId,
 ) -> Result<EntryId, Refusal> {
-    let found = commitments.get(commitment);
-    let found = entry_for(space, actor, found, RepairAction::AcknowledgeCommitment)?;
+    let found = acting.room.get(commitment);
+    let found = acting.entry_for(found, RepairAction::AcknowledgeCommitment)?;
     found
         .latest()
         .filter(|e| e.seen.is_none())
@@ -34,23 +32,13 @@ pub fn check_acknowledge(
 }
 
 /// May `actor` update the status of `commitment` now?
-pub fn can_update_status(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
-    commitment: EntryId,
-) -> bool {
-    check_update_status(space, commitments, actor, commitment).is_ok()
+pub fn can_update_status(acting: Acting<Commitments>, commitment: EntryId) -> bool {
+    check_update_status(acting, commitment).is_ok()
 }
 
 /// May `actor` acknowledge the latest news of `commitment` now?
-pub fn can_acknowledge(
-    space: &SpaceState,
-    commitments: &Commitments,
-    actor: UserId,
-    commitment: EntryId,
-) -> bool {
-    check_acknowledge(space, commitments, actor, commitment).is_ok()
+pub fn can_acknowledge(acting: Acting<Commitments>, commitment: EntryId) -> bool {
+    check_acknowledge(acting, commitment).is_ok()
 }
 
 impl Commitments {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
+use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
@@ -246,18 +247,25 @@ fn every_can_query_agrees_with_its_command() {
             betrayal: other_way.0.to_string(),
             ..commitment("openness", "")
         };
-        make(&s.space, &s.commitments, a, &input)
+        make(Acting::new(&s.space, &s.commitments, a), &input)
     });
     let (space, commitments) = (&c.couple.space, &c.couple.commitments);
     let actors = [c.hurt, c.involved, c.stranger];
     let ids = [unseen, seen, theirs, EntryId(999)];
     assert_can_agrees("update", &actors, &ids, |a, id| {
-        let accepted = update_status(space, commitments, a, id, &status("kept", "")).is_ok();
-        (can_update_status(space, commitments, a, id), accepted)
+        let accepted =
+            update_status(Acting::new(space, commitments, a), id, &status("kept", "")).is_ok();
+        (
+            can_update_status(Acting::new(space, commitments, a), id),
+            accepted,
+        )
     });
     assert_can_agrees("acknowledge", &actors, &ids, |a, id| {
-        let accepted = acknowledge(space, commitments, a, id).is_ok();
-        (can_acknowledge(space, commitments, a, id), accepted)
+        let accepted = acknowledge(Acting::new(space, commitments, a), id).is_ok();
+        (
+            can_acknowledge(Acting::new(space, commitments, a), id),
+            accepted,
+        )
     });
 }
 

@@ -86,13 +86,11 @@ pub fn report(
 }
 
 pub fn acknowledge(
-    space: &SpaceState,
-    reports: &ContactReports,
-    actor: UserId,
+    acting: Acting<ContactReports>,
     report: EntryId,
     input: &ContactAcknowledgementInput,
 ) -> Result<ContactEvent, Refusal> {
-    check_acknowledge(space, reports, actor, report)?;
+    check_acknowledge(acting, report)?;
     let response = text::optional("response", &input.response, MAX_RESPONSE)?;
     Ok(ContactEvent::Acknowledged { report, response })
 }

@@ -6,14 +6,9 @@ use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
 /// Why `actor` may not acknowledge `report` now (`Ok` when they may).
-pub fn check_acknowledge(
-    space: &SpaceState,
-    reports: &ContactReports,
-    actor: UserId,
-    report: EntryId,
-) -> Result<(), Refusal> {
-    let found = reports.get(report);
-    let found = entry_for(space, actor, found, RepairAction::AcknowledgeContact)?;
+pub fn check_acknowledge(acting: Acting<ContactReports>, report: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.get(report);
+    let found = acting.entry_for(found, RepairAction::AcknowledgeContact)?;
     Refusal::conflict_if(
         found.acknowledgement.is_some(),
         "You have already acknowledged this report.",
@@ -21,13 +16,8 @@ pub fn check_acknowledge(
 }
 
 /// May `actor` acknowledge `report` now?
-pub fn can_acknowledge(
-    space: &SpaceState,
-    reports: &ContactReports,
-    actor: UserId,
-    report: EntryId,
-) -> bool {
-    check_acknowledge(space, reports, actor, report).is_ok()
+pub fn can_acknowledge(acting: Acting<ContactReports>, report: EntryId) -> bool {
+    check_acknowledge(acting, report).is_ok()
 }
 
 impl ContactReports {

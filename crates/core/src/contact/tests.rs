@@ -1,5 +1,6 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
+use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
@@ -217,8 +218,11 @@ fn can_acknowledge_agrees_with_its_command() {
         &[unread, read, theirs, EntryId(999)],
         |a, id| {
             let input = ContactAcknowledgementInput::default();
-            let accepted = acknowledge(space, reports, a, id, &input).is_ok();
-            (can_acknowledge(space, reports, a, id), accepted)
+            let accepted = acknowledge(Acting::new(space, reports, a), id, &input).is_ok();
+            (
+                can_acknowledge(Acting::new(space, reports, a), id),
+                accepted,
+            )
         },
     );
 }

@@ -7,5 +7,6 @@ pub mod days;
 pub mod entries;
 pub mod event;
 pub mod ids;
+pub(crate) mod listed;
 pub mod refusal;
 pub mod text;

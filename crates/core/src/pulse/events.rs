@@ -1,5 +1,6 @@
 //! The statements, the scale, the scores, the cadence, and the events.
 
+use crate::kernel::listed::listed_enum;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -8,27 +9,19 @@ use time::{Date, Duration, Month};
 pub const SCALE_MIN: u8 = 1;
 pub const SCALE_MAX: u8 = 7;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Construct {
-    Predictability,
-    Dependability,
-    Faith,
-    Honesty,
-    Safety,
+listed_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Construct {
+        Predictability,
+        Dependability,
+        Faith,
+        Honesty,
+        Safety,
+    }
 }
 
 impl Construct {
-    pub const COUNT: usize = 5;
-
-    pub const ALL: [Construct; Self::COUNT] = [
-        Construct::Predictability,
-        Construct::Dependability,
-        Construct::Faith,
-        Construct::Honesty,
-        Construct::Safety,
-    ];
-
     pub fn index(self) -> usize {
         self as usize
     }

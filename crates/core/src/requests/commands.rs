@@ -164,25 +164,18 @@ pub fn make(
     })
 }
 
-pub fn accept(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<RequestEvent, Refusal> {
-    check_respond(space, requests, actor, request)?;
+pub fn accept(acting: Acting<Requests>, request: EntryId) -> Result<RequestEvent, Refusal> {
+    check_respond(acting, request)?;
     Ok(RequestEvent::Accepted { request })
 }
 
 pub fn propose_alternative(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
+    acting: Acting<Requests>,
     now: OffsetDateTime,
     request: EntryId,
     input: &AlternativeInput,
 ) -> Result<RequestEvent, Refusal> {
-    check_respond(space, requests, actor, request)?;
+    check_respond(acting, request)?;
     let Terms { what, frequency } = terms(&input.what, &input.when, now)?;
     Ok(RequestEvent::AlternativeProposed {
         request,
@@ -192,13 +185,11 @@ pub fn propose_alternative(
 }
 
 pub fn answer_alternative(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
+    acting: Acting<Requests>,
     request: EntryId,
     input: &AlternativeAnswerInput,
 ) -> Result<RequestEvent, Refusal> {
-    check_answer_alternative(space, requests, actor, request)?;
+    check_answer_alternative(acting, request)?;
     match input.answer.trim() {
         "accept" => Ok(RequestEvent::AlternativeAccepted { request }),
         "decline" => Ok(RequestEvent::AlternativeDeclined {
@@ -213,35 +204,26 @@ pub fn answer_alternative(
 }
 
 pub fn pause(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
+    acting: Acting<Requests>,
     request: EntryId,
     input: &ReasonInput,
 ) -> Result<RequestEvent, Refusal> {
-    check_pause(space, requests, actor, request)?;
+    check_pause(acting, request)?;
     let reason = reason(input)?;
     Ok(RequestEvent::Paused { request, reason })
 }
 
-pub fn resume(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<RequestEvent, Refusal> {
-    check_resume(space, requests, actor, request)?;
+pub fn resume(acting: Acting<Requests>, request: EntryId) -> Result<RequestEvent, Refusal> {
+    check_resume(acting, request)?;
     Ok(RequestEvent::Resumed { request })
 }
 
 pub fn retire(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
+    acting: Acting<Requests>,
     request: EntryId,
     input: &ReasonInput,
 ) -> Result<RequestEvent, Refusal> {
-    check_retire(space, requests, actor, request)?;
+    check_retire(acting, request)?;
     let reason = reason(input)?;
     Ok(RequestEvent::Retired { request, reason })
 }
@@ -257,14 +239,12 @@ fn reason(input: &ReasonInput) -> Result<String, Refusal> {
 }
 
 pub fn log_fulfilment(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
+    acting: Acting<Requests>,
     now: OffsetDateTime,
     request: EntryId,
     input: &FulfilmentInput,
 ) -> Result<RequestEvent, Refusal> {
-    let found = check_log_fulfilment(space, requests, actor, request)?;
+    let found = check_log_fulfilment(acting, request)?;
     let today = now.date();
     let happened_on = parse_optional_date("happened_on", &input.happened_on)?.unwrap_or(today);
     if happened_on > today {
@@ -288,12 +268,10 @@ pub fn log_fulfilment(
 }
 
 pub fn confirm_fulfilment(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
+    acting: Acting<Requests>,
     fulfilment: EntryId,
 ) -> Result<RequestEvent, Refusal> {
-    let request = check_confirm_fulfilment(space, requests, actor, fulfilment)?;
+    let request = check_confirm_fulfilment(acting, fulfilment)?;
     Ok(RequestEvent::FulfilmentConfirmed {
         request: request.id,
         fulfilment,

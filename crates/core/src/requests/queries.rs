@@ -23,31 +23,16 @@ fn awaiting_answer(request: &Request) -> Result<(), Refusal> {
 
 /// Why `actor` may not answer `request` (accept it or propose an
 /// alternative) now; `Ok` when they may.
-pub fn check_respond(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<(), Refusal> {
-    let found = requests.get(request);
-    awaiting_answer(entry_for(
-        space,
-        actor,
-        found,
-        RepairAction::RespondToRequest,
-    )?)
+pub fn check_respond(acting: Acting<Requests>, request: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.get(request);
+    awaiting_answer(acting.entry_for(found, RepairAction::RespondToRequest)?)
 }
 
 /// Why `actor` may not accept or decline the alternative proposed for
 /// `request` now.
-pub fn check_answer_alternative(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<(), Refusal> {
-    let found = requests.get(request);
-    let found = entry_for(space, actor, found, RepairAction::RespondToAlternative)?;
+pub fn check_answer_alternative(acting: Acting<Requests>, request: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.get(request);
+    let found = acting.entry_for(found, RepairAction::RespondToAlternative)?;
     Refusal::conflict_if(
         found.status != RequestStatus::AlternativeProposed,
         "There is no alternative waiting for your answer.",
@@ -55,14 +40,9 @@ pub fn check_answer_alternative(
 }
 
 /// Why `actor` may not pause `request` now.
-pub fn check_pause(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<(), Refusal> {
-    let found = requests.get(request);
-    let found = entry_for(space, actor, found, RepairAction::PauseRequest)?;
+pub fn check_pause(acting: Acting<Requests>, request: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.get(request);
+    let found = acting.entry_for(found, RepairAction::PauseRequest)?;
     Refusal::conflict_if(
         found.status != RequestStatus::Active,
         "Only an agreed request that is running can be paused.",
@@ -70,14 +50,9 @@ pub fn check_pause(
 }
 
 /// Why `actor` may not resume `request` now.
-pub fn check_resume(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<(), Refusal> {
-    let found = requests.get(request);
-    let found = entry_for(space, actor, found, RepairAction::ResumeRequest)?;
+pub fn check_resume(acting: Acting<Requests>, request: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.get(request);
+    let found = acting.entry_for(found, RepairAction::ResumeRequest)?;
     Refusal::conflict_if(
         found.status != RequestStatus::Paused,
         "This request is not paused.",
@@ -85,14 +60,9 @@ pub fn check_resume(
 }
 
 /// Why `actor` may not retire `request` now.
-pub fn check_retire(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> Result<(), Refusal> {
-    let found = requests.get(request);
-    let found = entry_for(space, actor, found, RepairAction::RetireRequest)?;
+pub fn check_retire(acting: Acting<Requests>, request: EntryId) -> Result<(), Refusal> {
+    let found = acting.room.get(request);
+    let found = acting.entry_for(found, RepairAction::RetireRequest)?;
     Refusal::conflict_if(
         found.status == RequestStatus::Retired,
         "This request is already retired.",
@@ -101,13 +71,11 @@ pub fn check_retire(
 
 /// Why `actor` may not log a time `request` was done, now.
 pub fn check_log_fulfilment<'a>(
-    space: &SpaceState,
-    requests: &'a Requests,
-    actor: UserId,
+    acting: Acting<'a, Requests>,
     request: EntryId,
 ) -> Result<&'a Request, Refusal> {
-    let found = requests.get(request);
-    let found = entry_for(space, actor, found, RepairAction::LogFulfilment)?;
+    let found = acting.room.get(request);
+    let found = acting.entry_for(found, RepairAction::LogFulfilment)?;
     if found.status != RequestStatus::Active {
         return Err(Refusal::Conflict(
             "This request is not running: it is logged once it is agreed, and not while paused.",
@@ -121,13 +89,11 @@ pub fn check_log_fulfilment<'a>(
 
 /// Why `actor` may not confirm the logged `fulfilment` now.
 pub fn check_confirm_fulfilment<'a>(
-    space: &SpaceState,
-    requests: &'a Requests,
-    actor: UserId,
+    acting: Acting<'a, Requests>,
     fulfilment: EntryId,
 ) -> Result<&'a Request, Refusal> {
-    let found = requests.fulfilment(fulfilment);
-    let (request, logged) = entry_for(space, actor, found, RepairAction::ConfirmFulfilment)?;
+    let found = acting.room.fulfilment(fulfilment);
+    let (request, logged) = acting.entry_for(found, RepairAction::ConfirmFulfilment)?;
     if logged.confirmation.is_some() {
         return Err(Refusal::Conflict("You have already confirmed this."));
     }
@@ -135,78 +101,43 @@ pub fn check_confirm_fulfilment<'a>(
 }
 
 /// May `actor` accept `request` now?
-pub fn can_accept(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> bool {
-    check_respond(space, requests, actor, request).is_ok()
+pub fn can_accept(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_respond(acting, request).is_ok()
 }
 
 /// May `actor` propose an alternative to `request` now?
-pub fn can_propose_alternative(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> bool {
-    check_respond(space, requests, actor, request).is_ok()
+pub fn can_propose_alternative(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_respond(acting, request).is_ok()
 }
 
 /// May `actor` accept or decline the alternative proposed for `request` now?
-pub fn can_answer_alternative(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> bool {
-    check_answer_alternative(space, requests, actor, request).is_ok()
+pub fn can_answer_alternative(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_answer_alternative(acting, request).is_ok()
 }
 
 /// May `actor` pause `request` now?
-pub fn can_pause(space: &SpaceState, requests: &Requests, actor: UserId, request: EntryId) -> bool {
-    check_pause(space, requests, actor, request).is_ok()
+pub fn can_pause(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_pause(acting, request).is_ok()
 }
 
 /// May `actor` resume `request` now?
-pub fn can_resume(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> bool {
-    check_resume(space, requests, actor, request).is_ok()
+pub fn can_resume(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_resume(acting, request).is_ok()
 }
 
 /// May `actor` retire `request` now?
-pub fn can_retire(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> bool {
-    check_retire(space, requests, actor, request).is_ok()
+pub fn can_retire(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_retire(acting, request).is_ok()
 }
 
 /// May `actor` log a time `request` was done, now?
-pub fn can_log_fulfilment(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    request: EntryId,
-) -> bool {
-    check_log_fulfilment(space, requests, actor, request).is_ok()
+pub fn can_log_fulfilment(acting: Acting<Requests>, request: EntryId) -> bool {
+    check_log_fulfilment(acting, request).is_ok()
 }
 
 /// May `actor` confirm the logged `fulfilment` now?
-pub fn can_confirm_fulfilment(
-    space: &SpaceState,
-    requests: &Requests,
-    actor: UserId,
-    fulfilment: EntryId,
-) -> bool {
-    check_confirm_fulfilment(space, requests, actor, fulfilment).is_ok()
+pub fn can_confirm_fulfilment(acting: Acting<Requests>, fulfilment: EntryId) -> bool {
+    check_confirm_fulfilment(acting, fulfilment).is_ok()
 }
 
 impl Requests {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
+use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
@@ -286,9 +287,7 @@ fn pausing_and_retiring_need_a_reason_and_fit_the_status() {
     );
     c.run(c.involved, |s, a, _| {
         pause(
-            &s.space,
-            &s.requests,
-            a,
+            Acting::new(&s.space, &s.requests, a),
             r,
             &because("Away for a work trip"),
         )
@@ -788,44 +787,56 @@ fn every_can_query_agrees_with_its_command() {
     ];
     assert_can_agrees("accept", &actors, &ids, |a, id| {
         (
-            can_accept(space, reqs, a, id),
-            accept(space, reqs, a, id).is_ok(),
+            can_accept(Acting::new(space, reqs, a), id),
+            accept(Acting::new(space, reqs, a), id).is_ok(),
         )
     });
     assert_can_agrees("propose an alternative", &actors, &ids, |a, id| {
-        let accepted = propose_alternative(space, reqs, a, now, id, &offer).is_ok();
-        (can_propose_alternative(space, reqs, a, id), accepted)
+        let accepted = propose_alternative(Acting::new(space, reqs, a), now, id, &offer).is_ok();
+        (
+            can_propose_alternative(Acting::new(space, reqs, a), id),
+            accepted,
+        )
     });
     assert_can_agrees("answer the alternative", &actors, &ids, |a, id| {
         let input = AlternativeAnswerInput {
             answer: "accept".to_owned(),
             note: String::new(),
         };
-        let accepted = answer_alternative(space, reqs, a, id, &input).is_ok();
-        (can_answer_alternative(space, reqs, a, id), accepted)
+        let accepted = answer_alternative(Acting::new(space, reqs, a), id, &input).is_ok();
+        (
+            can_answer_alternative(Acting::new(space, reqs, a), id),
+            accepted,
+        )
     });
     assert_can_agrees("pause", &actors, &ids, |a, id| {
-        let accepted = pause(space, reqs, a, id, &because("Away.")).is_ok();
-        (can_pause(space, reqs, a, id), accepted)
+        let accepted = pause(Acting::new(space, reqs, a), id, &because("Away.")).is_ok();
+        (can_pause(Acting::new(space, reqs, a), id), accepted)
     });
     assert_can_agrees("resume", &actors, &ids, |a, id| {
         (
-            can_resume(space, reqs, a, id),
-            resume(space, reqs, a, id).is_ok(),
+            can_resume(Acting::new(space, reqs, a), id),
+            resume(Acting::new(space, reqs, a), id).is_ok(),
         )
     });
     assert_can_agrees("retire", &actors, &ids, |a, id| {
-        let accepted = retire(space, reqs, a, id, &because("Done.")).is_ok();
-        (can_retire(space, reqs, a, id), accepted)
+        let accepted = retire(Acting::new(space, reqs, a), id, &because("Done.")).is_ok();
+        (can_retire(Acting::new(space, reqs, a), id), accepted)
     });
     assert_can_agrees("log", &actors, &ids, |a, id| {
-        let accepted = log_fulfilment(space, reqs, a, now, id, &on("")).is_ok();
-        (can_log_fulfilment(space, reqs, a, id), accepted)
+        let accepted = log_fulfilment(Acting::new(space, reqs, a), now, id, &on("")).is_ok();
+        (
+            can_log_fulfilment(Acting::new(space, reqs, a), id),
+            accepted,
+        )
     });
     let fulfilments = [done_once, unseen, active, EntryId(999)];
     assert_can_agrees("confirm", &actors, &fulfilments, |a, id| {
-        let accepted = confirm_fulfilment(space, reqs, a, id).is_ok();
-        (can_confirm_fulfilment(space, reqs, a, id), accepted)
+        let accepted = confirm_fulfilment(Acting::new(space, reqs, a), id).is_ok();
+        (
+            can_confirm_fulfilment(Acting::new(space, reqs, a), id),
+            accepted,
+        )
     });
 }
 

@@ -1,40 +1,28 @@
 //! The signs a person may notice in themselves, and the event that records them.
 
+use crate::kernel::listed::listed_enum;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
-/// The codes are the serde names and are stable forever.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sign {
-    CheckingPhone,
-    AskingAgain,
-    Withdrawing,
-    AssumingWorst,
-    KeepingScore,
-    TroubleSleeping,
-    AvoidingCloseness,
-    Replaying,
-    NeedingWhereabouts,
-    HidingFeelings,
+listed_enum! {
+    /// The codes are the serde names and are stable forever.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Sign {
+        CheckingPhone,
+        AskingAgain,
+        Withdrawing,
+        AssumingWorst,
+        KeepingScore,
+        TroubleSleeping,
+        AvoidingCloseness,
+        Replaying,
+        NeedingWhereabouts,
+        HidingFeelings,
+    }
 }
 
 impl Sign {
-    pub const COUNT: usize = 10;
-
-    pub const ALL: [Sign; Self::COUNT] = [
-        Sign::CheckingPhone,
-        Sign::AskingAgain,
-        Sign::Withdrawing,
-        Sign::AssumingWorst,
-        Sign::KeepingScore,
-        Sign::TroubleSleeping,
-        Sign::AvoidingCloseness,
-        Sign::Replaying,
-        Sign::NeedingWhereabouts,
-        Sign::HidingFeelings,
-    ];
-
     pub fn index(self) -> usize {
         self as usize
     }

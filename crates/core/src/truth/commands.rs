@@ -78,57 +78,41 @@ pub fn ask(
 }
 
 pub fn answer(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
+    acting: Acting<TruthLog>,
     question: EntryId,
     input: &AnswerInput,
 ) -> Result<TruthEvent, Refusal> {
-    check_answer(space, log, actor, question)?;
+    check_answer(acting, question)?;
     let text = text::required("text", &input.text, MAX_TELLING)?;
     Ok(TruthEvent::Answered { question, text })
 }
 
-pub fn park(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    question: EntryId,
-) -> Result<TruthEvent, Refusal> {
-    check_park(space, log, actor, question)?;
+pub fn park(acting: Acting<TruthLog>, question: EntryId) -> Result<TruthEvent, Refusal> {
+    check_park(acting, question)?;
     Ok(TruthEvent::Parked { question })
 }
 
-pub fn unpark(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    question: EntryId,
-) -> Result<TruthEvent, Refusal> {
-    check_unpark(space, log, actor, question)?;
+pub fn unpark(acting: Acting<TruthLog>, question: EntryId) -> Result<TruthEvent, Refusal> {
+    check_unpark(acting, question)?;
     Ok(TruthEvent::Unparked { question })
 }
 
 pub fn acknowledge(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
+    acting: Acting<TruthLog>,
     entry: EntryId,
     input: &AcknowledgementInput,
 ) -> Result<TruthEvent, Refusal> {
-    check_acknowledge(space, log, actor, entry)?;
+    check_acknowledge(acting, entry)?;
     let response = text::optional("response", &input.response, MAX_RESPONSE)?;
     Ok(TruthEvent::Acknowledged { entry, response })
 }
 
 pub fn correct(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
+    acting: Acting<TruthLog>,
     entry: EntryId,
     input: &CorrectionInput,
 ) -> Result<TruthEvent, Refusal> {
-    check_correct(space, log, actor, entry)?;
+    check_correct(acting, entry)?;
     let text = text::required("text", &input.text, MAX_TELLING)?;
     Ok(TruthEvent::Corrected {
         corrects: entry,

@@ -8,15 +8,13 @@ use crate::access::room::*;
 
 /// A question that is open, and `action` is the actor's to take on it.
 fn open_question(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
+    acting: Acting<TruthLog>,
     question: EntryId,
     action: RepairAction,
 ) -> Result<(), Refusal> {
-    let entry = member_entry(space, actor, log.entry(question))?;
+    let entry = acting.member_entry(acting.room.entry(question))?;
     let status = entry.question_status().ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(space, actor, entry.betrayal, action)?;
+    acting.authorize(entry.betrayal, action)?;
     match status {
         QuestionStatus::Open => Ok(()),
         QuestionStatus::Parked(_) => Err(Refusal::Conflict(
@@ -30,36 +28,21 @@ fn open_question(
 }
 
 /// Why `actor` may not answer `question` now (`Ok` when they may).
-pub fn check_answer(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    question: EntryId,
-) -> Result<(), Refusal> {
-    open_question(space, log, actor, question, RepairAction::Answer)
+pub fn check_answer(acting: Acting<TruthLog>, question: EntryId) -> Result<(), Refusal> {
+    open_question(acting, question, RepairAction::Answer)
 }
 
 /// Why `actor` may not park `question` for therapy now.
-pub fn check_park(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    question: EntryId,
-) -> Result<(), Refusal> {
-    open_question(space, log, actor, question, RepairAction::Park)
+pub fn check_park(acting: Acting<TruthLog>, question: EntryId) -> Result<(), Refusal> {
+    open_question(acting, question, RepairAction::Park)
 }
 
 /// Why `actor` may not bring `question` back home now.
-pub fn check_unpark(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    question: EntryId,
-) -> Result<(), Refusal> {
-    let entry = member_entry(space, actor, log.entry(question))?;
+pub fn check_unpark(acting: Acting<TruthLog>, question: EntryId) -> Result<(), Refusal> {
+    let entry = acting.member_entry(acting.room.entry(question))?;
     let status = entry.question_status().ok_or(Refusal::NotFound)?;
-    repair_rules::authorize(space, actor, entry.betrayal, RepairAction::Unpark)?;
-    if entry.author != actor {
+    acting.authorize(entry.betrayal, RepairAction::Unpark)?;
+    if entry.author != acting.actor {
         return Err(Refusal::NotAllowed(RepairAction::Unpark.refusal()));
     }
     Refusal::conflict_if(
@@ -69,14 +52,9 @@ pub fn check_unpark(
 }
 
 /// Why `actor` may not acknowledge `entry` now.
-pub fn check_acknowledge(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    entry: EntryId,
-) -> Result<(), Refusal> {
-    let target = member_entry(space, actor, log.entry(entry))?;
-    repair_rules::authorize(space, actor, target.betrayal, RepairAction::Acknowledge)?;
+pub fn check_acknowledge(acting: Acting<TruthLog>, entry: EntryId) -> Result<(), Refusal> {
+    let target = acting.member_entry(acting.room.entry(entry))?;
+    acting.authorize(target.betrayal, RepairAction::Acknowledge)?;
     match target.ack_state() {
         AckState::NotNeeded => Err(Refusal::Conflict(
             "A question is answered rather than acknowledged.",
@@ -89,20 +67,15 @@ pub fn check_acknowledge(
 }
 
 /// Why `actor` may not correct `entry` now.
-pub fn check_correct(
-    space: &SpaceState,
-    log: &TruthLog,
-    actor: UserId,
-    entry: EntryId,
-) -> Result<(), Refusal> {
-    let original = member_entry(space, actor, log.entry(entry))?;
-    repair_rules::authorize(space, actor, original.betrayal, RepairAction::Correct)?;
+pub fn check_correct(acting: Acting<TruthLog>, entry: EntryId) -> Result<(), Refusal> {
+    let original = acting.member_entry(acting.room.entry(entry))?;
+    acting.authorize(original.betrayal, RepairAction::Correct)?;
     if !original.is_acknowledgeable() {
         return Err(Refusal::Conflict(
             "A question is not corrected. A new question can be asked instead.",
         ));
     }
-    if original.author != actor {
+    if original.author != acting.actor {
         return Err(Refusal::NotAllowed(
             "Only the partner who wrote an entry can correct it.",
         ));
@@ -111,28 +84,28 @@ pub fn check_correct(
 }
 
 /// May `actor` answer `question` now?
-pub fn can_answer(space: &SpaceState, log: &TruthLog, actor: UserId, question: EntryId) -> bool {
-    check_answer(space, log, actor, question).is_ok()
+pub fn can_answer(acting: Acting<TruthLog>, question: EntryId) -> bool {
+    check_answer(acting, question).is_ok()
 }
 
 /// May `actor` park `question` for the joint therapy session now?
-pub fn can_park(space: &SpaceState, log: &TruthLog, actor: UserId, question: EntryId) -> bool {
-    check_park(space, log, actor, question).is_ok()
+pub fn can_park(acting: Acting<TruthLog>, question: EntryId) -> bool {
+    check_park(acting, question).is_ok()
 }
 
 /// May `actor` bring the parked `question` back home now?
-pub fn can_unpark(space: &SpaceState, log: &TruthLog, actor: UserId, question: EntryId) -> bool {
-    check_unpark(space, log, actor, question).is_ok()
+pub fn can_unpark(acting: Acting<TruthLog>, question: EntryId) -> bool {
+    check_unpark(acting, question).is_ok()
 }
 
 /// May `actor` say "I read this" on `entry` now?
-pub fn can_acknowledge(space: &SpaceState, log: &TruthLog, actor: UserId, entry: EntryId) -> bool {
-    check_acknowledge(space, log, actor, entry).is_ok()
+pub fn can_acknowledge(acting: Acting<TruthLog>, entry: EntryId) -> bool {
+    check_acknowledge(acting, entry).is_ok()
 }
 
 /// May `actor` write a correction of `entry` now?
-pub fn can_correct(space: &SpaceState, log: &TruthLog, actor: UserId, entry: EntryId) -> bool {
-    check_correct(space, log, actor, entry).is_ok()
+pub fn can_correct(acting: Acting<TruthLog>, entry: EntryId) -> bool {
+    check_correct(acting, entry).is_ok()
 }
 
 /// The step an entry waits for from a person.
@@ -154,7 +127,7 @@ impl TruthLog {
     ) -> Vec<&TruthEntry> {
         self.entries
             .iter()
-            .filter(|e| can_answer(space, self, me, e.id))
+            .filter(|e| can_answer(Acting::new(space, self, me), e.id))
             .collect()
     }
 
@@ -163,7 +136,7 @@ impl TruthLog {
     pub fn awaiting_acknowledgement_by(&self, space: &SpaceState, me: UserId) -> Vec<&TruthEntry> {
         self.entries
             .iter()
-            .filter(|e| can_acknowledge(space, self, me, e.id))
+            .filter(|e| can_acknowledge(Acting::new(space, self, me), e.id))
             .collect()
     }
 
@@ -175,9 +148,9 @@ impl TruthLog {
             .iter()
             .rev()
             .filter_map(|e| {
-                if can_answer(space, self, me, e.id) {
+                if can_answer(Acting::new(space, self, me), e.id) {
                     Some((e, Waiting::Answer))
-                } else if can_acknowledge(space, self, me, e.id) {
+                } else if can_acknowledge(Acting::new(space, self, me), e.id) {
                     Some((e, Waiting::Acknowledge))
                 } else {
                     None

@@ -1,5 +1,6 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
+use crate::access::room::Acting;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::SpaceState;
@@ -224,14 +225,18 @@ fn only_an_open_question_can_be_parked_and_only_a_parked_one_unparked() {
 fn a_correction_is_a_new_entry_that_records_how_late_it_came() {
     let (mut c, q) = with_question();
     let a = c.run(c.involved, |s, actor, _| {
-        answer(&s.space, &s.truth, actor, q, &answer_text("Once."))
+        answer(
+            Acting::new(&s.space, &s.truth, actor),
+            q,
+            &answer_text("Once."),
+        )
     });
     c.advance(Duration::days(9) + Duration::hours(2));
     let fix = CorrectionInput {
         text: "It was three times.".to_owned(),
     };
     let k = c.run(c.involved, |s, actor, _| {
-        correct(&s.space, &s.truth, actor, a, &fix)
+        correct(Acting::new(&s.space, &s.truth, actor), a, &fix)
     });
 
     let original = c.couple.truth.entry(a).unwrap();
@@ -284,7 +289,11 @@ fn only_the_author_corrects_and_questions_are_not_corrected() {
         Err(Refusal::NotAllowed(RepairAction::Correct.refusal()))
     );
     assert!(c
-        .attempt(c.hurt, |s, a, _| correct(&s.space, &s.truth, a, d, &fix))
+        .attempt(c.hurt, |s, a, _| correct(
+            Acting::new(&s.space, &s.truth, a),
+            d,
+            &fix
+        ))
         .is_ok());
 }
 
@@ -363,7 +372,11 @@ fn the_log_lists_newest_first_and_filters_by_kind_and_question_state() {
     let answered = c.run(c.hurt, step!(space: ask(&question("Answered?"))));
     let parked = c.run(c.hurt, step!(space: ask(&question("Parked?"))));
     let a = c.run(c.involved, |s, actor, _| {
-        answer(&s.space, &s.truth, actor, answered, &answer_text("Yes"))
+        answer(
+            Acting::new(&s.space, &s.truth, actor),
+            answered,
+            &answer_text("Yes"),
+        )
     });
     c.run(c.hurt, step!(truth: park(parked)));
 
@@ -517,28 +530,34 @@ fn every_can_query_agrees_with_its_command() {
     let steps: [(&str, Step); 5] = [
         ("answer", |s, l, a, id| {
             (
-                can_answer(s, l, a, id),
-                answer(s, l, a, id, &answer_text("x")).is_ok(),
+                can_answer(Acting::new(s, l, a), id),
+                answer(Acting::new(s, l, a), id, &answer_text("x")).is_ok(),
             )
         }),
         ("park", |s, l, a, id| {
-            (can_park(s, l, a, id), park(s, l, a, id).is_ok())
+            (
+                can_park(Acting::new(s, l, a), id),
+                park(Acting::new(s, l, a), id).is_ok(),
+            )
         }),
         ("unpark", |s, l, a, id| {
-            (can_unpark(s, l, a, id), unpark(s, l, a, id).is_ok())
+            (
+                can_unpark(Acting::new(s, l, a), id),
+                unpark(Acting::new(s, l, a), id).is_ok(),
+            )
         }),
         ("acknowledge", |s, l, a, id| {
             let input = AcknowledgementInput::default();
             (
-                can_acknowledge(s, l, a, id),
-                acknowledge(s, l, a, id, &input).is_ok(),
+                can_acknowledge(Acting::new(s, l, a), id),
+                acknowledge(Acting::new(s, l, a), id, &input).is_ok(),
             )
         }),
         ("correct", |s, l, a, id| {
             let input = CorrectionInput { text: "x".into() };
             (
-                can_correct(s, l, a, id),
-                correct(s, l, a, id, &input).is_ok(),
+                can_correct(Acting::new(s, l, a), id),
+                correct(Acting::new(s, l, a), id, &input).is_ok(),
             )
         }),
     ];

@@ -669,7 +669,11 @@ mod tests {
         .unwrap();
         let id = w.record(hurt, made);
         w.advance_days(1);
-        let accepted = requests::accept(&w.couple.space, &w.couple.requests, involved, id).unwrap();
+        let accepted = requests::accept(
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.requests, involved),
+            id,
+        )
+        .unwrap();
         w.record(involved, accepted);
         for day in 0..total_days {
             if day > 0 {
@@ -677,9 +681,7 @@ mod tests {
             }
             if day < kept_days {
                 let logged = requests::log_fulfilment(
-                    &w.couple.space,
-                    &w.couple.requests,
-                    involved,
+                    crate::access::room::Acting::new(&w.couple.space, &w.couple.requests, involved),
                     w.now,
                     id,
                     &FulfilmentInput::default(),
@@ -717,30 +719,17 @@ mod tests {
 
     #[test]
     fn a_request_kept_for_a_month_and_a_received_apology_are_milestones() {
-        use crate::apology::{self, ApologyAnswerInput, ApologyInput};
+        use crate::apology::{self, ApologyAnswerInput};
         let mut w = World::ticking();
         let request = daily_request(&mut w, 30, 31);
         let sent = apology::send(
-            &w.couple.space,
-            &w.couple.apology,
-            w.involved,
-            &ApologyInput {
-                betrayal: String::new(),
-                what_i_did: "I kept a relationship secret from you for a year.".into(),
-                impact: "You stopped trusting your own sense of what was real.".into(),
-                responsibility: "It was my choice and nobody else's.".into(),
-                remorse: "I am deeply sorry for the pain I caused you.".into(),
-                changes: "I have ended all contact and I tell you where I am.".into(),
-                repair: "I will answer your questions honestly for as long as you need.".into(),
-                factors: String::new(),
-            },
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.apology, w.involved),
+            &crate::testing::full_apology(),
         )
         .unwrap();
         let version = w.record(w.involved, sent);
         let received = apology::answer(
-            &w.couple.space,
-            &w.couple.apology,
-            w.hurt,
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.apology, w.hurt),
             version,
             &ApologyAnswerInput {
                 answer: "received".into(),

@@ -4,7 +4,7 @@
 
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
-use crate::app::layout::{render, render_refused, Layout};
+use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
@@ -12,16 +12,17 @@ use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_label, form_errors, Choice, FindingView};
+use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
-    ApologyVersion, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+    ApologyVersion, DraftParts, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
 };
 use kintsugi_core::coach::apology::PartFinding;
 use kintsugi_core::space::Role;
@@ -58,13 +59,15 @@ impl ApologyForm {
     fn input(&self) -> ApologyInput {
         ApologyInput {
             betrayal: self.betrayal.clone(),
-            what_i_did: self.what_i_did.clone(),
-            impact: self.impact.clone(),
-            responsibility: self.responsibility.clone(),
-            remorse: self.remorse.clone(),
-            changes: self.changes.clone(),
-            repair: self.repair.clone(),
-            factors: self.factors.clone(),
+            draft: DraftParts {
+                what_i_did: self.what_i_did.clone(),
+                impact: self.impact.clone(),
+                responsibility: self.responsibility.clone(),
+                remorse: self.remorse.clone(),
+                changes: self.changes.clone(),
+                repair: self.repair.clone(),
+                factors: self.factors.clone(),
+            },
         }
     }
 
@@ -352,7 +355,7 @@ fn status_line(apology: Option<&Apology>, role: Role) -> String {
 
 /// Whether the record would take a new version from `me` now.
 fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
-    apology::can_send(&state.space, &state.apology, me, betrayal)
+    apology::can_send(Acting::new(&state.space, &state.apology, me), betrayal)
 }
 
 async fn build(
@@ -442,7 +445,12 @@ impl SectionOf<'_> {
         refused
             .or_else(|| {
                 self.latest()
-                    .filter(|v| apology::can_answer(&state.space, &state.apology, self.me, v.id))
+                    .filter(|v| {
+                        apology::can_answer(
+                            Acting::new(&state.space, &state.apology, self.me),
+                            v.id,
+                        )
+                    })
                     .map(|v| (v, AnswerForm::default(), FormErrors::default()))
             })
             .map(|(v, form, errors)| AnswerBox {
@@ -515,7 +523,7 @@ async fn write(
     let me = couple.me;
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        apology::send(&state.space, &state.apology, me, &input).map(Writes::couple)
+        apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
     })
     .await?;
     let pending = |errors| Pending::Draft {
@@ -568,10 +576,12 @@ async fn finish(
     anchor: &str,
     pending: impl FnOnce(FormErrors) -> Pending,
 ) -> AppResult<Response> {
-    match outcome.or_form(form_errors)? {
-        Ok(_) => Ok(Redirect::to(anchor).into_response()),
-        Err(errors) => render_refused(&build(app, couple, layout, pending(errors)).await?),
-    }
+    land_or_redraw(
+        outcome,
+        |_| anchor.to_owned(),
+        |errors| build(app, couple, layout, pending(errors)),
+    )
+    .await
 }
 
 /// What a refusal means on "Check with the coach": nothing for a part the
@@ -620,7 +630,12 @@ async fn answer(
     let me = couple.me;
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
         let state = decision.couple;
-        apology::answer(&state.space, &state.apology, me, version, &input).map(Writes::couple)
+        apology::answer(
+            Acting::new(&state.space, &state.apology, me),
+            version,
+            &input,
+        )
+        .map(Writes::couple)
     })
     .await?;
     let pending = |errors| Pending::Answer {

@@ -4,22 +4,23 @@
 
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
-use crate::app::layout::{render, render_refused, Layout};
+use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{self, Landed, Outcome, Writes};
+use crate::exec;
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice};
+use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::commitments::{
     self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
 };
@@ -125,23 +126,26 @@ fn view(
     zone: Zone,
 ) -> CommitmentView {
     let update =
-        commitments::can_update_status(&state.space, &state.commitments, me, c.id).then(|| {
-            let (form, errors) = match refused {
-                Refused::Status(id, form, errors) if *id == c.id => (form.clone(), errors.clone()),
-                _ => Default::default(),
-            };
-            StatusBox {
-                form,
-                errors,
-                choices: CommitmentStatus::UPDATES
-                    .iter()
-                    .map(|s| Choice {
-                        code: s.code(),
-                        label: s.label(),
-                    })
-                    .collect(),
-            }
-        });
+        commitments::can_update_status(Acting::new(&state.space, &state.commitments, me), c.id)
+            .then(|| {
+                let (form, errors) = match refused {
+                    Refused::Status(id, form, errors) if *id == c.id => {
+                        (form.clone(), errors.clone())
+                    }
+                    _ => Default::default(),
+                };
+                StatusBox {
+                    form,
+                    errors,
+                    choices: CommitmentStatus::UPDATES
+                        .iter()
+                        .map(|s| Choice {
+                            code: s.code(),
+                            label: s.label(),
+                        })
+                        .collect(),
+                }
+            });
     CommitmentView {
         id: c.id.0,
         title: c.title().to_owned(),
@@ -171,7 +175,10 @@ fn view(
             })
             .collect(),
         update,
-        can_acknowledge: commitments::can_acknowledge(&state.space, &state.commitments, me, c.id),
+        can_acknowledge: commitments::can_acknowledge(
+            Acting::new(&state.space, &state.commitments, me),
+            c.id,
+        ),
         acknowledge_errors: match refused {
             Refused::Acknowledge(id, errors) if *id == c.id => errors.clone(),
             _ => FormErrors::default(),
@@ -240,26 +247,6 @@ async fn commitments_page(
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
-/// Where a commitment's form leads: to the commitment it was about (or
-/// the list), or the page again with what was typed.
-async fn finish(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    outcome: Outcome,
-    shown: impl FnOnce(Landed) -> Option<EntryId>,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    match outcome.or_form(form_errors)? {
-        Ok(landed) => Ok(Redirect::to(&match shown(landed) {
-            Some(id) => format!("/commitments#commitment-{}", id.0),
-            None => "/commitments".to_owned(),
-        })
-        .into_response()),
-        Err(errors) => render_refused(&build(app, couple, layout, refused(errors)).await?),
-    }
-}
-
 async fn make(
     State(app): State<AppState>,
     couple: MyCouple,
@@ -271,18 +258,18 @@ async fn make(
         kind: form.kind.clone(),
         details: form.details.clone(),
     };
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        commitments::make(&state.space, &state.commitments, couple.me, &input).map(Writes::couple)
-    })
-    .await?;
-    finish(
+    let outcome = exec::submit_step(
         &app,
         &couple,
-        layout,
+        &submission,
+        |s| &s.commitments,
+        |acting| commitments::make(acting, &input),
+    )
+    .await?;
+    land_or_redraw(
         outcome,
-        Landed::couple_entry,
-        |errors| Refused::Make(form, errors),
+        |landed| at_entry("/commitments", "commitment", landed.couple_entry()),
+        |errors| build(&app, &couple, layout, Refused::Make(form, errors)),
     )
     .await
 }
@@ -298,25 +285,25 @@ async fn update_status(
         status: form.status.clone(),
         note: form.note.clone(),
     };
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        commitments::update_status(
-            &state.space,
-            &state.commitments,
-            couple.me,
-            commitment,
-            &input,
-        )
-        .map(Writes::couple)
-    })
-    .await?;
-    finish(
+    let outcome = exec::submit_step(
         &app,
         &couple,
-        layout,
+        &submission,
+        |s| &s.commitments,
+        |acting| commitments::update_status(acting, commitment, &input),
+    )
+    .await?;
+    land_or_redraw(
         outcome,
-        |_| Some(commitment),
-        |errors| Refused::Status(commitment, form, errors),
+        |_| at_entry("/commitments", "commitment", Some(commitment)),
+        |errors| {
+            build(
+                &app,
+                &couple,
+                layout,
+                Refused::Status(commitment, form, errors),
+            )
+        },
     )
     .await
 }
@@ -328,19 +315,25 @@ async fn acknowledge(
     layout: Layout,
     SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        commitments::acknowledge(&state.space, &state.commitments, couple.me, commitment)
-            .map(Writes::couple)
-    })
-    .await?;
-    finish(
+    let outcome = exec::submit_step(
         &app,
         &couple,
-        layout,
+        &submission,
+        |s| &s.commitments,
+        |acting| commitments::acknowledge(acting, commitment),
+    )
+    .await?;
+    land_or_redraw(
         outcome,
-        |_| Some(commitment),
-        |errors| Refused::Acknowledge(commitment, errors),
+        |_| at_entry("/commitments", "commitment", Some(commitment)),
+        |errors| {
+            build(
+                &app,
+                &couple,
+                layout,
+                Refused::Acknowledge(commitment, errors),
+            )
+        },
     )
     .await
 }

@@ -4,22 +4,23 @@
 
 use crate::app::clock::{Now, Zone};
 use crate::app::error::AppResult;
-use crate::app::layout::{render, render_refused, Layout};
+use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{self, Landed, Outcome, Writes};
+use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice};
+use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::contact::{
     self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
@@ -142,7 +143,7 @@ fn view(
         ack_response,
         // A refused acknowledgement stays with the words typed.
         can_acknowledge: refused_here
-            || contact::can_acknowledge(&state.space, &state.contact, me, r.id),
+            || contact::can_acknowledge(Acting::new(&state.space, &state.contact, me), r.id),
         response,
         errors,
     }
@@ -206,26 +207,6 @@ async fn contact_page(
     render(&build(&app, &couple, layout, Refused::Nothing).await?)
 }
 
-/// Where a contact form leads: to the report it was about, or the page
-/// again with what was typed.
-async fn finish(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    outcome: Outcome,
-    shown: impl FnOnce(Landed) -> Option<EntryId>,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    match outcome.or_form(form_errors)? {
-        Ok(landed) => Ok(Redirect::to(&match shown(landed) {
-            Some(id) => format!("/contact#report-{}", id.0),
-            None => "/contact".to_owned(),
-        })
-        .into_response()),
-        Err(errors) => render_refused(&build(app, couple, layout, refused(errors)).await?),
-    }
-}
-
 async fn report(
     State(app): State<AppState>,
     now: Now,
@@ -245,13 +226,10 @@ async fn report(
         contact::report(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;
-    finish(
-        &app,
-        &couple,
-        layout,
+    land_or_redraw(
         outcome,
-        Landed::couple_entry,
-        |errors| Refused::Report(form, errors),
+        |landed| at_entry("/contact", "report", landed.couple_entry()),
+        |errors| build(&app, &couple, layout, Refused::Report(form, errors)),
     )
     .await
 }
@@ -266,19 +244,25 @@ async fn acknowledge(
     let input = ContactAcknowledgementInput {
         response: form.response.clone(),
     };
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        contact::acknowledge(&state.space, &state.contact, couple.me, report, &input)
-            .map(Writes::couple)
-    })
-    .await?;
-    finish(
+    let outcome = exec::submit_step(
         &app,
         &couple,
-        layout,
+        &submission,
+        |s| &s.contact,
+        |acting| contact::acknowledge(acting, report, &input),
+    )
+    .await?;
+    land_or_redraw(
         outcome,
-        |_| Some(report),
-        |errors| Refused::Acknowledge(report, form, errors),
+        |_| at_entry("/contact", "report", Some(report)),
+        |errors| {
+            build(
+                &app,
+                &couple,
+                layout,
+                Refused::Acknowledge(report, form, errors),
+            )
+        },
     )
     .await
 }

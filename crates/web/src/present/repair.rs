@@ -4,17 +4,44 @@
 //! person the steps that are theirs and pass their forms through.
 
 use crate::app::error::{AppError, AppResult};
+use crate::app::layout::render_refused;
+use crate::exec::{Landed, Outcome};
 use crate::http::forms::FormErrors;
+use askama::Template;
+use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
+use std::future::Future;
 
 /// The refusals a form shows beside its fields or above them.
 pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {
     match refusal {
         Refusal::NotAllowed(why) => Err(AppError::Forbidden(why.to_owned())),
         other => FormErrors::from_refusal(other),
+    }
+}
+
+/// Where a repair form leads once it went through the submit path: on to
+/// the address `landed_at` gives, or the room's page drawn again by
+/// `redraw` with what was typed and why it was refused.
+pub async fn land_or_redraw<Page: Template, Redrawn: Future<Output = AppResult<Page>>>(
+    outcome: Outcome,
+    landed_at: impl FnOnce(Landed) -> String,
+    redraw: impl FnOnce(FormErrors) -> Redrawn,
+) -> AppResult<Response> {
+    match outcome.or_form(form_errors)? {
+        Ok(landed) => Ok(Redirect::to(&landed_at(landed)).into_response()),
+        Err(errors) => render_refused(&redraw(errors).await?),
+    }
+}
+
+/// A room's page, at the entry `shown` when there is one (`#{kind}-{id}`).
+pub fn at_entry(page: &str, kind: &str, shown: Option<EntryId>) -> String {
+    match shown {
+        Some(id) => format!("{page}#{kind}-{}", id.0),
+        None => page.to_owned(),
     }
 }
 

@@ -13,7 +13,9 @@ use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Choice, FindingView};
+use crate::present::repair::{
+    betrayal_tag, form_errors, land_or_redraw, BetrayalChoice, Choice, FindingView,
+};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, State};
@@ -21,6 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules::{self, RepairAction};
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::coach::Code;
 use kintsugi_core::kernel::days::{weekday_code, WEEKDAYS};
 use kintsugi_core::requests::{
@@ -28,7 +31,6 @@ use kintsugi_core::requests::{
     FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestEvent, RequestInput,
     RequestStatus, Requests, Terms, FREQUENCIES,
 };
-use kintsugi_core::space::SpaceState;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::de::DeserializeOwned;
@@ -367,7 +369,7 @@ fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str
 }
 
 fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
-    requests::can_log_fulfilment(&state.space, &state.requests, me, id)
+    requests::can_log_fulfilment(Acting::new(&state.space, &state.requests, me), id)
 }
 
 async fn build_list(
@@ -471,16 +473,15 @@ async fn make(
         requests::make(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;
-    match outcome.or_form(form_errors)? {
-        Ok(landed) => Ok(Redirect::to(&match landed.couple_entry() {
+    land_or_redraw(
+        outcome,
+        |landed| match landed.couple_entry() {
             Some(created) => format!("/requests/{}", created.0),
             None => "/requests".to_owned(),
-        })
-        .into_response()),
-        Err(errors) => {
-            render_refused(&build_list(&app, &couple, layout, form, errors, None).await?)
-        }
-    }
+        },
+        |errors| build_list(&app, &couple, layout, form, errors, None),
+    )
+    .await
 }
 
 /// The coach's advice on a request before it is made; nothing is written.
@@ -652,9 +653,7 @@ fn history_row(
                 .map(|c| format!("{} saw it ({})", who(me, c.by), dates::when(c.at, zone)))
                 .unwrap_or_default(),
             can_confirm: requests::can_confirm_fulfilment(
-                &state.space,
-                &state.requests,
-                me,
+                Acting::new(&state.space, &state.requests, me),
                 done.id,
             ),
             errors: match refused {
@@ -680,10 +679,10 @@ pub struct Offered {
 
 impl Offered {
     fn to(state: &CoupleState, me: UserId, request: &Request, refused: &Refused) -> Self {
-        let (space, reqs, id) = (&state.space, &state.requests, request.id);
+        let (acting, id) = (Acting::new(&state.space, &state.requests, me), request.id);
         let propose = match refused {
             Refused::Alternative(form, errors) => Some((form.clone(), errors.clone())),
-            _ => requests::can_propose_alternative(space, reqs, me, id).then(|| {
+            _ => requests::can_propose_alternative(acting, id).then(|| {
                 // An alternative starts from the terms it answers.
                 let offered = AlternativeForm {
                     what: request.terms.what.clone(),
@@ -695,7 +694,7 @@ impl Offered {
         Offered {
             accept: match refused {
                 Refused::Accept(errors) => Some(errors.clone()),
-                _ => requests::can_accept(space, reqs, me, id).then(FormErrors::default),
+                _ => requests::can_accept(acting, id).then(FormErrors::default),
             },
             propose: propose.map(|(form, errors)| AlternativeBox {
                 form,
@@ -704,19 +703,19 @@ impl Offered {
             }),
             answer_alternative: match refused {
                 Refused::AlternativeAnswer(form, errors) => Some(FormBox::of(form, errors)),
-                _ => requests::can_answer_alternative(space, reqs, me, id).then(FormBox::blank),
+                _ => requests::can_answer_alternative(acting, id).then(FormBox::blank),
             },
             pause: match refused {
                 Refused::Pause(form, errors) => Some(FormBox::of(form, errors)),
-                _ => requests::can_pause(space, reqs, me, id).then(FormBox::blank),
+                _ => requests::can_pause(acting, id).then(FormBox::blank),
             },
             resume: match refused {
                 Refused::Resume(errors) => Some(FormBox::of(&(), errors)),
-                _ => requests::can_resume(space, reqs, me, id).then(FormBox::blank),
+                _ => requests::can_resume(acting, id).then(FormBox::blank),
             },
             retire: match refused {
                 Refused::Retire(form, errors) => Some(FormBox::of(form, errors)),
-                _ => requests::can_retire(space, reqs, me, id).then(FormBox::blank),
+                _ => requests::can_retire(acting, id).then(FormBox::blank),
             },
             log: match refused {
                 Refused::Log(form, errors) => Some(FormBox::of(form, errors)),
@@ -784,9 +783,7 @@ struct Step<F> {
 
 /// What a step decides on, on the newest shared record.
 struct At<'a, F> {
-    space: &'a SpaceState,
-    requests: &'a Requests,
-    me: UserId,
+    acting: Acting<'a, Requests>,
     id: EntryId,
     now: OffsetDateTime,
     form: &'a F,
@@ -840,9 +837,7 @@ impl<F> Step<F> {
         } = self;
         let outcome = exec::submit(&app, &couple, &submission, |decision| {
             decide(At {
-                space: &decision.couple.space,
-                requests: &decision.couple.requests,
-                me: couple.me,
+                acting: Acting::new(&decision.couple.space, &decision.couple.requests, couple.me),
                 id,
                 now: now.instant,
                 form: &form,
@@ -873,7 +868,7 @@ impl<F> Step<F> {
 
 async fn accept(step: Step<NoFields>) -> AppResult<Response> {
     step.take(
-        |at| requests::accept(at.space, at.requests, at.me, at.id),
+        |at| requests::accept(at.acting, at.id),
         |_, errors| Refused::Accept(errors),
     )
     .await
@@ -883,7 +878,7 @@ async fn propose_alternative(step: Step<AlternativeForm>) -> AppResult<Response>
     step.take(
         |at| {
             let input = at.form.input();
-            requests::propose_alternative(at.space, at.requests, at.me, at.now, at.id, &input)
+            requests::propose_alternative(at.acting, at.now, at.id, &input)
         },
         Refused::Alternative,
     )
@@ -894,7 +889,7 @@ async fn answer_alternative(step: Step<AlternativeAnswerForm>) -> AppResult<Resp
     step.take(
         |at| {
             let input = at.form.input();
-            requests::answer_alternative(at.space, at.requests, at.me, at.id, &input)
+            requests::answer_alternative(at.acting, at.id, &input)
         },
         Refused::AlternativeAnswer,
     )
@@ -903,7 +898,7 @@ async fn answer_alternative(step: Step<AlternativeAnswerForm>) -> AppResult<Resp
 
 async fn pause(step: Step<ReasonForm>) -> AppResult<Response> {
     step.take(
-        |at| requests::pause(at.space, at.requests, at.me, at.id, &at.form.input()),
+        |at| requests::pause(at.acting, at.id, &at.form.input()),
         Refused::Pause,
     )
     .await
@@ -911,7 +906,7 @@ async fn pause(step: Step<ReasonForm>) -> AppResult<Response> {
 
 async fn resume(step: Step<NoFields>) -> AppResult<Response> {
     step.take(
-        |at| requests::resume(at.space, at.requests, at.me, at.id),
+        |at| requests::resume(at.acting, at.id),
         |_, errors| Refused::Resume(errors),
     )
     .await
@@ -919,7 +914,7 @@ async fn resume(step: Step<NoFields>) -> AppResult<Response> {
 
 async fn retire(step: Step<ReasonForm>) -> AppResult<Response> {
     step.take(
-        |at| requests::retire(at.space, at.requests, at.me, at.id, &at.form.input()),
+        |at| requests::retire(at.acting, at.id, &at.form.input()),
         Refused::Retire,
     )
     .await
@@ -929,7 +924,7 @@ async fn log_fulfilment(step: Step<FulfilmentForm>) -> AppResult<Response> {
     step.take(
         |at| {
             let input = at.form.input();
-            requests::log_fulfilment(at.space, at.requests, at.me, at.now, at.id, &input)
+            requests::log_fulfilment(at.acting, at.now, at.id, &input)
         },
         Refused::Log,
     )
@@ -950,7 +945,7 @@ async fn confirm(step: Step<NoFields>) -> AppResult<Response> {
     };
     step.take_on(
         request,
-        |at| requests::confirm_fulfilment(at.space, at.requests, at.me, at.id),
+        |at| requests::confirm_fulfilment(at.acting, at.id),
         |_, errors| Refused::Confirm(fulfilment, errors),
     )
     .await

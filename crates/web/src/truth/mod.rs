@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
+use kintsugi_core::access::room::Acting;
 use kintsugi_core::kernel::days::plain_delay;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::truth::{
@@ -244,7 +245,7 @@ fn entry_view(
     zone: Zone,
 ) -> EntryView {
     let log = &state.truth;
-    let space = &state.space;
+    let acting = Acting::new(&state.space, log, me);
     let id = entry.id;
     let (question_state, parked_note, answer) = question_parts(entry, log, me, zone);
     let (answers, corrects, corrected_after) = links(entry, log);
@@ -262,7 +263,7 @@ fn entry_view(
             } => dates::day(day),
             _ => String::new(),
         },
-        betrayal: betrayal_tag(space, me, entry.betrayal),
+        betrayal: betrayal_tag(&state.space, me, entry.betrayal),
         question_state,
         parked_note,
         answer,
@@ -281,11 +282,11 @@ fn entry_view(
         ack_note,
         ack_response,
         // A step is offered exactly when the record would accept it.
-        can_answer: truth::can_answer(space, log, me, id),
-        can_park: truth::can_park(space, log, me, id),
-        can_unpark: truth::can_unpark(space, log, me, id),
-        can_correct: truth::can_correct(space, log, me, id),
-        can_acknowledge: truth::can_acknowledge(space, log, me, id),
+        can_answer: truth::can_answer(acting, id),
+        can_park: truth::can_park(acting, id),
+        can_unpark: truth::can_unpark(acting, id),
+        can_correct: truth::can_correct(acting, id),
+        can_acknowledge: truth::can_acknowledge(acting, id),
         answer_text: String::new(),
         answer_errors: FormErrors::default(),
         correction_text: String::new(),
@@ -628,8 +629,13 @@ async fn answer(
     SubmittedForm { form, submission }: SubmittedForm<TextForm>,
 ) -> AppResult<Response> {
     let input = AnswerInput { text: form.text };
-    let step =
-        |state: &CoupleState, me| truth::answer(&state.space, &state.truth, me, question, &input);
+    let step = |state: &CoupleState, me| {
+        truth::answer(
+            Acting::new(&state.space, &state.truth, me),
+            question,
+            &input,
+        )
+    };
     let refused = |errors| Refused::Answer(question, input.text.clone(), errors);
     desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
@@ -641,8 +647,13 @@ async fn correct(
     SubmittedForm { form, submission }: SubmittedForm<TextForm>,
 ) -> AppResult<Response> {
     let input = CorrectionInput { text: form.text };
-    let step =
-        |state: &CoupleState, me| truth::correct(&state.space, &state.truth, me, original, &input);
+    let step = |state: &CoupleState, me| {
+        truth::correct(
+            Acting::new(&state.space, &state.truth, me),
+            original,
+            &input,
+        )
+    };
     let refused = |errors| Refused::Correction(original, input.text.clone(), errors);
     desk.act(&submission, Anchor::Created, step, refused).await
 }
@@ -655,8 +666,9 @@ async fn acknowledge(
     let input = AcknowledgementInput {
         response: form.response,
     };
-    let step =
-        |state: &CoupleState, me| truth::acknowledge(&state.space, &state.truth, me, entry, &input);
+    let step = |state: &CoupleState, me| {
+        truth::acknowledge(Acting::new(&state.space, &state.truth, me), entry, &input)
+    };
     let refused = |errors| Refused::Acknowledgement(entry, input.response.clone(), errors);
     desk.act(&submission, Anchor::Entry(entry), step, refused)
         .await
@@ -667,7 +679,9 @@ async fn park(
     EntryIdParam(question): EntryIdParam,
     posted: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let step = |state: &CoupleState, me| truth::park(&state.space, &state.truth, me, question);
+    let step = |state: &CoupleState, me| {
+        truth::park(Acting::new(&state.space, &state.truth, me), question)
+    };
     let refused = |errors| Refused::Entry(question, errors);
     desk.act(&posted.submission, Anchor::Entry(question), step, refused)
         .await
@@ -678,7 +692,9 @@ async fn unpark(
     EntryIdParam(question): EntryIdParam,
     posted: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let step = |state: &CoupleState, me| truth::unpark(&state.space, &state.truth, me, question);
+    let step = |state: &CoupleState, me| {
+        truth::unpark(Acting::new(&state.space, &state.truth, me), question)
+    };
     let refused = |errors| Refused::Entry(question, errors);
     desk.act(&posted.submission, Anchor::Entry(question), step, refused)
         .await
