@@ -70,7 +70,8 @@ test('a question sent with a double tap on a slow connection is asked once', asy
   const landed = a.waitForURL((url) => url.pathname === '/truth', { waitUntil: 'load', timeout: 30_000 });
   await send.dblclick();
   await landed;
-  await a.waitForLoadState('load');
+  // Every send has had its answer before the record is read.
+  await a.waitForLoadState('networkidle');
   await restore();
 
   // Chromium may fold a double click into one send or send twice; every
@@ -99,7 +100,7 @@ test('a check-in kept with a double tap is kept once', async () => {
   const landed = b.waitForURL((url) => url.pathname === '/checkin', { waitUntil: 'load', timeout: 30_000 });
   await b.getByRole('button', { name: 'Save my check-in' }).dblclick();
   await landed;
-  await b.waitForLoadState('load');
+  await b.waitForLoadState('networkidle');
   await restore();
   await b.goto('/checkin');
   assert.equal(await b.locator('#recent').getByText(note).count(), 1, 'the kept check-in shows once');
