@@ -7,6 +7,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::kernel::text;
 use crate::space::SpaceState;
+use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------
 // Commands.
@@ -25,21 +26,30 @@ impl CheckInInput {
     /// box posts `feelings=<code>`, its scale posts `intensity_<code>=<1..5>`,
     /// plus `note` and `visibility`. Scales of unticked feelings are ignored.
     pub fn from_form(pairs: &[(String, String)]) -> CheckInInput {
+        // One pass over the fields, whatever their number: a posted form is
+        // read in time linear in its size (the first value of a name counts).
+        let mut single: HashMap<&str, &str> = HashMap::new();
+        let mut ticked: Vec<&str> = Vec::new();
+        for (name, value) in pairs {
+            if name == "feelings" {
+                // More than the most that can be chosen is refused anyway;
+                // one past it is enough to say so.
+                if ticked.len() <= MAX_FEELINGS {
+                    ticked.push(value.trim());
+                }
+            } else {
+                single.entry(name.as_str()).or_insert(value.as_str());
+            }
+        }
         let value_of = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
+            single
+                .get(name)
+                .map(|v| (*v).to_owned())
                 .unwrap_or_default()
         };
-        let feelings = pairs
-            .iter()
-            .filter(|(k, _)| k == "feelings")
-            .map(|(_, code)| {
-                let code = code.trim().to_owned();
-                let intensity = value_of(&format!("intensity_{code}"));
-                (code, intensity)
-            })
+        let feelings = ticked
+            .into_iter()
+            .map(|code| (code.to_owned(), value_of(&format!("intensity_{code}"))))
             .collect();
         CheckInInput {
             feelings,
@@ -48,7 +58,7 @@ impl CheckInInput {
         }
     }
 
-    fn parse(&self) -> Result<(CheckIn, Visibility), Refusal> {
+    pub(crate) fn parse(&self) -> Result<(CheckIn, Visibility), Refusal> {
         if self.feelings.is_empty() {
             return Err(Refusal::invalid(
                 "feelings",

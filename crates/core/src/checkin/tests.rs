@@ -171,6 +171,27 @@ fn form_pairs_become_an_input_keeping_only_ticked_feelings() {
     assert_eq!(input.visibility, "partner");
 }
 
+#[test]
+fn a_form_with_a_flood_of_feelings_is_read_once_and_refused() {
+    // 190,000 ticked boxes (about 2 MB): read in one pass, kept to one past
+    // the most that can be chosen, and refused as too many.
+    let mut pairs: Vec<(String, String)> = (0..190_000)
+        .map(|n| ("feelings".to_owned(), format!("word{n}")))
+        .collect();
+    pairs.push(("intensity_word0".to_owned(), "3".to_owned()));
+    let input = CheckInInput::from_form(&pairs);
+    assert_eq!(input.feelings.len(), MAX_FEELINGS + 1);
+    assert_eq!(input.feelings[0], ("word0".to_owned(), "3".to_owned()));
+    let refused = input.parse().unwrap_err();
+    assert!(matches!(
+        refused,
+        Refusal::Invalid {
+            field: "feelings",
+            ..
+        }
+    ));
+}
+
 fn ack(check_in: EntryId, preset: &str, own_words: &str) -> AcknowledgeInput {
     AcknowledgeInput {
         check_in: check_in.0.to_string(),

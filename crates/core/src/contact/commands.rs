@@ -55,7 +55,11 @@ pub fn parse_local_datetime(
     if local.year() < 2000 {
         return Err(Refusal::invalid(field, "Please check the year."));
     }
-    Ok(local.assume_offset(offset).to_offset(UtcOffset::UTC))
+    // An edge-of-the-calendar time at an extreme offset has no UTC instant.
+    local
+        .assume_offset(offset)
+        .checked_to_offset(UtcOffset::UTC)
+        .ok_or_else(|| Refusal::invalid(field, "Please check the year."))
 }
 
 pub fn report(

@@ -250,3 +250,28 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ContactEv
             .prop_map(|(report, response)| ContactEvent::Acknowledged { report, response }),
     ]
 }
+
+#[test]
+fn a_time_at_the_edge_of_the_calendar_is_refused_not_a_panic() {
+    for (at, offset) in [
+        ("9999-12-31T23:59", "-23:59"),
+        ("9999-12-31T23:59:59", "-00:01"),
+        ("2000-01-01T00:00", "+23:59"),
+    ] {
+        let outcome = parse_local_datetime("happened_at", at, offset);
+        if at.starts_with("9999") {
+            assert!(
+                matches!(
+                    outcome,
+                    Err(Refusal::Invalid {
+                        field: "happened_at",
+                        ..
+                    })
+                ),
+                "{at} at {offset}: {outcome:?}"
+            );
+        } else {
+            assert_eq!(outcome, Ok(datetime!(1999-12-31 00:01 UTC)));
+        }
+    }
+}

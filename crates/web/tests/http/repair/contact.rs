@@ -140,6 +140,14 @@ async fn a_refused_report_is_shown_again_with_what_was_typed() {
         "Please give a date and time like 2026-03-14 18:30.",
     );
     assert!(unreadable.body.contains("aria-invalid=\"true\""));
+    // The last minute of the calendar at an extreme offset has no UTC time:
+    // a refusal with the form kept, never a dropped connection.
+    let mut edge = report_fields("9999-12-31T23:59", "Marker-kept at the edge");
+    edge.retain(|(name, _)| *name != "utc_offset");
+    edge.push(("utc_offset", "-23:59"));
+    let edge = involved.post("/contact", &edge).await;
+    assert_refused(&edge, "Please check the year.");
+    assert!(edge.body.contains("Marker-kept at the edge"));
     assert!(
         involved
             .sees("/contact", "No contact has been reported.")
