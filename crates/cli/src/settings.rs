@@ -124,8 +124,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// How many days an invitation link stays valid.
-    #[arg(long, env = "KINTSUGI_INVITE_DAYS", default_value_t = 7)]
+    /// How many days an invitation link stays valid, from 1 to 30.
+    #[arg(
+        long,
+        env = "KINTSUGI_INVITE_DAYS",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u64).range(1..=30)
+    )]
     pub invite_days: u64,
 }
 
@@ -135,7 +140,7 @@ impl ServeArgs {
             quick_exit_url: self.quick_exit_url.clone(),
             secure_cookies: self.secure_cookies,
             trusted_proxies: self.trusted_proxies.clone(),
-            invite_ttl: Duration::from_secs(self.invite_days.clamp(1, 90) * 24 * 3600),
+            invite_ttl: Duration::from_secs(self.invite_days * 24 * 3600),
             ..WebConfig::default()
         };
         if !(config.quick_exit_url.starts_with("https://")
@@ -189,5 +194,23 @@ mod tests {
         assert!(Serve::try_parse_from(["serve", "--trusted-proxy", "proxy.local"]).is_err());
         let none = Serve::try_parse_from(["serve"]).unwrap();
         assert!(none.args.web_config().unwrap().trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn an_invitation_lasts_one_to_thirty_days() {
+        for refused in ["0", "31", "-1", "seven"] {
+            assert!(
+                Serve::try_parse_from(["serve", "--invite-days", refused]).is_err(),
+                "{refused} days"
+            );
+        }
+        let serve = Serve::try_parse_from(["serve", "--invite-days", "30"]).unwrap();
+        let config = serve.args.web_config().unwrap();
+        assert_eq!(config.invite_ttl, Duration::from_secs(30 * 24 * 3600));
+        let default = Serve::try_parse_from(["serve"]).unwrap();
+        assert_eq!(
+            default.args.web_config().unwrap().invite_ttl,
+            Duration::from_secs(7 * 24 * 3600)
+        );
     }
 }

@@ -481,6 +481,9 @@ pub trait Couples: Send + Sync {
     async fn couple_of(&self, user_id: Uuid) -> Result<Option<Uuid>>;
     async fn members_of(&self, couple_id: Uuid) -> Result<Vec<Uuid>>;
 
+    /// Stores a new invitation and, in the same transaction, ends every
+    /// older unused one of the same space (its expiry becomes the new one's
+    /// creation time).
     async fn create_invite(&self, invite: &InviteRecord) -> Result<()>;
     async fn invite_by_token_hash(&self, token_hash: &Hash) -> Result<Option<InviteRecord>>;
     /// Marks the invite used, only if it is still unused: `false` when

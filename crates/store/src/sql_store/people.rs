@@ -285,8 +285,17 @@ impl<B: Backend> Couples for SqlStore<B> {
             Value::Int(invite.used_at.map(to_micros)),
             Value::Uuid(invite.used_by),
         ];
-        self.changed_one(&INVITES.insert_sql(), &args).await?;
-        Ok(())
+        // A new link replaces every older unused one of the space: a lost
+        // or shared link stops working the moment another is made.
+        let mut tx = self.backend.begin_write().await?;
+        tx.execute(
+            "UPDATE invites SET expires_at = $1 \
+             WHERE couple_id = $2 AND used_at IS NULL AND expires_at > $1",
+            &[int(to_micros(invite.created_at)), uuid(invite.couple_id)],
+        )
+        .await?;
+        tx.execute(&INVITES.insert_sql(), &args).await?;
+        tx.commit().await
     }
 
     async fn invite_by_token_hash(&self, token_hash: &Hash) -> Result<Option<InviteRecord>> {

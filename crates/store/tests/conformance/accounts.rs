@@ -14,6 +14,7 @@ conformance_tests!(
     a_recovery_code_is_used_up_once,
     sessions_are_created_listed_touched_and_ended,
     an_invite_is_used_once_even_under_a_race,
+    a_new_invite_ends_the_older_unused_ones_of_its_space,
     a_person_belongs_to_at_most_one_couple,
     failed_attempts_are_counted_forgotten_after_the_window_and_cleared,
     a_device_names_its_owner,
@@ -365,5 +366,44 @@ async fn an_email_with_a_control_character_finds_no_account(kind: Kind) {
     assert_eq!(
         store.user_by_email("ana@example.org\u{7}").await.unwrap(),
         None
+    );
+}
+
+async fn a_new_invite_ends_the_older_unused_ones_of_its_space(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&MasterKey::generate()).await;
+    let inviter = user("ana@example.org");
+    store.create_user(&inviter, &[]).await.unwrap();
+    let (space, elsewhere) = (Uuid::new_v4(), Uuid::new_v4());
+    let invite = |token: u8, couple_id: Uuid, created_at: OffsetDateTime| InviteRecord {
+        token_hash: hash(token),
+        couple_id,
+        created_by: inviter.id,
+        created_at,
+        expires_at: created_at + Duration::days(7),
+        used_at: None,
+        used_by: None,
+    };
+    let first = invite(1, space, AT);
+    let other_space = invite(2, elsewhere, AT);
+    store.create_invite(&first).await.unwrap();
+    store.create_invite(&other_space).await.unwrap();
+    let later = AT + Duration::hours(3);
+    let second = invite(3, space, later);
+    store.create_invite(&second).await.unwrap();
+
+    let ended = store.invite_by_token_hash(&hash(1)).await.unwrap().unwrap();
+    assert_eq!(
+        ended.expires_at, later,
+        "the older link ends when the new one is made"
+    );
+    assert_eq!(
+        store.invite_by_token_hash(&hash(3)).await.unwrap(),
+        Some(second)
+    );
+    assert_eq!(
+        store.invite_by_token_hash(&hash(2)).await.unwrap(),
+        Some(other_space),
+        "another space's link is untouched"
     );
 }

@@ -133,6 +133,27 @@ async fn an_expired_or_unknown_invitation_explains_itself() {
 }
 
 #[tokio::test]
+async fn a_new_invitation_ends_the_older_link() {
+    let app = TestApp::spawn().await;
+    let creator = app.stranger().await;
+    creator.create_space("financial_secret", "me").await;
+    let lost = creator.invite_link().await;
+    app.clock.advance(time::Duration::minutes(1));
+    let fresh = creator.invite_link().await;
+    assert_ne!(lost, fresh);
+    let partner = app.stranger().await;
+    let old = partner.post(&lost, &[]).await;
+    assert_eq!(old.status, 410, "the lost link no longer works");
+    assert!(old.body.contains("expired"));
+    let joined = partner.post(&fresh, &[]).await;
+    assert_eq!(
+        joined.location.as_deref(),
+        Some("/space"),
+        "the new one does"
+    );
+}
+
+#[tokio::test]
 async fn a_person_belongs_to_one_space_at_most() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
