@@ -3,8 +3,8 @@
 
 use super::events::{Frequency, RequestEvent, FREQUENCIES};
 use super::queries::{
-    check_answer_alternative, check_confirm_fulfilment, check_log_fulfilment, check_pause,
-    check_respond, check_resume, check_retire,
+    check_answer_alternative, check_confirm_fulfilment, check_log_fulfilment, check_make,
+    check_pause, check_respond, check_resume, check_retire,
 };
 use super::state::{Requests, Terms};
 use crate::access::room::*;
@@ -154,8 +154,7 @@ pub fn make(
     now: OffsetDateTime,
     input: &RequestInput,
 ) -> Result<RequestEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::MakeRequest)?;
+    let betrayal = check_make(space, actor, &input.betrayal)?;
     let Terms { what, frequency } = terms(&input.what, &input.when, now)?;
     Ok(RequestEvent::Made {
         betrayal,

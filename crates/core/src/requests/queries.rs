@@ -101,6 +101,14 @@ pub fn check_confirm_fulfilment<'a>(
 }
 
 /// May `actor` accept `request` now?
+/// The betrayal a new request of `actor` would belong to (`raw` names it,
+/// or the only one there is), if they may ask for a behaviour in it.
+pub fn check_make(space: &SpaceState, actor: UserId, raw: &str) -> Result<EntryId, Refusal> {
+    let betrayal = repair_rules::choose_betrayal(space, actor, raw)?;
+    repair_rules::authorize(space, actor, betrayal, RepairAction::MakeRequest)?;
+    Ok(betrayal)
+}
+
 pub fn can_accept(acting: Acting<Requests>, request: EntryId) -> bool {
     check_respond(acting, request).is_ok()
 }

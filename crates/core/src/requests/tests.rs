@@ -894,3 +894,20 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = RequestEv
         }),
     ]
 }
+
+#[test]
+fn only_the_hurt_partner_may_make_a_request_and_the_coach_page_asks_the_same_question() {
+    let c = World::new();
+    let space = &c.couple.space;
+    let betrayal = check_make(space, c.hurt, "").expect("the hurt partner asks");
+    assert_eq!(Some(betrayal), space.betrayals.first().map(|b| b.id));
+    assert!(matches!(
+        check_make(space, c.involved, ""),
+        Err(Refusal::NotAllowed(_))
+    ));
+    assert!(check_make(space, c.stranger, "").is_err());
+    assert!(
+        check_make(space, c.hurt, "999").is_err(),
+        "no such betrayal"
+    );
+}

@@ -22,7 +22,7 @@ use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::access::repair_rules::{self, RepairAction};
+use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::coach::Code;
 use kintsugi_core::kernel::days::{weekday_code, WEEKDAYS};
@@ -495,11 +495,8 @@ async fn check(
     let errors = {
         let cached = couple.read(app).await?;
         let space = &cached.state.space;
-        match repair_rules::choose_betrayal(space, couple.me, &form.betrayal) {
-            Ok(betrayal) => {
-                repair_rules::authorize(space, couple.me, betrayal, RepairAction::MakeRequest)?;
-                FormErrors::default()
-            }
+        match requests::check_make(space, couple.me, &form.betrayal) {
+            Ok(_) => FormErrors::default(),
             Err(refusal) => form_errors(refusal)?,
         }
     };
