@@ -7,14 +7,14 @@ use kintsugi_core::coach::{self, Code, Finding};
 const APOLOGIES: &str = include_str!("../corpus/apologies.txt");
 const REQUESTS: &str = include_str!("../corpus/requests.txt");
 
-struct Entry {
-    line: usize,
-    expected: BTreeSet<Code>,
-    text: String,
+pub(crate) struct Entry {
+    pub(crate) line: usize,
+    pub(crate) expected: BTreeSet<Code>,
+    pub(crate) text: String,
 }
 
 /// Reads "expect: a, b" headers and the text after each, skipping comments.
-fn entries(corpus: &str) -> Vec<Entry> {
+pub(crate) fn entries(corpus: &str) -> Vec<Entry> {
     let mut entries: Vec<Entry> = Vec::new();
     for (index, line) in corpus.lines().enumerate() {
         if let Some(codes) = line.strip_prefix("expect:") {

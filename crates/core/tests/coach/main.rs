@@ -2,4 +2,5 @@
 //! hold for any text.
 
 mod corpus;
+mod figures;
 mod properties;
