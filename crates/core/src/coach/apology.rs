@@ -9,8 +9,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use super::contrast::{blame_after_contrast, buts_after_sorry};
 use super::phrases::{Hit, PhraseSet};
-use super::words::{self, Break, Word};
+use super::words;
 use super::{merge_in_order, Code, Finding, Findings, Stats};
 
 /// What a phrase in the apology table tells the coach.
@@ -20,6 +21,9 @@ pub(super) enum Cue {
     Flag(Code),
     /// A sentence about the writer's own pain.
     OwnPain,
+    /// The writer's pain set against the partner's ("I am the one suffering
+    /// most"): self-focus even in a single sentence.
+    PainCompared,
     /// Ownership of the choice.
     Ownership,
     /// Something that will be different.
@@ -32,6 +36,7 @@ const MINIMISING: Cue = Cue::Flag(Code::Minimising);
 const PASSIVE: Cue = Cue::Flag(Code::PassiveVoice);
 const PRESSURE: Cue = Cue::Flag(Code::PressureToForgive);
 const OWN_PAIN: Cue = Cue::OwnPain;
+const PAIN_COMPARED: Cue = Cue::PainCompared;
 const OWNERSHIP: Cue = Cue::Ownership;
 const CHANGE: Cue = Cue::Change;
 
@@ -41,6 +46,7 @@ const CHANGE: Cue = Cue::Change;
 const PHRASES: &[(Cue, &str)] = &[
     // "If" and its cousins make the hurt hypothetical.
     (CONDITIONAL, "(sorry|apologise|apologies|apology|regret) if"),
+    (CONDITIONAL, "(regret|apologise) (it|that|for) if"),
     (CONDITIONAL, "(sorry|apologise|apologies) for (anything|whatever)"),
     (CONDITIONAL, "sorry that? you (feel|felt) (that|this) way"),
     (CONDITIONAL, "sorry that? you (feel|felt) like that"),
@@ -57,7 +63,9 @@ const PHRASES: &[(Cue, &str)] = &[
     (CONDITIONAL, "if you (took|take) it"),
     (CONDITIONAL, "if (that|it|this) (hurt|hurts|upset|upsets|offended|caused|bothered|bothers)"),
     (CONDITIONAL, "if (that|it|this) (has|have) (hurt|upset|offended|caused)"),
-    (CONDITIONAL, "if my (actions|behaviour|words|choices) (hurt|upset|offended|caused)"),
+    // "If my texting with Sam upset you": whatever stands between the "if"
+    // and the hurt, the hurt is still in doubt.
+    (CONDITIONAL, "if (my|the|what|anything|something|any|all|our) *? *? *? (hurt|hurts|upset|upsets|offended|bothered|bothers|caused)"),
     (CONDITIONAL, "if any of (this|that|it) (hurt|upset|offended)"),
     (CONDITIONAL, "if anything i"),
     (CONDITIONAL, "if (that|this) is how you (feel|see)"),
@@ -196,23 +204,37 @@ const PHRASES: &[(Cue, &str)] = &[
     (OWN_PAIN, "i (am|was) (so|really|very|completely|totally|just|absolutely)? (miserable|suffering|struggling|broken|depressed|devastated|destroyed|exhausted|hurting|crushed|lonely|wrecked|heartbroken|tormented|drowning|drained|numb|terrified|ashamed|sick)"),
     (OWN_PAIN, "i have been (so|really|very|completely|totally|just|absolutely)? (miserable|suffering|struggling|broken|depressed|devastated|destroyed|exhausted|hurting|crushed|lonely|wrecked|heartbroken|tormented|drowning|drained|numb|terrified|crying|sick)"),
     (OWN_PAIN, "i (am|was) (falling|going) (apart|crazy|insane|mad)"),
-    (OWN_PAIN, "i (am|was) (such)? a (mess|wreck|monster|terrible|horrible|bad|awful|failure|disaster)"),
+    (OWN_PAIN, "i (am|was) (such)? (a|an) (absolute|complete|total|utter|mess|wreck|monster|terrible|horrible|bad|awful|failure|disaster)"),
     (OWN_PAIN, "i (am|was) in (pain|hell|agony|tears|pieces|bits)"),
     (OWN_PAIN, "i have been in (pain|hell|agony|tears|pieces|bits)"),
-    (OWN_PAIN, "(hard|difficult|painful|tough|horrible|awful|terrible|hell|torture|unbearable) (for|on) me"),
-    (OWN_PAIN, "i (can|could) not (sleep|eat|stop|focus|function|breathe|cope|bear|stand|live|think|work)"),
+    (OWN_PAIN, "(hard|difficult|painful|tough|horrible|awful|terrible|hell|torture|unbearable) (it|this|that)? (is|was|has)? (been)? (for|on) me"),
+    (OWN_PAIN, "i (can|could) not (even)? (sleep|eat|stop|focus|function|breathe|cope|bear|stand|live|think|work|concentrate|look|face)"),
+    (OWN_PAIN, "i am not (sleeping|eating|coping|functioning|okay|ok)"),
+    (OWN_PAIN, "i have been (a|an) (absolute|complete|total|utter)? (mess|wreck|failure|disaster)"),
+    (OWN_PAIN, "(in|into) a (very|really|so)? dark place"),
+    (OWN_PAIN, "(panic|anxiety) attacks"),
     (OWN_PAIN, "i have not (slept|eaten|been)"),
-    (OWN_PAIN, "i (hate|loathe|despise) myself"),
+    (OWN_PAIN, "i (hate|loathe|despise) (myself|who|what)"),
     (OWN_PAIN, "i (cry|cried)"),
     (OWN_PAIN, "i (am|keep) crying"),
     (OWN_PAIN, "i have cried"),
     (OWN_PAIN, "my (pain|guilt|shame|suffering|heartbreak|depression|anxiety|misery|torment)"),
     (OWN_PAIN, "my heart (is|has|aches|breaks)"),
-    (OWN_PAIN, "my life (is|has)"),
+    (OWN_PAIN, "my (whole)? (life|world) (is|has|was|fell|collapsed)"),
     (OWN_PAIN, "i (do|did) not deserve (to|you|this|any)"),
     (OWN_PAIN, "nobody (understands|knows|cares)"),
     (OWN_PAIN, "(poor|pity) me"),
-    (OWN_PAIN, "i have lost (everything|so|my)"),
+    (OWN_PAIN, "i have lost (everything|so|my|weight|sleep|all)"),
+    // The writer's pain measured against the partner's.
+    (PAIN_COMPARED, "i am the (one|person) (suffering|hurting|struggling)"),
+    (PAIN_COMPARED, "am the (one|person) who is (suffering|hurting|struggling)"),
+    (PAIN_COMPARED, "am the (one|person) who has been (suffering|hurting|struggling)"),
+    (PAIN_COMPARED, "i am (suffering|hurting|struggling) (most|more)"),
+    (PAIN_COMPARED, "i am (suffering|hurting|struggling) the most"),
+    (PAIN_COMPARED, "i am (suffering|hurting|struggling) as much"),
+    (PAIN_COMPARED, "(harder|worse|tougher) (on|for) me than"),
+    (PAIN_COMPARED, "you are not the only one (hurting|suffering|struggling|in|who)"),
+    (PAIN_COMPARED, "what about (me|my|mine)"),
     // Ownership of the choice.
     (OWNERSHIP, "my (own)? (choice|choices|fault|decision|decisions|responsibility|doing|wrongdoing)"),
     (OWNERSHIP, "i (chose|choose|decided)"),
@@ -222,7 +244,9 @@ const PHRASES: &[(Cue, &str)] = &[
     (OWNERSHIP, "i (am|was) (fully|completely|solely|entirely|totally|wholly|alone)? at fault"),
     (OWNERSHIP, "i (am|was) the (one|person) (who|to|responsible)"),
     (OWNERSHIP, "i alone (am|was)"),
-    (OWNERSHIP, "(choice|choices|decision|decisions|fault|lie|lies|responsibility) (was|is|were|are) (all|entirely)? mine"),
+    (OWNERSHIP, "(choice|choices|decision|decisions|fault|lie|lies|lying|responsibility|dishonesty|deceit|deception|betrayal|secret|secrets|doing|wrongdoing|actions|cheating) (was|is|were|are) (all|entirely)? mine"),
+    (OWNERSHIP, "(nobody|noone) else"),
+    (OWNERSHIP, "no one else"),
     (OWNERSHIP, "(blame|responsibility|fault) is (all|entirely)? (mine|on)"),
     (OWNERSHIP, "(it|this|that) (is|was) (all|entirely|completely|fully)? on me"),
     (OWNERSHIP, "i take (full|complete|total|all|the)? (responsibility|ownership|blame|accountability)"),
@@ -243,6 +267,7 @@ const PHRASES: &[(Cue, &str)] = &[
     (CHANGE, "i am going to"),
     (CHANGE, "i am (starting|learning|working|changing|seeing|attending|meeting|keeping|reading|doing|taking|committed|committing|making|building|getting|ending|trying|telling|giving|answering|showing)"),
     (CHANGE, "from (now|today|here) on"),
+    (CHANGE, "from (today|tonight)"),
     (CHANGE, "from this day"),
     (CHANGE, "(going|moving) forward"),
     (CHANGE, "never again"),
@@ -264,33 +289,6 @@ pub(super) fn phrases() -> &'static PhraseSet<Cue> {
     // is turned around by a negator just before it.
     SET.get_or_init(|| PhraseSet::new(PHRASES, |cue| cue != CONDITIONAL))
 }
-
-const APOLOGY_WORDS: &[&str] = &[
-    "sorry",
-    "apologise",
-    "apologised",
-    "apologising",
-    "apologies",
-    "apology",
-    "regret",
-    "regrets",
-];
-
-const CONTRASTS: &[&str] = &["but", "however"];
-
-/// Words before "but" that keep it from undoing the apology: "there is no
-/// but", "nothing but regret".
-const HARMLESS_BEFORE_BUT: &[&str] = &["no", "nothing", "without", "any", "not", "all"];
-
-/// Words after "sorry" that make it the subject of a sentence rather than
-/// the apology itself: "sorry isn't enough, but …".
-const APOLOGY_AS_SUBJECT: &[&str] = &[
-    "is", "was", "will", "does", "did", "can", "could", "would", "might", "alone", "means",
-    "feels", "seems", "sounds",
-];
-
-/// How many words after the apology word a "but" still undoes it.
-const BUT_REACH: usize = 8;
 
 const PARTNER_WORDS: &[&str] = &["you", "your", "yours", "yourself"];
 const IMPACT_WORDS: &[&str] = &["impact", "impacted", "impacts"];
@@ -450,6 +448,8 @@ struct Sentences {
     about_partner: usize,
     /// From the first own-pain phrase to the end of the last one.
     own_pain_span: Option<(usize, usize)>,
+    /// Whether the writer sets their pain against the partner's.
+    compared: bool,
 }
 
 impl Scan {
@@ -461,11 +461,16 @@ impl Scan {
         let mut names_change = false;
         let mut pain_in_sentence = vec![false; words.last().map_or(0, |w| w.sentence + 1)];
         let mut own_pain_span: Option<(usize, usize)> = None;
+        let mut compared = false;
+        // Where each sentence's first promise starts: "you" after it is who
+        // the promise is made to, not who was hurt.
+        let mut promise_from = vec![usize::MAX; pain_in_sentence.len()];
         for Hit { cue, first, last } in hits {
             let (start, end) = (words[first].start, words[last].end);
             match cue {
                 Cue::Flag(code) => flagged.push(code, start, end),
-                Cue::OwnPain => {
+                Cue::OwnPain | Cue::PainCompared => {
+                    compared |= cue == Cue::PainCompared;
                     pain_in_sentence[words[first].sentence] = true;
                     own_pain_span = Some(match own_pain_span {
                         Some((from, to)) => (from, to.max(end)),
@@ -473,18 +478,27 @@ impl Scan {
                     });
                 }
                 Cue::Ownership => owns_choice = true,
-                Cue::Change => names_change = true,
+                Cue::Change => {
+                    names_change = true;
+                    let from = &mut promise_from[words[first].sentence];
+                    *from = (*from).min(first);
+                }
             }
         }
-        let findings = merge_in_order(flagged.into_vec(), buts_after_sorry(&words, stats));
+        let buts = buts_after_sorry(&words, stats);
+        let blames = blame_after_contrast(&words, stats);
+        let findings = Findings::joined(merge_in_order(
+            merge_in_order(flagged.into_vec(), buts),
+            blames,
+        ));
 
         let mut partner_in_sentence = vec![false; pain_in_sentence.len()];
         let mut mentions_impact = false;
-        for word in &words {
+        for (index, word) in words.iter().enumerate() {
             stats.step();
             if word.is_any(PARTNER_WORDS) {
                 partner_in_sentence[word.sentence] = true;
-                mentions_impact = true;
+                mentions_impact |= index < promise_from[word.sentence];
             } else if word.is_any(IMPACT_WORDS) {
                 mentions_impact = true;
             }
@@ -502,6 +516,7 @@ impl Scan {
                 own_pain,
                 about_partner,
                 own_pain_span,
+                compared,
             },
             mentions_impact,
             owns_choice,
@@ -512,78 +527,34 @@ impl Scan {
 
 /// Whether an apology is mostly about the writer's own pain, over one or
 /// more texts.
+#[derive(Default)]
 struct SelfFocus {
     total: usize,
     own_pain: usize,
     about_partner: usize,
+    compared: bool,
 }
 
 impl SelfFocus {
     fn of(parts: &[&Sentences]) -> Self {
-        parts.iter().fold(
-            SelfFocus {
-                total: 0,
-                own_pain: 0,
-                about_partner: 0,
-            },
-            |sum, s| SelfFocus {
-                total: sum.total + s.total,
-                own_pain: sum.own_pain + s.own_pain,
-                about_partner: sum.about_partner + s.about_partner,
-            },
-        )
+        parts.iter().fold(SelfFocus::default(), |sum, s| SelfFocus {
+            total: sum.total + s.total,
+            own_pain: sum.own_pain + s.own_pain,
+            about_partner: sum.about_partner + s.about_partner,
+            compared: sum.compared || s.compared,
+        })
     }
 
-    /// At least two sentences about the writer's pain, at least two in five
+    /// The writer's pain set against the partner's, or a lopsided apology:
+    /// at least two sentences about the writer's pain, at least two in five
     /// of all sentences, and fewer sentences about the partner than that.
     /// One honest "I feel ashamed" in a full apology never trips it.
     fn is_lopsided(&self) -> bool {
-        self.own_pain >= 2
-            && self.own_pain * 5 >= self.total * 2
-            && self.about_partner < self.own_pain
+        self.compared
+            || (self.own_pain >= 2
+                && self.own_pain * 5 >= self.total * 2
+                && self.about_partner < self.own_pain)
     }
-}
-
-/// "Sorry, but …": a "but" within a few words after an apology word, in the
-/// same sentence or opening the next one.
-fn buts_after_sorry(words: &[Word], stats: &mut Stats) -> Vec<Finding> {
-    let mut found = Findings::default();
-    let mut last_apology: Option<usize> = None;
-    for (index, word) in words.iter().enumerate() {
-        stats.step();
-        if word.is_any(APOLOGY_WORDS) {
-            let as_subject = words
-                .get(index + 1)
-                .is_some_and(|next| next.before == Break::None && next.is_any(APOLOGY_AS_SUBJECT));
-            last_apology = if as_subject { None } else { Some(index) };
-            continue;
-        }
-        if !word.is_any(CONTRASTS) {
-            continue;
-        }
-        let Some(apology_index) = last_apology else {
-            continue;
-        };
-        if index - apology_index > BUT_REACH {
-            continue;
-        }
-        let apology = &words[apology_index];
-        let same_sentence = word.sentence == apology.sentence;
-        let opens_next = word.sentence == apology.sentence + 1 && word.before == Break::Sentence;
-        if !(same_sentence || opens_next) {
-            continue;
-        }
-        let harmless_before =
-            word.before == Break::None && words[index - 1].is_any(HARMLESS_BEFORE_BUT);
-        let but_also = words
-            .get(index + 1)
-            .is_some_and(|next| next.before == Break::None && next.is("also"));
-        if harmless_before || but_also {
-            continue;
-        }
-        found.push(Code::ButAfterSorry, apology.start, word.end);
-    }
-    found.into_vec()
 }
 
 #[cfg(test)]
@@ -755,6 +726,100 @@ mod tests {
         assert_eq!(
             codes("It hurt you. It was my choice. From now on I answer every question."),
             []
+        );
+    }
+
+    #[test]
+    fn a_but_that_turns_to_the_partners_conduct_is_blame() {
+        for (text, blamed) in [
+            (
+                "I'm sorry I cheated, but you have been so distant.",
+                "you have been so distant",
+            ),
+            (
+                "I'm sorry about the texts but you read my phone.",
+                "you read",
+            ),
+            (
+                "I regret it, but your jealousy made it hard.",
+                "your jealousy",
+            ),
+            ("sorry but ur always on your phone", "ur always on"),
+            (
+                "Sorry I hid it, though you never asked about the accounts.",
+                "you never asked",
+            ),
+            (
+                "It was my choice. However, honestly, you had stopped\ntouching me.",
+                "you had stopped",
+            ),
+        ] {
+            assert_eq!(spans(text, Code::BlameShift), [blamed], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_but_about_the_partners_worth_or_future_is_not_blame() {
+        for text in [
+            "I know you deserve the truth, but you also deserve to hear it from me.",
+            "It was my choice, but you will never have to wonder again.",
+            "I lied to you, but you did nothing wrong.",
+            "I was home, but you were asleep, and I was distant.",
+            "I cheated even though you were pregnant.",
+        ] {
+            assert!(!codes(text).contains(&Code::BlameShift), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_but_anywhere_after_sorry_if_takes_the_apology_back() {
+        let text = "I'm sorry if my late nights with Claire made you feel like you came \
+            second, but I was under pressure.";
+        assert_eq!(
+            spans(text, Code::ButAfterSorry),
+            [&text[4..text.find("but").unwrap_or(0) + 3]]
+        );
+        assert_eq!(
+            flagged("I regret it if my choices worried you about money. However, I meant well."),
+            [Code::Conditional, Code::ButAfterSorry]
+        );
+    }
+
+    #[test]
+    fn a_but_that_leads_into_another_apology_continues_it() {
+        assert_eq!(
+            flagged("I'm sorry that I lied to you, but more than that I'm sorry for what it did to you."),
+            []
+        );
+    }
+
+    #[test]
+    fn setting_ones_pain_against_the_partners_is_self_focus_at_once() {
+        let text = "I'm sorry. You aren't the only one hurting here. It was my choice. \
+            You cried for weeks. I will tell you everything.";
+        assert_eq!(
+            spans(text, Code::SelfFocus),
+            ["You aren't the only one hurting"]
+        );
+        assert_eq!(
+            spans(
+                "It was my choice. I'm the one suffering the most.",
+                Code::SelfFocus
+            ),
+            ["I'm the one suffering"]
+        );
+        assert!(
+            !codes("I know you are the one who is hurting. It was my choice.")
+                .contains(&Code::SelfFocus)
+        );
+    }
+
+    #[test]
+    fn a_promise_made_to_the_partner_is_not_the_impact_on_them() {
+        assert!(codes("It was my fault and I will make it up to you.").contains(&Code::NoImpact));
+        assert!(
+            !codes("You cried for weeks, and I will make it up to you. It was my fault.")
+                .contains(&Code::NoImpact)
         );
     }
 

@@ -10,6 +10,7 @@
 //! check the bound without a clock.
 
 pub mod apology;
+mod contrast;
 mod phrases;
 pub mod request;
 mod words;
@@ -271,6 +272,15 @@ impl Findings {
     pub(crate) fn into_vec(self) -> Vec<Finding> {
         self.list
     }
+
+    /// A list ordered by start, with overlapping findings of one code joined.
+    pub(crate) fn joined(list: Vec<Finding>) -> Vec<Finding> {
+        let mut findings = Findings::default();
+        for finding in list {
+            findings.push(finding.code, finding.start, finding.end);
+        }
+        findings.into_vec()
+    }
 }
 
 /// Merges two lists that are each ordered by start into one ordered list,
@@ -391,10 +401,13 @@ mod budget {
     /// per character is a per-byte bound.
     #[test]
     fn the_step_budget_covers_the_costliest_word() {
-        // Apology: the phrase scan, then the "but" pass and the partner pass.
-        let apology = 1 + apology::phrases().most_steps_per_word() + 2;
-        // Request: the phrase scan, then the pass over the behaviours.
-        let request = 1 + request::phrases().most_steps_per_word() + 1;
+        // Apology: the phrase scan, the two passes over contrasts and the
+        // partner pass.
+        let apology =
+            1 + apology::phrases().most_steps_per_word() + contrast::MOST_STEPS_PER_WORD + 1;
+        // Request: the phrase scan, the pass over the words to say and the
+        // pass over the behaviours.
+        let request = 1 + request::phrases().most_steps_per_word() + 2;
         eprintln!("apology {apology}, request {request} steps per byte at most");
         assert!(apology <= MAX_STEPS_PER_BYTE && request <= MAX_STEPS_PER_BYTE);
     }

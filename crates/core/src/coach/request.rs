@@ -61,13 +61,18 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::Vague, "consider my feelings"),
     (Cue::Unmeasurable, "(make|help|let) me feel"),
     (Cue::Unmeasurable, "i (want|need) to feel"),
-    (Cue::Unmeasurable, "(be|feel) (truly|really|genuinely|more)? (sorry|remorseful|guilty|bad|ashamed)"),
+    (Cue::Unmeasurable, "(be|feel) (truly|really|genuinely|actually|more|so)? (sorry|remorseful|guilty|bad|ashamed|happy|glad|proud|excited|grateful|thankful|attracted|interested|content)"),
     (Cue::Unmeasurable, "feel (the|my) pain"),
     (Cue::Unmeasurable, "feel (what|how) i"),
     (Cue::Unmeasurable, "(make|help) me (trust|believe|happy|love|forget|heal|safe|secure|whole)"),
     (Cue::Unmeasurable, "(earn|regain|rebuild|win|get) (back)? my trust"),
-    (Cue::Unmeasurable, "(love|want|desire|cherish|adore) me"),
-    (Cue::Unmeasurable, "care about (me|us|my)"),
+    (Cue::Unmeasurable, "(love|loving|want|wanting|desire|cherish|adore|miss|missing|believe|resent|resenting|fancy|appreciate) me"),
+    (Cue::Unmeasurable, "care about (me|us|my|how|what)"),
+    (Cue::Unmeasurable, "think (about|of) (me|us)"),
+    (Cue::Unmeasurable, "(fall|falling|be|stay) back? in love"),
+    (Cue::Unmeasurable, "find me (attractive|beautiful|sexy|desirable|interesting)"),
+    (Cue::Unmeasurable, "enjoy (our|my|being|spending|time|us|it)"),
+    (Cue::Unmeasurable, "look forward to"),
     (Cue::Unmeasurable, "understand (me|how|what|my|why)"),
     (Cue::Unmeasurable, "(really|truly)? mean it"),
     (Cue::Unmeasurable, "regret (it|this|what)"),
@@ -110,6 +115,9 @@ pub(super) fn phrases() -> &'static PhraseSet<Cue> {
 const ACTION_VERBS: &[&str] = &[
     "text",
     "call",
+    "remind",
+    "whisper",
+    "repeat",
     "ring",
     "phone",
     "message",
@@ -233,6 +241,14 @@ const SUBORDINATORS: &[&str] = &[
 
 const JOINERS: &[&str] = &["and", "then", "also", "plus"];
 
+/// Verbs that ask for words to be said or written. What follows them in the
+/// clause is what to say, and saying it can be seen or heard, whatever
+/// feeling it names: "tell me you love me every morning".
+const SPEECH_VERBS: &[&str] = &[
+    "tell", "telling", "say", "saying", "text", "texting", "write", "writing", "message",
+    "whisper", "remind", "email", "repeat",
+];
+
 /// What follows a "no" that asks for something to end: "no more secrets".
 const ENDINGS: &[&str] = &[
     "more", "longer", "contact", "secrets", "lies", "lying", "texting",
@@ -249,6 +265,7 @@ pub fn review_with_stats(text: &str) -> (Vec<Finding>, Stats) {
     let mut stats = Stats::default();
     let words = words::split(text, &mut stats);
     let hits = phrases().scan(&words, &mut stats);
+    let said = words_to_say(&words, &mut stats);
 
     let mut flagged = Findings::default();
     let mut has_when = false;
@@ -261,12 +278,13 @@ pub fn review_with_stats(text: &str) -> (Vec<Finding>, Stats) {
                 names_wish = true;
                 flagged.push(Code::Vague, start, end);
             }
+            Cue::Unmeasurable if said[first] => {}
             Cue::Unmeasurable => {
                 names_wish = true;
-                let inside_vague = flagged
+                let within_vague = flagged
                     .last_of(Code::Vague)
-                    .is_some_and(|v| v.start <= start && end <= v.end);
-                if !inside_vague {
+                    .is_some_and(|v| v.start <= start && start < v.end);
+                if !within_vague {
                     flagged.push(Code::Unmeasurable, start, end);
                 }
             }
@@ -308,6 +326,24 @@ pub fn review_with_stats(text: &str) -> (Vec<Finding>, Stats) {
         findings.push(Finding::missing(Code::NoWhen));
     }
     (findings, stats)
+}
+
+/// Which words stand in the words to say after a speech verb: from the verb
+/// to the end of its clause, or to a joiner that starts another behaviour.
+fn words_to_say(words: &[Word], stats: &mut Stats) -> Vec<bool> {
+    let mut saying = false;
+    words
+        .iter()
+        .map(|word| {
+            stats.step();
+            if word.before != Break::None || word.is_any(JOINERS) {
+                saying = false;
+            }
+            let said = saying;
+            saying |= word.is_any(SPEECH_VERBS);
+            said
+        })
+        .collect()
 }
 
 fn widen(span: Option<(usize, usize)>, start: usize, end: usize) -> (usize, usize) {
@@ -617,6 +653,38 @@ mod tests {
             [Code::Bundled]
         );
         assert_eq!(codes("Tell me when you leave work and get to the gym."), []);
+    }
+
+    #[test]
+    fn words_to_say_are_observable_whatever_feeling_they_name() {
+        for text in [
+            "Tell me you love me every morning before work.",
+            "Write me a card saying you love me on my birthday.",
+            "Remind me that you want to be with me every Sunday night.",
+        ] {
+            assert_eq!(review(text), [], "{text}");
+        }
+        assert_eq!(
+            spans(
+                "Tell me the truth and make me feel safe, every day.",
+                Code::Unmeasurable
+            ),
+            ["make me feel"]
+        );
+    }
+
+    #[test]
+    fn feelings_without_a_behaviour_are_unmeasurable() {
+        assert_eq!(
+            spans("Miss me when you're away.", Code::Unmeasurable),
+            ["Miss me"]
+        );
+        assert_eq!(codes("Be proud of me."), [Code::Unmeasurable, Code::NoWhen]);
+        assert_eq!(
+            codes("Stop resenting me."),
+            [Code::NegativeOnly, Code::Unmeasurable, Code::NoWhen]
+        );
+        assert_eq!(codes("Show me you love me every day."), [Code::Vague]);
     }
 
     #[test]
