@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contrast::{blame_after_contrast, buts_after_sorry};
 use super::phrases::{Hit, PhraseSet};
-use super::words;
+use super::words::{self, Break, Word};
 use super::{merge_in_order, Code, Finding, Findings, Stats};
 
 /// What a phrase in the apology table tells the coach.
@@ -202,36 +202,45 @@ const PHRASES: &[(Cue, &str)] = &[
     (OWN_PAIN, "i (feel|felt) (so|really|very|just|absolutely|completely)? (terrible|awful|horrible|bad|sick|guilty|ashamed|broken|lost|empty|worthless|miserable|lonely|alone|scared|exhausted|disgusting|disgusted|hopeless|stupid|crushed|devastated|destroyed|trapped|numb|low|dreadful|wretched|ill|dirty)"),
     (OWN_PAIN, "i (feel|felt) like (a|such|dirt|garbage|trash|crap|nothing)"),
     (OWN_PAIN, "i (am|was) (so|really|very|completely|totally|just|absolutely)? (miserable|suffering|struggling|broken|depressed|devastated|destroyed|exhausted|hurting|crushed|lonely|wrecked|heartbroken|tormented|drowning|drained|numb|terrified|ashamed|sick)"),
-    (OWN_PAIN, "i have been (so|really|very|completely|totally|just|absolutely)? (miserable|suffering|struggling|broken|depressed|devastated|destroyed|exhausted|hurting|crushed|lonely|wrecked|heartbroken|tormented|drowning|drained|numb|terrified|crying|sick)"),
+    (OWN_PAIN, "i have been (so|really|very|completely|totally|just|absolutely)? (miserable|suffering|struggling|broken|depressed|devastated|destroyed|exhausted|hurting|crushed|lonely|wrecked|heartbroken|tormented|drowning|drained|numb|terrified|crying|sick|shaking|trembling|panicking)"),
+    (OWN_PAIN, "i (keep|am|was) (shaking|trembling|panicking|vomiting)"),
     (OWN_PAIN, "i (am|was) (falling|going) (apart|crazy|insane|mad)"),
     (OWN_PAIN, "i (am|was) (such)? (a|an) (absolute|complete|total|utter|mess|wreck|monster|terrible|horrible|bad|awful|failure|disaster)"),
     (OWN_PAIN, "i (am|was) in (pain|hell|agony|tears|pieces|bits)"),
     (OWN_PAIN, "i have been in (pain|hell|agony|tears|pieces|bits)"),
     (OWN_PAIN, "(hard|difficult|painful|tough|horrible|awful|terrible|hell|torture|unbearable) (it|this|that)? (is|was|has)? (been)? (for|on) me"),
-    (OWN_PAIN, "i (can|could) not (even)? (sleep|eat|stop|focus|function|breathe|cope|bear|stand|live|think|work|concentrate|look|face)"),
-    (OWN_PAIN, "i am not (sleeping|eating|coping|functioning|okay|ok)"),
+    (OWN_PAIN, "i (can|could) not (even)? (sleep|eat|stop|focus|function|breathe|cope|bear|stand|live|think|work|concentrate|look|face|keep)"),
+    (OWN_PAIN, "i can (barely|hardly) (sleep|eat|get|breathe|function|cope|think|work|focus|look|face)"),
+    // Only "I" says "am", so these rows start there and leave the crowded
+    // "i" entry of the table alone.
+    (OWN_PAIN, "am not (sleeping|eating|coping|functioning|okay|ok)"),
     (OWN_PAIN, "i have been (a|an) (absolute|complete|total|utter)? (mess|wreck|failure|disaster)"),
     (OWN_PAIN, "(in|into) a (very|really|so)? dark place"),
-    (OWN_PAIN, "(panic|anxiety) attacks"),
+    (OWN_PAIN, "i (have|had|get|got|keep) (panic|anxiety) attacks"),
+    (OWN_PAIN, "i have been having (panic|anxiety|nightmares)"),
+    (OWN_PAIN, "(the|this) (guilt|shame) (is|keeps|eats|has|hits|will)"),
+    (OWN_PAIN, "my (chest|head|stomach|body) (hurts|aches)"),
+    (OWN_PAIN, "am living (in|through|a) (a|nightmare|hell)"),
     (OWN_PAIN, "i have not (slept|eaten|been)"),
     (OWN_PAIN, "i (hate|loathe|despise) (myself|who|what)"),
     (OWN_PAIN, "i (cry|cried)"),
     (OWN_PAIN, "i (am|keep) crying"),
     (OWN_PAIN, "i have cried"),
     (OWN_PAIN, "my (pain|guilt|shame|suffering|heartbreak|depression|anxiety|misery|torment)"),
-    (OWN_PAIN, "my heart (is|has|aches|breaks)"),
+    (OWN_PAIN, "my heart (is|has|aches|breaks|races|pounds|sinks|hurts)"),
     (OWN_PAIN, "my (whole)? (life|world) (is|has|was|fell|collapsed)"),
     (OWN_PAIN, "i (do|did) not deserve (to|you|this|any)"),
-    (OWN_PAIN, "nobody (understands|knows|cares)"),
+    (OWN_PAIN, "(nobody|noone) (understands|knows|cares)"),
+    (OWN_PAIN, "no one (understands|knows|cares)"),
     (OWN_PAIN, "(poor|pity) me"),
     (OWN_PAIN, "i have lost (everything|so|my|weight|sleep|all)"),
     // The writer's pain measured against the partner's.
-    (PAIN_COMPARED, "i am the (one|person) (suffering|hurting|struggling)"),
+    (PAIN_COMPARED, "am the (one|person) (suffering|hurting|struggling)"),
     (PAIN_COMPARED, "am the (one|person) who is (suffering|hurting|struggling)"),
     (PAIN_COMPARED, "am the (one|person) who has been (suffering|hurting|struggling)"),
-    (PAIN_COMPARED, "i am (suffering|hurting|struggling) (most|more)"),
-    (PAIN_COMPARED, "i am (suffering|hurting|struggling) the most"),
-    (PAIN_COMPARED, "i am (suffering|hurting|struggling) as much"),
+    (PAIN_COMPARED, "am (suffering|hurting|struggling) (most|more)"),
+    (PAIN_COMPARED, "am (suffering|hurting|struggling) the most"),
+    (PAIN_COMPARED, "am (suffering|hurting|struggling) (just|as) (as|much)"),
     (PAIN_COMPARED, "(harder|worse|tougher) (on|for) me than"),
     (PAIN_COMPARED, "you are not the only one (hurting|suffering|struggling|in|who)"),
     (PAIN_COMPARED, "what about (me|my|mine)"),
@@ -273,6 +282,12 @@ const PHRASES: &[(Cue, &str)] = &[
     (CHANGE, "never again"),
     (CHANGE, "i have (started|stopped|ended|blocked|deleted|booked|joined|begun|changed|cut|set|found|signed|cancelled|quit|moved|arranged|enrolled|removed|closed|unfollowed)"),
     (CHANGE, "i (blocked|ended) (her|him|them|it|all|contact|every|things)"),
+    // The means of the betrayal taken away: "I deleted the app", "I
+    // closed the card". Not "I deleted the messages", which hid it.
+    (CHANGE, "i (deleted|blocked|unfollowed|removed|uninstalled) (his|her|their|the|that|my)? (number|account|app|apps|profile|contact|details)"),
+    (CHANGE, "i (closed|cancelled|canceled|cut|froze) (the|my|that|our)? (account|accounts|card|cards|credit|membership|subscription)"),
+    // "ill" typed for "I'll": the adjective is never followed by a verb.
+    (CHANGE, "ill (tell|show|be|give|stop|answer|keep|go|never|always|call|text|come|start|make|delete|block|end|put|let|work|do|send|try|prove|check|stay|spend|take|find|get)"),
     (CHANGE, "i cut (off|her|him|them|contact|ties)"),
     (CHANGE, "i (promise|commit)"),
     (CHANGE, "i want to change"),
@@ -288,6 +303,53 @@ pub(super) fn phrases() -> &'static PhraseSet<Cue> {
     // "Sorry if" stays conditional even after a "not"; every other phrase
     // is turned around by a negator just before it.
     SET.get_or_init(|| PhraseSet::new(PHRASES, |cue| cue != CONDITIONAL))
+}
+
+/// Verbs that report what the writer said back then: "I told you it was
+/// just a friendship" quotes the old lie, it does not make it smaller now.
+const SAYING: &[&str] = &[
+    "said",
+    "told",
+    "claimed",
+    "swore",
+    "pretended",
+    "insisted",
+    "saying",
+    "telling",
+    "claiming",
+];
+
+/// Before a verb of saying, these make it an insistence, not a report:
+/// "I have told you it meant nothing", "I keep telling you".
+const INSISTING: &[&str] = &["have", "has", "already", "keep", "kept"];
+
+/// How many words after a verb of saying a phrase is still what was said.
+const REPORT_REACH: usize = 4;
+
+/// Which words stand in what the writer reports having said: shortly after
+/// a verb of saying, with no punctuation between ("I've told you, it was
+/// nothing" insists on it now).
+fn reported(words: &[Word], stats: &mut Stats) -> Vec<bool> {
+    let mut since_saying: Option<usize> = None;
+    let mut previous: Option<&Word> = None;
+    words
+        .iter()
+        .map(|word| {
+            stats.step();
+            if word.before != Break::None {
+                since_saying = None;
+            }
+            let reported = since_saying.is_some_and(|n| n < REPORT_REACH);
+            let insists = previous.is_some_and(|p| p.is_any(INSISTING));
+            since_saying = if word.is_any(SAYING) && !insists {
+                Some(0)
+            } else {
+                since_saying.map(|n| n + 1)
+            };
+            previous = Some(word);
+            reported
+        })
+        .collect()
 }
 
 const PARTNER_WORDS: &[&str] = &["you", "your", "yours", "yourself"];
@@ -456,6 +518,7 @@ impl Scan {
     fn of(text: &str, stats: &mut Stats) -> Self {
         let words = words::split(text, stats);
         let hits = phrases().scan(&words, stats);
+        let reported = reported(&words, stats);
         let mut flagged = Findings::default();
         let mut owns_choice = false;
         let mut names_change = false;
@@ -468,6 +531,7 @@ impl Scan {
         for Hit { cue, first, last } in hits {
             let (start, end) = (words[first].start, words[last].end);
             match cue {
+                Cue::Flag(Code::Minimising | Code::PassiveVoice) if reported[first] => {}
                 Cue::Flag(code) => flagged.push(code, start, end),
                 Cue::OwnPain | Cue::PainCompared => {
                     compared |= cue == Cue::PainCompared;
@@ -821,6 +885,34 @@ mod tests {
             !codes("You cried for weeks, and I will make it up to you. It was my fault.")
                 .contains(&Code::NoImpact)
         );
+    }
+
+    #[test]
+    fn an_old_lie_reported_is_not_minimising_now() {
+        assert_eq!(
+            flagged("I told you it was just a friendship, and that was a lie."),
+            []
+        );
+        assert_eq!(flagged("I said it meant nothing. It did."), []);
+        for insisting in [
+            "I've told you, it meant nothing.",
+            "I have told you it meant nothing.",
+        ] {
+            assert_eq!(flagged(insisting), [Code::Minimising], "{insisting}");
+        }
+    }
+
+    #[test]
+    fn taking_away_the_means_is_a_change_and_hiding_it_is_not() {
+        for (text, changes) in [
+            ("I deleted the app the same night.", true),
+            ("i closed the credit card last week.", true),
+            ("ill show you every statement on sundays.", true),
+            ("I deleted the messages so you would not see them.", false),
+            ("I was ill that week.", false),
+        ] {
+            assert_eq!(!codes(text).contains(&Code::NoChange), changes, "{text}");
+        }
     }
 
     #[test]

@@ -401,10 +401,10 @@ mod budget {
     /// per character is a per-byte bound.
     #[test]
     fn the_step_budget_covers_the_costliest_word() {
-        // Apology: the phrase scan, the two passes over contrasts and the
-        // partner pass.
+        // Apology: the phrase scan, the pass over what was reported said,
+        // the two passes over contrasts and the partner pass.
         let apology =
-            1 + apology::phrases().most_steps_per_word() + contrast::MOST_STEPS_PER_WORD + 1;
+            1 + apology::phrases().most_steps_per_word() + 1 + contrast::MOST_STEPS_PER_WORD + 1;
         // Request: the phrase scan, the pass over the words to say and the
         // pass over the behaviours.
         let request = 1 + request::phrases().most_steps_per_word() + 2;
