@@ -153,6 +153,26 @@ fn the_readme_reports_the_held_out_figures_as_they_are() {
     );
 }
 
+/// The goal for each coach on the held-out part, as whole-number ratios so
+/// that exactly 0.90 counts: recall at least 9 in 10, false alarms at most
+/// 1 in 10.
+#[test]
+fn each_coach_meets_its_goal_on_the_held_out_part() {
+    for (coach, figures) in held_out() {
+        let total = figures.total();
+        assert!(
+            total.right * 10 >= total.expected * 9,
+            "{coach} coach: recall {:.2} is below 0.90",
+            figures.recall()
+        );
+        assert!(
+            figures.false_alarms * 10 <= figures.good,
+            "{coach} coach: false alarms {:.2} are above 0.10",
+            figures.false_alarm_rate()
+        );
+    }
+}
+
 #[test]
 fn figures_count_each_code_once_per_entry() {
     let corpus = "expect: none\nI lied. I'm sorry if you were hurt.\n\n\
