@@ -2,7 +2,7 @@
 //! text, and return the event to record.
 
 use super::events::{ApologyAnswer, ApologyEvent, ApologyParts, OWNERSHIP_PARTS};
-use super::queries::{check_answer, check_send};
+use super::queries::{check_answer, check_send, check_write};
 use super::state::Apologies;
 use crate::access::room::*;
 pub use crate::coach::apology::ApologyParts as DraftParts;
@@ -122,8 +122,7 @@ pub fn check_draft(
     actor: UserId,
     input: &ApologyInput,
 ) -> Result<ApologyParts, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::WriteApology)?;
+    check_write(space, actor, &input.betrayal)?;
     input.parts()
 }
 

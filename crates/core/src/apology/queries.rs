@@ -6,6 +6,15 @@ use super::state::{Apologies, Apology, ApologyStatus};
 use crate::access::room::*;
 use crate::space::{Role, SpaceState};
 
+/// The betrayal a draft apology of `actor` belongs to (`raw` names it, or
+/// the only one there is), if they may write the apology for it: what the
+/// page resolves before the coach reads a draft.
+pub fn check_write(space: &SpaceState, actor: UserId, raw: &str) -> Result<EntryId, Refusal> {
+    let betrayal = repair_rules::choose_betrayal(space, actor, raw)?;
+    repair_rules::authorize(space, actor, betrayal, RepairAction::WriteApology)?;
+    Ok(betrayal)
+}
+
 /// Why `actor` may not send a new version of the apology for `betrayal`
 /// now (`Ok` when they may).
 pub fn check_send(acting: Acting<Apologies>, betrayal: EntryId) -> Result<(), Refusal> {

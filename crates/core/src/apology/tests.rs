@@ -97,6 +97,30 @@ fn a_draft_is_checked_without_becoming_an_event() {
 }
 
 #[test]
+fn which_betrayal_a_draft_belongs_to_is_answered_only_for_its_writer() {
+    let c = World::new();
+    let space = &c.couple.space;
+    let betrayal = check_write(space, c.involved, "").expect("the involved partner writes");
+    assert_eq!(Some(betrayal), space.betrayals.first().map(|b| b.id));
+    assert_eq!(
+        check_write(space, c.involved, &betrayal.0.to_string()),
+        Ok(betrayal)
+    );
+    assert_eq!(
+        check_write(space, c.hurt, ""),
+        Err(Refusal::NotAllowed(RepairAction::WriteApology.refusal()))
+    );
+    assert!(check_write(space, c.stranger, "").is_err());
+    assert!(matches!(
+        check_write(space, c.involved, "999"),
+        Err(Refusal::Invalid {
+            field: "betrayal",
+            ..
+        })
+    ));
+}
+
+#[test]
 fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
     let mut c = World::new();
     let first = c.run(c.involved, step!(apology: send(&full_apology())));

@@ -18,7 +18,6 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use kintsugi_core::access::repair_rules;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
@@ -514,7 +513,7 @@ async fn write(
     let input = form.input();
     let betrayal = {
         let cached = couple.read(&app).await?;
-        repair_rules::choose_betrayal(&cached.state.space, couple.me, &form.betrayal)
+        apology::check_write(&cached.state.space, couple.me, &form.betrayal)
             .map_err(AppError::from_refusal)?
     };
     if form.action == "check" {
