@@ -5,8 +5,9 @@
 //!
 //! Both work on any UTF-8 text in time linear in its length: the text is
 //! split into words once (`words`), then short phrase patterns are matched
-//! over the words with bounded look-ahead (`phrases`). No regular
-//! expressions, no backtracking. [`Stats`] counts the work done so tests can
+//! over the words with bounded look-ahead (`phrases`), and what follows a
+//! "but" in an apology is read a bounded number of words ahead (`contrast`).
+//! No regular expressions, no backtracking. [`Stats`] counts the work done so tests can
 //! check the bound without a clock.
 
 pub mod apology;
