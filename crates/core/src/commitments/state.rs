@@ -1,7 +1,7 @@
 //! Every commitment with its status history, folded from the events.
 
 use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
-use crate::kernel::entries::{self, entry_by_id_field};
+use crate::kernel::entries;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::OffsetDateTime;
@@ -133,6 +133,4 @@ impl Commitments {
     }
 }
 
-entry_by_id_field!(Commitment);
-
-crate::access::room::of_betrayal_field!(Commitment);
+crate::access::room::repair_entry!(Commitment);

@@ -2,7 +2,7 @@
 
 use super::events::{ContactChannel, ContactEvent};
 use crate::access::repair_rules::Acknowledgement;
-use crate::kernel::entries::{self, entry_by_id_field};
+use crate::kernel::entries;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Duration, OffsetDateTime};
@@ -79,6 +79,4 @@ impl ContactReports {
     }
 }
 
-entry_by_id_field!(ContactReport);
-
-crate::access::room::of_betrayal_field!(ContactReport);
+crate::access::room::repair_entry!(ContactReport);

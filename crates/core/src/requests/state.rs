@@ -1,7 +1,7 @@
 //! Every request with its history, folded from the events.
 
 use super::events::{Frequency, RequestEvent};
-use crate::kernel::entries::{self, entry_by_id_field};
+use crate::kernel::entries;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Date, Duration, OffsetDateTime};
@@ -489,6 +489,4 @@ impl Requests {
     }
 }
 
-entry_by_id_field!(Request);
-
-crate::access::room::of_betrayal_field!(Request);
+crate::access::room::repair_entry!(Request);

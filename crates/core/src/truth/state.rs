@@ -2,7 +2,7 @@
 
 use super::events::TruthEvent;
 pub use crate::access::repair_rules::Acknowledgement;
-use crate::kernel::entries::{self, entry_by_id_field};
+use crate::kernel::entries;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Date, Duration, OffsetDateTime};
@@ -330,6 +330,4 @@ impl TruthLog {
     }
 }
 
-entry_by_id_field!(TruthEntry);
-
-crate::access::room::of_betrayal_field!(TruthEntry);
+crate::access::room::repair_entry!(TruthEntry);
