@@ -11,6 +11,7 @@
 //! Every command checks membership before anything else, so a stranger learns
 //! nothing, not even whether an entry exists.
 
+use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::{Role, SpaceState};
@@ -66,6 +67,17 @@ pub struct Acknowledgement {
     pub by: UserId,
     pub at: OffsetDateTime,
     pub response: Option<String>,
+}
+
+impl Acknowledgement {
+    /// The acknowledgement an event records, by its author.
+    pub fn new(meta: &Meta, response: &Option<String>) -> Self {
+        Acknowledgement {
+            by: meta.author,
+            at: meta.at,
+            response: response.clone(),
+        }
+    }
 }
 
 /// Which role in the entry's betrayal may take a step.

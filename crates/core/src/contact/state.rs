@@ -54,12 +54,8 @@ impl ContactReports {
                 acknowledgement: None,
             }),
             ContactEvent::Acknowledged { report, response } => {
-                if let Some(found) = self.get_mut(*report) {
-                    found.acknowledgement = Some(Acknowledgement {
-                        by: meta.author,
-                        at: meta.at,
-                        response: response.clone(),
-                    });
+                if let Some(found) = entries::find_mut(&mut self.reports, *report) {
+                    found.acknowledgement = Some(Acknowledgement::new(meta, response));
                 }
             }
         }
@@ -67,10 +63,6 @@ impl ContactReports {
 
     pub fn get(&self, id: EntryId) -> Option<&ContactReport> {
         entries::find(&self.reports, id)
-    }
-
-    fn get_mut(&mut self, id: EntryId) -> Option<&mut ContactReport> {
-        entries::find_mut(&mut self.reports, id)
     }
 
     /// Every report, newest first.

@@ -4,7 +4,7 @@ use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
-use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, refused_field, World};
 use time::macros::datetime;
 use time::Duration;
 
@@ -56,11 +56,8 @@ fn a_time_given_in_a_time_zone_is_stored_in_utc() {
 #[test]
 fn a_contact_cannot_be_in_the_future_and_every_field_is_checked() {
     let c = World::new();
-    let field = |input: ContactReportInput| match c
-        .attempt(c.involved, |s, a, n| report(&s.space, a, n, &input))
-    {
-        Err(Refusal::Invalid { field, .. }) => field,
-        other => panic!("expected a refusal, got {other:?}"),
+    let field = |input: ContactReportInput| {
+        refused_field(c.attempt(c.involved, |s, a, n| report(&s.space, a, n, &input)))
     };
     assert_eq!(field(contact("2026-03-02T09:01")), "happened_at");
     assert_eq!(field(contact("yesterday")), "happened_at");

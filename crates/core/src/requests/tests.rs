@@ -4,7 +4,7 @@ use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
-use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, refused_field, World};
 use time::macros::{date, datetime};
 use time::{Date, Duration, Weekday};
 
@@ -97,10 +97,7 @@ fn frequencies_are_read_from_the_form() {
 #[test]
 fn frequencies_that_make_no_sense_are_refused_on_their_field() {
     let today = date!(2026 - 03 - 02);
-    let field = |input: FrequencyInput| match input.parse(today) {
-        Err(Refusal::Invalid { field, .. }) => field,
-        other => panic!("expected a refusal, got {other:?}"),
-    };
+    let field = |input: FrequencyInput| refused_field(input.parse(today));
     assert_eq!(field(every("each_time")), "trigger");
     assert_eq!(field(every("sometimes")), "frequency");
     assert_eq!(

@@ -446,16 +446,7 @@ fn trust_steps(own: &[TrustPoint]) -> Vec<(usize, u8)> {
 mod tests {
     use super::*;
     use crate::checkin::feelings::CoreFeeling;
-    use crate::pulse::{ITEMS, ITEM_COUNT};
     use crate::testing::*;
-
-    fn steady(level: u8) -> [u8; ITEM_COUNT] {
-        let mut values = [0; ITEM_COUNT];
-        for (v, item) in values.iter_mut().zip(&ITEMS) {
-            *v = if item.reverse { 8 - level } else { level };
-        }
-        values
-    }
 
     #[test]
     fn trust_series_merges_own_kept_and_shared_pulses_and_only_shared_partner_ones() {

@@ -148,7 +148,7 @@ pub fn today<'a>(
     if last != Some(today) {
         to_do.push(TodayItem::CheckIn { last });
     }
-    let pulse = pulse::due(space, &couple.pulse, mine.kept_pulses(), viewer, today)?;
+    let pulse = pulse::due(couple.pulses_seen_by(viewer, mine), today)?;
     if pulse.due {
         to_do.push(TodayItem::Pulse(pulse));
     }
