@@ -272,24 +272,25 @@ impl World {
 /// state once here instead of at every call: `step!(apology: answer(v,
 /// &input))` passes the space, the room's state and the actor before the
 /// arguments; `@now` passes the world's clock after the actor; `space:`
-/// commands take no room state.
+/// commands take no room state. The command may be a path
+/// (`step!(truth: truth::park(q))`).
 #[cfg(test)]
 macro_rules! step {
-    (space: $command:ident @now($($arg:expr),* $(,)?)) => {
-        |s: &$crate::streams::couple::CoupleState, a, now| $command(&s.space, a, now, $($arg),*)
+    (space: $($command:ident)::+ @now($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, now| $($command)::+(&s.space, a, now, $($arg),*)
     };
-    (space: $command:ident($($arg:expr),* $(,)?)) => {
-        |s: &$crate::streams::couple::CoupleState, a, _| $command(&s.space, a, $($arg),*)
+    (space: $($command:ident)::+($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, _| $($command)::+(&s.space, a, $($arg),*)
     };
-    ($room:ident: $command:ident @now($($arg:expr),* $(,)?)) => {
+    ($room:ident: $($command:ident)::+ @now($($arg:expr),* $(,)?)) => {
         |s: &$crate::streams::couple::CoupleState, a, now| {
             let acting = $crate::access::room::Acting::new(&s.space, &s.$room, a);
-            $command(acting, now, $($arg),*)
+            $($command)::+(acting, now, $($arg),*)
         }
     };
-    ($room:ident: $command:ident($($arg:expr),* $(,)?)) => {
+    ($room:ident: $($command:ident)::+($($arg:expr),* $(,)?)) => {
         |s: &$crate::streams::couple::CoupleState, a, _| {
-            $command($crate::access::room::Acting::new(&s.space, &s.$room, a), $($arg),*)
+            $($command)::+($crate::access::room::Acting::new(&s.space, &s.$room, a), $($arg),*)
         }
     };
 }

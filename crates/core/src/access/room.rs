@@ -139,6 +139,11 @@ impl<'a, Room> Acting<'a, Room> {
         member_entry(self.space, self.actor, found)
     }
 
+    /// `repair_rules::choose_for`, as this actor in this space.
+    pub fn choose_for(self, named: &str, action: RepairAction) -> Result<EntryId, Refusal> {
+        repair_rules::choose_for(self.space, self.actor, named, action)
+    }
+
     /// `repair_rules::choose_betrayal`, as this actor in this space.
     pub fn choose_betrayal(self, named: &str) -> Result<EntryId, Refusal> {
         repair_rules::choose_betrayal(self.space, self.actor, named)

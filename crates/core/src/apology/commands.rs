@@ -6,9 +6,11 @@ use super::queries::{check_answer, check_send};
 use super::state::Apologies;
 use crate::access::room::*;
 pub use crate::coach::apology::ApologyParts as DraftParts;
+use crate::kernel::text::Field;
 
-const MAX_PART: usize = 5_000;
-const MAX_NEED: usize = 2_000;
+/// Each part of an apology, and what influenced the author.
+const PART_MAX: usize = 5_000;
+const NEED: Field = Field::new("what", 2_000);
 
 /// The apology form, as posted: which betrayal, and the parts as typed.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +68,7 @@ impl ApologyInput {
             ));
         }
         let owned = self.ownership();
-        let part = |i: usize| text::required(OWNERSHIP_PARTS[i].0, owned[i], MAX_PART);
+        let part = |i: usize| text::required(OWNERSHIP_PARTS[i].0, owned[i], PART_MAX);
         Ok(ApologyParts {
             what_i_did: part(0)?,
             impact: part(1)?,
@@ -74,7 +76,7 @@ impl ApologyInput {
             remorse: part(3)?,
             changes: part(4)?,
             repair: part(5)?,
-            factors: text::optional("factors", &self.draft.factors, MAX_PART)?,
+            factors: text::optional("factors", &self.draft.factors, PART_MAX)?,
         })
     }
 }
@@ -103,7 +105,7 @@ impl ApologyAnswerInput {
             "received" => Ok(ApologyAnswer::Received),
             "not_yet" => Ok(ApologyAnswer::NotYet),
             "need_more" => {
-                let what = text::required("what", &self.what, MAX_NEED).map_err(|_| {
+                let what = NEED.required(&self.what).map_err(|_| {
                     Refusal::invalid("what", "Please say what more you need to hear.")
                 })?;
                 Ok(ApologyAnswer::NeedMore { what })
@@ -122,8 +124,7 @@ pub fn check_draft(
     actor: UserId,
     input: &ApologyInput,
 ) -> Result<ApologyParts, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::WriteApology)?;
+    repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::WriteApology)?;
     input.parts()
 }
 

@@ -245,20 +245,20 @@ fn own_words_win_over_a_preset_and_an_empty_answer_is_refused() {
         panic!("expected an acknowledgement");
     };
     assert_eq!(acknowledgement.text(), "I see you.");
-    assert!(matches!(
-        answer(&w, w.involved, id, "", " "),
-        Err(Refusal::Invalid {
-            field: "own_words",
-            ..
-        })
-    ));
-    assert!(matches!(
-        answer(&w, w.involved, id, "", &"x".repeat(OWN_WORDS_MAX_CHARS + 1)),
-        Err(Refusal::Invalid {
-            field: "own_words",
-            ..
-        })
-    ));
+    assert_eq!(
+        refused_field(answer(&w, w.involved, id, "", " ")),
+        "own_words"
+    );
+    assert_eq!(
+        refused_field(answer(
+            &w,
+            w.involved,
+            id,
+            "",
+            &"x".repeat(OWN_WORDS_MAX_CHARS + 1)
+        )),
+        "own_words"
+    );
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn the_hurt_partner_acknowledges_a_report_once() {
     let newest_first = entry_ids(c.couple.contact.all());
     assert_eq!(newest_first, vec![second, first]);
 
-    let thanks = ContactAcknowledgementInput {
+    let thanks = AcknowledgementInput {
         response: "Thank you for telling me straight away.".to_owned(),
     };
     assert_eq!(
@@ -180,7 +180,7 @@ fn can_acknowledge_agrees_with_its_command() {
     );
     c.run(
         c.hurt,
-        step!(contact: acknowledge(read, &ContactAcknowledgementInput::default())),
+        step!(contact: acknowledge(read, &AcknowledgementInput::default())),
     );
     let theirs = c.run(c.hurt, |s, a, n| {
         let input = ContactReportInput {
@@ -196,7 +196,7 @@ fn can_acknowledge_agrees_with_its_command() {
         &actors,
         &[unread, read, theirs, EntryId(999)],
         |a, id| {
-            let input = ContactAcknowledgementInput::default();
+            let input = AcknowledgementInput::default();
             let accepted = acknowledge(Acting::new(space, reports, a), id, &input).is_ok();
             (
                 can_acknowledge(Acting::new(space, reports, a), id),

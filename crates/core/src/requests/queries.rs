@@ -105,9 +105,7 @@ pub fn check_confirm_fulfilment<'a>(
 /// The betrayal a new request of `actor` would belong to (`raw` names it,
 /// or the only one there is), if they may ask for a behaviour in it.
 pub fn check_make(space: &SpaceState, actor: UserId, raw: &str) -> Result<EntryId, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, raw)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::MakeRequest)?;
-    Ok(betrayal)
+    repair_rules::choose_for(space, actor, raw, RepairAction::MakeRequest)
 }
 
 // Accepting and proposing an alternative are the same answer to a request.
