@@ -765,22 +765,22 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = RequestEv
     use crate::testing::strategies::{day, entry_id, maybe_text, text};
     use proptest::prelude::*;
     let id = entry_id;
+    // What is asked for and how often: a request's terms, made or proposed.
+    let terms = || (id(), text(), any_frequency());
     prop_oneof![
-        (id(), text(), any_frequency()).prop_map(|(betrayal, what, frequency)| {
-            RequestEvent::Made {
-                betrayal,
-                what,
-                frequency,
-            }
+        terms().prop_map(|(betrayal, what, frequency)| RequestEvent::Made {
+            betrayal,
+            what,
+            frequency
         }),
         id().prop_map(|request| RequestEvent::Accepted { request }),
-        (id(), text(), any_frequency()).prop_map(|(request, what, frequency)| {
-            RequestEvent::AlternativeProposed {
+        terms().prop_map(
+            |(request, what, frequency)| RequestEvent::AlternativeProposed {
                 request,
                 what,
-                frequency,
+                frequency
             }
-        }),
+        ),
         id().prop_map(|request| RequestEvent::AlternativeAccepted { request }),
         (id(), maybe_text())
             .prop_map(|(request, note)| RequestEvent::AlternativeDeclined { request, note }),

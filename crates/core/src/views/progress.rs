@@ -538,6 +538,13 @@ mod tests {
         );
     }
 
+    fn milestone_kinds(w: &World, viewer: UserId) -> Vec<MilestoneKind> {
+        milestones_of(w, viewer)
+            .into_iter()
+            .map(|m| m.kind)
+            .collect()
+    }
+
     #[test]
     fn milestones_mark_the_beginning_the_first_shared_moments_and_trust_levels() {
         let mut w = World::ticking();
@@ -559,13 +566,8 @@ mod tests {
         w.keep_pulse(w.hurt, steady(4));
         w.advance_days(7);
         w.keep_pulse(w.hurt, steady(6));
-        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
-            .unwrap()
-            .into_iter()
-            .map(|m| m.kind)
-            .collect();
         assert_eq!(
-            kinds,
+            milestone_kinds(&w, w.hurt),
             vec![
                 MilestoneKind::SpaceCreated,
                 MilestoneKind::BetrayalRecorded,
@@ -577,13 +579,8 @@ mod tests {
             ]
         );
         // The partner sees the shared moments, not the viewer's kept pulses.
-        let theirs: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
-            .unwrap()
-            .into_iter()
-            .map(|m| m.kind)
-            .collect();
         assert_eq!(
-            theirs,
+            milestone_kinds(&w, w.involved),
             vec![
                 MilestoneKind::SpaceCreated,
                 MilestoneKind::BetrayalRecorded,
@@ -593,14 +590,13 @@ mod tests {
         );
     }
 
+    /// The milestones `viewer` sees today, with their own private state.
+    fn milestones_of(w: &World, viewer: UserId) -> Vec<Milestone> {
+        milestones(&w.couple, w.private(viewer), viewer, w.now.date()).unwrap()
+    }
+
     fn trust_levels(w: &World, viewer: UserId) -> Vec<(Date, MilestoneKind)> {
-        let private = if viewer == w.hurt {
-            &w.hurt_private
-        } else {
-            &w.involved_private
-        };
-        milestones(&w.couple, private, viewer, w.now.date())
-            .unwrap()
+        milestones_of(w, viewer)
             .into_iter()
             .filter(|m| matches!(m.kind, MilestoneKind::TrustReached(_)))
             .map(|m| (m.on, m.kind))
