@@ -8,8 +8,7 @@ use crate::access::room::*;
 pub use crate::coach::apology::ApologyParts as DraftParts;
 use crate::kernel::text::Field;
 
-/// Each part of an apology, and what influenced the author.
-const PART_MAX: usize = 5_000;
+const MAX_PART: usize = 5_000;
 const NEED: Field = Field::new("what", 2_000);
 
 /// The apology form, as posted: which betrayal, and the parts as typed.
@@ -68,7 +67,7 @@ impl ApologyInput {
             ));
         }
         let owned = self.ownership();
-        let part = |i: usize| text::required(OWNERSHIP_PARTS[i].0, owned[i], PART_MAX);
+        let part = |i: usize| text::required(OWNERSHIP_PARTS[i].0, owned[i], MAX_PART);
         Ok(ApologyParts {
             what_i_did: part(0)?,
             impact: part(1)?,
@@ -76,7 +75,7 @@ impl ApologyInput {
             remorse: part(3)?,
             changes: part(4)?,
             repair: part(5)?,
-            factors: text::optional("factors", &self.draft.factors, PART_MAX)?,
+            factors: text::optional("factors", &self.draft.factors, MAX_PART)?,
         })
     }
 }
