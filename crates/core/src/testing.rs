@@ -6,12 +6,12 @@
 //! other crates' tests.
 
 use crate::apology::{ApologyInput, DraftParts};
-use crate::checkin::{self, CheckInInput};
+use crate::checkin::{self, CheckInInput, CheckInsSeen};
 use crate::kernel::entries::Entry;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
-use crate::pulse::{self, PulseInput, ITEMS, ITEM_COUNT};
+use crate::pulse::{self, PulseInput, PulseOutcome, PulsesSeen, ITEMS, ITEM_COUNT};
 use crate::space::{BetrayalKind, Slot, SpaceEvent};
 use crate::streams::couple::{CoupleEvent, CoupleState};
 use crate::streams::private::{PrivateEvent, PrivateState};
@@ -155,6 +155,26 @@ impl World {
         }
     }
 
+    /// A partner's private state, to read.
+    pub fn private(&self, user: UserId) -> &PrivateState {
+        if user == self.hurt {
+            &self.hurt_private
+        } else {
+            &self.involved_private
+        }
+    }
+
+    /// The check-ins as a partner's pages see them, with their own private
+    /// state.
+    pub fn check_ins_seen_by(&self, viewer: UserId) -> CheckInsSeen<'_> {
+        self.couple.check_ins_seen_by(viewer, self.private(viewer))
+    }
+
+    /// The pulses as a partner's pages see them, with their own private state.
+    pub fn pulses_seen_by(&self, viewer: UserId) -> PulsesSeen<'_> {
+        self.couple.pulses_seen_by(viewer, self.private(viewer))
+    }
+
     /// Runs a command that must succeed and records its event.
     pub fn run<E: Into<CoupleEvent>>(
         &mut self,
@@ -214,8 +234,7 @@ impl World {
         share: &str,
         signs: &[&str],
     ) -> EntryId {
-        let input = pulse_form(values, share, signs);
-        match pulse::record_pulse(&self.couple.space, author, &input) {
+        match self.decide_pulse(author, values, share, signs) {
             Ok(outcome) => {
                 let id = self.append(author, outcome.pulse);
                 self.record_private(author, outcome.signs);
@@ -223,6 +242,21 @@ impl World {
             }
             Err(refusal) => panic!("pulse refused: {refusal:?}"),
         }
+    }
+
+    /// Decides a pulse form without recording it.
+    pub fn decide_pulse(
+        &self,
+        author: UserId,
+        values: [u8; ITEM_COUNT],
+        share: &str,
+        signs: &[&str],
+    ) -> Result<PulseOutcome, Refusal> {
+        pulse::record_pulse(
+            &self.couple.space,
+            author,
+            &pulse_form(values, share, signs),
+        )
     }
 
     pub fn share_pulse(&mut self, author: UserId, values: [u8; ITEM_COUNT]) -> EntryId {
@@ -238,24 +272,25 @@ impl World {
 /// state once here instead of at every call: `step!(apology: answer(v,
 /// &input))` passes the space, the room's state and the actor before the
 /// arguments; `@now` passes the world's clock after the actor; `space:`
-/// commands take no room state.
+/// commands take no room state. The command may be a path
+/// (`step!(truth: truth::park(q))`).
 #[cfg(test)]
 macro_rules! step {
-    (space: $command:ident @now($($arg:expr),* $(,)?)) => {
-        |s: &$crate::streams::couple::CoupleState, a, now| $command(&s.space, a, now, $($arg),*)
+    (space: $($command:ident)::+ @now($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, now| $($command)::+(&s.space, a, now, $($arg),*)
     };
-    (space: $command:ident($($arg:expr),* $(,)?)) => {
-        |s: &$crate::streams::couple::CoupleState, a, _| $command(&s.space, a, $($arg),*)
+    (space: $($command:ident)::+($($arg:expr),* $(,)?)) => {
+        |s: &$crate::streams::couple::CoupleState, a, _| $($command)::+(&s.space, a, $($arg),*)
     };
-    ($room:ident: $command:ident @now($($arg:expr),* $(,)?)) => {
+    ($room:ident: $($command:ident)::+ @now($($arg:expr),* $(,)?)) => {
         |s: &$crate::streams::couple::CoupleState, a, now| {
             let acting = $crate::access::room::Acting::new(&s.space, &s.$room, a);
-            $command(acting, now, $($arg),*)
+            $($command)::+(acting, now, $($arg),*)
         }
     };
-    ($room:ident: $command:ident($($arg:expr),* $(,)?)) => {
+    ($room:ident: $($command:ident)::+($($arg:expr),* $(,)?)) => {
         |s: &$crate::streams::couple::CoupleState, a, _| {
-            $command($crate::access::room::Acting::new(&s.space, &s.$room, a), $($arg),*)
+            $($command)::+($crate::access::room::Acting::new(&s.space, &s.$room, a), $($arg),*)
         }
     };
 }
@@ -285,6 +320,16 @@ pub fn full_apology() -> ApologyInput {
     }
 }
 
+/// Pulse answers that mean the same trust `level` (1 to 7) on every item:
+/// the reverse-worded items are answered the other way round.
+pub fn steady(level: u8) -> [u8; ITEM_COUNT] {
+    let mut values = [0; ITEM_COUNT];
+    for (v, item) in values.iter_mut().zip(&ITEMS) {
+        *v = if item.reverse { 8 - level } else { level };
+    }
+    values
+}
+
 /// The pulse form as posted: one answer per item in `ITEMS` order, where
 /// to keep it, and the signs ticked.
 pub fn pulse_form(values: [u8; ITEM_COUNT], share: &str, signs: &[&str]) -> PulseInput {
@@ -305,6 +350,22 @@ fn betrayal(hurt: Slot) -> SpaceEvent {
         hurt,
         discovered_on: None,
         note: None,
+    }
+}
+
+/// A urlencoded form's fields, as the web layer hands them on.
+pub fn form_pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+/// The form field a refusal marks; any other outcome fails the test.
+pub fn refused_field<T: std::fmt::Debug>(outcome: Result<T, Refusal>) -> &'static str {
+    match outcome {
+        Err(Refusal::Invalid { field, .. }) => field,
+        other => panic!("expected an invalid-input refusal, got {other:?}"),
     }
 }
 

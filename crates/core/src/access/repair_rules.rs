@@ -11,8 +11,10 @@
 //! Every command checks membership before anything else, so a stranger learns
 //! nothing, not even whether an entry exists.
 
+use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
+use crate::kernel::text::Field;
 use crate::space::{Role, SpaceState};
 use time::OffsetDateTime;
 
@@ -66,6 +68,34 @@ pub struct Acknowledgement {
     pub by: UserId,
     pub at: OffsetDateTime,
     pub response: Option<String>,
+}
+
+/// Words back with an acknowledgement.
+const RESPONSE: Field = Field::new("response", 2_000);
+
+/// "I read this", as posted: optional words back to the partner who wrote
+/// the entry.
+#[derive(Debug, Clone, Default)]
+pub struct AcknowledgementInput {
+    pub response: String,
+}
+
+impl AcknowledgementInput {
+    /// The words back, trimmed; `None` when there are none.
+    pub fn response(&self) -> Result<Option<String>, Refusal> {
+        RESPONSE.optional(&self.response)
+    }
+}
+
+impl Acknowledgement {
+    /// The acknowledgement an event records, by its author.
+    pub fn new(meta: &Meta, response: &Option<String>) -> Self {
+        Acknowledgement {
+            by: meta.author,
+            at: meta.at,
+            response: response.clone(),
+        }
+    }
 }
 
 /// Which role in the entry's betrayal may take a step.
@@ -213,6 +243,19 @@ pub fn holds(space: &SpaceState, user: UserId, betrayal: EntryId, role: Role) ->
         .is_some_and(|r| r == role)
 }
 
+/// The betrayal a first step names in its form (see `choose_betrayal`),
+/// when `action` is the actor's to take in it.
+pub fn choose_for(
+    space: &SpaceState,
+    actor: UserId,
+    named: &str,
+    action: RepairAction,
+) -> Result<EntryId, Refusal> {
+    let betrayal = choose_betrayal(space, actor, named)?;
+    authorize(space, actor, betrayal, action)?;
+    Ok(betrayal)
+}
+
 /// The betrayal a new entry belongs to, from the form's `betrayal` field.
 pub fn choose_betrayal(space: &SpaceState, actor: UserId, raw: &str) -> Result<EntryId, Refusal> {
     member(space, actor)?;
@@ -247,7 +290,7 @@ mod tests {
     use super::*;
     use crate::access::room::Acting;
     use crate::streams::couple::CoupleState;
-    use crate::testing::World;
+    use crate::testing::{refused_field, step, World};
     use crate::{apology, commitments, contact, requests, truth};
 
     /// A couple with two betrayals in the same direction and one entry of
@@ -416,15 +459,57 @@ mod tests {
         }
     }
 
+    fn text_input(text: &str) -> truth::AnswerInput {
+        truth::AnswerInput {
+            text: text.to_owned(),
+        }
+    }
+
+    /// A full apology in the first betrayal.
+    fn full_apology_in(w: &Setting) -> apology::ApologyInput {
+        let betrayal = w.first.clone();
+        apology::ApologyInput {
+            betrayal,
+            ..crate::testing::full_apology()
+        }
+    }
+
+    fn apology_answer(answer: &str) -> apology::ApologyAnswerInput {
+        let answer = answer.to_owned();
+        apology::ApologyAnswerInput {
+            answer,
+            what: String::new(),
+        }
+    }
+
+    fn alternative_answer(answer: &str) -> requests::AlternativeAnswerInput {
+        let answer = answer.to_owned();
+        requests::AlternativeAnswerInput {
+            answer,
+            note: String::new(),
+        }
+    }
+
+    fn commitment_status(status: &str) -> commitments::StatusInput {
+        let status = status.to_owned();
+        commitments::StatusInput {
+            status,
+            note: String::new(),
+        }
+    }
+
     /// One command, run by `actor` against the world.
     type Step = fn(&Setting, UserId) -> Result<(), Refusal>;
 
-    fn run<E>(
-        w: &Setting,
-        actor: UserId,
-        command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<E, Refusal>,
-    ) -> Result<(), Refusal> {
-        w.couple.attempt(actor, command).map(drop)
+    impl Setting {
+        /// What `command` says when `actor` tries it here.
+        fn by<E>(
+            &self,
+            actor: UserId,
+            command: impl FnOnce(&CoupleState, UserId, OffsetDateTime) -> Result<E, Refusal>,
+        ) -> Result<(), Refusal> {
+            self.couple.attempt(actor, command).map(drop)
+        }
     }
 
     /// Every command of the repair rooms, with the action it stands for and
@@ -438,78 +523,47 @@ mod tests {
                     text: "More.".to_owned(),
                     refers_to: String::new(),
                 };
-                run(w, actor, |s, a, n| truth::volunteer(&s.space, a, n, &input))
+                w.by(actor, step!(space: truth::volunteer @now(&input)))
             }),
             (Ask, Who::Hurt, |w, actor| {
+                let text = "Why?".to_owned();
                 let input = truth::QuestionInput {
                     betrayal: w.first.clone(),
-                    text: "Why?".to_owned(),
+                    text,
                 };
-                run(w, actor, |s, a, _| truth::ask(&s.space, a, &input))
+                w.by(actor, step!(space: truth::ask(&input)))
             }),
             (Answer, Who::Involved, |w, actor| {
-                let input = truth::AnswerInput {
-                    text: "Because.".to_owned(),
-                };
-                run(w, actor, |s, a, _| {
-                    truth::answer(Acting::new(&s.space, &s.truth, a), w.open_question, &input)
-                })
+                let (question, input) = (w.open_question, text_input("Because."));
+                w.by(actor, step!(truth: truth::answer(question, &input)))
             }),
             (Acknowledge, Who::Hurt, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    truth::acknowledge(
-                        Acting::new(&s.space, &s.truth, a),
-                        w.disclosure,
-                        &Default::default(),
-                    )
-                })
+                let (entry, input) = (w.disclosure, Default::default());
+                w.by(actor, step!(truth: truth::acknowledge(entry, &input)))
             }),
             (Park, Who::Either, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    truth::park(Acting::new(&s.space, &s.truth, a), w.open_question)
-                })
+                w.by(actor, step!(truth: truth::park(w.open_question)))
             }),
             (Unpark, Who::Hurt, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    truth::unpark(Acting::new(&s.space, &s.truth, a), w.parked_question)
-                })
+                w.by(actor, step!(truth: truth::unpark(w.parked_question)))
             }),
             (Correct, Who::Involved, |w, actor| {
                 let input = truth::CorrectionInput {
                     text: "It was twice.".to_owned(),
                 };
-                run(w, actor, |s, a, _| {
-                    truth::correct(Acting::new(&s.space, &s.truth, a), w.disclosure, &input)
-                })
+                w.by(actor, step!(truth: truth::correct(w.disclosure, &input)))
             }),
             (WriteApology, Who::Involved, |w, actor| {
-                let input = apology::ApologyInput {
-                    betrayal: w.first.clone(),
-                    ..crate::testing::full_apology()
-                };
+                let input = full_apology_in(w);
                 apology::check_draft(&w.couple.couple.space, actor, &input).map(drop)
             }),
             (SendApology, Who::Involved, |w, actor| {
-                let input = apology::ApologyInput {
-                    betrayal: w.first.clone(),
-                    ..crate::testing::full_apology()
-                };
-                run(w, actor, |s, a, _| {
-                    apology::send(Acting::new(&s.space, &s.apology, a), &input)
-                })
+                let input = full_apology_in(w);
+                w.by(actor, step!(apology: apology::send(&input)))
             }),
             (RespondToApology, Who::Hurt, |w, actor| {
-                let input = apology::ApologyAnswerInput {
-                    answer: "received".to_owned(),
-                    what: String::new(),
-                };
-                run(w, actor, |s, a, _| {
-                    apology::answer(
-                        Acting::new(&s.space, &s.apology, a),
-                        w.apology_version,
-                        &input,
-                    )
-                })
+                let (version, input) = (w.apology_version, apology_answer("received"));
+                w.by(actor, step!(apology: apology::answer(version, &input)))
             }),
             (MakeRequest, Who::Hurt, |w, actor| {
                 let input = requests::RequestInput {
@@ -520,76 +574,49 @@ mod tests {
                         ..Default::default()
                     },
                 };
-                run(w, actor, |s, a, n| requests::make(&s.space, a, n, &input))
+                w.by(actor, step!(space: requests::make @now(&input)))
             }),
             (RespondToRequest, Who::Involved, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    requests::accept(Acting::new(&s.space, &s.requests, a), w.new_request)
-                })
+                w.by(actor, step!(requests: requests::accept(w.new_request)))
             }),
             (RespondToRequest, Who::Involved, |w, actor| {
-                run(w, actor, |s, a, n| {
-                    requests::propose_alternative(
-                        Acting::new(&s.space, &s.requests, a),
-                        n,
-                        w.new_request,
-                        &alternative(),
-                    )
-                })
+                let (request, offer) = (w.new_request, alternative());
+                w.by(
+                    actor,
+                    step!(requests: requests::propose_alternative @now(request, &offer)),
+                )
             }),
             (RespondToAlternative, Who::Hurt, |w, actor| {
-                let input = requests::AlternativeAnswerInput {
-                    answer: "decline".to_owned(),
-                    note: String::new(),
-                };
-                run(w, actor, |s, a, _| {
-                    requests::answer_alternative(
-                        Acting::new(&s.space, &s.requests, a),
-                        w.request_with_alternative,
-                        &input,
-                    )
-                })
+                let (request, input) = (w.request_with_alternative, alternative_answer("decline"));
+                w.by(
+                    actor,
+                    step!(requests: requests::answer_alternative(request, &input)),
+                )
             }),
             (PauseRequest, Who::Either, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    requests::pause(
-                        Acting::new(&s.space, &s.requests, a),
-                        w.running_request,
-                        &reason(),
-                    )
-                })
+                let (request, why) = (w.running_request, reason());
+                w.by(actor, step!(requests: requests::pause(request, &why)))
             }),
             (ResumeRequest, Who::Either, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    requests::resume(Acting::new(&s.space, &s.requests, a), w.paused_request)
-                })
+                w.by(actor, step!(requests: requests::resume(w.paused_request)))
             }),
             (RetireRequest, Who::Either, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    requests::retire(
-                        Acting::new(&s.space, &s.requests, a),
-                        w.running_request,
-                        &reason(),
-                    )
-                })
+                let (request, why) = (w.running_request, reason());
+                w.by(actor, step!(requests: requests::retire(request, &why)))
             }),
             (LogFulfilment, Who::Involved, |w, actor| {
-                run(w, actor, |s, a, n| {
-                    requests::log_fulfilment(
-                        Acting::new(&s.space, &s.requests, a),
-                        n,
-                        w.running_request,
-                        &Default::default(),
-                    )
-                })
+                let (request, done) = (w.running_request, Default::default());
+                w.by(
+                    actor,
+                    step!(requests: requests::log_fulfilment @now(request, &done)),
+                )
             }),
             (ConfirmFulfilment, Who::Hurt, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    requests::confirm_fulfilment(
-                        Acting::new(&s.space, &s.requests, a),
-                        w.fulfilment,
-                    )
-                })
+                let fulfilment = w.fulfilment;
+                w.by(
+                    actor,
+                    step!(requests: requests::confirm_fulfilment(fulfilment)),
+                )
             }),
             (MakeCommitment, Who::Involved, |w, actor| {
                 let input = commitments::CommitmentInput {
@@ -597,43 +624,32 @@ mod tests {
                     kind: "therapy".to_owned(),
                     details: String::new(),
                 };
-                run(w, actor, |s, a, _| {
-                    commitments::make(Acting::new(&s.space, &s.commitments, a), &input)
-                })
+                w.by(actor, step!(commitments: commitments::make(&input)))
             }),
             (UpdateCommitment, Who::Involved, |w, actor| {
-                let input = commitments::StatusInput {
-                    status: "kept".to_owned(),
-                    note: String::new(),
-                };
-                run(w, actor, |s, a, _| {
-                    commitments::update_status(
-                        Acting::new(&s.space, &s.commitments, a),
-                        w.commitment,
-                        &input,
-                    )
-                })
+                let (commitment, input) = (w.commitment, commitment_status("kept"));
+                w.by(
+                    actor,
+                    step!(commitments: commitments::update_status(commitment, &input)),
+                )
             }),
             (AcknowledgeCommitment, Who::Hurt, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    commitments::acknowledge(Acting::new(&s.space, &s.commitments, a), w.commitment)
-                })
+                let commitment = w.commitment;
+                w.by(
+                    actor,
+                    step!(commitments: commitments::acknowledge(commitment)),
+                )
             }),
             (ReportContact, Who::Involved, |w, actor| {
                 let input = contact::ContactReportInput {
                     betrayal: w.first.clone(),
                     ..contact_input()
                 };
-                run(w, actor, |s, a, n| contact::report(&s.space, a, n, &input))
+                w.by(actor, step!(space: contact::report @now(&input)))
             }),
             (AcknowledgeContact, Who::Hurt, |w, actor| {
-                run(w, actor, |s, a, _| {
-                    contact::acknowledge(
-                        Acting::new(&s.space, &s.contact, a),
-                        w.contact_report,
-                        &Default::default(),
-                    )
-                })
+                let (report, input) = (w.contact_report, Default::default());
+                w.by(actor, step!(contact: contact::acknowledge(report, &input)))
             }),
         ]
     }
@@ -713,23 +729,17 @@ mod tests {
             Err(Refusal::NotAMember)
         );
         let second = c.with_second_betrayal_the_other_way();
-        assert!(matches!(
-            choose_betrayal(&space(&c), c.hurt, ""),
-            Err(Refusal::Invalid {
-                field: "betrayal",
-                ..
-            })
-        ));
+        assert_eq!(
+            refused_field(choose_betrayal(&space(&c), c.hurt, "")),
+            "betrayal"
+        );
         assert_eq!(
             choose_betrayal(&space(&c), c.hurt, &second.0.to_string()),
             Ok(second)
         );
-        assert!(matches!(
-            choose_betrayal(&space(&c), c.hurt, "abc"),
-            Err(Refusal::Invalid {
-                field: "betrayal",
-                ..
-            })
-        ));
+        assert_eq!(
+            refused_field(choose_betrayal(&space(&c), c.hurt, "abc")),
+            "betrayal"
+        );
     }
 }

@@ -5,6 +5,7 @@ pub use crate::access::repair_rules::{self, RepairAction};
 pub use crate::kernel::ids::{EntryId, UserId};
 pub use crate::kernel::refusal::Refusal;
 pub use crate::kernel::text;
+use crate::space::Role;
 pub use crate::space::SpaceState;
 
 /// An entry that belongs to one betrayal: the roles in that betrayal decide
@@ -27,9 +28,11 @@ impl<E: OfBetrayal, Part> OfBetrayal for (&E, &Part) {
     }
 }
 
-/// `impl OfBetrayal` for entries whose betrayal is a field named `betrayal`.
-macro_rules! of_betrayal_field {
+/// The shape of a repair room's entries: named by their `id` field (see
+/// `entry_by_id_field`), in the betrayal their `betrayal` field names.
+macro_rules! repair_entry {
     ($($entry:ty),* $(,)?) => {$(
+        $crate::kernel::entries::entry_by_id_field!($entry);
         impl $crate::access::room::OfBetrayal for $entry {
             fn betrayal(&self) -> $crate::kernel::ids::EntryId {
                 self.betrayal
@@ -37,7 +40,44 @@ macro_rules! of_betrayal_field {
         }
     )*};
 }
-pub(crate) use of_betrayal_field;
+pub(crate) use repair_entry;
+
+/// The `can_*` queries of a room, one per `check_*`: each says yes exactly
+/// when its check passes, so a page offers a step exactly when the command
+/// would take it. `can_accept = check_respond` declares
+/// `pub fn can_accept(acting: Acting<Room>, id: EntryId) -> bool`.
+macro_rules! can_queries {
+    ($room:ty: $($can:ident = $check:ident),+ $(,)?) => {$(
+        #[doc = concat!(
+            "May the actor take this step on the entry now? Yes exactly when [`",
+            stringify!($check),
+            "`] lets them."
+        )]
+        pub fn $can(
+            acting: $crate::access::room::Acting<$room>,
+            id: $crate::kernel::ids::EntryId,
+        ) -> bool {
+            $check(acting, id).is_ok()
+        }
+    )+};
+}
+pub(crate) use can_queries;
+
+/// The entries `waits` picks, among those in betrayals where `me` is the
+/// `role` partner, in the order given: what each room's "waits for this
+/// person" list is made of.
+pub fn waiting_for<'a, T: OfBetrayal + 'a>(
+    entries: impl IntoIterator<Item = &'a T>,
+    space: &SpaceState,
+    me: UserId,
+    role: Role,
+    waits: impl Fn(&T) -> bool,
+) -> Vec<&'a T> {
+    entries
+        .into_iter()
+        .filter(|e| waits(e) && repair_rules::holds(space, me, e.betrayal(), role))
+        .collect()
+}
 
 /// The entry a step names, after the membership check: a stranger learns
 /// nothing about which ids exist.
@@ -97,6 +137,11 @@ impl<'a, Room> Acting<'a, Room> {
     /// `member_entry`, as this actor in this space.
     pub fn member_entry<T>(self, found: Option<T>) -> Result<T, Refusal> {
         member_entry(self.space, self.actor, found)
+    }
+
+    /// `repair_rules::choose_for`, as this actor in this space.
+    pub fn choose_for(self, named: &str, action: RepairAction) -> Result<EntryId, Refusal> {
+        repair_rules::choose_for(self.space, self.actor, named, action)
     }
 
     /// `repair_rules::choose_betrayal`, as this actor in this space.

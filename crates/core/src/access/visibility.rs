@@ -68,6 +68,41 @@ impl<'a, T> Private<'a, T> {
     }
 }
 
+/// Who looks at a room whose entries are kept or shared (check-ins,
+/// pulses): the space, the room's shared part, the viewer's private part,
+/// and the viewer. The first argument of those rooms' queries, so the four
+/// travel together; `streams::couple::CoupleState` makes one per room.
+#[derive(Debug)]
+pub struct Viewing<'a, Shared, Kept> {
+    pub space: &'a SpaceState,
+    pub shared: &'a Shared,
+    pub kept: Private<'a, Kept>,
+    pub viewer: UserId,
+}
+
+// Derived Clone/Copy would ask the rooms to be `Copy`; only borrows are copied.
+impl<Shared, Kept> Clone for Viewing<'_, Shared, Kept> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Shared, Kept> Copy for Viewing<'_, Shared, Kept> {}
+
+impl<'a, Shared, Kept> Viewing<'a, Shared, Kept> {
+    /// Refuses a viewer who is not one of the two partners.
+    pub fn member(self) -> Result<(), Refusal> {
+        member(self.space, self.viewer)
+    }
+
+    /// The viewer's own private part, after the membership check; refused
+    /// (as "not found") when it belongs to someone else.
+    pub fn own(self) -> Result<&'a Kept, Refusal> {
+        self.member()?;
+        self.kept.read_as(self.viewer)
+    }
+}
+
 /// The product's core promise, proved on a couple with both partners keeping
 /// and sharing: a partner's view never holds the other's private items.
 #[cfg(test)]
@@ -75,10 +110,10 @@ mod tests {
     use super::*;
     use crate::checkin::feelings::CoreFeeling;
     use crate::checkin::{self, CheckInId, CheckInInput};
-    use crate::pulse::{self, PulseId, ITEMS, ITEM_COUNT};
+    use crate::pulse::{self, PulseId};
     use crate::streams::private::PrivateState;
     use crate::streams::Destination;
-    use crate::testing::World;
+    use crate::testing::{steady, World};
     use crate::views::progress;
     use crate::views::today::{self, PartnerNews};
 
@@ -89,14 +124,6 @@ mod tests {
 
     const HURT_SECRET: &str = "hurt-only-marker";
     const INVOLVED_SECRET: &str = "involved-only-marker";
-
-    fn answers(level: u8) -> [u8; ITEM_COUNT] {
-        let mut values = [0; ITEM_COUNT];
-        for (v, item) in values.iter_mut().zip(&ITEMS) {
-            *v = if item.reverse { 8 - level } else { level };
-        }
-        values
-    }
 
     fn note_check_in(
         w: &mut World,
@@ -135,13 +162,13 @@ mod tests {
         // Kept pulses at levels nobody shares (1 and 7 → index 0 and 100).
         w.pulse(
             w.hurt,
-            answers(1),
+            steady(1),
             "only_me",
             &["checking_phone", "replaying"],
         );
-        w.pulse(w.hurt, answers(4), "partner", &["trouble_sleeping"]);
-        w.pulse(w.involved, answers(7), "only_me", &["withdrawing"]);
-        w.pulse(w.involved, answers(5), "partner", &[]);
+        w.pulse(w.hurt, steady(4), "partner", &["trouble_sleeping"]);
+        w.pulse(w.involved, steady(7), "only_me", &["withdrawing"]);
+        w.pulse(w.involved, steady(5), "partner", &[]);
         w
     }
 
@@ -163,15 +190,7 @@ mod tests {
     #[test]
     fn each_partner_sees_their_own_check_ins_and_only_the_others_shared_ones() {
         let w = world();
-        let involved = checkin::history(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.involved_private.kept_check_ins(),
-            w.involved,
-            None,
-            100,
-        )
-        .unwrap();
+        let involved = checkin::history(w.check_ins_seen_by(w.involved), None, 100).unwrap();
         assert_eq!(involved.len(), 3);
         assert!(involved
             .iter()
@@ -183,15 +202,7 @@ mod tests {
         assert_eq!(partner_items.len(), 1);
         assert!(matches!(partner_items[0].id, CheckInId::Shared(_)));
 
-        let hurt = checkin::history(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.hurt_private.kept_check_ins(),
-            w.hurt,
-            None,
-            100,
-        )
-        .unwrap();
+        let hurt = checkin::history(w.check_ins_seen_by(w.hurt), None, 100).unwrap();
         assert_eq!(hurt.len(), 3);
         assert!(hurt
             .iter()
@@ -206,19 +217,13 @@ mod tests {
         let w = world();
         let hurt_private_id = w.hurt_private.check_ins.all()[0].id;
         let through_own = checkin::view(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.involved_private.kept_check_ins(),
-            w.involved,
+            w.check_ins_seen_by(w.involved),
             CheckInId::Private(hurt_private_id),
         );
         assert!(through_own.map_or(true, |v| v.check_in.note.as_deref() != Some(HURT_SECRET)));
         assert_eq!(
             checkin::view(
-                &w.couple.space,
-                &w.couple.check_ins,
-                w.hurt_private.kept_check_ins(),
-                w.involved,
+                w.couple.check_ins_seen_by(w.involved, &w.hurt_private),
                 CheckInId::Private(hurt_private_id)
             ),
             Err(Refusal::NotFound)
@@ -231,33 +236,15 @@ mod tests {
         let day = w.now.date();
         let (viewer, theirs) = (w.involved, &w.hurt_private);
         assert_eq!(
-            checkin::history(
-                &w.couple.space,
-                &w.couple.check_ins,
-                theirs.kept_check_ins(),
-                viewer,
-                None,
-                10
-            ),
+            checkin::history(w.couple.check_ins_seen_by(viewer, theirs), None, 10),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            pulse::visible_pulses(
-                &w.couple.space,
-                &w.couple.pulse,
-                theirs.kept_pulses(),
-                viewer
-            ),
+            pulse::visible_pulses(w.couple.pulses_seen_by(viewer, theirs)),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            pulse::due(
-                &w.couple.space,
-                &w.couple.pulse,
-                theirs.kept_pulses(),
-                viewer,
-                day
-            ),
+            pulse::due(w.couple.pulses_seen_by(viewer, theirs), day),
             Err(Refusal::NotFound)
         );
         assert_eq!(
@@ -295,13 +282,7 @@ mod tests {
     #[test]
     fn pulses_and_trust_series_show_only_the_partners_shared_pulses() {
         let w = world();
-        let views = pulse::visible_pulses(
-            &w.couple.space,
-            &w.couple.pulse,
-            w.involved_private.kept_pulses(),
-            w.involved,
-        )
-        .unwrap();
+        let views = pulse::visible_pulses(w.pulses_seen_by(w.involved)).unwrap();
         let partner: Vec<_> = views.iter().filter(|v| v.whose == Whose::Partner).collect();
         assert_eq!(partner.len(), 1);
         assert!(matches!(partner[0].id, PulseId::Shared(_)));

@@ -6,9 +6,10 @@ use super::queries::{check_answer, check_send, check_write};
 use super::state::Apologies;
 use crate::access::room::*;
 pub use crate::coach::apology::ApologyParts as DraftParts;
+use crate::kernel::text::Field;
 
 const MAX_PART: usize = 5_000;
-const MAX_NEED: usize = 2_000;
+const NEED: Field = Field::new("what", 2_000);
 
 /// The apology form, as posted: which betrayal, and the parts as typed.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +104,7 @@ impl ApologyAnswerInput {
             "received" => Ok(ApologyAnswer::Received),
             "not_yet" => Ok(ApologyAnswer::NotYet),
             "need_more" => {
-                let what = text::required("what", &self.what, MAX_NEED).map_err(|_| {
+                let what = NEED.required(&self.what).map_err(|_| {
                     Refusal::invalid("what", "Please say what more you need to hear.")
                 })?;
                 Ok(ApologyAnswer::NeedMore { what })

@@ -10,9 +10,7 @@ use crate::space::{Role, SpaceState};
 /// the only one there is), if they may write the apology for it: what the
 /// page resolves before the coach reads a draft.
 pub fn check_write(space: &SpaceState, actor: UserId, raw: &str) -> Result<EntryId, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, raw)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::WriteApology)?;
-    Ok(betrayal)
+    repair_rules::choose_for(space, actor, raw, RepairAction::WriteApology)
 }
 
 /// Why `actor` may not send a new version of the apology for `betrayal`
@@ -49,32 +47,23 @@ pub fn check_answer(acting: Acting<Apologies>, version: EntryId) -> Result<(), R
     )
 }
 
-/// May `actor` send a (new) version of the apology for `betrayal` now?
-pub fn can_send(acting: Acting<Apologies>, betrayal: EntryId) -> bool {
-    check_send(acting, betrayal).is_ok()
-}
-
-/// May `actor` answer the version `version` now?
-pub fn can_answer(acting: Acting<Apologies>, version: EntryId) -> bool {
-    check_answer(acting, version).is_ok()
-}
+can_queries! { Apologies: can_send = check_send, can_answer = check_answer }
 
 impl Apologies {
     /// Apologies whose latest version waits for `me` to answer.
     pub fn waiting_for_response_from(&self, space: &SpaceState, me: UserId) -> Vec<&Apology> {
-        self.apologies
-            .iter()
-            .filter(|a| a.status() == ApologyStatus::AwaitingResponse)
-            .filter(|a| repair_rules::holds(space, me, a.betrayal, Role::Hurt))
-            .collect()
+        let waits = |a: &Apology| a.status() == ApologyStatus::AwaitingResponse;
+        waiting_for(&self.apologies, space, me, Role::Hurt, waits)
     }
 
     /// Apologies where `me` was answered "not yet" or "I need more".
     pub fn open_for_new_version_by(&self, space: &SpaceState, me: UserId) -> Vec<&Apology> {
-        self.apologies
-            .iter()
-            .filter(|a| a.open_for_new_version())
-            .filter(|a| repair_rules::holds(space, me, a.betrayal, Role::Involved))
-            .collect()
+        waiting_for(
+            &self.apologies,
+            space,
+            me,
+            Role::Involved,
+            Apology::open_for_new_version,
+        )
     }
 }

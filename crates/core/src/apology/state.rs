@@ -133,4 +133,9 @@ impl Apologies {
     }
 }
 
-crate::access::room::of_betrayal_field!(Apology);
+/// One apology per betrayal: it has no id of its own.
+impl crate::access::room::OfBetrayal for Apology {
+    fn betrayal(&self) -> EntryId {
+        self.betrayal
+    }
+}

@@ -4,7 +4,7 @@ use crate::access::room::Acting;
 use crate::kernel::ids::EntryId;
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
-use crate::testing::{assert_can_agrees, assert_round_trip, full_apology, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, full_apology, refused_field, World};
 
 fn reply(answer: &str, what: &str) -> ApologyAnswerInput {
     ApologyAnswerInput {
@@ -45,13 +45,7 @@ fn factors_are_refused_while_an_ownership_part_is_empty_and_the_message_names_it
 fn without_factors_each_empty_ownership_part_is_marked_on_its_own_field() {
     let mut input = full_apology();
     input.draft.impact = String::new();
-    assert!(matches!(
-        input.parts(),
-        Err(Refusal::Invalid {
-            field: "impact",
-            ..
-        })
-    ));
+    assert_eq!(refused_field(input.parts()), "impact");
 }
 
 #[test]
@@ -212,21 +206,18 @@ fn only_the_latest_version_is_answered_and_only_once() {
 fn need_more_must_say_what_and_the_answer_must_be_one_of_three() {
     let mut c = World::new();
     let v = c.run(c.involved, step!(apology: send(&full_apology())));
-    assert!(matches!(
-        c.attempt(c.hurt, step!(apology: answer(v, &reply("need_more", " ")))),
-        Err(Refusal::Invalid { field: "what", .. })
-    ));
+    assert_eq!(
+        refused_field(c.attempt(c.hurt, step!(apology: answer(v, &reply("need_more", " "))))),
+        "what"
+    );
     for (code, label) in ANSWERS {
         let parsed = reply(code, "More about the nights away.").parse().unwrap();
         assert_eq!(parsed.label(), label);
     }
-    assert!(matches!(
-        c.attempt(c.hurt, step!(apology: answer(v, &reply("whatever", "")))),
-        Err(Refusal::Invalid {
-            field: "answer",
-            ..
-        })
-    ));
+    assert_eq!(
+        refused_field(c.attempt(c.hurt, step!(apology: answer(v, &reply("whatever", ""))))),
+        "answer"
+    );
     assert_eq!(
         c.attempt(
             c.involved,

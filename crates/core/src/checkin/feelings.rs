@@ -298,6 +298,7 @@ impl From<Intensity> for u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::refused_field;
     use std::collections::HashSet;
 
     #[test]
@@ -329,13 +330,10 @@ mod tests {
         assert_eq!(json, "\"betrayed\"");
         assert_eq!(serde_json::from_str::<Feeling>(&json).unwrap(), betrayed);
         assert!(serde_json::from_str::<Feeling>("\"elated_beyond_words\"").is_err());
-        assert!(matches!(
-            Feeling::parse("feelings", "nope"),
-            Err(Refusal::Invalid {
-                field: "feelings",
-                ..
-            })
-        ));
+        assert_eq!(
+            refused_field(Feeling::parse("feelings", "nope")),
+            "feelings"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Who may answer a check-in, and what a viewer may see.
 
 use super::*;
-use crate::access::visibility::{member, Private, Whose};
+use crate::access::visibility::{member, Private, Viewing, Whose};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::SpaceState;
@@ -78,19 +78,20 @@ impl<'a> CheckInView<'a> {
     }
 }
 
+/// The check-ins as one viewer sees them: the couple's shared ones and
+/// their own kept ones.
+pub type CheckInsSeen<'a> = Viewing<'a, CheckInsState, PrivateCheckIns>;
+
 /// The viewer's check-ins (private and shared) and their partner's shared
 /// ones, newest first, made strictly before `before` (all when `None`), at
 /// most `limit`. Pass the last item's `at` as `before` for the next page.
-pub fn history<'a>(
-    space: &SpaceState,
-    shared: &'a CheckInsState,
-    kept: Private<'a, PrivateCheckIns>,
-    viewer: UserId,
+pub fn history(
+    seen: CheckInsSeen<'_>,
     before: Option<OffsetDateTime>,
     limit: usize,
-) -> Result<Vec<CheckInView<'a>>, Refusal> {
-    member(space, viewer)?;
-    let mine = kept.read_as(viewer)?;
+) -> Result<Vec<CheckInView<'_>>, Refusal> {
+    let mine = seen.own()?;
+    let (space, shared, viewer) = (seen.space, seen.shared, seen.viewer);
     let cut = |at: OffsetDateTime| before.is_none_or(|b| at < b);
     let shared_end = shared.entries.partition_point(|e| cut(e.at));
     let private_end = mine.entries.partition_point(|e| cut(e.at));
@@ -115,21 +116,17 @@ pub fn history<'a>(
 }
 
 /// One check-in, if the viewer may see it.
-pub fn view<'a>(
-    space: &SpaceState,
-    shared: &'a CheckInsState,
-    kept: Private<'a, PrivateCheckIns>,
-    viewer: UserId,
-    id: CheckInId,
-) -> Result<CheckInView<'a>, Refusal> {
-    member(space, viewer)?;
+pub fn view(seen: CheckInsSeen<'_>, id: CheckInId) -> Result<CheckInView<'_>, Refusal> {
+    seen.member()?;
     match id {
-        CheckInId::Shared(id) => shared
+        CheckInId::Shared(id) => seen
+            .shared
             .get(id)
-            .map(|e| CheckInView::shared(space, viewer, e))
+            .map(|e| CheckInView::shared(seen.space, seen.viewer, e))
             .ok_or(Refusal::NotFound),
-        CheckInId::Private(id) => kept
-            .read_as(viewer)?
+        CheckInId::Private(id) => seen
+            .kept
+            .read_as(seen.viewer)?
             .get(id)
             .map(CheckInView::private)
             .ok_or(Refusal::NotFound),

@@ -147,7 +147,7 @@ impl CheckInsState {
                 check_in,
                 acknowledgement,
             } => {
-                if let Some(entry) = self.entry_mut(*check_in) {
+                if let Some(entry) = entries::find_mut(&mut self.entries, *check_in) {
                     if entry.acknowledgement.is_none() {
                         entry.acknowledgement = Some(AckRecord {
                             by: meta.author,
@@ -163,10 +163,6 @@ impl CheckInsState {
 
     pub fn get(&self, id: EntryId) -> Option<&SharedCheckIn> {
         entries::find(&self.entries, id)
-    }
-
-    fn entry_mut(&mut self, id: EntryId) -> Option<&mut SharedCheckIn> {
-        entries::find_mut(&mut self.entries, id)
     }
 
     /// Every shared check-in, oldest first. Both partners may see all of them.

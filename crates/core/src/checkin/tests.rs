@@ -1,7 +1,7 @@
 use super::*;
 use crate::access::visibility::Whose;
 use crate::checkin::feelings::{CoreFeeling, Feeling, Intensity};
-use crate::kernel::ids::EntryId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::testing::*;
 
@@ -13,13 +13,6 @@ pub fn input(feelings: &[(&str, &str)], note: &str, visibility: &str) -> CheckIn
             .collect(),
         note: note.to_owned(),
         visibility: visibility.to_owned(),
-    }
-}
-
-fn invalid_field(result: Result<NewCheckIn, Refusal>) -> &'static str {
-    match result {
-        Err(Refusal::Invalid { field, .. }) => field,
-        other => panic!("expected an invalid-input refusal, got {other:?}"),
     }
 }
 
@@ -82,7 +75,7 @@ fn a_stranger_cannot_check_in() {
 #[test]
 fn check_in_input_is_validated_field_by_field() {
     let w = World::ticking();
-    let run = |i: CheckInInput| invalid_field(check_in(&w.couple.space, w.hurt, &i));
+    let run = |i: CheckInInput| refused_field(check_in(&w.couple.space, w.hurt, &i));
     assert_eq!(run(input(&[], "", "partner")), "feelings");
     assert_eq!(
         run(input(
@@ -147,7 +140,7 @@ fn the_intensity_refusal_names_the_feeling_kindly() {
 
 #[test]
 fn form_pairs_become_an_input_keeping_only_ticked_feelings() {
-    let pairs: Vec<(String, String)> = [
+    let input = CheckInInput::from_form(&form_pairs(&[
         ("feelings", "betrayed"),
         ("intensity_betrayed", "4"),
         ("intensity_calm", "2"),
@@ -155,11 +148,7 @@ fn form_pairs_become_an_input_keeping_only_ticked_feelings() {
         ("intensity_hopeful", "1"),
         ("note", "long day"),
         ("visibility", "partner"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let input = CheckInInput::from_form(&pairs);
+    ]));
     assert_eq!(
         input.feelings,
         vec![
@@ -200,37 +189,29 @@ fn ack(check_in: EntryId, preset: &str, own_words: &str) -> AcknowledgeInput {
     }
 }
 
+/// `by` answers the shared check-in `id` with a preset or their own words.
+fn answer(w: &World, by: UserId, id: EntryId, preset: &str, words: &str) -> Answered {
+    let input = ack(id, preset, words);
+    acknowledge(&w.couple.space, &w.couple.check_ins, by, &input)
+}
+
+type Answered = Result<CheckInEvent, Refusal>;
+
 #[test]
 fn only_the_partner_acknowledges_a_shared_check_in_and_only_once() {
     let mut w = World::ticking();
     let id = w.share_check_in(w.hurt, &[("hurt", "5")]);
     assert_eq!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.hurt,
-            &ack(id, "thank_you", "")
-        ),
+        answer(&w, w.hurt, id, "thank_you", ""),
         Err(Refusal::NotAllowed(
             "This is your own check-in; your partner can answer it."
         ))
     );
     assert_eq!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.stranger,
-            &ack(id, "thank_you", "")
-        ),
+        answer(&w, w.stranger, id, "thank_you", ""),
         Err(Refusal::NotAMember)
     );
-    let event = acknowledge(
-        &w.couple.space,
-        &w.couple.check_ins,
-        w.involved,
-        &ack(id, "thank_you", ""),
-    )
-    .unwrap();
+    let event = answer(&w, w.involved, id, "thank_you", "").unwrap();
     assert_eq!(
         event,
         CheckInEvent::Acknowledged {
@@ -245,12 +226,7 @@ fn only_the_partner_acknowledges_a_shared_check_in_and_only_once() {
         Some(w.involved)
     );
     assert_eq!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.involved,
-            &ack(id, "im_here", "")
-        ),
+        answer(&w, w.involved, id, "im_here", ""),
         Err(Refusal::Conflict(
             "This check-in has already been answered."
         ))
@@ -261,13 +237,7 @@ fn only_the_partner_acknowledges_a_shared_check_in_and_only_once() {
 fn own_words_win_over_a_preset_and_an_empty_answer_is_refused() {
     let mut w = World::ticking();
     let id = w.share_check_in(w.hurt, &[("lonely", "3")]);
-    let event = acknowledge(
-        &w.couple.space,
-        &w.couple.check_ins,
-        w.involved,
-        &ack(id, "thank_you", "  I see you.  "),
-    )
-    .unwrap();
+    let event = answer(&w, w.involved, id, "thank_you", "  I see you.  ").unwrap();
     let CheckInEvent::Acknowledged {
         acknowledgement, ..
     } = event
@@ -275,30 +245,20 @@ fn own_words_win_over_a_preset_and_an_empty_answer_is_refused() {
         panic!("expected an acknowledgement");
     };
     assert_eq!(acknowledgement.text(), "I see you.");
-    assert!(matches!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
+    assert_eq!(
+        refused_field(answer(&w, w.involved, id, "", " ")),
+        "own_words"
+    );
+    assert_eq!(
+        refused_field(answer(
+            &w,
             w.involved,
-            &ack(id, "", " ")
-        ),
-        Err(Refusal::Invalid {
-            field: "own_words",
-            ..
-        })
-    ));
-    assert!(matches!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.involved,
-            &ack(id, "", &"x".repeat(OWN_WORDS_MAX_CHARS + 1))
-        ),
-        Err(Refusal::Invalid {
-            field: "own_words",
-            ..
-        })
-    ));
+            id,
+            "",
+            &"x".repeat(OWN_WORDS_MAX_CHARS + 1)
+        )),
+        "own_words"
+    );
 }
 
 #[test]
@@ -306,21 +266,11 @@ fn acknowledging_a_missing_or_private_check_in_is_not_found() {
     let mut w = World::ticking();
     let private_id = w.keep_check_in(w.hurt, &[("sad", "2")]);
     assert_eq!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.involved,
-            &ack(EntryId(999), "thank_you", "")
-        ),
+        answer(&w, w.involved, EntryId(999), "thank_you", ""),
         Err(Refusal::NotFound)
     );
     assert_eq!(
-        acknowledge(
-            &w.couple.space,
-            &w.couple.check_ins,
-            w.involved,
-            &ack(private_id, "thank_you", "")
-        ),
+        answer(&w, w.involved, private_id, "thank_you", ""),
         Err(Refusal::NotFound)
     );
     let mut garbled = ack(EntryId(1), "thank_you", "");
@@ -361,15 +311,7 @@ fn history_merges_own_private_and_shared_check_ins_newest_first_and_pages() {
     let b = w.share_check_in(w.involved, &[("ashamed", "4")]);
     let c = w.share_check_in(w.hurt, &[("afraid", "3")]);
     let d = w.keep_check_in(w.hurt, &[("close", "1")]);
-    let page = history(
-        &w.couple.space,
-        &w.couple.check_ins,
-        w.hurt_private.kept_check_ins(),
-        w.hurt,
-        None,
-        3,
-    )
-    .unwrap();
+    let page = history(w.check_ins_seen_by(w.hurt), None, 3).unwrap();
     let ids: Vec<_> = page.iter().map(|v| v.id).collect();
     assert_eq!(
         ids,
@@ -382,15 +324,7 @@ fn history_merges_own_private_and_shared_check_ins_newest_first_and_pages() {
     assert_eq!(page[2].whose, Whose::Partner);
     assert!(page[2].can_acknowledge);
     assert!(!page[1].can_acknowledge);
-    let next = history(
-        &w.couple.space,
-        &w.couple.check_ins,
-        w.hurt_private.kept_check_ins(),
-        w.hurt,
-        Some(page[2].at),
-        3,
-    )
-    .unwrap();
+    let next = history(w.check_ins_seen_by(w.hurt), Some(page[2].at), 3).unwrap();
     assert_eq!(
         next.iter().map(|v| v.id).collect::<Vec<_>>(),
         vec![CheckInId::Private(a)]

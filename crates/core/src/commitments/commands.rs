@@ -5,9 +5,7 @@ use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
 use super::queries::{check_acknowledge, check_update_status};
 use super::state::Commitments;
 use crate::access::room::*;
-
-const MAX_DETAILS: usize = 2_000;
-const MAX_NOTE: usize = 2_000;
+use crate::kernel::text::Field;
 
 #[derive(Debug, Clone, Default)]
 pub struct CommitmentInput {
@@ -25,12 +23,14 @@ pub struct StatusInput {
     pub note: String,
 }
 
+const DETAILS: Field = Field::new("details", 2_000);
+const NOTE: Field = Field::new("note", 2_000);
+
 pub fn make(
     acting: Acting<Commitments>,
     input: &CommitmentInput,
 ) -> Result<CommitmentEvent, Refusal> {
-    let betrayal = acting.choose_betrayal(&input.betrayal)?;
-    acting.authorize(betrayal, RepairAction::MakeCommitment)?;
+    let betrayal = acting.choose_for(&input.betrayal, RepairAction::MakeCommitment)?;
     let kind = CommitmentKind::parse(&input.kind)?;
     let details = if kind == CommitmentKind::Own {
         if input.details.trim().is_empty() {
@@ -39,9 +39,9 @@ pub fn make(
                 "Please write the commitment in your own words.",
             ));
         }
-        Some(text::required("details", &input.details, MAX_DETAILS)?)
+        Some(DETAILS.required(&input.details)?)
     } else {
-        text::optional("details", &input.details, MAX_DETAILS)?
+        DETAILS.optional(&input.details)?
     };
     // One commitment of each named kind per betrayal: its history carries
     // what happens to it, including renewal after a break.
@@ -70,7 +70,7 @@ pub fn update_status(
 ) -> Result<CommitmentEvent, Refusal> {
     check_update_status(acting, commitment)?;
     let status = CommitmentStatus::parse_update(&input.status)?;
-    let note = text::optional("note", &input.note, MAX_NOTE)?;
+    let note = NOTE.optional(&input.note)?;
     Ok(CommitmentEvent::StatusUpdated {
         commitment,
         status,

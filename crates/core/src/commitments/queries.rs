@@ -31,23 +31,14 @@ pub fn check_acknowledge(
         .ok_or(Refusal::Conflict("You have already seen the latest news."))
 }
 
-/// May `actor` update the status of `commitment` now?
-pub fn can_update_status(acting: Acting<Commitments>, commitment: EntryId) -> bool {
-    check_update_status(acting, commitment).is_ok()
-}
-
-/// May `actor` acknowledge the latest news of `commitment` now?
-pub fn can_acknowledge(acting: Acting<Commitments>, commitment: EntryId) -> bool {
-    check_acknowledge(acting, commitment).is_ok()
+can_queries! { Commitments:
+    can_update_status = check_update_status, can_acknowledge = check_acknowledge,
 }
 
 impl Commitments {
     /// Commitments whose latest news `me` has not acknowledged yet.
     pub fn awaiting_acknowledgement_by(&self, space: &SpaceState, me: UserId) -> Vec<&Commitment> {
-        self.commitments
-            .iter()
-            .filter(|c| c.awaits_acknowledgement())
-            .filter(|c| repair_rules::holds(space, me, c.betrayal, Role::Hurt))
-            .collect()
+        let waits = Commitment::awaits_acknowledgement;
+        waiting_for(&self.commitments, space, me, Role::Hurt, waits)
     }
 }

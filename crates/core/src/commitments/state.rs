@@ -1,16 +1,10 @@
 //! Every commitment with its status history, folded from the events.
 
 use super::events::{CommitmentEvent, CommitmentKind, CommitmentStatus};
-use crate::kernel::entries::{self, entry_by_id_field};
-use crate::kernel::event::Meta;
+use crate::kernel::entries;
+use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
 use time::OffsetDateTime;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
-    pub by: UserId,
-    pub at: OffsetDateTime,
-}
 
 /// One entry of a commitment's status history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +14,8 @@ pub struct StatusEntry {
     pub note: Option<String>,
     pub by: UserId,
     pub at: OffsetDateTime,
-    pub seen: Option<Seen>,
+    /// Who acknowledged it, and when.
+    pub seen: Option<Stamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +82,7 @@ impl Commitments {
                 status,
                 note,
             } => {
-                if let Some(c) = self.get_mut(*commitment) {
+                if let Some(c) = entries::find_mut(&mut self.commitments, *commitment) {
                     c.history.push(StatusEntry {
                         id: meta.entry(),
                         status: *status,
@@ -99,14 +94,10 @@ impl Commitments {
                 }
             }
             CommitmentEvent::Acknowledged { commitment, entry } => {
-                let found = self
-                    .get_mut(*commitment)
+                let found = entries::find_mut(&mut self.commitments, *commitment)
                     .and_then(|c| c.history.iter_mut().find(|e| e.id == *entry));
                 if let Some(entry) = found {
-                    entry.seen = Some(Seen {
-                        by: meta.author,
-                        at: meta.at,
-                    });
+                    entry.seen = Some(meta.stamp());
                 }
             }
         }
@@ -114,10 +105,6 @@ impl Commitments {
 
     pub fn get(&self, id: EntryId) -> Option<&Commitment> {
         entries::find(&self.commitments, id)
-    }
-
-    fn get_mut(&mut self, id: EntryId) -> Option<&mut Commitment> {
-        entries::find_mut(&mut self.commitments, id)
     }
 
     /// Every commitment, in the order made.
@@ -133,6 +120,4 @@ impl Commitments {
     }
 }
 
-entry_by_id_field!(Commitment);
-
-crate::access::room::of_betrayal_field!(Commitment);
+crate::access::room::repair_entry!(Commitment);

@@ -4,11 +4,10 @@
 use super::events::{ContactChannel, ContactEvent};
 use super::queries::check_acknowledge;
 use super::state::ContactReports;
+pub use crate::access::repair_rules::AcknowledgementInput;
 use crate::access::room::*;
+use crate::kernel::text::Field;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
-
-const MAX_TEXT: usize = 5_000;
-const MAX_RESPONSE: usize = 2_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct ContactReportInput {
@@ -22,11 +21,6 @@ pub struct ContactReportInput {
     pub channel: String,
     pub what_was_said: String,
     pub how_i_responded: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ContactAcknowledgementInput {
-    pub response: String,
 }
 
 /// Reads a `datetime-local` value given at `utc_offset` and returns it in UTC.
@@ -62,14 +56,17 @@ pub fn parse_local_datetime(
         .ok_or_else(|| Refusal::invalid(field, "Please check the year."))
 }
 
+const WHAT_WAS_SAID: Field = Field::new("what_was_said", 5_000);
+const HOW_I_RESPONDED: Field = Field::new("how_i_responded", 5_000);
+
 pub fn report(
     space: &SpaceState,
     actor: UserId,
     now: OffsetDateTime,
     input: &ContactReportInput,
 ) -> Result<ContactEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::ReportContact)?;
+    let betrayal =
+        repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::ReportContact)?;
     let happened_at = parse_local_datetime("happened_at", &input.happened_at, &input.utc_offset)?;
     if happened_at > now {
         return Err(Refusal::invalid(
@@ -78,8 +75,8 @@ pub fn report(
         ));
     }
     let channel = ContactChannel::parse(&input.channel)?;
-    let what_was_said = text::required("what_was_said", &input.what_was_said, MAX_TEXT)?;
-    let how_i_responded = text::required("how_i_responded", &input.how_i_responded, MAX_TEXT)?;
+    let what_was_said = WHAT_WAS_SAID.required(&input.what_was_said)?;
+    let how_i_responded = HOW_I_RESPONDED.required(&input.how_i_responded)?;
     Ok(ContactEvent::Reported {
         betrayal,
         happened_at,
@@ -92,9 +89,9 @@ pub fn report(
 pub fn acknowledge(
     acting: Acting<ContactReports>,
     report: EntryId,
-    input: &ContactAcknowledgementInput,
+    input: &AcknowledgementInput,
 ) -> Result<ContactEvent, Refusal> {
     check_acknowledge(acting, report)?;
-    let response = text::optional("response", &input.response, MAX_RESPONSE)?;
+    let response = input.response()?;
     Ok(ContactEvent::Acknowledged { report, response })
 }

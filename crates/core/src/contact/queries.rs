@@ -15,10 +15,7 @@ pub fn check_acknowledge(acting: Acting<ContactReports>, report: EntryId) -> Res
     )
 }
 
-/// May `actor` acknowledge `report` now?
-pub fn can_acknowledge(acting: Acting<ContactReports>, report: EntryId) -> bool {
-    check_acknowledge(acting, report).is_ok()
-}
+can_queries! { ContactReports: can_acknowledge = check_acknowledge }
 
 impl ContactReports {
     /// Reports `me` has not acknowledged yet, oldest first.
@@ -27,10 +24,7 @@ impl ContactReports {
         space: &SpaceState,
         me: UserId,
     ) -> Vec<&ContactReport> {
-        self.reports
-            .iter()
-            .filter(|r| r.acknowledgement.is_none())
-            .filter(|r| repair_rules::holds(space, me, r.betrayal, Role::Hurt))
-            .collect()
+        let waits = |r: &ContactReport| r.acknowledgement.is_none();
+        waiting_for(&self.reports, space, me, Role::Hurt, waits)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::events::{ContactChannel, ContactEvent};
 use crate::access::repair_rules::Acknowledgement;
-use crate::kernel::entries::{self, entry_by_id_field};
+use crate::kernel::entries;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Duration, OffsetDateTime};
@@ -54,12 +54,8 @@ impl ContactReports {
                 acknowledgement: None,
             }),
             ContactEvent::Acknowledged { report, response } => {
-                if let Some(found) = self.get_mut(*report) {
-                    found.acknowledgement = Some(Acknowledgement {
-                        by: meta.author,
-                        at: meta.at,
-                        response: response.clone(),
-                    });
+                if let Some(found) = entries::find_mut(&mut self.reports, *report) {
+                    found.acknowledgement = Some(Acknowledgement::new(meta, response));
                 }
             }
         }
@@ -69,16 +65,10 @@ impl ContactReports {
         entries::find(&self.reports, id)
     }
 
-    fn get_mut(&mut self, id: EntryId) -> Option<&mut ContactReport> {
-        entries::find_mut(&mut self.reports, id)
-    }
-
     /// Every report, newest first.
     pub fn all(&self) -> Vec<&ContactReport> {
         self.reports.iter().rev().collect()
     }
 }
 
-entry_by_id_field!(ContactReport);
-
-crate::access::room::of_betrayal_field!(ContactReport);
+crate::access::room::repair_entry!(ContactReport);

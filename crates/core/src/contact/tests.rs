@@ -1,10 +1,10 @@
 use super::*;
 use crate::access::repair_rules::RepairAction;
 use crate::access::room::Acting;
-use crate::kernel::ids::EntryId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::testing::step;
-use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, World};
+use crate::testing::{assert_can_agrees, assert_round_trip, entry_ids, refused_field, World};
 use time::macros::datetime;
 use time::Duration;
 
@@ -19,14 +19,22 @@ fn contact(happened_at: &str) -> ContactReportInput {
     }
 }
 
+/// The involved partner reports a contact that happened at `at`.
+fn reported(c: &mut World, at: &str) -> EntryId {
+    c.run(c.involved, step!(space: report @now(&contact(at))))
+}
+
+/// The reports `who` has still to acknowledge.
+fn to_read(c: &World, who: UserId) -> Vec<EntryId> {
+    let (room, space) = (&c.couple.contact, &c.couple.space);
+    entry_ids(room.awaiting_acknowledgement_by(space, who))
+}
+
 #[test]
 fn a_report_records_how_long_after_the_contact_it_came() {
     let mut c = World::new();
     // The couple's clock reads 2 March 2026, 09:00 UTC.
-    let r = c.run(
-        c.involved,
-        step!(space: report @now(&contact("2026-03-01T21:15"))),
-    );
+    let r = reported(&mut c, "2026-03-01T21:15");
     let made = c.couple.contact.get(r).unwrap();
     assert_eq!(made.happened_at, datetime!(2026-03-01 21:15 UTC));
     assert_eq!(made.reported_after(), Duration::minutes(11 * 60 + 45));
@@ -56,65 +64,40 @@ fn a_time_given_in_a_time_zone_is_stored_in_utc() {
 #[test]
 fn a_contact_cannot_be_in_the_future_and_every_field_is_checked() {
     let c = World::new();
-    let field = |input: ContactReportInput| match c
-        .attempt(c.involved, |s, a, n| report(&s.space, a, n, &input))
-    {
-        Err(Refusal::Invalid { field, .. }) => field,
-        other => panic!("expected a refusal, got {other:?}"),
-    };
-    assert_eq!(field(contact("2026-03-02T09:01")), "happened_at");
-    assert_eq!(field(contact("yesterday")), "happened_at");
-    assert_eq!(
-        field(ContactReportInput {
-            channel: "telepathy".to_owned(),
-            ..contact("2026-03-01T10:00")
-        }),
-        "channel"
-    );
-    assert_eq!(
-        field(ContactReportInput {
-            what_was_said: " ".to_owned(),
-            ..contact("2026-03-01T10:00")
-        }),
-        "what_was_said"
-    );
-    assert_eq!(
-        field(ContactReportInput {
-            how_i_responded: String::new(),
-            ..contact("2026-03-01T10:00")
-        }),
-        "how_i_responded"
-    );
-    assert_eq!(
-        field(ContactReportInput {
-            utc_offset: "Europe/Paris".to_owned(),
-            ..contact("2026-03-01T10:00")
-        }),
-        "utc_offset"
-    );
+    // (the field, a value it refuses); the refusal marks that field.
+    let cases = [
+        ("happened_at", "2026-03-02T09:01"),
+        ("happened_at", "yesterday"),
+        ("channel", "telepathy"),
+        ("what_was_said", " "),
+        ("how_i_responded", ""),
+        ("utc_offset", "Europe/Paris"),
+    ];
+    for (field, value) in cases {
+        let mut input = contact("2026-03-01T10:00");
+        *match field {
+            "happened_at" => &mut input.happened_at,
+            "channel" => &mut input.channel,
+            "what_was_said" => &mut input.what_was_said,
+            "how_i_responded" => &mut input.how_i_responded,
+            _ => &mut input.utc_offset,
+        } = value.to_owned();
+        let refused = c.attempt(c.involved, |s, a, n| report(&s.space, a, n, &input));
+        assert_eq!(refused_field(refused), field, "{value:?}");
+    }
 }
 
 #[test]
 fn the_hurt_partner_acknowledges_a_report_once() {
     let mut c = World::new();
-    let first = c.run(
-        c.involved,
-        step!(space: report @now(&contact("2026-03-01T21:15"))),
-    );
-    let second = c.run(
-        c.involved,
-        step!(space: report @now(&contact("2026-03-02T08:00"))),
-    );
-    let waiting = entry_ids(
-        c.couple
-            .contact
-            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
-    );
+    let first = reported(&mut c, "2026-03-01T21:15");
+    let second = reported(&mut c, "2026-03-02T08:00");
+    let waiting = to_read(&c, c.hurt);
     assert_eq!(waiting, vec![first, second]);
     let newest_first = entry_ids(c.couple.contact.all());
     assert_eq!(newest_first, vec![second, first]);
 
-    let thanks = ContactAcknowledgementInput {
+    let thanks = AcknowledgementInput {
         response: "Thank you for telling me straight away.".to_owned(),
     };
     assert_eq!(
@@ -138,11 +121,7 @@ fn the_hurt_partner_acknowledges_a_report_once() {
             "You have already acknowledged this report."
         ))
     );
-    let left = entry_ids(
-        c.couple
-            .contact
-            .awaiting_acknowledgement_by(&c.couple.space, c.hurt),
-    );
+    let left = to_read(&c, c.hurt);
     assert_eq!(left, vec![second]);
 }
 
@@ -201,7 +180,7 @@ fn can_acknowledge_agrees_with_its_command() {
     );
     c.run(
         c.hurt,
-        step!(contact: acknowledge(read, &ContactAcknowledgementInput::default())),
+        step!(contact: acknowledge(read, &AcknowledgementInput::default())),
     );
     let theirs = c.run(c.hurt, |s, a, n| {
         let input = ContactReportInput {
@@ -217,7 +196,7 @@ fn can_acknowledge_agrees_with_its_command() {
         &actors,
         &[unread, read, theirs, EntryId(999)],
         |a, id| {
-            let input = ContactAcknowledgementInput::default();
+            let input = AcknowledgementInput::default();
             let accepted = acknowledge(Acting::new(space, reports, a), id, &input).is_ok();
             (
                 can_acknowledge(Acting::new(space, reports, a), id),

@@ -17,6 +17,22 @@ impl Meta {
     pub fn entry(&self) -> EntryId {
         EntryId(self.seq)
     }
+
+    /// Who wrote this event, and when.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            by: self.author,
+            at: self.at,
+        }
+    }
+}
+
+/// Who took a step on an entry, and when: what a fold keeps of a later
+/// event that parks a question, confirms a fulfilment or marks news seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: UserId,
+    pub at: OffsetDateTime,
 }
 
 /// A state folded from one stream's events. The web layer keeps one per

@@ -1,14 +1,17 @@
 //! When the pulse is due, and which pulses a viewer may see.
 
 use super::*;
-use crate::access::visibility::{member, Private, Whose};
+use crate::access::visibility::{Private, Viewing, Whose};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
-use crate::space::SpaceState;
 use time::Date;
 
 // ---------------------------------------------------------------------------
 // Queries.
+
+/// The pulses as one viewer sees them: the couple's shared ones and their
+/// own kept ones.
+pub type PulsesSeen<'a> = Viewing<'a, PulseState, PrivatePulses>;
 
 /// The day of the viewer's latest pulse, kept or shared.
 pub fn last_pulse_day(
@@ -30,17 +33,10 @@ pub struct PulseDue {
 }
 
 /// Whether the viewer's pulse is due on `today`.
-pub fn due(
-    space: &SpaceState,
-    shared: &PulseState,
-    kept: Private<'_, PrivatePulses>,
-    viewer: UserId,
-    today: Date,
-) -> Result<PulseDue, Refusal> {
-    member(space, viewer)?;
-    kept.read_as(viewer)?;
-    let cadence = shared.cadence();
-    let last = last_pulse_day(shared, kept, viewer);
+pub fn due(seen: PulsesSeen<'_>, today: Date) -> Result<PulseDue, Refusal> {
+    seen.own()?;
+    let cadence = seen.shared.cadence();
+    let last = last_pulse_day(seen.shared, seen.kept, seen.viewer);
     let next = last.map_or(today, |d| cadence.next_due(d));
     Ok(PulseDue {
         cadence,
@@ -72,15 +68,9 @@ impl PulseView<'_> {
 
 /// The pulses the viewer may see, oldest first: their own (kept and
 /// shared, merged in time order) and their partner's shared ones.
-pub fn visible_pulses<'a>(
-    space: &SpaceState,
-    shared: &'a PulseState,
-    kept: Private<'a, PrivatePulses>,
-    viewer: UserId,
-) -> Result<Vec<PulseView<'a>>, Refusal> {
-    member(space, viewer)?;
-    let kept = kept.read_as(viewer)?.all();
-    let shared = shared.shared();
+pub fn visible_pulses(seen: PulsesSeen<'_>) -> Result<Vec<PulseView<'_>>, Refusal> {
+    let kept = seen.own()?.all();
+    let (shared, viewer) = (seen.shared.shared(), seen.viewer);
     let mut out = Vec::with_capacity(shared.len() + kept.len());
     let (mut s, mut k) = (0, 0);
     while s < shared.len() || k < kept.len() {
@@ -109,17 +99,12 @@ pub fn visible_pulses<'a>(
 /// One pulse, if the viewer may see it: any shared pulse of the couple, or
 /// one the viewer kept. A kept id is only ever looked up in the viewer's
 /// own private state.
-pub fn view<'a>(
-    space: &SpaceState,
-    shared: &'a PulseState,
-    kept: Private<'a, PrivatePulses>,
-    viewer: UserId,
-    id: PulseId,
-) -> Result<PulseView<'a>, Refusal> {
-    member(space, viewer)?;
+pub fn view(seen: PulsesSeen<'_>, id: PulseId) -> Result<PulseView<'_>, Refusal> {
+    seen.member()?;
+    let viewer = seen.viewer;
     let record = match id {
-        PulseId::Shared(entry) => shared.get(entry),
-        PulseId::Private(entry) => kept.read_as(viewer)?.get(entry),
+        PulseId::Shared(entry) => seen.shared.get(entry),
+        PulseId::Private(entry) => seen.kept.read_as(viewer)?.get(entry),
     }
     .ok_or(Refusal::NotFound)?;
     let whose = match id {

@@ -10,15 +10,6 @@ fn all(value: u8) -> [u8; ITEM_COUNT] {
     [value; ITEM_COUNT]
 }
 
-/// Answers that mean the same trust `level` on every item.
-fn steady(level: u8) -> [u8; ITEM_COUNT] {
-    let mut values = [0; ITEM_COUNT];
-    for (v, item) in values.iter_mut().zip(&ITEMS) {
-        *v = if item.reverse { 8 - level } else { level };
-    }
-    values
-}
-
 #[test]
 fn each_construct_has_two_items_one_of_them_reverse_worded() {
     for construct in Construct::ALL {
@@ -118,12 +109,9 @@ use crate::testing::pulse_form as form;
 #[test]
 fn a_shared_pulse_goes_to_the_couple_stream_and_its_signs_stay_private() {
     let w = World::ticking();
-    let out = record_pulse(
-        &w.couple.space,
-        w.hurt,
-        &form(steady(3), "partner", &["replaying"]),
-    )
-    .unwrap();
+    let out = w
+        .decide_pulse(w.hurt, steady(3), "partner", &["replaying"])
+        .unwrap();
     assert!(matches!(
         out.pulse,
         NewPulse::Shared(PulseEvent::Shared { .. })
@@ -139,12 +127,9 @@ fn a_shared_pulse_goes_to_the_couple_stream_and_its_signs_stay_private() {
 #[test]
 fn a_kept_pulse_goes_to_the_private_stream() {
     let w = World::ticking();
-    let out = record_pulse(
-        &w.couple.space,
-        w.involved,
-        &form(steady(3), "only_me", &[]),
-    )
-    .unwrap();
+    let out = w
+        .decide_pulse(w.involved, steady(3), "only_me", &[])
+        .unwrap();
     assert!(matches!(
         out.pulse,
         NewPulse::Kept(PrivatePulseEvent::Kept { .. })
@@ -183,41 +168,29 @@ fn every_item_must_be_answered_and_the_refusal_names_it() {
 #[test]
 fn the_share_choice_and_signs_are_validated_and_strangers_refused() {
     let w = World::ticking();
-    assert!(matches!(
-        record_pulse(&w.couple.space, w.hurt, &form(steady(3), "", &[])),
-        Err(Refusal::Invalid { field: "share", .. })
-    ));
-    assert!(matches!(
-        record_pulse(
-            &w.couple.space,
-            w.hurt,
-            &form(steady(3), "partner", &["spying"])
-        ),
-        Err(Refusal::Invalid { field: "signs", .. })
-    ));
     assert_eq!(
-        record_pulse(
-            &w.couple.space,
-            w.stranger,
-            &form(steady(3), "partner", &[])
-        ),
+        refused_field(w.decide_pulse(w.hurt, steady(3), "", &[])),
+        "share"
+    );
+    assert_eq!(
+        refused_field(w.decide_pulse(w.hurt, steady(3), "partner", &["spying"])),
+        "signs"
+    );
+    assert_eq!(
+        w.decide_pulse(w.stranger, steady(3), "partner", &[]),
         Err(Refusal::NotAMember)
     );
 }
 
 #[test]
 fn form_pairs_become_a_pulse_input() {
-    let pairs: Vec<(String, String)> = [
+    let input = PulseInput::from_form(&form_pairs(&[
         ("faith_future", "6"),
         ("csrf", "token"),
         ("signs", "withdrawing"),
         ("share", "only_me"),
         ("signs", "keeping_score"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let input = PulseInput::from_form(&pairs);
+    ]));
     assert_eq!(
         input.answers,
         vec![("faith_future".to_owned(), "6".to_owned())]
@@ -261,20 +234,17 @@ fn the_cadence_can_be_changed_by_either_partner_but_not_to_itself() {
         w.couple.pulse.cadence_choice().map(|c| c.by),
         Some(w.involved)
     );
-    assert!(matches!(
-        choose_cadence(
+    assert_eq!(
+        refused_field(choose_cadence(
             &w.couple.space,
             &w.couple.pulse,
             w.hurt,
             &CadenceInput {
                 cadence: "daily".into()
             }
-        ),
-        Err(Refusal::Invalid {
-            field: "cadence",
-            ..
-        })
-    ));
+        )),
+        "cadence"
+    );
     assert_eq!(
         choose_cadence(
             &w.couple.space,
@@ -291,66 +261,33 @@ fn the_cadence_can_be_changed_by_either_partner_but_not_to_itself() {
 #[test]
 fn next_due_dates_follow_the_cadence_and_clamp_months() {
     use time::macros::date;
-    assert_eq!(
-        Cadence::Weekly.next_due(date!(2026 - 03 - 02)),
-        date!(2026 - 03 - 09)
-    );
-    assert_eq!(
-        Cadence::Fortnightly.next_due(date!(2026 - 12 - 25)),
-        date!(2027 - 01 - 08)
-    );
-    assert_eq!(
-        Cadence::Monthly.next_due(date!(2026 - 01 - 31)),
-        date!(2026 - 02 - 28)
-    );
-    assert_eq!(
-        Cadence::Monthly.next_due(date!(2026 - 12 - 15)),
-        date!(2027 - 01 - 15)
-    );
+    use Cadence::*;
+    // (how often, the last pulse, the next one due)
+    let cases = [
+        (Weekly, date!(2026 - 03 - 02), date!(2026 - 03 - 09)),
+        (Fortnightly, date!(2026 - 12 - 25), date!(2027 - 01 - 08)),
+        (Monthly, date!(2026 - 01 - 31), date!(2026 - 02 - 28)),
+        (Monthly, date!(2026 - 12 - 15), date!(2027 - 01 - 15)),
+    ];
+    for (cadence, last, next) in cases {
+        assert_eq!(cadence.next_due(last), next, "{cadence:?} after {last}");
+    }
 }
 
 #[test]
 fn a_pulse_is_due_first_today_then_after_the_cadence_counting_both_streams() {
     let mut w = World::ticking();
     let today = w.now.date();
-    let first = due(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-        today,
-    )
-    .unwrap();
+    let first = due(w.pulses_seen_by(w.hurt), today).unwrap();
     assert!(first.due);
     assert_eq!(first.last, None);
 
     w.keep_pulse(w.hurt, steady(4));
-    let after_private = due(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-        today,
-    )
-    .unwrap();
+    let after_private = due(w.pulses_seen_by(w.hurt), today).unwrap();
     assert!(!after_private.due);
     assert_eq!(after_private.next, today + Duration::days(7));
-    assert!(due(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-        today + Duration::days(6)
-    )
-    .is_ok_and(|d| !d.due));
-    assert!(due(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-        today + Duration::days(7)
-    )
-    .is_ok_and(|d| d.due));
+    assert!(due(w.pulses_seen_by(w.hurt), today + Duration::days(6)).is_ok_and(|d| !d.due));
+    assert!(due(w.pulses_seen_by(w.hurt), today + Duration::days(7)).is_ok_and(|d| d.due));
 
     w.advance_days(10);
     w.share_pulse(w.hurt, steady(5));
@@ -359,23 +296,9 @@ fn a_pulse_is_due_first_today_then_after_the_cadence_counting_both_streams() {
         last_pulse_day(&w.couple.pulse, w.hurt_private.kept_pulses(), w.hurt),
         Some(later)
     );
-    assert!(due(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-        later
-    )
-    .is_ok_and(|d| !d.due));
+    assert!(due(w.pulses_seen_by(w.hurt), later).is_ok_and(|d| !d.due));
     // The partner's pulses do not count for the viewer.
-    assert!(due(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.involved_private.kept_pulses(),
-        w.involved,
-        later
-    )
-    .is_ok_and(|d| d.due));
+    assert!(due(w.pulses_seen_by(w.involved), later).is_ok_and(|d| d.due));
 }
 
 #[test]
@@ -384,13 +307,7 @@ fn projections_keep_pulses_in_order_with_their_scores() {
     let a = w.share_pulse(w.hurt, steady(2));
     let b = w.keep_pulse(w.hurt, steady(6));
     let c = w.share_pulse(w.involved, steady(7));
-    let views = visible_pulses(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-    )
-    .unwrap();
+    let views = visible_pulses(w.pulses_seen_by(w.hurt)).unwrap();
     let seen: Vec<_> = views
         .iter()
         .map(|v| (v.id, v.whose, v.record.score.index))
@@ -415,66 +332,26 @@ fn a_single_pulse_is_found_for_those_who_may_see_it_and_no_one_else() {
     let mut w = World::ticking();
     let shared = w.share_pulse(w.hurt, steady(2));
     let kept = w.keep_pulse(w.hurt, steady(6));
-    let seen = view(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.involved_private.kept_pulses(),
-        w.involved,
-        PulseId::Shared(shared),
-    )
-    .unwrap();
-    assert_eq!((seen.whose, seen.record.score.index), (Whose::Partner, 17));
-    let own = view(
-        &w.couple.space,
-        &w.couple.pulse,
-        w.hurt_private.kept_pulses(),
-        w.hurt,
-        PulseId::Private(kept),
-    )
-    .unwrap();
-    assert_eq!((own.whose, own.record.score.index), (Whose::Mine, 83));
-    assert_eq!(
-        view(
-            &w.couple.space,
-            &w.couple.pulse,
-            w.involved_private.kept_pulses(),
-            w.involved,
-            PulseId::Private(kept)
-        ),
-        Err(Refusal::NotFound),
-        "the partner's own (empty) private state has no such pulse"
-    );
-    assert_eq!(
-        view(
-            &w.couple.space,
-            &w.couple.pulse,
-            w.hurt_private.kept_pulses(),
-            w.involved,
-            PulseId::Private(kept)
-        ),
-        Err(Refusal::NotFound),
-        "another person's private state is refused"
-    );
-    assert_eq!(
-        view(
-            &w.couple.space,
-            &w.couple.pulse,
-            w.hurt_private.kept_pulses(),
-            w.hurt,
-            PulseId::Shared(kept)
-        ),
-        Err(Refusal::NotFound)
-    );
-    assert_eq!(
-        view(
-            &w.couple.space,
-            &w.couple.pulse,
-            w.hurt_private.kept_pulses(),
-            w.stranger,
-            PulseId::Shared(shared)
-        ),
-        Err(Refusal::NotAMember)
-    );
+    let (hurt, involved, stranger) = (w.hurt, w.involved, w.stranger);
+    // The hurt and the involved partner's private states.
+    let (hp, ip) = (&w.hurt_private, &w.involved_private);
+    use PulseId::{Private as Kept, Shared};
+    // (viewer, the private state the query is handed, pulse, what they see)
+    let cases = [
+        (involved, ip, Shared(shared), Ok((Whose::Partner, 17))),
+        (hurt, hp, Kept(kept), Ok((Whose::Mine, 83))),
+        // The partner's own (empty) private state has no such pulse.
+        (involved, ip, Kept(kept), Err(Refusal::NotFound)),
+        // Another person's private state is refused.
+        (involved, hp, Kept(kept), Err(Refusal::NotFound)),
+        (hurt, hp, Shared(kept), Err(Refusal::NotFound)),
+        (stranger, hp, Shared(shared), Err(Refusal::NotAMember)),
+    ];
+    for (n, (viewer, mine, id, expected)) in cases.into_iter().enumerate() {
+        let seen = view(w.couple.pulses_seen_by(viewer, mine), id);
+        let seen = seen.map(|v| (v.whose, v.record.score.index));
+        assert_eq!(seen, expected, "case {n}");
+    }
 }
 
 fn any_answers() -> impl proptest::strategy::Strategy<Value = Answers> {

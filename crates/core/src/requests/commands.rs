@@ -8,12 +8,14 @@ use super::queries::{
 };
 use super::state::{Requests, Terms};
 use crate::access::room::*;
+use crate::kernel::text::Field;
 use crate::space::parse_optional_date;
 use time::{Date, OffsetDateTime};
 
-const MAX_WHAT: usize = 1_000;
-const MAX_TRIGGER: usize = 300;
-const MAX_NOTE: usize = 1_000;
+const WHAT: Field = Field::new("what", 1_000);
+const TRIGGER: Field = Field::new("trigger", 300);
+const NOTE: Field = Field::new("note", 1_000);
+const REASON: Field = Field::new("reason", 1_000);
 
 /// The "how often" fields of a request form.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +42,7 @@ impl FrequencyInput {
                         "Please say what happens each time, e.g. \"when you leave work\".",
                     ));
                 }
-                let trigger = text::required("trigger", &self.trigger, MAX_TRIGGER)?;
+                let trigger = TRIGGER.required(&self.trigger)?;
                 Ok(Frequency::EachTime { trigger })
             }
             "daily" => Ok(Frequency::Daily),
@@ -143,7 +145,7 @@ pub struct FulfilmentInput {
     pub note: String,
 }
 fn terms(what: &str, when: &FrequencyInput, now: OffsetDateTime) -> Result<Terms, Refusal> {
-    let what = text::required("what", what, MAX_WHAT)?;
+    let what = WHAT.required(what)?;
     let frequency = when.parse(now.date())?;
     Ok(Terms { what, frequency })
 }
@@ -193,7 +195,7 @@ pub fn answer_alternative(
         "accept" => Ok(RequestEvent::AlternativeAccepted { request }),
         "decline" => Ok(RequestEvent::AlternativeDeclined {
             request,
-            note: text::optional("note", &input.note, MAX_NOTE)?,
+            note: NOTE.optional(&input.note)?,
         }),
         _ => Err(Refusal::invalid(
             "answer",
@@ -234,7 +236,7 @@ fn reason(input: &ReasonInput) -> Result<String, Refusal> {
             "Please say why, in a few words: it helps you both later.",
         ));
     }
-    text::required("reason", &input.reason, MAX_NOTE)
+    REASON.required(&input.reason)
 }
 
 pub fn log_fulfilment(
@@ -258,7 +260,7 @@ pub fn log_fulfilment(
             format!("This request was agreed on {agreed}; please choose a day from then on."),
         ));
     }
-    let note = text::optional("note", &input.note, MAX_NOTE)?;
+    let note = NOTE.optional(&input.note)?;
     Ok(RequestEvent::FulfilmentLogged {
         request,
         happened_on,

@@ -1,8 +1,8 @@
 //! Every request with its history, folded from the events.
 
 use super::events::{Frequency, RequestEvent};
-use crate::kernel::entries::{self, entry_by_id_field};
-use crate::kernel::event::Meta;
+use crate::kernel::entries;
+use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -68,19 +68,14 @@ impl StatusChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirmation {
-    pub by: UserId,
-    pub at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fulfilment {
     pub id: EntryId,
     pub happened_on: Date,
     pub logged_at: OffsetDateTime,
     pub by: UserId,
     pub note: Option<String>,
-    pub confirmation: Option<Confirmation>,
+    /// Who confirmed it, and when.
+    pub confirmation: Option<Stamp>,
 }
 
 /// A request's history, one item at a time.
@@ -420,7 +415,7 @@ impl Requests {
         happened_on: Date,
         note: Option<String>,
     ) {
-        if let Some(r) = self.get_mut(request) {
+        if let Some(r) = entries::find_mut(&mut self.requests, request) {
             r.fulfilments.push(Fulfilment {
                 id: meta.entry(),
                 happened_on,
@@ -433,19 +428,15 @@ impl Requests {
     }
 
     fn confirm_fulfilment(&mut self, meta: &Meta, request: EntryId, fulfilment: EntryId) {
-        let found = self
-            .get_mut(request)
+        let found = entries::find_mut(&mut self.requests, request)
             .and_then(|r| r.fulfilments.iter_mut().find(|f| f.id == fulfilment));
         if let Some(f) = found {
-            f.confirmation = Some(Confirmation {
-                by: meta.author,
-                at: meta.at,
-            });
+            f.confirmation = Some(meta.stamp());
         }
     }
 
     fn update(&mut self, meta: &Meta, id: EntryId, change: Change) {
-        if let Some(request) = self.get_mut(id) {
+        if let Some(request) = entries::find_mut(&mut self.requests, id) {
             request.follow(&change);
             request.changes.push(StatusChange::new(meta, change));
         }
@@ -453,10 +444,6 @@ impl Requests {
 
     pub fn get(&self, id: EntryId) -> Option<&Request> {
         entries::find(&self.requests, id)
-    }
-
-    fn get_mut(&mut self, id: EntryId) -> Option<&mut Request> {
-        entries::find_mut(&mut self.requests, id)
     }
 
     /// Every request, newest first.
@@ -489,6 +476,4 @@ impl Requests {
     }
 }
 
-entry_by_id_field!(Request);
-
-crate::access::room::of_betrayal_field!(Request);
+crate::access::room::repair_entry!(Request);

@@ -1,12 +1,15 @@
 //! The couple's shared record: every room's events in one stream, and the
 //! state both partners see, folded from them.
 
+use super::private::PrivateState;
+use crate::access::visibility::Viewing;
 use crate::apology::{Apologies, ApologyEvent};
-use crate::checkin::{CheckInEvent, CheckInsState};
+use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
-use crate::pulse::{PulseEvent, PulseState};
+use crate::kernel::ids::UserId;
+use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::truth::{TruthEvent, TruthLog};
@@ -53,6 +56,32 @@ impl CoupleState {
             CoupleEvent::Request(e) => self.requests.apply(meta, e),
             CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
             CoupleEvent::Contact(e) => self.contact.apply(meta, e),
+        }
+    }
+
+    /// The check-ins as `viewer` sees them, with `mine`, their private state.
+    pub fn check_ins_seen_by<'a>(
+        &'a self,
+        viewer: UserId,
+        mine: &'a PrivateState,
+    ) -> CheckInsSeen<'a> {
+        let kept = mine.kept_check_ins();
+        Viewing {
+            space: &self.space,
+            shared: &self.check_ins,
+            kept,
+            viewer,
+        }
+    }
+
+    /// The pulses as `viewer` sees them, with `mine`, their private state.
+    pub fn pulses_seen_by<'a>(&'a self, viewer: UserId, mine: &'a PrivateState) -> PulsesSeen<'a> {
+        let kept = mine.kept_pulses();
+        Viewing {
+            space: &self.space,
+            shared: &self.pulse,
+            kept,
+            viewer,
         }
     }
 

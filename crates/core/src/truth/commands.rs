@@ -1,17 +1,16 @@
 //! The truth log's decisions: each command checks that the step is the
 //! actor's to take (the same check its `can_*` query answers) and then the
-//! text, and returns the event to record.
+//! text, and returns the event to record. Each form's input stands beside
+//! the command that reads it.
 
 use super::events::TruthEvent;
 use super::queries::{check_acknowledge, check_answer, check_correct, check_park, check_unpark};
 use super::state::TruthLog;
+pub use crate::access::repair_rules::AcknowledgementInput;
 use crate::access::room::*;
+use crate::kernel::text::Field;
 use crate::space::parse_optional_date;
 use time::OffsetDateTime;
-
-const MAX_TELLING: usize = 10_000;
-const MAX_QUESTION: usize = 2_000;
-const MAX_RESPONSE: usize = 2_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct DisclosureInput {
@@ -22,36 +21,19 @@ pub struct DisclosureInput {
     pub refers_to: String,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct QuestionInput {
-    pub betrayal: String,
-    pub text: String,
-}
+/// A disclosure, an answer or a correction: the truth as told.
+const TELLING: Field = Field::new("text", 10_000);
+const QUESTION: Field = Field::new("text", 2_000);
 
-#[derive(Debug, Clone, Default)]
-pub struct AnswerInput {
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AcknowledgementInput {
-    /// Optional words back to the partner who wrote the entry.
-    pub response: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct CorrectionInput {
-    pub text: String,
-}
 pub fn volunteer(
     space: &SpaceState,
     actor: UserId,
     now: OffsetDateTime,
     input: &DisclosureInput,
 ) -> Result<TruthEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::Volunteer)?;
-    let text = text::required("text", &input.text, MAX_TELLING)?;
+    let betrayal =
+        repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::Volunteer)?;
+    let text = TELLING.required(&input.text)?;
     let refers_to = parse_optional_date("refers_to", &input.refers_to)?;
     if refers_to.is_some_and(|d| d > now.date()) {
         return Err(Refusal::invalid(
@@ -66,15 +48,25 @@ pub fn volunteer(
     })
 }
 
+#[derive(Debug, Clone, Default)]
+pub struct QuestionInput {
+    pub betrayal: String,
+    pub text: String,
+}
+
 pub fn ask(
     space: &SpaceState,
     actor: UserId,
     input: &QuestionInput,
 ) -> Result<TruthEvent, Refusal> {
-    let betrayal = repair_rules::choose_betrayal(space, actor, &input.betrayal)?;
-    repair_rules::authorize(space, actor, betrayal, RepairAction::Ask)?;
-    let text = text::required("text", &input.text, MAX_QUESTION)?;
+    let betrayal = repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::Ask)?;
+    let text = QUESTION.required(&input.text)?;
     Ok(TruthEvent::Asked { betrayal, text })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AnswerInput {
+    pub text: String,
 }
 
 pub fn answer(
@@ -83,7 +75,7 @@ pub fn answer(
     input: &AnswerInput,
 ) -> Result<TruthEvent, Refusal> {
     check_answer(acting, question)?;
-    let text = text::required("text", &input.text, MAX_TELLING)?;
+    let text = TELLING.required(&input.text)?;
     Ok(TruthEvent::Answered { question, text })
 }
 
@@ -103,8 +95,13 @@ pub fn acknowledge(
     input: &AcknowledgementInput,
 ) -> Result<TruthEvent, Refusal> {
     check_acknowledge(acting, entry)?;
-    let response = text::optional("response", &input.response, MAX_RESPONSE)?;
+    let response = input.response()?;
     Ok(TruthEvent::Acknowledged { entry, response })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CorrectionInput {
+    pub text: String,
 }
 
 pub fn correct(
@@ -113,7 +110,7 @@ pub fn correct(
     input: &CorrectionInput,
 ) -> Result<TruthEvent, Refusal> {
     check_correct(acting, entry)?;
-    let text = text::required("text", &input.text, MAX_TELLING)?;
+    let text = TELLING.required(&input.text)?;
     Ok(TruthEvent::Corrected {
         corrects: entry,
         text,

@@ -83,29 +83,9 @@ pub fn check_correct(acting: Acting<TruthLog>, entry: EntryId) -> Result<(), Ref
     Ok(())
 }
 
-/// May `actor` answer `question` now?
-pub fn can_answer(acting: Acting<TruthLog>, question: EntryId) -> bool {
-    check_answer(acting, question).is_ok()
-}
-
-/// May `actor` park `question` for the joint therapy session now?
-pub fn can_park(acting: Acting<TruthLog>, question: EntryId) -> bool {
-    check_park(acting, question).is_ok()
-}
-
-/// May `actor` bring the parked `question` back home now?
-pub fn can_unpark(acting: Acting<TruthLog>, question: EntryId) -> bool {
-    check_unpark(acting, question).is_ok()
-}
-
-/// May `actor` say "I read this" on `entry` now?
-pub fn can_acknowledge(acting: Acting<TruthLog>, entry: EntryId) -> bool {
-    check_acknowledge(acting, entry).is_ok()
-}
-
-/// May `actor` write a correction of `entry` now?
-pub fn can_correct(acting: Acting<TruthLog>, entry: EntryId) -> bool {
-    check_correct(acting, entry).is_ok()
+can_queries! { TruthLog:
+    can_answer = check_answer, can_park = check_park, can_unpark = check_unpark,
+    can_acknowledge = check_acknowledge, can_correct = check_correct,
 }
 
 /// The step an entry waits for from a person.

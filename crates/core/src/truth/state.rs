@@ -2,22 +2,19 @@
 
 use super::events::TruthEvent;
 pub use crate::access::repair_rules::Acknowledgement;
-use crate::kernel::entries::{self, entry_by_id_field};
-use crate::kernel::event::Meta;
+use crate::kernel::entries;
+use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
 use time::{Date, Duration, OffsetDateTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parking {
-    pub by: UserId,
-    pub at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuestionStatus {
     Open,
-    Parked(Parking),
-    Answered { answer: EntryId },
+    /// Who parked it, and when.
+    Parked(Stamp),
+    Answered {
+        answer: EntryId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,26 +221,18 @@ impl TruthLog {
                 );
             }
             TruthEvent::Acknowledged { entry, response } => {
-                if let Some(entry) = self.entry_mut(*entry) {
-                    entry.acknowledgement = Some(Acknowledgement {
-                        by: meta.author,
-                        at: meta.at,
-                        response: response.clone(),
-                    });
+                if let Some(entry) = entries::find_mut(&mut self.entries, *entry) {
+                    entry.acknowledgement = Some(Acknowledgement::new(meta, response));
                 }
             }
-            TruthEvent::Parked { question } => self.set_question_status(
-                *question,
-                QuestionStatus::Parked(Parking {
-                    by: meta.author,
-                    at: meta.at,
-                }),
-            ),
+            TruthEvent::Parked { question } => {
+                self.set_question_status(*question, QuestionStatus::Parked(meta.stamp()))
+            }
             TruthEvent::Unparked { question } => {
                 self.set_question_status(*question, QuestionStatus::Open)
             }
             TruthEvent::Corrected { corrects, text } => {
-                let Some(original) = self.entry_mut(*corrects) else {
+                let Some(original) = entries::find_mut(&mut self.entries, *corrects) else {
                     return;
                 };
                 original.corrections.push(meta.entry());
@@ -279,7 +268,7 @@ impl TruthLog {
         if let Some(TruthEntry {
             kind: EntryKind::Question { status },
             ..
-        }) = self.entry_mut(question)
+        }) = entries::find_mut(&mut self.entries, question)
         {
             *status = new;
         }
@@ -287,10 +276,6 @@ impl TruthLog {
 
     pub fn entry(&self, id: EntryId) -> Option<&TruthEntry> {
         entries::find(&self.entries, id)
-    }
-
-    fn entry_mut(&mut self, id: EntryId) -> Option<&mut TruthEntry> {
-        entries::find_mut(&mut self.entries, id)
     }
 
     /// The log, newest first.
@@ -330,6 +315,4 @@ impl TruthLog {
     }
 }
 
-entry_by_id_field!(TruthEntry);
-
-crate::access::room::of_betrayal_field!(TruthEntry);
+crate::access::room::repair_entry!(TruthEntry);

@@ -446,16 +446,7 @@ fn trust_steps(own: &[TrustPoint]) -> Vec<(usize, u8)> {
 mod tests {
     use super::*;
     use crate::checkin::feelings::CoreFeeling;
-    use crate::pulse::{ITEMS, ITEM_COUNT};
     use crate::testing::*;
-
-    fn steady(level: u8) -> [u8; ITEM_COUNT] {
-        let mut values = [0; ITEM_COUNT];
-        for (v, item) in values.iter_mut().zip(&ITEMS) {
-            *v = if item.reverse { 8 - level } else { level };
-        }
-        values
-    }
 
     #[test]
     fn trust_series_merges_own_kept_and_shared_pulses_and_only_shared_partner_ones() {
@@ -547,6 +538,13 @@ mod tests {
         );
     }
 
+    fn milestone_kinds(w: &World, viewer: UserId) -> Vec<MilestoneKind> {
+        milestones_of(w, viewer)
+            .into_iter()
+            .map(|m| m.kind)
+            .collect()
+    }
+
     #[test]
     fn milestones_mark_the_beginning_the_first_shared_moments_and_trust_levels() {
         let mut w = World::ticking();
@@ -568,13 +566,8 @@ mod tests {
         w.keep_pulse(w.hurt, steady(4));
         w.advance_days(7);
         w.keep_pulse(w.hurt, steady(6));
-        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
-            .unwrap()
-            .into_iter()
-            .map(|m| m.kind)
-            .collect();
         assert_eq!(
-            kinds,
+            milestone_kinds(&w, w.hurt),
             vec![
                 MilestoneKind::SpaceCreated,
                 MilestoneKind::BetrayalRecorded,
@@ -586,13 +579,8 @@ mod tests {
             ]
         );
         // The partner sees the shared moments, not the viewer's kept pulses.
-        let theirs: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
-            .unwrap()
-            .into_iter()
-            .map(|m| m.kind)
-            .collect();
         assert_eq!(
-            theirs,
+            milestone_kinds(&w, w.involved),
             vec![
                 MilestoneKind::SpaceCreated,
                 MilestoneKind::BetrayalRecorded,
@@ -602,14 +590,13 @@ mod tests {
         );
     }
 
+    /// The milestones `viewer` sees today, with their own private state.
+    fn milestones_of(w: &World, viewer: UserId) -> Vec<Milestone> {
+        milestones(&w.couple, w.private(viewer), viewer, w.now.date()).unwrap()
+    }
+
     fn trust_levels(w: &World, viewer: UserId) -> Vec<(Date, MilestoneKind)> {
-        let private = if viewer == w.hurt {
-            &w.hurt_private
-        } else {
-            &w.involved_private
-        };
-        milestones(&w.couple, private, viewer, w.now.date())
-            .unwrap()
+        milestones_of(w, viewer)
             .into_iter()
             .filter(|m| matches!(m.kind, MilestoneKind::TrustReached(_)))
             .map(|m| (m.on, m.kind))

@@ -148,7 +148,7 @@ pub fn today<'a>(
     if last != Some(today) {
         to_do.push(TodayItem::CheckIn { last });
     }
-    let pulse = pulse::due(space, &couple.pulse, mine.kept_pulses(), viewer, today)?;
+    let pulse = pulse::due(couple.pulses_seen_by(viewer, mine), today)?;
     if pulse.due {
         to_do.push(TodayItem::Pulse(pulse));
     }
@@ -179,37 +179,17 @@ fn partner_news<'a>(
 ) -> (Vec<PartnerNews<'a>>, usize) {
     let since = last_visit.unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let after = |at: OffsetDateTime| last_visit.is_none_or(|v| at > v);
-    let mut news = Vec::new();
-    let mut counted = 0;
-    counted += keep_newest(
-        &mut news,
-        couple
-            .check_ins
-            .after(since)
-            .iter()
-            .rev()
-            .filter(|c| c.author == partner),
-        |c| PartnerNews::CheckIn(CheckInView::shared(&couple.space, viewer, c)),
-    );
-    counted += keep_newest(
-        &mut news,
-        couple
-            .check_ins
-            .acknowledged_after(since)
-            .rev()
-            .filter(|c| c.author == viewer),
-        |c| PartnerNews::CheckInAcknowledged(CheckInView::shared(&couple.space, viewer, c)),
-    );
-    counted += keep_newest(
-        &mut news,
-        couple
-            .pulse
-            .shared_after(since)
-            .iter()
-            .rev()
-            .filter(|p| p.author == partner),
-        PartnerNews::Pulse,
-    );
+    let mut news = Newest::default();
+    let check_ins = couple.check_ins.after(since).iter().rev();
+    news.keep(check_ins.filter(|c| c.author == partner), |c| {
+        PartnerNews::CheckIn(CheckInView::shared(&couple.space, viewer, c))
+    });
+    let answered = couple.check_ins.acknowledged_after(since).rev();
+    news.keep(answered.filter(|c| c.author == viewer), |c| {
+        PartnerNews::CheckInAcknowledged(CheckInView::shared(&couple.space, viewer, c))
+    });
+    let pulses = couple.pulse.shared_after(since).iter().rev();
+    news.keep(pulses.filter(|p| p.author == partner), PartnerNews::Pulse);
 
     let listed: Vec<EntryId> = to_do
         .iter()
@@ -218,24 +198,16 @@ fn partner_news<'a>(
             _ => None,
         })
         .collect();
-    counted += keep_newest(
-        &mut news,
-        couple
-            .truth
-            .entries(TruthFilter::All)
-            .into_iter()
-            .take_while(|e| after(e.written_at))
-            .filter(|e| e.author == partner && !listed.contains(&e.id)),
+    let entries = couple.truth.entries(TruthFilter::All).into_iter();
+    let truth = entries.take_while(|e| after(e.written_at));
+    news.keep(
+        truth.filter(|e| e.author == partner && !listed.contains(&e.id)),
         PartnerNews::Truth,
     );
     for request in couple.requests.all() {
-        counted += keep_newest(
-            &mut news,
-            request
-                .fulfilments
-                .iter()
-                .rev()
-                .filter(|f| f.by == partner && after(f.logged_at)),
+        let done = request.fulfilments.iter().rev();
+        news.keep(
+            done.filter(|f| f.by == partner && after(f.logged_at)),
             |fulfilment| PartnerNews::RequestDone {
                 request,
                 fulfilment,
@@ -243,21 +215,33 @@ fn partner_news<'a>(
         );
     }
 
-    news.sort_by_key(|n| std::cmp::Reverse(n.at()));
-    let more = (news.len() + counted).saturating_sub(NEWS_LIMIT);
-    news.truncate(NEWS_LIMIT);
-    (news, more)
+    news.newest()
 }
 
-/// Adds the first `NEWS_LIMIT` of `items` to `news`, made with `make`, and
-/// returns how many more there were (counted, never made).
-fn keep_newest<'a, T>(
-    news: &mut Vec<PartnerNews<'a>>,
-    mut items: impl Iterator<Item = T>,
-    make: impl Fn(T) -> PartnerNews<'a>,
-) -> usize {
-    news.extend(items.by_ref().take(NEWS_LIMIT).map(make));
-    items.count()
+/// The news kept so far, and how many more items there were (counted,
+/// never made).
+#[derive(Default)]
+struct Newest<'a> {
+    items: Vec<PartnerNews<'a>>,
+    counted: usize,
+}
+
+impl<'a> Newest<'a> {
+    /// Keeps the first `NEWS_LIMIT` of `items`, made with `make`, and counts
+    /// the rest.
+    fn keep<T>(&mut self, mut items: impl Iterator<Item = T>, make: impl Fn(T) -> PartnerNews<'a>) {
+        self.items.extend(items.by_ref().take(NEWS_LIMIT).map(make));
+        self.counted += items.count();
+    }
+
+    /// The newest `NEWS_LIMIT` of all, newest first, and how many more
+    /// there are.
+    fn newest(mut self) -> (Vec<PartnerNews<'a>>, usize) {
+        self.items.sort_by_key(|n| std::cmp::Reverse(n.at()));
+        let more = (self.items.len() + self.counted).saturating_sub(NEWS_LIMIT);
+        self.items.truncate(NEWS_LIMIT);
+        (self.items, more)
+    }
 }
 
 pub use crate::visits::{VisitEvent, Visits, MARK_EVERY, SITTING_GAP};
@@ -293,6 +277,17 @@ mod tests {
 
     const MIDDLE: [u8; ITEM_COUNT] = [4; ITEM_COUNT];
 
+    /// Today as `viewer` sees it on `day`, with their own private state,
+    /// having last visited at `last_visit`.
+    fn today_of(
+        w: &World,
+        viewer: UserId,
+        last_visit: Option<OffsetDateTime>,
+        day: Date,
+    ) -> Today<'_> {
+        today(&w.couple, w.private(viewer), viewer, last_visit, day).unwrap()
+    }
+
     fn kinds(today: &Today<'_>) -> Vec<&'static str> {
         today
             .to_do
@@ -313,7 +308,7 @@ mod tests {
     #[test]
     fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
         let w = World::ticking();
-        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        let t = today_of(&w, w.hurt, None, w.now.date());
         assert_eq!(kinds(&t), vec!["check_in", "pulse"]);
         assert!(t.partner_joined);
         assert!(t.news.is_empty());
@@ -325,26 +320,12 @@ mod tests {
         w.keep_check_in(w.hurt, &[("close", "2")]);
         w.keep_pulse(w.hurt, MIDDLE);
         let day = w.now.date();
-        let t = today(&w.couple, &w.hurt_private, w.hurt, None, day).unwrap();
+        let t = today_of(&w, w.hurt, None, day);
         assert!(kinds(&t).is_empty(), "{:?}", kinds(&t));
-        let tomorrow = today(
-            &w.couple,
-            &w.hurt_private,
-            w.hurt,
-            None,
-            day + Duration::days(1),
-        )
-        .unwrap();
+        let tomorrow = today_of(&w, w.hurt, None, day + Duration::days(1));
         assert_eq!(kinds(&tomorrow), vec!["check_in"]);
         assert_eq!(tomorrow.to_do[0], TodayItem::CheckIn { last: Some(day) });
-        let next_week = today(
-            &w.couple,
-            &w.hurt_private,
-            w.hurt,
-            None,
-            day + Duration::days(7),
-        )
-        .unwrap();
+        let next_week = today_of(&w, w.hurt, None, day + Duration::days(7));
         assert_eq!(kinds(&next_week), vec!["check_in", "pulse"]);
     }
 
@@ -369,14 +350,7 @@ mod tests {
         .unwrap();
         w.record(w.involved, ack);
 
-        let t = today(
-            &w.couple,
-            &w.hurt_private,
-            w.hurt,
-            Some(last_visit),
-            w.now.date(),
-        )
-        .unwrap();
+        let t = today_of(&w, w.hurt, Some(last_visit), w.now.date());
         let news: Vec<_> = t
             .news
             .iter()
@@ -397,14 +371,7 @@ mod tests {
         );
         assert_eq!(t.more_news, 0);
         // The viewer's own check-in is not news to them.
-        let involved = today(
-            &w.couple,
-            &w.involved_private,
-            w.involved,
-            Some(last_visit),
-            w.now.date(),
-        )
-        .unwrap();
+        let involved = today_of(&w, w.involved, Some(last_visit), w.now.date());
         assert_eq!(involved.news.len(), 1);
         assert!(
             matches!(involved.news[0], PartnerNews::CheckIn(v) if v.id == CheckInId::Shared(mine))
@@ -455,24 +422,10 @@ mod tests {
         w.record(w.involved, report);
         w.share_check_in(w.involved, &[("ashamed", "4")]);
 
-        let involved = today(
-            &w.couple,
-            &w.involved_private,
-            w.involved,
-            Some(last_visit),
-            w.now.date(),
-        )
-        .unwrap();
+        let involved = today_of(&w, w.involved, Some(last_visit), w.now.date());
         assert_eq!(kinds(&involved), vec!["question", "pulse"]);
 
-        let hurt = today(
-            &w.couple,
-            &w.hurt_private,
-            w.hurt,
-            Some(last_visit),
-            w.now.date(),
-        )
-        .unwrap();
+        let hurt = today_of(&w, w.hurt, Some(last_visit), w.now.date());
         assert_eq!(kinds(&hurt), vec!["truth", "contact", "check_in", "pulse"]);
         assert!(matches!(hurt.to_do[0], TodayItem::TruthToAcknowledge(e) if e.id == disclosure_id));
         assert_eq!(hurt.news.len(), 1);
@@ -485,7 +438,7 @@ mod tests {
         for _ in 0..(NEWS_LIMIT + 5) {
             w.share_check_in(w.involved, &[("low", "2")]);
         }
-        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        let t = today_of(&w, w.hurt, None, w.now.date());
         assert_eq!(t.news.len(), NEWS_LIMIT);
         assert_eq!(t.more_news, 5);
     }
@@ -502,7 +455,7 @@ mod tests {
             check_ins.push(w.share_check_in(w.involved, &[("willing", "3")]));
         }
         let newest_pulse = w.share_pulse(w.involved, MIDDLE);
-        let t = today(&w.couple, &w.hurt_private, w.hurt, None, w.now.date()).unwrap();
+        let t = today_of(&w, w.hurt, None, w.now.date());
         assert_eq!(t.news.len(), NEWS_LIMIT);
         assert_eq!(t.more_news, 32 - NEWS_LIMIT);
         assert!(matches!(t.news[0], PartnerNews::Pulse(p) if p.id == newest_pulse));

@@ -346,10 +346,7 @@ impl CheckInPage {
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let views = checkin::history(
-            &cached.state.space,
-            &cached.state.check_ins,
-            mine.state.kept_check_ins(),
-            couple.me,
+            cached.state.check_ins_seen_by(couple.me, &mine.state),
             before,
             PAGE_SIZE + 1,
         )?;
@@ -467,10 +464,7 @@ impl OneCheckInPage {
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let view = checkin::view(
-            &cached.state.space,
-            &cached.state.check_ins,
-            mine.state.kept_check_ins(),
-            couple.me,
+            cached.state.check_ins_seen_by(couple.me, &mine.state),
             CheckInId::Shared(id),
         )?;
         let mut c = CheckInRow::from_view(&view, zone);

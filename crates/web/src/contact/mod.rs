@@ -22,7 +22,7 @@ use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::contact::{
-    self, ContactAcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
+    self, AcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
 };
 use kintsugi_core::kernel::days::plain_delay;
 use kintsugi_core::streams::couple::CoupleState;
@@ -241,7 +241,7 @@ async fn acknowledge(
     layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
 ) -> AppResult<Response> {
-    let input = ContactAcknowledgementInput {
+    let input = AcknowledgementInput {
         response: form.response.clone(),
     };
     let outcome = exec::submit_step(

@@ -204,19 +204,8 @@ impl PulsePage {
         let mine = my_private(app, session).await?;
         let state = &cached.state;
         let today = app.now().today();
-        let due = pulse::due(
-            &state.space,
-            &state.pulse,
-            mine.state.kept_pulses(),
-            couple.me,
-            today,
-        )?;
-        let visible = pulse::visible_pulses(
-            &state.space,
-            &state.pulse,
-            mine.state.kept_pulses(),
-            couple.me,
-        )?;
+        let due = pulse::due(state.pulses_seen_by(couple.me, &mine.state), today)?;
+        let visible = pulse::visible_pulses(state.pulses_seen_by(couple.me, &mine.state))?;
         let recent = visible
             .iter()
             .rev()
@@ -392,13 +381,7 @@ async fn result_page(
     let couple = MyCouple::require(app, session).await?;
     let cached = couple.read(app).await?;
     let mine = my_private(app, session).await?;
-    let view = pulse::view(
-        &cached.state.space,
-        &cached.state.pulse,
-        mine.state.kept_pulses(),
-        couple.me,
-        id,
-    )?;
+    let view = pulse::view(cached.state.pulses_seen_by(couple.me, &mine.state), id)?;
     let score = view.record.score;
     render(&ResultPage {
         layout: layout.in_section("pulse"),
