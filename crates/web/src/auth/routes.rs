@@ -28,15 +28,17 @@ use uuid::Uuid;
 
 pub fn routes() -> Vec<Route> {
     vec![
+        // Getting in, for anyone.
         Route::page("/register", "the registration form", register_page),
         Route::form("/register", "register", register),
         Route::page("/login", "the sign-in form", login_page),
         Route::form("/login", "sign in", login),
-        Route::form("/logout", "sign out", logout).leads_to("/"),
-        // QUICK_EXIT_PATH; a literal, as every route is.
-        Route::page("/exit", "quick exit", crate::auth::quick_exit::quick_exit),
         Route::page("/recover", "the recovery form", recover_page),
         Route::form("/recover", "recover with a code", recover),
+        // Leaving. QUICK_EXIT_PATH is a literal here, as every route is.
+        Route::form("/logout", "sign out", logout).leads_to("/"),
+        Route::page("/exit", "quick exit", crate::auth::quick_exit::quick_exit),
+        // One's own account, signed in.
         Route::page("/account", "the account page", account_page),
         Route::form("/account/sessions/{id}/end", "end a session", end_session)
             .leads_to("/account"),

@@ -16,10 +16,12 @@
 //! and whose it is (`About`), the fields its form sends, and six outcomes.
 
 use crate::addresses::has_layout;
+use crate::checkin::{check_in, check_in_fields};
 use crate::helpers::id_before;
-use crate::helpers::{field_refs, Couple, Heads, Page, Person, Snapshot, TestApp, PASSWORD};
+use crate::helpers::{field_refs, Couple, Heads, Page, Person, Snapshot, TestApp};
 use crate::pulse::pulse_fields;
 use crate::repair::{created_id, excerpt};
+use form::*;
 use std::collections::BTreeSet;
 use About::*;
 use Outcome::*;
@@ -130,12 +132,15 @@ enum Outcome {
     Gone,
 }
 
+/// A form's fields, as the browser sends them.
+type Fields = &'static [(&'static str, &'static str)];
+
 struct Row {
     method: &'static str,
     path: &'static str,
     about: About,
     /// The form's fields; `{email}` is the visitor's own address.
-    fields: &'static [(&'static str, &'static str)],
+    fields: Fields,
     /// Author, partner, uninvited therapist, other couple, stranger,
     /// anonymous.
     expect: [Outcome; 6],
@@ -151,12 +156,7 @@ const fn get(path: &'static str, about: About, expect: [Outcome; 6]) -> Row {
     }
 }
 
-const fn post(
-    path: &'static str,
-    about: About,
-    fields: &'static [(&'static str, &'static str)],
-    expect: [Outcome; 6],
-) -> Row {
+const fn post(path: &'static str, about: About, fields: Fields, expect: [Outcome; 6]) -> Row {
     Row {
         method: "POST",
         path,
@@ -166,112 +166,38 @@ const fn post(
     }
 }
 
-const NONE: &[(&str, &str)] = &[];
-const QUESTION: &[(&str, &str)] = &[("text", "mk-new-question")];
-const WORDS: &[(&str, &str)] = &[("text", "mk-new-words"), ("refers_to", "")];
-const RESPONSE: &[(&str, &str)] = &[("response", "mk-new-response")];
-const CHECK_IN: &[(&str, &str)] = &[
-    ("feelings", "hopeful"),
-    ("intensity_hopeful", "3"),
-    ("note", "mk-new-check-in"),
-    ("visibility", "partner"),
-];
-const CHECK_IN_ANSWER: &[(&str, &str)] = &[("preset", ""), ("own_words", "mk-new-answer")];
-/// Every statement at the middle of the scale, the reverse-worded ones too.
-const PULSE: &[(&str, &str)] = &[
-    ("predictable_know", "4"),
-    ("predictable_surprise", "4"),
-    ("dependable_follow_through", "4"),
-    ("dependable_hesitate", "4"),
-    ("faith_future", "4"),
-    ("faith_doubt", "4"),
-    ("honesty_believe", "4"),
-    ("honesty_hidden", "4"),
-    ("safety_open", "4"),
-    ("safety_guarded", "4"),
-    ("share", "partner"),
-];
-const CADENCE: &[(&str, &str)] = &[("cadence", "monthly")];
-const APOLOGY: &[(&str, &str)] = &[
-    ("betrayal", ""),
-    ("what_i_did", "I lied to you for months about where I was."),
-    (
-        "impact",
-        "You stopped trusting your own memory because I denied it.",
-    ),
-    (
-        "responsibility",
-        "It was my choice; nothing you did caused it.",
-    ),
-    ("remorse", "I am deeply sorry for the pain I caused you."),
-    (
-        "changes",
-        "I ended all contact and will tell you the same day if she writes.",
-    ),
-    (
-        "repair",
-        "I will answer your questions honestly, for as long as you need.",
-    ),
-    ("factors", ""),
-    ("action", "send"),
-];
-const APOLOGY_ANSWER: &[(&str, &str)] = &[("answer", "received"), ("what", "")];
-const REQUEST: &[(&str, &str)] = &[
-    ("betrayal", ""),
-    ("what", "Text me when you leave the gym"),
-    ("frequency", "daily"),
-    ("trigger", ""),
-    ("times_per_week", ""),
-    ("weekday", ""),
-    ("by_date", ""),
-    ("action", "send"),
-];
-const ALTERNATIVE: &[(&str, &str)] = &[
-    ("what", "Call you at lunch"),
-    ("frequency", "weekly"),
-    ("times_per_week", "3"),
-];
-const ALTERNATIVE_ANSWER: &[(&str, &str)] = &[("answer", "accept"), ("note", "")];
-const REASON: &[(&str, &str)] = &[("reason", "A hard week at work")];
-const FULFILMENT: &[(&str, &str)] = &[("happened_on", ""), ("note", "")];
-const COMMITMENT: &[(&str, &str)] = &[
-    ("betrayal", ""),
-    ("kind", "no_contact"),
-    ("details", "I blocked her number"),
-];
-const COMMITMENT_STATUS: &[(&str, &str)] = &[("status", "kept"), ("note", "")];
-const CONTACT: &[(&str, &str)] = &[
-    ("betrayal", ""),
-    ("happened_at", "2024-03-01T09:30"),
-    ("utc_offset", ""),
-    ("channel", "text_message"),
-    ("what_was_said", "She asked how I was."),
-    ("how_i_responded", "I did not reply."),
-];
-const BETRAYAL: &[(&str, &str)] = &[
-    ("kind", "emotional_affair"),
-    ("hurt", "me"),
-    ("discovered_on", ""),
-    ("note", ""),
-    ("feel_safe", "yes"),
-];
-const REGISTER: &[(&str, &str)] = &[
-    ("email", "{email}"),
-    ("password", PASSWORD),
-    ("password_confirm", PASSWORD),
-];
-const LOGIN: &[(&str, &str)] = &[("email", "{email}"), ("password", PASSWORD)];
-const RECOVER: &[(&str, &str)] = &[
-    ("email", "{email}"),
-    ("code", "AAAA-BBBB-CCCC"),
-    ("password", "a new and longer passphrase"),
-    ("password_confirm", "a new and longer passphrase"),
-];
-const NEW_PASSWORD: &[(&str, &str)] = &[
-    ("current_password", PASSWORD),
-    ("password", "a new and longer passphrase"),
-    ("password_confirm", "a new and longer passphrase"),
-];
+/// What each form in the table sends, one form a line. `{email}` is the
+/// visitor's own address.
+#[rustfmt::skip]
+mod form {
+    use super::Fields;
+    use crate::helpers::PASSWORD;
+
+    pub const NONE: Fields = &[];
+    pub const QUESTION: Fields = &[("text", "mk-new-question")];
+    pub const WORDS: Fields = &[("text", "mk-new-words"), ("refers_to", "")];
+    pub const RESPONSE: Fields = &[("response", "mk-new-response")];
+    pub const CHECK_IN: Fields = &[("feelings", "hopeful"), ("intensity_hopeful", "3"), ("note", "mk-new-check-in"), ("visibility", "partner")];
+    pub const CHECK_IN_ANSWER: Fields = &[("preset", ""), ("own_words", "mk-new-answer")];
+    /// Every statement at the middle of the scale, reverse-worded ones too.
+    pub const PULSE: Fields = &[("predictable_know", "4"), ("predictable_surprise", "4"), ("dependable_follow_through", "4"), ("dependable_hesitate", "4"), ("faith_future", "4"), ("faith_doubt", "4"), ("honesty_believe", "4"), ("honesty_hidden", "4"), ("safety_open", "4"), ("safety_guarded", "4"), ("share", "partner")];
+    pub const CADENCE: Fields = &[("cadence", "monthly")];
+    pub const APOLOGY: Fields = &[("betrayal", ""), ("what_i_did", "I lied to you for months about where I was."), ("impact", "You stopped trusting your own memory because I denied it."), ("responsibility", "It was my choice; nothing you did caused it."), ("remorse", "I am deeply sorry for the pain I caused you."), ("changes", "I ended all contact and will tell you the same day if she writes."), ("repair", "I will answer your questions honestly, for as long as you need."), ("factors", ""), ("action", "send")];
+    pub const APOLOGY_ANSWER: Fields = &[("answer", "received"), ("what", "")];
+    pub const REQUEST: Fields = &[("betrayal", ""), ("what", "Text me when you leave the gym"), ("frequency", "daily"), ("trigger", ""), ("times_per_week", ""), ("weekday", ""), ("by_date", ""), ("action", "send")];
+    pub const ALTERNATIVE: Fields = &[("what", "Call you at lunch"), ("frequency", "weekly"), ("times_per_week", "3")];
+    pub const ALTERNATIVE_ANSWER: Fields = &[("answer", "accept"), ("note", "")];
+    pub const REASON: Fields = &[("reason", "A hard week at work")];
+    pub const FULFILMENT: Fields = &[("happened_on", ""), ("note", "")];
+    pub const COMMITMENT: Fields = &[("betrayal", ""), ("kind", "no_contact"), ("details", "I blocked her number")];
+    pub const COMMITMENT_STATUS: Fields = &[("status", "kept"), ("note", "")];
+    pub const CONTACT: Fields = &[("betrayal", ""), ("happened_at", "2024-03-01T09:30"), ("utc_offset", ""), ("channel", "text_message"), ("what_was_said", "She asked how I was."), ("how_i_responded", "I did not reply.")];
+    pub const BETRAYAL: Fields = &[("kind", "emotional_affair"), ("hurt", "me"), ("discovered_on", ""), ("note", ""), ("feel_safe", "yes")];
+    pub const REGISTER: Fields = &[("email", "{email}"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
+    pub const LOGIN: Fields = &[("email", "{email}"), ("password", PASSWORD)];
+    pub const RECOVER: Fields = &[("email", "{email}"), ("code", "AAAA-BBBB-CCCC"), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
+    pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
+}
 
 /// Every route × every visitor. Outcomes in the order author, partner,
 /// uninvited therapist, other couple, stranger, anonymous.
@@ -375,8 +301,8 @@ enum Number {
     InRedirect,
     /// The head of the couple's record, for a form that leads elsewhere.
     RecordHead,
-    /// On its author's list, the one place a kept check-in is shown.
-    KeptCheckIn,
+    /// On its author's list of check-ins, the one place a kept one shows.
+    OnOwnList,
 }
 
 struct World {
@@ -479,6 +405,82 @@ const KEPT_PULSE: &[&str] = &[
     "I replayed what happened over and over: 1 time",
 ];
 
+/// One entry our couple writes for the world: by whom, with which form,
+/// where its number is found, its marks, and the steps taken on it next
+/// (`{id}` in a step's address is the entry's number).
+struct Plan {
+    about: About,
+    by: Side,
+    path: &'static str,
+    fields: Vec<(String, String)>,
+    number: Number,
+    marks: &'static [&'static str],
+    then: &'static [Step],
+}
+
+/// A step taken on a planned entry: by whom, at which address, with which
+/// fields.
+type Step = (Side, &'static str, Fields);
+
+/// The involved partner accepts the request just made.
+const ACCEPT: Step = (Side::Involved, "/requests/{id}/accept", NONE);
+
+/// `fields` with the one named `name` set to `value`.
+fn with(fields: &[(&str, &str)], name: &str, value: &str) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|&(field, old)| (field, if field == name { value } else { old }))
+        .map(|(field, value)| (field.to_owned(), value.to_owned()))
+        .collect()
+}
+
+/// Every entry of our couple's, in the order written.
+#[rustfmt::skip]
+fn plans() -> Vec<Plan> {
+    use Side::{Hurt, Involved};
+    use Number::{InRedirect, OnOwnList, RecordHead};
+    let plan = |about, by, path, fields, number, marks| Plan {
+        about,
+        by,
+        path,
+        fields,
+        number,
+        marks,
+        then: &[],
+    };
+    let text = |words| with(&[("text", ""), ("refers_to", "")], "text", words);
+    let request = |words| with(REQUEST, "what", words);
+    vec![
+        plan(SharedCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-shared-check-in", "partner"), RecordHead, &["mk-shared-check-in"]),
+        plan(KeptCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-kept-check-in", "only_me"), OnOwnList, &["mk-kept-check-in"]),
+        plan(SharedPulse, Hurt, "/pulse", pulse_fields(6, "partner", &[]), InRedirect, SHARED_PULSE),
+        plan(KeptPulse, Involved, "/pulse", pulse_fields(2, "only_me", &["replaying"]), InRedirect, KEPT_PULSE),
+        plan(Disclosure, Involved, "/truth/disclosures", text("mk-disclosure"), InRedirect, &["mk-disclosure"]),
+        plan(Question, Hurt, "/truth/questions", text("mk-question"), InRedirect, &["mk-question"]),
+        Plan {
+            then: &[(Hurt, "/truth/{id}/park", NONE)],
+            ..plan(ParkedQuestion, Hurt, "/truth/questions", text("mk-parked"), InRedirect, &["mk-parked"])
+        },
+        plan(ApologyVersion, Involved, "/apology", with(APOLOGY, "what_i_did", "mk-apology: I lied to you for months."), RecordHead, &["mk-apology"]),
+        plan(Request, Hurt, "/requests", request("mk-req-open: text me when you leave the gym"), InRedirect, &["mk-req-open"]),
+        Plan {
+            then: &[(Involved, "/requests/{id}/alternative", ALTERNATIVE)],
+            ..plan(RequestWithAlternative, Hurt, "/requests", request("mk-req-alternative: text me at noon"), InRedirect, &["mk-req-alternative"])
+        },
+        Plan {
+            then: &[ACCEPT],
+            ..plan(AgreedRequest, Hurt, "/requests", request("mk-req-agreed: text me when you leave work"), InRedirect, &["mk-req-agreed"])
+        },
+        Plan {
+            then: &[ACCEPT, (Hurt, "/requests/{id}/pause", REASON)],
+            ..plan(PausedRequest, Hurt, "/requests", request("mk-req-paused: text me when you land"), InRedirect, &["mk-req-paused"])
+        },
+        plan(Fulfilment, Involved, "/requests/{agreed}/fulfilments", with(FULFILMENT, "note", "mk-fulfilment"), RecordHead, &["mk-fulfilment"]),
+        plan(Commitment, Involved, "/commitments", with(&[("betrayal", ""), ("kind", "therapy"), ("details", "")], "details", "mk-commitment: therapy every Tuesday"), InRedirect, &["mk-commitment"]),
+        plan(Contact, Involved, "/contact", with(CONTACT, "what_was_said", "mk-contact: she asked to meet"), InRedirect, &["mk-contact"]),
+    ]
+}
+
 impl World {
     async fn new() -> World {
         let app = TestApp::spawn().await;
@@ -492,7 +494,7 @@ impl World {
         // Our entries' numbers name nothing in the other couple's record.
         let theirs_head = app.heads_of(&theirs.hurt).await.couple;
         while app.heads_of(&ours.hurt).await.couple < theirs_head {
-            let padding = check_in(&ours.hurt, "hopeful", "", "partner").await;
+            let padding = check_in(&ours.hurt, &[("hopeful", "2")], "", "partner").await;
             assert_eq!(padding.status, 303, "{}", excerpt(&padding.body));
         }
         let mut world = World {
@@ -503,251 +505,53 @@ impl World {
             stranger,
             entries: Vec::new(),
         };
-        world.write_feelings().await;
-        world.write_truth_and_apology().await;
-        world.write_requests().await;
-        world.write_commitment_and_contact().await;
+        for plan in plans() {
+            world.write(&plan).await;
+        }
         world.note_the_rest().await;
         world
     }
 
-    /// Writes an entry by one of our partners and notes it under `about`
-    /// with its number, found as `number` says.
-    async fn write(
-        &mut self,
-        about: About,
-        by: Side,
-        (path, fields): (&str, &[(&str, &str)]),
-        number: Number,
-        marks: &'static [&'static str],
-    ) -> String {
-        let person = Self::member(&self.ours, by);
-        let page = person.post(path, fields).await;
-        assert_eq!(page.status, 303, "{about:?}: {}", excerpt(&page.body));
-        let id = match number {
+    /// Writes a planned entry, notes it with its number, and takes the
+    /// steps planned on it.
+    async fn write(&mut self, plan: &Plan) {
+        let person = Self::member(&self.ours, plan.by);
+        // A fulfilment is logged on the agreed request, written before it.
+        let path = if plan.path.contains("{agreed}") {
+            plan.path
+                .replace("{agreed}", &self.address("{id}", AgreedRequest))
+        } else {
+            plan.path.to_owned()
+        };
+        let page = person.post(&path, &field_refs(&plan.fields)).await;
+        assert_eq!(
+            page.status,
+            303,
+            "{:?}: {}",
+            plan.about,
+            excerpt(&page.body)
+        );
+        let id = match plan.number {
             Number::InRedirect => created_id(&page),
             Number::RecordHead => self.app.heads_of(person).await.couple,
-            Number::KeptCheckIn => {
+            Number::OnOwnList => {
                 let own = person.get("/checkin").await;
-                id_before(&own.body, marks[0], "id=\"kept-")
+                id_before(&own.body, plan.marks[0], "id=\"kept-")
             }
         }
         .to_string();
         self.entries.push(Entry {
-            about,
+            about: plan.about,
             id: id.clone(),
-            by,
-            kept: matches!(about, KeptCheckIn | KeptPulse),
-            marks,
+            by: plan.by,
+            kept: matches!(plan.about, KeptCheckIn | KeptPulse),
+            marks: plan.marks,
         });
-        id
-    }
-
-    async fn write_feelings(&mut self) {
-        let check_in = |note, visibility| {
-            vec![
-                ("feelings", "hopeful"),
-                ("intensity_hopeful", "2"),
-                ("note", note),
-                ("visibility", visibility),
-            ]
-        };
-        let shared = check_in("mk-shared-check-in", "partner");
-        let kept = check_in("mk-kept-check-in", "only_me");
-        let (hurt, involved) = (Side::Hurt, Side::Involved);
-        let marks = &["mk-shared-check-in"];
-        self.write(
-            SharedCheckIn,
-            hurt,
-            ("/checkin", &shared),
-            Number::RecordHead,
-            marks,
-        )
-        .await;
-        let marks = &["mk-kept-check-in"];
-        self.write(
-            KeptCheckIn,
-            hurt,
-            ("/checkin", &kept),
-            Number::KeptCheckIn,
-            marks,
-        )
-        .await;
-        let shared = pulse_fields(6, "partner", &[]);
-        let kept = pulse_fields(2, "only_me", &["replaying"]);
-        let (shared, kept) = (field_refs(&shared), field_refs(&kept));
-        self.write(
-            SharedPulse,
-            hurt,
-            ("/pulse", &shared),
-            Number::InRedirect,
-            SHARED_PULSE,
-        )
-        .await;
-        self.write(
-            KeptPulse,
-            involved,
-            ("/pulse", &kept),
-            Number::InRedirect,
-            KEPT_PULSE,
-        )
-        .await;
-    }
-
-    async fn write_truth_and_apology(&mut self) {
-        let (hurt, involved) = (Side::Hurt, Side::Involved);
-        let told = [("text", "mk-disclosure"), ("refers_to", "")];
-        let marks = &["mk-disclosure"];
-        self.write(
-            Disclosure,
-            involved,
-            ("/truth/disclosures", &told),
-            Number::InRedirect,
-            marks,
-        )
-        .await;
-        let asked = [("text", "mk-question")];
-        let marks = &["mk-question"];
-        self.write(
-            Question,
-            hurt,
-            ("/truth/questions", &asked),
-            Number::InRedirect,
-            marks,
-        )
-        .await;
-        let asked = [("text", "mk-parked")];
-        let marks = &["mk-parked"];
-        let id = self
-            .write(
-                ParkedQuestion,
-                hurt,
-                ("/truth/questions", &asked),
-                Number::InRedirect,
-                marks,
-            )
-            .await;
-        let parked = self.ours.hurt.post(&format!("/truth/{id}/park"), &[]).await;
-        assert_eq!(parked.status, 303, "parking: {}", excerpt(&parked.body));
-        let mut apology = APOLOGY.to_vec();
-        apology[1] = ("what_i_did", "mk-apology: I lied to you for months.");
-        let marks = &["mk-apology"];
-        self.write(
-            ApologyVersion,
-            involved,
-            ("/apology", &apology),
-            Number::RecordHead,
-            marks,
-        )
-        .await;
-    }
-
-    async fn write_requests(&mut self) {
-        let hurt = Side::Hurt;
-        let request = |what| {
-            let mut fields = REQUEST.to_vec();
-            fields[1] = ("what", what);
-            fields
-        };
-        let made = request("mk-req-open: text me when you leave the gym");
-        self.write(
-            Request,
-            hurt,
-            ("/requests", &made),
-            Number::InRedirect,
-            &["mk-req-open"],
-        )
-        .await;
-        let made = request("mk-req-alternative: text me at noon");
-        let marks = &["mk-req-alternative"];
-        let id = self
-            .write(
-                RequestWithAlternative,
-                hurt,
-                ("/requests", &made),
-                Number::InRedirect,
-                marks,
-            )
-            .await;
-        self.take(
-            Side::Involved,
-            &format!("/requests/{id}/alternative"),
-            ALTERNATIVE,
-        )
-        .await;
-        let made = request("mk-req-agreed: text me when you leave work");
-        let marks = &["mk-req-agreed"];
-        let agreed = self
-            .write(
-                AgreedRequest,
-                hurt,
-                ("/requests", &made),
-                Number::InRedirect,
-                marks,
-            )
-            .await;
-        self.take(Side::Involved, &format!("/requests/{agreed}/accept"), NONE)
-            .await;
-        let made = request("mk-req-paused: text me when you land");
-        let marks = &["mk-req-paused"];
-        let id = self
-            .write(
-                PausedRequest,
-                hurt,
-                ("/requests", &made),
-                Number::InRedirect,
-                marks,
-            )
-            .await;
-        self.take(Side::Involved, &format!("/requests/{id}/accept"), NONE)
-            .await;
-        self.take(hurt, &format!("/requests/{id}/pause"), REASON)
-            .await;
-        let done = [("happened_on", ""), ("note", "mk-fulfilment")];
-        let path = format!("/requests/{agreed}/fulfilments");
-        let marks = &["mk-fulfilment"];
-        self.write(
-            Fulfilment,
-            Side::Involved,
-            (&path, &done),
-            Number::RecordHead,
-            marks,
-        )
-        .await;
-    }
-
-    async fn write_commitment_and_contact(&mut self) {
-        let involved = Side::Involved;
-        let mut made = COMMITMENT.to_vec();
-        made[1] = ("kind", "therapy");
-        made[2] = ("details", "mk-commitment: therapy every Tuesday");
-        let marks = &["mk-commitment"];
-        self.write(
-            Commitment,
-            involved,
-            ("/commitments", &made),
-            Number::InRedirect,
-            marks,
-        )
-        .await;
-        let mut report = CONTACT.to_vec();
-        report[4] = ("what_was_said", "mk-contact: she asked to meet");
-        let marks = &["mk-contact"];
-        self.write(
-            Contact,
-            involved,
-            ("/contact", &report),
-            Number::InRedirect,
-            marks,
-        )
-        .await;
-    }
-
-    /// A step on an entry that must be taken for the world to be as the
-    /// table expects it.
-    async fn take(&self, by: Side, path: &str, fields: &[(&str, &str)]) {
-        let page = Self::member(&self.ours, by).post(path, fields).await;
-        assert_eq!(page.status, 303, "{path}: {}", excerpt(&page.body));
+        for &(by, step, fields) in plan.then {
+            let path = step.replace("{id}", &id);
+            let page = Self::member(&self.ours, by).post(&path, fields).await;
+            assert_eq!(page.status, 303, "{path}: {}", excerpt(&page.body));
+        }
     }
 
     /// What fills the addresses that are not about entries: the hurt
@@ -759,16 +563,12 @@ impl World {
         let account = second.get("/account").await.body;
         let this_one = account.find("this one").expect("the current session");
         let session = id_after(&account[this_one..], "/account/sessions/");
-        let token = self
-            .ours
-            .invitation
-            .trim_start_matches("/invite/")
-            .to_owned();
+        let token = self.ours.invitation.trim_start_matches("/invite/");
         let home = self.ours.hurt.get("/").await.body;
         let sheet = id_after(&home, "/static/");
         for (about, id) in [
             (OtherSession, session),
-            (Invitation, token),
+            (Invitation, token.to_owned()),
             (Stylesheet, sheet),
         ] {
             self.entries.push(Entry {
@@ -782,38 +582,27 @@ impl World {
     }
 }
 
-/// The other couple's own record: a question, a disclosure, a check-in and
-/// a request of theirs.
+/// The other couple's own record: a question, a disclosure, a request and
+/// a check-in of theirs.
 async fn their_own_entries(theirs: &Couple) {
+    let question = [("text", "Their question")];
+    let disclosure = [("text", "Their disclosure"), ("refers_to", "")];
     for (person, path, fields) in [
-        (
-            &theirs.hurt,
-            "/truth/questions",
-            vec![("text", "Their question")],
-        ),
-        (
-            &theirs.involved,
-            "/truth/disclosures",
-            vec![("text", "Their disclosure"), ("refers_to", "")],
-        ),
-        (&theirs.hurt, "/requests", REQUEST.to_vec()),
+        (&theirs.hurt, "/truth/questions", &question[..]),
+        (&theirs.involved, "/truth/disclosures", &disclosure[..]),
+        (&theirs.hurt, "/requests", REQUEST),
     ] {
-        let page = person.post(path, &fields).await;
+        let page = person.post(path, fields).await;
         assert_eq!(page.status, 303, "{path}: {}", excerpt(&page.body));
     }
-    let shared = check_in(&theirs.involved, "hopeful", "Their check-in", "partner").await;
+    let shared = check_in(
+        &theirs.involved,
+        &[("hopeful", "2")],
+        "Their check-in",
+        "partner",
+    )
+    .await;
     assert_eq!(shared.status, 303, "{}", excerpt(&shared.body));
-}
-
-async fn check_in(person: &Person, feeling: &str, note: &str, visibility: &str) -> Page {
-    let intensity = format!("intensity_{feeling}");
-    let fields = [
-        ("feelings", feeling),
-        (intensity.as_str(), "2"),
-        ("note", note),
-        ("visibility", visibility),
-    ];
-    person.post("/checkin", &fields).await
 }
 
 /// A page's heading and the first message it shows, for a failure.
