@@ -27,31 +27,44 @@ pub mod truth;
 pub use app::config::WebConfig;
 pub use app::state::AppState;
 
-use axum::routing::get;
 use axum::{middleware, Router};
+use http::routes::Route;
 use kintsugi_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+/// Every address the app answers, room by room: the router is built from
+/// this list alone, and the authorization table test reads it, so a new
+/// route needs a row there. A new room adds its `routes()` here.
+pub fn routes() -> Vec<Route> {
+    [
+        vec![
+            Route::page("/", "today, or the start page", today::home::home),
+            Route::page("/healthz", "the health check", app::health::healthz),
+            Route::page("/static/{name}", "the style sheet", assets::serve),
+        ],
+        auth::routes::routes(),
+        space::routes(),
+        invite::routes(),
+        checkin::routes(),
+        pulse::routes(),
+        progress::routes(),
+        truth::routes(),
+        apology::routes(),
+        requests::routes(),
+        commitments::routes(),
+        contact::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// The whole app. Layers run outside-in: security headers on every
 /// response, error pages, the session, then the same-origin rule.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(today::home::home))
-        .route("/healthz", get(app::health::healthz))
-        .route("/static/{name}", get(assets::serve))
-        .merge(auth::routes::router())
-        .merge(space::router())
-        .merge(invite::router())
-        .merge(checkin::router())
-        .merge(pulse::router())
-        .merge(progress::router())
-        .merge(truth::router())
-        .merge(apology::router())
-        .merge(requests::router())
-        .merge(commitments::router())
-        .merge(contact::router())
+    http::routes::router(routes())
         .fallback(|| async { app::error::AppError::NotFound })
         .layer(middleware::from_fn(http::security::same_origin))
         .layer(middleware::from_fn_with_state(

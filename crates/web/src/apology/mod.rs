@@ -9,15 +9,13 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
     self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
@@ -29,13 +27,13 @@ use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/apology", get(apology_page).post(write))
-        .route(
-            "/apology/versions/{id}/answer",
-            leads_to("/apology").post(answer),
-        )
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/apology", "the apology and its versions", apology_page),
+        Route::form("/apology", "write or send an apology", write),
+        Route::form("/apology/versions/{id}/answer", "answer a version", answer)
+            .leads_to("/apology"),
+    ]
 }
 
 /// The apology form: its parts, and which button was pressed (`check` or

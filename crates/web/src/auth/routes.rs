@@ -13,42 +13,44 @@ use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser
 use crate::auth::throttle;
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
 use crate::http::client::ClientAddress;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors};
 use crate::http::rate_limit;
+use crate::http::routes::Route;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::kernel::account::{Email, NewPassword};
 use kintsugi_core::UserId;
 use kintsugi_store::{Hash, StoreError, UserRecord};
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/register", get(register_page).post(register))
-        .route("/login", get(login_page).post(login))
-        .route("/logout", leads_to("/").post(logout))
-        // QUICK_EXIT_PATH; a literal, as every route is.
-        .route("/exit", get(crate::auth::quick_exit::quick_exit))
-        .route("/recover", get(recover_page).post(recover))
-        .route("/account", get(account_page))
-        .route(
-            "/account/sessions/{id}/end",
-            leads_to("/account").post(end_session),
-        )
-        .route(
-            "/account/password",
-            leads_to("/account").post(change_password),
-        )
-        .route(
+pub fn routes() -> Vec<Route> {
+    vec![
+        // Getting in, for anyone.
+        Route::page("/register", "the registration form", register_page),
+        Route::form("/register", "register", register),
+        Route::page("/login", "the sign-in form", login_page),
+        Route::form("/login", "sign in", login),
+        Route::page("/recover", "the recovery form", recover_page),
+        Route::form("/recover", "recover with a code", recover),
+        // Leaving. QUICK_EXIT_PATH is a literal here, as every route is.
+        Route::form("/logout", "sign out", logout).leads_to("/"),
+        Route::page("/exit", "quick exit", crate::auth::quick_exit::quick_exit),
+        // One's own account, signed in.
+        Route::page("/account", "the account page", account_page),
+        Route::form("/account/sessions/{id}/end", "end a session", end_session)
+            .leads_to("/account"),
+        Route::form("/account/password", "change the password", change_password)
+            .leads_to("/account"),
+        Route::form(
             "/account/recovery-codes",
-            leads_to("/account").post(new_recovery_codes),
+            "new recovery codes",
+            new_recovery_codes,
         )
+        .leads_to("/account"),
+    ]
 }
 
 const RECOVERY_CODES: usize = 10;

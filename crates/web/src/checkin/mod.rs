@@ -10,14 +10,12 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{my_private, MyCouple};
 use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::visibility::Whose;
 use kintsugi_core::checkin::feelings::{CoreFeeling, Feeling, Intensity};
 use kintsugi_core::checkin::{
@@ -31,14 +29,18 @@ use time::OffsetDateTime;
 /// Check-ins listed per page.
 const PAGE_SIZE: usize = 20;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/checkin", get(checkin_page).post(record))
-        .route("/checkin/{id}", get(one_page))
-        .route(
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/checkin", "check-ins and the form", checkin_page),
+        Route::form("/checkin", "check in", record),
+        Route::page("/checkin/{id}", "one shared check-in", one_page),
+        Route::form(
             "/checkin/{id}/acknowledge",
-            leads_to("/checkin/{id}").post(acknowledge),
+            "answer a check-in",
+            acknowledge,
         )
+        .leads_to("/checkin/{id}"),
+    ]
 }
 
 // ---- how a check-in reads on a page ------------------------------------------

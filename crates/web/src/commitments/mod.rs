@@ -9,16 +9,14 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec;
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::commitments::{
@@ -28,17 +26,23 @@ use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/commitments", get(commitments_page).post(make))
-        .route(
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/commitments", "commitments and the form", commitments_page),
+        Route::form("/commitments", "make a commitment", make),
+        Route::form(
             "/commitments/{id}/status",
-            leads_to("/commitments").post(update_status),
+            "update a commitment",
+            update_status,
         )
-        .route(
+        .leads_to("/commitments"),
+        Route::form(
             "/commitments/{id}/acknowledge",
-            leads_to("/commitments").post(acknowledge),
+            "acknowledge news",
+            acknowledge,
         )
+        .leads_to("/commitments"),
+    ]
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

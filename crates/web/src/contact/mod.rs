@@ -9,16 +9,14 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::contact::{
@@ -30,13 +28,17 @@ use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
 use time::macros::format_description;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/contact", get(contact_page).post(report))
-        .route(
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/contact", "contact reports and the form", contact_page),
+        Route::form("/contact", "report a contact", report),
+        Route::form(
             "/contact/{id}/acknowledge",
-            leads_to("/contact").post(acknowledge),
+            "acknowledge a report",
+            acknowledge,
         )
+        .leads_to("/contact"),
+    ]
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

@@ -8,4 +8,5 @@ pub mod form_addresses;
 pub mod forms;
 pub mod rate_limit;
 pub mod request_log;
+pub mod routes;
 pub mod security;

@@ -9,20 +9,22 @@ use crate::auth::tokens::{hash_token, is_well_formed};
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
 use crate::http::forms::{NoFields, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::space;
 use kintsugi_core::{CoupleId, StreamId};
 use kintsugi_store::{InviteRecord, StoreError};
 use time::OffsetDateTime;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/invite/{token}", get(invite_page).post(accept))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/invite/{token}", "an invitation", invite_page),
+        Route::form("/invite/{token}", "join the space", accept),
+    ]
 }
 
 /// Why a link cannot be used, in words for the person holding it.

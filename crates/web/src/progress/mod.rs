@@ -9,13 +9,12 @@ use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
 use crate::couple::{my_private, MyCouple};
+use crate::http::routes::Route;
 use crate::present::charts::{self, Chart, ChartSvg, DataTable};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::pulse::Construct;
 use kintsugi_core::views::progress::{
     self, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
@@ -32,8 +31,12 @@ const RELIABILITY_DAYS: u16 = 30;
 /// …and the weekly chart this many weeks.
 const RELIABILITY_WEEKS: u16 = 12;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/progress", get(progress_page))
+pub fn routes() -> Vec<Route> {
+    vec![Route::page(
+        "/progress",
+        "progress and charts",
+        progress_page,
+    )]
 }
 
 #[derive(Debug, Default, Deserialize)]

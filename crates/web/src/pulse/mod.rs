@@ -9,14 +9,12 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{my_private, MyCouple};
 use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::visibility::Whose;
 use kintsugi_core::pulse::{
     self, Cadence, CadenceInput, Construct, PulseId, PulseInput, PulseView, ITEMS, SCALE_MAX,
@@ -30,12 +28,14 @@ use serde::Deserialize;
 /// Pulses listed under the form.
 const RECENT: usize = 8;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/pulse", get(pulse_page).post(record))
-        .route("/pulse/cadence", leads_to("/pulse").post(choose_cadence))
-        .route("/pulse/kept/{id}", get(kept_result))
-        .route("/pulse/shared/{id}", get(shared_result))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/pulse", "trust pulses and the form", pulse_page),
+        Route::form("/pulse", "take a trust pulse", record),
+        Route::form("/pulse/cadence", "choose how often", choose_cadence).leads_to("/pulse"),
+        Route::page("/pulse/kept/{id}", "a pulse kept to oneself", kept_result),
+        Route::page("/pulse/shared/{id}", "a shared pulse", shared_result),
+    ]
 }
 
 pub fn kept_link(id: EntryId) -> String {

@@ -10,8 +10,8 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{
     betrayal_tag, form_errors, land_or_redraw, BetrayalChoice, Choice, FindingView,
@@ -20,8 +20,6 @@ use crate::present::words::who;
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::coach::Code;
@@ -37,43 +35,44 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/requests", get(list_page).post(make))
-        .route("/requests/{id}", get(request_page))
-        .route(
-            "/requests/{id}/accept",
-            leads_to("/requests/{id}").post(accept),
-        )
-        .route(
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/requests", "requests and the form", list_page),
+        Route::form("/requests", "make a request", make),
+        Route::page("/requests/{id}", "one request", request_page),
+        Route::form("/requests/{id}/accept", "accept a request", accept).leads_to(REQUEST),
+        Route::form(
             "/requests/{id}/alternative",
-            leads_to("/requests/{id}").post(propose_alternative),
+            "propose an alternative",
+            propose_alternative,
         )
-        .route(
+        .leads_to(REQUEST),
+        Route::form(
             "/requests/{id}/alternative/answer",
-            leads_to("/requests/{id}").post(answer_alternative),
+            "answer an alternative",
+            answer_alternative,
         )
-        .route(
-            "/requests/{id}/pause",
-            leads_to("/requests/{id}").post(pause),
-        )
-        .route(
-            "/requests/{id}/resume",
-            leads_to("/requests/{id}").post(resume),
-        )
-        .route(
-            "/requests/{id}/retire",
-            leads_to("/requests/{id}").post(retire),
-        )
-        .route(
+        .leads_to(REQUEST),
+        Route::form("/requests/{id}/pause", "pause a request", pause).leads_to(REQUEST),
+        Route::form("/requests/{id}/resume", "resume a request", resume).leads_to(REQUEST),
+        Route::form("/requests/{id}/retire", "retire a request", retire).leads_to(REQUEST),
+        Route::form(
             "/requests/{id}/fulfilments",
-            leads_to("/requests/{id}").post(log_fulfilment),
+            "say it was done",
+            log_fulfilment,
         )
-        .route(
+        .leads_to(REQUEST),
+        Route::form(
             "/requests/fulfilments/{id}/confirm",
-            leads_to("/requests").post(confirm),
+            "confirm it was seen",
+            confirm,
         )
+        .leads_to("/requests"),
+    ]
 }
+
+/// Where a request's forms lead when their address is opened directly.
+const REQUEST: &str = "/requests/{id}";
 
 /// The "how often" fields, shared by a request and an alternative.
 #[derive(Debug, Default, Deserialize, Clone)]

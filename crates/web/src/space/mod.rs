@@ -9,15 +9,13 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
 use crate::exec::{self, Outcome, Writes};
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role};
 use kintsugi_core::streams::couple::CoupleEvent;
 use kintsugi_core::{CoupleId, Refusal, StreamId};
@@ -25,13 +23,15 @@ use kintsugi_store::{InviteRecord, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/space", get(space_page))
-        .route("/space/new", get(safety_page).post(create_space))
-        .route("/space/new/record", get(record_page))
-        .route("/space/betrayals", leads_to("/space").post(record_betrayal))
-        .route("/space/invite", leads_to("/space").post(create_invite))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/space", "the couple space", space_page),
+        Route::page("/space/new", "the safety screen", safety_page),
+        Route::form("/space/new", "create a space", create_space),
+        Route::page("/space/new/record", "what to record first", record_page),
+        Route::form("/space/betrayals", "record a betrayal", record_betrayal).leads_to("/space"),
+        Route::form("/space/invite", "invite the partner", create_invite).leads_to("/space"),
+    ]
 }
 
 pub struct KindOption {

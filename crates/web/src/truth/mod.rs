@@ -9,8 +9,8 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Landed, Submission, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::form_addresses::leads_to;
 use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
 use crate::present::words::{excerpt, who};
@@ -18,8 +18,6 @@ use askama::Template;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::kernel::days::plain_delay;
@@ -31,29 +29,27 @@ use kintsugi_core::truth::{
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/truth", get(log_page))
-        .route("/truth/disclosures", leads_to("/truth").post(volunteer))
-        .route("/truth/questions", leads_to("/truth").post(ask))
-        .route(
-            "/truth/{id}/answer",
-            leads_to("/truth#entry-{id}").post(answer),
-        )
-        .route(
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/truth", "the truth log", log_page),
+        Route::form("/truth/disclosures", "volunteer a disclosure", volunteer).leads_to("/truth"),
+        Route::form("/truth/questions", "ask a question", ask).leads_to("/truth"),
+        Route::form("/truth/{id}/answer", "answer a question", answer).leads_to(AT_ENTRY),
+        Route::form(
             "/truth/{id}/acknowledge",
-            leads_to("/truth#entry-{id}").post(acknowledge),
+            "acknowledge an entry",
+            acknowledge,
         )
-        .route("/truth/{id}/park", leads_to("/truth#entry-{id}").post(park))
-        .route(
-            "/truth/{id}/unpark",
-            leads_to("/truth#entry-{id}").post(unpark),
-        )
-        .route(
-            "/truth/{id}/correct",
-            leads_to("/truth#entry-{id}").post(correct),
-        )
+        .leads_to(AT_ENTRY),
+        Route::form("/truth/{id}/park", "park a question for therapy", park).leads_to(AT_ENTRY),
+        Route::form("/truth/{id}/unpark", "bring a parked question home", unpark)
+            .leads_to(AT_ENTRY),
+        Route::form("/truth/{id}/correct", "correct an entry", correct).leads_to(AT_ENTRY),
+    ]
 }
+
+/// Where an entry's forms lead when their address is opened directly.
+const AT_ENTRY: &str = "/truth#entry-{id}";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

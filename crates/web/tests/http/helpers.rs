@@ -23,7 +23,15 @@ pub struct TestApp {
     /// test moves it (`advance`, `set`).
     pub clock: Arc<ManualClock>,
     people: AtomicUsize,
+    /// The running server, stopped when the app is dropped.
+    server: tokio::task::JoinHandle<()>,
     _database: Option<PostgresDatabase>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 /// A PostgreSQL database made for one test and dropped after it, even when
@@ -78,6 +86,8 @@ pub struct Couple {
     pub hurt: Person,
     /// Joined through the invitation link.
     pub involved: Person,
+    /// The invitation link the involved partner joined by (`/invite/TOKEN`).
+    pub invitation: String,
 }
 
 impl TestApp {
@@ -160,7 +170,7 @@ impl TestApp {
         let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
         let state = kintsugi_web::AppState::with_clock(store.clone(), config, clock.clone());
         let router = kintsugi_web::app(state);
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             axum::serve(
                 listener,
                 router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -174,6 +184,7 @@ impl TestApp {
             store,
             clock,
             people: AtomicUsize::new(0),
+            server,
             _database: database,
         }
     }
@@ -206,7 +217,51 @@ impl TestApp {
         let joined = involved.post(&link, &[]).await;
         assert_eq!(joined.status, 303, "joining: {}", joined.body);
         assert_eq!(joined.location.as_deref(), Some("/space"));
-        Couple { hurt, involved }
+        Couple {
+            hurt,
+            involved,
+            invitation: link,
+        }
+    }
+
+    /// A copy of the database as it is now. Each app started from it
+    /// (`Snapshot::spawn`) has its own copy, so what one test step writes
+    /// there reaches neither this app nor any other copy.
+    pub async fn snapshot(&self) -> Snapshot {
+        use sqlx::Connection;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let copy = dir.path().join("kintsugi.db");
+        let mut raw = self.raw_sqlite().await;
+        sqlx::query("VACUUM INTO $1")
+            .bind(copy.display().to_string())
+            .execute(&mut raw)
+            .await
+            .expect("the database is copied");
+        raw.close().await.expect("the copy's connection closes");
+        std::fs::copy(
+            self.data_dir.path().join("master.key"),
+            dir.path().join("master.key"),
+        )
+        .expect("the master key is copied");
+        Snapshot { dir }
+    }
+}
+
+/// A SQLite database and its master key, copied from a running app.
+pub struct Snapshot {
+    dir: TempDir,
+}
+
+impl Snapshot {
+    /// A new app on a fresh copy of the snapshot, its sessions included.
+    pub async fn spawn(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("a temporary directory");
+        for name in ["kintsugi.db", "master.key"] {
+            std::fs::copy(self.dir.path().join(name), data_dir.path().join(name))
+                .expect("the snapshot is copied");
+        }
+        let url = format!("sqlite://{}", data_dir.path().join("kintsugi.db").display());
+        TestApp::start(config_allowing(1_000), data_dir, &url, None).await
     }
 }
 
@@ -225,6 +280,21 @@ impl Person {
             client,
             jar,
         }
+    }
+
+    /// This person's browser as it is now, cookies and all, pointed at
+    /// `app` (started from a snapshot): what the copy sets does not change
+    /// this browser.
+    pub fn visiting(&self, app: &TestApp) -> Person {
+        let person = Person::new(&app.base, self.email.clone());
+        let from = self.base.parse().expect("a url");
+        let to = app.base.parse().expect("a url");
+        if let Some(header) = self.jar.cookies(&from) {
+            for pair in header.to_str().expect("ASCII cookies").split("; ") {
+                person.jar.add_cookie_str(pair, &to);
+            }
+        }
+        person
     }
 
     fn url(&self, path: &str) -> String {

@@ -9,6 +9,7 @@ mod helpers;
 mod account_input;
 mod accounts;
 mod addresses;
+mod authorization;
 mod checkin;
 mod clock;
 mod hardening;
