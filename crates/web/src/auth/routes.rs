@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
             leads_to("/account").post(change_password),
         )
         .route(
+            "/account/idle-sign-out",
+            leads_to("/account").post(crate::auth::idle::choose),
+        )
+        .route(
             "/account/recovery-codes",
             leads_to("/account").post(new_recovery_codes),
         )
@@ -412,6 +416,7 @@ struct AccountPage {
     /// The password form's messages, after a refusal.
     errors: FormErrors,
     password_changed: bool,
+    idle: crate::auth::idle::IdleSection,
 }
 
 async fn account_page(
@@ -453,6 +458,7 @@ async fn account_view(
         sessions,
         errors,
         password_changed,
+        idle: crate::auth::idle::IdleSection::of(app, me.user.0).await?,
     })
 }
 

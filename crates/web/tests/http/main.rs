@@ -12,6 +12,8 @@ mod addresses;
 mod checkin;
 mod clock;
 mod hardening;
+mod idle_sign_out;
+mod joining;
 mod lockout;
 mod pairing;
 mod password_change;
