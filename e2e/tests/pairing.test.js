@@ -139,6 +139,8 @@ test('two partners pair through a one-time invitation link', async () => {
   assert.equal(new URL(b.url()).pathname, `/invite/${token}`, 'after logging in, back to the invitation');
   await checkPage(b);
 
+  assert.equal(await headingOf(b), 'Before you join', 'signed in, they see what was recorded first');
+  await b.getByLabel('I have read the safety note, and I feel safe').check();
   await clickAndWait(b, b.getByRole('button', { name: 'Join our space' }));
   assert.equal(pathOf(b), '/space', `joining leads to the space (the page says "${await headingOf(b)}")`);
   await assertText(b, 'Here you are the involved partner.');

@@ -296,6 +296,22 @@ pub struct InviteRecord {
     pub expires_at: OffsetDateTime,
     pub used_at: Option<OffsetDateTime>,
     pub used_by: Option<Uuid>,
+    /// When the invited person said no; the link works no more. Who said
+    /// it, and why, is not kept.
+    pub declined_at: Option<OffsetDateTime>,
+}
+
+/// A person becoming one of the two partners of a couple space, written
+/// by [`EventStore::commit_with_member`] together with the events that
+/// record it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewMember {
+    pub couple_id: Uuid,
+    pub user_id: Uuid,
+    pub at: OffsetDateTime,
+    /// The invitation they join through, used up in the same transaction;
+    /// `None` for the person who creates the space.
+    pub invite: Option<Hash>,
 }
 
 #[derive(Debug, Error)]
@@ -315,6 +331,13 @@ pub enum StoreError {
     EmailTaken,
     #[error("this person already belongs to a couple space")]
     AlreadyInCouple,
+    /// The space has its two partners already; nothing was written.
+    #[error("this couple space has both its partners already")]
+    SpaceFull,
+    /// The invitation is unknown, used, declined, expired or of another
+    /// space; nothing was written.
+    #[error("this invitation can no longer be used")]
+    InviteGone,
     #[error("the master key does not open this database: {0}")]
     WrongMasterKey(String),
     #[error("the master key is not valid: {0}")]
@@ -369,6 +392,29 @@ pub trait EventStore: Send + Sync {
         &self,
         appends: Vec<StreamAppend>,
         submission: Option<NewSubmission>,
+    ) -> Result<Vec<Vec<StoredEvent>>> {
+        self.commit_with_member(appends, submission, None).await
+    }
+
+    /// [`EventStore::commit`], and in the same transaction, when `member`
+    /// is given, that person's membership of the space: the row that says
+    /// they belong to it and, when they join through an invitation, that
+    /// invitation's use. Creating a space and joining one are such commits,
+    /// so no membership exists without the events that record it, and no
+    /// event without its membership. Refused with nothing written:
+    ///
+    /// - `AlreadyInCouple` when the person belongs to a space already;
+    /// - `SpaceFull` when the space has two partners (the database holds
+    ///   each space to two places, so two joins at once never make three);
+    /// - `InviteGone` when the invitation is unknown, of another space,
+    ///   used, declined or expired at `member.at`.
+    ///
+    /// A commit with a member and no events writes the membership alone.
+    async fn commit_with_member(
+        &self,
+        appends: Vec<StreamAppend>,
+        submission: Option<NewSubmission>,
+        member: Option<NewMember>,
     ) -> Result<Vec<Vec<StoredEvent>>>;
 
     /// One stream's append: `commit` with one append and no submission key.
@@ -470,15 +516,24 @@ pub trait Sessions: Send + Sync {
     async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()>;
     /// Deletes every session of the user but `keep` (after a password change).
     async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<()>;
+    /// After how many idle minutes the person's sessions end, when they
+    /// chose that (for a shared device); `None` when they did not.
+    async fn idle_sign_out(&self, user_id: Uuid) -> Result<Option<u32>>;
+    /// Sets, or with `None` clears, the person's idle sign-out.
+    async fn set_idle_sign_out(&self, user_id: Uuid, minutes: Option<u32>) -> Result<()>;
 }
 
 /// Who belongs to which couple space, and the invitations to join one.
 #[async_trait]
 pub trait Couples: Send + Sync {
-    /// Records that `user_id` belongs to `couple_id`; `AlreadyInCouple` if
-    /// they belong to one already (a person has at most one space).
+    /// Records that `user_id` belongs to `couple_id`, without an invitation
+    /// or an event, for tools that build a history (the benchmarks); the
+    /// app uses [`EventStore::commit_with_member`]. `AlreadyInCouple` if
+    /// they belong to a space already (a person has at most one),
+    /// `SpaceFull` if it has two partners.
     async fn add_member(&self, couple_id: Uuid, user_id: Uuid, at: OffsetDateTime) -> Result<()>;
     async fn couple_of(&self, user_id: Uuid) -> Result<Option<Uuid>>;
+    /// The space's partners, the one who created it first.
     async fn members_of(&self, couple_id: Uuid) -> Result<Vec<Uuid>>;
 
     /// Stores a new invitation and, in the same transaction, ends every
@@ -486,14 +541,11 @@ pub trait Couples: Send + Sync {
     /// creation time).
     async fn create_invite(&self, invite: &InviteRecord) -> Result<()>;
     async fn invite_by_token_hash(&self, token_hash: &Hash) -> Result<Option<InviteRecord>>;
-    /// Marks the invite used, only if it is still unused: `false` when
-    /// someone used it first.
-    async fn use_invite(
-        &self,
-        token_hash: &Hash,
-        user_id: Uuid,
-        at: OffsetDateTime,
-    ) -> Result<bool>;
+    /// The space's newest invitation, used or not, if it has one.
+    async fn latest_invite(&self, couple_id: Uuid) -> Result<Option<InviteRecord>>;
+    /// Ends the invitation because the invited person said no, only if it
+    /// could still be used at `at`: `false` otherwise.
+    async fn decline_invite(&self, token_hash: &Hash, at: OffsetDateTime) -> Result<bool>;
 }
 
 /// What the operator needs: which backend, is it up, a backup.
@@ -692,9 +744,18 @@ pub(crate) fn email_taken_or(error: sqlx::Error) -> StoreError {
     }
 }
 
-/// `AlreadyInCouple` when the person is a member somewhere already.
-pub(crate) fn already_in_couple_or(error: sqlx::Error) -> StoreError {
-    if is_unique_violation(&error) {
+/// Why a membership row was refused: a third place in a space (its
+/// `slot` constraints) is `SpaceFull`, a second space for one person (the
+/// key on `user_id`) is `AlreadyInCouple`; any other error unchanged.
+pub(crate) fn membership_refused_or(error: sqlx::Error) -> StoreError {
+    let sqlx::Error::Database(inner) = &error else {
+        return error.into();
+    };
+    let on_slot =
+        inner.constraint().is_some_and(|c| c.contains("slot")) || inner.message().contains("slot");
+    if inner.is_check_violation() || (inner.is_unique_violation() && on_slot) {
+        StoreError::SpaceFull
+    } else if inner.is_unique_violation() {
         StoreError::AlreadyInCouple
     } else {
         error.into()

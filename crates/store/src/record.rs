@@ -13,9 +13,9 @@ use crate::key::MasterKey;
 use crate::seal::{SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros};
 use crate::{
-    ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, NewSubmission, PayloadDecoder, Result,
-    SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
-    SUBMISSION_LIFETIME,
+    ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, NewMember, NewSubmission,
+    PayloadDecoder, Result, SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
+    VerifyReport, SUBMISSION_LIFETIME,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -39,14 +39,16 @@ pub(crate) trait EventTables: Send + Sync {
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>>;
     /// In one transaction: purges the submission rows of `submission`'s
     /// user created before `expired_before`, inserts `submission`, then
-    /// every event row, then writes each stream's new seal. Nothing is
-    /// written unless all of it is; the database's unique keys, not this
-    /// process, decide who came first.
+    /// every event row, then `member`'s membership (see
+    /// [`crate::EventStore::commit_with_member`]), then writes each
+    /// stream's new seal. Nothing is written unless all of it is; the
+    /// database's unique keys, not this process, decide who came first.
     async fn insert_commit(
         &self,
         rows: &[EventRow],
         seals: &[SealRow],
         submission: Option<&SubmissionRecord>,
+        member: Option<&NewMember>,
         expired_before: i64,
     ) -> Result<Inserted>;
     /// The stream's seal, if it has one.
@@ -135,13 +137,15 @@ pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
     }
 }
 
-/// See [`crate::EventStore::commit`]: every chain rule is applied here,
-/// before anything is written; the backend then inserts all rows at once.
+/// See [`crate::EventStore::commit_with_member`]: every chain rule is
+/// applied here, before anything is written; the backend then inserts all
+/// rows at once.
 pub(crate) async fn commit<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
     appends: Vec<StreamAppend>,
     submission: Option<NewSubmission>,
+    member: Option<NewMember>,
 ) -> Result<Vec<Vec<StoredEvent>>> {
     let created_at = now_micros();
     let seal_key = SealKey::derive(master);
@@ -154,6 +158,11 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
         seals.extend(seal);
     }
     let Some(first) = rows.first() else {
+        if let Some(member) = &member {
+            tables
+                .insert_commit(&[], &[], None, Some(member), 0)
+                .await?;
+        }
         return Ok(appends.iter().map(|_| Vec::new()).collect());
     };
     let submission = match submission {
@@ -169,7 +178,13 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     };
     let expired_before = created_at - lifetime_micros();
     let inserted = tables
-        .insert_commit(&rows, &seals, submission.as_ref(), expired_before)
+        .insert_commit(
+            &rows,
+            &seals,
+            submission.as_ref(),
+            member.as_ref(),
+            expired_before,
+        )
         .await?;
     match (inserted, submission) {
         (Inserted::Everything, _) => {}
@@ -280,7 +295,7 @@ pub(crate) async fn append_dated<T: EventTables + ?Sized>(
     let seal_key = SealKey::derive(master);
     let (rows, seal) = chain_rows(tables, master, &seal_key, &append, &times).await?;
     let seals = Vec::from_iter(seal);
-    match tables.insert_commit(&rows, &seals, None, 0).await? {
+    match tables.insert_commit(&rows, &seals, None, None, 0).await? {
         Inserted::Everything => rows
             .into_iter()
             .zip(append.events)
@@ -784,7 +799,10 @@ mod tests {
             prev_hash.clone_from(&row.hash);
             rows.push(row);
         }
-        let inserted = tables.insert_commit(&rows, &[], None, 0).await.unwrap();
+        let inserted = tables
+            .insert_commit(&rows, &[], None, None, 0)
+            .await
+            .unwrap();
         assert_eq!(inserted, Inserted::Everything);
     }
 

@@ -68,6 +68,7 @@ pub(crate) fn invite_record(mut cells: Cells) -> Result<InviteRecord> {
         expires_at: from_micros(cells.int()?)?,
         used_at: cells.opt_int()?.map(from_micros).transpose()?,
         used_by: cells.opt_uuid()?,
+        declined_at: cells.opt_int()?.map(from_micros).transpose()?,
     })
 }
 

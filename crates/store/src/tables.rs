@@ -114,6 +114,8 @@ pub(crate) const COUPLE_MEMBERS: Table = Table {
         ("user_id", Column::Uuid),
         ("couple_id", Column::Uuid),
         ("joined_at", Column::Int),
+        // 1 or 2, unique per space: a space has two places and no third.
+        ("slot", Column::Int),
     ],
 };
 
@@ -127,7 +129,14 @@ pub(crate) const INVITES: Table = Table {
         ("expires_at", Column::Int),
         ("used_at", Column::Int),
         ("used_by", Column::Uuid),
+        ("declined_at", Column::Int),
     ],
+};
+
+/// Who chose to be signed out after some idle minutes (a shared device).
+pub(crate) const IDLE_SIGN_OUT: Table = Table {
+    name: "idle_sign_out",
+    columns: &[("user_id", Column::Uuid), ("minutes", Column::Int)],
 };
 
 pub(crate) const STREAM_KEYS: Table = Table {
@@ -183,6 +192,7 @@ pub(crate) const SUBMISSIONS: Table = Table {
 pub(crate) const TABLES: &[Table] = &[
     META,
     USERS,
+    IDLE_SIGN_OUT,
     RECOVERY_CODES,
     SESSIONS,
     COUPLE_MEMBERS,

@@ -21,7 +21,7 @@ use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::streams::Destination;
 use kintsugi_core::{EntryId, Refusal, StreamId, UserId};
 use kintsugi_store::{
-    Hash, NewSubmission, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
+    Hash, NewMember, NewSubmission, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
 };
 use tokio::sync::OwnedRwLockWriteGuard;
 
@@ -219,22 +219,39 @@ pub async fn submit_step<Room, Event: Into<CoupleEvent>>(
 
 /// Like [`submit`], for the two actions of a person the record does not
 /// name as a partner yet: creating the space (its stream is new, so its
-/// head is expected at 0) and joining it. The membership row must already
-/// be written; the record's own events are decided here.
+/// head is expected at 0) and joining it. `member` is their membership,
+/// committed in the same transaction as the events decided here; the
+/// store's refusals of it (`AlreadyInCouple`, `SpaceFull`, `InviteGone`)
+/// come back as errors with nothing written.
 pub async fn submit_as_newcomer(
     app: &AppState,
     couple: &MyCouple,
+    member: NewMember,
     submission: &Submission,
     decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
-    run(app, couple, Membership::NotYet, submission, decide).await
+    run(app, couple, Membership::Joining(member), submission, decide).await
 }
 
-/// Whether the record must already name the acting person as a partner.
+/// Whether the record must already name the acting person as a partner,
+/// or the action makes them one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Membership {
     Required,
-    NotYet,
+    Joining(NewMember),
+}
+
+impl Membership {
+    fn required(self) -> bool {
+        self == Membership::Required
+    }
+
+    fn joining(self) -> Option<NewMember> {
+        match self {
+            Membership::Required => None,
+            Membership::Joining(member) => Some(member),
+        }
+    }
 }
 
 async fn run(
@@ -305,7 +322,7 @@ async fn decide_cached(
         .couples
         .read(app.store.as_ref(), couple.stream.as_str())
         .await?;
-    if membership == Membership::Required && !shared.state.space.is_member(couple.me) {
+    if membership.required() && !shared.state.space.is_member(couple.me) {
         return Err(AppError::NotFound);
     }
     let private = app
@@ -331,7 +348,7 @@ async fn attempt(
     let store = app.store.as_ref();
     let mut shared = app.couples.lock(store, couple.stream.as_str()).await?;
     let mut private = app.privates.lock(store, private_stream.as_str()).await?;
-    if membership == Membership::Required && !shared.state.space.is_member(me) {
+    if membership.required() && !shared.state.space.is_member(me) {
         return Err(AppError::NotFound);
     }
     let decided = decide(&Decision {
@@ -360,7 +377,9 @@ async fn attempt(
             &writes.private,
         )?);
     }
-    let written = store.commit(appends, submission.for_store(me)).await?;
+    let written = store
+        .commit_with_member(appends, submission.for_store(me), membership.joining())
+        .await?;
     fold(&mut shared, &mut private, &writes, written)
 }
 

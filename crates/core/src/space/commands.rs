@@ -79,14 +79,20 @@ pub fn record_betrayal(
     input.parse(slot, now.date())
 }
 
+/// Whether `actor` may join the space now: what the invitation page asks
+/// before it offers "Join".
+pub fn can_join(state: &SpaceState, actor: UserId) -> bool {
+    !state.is_member(actor) && state.invitee.is_none()
+}
+
 pub fn join(state: &SpaceState, actor: UserId) -> Result<SpaceEvent, Refusal> {
-    if state.is_member(actor) {
-        return Err(Refusal::Conflict("You are already part of this space."));
-    }
-    if state.invitee.is_some() {
-        return Err(Refusal::Conflict(
+    if can_join(state, actor) {
+        Ok(SpaceEvent::PartnerJoined)
+    } else if state.is_member(actor) {
+        Err(Refusal::Conflict("You are already part of this space."))
+    } else {
+        Err(Refusal::Conflict(
             "Both partners have already joined this space.",
-        ));
+        ))
     }
-    Ok(SpaceEvent::PartnerJoined)
 }

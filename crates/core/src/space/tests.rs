@@ -56,6 +56,7 @@ fn a_full_space_takes_nobody_else() {
     let w = World::new();
     assert!(join(&w.couple.space, w.involved).is_err());
     assert!(join(&w.couple.space, user(9)).is_err());
+    assert!(!can_join(&w.couple.space, user(9)));
     let empty = create_space(&betrayal("me", ""), w.now).unwrap();
     let mut space = SpaceState::default();
     for (seq, event) in (1..).zip(&empty) {
@@ -67,6 +68,8 @@ fn a_full_space_takes_nobody_else() {
         space.apply(&meta, event);
     }
     assert_eq!(join(&space, w.involved), Ok(SpaceEvent::PartnerJoined));
+    assert!(can_join(&space, w.involved));
+    assert!(!can_join(&space, w.hurt), "the creator is in already");
     assert_eq!(space.roles_of(w.hurt), vec![(EntryId(2), Role::Hurt)]);
 }
 

@@ -1,6 +1,7 @@
 //! The record's rows: the `EventTables` a backend offers `record`, written
 //! once, and the `EventStore` on top of it.
 
+use super::people::insert_member;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
 use crate::record::{self, EventTables, Inserted};
@@ -12,8 +13,8 @@ use crate::tables::{
 };
 use crate::timestamp::to_micros;
 use crate::{
-    is_unique_violation, ChainHead, EventStore, Hash, PayloadDecoder, Result, StoredEvent,
-    StreamAppend, SubmissionRecord, VerifyReport,
+    is_unique_violation, ChainHead, EventStore, Hash, NewMember, PayloadDecoder, Result,
+    StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
 };
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -50,12 +51,15 @@ fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
 
 /// Inside the commit's transaction: the key first, so that of two commits
 /// with one key the second waits on the first and then finds it used,
-/// rather than losing on the events' key and retrying.
+/// rather than losing on the events' key and retrying; the events before
+/// the membership, so that of two joins racing on one record the loser
+/// learns it lost the race and decides again.
 async fn insert_rows(
     tx: &mut dyn SqlTx,
     rows: &[EventRow],
     seals: &[SealRow],
     submission: Option<&SubmissionRecord>,
+    member: Option<&NewMember>,
     expired_before: i64,
 ) -> Result<Inserted> {
     if let Some(submission) = submission {
@@ -82,6 +86,9 @@ async fn insert_rows(
             }
             Err(error) => return Err(error.into()),
         }
+    }
+    if let Some(member) = member {
+        insert_member(tx, member).await?;
     }
     // Only once every row is in: a lost race above wrote no seal.
     for seal in seals {
@@ -130,10 +137,12 @@ impl<B: Backend> EventTables for SqlStore<B> {
         rows: &[EventRow],
         seals: &[SealRow],
         submission: Option<&SubmissionRecord>,
+        member: Option<&NewMember>,
         expired_before: i64,
     ) -> Result<Inserted> {
         let mut tx = self.backend.begin_write().await?;
-        let inserted = insert_rows(tx.as_mut(), rows, seals, submission, expired_before).await?;
+        let inserted =
+            insert_rows(tx.as_mut(), rows, seals, submission, member, expired_before).await?;
         if inserted == Inserted::Everything {
             tx.commit().await?;
         }
@@ -300,12 +309,13 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
 #[async_trait]
 impl<B: Backend> EventStore for SqlStore<B> {
-    async fn commit(
+    async fn commit_with_member(
         &self,
         appends: Vec<StreamAppend>,
         submission: Option<crate::NewSubmission>,
+        member: Option<NewMember>,
     ) -> Result<Vec<Vec<StoredEvent>>> {
-        record::commit(self, &self.key, appends, submission).await
+        record::commit(self, &self.key, appends, submission, member).await
     }
 
     async fn append_dated(

@@ -5,16 +5,64 @@ use super::{Backend, SqlStore};
 use crate::rows::{invite_record, session_record, user_record};
 use crate::sql::SqlTx;
 use crate::tables::{
-    bytes, int, text, uuid, Column, Value, COUPLE_MEMBERS, INVITES, RECOVERY_CODES, SESSIONS, USERS,
+    bytes, int, text, uuid, Column, Value, IDLE_SIGN_OUT, INVITES, RECOVERY_CODES, SESSIONS, USERS,
 };
 use crate::timestamp::{from_micros, to_micros};
 use crate::{
-    already_in_couple_or, email_taken_or, normalise_email, Accounts, Couples, FailedAttempts, Hash,
-    InviteRecord, Result, SessionRecord, Sessions, UserRecord,
+    email_taken_or, membership_refused_or, normalise_email, Accounts, Couples, FailedAttempts,
+    Hash, InviteRecord, NewMember, Result, SessionRecord, Sessions, StoreError, UserRecord,
 };
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// What keeps an invitation usable at `$2`: not used, not declined, not
+/// expired. One text for joining and for declining.
+const INVITE_USABLE: &str = "used_at IS NULL AND declined_at IS NULL AND expires_at > $2";
+
+/// Writes `member`'s membership inside a transaction: first their
+/// invitation's use, if they come with one, then their row in the space's
+/// free place (1 or 2; with both taken the place asked for is 3, which the
+/// table refuses). The database's constraints, not this process, decide a
+/// race; see [`crate::EventStore::commit_with_member`] for the refusals.
+pub(super) async fn insert_member(tx: &mut dyn SqlTx, member: &NewMember) -> Result<()> {
+    let at = int(to_micros(member.at));
+    if let Some(invite) = &member.invite {
+        let sql = format!(
+            "UPDATE invites SET used_at = $2, used_by = $3 \
+             WHERE token_hash = $1 AND couple_id = $4 AND {INVITE_USABLE}"
+        );
+        let args = [
+            bytes(invite),
+            at.clone(),
+            uuid(member.user_id),
+            uuid(member.couple_id),
+        ];
+        if tx.execute(&sql, &args).await? != 1 {
+            return Err(StoreError::InviteGone);
+        }
+    }
+    // Asked first, so that a person in a space hears that, whatever the
+    // space they knock on; a race of their own is caught by the key below.
+    let theirs = tx
+        .fetch(
+            "SELECT couple_id FROM couple_members WHERE user_id = $1",
+            &[uuid(member.user_id)],
+            &[("couple_id", Column::Uuid)],
+        )
+        .await?;
+    if !theirs.is_empty() {
+        return Err(StoreError::AlreadyInCouple);
+    }
+    let sql = "INSERT INTO couple_members (user_id, couple_id, joined_at, slot) \
+               SELECT $1, $2, $3, CASE COUNT(*) WHEN 0 THEN 1 WHEN 1 THEN 3 - MIN(slot) ELSE 3 END \
+               FROM couple_members WHERE couple_id = $2";
+    let args = [uuid(member.user_id), uuid(member.couple_id), at];
+    tx.execute(sql, &args)
+        .await
+        .map_err(membership_refused_or)?;
+    Ok(())
+}
 
 async fn insert_recovery_codes(tx: &mut dyn SqlTx, user_id: Uuid, codes: &[Hash]) -> Result<()> {
     let insert = RECOVERY_CODES.insert_sql();
@@ -251,17 +299,50 @@ impl<B: Backend> Sessions for SqlStore<B> {
             .await?;
         Ok(())
     }
+
+    async fn idle_sign_out(&self, user_id: Uuid) -> Result<Option<u32>> {
+        let sql = "SELECT minutes FROM idle_sign_out WHERE user_id = $1";
+        let rows = self
+            .reader()
+            .fetch(sql, &[uuid(user_id)], &[("minutes", Column::Int)])
+            .await?;
+        match rows.into_iter().next() {
+            Some(mut cells) => Ok(u32::try_from(cells.int()?).ok()),
+            None => Ok(None),
+        }
+    }
+
+    async fn set_idle_sign_out(&self, user_id: Uuid, minutes: Option<u32>) -> Result<()> {
+        match minutes {
+            Some(minutes) => {
+                let sql = format!(
+                    "{} ON CONFLICT (user_id) DO UPDATE SET minutes = excluded.minutes",
+                    IDLE_SIGN_OUT.insert_sql()
+                );
+                let args = [uuid(user_id), int(i64::from(minutes))];
+                self.writer().execute(&sql, &args).await?;
+            }
+            None => {
+                let sql = "DELETE FROM idle_sign_out WHERE user_id = $1";
+                self.writer().execute(sql, &[uuid(user_id)]).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl<B: Backend> Couples for SqlStore<B> {
     async fn add_member(&self, couple_id: Uuid, user_id: Uuid, at: OffsetDateTime) -> Result<()> {
-        let args = [uuid(user_id), uuid(couple_id), int(to_micros(at))];
-        self.writer()
-            .execute(&COUPLE_MEMBERS.insert_sql(), &args)
-            .await
-            .map_err(already_in_couple_or)?;
-        Ok(())
+        let member = NewMember {
+            couple_id,
+            user_id,
+            at,
+            invite: None,
+        };
+        let mut tx = self.backend.begin_write().await?;
+        insert_member(tx.as_mut(), &member).await?;
+        tx.commit().await
     }
 
     async fn couple_of(&self, user_id: Uuid) -> Result<Option<Uuid>> {
@@ -271,7 +352,7 @@ impl<B: Backend> Couples for SqlStore<B> {
 
     async fn members_of(&self, couple_id: Uuid) -> Result<Vec<Uuid>> {
         let sql = "SELECT user_id FROM couple_members WHERE couple_id = $1 \
-                   ORDER BY joined_at, user_id";
+                   ORDER BY slot";
         self.uuids(sql, couple_id).await
     }
 
@@ -284,6 +365,7 @@ impl<B: Backend> Couples for SqlStore<B> {
             int(to_micros(invite.expires_at)),
             Value::Int(invite.used_at.map(to_micros)),
             Value::Uuid(invite.used_by),
+            Value::Int(invite.declined_at.map(to_micros)),
         ];
         // A new link replaces every older unused one of the space: a lost
         // or shared link stops working the moment another is made.
@@ -307,15 +389,20 @@ impl<B: Backend> Couples for SqlStore<B> {
         rows.into_iter().next().map(invite_record).transpose()
     }
 
-    async fn use_invite(
-        &self,
-        token_hash: &Hash,
-        user_id: Uuid,
-        at: OffsetDateTime,
-    ) -> Result<bool> {
-        let sql = "UPDATE invites SET used_at = $1, used_by = $2 \
-                   WHERE token_hash = $3 AND used_at IS NULL";
-        self.changed_one(sql, &[int(to_micros(at)), uuid(user_id), bytes(token_hash)])
+    async fn latest_invite(&self, couple_id: Uuid) -> Result<Option<InviteRecord>> {
+        let sql = INVITES.select_sql("WHERE couple_id = $1 ORDER BY created_at DESC LIMIT 1");
+        let rows = self
+            .reader()
+            .fetch(&sql, &[uuid(couple_id)], INVITES.columns)
+            .await?;
+        rows.into_iter().next().map(invite_record).transpose()
+    }
+
+    async fn decline_invite(&self, token_hash: &Hash, at: OffsetDateTime) -> Result<bool> {
+        let sql = format!(
+            "UPDATE invites SET declined_at = $2 WHERE token_hash = $1 AND {INVITE_USABLE}"
+        );
+        self.changed_one(&sql, &[bytes(token_hash), int(to_micros(at))])
             .await
     }
 }

@@ -1,4 +1,4 @@
-//! Accounts, sessions, invitations and couple membership.
+//! Accounts, sessions and invitations (joining a space: `joining.rs`).
 
 use crate::harness::{conformance_tests, Kind, TestDb};
 use kintsugi_store::{Hash, InviteRecord, MasterKey, SessionRecord, Store, StoreError, UserRecord};
@@ -13,9 +13,7 @@ conformance_tests!(
     password_and_recovery_code_flags_are_updated,
     a_recovery_code_is_used_up_once,
     sessions_are_created_listed_touched_and_ended,
-    an_invite_is_used_once_even_under_a_race,
     a_new_invite_ends_the_older_unused_ones_of_its_space,
-    a_person_belongs_to_at_most_one_couple,
     failed_attempts_are_counted_forgotten_after_the_window_and_cleared,
     a_device_names_its_owner,
     other_sessions_end_and_the_kept_one_stays,
@@ -179,108 +177,6 @@ async fn sessions_are_created_listed_touched_and_ended(kind: Kind) {
     assert_eq!(store.sessions_of(partner.id).await.unwrap(), vec![partners]);
 }
 
-async fn an_invite_is_used_once_even_under_a_race(kind: Kind) {
-    const TAKERS: usize = 6;
-    let db = TestDb::new(kind).await;
-    let key = MasterKey::generate();
-    // Two separately opened stores, as two app instances would be.
-    let store = db.open(&key).await;
-    let second = db.open(&key).await;
-    let inviter = user("ana@example.org");
-    store.create_user(&inviter, &[]).await.unwrap();
-    let invite = InviteRecord {
-        token_hash: hash(42),
-        couple_id: Uuid::new_v4(),
-        created_by: inviter.id,
-        created_at: AT,
-        expires_at: AT + Duration::days(7),
-        used_at: None,
-        used_by: None,
-    };
-    store.create_invite(&invite).await.unwrap();
-    assert_eq!(
-        store.invite_by_token_hash(&hash(42)).await.unwrap(),
-        Some(invite.clone())
-    );
-    let mut takers = Vec::new();
-    for n in 0..TAKERS {
-        let taker = self::user(&format!("taker{n}@example.org"));
-        store.create_user(&taker, &[]).await.unwrap();
-        takers.push(taker.id);
-    }
-
-    let barrier = Arc::new(tokio::sync::Barrier::new(TAKERS));
-    let attempts: Vec<_> = takers
-        .iter()
-        .enumerate()
-        .map(|(n, taker)| {
-            let store = if n % 2 == 0 {
-                store.clone()
-            } else {
-                second.clone()
-            };
-            let (barrier, taker) = (barrier.clone(), *taker);
-            tokio::spawn(async move {
-                barrier.wait().await;
-                let used = store
-                    .use_invite(&hash(42), taker, AT + Duration::hours(1))
-                    .await
-                    .unwrap();
-                (taker, used)
-            })
-        })
-        .collect();
-    let mut winners = Vec::new();
-    for attempt in attempts {
-        let (taker, used) = attempt.await.unwrap();
-        if used {
-            winners.push(taker);
-        }
-    }
-
-    assert_eq!(winners.len(), 1);
-    let used = store
-        .invite_by_token_hash(&hash(42))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(used.used_by, Some(winners[0]));
-    assert_eq!(used.used_at, Some(AT + Duration::hours(1)));
-    assert!(!store
-        .use_invite(&hash(42), inviter.id, AT + Duration::hours(2))
-        .await
-        .unwrap());
-}
-
-async fn a_person_belongs_to_at_most_one_couple(kind: Kind) {
-    let (_db, store, ana) = store_with_user(kind, "ana@example.org").await;
-    let ben = user("ben@example.org");
-    store.create_user(&ben, &[]).await.unwrap();
-    let ours = Uuid::new_v4();
-    let another = Uuid::new_v4();
-
-    store.add_member(ours, ana.id, AT).await.unwrap();
-    store
-        .add_member(ours, ben.id, AT + Duration::seconds(1))
-        .await
-        .unwrap();
-    let refused = store.add_member(another, ben.id, AT).await;
-    let again = store.add_member(ours, ana.id, AT).await;
-
-    assert!(
-        matches!(refused, Err(StoreError::AlreadyInCouple)),
-        "{refused:?}"
-    );
-    assert!(
-        matches!(again, Err(StoreError::AlreadyInCouple)),
-        "{again:?}"
-    );
-    assert_eq!(store.couple_of(ben.id).await.unwrap(), Some(ours));
-    assert_eq!(store.members_of(ours).await.unwrap(), vec![ana.id, ben.id]);
-    assert!(store.members_of(another).await.unwrap().is_empty());
-    assert_eq!(store.couple_of(Uuid::new_v4()).await.unwrap(), None);
-}
-
 async fn failed_attempts_are_counted_forgotten_after_the_window_and_cleared(kind: Kind) {
     let db = TestDb::new(kind).await;
     let store = db.open(&MasterKey::generate()).await;
@@ -383,6 +279,7 @@ async fn a_new_invite_ends_the_older_unused_ones_of_its_space(kind: Kind) {
         expires_at: created_at + Duration::days(7),
         used_at: None,
         used_by: None,
+        declined_at: None,
     };
     let first = invite(1, space, AT);
     let other_space = invite(2, elsewhere, AT);

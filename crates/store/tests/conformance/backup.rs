@@ -25,6 +25,7 @@ struct Contents {
     events: Vec<Vec<StoredEvent>>,
     users: Vec<Option<UserRecord>>,
     sessions: Vec<Vec<SessionRecord>>,
+    idle_sign_out: Vec<Option<u32>>,
     invite: Option<InviteRecord>,
     members: Vec<Uuid>,
 }
@@ -62,6 +63,8 @@ async fn populate(store: &dyn Store) -> Populated {
             .add_member(couple_id, user.id, at + Duration::seconds(n as i64))
             .await
             .unwrap();
+        let idle = (n == 0).then_some(15);
+        store.set_idle_sign_out(user.id, idle).await.unwrap();
         user_ids.push(user.id);
     }
     store
@@ -73,6 +76,7 @@ async fn populate(store: &dyn Store) -> Populated {
             expires_at: at + Duration::days(7),
             used_at: Some(at + Duration::hours(1)),
             used_by: Some(user_ids[1]),
+            declined_at: None,
         })
         .await
         .unwrap();
@@ -99,14 +103,18 @@ async fn contents(store: &dyn Store, populated: &Populated) -> Contents {
     }
     let mut users = Vec::new();
     let mut sessions = Vec::new();
+    let mut idle_sign_out = Vec::new();
     for id in &populated.user_ids {
         users.push(store.user_by_id(*id).await.unwrap());
         sessions.push(store.sessions_of(*id).await.unwrap());
+        idle_sign_out.push(store.idle_sign_out(*id).await.unwrap());
     }
+    assert_eq!(idle_sign_out, [Some(15), None], "one chose it, one did not");
     Contents {
         events,
         users,
         sessions,
+        idle_sign_out,
         invite: store.invite_by_token_hash(&[7; 32]).await.unwrap(),
         members: store.members_of(populated.couple_id).await.unwrap(),
     }

@@ -45,6 +45,12 @@ pub fn routes() -> Vec<Route> {
         Route::form("/account/password", "change the password", change_password)
             .leads_to("/account"),
         Route::form(
+            "/account/idle-sign-out",
+            "choose when to be signed out",
+            crate::auth::idle::choose,
+        )
+        .leads_to("/account"),
+        Route::form(
             "/account/recovery-codes",
             "new recovery codes",
             new_recovery_codes,
@@ -414,6 +420,7 @@ struct AccountPage {
     /// The password form's messages, after a refusal.
     errors: FormErrors,
     password_changed: bool,
+    idle: crate::auth::idle::IdleSection,
 }
 
 async fn account_page(
@@ -455,6 +462,7 @@ async fn account_view(
         sessions,
         errors,
         password_changed,
+        idle: crate::auth::idle::IdleSection::of(app, me.user.0).await?,
     })
 }
 

@@ -163,9 +163,9 @@ async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
         return Ok(None);
     };
     let now = app.clock.now();
-    let limits = &app.config.limits;
-    let idle = now - record.last_seen_at > limits.session_idle;
-    let too_old = now - record.created_at > limits.session_absolute;
+    let idle_limit = crate::auth::idle::idle_limit(app, record.user_id).await?;
+    let idle = now - record.last_seen_at > idle_limit;
+    let too_old = now - record.created_at > app.config.limits.session_absolute;
     if idle || too_old {
         app.store.delete_session(record.user_id, record.id).await?;
         return Ok(None);

@@ -2,6 +2,7 @@
 //! betrayal, the space page with its fingerprint, and making an invitation.
 
 use crate::app::clock::Now;
+use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
@@ -16,10 +17,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role};
+use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role, Slot, SpaceState};
 use kintsugi_core::streams::couple::CoupleEvent;
 use kintsugi_core::{CoupleId, Refusal, StreamId};
-use kintsugi_store::{InviteRecord, StoreError};
+use kintsugi_store::{InviteRecord, NewMember, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -159,23 +160,24 @@ async fn create_space(
         return new_space_again(layout, form, errors);
     }
     let (input, at) = (form.input(), app.clock.now());
-    // Decided once before the membership row is written, so a refused
-    // form leaves nothing behind.
+    // Decided once before a new record is looked at, so a refused form
+    // costs nothing.
     if let Err(refusal) = space::create_space(&input, at) {
         return new_space_again(layout, form, FormErrors::from_refusal(refusal)?);
     }
     let id = CoupleId(Uuid::new_v4());
-    match app.store.add_member(id.0, me.user.0, at).await {
-        Ok(()) => {}
-        Err(StoreError::AlreadyInCouple) => return to_space(),
-        Err(other) => return Err(other.into()),
-    }
     let couple = MyCouple {
         id,
         stream: StreamId::couple(id),
         me: me.user,
     };
-    let outcome = exec::submit_as_newcomer(&app, &couple, &submission, |states| {
+    let founder = NewMember {
+        couple_id: id.0,
+        user_id: me.user.0,
+        at,
+        invite: None,
+    };
+    let outcome = exec::submit_as_newcomer(&app, &couple, founder, &submission, |states| {
         if states.couple.seq != 0 {
             return Err(Refusal::Conflict("This space already exists."));
         }
@@ -187,22 +189,56 @@ async fn create_space(
                 .collect::<Vec<_>>(),
         ))
     })
-    .await?;
+    .await;
     match outcome {
-        Outcome::Done(_) => to_space(),
-        Outcome::Refused(refusal) => Err(AppError::from_refusal(refusal)),
-        Outcome::Again(message) => Err(AppError::Conflict(message.to_owned())),
+        Ok(Outcome::Done(_)) | Err(AppError::Store(StoreError::AlreadyInCouple)) => to_space(),
+        Ok(Outcome::Refused(refusal)) => {
+            new_space_again(layout, form, FormErrors::from_refusal(refusal)?)
+        }
+        Ok(Outcome::Again(message)) => Err(AppError::Conflict(message.to_owned())),
+        Err(other) => Err(other),
     }
 }
 
 // ---- the space page ------------------------------------------------------------
 
-struct BetrayalRow {
-    kind: &'static str,
-    my_role: &'static str,
-    discovered_on: String,
-    note: String,
-    recorded_at: String,
+/// One betrayal as recorded, as the person in `slot` reads it.
+pub(crate) struct BetrayalRow {
+    pub(crate) kind: &'static str,
+    pub(crate) my_role: &'static str,
+    pub(crate) discovered_on: String,
+    pub(crate) note: String,
+    pub(crate) recorded_at: String,
+}
+
+/// Every betrayal of the space, newest first, with the role the person in
+/// `slot` holds in each: for a partner, and for the invited partner before
+/// they join.
+pub(crate) fn betrayal_rows(space: &SpaceState, slot: Slot, zone: Zone) -> Vec<BetrayalRow> {
+    space
+        .betrayals
+        .iter()
+        .rev()
+        .map(|b| BetrayalRow {
+            kind: b.kind.label(),
+            my_role: b.role_of(slot).label(),
+            discovered_on: b.discovered_on.map(dates::day).unwrap_or_default(),
+            note: b.note.clone().unwrap_or_default(),
+            recorded_at: dates::when(b.recorded_at, zone),
+        })
+        .collect()
+}
+
+/// The roles the person in `slot` holds, in words: "hurt partner", or
+/// "hurt partner and involved partner" when betrayals point both ways.
+pub(crate) fn roles_in_words(space: &SpaceState, slot: Slot) -> String {
+    let holds = |role: Role| space.betrayals.iter().any(|b| b.role_of(slot) == role);
+    match (holds(Role::Hurt), holds(Role::Involved)) {
+        (true, true) => format!("{} and {}", Role::Hurt.label(), Role::Involved.label()),
+        (true, false) => Role::Hurt.label().to_owned(),
+        (false, true) => Role::Involved.label().to_owned(),
+        (false, false) => String::new(),
+    }
 }
 
 #[derive(Template)]
@@ -219,6 +255,8 @@ struct SpacePage {
     errors: FormErrors,
     invite_link: Option<String>,
     invite_expires: String,
+    /// When the newest invitation was declined, if it was.
+    invite_declined: Option<String>,
 }
 
 impl SpacePage {
@@ -233,36 +271,19 @@ impl SpacePage {
         let cached = couple.read(app).await?;
         let space = &cached.state.space;
         let my_slot = space.slot_of(couple.me).ok_or(AppError::NotFound)?;
-        let betrayals: Vec<BetrayalRow> = space
-            .betrayals
-            .iter()
-            .rev()
-            .map(|b| BetrayalRow {
-                kind: b.kind.label(),
-                my_role: b.role_of(my_slot).label(),
-                discovered_on: b.discovered_on.map(dates::day).unwrap_or_default(),
-                note: b.note.clone().unwrap_or_default(),
-                recorded_at: dates::when(b.recorded_at, zone),
-            })
-            .collect();
-        let mut roles: Vec<&str> = space
-            .roles_of(couple.me)
-            .iter()
-            .map(|(_, role)| role.label())
-            .collect();
-        roles.dedup();
-        let my_roles = match (
-            space.is_hurt_in_any(couple.me),
-            space.is_involved_in_any(couple.me),
-        ) {
-            (true, true) => format!("{} and {}", Role::Hurt.label(), Role::Involved.label()),
-            _ => roles.first().map(|r| (*r).to_owned()).unwrap_or_default(),
+        let invite_declined = if space.is_complete() {
+            None
+        } else {
+            let latest = app.store.latest_invite(couple.id.0).await?;
+            latest
+                .and_then(|invite| invite.declined_at)
+                .map(|at| dates::when(at, zone))
         };
         Ok(Self {
             layout: layout.in_section("space"),
-            my_roles,
+            my_roles: roles_in_words(space, my_slot),
             partner_joined: space.is_complete(),
-            betrayals,
+            betrayals: betrayal_rows(space, my_slot, zone),
             fingerprint: fingerprint(cached.head.as_ref()),
             entries: cached.state.seq,
             form,
@@ -270,6 +291,7 @@ impl SpacePage {
             errors,
             invite_link: None,
             invite_expires: String::new(),
+            invite_declined,
         })
     }
 }
@@ -368,6 +390,7 @@ async fn create_invite(
             expires_at,
             used_at: None,
             used_by: None,
+            declined_at: None,
         })
         .await?;
     let mut page = SpacePage::build(

@@ -196,6 +196,7 @@ mod form {
     pub const REGISTER: Fields = &[("email", "{email}"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
     pub const LOGIN: Fields = &[("email", "{email}"), ("password", PASSWORD)];
     pub const RECOVER: Fields = &[("email", "{email}"), ("code", "AAAA-BBBB-CCCC"), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
+    pub const IDLE: Fields = &[("minutes", "240")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
 }
 
@@ -221,6 +222,7 @@ const TABLE: &[Row] = &[
     post("/account/sessions/{id}/end", OtherSession, NONE, [To("/account"), Missing, Missing, Missing, Missing, SignIn]),
     post("/account/password", HurtActs, NEW_PASSWORD, [Page, Page, Page, Page, Page, SignIn]),
     post("/account/recovery-codes", HurtActs, NONE, [Page, Page, Page, Page, Page, SignIn]),
+    post("/account/idle-sign-out", HurtActs, IDLE, [To("/account"), To("/account"), To("/account"), To("/account"), To("/account"), SignIn]),
 
     get("/space", HurtActs, [Page, Page, To("/"), Page, To("/"), SignIn]),
     get("/space/new", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
@@ -230,6 +232,7 @@ const TABLE: &[Row] = &[
     post("/space/invite", HurtActs, NONE, [Taken, Taken, Missing, Taken, Missing, SignIn]),
     get("/invite/{token}", Invitation, [Gone, Gone, Gone, Gone, Gone, Gone]),
     post("/invite/{token}", Invitation, NONE, [Gone, To("/space"), Gone, Gone, Gone, SignIn]),
+    post("/invite/{token}/decline", Invitation, NONE, [Gone, Gone, Gone, Gone, Gone, SignIn]),
 
     get("/checkin", KeptCheckIn, [Shows, Page, Missing, Page, Missing, SignIn]),
     post("/checkin", HurtActs, CHECK_IN, [To("/checkin?done=shared"), To("/checkin?done=shared"), Missing, To("/checkin?done=shared"), Missing, SignIn]),

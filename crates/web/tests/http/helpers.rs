@@ -214,7 +214,7 @@ impl TestApp {
         hurt.create_space("physical_affair", "me").await;
         let link = hurt.invite_link().await;
         let involved = self.stranger().await;
-        let joined = involved.post(&link, &[]).await;
+        let joined = involved.join(&link).await;
         assert_eq!(joined.status, 303, "joining: {}", joined.body);
         assert_eq!(joined.location.as_deref(), Some("/space"));
         Couple {
@@ -437,6 +437,12 @@ impl Person {
             )
             .await;
         assert_eq!(page.status, 303, "creating the space: {}", page.body);
+    }
+
+    /// Joins through an invitation link, ticking that they feel safe, as
+    /// the invited partner does on the page the link opens.
+    pub async fn join(&self, link: &str) -> Page {
+        self.post(link, &[("feel_safe", "yes")]).await
     }
 
     /// Makes an invitation and returns its path (`/invite/TOKEN`).

@@ -13,6 +13,8 @@ mod authorization;
 mod checkin;
 mod clock;
 mod hardening;
+mod idle_sign_out;
+mod joining;
 mod lockout;
 mod pairing;
 mod password_change;

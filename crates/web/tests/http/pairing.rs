@@ -55,7 +55,7 @@ async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
         codes.body.contains(&format!("href=\"{link}\"")),
         "after the codes, back to the invitation"
     );
-    let joined = partner.post(&link, &[]).await;
+    let joined = partner.join(&link).await;
     assert_eq!(joined.status, 303);
 
     let theirs = hurt.get("/space").await;
@@ -96,9 +96,9 @@ async fn a_used_invitation_explains_itself() {
     creator.create_space("deception", "partner").await;
     let link = creator.invite_link().await;
     let first = app.stranger().await;
-    assert_eq!(first.post(&link, &[]).await.status, 303);
+    assert_eq!(first.join(&link).await.status, 303);
     let second = app.stranger().await;
-    let reused = second.post(&link, &[]).await;
+    let reused = second.join(&link).await;
     assert_eq!(reused.status, 410);
     assert!(reused.body.contains("has been used already"));
     let viewed = app.anonymous().get(&link).await;
@@ -120,7 +120,7 @@ async fn an_expired_or_unknown_invitation_explains_itself() {
     app.clock
         .advance(time::Duration::days(7) + time::Duration::seconds(1));
     let late = app.stranger().await;
-    let expired = late.post(&link, &[]).await;
+    let expired = late.join(&link).await;
     assert_eq!(expired.status, 410);
     assert!(expired.body.contains("expired"));
 
@@ -142,10 +142,10 @@ async fn a_new_invitation_ends_the_older_link() {
     let fresh = creator.invite_link().await;
     assert_ne!(lost, fresh);
     let partner = app.stranger().await;
-    let old = partner.post(&lost, &[]).await;
+    let old = partner.join(&lost).await;
     assert_eq!(old.status, 410, "the lost link no longer works");
     assert!(old.body.contains("expired"));
-    let joined = partner.post(&fresh, &[]).await;
+    let joined = partner.join(&fresh).await;
     assert_eq!(
         joined.location.as_deref(),
         Some("/space"),
@@ -160,7 +160,7 @@ async fn a_person_belongs_to_one_space_at_most() {
     let creator = app.stranger().await;
     creator.create_space("other", "me").await;
     let link = creator.invite_link().await;
-    let refused = couple.involved.post(&link, &[]).await;
+    let refused = couple.involved.join(&link).await;
     assert_eq!(refused.status, 409);
     assert!(refused.body.contains("already part of a couple space"));
     // Trying to create a second space leads back to the first.
@@ -322,7 +322,9 @@ async fn creating_or_joining_a_space_twice_at_once_happens_once() {
 
     let link = creator.invite_link().await;
     let partner = app.stranger().await;
-    let (first, second) = partner.post_twice_at_once(&link, &[]).await;
+    let (first, second) = partner
+        .post_twice_at_once(&link, &[("feel_safe", "yes")])
+        .await;
     assert_eq!(first.status, 303, "{}", first.body);
     assert_eq!(first.location.as_deref(), Some("/space"));
     assert_same_answer(&first, &second);

@@ -1,0 +1,6 @@
+-- Automatic sign-out after some idle minutes, chosen by a person for a
+-- shared device. No row: their sessions last as long as everyone's.
+CREATE TABLE idle_sign_out (
+    user_id BLOB PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    minutes INTEGER NOT NULL CHECK (minutes > 0)
+);
