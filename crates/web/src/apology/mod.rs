@@ -10,7 +10,7 @@ use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::present::dates;
 use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
 use askama::Template;
@@ -53,6 +53,11 @@ pub struct ApologyForm {
     repair: String,
     factors: String,
     action: String,
+}
+
+impl Form for ApologyForm {
+    /// Seven parts of up to 5,000 characters each.
+    const CAPS: FormCaps = FormCaps::new(16, 10_000, 70_000);
 }
 
 impl ApologyForm {
@@ -105,6 +110,8 @@ pub struct AnswerForm {
     answer: String,
     what: String,
 }
+
+impl Form for AnswerForm {}
 
 /// What the page shows beyond the record: a draft being written (checked
 /// with the coach, or refused when sent), or a refused answer.

@@ -14,7 +14,7 @@ use crate::auth::throttle;
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
 use crate::http::client::ClientAddress;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::forms::{CsrfForm, Form, FormCaps, FormErrors};
 use crate::http::rate_limit;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -82,6 +82,10 @@ fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
     Email::parse(raw)
 }
 
+/// The account forms (sign in, register, recover, change the password):
+/// an email, passwords of up to 256 characters, a code, a link's token.
+const ACCOUNT_FORM: FormCaps = FormCaps::new(8, 1_000, 2_000);
+
 // ---- registration --------------------------------------------------------
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +95,10 @@ pub struct RegisterForm {
     password: String,
     password_confirm: String,
     invite: String,
+}
+
+impl Form for RegisterForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
 }
 
 #[derive(Template)]
@@ -165,6 +173,10 @@ pub struct LoginForm {
     email: String,
     password: String,
     invite: String,
+}
+
+impl Form for LoginForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
 }
 
 #[derive(Template)]
@@ -317,6 +329,10 @@ pub struct RecoverForm {
     password_confirm: String,
 }
 
+impl Form for RecoverForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
+}
+
 #[derive(Template)]
 #[template(path = "account/recover.html")]
 struct RecoverPage {
@@ -462,6 +478,10 @@ pub struct PasswordForm {
     current_password: String,
     password: String,
     password_confirm: String,
+}
+
+impl Form for PasswordForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
 }
 
 /// Changes the password: the current one is required (and wrong ones are

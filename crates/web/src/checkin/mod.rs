@@ -11,7 +11,7 @@ use crate::couple::{my_private, MyCouple};
 use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -222,7 +222,7 @@ impl CheckInForm {
         Self::from_pairs(&[], &FormErrors::default())
     }
 
-    fn from_pairs(pairs: &[(String, String)], errors: &FormErrors) -> Self {
+    pub(crate) fn from_pairs(pairs: &[(String, String)], errors: &FormErrors) -> Self {
         let posted = |name: &str| {
             pairs
                 .iter()
@@ -275,6 +275,18 @@ impl CheckInForm {
                 .collect(),
         }
     }
+}
+
+/// The check-in form's fields as posted, in order: core reads them in one
+/// pass (`CheckInInput::from_form`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct CheckInFields(pub Vec<(String, String)>);
+
+impl Form for CheckInFields {
+    /// A box and a strength for each word of the vocabulary (fewer than 80),
+    /// a note of up to 1,000 characters, who may see it, and the hidden two.
+    const CAPS: FormCaps = FormCaps::new(168, 2_000, 2_000);
 }
 
 fn scale() -> Vec<ScaleStep> {
@@ -422,7 +434,10 @@ async fn record(
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<Vec<(String, String)>>,
+    SubmittedForm {
+        form: CheckInFields(form),
+        submission,
+    }: SubmittedForm<CheckInFields>,
 ) -> AppResult<Response> {
     let input = CheckInInput::from_form(&form);
     let outcome = exec::submit(&app, &couple, &submission, |states| {
@@ -511,6 +526,8 @@ pub struct AcknowledgeForm {
     preset: String,
     own_words: String,
 }
+
+impl Form for AcknowledgeForm {}
 
 async fn acknowledge(
     State(app): State<AppState>,

@@ -10,7 +10,7 @@ use crate::couple::MyCouple;
 use crate::exec;
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
@@ -49,12 +49,16 @@ pub struct CommitmentForm {
     details: String,
 }
 
+impl Form for CommitmentForm {}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct StatusForm {
     status: String,
     note: String,
 }
+
+impl Form for StatusForm {}
 
 enum Refused {
     Nothing,

@@ -11,7 +11,7 @@ use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
 use crate::present::repair::{
     betrayal_tag, form_errors, land_or_redraw, BetrayalChoice, Choice, FindingView,
@@ -33,7 +33,6 @@ use kintsugi_core::requests::{
 };
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
@@ -126,6 +125,8 @@ pub struct RequestForm {
     action: String,
 }
 
+impl Form for RequestForm {}
+
 impl RequestForm {
     fn input(&self) -> RequestInput {
         RequestInput {
@@ -144,6 +145,8 @@ pub struct AlternativeForm {
     when: WhenFields,
 }
 
+impl Form for AlternativeForm {}
+
 impl AlternativeForm {
     fn input(&self) -> AlternativeInput {
         AlternativeInput {
@@ -160,6 +163,8 @@ pub struct AlternativeAnswerForm {
     note: String,
 }
 
+impl Form for AlternativeAnswerForm {}
+
 impl AlternativeAnswerForm {
     fn input(&self) -> AlternativeAnswerInput {
         AlternativeAnswerInput {
@@ -175,6 +180,8 @@ pub struct ReasonForm {
     reason: String,
 }
 
+impl Form for ReasonForm {}
+
 impl ReasonForm {
     fn input(&self) -> ReasonInput {
         ReasonInput {
@@ -189,6 +196,8 @@ pub struct FulfilmentForm {
     happened_on: String,
     note: String,
 }
+
+impl Form for FulfilmentForm {}
 
 impl FulfilmentForm {
     fn input(&self) -> FulfilmentInput {
@@ -786,7 +795,7 @@ struct At<'a, F> {
     form: &'a F,
 }
 
-impl<F: DeserializeOwned + Send> FromRequest<AppState> for Step<F> {
+impl<F: Form + Send> FromRequest<AppState> for Step<F> {
     type Rejection = Response;
 
     async fn from_request(

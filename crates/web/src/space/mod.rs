@@ -10,7 +10,7 @@ use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
 use crate::exec::{self, Outcome, Writes};
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{CsrfForm, Form, FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
 use askama::Template;
 use axum::extract::State;
@@ -58,6 +58,8 @@ pub struct BetrayalForm {
     note: String,
     feel_safe: String,
 }
+
+impl Form for BetrayalForm {}
 
 impl BetrayalForm {
     fn input(&self) -> BetrayalInput {

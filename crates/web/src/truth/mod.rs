@@ -10,7 +10,7 @@ use crate::couple::MyCouple;
 use crate::exec::{self, Landed, Submission, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::form_addresses::leads_to;
-use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
 use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
 use crate::present::words::{excerpt, who};
@@ -61,12 +61,20 @@ struct FilterQuery {
     filter: String,
 }
 
+/// A disclosure, an answer or a correction: one text of up to 10,000
+/// characters.
+const TELLING: FormCaps = FormCaps::new(16, 20_000, 20_000);
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct DisclosureForm {
     betrayal: String,
     text: String,
     refers_to: String,
+}
+
+impl Form for DisclosureForm {
+    const CAPS: FormCaps = TELLING;
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -76,6 +84,8 @@ pub struct QuestionForm {
     text: String,
 }
 
+impl Form for QuestionForm {}
+
 /// The answer and correction forms: one text.
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
@@ -83,11 +93,17 @@ pub struct TextForm {
     text: String,
 }
 
+impl Form for TextForm {
+    const CAPS: FormCaps = TELLING;
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ResponseForm {
     response: String,
 }
+
+impl Form for ResponseForm {}
 
 /// A form that was refused, to be shown again with what was typed.
 enum Refused {

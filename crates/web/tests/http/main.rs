@@ -11,6 +11,7 @@ mod accounts;
 mod addresses;
 mod checkin;
 mod clock;
+mod form_caps;
 mod hardening;
 mod lockout;
 mod pairing;
