@@ -579,7 +579,10 @@ pub struct HistoryRow {
     when: String,
     who: &'static str,
     title: String,
+    /// What the person wrote: the request's words, a note or a reason.
     detail: String,
+    /// How often, beside the words of a request or an alternative.
+    rhythm: Option<String>,
     fulfilment: bool,
     seen: String,
     can_confirm: bool,
@@ -613,26 +616,23 @@ fn history_row(
 ) -> HistoryRow {
     match item {
         HistoryItem::Change(change) => {
-            let (title, detail) = match &change.change {
-                Change::Made(terms) => (
-                    "Asked".to_owned(),
-                    format!("{} ({})", terms.what, terms.frequency.describe()),
+            let said = |title: &str, words: &str| (title.to_owned(), words.to_owned(), None);
+            let asked = |title: &str, terms: &Terms| {
+                let rhythm = Some(terms.frequency.describe());
+                (title.to_owned(), terms.what.clone(), rhythm)
+            };
+            let (title, detail, rhythm) = match &change.change {
+                Change::Made(terms) => asked("Asked", terms),
+                Change::Accepted => said("Accepted", ""),
+                Change::AlternativeProposed(terms) => asked("Proposed an alternative", terms),
+                Change::AlternativeAccepted => said("Accepted the alternative", ""),
+                Change::AlternativeDeclined { note } => said(
+                    "Declined the alternative",
+                    note.as_deref().unwrap_or_default(),
                 ),
-                Change::Accepted => ("Accepted".to_owned(), String::new()),
-                Change::AlternativeProposed(terms) => (
-                    "Proposed an alternative".to_owned(),
-                    format!("{} ({})", terms.what, terms.frequency.describe()),
-                ),
-                Change::AlternativeAccepted => {
-                    ("Accepted the alternative".to_owned(), String::new())
-                }
-                Change::AlternativeDeclined { note } => (
-                    "Declined the alternative".to_owned(),
-                    note.clone().unwrap_or_default(),
-                ),
-                Change::Paused { reason } => ("Paused".to_owned(), reason.clone()),
-                Change::Resumed => ("Resumed".to_owned(), String::new()),
-                Change::Retired { reason } => ("Retired".to_owned(), reason.clone()),
+                Change::Paused { reason } => said("Paused", reason),
+                Change::Resumed => said("Resumed", ""),
+                Change::Retired { reason } => said("Retired", reason),
             };
             HistoryRow {
                 id: change.id.0,
@@ -640,6 +640,7 @@ fn history_row(
                 who: who(me, change.by),
                 title,
                 detail,
+                rhythm,
                 fulfilment: false,
                 seen: String::new(),
                 can_confirm: false,
@@ -652,6 +653,7 @@ fn history_row(
             who: who(me, done.by),
             title: format!("Done on {}", dates::day(done.happened_on)),
             detail: done.note.clone().unwrap_or_default(),
+            rhythm: None,
             fulfilment: true,
             seen: done
                 .confirmation

@@ -9,6 +9,7 @@ mod helpers;
 mod account_input;
 mod accounts;
 mod addresses;
+mod bidi;
 mod checkin;
 mod clock;
 mod form_caps;
