@@ -9,7 +9,7 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
@@ -50,6 +50,11 @@ pub struct ApologyForm {
     repair: String,
     factors: String,
     action: String,
+}
+
+impl Form for ApologyForm {
+    /// Seven parts of up to 5,000 characters each.
+    const CAPS: FormCaps = FormCaps::new(16, 10_000, 70_000);
 }
 
 impl ApologyForm {
@@ -102,6 +107,8 @@ pub struct AnswerForm {
     answer: String,
     what: String,
 }
+
+impl Form for AnswerForm {}
 
 /// What the page shows beyond the record: a draft being written (checked
 /// with the coach, or refused when sent), or a refused answer.

@@ -26,6 +26,12 @@ pub enum AppError {
     /// A form body sent as anything but `application/x-www-form-urlencoded`.
     #[error("a form body of another content type")]
     UnsupportedForm,
+    /// A form body larger than its form's cap (`http::forms::FormCaps`).
+    #[error("a form body over its size cap")]
+    FormTooLarge,
+    /// A form with more fields than its cap, or a field longer than it.
+    #[error("a form with more fields, or a longer field, than its cap")]
+    FormOverfull,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("store: {0}")]
@@ -98,6 +104,18 @@ impl AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "That form could not be read",
                 "Please go back to the page and send the form from there.",
+            ),
+            AppError::FormTooLarge => page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "That was more than this form takes",
+                "What was sent is far larger than anything this form holds, so none of it was read or saved. \
+                 Please go back and send it from the page again; a very long text may need to be shortened.",
+            ),
+            AppError::FormOverfull => page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "That form held more than it has room for",
+                "It had more fields than the form has, or one far longer than the form allows, so nothing was saved. \
+                 Please go back and send it from the page again; a very long text may need to be shortened.",
             ),
             AppError::BadForm => page(
                 StatusCode::BAD_REQUEST,

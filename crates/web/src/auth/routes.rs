@@ -13,7 +13,7 @@ use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser
 use crate::auth::throttle;
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
 use crate::http::client::ClientAddress;
-use crate::http::forms::{CsrfForm, FormErrors};
+use crate::http::forms::{CsrfForm, Form, FormCaps, FormErrors};
 use crate::http::rate_limit;
 use crate::http::routes::Route;
 use askama::Template;
@@ -90,6 +90,10 @@ fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
     Email::parse(raw)
 }
 
+/// The account forms (sign in, register, recover, change the password):
+/// an email, passwords of up to 256 characters, a code, a link's token.
+const ACCOUNT_FORM: FormCaps = FormCaps::new(8, 1_000, 2_000);
+
 // ---- registration --------------------------------------------------------
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,6 +103,10 @@ pub struct RegisterForm {
     password: String,
     password_confirm: String,
     invite: String,
+}
+
+impl Form for RegisterForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
 }
 
 #[derive(Template)]
@@ -173,6 +181,10 @@ pub struct LoginForm {
     email: String,
     password: String,
     invite: String,
+}
+
+impl Form for LoginForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
 }
 
 #[derive(Template)]
@@ -325,6 +337,10 @@ pub struct RecoverForm {
     password_confirm: String,
 }
 
+impl Form for RecoverForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
+}
+
 #[derive(Template)]
 #[template(path = "account/recover.html")]
 struct RecoverPage {
@@ -472,6 +488,10 @@ pub struct PasswordForm {
     current_password: String,
     password: String,
     password_confirm: String,
+}
+
+impl Form for PasswordForm {
+    const CAPS: FormCaps = ACCOUNT_FORM;
 }
 
 /// Changes the password: the current one is required (and wrong ones are

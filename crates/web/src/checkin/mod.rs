@@ -10,7 +10,7 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{my_private, MyCouple};
 use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
@@ -224,7 +224,7 @@ impl CheckInForm {
         Self::from_pairs(&[], &FormErrors::default())
     }
 
-    fn from_pairs(pairs: &[(String, String)], errors: &FormErrors) -> Self {
+    pub(crate) fn from_pairs(pairs: &[(String, String)], errors: &FormErrors) -> Self {
         let posted = |name: &str| {
             pairs
                 .iter()
@@ -277,6 +277,18 @@ impl CheckInForm {
                 .collect(),
         }
     }
+}
+
+/// The check-in form's fields as posted, in order: core reads them in one
+/// pass (`CheckInInput::from_form`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct CheckInFields(pub Vec<(String, String)>);
+
+impl Form for CheckInFields {
+    /// A box and a strength for each word of the vocabulary (fewer than 80),
+    /// a note of up to 1,000 characters, who may see it, and the hidden two.
+    const CAPS: FormCaps = FormCaps::new(168, 2_000, 2_000);
 }
 
 fn scale() -> Vec<ScaleStep> {
@@ -421,7 +433,10 @@ async fn record(
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<Vec<(String, String)>>,
+    SubmittedForm {
+        form: CheckInFields(form),
+        submission,
+    }: SubmittedForm<CheckInFields>,
 ) -> AppResult<Response> {
     let input = CheckInInput::from_form(&form);
     let outcome = exec::submit(&app, &couple, &submission, |states| {
@@ -507,6 +522,8 @@ pub struct AcknowledgeForm {
     preset: String,
     own_words: String,
 }
+
+impl Form for AcknowledgeForm {}
 
 async fn acknowledge(
     State(app): State<AppState>,

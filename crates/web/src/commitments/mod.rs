@@ -9,7 +9,7 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec;
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
@@ -53,12 +53,16 @@ pub struct CommitmentForm {
     details: String,
 }
 
+impl Form for CommitmentForm {}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct StatusForm {
     status: String,
     note: String,
 }
+
+impl Form for StatusForm {}
 
 enum Refused {
     Nothing,

@@ -9,7 +9,7 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
@@ -52,11 +52,18 @@ pub struct ContactForm {
     how_i_responded: String,
 }
 
+impl Form for ContactForm {
+    /// Two texts of up to 5,000 characters each.
+    const CAPS: FormCaps = FormCaps::new(16, 10_000, 20_000);
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ResponseForm {
     response: String,
 }
+
+impl Form for ResponseForm {}
 
 enum Refused {
     Nothing,

@@ -9,7 +9,7 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::couple::{my_private, MyCouple};
 use crate::exec::{self, Landed, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
@@ -81,6 +81,18 @@ pub struct Choice {
     pub checked: bool,
 }
 
+/// The pulse form's fields as posted: an answer per item, who may see it,
+/// and a box per sign noticed; core reads them (`PulseInput::from_form`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct PulseFields(pub Vec<(String, String)>);
+
+impl Form for PulseFields {
+    /// Ten answers, a box for each of the ten signs, the choice and the
+    /// hidden two: short values only.
+    const CAPS: FormCaps = FormCaps::new(32, 128, 0);
+}
+
 /// The questionnaire, empty or as posted.
 pub struct PulseForm {
     pub questions: Vec<Question>,
@@ -89,7 +101,7 @@ pub struct PulseForm {
 }
 
 impl PulseForm {
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Self {
         let posted = |name: &str| {
             pairs
                 .iter()
@@ -268,7 +280,10 @@ async fn record(
     CurrentUser(me): CurrentUser,
     couple: MyCouple,
     layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<Vec<(String, String)>>,
+    SubmittedForm {
+        form: PulseFields(form),
+        submission,
+    }: SubmittedForm<PulseFields>,
 ) -> AppResult<Response> {
     let input = PulseInput::from_form(&form);
     // One commit: the pulse (kept or shared) and its signs note, which is
@@ -318,6 +333,8 @@ async fn draw_again(
 pub struct CadenceForm {
     cadence: String,
 }
+
+impl Form for CadenceForm {}
 
 async fn choose_cadence(
     State(app): State<AppState>,

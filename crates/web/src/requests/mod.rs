@@ -10,7 +10,7 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{
@@ -31,7 +31,6 @@ use kintsugi_core::requests::{
 };
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
@@ -125,6 +124,8 @@ pub struct RequestForm {
     action: String,
 }
 
+impl Form for RequestForm {}
+
 impl RequestForm {
     fn input(&self) -> RequestInput {
         RequestInput {
@@ -143,6 +144,8 @@ pub struct AlternativeForm {
     when: WhenFields,
 }
 
+impl Form for AlternativeForm {}
+
 impl AlternativeForm {
     fn input(&self) -> AlternativeInput {
         AlternativeInput {
@@ -159,6 +162,8 @@ pub struct AlternativeAnswerForm {
     note: String,
 }
 
+impl Form for AlternativeAnswerForm {}
+
 impl AlternativeAnswerForm {
     fn input(&self) -> AlternativeAnswerInput {
         AlternativeAnswerInput {
@@ -174,6 +179,8 @@ pub struct ReasonForm {
     reason: String,
 }
 
+impl Form for ReasonForm {}
+
 impl ReasonForm {
     fn input(&self) -> ReasonInput {
         ReasonInput {
@@ -188,6 +195,8 @@ pub struct FulfilmentForm {
     happened_on: String,
     note: String,
 }
+
+impl Form for FulfilmentForm {}
 
 impl FulfilmentForm {
     fn input(&self) -> FulfilmentInput {
@@ -569,7 +578,10 @@ pub struct HistoryRow {
     when: String,
     who: &'static str,
     title: String,
+    /// What the person wrote: the request's words, a note or a reason.
     detail: String,
+    /// How often, beside the words of a request or an alternative.
+    rhythm: Option<String>,
     fulfilment: bool,
     seen: String,
     can_confirm: bool,
@@ -603,26 +615,23 @@ fn history_row(
 ) -> HistoryRow {
     match item {
         HistoryItem::Change(change) => {
-            let (title, detail) = match &change.change {
-                Change::Made(terms) => (
-                    "Asked".to_owned(),
-                    format!("{} ({})", terms.what, terms.frequency.describe()),
+            let said = |title: &str, words: &str| (title.to_owned(), words.to_owned(), None);
+            let asked = |title: &str, terms: &Terms| {
+                let rhythm = Some(terms.frequency.describe());
+                (title.to_owned(), terms.what.clone(), rhythm)
+            };
+            let (title, detail, rhythm) = match &change.change {
+                Change::Made(terms) => asked("Asked", terms),
+                Change::Accepted => said("Accepted", ""),
+                Change::AlternativeProposed(terms) => asked("Proposed an alternative", terms),
+                Change::AlternativeAccepted => said("Accepted the alternative", ""),
+                Change::AlternativeDeclined { note } => said(
+                    "Declined the alternative",
+                    note.as_deref().unwrap_or_default(),
                 ),
-                Change::Accepted => ("Accepted".to_owned(), String::new()),
-                Change::AlternativeProposed(terms) => (
-                    "Proposed an alternative".to_owned(),
-                    format!("{} ({})", terms.what, terms.frequency.describe()),
-                ),
-                Change::AlternativeAccepted => {
-                    ("Accepted the alternative".to_owned(), String::new())
-                }
-                Change::AlternativeDeclined { note } => (
-                    "Declined the alternative".to_owned(),
-                    note.clone().unwrap_or_default(),
-                ),
-                Change::Paused { reason } => ("Paused".to_owned(), reason.clone()),
-                Change::Resumed => ("Resumed".to_owned(), String::new()),
-                Change::Retired { reason } => ("Retired".to_owned(), reason.clone()),
+                Change::Paused { reason } => said("Paused", reason),
+                Change::Resumed => said("Resumed", ""),
+                Change::Retired { reason } => said("Retired", reason),
             };
             HistoryRow {
                 id: change.id.0,
@@ -630,6 +639,7 @@ fn history_row(
                 who: who(me, change.by),
                 title,
                 detail,
+                rhythm,
                 fulfilment: false,
                 seen: String::new(),
                 can_confirm: false,
@@ -642,6 +652,7 @@ fn history_row(
             who: who(me, done.by),
             title: format!("Done on {}", dates::day(done.happened_on)),
             detail: done.note.clone().unwrap_or_default(),
+            rhythm: None,
             fulfilment: true,
             seen: done
                 .confirmation
@@ -785,7 +796,7 @@ struct At<'a, F> {
     form: &'a F,
 }
 
-impl<F: DeserializeOwned + Send> FromRequest<AppState> for Step<F> {
+impl<F: Form + Send> FromRequest<AppState> for Step<F> {
     type Rejection = Response;
 
     async fn from_request(

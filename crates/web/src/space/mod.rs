@@ -10,7 +10,7 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
 use crate::exec::{self, Outcome, Writes};
-use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{CsrfForm, Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
@@ -59,6 +59,8 @@ pub struct BetrayalForm {
     note: String,
     feel_safe: String,
 }
+
+impl Form for BetrayalForm {}
 
 impl BetrayalForm {
     fn input(&self) -> BetrayalInput {

@@ -23,18 +23,54 @@ use kintsugi_core::requests::Request;
 use kintsugi_core::truth::{EntryKind, TruthEntry};
 use kintsugi_core::views::today::{self, PartnerNews, TodayItem};
 
+/// What a row says: our words, and the words a person wrote kept apart
+/// from them so the page can set those apart (`m::said`).
+#[derive(Default)]
+pub struct Said {
+    pub title: String,
+    /// The person's words the title ends with ("Today:" …).
+    pub title_words: String,
+    /// Our words under the title; they may end with the person's (a
+    /// request's "each time: …"), so the page sets them apart whole.
+    pub detail: String,
+    /// The person's words, quoted under the title.
+    pub quote: String,
+}
+
+impl Said {
+    fn title(title: impl Into<String>) -> Self {
+        Said {
+            title: title.into(),
+            ..Said::default()
+        }
+    }
+
+    fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    fn quote(mut self, words: &str) -> Self {
+        self.quote = excerpt_on_word(words, 140);
+        self
+    }
+
+    fn ending_with(mut self, words: &str, chars: usize) -> Self {
+        self.title_words = excerpt_on_word(words, chars);
+        self
+    }
+}
+
 /// Something waiting for the person, as the page lists it.
 pub struct ToDoRow {
-    pub title: String,
-    pub detail: String,
+    pub said: Said,
     pub href: String,
     pub action: &'static str,
 }
 
 /// Something the partner shared.
 pub struct NewsRow {
-    pub title: String,
-    pub detail: String,
+    pub said: Said,
     pub when: String,
     pub href: String,
 }
@@ -64,74 +100,65 @@ fn apology_title(apology: &Apology) -> String {
 }
 
 fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
-    let row = |title: String, detail: String, href: String, action| ToDoRow {
-        title,
-        detail,
-        href,
-        action,
-    };
+    let row = |said: Said, href: String, action| ToDoRow { said, href, action };
     match item {
         TodayItem::QuestionToAnswer(entry) => row(
-            "Your partner asked you a question".to_owned(),
-            format!("“{}”", excerpt_on_word(&entry.text, 140)),
+            Said::title("Your partner asked you a question").quote(&entry.text),
             "/truth".to_owned(),
             "Answer it",
         ),
         TodayItem::TruthToAcknowledge(entry) => row(
-            truth_to_read_title(entry),
-            format!("Written {}.", dates::when(entry.written_at, zone)),
+            Said::title(truth_to_read_title(entry))
+                .detail(format!("Written {}.", dates::when(entry.written_at, zone))),
             "/truth".to_owned(),
             "Read it",
         ),
         TodayItem::ApologyToAnswer(apology) => row(
-            apology_title(apology),
-            "Take your time with it; you can answer when you are ready.".to_owned(),
+            Said::title(apology_title(apology))
+                .detail("Take your time with it; you can answer when you are ready."),
             "/apology".to_owned(),
             "Read it",
         ),
         TodayItem::RequestToAnswer(request) => {
             let terms = request.alternative.as_ref().unwrap_or(&request.terms);
             row(
-                request_to_answer_title(request, me).to_owned(),
-                format!("“{}”", excerpt_on_word(&terms.what, 140)),
+                Said::title(request_to_answer_title(request, me)).quote(&terms.what),
                 request_link(request),
                 "Answer",
             )
         }
         TodayItem::RequestDue(request) => row(
-            format!("Today: {}", excerpt_on_word(&request.terms.what, 140)),
-            request.terms.frequency.describe(),
+            Said::title("Today:")
+                .ending_with(&request.terms.what, 140)
+                .detail(request.terms.frequency.describe()),
             request_link(request),
             "Log it when done",
         ),
         TodayItem::ContactReportToAcknowledge(report) => row(
-            "Your partner reported contact from the affair partner".to_owned(),
-            format!(
+            Said::title("Your partner reported contact from the affair partner").detail(format!(
                 "{}, {}.",
                 report.channel.label(),
                 dates::when(report.happened_at, zone)
-            ),
+            )),
             "/contact".to_owned(),
             "Read the report",
         ),
         TodayItem::CheckIn { last } => row(
-            "Check in with yourself".to_owned(),
-            match last {
+            Said::title("Check in with yourself").detail(match last {
                 Some(day) => format!("Your last check-in was on {}.", dates::day(*day)),
                 None => "You have not checked in yet. One word is enough.".to_owned(),
-            },
+            }),
             "/checkin".to_owned(),
             "Check in",
         ),
         TodayItem::Pulse(due) => row(
-            "Your trust pulse is due".to_owned(),
-            format!(
+            Said::title("Your trust pulse is due").detail(format!(
                 "{}; about two minutes.",
                 match due.last {
                     Some(_) => due.cadence.label().to_owned(),
                     None => "Your first one".to_owned(),
                 }
-            ),
+            )),
             "/pulse".to_owned(),
             "Take the pulse",
         ),
@@ -163,54 +190,52 @@ fn news_row(news: &PartnerNews<'_>, zone: Zone) -> NewsRow {
         // of the viewer's own is on their check-in page.
         CheckInId::Private(_) => "/checkin".to_owned(),
     };
+    let row = |said: Said, href: String| NewsRow {
+        said,
+        when: when.clone(),
+        href,
+    };
     match news {
-        PartnerNews::CheckIn(view) => NewsRow {
-            title: format!(
+        PartnerNews::CheckIn(view) => {
+            let said = Said::title(format!(
                 "Your partner checked in: {}",
                 checkin::feelings_phrase(view.check_in)
-            ),
-            detail: view
-                .check_in
-                .note
-                .as_deref()
-                .map(|note| format!("“{}”", excerpt_on_word(note, 140)))
-                .unwrap_or_default(),
-            when,
-            href: shared_check_in_link(view.id),
-        },
-        PartnerNews::CheckInAcknowledged(view) => NewsRow {
-            title: "Your partner answered your check-in".to_owned(),
-            detail: view
-                .acknowledgement
-                .map(|ack| format!("“{}”", excerpt_on_word(ack.acknowledgement.text(), 140)))
-                .unwrap_or_default(),
-            when,
-            href: shared_check_in_link(view.id),
-        },
-        PartnerNews::Pulse(record) => NewsRow {
-            title: "Your partner shared a trust pulse".to_owned(),
-            detail: String::new(),
-            when,
-            href: pulse::shared_link(record.id),
-        },
-        PartnerNews::Truth(entry) => NewsRow {
-            title: format!("Your partner added to the truth log: {}", entry.label()),
-            detail: format!("“{}”", excerpt_on_word(&entry.text, 140)),
-            when,
-            href: "/truth".to_owned(),
-        },
+            ));
+            let said = match &view.check_in.note {
+                Some(note) => said.quote(note),
+                None => said,
+            };
+            row(said, shared_check_in_link(view.id))
+        }
+        PartnerNews::CheckInAcknowledged(view) => {
+            let said = Said::title("Your partner answered your check-in");
+            let said = match view.acknowledgement {
+                Some(ack) => said.quote(ack.acknowledgement.text()),
+                None => said,
+            };
+            row(said, shared_check_in_link(view.id))
+        }
+        PartnerNews::Pulse(record) => row(
+            Said::title("Your partner shared a trust pulse"),
+            pulse::shared_link(record.id),
+        ),
+        PartnerNews::Truth(entry) => row(
+            Said::title(format!(
+                "Your partner added to the truth log: {}",
+                entry.label()
+            ))
+            .quote(&entry.text),
+            "/truth".to_owned(),
+        ),
         PartnerNews::RequestDone {
             request,
             fulfilment,
-        } => NewsRow {
-            title: format!(
-                "Your partner did what you asked: {}",
-                excerpt_on_word(&request.terms.what, 100)
-            ),
-            detail: format!("On {}.", dates::day(fulfilment.happened_on)),
-            when,
-            href: request_link(request),
-        },
+        } => row(
+            Said::title("Your partner did what you asked:")
+                .ending_with(&request.terms.what, 100)
+                .detail(format!("On {}.", dates::day(fulfilment.happened_on))),
+            request_link(request),
+        ),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{self, Landed, Submission, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
@@ -57,12 +57,20 @@ struct FilterQuery {
     filter: String,
 }
 
+/// A disclosure, an answer or a correction: one text of up to 10,000
+/// characters.
+const TELLING: FormCaps = FormCaps::new(16, 20_000, 20_000);
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct DisclosureForm {
     betrayal: String,
     text: String,
     refers_to: String,
+}
+
+impl Form for DisclosureForm {
+    const CAPS: FormCaps = TELLING;
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -72,6 +80,8 @@ pub struct QuestionForm {
     text: String,
 }
 
+impl Form for QuestionForm {}
+
 /// The answer and correction forms: one text.
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
@@ -79,11 +89,17 @@ pub struct TextForm {
     text: String,
 }
 
+impl Form for TextForm {
+    const CAPS: FormCaps = TELLING;
+}
+
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ResponseForm {
     response: String,
 }
+
+impl Form for ResponseForm {}
 
 /// A form that was refused, to be shown again with what was typed.
 enum Refused {

@@ -116,7 +116,10 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
     assert_eq!(seen.status, 200);
     assert_shows(
         &seen,
-        &["Your partner answered", "“Thank you for telling me.”"],
+        &[
+            "Your partner answered",
+            "“<bdi>Thank you for telling me.</bdi>”",
+        ],
     );
 
     let again = couple
@@ -237,7 +240,7 @@ async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
         .await;
     assert_eq!(sent.status, 303);
     let seen = couple.involved.get(&format!("/checkin/{id}")).await;
-    assert!(seen.body.contains("“I see you.”"));
+    assert!(seen.body.contains("“<bdi>I see you.</bdi>”"));
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
         .await;
     assert!(
         involved
-            .sees("/", "Today: Text me when you leave work")
+            .sees("/", "Today: <bdi>Text me when you leave work</bdi>")
             .await
     );
     let logged = involved
@@ -41,7 +41,7 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     assert!(hurt.sees("/", "Nothing is waiting for you today.").await);
     assert!(
         !involved
-            .sees("/", "Today: Text me when you leave work")
+            .sees("/", "Today: <bdi>Text me when you leave work</bdi>")
             .await
     );
 
@@ -59,7 +59,7 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     assert!(hurt_today.body.contains(&last), "expected {last}");
     assert!(
         involved
-            .sees("/", "Today: Text me when you leave work")
+            .sees("/", "Today: <bdi>Text me when you leave work</bdi>")
             .await,
         "a daily request is due again on the new day"
     );

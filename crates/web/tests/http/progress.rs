@@ -155,7 +155,7 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
     for person in [&couple.hurt, &couple.involved] {
         let page = person.get("/progress").await;
         assert!(page.body.contains(&format!(
-            "<a href=\"{request}\">Text me when you leave work</a>"
+            "<a href=\"{request}\"><bdi>Text me when you leave work</bdi></a>"
         )));
         assert_shows(
             &page,
@@ -168,7 +168,7 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
     let today = couple.hurt.get("/").await;
     assert!(today
         .body
-        .contains("Your partner did what you asked: Text me when you leave work"));
+        .contains("Your partner did what you asked: <bdi>Text me when you leave work</bdi>"));
     assert!(today.body.contains(&format!("href=\"{request}\"")));
 }
 

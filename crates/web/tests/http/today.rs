@@ -70,7 +70,7 @@ async fn what_the_partner_shared_is_news_with_a_link_to_it() {
         &[
             "Everything your partner has shared so far.",
             "Your partner checked in: Remorseful, Willing",
-            "“I want to keep showing up.”",
+            "“<bdi>I want to keep showing up.</bdi>”",
         ],
     );
     assert!(today.body.contains(&format!("href=\"/checkin/{id}\"")));
@@ -113,7 +113,7 @@ async fn an_answer_to_my_check_in_is_news_to_me() {
         &today,
         &[
             "Your partner answered your check-in",
-            "“I&#39;d like to hear more, whenever you&#39;re ready.”",
+            "“<bdi>I&#39;d like to hear more, whenever you&#39;re ready.</bdi>”",
         ],
     );
 }
@@ -143,7 +143,7 @@ async fn a_question_waiting_for_an_answer_comes_before_the_check_in() {
     assert_shows(
         &today,
         &[
-            "“When did it really end?”",
+            "“<bdi>When did it really end?</bdi>”",
             "<a class=\"button\" href=\"/truth\">Answer it</a>",
         ],
     );

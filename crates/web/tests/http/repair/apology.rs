@@ -40,7 +40,7 @@ async fn send(involved: &Person, what_i_did: &str) -> u64 {
 
 /// The id of the version on the page whose first part is `what_i_did`.
 fn version_of(body: &str, what_i_did: &str) -> u64 {
-    id_before(body, &format!("{what_i_did}</dd>"), "id=\"version-")
+    id_before(body, &format!("{what_i_did}</bdi></dd>"), "id=\"version-")
 }
 
 #[tokio::test]
@@ -59,7 +59,8 @@ async fn the_coach_shows_its_findings_beside_each_part_and_keeps_every_word() {
         ],
     );
     assert!(
-        page.body.contains("<q>sorry if you were hurt</q>"),
+        page.body
+            .contains("<q><bdi>sorry if you were hurt</bdi></q>"),
         "the flagged words are quoted"
     );
     assert_shows(

@@ -123,7 +123,7 @@ async fn a_refused_commitment_is_shown_again_with_what_was_chosen() {
     assert!(twice.body.contains("Marker-twice"));
     let own = make(involved, "own", "Marker-own: I come home by seven.").await;
     let page = w.couple.hurt.get("/commitments").await;
-    assert!(commitment(&page.body, own).contains("<h3>Marker-own: I come home by seven."));
+    assert!(commitment(&page.body, own).contains("<h3><bdi>Marker-own: I come home by seven."));
 }
 
 #[tokio::test]

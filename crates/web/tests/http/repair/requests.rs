@@ -56,7 +56,7 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
         &[
             "Leave little up to assumption.",
             "finding finding-vague",
-            "<q>Be more present</q>",
+            "<q><bdi>Be more present</bdi></q>",
             "finding finding-no_when",
             "Add a time, a frequency or a trigger",
             ">Be more present</textarea>",
@@ -238,7 +238,7 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
     assert_shows(
         &page,
         &[
-            "<h1>Marker-alt2: call you at lunch on office days</h1>",
+            "<h1><bdi>Marker-alt2: call you at lunch on office days</bdi></h1>",
             "Accepted the alternative",
             "Agreed",
         ],

@@ -113,7 +113,7 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
     let kept = entry(&refused.body, question);
     assert!(
         kept.contains(&format!(
-            "<textarea id=\"kept-text-{question}\" rows=\"4\" readonly"
+            "<textarea id=\"kept-text-{question}\" rows=\"4\" dir=\"auto\" readonly"
         )),
         "kept read-only, to copy"
     );
@@ -557,7 +557,7 @@ async fn every_truth_form_sent_twice_under_one_key_writes_one_entry() {
     }
     let log = hurt.get("/truth").await;
     for marker in ["Marker-d1", "Marker-q1", "Marker-a1", "Marker-c1"] {
-        let entry_text = format!("class=\"entry-text\">{marker}</p>");
+        let entry_text = format!("class=\"entry-text\"><bdi>{marker}</bdi></p>");
         assert_eq!(log.body.matches(&entry_text).count(), 1, "{marker} once");
     }
     assert!(!log.body.contains("edited"), "no resent words were saved");
