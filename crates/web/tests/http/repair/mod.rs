@@ -7,35 +7,8 @@ mod contact;
 mod requests;
 mod truth;
 
-use crate::helpers::{Couple, Page, Person, TestApp};
-
-/// A couple at work, another couple beside them, a signed-in stranger with
-/// no space, and a visitor who is not signed in.
-pub struct World {
-    /// Kept for the length of the test: it owns the running app's data.
-    pub _app: TestApp,
-    pub couple: Couple,
-    pub other: Couple,
-    pub stranger: Person,
-    pub anon: Person,
-}
-
-impl World {
-    pub async fn new() -> World {
-        let app = TestApp::spawn().await;
-        let couple = app.couple().await;
-        let other = app.couple().await;
-        let stranger = app.stranger().await;
-        let anon = app.anonymous();
-        World {
-            _app: app,
-            couple,
-            other,
-            stranger,
-            anon,
-        }
-    }
-}
+pub use crate::helpers::{assert_redirect, assert_refused, excerpt, World};
+use crate::helpers::{Page, Person};
 
 /// The id at the end of a redirect: `/truth#entry-7` and `/requests/7` are 7.
 pub fn created_id(page: &Page) -> u64 {
@@ -84,26 +57,6 @@ pub async fn assert_tokenless_refused(
     page
 }
 
-/// Asserts a 303 to exactly `location`.
-pub fn assert_redirect(page: &Page, location: &str) {
-    assert_eq!(
-        (page.status, page.location.as_deref()),
-        (303, Some(location)),
-        "{}",
-        excerpt(&page.body)
-    );
-}
-
-/// Asserts a form shown again after a refusal (422) that says `message`.
-pub fn assert_refused(page: &Page, message: &str) {
-    assert_eq!(page.status, 422, "{}", excerpt(&page.body));
-    assert!(
-        page.body.contains(message),
-        "expected {message:?} in the page: {}",
-        excerpt(&page.body)
-    );
-}
-
 /// Asserts the "not this step" page a person sees when their role does not
 /// allow the step.
 pub fn assert_not_theirs(page: &Page) {
@@ -139,10 +92,4 @@ pub async fn assert_outsiders_refused(
         None => w.anon.get(path).await,
     };
     assert_redirect(&page, "/login");
-}
-
-/// The page's main content, shortened, for a failure message.
-pub fn excerpt(body: &str) -> String {
-    let start = body.find("<main").unwrap_or(0);
-    body[start..].chars().take(3_000).collect()
 }
