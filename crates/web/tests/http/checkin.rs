@@ -7,6 +7,9 @@ use crate::helpers::{
     Person, TestApp, World,
 };
 
+/// Feelings as the form sends them: a word and how strongly, 1 to 5.
+type Feelings<'a> = &'a [(&'a str, &'a str)];
+
 /// A check-in's fields the way the form sends them: a `feelings` box per
 /// word and an `intensity_<word>` choice beside it.
 pub(crate) fn check_in_fields(
@@ -243,7 +246,7 @@ async fn a_refused_check_in_keeps_everything_that_was_chosen_and_written() {
         ("lonely", "1"),
         ("afraid", "1"),
     ];
-    let refusals: [(&[(&str, &str)], &str, &str, &str); 3] = [
+    let refusals: [(Feelings, &str, &str, &str); 3] = [
         (&four, "", "only_me", "Please choose up to three feelings"),
         (
             &[],
