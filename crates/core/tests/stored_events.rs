@@ -99,54 +99,39 @@ where
 }
 
 fn couple_variant(event: &CoupleEvent) -> &'static str {
+    use CoupleEvent as C;
     match event {
-        CoupleEvent::Space(e) => match e {
-            SpaceEvent::Created => "space.created",
-            SpaceEvent::BetrayalRecorded { .. } => "space.betrayal_recorded",
-            SpaceEvent::PartnerJoined => "space.partner_joined",
-        },
-        CoupleEvent::CheckIn(e) => match e {
-            CheckInEvent::Shared { .. } => "check_in.shared",
-            CheckInEvent::Acknowledged { .. } => "check_in.acknowledged",
-        },
-        CoupleEvent::Pulse(e) => match e {
-            PulseEvent::Shared { .. } => "pulse.shared",
-            PulseEvent::CadenceChosen { .. } => "pulse.cadence_chosen",
-        },
-        CoupleEvent::Truth(e) => match e {
-            TruthEvent::Disclosed { .. } => "truth.disclosed",
-            TruthEvent::Asked { .. } => "truth.asked",
-            TruthEvent::Answered { .. } => "truth.answered",
-            TruthEvent::Acknowledged { .. } => "truth.acknowledged",
-            TruthEvent::Parked { .. } => "truth.parked",
-            TruthEvent::Unparked { .. } => "truth.unparked",
-            TruthEvent::Corrected { .. } => "truth.corrected",
-        },
-        CoupleEvent::Apology(e) => match e {
-            ApologyEvent::Sent { .. } => "apology.sent",
-            ApologyEvent::Answered { .. } => "apology.answered",
-        },
-        CoupleEvent::Request(e) => match e {
-            RequestEvent::Made { .. } => "request.made",
-            RequestEvent::Accepted { .. } => "request.accepted",
-            RequestEvent::AlternativeProposed { .. } => "request.alternative_proposed",
-            RequestEvent::AlternativeAccepted { .. } => "request.alternative_accepted",
-            RequestEvent::AlternativeDeclined { .. } => "request.alternative_declined",
-            RequestEvent::Paused { .. } => "request.paused",
-            RequestEvent::Resumed { .. } => "request.resumed",
-            RequestEvent::Retired { .. } => "request.retired",
-            RequestEvent::FulfilmentLogged { .. } => "request.fulfilment_logged",
-            RequestEvent::FulfilmentConfirmed { .. } => "request.fulfilment_confirmed",
-        },
-        CoupleEvent::Commitment(e) => match e {
-            CommitmentEvent::Made { .. } => "commitment.made",
-            CommitmentEvent::StatusUpdated { .. } => "commitment.status_updated",
-            CommitmentEvent::Acknowledged { .. } => "commitment.acknowledged",
-        },
-        CoupleEvent::Contact(e) => match e {
-            ContactEvent::Reported { .. } => "contact.reported",
-            ContactEvent::Acknowledged { .. } => "contact.acknowledged",
-        },
+        C::Space(SpaceEvent::Created) => "space.created",
+        C::Space(SpaceEvent::BetrayalRecorded { .. }) => "space.betrayal_recorded",
+        C::Space(SpaceEvent::PartnerJoined) => "space.partner_joined",
+        C::CheckIn(CheckInEvent::Shared { .. }) => "check_in.shared",
+        C::CheckIn(CheckInEvent::Acknowledged { .. }) => "check_in.acknowledged",
+        C::Pulse(PulseEvent::Shared { .. }) => "pulse.shared",
+        C::Pulse(PulseEvent::CadenceChosen { .. }) => "pulse.cadence_chosen",
+        C::Truth(TruthEvent::Disclosed { .. }) => "truth.disclosed",
+        C::Truth(TruthEvent::Asked { .. }) => "truth.asked",
+        C::Truth(TruthEvent::Answered { .. }) => "truth.answered",
+        C::Truth(TruthEvent::Acknowledged { .. }) => "truth.acknowledged",
+        C::Truth(TruthEvent::Parked { .. }) => "truth.parked",
+        C::Truth(TruthEvent::Unparked { .. }) => "truth.unparked",
+        C::Truth(TruthEvent::Corrected { .. }) => "truth.corrected",
+        C::Apology(ApologyEvent::Sent { .. }) => "apology.sent",
+        C::Apology(ApologyEvent::Answered { .. }) => "apology.answered",
+        C::Request(RequestEvent::Made { .. }) => "request.made",
+        C::Request(RequestEvent::Accepted { .. }) => "request.accepted",
+        C::Request(RequestEvent::AlternativeProposed { .. }) => "request.alternative_proposed",
+        C::Request(RequestEvent::AlternativeAccepted { .. }) => "request.alternative_accepted",
+        C::Request(RequestEvent::AlternativeDeclined { .. }) => "request.alternative_declined",
+        C::Request(RequestEvent::Paused { .. }) => "request.paused",
+        C::Request(RequestEvent::Resumed { .. }) => "request.resumed",
+        C::Request(RequestEvent::Retired { .. }) => "request.retired",
+        C::Request(RequestEvent::FulfilmentLogged { .. }) => "request.fulfilment_logged",
+        C::Request(RequestEvent::FulfilmentConfirmed { .. }) => "request.fulfilment_confirmed",
+        C::Commitment(CommitmentEvent::Made { .. }) => "commitment.made",
+        C::Commitment(CommitmentEvent::StatusUpdated { .. }) => "commitment.status_updated",
+        C::Commitment(CommitmentEvent::Acknowledged { .. }) => "commitment.acknowledged",
+        C::Contact(ContactEvent::Reported { .. }) => "contact.reported",
+        C::Contact(ContactEvent::Acknowledged { .. }) => "contact.acknowledged",
     }
 }
 

@@ -4,6 +4,8 @@ use crate::harness::{conformance_tests, event, fill, postgres_configured, Kind, 
 use kintsugi_store::{
     InviteRecord, MasterKey, SessionRecord, Store, StoreError, StoredEvent, UserRecord,
 };
+use std::path::PathBuf;
+use std::sync::Arc;
 use time::macros::datetime;
 use time::Duration;
 use uuid::Uuid;
@@ -188,8 +190,7 @@ async fn a_backup_restores_into_postgres_identically(kind: Kind) {
 }
 
 async fn a_backup_never_overwrites_a_file(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
+    let (db, store) = TestDb::with_store(kind).await;
     fill(store.as_ref(), "couple:1", 1).await;
     let existing = db.dir().join("precious.txt");
     std::fs::write(&existing, b"keep me").unwrap();
@@ -203,13 +204,37 @@ async fn a_backup_never_overwrites_a_file(kind: Kind) {
     assert_eq!(std::fs::read(&existing).unwrap(), b"keep me");
 }
 
-async fn restore_refuses_a_database_that_is_not_empty(kind: Kind) {
+/// A database under `key` with `events` events in `couple:1`, and a backup
+/// of it written beside it (`backup.db`).
+struct BackedUp {
+    db: TestDb,
+    key: MasterKey,
+    store: Arc<dyn Store>,
+    backup: PathBuf,
+}
+
+async fn backed_up(kind: Kind, events: u64) -> BackedUp {
     let db = TestDb::new(kind).await;
     let key = MasterKey::generate();
     let store = db.open(&key).await;
-    fill(store.as_ref(), "couple:1", 2).await;
+    fill(store.as_ref(), "couple:1", events).await;
     let backup = db.dir().join("backup.db");
     store.backup(&backup).await.unwrap();
+    BackedUp {
+        db,
+        key,
+        store,
+        backup,
+    }
+}
+
+async fn restore_refuses_a_database_that_is_not_empty(kind: Kind) {
+    let BackedUp {
+        db,
+        key,
+        store,
+        backup,
+    } = backed_up(kind, 2).await;
     fill(store.as_ref(), "couple:2", 1).await;
 
     let refused = kintsugi_store::restore(&backup, &db.url, key).await;
@@ -223,14 +248,11 @@ async fn restore_refuses_a_database_that_is_not_empty(kind: Kind) {
 }
 
 async fn restore_refuses_a_key_that_does_not_open_the_backup(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
-    fill(store.as_ref(), "couple:1", 1).await;
-    let backup = db.dir().join("backup.db");
-    store.backup(&backup).await.unwrap();
+    let source = backed_up(kind, 1).await;
     let target = TestDb::new(Kind::Sqlite).await;
 
-    let refused = kintsugi_store::restore(&backup, &target.url, MasterKey::generate()).await;
+    let other_key = MasterKey::generate();
+    let refused = kintsugi_store::restore(&source.backup, &target.url, other_key).await;
 
     assert!(
         matches!(refused, Err(StoreError::WrongMasterKey(_))),
@@ -243,12 +265,13 @@ async fn restore_refuses_a_key_that_does_not_open_the_backup(kind: Kind) {
 }
 
 async fn restore_refuses_a_backup_whose_chain_breaks(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let key = MasterKey::generate();
-    let store = db.open(&key).await;
-    fill(store.as_ref(), "couple:1", 3).await;
-    let backup = db.dir().join("backup.db");
-    store.backup(&backup).await.unwrap();
+    // The source database, and so its backup file, lives to the end.
+    let BackedUp {
+        key,
+        backup,
+        db: _db,
+        ..
+    } = backed_up(kind, 3).await;
     let tamper = sqlx::SqlitePool::connect(&format!("sqlite://{}", backup.display()))
         .await
         .unwrap();

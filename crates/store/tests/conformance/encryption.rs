@@ -15,8 +15,7 @@ conformance_tests!(
 );
 
 async fn the_same_plaintext_twice_gives_different_ciphertexts(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
+    let (db, store) = TestDb::with_store(kind).await;
     store
         .append(
             "couple:1",
@@ -27,14 +26,10 @@ async fn the_same_plaintext_twice_gives_different_ciphertexts(kind: Kind) {
         .unwrap();
 
     let raw = db.raw().await;
-    let first = raw
-        .bytes("payload_ciphertext", "couple:1", 1)
-        .await
-        .unwrap();
-    let second = raw
-        .bytes("payload_ciphertext", "couple:1", 2)
-        .await
-        .unwrap();
+    let (first, second) = (
+        raw.ciphertext("couple:1", 1).await,
+        raw.ciphertext("couple:1", 2).await,
+    );
 
     assert_ne!(first, second);
     assert_ne!(
@@ -49,8 +44,7 @@ async fn the_same_plaintext_twice_gives_different_ciphertexts(kind: Kind) {
 }
 
 async fn a_ciphertext_moved_to_another_seq_does_not_decrypt(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
+    let (db, store) = TestDb::with_store(kind).await;
     fill(store.as_ref(), "couple:1", 3).await;
     let raw = db.raw().await;
     let from_seq_1 = raw.bytes("payload_ciphertext", "couple:1", 1).await;
@@ -78,8 +72,7 @@ async fn a_ciphertext_moved_to_another_seq_does_not_decrypt(kind: Kind) {
 }
 
 async fn a_ciphertext_moved_to_another_stream_does_not_decrypt(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
+    let (db, store) = TestDb::with_store(kind).await;
     fill(store.as_ref(), "private:ana", 1).await;
     fill(store.as_ref(), "couple:1", 1).await;
     let raw = db.raw().await;
@@ -123,8 +116,7 @@ async fn a_wrong_master_key_is_refused_at_open(kind: Kind) {
 /// a backup, may hold it in plain text.
 async fn a_marker_is_never_stored_in_plain_text(kind: Kind) {
     const MARKER: &[u8] = b"MARKER-7f3a-she-said-it-was-only-once";
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
+    let (db, store) = TestDb::with_store(kind).await;
     let mut payload = b"I want to tell you the truth: ".to_vec();
     payload.extend_from_slice(MARKER);
     store
@@ -140,10 +132,7 @@ async fn a_marker_is_never_stored_in_plain_text(kind: Kind) {
         .await
         .unwrap();
     let raw = db.raw().await;
-    let ciphertext = raw
-        .bytes("payload_ciphertext", "couple:1", 1)
-        .await
-        .unwrap();
+    let ciphertext = raw.ciphertext("couple:1", 1).await;
     raw.close().await;
     let backup = db.dir().join("backup.db");
     store.backup(&backup).await.unwrap();
@@ -175,15 +164,39 @@ async fn a_marker_is_never_stored_in_plain_text(kind: Kind) {
     );
 }
 
-async fn rotating_the_master_key_rewraps_only_the_data_keys(kind: Kind) {
+/// A database with two streams written under the `old` master key
+/// (`couple:1` of two events, and `other` of one), no store open on it any
+/// more, and the `new` key to rotate to.
+struct Rotation {
+    db: TestDb,
+    old: MasterKey,
+    new: MasterKey,
+    /// `couple:1` as the store read it before the rotation.
+    couple_events: Vec<kintsugi_store::StoredEvent>,
+}
+
+async fn before_rotation(kind: Kind, other: &str) -> Rotation {
+    let (old, new) = (MasterKey::generate(), MasterKey::generate());
     let db = TestDb::new(kind).await;
-    let old = MasterKey::generate();
-    let new = MasterKey::generate();
     let store = db.open(&old).await;
     fill(store.as_ref(), "couple:1", 2).await;
-    fill(store.as_ref(), "private:ana", 1).await;
-    let events_before = store.read("couple:1", 0).await.unwrap();
-    drop(store);
+    fill(store.as_ref(), other, 1).await;
+    let couple_events = store.read("couple:1", 0).await.unwrap();
+    Rotation {
+        db,
+        old,
+        new,
+        couple_events,
+    }
+}
+
+async fn rotating_the_master_key_rewraps_only_the_data_keys(kind: Kind) {
+    let Rotation {
+        db,
+        old,
+        new,
+        couple_events,
+    } = before_rotation(kind, "private:ana").await;
     let raw = db.raw().await;
     let keys_before = raw.wrapped_keys().await;
     let ciphertexts_before = raw.ciphertexts().await;
@@ -205,7 +218,7 @@ async fn rotating_the_master_key_rewraps_only_the_data_keys(kind: Kind) {
         Err(StoreError::WrongMasterKey(_))
     ));
     let store = db.open(&new).await;
-    assert_eq!(store.read("couple:1", 0).await.unwrap(), events_before);
+    assert_eq!(store.read("couple:1", 0).await.unwrap(), couple_events);
     assert_eq!(store.verify().await.unwrap().first_break, None);
     fill_more(store.as_ref()).await;
 }
@@ -224,13 +237,7 @@ async fn fill_more(store: &dyn kintsugi_store::Store) {
 }
 
 async fn rotating_the_master_key_reseals_every_head_or_nothing(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let old = MasterKey::generate();
-    let new = MasterKey::generate();
-    let store = db.open(&old).await;
-    fill(store.as_ref(), "couple:1", 2).await;
-    fill(store.as_ref(), "couple:2", 1).await;
-    drop(store);
+    let Rotation { db, old, new, .. } = before_rotation(kind, "couple:2").await;
     let raw = db.raw().await;
     let seal_of = |stream: &'static str| raw.stream_bytes("stream_seals", "seal", stream);
     let (seal_1, seal_2) = (seal_of("couple:1").await, seal_of("couple:2").await);

@@ -122,6 +122,13 @@ impl TestDb {
         kintsugi_store::open(&self.url, key.clone()).await.unwrap()
     }
 
+    /// A fresh database and a store open on it under a new master key.
+    pub async fn with_store(kind: Kind) -> (TestDb, Arc<dyn Store>) {
+        let db = TestDb::new(kind).await;
+        let store = db.open(&MasterKey::generate()).await;
+        (db, store)
+    }
+
     /// A scratch directory that lives as long as the database.
     pub fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
@@ -201,6 +208,38 @@ pub enum Raw {
     Postgres(PgPool),
 }
 
+/// Runs the same code on whichever pool `raw` holds. sqlx gives each backend
+/// its own pool, row and argument types, so the code is pasted once per
+/// backend here instead of being written out twice in every method.
+macro_rules! on_pool {
+    ($raw:expr, $pool:ident => $body:expr) => {
+        match $raw {
+            Raw::Sqlite($pool) => $body,
+            Raw::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `sql` with these bind values and returns how many rows it changed.
+macro_rules! execute {
+    ($raw:expr, $sql:expr $(, $bind:expr)*) => {
+        on_pool!($raw, pool => {
+            let query = sqlx::query($sql)$(.bind($bind))*;
+            query.execute(pool).await.unwrap().rows_affected()
+        })
+    };
+}
+
+/// Every row `sql` selects with these bind values, each read by `$read`.
+macro_rules! fetch_all {
+    ($raw:expr, $sql:expr, [$($bind:expr),*], $read:expr) => {
+        on_pool!($raw, pool => {
+            let query = sqlx::query($sql)$(.bind($bind))*;
+            query.fetch_all(pool).await.unwrap().iter().map($read).collect()
+        })
+    };
+}
+
 impl Raw {
     /// Rewrites `sql` written with `$1, $2…` placeholders for the backend.
     fn sql(&self, sql: &str) -> String {
@@ -211,50 +250,25 @@ impl Raw {
     }
 
     pub async fn bytes(&self, column: &str, stream_id: &str, seq: i64) -> Option<Vec<u8>> {
-        let sql = self.sql(&format!(
-            "SELECT {column} FROM events WHERE stream_id = $1 AND seq = $2"
-        ));
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(&sql)
-                .bind(stream_id)
-                .bind(seq)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-                .get(0),
-            Raw::Postgres(pool) => sqlx::query(&sql)
-                .bind(stream_id)
-                .bind(seq)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-                .get(0),
-        }
+        let sql = format!("SELECT {column} FROM events WHERE stream_id = $1 AND seq = $2");
+        let sql = self.sql(&sql);
+        on_pool!(self, pool => {
+            let query = sqlx::query(&sql).bind(stream_id).bind(seq);
+            query.fetch_one(pool).await.unwrap().get(0)
+        })
     }
 
     pub async fn set_bytes(&self, column: &str, stream_id: &str, seq: i64, value: Option<Vec<u8>>) {
-        let sql = self.sql(&format!(
-            "UPDATE events SET {column} = $1 WHERE stream_id = $2 AND seq = $3"
-        ));
-        let updated = match self {
-            Raw::Sqlite(pool) => sqlx::query(&sql)
-                .bind(value)
-                .bind(stream_id)
-                .bind(seq)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-            Raw::Postgres(pool) => sqlx::query(&sql)
-                .bind(value)
-                .bind(stream_id)
-                .bind(seq)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-        };
+        let sql = format!("UPDATE events SET {column} = $1 WHERE stream_id = $2 AND seq = $3");
+        let sql = self.sql(&sql);
+        let updated = execute!(self, &sql, value, stream_id, seq);
         assert_eq!(updated, 1, "no event {stream_id}#{seq} to change");
+    }
+
+    /// The stored ciphertext of event `seq` of a stream, which must have one.
+    pub async fn ciphertext(&self, stream_id: &str, seq: i64) -> Vec<u8> {
+        let bytes = self.bytes("payload_ciphertext", stream_id, seq).await;
+        bytes.expect("a ciphertext")
     }
 
     /// Flips the lowest bit of byte `index` of a bytes column.
@@ -266,60 +280,19 @@ impl Raw {
 
     /// Runs a statement that needs no parameters.
     pub async fn execute(&self, sql: &str) -> u64 {
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(sql)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-            Raw::Postgres(pool) => sqlx::query(sql)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-        }
+        execute!(self, sql)
     }
 
     /// Every `wrapped_key` by stream, in order.
     pub async fn wrapped_keys(&self) -> Vec<(String, Vec<u8>)> {
         let sql = "SELECT stream_id, wrapped_key FROM stream_keys ORDER BY stream_id";
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(sql)
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| (row.get(0), row.get(1)))
-                .collect(),
-            Raw::Postgres(pool) => sqlx::query(sql)
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| (row.get(0), row.get(1)))
-                .collect(),
-        }
+        fetch_all!(self, sql, [], |row| (row.get(0), row.get(1)))
     }
 
     /// Every ciphertext, by stream and seq.
     pub async fn ciphertexts(&self) -> Vec<(String, i64, Option<Vec<u8>>)> {
         let sql = "SELECT stream_id, seq, payload_ciphertext FROM events ORDER BY stream_id, seq";
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(sql)
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| (row.get(0), row.get(1), row.get(2)))
-                .collect(),
-            Raw::Postgres(pool) => sqlx::query(sql)
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| (row.get(0), row.get(1), row.get(2)))
-                .collect(),
-        }
+        fetch_all!(self, sql, [], |row| (row.get(0), row.get(1), row.get(2)))
     }
 
     /// Every submission row, each as (column count, the bytes of its text
@@ -333,22 +306,9 @@ impl Raw {
             bytes.extend(r);
             (columns - 3, bytes)
         };
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(sql)
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| dump(row.len(), row.get("s"), row.get("k"), row.get("r")))
-                .collect(),
-            Raw::Postgres(pool) => sqlx::query(sql)
-                .fetch_all(pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| dump(row.len(), row.get("s"), row.get("k"), row.get("r")))
-                .collect(),
-        }
+        fetch_all!(self, sql, [], |row| {
+            dump(row.len(), row.get("s"), row.get("k"), row.get("r"))
+        })
     }
 
     /// A bytes column of the row of `table` keyed by `stream_id`
@@ -362,20 +322,10 @@ impl Raw {
         let sql = self.sql(&format!(
             "SELECT {column} FROM {table} WHERE stream_id = $1"
         ));
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(&sql)
-                .bind(stream_id)
-                .fetch_optional(pool)
-                .await
-                .unwrap()
-                .map(|row| row.get(0)),
-            Raw::Postgres(pool) => sqlx::query(&sql)
-                .bind(stream_id)
-                .fetch_optional(pool)
-                .await
-                .unwrap()
-                .map(|row| row.get(0)),
-        }
+        on_pool!(self, pool => {
+            let query = sqlx::query(&sql).bind(stream_id);
+            query.fetch_optional(pool).await.unwrap().map(|row| row.get(0))
+        })
     }
 
     pub async fn set_stream_bytes(
@@ -388,22 +338,7 @@ impl Raw {
         let sql = self.sql(&format!(
             "UPDATE {table} SET {column} = $1 WHERE stream_id = $2"
         ));
-        let updated = match self {
-            Raw::Sqlite(pool) => sqlx::query(&sql)
-                .bind(value)
-                .bind(stream_id)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-            Raw::Postgres(pool) => sqlx::query(&sql)
-                .bind(value)
-                .bind(stream_id)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-        };
+        let updated = execute!(self, &sql, value, stream_id);
         assert_eq!(updated, 1, "no {table} row for {stream_id}");
     }
 
@@ -413,33 +348,18 @@ impl Raw {
             "SELECT seq, author, kind, created_at, payload_ciphertext, payload_hash, format, \
              prev_hash, hash FROM events WHERE stream_id = $1 ORDER BY seq",
         );
-        macro_rules! rows_of {
-            ($pool:expr) => {
-                sqlx::query(&sql)
-                    .bind(stream_id)
-                    .fetch_all($pool)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|row| RawEvent {
-                        stream_id: stream_id.to_string(),
-                        seq: row.get(0),
-                        author: row.get(1),
-                        kind: row.get(2),
-                        created_at: row.get(3),
-                        payload_ciphertext: row.get(4),
-                        payload_hash: row.get(5),
-                        format: row.get(6),
-                        prev_hash: row.get(7),
-                        hash: row.get(8),
-                    })
-                    .collect()
-            };
-        }
-        match self {
-            Raw::Sqlite(pool) => rows_of!(pool),
-            Raw::Postgres(pool) => rows_of!(pool),
-        }
+        fetch_all!(self, &sql, [stream_id], |row| RawEvent {
+            format: row.get(6),
+            stream_id: stream_id.to_string(),
+            seq: row.get(0),
+            prev_hash: row.get(7),
+            author: row.get(1),
+            kind: row.get(2),
+            created_at: row.get(3),
+            payload_hash: row.get(5),
+            payload_ciphertext: row.get(4),
+            hash: row.get(8),
+        })
     }
 
     /// Recomputes `payload_hash`, `prev_hash` and `hash` of every row of the
@@ -447,58 +367,40 @@ impl Raw {
     /// "re-chained" edit. Needs no key.
     pub async fn rechain(&self, stream_id: &str) {
         let mut prev_hash = vec![0u8; 32];
+        let sql = self.sql(
+            "UPDATE events SET prev_hash = $1, hash = $2, payload_hash = $3 \
+             WHERE stream_id = $4 AND seq = $5",
+        );
         for mut row in self.rows(stream_id).await {
             if let Some(ciphertext) = &row.payload_ciphertext {
                 row.payload_hash = Sha256::digest(ciphertext).to_vec();
             }
             row.prev_hash = prev_hash;
             row.hash = row.header_hash();
-            let sql = self.sql(
-                "UPDATE events SET prev_hash = $1, hash = $2, payload_hash = $3 \
-                 WHERE stream_id = $4 AND seq = $5",
-            );
-            macro_rules! update {
-                ($pool:expr) => {
-                    sqlx::query(&sql)
-                        .bind(&row.prev_hash)
-                        .bind(&row.hash)
-                        .bind(&row.payload_hash)
-                        .bind(stream_id)
-                        .bind(row.seq)
-                        .execute($pool)
-                        .await
-                        .unwrap()
-                        .rows_affected()
-                };
-            }
-            match self {
-                Raw::Sqlite(pool) => update!(pool),
-                Raw::Postgres(pool) => update!(pool),
-            };
+            let hashes = (&row.prev_hash, &row.hash, &row.payload_hash);
+            execute!(self, &sql, hashes.0, hashes.1, hashes.2, stream_id, row.seq);
             prev_hash = row.hash;
         }
     }
 
     pub async fn close(self) {
-        match self {
-            Raw::Sqlite(pool) => pool.close().await,
-            Raw::Postgres(pool) => pool.close().await,
-        }
+        on_pool!(self, pool => pool.close().await)
     }
 }
 
-/// One event row, raw.
+/// One event row, raw, its fields in the order the header hash reads them.
 #[derive(Debug, Clone)]
 pub struct RawEvent {
+    pub format: i64,
     pub stream_id: String,
     pub seq: i64,
+    pub prev_hash: Vec<u8>,
     pub author: String,
     pub kind: String,
     pub created_at: i64,
-    pub payload_ciphertext: Option<Vec<u8>>,
     pub payload_hash: Vec<u8>,
-    pub format: i64,
-    pub prev_hash: Vec<u8>,
+    /// Not hashed: the payload hash commits to it.
+    pub payload_ciphertext: Option<Vec<u8>>,
     pub hash: Vec<u8>,
 }
 

@@ -1,7 +1,7 @@
 //! Emails with control characters are refused as invalid on every account
 //! form, on both backends, never answered with a server error.
 
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{assert_refused, TestApp, PASSWORD};
 
 async fn control_characters_are_refused(app: &TestApp) {
     let visitor = app.anonymous();
@@ -10,45 +10,15 @@ async fn control_characters_are_refused(app: &TestApp) {
         "sam@example.org\u{7}",
         "sam\u{1b}[2J@example.org",
     ] {
-        let registered = visitor
-            .post(
-                "/register",
-                &[
-                    ("email", email),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(
-            registered.status, 422,
-            "register {email:?}: {}",
-            registered.body
-        );
-        assert!(registered.body.contains("Please enter an email address"));
-
-        let login = visitor
-            .post("/login", &[("email", email), ("password", PASSWORD)])
-            .await;
+        let invalid = "Please enter an email address";
+        let registered = visitor.post_register(email, PASSWORD, PASSWORD).await;
+        assert_refused(&registered, invalid);
+        let login = visitor.post_login(email, PASSWORD).await;
         assert_eq!(login.status, 422, "login {email:?}: {}", login.body);
-
         let recovered = visitor
-            .post(
-                "/recover",
-                &[
-                    ("email", email),
-                    ("code", "abcd-efgh-jkmn"),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
+            .post_recover(email, "abcd-efgh-jkmn", PASSWORD)
             .await;
-        assert_eq!(
-            recovered.status, 422,
-            "recover {email:?}: {}",
-            recovered.body
-        );
-        assert!(recovered.body.contains("Please enter an email address"));
+        assert_refused(&recovered, invalid);
     }
     assert!(app
         .store

@@ -116,8 +116,7 @@ async fn a_wrong_method_anywhere_is_a_page_with_the_layout() {
 async fn before_a_space_exists_every_link_in_the_navigation_leads_somewhere() {
     let app = TestApp::spawn().await;
     let person = app.stranger().await;
-    let start = person.get("/").await;
-    assert_eq!(start.status, 200);
+    let start = person.visit("/").await;
     let main = nav_links(&start.body, "Main");
     let more = nav_links(&start.body, "More");
     assert_eq!(main, ["/"], "only the start page before a space");

@@ -1,7 +1,14 @@
 //! Check-ins: kept or shared, answered once by the partner, refused forms
 //! that keep what was typed, and who may reach each page.
 
-use crate::helpers::{assert_shows, field_refs, Page, Person, TestApp};
+use crate::helpers::betrayal_fields;
+use crate::helpers::{
+    assert_hides, assert_page, assert_redirect, assert_refused, assert_shows, field_refs, Page,
+    Person, TestApp, World,
+};
+
+/// Feelings as the form sends them: a word and how strongly, 1 to 5.
+type Feelings<'a> = &'a [(&'a str, &'a str)];
 
 /// A check-in's fields the way the form sends them: a `feelings` box per
 /// word and an `intensity_<word>` choice beside it.
@@ -51,19 +58,25 @@ fn answerable_id(body: &str) -> String {
         .expect("an answer form")
 }
 
+/// The id of the first shared check-in `person` is offered to answer.
+pub(crate) async fn answerable(person: &Person) -> String {
+    answerable_id(&person.get("/checkin").await.body)
+}
+
+/// Answers check-in `id` with a preset or own words.
+pub(crate) async fn answer(person: &Person, id: &str, fields: &[(&str, &str)]) -> Page {
+    person
+        .post(&format!("/checkin/{id}/acknowledge"), fields)
+        .await
+}
+
 #[tokio::test]
 async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let sent = check_in(
-        &couple.hurt,
-        &[("betrayed", "4"), ("hopeful", "2")],
-        "A hard morning, but the walk helped.",
-        "partner",
-    )
-    .await;
-    assert_eq!(sent.status, 303, "{}", sent.body);
-    assert_eq!(sent.location.as_deref(), Some("/checkin?done=shared"));
+    let (_app, couple) = TestApp::with_couple().await;
+    let feelings = [("betrayed", "4"), ("hopeful", "2")];
+    let note = "A hard morning, but the walk helped.";
+    let sent = check_in(&couple.hurt, &feelings, note, "partner").await;
+    assert_redirect(&sent, "/checkin?done=shared");
     let confirmed = couple.hurt.get("/checkin?done=shared").await;
     assert_shows(
         &confirmed,
@@ -72,48 +85,32 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
             "shared with your partner",
         ],
     );
-    assert!(
-        !confirmed.body.contains("Answer your partner"),
-        "nobody answers their own check-in"
-    );
+    // Nobody answers their own check-in.
+    assert_hides(&confirmed, &["Answer your partner"]);
 
-    let list = couple.involved.get("/checkin").await;
-    assert_eq!(list.status, 200);
+    let list = couple.involved.visit("/checkin").await;
     assert_shows(
         &list,
         &[
-            "A hard morning, but the walk helped.",
+            note,
             "Betrayed",
             "strongly<span class=\"sr-only\">, 4 of 5</span>",
             "shared with you",
         ],
     );
     let id = answerable_id(&list.body);
+    let thanks = [("preset", "thank_you")];
 
-    let own = couple
-        .hurt
-        .post(
-            &format!("/checkin/{id}/acknowledge"),
-            &[("preset", "thank_you")],
-        )
-        .await;
-    assert_eq!(own.status, 422);
-    assert!(own
-        .body
-        .contains("This is your own check-in; your partner can answer it."));
+    let own = answer(&couple.hurt, &id, &thanks).await;
+    assert_refused(
+        &own,
+        "This is your own check-in; your partner can answer it.",
+    );
 
-    let answered = couple
-        .involved
-        .post(
-            &format!("/checkin/{id}/acknowledge"),
-            &[("preset", "thank_you")],
-        )
-        .await;
-    assert_eq!(answered.status, 303, "{}", answered.body);
-    assert_eq!(answered.location, Some(format!("/checkin/{id}")));
+    let answered = answer(&couple.involved, &id, &thanks).await;
+    assert_redirect(&answered, &format!("/checkin/{id}"));
 
-    let seen = couple.hurt.get(&format!("/checkin/{id}")).await;
-    assert_eq!(seen.status, 200);
+    let seen = couple.hurt.visit(&format!("/checkin/{id}")).await;
     assert_shows(
         &seen,
         &[
@@ -122,122 +119,81 @@ async fn a_shared_check_in_reaches_the_partner_who_answers_it_once() {
         ],
     );
 
-    let again = couple
-        .involved
-        .post(
-            &format!("/checkin/{id}/acknowledge"),
-            &[("own_words", "And once more")],
-        )
-        .await;
-    assert_eq!(again.status, 422);
-    assert!(again
-        .body
-        .contains("This check-in has already been answered."));
-    assert!(
-        !couple
-            .hurt
-            .sees(&format!("/checkin/{id}"), "And once more")
-            .await
-    );
+    let again = answer(&couple.involved, &id, &[("own_words", "And once more")]).await;
+    assert_refused(&again, "This check-in has already been answered.");
+    let one = format!("/checkin/{id}");
+    assert!(!couple.hurt.sees(&one, "And once more").await);
 }
 
 #[tokio::test]
 async fn what_waits_for_an_answer_comes_before_the_form_until_it_is_answered() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    check_in(
-        &couple.hurt,
-        &[("stung", "3"), ("hopeful", "2")],
-        "",
-        "partner",
-    )
-    .await;
+    let (_app, couple) = TestApp::with_couple().await;
+    let feelings = [("stung", "3"), ("hopeful", "2")];
+    check_in(&couple.hurt, &feelings, "", "partner").await;
 
     let list = couple.involved.get("/checkin").await;
     let body = &list.body;
-    let waiting = body
-        .find("Waiting for your answer")
-        .expect("a waiting section");
-    let form = body
-        .find("<form method=\"post\" action=\"/checkin\"")
-        .expect("the form");
-    assert!(waiting < form, "what waits is read before the form");
+    let waiting = body.find("Waiting for your answer");
+    let form = body.find("<form method=\"post\" action=\"/checkin\"");
+    assert!(
+        waiting.expect("a waiting section") < form.expect("the form"),
+        "what waits is read before the form"
+    );
     let id = answerable_id(body);
     assert!(body.contains(&format!(
         "<a href=\"/checkin/{id}\">Your partner checked in: Stung, Hopeful</a>"
     )));
 
+    // One's own check-in waits for no answer from oneself.
     let author = couple.hurt.get("/checkin").await;
-    assert!(
-        !author.body.contains("Waiting for your answer"),
-        "one's own check-in waits for no answer from oneself"
-    );
+    assert_hides(&author, &["Waiting for your answer"]);
 
-    let answered = couple
-        .involved
-        .post(
-            &format!("/checkin/{id}/acknowledge"),
-            &[("preset", "thank_you")],
-        )
-        .await;
+    let answered = answer(&couple.involved, &id, &[("preset", "thank_you")]).await;
     assert_eq!(answered.status, 303, "{}", answered.body);
     let after = couple.involved.get("/checkin").await;
-    assert!(!after.body.contains("Waiting for your answer"));
+    assert_hides(&after, &["Waiting for your answer"]);
     assert!(after.body.contains("Stung"), "still in the list below");
 }
 
 #[tokio::test]
 async fn the_form_offers_a_compact_strength_and_says_when_a_therapist_sees_a_check_in() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let page = couple.hurt.get("/checkin").await;
-    let body = &page.body;
-    assert!(body.contains(
-        "<select id=\"intensity_let_down\" name=\"intensity_let_down\" aria-describedby=\"strength-key\"><option value=\"\">1–5</option><option value=\"1\">1</option>"
-    ));
-    assert!(body.contains("id=\"strength-key\">How strongly, from 1 to 5:"));
-    assert!(body.contains("<strong>5</strong> overwhelmingly"));
-    assert!(body.contains(
-        "value=\"partner_and_therapist\" aria-describedby=\"visibility-partner_and_therapist-hint\""
-    ));
-    assert!(body.contains("A therapist sees it only once you both invite one."));
+    assert_shows(
+        &page,
+        &[
+            "<select id=\"intensity_let_down\" name=\"intensity_let_down\" aria-describedby=\"strength-key\"><option value=\"\">1–5</option><option value=\"1\">1</option>",
+            "id=\"strength-key\">How strongly, from 1 to 5:",
+            "<strong>5</strong> overwhelmingly",
+            "value=\"partner_and_therapist\" aria-describedby=\"visibility-partner_and_therapist-hint\"",
+            "A therapist sees it only once you both invite one.",
+        ],
+    );
 }
 
 #[tokio::test]
 async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    check_in(
-        &couple.involved,
-        &[("ashamed", "5")],
-        "",
-        "partner_and_therapist",
-    )
-    .await;
+    let (_app, couple) = TestApp::with_couple().await;
+    let ashamed = [("ashamed", "5")];
+    check_in(&couple.involved, &ashamed, "", "partner_and_therapist").await;
     let list = couple.hurt.get("/checkin").await;
     assert!(list.body.contains("shared with you and your therapist"));
     let id = answerable_id(&list.body);
-    let path = format!("/checkin/{id}/acknowledge");
+    let own_words = |words| [("own_words", words)];
 
-    let blank = couple.hurt.post(&path, &[("own_words", "   ")]).await;
-    assert_eq!(blank.status, 422);
-    assert_shows(
-        &blank,
-        &["Please choose one of the answers", "aria-invalid=\"true\""],
-    );
+    let blank = answer(&couple.hurt, &id, &own_words("   ")).await;
+    let marked = ["Please choose one of the answers", "aria-invalid=\"true\""];
+    assert_page(&blank, 422, &marked);
 
     let long = "I hear you. ".repeat(30);
-    let too_long = couple.hurt.post(&path, &[("own_words", &long)]).await;
+    let too_long = answer(&couple.hurt, &id, &own_words(&long)).await;
     assert_eq!(too_long.status, 422);
     assert!(
         too_long.body.contains(long.trim_end()),
         "the words are kept"
     );
 
-    let sent = couple
-        .hurt
-        .post(&path, &[("own_words", "I see you.")])
-        .await;
+    let sent = answer(&couple.hurt, &id, &own_words("I see you.")).await;
     assert_eq!(sent.status, 303);
     let seen = couple.involved.get(&format!("/checkin/{id}")).await;
     assert!(seen.body.contains("“<bdi>I see you.</bdi>”"));
@@ -245,8 +201,7 @@ async fn own_words_are_an_answer_and_a_refused_answer_keeps_them() {
 
 #[tokio::test]
 async fn an_only_me_check_in_is_kept_for_its_author_and_marked_so() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let kept = check_in(&couple.hurt, &[("numb", "3")], "kept-note-1a2b", "only_me").await;
     assert_eq!(kept.location.as_deref(), Some("/checkin?done=kept"));
     let mine = couple.hurt.get("/checkin?done=kept").await;
@@ -258,63 +213,61 @@ async fn an_only_me_check_in_is_kept_for_its_author_and_marked_so() {
             "only you",
         ],
     );
-    assert!(
-        !mine.body.contains("action=\"/checkin/"),
-        "a kept check-in has no answer form"
-    );
+    // A kept check-in has no answer form.
+    assert_hides(&mine, &["action=\"/checkin/"]);
     let theirs = couple.involved.get("/checkin").await;
-    assert!(!theirs.body.contains("kept-note-1a2b"));
-    assert!(theirs.body.contains("No check-ins yet."));
+    assert_hides(&theirs, &["kept-note-1a2b"]);
+    assert_shows(&theirs, &["No check-ins yet."]);
 }
 
 #[tokio::test]
 async fn a_refused_check_in_keeps_everything_that_was_chosen_and_written() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let missing_strength = check_in(
-        &couple.hurt,
-        &[("grieving", "2"), ("sad", "")],
-        "words I do not want to lose",
-        "partner",
-    )
-    .await;
-    assert_eq!(missing_strength.status, 422);
-    let body = &missing_strength.body;
-    assert!(body.contains("Please choose how strongly you feel “Sad”"));
-    assert!(body.contains("id=\"intensity_sad\" name=\"intensity_sad\" aria-invalid=\"true\""));
-    assert!(body.contains("value=\"grieving\" checked"));
-    assert!(body.contains("value=\"sad\" checked"));
-    assert!(body.contains("<option value=\"2\" selected>"));
-    assert!(body.contains("words I do not want to lose"));
-    assert!(body.contains("value=\"partner\" checked"));
-    assert!(!body.contains("value=\"only_me\" checked"));
-    assert!(body.contains("class=\"family family-sad\" open"));
-    assert!(body.contains("Everything you chose and wrote is kept."));
-
-    let too_many = check_in(
-        &couple.hurt,
+    let (_app, couple) = TestApp::with_couple().await;
+    let feelings = [("grieving", "2"), ("sad", "")];
+    let note = "words I do not want to lose";
+    let missing_strength = check_in(&couple.hurt, &feelings, note, "partner").await;
+    assert_page(
+        &missing_strength,
+        422,
         &[
-            ("sad", "1"),
-            ("angry", "1"),
-            ("lonely", "1"),
-            ("afraid", "1"),
+            "Please choose how strongly you feel “Sad”",
+            "id=\"intensity_sad\" name=\"intensity_sad\" aria-invalid=\"true\"",
+            "value=\"grieving\" checked",
+            "value=\"sad\" checked",
+            "<option value=\"2\" selected>",
+            note,
+            "value=\"partner\" checked",
+            "class=\"family family-sad\" open",
+            "Everything you chose and wrote is kept.",
         ],
-        "",
-        "only_me",
-    )
-    .await;
-    assert_eq!(too_many.status, 422);
-    assert!(too_many.body.contains("Please choose up to three feelings"));
+    );
+    assert_hides(&missing_strength, &["value=\"only_me\" checked"]);
 
-    let none = check_in(&couple.hurt, &[], "only a note", "partner").await;
-    assert_eq!(none.status, 422);
-    assert!(none.body.contains("Please choose at least one feeling."));
-
-    let no_audience = check_in(&couple.hurt, &[("sad", "1")], "", "").await;
-    assert_eq!(no_audience.status, 422);
-    assert!(no_audience
-        .body
-        .contains("Please choose who may see this check-in."));
+    let four = [
+        ("sad", "1"),
+        ("angry", "1"),
+        ("lonely", "1"),
+        ("afraid", "1"),
+    ];
+    let refusals: [(Feelings, &str, &str, &str); 3] = [
+        (&four, "", "only_me", "Please choose up to three feelings"),
+        (
+            &[],
+            "only a note",
+            "partner",
+            "Please choose at least one feeling.",
+        ),
+        (
+            &[("sad", "1")],
+            "",
+            "",
+            "Please choose who may see this check-in.",
+        ),
+    ];
+    for (feelings, note, visibility, message) in refusals {
+        let refused = check_in(&couple.hurt, feelings, note, visibility).await;
+        assert_refused(&refused, message);
+    }
 
     for person in [&couple.hurt, &couple.involved] {
         let list = person.get("/checkin").await;
@@ -324,26 +277,23 @@ async fn a_refused_check_in_keeps_everything_that_was_chosen_and_written() {
 
 #[tokio::test]
 async fn the_fresh_form_starts_private_and_closed() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let page = couple.hurt.get("/checkin").await;
-    assert_eq!(page.status, 200);
-    assert!(page.body.contains("value=\"only_me\" checked"));
+    let (_app, couple) = TestApp::with_couple().await;
+    let page = couple.hurt.visit("/checkin").await;
     assert_eq!(page.body.matches("<details class=\"family ").count(), 8);
-    assert!(!page.body.contains("class=\"family family-hurt\" open"));
     assert_shows(
         &page,
         &[
+            "value=\"only_me\" checked",
             "<label class=\"sr-only\" for=\"intensity_let_down\">",
             "aria-current=\"page\">Check-in</a>",
         ],
     );
+    assert_hides(&page, &["class=\"family family-hurt\" open"]);
 }
 
 #[tokio::test]
 async fn older_check_ins_are_a_page_away() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     for n in 1..=22 {
         let note = format!("numbered note {n:02}");
         let visibility = if n % 2 == 0 { "only_me" } else { "partner" };
@@ -352,23 +302,19 @@ async fn older_check_ins_are_a_page_away() {
     }
     let first = couple.hurt.get("/checkin").await;
     assert_shows(&first, &["numbered note 22", "numbered note 03"]);
-    assert!(!first.body.contains("numbered note 02"));
+    assert_hides(&first, &["numbered note 02"]);
     let at = first
         .body
         .find("/checkin?before=")
         .expect("a link to earlier ones");
     let link: String = first.body[at..].chars().take_while(|c| *c != '"').collect();
-    let older = couple.hurt.get(&link).await;
-    assert_eq!(older.status, 200);
+    let older = couple.hurt.visit(&link).await;
     assert_shows(
         &older,
         &["Earlier check-ins", "numbered note 02", "numbered note 01"],
     );
-    assert!(!older.body.contains("numbered note 03"));
-    assert!(
-        !older.body.contains("/checkin?before="),
-        "nothing older still"
-    );
+    // And nothing older still.
+    assert_hides(&older, &["numbered note 03", "/checkin?before="]);
 
     let partner = couple.involved.get("/checkin").await;
     assert_eq!(partner.body.matches("numbered note").count(), 11);
@@ -376,11 +322,8 @@ async fn older_check_ins_are_a_page_away() {
 
 #[tokio::test]
 async fn who_may_reach_the_check_in_pages() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let other = app.couple().await;
-    let stranger = app.stranger().await;
-    let anonymous = app.anonymous();
+    let w = World::new().await;
+    let (couple, stranger, anonymous) = (&w.couple, &w.stranger, &w.anon);
     check_in(
         &couple.hurt,
         &[("low", "2")],
@@ -388,45 +331,39 @@ async fn who_may_reach_the_check_in_pages() {
         "partner",
     )
     .await;
-    let id = answerable_id(&couple.involved.get("/checkin").await.body);
+    let id = answerable(&couple.involved).await;
     let one = format!("/checkin/{id}");
-    let answer = format!("/checkin/{id}/acknowledge");
+    let here = [("preset", "im_here")];
 
     // The author and the partner.
-    assert_eq!(couple.hurt.get(&one).await.status, 200);
-    assert_eq!(couple.involved.get(&one).await.status, 200);
+    for person in [&couple.hurt, &couple.involved] {
+        person.visit(&one).await;
+    }
 
     // Someone from another couple: their own pages work, this one is not there.
-    assert_eq!(other.hurt.get("/checkin").await.status, 200);
-    for person in [&other.hurt, &stranger] {
+    w.other.hurt.visit("/checkin").await;
+    for person in [&w.other.hurt, stranger] {
         let page = person.get(&one).await;
         assert_eq!(page.status, 404);
-        assert!(!page.body.contains("about the weekend"));
-        let post = person.post(&answer, &[("preset", "im_here")]).await;
-        assert_eq!(post.status, 404);
+        assert_hides(&page, &["about the weekend"]);
+        assert_eq!(answer(person, &id, &here).await.status, 404);
     }
     assert_eq!(stranger.get("/checkin").await.status, 404);
-    let stranger_post = check_in(&stranger, &[("low", "2")], "", "partner").await;
+    let stranger_post = check_in(stranger, &[("low", "2")], "", "partner").await;
     assert_eq!(stranger_post.status, 404);
 
     for path in ["/checkin", one.as_str()] {
-        let page = anonymous.get(path).await;
-        assert_eq!(page.status, 303, "{path}");
-        assert_eq!(page.location.as_deref(), Some("/login"));
+        assert_redirect(&anonymous.get(path).await, "/login");
     }
-    let anonymous_post = check_in(&anonymous, &[("low", "2")], "", "partner").await;
-    assert_eq!(anonymous_post.location.as_deref(), Some("/login"));
-    let anonymous_answer = anonymous.post(&answer, &[("preset", "im_here")]).await;
-    assert_eq!(anonymous_answer.location.as_deref(), Some("/login"));
+    let anonymous_post = check_in(anonymous, &[("low", "2")], "", "partner").await;
+    assert_redirect(&anonymous_post, "/login");
+    assert_redirect(&answer(anonymous, &id, &here).await, "/login");
 
     for path in ["/checkin/abc", "/checkin/999999", "/checkin/-1"] {
         assert_eq!(couple.hurt.get(path).await.status, 404, "{path}");
     }
-    let unanswered = couple.hurt.get(&one).await;
-    assert!(
-        !unanswered.body.contains("answered, "),
-        "no one answered it"
-    );
+    // No one answered it.
+    assert_hides(&couple.hurt.get(&one).await, &["answered, "]);
 }
 
 /// One kind of form of the check-in, pulse and space rooms: sent twice at
@@ -452,12 +389,7 @@ fn owned(fields: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 fn betrayal(note: &str) -> Vec<(String, String)> {
-    owned(&[
-        ("kind", "deception"),
-        ("hurt", "me"),
-        ("discovered_on", ""),
-        ("note", note),
-    ])
+    owned(&betrayal_fields("deception", "me", "", note))
 }
 
 #[tokio::test]
@@ -467,7 +399,7 @@ async fn every_form_sent_twice_at_once_writes_once_and_an_edit_under_a_used_key_
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
     check_in(&couple.hurt, &[("low", "2")], "", "partner").await;
-    let id = answerable_id(&couple.involved.get("/checkin").await.body);
+    let id = answerable(&couple.involved).await;
     let feeling = [("sad", "2")];
     let cases = [
         FormCase {

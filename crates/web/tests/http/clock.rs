@@ -2,7 +2,7 @@
 //! when left alone. The tests move the clock instead of waiting.
 
 use crate::checkin::check_in;
-use crate::helpers::TestApp;
+use crate::helpers::{assert_shows, TestApp};
 use crate::pulse::take_pulse;
 use kintsugi_web::app::clock::Clock;
 use time::{Duration, OffsetDateTime, Time};
@@ -23,66 +23,39 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     let request = couple
         .agreed_request("Text me when you leave work", "daily")
         .await;
-    assert!(
-        involved
-            .sees("/", "Today: <bdi>Text me when you leave work</bdi>")
-            .await
-    );
-    let logged = involved
-        .post(
-            &format!("{request}/fulfilments"),
-            &[("happened_on", ""), ("note", "")],
-        )
-        .await;
-    assert_eq!(logged.status, 303, "logging it: {}", logged.body);
+    let due = "Today: <bdi>Text me when you leave work</bdi>";
+    assert!(involved.sees("/", due).await);
+    couple.log_done(&request).await;
 
     check_in(hurt, &[("tender", "2")], "", "only_me").await;
     take_pulse(hurt, 5, "only_me", &[]).await;
     assert!(hurt.sees("/", "Nothing is waiting for you today.").await);
-    assert!(
-        !involved
-            .sees("/", "Today: <bdi>Text me when you leave work</bdi>")
-            .await
-    );
+    assert!(!involved.sees("/", due).await);
 
     let yesterday = app.clock.now().date();
     app.clock.set(just_after_midnight(app.clock.now()));
 
+    let (day, month, year) = (yesterday.day(), yesterday.month(), yesterday.year());
+    let last = format!("Your last check-in was on {day} {month} {year}.");
     let hurt_today = hurt.get("/").await;
-    assert!(hurt_today.body.contains("Check in with yourself"));
-    let last = format!(
-        "Your last check-in was on {} {} {}.",
-        yesterday.day(),
-        yesterday.month(),
-        yesterday.year()
-    );
-    assert!(hurt_today.body.contains(&last), "expected {last}");
-    assert!(
-        involved
-            .sees("/", "Today: <bdi>Text me when you leave work</bdi>")
-            .await,
-        "a daily request is due again on the new day"
-    );
+    assert_shows(&hurt_today, &["Check in with yourself", &last]);
+    // A daily request is due again on the new day.
+    assert!(involved.sees("/", due).await);
 }
 
 #[tokio::test]
 async fn a_session_left_alone_past_the_idle_time_out_ends() {
     let app = TestApp::spawn().await;
     let person = app.stranger().await;
-    assert_eq!(person.get("/account").await.status, 200);
+    assert!(person.is_signed_in().await);
 
     // The default idle time-out is three days; each visit starts it afresh.
     app.clock.advance(Duration::days(3) - Duration::minutes(5));
-    assert_eq!(person.get("/account").await.status, 200);
+    assert!(person.is_signed_in().await);
     app.clock.advance(Duration::days(3) - Duration::minutes(5));
-    assert_eq!(
-        person.get("/account").await.status,
-        200,
-        "a visit within the time-out kept the session"
-    );
+    let kept = person.is_signed_in().await;
+    assert!(kept, "a visit within the time-out kept the session");
 
     app.clock.advance(Duration::days(3) + Duration::minutes(1));
-    let after = person.get("/account").await;
-    assert_eq!(after.status, 303);
-    assert_eq!(after.location.as_deref(), Some("/login"));
+    assert!(!person.is_signed_in().await);
 }

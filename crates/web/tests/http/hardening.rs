@@ -2,7 +2,7 @@
 //! and logout, forms are read only as urlencoded bodies, HSTS behind TLS,
 //! and an unknown session cookie is cleared.
 
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{assert_page, TestApp, PASSWORD};
 use kintsugi_web::app::config::WebConfig;
 
 #[tokio::test]
@@ -11,9 +11,7 @@ async fn the_csrf_token_is_new_after_login_and_after_logout() {
     let sam = app.anonymous();
     sam.register().await;
     let before = sam.csrf().await;
-    let codes = sam
-        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
-        .await;
+    let codes = sam.post_login(&sam.email, PASSWORD).await;
     assert_eq!(codes.status, 200);
     let signed_in = sam.cookie("kintsugi-csrf").unwrap();
     assert_ne!(before, signed_in, "login rotates the token");
@@ -35,23 +33,21 @@ async fn the_csrf_token_is_new_after_login_and_after_logout() {
 async fn a_form_body_of_another_type_is_refused_with_a_page() {
     let app = TestApp::spawn().await;
     let person = app.stranger().await;
-    let csrf = person.csrf().await;
-    let response = person
-        .client
-        .post(format!("{}/account/recovery-codes", app.base))
-        .header("content-type", "text/plain")
-        .body(format!("csrf={csrf}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 415);
-    let body = response.text().await.unwrap();
-    assert!(
-        body.contains("class=\"quick-exit\""),
-        "the page keeps the layout"
+    let csrf = format!("csrf={}", person.csrf().await);
+    let plain = [("content-type", "text/plain")];
+    let page = person
+        .post_with_headers("/account/recovery-codes", &plain, csrf)
+        .await;
+    // The page keeps the layout.
+    assert_page(
+        &page,
+        415,
+        &["class=\"quick-exit\"", "That form could not be read"],
     );
-    assert!(body.contains("That form could not be read"));
-    assert!(!body.contains("<code>"), "no new recovery codes were made");
+    assert!(
+        !page.body.contains("<code>"),
+        "no new recovery codes were made"
+    );
 }
 
 #[tokio::test]
@@ -77,23 +73,9 @@ async fn hsts_is_sent_only_when_the_instance_is_reached_over_https() {
 #[tokio::test]
 async fn an_unknown_session_cookie_is_cleared() {
     let app = TestApp::spawn().await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
     for value in ["A".repeat(43), "not-even-a-token".to_owned()] {
-        let response = client
-            .get(format!("{}/login", app.base))
-            .header("cookie", format!("kintsugi-session={value}"))
-            .send()
-            .await
-            .unwrap();
-        let cookies: Vec<&str> = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .collect();
+        let page = app.get_with_session_cookie("/login", &value).await;
+        let cookies = page.set_cookies();
         assert!(
             cookies
                 .iter()

@@ -74,6 +74,17 @@ pub struct Page {
     pub headers: reqwest::header::HeaderMap,
 }
 
+impl Page {
+    /// The `Set-Cookie` headers of the answer.
+    pub fn set_cookies(&self) -> Vec<&str> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().expect("a readable cookie"))
+            .collect()
+    }
+}
+
 pub struct Person {
     pub email: String,
     pub base: String,
@@ -207,12 +218,52 @@ impl TestApp {
         person
     }
 
+    /// A registered person signed in on two browsers: a phone, and a laptop
+    /// that signed in after it.
+    pub async fn signed_in_twice(&self) -> (Person, Person) {
+        let phone = self.stranger().await;
+        let laptop = self.anonymous_as(&phone.email);
+        laptop.login().await;
+        (phone, laptop)
+    }
+
+    /// `path` for a browser that carries nothing but a session cookie (an old
+    /// one kept somewhere, or one made up).
+    pub async fn get_with_session_cookie(&self, path: &str, session: &str) -> Page {
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("a client");
+        let response = client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("kintsugi-session={session}"))
+            .send()
+            .await
+            .expect("GET");
+        Person::page(response).await
+    }
+
+    /// The app with a couple in it, for tests that need no one else.
+    pub async fn with_couple() -> (TestApp, Couple) {
+        let app = TestApp::spawn().await;
+        let couple = app.couple().await;
+        (app, couple)
+    }
+
+    /// A registered person who created a space (of `kind`, with `hurt`
+    /// `me` or `partner`) and made an invitation link; returns them and the
+    /// link's path.
+    pub async fn space_with_link(&self, kind: &str, hurt: &str) -> (Person, String) {
+        let creator = self.stranger().await;
+        creator.create_space(kind, hurt).await;
+        let link = creator.invite_link().await;
+        (creator, link)
+    }
+
     /// Two partners: the first creates the space as the hurt partner,
     /// invites the second, who joins.
     pub async fn couple(&self) -> Couple {
-        let hurt = self.stranger().await;
-        hurt.create_space("physical_affair", "me").await;
-        let link = hurt.invite_link().await;
+        let (hurt, link) = self.space_with_link("physical_affair", "me").await;
         let involved = self.stranger().await;
         let joined = involved.join(&link).await;
         assert_eq!(joined.status, 303, "joining: {}", joined.body);
@@ -378,15 +429,22 @@ impl Person {
 
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = serde_html_form::to_string(fields).expect("a form body");
-        let response = self
-            .client
-            .post(self.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .expect("POST");
-        Self::page(response).await
+        let form = [("content-type", "application/x-www-form-urlencoded")];
+        self.post_with_headers(path, &form, body).await
+    }
+
+    /// Posts `body` as it is, with these headers and this browser's cookies.
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: String,
+    ) -> Page {
+        let mut request = self.client.post(self.url(path)).body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::page(request.send().await.expect("POST")).await
     }
 
     /// Sends the registration form as typed: a password and its
@@ -404,6 +462,46 @@ impl Person {
     pub async fn post_login(&self, email: &str, password: &str) -> Page {
         self.post("/login", &[("email", email), ("password", password)])
             .await
+    }
+
+    /// Sends the recovery form as typed: a recovery code and a new password,
+    /// confirmed.
+    pub async fn post_recover(&self, email: &str, code: &str, password: &str) -> Page {
+        let fields = [
+            ("email", email),
+            ("code", code),
+            ("password", password),
+            ("password_confirm", password),
+        ];
+        self.post("/recover", &fields).await
+    }
+
+    /// Sends the account page's password form: the current password and a
+    /// new one, confirmed.
+    pub async fn post_password_change(&self, current: &str, new: &str) -> Page {
+        let fields = [
+            ("current_password", current),
+            ("password", new),
+            ("password_confirm", new),
+        ];
+        self.post("/account/password", &fields).await
+    }
+
+    /// Whether this browser's session still opens the account page; a
+    /// signed-out browser is sent to sign in.
+    pub async fn is_signed_in(&self) -> bool {
+        self.reaches("/account", "/login").await
+    }
+
+    /// Whether `path` answers this person with its page (true) or leads them
+    /// on to `elsewhere` (false); any other answer fails the test.
+    async fn reaches(&self, path: &str, elsewhere: &str) -> bool {
+        let page = self.get(path).await;
+        match (page.status, page.location.as_deref()) {
+            (200, _) => true,
+            (303, Some(to)) if to == elsewhere => false,
+            other => panic!("{path} answered {other:?}"),
+        }
     }
 
     pub async fn register(&self) -> Page {
@@ -424,18 +522,8 @@ impl Person {
     }
 
     pub async fn create_space(&self, kind: &str, hurt: &str) {
-        let page = self
-            .post(
-                "/space/new",
-                &[
-                    ("kind", kind),
-                    ("hurt", hurt),
-                    ("discovered_on", ""),
-                    ("note", ""),
-                    ("feel_safe", "yes"),
-                ],
-            )
-            .await;
+        let fields = space_fields(betrayal_fields(kind, hurt, "", ""), "yes");
+        let page = self.post("/space/new", &fields).await;
         assert_eq!(page.status, 303, "creating the space: {}", page.body);
     }
 
@@ -443,6 +531,12 @@ impl Person {
     /// the invited partner does on the page the link opens.
     pub async fn join(&self, link: &str) -> Page {
         self.post(link, &[("feel_safe", "yes")]).await
+    }
+
+    /// Whether this signed-in person has a couple space; without one, the
+    /// space page leads to the start page.
+    pub async fn has_a_space(&self) -> bool {
+        self.reaches("/space", "/").await
     }
 
     /// Makes an invitation and returns its path (`/invite/TOKEN`).
@@ -456,6 +550,32 @@ impl Person {
             .collect();
         format!("/invite/{token}")
     }
+}
+
+/// The fields of the form that records a betrayal (`/space/betrayals`):
+/// `hurt` is `me` or `partner`, `discovered_on` a date or empty.
+pub fn betrayal_fields<'a>(
+    kind: &'a str,
+    hurt: &'a str,
+    discovered_on: &'a str,
+    note: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("kind", kind),
+        ("hurt", hurt),
+        ("discovered_on", discovered_on),
+        ("note", note),
+    ]
+}
+
+/// The fields of the form that creates a space (`/space/new`): the first
+/// betrayal's, and `feel_safe` ticked (`yes`) or not (empty).
+pub fn space_fields<'a>(
+    mut betrayal: Vec<(&'a str, &'a str)>,
+    feel_safe: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    betrayal.push(("feel_safe", feel_safe));
+    betrayal
 }
 
 /// The default settings with `auth_attempts` sign-in tries allowed; most
@@ -529,6 +649,68 @@ pub fn assert_same_answer(first: &Page, second: &Page) {
         first.location, second.location,
         "both lead to the same place"
     );
+}
+
+/// Asserts a 303 to exactly `location`.
+pub fn assert_redirect(page: &Page, location: &str) {
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some(location)),
+        "{}",
+        excerpt(&page.body)
+    );
+}
+
+/// Asserts a form shown again after a refusal (422) that says `message`.
+pub fn assert_refused(page: &Page, message: &str) {
+    assert_page(page, 422, &[message]);
+}
+
+/// Asserts the page answered `status` and shows every one of `texts`.
+pub fn assert_page(page: &Page, status: u16, texts: &[&str]) {
+    assert_eq!(page.status, status, "{}", excerpt(&page.body));
+    for text in texts {
+        assert!(
+            page.body.contains(text),
+            "expected {text:?} in the page: {}",
+            excerpt(&page.body)
+        );
+    }
+}
+
+/// The page's main content, shortened, for a failure message.
+pub fn excerpt(body: &str) -> String {
+    let start = body.find("<main").unwrap_or(0);
+    body[start..].chars().take(3_000).collect()
+}
+
+/// A couple at work, another couple beside them, a signed-in stranger with
+/// no space, and a visitor who is not signed in: everyone an authorization
+/// test asks.
+pub struct World {
+    /// Kept for the length of the test: it owns the running app's data.
+    pub _app: TestApp,
+    pub couple: Couple,
+    pub other: Couple,
+    pub stranger: Person,
+    pub anon: Person,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let app = TestApp::spawn().await;
+        let couple = app.couple().await;
+        let other = app.couple().await;
+        let stranger = app.stranger().await;
+        let anon = app.anonymous();
+        World {
+            _app: app,
+            couple,
+            other,
+            stranger,
+            anon,
+        }
+    }
 }
 
 // ---- check-ins, pulses, today, progress, space, invite ---------------------------
@@ -625,6 +807,17 @@ impl Couple {
         let accepted = self.involved.post(&format!("{request}/accept"), &[]).await;
         assert_eq!(accepted.status, 303, "accepting it: {}", accepted.body);
         request
+    }
+
+    /// The involved partner logs, with no note, that they did the request
+    /// at `request` (`/requests/ID`) today.
+    pub async fn log_done(&self, request: &str) {
+        let done = [("happened_on", ""), ("note", "")];
+        let logged = self
+            .involved
+            .post(&format!("{request}/fulfilments"), &done)
+            .await;
+        assert_eq!(logged.status, 303, "logging it: {}", logged.body);
     }
 }
 
@@ -740,6 +933,13 @@ impl<'a> WrittenOnce<'a> {
 }
 
 impl Person {
+    /// GETs a page this person may see, asserting it answered 200.
+    pub async fn visit(&self, path: &str) -> Page {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", excerpt(&page.body));
+        page
+    }
+
     /// Whether the page at `path` shows `text` to this person.
     pub async fn sees(&self, path: &str, text: &str) -> bool {
         self.get(path).await.body.contains(text)

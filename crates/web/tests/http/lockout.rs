@@ -98,11 +98,9 @@ async fn a_thousand_guesses_do_not_lock_out_the_owner(app: &TestApp) {
         "{refused_without_hashing}"
     );
 
-    let from_own_device = owner
-        .post("/login", &[("email", &owner.email), ("password", PASSWORD)])
-        .await;
+    let from_own_device = owner.post_login(&owner.email, PASSWORD).await;
     assert_eq!(from_own_device.status, 303, "{}", from_own_device.body);
-    assert_eq!(owner.get("/account").await.status, 200);
+    assert!(owner.is_signed_in().await);
 
     // A new browser on the guessed-from address waits like the guesser did:
     // that is the limit of keying on addresses.
@@ -156,14 +154,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_counted_apart() {
 
 #[tokio::test]
 async fn without_a_trusted_proxy_the_forwarded_header_is_ignored() {
-    let app = TestApp::spawn_with(WebConfig {
-        limits: Limits {
-            auth_attempts: 3,
-            ..Limits::default()
-        },
-        ..WebConfig::default()
-    })
-    .await;
+    let app = TestApp::spawn_allowing(3).await;
     let guesser = app.anonymous();
     for n in 0..3 {
         let client = format!("203.0.113.{n}");
@@ -194,9 +185,7 @@ async fn registrations_and_successful_logins_never_count_against_a_login() {
     for _ in 0..5 {
         sam.login().await;
     }
-    let again = sam
-        .post("/login", &[("email", &sam.email), ("password", PASSWORD)])
-        .await;
+    let again = sam.post_login(&sam.email, PASSWORD).await;
     assert_eq!(again.status, 303);
 }
 

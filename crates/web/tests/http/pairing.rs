@@ -1,17 +1,13 @@
-use crate::helpers::{assert_shows, TestApp, PASSWORD};
+use crate::helpers::{assert_page, assert_shows, betrayal_fields, space_fields, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
     let app = TestApp::spawn().await;
     let hurt = app.stranger().await;
 
+    // The safety resources are listed before anything is recorded.
     let safety = hurt.get("/space/new").await;
-    assert_eq!(safety.status, 200);
-    assert!(safety.body.contains("Before you begin"));
-    assert!(
-        safety.body.contains("1-800-799-7233"),
-        "the safety resources are listed"
-    );
+    assert_page(&safety, 200, &["Before you begin", "1-800-799-7233"]);
 
     hurt.create_space("emotional_affair", "me").await;
     let link = hurt.invite_link().await;
@@ -26,31 +22,18 @@ async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
         "a link alone reveals nothing of the space"
     );
     let token = link.trim_start_matches("/invite/");
-    let registered = partner
-        .post(
-            "/register",
-            &[
-                ("email", &partner.email),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-                ("invite", token),
-            ],
-        )
-        .await;
+    let login = [
+        ("email", partner.email.as_str()),
+        ("password", PASSWORD),
+        ("invite", token),
+    ];
+    let register = [&login[..], &[("password_confirm", PASSWORD)]].concat();
+    let registered = partner.post("/register", &register).await;
     assert_eq!(
         registered.location,
         Some(format!("/login?registered=1&invite={token}"))
     );
-    let codes = partner
-        .post(
-            "/login",
-            &[
-                ("email", &partner.email),
-                ("password", PASSWORD),
-                ("invite", token),
-            ],
-        )
-        .await;
+    let codes = partner.post("/login", &login).await;
     assert!(
         codes.body.contains(&format!("href=\"{link}\"")),
         "after the codes, back to the invitation"
@@ -92,9 +75,7 @@ async fn a_used_invitation_explains_itself() {
     assert_eq!(hurt.post("/space/invite", &[]).await.status, 409);
 
     let app = TestApp::spawn().await;
-    let creator = app.stranger().await;
-    creator.create_space("deception", "partner").await;
-    let link = creator.invite_link().await;
+    let (_, link) = app.space_with_link("deception", "partner").await;
     let first = app.stranger().await;
     assert_eq!(first.join(&link).await.status, 303);
     let second = app.stranger().await;
@@ -103,9 +84,8 @@ async fn a_used_invitation_explains_itself() {
     assert!(reused.body.contains("has been used already"));
     let viewed = app.anonymous().get(&link).await;
     assert_eq!(viewed.status, 410);
-    assert_eq!(
-        second.get("/space").await.location.as_deref(),
-        Some("/"),
+    assert!(
+        !second.has_a_space().await,
         "the second person joined nothing"
     );
 }
@@ -113,9 +93,7 @@ async fn a_used_invitation_explains_itself() {
 #[tokio::test]
 async fn an_expired_or_unknown_invitation_explains_itself() {
     let app = TestApp::spawn().await;
-    let creator = app.stranger().await;
-    creator.create_space("financial_secret", "me").await;
-    let link = creator.invite_link().await;
+    let (_, link) = app.space_with_link("financial_secret", "me").await;
     // The default invitation lasts a week; the app's clock moves past it.
     app.clock
         .advance(time::Duration::days(7) + time::Duration::seconds(1));
@@ -135,9 +113,7 @@ async fn an_expired_or_unknown_invitation_explains_itself() {
 #[tokio::test]
 async fn a_new_invitation_ends_the_older_link() {
     let app = TestApp::spawn().await;
-    let creator = app.stranger().await;
-    creator.create_space("financial_secret", "me").await;
-    let lost = creator.invite_link().await;
+    let (creator, lost) = app.space_with_link("financial_secret", "me").await;
     app.clock.advance(time::Duration::minutes(1));
     let fresh = creator.invite_link().await;
     assert_ne!(lost, fresh);
@@ -157,9 +133,7 @@ async fn a_new_invitation_ends_the_older_link() {
 async fn a_person_belongs_to_one_space_at_most() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
-    let creator = app.stranger().await;
-    creator.create_space("other", "me").await;
-    let link = creator.invite_link().await;
+    let (creator, link) = app.space_with_link("other", "me").await;
     let refused = couple.involved.join(&link).await;
     assert_eq!(refused.status, 409);
     assert!(refused.body.contains("already part of a couple space"));
@@ -190,17 +164,8 @@ async fn a_third_person_and_a_visitor_get_nothing_of_the_space() {
             "{who} must not see the couple's fingerprint"
         );
         assert!(!page.body.contains("A physical affair") || who == "other couple");
-        let posted = person
-            .post(
-                "/space/betrayals",
-                &[
-                    ("kind", "deception"),
-                    ("hurt", "me"),
-                    ("discovered_on", ""),
-                    ("note", ""),
-                ],
-            )
-            .await;
+        let betrayal = betrayal_fields("deception", "me", "", "");
+        let posted = person.post("/space/betrayals", &betrayal).await;
         if who == "stranger" {
             assert_eq!(
                 posted.status, 404,
@@ -228,65 +193,29 @@ async fn a_third_person_and_a_visitor_get_nothing_of_the_space() {
 async fn bad_space_input_is_explained_and_kept() {
     let app = TestApp::spawn().await;
     let person = app.stranger().await;
+    let future = betrayal_fields("deception", "me", "2999-01-01", "Kept note 8472");
     let page = person
-        .post(
-            "/space/new",
-            &[
-                ("kind", "deception"),
-                ("hurt", "me"),
-                ("discovered_on", "2999-01-01"),
-                ("note", "Kept note 8472"),
-                ("feel_safe", "yes"),
-            ],
-        )
+        .post("/space/new", &space_fields(future, "yes"))
         .await;
-    assert_eq!(page.status, 422);
-    assert_shows(
-        &page,
-        &[
-            "cannot be in the future",
-            "Kept note 8472",
-            "value=\"deception\" checked",
-        ],
-    );
+    let shown = [
+        "cannot be in the future",
+        "Kept note 8472",
+        "value=\"deception\" checked",
+    ];
+    assert_page(&page, 422, &shown);
 
-    let unsafe_page = person
-        .post(
-            "/space/new",
-            &[
-                ("kind", "deception"),
-                ("hurt", "me"),
-                ("discovered_on", ""),
-                ("note", ""),
-                ("feel_safe", ""),
-            ],
-        )
-        .await;
-    assert_eq!(unsafe_page.status, 422);
-    assert!(unsafe_page.body.contains("tick the box"));
-    assert_eq!(
-        person.get("/space").await.location.as_deref(),
-        Some("/"),
-        "no space was created"
-    );
+    let unticked = space_fields(betrayal_fields("deception", "me", "", ""), "");
+    let unsafe_page = person.post("/space/new", &unticked).await;
+    assert_page(&unsafe_page, 422, &["tick the box"]);
+    assert!(!person.has_a_space().await, "no space was created");
 }
 
 #[tokio::test]
 async fn either_partner_can_record_another_betrayal_in_either_direction() {
     let app = TestApp::spawn().await;
     let couple = app.couple().await;
-    let page = couple
-        .involved
-        .post(
-            "/space/betrayals",
-            &[
-                ("kind", "financial_secret"),
-                ("hurt", "me"),
-                ("discovered_on", "2026-01-05"),
-                ("note", ""),
-            ],
-        )
-        .await;
+    let betrayal = betrayal_fields("financial_secret", "me", "2026-01-05", "");
+    let page = couple.involved.post("/space/betrayals", &betrayal).await;
     assert_eq!(page.status, 303);
     let mine = couple.involved.get("/space").await;
     assert_shows(
@@ -299,13 +228,7 @@ async fn either_partner_can_record_another_betrayal_in_either_direction() {
 async fn creating_or_joining_a_space_twice_at_once_happens_once() {
     use crate::helpers::assert_same_answer;
     let app = TestApp::spawn().await;
-    let fields = [
-        ("kind", "deception"),
-        ("hurt", "me"),
-        ("discovered_on", ""),
-        ("note", ""),
-        ("feel_safe", "yes"),
-    ];
+    let fields = space_fields(betrayal_fields("deception", "me", "", ""), "yes");
     let once = app.stranger().await;
     assert_eq!(once.post("/space/new", &fields).await.status, 303);
     let begun = app.heads_of(&once).await.couple;

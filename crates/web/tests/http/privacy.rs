@@ -2,8 +2,8 @@
 //! me" check-in, a kept pulse, the signs they noticed) never reaches anyone
 //! else, by any page, count, chart or error.
 
-use crate::checkin::{check_in, ids_after};
-use crate::helpers::{assert_shows, Couple, Person, TestApp};
+use crate::checkin::{answerable, check_in};
+use crate::helpers::{assert_hides, assert_shows, Couple, Person, TestApp};
 use crate::pulse::take_pulse;
 
 const MARKER: &str = "only-me-marker-7f3c91";
@@ -41,13 +41,7 @@ async fn scene() -> Scene {
         .await
         .location
         .expect("a shared pulse");
-    let shared_id = ids_after(
-        &couple.involved.get("/checkin").await.body,
-        "action=\"/checkin/",
-    )
-    .into_iter()
-    .next()
-    .expect("the shared check-in");
+    let shared_id = answerable(&couple.involved).await;
     let entries_before_private = entries_line(&couple.involved.get("/space").await.body);
 
     let kept = check_in(hurt, &[("humiliated", "5")], MARKER, "only_me").await;
@@ -203,10 +197,8 @@ async fn kept_items_reach_no_one_but_their_author_on_any_page() {
     let kept = author.get(&scene.kept_pulse).await;
     assert_eq!(kept.status, 200);
     assert!(kept.body.contains("<span class=\"trust-number\">0</span>"));
-    let progress = author.get("/progress").await;
-    assert!(progress
-        .body
-        .contains("I needed to know where my partner was at every moment: 1 time"));
+    let counted = "I needed to know where my partner was at every moment: 1 time";
+    assert!(author.sees("/progress", counted).await);
 }
 
 #[tokio::test]
@@ -283,19 +275,12 @@ async fn when_one_partner_last_looked_is_never_shown_to_the_other() {
     for _ in 0..2 {
         assert_eq!(hurt.get("/").await.status, 200);
     }
+    // The partner's news starts from their own first visit.
     let theirs = partner.get("/").await;
-    assert!(
-        theirs
-            .body
-            .contains("Everything your partner has shared so far."),
-        "the partner's news starts from their own first visit"
-    );
-    assert!(!theirs.body.contains("last visit"));
-    let own = hurt.get("/").await;
-    assert!(
-        own.body.contains("Nothing shared by your partner yet."),
-        "within one sitting the news still starts from the beginning"
-    );
+    assert_shows(&theirs, &["Everything your partner has shared so far."]);
+    assert_hides(&theirs, &["last visit"]);
+    // Within one sitting the news still starts from the beginning.
+    assert!(hurt.sees("/", "Nothing shared by your partner yet.").await);
 }
 
 #[tokio::test]

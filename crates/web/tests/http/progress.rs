@@ -2,15 +2,13 @@
 //! kind empty states, and who may reach the page.
 
 use crate::checkin::check_in;
-use crate::helpers::{assert_hides, assert_shows, TestApp};
+use crate::helpers::{assert_hides, assert_redirect, assert_shows, TestApp, World};
 use crate::pulse::take_pulse;
 
 #[tokio::test]
 async fn a_new_couple_sees_kind_empty_states() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let page = couple.hurt.get("/progress").await;
-    assert_eq!(page.status, 200);
+    let (_app, couple) = TestApp::with_couple().await;
+    let page = couple.hurt.visit("/progress").await;
     assert_shows(
         &page,
         &[
@@ -26,8 +24,7 @@ async fn a_new_couple_sees_kind_empty_states() {
 
 #[tokio::test]
 async fn trust_is_drawn_for_me_and_for_what_my_partner_shared() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     take_pulse(&couple.hurt, 4, "partner", &[]).await;
     take_pulse(&couple.hurt, 7, "only_me", &[]).await;
     take_pulse(&couple.involved, 1, "only_me", &[]).await;
@@ -55,16 +52,13 @@ async fn trust_is_drawn_for_me_and_for_what_my_partner_shared() {
             "<td>0 (kept to yourself)</td><td>50</td>",
         ],
     );
-    assert!(
-        !theirs.body.contains("50, 100"),
-        "the kept pulse is not theirs to see"
-    );
+    // The kept pulse is not theirs to see.
+    assert_hides(&theirs, &["50, 100"]);
 }
 
 #[tokio::test]
 async fn a_construct_and_a_window_are_chosen_in_the_address() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     take_pulse(&couple.hurt, 4, "partner", &[]).await;
     check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
 
@@ -78,16 +72,16 @@ async fn a_construct_and_a_window_are_chosen_in_the_address() {
         ],
     );
 
-    let unknown = couple
-        .hurt
-        .get("/progress?construct=%3Cscript%3E&days=7")
-        .await;
-    assert_eq!(unknown.status, 200);
-    assert!(unknown.body.contains("<h2>Trust index over time</h2>"));
-    assert!(!unknown.body.contains("<script"));
-    assert!(unknown
-        .body
-        .contains("Feelings in check-ins over the last 30 days"));
+    let unknown = couple.hurt.visit("/progress?construct=%3Cscript%3E&days=7");
+    let unknown = unknown.await;
+    assert_shows(
+        &unknown,
+        &[
+            "<h2>Trust index over time</h2>",
+            "Feelings in check-ins over the last 30 days",
+        ],
+    );
+    assert_hides(&unknown, &["<script"]);
 
     let ninety = couple.hurt.get("/progress?days=90").await;
     assert_shows(
@@ -99,22 +93,15 @@ async fn a_construct_and_a_window_are_chosen_in_the_address() {
     );
 
     let all_time = couple.hurt.get("/progress?span=all").await;
-    assert!(all_time
-        .body
-        .contains("href=\"/progress?span=all#trust\" aria-current=\"true\">All time</a>"));
+    let chosen = "href=\"/progress?span=all#trust\" aria-current=\"true\">All time</a>";
+    assert_shows(&all_time, &[chosen]);
 }
 
 #[tokio::test]
 async fn signs_are_charted_only_for_the_one_who_noticed_them() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    take_pulse(
-        &couple.hurt,
-        3,
-        "partner",
-        &["replaying", "checking_phone", "replaying"],
-    )
-    .await;
+    let (_app, couple) = TestApp::with_couple().await;
+    let signs = ["replaying", "checking_phone", "replaying"];
+    take_pulse(&couple.hurt, 3, "partner", &signs).await;
     let mine = couple.hurt.get("/progress").await;
     assert_shows(
         &mine,
@@ -138,19 +125,11 @@ async fn signs_are_charted_only_for_the_one_who_noticed_them() {
 
 #[tokio::test]
 async fn an_agreed_request_shows_how_reliably_it_was_done() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let request = couple
         .agreed_request("Text me when you leave work", "daily")
         .await;
-    let logged = couple
-        .involved
-        .post(
-            &format!("{request}/fulfilments"),
-            &[("happened_on", ""), ("note", "")],
-        )
-        .await;
-    assert_eq!(logged.status, 303, "{}", logged.body);
+    couple.log_done(&request).await;
 
     for person in [&couple.hurt, &couple.involved] {
         let page = person.get("/progress").await;
@@ -174,8 +153,7 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
 
 #[tokio::test]
 async fn milestones_read_oldest_first_and_one_pulse_marks_one_trust_level() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
     // 6 on every statement: a trust index of 83, past both 50 and 75.
     take_pulse(&couple.hurt, 6, "only_me", &[]).await;
@@ -206,8 +184,7 @@ async fn milestones_read_oldest_first_and_one_pulse_marks_one_trust_level() {
 
 #[tokio::test]
 async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     take_pulse(&couple.hurt, 5, "partner", &[]).await;
     check_in(&couple.hurt, &[("sad", "2")], "", "partner").await;
 
@@ -247,19 +224,14 @@ async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
 
 #[tokio::test]
 async fn who_may_reach_progress() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let other = app.couple().await;
-    let stranger = app.stranger().await;
-    let anonymous = app.anonymous();
-    check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
-    assert_eq!(couple.hurt.get("/progress").await.status, 200);
-    assert_eq!(couple.involved.get("/progress").await.status, 200);
-    let elsewhere = other.hurt.get("/progress?days=90").await;
-    assert_eq!(elsewhere.status, 200);
-    assert!(elsewhere.body.contains("No check-ins in the last 90 days."));
-    assert_eq!(stranger.get("/progress").await.status, 404);
-    let page = anonymous.get("/progress?construct=safety").await;
-    assert_eq!(page.status, 303);
-    assert_eq!(page.location.as_deref(), Some("/login"));
+    let w = World::new().await;
+    check_in(&w.couple.hurt, &[("hopeful", "3")], "", "partner").await;
+    for partner in [&w.couple.hurt, &w.couple.involved] {
+        partner.visit("/progress").await;
+    }
+    let elsewhere = w.other.hurt.visit("/progress?days=90").await;
+    assert_shows(&elsewhere, &["No check-ins in the last 90 days."]);
+    assert_eq!(w.stranger.get("/progress").await.status, 404);
+    let page = w.anon.get("/progress?construct=safety").await;
+    assert_redirect(&page, "/login");
 }

@@ -1,7 +1,10 @@
 //! The trust pulse: kept or shared results, refusals that name the missing
 //! statement, the couple's cadence, and who may reach each page.
 
-use crate::helpers::{assert_shows, field_refs, Page, Person, TestApp};
+use crate::helpers::{
+    assert_hides, assert_page, assert_redirect, assert_refused, assert_shows, field_refs, Page,
+    Person, TestApp, World,
+};
 use kintsugi_core::pulse::ITEMS;
 
 /// Answers meaning the same trust `level` (1 to 7) on every statement,
@@ -32,17 +35,20 @@ pub(crate) async fn take_pulse(person: &Person, level: u8, share: &str, signs: &
     person.post("/pulse", &field_refs(&fields)).await
 }
 
+/// Chooses how often the couple takes the pulse.
+async fn cadence(person: &Person, cadence: &str) -> Page {
+    person.post("/pulse/cadence", &[("cadence", cadence)]).await
+}
+
 #[tokio::test]
 async fn a_kept_pulse_shows_its_result_to_its_author_only() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let taken = take_pulse(&couple.hurt, 7, "only_me", &["replaying"]).await;
     assert_eq!(taken.status, 303, "{}", taken.body);
     let result = taken.location.expect("a result page");
     assert!(result.starts_with("/pulse/kept/"), "{result}");
 
-    let page = couple.hurt.get(&result).await;
-    assert_eq!(page.status, 200);
+    let page = couple.hurt.visit(&result).await;
     assert_shows(
         &page,
         &[
@@ -60,15 +66,13 @@ async fn a_kept_pulse_shows_its_result_to_its_author_only() {
 
     let partner = couple.involved.get(&result).await;
     assert_eq!(partner.status, 404);
-    assert!(!partner.body.contains("trust-number"));
-    let list = couple.involved.get("/pulse").await;
-    assert!(list.body.contains("No pulses yet."));
+    assert_hides(&partner, &["trust-number"]);
+    assert!(couple.involved.sees("/pulse", "No pulses yet.").await);
 }
 
 #[tokio::test]
 async fn a_shared_pulse_is_seen_by_both_partners() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let taken = take_pulse(&couple.involved, 4, "partner", &[]).await;
     let result = taken.location.expect("a result page");
     assert!(result.starts_with("/pulse/shared/"), "{result}");
@@ -83,9 +87,9 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
     );
 
     let partner = couple.hurt.get(&result).await;
-    assert_eq!(partner.status, 200);
-    assert_shows(
+    assert_page(
         &partner,
+        200,
         &[
             "Your partner’s trust pulse",
             "<span class=\"trust-number\">50</span>",
@@ -93,16 +97,13 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
         ],
     );
 
-    let list = couple.hurt.get("/pulse").await;
-    assert!(list
-        .body
-        .contains(&format!("<a href=\"{result}\">Your partner, ")));
+    let listed = format!("<a href=\"{result}\">Your partner, ");
+    assert!(couple.hurt.sees("/pulse", &listed).await);
 }
 
 #[tokio::test]
 async fn a_missing_answer_is_refused_by_name_keeping_the_rest() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let answers = steady(3);
     let mut fields: Vec<(&str, &str)> = answers
         .iter()
@@ -111,18 +112,20 @@ async fn a_missing_answer_is_refused_by_name_keeping_the_rest() {
         .collect();
     fields.extend([("share", "partner"), ("signs", "keeping_score")]);
     let refused = couple.hurt.post("/pulse", &fields).await;
-    assert_eq!(refused.status, 422);
-    let body = &refused.body;
-    assert!(body.contains("<a href=\"#q-faith_doubt\">Statement 6</a> still needs an answer."));
-    assert!(body.contains(
-        "Please answer “Part of me expects our relationship to fall apart, whatever we do.”"
-    ));
-    assert!(body.contains("class=\"scale has-error\" id=\"q-faith_doubt\""));
-    assert!(body.contains("name=\"predictable_know\" value=\"3\" checked"));
-    assert!(body.contains("name=\"faith_future\" value=\"3\" checked"));
-    assert!(!body.contains("name=\"faith_doubt\" value=\"5\" checked"));
-    assert!(body.contains("value=\"keeping_score\" checked"));
-    assert!(body.contains("value=\"partner\" checked"));
+    assert_page(
+        &refused,
+        422,
+        &[
+            "<a href=\"#q-faith_doubt\">Statement 6</a> still needs an answer.",
+            "Please answer “Part of me expects our relationship to fall apart, whatever we do.”",
+            "class=\"scale has-error\" id=\"q-faith_doubt\"",
+            "name=\"predictable_know\" value=\"3\" checked",
+            "name=\"faith_future\" value=\"3\" checked",
+            "value=\"keeping_score\" checked",
+            "value=\"partner\" checked",
+        ],
+    );
+    assert_hides(&refused, &["name=\"faith_doubt\" value=\"5\" checked"]);
 
     let out_of_range = {
         let mut fields: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -130,10 +133,10 @@ async fn a_missing_answer_is_refused_by_name_keeping_the_rest() {
         fields.push(("share", "only_me"));
         couple.hurt.post("/pulse", &fields).await
     };
-    assert_eq!(out_of_range.status, 422);
-    assert!(out_of_range
-        .body
-        .contains("<a href=\"#q-predictable_know\">Statement 1</a>"));
+    assert_refused(
+        &out_of_range,
+        "<a href=\"#q-predictable_know\">Statement 1</a>",
+    );
 
     let page = couple.hurt.get("/pulse").await;
     assert!(page.body.contains("No pulses yet."), "nothing was saved");
@@ -141,48 +144,42 @@ async fn a_missing_answer_is_refused_by_name_keeping_the_rest() {
 
 #[tokio::test]
 async fn the_pulse_page_keeps_signs_private_and_starts_unshared() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let page = couple.hurt.get("/pulse").await;
-    assert_eq!(page.status, 200);
+    let (_app, couple) = TestApp::with_couple().await;
+    let page = couple.hurt.visit("/pulse").await;
     assert_shows(
         &page,
-        &["Only you will ever see these", "value=\"only_me\" checked"],
+        &[
+            "Only you will ever see these",
+            "value=\"only_me\" checked",
+            "Your pulse is due today.",
+            "<span class=\"sr-only\">: Not true at all</span>",
+        ],
     );
-    assert!(!page.body.contains("value=\"partner\" checked"));
-    assert!(page.body.contains("Your pulse is due today."));
+    assert_hides(&page, &["value=\"partner\" checked"]);
     assert_eq!(
         page.body
             .matches("type=\"radio\" name=\"honesty_hidden\"")
             .count(),
         7
     );
-    assert!(page
-        .body
-        .contains("<span class=\"sr-only\">: Not true at all</span>"));
 
     take_pulse(&couple.hurt, 5, "only_me", &[]).await;
     let after = couple.hurt.get("/pulse").await;
-    assert!(!after.body.contains("Your pulse is due today."));
-    assert!(after.body.contains("Your next pulse is due on"));
+    assert_hides(&after, &["Your pulse is due today."]);
+    assert_shows(&after, &["Your next pulse is due on"]);
 }
 
 #[tokio::test]
 async fn either_partner_sets_how_often_for_both() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     let before = couple.involved.get("/pulse").await;
     assert_shows(
         &before,
         &["<strong>every week</strong>", "value=\"weekly\" checked"],
     );
 
-    let changed = couple
-        .hurt
-        .post("/pulse/cadence", &[("cadence", "monthly")])
-        .await;
-    assert_eq!(changed.status, 303);
-    assert_eq!(changed.location.as_deref(), Some("/pulse#cadence"));
+    let changed = cadence(&couple.hurt, "monthly").await;
+    assert_redirect(&changed, "/pulse#cadence");
     let theirs = couple.involved.get("/pulse").await;
     assert_shows(
         &theirs,
@@ -190,22 +187,13 @@ async fn either_partner_sets_how_often_for_both() {
     );
     assert!(couple.hurt.sees("/pulse", "Chosen by you on").await);
 
-    let same = couple
-        .involved
-        .post("/pulse/cadence", &[("cadence", "monthly")])
-        .await;
-    assert_eq!(same.status, 422);
-    assert!(same
-        .body
-        .contains("That is already how often you take the pulse."));
+    let same = cadence(&couple.involved, "monthly").await;
+    assert_refused(&same, "That is already how often you take the pulse.");
 
-    let unknown = couple
-        .involved
-        .post("/pulse/cadence", &[("cadence", "hourly")])
-        .await;
-    assert_eq!(unknown.status, 422);
-    assert_shows(
+    let unknown = cadence(&couple.involved, "hourly").await;
+    assert_page(
         &unknown,
+        422,
         &[
             "Please choose how often to take the pulse.",
             "aria-describedby=\"cadence-error\"",
@@ -215,49 +203,40 @@ async fn either_partner_sets_how_often_for_both() {
 
 #[tokio::test]
 async fn who_may_reach_the_pulse_pages() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let other = app.couple().await;
-    let stranger = app.stranger().await;
-    let anonymous = app.anonymous();
-    let shared = take_pulse(&couple.hurt, 6, "partner", &[])
-        .await
-        .location
-        .expect("a shared result");
-    let kept = take_pulse(&couple.hurt, 2, "only_me", &[])
-        .await
-        .location
-        .expect("a kept result");
+    let w = World::new().await;
+    let (couple, other, stranger, anonymous) = (&w.couple, &w.other, &w.stranger, &w.anon);
+    let result = |level, share| async move {
+        let taken = take_pulse(&couple.hurt, level, share, &[]).await;
+        taken.location.expect("a result page")
+    };
+    let (shared, kept) = (result(6, "partner").await, result(2, "only_me").await);
 
-    assert_eq!(couple.hurt.get(&shared).await.status, 200);
-    assert_eq!(couple.hurt.get(&kept).await.status, 200);
-    assert_eq!(couple.involved.get(&shared).await.status, 200);
-    assert_eq!(couple.involved.get(&kept).await.status, 404);
+    // Who sees each result: its author both, the partner only the shared one.
+    let partners = [(&couple.hurt, 200), (&couple.involved, 404)];
+    for (person, kept_status) in partners {
+        assert_eq!(person.get(&shared).await.status, 200);
+        assert_eq!(person.get(&kept).await.status, kept_status);
+    }
 
-    for person in [&other.hurt, &other.involved, &stranger] {
+    for person in [&other.hurt, &other.involved, stranger] {
         for path in [shared.as_str(), kept.as_str()] {
             let page = person.get(path).await;
             assert_eq!(page.status, 404, "{path}");
-            assert!(!page.body.contains("trust-number"));
+            assert_hides(&page, &["trust-number"]);
         }
     }
-    assert_eq!(other.hurt.get("/pulse").await.status, 200);
+    other.hurt.visit("/pulse").await;
     assert_eq!(stranger.get("/pulse").await.status, 404);
-    assert_eq!(take_pulse(&stranger, 4, "partner", &[]).await.status, 404);
-    let stranger_cadence = stranger
-        .post("/pulse/cadence", &[("cadence", "monthly")])
-        .await;
-    assert_eq!(stranger_cadence.status, 404);
+    assert_eq!(take_pulse(stranger, 4, "partner", &[]).await.status, 404);
+    assert_eq!(cadence(stranger, "monthly").await.status, 404);
 
     for path in ["/pulse", shared.as_str(), kept.as_str()] {
         let page = anonymous.get(path).await;
         assert_eq!(page.location.as_deref(), Some("/login"), "{path}");
     }
-    let anonymous_pulse = take_pulse(&anonymous, 4, "partner", &[]).await;
+    let anonymous_pulse = take_pulse(anonymous, 4, "partner", &[]).await;
     assert_eq!(anonymous_pulse.location.as_deref(), Some("/login"));
-    let anonymous_cadence = anonymous
-        .post("/pulse/cadence", &[("cadence", "monthly")])
-        .await;
+    let anonymous_cadence = cadence(anonymous, "monthly").await;
     assert_eq!(anonymous_cadence.location.as_deref(), Some("/login"));
 
     for path in ["/pulse/kept/zero", "/pulse/shared/999999", "/pulse/other/1"] {
@@ -269,8 +248,7 @@ async fn who_may_reach_the_pulse_pages() {
 async fn a_shared_pulse_that_fails_half_way_through_its_two_streams_changes_neither() {
     use crate::helpers::submission_key;
     use kintsugi_core::{StreamId, UserId};
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (app, couple) = TestApp::with_couple().await;
     let sharer = &couple.involved;
     take_pulse(sharer, 5, "only_me", &[]).await;
     let before = app.heads_of(sharer).await;
@@ -291,12 +269,14 @@ async fn a_shared_pulse_that_fails_half_way_through_its_two_streams_changes_neit
     let failed = sharer
         .post_with_key("/pulse", &key, &field_refs(&fields))
         .await;
-    assert_eq!(failed.status, 500, "{}", failed.body);
-    assert!(failed.body.contains("Something went wrong on our side"));
-    assert!(failed.body.contains("Quick exit"), "the layout is kept");
+    // The layout is kept.
+    assert_page(
+        &failed,
+        500,
+        &["Something went wrong on our side", "Quick exit"],
+    );
     assert_eq!(app.heads_of(sharer).await, before, "neither stream moved");
-    let partner = couple.hurt.get("/pulse").await;
-    assert!(partner.body.contains("No pulses yet."));
+    assert!(couple.hurt.sees("/pulse", "No pulses yet.").await);
 
     // The key was not used up: once the stream takes writes again, the
     // same send lands whole.

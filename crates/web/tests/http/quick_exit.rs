@@ -26,12 +26,7 @@ async fn quick_exit_ends_the_session_and_back_finds_only_the_sign_in_page() {
     assert_eq!(left.status, 303);
     assert_eq!(left.location.as_deref(), Some(DEFAULT_QUICK_EXIT_URL));
     assert_eq!(left.headers["clear-site-data"], "\"storage\"");
-    let removed: Vec<&str> = left
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
+    let removed = left.set_cookies();
     for name in ["kintsugi-session=", "kintsugi-csrf=", "kintsugi-device="] {
         assert!(
             removed
@@ -49,18 +44,10 @@ async fn quick_exit_ends_the_session_and_back_finds_only_the_sign_in_page() {
     assert_eq!(login.status, 200);
     assert!(!login.body.contains("Where were you on Friday?"));
     // The old cookie, kept somewhere, opens nothing either.
-    let replay = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}/truth", app.base))
-        .header("cookie", format!("kintsugi-session={session}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status().as_u16(), 303);
+    let replay = app.get_with_session_cookie("/truth", &session).await;
+    assert_eq!(replay.status, 303);
     // The partner's session is theirs and stays.
-    assert_eq!(couple.involved.get("/truth").await.status, 200);
+    couple.involved.visit("/truth").await;
 }
 
 #[tokio::test]
@@ -88,11 +75,8 @@ async fn prefetches_link_previews_and_other_sites_do_not_end_the_session() {
             response.headers().get("clear-site-data").is_none(),
             "{name}: {value}"
         );
-        assert_eq!(
-            person.get("/account").await.status,
-            200,
-            "{name}: {value} left the session open"
-        );
+        let signed_in = person.is_signed_in().await;
+        assert!(signed_in, "{name}: {value} left the session open");
     }
 }
 
@@ -100,8 +84,7 @@ async fn prefetches_link_previews_and_other_sites_do_not_end_the_session() {
 async fn quick_exit_works_for_someone_signed_out() {
     let app = TestApp::spawn().await;
     let visitor = app.anonymous();
-    let home = visitor.get("/login").await;
-    assert!(home.body.contains("href=\"/exit\""));
+    assert!(visitor.sees("/login", "href=\"/exit\"").await);
     let left = visitor.get("/exit").await;
     assert_eq!(left.status, 303);
     assert_eq!(left.location.as_deref(), Some(DEFAULT_QUICK_EXIT_URL));

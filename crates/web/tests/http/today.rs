@@ -1,26 +1,33 @@
 //! Today: the signed-in home. What waits for the person in order of care,
 //! with links to where it is handled, and what their partner shared.
 
-use crate::checkin::{check_in, ids_after};
-use crate::helpers::{assert_hides, assert_shows, TestApp};
+use crate::checkin::{answer, answerable, check_in};
+use crate::helpers::{assert_hides, assert_page, assert_shows, TestApp};
 use crate::pulse::take_pulse;
+
+/// Where `first` and `then` are on a page that must show both, and whether
+/// `first` comes first.
+fn comes_before(body: &str, first: &str, then: &str) -> bool {
+    let at = |text: &str| {
+        body.find(text)
+            .unwrap_or_else(|| panic!("{text:?} is missing"))
+    };
+    at(first) < at(then)
+}
 
 #[tokio::test]
 async fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let page = couple.hurt.get("/").await;
-    assert_eq!(page.status, 200);
+    let (_app, couple) = TestApp::with_couple().await;
+    let page = couple.hurt.visit("/").await;
     assert!(page.body.contains("aria-current=\"page\">Today</a>"));
-    let check_in_at = page
-        .body
-        .find("Check in with yourself")
-        .expect("today's check-in");
-    let pulse_at = page
-        .body
-        .find("Your trust pulse is due")
-        .expect("the first pulse");
-    assert!(check_in_at < pulse_at, "the check-in comes first");
+    assert!(
+        comes_before(
+            &page.body,
+            "Check in with yourself",
+            "Your trust pulse is due"
+        ),
+        "the check-in comes first"
+    );
     assert_shows(
         &page,
         &[
@@ -43,26 +50,13 @@ async fn a_new_day_asks_for_a_check_in_and_the_first_pulse() {
 
 #[tokio::test]
 async fn what_the_partner_shared_is_news_with_a_link_to_it() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    check_in(
-        &couple.involved,
-        &[("remorseful", "4"), ("willing", "3")],
-        "I want to keep showing up.",
-        "partner",
-    )
-    .await;
-    let shared = take_pulse(&couple.involved, 5, "partner", &[])
-        .await
-        .location
-        .expect("a shared pulse");
-    let id = ids_after(
-        &couple.hurt.get("/checkin").await.body,
-        "action=\"/checkin/",
-    )
-    .into_iter()
-    .next()
-    .expect("the partner's check-in");
+    let (_app, couple) = TestApp::with_couple().await;
+    let feelings = [("remorseful", "4"), ("willing", "3")];
+    let note = "I want to keep showing up.";
+    check_in(&couple.involved, &feelings, note, "partner").await;
+    let pulse = take_pulse(&couple.involved, 5, "partner", &[]).await;
+    let shared = pulse.location.expect("a shared pulse");
+    let id = answerable(&couple.hurt).await;
 
     let today = couple.hurt.get("/").await;
     assert_shows(
@@ -71,43 +65,28 @@ async fn what_the_partner_shared_is_news_with_a_link_to_it() {
             "Everything your partner has shared so far.",
             "Your partner checked in: Remorseful, Willing",
             "“<bdi>I want to keep showing up.</bdi>”",
+            &format!("href=\"/checkin/{id}\""),
+            &format!("href=\"{shared}\""),
+            "Your partner shared a trust pulse",
         ],
     );
-    assert!(today.body.contains(&format!("href=\"/checkin/{id}\"")));
-    assert!(today.body.contains(&format!("href=\"{shared}\"")));
-    assert!(today.body.contains("Your partner shared a trust pulse"));
 
     // A reload in the same sitting keeps the news in view.
     let again = couple.hurt.get("/").await;
-    assert!(again
-        .body
-        .contains("Your partner checked in: Remorseful, Willing"));
+    assert_shows(&again, &["Your partner checked in: Remorseful, Willing"]);
 
     // The partner's own entries are not news to them.
     let theirs = couple.involved.get("/").await;
-    assert!(!theirs.body.contains("Your partner checked in"));
-    assert!(theirs.body.contains("Nothing shared by your partner yet."));
+    assert_hides(&theirs, &["Your partner checked in"]);
+    assert_shows(&theirs, &["Nothing shared by your partner yet."]);
 }
 
 #[tokio::test]
 async fn an_answer_to_my_check_in_is_news_to_me() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple().await;
     check_in(&couple.hurt, &[("unheard", "4")], "", "partner").await;
-    let id = ids_after(
-        &couple.involved.get("/checkin").await.body,
-        "action=\"/checkin/",
-    )
-    .into_iter()
-    .next()
-    .expect("an answer form");
-    couple
-        .involved
-        .post(
-            &format!("/checkin/{id}/acknowledge"),
-            &[("preset", "when_youre_ready")],
-        )
-        .await;
+    let id = answerable(&couple.involved).await;
+    answer(&couple.involved, &id, &[("preset", "when_youre_ready")]).await;
     let today = couple.hurt.get("/").await;
     assert_shows(
         &today,
@@ -120,26 +99,13 @@ async fn an_answer_to_my_check_in_is_news_to_me() {
 
 #[tokio::test]
 async fn a_question_waiting_for_an_answer_comes_before_the_check_in() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let asked = couple
-        .hurt
-        .post(
-            "/truth/questions",
-            &[("betrayal", ""), ("text", "When did it really end?")],
-        )
-        .await;
+    let (_app, couple) = TestApp::with_couple().await;
+    let question = [("betrayal", ""), ("text", "When did it really end?")];
+    let asked = couple.hurt.post("/truth/questions", &question).await;
     assert_eq!(asked.status, 303, "{}", asked.body);
     let today = couple.involved.get("/").await;
-    let question = today
-        .body
-        .find("Your partner asked you a question")
-        .expect("the question waits");
-    let check_in = today
-        .body
-        .find("Check in with yourself")
-        .expect("the check-in");
-    assert!(question < check_in);
+    let waits = "Your partner asked you a question";
+    assert!(comes_before(&today.body, waits, "Check in with yourself"));
     assert_shows(
         &today,
         &[
@@ -148,12 +114,7 @@ async fn a_question_waiting_for_an_answer_comes_before_the_check_in() {
         ],
     );
     assert!(
-        !couple
-            .hurt
-            .get("/")
-            .await
-            .body
-            .contains("Your partner asked you a question"),
+        !couple.hurt.sees("/", waits).await,
         "the one who asked is not asked"
     );
 }
@@ -163,8 +124,7 @@ async fn without_a_partner_yet_today_says_how_to_invite_them() {
     let app = TestApp::spawn().await;
     let alone = app.stranger().await;
     alone.create_space("emotional_affair", "me").await;
-    let today = alone.get("/").await;
-    assert_eq!(today.status, 200);
+    let today = alone.visit("/").await;
     assert_shows(
         &today,
         &[
@@ -177,20 +137,13 @@ async fn without_a_partner_yet_today_says_how_to_invite_them() {
 
 #[tokio::test]
 async fn who_sees_which_front_door() {
-    let app = TestApp::spawn().await;
-    let couple = app.couple().await;
-    let stranger = app.stranger().await;
-    let anonymous = app.anonymous();
+    let (app, couple) = TestApp::with_couple().await;
     for person in [&couple.hurt, &couple.involved] {
-        let page = person.get("/").await;
-        assert_eq!(page.status, 200);
-        assert!(page.body.contains("<h1>Today</h1>"));
+        assert_page(&person.get("/").await, 200, &["<h1>Today</h1>"]);
     }
-    let start = stranger.get("/").await;
-    assert_eq!(start.status, 200);
-    assert!(!start.body.contains("<h1>Today</h1>"));
-    assert!(start.body.contains("href=\"/space/new\""));
-    let welcome = anonymous.get("/").await;
-    assert_eq!(welcome.status, 200);
+    let start = app.stranger().await.visit("/").await;
+    assert_hides(&start, &["<h1>Today</h1>"]);
+    assert_shows(&start, &["href=\"/space/new\""]);
+    let welcome = app.anonymous().visit("/").await;
     assert_hides(&welcome, &["<h1>Today</h1>", "aria-label=\"Main\""]);
 }

@@ -1,18 +1,23 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
-    assert_tokenless_refused, create, created_id, World,
+    assert_room_kept_in, assert_step_not_theirs, create, created_id, World,
 };
-use crate::helpers::{OnceForm, Person};
+use crate::helpers::{assert_shows, OnceForm, Page, Person};
+
+/// The fields of the form that makes a commitment.
+pub(super) fn commitment_fields<'a>(kind: &'a str, details: &'a str) -> [(&'a str, &'a str); 3] {
+    [("betrayal", ""), ("kind", kind), ("details", details)]
+}
 
 async fn make(involved: &Person, kind: &str, details: &str) -> u64 {
-    let fields = [("betrayal", ""), ("kind", kind), ("details", details)];
-    create(
-        involved,
-        "/commitments",
-        &fields,
-        "/commitments#commitment-",
-    )
-    .await
+    let fields = commitment_fields(kind, details);
+    let anchor = "/commitments#commitment-";
+    create(involved, "/commitments", &fields, anchor).await
+}
+
+/// Takes `step` (`status`, `acknowledge`) on commitment `id`.
+async fn step(by: &Person, id: u64, step: &str, fields: &[(&str, &str)]) -> Page {
+    by.post(&format!("/commitments/{id}/{step}"), fields).await
 }
 
 /// The part of the page that shows one commitment.
@@ -30,68 +35,54 @@ async fn a_commitment_is_made_seen_updated_and_its_history_kept() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
-    let page = involved.get("/commitments").await;
-    assert!(page.body.contains("Nothing here watches anyone."));
-    let no_contact = page.body.find("value=\"no_contact\"").unwrap();
-    let therapy = page.body.find("value=\"therapy\"").unwrap();
+    let form = involved.get("/commitments").await;
+    assert!(form.body.contains("Nothing here watches anyone."));
+    let no_contact = form.body.find("value=\"no_contact\"").unwrap();
+    let therapy = form.body.find("value=\"therapy\"").unwrap();
     assert!(no_contact < therapy, "no contact is offered first");
 
-    let id = make(
-        involved,
-        "no_contact",
-        "Marker-ended: I blocked her number.",
-    )
-    .await;
-    let page = hurt.get("/commitments").await;
-    let shown = commitment(&page.body, id);
-    assert!(shown.contains("No contact with the affair partner"));
-    assert!(shown.contains("Marker-ended: I blocked her number."));
-    assert!(shown.contains("Not seen yet"));
+    let ended = "Marker-ended: I blocked her number.";
+    let id = make(involved, "no_contact", ended).await;
+    let anchor = format!("/commitments#commitment-{id}");
+    let shown = commitment(&hurt.get("/commitments").await.body, id);
+    for text in ["No contact with the affair partner", ended, "Not seen yet"] {
+        assert!(shown.contains(text), "{text:?} in {shown}");
+    }
     assert!(shown.contains("I have seen this"));
-    assert!(!commitment(&involved.get("/commitments").await.body, id).contains("I have seen this"));
+    let own = commitment(&involved.get("/commitments").await.body, id);
+    assert!(!own.contains("I have seen this"));
 
-    let seen = hurt
-        .post(&format!("/commitments/{id}/acknowledge"), &[])
-        .await;
-    assert_redirect(&seen, &format!("/commitments#commitment-{id}"));
-    let again = hurt
-        .post(&format!("/commitments/{id}/acknowledge"), &[])
-        .await;
+    let seen = step(hurt, id, "acknowledge", &[]).await;
+    assert_redirect(&seen, &anchor);
+    let again = step(hurt, id, "acknowledge", &[]).await;
     assert_refused(&again, "You have already seen the latest news.");
 
-    let unchosen = involved
-        .post(
-            &format!("/commitments/{id}/status"),
-            &[("status", ""), ("note", "Marker-kept-note")],
-        )
-        .await;
+    let unchosen = [("status", ""), ("note", "Marker-kept-note")];
+    let unchosen = step(involved, id, "status", &unchosen).await;
     assert_refused(
         &unchosen,
         "Please choose: kept, at risk, broken, or renewed.",
     );
     assert!(unchosen.body.contains("Marker-kept-note"));
-    let updated = involved
-        .post(
-            &format!("/commitments/{id}/status"),
-            &[
-                ("status", "at_risk"),
-                ("note", "Marker-risk: she wrote to me today."),
-            ],
-        )
-        .await;
-    assert_redirect(&updated, &format!("/commitments#commitment-{id}"));
+    let risk = "Marker-risk: she wrote to me today.";
+    let updated = step(
+        involved,
+        id,
+        "status",
+        &[("status", "at_risk"), ("note", risk)],
+    )
+    .await;
+    assert_redirect(&updated, &anchor);
 
-    let page = hurt.get("/commitments").await;
-    let shown = commitment(&page.body, id);
+    let shown = commitment(&hurt.get("/commitments").await.body, id);
     assert!(shown.contains("At risk"));
-    assert!(shown.contains("Marker-risk: she wrote to me today."));
+    assert!(shown.contains(risk));
     assert!(shown.contains("You saw this on"), "the first news was seen");
     assert!(shown.contains("Not seen yet"), "the new news waits");
     assert!(shown.contains("I have seen this"));
     let newest_first = shown.find("Marker-risk").unwrap() < shown.find(">Made<").unwrap();
     assert!(newest_first);
-    hurt.post(&format!("/commitments/{id}/acknowledge"), &[])
-        .await;
+    step(hurt, id, "acknowledge", &[]).await;
     let own = involved.get("/commitments").await;
     assert!(commitment(&own.body, id).contains("Your partner saw this on"));
 }
@@ -100,25 +91,13 @@ async fn a_commitment_is_made_seen_updated_and_its_history_kept() {
 async fn a_refused_commitment_is_shown_again_with_what_was_chosen() {
     let w = World::new().await;
     let involved = &w.couple.involved;
-    let page = involved
-        .post(
-            "/commitments",
-            &[("betrayal", ""), ("kind", "own"), ("details", "  ")],
-        )
-        .await;
+    let blank = commitment_fields("own", "  ");
+    let page = involved.post("/commitments", &blank).await;
     assert_refused(&page, "Please write the commitment in your own words.");
     assert!(page.body.contains("value=\"own\" checked"));
     make(involved, "therapy", "").await;
-    let twice = involved
-        .post(
-            "/commitments",
-            &[
-                ("betrayal", ""),
-                ("kind", "therapy"),
-                ("details", "Marker-twice"),
-            ],
-        )
-        .await;
+    let twice = commitment_fields("therapy", "Marker-twice");
+    let twice = involved.post("/commitments", &twice).await;
     assert_refused(&twice, "You have already made this commitment");
     assert!(twice.body.contains("Marker-twice"));
     let own = make(involved, "own", "Marker-own: I come home by seven.").await;
@@ -131,28 +110,12 @@ async fn only_the_involved_partner_commits_and_only_the_hurt_partner_acknowledge
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
     assert!(!hurt.sees("/commitments", "name=\"kind\"").await);
-    assert_not_theirs(
-        &hurt
-            .post(
-                "/commitments",
-                &[("betrayal", ""), ("kind", "therapy"), ("details", "")],
-            )
-            .await,
-    );
+    let therapy = commitment_fields("therapy", "");
+    assert_step_not_theirs(hurt, "/commitments", &therapy).await;
     let id = make(involved, "therapy", "").await;
-    assert_not_theirs(
-        &hurt
-            .post(
-                &format!("/commitments/{id}/status"),
-                &[("status", "kept"), ("note", "")],
-            )
-            .await,
-    );
-    assert_not_theirs(
-        &involved
-            .post(&format!("/commitments/{id}/acknowledge"), &[])
-            .await,
-    );
+    let kept = [("status", "kept"), ("note", "")];
+    assert_not_theirs(&step(hurt, id, "status", &kept).await);
+    assert_not_theirs(&step(involved, id, "acknowledge", &[]).await);
 }
 
 #[tokio::test]
@@ -164,54 +127,16 @@ async fn nobody_outside_the_couple_reaches_its_commitments() {
     let id = make(involved, "no_contact", "Marker-private-commitment").await;
     let marker = "Marker-private";
 
-    let theirs = w.other.hurt.get("/commitments").await;
-    assert_eq!(theirs.status, 200);
-    assert!(!theirs.body.contains(marker));
-    assert_eq!(w.stranger.get("/commitments").await.status, 404);
-    assert_redirect(&w.anon.get("/commitments").await, "/login");
-    assert_outsiders_refused(
-        &w,
-        &format!("/commitments/{id}/status"),
-        Some(&[("status", "kept"), ("note", "")]),
-        marker,
-    )
-    .await;
-    assert_outsiders_refused(
-        &w,
-        &format!("/commitments/{id}/acknowledge"),
-        Some(&[]),
-        marker,
-    )
-    .await;
-    assert_eq!(
-        w.stranger
-            .post("/commitments", &[("kind", "therapy")])
-            .await
-            .status,
-        404
-    );
-    assert_redirect(
-        &w.anon.post("/commitments", &[("kind", "therapy")]).await,
-        "/login",
-    );
-    let missing = w
-        .couple
-        .hurt
-        .post("/commitments/999/acknowledge", &[])
-        .await;
+    let therapy = [("kind", "therapy")];
+    assert_room_kept_in(&w, "/commitments", Some(&therapy), marker).await;
+    let kept = [("status", "kept"), ("note", "")];
+    let steps: [(&str, &[(&str, &str)]); 2] = [("status", &kept), ("acknowledge", &[])];
+    for (name, fields) in steps {
+        let path = format!("/commitments/{id}/{name}");
+        assert_outsiders_refused(&w, &path, Some(fields), marker).await;
+    }
+    let missing = step(&w.couple.hurt, 999, "acknowledge", &[]).await;
     assert_eq!(missing.status, 404);
-}
-
-#[tokio::test]
-async fn a_commitment_without_its_safety_token_is_refused() {
-    let w = World::new().await;
-    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    let fields = [
-        ("betrayal", ""),
-        ("kind", "own"),
-        ("details", "Marker-no-token"),
-    ];
-    assert_tokenless_refused(involved, "/commitments", &fields, hurt, "/commitments").await;
 }
 
 #[tokio::test]
@@ -224,38 +149,21 @@ async fn the_commitment_form_folds_away_once_there_are_commitments_to_read() {
         "with nothing made yet the form is open"
     );
     make(involved, "no_contact", "").await;
-    let page = involved.get("/commitments").await;
-    assert!(page
-        .body
-        .contains("<details class=\"new-entry\" id=\"new-commitment\">"));
-    let refused = involved
-        .post(
-            "/commitments",
-            &[("betrayal", ""), ("kind", "own"), ("details", "")],
-        )
-        .await;
+    let folded = "<details class=\"new-entry\" id=\"new-commitment\">";
+    assert!(involved.sees("/commitments", folded).await);
+    let empty = commitment_fields("own", "");
+    let refused = involved.post("/commitments", &empty).await;
     assert_refused(&refused, "Please write the commitment in your own words.");
-    assert!(refused.body.contains(open), "a refused form stays unfolded");
-    assert!(
-        !w.couple
-            .hurt
-            .get("/commitments")
-            .await
-            .body
-            .contains("new-commitment"),
-        "the hurt partner makes no commitment here"
-    );
+    assert_shows(&refused, &[open]); // a refused form stays unfolded
+    let offered = w.couple.hurt.sees("/commitments", "new-commitment").await;
+    assert!(!offered, "the hurt partner makes no commitment here");
 }
 
 #[tokio::test]
 async fn every_commitment_form_sent_twice_at_once_writes_once() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    let fields = [
-        ("betrayal", ""),
-        ("kind", "own"),
-        ("details", "Marker-once: home by seven"),
-    ];
+    let fields = commitment_fields("own", "Marker-once: home by seven");
     let made = involved
         .sends_once(&OnceForm {
             path: "/commitments".into(),

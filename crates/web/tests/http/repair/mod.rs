@@ -7,35 +7,8 @@ mod contact;
 mod requests;
 mod truth;
 
-use crate::helpers::{Couple, Page, Person, TestApp};
-
-/// A couple at work, another couple beside them, a signed-in stranger with
-/// no space, and a visitor who is not signed in.
-pub struct World {
-    /// Kept for the length of the test: it owns the running app's data.
-    pub _app: TestApp,
-    pub couple: Couple,
-    pub other: Couple,
-    pub stranger: Person,
-    pub anon: Person,
-}
-
-impl World {
-    pub async fn new() -> World {
-        let app = TestApp::spawn().await;
-        let couple = app.couple().await;
-        let other = app.couple().await;
-        let stranger = app.stranger().await;
-        let anon = app.anonymous();
-        World {
-            _app: app,
-            couple,
-            other,
-            stranger,
-            anon,
-        }
-    }
-}
+pub use crate::helpers::{assert_redirect, assert_refused, excerpt, World};
+use crate::helpers::{request_fields, Page, Person};
 
 /// The id at the end of a redirect: `/truth#entry-7` and `/requests/7` are 7.
 pub fn created_id(page: &Page) -> u64 {
@@ -84,24 +57,44 @@ pub async fn assert_tokenless_refused(
     page
 }
 
-/// Asserts a 303 to exactly `location`.
-pub fn assert_redirect(page: &Page, location: &str) {
-    assert_eq!(
-        (page.status, page.location.as_deref()),
-        (303, Some(location)),
-        "{}",
-        excerpt(&page.body)
-    );
-}
-
-/// Asserts a form shown again after a refusal (422) that says `message`.
-pub fn assert_refused(page: &Page, message: &str) {
-    assert_eq!(page.status, 422, "{}", excerpt(&page.body));
-    assert!(
-        page.body.contains(message),
-        "expected {message:?} in the page: {}",
-        excerpt(&page.body)
-    );
+#[tokio::test]
+async fn every_repair_form_without_its_safety_token_is_refused_and_adds_nothing() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let when = contact::local_time(time::Duration::hours(1));
+    let marker = "Marker-no-token";
+    let forms = [
+        (involved, "/apology", apology::owned("send", marker), hurt),
+        (
+            involved,
+            "/commitments",
+            commitments::commitment_fields("own", marker).to_vec(),
+            hurt,
+        ),
+        (
+            involved,
+            "/contact",
+            contact::report_fields(&when, marker),
+            hurt,
+        ),
+        (
+            hurt,
+            "/requests",
+            request_fields(marker, "daily", "send"),
+            involved,
+        ),
+        (
+            involved,
+            "/truth/disclosures",
+            vec![("text", marker), ("refers_to", "")],
+            involved,
+        ),
+    ];
+    for (by, path, fields, reader) in &forms {
+        let room = path.trim_end_matches("/disclosures");
+        let page = assert_tokenless_refused(by, path, fields, reader, room).await;
+        assert!(page.body.contains("Please try that again"), "{path}");
+    }
 }
 
 /// Asserts the "not this step" page a person sees when their role does not
@@ -109,6 +102,32 @@ pub fn assert_refused(page: &Page, message: &str) {
 pub fn assert_not_theirs(page: &Page) {
     assert_eq!(page.status, 403, "{}", excerpt(&page.body));
     assert!(page.body.contains("Not this step"));
+}
+
+/// Posts `fields` to `path` as `by` and asserts the "not this step" page.
+pub async fn assert_step_not_theirs(by: &Person, path: &str, fields: &[(&str, &str)]) {
+    assert_not_theirs(&by.post(path, fields).await);
+}
+
+/// A room's page (`room`, as `/truth`) and, when given, the form that writes
+/// in it, seen from outside the couple: another couple sees their own room,
+/// without `marker`; a signed-in stranger with no space finds neither (404);
+/// a visitor who is not signed in is sent to log in.
+pub async fn assert_room_kept_in(
+    w: &World,
+    room: &str,
+    form: Option<&[(&str, &str)]>,
+    marker: &str,
+) {
+    let theirs = w.other.hurt.get(room).await;
+    assert_eq!(theirs.status, 200, "another couple sees their own {room}");
+    assert!(!theirs.body.contains(marker), "{room} leaked {marker}");
+    assert_eq!(w.stranger.get(room).await.status, 404);
+    assert_redirect(&w.anon.get(room).await, "/login");
+    if let Some(fields) = form {
+        assert_eq!(w.stranger.post(room, fields).await.status, 404);
+        assert_redirect(&w.anon.post(room, fields).await, "/login");
+    }
 }
 
 /// Someone outside the couple gets "not found", exactly like a page that does
@@ -139,10 +158,4 @@ pub async fn assert_outsiders_refused(
         None => w.anon.get(path).await,
     };
     assert_redirect(&page, "/login");
-}
-
-/// The page's main content, shortened, for a failure message.
-pub fn excerpt(body: &str) -> String {
-    let start = body.find("<main").unwrap_or(0);
-    body[start..].chars().take(3_000).collect()
 }

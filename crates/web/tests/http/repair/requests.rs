@@ -1,8 +1,10 @@
 use super::{
-    assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
-    assert_tokenless_refused, create, created_id, World,
+    assert_outsiders_refused, assert_redirect, assert_refused, assert_room_kept_in,
+    assert_step_not_theirs, create, created_id, World,
 };
-use crate::helpers::{assert_shows, request_fields as request, OnceForm, Person};
+use crate::helpers::{
+    assert_hides, assert_page, assert_shows, request_fields as request, OnceForm, Person,
+};
 
 async fn make(hurt: &Person, what: &str, frequency: &str) -> u64 {
     create(
@@ -50,9 +52,9 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
     let page = hurt
         .post("/requests", &request("Be more present", "", "check"))
         .await;
-    assert_eq!(page.status, 200);
-    assert_shows(
+    assert_page(
         &page,
+        200,
         &[
             "Leave little up to assumption.",
             "finding finding-vague",
@@ -63,19 +65,13 @@ async fn the_coach_points_at_a_vague_request_and_keeps_it_as_typed() {
         ],
     );
 
-    let with_rhythm = hurt
-        .post(
-            "/requests",
-            &request("Text me when you leave work", "daily", "check"),
-        )
-        .await;
-    assert!(
-        !with_rhythm.body.contains("finding-no_when"),
-        "the form says when"
+    let daily = request("Text me when you leave work", "daily", "check");
+    let with_rhythm = hurt.post("/requests", &daily).await;
+    assert_hides(&with_rhythm, &["finding-no_when"]); // the form says when
+    assert_shows(
+        &with_rhythm,
+        &["name=\"frequency\" value=\"daily\" checked"],
     );
-    assert!(with_rhythm
-        .body
-        .contains("name=\"frequency\" value=\"daily\" checked"));
     assert!(
         hurt.sees("/requests", "Nothing asked yet.").await,
         "checking makes nothing"
@@ -97,10 +93,8 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
         ],
     );
     let page = involved.get(&format!("/requests/{id}")).await;
-    assert!(page
-        .body
-        .contains(&format!("action=\"/requests/{id}/accept\"")));
-    assert!(page.body.contains("Propose an alternative"));
+    let accept = format!("action=\"/requests/{id}/accept\"");
+    assert_shows(&page, &[&accept, "Propose an alternative"]);
     assert!(!hurt.sees(&format!("/requests/{id}"), "/accept\"").await);
 
     step(involved, id, "accept", &[]).await;
@@ -128,24 +122,19 @@ async fn a_request_is_made_accepted_done_confirmed_and_its_reliability_shown() {
             "Done on",
         ],
     );
-    let fulfilment = newest_fulfilment(&page.body);
-    assert_not_theirs(
-        &involved
-            .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
-            .await,
+    let confirm = format!(
+        "/requests/fulfilments/{}/confirm",
+        newest_fulfilment(&page.body)
     );
-    let confirmed = hurt
-        .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
-        .await;
+    assert_step_not_theirs(involved, &confirm, &[]).await;
+    let confirmed = hurt.post(&confirm, &[]).await;
     assert_redirect(&confirmed, &format!("/requests/{id}"));
     let page = involved.get(&format!("/requests/{id}")).await;
     assert_shows(
         &page,
         &["Your partner saw it", "1 of 1 (100%), 1 confirmed"],
     );
-    let again = hurt
-        .post(&format!("/requests/fulfilments/{fulfilment}/confirm"), &[])
-        .await;
+    let again = hurt.post(&confirm, &[]).await;
     assert_refused(&again, "You have already confirmed this.");
 
     let list = hurt.get("/requests").await;
@@ -220,12 +209,8 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
             &alternative("Marker-alt2: call you at lunch on office days"),
         )
         .await;
-    let unanswered = hurt
-        .post(
-            &format!("/requests/{id}/alternative/answer"),
-            &[("answer", "")],
-        )
-        .await;
+    let answer = format!("/requests/{id}/alternative/answer");
+    let unanswered = hurt.post(&answer, &[("answer", "")]).await;
     assert_refused(&unanswered, "Please choose whether to accept or decline");
     step(
         hurt,
@@ -249,14 +234,9 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
 async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    let without_trigger = hurt
-        .post(
-            "/requests",
-            &request("Tell me when she writes", "each_time", "send"),
-        )
-        .await;
-    assert_refused(&without_trigger, "Please say what happens each time");
     let mut fields = request("Tell me when she writes", "each_time", "send");
+    let without_trigger = hurt.post("/requests", &fields).await;
+    assert_refused(&without_trigger, "Please say what happens each time");
     fields[3] = ("trigger", "she gets in touch");
     let id = created_id(&hurt.post("/requests", &fields).await);
     step(involved, id, "accept", &[]).await;
@@ -279,29 +259,18 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     let page = hurt.get(&format!("/requests/{id}")).await;
     assert_shows(&page, &["Paused", "Marker-pause: we are apart this week"]);
     assert!(page.body.contains(&format!("/requests/{id}/resume")));
-    let not_running = involved
-        .post(
-            &format!("/requests/{id}/fulfilments"),
-            &[("happened_on", ""), ("note", "Marker-kept-note")],
-        )
-        .await;
+    let kept_note = [("happened_on", ""), ("note", "Marker-kept-note")];
+    let fulfilments = format!("/requests/{id}/fulfilments");
+    let not_running = involved.post(&fulfilments, &kept_note).await;
     assert_refused(&not_running, "This request is not running");
-    assert!(not_running.body.contains("Marker-kept-note"));
+    assert_shows(&not_running, &["Marker-kept-note"]);
 
     step(hurt, id, "resume", &[]).await;
-    involved
-        .post(
-            &format!("/requests/{id}/fulfilments"),
-            &[("happened_on", ""), ("note", "")],
-        )
-        .await;
+    w.couple.log_done(&format!("/requests/{id}")).await;
     let page = hurt.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Resumed"));
-    assert!(
-        page.body.contains("done 1 time"),
-        "each time shows what was done only"
-    );
-    assert!(!page.body.contains("(100%)"));
+    // Each time shows what was done only.
+    assert_shows(&page, &["Resumed", "done 1 time"]);
+    assert_hides(&page, &["(100%)"]);
 
     step(
         hurt,
@@ -314,11 +283,9 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     let retired_section = list.body.find("<h2>Retired</h2>").unwrap();
     assert!(list.body[retired_section..].contains("Tell me when she writes"));
     let page = involved.get(&format!("/requests/{id}")).await;
-    assert!(page.body.contains("Marker-retire: it has become our habit"));
-    assert!(!page.body.contains("/pause#manage"));
-    assert!(!page
-        .body
-        .contains(&format!("action=\"/requests/{id}/fulfilments")));
+    assert_shows(&page, &["Marker-retire: it has become our habit"]);
+    let fulfil = format!("action=\"{fulfilments}");
+    assert_hides(&page, &["/pause#manage", &fulfil]);
 }
 
 #[tokio::test]
@@ -326,35 +293,17 @@ async fn each_partner_takes_only_their_own_steps_on_a_request() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
     assert!(!involved.sees("/requests", "name=\"what\"").await);
-    assert_not_theirs(
-        &involved
-            .post("/requests", &request("x", "daily", "send"))
-            .await,
-    );
-    assert_not_theirs(
-        &involved
-            .post("/requests", &request("x", "daily", "check"))
-            .await,
-    );
+    for action in ["send", "check"] {
+        assert_step_not_theirs(involved, "/requests", &request("x", "daily", action)).await;
+    }
     let id = make(hurt, "Marker-steps", "daily").await;
-    assert_not_theirs(&hurt.post(&format!("/requests/{id}/accept"), &[]).await);
-    assert_not_theirs(
-        &hurt
-            .post(
-                &format!("/requests/{id}/alternative"),
-                &[("what", "x"), ("frequency", "daily")],
-            )
-            .await,
-    );
-    involved.post(&format!("/requests/{id}/accept"), &[]).await;
-    assert_not_theirs(
-        &hurt
-            .post(
-                &format!("/requests/{id}/fulfilments"),
-                &[("happened_on", ""), ("note", "")],
-            )
-            .await,
-    );
+    let at = |step: &str| format!("/requests/{id}/{step}");
+    assert_step_not_theirs(hurt, &at("accept"), &[]).await;
+    let alternative = [("what", "x"), ("frequency", "daily")];
+    assert_step_not_theirs(hurt, &at("alternative"), &alternative).await;
+    involved.post(&at("accept"), &[]).await;
+    let done = [("happened_on", ""), ("note", "")];
+    assert_step_not_theirs(hurt, &at("fulfilments"), &done).await;
     assert_eq!(hurt.get("/requests/9999").await.status, 404);
     assert_eq!(hurt.get("/requests/abc").await.status, 404);
 }
@@ -362,23 +311,14 @@ async fn each_partner_takes_only_their_own_steps_on_a_request() {
 #[tokio::test]
 async fn nobody_outside_the_couple_reaches_its_requests() {
     let w = World::new().await;
-    let id = agreed(&w, "Marker-private-request", "daily").await;
-    w.couple
-        .involved
-        .post(
-            &format!("/requests/{id}/fulfilments"),
-            &[("happened_on", ""), ("note", "")],
-        )
-        .await;
+    let marker = "Marker-private-request";
+    let id = agreed(&w, marker, "daily").await;
+    w.couple.log_done(&format!("/requests/{id}")).await;
     let page = w.couple.hurt.get(&format!("/requests/{id}")).await;
     let fulfilment = newest_fulfilment(&page.body);
-    let marker = "Marker-private-request";
 
-    let theirs = w.other.hurt.get("/requests").await;
-    assert_eq!(theirs.status, 200);
-    assert!(!theirs.body.contains(marker));
-    assert_eq!(w.stranger.get("/requests").await.status, 404);
-    assert_redirect(&w.anon.get("/requests").await, "/login");
+    let send = request("x", "daily", "send");
+    assert_room_kept_in(&w, "/requests", Some(&send), marker).await;
     assert_outsiders_refused(&w, &format!("/requests/{id}"), None, marker).await;
     let reason = [("reason", "x")];
     let none: [(&str, &str); 0] = [];
@@ -398,38 +338,21 @@ async fn nobody_outside_the_couple_reaches_its_requests() {
     for (path, fields) in &steps {
         assert_outsiders_refused(&w, path, Some(fields), marker).await;
     }
-    assert_eq!(
-        w.stranger
-            .post("/requests", &request("x", "daily", "send"))
-            .await
-            .status,
-        404
-    );
-    assert_redirect(
-        &w.anon
-            .post("/requests", &request("x", "daily", "send"))
-            .await,
-        "/login",
-    );
-}
-
-#[tokio::test]
-async fn a_request_form_without_its_safety_token_is_refused() {
-    let w = World::new().await;
-    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    let fields = request("Marker-no-token", "daily", "send");
-    assert_tokenless_refused(hurt, "/requests", &fields, involved, "/requests").await;
 }
 
 #[tokio::test]
 async fn the_coach_speaks_under_the_field_its_finding_is_about() {
     let w = World::new().await;
-    let page = w
-        .couple
-        .hurt
-        .post("/requests", &request("Be more present", "", "check"))
-        .await;
-    assert_eq!(page.status, 200);
+    let vague = request("Be more present", "", "check");
+    let page = w.couple.hurt.post("/requests", &vague).await;
+    assert_page(
+        &page,
+        200,
+        &[
+            "The coach noticed 2 things, shown under what they are about.",
+            "<details class=\"new-entry\" id=\"new-request\" open>",
+        ],
+    );
     let status = page.body.find("role=\"status\"").unwrap();
     let field = page.body.find("id=\"request-what\"").unwrap();
     let vague = page.body.find("finding finding-vague").unwrap();
@@ -451,13 +374,6 @@ async fn the_coach_speaks_under_the_field_its_finding_is_about() {
     assert!(
         when < no_when && no_when < buttons,
         "the rhythm's finding under the rhythm"
-    );
-    assert_shows(
-        &page,
-        &[
-            "The coach noticed 2 things, shown under what they are about.",
-            "<details class=\"new-entry\" id=\"new-request\" open>",
-        ],
     );
 }
 
@@ -524,27 +440,18 @@ async fn the_list_comes_first_with_no_tag_repeating_its_heading() {
 async fn times_done_wait_in_the_list_for_the_partner_to_see_them() {
     let w = World::new().await;
     let id = agreed(&w, "Marker-done: text me when you leave", "daily").await;
-    w.couple
-        .involved
-        .post(
-            &format!("/requests/{id}/fulfilments"),
-            &[("happened_on", ""), ("note", "")],
-        )
-        .await;
-    let list = w.couple.hurt.get("/requests").await;
-    assert!(list
-        .body
-        .contains("Done 1 time that you have not marked as seen."));
-    assert!(list
-        .body
-        .contains(&format!("href=\"/requests/{id}#history\">See it</a>")));
-    assert!(list
-        .body
-        .contains("<meter class=\"reliability-meter\" min=\"0\" max=\"100\" value=\"100\""));
+    w.couple.log_done(&format!("/requests/{id}")).await;
+    // The partner who did it has nothing to see.
     let own = w.couple.involved.get("/requests").await;
-    assert!(
-        !own.body.contains("not marked as seen"),
-        "the partner who did it has nothing to see"
+    assert_hides(&own, &["not marked as seen"]);
+    let list = w.couple.hurt.get("/requests").await;
+    assert_shows(
+        &list,
+        &[
+            "Done 1 time that you have not marked as seen.",
+            &format!("href=\"/requests/{id}#history\">See it</a>"),
+            "<meter class=\"reliability-meter\" min=\"0\" max=\"100\" value=\"100\"",
+        ],
     );
 }
 

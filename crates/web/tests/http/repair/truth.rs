@@ -1,8 +1,10 @@
 use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
-    assert_tokenless_refused, create, created_id, World,
+    assert_room_kept_in, assert_step_not_theirs, create, created_id, World,
 };
-use crate::helpers::{assert_shows, id_before, Person, WrittenOnce};
+use crate::helpers::{
+    assert_hides, assert_shows, betrayal_fields, id_before, Page, Person, WrittenOnce,
+};
 
 async fn volunteer(involved: &Person, text: &str) -> u64 {
     let fields = [("text", text), ("refers_to", "")];
@@ -11,6 +13,39 @@ async fn volunteer(involved: &Person, text: &str) -> u64 {
 
 async fn ask(hurt: &Person, text: &str) -> u64 {
     create(hurt, "/truth/questions", &[("text", text)], "/truth#entry-").await
+}
+
+/// Takes `step` (`answer`, `park`, `correct`, ...) on entry `id`.
+async fn step(by: &Person, id: u64, step: &str, fields: &[(&str, &str)]) -> Page {
+    by.post(&format!("/truth/{id}/{step}"), fields).await
+}
+
+/// Takes an allowed `step` on entry `id` and asserts it leads back to the
+/// entry in the log.
+async fn step_taken(by: &Person, id: u64, step_name: &str, fields: &[(&str, &str)]) {
+    let page = step(by, id, step_name, fields).await;
+    assert_redirect(&page, &format!("/truth#entry-{id}"));
+}
+
+/// One of each kind of entry, each text starting with `marker`: a
+/// disclosure, a question left open and one parked for therapy.
+struct Entries {
+    disclosure: u64,
+    open: u64,
+    parked: u64,
+}
+
+async fn one_of_each(w: &World, marker: &str) -> Entries {
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let disclosure = volunteer(involved, &format!("{marker} disclosure")).await;
+    let open = ask(hurt, &format!("{marker} open question")).await;
+    let parked = ask(hurt, &format!("{marker} parked question")).await;
+    step_taken(hurt, parked, "park", &[]).await;
+    Entries {
+        disclosure,
+        open,
+        parked,
+    }
 }
 
 /// The part of the log page that shows one entry.
@@ -24,23 +59,36 @@ fn entry(body: &str, id: u64) -> String {
     body[start..end].to_owned()
 }
 
+/// Entry `id` as `person` sees it on the log page at `path`.
+async fn entry_seen(person: &Person, path: &str, id: u64) -> String {
+    let page = person.get(path).await;
+    assert_eq!(page.status, 200, "{path}");
+    entry(&page.body, id)
+}
+
+/// Asserts the text shows every one of `texts`.
+fn assert_contains(text: &str, texts: &[&str]) {
+    for expected in texts {
+        assert!(text.contains(expected), "{expected:?} is not in {text}");
+    }
+}
+
 #[tokio::test]
 async fn a_disclosure_is_volunteered_then_acknowledged_with_words_back() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
-    let id = volunteer(involved, "Marker-disclosure: we met twice more in May.").await;
+    let told = "Marker-disclosure: we met twice more in May.";
+    let id = volunteer(involved, told).await;
 
-    let seen = hurt.get("/truth").await;
-    assert_eq!(seen.status, 200);
-    let shown = entry(&seen.body, id);
-    assert!(shown.contains("Marker-disclosure: we met twice more in May."));
-    assert!(shown.contains("Your partner,"));
-    assert!(shown.contains("Not acknowledged yet"));
-    assert!(shown.contains(&format!("/truth/{id}/acknowledge")));
+    let shown = entry_seen(hurt, "/truth", id).await;
+    let acknowledge = format!("/truth/{id}/acknowledge");
+    assert_contains(
+        &shown,
+        &[told, "Your partner,", "Not acknowledged yet", &acknowledge],
+    );
 
-    let own = involved.get("/truth").await;
-    let shown = entry(&own.body, id);
+    let shown = entry_seen(involved, "/truth", id).await;
     assert!(shown.contains("You,"));
     assert!(
         !shown.contains("/acknowledge"),
@@ -51,22 +99,12 @@ async fn a_disclosure_is_volunteered_then_acknowledged_with_words_back() {
         "the author may correct it"
     );
 
-    let acknowledged = hurt
-        .post(
-            &format!("/truth/{id}/acknowledge"),
-            &[("response", "Thank you for telling me.")],
-        )
-        .await;
-    assert_redirect(&acknowledged, &format!("/truth#entry-{id}"));
+    let thanks = "Thank you for telling me.";
+    step_taken(hurt, id, "acknowledge", &[("response", thanks)]).await;
+    let shown = entry_seen(involved, "/truth", id).await;
+    assert_contains(&shown, &["Your partner read this on", thanks]);
 
-    let after = involved.get("/truth").await;
-    let shown = entry(&after.body, id);
-    assert!(shown.contains("Your partner read this on"));
-    assert!(shown.contains("Thank you for telling me."));
-
-    let again = hurt
-        .post(&format!("/truth/{id}/acknowledge"), &[("response", "")])
-        .await;
+    let again = step(hurt, id, "acknowledge", &[("response", "")]).await;
     assert_refused(&again, "You have already acknowledged this entry.");
 }
 
@@ -76,32 +114,30 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
     let question = ask(hurt, "Did you see her at the conference?").await;
-    let page = involved.get("/truth").await;
-    assert!(entry(&page.body, question).contains(&format!("/truth/{question}/answer")));
+    let open = entry_seen(involved, "/truth", question).await;
+    assert!(open.contains(&format!("/truth/{question}/answer")));
 
     // Either partner may park it; the involved partner does.
-    let parked = involved.post(&format!("/truth/{question}/park"), &[]).await;
-    assert_redirect(&parked, &format!("/truth#entry-{question}"));
-    let page = hurt.get("/truth?filter=parked").await;
-    let shown = entry(&page.body, question);
-    assert!(shown.contains("Waiting for your joint therapy session."));
-    assert!(shown.contains("Your partner parked it"));
-    assert!(shown.contains("a therapist can help you both hold this talk"));
+    step_taken(involved, question, "park", &[]).await;
+    let shown = entry_seen(hurt, "/truth?filter=parked", question).await;
+    assert_contains(
+        &shown,
+        &[
+            "Waiting for your joint therapy session.",
+            "Your partner parked it",
+            "a therapist can help you both hold this talk",
+        ],
+    );
     assert!(
         shown.contains(&format!("/truth/{question}/unpark")),
         "the asker can bring it back"
     );
-    let page = involved.get("/truth").await;
-    let shown = entry(&page.body, question);
+    let shown = entry_seen(involved, "/truth", question).await;
     assert!(!shown.contains("/unpark"), "only the asker brings it back");
     assert!(!shown.contains("/answer\""), "no answer form while parked");
 
-    let refused = involved
-        .post(
-            &format!("/truth/{question}/answer"),
-            &[("text", "Marker-answer: yes, at dinner.")],
-        )
-        .await;
+    let answer = [("text", "Marker-answer: yes, at dinner.")];
+    let refused = step(involved, question, "answer", &answer).await;
     assert_refused(
         &refused,
         "This question is parked for your joint therapy session.",
@@ -125,36 +161,22 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
         !kept.contains("Send the answer") && !kept.contains("/answer#"),
         "no send button that cannot work while the question is parked"
     );
-    let unparked_by_involved = involved
-        .post(&format!("/truth/{question}/unpark"), &[])
-        .await;
-    assert_not_theirs(&unparked_by_involved);
+    assert_not_theirs(&step(involved, question, "unpark", &[]).await);
 
-    let unparked = hurt.post(&format!("/truth/{question}/unpark"), &[]).await;
-    assert_redirect(&unparked, &format!("/truth#entry-{question}"));
-    let open = hurt.get("/truth?filter=open").await;
-    assert!(entry(&open.body, question).contains("Waiting for an answer"));
+    step_taken(hurt, question, "unpark", &[]).await;
+    let reopened = entry_seen(hurt, "/truth?filter=open", question).await;
+    assert!(reopened.contains("Waiting for an answer"));
 
-    let answered = involved
-        .post(
-            &format!("/truth/{question}/answer"),
-            &[("text", "Marker-answer: yes, at dinner.")],
-        )
-        .await;
-    assert_redirect(&answered, &format!("/truth#entry-{question}"));
-    let page = hurt.get("/truth?filter=answered").await;
-    assert!(entry(&page.body, question).contains("Answered:"));
-    assert!(page.body.contains("Marker-answer: yes, at dinner."));
+    step_taken(involved, question, "answer", &answer).await;
+    let answered = hurt.get("/truth?filter=answered").await;
+    assert!(entry(&answered.body, question).contains("Answered:"));
+    assert_shows(&answered, &["Marker-answer: yes, at dinner."]);
     let all = hurt.get("/truth").await;
     // The answer is its own entry in the log.
     let answer = id_before(&all.body, "Answer to <a href=\"#entry-", "id=\"entry-");
 
-    let corrected = involved
-        .post(
-            &format!("/truth/{answer}/correct"),
-            &[("text", "Marker-correction: twice, dinner and a walk.")],
-        )
-        .await;
+    let correction = [("text", "Marker-correction: twice, dinner and a walk.")];
+    let corrected = step(involved, answer, "correct", &correction).await;
     let correction = created_id(&corrected);
     assert_redirect(&corrected, &format!("/truth#entry-{correction}"));
 
@@ -164,71 +186,64 @@ async fn a_question_is_parked_kept_from_an_answer_brought_back_answered_and_corr
         original.contains("Marker-answer: yes, at dinner."),
         "the original stays as it was"
     );
-    assert!(original.contains("Corrected less than a minute later."));
-    assert!(original.contains(&format!("href=\"#entry-{correction}\"")));
+    assert_contains(
+        &original,
+        &[
+            "Corrected less than a minute later.",
+            &format!("href=\"#entry-{correction}\""),
+        ],
+    );
     let shown = entry(&log.body, correction);
-    assert!(shown.contains("Marker-correction: twice, dinner and a walk."));
-    assert!(shown.contains("Written less than a minute after the entry it corrects."));
-    assert!(shown.contains(&format!("href=\"#entry-{answer}\"")));
-    let newest_first = log
-        .body
-        .find(&format!("id=\"entry-{correction}\""))
-        .unwrap()
-        < log.body.find(&format!("id=\"entry-{answer}\"")).unwrap();
-    assert!(newest_first, "the log lists the newest entry first");
+    assert_contains(
+        &shown,
+        &[
+            "Marker-correction: twice, dinner and a walk.",
+            "Written less than a minute after the entry it corrects.",
+            &format!("href=\"#entry-{answer}\""),
+        ],
+    );
+    let at = |id: u64| log.body.find(&format!("id=\"entry-{id}\"")).unwrap();
+    assert!(
+        at(correction) < at(answer),
+        "the log lists the newest entry first"
+    );
 }
 
 #[tokio::test]
 async fn the_filters_are_links_that_show_one_kind_of_entry() {
     let w = World::new().await;
-    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    let disclosure = volunteer(involved, "Marker-told").await;
-    let open = ask(hurt, "Marker-open-question").await;
-    let parked = ask(hurt, "Marker-parked-question").await;
-    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
+    let hurt = &w.couple.hurt;
+    let log = one_of_each(&w, "Marker-filters").await;
+    let (open_text, parked_text) = ("Marker-filters open", "Marker-filters parked");
 
     let page = hurt.get("/truth").await;
     for code in ["all", "disclosures", "open", "answered", "parked"] {
-        assert!(page
-            .body
-            .contains(&format!("href=\"/truth?filter={code}\"")));
+        assert_shows(&page, &[&format!("href=\"/truth?filter={code}\"")]);
     }
+    let disclosure = format!("id=\"entry-{}\"", log.disclosure);
     let disclosures = hurt.get("/truth?filter=disclosures").await;
-    assert!(disclosures
-        .body
-        .contains(&format!("id=\"entry-{disclosure}\"")));
-    assert!(!disclosures.body.contains("Marker-open-question"));
-    assert!(disclosures
-        .body
-        .contains("href=\"/truth?filter=disclosures\" aria-current=\"page\""));
+    let chosen = "href=\"/truth?filter=disclosures\" aria-current=\"page\"";
+    assert_shows(&disclosures, &[&disclosure, chosen]);
+    assert_hides(&disclosures, &[open_text]);
     let open_only = hurt.get("/truth?filter=open").await;
-    assert!(open_only.body.contains(&format!("id=\"entry-{open}\"")));
-    assert!(!open_only.body.contains("Marker-parked-question"));
-    assert!(!open_only
-        .body
-        .contains(&format!("id=\"entry-{disclosure}\"")));
+    assert_shows(&open_only, &[&format!("id=\"entry-{}\"", log.open)]);
+    assert_hides(&open_only, &[parked_text, &disclosure]);
     let parked_only = hurt.get("/truth?filter=parked").await;
-    assert!(parked_only.body.contains("Marker-parked-question"));
-    assert!(!parked_only.body.contains("Marker-open-question"));
-    let answered = hurt.get("/truth?filter=answered").await;
-    assert!(answered
-        .body
-        .contains("No questions have been answered yet."));
+    assert_shows(&parked_only, &[parked_text]);
+    assert_hides(&parked_only, &[open_text]);
+    let none_answered = "No questions have been answered yet.";
+    assert!(hurt.sees("/truth?filter=answered", none_answered).await);
 }
 
 #[tokio::test]
 async fn a_refused_form_is_shown_again_with_what_was_typed() {
     let w = World::new().await;
     let involved = &w.couple.involved;
-    let page = involved
-        .post(
-            "/truth/disclosures",
-            &[
-                ("text", "Marker-kept: the weekend in June."),
-                ("refers_to", "2999-01-01"),
-            ],
-        )
-        .await;
+    let future = [
+        ("text", "Marker-kept: the weekend in June."),
+        ("refers_to", "2999-01-01"),
+    ];
+    let page = involved.post("/truth/disclosures", &future).await;
     assert_refused(&page, "the date cannot be in the future");
     assert_shows(
         &page,
@@ -239,14 +254,13 @@ async fn a_refused_form_is_shown_again_with_what_was_typed() {
         ],
     );
 
-    let empty = w
-        .couple
-        .hurt
-        .post("/truth/questions", &[("text", "   ")])
-        .await;
+    let hurt = &w.couple.hurt;
+    let empty = hurt.post("/truth/questions", &[("text", "   ")]).await;
     assert_refused(&empty, "Please write something here.");
-    let log = w.couple.hurt.get("/truth").await;
-    assert!(log.body.contains("Nothing has been written here yet."));
+    assert!(
+        hurt.sees("/truth", "Nothing has been written here yet.")
+            .await
+    );
 }
 
 #[tokio::test]
@@ -256,63 +270,37 @@ async fn each_partner_takes_only_their_own_steps() {
 
     // The hurt partner sees the question form, not the disclosure form.
     let page = hurt.get("/truth").await;
-    assert!(page.body.contains("action=\"/truth/questions#ask\""));
-    assert!(!page.body.contains("action=\"/truth/disclosures"));
+    assert_shows(&page, &["action=\"/truth/questions#ask\""]);
+    assert_hides(&page, &["action=\"/truth/disclosures"]);
     let page = involved.get("/truth").await;
-    assert!(page.body.contains("action=\"/truth/disclosures#disclose\""));
-    assert!(!page.body.contains("action=\"/truth/questions"));
+    assert_shows(&page, &["action=\"/truth/disclosures#disclose\""]);
+    assert_hides(&page, &["action=\"/truth/questions"]);
 
-    assert_not_theirs(
-        &hurt
-            .post("/truth/disclosures", &[("text", "x"), ("refers_to", "")])
-            .await,
-    );
-    assert_not_theirs(&involved.post("/truth/questions", &[("text", "x")]).await);
+    let disclose = [("text", "x"), ("refers_to", "")];
+    assert_step_not_theirs(hurt, "/truth/disclosures", &disclose).await;
+    assert_step_not_theirs(involved, "/truth/questions", &[("text", "x")]).await;
     let disclosure = volunteer(involved, "Marker-steps").await;
     let question = ask(hurt, "Why?").await;
-    assert_not_theirs(
-        &hurt
-            .post(&format!("/truth/{question}/answer"), &[("text", "x")])
-            .await,
-    );
-    assert_not_theirs(
-        &involved
-            .post(
-                &format!("/truth/{disclosure}/acknowledge"),
-                &[("response", "")],
-            )
-            .await,
-    );
-    assert_not_theirs(
-        &hurt
-            .post(&format!("/truth/{disclosure}/correct"), &[("text", "x")])
-            .await,
-    );
+    let x = [("text", "x")];
+    assert_not_theirs(&step(hurt, question, "answer", &x).await);
+    let response = [("response", "")];
+    assert_not_theirs(&step(involved, disclosure, "acknowledge", &response).await);
+    assert_not_theirs(&step(hurt, disclosure, "correct", &x).await);
     // Not a question: nothing there to answer or park.
-    let not_a_question = involved
-        .post(&format!("/truth/{disclosure}/answer"), &[("text", "x")])
-        .await;
+    let not_a_question = step(involved, disclosure, "answer", &x).await;
     assert_eq!(not_a_question.status, 404);
 }
 
 #[tokio::test]
 async fn nobody_outside_the_couple_reaches_its_truth_log() {
     let w = World::new().await;
-    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let hurt = &w.couple.hurt;
     // Enough entries that their ids do not exist in the other couple's record.
-    let disclosure = volunteer(involved, "Marker-private-truth").await;
-    let question = ask(hurt, "Marker-private-question").await;
-    let parked = ask(hurt, "Marker-private-parked").await;
-    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
+    let log = one_of_each(&w, "Marker-private").await;
     let marker = "Marker-private";
+    assert_room_kept_in(&w, "/truth", None, marker).await;
 
-    let own = w.other.hurt.get("/truth").await;
-    assert_eq!(own.status, 200, "another couple sees their own log");
-    assert!(!own.body.contains(marker));
-    let stranger = w.stranger.get("/truth").await;
-    assert_eq!(stranger.status, 404);
-    assert_redirect(&w.anon.get("/truth").await, "/login");
-
+    let (disclosure, question, parked) = (log.disclosure, log.open, log.parked);
     let steps: Vec<(String, Vec<(&str, &str)>)> = vec![
         (format!("/truth/{question}/answer"), vec![("text", "x")]),
         (
@@ -327,7 +315,7 @@ async fn nobody_outside_the_couple_reaches_its_truth_log() {
         assert_outsiders_refused(&w, path, Some(fields), marker).await;
     }
     assert_eq!(hurt.post("/truth/abc/park", &[]).await.status, 404);
-    assert_eq!(hurt.post("/truth/999/park", &[]).await.status, 404);
+    assert_eq!(step(hurt, 999, "park", &[]).await.status, 404);
 
     // New entries posted by another couple land in their own record only.
     volunteer(&w.other.involved, "Marker-theirs").await;
@@ -336,50 +324,25 @@ async fn nobody_outside_the_couple_reaches_its_truth_log() {
 }
 
 #[tokio::test]
-async fn a_form_without_its_safety_token_is_refused_and_adds_nothing() {
-    let w = World::new().await;
-    let involved = &w.couple.involved;
-    let fields = [("text", "Marker-no-token"), ("refers_to", "")];
-    let page =
-        assert_tokenless_refused(involved, "/truth/disclosures", &fields, involved, "/truth").await;
-    assert!(page.body.contains("Please try that again"));
-}
-
-#[tokio::test]
 async fn with_two_betrayals_the_forms_ask_which_one_and_roles_follow_it() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
     // The involved partner records a betrayal of their own, the other way.
-    let recorded = involved
-        .post(
-            "/space/betrayals",
-            &[
-                ("kind", "financial_secret"),
-                ("hurt", "me"),
-                ("discovered_on", ""),
-                ("note", ""),
-            ],
-        )
-        .await;
+    let theirs = betrayal_fields("financial_secret", "me", "", "");
+    let recorded = involved.post("/space/betrayals", &theirs).await;
     assert_redirect(&recorded, "/space");
 
     let page = hurt.get("/truth").await;
-    assert!(page
-        .body
-        .contains("Which of the things that happened is this about?"));
+    assert_shows(&page, &["Which of the things that happened is this about?"]);
     assert!(
         page.body
             .contains("A financial secret (you: involved partner)"),
         "in the second betrayal the first hurt partner is the one who tells"
     );
-    let unnamed = hurt
-        .post(
-            "/truth/questions",
-            &[("betrayal", ""), ("text", "Marker-which")],
-        )
-        .await;
+    let unnamed = [("betrayal", ""), ("text", "Marker-which")];
+    let unnamed = hurt.post("/truth/questions", &unnamed).await;
     assert_refused(&unnamed, "Please choose which of the things that happened");
-    assert!(unnamed.body.contains("Marker-which"));
+    assert_shows(&unnamed, &["Marker-which"]);
     let first = page
         .body
         .split("<option value=\"")
@@ -388,36 +351,36 @@ async fn with_two_betrayals_the_forms_ask_which_one_and_roles_follow_it() {
         .and_then(|option| option.split('"').next())
         .expect("the first betrayal is a choice")
         .to_owned();
-    let asked = hurt
-        .post(
-            "/truth/questions",
-            &[("betrayal", first.as_str()), ("text", "Marker-which")],
-        )
-        .await;
+    let named = [("betrayal", first.as_str()), ("text", "Marker-which")];
+    let asked = hurt.post("/truth/questions", &named).await;
     assert_eq!(asked.status, 303);
-    let log = involved.get("/truth").await;
-    assert!(log
-        .body
-        .contains("A physical affair (you: involved partner)"));
+    let role = "A physical affair (you: involved partner)";
+    assert!(involved.sees("/truth", role).await);
 }
 
 #[tokio::test]
 async fn an_answer_refused_while_the_question_is_open_comes_back_in_its_form() {
     let w = World::new().await;
     let question = ask(&w.couple.hurt, "Marker-open: who else knew?").await;
-    let refused = w
-        .couple
-        .involved
-        .post(&format!("/truth/{question}/answer"), &[("text", "   ")])
-        .await;
+    let blank = [("text", "   ")];
+    let refused = step(&w.couple.involved, question, "answer", &blank).await;
     assert_refused(&refused, "Please write something here.");
     let shown = entry(&refused.body, question);
-    assert!(shown.contains("<details class=\"entry-form\" open>"));
-    assert!(shown.contains(&format!(
-        "action=\"/truth/{question}/answer#entry-{question}\""
-    )));
-    assert!(shown.contains("Send the answer"));
+    assert_contains(
+        &shown,
+        &[
+            "<details class=\"entry-form\" open>",
+            &format!("action=\"/truth/{question}/answer#entry-{question}\""),
+            "Send the answer",
+        ],
+    );
     assert!(!shown.contains("readonly"));
+}
+
+/// Where the list of what waits for the reader starts on the log page.
+fn waiting_at(body: &str) -> usize {
+    body.find("<h2>Waiting for you</h2>")
+        .expect("a list of what waits")
 }
 
 #[tokio::test]
@@ -428,10 +391,7 @@ async fn what_waits_for_each_partner_comes_before_the_log_and_the_forms_fold_awa
     let question = ask(hurt, "Marker-asks: where is it now?").await;
 
     let page = hurt.get("/truth").await;
-    let waiting = page
-        .body
-        .find("<h2>Waiting for you</h2>")
-        .expect("a list of what waits");
+    let waiting = waiting_at(&page.body);
     let form = page.body.find("id=\"ask\"").unwrap();
     let log = page.body.find("id=\"log\"").unwrap();
     assert!(
@@ -449,22 +409,17 @@ async fn what_waits_for_each_partner_comes_before_the_log_and_the_forms_fold_awa
     );
 
     let page = involved.get("/truth").await;
-    let waiting = page
-        .body
-        .find("<h2>Waiting for you</h2>")
-        .expect("a list of what waits");
-    let log = page.body.find("id=\"log\"").unwrap();
-    assert!(page.body[waiting..log].contains(&format!(
-        "<a href=\"/truth#entry-{question}\">A question to answer</a>"
-    )));
-    assert!(page.body[waiting..log].contains("Marker-asks: where is it now?"));
-    assert!(!page.body[waiting..log].contains("A disclosure to read"));
+    let waits = &page.body[waiting_at(&page.body)..page.body.find("id=\"log\"").unwrap()];
+    assert_contains(
+        waits,
+        &[
+            &format!("<a href=\"/truth#entry-{question}\">A question to answer</a>"),
+            "Marker-asks: where is it now?",
+        ],
+    );
+    assert!(!waits.contains("A disclosure to read"));
 
-    hurt.post(
-        &format!("/truth/{disclosure}/acknowledge"),
-        &[("response", "")],
-    )
-    .await;
+    step(hurt, disclosure, "acknowledge", &[("response", "")]).await;
     assert!(!hurt.sees("/truth", "Waiting for you").await);
 
     let refused = hurt.post("/truth/questions", &[("text", " ")]).await;
@@ -480,27 +435,27 @@ async fn what_waits_for_each_partner_comes_before_the_log_and_the_forms_fold_awa
 #[tokio::test]
 async fn an_empty_log_says_newest_entries_come_first_and_where_to_start() {
     let w = World::new().await;
-    let page = w.couple.hurt.get("/truth").await;
-    assert!(page.body.contains("newest first"));
-    assert!(!page.body.contains("in the order it was written"));
-    assert!(page
-        .body
-        .contains("“Ask a question” above is where to start."));
-    let page = w.couple.involved.get("/truth").await;
-    assert!(page
-        .body
-        .contains("“Tell something” above is where to start."));
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let page = hurt.get("/truth").await;
+    assert_shows(
+        &page,
+        &["newest first", "“Ask a question” above is where to start."],
+    );
+    assert_hides(&page, &["in the order it was written"]);
+    let start = "“Tell something” above is where to start.";
+    assert!(involved.sees("/truth", start).await);
 }
 
 #[tokio::test]
 async fn every_truth_form_sent_twice_under_one_key_writes_one_entry() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
-    let disclosure = volunteer(involved, "Marker-told once").await;
-    let to_answer = ask(hurt, "Marker-asked once").await;
+    let Entries {
+        disclosure,
+        open: to_answer,
+        parked,
+    } = one_of_each(&w, "Marker-once").await;
     let to_park = ask(hurt, "Marker-to park").await;
-    let parked = ask(hurt, "Marker-parked").await;
-    hurt.post(&format!("/truth/{parked}/park"), &[]).await;
 
     let at = |id: u64, step: &str| format!("/truth/{id}/{step}");
     let forms = [
@@ -549,7 +504,7 @@ async fn every_truth_form_sent_twice_under_one_key_writes_one_entry() {
             hurt,
             at(parked, "unpark"),
             at(parked, "park"),
-            "Marker-parked",
+            "Marker-once parked",
         ),
     ];
     for form in &forms {
