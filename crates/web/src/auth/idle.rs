@@ -5,7 +5,7 @@
 use crate::app::error::{AppError, AppResult};
 use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
-use crate::http::forms::CsrfForm;
+use crate::http::forms::{CsrfForm, Form};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -63,6 +63,8 @@ pub async fn idle_limit(app: &AppState, user: Uuid) -> AppResult<time::Duration>
 pub struct IdleForm {
     minutes: String,
 }
+
+impl Form for IdleForm {}
 
 pub async fn choose(
     State(app): State<AppState>,

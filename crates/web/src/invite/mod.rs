@@ -14,7 +14,7 @@ use crate::auth::session::{CurrentUser, MaybeUser, Session};
 use crate::auth::tokens::{hash_token, is_well_formed};
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
-use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::{CsrfForm, Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::space::{betrayal_rows, roles_in_words, BetrayalRow};
@@ -124,6 +124,8 @@ struct DeclinedPage {
 pub struct JoinForm {
     feel_safe: String,
 }
+
+impl Form for JoinForm {}
 
 /// The invitation the link names, if it can still be used.
 async fn find_usable(app: &AppState, token: &str) -> AppResult<Result<InviteRecord, Problem>> {
