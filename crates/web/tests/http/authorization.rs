@@ -222,7 +222,7 @@ const TABLE: &[Row] = &[
     post("/account/sessions/{id}/end", OtherSession, NONE, [To("/account"), Missing, Missing, Missing, Missing, SignIn]),
     post("/account/password", HurtActs, NEW_PASSWORD, [Page, Page, Page, Page, Page, SignIn]),
     post("/account/recovery-codes", HurtActs, NONE, [Page, Page, Page, Page, Page, SignIn]),
-    post("/account/idle-sign-out", HurtActs, IDLE, [To("/account"), To("/account"), To("/account"), To("/account"), To("/account"), SignIn]),
+    post("/account/idle-sign-out", HurtActs, IDLE, [To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), SignIn]),
 
     get("/space", HurtActs, [Page, Page, To("/"), Page, To("/"), SignIn]),
     get("/space/new", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
