@@ -6,6 +6,16 @@
 
 use crate::helpers::{request_fields, Page, Person, TestApp};
 
+/// One oversized form: what it is, who sends it, where, its fields, and
+/// the status and words expected back.
+type Case<'a> = (
+    &'a str,
+    &'a Person,
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    u16,
+    &'a str,
+);
 const TOO_LARGE: &str = "That was more than this form takes";
 const OVERFULL: &str = "That form held more than it has room for";
 
@@ -48,7 +58,7 @@ async fn a_form_beyond_its_caps_gets_a_page_and_writes_nothing() {
     let huge_email = "a".repeat(30_000);
     let long_question = "Why? ".repeat(1_000);
     let long_part = "I lied to you. ".repeat(700);
-    let cases: Vec<(&str, &Person, &str, Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "a check-in with a huge note",
             hurt,
