@@ -69,6 +69,7 @@ async function pairCouple(browser, app, options = {}) {
   await b.goto(link);
   await clickAndWait(b, b.getByRole('link', { name: 'Create an account' }));
   await register(b, involved.email, involved.password);
+  await b.getByLabel('I have read the safety note, and I feel safe').check();
   await clickAndWait(b, b.getByRole('button', { name: 'Join our space' }));
   assert.equal(pathOf(b), '/space', `joining leads to the space (the page says "${await headingOf(b)}")`);
 
