@@ -38,8 +38,9 @@
  * checkPage(page) -> Promise<void>
  *     Waits until the page's network is quiet, then asserts what holds on every
  *     page: the title is exactly "Kintsugi", the quick-exit link is visible and
- *     points to /exit (which ends the session, then leaves the app), and
- *     nothing is wider than the viewport.
+ *     points to /exit (which ends the session, then leaves the app),
+ *     nothing is wider than the viewport, axe-core finds no WCAG 2.2 AA
+ *     violation, and on a phone every control is at least 44x44 px (lib/audit.js).
  *
  * register(page, email, password, { onRecoveryCodes }) -> Promise<{ codes }>
  *     Fills /register (staying on it if the page is already there, e.g. with an
@@ -68,6 +69,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const { accessibilityViolations, smallTapTargets } = require('./audit');
 
 const E2E_DIR = path.resolve(__dirname, '..');
 const SCREENSHOT_DIR = path.join(E2E_DIR, 'screenshots');
@@ -364,6 +366,15 @@ async function checkPage(page) {
     scrollWidth <= width,
     `${where} fits the ${width} px viewport without scrolling sideways (it is ${scrollWidth} px wide)`,
   );
+  const scheme = await page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  assert.deepEqual(
+    await accessibilityViolations(page),
+    [],
+    `${where} at ${width} px in ${scheme} has no WCAG 2.2 AA violations`,
+  );
+  if (width <= PHONE.width) {
+    assert.deepEqual(await smallTapTargets(page), [], `every control on ${where} is at least 44x44 px on a phone`);
+  }
 }
 
 /**
