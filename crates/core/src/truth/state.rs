@@ -92,6 +92,16 @@ impl TruthEntry {
     }
 
     /// A short name of the kind of entry, for the page.
+    /// A question set aside for the couple's joint therapy session.
+    pub fn is_parked(&self) -> bool {
+        matches!(
+            self.kind,
+            EntryKind::Question {
+                status: QuestionStatus::Parked(_)
+            }
+        )
+    }
+
     pub fn label(&self) -> &'static str {
         match &self.kind {
             EntryKind::Disclosure { .. } => "Disclosure",

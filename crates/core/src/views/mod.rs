@@ -1,4 +1,5 @@
 //! Read models that combine capabilities: Today and Progress.
 
 pub mod progress;
+pub mod start;
 pub mod today;

@@ -428,12 +428,17 @@ pub fn milestones(
 /// The pulses (by index in `own`) that first reached a trust milestone, with
 /// the highest level each reached. One pulse that first crosses several
 /// levels is one step, told once: "reached 75" already says it passed 50.
+/// Milestones mark change: the first pulse is where the person started, so
+/// a level it already stood at is no step.
 fn trust_steps(own: &[TrustPoint]) -> Vec<(usize, u8)> {
     let mut reached: Vec<(usize, u8)> = Vec::new();
     for level in TRUST_MILESTONES {
         let Some(pulse) = own.iter().position(|p| p.score.index >= level) else {
             continue;
         };
+        if pulse == 0 {
+            continue;
+        }
         match reached.iter_mut().find(|(at, _)| *at == pulse) {
             Some(step) => step.1 = step.1.max(level),
             None => reached.push((pulse, level)),
@@ -574,7 +579,6 @@ mod tests {
                 MilestoneKind::FirstSharedCheckIn,
                 MilestoneKind::FirstCheckInAcknowledged,
                 MilestoneKind::FirstPulse,
-                MilestoneKind::TrustReached(50),
                 MilestoneKind::TrustReached(75),
             ]
         );
@@ -604,15 +608,15 @@ mod tests {
     }
 
     #[test]
-    fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
+    fn a_first_pulse_is_a_starting_point_not_a_trust_milestone() {
         let mut w = World::ticking();
         w.keep_pulse(w.hurt, steady(6));
-        let first = w.now.date();
         assert_eq!(
             trust_levels(&w, w.hurt),
-            vec![(first, MilestoneKind::TrustReached(75))],
-            "an index of 83 reached 50 and 75 at once: only 75 is told"
+            vec![],
+            "an index of 83 to start with"
         );
+        assert!(milestone_kinds(&w, w.hurt).contains(&MilestoneKind::FirstPulse));
 
         w.advance_days(7);
         w.keep_pulse(w.hurt, steady(3));
@@ -620,18 +624,21 @@ mod tests {
         w.keep_pulse(w.hurt, steady(7));
         assert_eq!(
             trust_levels(&w, w.hurt),
-            vec![
-                (first, MilestoneKind::TrustReached(75)),
-                (w.now.date(), MilestoneKind::TrustReached(90)),
-            ],
-            "a later pulse marks only the level it reached first"
+            vec![(w.now.date(), MilestoneKind::TrustReached(90))],
+            "a later pulse marks the level it reached first, above where it began"
         );
+    }
 
+    #[test]
+    fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
+        let mut w = World::ticking();
+        w.keep_pulse(w.involved, steady(2));
+        w.advance_days(7);
         w.keep_pulse(w.involved, steady(7));
         assert_eq!(
             trust_levels(&w, w.involved),
             vec![(w.now.date(), MilestoneKind::TrustReached(90))],
-            "straight to 100: one milestone, not three"
+            "straight to 100 from below 50: one milestone, not three"
         );
     }
 

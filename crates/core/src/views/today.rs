@@ -6,6 +6,7 @@
 //! queries, the last check-in day and pulse day (kept in the projections),
 //! and the shared entries after the last visit (found by binary search).
 
+use super::start::{start_path, StartPath};
 use crate::access::visibility::member;
 use crate::apology::Apology;
 use crate::checkin::{self, CheckInView};
@@ -44,6 +45,17 @@ pub enum TodayItem<'a> {
     CheckIn { last: Option<Date> },
     /// The viewer's trust pulse is due.
     Pulse(PulseDue),
+}
+
+impl TodayItem<'_> {
+    /// Whether the partner sent it (a question, an entry, an apology, a
+    /// request, a report), rather than it being the viewer's own routine.
+    pub fn is_from_partner(&self) -> bool {
+        !matches!(
+            self,
+            TodayItem::RequestDue(_) | TodayItem::CheckIn { .. } | TodayItem::Pulse(_)
+        )
+    }
 }
 
 /// Something the partner shared since the viewer's last visit.
@@ -86,6 +98,8 @@ pub struct Today<'a> {
     pub more_news: usize,
     /// Whether the partner has joined the space yet.
     pub partner_joined: bool,
+    /// A new couple's first steps, until each is taken.
+    pub start: Option<StartPath>,
 }
 
 /// Builds Today for `viewer`. `last_visit` is when they last opened the
@@ -145,6 +159,7 @@ pub fn today<'a>(
             .map(TodayItem::ContactReportToAcknowledge),
     );
     let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer);
+    let start = start_path(couple, viewer, last.is_some());
     if last != Some(today) {
         to_do.push(TodayItem::CheckIn { last });
     }
@@ -163,6 +178,7 @@ pub fn today<'a>(
         news,
         more_news,
         partner_joined: partner.is_some(),
+        start,
     })
 }
 

@@ -20,6 +20,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use kintsugi_core::kernel::account::{Email, NewPassword};
 use kintsugi_core::UserId;
 use kintsugi_store::{Hash, StoreError, UserRecord};
@@ -170,7 +171,13 @@ async fn register(
         to.push_str("&invite=");
         to.push_str(&form.invite);
     }
-    Ok(Redirect::to(&to).into_response())
+    let mut response = Redirect::to(&to).into_response();
+    // The same hint whether or not the address was taken: it tells nothing.
+    set_cookie(
+        &mut response,
+        &CookieNames::new(app.config.secure_cookies).email_hint_cookie(email.as_str()),
+    );
+    Ok(response)
 }
 
 // ---- login and logout ----------------------------------------------------
@@ -207,20 +214,28 @@ struct RecoveryCodesPage {
 }
 
 async fn login_page(
+    State(app): State<AppState>,
     layout: Layout,
     MaybeUser(user): MaybeUser,
+    jar: CookieJar,
     Query(params): Query<InviteParam>,
 ) -> AppResult<Response> {
     if user.is_some() {
         return Ok(Redirect::to(&next_path(&params.invite)).into_response());
     }
-    render(&LoginPage {
+    let cookies = CookieNames::new(app.config.secure_cookies);
+    let hint = cookies.email_hint_in(&jar);
+    let mut response = render(&LoginPage {
         layout,
-        email: String::new(),
+        email: hint.clone().unwrap_or_default(),
         invite: params.invite,
         registered: params.registered == "1",
         errors: FormErrors::default(),
-    })
+    })?;
+    if hint.is_some() {
+        set_cookie(&mut response, &cookies.cleared_email_hint());
+    }
+    Ok(response)
 }
 
 async fn login(

@@ -35,6 +35,9 @@ pub struct CookieNames {
     /// Set at a successful login and kept at logout: attempts from this
     /// browser are counted apart from its address.
     pub device: &'static str,
+    /// The email just registered, for the sign-in form that follows: kept
+    /// out of the address, which stays in a shared phone's history.
+    pub email_hint: &'static str,
     secure: bool,
 }
 
@@ -47,6 +50,7 @@ impl CookieNames {
                 session: "__Host-kintsugi-session",
                 csrf: "__Host-kintsugi-csrf",
                 device: "__Host-kintsugi-device",
+                email_hint: "__Host-kintsugi-email",
                 secure,
             }
         } else {
@@ -54,6 +58,7 @@ impl CookieNames {
                 session: "kintsugi-session",
                 csrf: "kintsugi-csrf",
                 device: "kintsugi-device",
+                email_hint: "kintsugi-email",
                 secure,
             }
         }
@@ -89,9 +94,29 @@ impl CookieNames {
         cookie
     }
 
+    /// Lives ten minutes and is read once; hex keeps any address a valid
+    /// cookie value.
+    pub fn email_hint_cookie(&self, email: &str) -> Cookie<'static> {
+        let mut cookie = self.cookie(self.email_hint, hex::encode(email), SameSite::Strict);
+        cookie.set_max_age(time::Duration::minutes(10));
+        cookie
+    }
+
+    pub fn cleared_email_hint(&self) -> Cookie<'static> {
+        let mut cookie = self.cookie(self.email_hint, String::new(), SameSite::Strict);
+        cookie.make_removal();
+        cookie
+    }
+
+    /// The email a hint cookie holds, if it holds one.
+    pub fn email_hint_in(&self, jar: &CookieJar) -> Option<String> {
+        let bytes = hex::decode(jar.get(self.email_hint)?.value()).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
     /// Removals for every cookie Kintsugi sets, for the quick exit.
-    pub fn all_cleared(&self) -> [Cookie<'static>; 3] {
-        [self.session, self.csrf, self.device].map(|name| {
+    pub fn all_cleared(&self) -> [Cookie<'static>; 4] {
+        [self.session, self.csrf, self.device, self.email_hint].map(|name| {
             let mut cookie = self.cookie(name, String::new(), SameSite::Lax);
             cookie.make_removal();
             cookie

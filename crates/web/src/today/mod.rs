@@ -21,6 +21,7 @@ use kintsugi_core::apology::Apology;
 use kintsugi_core::checkin::CheckInId;
 use kintsugi_core::requests::Request;
 use kintsugi_core::truth::{EntryKind, TruthEntry};
+use kintsugi_core::views::start::StartStep;
 use kintsugi_core::views::today::{self, PartnerNews, TodayItem};
 
 /// What a row says: our words, and the words a person wrote kept apart
@@ -68,6 +69,55 @@ pub struct ToDoRow {
     pub action: &'static str,
 }
 
+/// One of a new couple's first steps, as the page offers it.
+pub struct StartRow {
+    title: &'static str,
+    why: &'static str,
+    href: &'static str,
+    done: bool,
+}
+
+fn start_row((step, done): (StartStep, bool)) -> StartRow {
+    let (title, why, href) = match step {
+        StartStep::FirstCheckIn => (
+            "Check in with how you feel",
+            "A word or two is enough, and you choose who sees it.",
+            "/checkin",
+        ),
+        StartStep::FirstQuestion => (
+            "Ask what you need to know",
+            "Your partner answers in the truth log, where nothing can be quietly rewritten.",
+            "/truth",
+        ),
+        StartStep::FirstRequest => (
+            "Ask for one specific thing",
+            "Something your partner can do that would help you feel safer.",
+            "/requests",
+        ),
+        StartStep::FirstDisclosure => (
+            "Tell the truth, in your own words",
+            "Add what your partner has a right to know to the truth log.",
+            "/truth",
+        ),
+        StartStep::BeginApology => (
+            "Write your apology",
+            "The coach helps you own what you did, without excuses.",
+            "/apology",
+        ),
+        StartStep::FirstCommitment => (
+            "Make your bedrock commitments",
+            "What you will keep to, whatever happens.",
+            "/commitments",
+        ),
+    };
+    StartRow {
+        title,
+        why,
+        href,
+        done,
+    }
+}
+
 /// Something the partner shared.
 pub struct NewsRow {
     pub said: Said,
@@ -79,9 +129,14 @@ pub struct NewsRow {
 #[template(path = "today/today.html")]
 struct TodayPage {
     layout: Layout,
+    /// A new couple's first steps; empty once all are taken.
+    start: Vec<StartRow>,
     to_do: Vec<ToDoRow>,
     news: Vec<NewsRow>,
     more_news: usize,
+    /// Something the partner shared waits in the list above, so the news
+    /// below never says there is nothing from them.
+    partner_waiting: bool,
     partner_joined: bool,
     /// When the news starts: "since your last visit on …", or empty on a
     /// first visit.
@@ -219,6 +274,12 @@ fn news_row(news: &PartnerNews<'_>, zone: Zone) -> NewsRow {
             Said::title("Your partner shared a trust pulse"),
             pulse::shared_link(record.id),
         ),
+        // Parking keeps a question's details for the therapist's room:
+        // Today says only that it waits, and the parked list holds its words.
+        PartnerNews::Truth(entry) if entry.is_parked() => row(
+            Said::title("A question from your partner is parked for your joint therapy session"),
+            "/truth?filter=parked".to_owned(),
+        ),
         PartnerNews::Truth(entry) => row(
             Said::title(format!(
                 "Your partner added to the truth log: {}",
@@ -262,6 +323,10 @@ pub async fn page(
         )?;
         let page = TodayPage {
             layout: layout.in_section("today"),
+            start: found
+                .start
+                .map(|path| path.steps.into_iter().map(start_row).collect())
+                .unwrap_or_default(),
             to_do: found
                 .to_do
                 .iter()
@@ -269,6 +334,7 @@ pub async fn page(
                 .collect(),
             news: found.news.iter().map(|news| news_row(news, zone)).collect(),
             more_news: found.more_news,
+            partner_waiting: found.to_do.iter().any(TodayItem::is_from_partner),
             partner_joined: found.partner_joined,
             since: last_visit
                 .map(|at| dates::when(at, zone))

@@ -199,3 +199,26 @@ async fn login_attempts_are_rate_limited() {
         .await;
     assert_eq!(other.status, 422);
 }
+
+#[tokio::test]
+async fn after_registering_the_sign_in_form_holds_the_email_once_and_never_in_an_address() {
+    let app = TestApp::spawn().await;
+    let sam = app.anonymous();
+    let registered = sam.register().await;
+    let to = registered.location.expect("registering leads to sign in");
+    assert!(!to.contains(&sam.email) && !to.contains('@'), "{to}");
+
+    let login = sam.get(&to).await;
+    assert_shows(&login, &[&format!("value=\"{}\"", sam.email)]);
+    let again = sam.get("/login").await;
+    assert!(
+        !again.body.contains(&sam.email),
+        "the hint is used once, so a shared phone does not keep offering it"
+    );
+
+    // A taken address gets the very same hint: registering reveals nothing.
+    let impostor = app.anonymous_as(&sam.email);
+    let taken = impostor.register().await;
+    let login = impostor.get(&taken.location.expect("to sign in")).await;
+    assert_shows(&login, &[&format!("value=\"{}\"", sam.email)]);
+}

@@ -27,7 +27,12 @@ async fn quick_exit_ends_the_session_and_back_finds_only_the_sign_in_page() {
     assert_eq!(left.location.as_deref(), Some(DEFAULT_QUICK_EXIT_URL));
     assert_eq!(left.headers["clear-site-data"], "\"storage\"");
     let removed = left.set_cookies();
-    for name in ["kintsugi-session=", "kintsugi-csrf=", "kintsugi-device="] {
+    for name in [
+        "kintsugi-session=",
+        "kintsugi-csrf=",
+        "kintsugi-device=",
+        "kintsugi-email=",
+    ] {
         assert!(
             removed
                 .iter()
@@ -35,7 +40,7 @@ async fn quick_exit_ends_the_session_and_back_finds_only_the_sign_in_page() {
             "{name} is deleted: {removed:?}"
         );
     }
-    assert_eq!(removed.len(), 3, "and nothing new is set: {removed:?}");
+    assert_eq!(removed.len(), 4, "and nothing new is set: {removed:?}");
 
     // Back: the browser asks again, and is sent to sign in.
     let back = hurt.get("/truth").await;

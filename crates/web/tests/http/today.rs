@@ -147,3 +147,98 @@ async fn who_sees_which_front_door() {
     let welcome = app.anonymous().visit("/").await;
     assert_hides(&welcome, &["<h1>Today</h1>", "aria-label=\"Main\""]);
 }
+
+#[tokio::test]
+async fn what_waits_above_is_never_denied_below() {
+    let (_app, couple) = TestApp::with_couple().await;
+    let disclosure = [
+        ("text", "Marker-told: the first message was in May."),
+        ("refers_to", ""),
+    ];
+    couple
+        .involved
+        .post("/truth/disclosures", &disclosure)
+        .await;
+
+    let today = couple.hurt.get("/").await;
+    assert_shows(
+        &today,
+        &[
+            "A disclosure from your partner is waiting to be read",
+            "What your partner shared is waiting for you above.",
+        ],
+    );
+    assert_hides(&today, &["Nothing shared by your partner yet."]);
+}
+
+#[tokio::test]
+async fn a_question_parked_for_therapy_shows_on_today_without_its_words() {
+    let (_app, couple) = TestApp::with_couple().await;
+    let asked = couple
+        .hurt
+        .post(
+            "/truth/questions",
+            &[("text", "Marker-parked: where did you two meet?")],
+        )
+        .await;
+    let question = asked
+        .location
+        .as_deref()
+        .and_then(|at| at.rsplit("entry-").next())
+        .expect("the question's anchor")
+        .to_owned();
+    couple
+        .hurt
+        .post(&format!("/truth/{question}/park"), &[])
+        .await;
+
+    let today = couple.involved.get("/").await;
+    assert_shows(
+        &today,
+        &["A question from your partner is parked for your joint therapy session"],
+    );
+    assert_hides(&today, &["Marker-parked"]);
+    let parked = couple.involved.get("/truth?filter=parked").await;
+    assert_shows(&parked, &["Marker-parked: where did you two meet?"]);
+}
+
+#[tokio::test]
+async fn a_new_couple_gets_three_first_steps_by_role_gone_once_taken() {
+    let (_app, couple) = TestApp::with_couple().await;
+    let hurt = couple.hurt.get("/").await;
+    assert_shows(
+        &hurt,
+        &[
+            "Start here",
+            "<a class=\"step-title\" href=\"/checkin\">Check in with how you feel</a>",
+            "<a class=\"step-title\" href=\"/truth\">Ask what you need to know</a>",
+            "<a class=\"step-title\" href=\"/requests\">Ask for one specific thing</a>",
+        ],
+    );
+    let involved = couple.involved.get("/").await;
+    assert_shows(
+        &involved,
+        &[
+            "<a class=\"step-title\" href=\"/truth\">Tell the truth, in your own words</a>",
+            "<a class=\"step-title\" href=\"/apology\">Write your apology</a>",
+            "<a class=\"step-title\" href=\"/commitments\">Make your bedrock commitments</a>",
+        ],
+    );
+    assert_hides(&involved, &["Ask for one specific thing"]);
+
+    check_in(&couple.hurt, &[("tender", "2")], "", "only_me").await;
+    let one_done = couple.hurt.get("/").await;
+    assert_shows(
+        &one_done,
+        &["<span class=\"step-title\">Check in with how you feel</span> <span class=\"tag\">Done</span>"],
+    );
+    couple
+        .hurt
+        .post("/truth/questions", &[("text", "When did it begin?")])
+        .await;
+    let request = crate::helpers::request_fields("Text me when you leave work", "daily", "send");
+    couple.hurt.post("/requests", &request).await;
+    let all_done = couple.hurt.get("/").await;
+    assert_hides(&all_done, &["Start here"]);
+    assert_shows(&couple.involved.get("/").await, &["Start here"]);
+}
