@@ -307,6 +307,8 @@ mod tests {
         new_request: EntryId,
         request_with_alternative: EntryId,
         running_request: EntryId,
+        /// Agreed and not yet done today: a day counts once.
+        request_not_done_today: EntryId,
         paused_request: EntryId,
         fulfilment: EntryId,
         commitment: EntryId,
@@ -374,6 +376,14 @@ mod tests {
         c.run(c.involved, |s, a, _| {
             requests::accept(Acting::new(&s.space, &s.requests, a), running_request)
         });
+        let request_not_done_today =
+            c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
+        c.run(c.involved, |s, a, _| {
+            requests::accept(
+                Acting::new(&s.space, &s.requests, a),
+                request_not_done_today,
+            )
+        });
         let paused_request = c.run(c.hurt, |s, a, n| requests::make(&s.space, a, n, &daily()));
         c.run(c.involved, |s, a, _| {
             requests::accept(Acting::new(&s.space, &s.requests, a), paused_request)
@@ -424,6 +434,7 @@ mod tests {
             new_request,
             request_with_alternative,
             running_request,
+            request_not_done_today,
             paused_request,
             fulfilment,
             commitment,
@@ -605,7 +616,7 @@ mod tests {
                 w.by(actor, step!(requests: requests::retire(request, &why)))
             }),
             (LogFulfilment, Who::Involved, |w, actor| {
-                let (request, done) = (w.running_request, Default::default());
+                let (request, done) = (w.request_not_done_today, Default::default());
                 w.by(
                     actor,
                     step!(requests: requests::log_fulfilment @now(request, &done)),

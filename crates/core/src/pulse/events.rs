@@ -1,5 +1,6 @@
 //! The statements, the scale, the scores, the cadence, and the events.
 
+use crate::access::visibility::Whose;
 use crate::kernel::listed::listed_enum;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
@@ -46,13 +47,31 @@ impl Construct {
         }
     }
 
-    pub fn description(self) -> &'static str {
-        match self {
-            Construct::Predictability => "Knowing what to expect from your partner.",
-            Construct::Dependability => "Being able to count on your partner.",
-            Construct::Faith => "Believing in where the two of you are heading.",
-            Construct::Honesty => "Believing what you are told.",
-            Construct::Safety => "Feeling safe to be open and close.",
+    /// What the part measures, told from the side of whoever reads it: on
+    /// the viewer's own pulse it is about their partner; on the partner's
+    /// pulse it is about the viewer.
+    pub fn description(self, whose: Whose) -> &'static str {
+        match (self, whose) {
+            (Construct::Predictability, Whose::Mine) => "Knowing what to expect from your partner.",
+            (Construct::Predictability, Whose::Partner) => {
+                "How well your partner feels they know what to expect from you."
+            }
+            (Construct::Dependability, Whose::Mine) => "Being able to count on your partner.",
+            (Construct::Dependability, Whose::Partner) => {
+                "How much your partner feels able to count on you."
+            }
+            (Construct::Faith, Whose::Mine) => "Believing in where the two of you are heading.",
+            (Construct::Faith, Whose::Partner) => {
+                "How much your partner believes in where the two of you are heading."
+            }
+            (Construct::Honesty, Whose::Mine) => "Believing what you are told.",
+            (Construct::Honesty, Whose::Partner) => {
+                "How much your partner believes what you tell them."
+            }
+            (Construct::Safety, Whose::Mine) => "Feeling safe to be open and close.",
+            (Construct::Safety, Whose::Partner) => {
+                "How safe your partner feels to be open and close with you."
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use super::queries::{
     check_answer_alternative, check_confirm_fulfilment, check_log_fulfilment, check_make,
     check_pause, check_respond, check_resume, check_retire,
 };
-use super::state::{Requests, Terms};
+use super::state::{Request, Requests, Terms};
 use crate::access::room::*;
 use crate::kernel::text::Field;
 use crate::space::parse_optional_date;
@@ -260,12 +260,21 @@ pub fn log_fulfilment(
             format!("This request was agreed on {agreed}; please choose a day from then on."),
         ));
     }
+    if let Some(problem) = already_logged(found, happened_on) {
+        return Err(Refusal::invalid("happened_on", problem));
+    }
     let note = NOTE.optional(&input.note)?;
     Ok(RequestEvent::FulfilmentLogged {
         request,
         happened_on,
         note,
     })
+}
+
+fn already_logged(request: &Request, day: Date) -> Option<&'static str> {
+    request.day_taken(day).then_some(
+        "This is already logged for that day, and a day counts once. If it was another day, choose that date.",
+    )
 }
 
 pub fn confirm_fulfilment(

@@ -161,6 +161,34 @@ impl Request {
         }
     }
 
+    /// What was first asked, once an alternative the other partner proposed
+    /// was agreed instead: the page shows both, each with its author.
+    pub fn first_asked_before_alternative(&self) -> Option<&Terms> {
+        let replaced = self
+            .changes
+            .iter()
+            .any(|c| matches!(c.change, Change::AlternativeAccepted));
+        match self.changes.first() {
+            Some(StatusChange {
+                change: Change::Made(first),
+                ..
+            }) if replaced => Some(first),
+            _ => None,
+        }
+    }
+
+    /// Whether `day` already has its fulfilment: one per occurrence of the
+    /// rhythm, a day for a daily or weekly request. Each time a trigger
+    /// happens is its own occurrence, and a request by a date is done once
+    /// (a step of its own, refused by `check_log_fulfilment`).
+    pub fn day_taken(&self, day: Date) -> bool {
+        let per_day = matches!(
+            self.terms.frequency,
+            Frequency::Daily | Frequency::Weekly { .. }
+        );
+        per_day && self.fulfilments.iter().any(|f| f.happened_on == day)
+    }
+
     /// The day the request was first agreed.
     pub fn agreed_on(&self) -> Option<Date> {
         self.changes.iter().find_map(|c| match c.change {

@@ -217,6 +217,11 @@ fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_requ
     assert_eq!(declined.status, RequestStatus::AwaitingAnswer);
     assert_eq!(declined.terms.frequency, Frequency::Daily);
     assert_eq!(declined.alternative, None);
+    assert_eq!(
+        declined.first_asked_before_alternative(),
+        None,
+        "a declined alternative leaves what was asked as the terms"
+    );
 
     c.run(
         c.involved,
@@ -237,6 +242,13 @@ fn an_accepted_alternative_becomes_the_terms_and_a_declined_one_returns_the_requ
     assert_eq!(
         agreed.terms.frequency,
         Frequency::Weekly { times: 3, on: None }
+    );
+    assert_eq!(
+        agreed
+            .first_asked_before_alternative()
+            .map(|first| &first.frequency),
+        Some(&Frequency::Daily),
+        "what was first asked stays beside the agreed alternative"
     );
     assert_eq!(
         c.attempt(c.hurt, step!(requests: answer_alternative(r, &accept_it))),
@@ -730,7 +742,12 @@ fn every_can_query_agrees_with_its_command() {
         (can_retire(Acting::new(space, reqs, a), id), accepted)
     });
     assert_can_agrees("log", &actors, &ids, |a, id| {
-        let accepted = log_fulfilment(Acting::new(space, reqs, a), now, id, &on("")).is_ok();
+        // A day already logged is a refused date, not a closed step: the
+        // form stays, for another day.
+        let accepted = match log_fulfilment(Acting::new(space, reqs, a), now, id, &on("")) {
+            Ok(_) => true,
+            Err(refusal) => refused_day(&refusal),
+        };
         (
             can_log_fulfilment(Acting::new(space, reqs, a), id),
             accepted,
@@ -816,4 +833,48 @@ fn only_the_hurt_partner_may_make_a_request_and_the_coach_page_asks_the_same_que
         check_make(space, c.hurt, "999").is_err(),
         "no such betrayal"
     );
+}
+
+#[test]
+fn a_day_counts_once_for_a_daily_or_weekly_request_and_a_one_off_is_done_once() {
+    for when in [every("daily"), weekly("3", "")] {
+        let mut c = World::new();
+        let r = agreed(&mut c, when);
+        done(&mut c, r, "");
+        assert_eq!(
+            refused_field(log(&c, c.involved, r, "")),
+            "happened_on",
+            "the same day a second time is no second occurrence"
+        );
+        c.advance_days(1);
+        assert!(log(&c, c.involved, r, "").is_ok(), "the next day counts");
+    }
+
+    let mut c = World::new();
+    let r = agreed(&mut c, by("2099-01-01"));
+    done(&mut c, r, "");
+    c.advance_days(1);
+    assert!(
+        matches!(log(&c, c.involved, r, ""), Err(Refusal::Conflict(_))),
+        "a one-off request is done once"
+    );
+
+    let mut c = World::new();
+    let r = agreed(&mut c, each_time("you leave work"));
+    done(&mut c, r, "");
+    assert!(
+        log(&c, c.involved, r, "").is_ok(),
+        "each time it happens is its own occurrence, twice a day too"
+    );
+}
+
+/// A refusal of the day typed, which leaves logging open for another day.
+fn refused_day(refusal: &Refusal) -> bool {
+    matches!(
+        refusal,
+        Refusal::Invalid {
+            field: "happened_on",
+            ..
+        }
+    )
 }

@@ -121,6 +121,8 @@ pub struct SignCount {
 
 pub struct RequestRow {
     pub what: String,
+    /// What was first asked, when `what` is an agreed alternative.
+    pub first_asked: Option<String>,
     pub href: String,
     pub status: &'static str,
     pub done: String,
@@ -236,6 +238,10 @@ fn request_rows(found: &[RequestReliability<'_>]) -> Vec<RequestRow> {
         .iter()
         .map(|r| RequestRow {
             what: r.request.terms.what.clone(),
+            first_asked: r
+                .request
+                .first_asked_before_alternative()
+                .map(|first| first.what.clone()),
             href: format!("/requests/{}", r.request.id.0),
             status: r.request.status.label(),
             done: match (r.reliability.expected, r.reliability.percent()) {

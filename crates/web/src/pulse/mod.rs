@@ -410,7 +410,7 @@ async fn result_page(
             .iter()
             .map(|c| ConstructRow {
                 label: c.label(),
-                description: c.description(),
+                description: c.description(view.whose),
                 value: score.construct(*c),
             })
             .collect(),

@@ -327,6 +327,8 @@ pub struct RequestRow {
     /// The status tag, left out where the group's heading says it already.
     show_status: bool,
     asked_by: &'static str,
+    /// "Your partner" or "You", when the terms are an agreed alternative.
+    alternative_by: Option<&'static str>,
     betrayal: String,
     waiting_for_me: bool,
     /// Times done that `me` has not confirmed seeing yet.
@@ -368,11 +370,15 @@ fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str
         status_code: status_code(request.status),
         show_status: request.status.label() != group,
         asked_by: who(me, request.asked_by),
+        alternative_by: request
+            .first_asked_before_alternative()
+            .map(|_| proposer(me, request)),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         waiting_for_me,
         to_confirm,
         reliability: reliability(request, now.today()),
-        can_log: could_log(state, me, request.id),
+        // "I did it today" only while today still counts.
+        can_log: could_log(state, me, request.id) && !request.day_taken(now.today()),
     }
 }
 
@@ -532,6 +538,15 @@ enum Refused {
     Confirm(EntryId, FormErrors),
 }
 
+/// An alternative is proposed by the partner who was asked.
+fn proposer(me: UserId, request: &Request) -> &'static str {
+    if request.asked_by == me {
+        "Your partner"
+    } else {
+        "You"
+    }
+}
+
 pub struct TermsView {
     what: String,
     rhythm: String,
@@ -597,6 +612,10 @@ struct RequestPage {
     status: &'static str,
     status_code: &'static str,
     asked_by: &'static str,
+    /// What was first asked, when the terms are an agreed alternative.
+    first_asked: Option<TermsView>,
+    /// Who proposed the agreed alternative: the one who did not ask.
+    proposed_by: &'static str,
     made_at: String,
     betrayal: String,
     alternative: Option<TermsView>,
@@ -751,6 +770,8 @@ async fn build_request(
         status: request.status.label(),
         status_code: status_code(request.status),
         asked_by: who(me, request.asked_by),
+        first_asked: request.first_asked_before_alternative().map(TermsView::of),
+        proposed_by: proposer(me, request),
         made_at: dates::when(request.made_at, now.zone),
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         alternative: request.alternative.as_ref().map(TermsView::of),

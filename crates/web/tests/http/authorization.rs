@@ -185,6 +185,9 @@ mod form {
     pub const APOLOGY: Fields = &[("betrayal", ""), ("what_i_did", "I lied to you for months about where I was."), ("impact", "You stopped trusting your own memory because I denied it."), ("responsibility", "It was my choice; nothing you did caused it."), ("remorse", "I am deeply sorry for the pain I caused you."), ("changes", "I ended all contact and will tell you the same day if she writes."), ("repair", "I will answer your questions honestly, for as long as you need."), ("factors", ""), ("action", "send")];
     pub const APOLOGY_ANSWER: Fields = &[("answer", "received"), ("what", "")];
     pub const REQUEST: Fields = &[("betrayal", ""), ("what", "Text me when you leave the gym"), ("frequency", "daily"), ("trigger", ""), ("times_per_week", ""), ("weekday", ""), ("by_date", ""), ("action", "send")];
+    /// Each time something happens: every fulfilment is its own occurrence,
+    /// so the table may log one again on the day one was logged.
+    pub const EACH_TIME_REQUEST: Fields = &[("betrayal", ""), ("what", "Text me when you leave work"), ("frequency", "each_time"), ("trigger", "you leave work"), ("times_per_week", ""), ("weekday", ""), ("by_date", ""), ("action", "send")];
     pub const ALTERNATIVE: Fields = &[("what", "Call you at lunch"), ("frequency", "weekly"), ("times_per_week", "3")];
     pub const ALTERNATIVE_ANSWER: Fields = &[("answer", "accept"), ("note", "")];
     pub const REASON: Fields = &[("reason", "A hard week at work")];
@@ -472,7 +475,7 @@ fn plans() -> Vec<Plan> {
         },
         Plan {
             then: &[ACCEPT],
-            ..plan(AgreedRequest, Hurt, "/requests", request("mk-req-agreed: text me when you leave work"), InRedirect, &["mk-req-agreed"])
+            ..plan(AgreedRequest, Hurt, "/requests", with(EACH_TIME_REQUEST, "what", "mk-req-agreed: text me when you leave work"), InRedirect, &["mk-req-agreed"])
         },
         Plan {
             then: &[ACCEPT, (Hurt, "/requests/{id}/pause", REASON)],

@@ -39,9 +39,11 @@ async fn trust_is_drawn_for_me_and_for_what_my_partner_shared() {
             "<table class=\"chart-table\"><caption>Trust index over time",
             "50, 100 (kept to yourself)",
             "Your first trust pulse",
-            "Your trust index reached 50 for the first time",
+            "Your trust index reached 90 for the first time",
         ],
     );
+    // The first pulse stood at 50: where the person began, not a change.
+    assert_hides(&mine, &["reached 50 for the first time"]);
 
     let theirs = couple.involved.get("/progress").await;
     assert_shows(
@@ -155,7 +157,9 @@ async fn an_agreed_request_shows_how_reliably_it_was_done() {
 async fn milestones_read_oldest_first_and_one_pulse_marks_one_trust_level() {
     let (_app, couple) = TestApp::with_couple().await;
     check_in(&couple.hurt, &[("hopeful", "3")], "", "partner").await;
-    // 6 on every statement: a trust index of 83, past both 50 and 75.
+    // A first pulse of 2 on every statement (an index of 17) is the start;
+    // then 6 on every statement: a trust index of 83, past both 50 and 75.
+    take_pulse(&couple.hurt, 2, "only_me", &[]).await;
     take_pulse(&couple.hurt, 6, "only_me", &[]).await;
 
     let page = couple.hurt.get("/progress").await;

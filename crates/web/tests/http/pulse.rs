@@ -83,6 +83,7 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
         &[
             "Shared with your partner.",
             "<span class=\"trust-number\">50</span>",
+            "Knowing what to expect from your partner.",
         ],
     );
 
@@ -94,8 +95,13 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
             "Your partner’s trust pulse",
             "<span class=\"trust-number\">50</span>",
             "not a verdict on you",
+            // The parts speak from the reader's side: about them, not about
+            // the partner whose pulse it is.
+            "How well your partner feels they know what to expect from you.",
+            "How much your partner believes what you tell them.",
         ],
     );
+    assert_hides(&partner, &["Knowing what to expect from your partner."]);
 
     let listed = format!("<a href=\"{result}\">Your partner, ");
     assert!(couple.hurt.sees("/pulse", &listed).await);

@@ -226,7 +226,29 @@ async fn an_alternative_is_proposed_declined_proposed_again_and_accepted() {
             "<h1><bdi>Marker-alt2: call you at lunch on office days</bdi></h1>",
             "Accepted the alternative",
             "Agreed",
+            // What was asked stays beside the alternative, each with its author.
+            "The agreed alternative, proposed by your partner.",
+            "First asked by you</strong>",
         ],
+    );
+    assert_hides(&page, &["Asked by you on"]);
+    let theirs = involved.get(&format!("/requests/{id}")).await;
+    assert_shows(
+        &theirs,
+        &[
+            "The agreed alternative, proposed by you.",
+            "First asked by your partner</strong>",
+        ],
+    );
+    let list = hurt.get("/requests").await;
+    assert_shows(
+        &list,
+        &["The agreed alternative, proposed by your partner, to what you asked."],
+    );
+    let progress = hurt.get("/progress").await;
+    assert_shows(
+        &progress,
+        &["The agreed alternative to what was first asked: <bdi>"],
     );
 }
 
@@ -570,4 +592,36 @@ async fn every_request_form_sent_twice_at_once_writes_once() {
         let page = person.sends_once(form).await;
         assert_redirect(&page, &form.shown_on);
     }
+}
+
+#[tokio::test]
+async fn a_daily_request_logged_twice_on_one_day_counts_once() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let id = agreed(&w, "Marker-call me at lunch", "daily").await;
+    let once = [("happened_on", ""), ("note", "Marker-first call")];
+    step(involved, id, "fulfilments", &once).await;
+
+    let twice = [("happened_on", ""), ("note", "Marker-second call today")];
+    let page = involved
+        .post(&format!("/requests/{id}/fulfilments"), &twice)
+        .await;
+    assert_page(
+        &page,
+        422,
+        &[
+            "This is already logged for that day, and a day counts once.",
+            "Marker-second call today",
+        ],
+    );
+
+    let today = hurt.get("/").await;
+    assert_eq!(
+        today
+            .body
+            .matches("Your partner did what you asked:")
+            .count(),
+        1,
+        "one day, one occurrence on Today"
+    );
 }
