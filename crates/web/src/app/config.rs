@@ -27,6 +27,32 @@ pub struct SafetyResource {
     pub url: Option<String>,
 }
 
+/// A helpline number as written and as a phone dials it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber {
+    pub written: String,
+    pub dial: String,
+}
+
+impl SafetyResource {
+    /// The number a contact line starts with ("1-800-799-7233, or text …"),
+    /// so a phone can call it in one tap; `None` when it starts with words.
+    pub fn phone(&self) -> Option<PhoneNumber> {
+        let written: String = self
+            .contact
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'))
+            .collect();
+        let written = written.trim().to_owned();
+        let dial: String = written
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        (dial.chars().filter(char::is_ascii_digit).count() >= 6)
+            .then_some(PhoneNumber { written, dial })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Failed logins allowed per (email, client) before each further try
@@ -157,6 +183,28 @@ mod tests {
         assert_eq!(resources.len(), 2);
         assert_eq!(resources[0].url.as_deref(), Some("https://help.example"));
         assert_eq!(resources[1].url, None);
+    }
+
+    #[test]
+    fn a_helpline_that_starts_with_a_number_can_be_called_in_one_tap() {
+        let dialled = |contact: &str| {
+            let resource = SafetyResource {
+                name: "Helpline".to_owned(),
+                contact: contact.to_owned(),
+                url: None,
+            };
+            resource.phone().map(|p| (p.written, p.dial))
+        };
+        assert_eq!(
+            dialled("1-800-799-7233, or text START to 88788"),
+            Some(("1-800-799-7233".to_owned(), "18007997233".to_owned()))
+        );
+        assert_eq!(
+            dialled("+44 808 2000 247, free"),
+            Some(("+44 808 2000 247".to_owned(), "+448082000247".to_owned()))
+        );
+        assert_eq!(dialled("Call your local emergency number (112)."), None);
+        assert_eq!(dialled("112"), None, "too short to be a helpline line");
     }
 
     #[test]

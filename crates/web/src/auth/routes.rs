@@ -67,6 +67,7 @@ const RECOVERY_CODES: usize = 10;
 pub struct InviteParam {
     pub invite: String,
     pub registered: String,
+    pub signed_out: String,
 }
 
 /// Where to go once signed in: back to the invitation if there was one.
@@ -201,6 +202,8 @@ struct LoginPage {
     email: String,
     invite: String,
     registered: bool,
+    /// Just signed out: the page says so, so a shared device is left plainly.
+    signed_out: bool,
     errors: FormErrors,
 }
 
@@ -230,6 +233,7 @@ async fn login_page(
         email: hint.clone().unwrap_or_default(),
         invite: params.invite,
         registered: params.registered == "1",
+        signed_out: params.signed_out == "1",
         errors: FormErrors::default(),
     })?;
     if hint.is_some() {
@@ -267,6 +271,7 @@ async fn login(
             email: form.email.clone(),
             invite: form.invite.clone(),
             registered: false,
+            signed_out: false,
             errors: FormErrors::summary("That email and password do not match an account here. Please check them and try again."),
         });
     };
@@ -332,7 +337,7 @@ async fn logout(
     if let Some(session) = user {
         app.store.delete_session(session.user.0, session.id).await?;
     }
-    let mut response = Redirect::to("/").into_response();
+    let mut response = Redirect::to("/login?signed_out=1").into_response();
     set_cookie(
         &mut response,
         &CookieNames::new(app.config.secure_cookies).cleared_session_cookie(),

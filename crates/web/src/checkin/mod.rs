@@ -204,7 +204,7 @@ pub struct VisibilityChoice {
 fn visibility_hint(visibility: Visibility) -> Option<&'static str> {
     match visibility {
         Visibility::PartnerAndTherapist => {
-            Some("Your partner sees it now. A therapist sees it only once you both invite one.")
+            Some("With this choice your partner sees it at once; a therapist only once you both invite one.")
         }
         Visibility::OnlyMe | Visibility::Partner => None,
     }

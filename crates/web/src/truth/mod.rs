@@ -334,7 +334,7 @@ fn question_parts(
         Some(QuestionStatus::Parked(parking)) => (
             "parked",
             format!(
-                "{} parked it for your joint therapy session on {}.",
+                "{} parked it on {}.",
                 who(me, parking.by),
                 dates::when(parking.at, zone)
             ),

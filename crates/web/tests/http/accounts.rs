@@ -104,6 +104,10 @@ async fn logging_out_ends_the_session_on_the_server() {
     let out = sam.post("/logout", &[]).await;
     assert_eq!(out.status, 303);
     assert!(!sam.is_signed_in().await);
+    let said = sam
+        .get(out.location.as_deref().expect("logging out leads on"))
+        .await;
+    assert_shows(&said, &["You are signed out."]);
 
     // Replaying the old cookie does not bring the session back.
     let replay = app.get_with_session_cookie("/account", &session).await;

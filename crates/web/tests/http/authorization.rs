@@ -216,7 +216,7 @@ const TABLE: &[Row] = &[
     post("/register", HurtActs, REGISTER, [To("/login?registered=1"); 6]),
     get("/login", HurtActs, [To("/"), To("/"), To("/"), To("/"), To("/"), Page]),
     post("/login", HurtActs, LOGIN, [To("/"), To("/"), To("/"), To("/"), To("/"), Refused]),
-    post("/logout", HurtActs, NONE, [To("/"), To("/"), To("/"), To("/"), To("/"), To("/")]),
+    post("/logout", HurtActs, NONE, [To("/login?signed_out=1"), To("/login?signed_out=1"), To("/login?signed_out=1"), To("/login?signed_out=1"), To("/login?signed_out=1"), To("/login?signed_out=1")]),
     get("/exit", HurtActs, [To("https://www.bbc.co.uk/weather"); 6]),
     get("/recover", HurtActs, [Page, Page, Page, Page, Page, Page]),
     // With a code that is not theirs, nobody recovers an account.

@@ -166,7 +166,7 @@ async fn the_form_offers_a_compact_strength_and_says_when_a_therapist_sees_a_che
             "id=\"strength-key\">How strongly, from 1 to 5:",
             "<strong>5</strong> overwhelmingly",
             "value=\"partner_and_therapist\" aria-describedby=\"visibility-partner_and_therapist-hint\"",
-            "A therapist sees it only once you both invite one.",
+            "With this choice your partner sees it at once; a therapist only once you both invite one.",
         ],
     );
 }

@@ -7,7 +7,15 @@ async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
 
     // The safety resources are listed before anything is recorded.
     let safety = hurt.get("/space/new").await;
-    assert_page(&safety, 200, &["Before you begin", "1-800-799-7233"]);
+    assert_page(
+        &safety,
+        200,
+        &[
+            "Before you begin",
+            "1-800-799-7233",
+            "<a class=\"call\" href=\"tel:18007997233\">Call 1-800-799-7233</a>",
+        ],
+    );
 
     hurt.create_space("emotional_affair", "me").await;
     let link = hurt.invite_link().await;
