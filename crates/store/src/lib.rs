@@ -435,6 +435,21 @@ pub trait EventStore: Send + Sync {
         appends: Vec<StreamAppend>,
         submission: Option<NewSubmission>,
         member: Option<NewMember>,
+    ) -> Result<Vec<Vec<StoredEvent>>> {
+        let now = OffsetDateTime::now_utc();
+        self.commit_at(appends, submission, member, now).await
+    }
+
+    /// [`EventStore::commit_with_member`] at the instant `at` of the
+    /// caller's clock: the events' `created_at` and the submission key's
+    /// time. The app passes its injected clock, so its tests can move time
+    /// and what they write carries the time they moved to.
+    async fn commit_at(
+        &self,
+        appends: Vec<StreamAppend>,
+        submission: Option<NewSubmission>,
+        member: Option<NewMember>,
+        at: OffsetDateTime,
     ) -> Result<Vec<Vec<StoredEvent>>>;
 
     /// One stream's append: `commit` with one append and no submission key.

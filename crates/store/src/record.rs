@@ -11,7 +11,7 @@ use crate::crypto::{self, AadHeader, DataKey};
 use crate::integrity::{judge_seal, walk, SealRule, SealVerdict};
 use crate::key::MasterKey;
 use crate::seal::{SealKey, SealRow};
-use crate::timestamp::{from_micros, now_micros};
+use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
     ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, NewMember, NewSubmission,
     PayloadDecoder, Result, SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
@@ -19,6 +19,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The `meta` row holding the master key check.
@@ -137,17 +138,15 @@ pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
     }
 }
 
-/// See [`crate::EventStore::commit_with_member`]: every chain rule is
-/// applied here, before anything is written; the backend then inserts all
-/// rows at once.
+/// See [`crate::EventStore::commit_at`]: every chain rule is applied here,
+/// before anything is written; the backend then inserts all rows at once.
 pub(crate) async fn commit<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
-    appends: Vec<StreamAppend>,
-    submission: Option<NewSubmission>,
-    member: Option<NewMember>,
+    (appends, submission, member): (Vec<StreamAppend>, Option<NewSubmission>, Option<NewMember>),
+    at: OffsetDateTime,
 ) -> Result<Vec<Vec<StoredEvent>>> {
-    let created_at = now_micros();
+    let created_at = to_micros(at);
     let seal_key = SealKey::derive(master);
     let mut rows = Vec::new();
     let mut seals = Vec::new();

@@ -384,8 +384,10 @@ async fn attempt(
             &writes.private,
         )?);
     }
+    // Written at the app's clock, the `now` every decision is made at.
+    let at = app.now().instant;
     let written = store
-        .commit_with_member(appends, submission.for_store(me), membership.joining())
+        .commit_at(appends, submission.for_store(me), membership.joining(), at)
         .await?;
     fold(&mut shared, &mut private, &writes, written)
 }

@@ -309,13 +309,14 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
 #[async_trait]
 impl<B: Backend> EventStore for SqlStore<B> {
-    async fn commit_with_member(
+    async fn commit_at(
         &self,
         appends: Vec<StreamAppend>,
         submission: Option<crate::NewSubmission>,
         member: Option<NewMember>,
+        at: time::OffsetDateTime,
     ) -> Result<Vec<Vec<StoredEvent>>> {
-        record::commit(self, &self.key, appends, submission, member).await
+        record::commit(self, &self.key, (appends, submission, member), at).await
     }
 
     async fn append_dated(

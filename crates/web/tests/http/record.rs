@@ -6,6 +6,7 @@
 
 use crate::helpers::{assert_page, Couple, Person, TestApp};
 use kintsugi_core::{CoupleId, StreamId, UserId};
+use kintsugi_store::NewEvent;
 use kintsugi_web::record::DomainEvents;
 
 const INTEGRITY: &str = "This record did not pass its integrity check";
@@ -77,6 +78,27 @@ async fn private_kinds_story(app: TestApp) {
     // A kept check-in, a visit mark and a witness of the couple record.
     assert!(kinds.len() >= 3, "{kinds:?}");
     assert!(kinds.iter().all(|kind| kind == "private"), "{kinds:?}");
+    // An event written before keeps its room's kind (a ciphertext never
+    // changes once appended) and still reads.
+    let (user, _) = app.ids_of(&couple.hurt).await;
+    let head = app
+        .store
+        .head(&private)
+        .await
+        .expect("a head")
+        .map_or(0, |h| h.seq);
+    let older = NewEvent {
+        author: user.to_string(),
+        kind: "checkin".to_owned(),
+        payload: br#"{"room":"check_in","event":{"type":"kept","check_in":{"feelings":[{"feeling":"hopeful","intensity":1}],"note":"Marker-older"}}}"#.to_vec(),
+    };
+    let appended = app.store.append(&private, head, vec![older]).await;
+    appended.expect("an event as an older version wrote it");
+    assert!(couple.hurt.sees("/checkin", "Marker-older").await);
+    assert_eq!(
+        app.raw_kinds(&private).await.last().map(String::as_str),
+        Some("checkin")
+    );
     // The positive control: the couple's record still names its rooms.
     let (_, space) = app.ids_of(&couple.hurt).await;
     let shared = StreamId::couple(CoupleId(space.expect("a space")));
@@ -232,52 +254,76 @@ async fn world_to_damage(app: &TestApp) -> (Couple, Couple) {
     (couple, other)
 }
 
-async fn integrity_page_story(on_postgres: bool) {
-    for damage in DAMAGES {
-        let app = if on_postgres {
-            match TestApp::spawn_on_postgres().await {
-                Some(app) => app,
-                None => return,
-            }
-        } else {
-            TestApp::spawn().await
-        };
-        let (couple, other) = world_to_damage(&app).await;
-        let stream = couple_stream(&app, &couple).await;
-        let other_stream = couple_stream(&app, &other).await;
-        for sql in damage.sql {
-            let sql = sql
-                .replace("{s}", &stream)
-                .replace("{other}", &other_stream);
-            let changed = app.raw_execute(&sql).await;
-            assert!(changed > 0, "{}: {sql} changed nothing", damage.name);
-        }
-        let verified = app.store.verify_with(&DomainEvents).await;
-        let found = verified.expect("verify runs").first_break;
-        let found = found.expect("verify finds the damage");
-        assert_eq!(found.stream_id, stream, "{}", damage.name);
+/// How many damaged worlds are made at once, each on its own database.
+const WORLDS_AT_ONCE: usize = 3;
 
-        let cold = app.another_instance().await;
-        for person in [&couple.hurt, &couple.involved] {
-            let person = person.visiting(&cold);
-            for path in ["/", "/truth", "/space"] {
-                let page = person.get(path).await;
-                let what = format!("{}: {path}", damage.name);
-                assert_eq!(page.status, 500, "{what}: {}", page.body);
-                assert!(page.body.contains(INTEGRITY), "{what}");
-                assert!(page.body.contains("Quick exit"), "{what}: the layout");
-                assert!(!page.body.contains("Marker-damaged"), "{what}: served");
-            }
-        }
-        let other = other.hurt.visiting(&cold);
-        let page = other.get("/").await;
-        assert_page(&page, 200, &["Quick exit"]);
-        assert!(
-            !page.body.contains(INTEGRITY),
-            "{}: the other couple",
-            damage.name
-        );
+async fn integrity_page_story(on_postgres: bool) {
+    if on_postgres && TestApp::spawn_on_postgres().await.is_none() {
+        return;
     }
+    let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(WORLDS_AT_ONCE));
+    let mut worlds = tokio::task::JoinSet::new();
+    for damage in DAMAGES {
+        let turns = turns.clone();
+        worlds.spawn(async move {
+            let _turn = turns
+                .acquire_owned()
+                .await
+                .expect("the semaphore stays open");
+            integrity_page_after(damage, on_postgres).await;
+        });
+    }
+    // A failed world's panic names its damage; it is raised here as it was.
+    while let Some(ran) = worlds.join_next().await {
+        if let Err(failed) = ran {
+            std::panic::resume_unwind(failed.into_panic());
+        }
+    }
+}
+
+async fn integrity_page_after(damage: &Damage, on_postgres: bool) {
+    let app = if on_postgres {
+        TestApp::spawn_on_postgres()
+            .await
+            .expect("PostgreSQL was there a moment ago")
+    } else {
+        TestApp::spawn().await
+    };
+    let (couple, other) = world_to_damage(&app).await;
+    let stream = couple_stream(&app, &couple).await;
+    let other_stream = couple_stream(&app, &other).await;
+    for sql in damage.sql {
+        let sql = sql
+            .replace("{s}", &stream)
+            .replace("{other}", &other_stream);
+        let changed = app.raw_execute(&sql).await;
+        assert!(changed > 0, "{}: {sql} changed nothing", damage.name);
+    }
+    let verified = app.store.verify_with(&DomainEvents).await;
+    let found = verified.expect("verify runs").first_break;
+    let found = found.expect("verify finds the damage");
+    assert_eq!(found.stream_id, stream, "{}", damage.name);
+
+    let cold = app.another_instance().await;
+    for person in [&couple.hurt, &couple.involved] {
+        let person = person.visiting(&cold);
+        for path in ["/", "/truth", "/space"] {
+            let page = person.get(path).await;
+            let what = format!("{}: {path}", damage.name);
+            assert_eq!(page.status, 500, "{what}: {}", page.body);
+            assert!(page.body.contains(INTEGRITY), "{what}");
+            assert!(page.body.contains("Quick exit"), "{what}: the layout");
+            assert!(!page.body.contains("Marker-damaged"), "{what}: served");
+        }
+    }
+    let other = other.hurt.visiting(&cold);
+    let page = other.get("/").await;
+    assert_page(&page, 200, &["Quick exit"]);
+    assert!(
+        !page.body.contains(INTEGRITY),
+        "{}: the other couple",
+        damage.name
+    );
 }
 
 #[tokio::test]
@@ -288,4 +334,29 @@ async fn a_damaged_record_shows_its_couple_the_integrity_page_on_sqlite() {
 #[tokio::test]
 async fn a_damaged_record_shows_its_couple_the_integrity_page_on_postgres() {
     integrity_page_story(true).await;
+}
+
+/// What the app writes carries the app's clock, not the database's nor the
+/// store's own: a test that moves time sees its entries dated there.
+#[tokio::test]
+async fn entries_are_dated_by_the_apps_clock() {
+    use kintsugi_web::app::clock::Clock;
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    // Far enough from the real time to tell, near enough for the session
+    // (idle sessions end after three days).
+    app.clock
+        .advance(time::Duration::hours(7) + time::Duration::seconds(3));
+    disclose_undated(&couple.involved, "Marker-later: what I told you in spring.").await;
+    let events = app
+        .store
+        .read(&couple_stream(&app, &couple).await, 0)
+        .await
+        .expect("the record reads");
+    let newest = events.last().expect("the disclosure").created_at;
+    let off_by = (newest - app.clock.now()).abs();
+    assert!(
+        off_by < time::Duration::milliseconds(1),
+        "{newest} is not the app's now"
+    );
 }
