@@ -147,296 +147,59 @@ const SEALS: &str = "stream_seals";
 
 /// Every tampering, with what must be found. The damage goes into `B`, the
 /// second stream in verify's order, so `A` must pass for it to be found.
+#[rustfmt::skip]
 const TAMPERINGS: &[Tampering] = &[
     // One column of one row changed, hashes left as they were.
-    row(
-        "stream_id changed: the row leaves its stream",
-        &[Sql("UPDATE events SET stream_id = 'couple:c' WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::MissingEvent),
-    ),
-    row(
-        "seq changed",
-        &[Sql("UPDATE events SET seq = 7 WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::MissingEvent),
-    ),
-    row(
-        "prev_hash byte flipped",
-        &[FlipByte { column: "prev_hash", seq: 3, byte: Byte::At(0) }],
-        at(B, 3, P::BrokenLink),
-    ),
-    row(
-        "hash byte flipped",
-        &[FlipByte { column: "hash", seq: 3, byte: Byte::At(17) }],
-        at(B, 3, P::HeaderHashMismatch),
-    ),
-    row(
-        "author byte flipped",
-        &[Sql("UPDATE events SET author = 'author-`' WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::HeaderHashMismatch),
-    ),
-    row(
-        "kind byte flipped",
-        &[Sql("UPDATE events SET kind = 'notd' WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::HeaderHashMismatch),
-    ),
-    row(
-        "created_at moved by a microsecond",
-        &[Sql("UPDATE events SET created_at = created_at + 1 WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::HeaderHashMismatch),
-    ),
-    row(
-        "ciphertext nonce byte flipped",
-        &[FlipByte { column: CIPHERTEXT, seq: 3, byte: Byte::At(0) }],
-        at(B, 3, P::PayloadHashMismatch),
-    ),
-    row(
-        "ciphertext tag byte flipped",
-        &[FlipByte { column: CIPHERTEXT, seq: 3, byte: Byte::Last }],
-        at(B, 3, P::PayloadHashMismatch),
-    ),
-    row(
-        "payload_hash byte flipped",
-        &[FlipByte { column: "payload_hash", seq: 3, byte: Byte::At(5) }],
-        at(B, 3, P::PayloadHashMismatch),
-    ),
-    row(
-        "format downgraded",
-        &[Sql("UPDATE events SET format = 1 WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::HeaderHashMismatch),
-    ),
-    row(
-        "format unknown",
-        &[Sql("UPDATE events SET format = 3 WHERE stream_id = 'couple:b' AND seq = 3")],
-        at(B, 3, P::UnknownFormat),
-    ),
+    row("stream_id changed: the row leaves its stream", &[Sql("UPDATE events SET stream_id = 'couple:c' WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::MissingEvent)),
+    row("seq changed", &[Sql("UPDATE events SET seq = 7 WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::MissingEvent)),
+    row("prev_hash byte flipped", &[FlipByte { column: "prev_hash", seq: 3, byte: Byte::At(0) }], at(B, 3, P::BrokenLink)),
+    row("hash byte flipped", &[FlipByte { column: "hash", seq: 3, byte: Byte::At(17) }], at(B, 3, P::HeaderHashMismatch)),
+    row("author byte flipped", &[Sql("UPDATE events SET author = 'author-`' WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::HeaderHashMismatch)),
+    row("kind byte flipped", &[Sql("UPDATE events SET kind = 'notd' WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::HeaderHashMismatch)),
+    row("created_at moved by a microsecond", &[Sql("UPDATE events SET created_at = created_at + 1 WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::HeaderHashMismatch)),
+    row("ciphertext nonce byte flipped", &[FlipByte { column: CIPHERTEXT, seq: 3, byte: Byte::At(0) }], at(B, 3, P::PayloadHashMismatch)),
+    row("ciphertext tag byte flipped", &[FlipByte { column: CIPHERTEXT, seq: 3, byte: Byte::Last }], at(B, 3, P::PayloadHashMismatch)),
+    row("payload_hash byte flipped", &[FlipByte { column: "payload_hash", seq: 3, byte: Byte::At(5) }], at(B, 3, P::PayloadHashMismatch)),
+    row("format downgraded", &[Sql("UPDATE events SET format = 1 WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::HeaderHashMismatch)),
+    row("format unknown", &[Sql("UPDATE events SET format = 3 WHERE stream_id = 'couple:b' AND seq = 3")], at(B, 3, P::UnknownFormat)),
     // Rows deleted.
-    row(
-        "first event deleted",
-        &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 1")],
-        at(B, 1, P::MissingEvent),
-    ),
-    row(
-        "middle event deleted",
-        &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 2")],
-        at(B, 2, P::MissingEvent),
-    ),
-    row_also(
-        "newest event deleted",
-        &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 4")],
-        at(B, 4, P::CutOff),
-        Also::HeadAndAppendRefused,
-    ),
-    row(
-        "tail of two events cut off",
-        &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq >= 3")],
-        at(B, 3, P::CutOff),
-    ),
-    row_also(
-        "every row of the stream deleted",
-        &[Sql("DELETE FROM events WHERE stream_id = 'couple:b'")],
-        at(B, 1, P::CutOff),
-        Also::HeadRefused,
-    ),
-    row(
-        "every row of the stream and its key deleted",
-        &[
-            Sql("DELETE FROM events WHERE stream_id = 'couple:b'"),
-            Sql("DELETE FROM stream_keys WHERE stream_id = 'couple:b'"),
-        ],
-        at(B, 1, P::CutOff),
-    ),
+    row("first event deleted", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 1")], at(B, 1, P::MissingEvent)),
+    row("middle event deleted", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 2")], at(B, 2, P::MissingEvent)),
+    row_also("newest event deleted", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 4")], at(B, 4, P::CutOff), Also::HeadAndAppendRefused),
+    row("tail of two events cut off", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq >= 3")], at(B, 3, P::CutOff)),
+    row_also("every row of the stream deleted", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b'")], at(B, 1, P::CutOff), Also::HeadRefused),
+    row("every row of the stream and its key deleted", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b'"), Sql("DELETE FROM stream_keys WHERE stream_id = 'couple:b'")], at(B, 1, P::CutOff)),
     // Re-chained edits: the change, then every hash recomputed.
-    row(
-        "re-chained author change",
-        &[
-            Sql("UPDATE events SET author = 'author-b' WHERE stream_id = 'couple:b' AND seq = 3"),
-            Rechain(B),
-        ],
-        at(B, 3, P::Undecryptable),
-    ),
-    row(
-        "re-chained kind change",
-        &[
-            Sql("UPDATE events SET kind = 'space' WHERE stream_id = 'couple:b' AND seq = 3"),
-            Rechain(B),
-        ],
-        at(B, 3, P::Undecryptable),
-    ),
-    row(
-        "re-chained created_at backdated by a day",
-        &[
-            Sql("UPDATE events SET created_at = created_at - 86400000000 WHERE stream_id = 'couple:b' AND seq = 3"),
-            Rechain(B),
-        ],
-        at(B, 3, P::Undecryptable),
-    ),
-    row(
-        "re-chained format downgrade",
-        &[
-            Sql("UPDATE events SET format = 1 WHERE stream_id = 'couple:b' AND seq = 3"),
-            Rechain(B),
-        ],
-        at(B, 3, P::Undecryptable),
-    ),
-    row_also(
-        "re-chained stream rename: the seal stays behind and names events that are gone",
-        &[
-            Sql("UPDATE events SET stream_id = 'couple:bb' WHERE stream_id = 'couple:b'"),
-            Rechain("couple:bb"),
-        ],
-        at(B, 1, P::CutOff),
-        Also::Refused(at("couple:bb", 1, P::DataKey)),
-    ),
-    row(
-        "re-chained delete and renumber",
-        &[
-            Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 2"),
-            Sql("UPDATE events SET seq = 2 WHERE stream_id = 'couple:b' AND seq = 3"),
-            Sql("UPDATE events SET seq = 3 WHERE stream_id = 'couple:b' AND seq = 4"),
-            Rechain(B),
-        ],
-        at(B, 2, P::Undecryptable),
-    ),
-    row(
-        "re-chained ciphertext swap within a stream",
-        &[MoveCiphertext { from: (B, 2), to: (B, 3), swap: true }, Rechain(B)],
-        at(B, 2, P::Undecryptable),
-    ),
-    row(
-        "re-chained ciphertext copied from another stream",
-        &[MoveCiphertext { from: (A, 3), to: (B, 3), swap: false }, Rechain(B)],
-        at(B, 3, P::Undecryptable),
-    ),
-    row_also(
-        "re-chained ciphertext swap between streams: verify names the first",
-        &[
-            MoveCiphertext { from: (A, 3), to: (B, 3), swap: true },
-            Rechain(A),
-            Rechain(B),
-        ],
-        at(A, 3, P::Undecryptable),
-        Also::Refused(at(B, 3, P::Undecryptable)),
-    ),
-    row(
-        "re-chained copy of the newest event appended past the seal",
-        &[
-            Sql("INSERT INTO events (stream_id, seq, prev_hash, hash, author, kind, created_at, \
-                 payload_ciphertext, payload_hash, format) \
-                 SELECT stream_id, 5, hash, hash, author, kind, created_at, payload_ciphertext, \
-                 payload_hash, format FROM events WHERE stream_id = 'couple:b' AND seq = 4"),
-            Rechain(B),
-        ],
-        at(B, 5, P::Undecryptable),
-    ),
-    row(
-        "ciphertext swap without re-chaining",
-        &[MoveCiphertext { from: (B, 2), to: (B, 3), swap: true }],
-        at(B, 2, P::PayloadHashMismatch),
-    ),
+    row("re-chained author change", &[Sql("UPDATE events SET author = 'author-b' WHERE stream_id = 'couple:b' AND seq = 3"), Rechain(B)], at(B, 3, P::Undecryptable)),
+    row("re-chained kind change", &[Sql("UPDATE events SET kind = 'space' WHERE stream_id = 'couple:b' AND seq = 3"), Rechain(B)], at(B, 3, P::Undecryptable)),
+    row("re-chained created_at backdated by a day", &[Sql("UPDATE events SET created_at = created_at - 86400000000 WHERE stream_id = 'couple:b' AND seq = 3"), Rechain(B)], at(B, 3, P::Undecryptable)),
+    row("re-chained format downgrade", &[Sql("UPDATE events SET format = 1 WHERE stream_id = 'couple:b' AND seq = 3"), Rechain(B)], at(B, 3, P::Undecryptable)),
+    row_also("re-chained stream rename: the seal stays behind and names events that are gone", &[Sql("UPDATE events SET stream_id = 'couple:bb' WHERE stream_id = 'couple:b'"), Rechain("couple:bb")], at(B, 1, P::CutOff), Also::Refused(at("couple:bb", 1, P::DataKey))),
+    row("re-chained delete and renumber", &[Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq = 2"), Sql("UPDATE events SET seq = 2 WHERE stream_id = 'couple:b' AND seq = 3"), Sql("UPDATE events SET seq = 3 WHERE stream_id = 'couple:b' AND seq = 4"), Rechain(B)], at(B, 2, P::Undecryptable)),
+    row("re-chained ciphertext swap within a stream", &[MoveCiphertext { from: (B, 2), to: (B, 3), swap: true }, Rechain(B)], at(B, 2, P::Undecryptable)),
+    row("re-chained ciphertext copied from another stream", &[MoveCiphertext { from: (A, 3), to: (B, 3), swap: false }, Rechain(B)], at(B, 3, P::Undecryptable)),
+    row_also("re-chained ciphertext swap between streams: verify names the first", &[MoveCiphertext { from: (A, 3), to: (B, 3), swap: true }, Rechain(A), Rechain(B)], at(A, 3, P::Undecryptable), Also::Refused(at(B, 3, P::Undecryptable))),
+    row("re-chained copy of the newest event appended past the seal", &[Sql("INSERT INTO events (stream_id, seq, prev_hash, hash, author, kind, created_at, payload_ciphertext, payload_hash, format) SELECT stream_id, 5, hash, hash, author, kind, created_at, payload_ciphertext, payload_hash, format FROM events WHERE stream_id = 'couple:b' AND seq = 4"), Rechain(B)], at(B, 5, P::Undecryptable)),
+    row("ciphertext swap without re-chaining", &[MoveCiphertext { from: (B, 2), to: (B, 3), swap: true }], at(B, 2, P::PayloadHashMismatch)),
     // Redactions nobody made.
-    row(
-        "forged redaction: a ciphertext removed, its payload_hash kept",
-        &[DropCiphertext { stream: B, seq: 3 }],
-        at(B, 3, P::UnprovenRedaction),
-    ),
-    row(
-        "forged redaction of the newest event",
-        &[DropCiphertext { stream: B, seq: 4 }],
-        at(B, 4, P::UnprovenRedaction),
-    ),
-    row(
-        "forged redaction named by a redaction from someone else",
-        &[
-            Append { author: "author-b", payload: "redacts 3" },
-            DropCiphertext { stream: B, seq: 3 },
-        ],
-        at(B, 3, P::UnprovenRedaction),
-    ),
+    row("forged redaction: a ciphertext removed, its payload_hash kept", &[DropCiphertext { stream: B, seq: 3 }], at(B, 3, P::UnprovenRedaction)),
+    row("forged redaction of the newest event", &[DropCiphertext { stream: B, seq: 4 }], at(B, 4, P::UnprovenRedaction)),
+    row("forged redaction named by a redaction from someone else", &[Append { author: "author-b", payload: "redacts 3" }, DropCiphertext { stream: B, seq: 3 }], at(B, 3, P::UnprovenRedaction)),
     // The stream's data key.
-    row(
-        "wrapped key byte flipped",
-        &[FlipStreamByte { table: KEYS, column: "wrapped_key", byte: 30 }],
-        at(B, 1, P::DataKey),
-    ),
-    row(
-        "wrapped key deleted",
-        &[Sql("DELETE FROM stream_keys WHERE stream_id = 'couple:b'")],
-        at(B, 1, P::DataKey),
-    ),
-    row(
-        "wrapped key copied from another stream",
-        &[CopyStreamBytesFromA { table: KEYS, column: "wrapped_key" }],
-        at(B, 1, P::DataKey),
-    ),
+    row("wrapped key byte flipped", &[FlipStreamByte { table: KEYS, column: "wrapped_key", byte: 30 }], at(B, 1, P::DataKey)),
+    row("wrapped key deleted", &[Sql("DELETE FROM stream_keys WHERE stream_id = 'couple:b'")], at(B, 1, P::DataKey)),
+    row("wrapped key copied from another stream", &[CopyStreamBytesFromA { table: KEYS, column: "wrapped_key" }], at(B, 1, P::DataKey)),
     // The stream's seal.
-    row_also(
-        "seal removed",
-        &[Sql("DELETE FROM stream_seals WHERE stream_id = 'couple:b'")],
-        at(B, 4, P::Unsealed),
-        Also::HeadRefused,
-    ),
-    row_also(
-        "seal byte flipped",
-        &[FlipStreamByte { table: SEALS, column: "seal", byte: 9 }],
-        at(B, 4, P::SealMismatch),
-        Also::HeadRefused,
-    ),
-    row(
-        "seal seq lowered",
-        &[Sql("UPDATE stream_seals SET seq = 3 WHERE stream_id = 'couple:b'")],
-        at(B, 4, P::SealMismatch),
-    ),
-    row(
-        "seal copied from another stream",
-        &[CopyStreamBytesFromA { table: SEALS, column: "seal" }],
-        at(B, 4, P::SealMismatch),
-    ),
-    row(
-        "older seal put back over newer rows",
-        &[SaveSeal, Append { author: "author-a", payload: "more" }, PutSealBack],
-        at(B, 5, P::SealMismatch),
-    ),
+    row_also("seal removed", &[Sql("DELETE FROM stream_seals WHERE stream_id = 'couple:b'")], at(B, 4, P::Unsealed), Also::HeadRefused),
+    row_also("seal byte flipped", &[FlipStreamByte { table: SEALS, column: "seal", byte: 9 }], at(B, 4, P::SealMismatch), Also::HeadRefused),
+    row("seal seq lowered", &[Sql("UPDATE stream_seals SET seq = 3 WHERE stream_id = 'couple:b'")], at(B, 4, P::SealMismatch)),
+    row("seal copied from another stream", &[CopyStreamBytesFromA { table: SEALS, column: "seal" }], at(B, 4, P::SealMismatch)),
+    row("older seal put back over newer rows", &[SaveSeal, Append { author: "author-a", payload: "more" }, PutSealBack], at(B, 5, P::SealMismatch)),
     // Whole streams put back or deleted, seal and all: only a partner's
     // witness, kept in their private stream, can tell.
-    row_also(
-        "couple stream rolled back with its seal behind a partner's witness",
-        &[
-            SaveSeal,
-            Append { author: "author-a", payload: "more" },
-            Append { author: "author-a", payload: "more" },
-            WitnessB,
-            Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq > 4"),
-            PutSealBack,
-        ],
-        at(B, 6, P::BehindWitness),
-        Also::OnlyTheWitnessKnows,
-    ),
-    row_also(
-        "couple stream rolled back under a witness, then written on to the same length",
-        &[
-            SaveSeal,
-            Append { author: "author-a", payload: "more" },
-            Append { author: "author-a", payload: "more" },
-            WitnessB,
-            Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq > 4"),
-            PutSealBack,
-            Append { author: "author-a", payload: "more" },
-            Append { author: "author-a", payload: "more" },
-        ],
-        at(B, 6, P::BehindWitness),
-        Also::OnlyTheWitnessKnows,
-    ),
-    row_also(
-        "couple stream deleted with its seal and key under a partner's witness",
-        &[
-            WitnessB,
-            Sql("DELETE FROM events WHERE stream_id = 'couple:b'"),
-            Sql("DELETE FROM stream_seals WHERE stream_id = 'couple:b'"),
-            Sql("DELETE FROM stream_keys WHERE stream_id = 'couple:b'"),
-        ],
-        at(B, 4, P::BehindWitness),
-        Also::OnlyTheWitnessKnows,
-    ),
+    row_also("couple stream rolled back with its seal behind a partner's witness", &[SaveSeal, Append { author: "author-a", payload: "more" }, Append { author: "author-a", payload: "more" }, WitnessB, Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq > 4"), PutSealBack], at(B, 6, P::BehindWitness), Also::OnlyTheWitnessKnows),
+    row_also("couple stream rolled back under a witness, then written on to the same length", &[SaveSeal, Append { author: "author-a", payload: "more" }, Append { author: "author-a", payload: "more" }, WitnessB, Sql("DELETE FROM events WHERE stream_id = 'couple:b' AND seq > 4"), PutSealBack, Append { author: "author-a", payload: "more" }, Append { author: "author-a", payload: "more" }], at(B, 6, P::BehindWitness), Also::OnlyTheWitnessKnows),
+    row_also("couple stream deleted with its seal and key under a partner's witness", &[WitnessB, Sql("DELETE FROM events WHERE stream_id = 'couple:b'"), Sql("DELETE FROM stream_seals WHERE stream_id = 'couple:b'"), Sql("DELETE FROM stream_keys WHERE stream_id = 'couple:b'")], at(B, 4, P::BehindWitness), Also::OnlyTheWitnessKnows),
 ];
 
 /// How many rows run at once, each on its own database: enough to wait on
