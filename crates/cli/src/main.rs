@@ -3,7 +3,6 @@
 //! hands over.
 
 mod coach;
-mod record;
 mod settings;
 
 use anyhow::{Context, Result};
@@ -141,7 +140,9 @@ async fn seal_older_streams(store_args: &StoreArgs) -> Result<()> {
 
 async fn verify(store_args: &StoreArgs) -> Result<ExitCode> {
     let store = store_args.open().await?;
-    let report = store.verify_with(&record::DomainEvents).await?;
+    let report = store
+        .verify_with(&kintsugi_web::record::DomainEvents)
+        .await?;
     match report.first_break {
         None => {
             println!(

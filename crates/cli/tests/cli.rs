@@ -312,3 +312,70 @@ fn the_coaches_print_their_findings_as_json() {
         "a clear request has no findings"
     );
 }
+
+/// A couple stream of three events, its seal after two kept aside in
+/// `kept_seals`, and a partner's private stream whose witness saw all three.
+async fn data_dir_with_a_witness() -> (tempfile::TempDir, String) {
+    use kintsugi_core::streams::private::PrivateEvent;
+    use kintsugi_core::visits::{HeadSeen, VisitEvent};
+    use kintsugi_core::{CoupleId, StreamId};
+    let couple = CoupleId(uuid::Uuid::from_u128(7));
+    let stream = StreamId::couple(couple).as_str().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let key = MasterKey::load_or_create(&dir.path().join("master.key")).unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kintsugi.db").display());
+    let store = kintsugi_store::open(&url, key).await.unwrap();
+    let event = |kind: &str, payload: Vec<u8>| NewEvent {
+        author: "00000000-0000-0000-0000-000000000001".into(),
+        kind: kind.into(),
+        payload,
+    };
+    let space = serde_json::to_vec(&CoupleEvent::Space(SpaceEvent::Created)).unwrap();
+    let two = vec![event("space", space.clone()), event("space", space.clone())];
+    store.append(&stream, 0, two).await.unwrap();
+    tamper(
+        dir.path(),
+        "CREATE TABLE kept_seals AS SELECT stream_id, seq, seal FROM stream_seals",
+    )
+    .await;
+    let third = store.append(&stream, 2, vec![event("space", space)]).await;
+    let seen = VisitEvent::CoupleHeadSeen(HeadSeen {
+        couple,
+        seq: 3,
+        hash: third.unwrap()[0].hash,
+    });
+    let witness = serde_json::to_vec(&PrivateEvent::Visit(seen)).unwrap();
+    let private = "private:00000000-0000-0000-0000-000000000001";
+    let appended = store.append(private, 0, vec![event("private", witness)]);
+    appended.await.unwrap();
+    let intact = kintsugi(dir.path(), &["verify"]);
+    assert!(intact.status.success(), "{}", text(&intact.stderr));
+    (dir, stream)
+}
+
+#[tokio::test]
+async fn verify_names_a_couple_stream_rolled_back_with_its_seal_behind_a_witness() {
+    let (dir, stream) = data_dir_with_a_witness().await;
+    let rollback = [
+        "DELETE FROM events WHERE stream_id LIKE 'couple:%' AND seq = 3",
+        "UPDATE stream_seals SET seq = 2, seal = (SELECT seal FROM kept_seals \
+         WHERE kept_seals.stream_id = stream_seals.stream_id) WHERE stream_id LIKE 'couple:%'",
+    ];
+    for sql in rollback {
+        tamper(dir.path(), sql).await;
+    }
+    let named = format!("stream {stream} at seq 3");
+    let witness = "private:00000000-0000-0000-0000-000000000001";
+    assert_verify_names(dir.path(), &[&named, "BehindWitness", witness]);
+}
+
+#[tokio::test]
+async fn verify_names_a_couple_stream_deleted_under_a_witness() {
+    let (dir, stream) = data_dir_with_a_witness().await;
+    for table in ["events", "stream_seals", "stream_keys"] {
+        let sql = format!("DELETE FROM {table} WHERE stream_id LIKE 'couple:%'");
+        tamper(dir.path(), &sql).await;
+    }
+    let named = format!("stream {stream} at seq 3");
+    assert_verify_names(dir.path(), &[&named, "BehindWitness", "private:"]);
+}

@@ -108,6 +108,10 @@ pub enum IntegrityProblem {
     UnprovenRedaction,
     /// The payload decrypts but is no event this version knows.
     Undecodable,
+    /// A partner's witness saw the stream at a head it no longer reaches,
+    /// or at another event there: the stream was put back to an older copy
+    /// (rows and seal together) or deleted.
+    BehindWitness,
 }
 
 impl std::fmt::Display for IntegrityProblem {
@@ -137,6 +141,10 @@ impl std::fmt::Display for IntegrityProblem {
                 "a payload is missing and no redaction by its author names it"
             }
             IntegrityProblem::Undecodable => "the payload is not an event this version knows",
+            IntegrityProblem::BehindWitness => {
+                "the stream is behind, or missing under, what a partner last saw: \
+                 it was rolled back or deleted"
+            }
         })
     }
 }
@@ -172,14 +180,26 @@ impl ChainBreak {
 }
 
 /// What a decoder makes of one decrypted payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decoded {
     /// An event this version knows; `redacts` is the `seq` of an earlier
     /// event of the same stream that it redacts, if it is a redaction.
     Known {
         redacts: Option<u64>,
     },
+    /// A known event that records another stream's head as someone saw it.
+    Witness(Witness),
     Unknown,
+}
+
+/// A stream's head as someone saw it (its `seq` and the hash of the event
+/// there), kept in another stream: a stream rolled back with its seal, or
+/// deleted with it, no longer reaches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    pub stream_id: String,
+    pub seq: u64,
+    pub hash: Hash,
 }
 
 /// Turns payloads into events for [`EventStore::verify_with`]: the store
@@ -415,6 +435,21 @@ pub trait EventStore: Send + Sync {
         appends: Vec<StreamAppend>,
         submission: Option<NewSubmission>,
         member: Option<NewMember>,
+    ) -> Result<Vec<Vec<StoredEvent>>> {
+        let now = OffsetDateTime::now_utc();
+        self.commit_at(appends, submission, member, now).await
+    }
+
+    /// [`EventStore::commit_with_member`] at the instant `at` of the
+    /// caller's clock: the events' `created_at` and the submission key's
+    /// time. The app passes its injected clock, so its tests can move time
+    /// and what they write carries the time they moved to.
+    async fn commit_at(
+        &self,
+        appends: Vec<StreamAppend>,
+        submission: Option<NewSubmission>,
+        member: Option<NewMember>,
+        at: OffsetDateTime,
     ) -> Result<Vec<Vec<StoredEvent>>>;
 
     /// One stream's append: `commit` with one append and no submission key.
@@ -459,6 +494,11 @@ pub trait EventStore: Send + Sync {
     /// disagree.
     async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>>;
 
+    /// Whether the stream still holds the event a witness saw at its head:
+    /// `Integrity` with `BehindWitness` at the witnessed `seq` when it is
+    /// missing (the stream was rolled back or deleted) or another.
+    async fn check_witness(&self, witness: &Witness) -> Result<()>;
+
     /// `verify_with` the store's own check ([`OpaquePayloads`]).
     async fn verify(&self) -> Result<VerifyReport> {
         self.verify_with(&OpaquePayloads).await
@@ -467,7 +507,8 @@ pub trait EventStore: Send + Sync {
     /// Checks every stream, page by page: dense `seq`, `prev_hash` links,
     /// header and payload hashes, every AEAD tag, every payload through
     /// `decoder`, every missing ciphertext against a later redaction by its
-    /// author, and the seal against the head. Stops at the first break.
+    /// author, the seal against the head, and each stream's newest witness
+    /// of another stream against that stream. Stops at the first break.
     async fn verify_with(&self, decoder: &dyn PayloadDecoder) -> Result<VerifyReport>;
 }
 

@@ -11,14 +11,15 @@ use crate::crypto::{self, AadHeader, DataKey};
 use crate::integrity::{judge_seal, walk, SealRule, SealVerdict};
 use crate::key::MasterKey;
 use crate::seal::{SealKey, SealRow};
-use crate::timestamp::{from_micros, now_micros};
+use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
     ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, NewMember, NewSubmission,
     PayloadDecoder, Result, SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
-    VerifyReport, SUBMISSION_LIFETIME,
+    VerifyReport, Witness, SUBMISSION_LIFETIME,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The `meta` row holding the master key check.
@@ -137,17 +138,15 @@ pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
     }
 }
 
-/// See [`crate::EventStore::commit_with_member`]: every chain rule is
-/// applied here, before anything is written; the backend then inserts all
-/// rows at once.
+/// See [`crate::EventStore::commit_at`]: every chain rule is applied here,
+/// before anything is written; the backend then inserts all rows at once.
 pub(crate) async fn commit<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
-    appends: Vec<StreamAppend>,
-    submission: Option<NewSubmission>,
-    member: Option<NewMember>,
+    (appends, submission, member): (Vec<StreamAppend>, Option<NewSubmission>, Option<NewMember>),
+    at: OffsetDateTime,
 ) -> Result<Vec<Vec<StoredEvent>>> {
-    let created_at = now_micros();
+    let created_at = to_micros(at);
     let seal_key = SealKey::derive(master);
     let mut rows = Vec::new();
     let mut seals = Vec::new();
@@ -496,7 +495,7 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(
             let (events, found) = verify_stream(tables, master, decoder, &stream_id).await?;
             report.events += events;
             if let Some(found) = found {
-                report.first_break = Some(ChainBreak::new(&stream_id, found.seq, found.problem));
+                report.first_break = Some(found);
                 return Ok(report);
             }
             last_stream = Some(stream_id);
@@ -507,14 +506,17 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(
 /// One stream of `verify`: how many events passed, and the first break.
 /// A missing ciphertext waits (by `seq`, with its author) for a later
 /// redaction by the same author that names it; any still waiting at the
-/// end is a break, reported if it comes before the walk's own.
+/// end is a break, reported if it comes before the walk's own. When the
+/// stream is intact, its newest witness of another stream is checked
+/// against that stream (a break there names the witnessed stream).
 async fn verify_stream<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
     decoder: &dyn PayloadDecoder,
     stream_id: &str,
-) -> Result<(u64, Option<Break>)> {
+) -> Result<(u64, Option<ChainBreak>)> {
     let mut unproven: BTreeMap<i64, String> = BTreeMap::new();
+    let mut newest_witness: Option<Witness> = None;
     let mut events = 0;
     let walked = walk(
         tables,
@@ -539,6 +541,7 @@ async fn verify_stream<T: EventTables + ?Sized>(
                     }
                 }
                 Decoded::Known { redacts: None } => {}
+                Decoded::Witness(witness) => newest_witness = Some(witness),
             }
             events += 1;
             Ok(())
@@ -553,7 +556,32 @@ async fn verify_stream<T: EventTables + ?Sized>(
         (Some(walked), Some(unproven)) if unproven.seq < walked.seq => Some(unproven),
         (walked, unproven) => walked.or(unproven),
     };
-    Ok((events, found))
+    if let Some(found) = found {
+        return Ok((
+            events,
+            Some(ChainBreak::new(stream_id, found.seq, found.problem)),
+        ));
+    }
+    let behind = match newest_witness {
+        Some(witness) => check_witness(tables, &witness).await?.map(|mut found| {
+            found.reason = format!("{}; the witness is in stream {stream_id}", found.reason);
+            found
+        }),
+        None => None,
+    };
+    Ok((events, behind))
+}
+
+/// See [`crate::EventStore::check_witness`]: `None` when the witnessed
+/// stream still holds the event the witness saw at its head.
+pub(crate) async fn check_witness<T: EventTables + ?Sized>(
+    tables: &T,
+    witness: &Witness,
+) -> Result<Option<ChainBreak>> {
+    let seq = i64::try_from(witness.seq).unwrap_or(i64::MAX);
+    let held = tables.hash_at(&witness.stream_id, seq).await?;
+    Ok((held.as_deref() != Some(&witness.hash[..]))
+        .then(|| ChainBreak::new(&witness.stream_id, seq, IntegrityProblem::BehindWitness)))
 }
 
 /// See [`crate::seal_streams`].

@@ -184,6 +184,8 @@ impl Submission {
 /// The states an action decides on.
 pub struct Decision<'a> {
     pub couple: &'a CoupleState,
+    /// The hash of the shared record's newest event (`None` while empty).
+    pub couple_head: Option<&'a Hash>,
     pub private: &'a PrivateState,
 }
 
@@ -329,8 +331,10 @@ async fn decide_cached(
         .privates
         .read(app.store.as_ref(), StreamId::private(couple.me).as_str())
         .await?;
+    couple.check_witness(app, &shared, &private.state).await?;
     Ok(decide(&Decision {
         couple: &shared.state,
+        couple_head: shared.head.as_ref(),
         private: &private.state,
     }))
 }
@@ -348,11 +352,14 @@ async fn attempt(
     let store = app.store.as_ref();
     let mut shared = app.couples.lock(store, couple.stream.as_str()).await?;
     let mut private = app.privates.lock(store, private_stream.as_str()).await?;
+    // Nothing is written onto a record that lost what this person saw.
+    couple.check_witness(app, &shared, &private.state).await?;
     if membership.required() && !shared.state.space.is_member(me) {
         return Err(AppError::NotFound);
     }
     let decided = decide(&Decision {
         couple: &shared.state,
+        couple_head: shared.head.as_ref(),
         private: &private.state,
     });
     let writes = match decided {
@@ -377,8 +384,10 @@ async fn attempt(
             &writes.private,
         )?);
     }
+    // Written at the app's clock, the `now` every decision is made at.
+    let at = app.now().instant;
     let written = store
-        .commit_with_member(appends, submission.for_store(me), membership.joining())
+        .commit_at(appends, submission.for_store(me), membership.joining(), at)
         .await?;
     fold(&mut shared, &mut private, &writes, written)
 }

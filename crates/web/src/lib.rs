@@ -10,6 +10,7 @@ pub mod exec;
 pub mod http;
 pub mod present;
 pub mod projections;
+pub mod record;
 
 // The rooms: one per capability, each with its router, handlers and views.
 pub mod apology;

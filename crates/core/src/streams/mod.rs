@@ -36,9 +36,17 @@ macro_rules! stream_events {
 }
 
 /// A stream's state as the store's `Projection`: its `seq`, its fold, its
-/// events' clear-text kind, and skipping an unreadable event.
+/// events' clear-text kind, and skipping an unreadable event. With
+/// `stored_kind`, every new event's clear-text kind is that one word and the
+/// real kind is only inside the encrypted payload (its `room` tag).
 macro_rules! stream_projection {
+    ($state:ident, $event:ident, stored_kind = $kind:literal) => {
+        stream_projection!(@impl $state, $event, |_event: &$event| $kind);
+    };
     ($state:ident, $event:ident) => {
+        stream_projection!(@impl $state, $event, |event: &$event| event.kind());
+    };
+    (@impl $state:ident, $event:ident, $kind_of:expr) => {
         impl crate::kernel::event::Projection for $state {
             type Event = $event;
 
@@ -51,7 +59,8 @@ macro_rules! stream_projection {
             }
 
             fn kind(event: &$event) -> &'static str {
-                event.kind()
+                let kind_of: fn(&$event) -> &'static str = $kind_of;
+                kind_of(event)
             }
 
             fn skip(&mut self, meta: &crate::kernel::event::Meta) {

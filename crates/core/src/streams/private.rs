@@ -65,4 +65,8 @@ pub fn own_private(mine: &PrivateState, viewer: UserId) -> Result<&PrivateState,
     Private::new(mine.owner, mine).read_as(viewer)
 }
 
-stream_projection!(PrivateState, PrivateEvent);
+// The clear-text `kind` column of a private stream says only "private": the
+// kind of each event (and so when someone checked in, took a pulse or opened
+// Today) is inside the encrypted payload, not beside it. Events written
+// before keep their room's name: a ciphertext never changes once appended.
+stream_projection!(PrivateState, PrivateEvent, stored_kind = "private");

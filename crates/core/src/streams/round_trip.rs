@@ -55,5 +55,5 @@ round_trips! {
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();
-    visit_events: PrivateEvent = Just(crate::visits::VisitEvent::TodayOpened);
+    visit_events: PrivateEvent = crate::visits::tests::any_event();
 }

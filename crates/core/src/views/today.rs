@@ -260,7 +260,7 @@ impl<'a> Newest<'a> {
     }
 }
 
-pub use crate::visits::{VisitEvent, Visits, MARK_EVERY, SITTING_GAP};
+pub use crate::visits::{HeadSeen, VisitEvent, Visits, MARK_EVERY, SITTING_GAP};
 
 /// The viewer's last visit as of `now`: the end of their previous sitting,
 /// or `None` before their first one.
@@ -280,6 +280,21 @@ pub fn mark_visit(
 ) -> Result<Option<PrivateEvent>, Refusal> {
     let visits = own_private(mine, viewer)?.visits;
     Ok(visits::mark_visit(visits, now).map(PrivateEvent::from))
+}
+
+/// The viewer's witness of the couple stream: its head as they last saw it.
+pub fn couple_head_seen(mine: &PrivateState, viewer: UserId) -> Result<Option<HeadSeen>, Refusal> {
+    Ok(own_private(mine, viewer)?.visits.couple_head_seen())
+}
+
+/// The witness to leave for seeing the couple stream at `head`, if it moved.
+pub fn witness_head(
+    mine: &PrivateState,
+    viewer: UserId,
+    head: HeadSeen,
+) -> Result<Option<PrivateEvent>, Refusal> {
+    let visits = own_private(mine, viewer)?.visits;
+    Ok(visits::witness_head(visits, head).map(PrivateEvent::from))
 }
 
 #[cfg(test)]

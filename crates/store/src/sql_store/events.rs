@@ -14,7 +14,7 @@ use crate::tables::{
 use crate::timestamp::to_micros;
 use crate::{
     is_unique_violation, ChainHead, EventStore, Hash, NewMember, PayloadDecoder, Result,
-    StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
+    StoredEvent, StreamAppend, SubmissionRecord, VerifyReport, Witness,
 };
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -309,13 +309,14 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
 #[async_trait]
 impl<B: Backend> EventStore for SqlStore<B> {
-    async fn commit_with_member(
+    async fn commit_at(
         &self,
         appends: Vec<StreamAppend>,
         submission: Option<crate::NewSubmission>,
         member: Option<NewMember>,
+        at: time::OffsetDateTime,
     ) -> Result<Vec<Vec<StoredEvent>>> {
-        record::commit(self, &self.key, appends, submission, member).await
+        record::commit(self, &self.key, (appends, submission, member), at).await
     }
 
     async fn append_dated(
@@ -337,6 +338,13 @@ impl<B: Backend> EventStore for SqlStore<B> {
 
     async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>> {
         record::head(self, &self.key, stream_id).await
+    }
+
+    async fn check_witness(&self, witness: &Witness) -> Result<()> {
+        match record::check_witness(self, witness).await? {
+            None => Ok(()),
+            Some(found) => Err(found.into_error()),
+        }
     }
 
     async fn verify_with(&self, decoder: &dyn PayloadDecoder) -> Result<VerifyReport> {

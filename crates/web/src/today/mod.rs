@@ -20,9 +20,12 @@ use axum::response::Response;
 use kintsugi_core::apology::Apology;
 use kintsugi_core::checkin::CheckInId;
 use kintsugi_core::requests::Request;
+use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::truth::{EntryKind, TruthEntry};
 use kintsugi_core::views::start::StartStep;
 use kintsugi_core::views::today::{self, PartnerNews, TodayItem};
+use kintsugi_core::Refusal;
+use kintsugi_store::Hash;
 
 /// What a row says: our words, and the words a person wrote kept apart
 /// from them so the page can set those apart (`m::said`).
@@ -300,6 +303,26 @@ fn news_row(news: &PartnerNews<'_>, zone: Zone) -> NewsRow {
     }
 }
 
+/// The witness to leave in the person's private stream for seeing the
+/// shared record at this head, if it moved since they last saw it: Today
+/// is where a partner sees their space.
+fn witness(
+    mine: &PrivateState,
+    couple: &MyCouple,
+    seq: u64,
+    head: Option<&Hash>,
+) -> Result<Option<PrivateEvent>, Refusal> {
+    let Some(&hash) = head else {
+        return Ok(None);
+    };
+    let seen = today::HeadSeen {
+        couple: couple.id,
+        seq,
+        hash,
+    };
+    today::witness_head(mine, couple.me, seen)
+}
+
 /// The Today page of a partner; `home` calls it for members.
 pub async fn page(
     app: &AppState,
@@ -313,7 +336,8 @@ pub async fn page(
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let last_visit = today::last_visit(&mine.state, couple.me, now.instant)?;
-        let mark = today::mark_visit(&mine.state, couple.me, now.instant)?.is_some();
+        let mark = today::mark_visit(&mine.state, couple.me, now.instant)?.is_some()
+            || witness(&mine.state, couple, cached.state.seq, cached.head.as_ref())?.is_some();
         let found = today::today(
             &cached.state,
             &mine.state,
@@ -343,13 +367,22 @@ pub async fn page(
         (render(&page)?, mark)
     };
     if mark {
-        // Decided again against the newest private state, so two tabs
-        // opened at once leave one mark. A mark that could not be written
-        // only keeps today's news in view a little longer: the page is
-        // still worth showing.
+        // Decided again against the newest states, so two tabs opened at
+        // once leave one mark. A mark that could not be written only keeps
+        // today's news in view a little longer, and a witness not written
+        // is written at the next visit: the page is still worth showing.
         let marked = exec::submit(app, couple, &Submission::none(), |states| {
             let mark = today::mark_visit(states.private, couple.me, now.instant)?;
-            Ok(mark.map_or_else(Writes::default, Writes::private))
+            let seen = witness(
+                states.private,
+                couple,
+                states.couple.seq,
+                states.couple_head,
+            )?;
+            Ok(Writes {
+                couple: Vec::new(),
+                private: mark.into_iter().chain(seen).collect(),
+            })
         })
         .await;
         if let Err(error) = marked {

@@ -293,8 +293,11 @@ async fn the_fresh_form_starts_private_and_closed() {
 
 #[tokio::test]
 async fn older_check_ins_are_a_page_away() {
-    let (_app, couple) = TestApp::with_couple().await;
+    let (app, couple) = TestApp::with_couple().await;
     for n in 1..=22 {
+        // Entries carry the app's clock, which stands still in tests: each
+        // check-in a minute after the one before, as people make them.
+        app.clock.advance(time::Duration::minutes(1));
         let note = format!("numbered note {n:02}");
         let visibility = if n % 2 == 0 { "only_me" } else { "partner" };
         let page = check_in(&couple.hurt, &[("weary", "2")], &note, visibility).await;

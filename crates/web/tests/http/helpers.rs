@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "a quiet walk by the river";
 pub struct TestApp {
     pub base: String,
     pub data_dir: TempDir,
+    /// The database the store opened.
+    pub database_url: String,
     pub store: Arc<dyn kintsugi_store::Store>,
     /// The app's clock: it starts at the real time and moves only when a
     /// test moves it (`advance`, `set`).
@@ -192,11 +194,61 @@ impl TestApp {
         TestApp {
             base: format!("http://{address}"),
             data_dir,
+            database_url: url.to_owned(),
             store,
             clock,
             people: AtomicUsize::new(0),
             server,
             _database: database,
+        }
+    }
+
+    /// Another app instance on the same database and master key, started
+    /// cold: its projection cache is empty, so it reads every stream from
+    /// the start (a restart, or a second instance on one PostgreSQL).
+    pub async fn another_instance(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::copy(
+            self.data_dir.path().join("master.key"),
+            data_dir.path().join("master.key"),
+        )
+        .expect("the master key is copied");
+        let url = self.database_url.clone();
+        TestApp::start(config_allowing(1_000), data_dir, &url, None).await
+    }
+
+    /// Runs one statement on the database behind the store, whichever the
+    /// backend, for tests that change it behind the store's back; returns
+    /// how many rows it changed.
+    pub async fn raw_execute(&self, sql: &str) -> u64 {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut raw = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .expect("the database opens");
+            let done = sqlx::query(sql).execute(&mut raw).await;
+            done.expect("the statement runs").rows_affected()
+        } else {
+            let mut raw = self.raw_sqlite().await;
+            let done = sqlx::query(sql).execute(&mut raw).await;
+            done.expect("the statement runs").rows_affected()
+        }
+    }
+
+    /// The clear-text `kind` column of every event of a stream, in order.
+    pub async fn raw_kinds(&self, stream_id: &str) -> Vec<String> {
+        use sqlx::Connection;
+        let sql = format!("SELECT kind FROM events WHERE stream_id = '{stream_id}' ORDER BY seq");
+        if self.database_url.starts_with("postgres") {
+            let mut raw = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .expect("the database opens");
+            let rows = sqlx::query_scalar(&sql).fetch_all(&mut raw).await;
+            rows.expect("the kinds are read")
+        } else {
+            let mut raw = self.raw_sqlite().await;
+            let rows = sqlx::query_scalar(&sql).fetch_all(&mut raw).await;
+            rows.expect("the kinds are read")
         }
     }
 
