@@ -388,7 +388,7 @@ async fn build_list(
     errors: FormErrors,
     findings: Option<Vec<FindingView>>,
 ) -> AppResult<ListPage> {
-    let now = app.now();
+    let now = layout.now;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -739,7 +739,7 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
-    let now = app.now();
+    let now = layout.now;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;

@@ -27,4 +27,5 @@ mod pulse;
 mod quick_exit;
 mod repair;
 mod security;
+mod time_zones;
 mod today;
