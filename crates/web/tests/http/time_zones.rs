@@ -238,3 +238,27 @@ async fn a_time_the_clocks_skipped_is_refused_and_a_repeated_one_asks_which() {
             .await
     );
 }
+
+/// A daily request's days are the days of the partner who does it. The
+/// record stamps each step with the real time, so this story runs on the
+/// real clock: before 11:00 UTC it is still yesterday on Pago Pago, where a
+/// request agreed "tomorrow" in UTC could not have been done today.
+#[tokio::test]
+async fn a_request_is_done_on_the_day_of_the_partner_who_does_it() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    choose_zone(&couple.hurt, "Pacific/Kiritimati").await;
+    choose_zone(&couple.involved, "Pacific/Pago_Pago").await;
+    let request = couple
+        .agreed_request("Text me when you leave work", "daily")
+        .await;
+    couple.log_done(&request).await;
+
+    let theirs = zone("Pacific/Pago_Pago").local(app.clock.now()).date();
+    let page = couple.involved.get(&request).await;
+    assert_shows(&page, &[&format!("max=\"{theirs}\"")]);
+    // Done on the doer's today, and counted so on the hurt partner's page,
+    // whose own today is a day or two later.
+    let read = couple.hurt.get(&request).await;
+    assert_shows(&read, &["1 of 1 (100%)"]);
+}
