@@ -42,7 +42,7 @@
  *     nothing is wider than the viewport, axe-core finds no WCAG 2.2 AA
  *     violation, and on a phone every control is at least 44x44 px (lib/audit.js).
  *
- * register(page, email, password, { onRecoveryCodes }) -> Promise<{ codes }>
+ * register(page, email, password, { onRecoveryCodes, timeZone }) -> Promise<{ codes }>
  *     Fills /register (staying on it if the page is already there, e.g. with an
  *     invitation in the form), then logs in (see login).
  * login(page, email, password, { onRecoveryCodes }) -> Promise<{ codes }>
@@ -437,6 +437,10 @@ async function register(page, email, password, options = {}) {
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('The same password again').fill(password);
+  // The select starts at the instance's zone; a test may choose another.
+  if (options.timeZone) {
+    await page.getByLabel('Your time zone').selectOption(options.timeZone);
+  }
   await clickAndWait(page, page.getByRole('button', { name: 'Create account' }));
   assert.equal(
     pathOf(page),

@@ -12,8 +12,10 @@
  *     options (all optional):
  *       newContext   newPhoneContext (default) or newDesktopContext from app.js
  *       contextOptions  extra Playwright context options for both contexts
- *       hurt, involved  { email, password } of A and B; defaults are fixed
- *                       addresses, fine because each test file has its own server
+ *       hurt, involved  { email, password, timeZone } of A and B; defaults are
+ *                       fixed addresses, fine because each test file has its own
+ *                       server; timeZone (an IANA name) is chosen at registration,
+ *                       else the instance's default stays selected
  *       betrayal     the label of the kind of betrayal to tick on /space/new/record
  *
  *     Couple: { hurt, involved }, each a Partner:
@@ -55,7 +57,7 @@ async function pairCouple(browser, app, options = {}) {
   );
 
   const a = hurt.page;
-  await register(a, hurt.email, hurt.password);
+  await register(a, hurt.email, hurt.password, { timeZone: hurt.timeZone });
   await a.goto('/space/new/record');
   await a.getByLabel(options.betrayal || DEFAULT_BETRAYAL).check();
   await a.getByLabel('I was hurt: I am the hurt partner').check();
@@ -68,7 +70,7 @@ async function pairCouple(browser, app, options = {}) {
   const b = involved.page;
   await b.goto(link);
   await clickAndWait(b, b.getByRole('link', { name: 'Create an account' }));
-  await register(b, involved.email, involved.password);
+  await register(b, involved.email, involved.password, { timeZone: involved.timeZone });
   await b.getByLabel('I have read the safety note, and I feel safe').check();
   await clickAndWait(b, b.getByRole('button', { name: 'Join our space' }));
   assert.equal(pathOf(b), '/space', `joining leads to the space (the page says "${await headingOf(b)}")`);

@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use kintsugi_store::{MasterKey, Store};
+use kintsugi_web::app::clock::Zone;
 use kintsugi_web::app::config::{parse_safety_resources, WebConfig, DEFAULT_QUICK_EXIT_URL};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -132,6 +133,10 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(1..=30)
     )]
     pub invite_days: u64,
+    /// The IANA time zone dates read in for someone who has not chosen
+    /// theirs, and the one offered first at registration (`Europe/Berlin`).
+    #[arg(long, env = "KINTSUGI_TIME_ZONE", default_value = "UTC")]
+    pub time_zone: String,
 }
 
 impl ServeArgs {
@@ -141,6 +146,12 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies,
             trusted_proxies: self.trusted_proxies.clone(),
             invite_ttl: Duration::from_secs(self.invite_days * 24 * 3600),
+            time_zone: Zone::named(self.time_zone.trim()).map_err(|unknown| {
+                anyhow::anyhow!(
+                    "--time-zone (KINTSUGI_TIME_ZONE): {unknown}; \
+                     the names are those of the IANA time zone database"
+                )
+            })?,
             ..WebConfig::default()
         };
         if !(config.quick_exit_url.starts_with("https://")

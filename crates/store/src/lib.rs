@@ -539,6 +539,11 @@ pub trait Accounts: Send + Sync {
         since: OffsetDateTime,
     ) -> Result<FailedAttempts>;
     async fn clear_failed_attempts(&self, key: &Hash) -> Result<()>;
+    /// The IANA zone name the person reads dates in (`Europe/Berlin`);
+    /// `None` until they choose one. The store keeps the name as given:
+    /// the web side checks it against the zone rules.
+    async fn time_zone(&self, user_id: Uuid) -> Result<Option<String>>;
+    async fn set_time_zone(&self, user_id: Uuid, zone: &str) -> Result<()>;
     /// Remembers a browser `user_id` signed in on, by its device cookie's hash.
     async fn add_device(&self, token_hash: &Hash, user_id: Uuid, at: OffsetDateTime) -> Result<()>;
     /// Whose browser a device cookie names, if anyone's.

@@ -385,7 +385,7 @@ async fn attempt(
         )?);
     }
     // Written at the app's clock, the `now` every decision is made at.
-    let at = app.now().instant;
+    let at = app.clock.now();
     let written = store
         .commit_at(appends, submission.for_store(me), membership.joining(), at)
         .await?;

@@ -462,8 +462,7 @@ mod tests {
     fn contact_input() -> contact::ContactReportInput {
         contact::ContactReportInput {
             betrayal: String::new(),
-            happened_at: "2026-03-01T20:00".to_owned(),
-            utc_offset: String::new(),
+            happened_at: time::macros::datetime!(2026-03-01 20:00 UTC),
             channel: "call".to_owned(),
             what_was_said: "She wanted to talk.".to_owned(),
             how_i_responded: "I said no and hung up.".to_owned(),

@@ -7,36 +7,25 @@ use super::state::ContactReports;
 pub use crate::access::repair_rules::AcknowledgementInput;
 use crate::access::room::*;
 use crate::kernel::text::Field;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{OffsetDateTime, PrimitiveDateTime};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ContactReportInput {
     pub betrayal: String,
-    /// An HTML `datetime-local` value: `2026-03-14T18:30`.
-    pub happened_at: String,
-    /// The offset the time was given in (`+01:00`); empty means UTC. The web
-    /// layer fills it from the person's time zone setting.
-    pub utc_offset: String,
+    /// When the contact happened: the web layer reads the time the person
+    /// typed on their own wall clock (`parse_wall_time`) in their zone.
+    pub happened_at: OffsetDateTime,
     /// One of `ContactChannel::code`.
     pub channel: String,
     pub what_was_said: String,
     pub how_i_responded: String,
 }
 
-/// Reads a `datetime-local` value given at `utc_offset` and returns it in UTC.
-pub fn parse_local_datetime(
-    field: &'static str,
-    raw: &str,
-    utc_offset: &str,
-) -> Result<OffsetDateTime, Refusal> {
-    let offset = match utc_offset.trim() {
-        "" => UtcOffset::UTC,
-        raw_offset => UtcOffset::parse(
-            raw_offset,
-            time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
-        )
-        .map_err(|_| Refusal::invalid("utc_offset", "The time zone was not understood."))?,
-    };
+/// Reads an HTML `datetime-local` value (`2026-03-14T18:30`) as a time on a
+/// wall clock, in no zone yet. Years before 2000 are refused: no contact of
+/// this record is older, and the far edges of the calendar have no instant
+/// in some zones.
+pub fn parse_wall_time(field: &'static str, raw: &str) -> Result<PrimitiveDateTime, Refusal> {
     let raw = raw.trim();
     let with_seconds =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
@@ -46,14 +35,10 @@ pub fn parse_local_datetime(
         .map_err(|_| {
             Refusal::invalid(field, "Please give a date and time like 2026-03-14 18:30.")
         })?;
-    if local.year() < 2000 {
+    if local.year() < 2000 || local.year() > 9000 {
         return Err(Refusal::invalid(field, "Please check the year."));
     }
-    // An edge-of-the-calendar time at an extreme offset has no UTC instant.
-    local
-        .assume_offset(offset)
-        .checked_to_offset(UtcOffset::UTC)
-        .ok_or_else(|| Refusal::invalid(field, "Please check the year."))
+    Ok(local)
 }
 
 const WHAT_WAS_SAID: Field = Field::new("what_was_said", 5_000);
@@ -67,7 +52,7 @@ pub fn report(
 ) -> Result<ContactEvent, Refusal> {
     let betrayal =
         repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::ReportContact)?;
-    let happened_at = parse_local_datetime("happened_at", &input.happened_at, &input.utc_offset)?;
+    let happened_at = input.happened_at;
     if happened_at > now {
         return Err(Refusal::invalid(
             "happened_at",

@@ -254,10 +254,10 @@ pub fn log_fulfilment(
             "This date is still to come; please log it once it has happened.",
         ));
     }
-    if let Some(agreed) = found.agreed_on().filter(|agreed| happened_on < *agreed) {
+    if found.agreed_on().is_some_and(|agreed| happened_on < agreed) {
         return Err(Refusal::invalid(
             "happened_on",
-            format!("This request was agreed on {agreed}; please choose a day from then on."),
+            "This request was agreed after that day; please choose a day from when it was agreed.",
         ));
     }
     if let Some(problem) = already_logged(found, happened_on) {

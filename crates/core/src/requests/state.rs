@@ -4,7 +4,7 @@ use super::events::{Frequency, RequestEvent};
 use crate::kernel::entries;
 use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime, UtcOffset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestStatus {
@@ -493,6 +493,27 @@ impl Requests {
         self.requests
             .iter()
             .find_map(|r| r.fulfilment(id).map(|f| (r, f)))
+    }
+
+    /// The same requests with each step's instant read on the wall clock of
+    /// the partner who does the request, so the days a request was agreed,
+    /// ran and was paused are that partner's days, wherever the viewer is.
+    /// `doers_offset` gives, for a request's betrayal and an instant, the
+    /// offset from UTC the doer's clock showed then (the web side reads it
+    /// from their time zone; core knows no zones). No instant moves.
+    pub fn on_doers_clock(
+        &self,
+        doers_offset: impl Fn(EntryId, OffsetDateTime) -> UtcOffset,
+    ) -> Requests {
+        let mut requests = self.clone();
+        for request in &mut requests.requests {
+            let betrayal = request.betrayal;
+            for change in &mut request.changes {
+                let offset = doers_offset(betrayal, change.at);
+                change.at = change.at.checked_to_offset(offset).unwrap_or(change.at);
+            }
+        }
+        requests
     }
 
     /// Every request that asks for something today, oldest first.

@@ -878,3 +878,58 @@ fn refused_day(refusal: &Refusal) -> bool {
         }
     )
 }
+/// A daily request accepted at 20:00 UTC on 2 March by a partner on
+/// Pago Pago (UTC-11, 09:00 there) and logged by them that morning: its
+/// days are theirs, wherever the partner reading it is.
+#[test]
+fn a_request_runs_on_the_days_of_the_partner_who_does_it() {
+    let mut c = World::new();
+    c.advance(Duration::hours(11)); // 2 March, 20:00 UTC
+    let r = c.run(
+        c.hurt,
+        step!(space: make @now(&request("Text me when you leave work", every("daily")))),
+    );
+    c.run(c.involved, step!(requests: accept(r)));
+    let pago_pago = time::macros::offset!(-11);
+    let doers = c.couple.requests.on_doers_clock(|_, _| pago_pago);
+    let theirs = doers.get(r).unwrap();
+    assert_eq!(theirs.agreed_on(), Some(date!(2026 - 03 - 02)));
+    // Read on a UTC+14 clock it would have been agreed on 3 March.
+    let far_east = c
+        .couple
+        .requests
+        .on_doers_clock(|_, _| time::macros::offset!(+14));
+    assert_eq!(
+        far_east.get(r).unwrap().agreed_on(),
+        Some(date!(2026 - 03 - 03))
+    );
+    assert_eq!(
+        theirs.changes.iter().map(|s| s.at).collect::<Vec<_>>(),
+        c.couple
+            .requests
+            .get(r)
+            .unwrap()
+            .changes
+            .iter()
+            .map(|s| s.at)
+            .collect::<Vec<_>>(),
+        "the instants themselves do not move"
+    );
+    // Logged "today" on their clock, it counts for their 2 March, the day
+    // they agreed it, not for the UTC day after.
+    let their_now = c.now.to_offset(pago_pago);
+    let logged = log_fulfilment(
+        Acting::new(&c.couple.space, &doers, c.involved),
+        their_now,
+        r,
+        &on(""),
+    );
+    assert!(
+        matches!(
+            logged,
+            Ok(RequestEvent::FulfilmentLogged { happened_on, .. })
+                if happened_on == date!(2026 - 03 - 02)
+        ),
+        "{logged:?}"
+    );
+}

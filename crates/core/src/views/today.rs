@@ -442,8 +442,7 @@ mod tests {
             w.now,
             &contact::ContactReportInput {
                 betrayal: String::new(),
-                happened_at: "2026-03-01T18:30".into(),
-                utc_offset: String::new(),
+                happened_at: time::macros::datetime!(2026-03-01 18:30 UTC),
                 channel: "text_message".into(),
                 what_was_said: "They asked how I was.".into(),
                 how_i_responded: "I did not reply and blocked the number.".into(),

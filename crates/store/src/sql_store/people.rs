@@ -138,6 +138,24 @@ impl<B: Backend> Accounts for SqlStore<B> {
         Ok(())
     }
 
+    async fn time_zone(&self, user_id: Uuid) -> Result<Option<String>> {
+        let sql = "SELECT time_zone FROM users WHERE id = $1";
+        let rows = self
+            .reader()
+            .fetch(sql, &[uuid(user_id)], &[("time_zone", Column::Text)])
+            .await?;
+        match rows.into_iter().next() {
+            Some(mut cells) => cells.opt_text(),
+            None => Ok(None),
+        }
+    }
+
+    async fn set_time_zone(&self, user_id: Uuid, zone: &str) -> Result<()> {
+        let sql = "UPDATE users SET time_zone = $1 WHERE id = $2";
+        self.changed_one(sql, &[text(zone), uuid(user_id)]).await?;
+        Ok(())
+    }
+
     async fn mark_recovery_codes_shown(&self, user_id: Uuid) -> Result<()> {
         let sql = "UPDATE users SET recovery_codes_shown = TRUE WHERE id = $1";
         self.changed_one(sql, &[uuid(user_id)]).await?;

@@ -18,6 +18,7 @@ conformance_tests!(
     a_device_names_its_owner,
     other_sessions_end_and_the_kept_one_stays,
     an_email_with_a_control_character_finds_no_account,
+    a_time_zone_is_unset_until_chosen_and_then_kept_per_person,
 );
 
 const AT: OffsetDateTime = datetime!(2026-11-26 18:00:00.123456 UTC);
@@ -303,4 +304,36 @@ async fn a_new_invite_ends_the_older_unused_ones_of_its_space(kind: Kind) {
         Some(other_space),
         "another space's link is untouched"
     );
+}
+
+async fn a_time_zone_is_unset_until_chosen_and_then_kept_per_person(kind: Kind) {
+    let (_db, store, ana) = store_with_user(kind, "ana@example.org").await;
+    let ben = user("ben@example.org");
+    store.create_user(&ben, &[]).await.unwrap();
+    assert_eq!(store.time_zone(ana.id).await.unwrap(), None);
+
+    store
+        .set_time_zone(ana.id, "Pacific/Kiritimati")
+        .await
+        .unwrap();
+    store
+        .set_time_zone(ben.id, "Pacific/Pago_Pago")
+        .await
+        .unwrap();
+    store
+        .set_time_zone(ana.id, "America/New_York")
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.time_zone(ana.id).await.unwrap().as_deref(),
+        Some("America/New_York"),
+        "the newest choice is kept"
+    );
+    assert_eq!(
+        store.time_zone(ben.id).await.unwrap().as_deref(),
+        Some("Pacific/Pago_Pago"),
+        "each person's own"
+    );
+    assert_eq!(store.time_zone(Uuid::new_v4()).await.unwrap(), None);
 }

@@ -368,7 +368,7 @@ async fn build(
     layout: Layout,
     pending: Pending,
 ) -> AppResult<ApologyPage> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;

@@ -1,5 +1,6 @@
 //! What the person running the instance can configure about the web side.
 
+use crate::app::clock::Zone;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -18,6 +19,9 @@ pub struct WebConfig {
     /// else the header is ignored: a client could write anything in it.
     pub trusted_proxies: Vec<IpAddr>,
     pub limits: Limits,
+    /// The zone dates read in for someone who has not chosen theirs, and
+    /// the one offered first at registration.
+    pub time_zone: Zone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +98,7 @@ impl Default for WebConfig {
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             trusted_proxies: Vec::new(),
             limits: Limits::default(),
+            time_zone: Zone::utc(),
         }
     }
 }

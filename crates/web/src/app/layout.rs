@@ -1,9 +1,11 @@
 //! What every page shares: the stylesheet, the quick-exit link, the CSRF
 //! token for its forms, and the navigation.
 
+use crate::app::clock::Now;
 use crate::app::error::AppResult;
 use crate::app::state::AppState;
 use crate::auth::session::CsrfToken;
+use crate::http::extractors::now_for;
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -111,6 +113,8 @@ pub struct Layout {
     pub section: &'static str,
     pub nav: &'static [NavItem],
     pub secondary_nav: &'static [NavItem],
+    /// The request's "now" in the viewer's zone, for the page's dates.
+    pub now: Now,
 }
 
 impl Layout {
@@ -123,6 +127,7 @@ impl Layout {
             section: "",
             nav: &[],
             secondary_nav: &[],
+            now: Now::for_viewer(app.clock.as_ref(), None, app.config.time_zone),
         };
         layout.for_visitor(visitor)
     }
@@ -158,11 +163,13 @@ impl FromRequestParts<AppState> for Layout {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Layout::new(
+        let mut layout = Layout::new(
             app,
             parts.extensions.get::<CsrfToken>(),
             visitor_of(&parts.extensions),
-        ))
+        );
+        layout.now = now_for(&parts.extensions, app);
+        Ok(layout)
     }
 }
 

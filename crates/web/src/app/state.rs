@@ -1,6 +1,6 @@
 //! What every handler can reach.
 
-use crate::app::clock::{Clock, Now, SystemClock};
+use crate::app::clock::{Clock, SystemClock};
 use crate::app::config::WebConfig;
 use crate::assets::Assets;
 use crate::projections::ProjectionCache;
@@ -39,14 +39,6 @@ impl AppState {
             assets: Assets::default(),
             clock,
         }))
-    }
-}
-
-impl AppState {
-    /// "Now" for someone reading a page. Handlers take `Now` as an
-    /// extractor; this is for code that builds a page for several of them.
-    pub fn now(&self) -> Now {
-        Now::for_viewer(self.clock.as_ref())
     }
 }
 

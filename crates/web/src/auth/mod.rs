@@ -7,3 +7,4 @@ pub mod routes;
 pub mod session;
 pub mod throttle;
 pub mod tokens;
+pub mod zone;

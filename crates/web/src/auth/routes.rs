@@ -12,6 +12,7 @@ use crate::auth::password;
 use crate::auth::session::{self, set_cookie, CookieNames, CurrentUser, MaybeUser};
 use crate::auth::throttle;
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
+use crate::auth::zone::{chosen_zone, zone_groups, ZoneGroup};
 use crate::http::client::ClientAddress;
 use crate::http::forms::{CsrfForm, Form, FormCaps, FormErrors};
 use crate::http::rate_limit;
@@ -49,6 +50,12 @@ pub fn routes() -> Vec<Route> {
             "/account/idle-sign-out",
             "choose when to be signed out",
             crate::auth::idle::choose,
+        )
+        .leads_to("/account"),
+        Route::form(
+            "/account/time-zone",
+            "choose the time zone dates read in",
+            crate::auth::zone::choose,
         )
         .leads_to("/account"),
         Route::form(
@@ -105,6 +112,7 @@ pub struct RegisterForm {
     password: String,
     password_confirm: String,
     invite: String,
+    time_zone: String,
 }
 
 impl Form for RegisterForm {
@@ -118,14 +126,18 @@ struct RegisterPage {
     email: String,
     invite: String,
     errors: FormErrors,
+    /// Every zone, the instance's default (or the one chosen) selected.
+    zones: Vec<ZoneGroup>,
 }
 
 async fn register_page(layout: Layout, Query(params): Query<InviteParam>) -> AppResult<Response> {
+    let zones = zone_groups(layout.now.zone.name());
     render(&RegisterPage {
         layout,
         email: String::new(),
         invite: params.invite,
         errors: FormErrors::default(),
+        zones,
     })
 }
 
@@ -138,13 +150,27 @@ async fn register(
     let counter = [throttle::registration_counter(&app, address)];
     rate_limit::check(&app, &counter).await?;
     rate_limit::count_failure(&app, &counter).await?;
+    // A form without the select (an older page, a script) gets the
+    // instance's default, as the select itself would have offered.
+    let offered = layout.now.zone;
     let refused = |errors: FormErrors| {
         render_refused(&RegisterPage {
             layout,
             email: form.email.clone(),
             invite: form.invite.clone(),
             errors,
+            zones: zone_groups(match form.time_zone.trim() {
+                "" => offered.name(),
+                named => named,
+            }),
         })
+    };
+    let zone = match form.time_zone.trim() {
+        "" => offered,
+        named => match chosen_zone("time_zone", named) {
+            Ok(zone) => zone,
+            Err(errors) => return refused(errors),
+        },
     };
     let email = match account_email(&form.email) {
         Ok(email) => email,
@@ -164,7 +190,9 @@ async fn register(
         recovery_codes_shown: false,
     };
     match app.store.create_user(&user, &[]).await {
-        Ok(()) | Err(StoreError::EmailTaken) => {}
+        Ok(()) => app.store.set_time_zone(user.id, zone.name()).await?,
+        // The same answer as for a new account; the account is left as it is.
+        Err(StoreError::EmailTaken) => {}
         Err(other) => return Err(other.into()),
     }
     let mut to = "/login?registered=1".to_owned();
@@ -449,14 +477,23 @@ struct SessionRow {
 
 #[derive(Template)]
 #[template(path = "account/account.html")]
-struct AccountPage {
+pub(crate) struct AccountPage {
     layout: Layout,
     email: String,
     sessions: Vec<SessionRow>,
     /// The password form's messages, after a refusal.
     errors: FormErrors,
-    password_changed: bool,
+    saved: Saved,
     idle: crate::auth::idle::IdleSection,
+    zones: Vec<ZoneGroup>,
+}
+
+/// What the account page says was just saved, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Nothing,
+    Password,
+    TimeZone,
 }
 
 async fn account_page(
@@ -464,17 +501,17 @@ async fn account_page(
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
-    render(&account_view(&app, me, layout, FormErrors::default(), false).await?)
+    render(&account_view(&app, me, layout, FormErrors::default(), Saved::Nothing).await?)
 }
 
-async fn account_view(
+pub(crate) async fn account_view(
     app: &AppState,
     me: session::Session,
     layout: Layout,
     errors: FormErrors,
-    password_changed: bool,
+    saved: Saved,
 ) -> AppResult<AccountPage> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let user = app
         .store
         .user_by_id(me.user.0)
@@ -497,8 +534,9 @@ async fn account_view(
         email: user.email,
         sessions,
         errors,
-        password_changed,
+        saved,
         idle: crate::auth::idle::IdleSection::of(app, me.user.0).await?,
+        zones: zone_groups(zone.name()),
     })
 }
 
@@ -536,7 +574,9 @@ async fn change_password(
             Ok(p) => p,
             Err(refusal) => {
                 let errors = FormErrors::from_refusal(refusal)?;
-                return render_refused(&account_view(&app, me, layout, errors, false).await?);
+                return render_refused(
+                    &account_view(&app, me, layout, errors, Saved::Nothing).await?,
+                );
             }
         };
     if !password::verify(form.current_password.clone(), Some(user.password_hash)).await? {
@@ -545,13 +585,13 @@ async fn change_password(
             "current_password",
             "That is not your current password. Please try again.",
         );
-        return render_refused(&account_view(&app, me, layout, errors, false).await?);
+        return render_refused(&account_view(&app, me, layout, errors, Saved::Nothing).await?);
     }
     let password_hash = password::hash(new_password.expose().to_owned()).await?;
     app.store.set_password_hash(user.id, &password_hash).await?;
     app.store.delete_other_sessions(user.id, me.id).await?;
     rate_limit::clear(&app, &counter[0]).await?;
-    render(&account_view(&app, me, layout, FormErrors::default(), true).await?)
+    render(&account_view(&app, me, layout, FormErrors::default(), Saved::Password).await?)
 }
 
 async fn end_session(

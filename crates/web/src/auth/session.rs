@@ -2,6 +2,7 @@
 //! only its hash. A middleware resolves the session once per request and
 //! hands it to the extractors below.
 
+use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{Layout, Visitor};
 use crate::app::state::AppState;
@@ -23,6 +24,11 @@ pub struct Session {
     pub id: Uuid,
     pub user: UserId,
 }
+
+/// The zone the signed-in person chose, found once per request by the
+/// middleware; `Now` reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewerZone(pub Zone);
 
 /// The token every form on the page must send back.
 #[derive(Debug, Clone)]
@@ -214,8 +220,11 @@ pub async fn middleware(State(app): State<AppState>, mut request: Request, next:
     let mut visitor = Visitor::SignedOut;
     if let Some(cookie) = jar.get(names.session) {
         match resolve_visitor(&app, cookie.value()).await {
-            Ok(Some((session, found))) => {
+            Ok(Some((session, found, zone))) => {
                 request.extensions_mut().insert(session);
+                if let Some(zone) = zone {
+                    request.extensions_mut().insert(ViewerZone(zone));
+                }
                 visitor = found;
             }
             Ok(None) => clear_session = true,
@@ -267,8 +276,12 @@ fn sets_cookie(response: &Response, name: &str) -> bool {
         .any(|value| value.as_bytes().starts_with(prefix.as_bytes()))
 }
 
-/// The session a cookie names, and whether its person has a couple space.
-async fn resolve_visitor(app: &AppState, token: &str) -> AppResult<Option<(Session, Visitor)>> {
+/// The session a cookie names, whether its person has a couple space, and
+/// the zone they chose (if they did, and it is still a known zone).
+async fn resolve_visitor(
+    app: &AppState,
+    token: &str,
+) -> AppResult<Option<(Session, Visitor, Option<Zone>)>> {
     let Some(session) = resolve(app, token).await? else {
         return Ok(None);
     };
@@ -276,7 +289,15 @@ async fn resolve_visitor(app: &AppState, token: &str) -> AppResult<Option<(Sessi
         Some(_) => Visitor::Partner,
         None => Visitor::WithoutSpace,
     };
-    Ok(Some((session, visitor)))
+    let zone = zone_of(app, session.user).await?;
+    Ok(Some((session, visitor, zone)))
+}
+
+/// The zone a person chose. A name the zone rules no longer know (after
+/// an update of the rules) reads as not chosen: the instance default.
+pub async fn zone_of(app: &AppState, user: UserId) -> AppResult<Option<Zone>> {
+    let name = app.store.time_zone(user.0).await?;
+    Ok(name.and_then(|name| Zone::named(&name).ok()))
 }
 
 /// A signed-in person; anyone else is sent to the login page.

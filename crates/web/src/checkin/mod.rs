@@ -356,7 +356,7 @@ impl CheckInPage {
         errors: FormErrors,
         before: Option<OffsetDateTime>,
     ) -> AppResult<Self> {
-        let zone = app.now().zone;
+        let zone = layout.now.zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let views = checkin::history(
@@ -477,7 +477,7 @@ impl OneCheckInPage {
         own_words: String,
         errors: FormErrors,
     ) -> AppResult<Self> {
-        let zone = app.now().zone;
+        let zone = layout.now.zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let view = checkin::view(

@@ -200,7 +200,7 @@ async fn build(
     layout: Layout,
     refused: Refused,
 ) -> AppResult<CommitmentsPage> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;

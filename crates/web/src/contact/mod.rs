@@ -2,7 +2,7 @@
 //! contact and how they responded; the record shows how long after the
 //! contact it was told, and the hurt partner acknowledges it.
 
-use crate::app::clock::{Now, Zone};
+use crate::app::clock::{read_typed_time, twice_at, Now, Zone, FIRST_OF_TWO, SECOND_OF_TWO};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
@@ -46,7 +46,9 @@ pub fn routes() -> Vec<Route> {
 pub struct ContactForm {
     betrayal: String,
     happened_at: String,
-    utc_offset: String,
+    /// Which of two times, when the typed one happened twice (clocks went
+    /// back): `first` or `second`.
+    happened_at_which: String,
     channel: String,
     what_was_said: String,
     how_i_responded: String,
@@ -79,6 +81,17 @@ pub struct NewReport {
     /// The latest time the field accepts, in its own format.
     now: String,
     now_display: String,
+    /// The viewer's zone, named where they type a time.
+    zone: &'static str,
+    /// When the typed time happened twice: the two to choose from.
+    twice: Option<[TwiceOption; 2]>,
+}
+
+/// One of the two times a typed time may mean when clocks went back.
+pub struct TwiceOption {
+    value: &'static str,
+    label: String,
+    checked: bool,
 }
 
 pub struct ReportView {
@@ -164,7 +177,7 @@ async fn build(
     layout: Layout,
     refused: Refused,
 ) -> AppResult<ContactPage> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
@@ -178,10 +191,27 @@ async fn build(
         RepairAction::ReportContact,
         &form.betrayal,
     );
-    let moment = app.clock.now();
-    let now = moment
+    let moment = layout.now.instant;
+    let now = layout
+        .now
+        .local(moment)
         .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
         .unwrap_or_default();
+    let twice = twice_at(&form.happened_at, zone).map(|(first, second)| {
+        let option = |value: &'static str, at, words: &str| TwiceOption {
+            value,
+            label: format!(
+                "the {words} {} ({})",
+                dates::clock_time(at),
+                zone.abbreviation_at(at)
+            ),
+            checked: form.happened_at_which == value,
+        };
+        [
+            option(FIRST_OF_TWO, first, "first"),
+            option(SECOND_OF_TWO, second, "second"),
+        ]
+    });
     let new = choice.any().then(|| NewReport {
         form,
         choice,
@@ -195,6 +225,8 @@ async fn build(
             .collect(),
         now,
         now_display: dates::when(moment, zone),
+        zone: zone.name(),
+        twice,
     });
     Ok(ContactPage {
         layout: layout.in_section("commitments"),
@@ -223,15 +255,21 @@ async fn report(
     layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<ContactForm>,
 ) -> AppResult<Response> {
-    let input = ContactReportInput {
-        betrayal: form.betrayal.clone(),
-        happened_at: form.happened_at.clone(),
-        utc_offset: form.utc_offset.clone(),
-        channel: form.channel.clone(),
-        what_was_said: form.what_was_said.clone(),
-        how_i_responded: form.how_i_responded.clone(),
-    };
+    // The time typed is on the reporter's own wall clock.
+    let happened_at = read_typed_time(
+        "happened_at",
+        &form.happened_at,
+        &form.happened_at_which,
+        now.zone,
+    );
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
+        let input = ContactReportInput {
+            betrayal: form.betrayal.clone(),
+            happened_at: happened_at.clone()?,
+            channel: form.channel.clone(),
+            what_was_said: form.what_was_said.clone(),
+            how_i_responded: form.how_i_responded.clone(),
+        };
         contact::report(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
     })
     .await?;

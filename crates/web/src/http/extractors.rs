@@ -4,7 +4,7 @@
 use crate::app::clock::Now;
 use crate::app::error::AppError;
 use crate::app::state::AppState;
-use crate::auth::session::{LoginRedirect, Session};
+use crate::auth::session::{LoginRedirect, Session, ViewerZone};
 use crate::couple::MyCouple;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
@@ -14,9 +14,19 @@ use kintsugi_core::EntryId;
 impl FromRequestParts<AppState> for Now {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(_: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Now::for_viewer(app.clock.as_ref()))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(now_for(&parts.extensions, app))
     }
+}
+
+/// "Now" for the person making the request: their own zone, which the
+/// session middleware found, else the instance's.
+pub fn now_for(extensions: &axum::http::Extensions, app: &AppState) -> Now {
+    let own = extensions.get::<ViewerZone>().map(|found| found.0);
+    Now::for_viewer(app.clock.as_ref(), own, app.config.time_zone)
 }
 
 /// Someone signed out is sent to sign in; someone without a couple space

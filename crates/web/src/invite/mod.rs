@@ -181,7 +181,7 @@ async fn invite_page(
     Path(token): Path<String>,
     layout: Layout,
 ) -> AppResult<Response> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let Some(me) = user else {
         // Holding the link is not enough to see anything of the space.
         return match find_usable(&app, &token).await? {
@@ -216,7 +216,7 @@ async fn join_page(
     token: String,
     errors: FormErrors,
 ) -> AppResult<Result<JoinPage, (Layout, Problem)>> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let couple = space_of(invite, me);
     let cached = app
         .couples

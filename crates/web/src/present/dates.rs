@@ -4,21 +4,32 @@ use crate::app::clock::Zone;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-/// "14 March 2026, 09:30 UTC": the moment on the viewer's wall clock, with
+/// "14 March 2026, 09:30 EDT": the moment on the viewer's wall clock, with
 /// the zone named so nobody wonders whose time it is.
 pub fn when(at: OffsetDateTime, zone: Zone) -> String {
-    let local = at
-        .to_offset(zone.offset())
+    format!("{} {}", wall_time(zone.local(at)), zone.abbreviation_at(at))
+}
+
+/// "14 March 2026, 09:30", a wall-clock time without its zone: for a page
+/// that names the zone once, or asks which of two offsets was meant.
+pub fn wall_time(local: OffsetDateTime) -> String {
+    local
         .format(format_description!(
             "[day padding:none] [month repr:long] [year], [hour]:[minute]"
         ))
-        .unwrap_or_default();
-    format!("{local} {}", zone.name())
+        .unwrap_or_default()
+}
+
+/// "09:30", the time of day alone.
+pub fn clock_time(local: OffsetDateTime) -> String {
+    local
+        .format(format_description!("[hour]:[minute]"))
+        .unwrap_or_default()
 }
 
 /// The calendar day an instant falls on for the viewer.
 pub fn day_of(at: OffsetDateTime, zone: Zone) -> String {
-    day(at.to_offset(zone.offset()).date())
+    day(zone.local(at).date())
 }
 
 /// "14 March 2026"
@@ -55,11 +66,11 @@ mod tests {
     #[test]
     fn moments_and_spans_read_naturally() {
         assert_eq!(
-            when(datetime!(2026-03-14 09:30 UTC), Zone::UTC),
+            when(datetime!(2026-03-14 09:30 UTC), Zone::utc()),
             "14 March 2026, 09:30 UTC"
         );
         assert_eq!(
-            day_of(datetime!(2026-03-14 23:30 -02:00), Zone::UTC),
+            day_of(datetime!(2026-03-14 23:30 -02:00), Zone::utc()),
             "15 March 2026",
             "the day is the viewer's, not the writer's"
         );
@@ -67,5 +78,29 @@ mod tests {
         assert_eq!(span(time::Duration::hours(1)), "1 hour");
         assert_eq!(span(time::Duration::hours(30)), "30 hours");
         assert_eq!(span(time::Duration::days(9)), "9 days");
+    }
+
+    #[test]
+    fn a_moment_reads_on_the_viewers_wall_clock_with_the_abbreviation_in_force() {
+        let new_york = Zone::named("America/New_York").unwrap();
+        assert_eq!(
+            when(datetime!(2026-03-08 06:59 UTC), new_york),
+            "8 March 2026, 01:59 EST"
+        );
+        assert_eq!(
+            when(datetime!(2026-03-08 07:00 UTC), new_york),
+            "8 March 2026, 03:00 EDT",
+            "clocks went forward an hour at 02:00"
+        );
+        assert_eq!(
+            day_of(datetime!(2026-11-30 04:59 UTC), new_york),
+            "29 November 2026",
+            "before local midnight it is still the day before"
+        );
+        let kiritimati = Zone::named("Pacific/Kiritimati").unwrap();
+        assert_eq!(
+            when(datetime!(2026-11-29 10:30 UTC), kiritimati),
+            "30 November 2026, 00:30 +14"
+        );
     }
 }

@@ -211,11 +211,11 @@ impl PulsePage {
         errors: FormErrors,
         cadence_errors: FormErrors,
     ) -> AppResult<Self> {
-        let zone = app.now().zone;
+        let zone = layout.now.zone;
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
         let state = &cached.state;
-        let today = app.now().today();
+        let today = layout.now.today();
         let due = pulse::due(state.pulses_seen_by(couple.me, &mine.state), today)?;
         let visible = pulse::visible_pulses(state.pulses_seen_by(couple.me, &mine.state))?;
         let recent = visible
@@ -394,7 +394,7 @@ async fn result_page(
     layout: Layout,
     id: PulseId,
 ) -> AppResult<Response> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let couple = MyCouple::require(app, session).await?;
     let cached = couple.read(app).await?;
     let mine = my_private(app, session).await?;

@@ -7,6 +7,7 @@ use crate::app::clock::{Now, Zone};
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
+use crate::auth::session::zone_of;
 use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
@@ -29,6 +30,7 @@ use kintsugi_core::requests::{
     FulfilmentInput, HistoryItem, ReasonInput, Reliability, Request, RequestEvent, RequestInput,
     RequestStatus, Requests, Terms, FREQUENCIES,
 };
+use kintsugi_core::space::SpaceState;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
@@ -280,6 +282,57 @@ impl ReliabilityView {
     }
 }
 
+/// The calendar of the partner who does each request: a request's days
+/// (agreed, running, done today, its reliability) are theirs, whoever
+/// reads the page.
+pub(crate) struct DoersClock {
+    zones: Vec<(UserId, Zone)>,
+    instance: Zone,
+    instant: OffsetDateTime,
+}
+
+impl DoersClock {
+    /// The zones of both partners of the space `me` is in.
+    pub(crate) async fn of(
+        app: &AppState,
+        state: &CoupleState,
+        me: UserId,
+        now: Now,
+    ) -> AppResult<Self> {
+        let mut zones = Vec::new();
+        for user in [Some(me), state.space.partner_of(me)].into_iter().flatten() {
+            if let Some(zone) = zone_of(app, user).await? {
+                zones.push((user, zone));
+            }
+        }
+        Ok(Self {
+            zones,
+            instance: app.config.time_zone,
+            instant: now.instant,
+        })
+    }
+
+    fn zone_of_doer(&self, space: &SpaceState, betrayal: EntryId) -> Zone {
+        space
+            .betrayal(betrayal)
+            .and_then(|b| space.user_in(b.involved()))
+            .and_then(|doer| self.zones.iter().find(|(user, _)| *user == doer))
+            .map_or(self.instance, |(_, zone)| *zone)
+    }
+
+    /// The requests with every step on their doer's wall clock.
+    pub(crate) fn requests(&self, space: &SpaceState, requests: &Requests) -> Requests {
+        requests.on_doers_clock(|betrayal, at| self.zone_of_doer(space, betrayal).offset_at(at))
+    }
+
+    /// The day it is now for the partner who does `request`.
+    fn today(&self, space: &SpaceState, request: &Request) -> Date {
+        self.zone_of_doer(space, request.betrayal)
+            .local(self.instant)
+            .date()
+    }
+}
+
 fn reliability(request: &Request, today: Date) -> Vec<ReliabilityView> {
     if request.agreed_on().is_none() {
         return Vec::new();
@@ -350,7 +403,13 @@ struct ListPage {
     groups: Vec<Group>,
 }
 
-fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str) -> RequestRow {
+fn row(
+    state: &CoupleState,
+    me: UserId,
+    request: &Request,
+    doers: &DoersClock,
+    group: &str,
+) -> RequestRow {
     let waiting_for_me = state
         .requests
         .awaiting_answer_from(&state.space, me)
@@ -376,9 +435,10 @@ fn row(state: &CoupleState, me: UserId, request: &Request, now: Now, group: &str
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         waiting_for_me,
         to_confirm,
-        reliability: reliability(request, now.today()),
-        // "I did it today" only while today still counts.
-        can_log: could_log(state, me, request.id) && !request.day_taken(now.today()),
+        reliability: reliability(request, doers.today(&state.space, request)),
+        // "I did it today" only while the doer's today still counts.
+        can_log: could_log(state, me, request.id)
+            && !request.day_taken(doers.today(&state.space, request)),
     }
 }
 
@@ -394,10 +454,11 @@ async fn build_list(
     errors: FormErrors,
     findings: Option<Vec<FindingView>>,
 ) -> AppResult<ListPage> {
-    let now = app.now();
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
+    let doers = DoersClock::of(app, state, me, layout.now).await?;
+    let on_doers_clock = doers.requests(&state.space, &state.requests);
     let choice =
         BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
     let nothing_asked = state.requests.all().is_empty();
@@ -419,12 +480,11 @@ async fn build_list(
         }
     });
     let rows = |statuses: &[RequestStatus], group: &str| -> Vec<RequestRow> {
-        state
-            .requests
+        on_doers_clock
             .all()
             .into_iter()
             .filter(|r| statuses.contains(&r.status))
-            .map(|r| row(state, me, r, now, group))
+            .map(|r| row(state, me, r, &doers, group))
             .collect()
     };
     let groups = [
@@ -484,7 +544,9 @@ async fn make(
     }
     let input = form.input();
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        requests::make(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
+        // "From today on" is the asking partner's today.
+        let local_now = now.local(now.instant);
+        requests::make(&decision.couple.space, couple.me, local_now, &input).map(Writes::couple)
     })
     .await?;
     land_or_redraw(
@@ -758,11 +820,14 @@ async fn build_request(
     id: EntryId,
     refused: Refused,
 ) -> AppResult<RequestPage> {
-    let now = app.now();
+    let now = layout.now;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;
     let request = state.requests.get(id).ok_or(AppError::NotFound)?;
+    let doers = DoersClock::of(app, state, me, now).await?;
+    let on_doers_clock = doers.requests(&state.space, &state.requests);
+    let doers_request = on_doers_clock.get(id).ok_or(AppError::NotFound)?;
     Ok(RequestPage {
         layout: layout.in_section("requests"),
         id: id.0,
@@ -776,7 +841,7 @@ async fn build_request(
         betrayal: betrayal_tag(&state.space, me, request.betrayal),
         alternative: request.alternative.as_ref().map(TermsView::of),
         forms: Offered::to(state, me, request, &refused),
-        reliability: reliability(request, now.today()),
+        reliability: reliability(doers_request, doers.today(&state.space, request)),
         history: request
             .history()
             .iter()
@@ -863,11 +928,19 @@ impl<F> Step<F> {
             layout,
             form: SubmittedForm { form, submission },
         } = self;
+        let doers = {
+            let cached = couple.read(&app).await?;
+            DoersClock::of(&app, &cached.state, couple.me, now).await?
+        };
         let outcome = exec::submit(&app, &couple, &submission, |decision| {
+            let space = &decision.couple.space;
+            // The days a step is checked against are the doer's, and "today"
+            // is the acting partner's own (the doer, when logging).
+            let requests = doers.requests(space, &decision.couple.requests);
             decide(At {
-                acting: Acting::new(&decision.couple.space, &decision.couple.requests, couple.me),
+                acting: Acting::new(space, &requests, couple.me),
                 id,
-                now: now.instant,
+                now: now.local(now.instant),
                 form: &form,
             })
             .map(Writes::couple)

@@ -269,7 +269,7 @@ impl SpacePage {
         form: BetrayalForm,
         errors: FormErrors,
     ) -> AppResult<Self> {
-        let zone = app.now().zone;
+        let zone = layout.now.zone;
         let cached = couple.read(app).await?;
         let space = &cached.state.space;
         let my_slot = space.slot_of(couple.me).ok_or(AppError::NotFound)?;
@@ -372,7 +372,7 @@ async fn create_invite(
     layout: Layout,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     {
         let cached = couple.read(&app).await?;
         if cached.state.space.is_complete() {

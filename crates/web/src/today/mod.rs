@@ -144,6 +144,8 @@ struct TodayPage {
     /// When the news starts: "since your last visit on …", or empty on a
     /// first visit.
     since: String,
+    /// The viewer's own calendar day: "30 November 2026".
+    date: String,
 }
 
 fn request_link(request: &Request) -> String {
@@ -330,8 +332,8 @@ pub async fn page(
     couple: &MyCouple,
     layout: Layout,
 ) -> AppResult<Response> {
-    let zone = app.now().zone;
-    let now = app.now();
+    let zone = layout.now.zone;
+    let now = layout.now;
     let (html, mark) = {
         let cached = couple.read(app).await?;
         let mine = my_private(app, session).await?;
@@ -363,6 +365,7 @@ pub async fn page(
             since: last_visit
                 .map(|at| dates::when(at, zone))
                 .unwrap_or_default(),
+            date: dates::day(now.today()),
         };
         (render(&page)?, mark)
     };

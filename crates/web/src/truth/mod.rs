@@ -471,7 +471,7 @@ async fn build(
     filter: TruthFilter,
     refused: Refused,
 ) -> AppResult<TruthPage> {
-    let zone = app.now().zone;
+    let zone = layout.now.zone;
     let cached = couple.read(app).await?;
     let state = &cached.state;
     let me = couple.me;

@@ -194,12 +194,13 @@ mod form {
     pub const FULFILMENT: Fields = &[("happened_on", ""), ("note", "")];
     pub const COMMITMENT: Fields = &[("betrayal", ""), ("kind", "no_contact"), ("details", "I blocked her number")];
     pub const COMMITMENT_STATUS: Fields = &[("status", "kept"), ("note", "")];
-    pub const CONTACT: Fields = &[("betrayal", ""), ("happened_at", "2024-03-01T09:30"), ("utc_offset", ""), ("channel", "text_message"), ("what_was_said", "She asked how I was."), ("how_i_responded", "I did not reply.")];
+    pub const CONTACT: Fields = &[("betrayal", ""), ("happened_at", "2024-03-01T09:30"), ("happened_at_which", ""), ("channel", "text_message"), ("what_was_said", "She asked how I was."), ("how_i_responded", "I did not reply.")];
     pub const BETRAYAL: Fields = &[("kind", "emotional_affair"), ("hurt", "me"), ("discovered_on", ""), ("note", ""), ("feel_safe", "yes")];
     pub const REGISTER: Fields = &[("email", "{email}"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
     pub const LOGIN: Fields = &[("email", "{email}"), ("password", PASSWORD)];
     pub const RECOVER: Fields = &[("email", "{email}"), ("code", "AAAA-BBBB-CCCC"), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
     pub const IDLE: Fields = &[("minutes", "240")];
+    pub const TIME_ZONE: Fields = &[("time_zone", "Europe/Berlin")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
 }
 
@@ -226,6 +227,7 @@ const TABLE: &[Row] = &[
     post("/account/password", HurtActs, NEW_PASSWORD, [Page, Page, Page, Page, Page, SignIn]),
     post("/account/recovery-codes", HurtActs, NONE, [Page, Page, Page, Page, Page, SignIn]),
     post("/account/idle-sign-out", HurtActs, IDLE, [To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), SignIn]),
+    post("/account/time-zone", HurtActs, TIME_ZONE, [Page, Page, Page, Page, Page, SignIn]),
 
     get("/space", HurtActs, [Page, Page, To("/"), Page, To("/"), SignIn]),
     get("/space/new", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),

@@ -111,7 +111,7 @@ async fn a_right_to_left_override_in_an_entry_reorders_nothing_around_it() {
         &[
             ("betrayal", ""),
             ("happened_at", &an_hour_ago),
-            ("utc_offset", ""),
+            ("happened_at_which", ""),
             ("channel", "text_message"),
             ("what_was_said", w),
             ("how_i_responded", w),

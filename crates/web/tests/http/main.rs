@@ -28,4 +28,5 @@ mod quick_exit;
 mod record;
 mod repair;
 mod security;
+mod time_zones;
 mod today;

@@ -4,6 +4,7 @@
 use crate::checkin::check_in;
 use crate::helpers::{assert_hides, assert_redirect, assert_shows, TestApp, World};
 use crate::pulse::take_pulse;
+use kintsugi_web::app::clock::Clock;
 
 #[tokio::test]
 async fn a_new_couple_sees_kind_empty_states() {
@@ -188,9 +189,12 @@ async fn milestones_read_oldest_first_and_one_pulse_marks_one_trust_level() {
 
 #[tokio::test]
 async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
-    let (_app, couple) = TestApp::with_couple().await;
+    let (app, couple) = TestApp::with_couple().await;
     take_pulse(&couple.hurt, 5, "partner", &[]).await;
     check_in(&couple.hurt, &[("sad", "2")], "", "partner").await;
+    // A date reads as everywhere else: "30 November 2026".
+    let today = kintsugi_web::present::dates::day(app.clock.now().date());
+    let lone_day = format!("text-anchor=\"middle\">{today}</text>");
 
     let page = couple.hurt.get("/progress").await;
     assert_eq!(
@@ -210,7 +214,7 @@ async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
     assert_shows(
         &page,
         &[
-            "text-anchor=\"middle\">20",
+            &lone_day,
             "You checked in 1 time; your partner shared 0 check-ins.",
             "<rect class=\"bar series-sad group-mine\"",
         ],

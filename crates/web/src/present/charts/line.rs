@@ -4,6 +4,7 @@ use super::{
     clean_class, clean_id, counted, grid_values, legend, text_width, AxisLabel, Chart, ChartSvg,
     DataTable, GridLine, LegendEntry, LegendItem, PlotDrawing, Swatch, FONT, WIDTH,
 };
+use crate::present::dates;
 use std::fmt::Write as _;
 use time::{Date, Duration};
 
@@ -86,7 +87,9 @@ fn summarise_line(series: &LineSeries, unit: &str) -> String {
     if series.points.len() == 1 {
         return format!(
             "{}: 1 value on {}, latest {}{unit}.",
-            series.label, first.date, first.value
+            series.label,
+            dates::day(first.date),
+            first.value
         );
     }
     let values = series.points.iter().map(|p| p.value);
@@ -96,8 +99,8 @@ fn summarise_line(series: &LineSeries, unit: &str) -> String {
         "{}: {} from {} to {}; latest {}{unit}, lowest {low}{unit}, highest {high}{unit}.",
         series.label,
         counted(series.points.len() as u64, "value", "values"),
-        first.date,
-        last.date,
+        dates::day(first.date),
+        dates::day(last.date),
         last.value
     )
 }
@@ -199,7 +202,7 @@ fn axis_dates(axis: &TimeAxis, last: Date, baseline: f64) -> Vec<AxisLabel> {
         x: axis.x_for(date),
         y: baseline,
         anchor,
-        text: date.to_string(),
+        text: dates::day(date),
     };
     if axis.span == 0 {
         return vec![label(axis.first, "middle")];
@@ -257,7 +260,10 @@ fn series_drawing(
                     r,
                     title: format!(
                         "{}, {}: {}{}{note}",
-                        series.label, point.date, point.value, chart.unit
+                        series.label,
+                        dates::day(point.date),
+                        point.value,
+                        chart.unit
                     ),
                 }
             })
@@ -343,7 +349,7 @@ fn line_table(chart: &LineChart) -> DataTable {
     let rows = dates
         .iter()
         .map(|date| {
-            let mut row = vec![date.to_string()];
+            let mut row = vec![dates::day(*date)];
             for series in &chart.series {
                 let start = series.points.partition_point(|p| p.date < *date);
                 let cell = series.points[start..]

@@ -3,6 +3,7 @@
 use super::{
     bar_chart, counted, line_chart, BarChart, BarGroup, Chart, LineChart, LinePoint, LineSeries,
 };
+use crate::present::dates;
 use kintsugi_core::checkin::feelings::CoreFeeling;
 use kintsugi_core::signs::Sign;
 use kintsugi_core::views::progress::{
@@ -60,8 +61,8 @@ pub fn feelings_chart(id: &str, window: &FeelingsWindow) -> Chart {
         title: format!("Feelings in check-ins over the last {days} days"),
         intro: format!(
             "From {} to {}. You checked in {}; your partner shared {}.",
-            window.from,
-            window.to,
+            dates::day(window.from),
+            dates::day(window.to),
             counted(window.mine.check_ins, "time", "times"),
             counted(window.partner.check_ins, "check-in", "check-ins")
         ),

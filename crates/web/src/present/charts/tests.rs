@@ -87,7 +87,7 @@ fn a_line_chart_is_an_accessible_svg_with_escaped_text() {
     assert!(svg.contains("aria-labelledby=\"trust-title trust-desc\""));
     assert!(svg.contains("<title id=\"trust-title\">Trust &#60;index&#62; &#38; more</title>"));
     assert!(svg.contains(
-        "<desc id=\"trust-desc\">You: 2 values from 2026-01-05 to 2026-01-12; latest 55"
+        "<desc id=\"trust-desc\">You: 2 values from 5 January 2026 to 12 January 2026; latest 55"
     ));
     assert!(svg.contains("Your &#34;partner&#34;: 1 value"));
     assert!(!svg.contains("<index>"));
@@ -125,9 +125,9 @@ fn the_line_table_has_one_row_per_date_and_a_column_per_series() {
     assert_eq!(
         table.rows,
         vec![
-            vec!["2026-01-05".to_owned(), "40".to_owned(), String::new()],
+            vec!["5 January 2026".to_owned(), "40".to_owned(), String::new()],
             vec![
-                "2026-01-12".to_owned(),
+                "12 January 2026".to_owned(),
                 "55 (kept to yourself)".to_owned(),
                 "60".to_owned()
             ],
@@ -138,9 +138,9 @@ fn the_line_table_has_one_row_per_date_and_a_column_per_series() {
         "<table class=\"chart-table\"><caption>Trust &#60;index&#62; &#38; more</caption>"
     ));
     assert!(html.contains("<th scope=\"col\">Your &#34;partner&#34;</th>"));
-    assert!(
-        html.contains("<th scope=\"row\">2026-01-12</th><td>55 (kept to yourself)</td><td>60</td>")
-    );
+    assert!(html.contains(
+        "<th scope=\"row\">12 January 2026</th><td>55 (kept to yourself)</td><td>60</td>"
+    ));
     assert_eq!(html.matches("<tr>").count(), 3);
 }
 
@@ -213,7 +213,7 @@ fn bars_carry_the_feeling_class_and_the_table_has_a_row_per_feeling() {
         "bars, bands and 2 legend swatches"
     );
     assert!(chart.svg.contains(
-        "From 2026-02-01 to 2026-03-02. You checked in 7 times; your partner shared 3 check-ins."
+        "From 1 February 2026 to 2 March 2026. You checked in 7 times; your partner shared 3 check-ins."
     ));
     assert!(chart.svg.contains("You: 8 in all, most often Hurt."));
     assert!(chart
@@ -295,7 +295,7 @@ fn a_lone_day_is_labelled_under_its_point() {
     assert_eq!(dates.matches("<text ").count(), 1);
     assert!(label.contains("text-anchor=\"middle\""), "{label}");
     assert_eq!(number(label, "x"), number(point, "cx"));
-    assert!(svg.contains("You: 1 value on 2026-01-05, latest 40."));
+    assert!(svg.contains("You: 1 value on 5 January 2026, latest 40."));
 }
 
 #[test]
@@ -319,9 +319,9 @@ fn dates_sit_at_the_ends_of_the_axis_with_the_middle_one_between() {
     assert_eq!(
         labels,
         vec![
-            ("start", "2026-01-05"),
-            ("middle", "2026-01-20"),
-            ("end", "2026-02-05")
+            ("start", "5 January 2026"),
+            ("middle", "20 January 2026"),
+            ("end", "5 February 2026")
         ]
     );
     let first = element(&svg, "<circle class=\"series-point\"");
@@ -446,8 +446,8 @@ fn the_reliability_chart_skips_weeks_with_nothing_asked_and_says_how_many() {
     assert_eq!(
         chart.table.rows,
         vec![
-            vec!["2026-01-11".to_owned(), "85% (6 of 7)".to_owned()],
-            vec!["2026-01-18".to_owned(), "100% (7 of 7)".to_owned()],
+            vec!["11 January 2026".to_owned(), "85% (6 of 7)".to_owned()],
+            vec!["18 January 2026".to_owned(), "100% (7 of 7)".to_owned()],
         ]
     );
     assert!(chart.svg.contains("latest 100%, lowest 85%, highest 100%."));

@@ -17,7 +17,7 @@ pub(super) fn report_fields<'a>(happened_at: &'a str, said: &'a str) -> Vec<(&'a
     vec![
         ("betrayal", ""),
         ("happened_at", happened_at),
-        ("utc_offset", ""),
+        ("happened_at_which", ""),
         ("channel", "text_message"),
         ("what_was_said", said),
         ("how_i_responded", "I did not reply and blocked the number."),
@@ -45,9 +45,8 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
     assert_shows(
         &form,
         &[
-            "Times are UTC.",
+            "Your own time, in UTC.",
             "type=\"datetime-local\"",
-            "<input type=\"hidden\" name=\"utc_offset\" value=\"\">",
             "Nothing here watches anyone.",
         ],
     );
@@ -125,11 +124,9 @@ async fn a_refused_report_is_shown_again_with_what_was_typed() {
         "Please give a date and time like 2026-03-14 18:30.",
     );
     assert!(unreadable.body.contains("aria-invalid=\"true\""));
-    // The last minute of the calendar at an extreme offset has no UTC time:
-    // a refusal with the form kept, never a dropped connection.
-    let mut edge = report_fields("9999-12-31T23:59", "Marker-kept at the edge");
-    edge.retain(|(name, _)| *name != "utc_offset");
-    edge.push(("utc_offset", "-23:59"));
+    // The last minute of the calendar has no instant in every zone: a
+    // refusal with the form kept, never a dropped connection.
+    let edge = report_fields("9999-12-31T23:59", "Marker-kept at the edge");
     let edge = involved.post("/contact", &edge).await;
     assert_refused(&edge, "Please check the year.");
     assert!(edge.body.contains("Marker-kept at the edge"));

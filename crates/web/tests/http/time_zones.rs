@@ -1,0 +1,264 @@
+//! Each person reads dates in their own time zone: chosen at registration
+//! and on the account page, used for "today", for every date shown and for
+//! a time they type. The clock is moved instead of waited for.
+
+use crate::helpers::{assert_hides, assert_refused, assert_shows, Person, TestApp};
+use kintsugi_web::app::clock::{Clock, Zone};
+use kintsugi_web::app::config::{Limits, WebConfig};
+use kintsugi_web::present::dates;
+use time::macros::datetime;
+use time::macros::format_description;
+use time::Duration;
+
+fn zone(name: &str) -> Zone {
+    Zone::named(name).unwrap()
+}
+
+async fn choose_zone(person: &Person, name: &str) {
+    let page = person
+        .post("/account/time-zone", &[("time_zone", name)])
+        .await;
+    assert_eq!(page.status, 200, "choosing {name}: {}", page.body);
+    assert_shows(&page, &[&format!("Saved. Dates now read in {name}.")]);
+    assert_shows(&page, &[&format!("<option value=\"{name}\" selected>")]);
+}
+
+/// A contact report's fields, with the time as typed on a wall clock.
+fn report<'a>(happened_at: &'a str, which: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("betrayal", ""),
+        ("happened_at", happened_at),
+        ("happened_at_which", which),
+        ("channel", "text_message"),
+        ("what_was_said", "Marker-zone: she asked to meet."),
+        ("how_i_responded", "I did not reply and blocked the number."),
+    ]
+}
+
+#[tokio::test]
+async fn registration_offers_the_instance_zone_and_keeps_the_one_chosen() {
+    let app = TestApp::spawn_with(WebConfig {
+        time_zone: zone("Europe/Berlin"),
+        limits: Limits {
+            auth_attempts: 1_000,
+            ..Limits::default()
+        },
+        ..WebConfig::default()
+    })
+    .await;
+    let visitor = app.anonymous_as("kiri@example.org");
+    let form = visitor.get("/register").await;
+    assert_shows(
+        &form,
+        &[
+            "<optgroup label=\"Pacific\">",
+            "<option value=\"Europe/Berlin\" selected>Berlin</option>",
+            "<option value=\"America/New_York\">New York</option>",
+        ],
+    );
+
+    let unknown = visitor
+        .post(
+            "/register",
+            &[
+                ("email", "kiri@example.org"),
+                ("password", crate::helpers::PASSWORD),
+                ("password_confirm", crate::helpers::PASSWORD),
+                ("time_zone", "Mars/Olympus_Mons"),
+            ],
+        )
+        .await;
+    assert_refused(&unknown, "Please choose your time zone from the list.");
+    assert_shows(&unknown, &["value=\"kiri@example.org\""]);
+
+    let registered = visitor
+        .post(
+            "/register",
+            &[
+                ("email", "kiri@example.org"),
+                ("password", crate::helpers::PASSWORD),
+                ("password_confirm", crate::helpers::PASSWORD),
+                ("time_zone", "Pacific/Kiritimati"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, 303, "{}", registered.body);
+    visitor.login().await;
+    let account = visitor.get("/account").await;
+    assert_shows(
+        &account,
+        &["<option value=\"Pacific/Kiritimati\" selected>Kiritimati</option>"],
+    );
+
+    // Someone who sends no zone at all gets the instance's.
+    let plain = app.anonymous_as("plain@example.org");
+    plain.register().await;
+    plain.login().await;
+    assert!(
+        plain
+            .sees("/account", "<option value=\"Europe/Berlin\" selected>")
+            .await
+    );
+}
+
+#[tokio::test]
+async fn partners_in_zones_a_day_apart_each_see_their_own_today() {
+    let app = TestApp::spawn().await;
+    // 10:30 UTC: already 30 November on Kiritimati (UTC+14), still
+    // 28 November on Pago Pago (UTC-11).
+    app.clock.set(datetime!(2026-11-29 10:30 UTC));
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    choose_zone(hurt, "Pacific/Kiritimati").await;
+    choose_zone(involved, "Pacific/Pago_Pago").await;
+
+    let hurts = hurt.get("/").await;
+    assert_shows(&hurts, &["<p class=\"today-date\">30 November 2026</p>"]);
+    let involveds = involved.get("/").await;
+    assert_shows(
+        &involveds,
+        &["<p class=\"today-date\">28 November 2026</p>"],
+    );
+
+    // Half an hour later it is midnight on Pago Pago; Kiritimati's day goes on.
+    app.clock.advance(Duration::minutes(30));
+    assert!(
+        involved
+            .sees("/", "<p class=\"today-date\">29 November 2026</p>")
+            .await
+    );
+    assert!(
+        hurt.sees("/", "<p class=\"today-date\">30 November 2026</p>")
+            .await
+    );
+}
+
+#[tokio::test]
+async fn a_contact_time_is_read_on_the_reporters_wall_clock() {
+    // The record stamps a report with the real time it was written, so
+    // this story keeps the app's clock at the real time too.
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    choose_zone(involved, "Pacific/Kiritimati").await;
+    let kiritimati = zone("Pacific/Kiritimati");
+    let now = app.clock.now();
+
+    let form = involved.get("/contact").await;
+    let wall_now = dates::wall_time(kiritimati.local(now));
+    assert_shows(
+        &form,
+        &[
+            "Your own time, in Pacific/Kiritimati.",
+            &format!("It is {wall_now} +14 now."),
+        ],
+    );
+    assert_hides(&form, &["Times are UTC", "utc_offset"]);
+
+    // Three hours ago on Kiritimati's clocks (UTC+14). Read as UTC, the
+    // same digits would be eleven hours in the future.
+    let typed = (kiritimati.local(now) - Duration::hours(3))
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap();
+    let sent = involved.post("/contact", &report(&typed, "")).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let read = hurt.get("/contact").await;
+    let happened = (now - Duration::hours(3)).replace_second(0).unwrap();
+    let happened = happened.replace_nanosecond(0).unwrap();
+    assert_shows(
+        &read,
+        &[
+            "Reported 3 hours after the contact",
+            &dates::when(happened, Zone::utc()),
+        ],
+    );
+    assert!(
+        involved
+            .sees("/contact", &dates::when(happened, kiritimati))
+            .await
+    );
+}
+
+#[tokio::test]
+async fn a_time_the_clocks_skipped_is_refused_and_a_repeated_one_asks_which() {
+    let app = TestApp::spawn().await;
+    // 8 March 2026, 08:00 in New York: clocks went forward at 02:00.
+    app.clock.set(datetime!(2026-03-08 12:00 UTC));
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    choose_zone(involved, "America/New_York").await;
+
+    let skipped = involved
+        .post("/contact", &report("2026-03-08T02:30", ""))
+        .await;
+    assert_refused(
+        &skipped,
+        "The clocks went forward that night, so 02:30 did not happen in America/New_York.",
+    );
+    assert_shows(
+        &skipped,
+        &[
+            "value=\"2026-03-08T02:30\"",
+            "Marker-zone: she asked to meet.",
+        ],
+    );
+
+    // 1 November 2026, 07:00 in New York: clocks went back at 02:00, so
+    // 01:30 came twice, first in EDT (05:30 UTC), then in EST (06:30 UTC).
+    app.clock.set(datetime!(2026-11-01 12:00 UTC));
+    // Months later: both sign in again, their sessions long ended.
+    involved.login().await;
+    hurt.login().await;
+    let twice = involved
+        .post("/contact", &report("2026-11-01T01:30", ""))
+        .await;
+    assert_refused(
+        &twice,
+        "The clocks went back that night, so 01:30 happened twice in America/New_York.",
+    );
+    assert_shows(
+        &twice,
+        &[
+            "value=\"2026-11-01T01:30\"",
+            "<input type=\"radio\" name=\"happened_at_which\" value=\"first\"> the first 01:30 (EDT)",
+            "<input type=\"radio\" name=\"happened_at_which\" value=\"second\"> the second 01:30 (EST)",
+            "Marker-zone: she asked to meet.",
+        ],
+    );
+    assert!(hurt.sees("/contact", "No contact has been reported.").await);
+
+    let chosen = involved
+        .post("/contact", &report("2026-11-01T01:30", "second"))
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    assert!(hurt.sees("/contact", "1 November 2026, 06:30 UTC").await);
+    assert!(
+        involved
+            .sees("/contact", "1 November 2026, 01:30 EST")
+            .await
+    );
+}
+
+/// A daily request's days are the days of the partner who does it. The
+/// record stamps each step with the real time, so this story runs on the
+/// real clock: before 11:00 UTC it is still yesterday on Pago Pago, where a
+/// request agreed "tomorrow" in UTC could not have been done today.
+#[tokio::test]
+async fn a_request_is_done_on_the_day_of_the_partner_who_does_it() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    choose_zone(&couple.hurt, "Pacific/Kiritimati").await;
+    choose_zone(&couple.involved, "Pacific/Pago_Pago").await;
+    let request = couple
+        .agreed_request("Text me when you leave work", "daily")
+        .await;
+    couple.log_done(&request).await;
+
+    let theirs = zone("Pacific/Pago_Pago").local(app.clock.now()).date();
+    let page = couple.involved.get(&request).await;
+    assert_shows(&page, &[&format!("max=\"{theirs}\"")]);
+    // Done on the doer's today, and counted so on the hurt partner's page,
+    // whose own today is a day or two later.
+    let read = couple.hurt.get(&request).await;
+    assert_shows(&read, &["1 of 1 (100%)"]);
+}
