@@ -80,7 +80,7 @@ fn next_path(invite: &str) -> String {
 /// An email as typed, checked like registration checks it; control
 /// characters (a NUL byte among them) are refused the same way, before any
 /// database sees them.
-fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
+pub(crate) fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
     if raw.chars().any(char::is_control) {
         return Err(kintsugi_core::Refusal::invalid(
             "email",
@@ -99,10 +99,10 @@ const ACCOUNT_FORM: FormCaps = FormCaps::new(8, 1_000, 2_000);
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RegisterForm {
-    email: String,
-    password: String,
-    password_confirm: String,
-    invite: String,
+    pub(crate) email: String,
+    pub(crate) password: String,
+    pub(crate) password_confirm: String,
+    pub(crate) invite: String,
 }
 
 impl Form for RegisterForm {
@@ -178,9 +178,9 @@ async fn register(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct LoginForm {
-    email: String,
-    password: String,
-    invite: String,
+    pub(crate) email: String,
+    pub(crate) password: String,
+    pub(crate) invite: String,
 }
 
 impl Form for LoginForm {
@@ -331,10 +331,10 @@ async fn logout(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RecoverForm {
-    email: String,
-    code: String,
-    password: String,
-    password_confirm: String,
+    pub(crate) email: String,
+    pub(crate) code: String,
+    pub(crate) password: String,
+    pub(crate) password_confirm: String,
 }
 
 impl Form for RecoverForm {
@@ -485,9 +485,9 @@ async fn account_view(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PasswordForm {
-    current_password: String,
-    password: String,
-    password_confirm: String,
+    pub(crate) current_password: String,
+    pub(crate) password: String,
+    pub(crate) password_confirm: String,
 }
 
 impl Form for PasswordForm {

@@ -44,12 +44,12 @@ pub fn routes() -> Vec<Route> {
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ContactForm {
-    betrayal: String,
-    happened_at: String,
-    utc_offset: String,
-    channel: String,
-    what_was_said: String,
-    how_i_responded: String,
+    pub(crate) betrayal: String,
+    pub(crate) happened_at: String,
+    pub(crate) utc_offset: String,
+    pub(crate) channel: String,
+    pub(crate) what_was_said: String,
+    pub(crate) how_i_responded: String,
 }
 
 impl Form for ContactForm {
