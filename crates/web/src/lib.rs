@@ -6,6 +6,9 @@ pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod couple;
+/// Every form decoder by name, for the property tests and `fuzz/`.
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod decoders;
 pub mod exec;
 pub mod http;
 pub mod present;

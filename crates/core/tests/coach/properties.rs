@@ -67,6 +67,14 @@ proptest! {
     }
 
     #[test]
+    fn trigger_words_among_control_and_direction_characters_are_reviewed_within_bounds(
+        text in prop::collection::vec(prop_oneof![trigger_text(), hostile_characters()], 0..20)
+            .prop_map(|pieces| pieces.concat())
+    ) {
+        check_text(&text);
+    }
+
+    #[test]
     fn texts_made_of_trigger_words_without_spaces_are_reviewed_within_bounds(
         text in trigger_text().prop_map(|t| t.replace(' ', ""))
     ) {
@@ -95,6 +103,13 @@ proptest! {
         let total: usize = texts.iter().map(|(_, t)| t.len() + 1).sum();
         prop_assert!(stats.steps <= MAX_STEPS_PER_BYTE * total);
     }
+}
+
+/// Characters a hostile or careless text carries: NUL and other controls,
+/// direction overrides and isolates, joiners, a byte-order mark, combining
+/// marks and lone apostrophes, in runs.
+fn hostile_characters() -> impl Strategy<Value = String> {
+    "[\\x00-\\x1f\\x7f\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{feff}\u{301}'’]{1,8}"
 }
 
 /// Inputs built to make a careless matcher do quadratic work: long runs of

@@ -58,7 +58,7 @@ impl Form for ApologyForm {
 }
 
 impl ApologyForm {
-    fn input(&self) -> ApologyInput {
+    pub(crate) fn input(&self) -> ApologyInput {
         ApologyInput {
             betrayal: self.betrayal.clone(),
             draft: DraftParts {

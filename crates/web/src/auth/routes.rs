@@ -89,7 +89,7 @@ fn next_path(invite: &str) -> String {
 /// An email as typed, checked like registration checks it; control
 /// characters (a NUL byte among them) are refused the same way, before any
 /// database sees them.
-fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
+pub(crate) fn account_email(raw: &str) -> Result<Email, kintsugi_core::Refusal> {
     if raw.chars().any(char::is_control) {
         return Err(kintsugi_core::Refusal::invalid(
             "email",
@@ -108,11 +108,11 @@ const ACCOUNT_FORM: FormCaps = FormCaps::new(8, 1_000, 2_000);
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RegisterForm {
-    email: String,
-    password: String,
-    password_confirm: String,
-    invite: String,
-    time_zone: String,
+    pub(crate) email: String,
+    pub(crate) password: String,
+    pub(crate) password_confirm: String,
+    pub(crate) invite: String,
+    pub(crate) time_zone: String,
 }
 
 impl Form for RegisterForm {
@@ -214,9 +214,9 @@ async fn register(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct LoginForm {
-    email: String,
-    password: String,
-    invite: String,
+    pub(crate) email: String,
+    pub(crate) password: String,
+    pub(crate) invite: String,
 }
 
 impl Form for LoginForm {
@@ -379,10 +379,10 @@ async fn logout(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RecoverForm {
-    email: String,
-    code: String,
-    password: String,
-    password_confirm: String,
+    pub(crate) email: String,
+    pub(crate) code: String,
+    pub(crate) password: String,
+    pub(crate) password_confirm: String,
 }
 
 impl Form for RecoverForm {
@@ -543,9 +543,9 @@ pub(crate) async fn account_view(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PasswordForm {
-    current_password: String,
-    password: String,
-    password_confirm: String,
+    pub(crate) current_password: String,
+    pub(crate) password: String,
+    pub(crate) password_confirm: String,
 }
 
 impl Form for PasswordForm {

@@ -44,14 +44,14 @@ pub fn routes() -> Vec<Route> {
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct ContactForm {
-    betrayal: String,
-    happened_at: String,
+    pub(crate) betrayal: String,
+    pub(crate) happened_at: String,
     /// Which of two times, when the typed one happened twice (clocks went
     /// back): `first` or `second`.
-    happened_at_which: String,
-    channel: String,
-    what_was_said: String,
-    how_i_responded: String,
+    pub(crate) happened_at_which: String,
+    pub(crate) channel: String,
+    pub(crate) what_was_said: String,
+    pub(crate) how_i_responded: String,
 }
 
 impl Form for ContactForm {

@@ -129,7 +129,7 @@ pub struct RequestForm {
 impl Form for RequestForm {}
 
 impl RequestForm {
-    fn input(&self) -> RequestInput {
+    pub(crate) fn input(&self) -> RequestInput {
         RequestInput {
             betrayal: self.betrayal.clone(),
             what: self.what.clone(),
@@ -149,7 +149,7 @@ pub struct AlternativeForm {
 impl Form for AlternativeForm {}
 
 impl AlternativeForm {
-    fn input(&self) -> AlternativeInput {
+    pub(crate) fn input(&self) -> AlternativeInput {
         AlternativeInput {
             what: self.what.clone(),
             when: self.when.input(),
