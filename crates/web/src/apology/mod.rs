@@ -123,6 +123,9 @@ enum Pending {
         /// After a check: what would stop the draft being sent that the
         /// coach's "still to write" list does not already say.
         check_note: String,
+        /// "Send" was pressed while the coach had findings: the page asks
+        /// once, calmly, whether to send it as it is or revise it.
+        asking_to_send: bool,
     },
     Answer {
         version: EntryId,
@@ -163,6 +166,7 @@ pub struct Compose {
     findings_count: usize,
     missing: Vec<&'static str>,
     check_note: String,
+    asking_to_send: bool,
     first: bool,
 }
 
@@ -222,6 +226,7 @@ fn compose(
     errors: FormErrors,
     findings: Option<&[PartFinding]>,
     check_note: String,
+    asking_to_send: bool,
     first: bool,
 ) -> Compose {
     let names = OWNERSHIP_PARTS
@@ -261,6 +266,7 @@ fn compose(
             Vec::new()
         },
         check_note,
+        asking_to_send,
         first,
     }
 }
@@ -479,12 +485,14 @@ impl SectionOf<'_> {
                 errors,
                 findings,
                 check_note,
+                asking_to_send,
             } if *drafted == self.betrayal => Some(compose(
                 self.betrayal,
                 form,
                 errors.clone(),
                 findings.as_deref(),
                 check_note.clone(),
+                *asking_to_send,
                 first,
             )),
             _ => could_send(self.state, self.me, self.betrayal).then(|| {
@@ -493,7 +501,15 @@ impl SectionOf<'_> {
                     .map(|v| ApologyForm::from_parts(&v.parts))
                     .unwrap_or_default();
                 let errors = FormErrors::default();
-                compose(self.betrayal, &form, errors, None, String::new(), first)
+                compose(
+                    self.betrayal,
+                    &form,
+                    errors,
+                    None,
+                    String::new(),
+                    false,
+                    first,
+                )
             }),
         }
     }
@@ -516,13 +532,24 @@ async fn write(
     SubmittedForm { form, submission }: SubmittedForm<ApologyForm>,
 ) -> AppResult<Response> {
     let input = form.input();
-    let betrayal = {
+    let (betrayal, sendable) = {
         let cached = couple.read(&app).await?;
-        apology::check_write(&cached.state.space, couple.me, &form.betrayal)
-            .map_err(AppError::from_refusal)?
+        let space = &cached.state.space;
+        let betrayal = apology::check_write(space, couple.me, &form.betrayal)
+            .map_err(AppError::from_refusal)?;
+        (
+            betrayal,
+            apology::check_draft(space, couple.me, &input).is_ok(),
+        )
     };
     if form.action == "check" {
-        return check(&app, &couple, layout, betrayal, form).await;
+        return check(&app, &couple, layout, betrayal, form, false).await;
+    }
+    // Whatever the coach noticed, the author decides, but never unknowingly:
+    // a plain "send" of a whole draft with findings asks once; "send as it
+    // is" sends. A draft that cannot be sent is refused as before.
+    if sendable && form.action != SEND_AS_IT_IS && !input.coach().is_empty() {
+        return check(&app, &couple, layout, betrayal, form, true).await;
     }
     let me = couple.me;
     let outcome = exec::submit(&app, &couple, &submission, |decision| {
@@ -536,20 +563,26 @@ async fn write(
         errors,
         findings: None,
         check_note: String::new(),
+        asking_to_send: false,
     };
     let anchor = format!("/apology#apology-{}", betrayal.0);
     finish(&app, &couple, layout, outcome, &anchor, pending).await
 }
 
+/// The button that sends a draft the coach had findings on, once they were shown.
+const SEND_AS_IT_IS: &str = "send_as_it_is";
+
 /// The draft again with the coach's findings. A check is not a send: it
 /// writes nothing, and what is still missing goes to the coach's calm
-/// list, never to red errors on the fields.
+/// list, never to red errors on the fields. `asking_to_send`: "send" was
+/// pressed, and the page asks whether to send it as it is.
 async fn check(
     app: &AppState,
     couple: &MyCouple,
     layout: Layout,
     betrayal: EntryId,
     form: ApologyForm,
+    asking_to_send: bool,
 ) -> AppResult<Response> {
     let input = form.input();
     let checked = {
@@ -566,6 +599,7 @@ async fn check(
         errors,
         findings: Some(input.coach()),
         check_note,
+        asking_to_send,
     };
     render(&build(app, couple, layout, draft).await?)
 }

@@ -390,3 +390,38 @@ async fn every_apology_form_sent_twice_under_one_key_writes_one_entry() {
     assert!(own.body.contains("Marker-need once"));
     assert!(!own.body.contains("Marker-need edited"));
 }
+
+#[tokio::test]
+async fn a_version_the_coach_flagged_is_sent_only_once_its_author_chose_to() {
+    let w = World::new().await;
+    let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
+    let mut fields = owned("send", "Marker-blame: I lied to you for months.");
+    fields[2] = (
+        "impact",
+        "I'm sorry if you were hurt, but you were never home.",
+    );
+    let asked = involved.post("/apology", &fields).await;
+    assert_page(
+        &asked,
+        200,
+        &[
+            "Before it goes to your partner",
+            "You can send it as it is, or revise it first",
+            "name=\"action\" value=\"send_as_it_is\"",
+            "<q><bdi>sorry if you were hurt</bdi></q>",
+            "you were never home",
+        ],
+    );
+    assert!(
+        !hurt.sees("/apology", "Marker-blame").await,
+        "nothing reaches the partner unknowingly"
+    );
+
+    fields[8] = ("action", "send_as_it_is");
+    let sent = involved.post("/apology", &fields).await;
+    assert_eq!(sent.status, 303, "{}", super::excerpt(&sent.body));
+    assert!(
+        hurt.sees("/apology", "Marker-blame").await,
+        "the author decided"
+    );
+}
