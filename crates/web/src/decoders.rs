@@ -309,7 +309,7 @@ mod tests {
     }
 
     /// A refusal a person can be shown: a page for the body, or their form
-    /// again with a word beside one field. Anything else (an internal
+    /// again with a word beside each field refused. Anything else (an internal
     /// error) would be a 500.
     fn assert_typed(decoder: &Decoder, body: &[u8], outcome: &Result<(), Refused>) {
         let shown = match outcome {
@@ -318,7 +318,9 @@ mod tests {
                 error,
                 AppError::BadForm | AppError::FormTooLarge | AppError::FormOverfull
             ),
-            Err(Refused::Field(refusal)) => matches!(refusal, Refusal::Invalid { .. }),
+            Err(Refused::Field(refusal)) => {
+                matches!(refusal, Refusal::Invalid { .. } | Refusal::InvalidFields(_))
+            }
         };
         assert!(
             shown,

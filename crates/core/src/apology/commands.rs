@@ -6,6 +6,7 @@ use super::queries::{check_answer, check_send, check_write};
 use super::state::Apologies;
 use crate::access::room::*;
 pub use crate::coach::apology::ApologyParts as DraftParts;
+use crate::kernel::refusal::FieldChecks;
 use crate::kernel::text::Field;
 
 const MAX_PART: usize = 5_000;
@@ -67,15 +68,24 @@ impl ApologyInput {
             ));
         }
         let owned = self.ownership();
-        let part = |i: usize| text::required(OWNERSHIP_PARTS[i].0, owned[i], MAX_PART);
+        // Every part is read, so each empty one is named at once.
+        let mut checks = FieldChecks::default();
+        let mut parts = Vec::with_capacity(OWNERSHIP_PARTS.len());
+        for (i, (name, _)) in OWNERSHIP_PARTS.iter().enumerate() {
+            parts.push(checks.check(text::required(name, owned[i], MAX_PART))?);
+        }
+        let factors = checks.check(text::optional("factors", &self.draft.factors, MAX_PART))?;
+        checks.finish()?;
+        let mut parts = parts.into_iter().flatten();
+        let mut next = || parts.next().unwrap_or_default();
         Ok(ApologyParts {
-            what_i_did: part(0)?,
-            impact: part(1)?,
-            responsibility: part(2)?,
-            remorse: part(3)?,
-            changes: part(4)?,
-            repair: part(5)?,
-            factors: text::optional("factors", &self.draft.factors, MAX_PART)?,
+            what_i_did: next(),
+            impact: next(),
+            responsibility: next(),
+            remorse: next(),
+            changes: next(),
+            repair: next(),
+            factors: factors.flatten(),
         })
     }
 }

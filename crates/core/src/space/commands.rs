@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::kernel::ids::UserId;
-use crate::kernel::refusal::Refusal;
+use crate::kernel::refusal::{FieldChecks, Refusal};
 use crate::kernel::text;
 use time::{Date, OffsetDateTime};
 
@@ -18,32 +18,41 @@ pub struct BetrayalInput {
 }
 
 impl BetrayalInput {
+    /// Every field is read, so a form with several problems names them all.
     fn parse(&self, author: Slot, today: Date) -> Result<SpaceEvent, Refusal> {
-        let kind = BetrayalKind::parse(&self.kind)?;
-        let hurt = match self.hurt.as_str() {
-            "me" => author,
-            "partner" => author.other(),
-            _ => {
-                return Err(Refusal::invalid(
-                    "hurt",
-                    "Please say who was hurt: you or your partner.",
-                ))
+        let mut checks = FieldChecks::default();
+        let kind = checks.check(BetrayalKind::parse(&self.kind))?;
+        let hurt = checks.check(match self.hurt.as_str() {
+            "me" => Ok(author),
+            "partner" => Ok(author.other()),
+            _ => Err(Refusal::invalid(
+                "hurt",
+                "Please say who was hurt: you or your partner.",
+            )),
+        })?;
+        let discovered_on = checks.check(
+            parse_optional_date("discovered_on", &self.discovered_on).and_then(|day| match day {
+                Some(day) if day > today => Err(Refusal::invalid(
+                    "discovered_on",
+                    "The date of discovery cannot be in the future.",
+                )),
+                day => Ok(day),
+            }),
+        )?;
+        let note = checks.check(text::optional("note", &self.note, 2000))?;
+        checks.finish()?;
+        match (kind, hurt, discovered_on, note) {
+            (Some(kind), Some(hurt), Some(discovered_on), Some(note)) => {
+                Ok(SpaceEvent::BetrayalRecorded {
+                    kind,
+                    hurt,
+                    discovered_on,
+                    note,
+                })
             }
-        };
-        let discovered_on = parse_optional_date("discovered_on", &self.discovered_on)?;
-        if discovered_on.is_some_and(|d| d > today) {
-            return Err(Refusal::invalid(
-                "discovered_on",
-                "The date of discovery cannot be in the future.",
-            ));
+            // `finish` refused whatever was missing.
+            _ => Err(Refusal::invalid("kind", "Please check the form.")),
         }
-        let note = text::optional("note", &self.note, 2000)?;
-        Ok(SpaceEvent::BetrayalRecorded {
-            kind,
-            hurt,
-            discovered_on,
-            note,
-        })
     }
 }
 

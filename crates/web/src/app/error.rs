@@ -64,6 +64,13 @@ impl AppError {
             Refusal::NotAllowed(why) => AppError::Forbidden(why.to_owned()),
             Refusal::Conflict(why) => AppError::Conflict(why.to_owned()),
             Refusal::Invalid { message, .. } => AppError::Conflict(message),
+            Refusal::InvalidFields(fields) => AppError::Conflict(
+                fields
+                    .into_iter()
+                    .map(|(_, message)| message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
         }
     }
 

@@ -245,6 +245,10 @@ impl FormErrors {
                 summary: None,
                 fields: vec![(field, message)],
             }),
+            Refusal::InvalidFields(fields) => Ok(Self {
+                summary: None,
+                fields,
+            }),
             Refusal::NotAllowed(why) | Refusal::Conflict(why) => Ok(Self::summary(why)),
             other => Err(AppError::from_refusal(other)),
         }
@@ -269,6 +273,11 @@ impl FormErrors {
             .iter()
             .find(|(name, _)| *name == field)
             .map(|(_, message)| message.as_str())
+    }
+
+    /// One more field problem, beside those already found.
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.fields.push((field, message.into()));
     }
 
     pub fn any(&self) -> bool {

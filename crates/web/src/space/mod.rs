@@ -154,18 +154,21 @@ async fn create_space(
     if has_space(&app, &me).await? {
         return to_space();
     }
-    if form.feel_safe != "yes" {
-        let errors = FormErrors::field(
-            "feel_safe",
-            "Please read the note above and tick the box if you both feel safe to do this together.",
-        );
-        return new_space_again(layout, form, errors);
-    }
     let (input, at) = (form.input(), app.clock.now());
     // Decided once before a new record is looked at, so a refused form
-    // costs nothing.
-    if let Err(refusal) = space::create_space(&input, at) {
-        return new_space_again(layout, form, FormErrors::from_refusal(refusal)?);
+    // costs nothing; every problem is named at once, the safety tick too.
+    let mut errors = match space::create_space(&input, at) {
+        Ok(_) => FormErrors::default(),
+        Err(refusal) => FormErrors::from_refusal(refusal)?,
+    };
+    if form.feel_safe != "yes" {
+        errors.add(
+            "feel_safe",
+            "Please tick this box if you both feel safe doing this work together.",
+        );
+    }
+    if errors.any() {
+        return new_space_again(layout, form, errors);
     }
     let id = CoupleId(Uuid::new_v4());
     let couple = MyCouple {

@@ -1,4 +1,6 @@
-use crate::helpers::{assert_page, assert_shows, betrayal_fields, space_fields, TestApp, PASSWORD};
+use crate::helpers::{
+    assert_hides, assert_page, assert_shows, betrayal_fields, space_fields, TestApp, PASSWORD,
+};
 
 #[tokio::test]
 async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
@@ -214,8 +216,26 @@ async fn bad_space_input_is_explained_and_kept() {
 
     let unticked = space_fields(betrayal_fields("deception", "me", "", ""), "");
     let unsafe_page = person.post("/space/new", &unticked).await;
-    assert_page(&unsafe_page, 422, &["tick the box"]);
+    assert_page(&unsafe_page, 422, &["tick this box"]);
     assert!(!person.has_a_space().await, "no space was created");
+}
+
+#[tokio::test]
+async fn an_empty_space_form_names_every_problem_at_once() {
+    let app = TestApp::spawn().await;
+    let person = app.stranger().await;
+    let empty = space_fields(betrayal_fields("", "", "", ""), "");
+    let page = person.post("/space/new", &empty).await;
+    assert_page(
+        &page,
+        422,
+        &[
+            "id=\"kind-error\"",
+            "Please say who was hurt: you or your partner.",
+            "Please tick this box if you both feel safe doing this work together.",
+        ],
+    );
+    assert_hides(&page, &["read the note above"]);
 }
 
 #[tokio::test]

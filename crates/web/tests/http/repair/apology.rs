@@ -425,3 +425,21 @@ async fn a_version_the_coach_flagged_is_sent_only_once_its_author_chose_to() {
         "the author decided"
     );
 }
+
+#[tokio::test]
+async fn a_send_with_five_empty_parts_marks_all_five() {
+    let w = World::new().await;
+    let mut fields = owned("send", "Marker-only: I lied to you for months.");
+    for part in &mut fields[2..7] {
+        part.1 = "";
+    }
+    let page = w.couple.involved.post("/apology", &fields).await;
+    assert_eq!(page.status, 422, "{}", super::excerpt(&page.body));
+    for part in ["impact", "responsibility", "remorse", "changes", "repair"] {
+        assert!(
+            page.body.contains(&format!("id=\"b2-{part}-error\"")),
+            "{part} is marked"
+        );
+    }
+    assert_shows(&page, &["Marker-only: I lied to you for months."]);
+}
