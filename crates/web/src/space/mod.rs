@@ -19,6 +19,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::space::{self, BetrayalInput, BetrayalKind, Role, Slot, SpaceState};
 use kintsugi_core::streams::couple::CoupleEvent;
+use kintsugi_core::views::start::start_path;
 use kintsugi_core::{CoupleId, Refusal, StreamId};
 use kintsugi_store::{InviteRecord, NewMember, StoreError};
 use serde::Deserialize;
@@ -252,6 +253,8 @@ struct SpacePage {
     layout: Layout,
     my_roles: String,
     partner_joined: bool,
+    /// A new couple's first steps wait on Today: the page says where to go next.
+    starting: bool,
     betrayals: Vec<BetrayalRow>,
     fingerprint: String,
     entries: u64,
@@ -288,6 +291,9 @@ impl SpacePage {
             layout: layout.in_section("space"),
             my_roles: roles_in_words(space, my_slot),
             partner_joined: space.is_complete(),
+            // Read from the shared record alone: a kept check-in lives in the
+            // private stream, and Today itself shows every step as it stands.
+            starting: start_path(&cached.state, couple.me, true).is_some(),
             betrayals: betrayal_rows(space, my_slot, zone),
             fingerprint: fingerprint(cached.head.as_ref()),
             entries: cached.state.seq,

@@ -62,6 +62,8 @@ async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
             "the <strong>involved partner</strong>",
             "An emotional affair",
             "Both of you have joined.",
+            // Joining ends with a next step, not a dead end.
+            "<a class=\"button\" href=\"/\">Start here: your first steps are on Today</a>",
         ],
     );
     let fingerprint = |body: &str| {
