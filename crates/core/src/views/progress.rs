@@ -353,12 +353,14 @@ pub struct Milestone {
 /// The trust index levels marked as milestones when first reached.
 pub const TRUST_MILESTONES: [u8; 3] = [50, 75, 90];
 
-/// The milestones the viewer may see up to `today`, oldest first.
+/// The milestones the viewer may see up to `today`, oldest first, each on
+/// the viewer's local day (`day_of` turns an instant into it).
 pub fn milestones(
     couple: &CoupleState,
     mine: &PrivateState,
     viewer: UserId,
     today: Date,
+    day_of: impl Fn(OffsetDateTime) -> Date,
 ) -> Result<Vec<Milestone>, Refusal> {
     member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
@@ -372,7 +374,7 @@ pub fn milestones(
                 .filter(|r| r.answer == ApologyAnswer::Received)
             {
                 about(
-                    response.at.date(),
+                    day_of(response.at),
                     MilestoneKind::ApologyReceived,
                     Some(version.id),
                 );
@@ -399,7 +401,7 @@ pub fn milestones(
             );
         }
     }
-    let mut mark = |at: OffsetDateTime, kind| about(at.date(), kind, None);
+    let mut mark = |at: OffsetDateTime, kind| about(day_of(at), kind, None);
     let space = &couple.space;
     if let Some(at) = space.created_at {
         mark(at, MilestoneKind::SpaceCreated);
@@ -596,7 +598,14 @@ mod tests {
 
     /// The milestones `viewer` sees today, with their own private state.
     fn milestones_of(w: &World, viewer: UserId) -> Vec<Milestone> {
-        milestones(&w.couple, w.private(viewer), viewer, w.now.date()).unwrap()
+        milestones(
+            &w.couple,
+            w.private(viewer),
+            viewer,
+            w.now.date(),
+            OffsetDateTime::date,
+        )
+        .unwrap()
     }
 
     fn trust_levels(w: &World, viewer: UserId) -> Vec<(Date, MilestoneKind)> {
@@ -733,12 +742,18 @@ mod tests {
         .unwrap();
         w.record(w.hurt, received);
 
-        let found: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
-            .unwrap()
-            .into_iter()
-            .filter(|m| m.entry.is_some())
-            .map(|m| (m.kind, m.entry))
-            .collect();
+        let found: Vec<_> = milestones(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            w.now.date(),
+            OffsetDateTime::date,
+        )
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.entry.is_some())
+        .map(|m| (m.kind, m.entry))
+        .collect();
         assert_eq!(
             found,
             vec![
@@ -752,11 +767,17 @@ mod tests {
     fn a_request_kept_only_half_the_month_is_not_a_milestone() {
         let mut w = World::ticking();
         daily_request(&mut w, 15, 31);
-        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
-            .unwrap()
-            .into_iter()
-            .map(|m| m.kind)
-            .collect();
+        let kinds: Vec<_> = milestones(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            w.now.date(),
+            OffsetDateTime::date,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|m| m.kind)
+        .collect();
         assert!(
             !kinds.contains(&MilestoneKind::RequestKeptForAMonth),
             "{kinds:?}"

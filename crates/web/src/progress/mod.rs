@@ -189,11 +189,11 @@ async fn progress_page(
     let (state, private) = (&cached.state, &mine.state);
 
     let series = progress::trust_series(state, private, couple.me, since)?;
-    let trust = charts::trust_chart("trust", &series, view.measure);
+    let trust = charts::trust_chart("trust", &series, view.measure, now.zone);
     let window = progress::feelings_window(state, private, couple.me, today, view.days)?;
     let feelings = charts::feelings_chart("feelings", &window);
     let signs_series = progress::signs_series(private, couple.me, since)?;
-    let signs = charts::signs_chart("signs", &signs_series);
+    let signs = charts::signs_chart("signs", &signs_series, now.zone);
     let weeks = progress::reliability_by_week(state, couple.me, today, RELIABILITY_WEEKS)?;
     let reliability = charts::reliability_chart("reliability", &weeks);
     let requests = request_rows(&progress::request_reliability(
@@ -202,7 +202,13 @@ async fn progress_page(
         today,
         RELIABILITY_DAYS,
     )?);
-    let milestones = milestone_rows(&progress::milestones(state, private, couple.me, today)?);
+    let milestones = milestone_rows(&progress::milestones(
+        state,
+        private,
+        couple.me,
+        today,
+        |at| now.local(at).date(),
+    )?);
     let (measures, spans, windows) = choice_links(view);
 
     render(&ProgressPage {
