@@ -16,7 +16,7 @@ use crate::kernel::ids::EntryId;
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
-use crate::requests::{Reliability, Request};
+use crate::requests::{Reliability, Request, Requests};
 use crate::signs::Sign;
 use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
@@ -224,21 +224,25 @@ pub struct RequestReliability<'a> {
 /// Every request that has been agreed (running, paused or retired), oldest
 /// first, with its reliability over the `days` days ending with `today`.
 /// Requests are part of the shared record: both partners see them.
+/// `requests` are the couple's requests as their doers' clocks read them
+/// (`Requests::on_doers_clock`), and `today_of` is the day it is now for the
+/// partner who does a request, so Progress counts the same days as the
+/// request's own page.
 pub fn request_reliability<'a>(
-    couple: &'a CoupleState,
+    couple: &CoupleState,
+    requests: &'a Requests,
     viewer: UserId,
-    today: Date,
+    today_of: impl Fn(&Request) -> Date,
     days: u16,
 ) -> Result<Vec<RequestReliability<'a>>, Refusal> {
     member(&couple.space, viewer)?;
-    let mut out: Vec<RequestReliability<'a>> = couple
-        .requests
+    let mut out: Vec<RequestReliability<'a>> = requests
         .all()
         .into_iter()
         .filter(|r| r.agreed_on().is_some())
         .map(|request| RequestReliability {
             request,
-            reliability: request.reliability(today, days),
+            reliability: request.reliability(today_of(request), days),
         })
         .collect();
     out.reverse();
@@ -701,7 +705,8 @@ mod tests {
         let mut w = World::ticking();
         let id = daily_request(&mut w, 10, 14);
         let today = w.now.date();
-        let listed = request_reliability(&w.couple, w.involved, today, 14).unwrap();
+        let listed =
+            request_reliability(&w.couple, &w.couple.requests, w.involved, |_| today, 14).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].request.id, id);
         assert_eq!(listed[0].reliability.done, 10);

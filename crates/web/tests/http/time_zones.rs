@@ -263,6 +263,10 @@ async fn a_request_is_done_on_the_day_of_the_partner_who_does_it() {
     // whose own today is a day or two later.
     let read = couple.hurt.get(&request).await;
     assert_shows(&read, &["1 of 1 (100%)"]);
+    // Progress counts the same days as the request's own page, for both.
+    for partner in [&couple.hurt, &couple.involved] {
+        assert!(partner.sees("/progress", "1 of 1 time (100%)").await);
+    }
 }
 
 /// A check-in and a pulse count on the local day they were made: "checked
