@@ -116,6 +116,7 @@ mod tests {
     use crate::testing::{steady, World};
     use crate::views::progress;
     use crate::views::today::{self, PartnerNews};
+    use time::OffsetDateTime;
 
     /// The trust index of each point, in order.
     fn indexes(points: &[progress::TrustPoint]) -> Vec<u8> {
@@ -244,7 +245,11 @@ mod tests {
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            pulse::due(w.couple.pulses_seen_by(viewer, theirs), day),
+            pulse::due(
+                w.couple.pulses_seen_by(viewer, theirs),
+                day,
+                OffsetDateTime::date
+            ),
             Err(Refusal::NotFound)
         );
         assert_eq!(
@@ -260,22 +265,42 @@ mod tests {
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            progress::milestones(&w.couple, theirs, viewer, day),
+            progress::milestones(&w.couple, theirs, viewer, day, OffsetDateTime::date),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            today::today(&w.couple, theirs, viewer, None, day),
+            today::today(&w.couple, theirs, viewer, None, day, OffsetDateTime::date),
             Err(Refusal::NotFound)
         );
         // Day lookups ignore the foreign state: only the shared record counts.
         let nothing_kept = PrivateState::default();
         assert_eq!(
-            checkin::last_check_in_day(&w.couple.check_ins, theirs.kept_check_ins(), viewer),
-            checkin::last_check_in_day(&w.couple.check_ins, nothing_kept.kept_check_ins(), viewer)
+            checkin::last_check_in_day(
+                &w.couple.check_ins,
+                theirs.kept_check_ins(),
+                viewer,
+                OffsetDateTime::date
+            ),
+            checkin::last_check_in_day(
+                &w.couple.check_ins,
+                nothing_kept.kept_check_ins(),
+                viewer,
+                OffsetDateTime::date
+            )
         );
         assert_eq!(
-            pulse::last_pulse_day(&w.couple.pulse, theirs.kept_pulses(), viewer),
-            pulse::last_pulse_day(&w.couple.pulse, nothing_kept.kept_pulses(), viewer)
+            pulse::last_pulse_day(
+                &w.couple.pulse,
+                theirs.kept_pulses(),
+                viewer,
+                OffsetDateTime::date
+            ),
+            pulse::last_pulse_day(
+                &w.couple.pulse,
+                nothing_kept.kept_pulses(),
+                viewer,
+                OffsetDateTime::date
+            )
         );
     }
 
@@ -335,6 +360,7 @@ mod tests {
             w.involved,
             None,
             w.now.date(),
+            OffsetDateTime::date,
         )
         .unwrap();
         assert_eq!(t.news.len(), 2);

@@ -133,13 +133,16 @@ pub fn view(seen: CheckInsSeen<'_>, id: CheckInId) -> Result<CheckInView<'_>, Re
     }
 }
 
-/// The day of the viewer's latest check-in, private or shared.
+/// The day of the viewer's latest check-in, private or shared, on the
+/// viewer's calendar: `day_of` turns an instant into the viewer's local day
+/// (core keeps no clock and no zone rules).
 pub fn last_check_in_day(
     shared: &CheckInsState,
     kept: Private<'_, PrivateCheckIns>,
     viewer: UserId,
+    day_of: impl Fn(OffsetDateTime) -> Date,
 ) -> Option<Date> {
-    let private = kept.read_as(viewer).ok().and_then(|m| m.days.last_day());
-    let shared = shared.days_of(viewer).and_then(FeelingDays::last_day);
-    private.max(shared)
+    let private = kept.read_as(viewer).ok().and_then(|m| m.days.last_at());
+    let shared = shared.days_of(viewer).and_then(FeelingDays::last_at);
+    private.max(shared).map(day_of)
 }

@@ -60,7 +60,9 @@ impl FeelingTally {
 #[derive(Debug, Clone, Default)]
 pub struct FeelingDays {
     first_at: Option<OffsetDateTime>,
-    last_day: Option<Date>,
+    /// The latest check-in's instant: which day it fell on depends on the
+    /// zone of whoever asks, so it is kept as an instant.
+    last_at: Option<OffsetDateTime>,
     pub(super) days: BTreeMap<Date, FeelingTally>,
 }
 
@@ -68,7 +70,7 @@ impl FeelingDays {
     fn add(&mut self, at: OffsetDateTime, check_in: &CheckIn) {
         self.first_at.get_or_insert(at);
         let day = at.date();
-        self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
+        self.last_at = Some(self.last_at.map_or(at, |last| last.max(at)));
         self.days.entry(day).or_default().add_check_in(check_in);
     }
 
@@ -76,8 +78,8 @@ impl FeelingDays {
         self.first_at
     }
 
-    pub fn last_day(&self) -> Option<Date> {
-        self.last_day
+    pub fn last_at(&self) -> Option<OffsetDateTime> {
+        self.last_at
     }
 
     /// The tally of the days from `from` to `to`, both included.

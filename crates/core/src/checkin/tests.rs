@@ -4,6 +4,7 @@ use crate::checkin::feelings::{CoreFeeling, Feeling, Intensity};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::testing::*;
+use time::OffsetDateTime;
 
 pub fn input(feelings: &[(&str, &str)], note: &str, visibility: &str) -> CheckInInput {
     CheckInInput {
@@ -335,19 +336,30 @@ fn history_merges_own_private_and_shared_check_ins_newest_first_and_pages() {
 fn last_check_in_day_looks_at_both_streams() {
     let mut w = World::ticking();
     assert_eq!(
-        last_check_in_day(&w.couple.check_ins, w.hurt_private.kept_check_ins(), w.hurt),
+        last_check_in_day(
+            &w.couple.check_ins,
+            w.hurt_private.kept_check_ins(),
+            w.hurt,
+            OffsetDateTime::date
+        ),
         None
     );
     w.keep_check_in(w.hurt, &[("sad", "2")]);
     assert_eq!(
-        last_check_in_day(&w.couple.check_ins, w.hurt_private.kept_check_ins(), w.hurt),
+        last_check_in_day(
+            &w.couple.check_ins,
+            w.hurt_private.kept_check_ins(),
+            w.hurt,
+            OffsetDateTime::date
+        ),
         Some(w.now.date())
     );
     assert_eq!(
         last_check_in_day(
             &w.couple.check_ins,
             w.involved_private.kept_check_ins(),
-            w.involved
+            w.involved,
+            OffsetDateTime::date
         ),
         None
     );
@@ -357,7 +369,8 @@ fn last_check_in_day_looks_at_both_streams() {
         last_check_in_day(
             &w.couple.check_ins,
             w.involved_private.kept_check_ins(),
-            w.involved
+            w.involved,
+            OffsetDateTime::date
         ),
         Some(w.now.date())
     );

@@ -4,7 +4,7 @@ use super::*;
 use crate::access::visibility::{Private, Viewing, Whose};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 // ---------------------------------------------------------------------------
 // Queries.
@@ -13,14 +13,16 @@ use time::Date;
 /// own kept ones.
 pub type PulsesSeen<'a> = Viewing<'a, PulseState, PrivatePulses>;
 
-/// The day of the viewer's latest pulse, kept or shared.
+/// The day of the viewer's latest pulse, kept or shared, on the viewer's
+/// calendar: `day_of` turns an instant into the viewer's local day.
 pub fn last_pulse_day(
     shared: &PulseState,
     kept: Private<'_, PrivatePulses>,
     viewer: UserId,
+    day_of: impl Fn(OffsetDateTime) -> Date,
 ) -> Option<Date> {
-    let private = kept.read_as(viewer).ok().and_then(PrivatePulses::last_day);
-    private.max(shared.last_shared_day(viewer))
+    let private = kept.read_as(viewer).ok().and_then(PrivatePulses::last_at);
+    private.max(shared.last_shared_at(viewer)).map(day_of)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +34,16 @@ pub struct PulseDue {
     pub due: bool,
 }
 
-/// Whether the viewer's pulse is due on `today`.
-pub fn due(seen: PulsesSeen<'_>, today: Date) -> Result<PulseDue, Refusal> {
+/// Whether the viewer's pulse is due on `today`, with `day_of` turning an
+/// instant into the viewer's local day.
+pub fn due(
+    seen: PulsesSeen<'_>,
+    today: Date,
+    day_of: impl Fn(OffsetDateTime) -> Date,
+) -> Result<PulseDue, Refusal> {
     seen.own()?;
     let cadence = seen.shared.cadence();
-    let last = last_pulse_day(seen.shared, seen.kept, seen.viewer);
+    let last = last_pulse_day(seen.shared, seen.kept, seen.viewer, day_of);
     let next = last.map_or(today, |d| cadence.next_due(d));
     Ok(PulseDue {
         cadence,

@@ -5,7 +5,7 @@ use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::Meta;
 use std::collections::BTreeMap;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 // ---------------------------------------------------------------------------
 // Projections.
@@ -45,7 +45,8 @@ pub struct PulseState {
     cadence: Option<CadenceChoice>,
     /// In time order.
     shared: Vec<PulseRecord>,
-    last_day_by_author: BTreeMap<UserId, Date>,
+    /// Kept as instants: the day one fell on is the viewer's to say.
+    last_at_by_author: BTreeMap<UserId, OffsetDateTime>,
 }
 
 impl PulseState {
@@ -53,9 +54,8 @@ impl PulseState {
         match event {
             PulseEvent::Shared { answers } => {
                 self.shared.push(PulseRecord::new(meta, *answers));
-                let day = meta.at.date();
-                let last = self.last_day_by_author.entry(meta.author).or_insert(day);
-                *last = (*last).max(day);
+                let last = self.last_at_by_author.entry(meta.author).or_insert(meta.at);
+                *last = (*last).max(meta.at);
             }
             PulseEvent::CadenceChosen { cadence } => {
                 self.cadence = Some(CadenceChoice {
@@ -87,8 +87,8 @@ impl PulseState {
         &self.shared[start..]
     }
 
-    pub fn last_shared_day(&self, author: UserId) -> Option<Date> {
-        self.last_day_by_author.get(&author).copied()
+    pub fn last_shared_at(&self, author: UserId) -> Option<OffsetDateTime> {
+        self.last_at_by_author.get(&author).copied()
     }
 
     pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
@@ -115,8 +115,8 @@ impl PrivatePulses {
         &self.entries
     }
 
-    pub fn last_day(&self) -> Option<Date> {
-        self.entries.iter().map(|p| p.at.date()).next_back()
+    pub fn last_at(&self) -> Option<OffsetDateTime> {
+        self.entries.iter().map(|p| p.at).next_back()
     }
 
     pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {

@@ -4,7 +4,7 @@ use crate::access::visibility::Whose;
 use crate::kernel::refusal::Refusal;
 use crate::signs::{Sign, SignsEvent};
 use crate::testing::*;
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 fn all(value: u8) -> [u8; ITEM_COUNT] {
     [value; ITEM_COUNT]
@@ -278,27 +278,42 @@ fn next_due_dates_follow_the_cadence_and_clamp_months() {
 fn a_pulse_is_due_first_today_then_after_the_cadence_counting_both_streams() {
     let mut w = World::ticking();
     let today = w.now.date();
-    let first = due(w.pulses_seen_by(w.hurt), today).unwrap();
+    let first = due(w.pulses_seen_by(w.hurt), today, OffsetDateTime::date).unwrap();
     assert!(first.due);
     assert_eq!(first.last, None);
 
     w.keep_pulse(w.hurt, steady(4));
-    let after_private = due(w.pulses_seen_by(w.hurt), today).unwrap();
+    let after_private = due(w.pulses_seen_by(w.hurt), today, OffsetDateTime::date).unwrap();
     assert!(!after_private.due);
     assert_eq!(after_private.next, today + Duration::days(7));
-    assert!(due(w.pulses_seen_by(w.hurt), today + Duration::days(6)).is_ok_and(|d| !d.due));
-    assert!(due(w.pulses_seen_by(w.hurt), today + Duration::days(7)).is_ok_and(|d| d.due));
+    assert!(due(
+        w.pulses_seen_by(w.hurt),
+        today + Duration::days(6),
+        OffsetDateTime::date
+    )
+    .is_ok_and(|d| !d.due));
+    assert!(due(
+        w.pulses_seen_by(w.hurt),
+        today + Duration::days(7),
+        OffsetDateTime::date
+    )
+    .is_ok_and(|d| d.due));
 
     w.advance_days(10);
     w.share_pulse(w.hurt, steady(5));
     let later = w.now.date();
     assert_eq!(
-        last_pulse_day(&w.couple.pulse, w.hurt_private.kept_pulses(), w.hurt),
+        last_pulse_day(
+            &w.couple.pulse,
+            w.hurt_private.kept_pulses(),
+            w.hurt,
+            OffsetDateTime::date
+        ),
         Some(later)
     );
-    assert!(due(w.pulses_seen_by(w.hurt), later).is_ok_and(|d| !d.due));
+    assert!(due(w.pulses_seen_by(w.hurt), later, OffsetDateTime::date).is_ok_and(|d| !d.due));
     // The partner's pulses do not count for the viewer.
-    assert!(due(w.pulses_seen_by(w.involved), later).is_ok_and(|d| d.due));
+    assert!(due(w.pulses_seen_by(w.involved), later, OffsetDateTime::date).is_ok_and(|d| d.due));
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::kernel::ids::EntryId;
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
-use crate::requests::{Reliability, Request};
+use crate::requests::{Reliability, Request, Requests};
 use crate::signs::Sign;
 use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
@@ -224,21 +224,25 @@ pub struct RequestReliability<'a> {
 /// Every request that has been agreed (running, paused or retired), oldest
 /// first, with its reliability over the `days` days ending with `today`.
 /// Requests are part of the shared record: both partners see them.
+/// `requests` are the couple's requests as their doers' clocks read them
+/// (`Requests::on_doers_clock`), and `today_of` is the day it is now for the
+/// partner who does a request, so Progress counts the same days as the
+/// request's own page.
 pub fn request_reliability<'a>(
-    couple: &'a CoupleState,
+    couple: &CoupleState,
+    requests: &'a Requests,
     viewer: UserId,
-    today: Date,
+    today_of: impl Fn(&Request) -> Date,
     days: u16,
 ) -> Result<Vec<RequestReliability<'a>>, Refusal> {
     member(&couple.space, viewer)?;
-    let mut out: Vec<RequestReliability<'a>> = couple
-        .requests
+    let mut out: Vec<RequestReliability<'a>> = requests
         .all()
         .into_iter()
         .filter(|r| r.agreed_on().is_some())
         .map(|request| RequestReliability {
             request,
-            reliability: request.reliability(today, days),
+            reliability: request.reliability(today_of(request), days),
         })
         .collect();
     out.reverse();
@@ -353,12 +357,14 @@ pub struct Milestone {
 /// The trust index levels marked as milestones when first reached.
 pub const TRUST_MILESTONES: [u8; 3] = [50, 75, 90];
 
-/// The milestones the viewer may see up to `today`, oldest first.
+/// The milestones the viewer may see up to `today`, oldest first, each on
+/// the viewer's local day (`day_of` turns an instant into it).
 pub fn milestones(
     couple: &CoupleState,
     mine: &PrivateState,
     viewer: UserId,
     today: Date,
+    day_of: impl Fn(OffsetDateTime) -> Date,
 ) -> Result<Vec<Milestone>, Refusal> {
     member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
@@ -372,7 +378,7 @@ pub fn milestones(
                 .filter(|r| r.answer == ApologyAnswer::Received)
             {
                 about(
-                    response.at.date(),
+                    day_of(response.at),
                     MilestoneKind::ApologyReceived,
                     Some(version.id),
                 );
@@ -399,7 +405,7 @@ pub fn milestones(
             );
         }
     }
-    let mut mark = |at: OffsetDateTime, kind| about(at.date(), kind, None);
+    let mut mark = |at: OffsetDateTime, kind| about(day_of(at), kind, None);
     let space = &couple.space;
     if let Some(at) = space.created_at {
         mark(at, MilestoneKind::SpaceCreated);
@@ -596,7 +602,14 @@ mod tests {
 
     /// The milestones `viewer` sees today, with their own private state.
     fn milestones_of(w: &World, viewer: UserId) -> Vec<Milestone> {
-        milestones(&w.couple, w.private(viewer), viewer, w.now.date()).unwrap()
+        milestones(
+            &w.couple,
+            w.private(viewer),
+            viewer,
+            w.now.date(),
+            OffsetDateTime::date,
+        )
+        .unwrap()
     }
 
     fn trust_levels(w: &World, viewer: UserId) -> Vec<(Date, MilestoneKind)> {
@@ -692,7 +705,8 @@ mod tests {
         let mut w = World::ticking();
         let id = daily_request(&mut w, 10, 14);
         let today = w.now.date();
-        let listed = request_reliability(&w.couple, w.involved, today, 14).unwrap();
+        let listed =
+            request_reliability(&w.couple, &w.couple.requests, w.involved, |_| today, 14).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].request.id, id);
         assert_eq!(listed[0].reliability.done, 10);
@@ -733,12 +747,18 @@ mod tests {
         .unwrap();
         w.record(w.hurt, received);
 
-        let found: Vec<_> = milestones(&w.couple, &w.involved_private, w.involved, w.now.date())
-            .unwrap()
-            .into_iter()
-            .filter(|m| m.entry.is_some())
-            .map(|m| (m.kind, m.entry))
-            .collect();
+        let found: Vec<_> = milestones(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            w.now.date(),
+            OffsetDateTime::date,
+        )
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.entry.is_some())
+        .map(|m| (m.kind, m.entry))
+        .collect();
         assert_eq!(
             found,
             vec![
@@ -752,11 +772,17 @@ mod tests {
     fn a_request_kept_only_half_the_month_is_not_a_milestone() {
         let mut w = World::ticking();
         daily_request(&mut w, 15, 31);
-        let kinds: Vec<_> = milestones(&w.couple, &w.hurt_private, w.hurt, w.now.date())
-            .unwrap()
-            .into_iter()
-            .map(|m| m.kind)
-            .collect();
+        let kinds: Vec<_> = milestones(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            w.now.date(),
+            OffsetDateTime::date,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|m| m.kind)
+        .collect();
         assert!(
             !kinds.contains(&MilestoneKind::RequestKeptForAMonth),
             "{kinds:?}"

@@ -104,12 +104,15 @@ pub struct Today<'a> {
 
 /// Builds Today for `viewer`. `last_visit` is when they last opened the
 /// app (`None` on a first visit: everything the partner shared is news).
+/// `today` is the viewer's local date and `day_of` turns an instant into
+/// the viewer's local day, so "checked in today" turns at their midnight.
 pub fn today<'a>(
     couple: &'a CoupleState,
     mine: &'a PrivateState,
     viewer: UserId,
     last_visit: Option<OffsetDateTime>,
     today: Date,
+    day_of: impl Fn(OffsetDateTime) -> Date + Copy,
 ) -> Result<Today<'a>, Refusal> {
     let space = &couple.space;
     member(space, viewer)?;
@@ -158,12 +161,12 @@ pub fn today<'a>(
             .into_iter()
             .map(TodayItem::ContactReportToAcknowledge),
     );
-    let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer);
+    let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer, day_of);
     let start = start_path(couple, viewer, last.is_some());
     if last != Some(today) {
         to_do.push(TodayItem::CheckIn { last });
     }
-    let pulse = pulse::due(couple.pulses_seen_by(viewer, mine), today)?;
+    let pulse = pulse::due(couple.pulses_seen_by(viewer, mine), today, day_of)?;
     if pulse.due {
         to_do.push(TodayItem::Pulse(pulse));
     }
@@ -316,7 +319,15 @@ mod tests {
         last_visit: Option<OffsetDateTime>,
         day: Date,
     ) -> Today<'_> {
-        today(&w.couple, w.private(viewer), viewer, last_visit, day).unwrap()
+        today(
+            &w.couple,
+            w.private(viewer),
+            viewer,
+            last_visit,
+            day,
+            OffsetDateTime::date,
+        )
+        .unwrap()
     }
 
     fn kinds(today: &Today<'_>) -> Vec<&'static str> {
@@ -514,7 +525,8 @@ mod tests {
                 &PrivateState::default(),
                 w.stranger,
                 None,
-                w.now.date()
+                w.now.date(),
+                OffsetDateTime::date
             ),
             Err(Refusal::NotAMember)
         );

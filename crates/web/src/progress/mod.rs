@@ -12,6 +12,7 @@ use crate::couple::{my_private, MyCouple};
 use crate::http::routes::Route;
 use crate::present::charts::{self, Chart, ChartSvg, DataTable};
 use crate::present::dates;
+use crate::requests::DoersClock;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -189,20 +190,30 @@ async fn progress_page(
     let (state, private) = (&cached.state, &mine.state);
 
     let series = progress::trust_series(state, private, couple.me, since)?;
-    let trust = charts::trust_chart("trust", &series, view.measure);
+    let trust = charts::trust_chart("trust", &series, view.measure, now.zone);
     let window = progress::feelings_window(state, private, couple.me, today, view.days)?;
     let feelings = charts::feelings_chart("feelings", &window);
     let signs_series = progress::signs_series(private, couple.me, since)?;
-    let signs = charts::signs_chart("signs", &signs_series);
+    let signs = charts::signs_chart("signs", &signs_series, now.zone);
     let weeks = progress::reliability_by_week(state, couple.me, today, RELIABILITY_WEEKS)?;
     let reliability = charts::reliability_chart("reliability", &weeks);
+    // A request's days are those of the partner who does it, as on its own page.
+    let doers = DoersClock::of(&app, state, couple.me, now).await?;
+    let on_doers_clock = doers.requests(&state.space, &state.requests);
     let requests = request_rows(&progress::request_reliability(
         state,
+        &on_doers_clock,
         couple.me,
-        today,
+        |request| doers.today(&state.space, request),
         RELIABILITY_DAYS,
     )?);
-    let milestones = milestone_rows(&progress::milestones(state, private, couple.me, today)?);
+    let milestones = milestone_rows(&progress::milestones(
+        state,
+        private,
+        couple.me,
+        today,
+        |at| now.local(at).date(),
+    )?);
     let (measures, spans, windows) = choice_links(view);
 
     render(&ProgressPage {

@@ -216,7 +216,9 @@ impl PulsePage {
         let mine = my_private(app, session).await?;
         let state = &cached.state;
         let today = layout.now.today();
-        let due = pulse::due(state.pulses_seen_by(couple.me, &mine.state), today)?;
+        let due = pulse::due(state.pulses_seen_by(couple.me, &mine.state), today, |at| {
+            layout.now.local(at).date()
+        })?;
         let visible = pulse::visible_pulses(state.pulses_seen_by(couple.me, &mine.state))?;
         let recent = visible
             .iter()

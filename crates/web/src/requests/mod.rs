@@ -326,7 +326,7 @@ impl DoersClock {
     }
 
     /// The day it is now for the partner who does `request`.
-    fn today(&self, space: &SpaceState, request: &Request) -> Date {
+    pub(crate) fn today(&self, space: &SpaceState, request: &Request) -> Date {
         self.zone_of_doer(space, request.betrayal)
             .local(self.instant)
             .date()

@@ -346,6 +346,7 @@ pub async fn page(
             couple.me,
             last_visit,
             now.today(),
+            |at| now.local(at).date(),
         )?;
         let page = TodayPage {
             layout: layout.in_section("today"),

@@ -2,13 +2,15 @@
 //! and on the account page, used for "today", for every date shown and for
 //! a time they type. The clock is moved instead of waited for.
 
+use crate::checkin::check_in;
 use crate::helpers::{assert_hides, assert_refused, assert_shows, Person, TestApp};
+use crate::pulse::take_pulse;
 use kintsugi_web::app::clock::{Clock, Zone};
 use kintsugi_web::app::config::{Limits, WebConfig};
 use kintsugi_web::present::dates;
 use time::macros::datetime;
 use time::macros::format_description;
-use time::Duration;
+use time::{Duration, Time};
 
 fn zone(name: &str) -> Zone {
     Zone::named(name).unwrap()
@@ -261,4 +263,76 @@ async fn a_request_is_done_on_the_day_of_the_partner_who_does_it() {
     // whose own today is a day or two later.
     let read = couple.hurt.get(&request).await;
     assert_shows(&read, &["1 of 1 (100%)"]);
+    // Progress counts the same days as the request's own page, for both.
+    for partner in [&couple.hurt, &couple.involved] {
+        assert!(partner.sees("/progress", "1 of 1 time (100%)").await);
+    }
+}
+
+/// A check-in and a pulse count on the local day they were made: "checked
+/// in today" lasts until the person's own midnight, the pulse is due again a
+/// week of their days later, and Progress dates it on their calendar. The
+/// record stamps both with the real time, so the story takes the one of the
+/// two far Pacific zones whose date differs from UTC's right now: Pago Pago
+/// (UTC-11) before 11:00 UTC, Kiritimati (UTC+14) from 10:00 UTC.
+#[tokio::test]
+async fn a_check_in_and_a_pulse_count_on_the_local_day_they_were_made() {
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let involved = &couple.involved;
+    let made_at = app.clock.now();
+    let name = if made_at.hour() < 11 {
+        "Pacific/Pago_Pago"
+    } else {
+        "Pacific/Kiritimati"
+    };
+    choose_zone(involved, name).await;
+    let local = zone(name).local(made_at);
+    let local_day = local.date();
+    assert_ne!(
+        local_day,
+        made_at.date(),
+        "{name} must not be on UTC's date"
+    );
+
+    let checked = check_in(involved, &[("tender", "2")], "", "only_me").await;
+    assert_eq!(checked.status, 303, "{}", checked.body);
+    let pulsed = take_pulse(involved, 5, "partner", &[]).await;
+    assert_eq!(pulsed.status, 303, "{}", pulsed.body);
+
+    // The last second of that local day: still checked in today.
+    let midnight = made_at + (Duration::DAY - (local.time() - Time::MIDNIGHT));
+    app.clock.set(midnight - Duration::seconds(1));
+    involved.login().await;
+    let late = involved.get("/").await;
+    assert_shows(
+        &late,
+        &[&format!(
+            "<p class=\"today-date\">{}</p>",
+            dates::day(local_day)
+        )],
+    );
+    assert_hides(
+        &late,
+        &["Check in with yourself", "Your trust pulse is due"],
+    );
+    let progress = involved.get("/progress").await;
+    assert_shows(&progress, &[&format!(" on {}", dates::day(local_day))]);
+    // UTC's date of that moment appears nowhere: not in the trust chart,
+    // not among the milestones.
+    assert_hides(&progress, &[&dates::day(made_at.date())]);
+
+    // Their midnight: a new day asks for a new check-in; the weekly pulse
+    // is not due yet.
+    app.clock.set(midnight + Duration::seconds(1));
+    involved.login().await;
+    let next = involved.get("/").await;
+    assert_shows(&next, &["Check in with yourself"]);
+    assert_hides(&next, &["Your trust pulse is due"]);
+
+    // A week of their days after the pulse, it is due from their midnight.
+    app.clock
+        .set(midnight + Duration::days(6) + Duration::seconds(1));
+    involved.login().await;
+    assert!(involved.sees("/", "Your trust pulse is due").await);
 }

@@ -3,6 +3,7 @@
 use super::{
     bar_chart, counted, line_chart, BarChart, BarGroup, Chart, LineChart, LinePoint, LineSeries,
 };
+use crate::app::clock::Zone;
 use crate::present::dates;
 use kintsugi_core::checkin::feelings::CoreFeeling;
 use kintsugi_core::signs::Sign;
@@ -11,15 +12,16 @@ use kintsugi_core::views::progress::{
 };
 
 /// Trust over time: the viewer's own pulses (kept ones hollow) and the
-/// partner's shared pulses, for the index or one construct.
-pub fn trust_chart(id: &str, series: &TrustSeries, measure: Measure) -> Chart {
+/// partner's shared pulses, for the index or one construct. Each pulse is
+/// placed on the viewer's local day (`zone`), not on UTC's.
+pub fn trust_chart(id: &str, series: &TrustSeries, measure: Measure, zone: Zone) -> Chart {
     let points = |points: &[TrustPoint], mark_kept: bool| {
         points
             .iter()
             .map(|p| {
                 let kept = mark_kept && !p.shared;
                 LinePoint {
-                    date: p.at.date(),
+                    date: zone.local(p.at).date(),
                     value: u32::from(p.value(measure)),
                     hollow: kept,
                     note: kept.then(|| "kept to yourself".to_owned()),
@@ -88,7 +90,7 @@ pub fn feelings_chart(id: &str, window: &FeelingsWindow) -> Chart {
 
 /// The signs the viewer noticed in themselves at each pulse. Only ever
 /// built for the viewer's own page.
-pub fn signs_chart(id: &str, series: &SignsSeries) -> Chart {
+pub fn signs_chart(id: &str, series: &SignsSeries, zone: Zone) -> Chart {
     line_chart(&LineChart {
         id: id.to_owned(),
         title: "Signs you noticed at each pulse (only you see this)".to_owned(),
@@ -102,7 +104,7 @@ pub fn signs_chart(id: &str, series: &SignsSeries) -> Chart {
                 .points
                 .iter()
                 .map(|p| LinePoint {
-                    date: p.at.date(),
+                    date: zone.local(p.at).date(),
                     value: u32::from(p.count),
                     hollow: false,
                     note: None,
