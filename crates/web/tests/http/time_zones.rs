@@ -272,20 +272,17 @@ async fn a_request_is_done_on_the_day_of_the_partner_who_does_it() {
 /// A check-in and a pulse count on the local day they were made: "checked
 /// in today" lasts until the person's own midnight, the pulse is due again a
 /// week of their days later, and Progress dates it on their calendar. The
-/// record stamps both with the real time, so the story takes the one of the
-/// two far Pacific zones whose date differs from UTC's right now: Pago Pago
-/// (UTC-11) before 11:00 UTC, Kiritimati (UTC+14) from 10:00 UTC.
+/// record is dated by the app's clock, so the story is set at a moment when
+/// Pago Pago (UTC-11) is still on the day before UTC's.
 #[tokio::test]
 async fn a_check_in_and_a_pulse_count_on_the_local_day_they_were_made() {
     let app = TestApp::spawn().await;
+    // 05:00 UTC on 2 March is 18:00 on 1 March in Pago Pago (UTC-11).
+    app.clock.set(time::macros::datetime!(2026-03-02 05:00 UTC));
     let couple = app.couple().await;
     let involved = &couple.involved;
     let made_at = app.clock.now();
-    let name = if made_at.hour() < 11 {
-        "Pacific/Pago_Pago"
-    } else {
-        "Pacific/Kiritimati"
-    };
+    let name = "Pacific/Pago_Pago";
     choose_zone(involved, name).await;
     let local = zone(name).local(made_at);
     let local_day = local.date();
