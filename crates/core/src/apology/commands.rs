@@ -137,6 +137,13 @@ pub fn check_draft(
     input.parts()
 }
 
+/// Whether a plain "send" must first ask its author: a whole draft the
+/// coach noticed something in. The author decides, but never unknowingly;
+/// a draft that cannot be sent is refused by `send` as it is.
+pub fn asks_before_sending(space: &SpaceState, actor: UserId, input: &ApologyInput) -> bool {
+    check_draft(space, actor, input).is_ok() && !input.coach().is_empty()
+}
+
 pub fn send(acting: Acting<Apologies>, input: &ApologyInput) -> Result<ApologyEvent, Refusal> {
     let betrayal = acting.choose_betrayal(&input.betrayal)?;
     check_send(acting, betrayal)?;

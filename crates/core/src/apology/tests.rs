@@ -350,3 +350,22 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = ApologyEv
             .prop_map(|(version, answer)| ApologyEvent::Answered { version, answer }),
     ]
 }
+
+#[test]
+fn a_whole_draft_the_coach_flagged_asks_its_author_before_it_is_sent() {
+    let c = World::new();
+    let space = &c.couple.space;
+    assert!(
+        !asks_before_sending(space, c.involved, &full_apology()),
+        "nothing noticed: it is simply sent"
+    );
+    let mut flagged = full_apology();
+    flagged.draft.impact = "I'm sorry if you were hurt, but you were never home.".to_owned();
+    assert!(asks_before_sending(space, c.involved, &flagged));
+    let mut unfinished = flagged.clone();
+    unfinished.draft.remorse = String::new();
+    assert!(
+        !asks_before_sending(space, c.involved, &unfinished),
+        "a draft that cannot be sent is refused, not asked about"
+    );
+}

@@ -532,23 +532,21 @@ async fn write(
     SubmittedForm { form, submission }: SubmittedForm<ApologyForm>,
 ) -> AppResult<Response> {
     let input = form.input();
-    let (betrayal, sendable) = {
+    let (betrayal, asks_first) = {
         let cached = couple.read(&app).await?;
         let space = &cached.state.space;
         let betrayal = apology::check_write(space, couple.me, &form.betrayal)
             .map_err(AppError::from_refusal)?;
         (
             betrayal,
-            apology::check_draft(space, couple.me, &input).is_ok(),
+            apology::asks_before_sending(space, couple.me, &input),
         )
     };
     if form.action == "check" {
         return check(&app, &couple, layout, betrayal, form, false).await;
     }
-    // Whatever the coach noticed, the author decides, but never unknowingly:
-    // a plain "send" of a whole draft with findings asks once; "send as it
-    // is" sends. A draft that cannot be sent is refused as before.
-    if sendable && form.action != SEND_AS_IT_IS && !input.coach().is_empty() {
+    // A plain "send" the coach had findings on asks once; "send as it is" sends.
+    if asks_first && form.action != SEND_AS_IT_IS {
         return check(&app, &couple, layout, betrayal, form, true).await;
     }
     let me = couple.me;
