@@ -232,7 +232,7 @@ const TABLE: &[Row] = &[
     get("/space", HurtActs, [Page, Page, To("/"), Page, To("/"), SignIn]),
     get("/space/new", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
     post("/space/new", HurtActs, BETRAYAL, [To("/space"), To("/space"), To("/space"), To("/space"), To("/space"), SignIn]),
-    get("/space/new/record", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
+    get("/space/new/record", HurtActs, [To("/space/new"), To("/space/new"), To("/space/new"), To("/space/new"), To("/space/new"), SignIn]),
     post("/space/betrayals", HurtActs, BETRAYAL, [To("/space"), To("/space"), Missing, To("/space"), Missing, SignIn]),
     post("/space/invite", HurtActs, NONE, [Taken, Taken, Missing, Taken, Missing, SignIn]),
     get("/invite/{token}", Invitation, [Gone, Gone, Gone, Gone, Gone, Gone]),
