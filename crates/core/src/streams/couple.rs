@@ -10,6 +10,7 @@ use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::UserId;
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
+use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::truth::{TruthEvent, TruthLog};
@@ -26,6 +27,7 @@ stream_events! {
         Request(RequestEvent) = "request",
         Commitment(CommitmentEvent) = "commitment",
         Contact(ContactEvent) = "contact",
+        Readiness(ReadinessEvent) = "readiness",
     }
 }
 
@@ -42,6 +44,8 @@ pub struct CoupleState {
     pub requests: Requests,
     pub commitments: Commitments,
     pub contact: ContactReports,
+    /// The steps on the readiness list (never anyone's marks).
+    pub readiness: ReadinessList,
 }
 
 impl CoupleState {
@@ -56,6 +60,7 @@ impl CoupleState {
             CoupleEvent::Request(e) => self.requests.apply(meta, e),
             CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
             CoupleEvent::Contact(e) => self.contact.apply(meta, e),
+            CoupleEvent::Readiness(e) => self.readiness.apply(meta, e),
         }
     }
 
