@@ -218,6 +218,8 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         .collect();
     assert_eq!(
         rooms,
-        ["checkin", "pulse", "readiness", "signs", "visit"].into_iter().collect()
+        ["checkin", "pulse", "readiness", "signs", "visit"]
+            .into_iter()
+            .collect()
     );
 }

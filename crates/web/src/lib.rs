@@ -23,6 +23,7 @@ pub mod contact;
 pub mod invite;
 pub mod progress;
 pub mod pulse;
+pub mod readiness;
 pub mod requests;
 pub mod space;
 pub mod today;
@@ -59,6 +60,7 @@ pub fn routes() -> Vec<Route> {
         requests::routes(),
         commitments::routes(),
         contact::routes(),
+        readiness::routes(),
     ]
     .into_iter()
     .flatten()

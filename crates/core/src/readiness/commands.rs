@@ -38,20 +38,27 @@ pub fn propose(acting: Acting<ReadinessList>, name: &str) -> Result<ReadinessEve
     Ok(ReadinessEvent::Proposed { name })
 }
 
+/// `answer` is `accept` or `decline`, as the page's two buttons send it.
 pub fn answer(
     acting: Acting<ReadinessList>,
     proposal: EntryId,
-    accept: bool,
+    answer: &str,
 ) -> Result<ReadinessEvent, Refusal> {
     check_answer(acting, proposal)?;
-    Ok(if accept {
-        ReadinessEvent::Accepted { proposal }
-    } else {
-        ReadinessEvent::Declined { proposal }
-    })
+    match answer.trim() {
+        "accept" => Ok(ReadinessEvent::Accepted { proposal }),
+        "decline" => Ok(ReadinessEvent::Declined { proposal }),
+        _ => Err(Refusal::invalid(
+            "answer",
+            "Please choose to add the step to your list or leave it out.",
+        )),
+    }
 }
 
-pub fn withdraw(acting: Acting<ReadinessList>, proposal: EntryId) -> Result<ReadinessEvent, Refusal> {
+pub fn withdraw(
+    acting: Acting<ReadinessList>,
+    proposal: EntryId,
+) -> Result<ReadinessEvent, Refusal> {
     check_withdraw(acting, proposal)?;
     Ok(ReadinessEvent::Withdrawn { proposal })
 }

@@ -12,7 +12,12 @@ fn propose_as(w: &mut World, who: UserId, name: &str) -> Result<EntryId, Refusal
 }
 
 fn answer_as(w: &mut World, who: UserId, id: EntryId, accept: bool) -> Result<(), Refusal> {
-    let event = answer(Acting::new(&w.couple.space, &w.couple.readiness, who), id, accept)?;
+    let said = if accept { "accept" } else { "decline" };
+    let event = answer(
+        Acting::new(&w.couple.space, &w.couple.readiness, who),
+        id,
+        said,
+    )?;
     w.record(who, event);
     Ok(())
 }
@@ -57,15 +62,26 @@ fn a_step_shows_only_once_both_marked_it_ready_and_since_the_later_mark() {
     let mut w = World::new();
     let (a, b) = (w.hurt, w.involved);
     mark_as(&mut w, a, &[("same_bed", "ready"), ("going_out", "ready")]).unwrap();
-    assert!(mutual_for(&w, a).is_empty(), "one partner's ready shows nothing");
+    assert!(
+        mutual_for(&w, a).is_empty(),
+        "one partner's ready shows nothing"
+    );
     assert!(mutual_for(&w, b).is_empty());
 
     w.advance_days(3);
     let later = w.now;
-    mark_as(&mut w, b, &[("same_bed", "ready"), ("going_out", "not_yet")]).unwrap();
+    mark_as(
+        &mut w,
+        b,
+        &[("same_bed", "ready"), ("going_out", "not_yet")],
+    )
+    .unwrap();
     let seen_by_a = mutual_for(&w, a);
     assert_eq!(names(&seen_by_a), ["Sleeping in the same bed"]);
-    assert_eq!(seen_by_a[0].since, later, "mutual from the later of the two marks");
+    assert_eq!(
+        seen_by_a[0].since, later,
+        "mutual from the later of the two marks"
+    );
     assert_eq!(seen_by_a, mutual_for(&w, b), "both see the same list");
 }
 
@@ -79,7 +95,10 @@ fn when_one_withdraws_the_step_leaves_the_list_and_returns_with_a_new_since() {
 
     w.advance_days(1);
     mark_as(&mut w, b, &[("trip_together", "not_sure")]).unwrap();
-    assert!(mutual_for(&w, a).is_empty(), "withdrawn: gone, with no word of who");
+    assert!(
+        mutual_for(&w, a).is_empty(),
+        "withdrawn: gone, with no word of who"
+    );
     assert!(mutual_for(&w, b).is_empty());
 
     w.advance_days(1);
@@ -96,7 +115,10 @@ fn saving_the_same_marks_again_writes_nothing_and_keeps_since() {
     assert_eq!(mark_as(&mut w, a, &[("same_bed", "ready")]).unwrap(), 1);
     w.advance_days(2);
     assert_eq!(mark_as(&mut w, a, &[("same_bed", "ready")]).unwrap(), 0);
-    let mark = w.private(a).readiness.mark_of(StepRef::Usual(Step::SameBed));
+    let mark = w
+        .private(a)
+        .readiness
+        .mark_of(StepRef::Usual(Step::SameBed));
     assert_eq!(mark.map(|m| m.since), Some(first));
 }
 
@@ -104,7 +126,11 @@ fn saving_the_same_marks_again_writes_nothing_and_keeps_since() {
 fn marks_name_steps_on_the_list_and_one_of_three_answers() {
     let mut w = World::new();
     let a = w.hurt;
-    for bad in [("no_such_step", "ready"), ("proposed-99", "ready"), ("same_bed", "maybe")] {
+    for bad in [
+        ("no_such_step", "ready"),
+        ("proposed-99", "ready"),
+        ("same_bed", "maybe"),
+    ] {
         let refused = mark_as(&mut w, a, &[bad]).unwrap_err();
         assert!(
             matches!(refused, Refusal::Invalid { field: "marks", .. }),
@@ -128,9 +154,24 @@ fn a_proposed_step_joins_the_list_once_the_other_partner_accepts_it() {
         mark_as(&mut w, a, &[(&code, "ready")]).is_err(),
         "not on the list before it is accepted"
     );
-    assert_eq!(proposals_waiting_for(&w.couple.readiness, &w.couple.space, a).len(), 1);
+    assert_eq!(
+        proposals_waiting_for(&w.couple.readiness, &w.couple.space, a).len(),
+        1
+    );
     assert!(proposals_waiting_for(&w.couple.readiness, &w.couple.space, b).is_empty());
 
+    let unsaid = answer(
+        Acting::new(&w.couple.space, &w.couple.readiness, a),
+        id,
+        "maybe",
+    );
+    assert!(matches!(
+        unsaid,
+        Err(Refusal::Invalid {
+            field: "answer",
+            ..
+        })
+    ));
     let own = answer_as(&mut w, b, id, true).unwrap_err();
     assert!(matches!(own, Refusal::NotAllowed(_)), "{own:?}");
     answer_as(&mut w, a, id, true).unwrap();
@@ -151,9 +192,16 @@ fn a_declined_or_withdrawn_proposal_stays_off_the_list() {
     answer_as(&mut w, b, declined, false).unwrap();
     let taken_back = propose_as(&mut w, a, "Dancing lessons").unwrap();
     let acting = Acting::new(&w.couple.space, &w.couple.readiness, b);
-    assert!(!can_withdraw(acting, taken_back), "only its proposer takes it back");
+    assert!(
+        !can_withdraw(acting, taken_back),
+        "only its proposer takes it back"
+    );
     assert!(can_answer(acting, taken_back));
-    let event = withdraw(Acting::new(&w.couple.space, &w.couple.readiness, a), taken_back).unwrap();
+    let event = withdraw(
+        Acting::new(&w.couple.space, &w.couple.readiness, a),
+        taken_back,
+    )
+    .unwrap();
     w.record(a, event);
     assert_eq!(w.couple.readiness.steps().len(), Step::COUNT);
     assert!(proposals_waiting_for(&w.couple.readiness, &w.couple.space, b).is_empty());
@@ -172,12 +220,21 @@ fn a_proposal_must_be_new_and_each_partner_has_three_waiting_at_most() {
     for name in ["One", "Two", "Three"] {
         propose_as(&mut w, a, name).unwrap();
     }
-    assert!(matches!(propose_as(&mut w, a, "one").unwrap_err(), Refusal::Invalid { .. }));
-    assert!(matches!(propose_as(&mut w, a, "Four").unwrap_err(), Refusal::Conflict(_)));
+    assert!(matches!(
+        propose_as(&mut w, a, "one").unwrap_err(),
+        Refusal::Invalid { .. }
+    ));
+    assert!(matches!(
+        propose_as(&mut w, a, "Four").unwrap_err(),
+        Refusal::Conflict(_)
+    ));
     let b = w.involved;
     propose_as(&mut w, b, "Four").expect("the other partner has room of their own");
     let stranger = w.stranger;
-    assert_eq!(propose_as(&mut w, stranger, "Five"), Err(Refusal::NotAMember));
+    assert_eq!(
+        propose_as(&mut w, stranger, "Five"),
+        Err(Refusal::NotAMember)
+    );
 }
 
 #[test]
@@ -188,9 +245,15 @@ fn the_reveal_refuses_marks_handed_in_for_the_wrong_person() {
     mark_as(&mut w, b, &[("same_bed", "ready")]).unwrap();
     let space = &w.couple.space;
     let list = &w.couple.readiness;
-    let (mine, theirs) = (w.private(a).readiness_marks(), w.private(b).readiness_marks());
+    let (mine, theirs) = (
+        w.private(a).readiness_marks(),
+        w.private(b).readiness_marks(),
+    );
     assert!(reveal(space, list, a, theirs, mine).is_err(), "swapped");
-    assert!(reveal(space, list, a, mine, mine).is_err(), "the viewer's twice");
+    assert!(
+        reveal(space, list, a, mine, mine).is_err(),
+        "the viewer's twice"
+    );
     assert_eq!(
         reveal(space, list, w.stranger, mine, theirs),
         Err(Refusal::NotAMember)

@@ -29,9 +29,17 @@ use uuid::Uuid;
 pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/space", "the couple space", space_page),
-        Route::page("/space/new", "the safety note and what to record first", new_space_page),
+        Route::page(
+            "/space/new",
+            "the safety note and what to record first",
+            new_space_page,
+        ),
         Route::form("/space/new", "create a space", create_space),
-        Route::page("/space/new/record", "the old address of the space form", to_new_space),
+        Route::page(
+            "/space/new/record",
+            "the old address of the space form",
+            to_new_space,
+        ),
         Route::form("/space/betrayals", "record a betrayal", record_betrayal).leads_to("/space"),
         Route::form("/space/invite", "invite the partner", create_invite).leads_to("/space"),
     ]

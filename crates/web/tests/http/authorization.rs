@@ -100,6 +100,8 @@ enum About {
     Fulfilment,
     Commitment,
     Contact,
+    /// A step the hurt partner proposed for the readiness list, not answered yet.
+    ReadinessProposal,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -201,6 +203,9 @@ mod form {
     pub const RECOVER: Fields = &[("email", "{email}"), ("code", "AAAA-BBBB-CCCC"), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
     pub const IDLE: Fields = &[("minutes", "240")];
     pub const TIME_ZONE: Fields = &[("time_zone", "Europe/Berlin")];
+    pub const MARKS: Fields = &[("mark-same_bed", "ready"), ("mark-going_out", "not_sure")];
+    pub const STEP: Fields = &[("name", "mk-new-step: dancing on Fridays")];
+    pub const STEP_ANSWER: Fields = &[("answer", "accept")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
 }
 
@@ -284,6 +289,12 @@ const TABLE: &[Row] = &[
     get("/contact", Contact, [Shows, Shows, Missing, Page, Missing, SignIn]),
     post("/contact", InvolvedActs, CONTACT, [To("/contact#report-*"), NotTheirs, Missing, To("/contact#report-*"), Missing, SignIn]),
     post("/contact/{id}/acknowledge", Contact, RESPONSE, [NotTheirs, To("/contact#report-{id}"), Missing, Missing, Missing, SignIn]),
+
+    get("/readiness", ReadinessProposal, [Shows, Shows, Missing, Page, Missing, SignIn]),
+    post("/readiness/marks", HurtActs, MARKS, [To("/readiness#ready-together"), To("/readiness#ready-together"), Missing, To("/readiness#ready-together"), Missing, SignIn]),
+    post("/readiness/steps", HurtActs, STEP, [To("/readiness#proposals"), To("/readiness#proposals"), Missing, To("/readiness#proposals"), Missing, SignIn]),
+    post("/readiness/steps/{id}/answer", ReadinessProposal, STEP_ANSWER, [NotTheirs, To("/readiness#proposals"), Missing, Missing, Missing, SignIn]),
+    post("/readiness/steps/{id}/withdraw", ReadinessProposal, NONE, [To("/readiness#proposals"), NotTheirs, Missing, Missing, Missing, SignIn]),
 ];
 
 // ---- the world -------------------------------------------------------------
@@ -486,6 +497,7 @@ fn plans() -> Vec<Plan> {
         plan(Fulfilment, Involved, "/requests/{agreed}/fulfilments", with(FULFILMENT, "note", "mk-fulfilment"), RecordHead, &["mk-fulfilment"]),
         plan(Commitment, Involved, "/commitments", with(&[("betrayal", ""), ("kind", "therapy"), ("details", "")], "details", "mk-commitment: therapy every Tuesday"), InRedirect, &["mk-commitment"]),
         plan(Contact, Involved, "/contact", with(CONTACT, "what_was_said", "mk-contact: she asked to meet"), InRedirect, &["mk-contact"]),
+        plan(ReadinessProposal, Hurt, "/readiness/steps", with(&[("name", "")], "name", "mk-step: cooking on Sundays"), RecordHead, &["mk-step"]),
     ]
 }
 
