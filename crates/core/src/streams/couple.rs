@@ -12,6 +12,7 @@ use crate::kernel::ids::UserId;
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
+use crate::talk::{TalkEvent, Talks};
 use crate::truth::{TruthEvent, TruthLog};
 
 stream_events! {
@@ -26,6 +27,7 @@ stream_events! {
         Request(RequestEvent) = "request",
         Commitment(CommitmentEvent) = "commitment",
         Contact(ContactEvent) = "contact",
+        Talk(TalkEvent) = "talk",
     }
 }
 
@@ -42,6 +44,7 @@ pub struct CoupleState {
     pub requests: Requests,
     pub commitments: Commitments,
     pub contact: ContactReports,
+    pub talk: Talks,
 }
 
 impl CoupleState {
@@ -56,6 +59,7 @@ impl CoupleState {
             CoupleEvent::Request(e) => self.requests.apply(meta, e),
             CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
             CoupleEvent::Contact(e) => self.contact.apply(meta, e),
+            CoupleEvent::Talk(e) => self.talk.apply(meta, e),
         }
     }
 

@@ -8,6 +8,7 @@ use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::signs::{SignsEvent, SignsLog};
+use crate::talk::{PrivateTalkEvent, PrivateTalks};
 use crate::visits::{VisitEvent, Visits};
 
 stream_events! {
@@ -17,6 +18,7 @@ stream_events! {
         Pulse(PrivatePulseEvent) = "pulse",
         Signs(SignsEvent) = "signs",
         Visit(VisitEvent) = "visit",
+        Talk(PrivateTalkEvent) = "talk",
     }
 }
 
@@ -31,6 +33,8 @@ pub struct PrivateState {
     pub signs: SignsLog,
     /// When its owner last opened Today (see `today::last_visit`).
     pub visits: Visits,
+    /// The words kept on how talks went.
+    pub talk: PrivateTalks,
 }
 
 impl PrivateState {
@@ -42,6 +46,7 @@ impl PrivateState {
             PrivateEvent::Pulse(e) => self.pulses.apply(meta, e),
             PrivateEvent::Signs(e) => self.signs.apply(meta, e),
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
+            PrivateEvent::Talk(e) => self.talk.apply(e),
         }
     }
 }
