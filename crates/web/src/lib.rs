@@ -25,6 +25,7 @@ pub mod progress;
 pub mod pulse;
 pub mod requests;
 pub mod space;
+pub mod talk;
 pub mod today;
 pub mod truth;
 
@@ -59,6 +60,7 @@ pub fn routes() -> Vec<Route> {
         requests::routes(),
         commitments::routes(),
         contact::routes(),
+        talk::routes(),
     ]
     .into_iter()
     .flatten()
