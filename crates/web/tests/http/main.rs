@@ -28,5 +28,6 @@ mod quick_exit;
 mod record;
 mod repair;
 mod security;
+mod talk;
 mod time_zones;
 mod today;
