@@ -18,6 +18,7 @@ use kintsugi_core::signs::SignsEvent;
 use kintsugi_core::space::SpaceEvent;
 use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
+use kintsugi_core::talk::{PrivateTalkEvent, TalkEvent};
 use kintsugi_core::truth::TruthEvent;
 use kintsugi_core::visits::VisitEvent;
 use kintsugi_core::Projection;
@@ -69,6 +70,20 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"readiness","event":{"type":"accepted","proposal":16}}"#,
         r#"{"room":"readiness","event":{"type":"declined","proposal":16}}"#,
         r#"{"room":"readiness","event":{"type":"withdrawn","proposal":16}}"#,
+        r#"{"room":"talk","event":{"type":"asked","kind":"our_future","soon":"soon","topic":"the lake house"}}"#,
+        r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"now"}}}"#,
+        r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"at_a_time","times":["2026-03-04T18:00:00Z","2026-03-05T19:30:00-05:00"]}}}"#,
+        r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"at_quiet_talk"}}}"#,
+        r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"space","days":3,"words":"a few days, please"}}}"#,
+        r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"space","days":14,"words":null}}}"#,
+        r#"{"room":"talk","event":{"type":"time_picked","request":16,"at":"2026-03-04T18:00:00Z"}}"#,
+        r#"{"room":"talk","event":{"type":"space_ended","request":16}}"#,
+        r#"{"room":"talk","event":{"type":"withdrawn","request":16}}"#,
+        r#"{"room":"talk","event":{"type":"happened","request":16,"words":"hard but good"}}"#,
+        r#"{"room":"talk","event":{"type":"happened","request":16,"words":null}}"#,
+        r#"{"room":"talk","event":{"type":"quiet_declared","days":7}}"#,
+        r#"{"room":"talk","event":{"type":"quiet_ended"}}"#,
+        r#"{"room":"talk","event":{"type":"quiet_note_left","note":"I will be here"}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -84,6 +99,7 @@ fn private_literals() -> Vec<String> {
         r#"{"room":"signs","event":{"type":"noticed","signs":["checking_phone","hiding_feelings"]}}"#.to_owned(),
         r#"{"room":"signs","event":{"type":"noticed","signs":[]}}"#.to_owned(),
         r#"{"room":"visit","event":{"type":"today_opened"}}"#.to_owned(),
+        r#"{"room":"talk","event":{"type":"how_it_went","request":16,"words":"kept for me"}}"#.to_owned(),
         format!(
             r#"{{"room":"visit","event":{{"type":"couple_head_seen","couple":"00000000-0000-0000-0000-000000000007","seq":12,"hash":[{}]}}}}"#,
             ["9"; 32].join(",")
@@ -148,6 +164,15 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Readiness(ReadinessEvent::Accepted { .. }) => "readiness.accepted",
         C::Readiness(ReadinessEvent::Declined { .. }) => "readiness.declined",
         C::Readiness(ReadinessEvent::Withdrawn { .. }) => "readiness.withdrawn",
+        C::Talk(TalkEvent::Asked { .. }) => "talk.asked",
+        C::Talk(TalkEvent::Answered { .. }) => "talk.answered",
+        C::Talk(TalkEvent::TimePicked { .. }) => "talk.time_picked",
+        C::Talk(TalkEvent::SpaceEnded { .. }) => "talk.space_ended",
+        C::Talk(TalkEvent::Withdrawn { .. }) => "talk.withdrawn",
+        C::Talk(TalkEvent::Happened { .. }) => "talk.happened",
+        C::Talk(TalkEvent::QuietDeclared { .. }) => "talk.quiet_declared",
+        C::Talk(TalkEvent::QuietEnded) => "talk.quiet_ended",
+        C::Talk(TalkEvent::QuietNoteLeft { .. }) => "talk.quiet_note_left",
     }
 }
 
@@ -159,6 +184,7 @@ fn private_variant(event: &PrivateEvent) -> &'static str {
         PrivateEvent::Visit(VisitEvent::TodayOpened) => "visit.today_opened",
         PrivateEvent::Visit(VisitEvent::CoupleHeadSeen(_)) => "visit.couple_head_seen",
         PrivateEvent::Readiness(ReadinessMarkEvent::Marked { .. }) => "readiness.marked",
+        PrivateEvent::Talk(PrivateTalkEvent::HowItWent { .. }) => "talk.how_it_went",
     }
 }
 
@@ -178,14 +204,14 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 35, "covered: {covered:?}");
+    assert_eq!(covered.len(), 44, "covered: {covered:?}");
 }
 
 #[test]
 fn every_private_variant_is_covered() {
     let events = assert_stable::<PrivateEvent>(&private_literals());
     let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
-    assert_eq!(covered.len(), 6, "covered: {covered:?}");
+    assert_eq!(covered.len(), 7, "covered: {covered:?}");
 }
 
 #[test]
@@ -203,6 +229,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "readiness",
         "request",
         "space",
+        "talk",
         "truth",
     ];
     assert_eq!(kinds, expected.into_iter().collect());
@@ -218,7 +245,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         .collect();
     assert_eq!(
         rooms,
-        ["checkin", "pulse", "readiness", "signs", "visit"]
+        ["checkin", "pulse", "readiness", "signs", "talk", "visit"]
             .into_iter()
             .collect()
     );

@@ -26,6 +26,7 @@ pub mod pulse;
 pub mod readiness;
 pub mod requests;
 pub mod space;
+pub mod talk;
 pub mod today;
 pub mod truth;
 
@@ -61,6 +62,7 @@ pub fn routes() -> Vec<Route> {
         commitments::routes(),
         contact::routes(),
         readiness::routes(),
+        talk::routes(),
     ]
     .into_iter()
     .flatten()

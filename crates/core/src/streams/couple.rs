@@ -13,6 +13,7 @@ use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
+use crate::talk::{TalkEvent, Talks};
 use crate::truth::{TruthEvent, TruthLog};
 
 stream_events! {
@@ -28,6 +29,7 @@ stream_events! {
         Commitment(CommitmentEvent) = "commitment",
         Contact(ContactEvent) = "contact",
         Readiness(ReadinessEvent) = "readiness",
+        Talk(TalkEvent) = "talk",
     }
 }
 
@@ -46,6 +48,7 @@ pub struct CoupleState {
     pub contact: ContactReports,
     /// The steps on the readiness list (never anyone's marks).
     pub readiness: ReadinessList,
+    pub talk: Talks,
 }
 
 impl CoupleState {
@@ -61,6 +64,7 @@ impl CoupleState {
             CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
             CoupleEvent::Contact(e) => self.contact.apply(meta, e),
             CoupleEvent::Readiness(e) => self.readiness.apply(meta, e),
+            CoupleEvent::Talk(e) => self.talk.apply(meta, e),
         }
     }
 

@@ -9,6 +9,7 @@ use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::readiness::{ReadinessMarkEvent, ReadinessMarks};
 use crate::signs::{SignsEvent, SignsLog};
+use crate::talk::{PrivateTalkEvent, PrivateTalks};
 use crate::visits::{VisitEvent, Visits};
 
 stream_events! {
@@ -19,6 +20,7 @@ stream_events! {
         Signs(SignsEvent) = "signs",
         Visit(VisitEvent) = "visit",
         Readiness(ReadinessMarkEvent) = "readiness",
+        Talk(PrivateTalkEvent) = "talk",
     }
 }
 
@@ -36,6 +38,8 @@ pub struct PrivateState {
     /// Their own readiness marks; only `access::readiness::reveal` reads
     /// them beside the partner's.
     pub readiness: ReadinessMarks,
+    /// The words kept on how talks went.
+    pub talk: PrivateTalks,
 }
 
 impl PrivateState {
@@ -48,6 +52,7 @@ impl PrivateState {
             PrivateEvent::Signs(e) => self.signs.apply(meta, e),
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
             PrivateEvent::Readiness(e) => self.readiness.apply(meta, e),
+            PrivateEvent::Talk(e) => self.talk.apply(e),
         }
     }
 }

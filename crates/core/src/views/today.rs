@@ -18,6 +18,7 @@ use crate::requests::{Fulfilment, Request};
 use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
 use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::talk::{QuietPeriod, TalkRequest};
 use crate::truth::{TruthEntry, TruthFilter};
 use crate::visits;
 use time::{Date, OffsetDateTime};
@@ -45,6 +46,13 @@ pub enum TodayItem<'a> {
     CheckIn { last: Option<Date> },
     /// The viewer's trust pulse is due.
     Pulse(PulseDue),
+    /// A talk the viewer's partner asked for, waiting for an answer.
+    TalkToAnswer(&'a TalkRequest),
+    /// The viewer's talk request, with times proposed: one to pick.
+    TalkTimeToPick(&'a TalkRequest),
+    /// A quiet period is on (the viewer's own or their partner's), until its
+    /// end.
+    QuietPeriod(&'a QuietPeriod),
 }
 
 impl TodayItem<'_> {
@@ -53,7 +61,10 @@ impl TodayItem<'_> {
     pub fn is_from_partner(&self) -> bool {
         !matches!(
             self,
-            TodayItem::RequestDue(_) | TodayItem::CheckIn { .. } | TodayItem::Pulse(_)
+            TodayItem::RequestDue(_)
+                | TodayItem::CheckIn { .. }
+                | TodayItem::Pulse(_)
+                | TodayItem::QuietPeriod(_)
         )
     }
 }
@@ -185,6 +196,42 @@ pub fn today<'a>(
     })
 }
 
+impl<'a> Today<'a> {
+    /// Adds what waits in the talk room at `now`: a request to answer and a
+    /// time to pick among what the partner sent, a quiet period that is on
+    /// last. No item carries a topic into a heading: the page names only
+    /// that a talk waits.
+    pub fn with_talks(
+        mut self,
+        couple: &'a CoupleState,
+        viewer: UserId,
+        now: OffsetDateTime,
+    ) -> Self {
+        let (space, talk) = (&couple.space, &couple.talk);
+        let from_partner = talk
+            .awaiting_answer_from(space, viewer)
+            .into_iter()
+            .map(TodayItem::TalkToAnswer)
+            .chain(
+                talk.time_to_pick_by(space, viewer)
+                    .into_iter()
+                    .map(TodayItem::TalkTimeToPick),
+            );
+        let routine = self
+            .to_do
+            .iter()
+            .position(|item| !item.is_from_partner())
+            .unwrap_or(self.to_do.len());
+        self.to_do.splice(routine..routine, from_partner);
+        let quiet = [Some(viewer), space.partner_of(viewer)]
+            .into_iter()
+            .flatten()
+            .filter_map(|who| talk.quiet_on(who, now));
+        self.to_do.extend(quiet.map(TodayItem::QuietPeriod));
+        self
+    }
+}
+
 /// The partner's news since the last visit, newest first, and how many more
 /// there are. Each source is read newest first and gives at most NEWS_LIMIT
 /// items; the rest are only counted. The newest NEWS_LIMIT of all sources are
@@ -303,6 +350,7 @@ pub fn witness_head(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::room::Acting;
     use crate::checkin::{AcknowledgeInput, CheckInId};
     use crate::kernel::event::Meta;
     use crate::pulse::ITEM_COUNT;
@@ -343,6 +391,9 @@ mod tests {
                 TodayItem::ContactReportToAcknowledge(_) => "contact",
                 TodayItem::CheckIn { .. } => "check_in",
                 TodayItem::Pulse(_) => "pulse",
+                TodayItem::TalkToAnswer(_) => "talk_answer",
+                TodayItem::TalkTimeToPick(_) => "talk_pick",
+                TodayItem::QuietPeriod(_) => "quiet",
             })
             .collect()
     }
@@ -471,6 +522,62 @@ mod tests {
         assert!(matches!(hurt.to_do[0], TodayItem::TruthToAcknowledge(e) if e.id == disclosure_id));
         assert_eq!(hurt.news.len(), 1);
         assert!(matches!(hurt.news[0], PartnerNews::CheckIn(_)));
+    }
+
+    fn acting(w: &World, who: UserId) -> Acting<'_, crate::talk::Talks> {
+        Acting::new(&w.couple.space, &w.couple.talk, who)
+    }
+
+    #[test]
+    fn talks_wait_among_the_partners_items_and_a_quiet_period_pauses_no_question() {
+        use crate::talk::{self, AnswerInput, AskInput, ProposedTime};
+        use crate::truth;
+        let mut w = World::new();
+        let ask = |kind: &str| AskInput {
+            kind: kind.into(),
+            soon: "soon".into(),
+            topic: "the lake house".into(),
+        };
+        let from_involved = talk::ask(acting(&w, w.involved), w.now, &ask("details")).unwrap();
+        w.record(w.involved, from_involved);
+        let from_hurt = talk::ask(acting(&w, w.hurt), w.now, &ask("trigger")).unwrap();
+        let mine = w.record(w.hurt, from_hurt);
+        let times = AnswerInput {
+            choice: "at_a_time".into(),
+            times: vec![ProposedTime {
+                field: "time_1",
+                at: Ok(w.now + Duration::hours(3)),
+            }],
+            ..AnswerInput::default()
+        };
+        let answered = talk::answer(acting(&w, w.involved), w.now, mine, &times).unwrap();
+        w.record(w.involved, answered);
+        let question = truth::QuestionInput {
+            betrayal: String::new(),
+            text: "Where were you that night?".into(),
+        };
+        let asked = truth::ask(&w.couple.space, w.hurt, &question).unwrap();
+        w.record(w.hurt, asked);
+        let quiet = talk::declare_quiet(acting(&w, w.hurt), "4").unwrap();
+        w.record(w.hurt, quiet);
+
+        let with_talks = |w: &World, who| {
+            let t = today_of(w, who, Some(w.now), w.now.date());
+            kinds(&t.with_talks(&w.couple, who, w.now))
+        };
+        assert_eq!(
+            with_talks(&w, w.hurt),
+            ["talk_answer", "talk_pick", "check_in", "pulse", "quiet"]
+        );
+        assert_eq!(
+            with_talks(&w, w.involved),
+            ["question", "check_in", "pulse", "quiet"]
+        );
+        w.advance_days(4);
+        assert_eq!(
+            with_talks(&w, w.involved),
+            ["question", "check_in", "pulse"]
+        );
     }
 
     #[test]

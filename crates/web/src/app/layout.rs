@@ -47,6 +47,11 @@ pub const NAV: &[NavItem] = &[
         section: "commitments",
     },
     NavItem {
+        href: "/talk",
+        label: "Talks",
+        section: "talk",
+    },
+    NavItem {
         href: "/checkin",
         label: "Check-in",
         section: "checkin",

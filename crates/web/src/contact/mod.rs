@@ -2,7 +2,7 @@
 //! contact and how they responded; the record shows how long after the
 //! contact it was told, and the hurt partner acknowledges it.
 
-use crate::app::clock::{read_typed_time, twice_at, Now, Zone, FIRST_OF_TWO, SECOND_OF_TWO};
+use crate::app::clock::{read_typed_time, Now, Zone};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
@@ -11,7 +11,7 @@ use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
-use crate::present::dates;
+use crate::present::dates::{self, TwiceOption};
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
@@ -26,7 +26,6 @@ use kintsugi_core::kernel::days::plain_delay;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, UserId};
 use serde::Deserialize;
-use time::macros::format_description;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -85,13 +84,6 @@ pub struct NewReport {
     zone: &'static str,
     /// When the typed time happened twice: the two to choose from.
     twice: Option<[TwiceOption; 2]>,
-}
-
-/// One of the two times a typed time may mean when clocks went back.
-pub struct TwiceOption {
-    value: &'static str,
-    label: String,
-    checked: bool,
 }
 
 pub struct ReportView {
@@ -192,26 +184,8 @@ async fn build(
         &form.betrayal,
     );
     let moment = layout.now.instant;
-    let now = layout
-        .now
-        .local(moment)
-        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
-        .unwrap_or_default();
-    let twice = twice_at(&form.happened_at, zone).map(|(first, second)| {
-        let option = |value: &'static str, at, words: &str| TwiceOption {
-            value,
-            label: format!(
-                "the {words} {} ({})",
-                dates::clock_time(at),
-                zone.abbreviation_at(at)
-            ),
-            checked: form.happened_at_which == value,
-        };
-        [
-            option(FIRST_OF_TWO, first, "first"),
-            option(SECOND_OF_TWO, second, "second"),
-        ]
-    });
+    let now = dates::typed_value(layout.now.local(moment));
+    let twice = dates::twice_options(&form.happened_at, &form.happened_at_which, zone);
     let new = choice.any().then(|| NewReport {
         form,
         choice,

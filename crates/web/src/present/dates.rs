@@ -1,6 +1,6 @@
 //! Dates and times as people read them, in the viewer's zone.
 
-use crate::app::clock::Zone;
+use crate::app::clock::{twice_at, Zone, FIRST_OF_TWO, SECOND_OF_TWO};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
@@ -56,6 +56,41 @@ pub fn span(duration: time::Duration) -> String {
         m if m < 48 * 60 => plural(m / 60, "hour"),
         m => plural(m / (24 * 60), "day"),
     }
+}
+
+/// A moment on the viewer's wall clock as a `datetime-local` field holds it:
+/// "2026-03-14T09:30".
+pub fn typed_value(local: OffsetDateTime) -> String {
+    local
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap_or_default()
+}
+
+/// One of the two times a typed time may mean when clocks went back.
+pub struct TwiceOption {
+    pub value: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// When the time typed (`raw`) happened twice in `zone`, the two to choose
+/// from, `which` (the answer sent before) checked.
+pub fn twice_options(raw: &str, which: &str, zone: Zone) -> Option<[TwiceOption; 2]> {
+    twice_at(raw, zone).map(|(first, second)| {
+        let option = |value: &'static str, at, words: &str| TwiceOption {
+            value,
+            label: format!(
+                "the {words} {} ({})",
+                clock_time(at),
+                zone.abbreviation_at(at)
+            ),
+            checked: which == value,
+        };
+        [
+            option(FIRST_OF_TWO, first, "first"),
+            option(SECOND_OF_TWO, second, "second"),
+        ]
+    })
 }
 
 #[cfg(test)]

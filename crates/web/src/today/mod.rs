@@ -222,6 +222,37 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             "/pulse".to_owned(),
             "Take the pulse",
         ),
+        TodayItem::TalkToAnswer(_) => row(
+            Said::title("Your partner asked for a talk")
+                .detail("Answer when you can: now, at a time, or that you need space."),
+            "/talk".to_owned(),
+            "Answer",
+        ),
+        TodayItem::TalkTimeToPick(_) => row(
+            Said::title("Your partner proposed times for a talk")
+                .detail("Pick the one that suits you."),
+            "/talk".to_owned(),
+            "Pick a time",
+        ),
+        TodayItem::QuietPeriod(period) => {
+            let until = dates::when(period.until, zone);
+            let (title, detail) = if period.by == me {
+                (
+                    "Your quiet period is on",
+                    format!("Until {until}. No new talk requests reach you."),
+                )
+            } else {
+                (
+                    "Your partner has a quiet period",
+                    format!("Until {until}. A new talk request waits until then."),
+                )
+            };
+            row(
+                Said::title(title).detail(detail),
+                "/talk".to_owned(),
+                "See talks",
+            )
+        }
     }
 }
 
@@ -347,7 +378,8 @@ pub async fn page(
             last_visit,
             now.today(),
             |at| now.local(at).date(),
-        )?;
+        )?
+        .with_talks(&cached.state, couple.me, now.instant);
         let page = TodayPage {
             layout: layout.in_section("today"),
             start: found

@@ -102,6 +102,14 @@ enum About {
     Contact,
     /// A step the hurt partner proposed for the readiness list, not answered yet.
     ReadinessProposal,
+    /// A talk request the hurt partner asked, not answered yet.
+    TalkRequest,
+    /// A talk request with a time proposed, for its asker to pick.
+    TalkWithTimes,
+    /// A talk request answered "I need space".
+    TalkWithSpace,
+    /// A talk request answered "now is good".
+    AgreedTalk,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -197,6 +205,14 @@ mod form {
     pub const COMMITMENT: Fields = &[("betrayal", ""), ("kind", "no_contact"), ("details", "I blocked her number")];
     pub const COMMITMENT_STATUS: Fields = &[("status", "kept"), ("note", "")];
     pub const CONTACT: Fields = &[("betrayal", ""), ("happened_at", "2024-03-01T09:30"), ("happened_at_which", ""), ("channel", "text_message"), ("what_was_said", "She asked how I was."), ("how_i_responded", "I did not reply.")];
+    pub const TALK: Fields = &[("kind", "what_happened"), ("soon", "when_you_can"), ("topic", "mk-new-talk")];
+    pub const TALK_NOW: Fields = &[("choice", "now"), ("time_1", ""), ("time_1_which", ""), ("time_2", ""), ("time_2_which", ""), ("time_3", ""), ("time_3_which", ""), ("days", ""), ("words", "")];
+    pub const TALK_TIMES: Fields = &[("choice", "at_a_time"), ("time_1", "2099-01-05T18:00"), ("time_1_which", ""), ("time_2", ""), ("time_2_which", ""), ("time_3", ""), ("time_3_which", ""), ("days", ""), ("words", "")];
+    pub const TALK_SPACE: Fields = &[("choice", "space"), ("time_1", ""), ("time_1_which", ""), ("time_2", ""), ("time_2_which", ""), ("time_3", ""), ("time_3_which", ""), ("days", "3"), ("words", "")];
+    pub const PICK: Fields = &[("time", "0")];
+    pub const HAPPENED: Fields = &[("words", "mk-new-how-it-went"), ("keep", "partner")];
+    pub const QUIET: Fields = &[("quiet_days", "5")];
+    pub const QUIET_NOTE: Fields = &[("quiet_note", "mk-new-quiet-note")];
     pub const BETRAYAL: Fields = &[("kind", "emotional_affair"), ("hurt", "me"), ("discovered_on", ""), ("note", ""), ("feel_safe", "yes")];
     pub const REGISTER: Fields = &[("email", "{email}"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
     pub const LOGIN: Fields = &[("email", "{email}"), ("password", PASSWORD)];
@@ -295,6 +311,17 @@ const TABLE: &[Row] = &[
     post("/readiness/steps", HurtActs, STEP, [To("/readiness#proposals"), To("/readiness#proposals"), Missing, To("/readiness#proposals"), Missing, SignIn]),
     post("/readiness/steps/{id}/answer", ReadinessProposal, STEP_ANSWER, [NotTheirs, To("/readiness#proposals"), Missing, Missing, Missing, SignIn]),
     post("/readiness/steps/{id}/withdraw", ReadinessProposal, NONE, [To("/readiness#proposals"), NotTheirs, Missing, Missing, Missing, SignIn]),
+    get("/talk", TalkRequest, [Shows, Shows, Missing, Page, Missing, SignIn]),
+    // Our hurt partner's quiet period is on: no new request reaches them.
+    post("/talk", HurtActs, TALK, [To("/talk#talk-*"), Refused, Missing, To("/talk#talk-*"), Missing, SignIn]),
+    post("/talk/{id}/answer", TalkRequest, TALK_NOW, [NotTheirs, To("/talk#talk-{id}"), Missing, Missing, Missing, SignIn]),
+    post("/talk/{id}/pick", TalkWithTimes, PICK, [To("/talk#talk-{id}"), NotTheirs, Missing, Missing, Missing, SignIn]),
+    post("/talk/{id}/end-space", TalkWithSpace, NONE, [NotTheirs, To("/talk#talk-{id}"), Missing, Missing, Missing, SignIn]),
+    post("/talk/{id}/withdraw", TalkRequest, NONE, [To("/talk#talk-{id}"), NotTheirs, Missing, Missing, Missing, SignIn]),
+    post("/talk/{id}/happened", AgreedTalk, HAPPENED, [To("/talk#talk-{id}"), To("/talk#talk-{id}"), Missing, Missing, Missing, SignIn]),
+    post("/talk/quiet", HurtActs, QUIET, [To("/talk#quiet"), NotTheirs, Missing, To("/talk#quiet"), Missing, SignIn]),
+    post("/talk/quiet/end", HurtActs, NONE, [To("/talk#quiet"), Refused, Missing, Refused, Missing, SignIn]),
+    post("/talk/quiet/note", InvolvedActs, QUIET_NOTE, [To("/talk#quiet"), Refused, Missing, Refused, Missing, SignIn]),
 ];
 
 // ---- the world -------------------------------------------------------------
@@ -469,6 +496,7 @@ fn plans() -> Vec<Plan> {
     };
     let text = |words| with(&[("text", ""), ("refers_to", "")], "text", words);
     let request = |words| with(REQUEST, "what", words);
+    let talk = |kind, words| with(&[("kind", kind), ("soon", "soon"), ("topic", "")], "topic", words);
     vec![
         plan(SharedCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-shared-check-in", "partner"), RecordHead, &["mk-shared-check-in"]),
         plan(KeptCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-kept-check-in", "only_me"), OnOwnList, &["mk-kept-check-in"]),
@@ -498,6 +526,21 @@ fn plans() -> Vec<Plan> {
         plan(Commitment, Involved, "/commitments", with(&[("betrayal", ""), ("kind", "therapy"), ("details", "")], "details", "mk-commitment: therapy every Tuesday"), InRedirect, &["mk-commitment"]),
         plan(Contact, Involved, "/contact", with(CONTACT, "what_was_said", "mk-contact: she asked to meet"), InRedirect, &["mk-contact"]),
         plan(ReadinessProposal, Hurt, "/readiness/steps", with(&[("name", "")], "name", "mk-step: cooking on Sundays"), RecordHead, &["mk-step"]),
+        plan(TalkRequest, Hurt, "/talk", talk("details", "mk-talk-open: the lake house"), InRedirect, &["mk-talk-open"]),
+        Plan {
+            then: &[(Involved, "/talk/{id}/answer", TALK_TIMES)],
+            ..plan(TalkWithTimes, Hurt, "/talk", talk("practical", "mk-talk-times: the school run"), InRedirect, &["mk-talk-times"])
+        },
+        Plan {
+            then: &[(Involved, "/talk/{id}/answer", TALK_SPACE)],
+            ..plan(TalkWithSpace, Hurt, "/talk", talk("trigger", "mk-talk-space: the song"), InRedirect, &["mk-talk-space"])
+        },
+        // Last, so nothing written before meets it: the hurt partner's
+        // quiet period.
+        Plan {
+            then: &[(Involved, "/talk/{id}/answer", TALK_NOW), (Hurt, "/talk/quiet", QUIET)],
+            ..plan(AgreedTalk, Hurt, "/talk", talk("our_future", "mk-talk-agreed: next summer"), InRedirect, &["mk-talk-agreed"])
+        },
     ]
 }
 

@@ -29,5 +29,6 @@ mod readiness;
 mod record;
 mod repair;
 mod security;
+mod talk;
 mod time_zones;
 mod today;

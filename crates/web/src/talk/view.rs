@@ -1,0 +1,369 @@
+//! The talk page as each partner reads it: their quiet-period card, the
+//! form to ask, and every request with the steps that are theirs, every
+//! date in the viewer's own zone.
+
+use super::{AnswerForm, AskForm, HappenedForm, NoteForm, QuietForm, TIME_FIELDS};
+use crate::app::clock::Zone;
+use crate::app::error::AppResult;
+use crate::app::layout::Layout;
+use crate::app::state::AppState;
+use crate::auth::session::Session;
+use crate::couple::{my_private, MyCouple};
+use crate::http::forms::FormErrors;
+use crate::present::dates::{self, TwiceOption};
+use crate::present::repair::Choice;
+use crate::present::words::who;
+use askama::Template;
+use kintsugi_core::access::room::Acting;
+use kintsugi_core::streams::couple::CoupleState;
+use kintsugi_core::streams::private::own_private;
+use kintsugi_core::talk::{
+    self, Answered, NotYet, Stage, TalkAnswer, TalkKind, TalkRequest, TalkSoon, Talks,
+};
+use kintsugi_core::{EntryId, UserId};
+use time::OffsetDateTime;
+
+/// Which form was refused, with what was typed, so the page is drawn again
+/// around it.
+pub enum Refused {
+    Nothing,
+    Ask(AskForm, FormErrors),
+    Answer(EntryId, AnswerForm, FormErrors),
+    /// A step with no words: pick, end space, withdraw.
+    Step(EntryId, FormErrors),
+    Happened(EntryId, HappenedForm, FormErrors),
+    Quiet(QuietForm, FormErrors),
+    Note(NoteForm, FormErrors),
+}
+
+pub struct AskView {
+    form: AskForm,
+    errors: FormErrors,
+    kinds: Vec<Choice>,
+    soons: Vec<Choice>,
+    /// Kinds that wait, and why, in plain words.
+    waits: Vec<String>,
+}
+
+pub struct QuietView {
+    /// The viewer's own quiet period, on until then.
+    mine_until: Option<String>,
+    can_declare: bool,
+    can_end: bool,
+    /// The partner's quiet period, on until then.
+    partners_until: Option<String>,
+    can_leave_note: bool,
+    /// The viewer left their note for the period that is on.
+    note_left: bool,
+    /// The partner's note, once the viewer's own period is over.
+    note_for_me: Option<String>,
+    form: QuietForm,
+    errors: FormErrors,
+    note: NoteForm,
+    note_errors: FormErrors,
+}
+
+/// One proposed-time field of the answer form.
+pub struct TimeField {
+    name: &'static str,
+    which: &'static str,
+    value: String,
+    twice: Option<[TwiceOption; 2]>,
+}
+
+/// One proposed time, to pick or to read.
+pub struct TimeOption {
+    index: usize,
+    label: String,
+}
+
+pub struct RequestView {
+    id: u64,
+    kind: &'static str,
+    soon: &'static str,
+    asked_by: &'static str,
+    asked_at: String,
+    topic: String,
+    /// Where it stands, in one plain sentence.
+    stage: String,
+    /// The sentence that came with "I need space", if any.
+    space_words: Option<String>,
+    times: Vec<TimeOption>,
+    can_answer: bool,
+    can_pick: bool,
+    can_end_space: bool,
+    can_withdraw: bool,
+    can_mark: bool,
+    /// "You: …", "Your partner: …" on how it went.
+    marks: Vec<String>,
+    kept_word: Option<String>,
+    answer: AnswerForm,
+    time_fields: Vec<TimeField>,
+    /// The latest time the answer's fields accept, in their own format.
+    min_time: String,
+    happened: HappenedForm,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "talk/talk.html")]
+struct TalkPage {
+    layout: Layout,
+    zone: &'static str,
+    quiet: QuietView,
+    ask: Option<AskView>,
+    open: Vec<RequestView>,
+    earlier: Vec<RequestView>,
+    days: Vec<u8>,
+}
+
+pub async fn build(
+    app: &AppState,
+    session: &Session,
+    couple: &MyCouple,
+    layout: Layout,
+    refused: Refused,
+) -> AppResult<impl Template> {
+    let cached = couple.read(app).await?;
+    let private = my_private(app, session).await?;
+    let mine = own_private(&private.state, couple.me)?;
+    let state = &cached.state;
+    let me = couple.me;
+    let now = layout.now.instant;
+    let zone = layout.now.zone;
+    let acting = Acting::new(&state.space, &state.talk, me);
+    let seen = Seen {
+        state,
+        me,
+        now,
+        zone,
+        refused: &refused,
+    };
+    let (open, earlier): (Vec<&TalkRequest>, Vec<&TalkRequest>) =
+        state.talk.all().partition(|r| r.is_open());
+    let view = |r: &TalkRequest| {
+        let mut view = seen.request(r);
+        view.kept_word = mine.talk.kept_word(r.id).map(str::to_owned);
+        view
+    };
+    let partner_joined = state.space.partner_of(me).is_some();
+    Ok(TalkPage {
+        zone: zone.name(),
+        quiet: seen.quiet(acting),
+        ask: partner_joined.then(|| seen.ask(acting)),
+        open: open.into_iter().map(view).collect(),
+        earlier: earlier.into_iter().map(view).collect(),
+        days: (1..=talk::MOST_DAYS).collect(),
+        layout: layout.in_section("talk"),
+    })
+}
+
+/// What the page is drawn from: the record, for whom, when, and which form
+/// was refused.
+struct Seen<'a> {
+    state: &'a CoupleState,
+    me: UserId,
+    now: OffsetDateTime,
+    zone: Zone,
+    refused: &'a Refused,
+}
+
+impl Seen<'_> {
+    fn when(&self, at: OffsetDateTime) -> String {
+        dates::when(at, self.zone)
+    }
+
+    fn ask(&self, acting: Acting<'_, Talks>) -> AskView {
+        let (form, errors) = match self.refused {
+            Refused::Ask(form, errors) => (form.clone(), errors.clone()),
+            _ => Default::default(),
+        };
+        let waits = TalkKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let wait = talk::not_yet(acting, self.now, kind).ok().flatten()?;
+                let why = match wait {
+                    NotYet::QuietPeriod { .. } => return None,
+                    NotYet::OneOpen => "you have a request open".to_owned(),
+                    NotYet::Space { until } => {
+                        format!("your partner asked for space until {}", self.when(until))
+                    }
+                    NotYet::CoolDown { until } => {
+                        format!("you can ask again from {}", self.when(until))
+                    }
+                };
+                Some(format!("{}: {why}.", kind.label()))
+            })
+            .collect();
+        AskView {
+            form,
+            errors,
+            kinds: TalkKind::ALL
+                .iter()
+                .map(|k| Choice {
+                    code: k.code(),
+                    label: k.label(),
+                })
+                .collect(),
+            soons: TalkSoon::ALL
+                .iter()
+                .map(|s| Choice {
+                    code: s.code(),
+                    label: s.label(),
+                })
+                .collect(),
+            waits,
+        }
+    }
+
+    fn quiet(&self, acting: Acting<'_, Talks>) -> QuietView {
+        let talk = &self.state.talk;
+        let partner = self.state.space.partner_of(self.me);
+        let partners = partner.and_then(|p| talk.quiet_on(p, self.now));
+        let (form, errors) = match self.refused {
+            Refused::Quiet(form, errors) => (form.clone(), errors.clone()),
+            _ => Default::default(),
+        };
+        let (note, note_errors) = match self.refused {
+            Refused::Note(form, errors) => (form.clone(), errors.clone()),
+            _ => Default::default(),
+        };
+        let mine = talk.latest_quiet_of(self.me);
+        QuietView {
+            mine_until: talk.quiet_on(self.me, self.now).map(|p| self.when(p.until)),
+            can_declare: talk::can_declare_quiet(acting),
+            can_end: talk::can_end_quiet(acting, self.now),
+            partners_until: partners.map(|p| self.when(p.until)),
+            can_leave_note: note_errors.any() || talk::can_leave_quiet_note(acting, self.now),
+            note_left: partners.is_some_and(|p| p.note.as_ref().is_some_and(|n| n.by == self.me)),
+            note_for_me: mine
+                .and_then(|p| p.note_after_end(self.now))
+                .map(|n| n.note.clone()),
+            form,
+            errors,
+            note,
+            note_errors,
+        }
+    }
+
+    /// The plain sentence saying where a request stands, for the viewer.
+    fn stage(&self, r: &TalkRequest) -> String {
+        let mine = r.asked_by == self.me;
+        match (r.stage(), &r.answer) {
+            (Stage::AwaitingAnswer, _) if mine => "Waiting for your partner's answer.".to_owned(),
+            (Stage::AwaitingAnswer, _) => "Waiting for your answer.".to_owned(),
+            (Stage::AwaitingPick, _) if mine => {
+                "Your partner proposed times: pick the one that suits you.".to_owned()
+            }
+            (Stage::AwaitingPick, _) => "You proposed times; your partner picks one.".to_owned(),
+            (Stage::Space { until }, Some(Answered { by, .. })) => {
+                let ended = if until > self.now {
+                    "until"
+                } else {
+                    "which ended"
+                };
+                format!(
+                    "{} asked for space, {ended} {}.",
+                    who(self.me, *by),
+                    self.when(until)
+                )
+            }
+            (Stage::Withdrawn, _) => format!(
+                "Withdrawn on {}.",
+                self.when(r.withdrawn_at.unwrap_or(r.asked_at))
+            ),
+            (Stage::Happened, _) => "You talked.".to_owned(),
+            (_, Some(answered)) => self.agreed(r, answered),
+            (_, None) => String::new(),
+        }
+    }
+
+    fn agreed(&self, r: &TalkRequest, answered: &Answered) -> String {
+        let by = who(self.me, answered.by);
+        match (&answered.answer, r.picked) {
+            (TalkAnswer::Now, _) => format!("{by} said now is good."),
+            (TalkAnswer::AtQuietTalk, _) => format!("{by} said: at our next quiet talk."),
+            (_, Some(at)) => format!("Agreed: {}.", self.when(at)),
+            _ => String::new(),
+        }
+    }
+
+    fn request(&self, r: &TalkRequest) -> RequestView {
+        let acting = Acting::new(&self.state.space, &self.state.talk, self.me);
+        let (answer, happened, errors) = match self.refused {
+            Refused::Answer(id, form, errors) if *id == r.id => {
+                (form.clone(), HappenedForm::default(), errors.clone())
+            }
+            Refused::Happened(id, form, errors) if *id == r.id => {
+                (AnswerForm::default(), form.clone(), errors.clone())
+            }
+            Refused::Step(id, errors) if *id == r.id => (
+                AnswerForm::default(),
+                HappenedForm::default(),
+                errors.clone(),
+            ),
+            _ => Default::default(),
+        };
+        let space_words = match &r.answer {
+            Some(Answered {
+                answer: TalkAnswer::Space { words, .. },
+                ..
+            }) => words.clone(),
+            _ => None,
+        };
+        RequestView {
+            id: r.id.0,
+            kind: r.kind.label(),
+            soon: r.soon.label(),
+            asked_by: who(self.me, r.asked_by),
+            asked_at: self.when(r.asked_at),
+            topic: r.topic.clone(),
+            stage: self.stage(r),
+            space_words,
+            times: self.times(r),
+            can_answer: talk::can_answer(acting, r.id),
+            can_pick: talk::can_pick(acting, r.id),
+            can_end_space: talk::can_end_space(acting, self.now, r.id),
+            can_withdraw: talk::can_withdraw(acting, r.id),
+            can_mark: talk::can_mark_happened(acting, r.id),
+            marks: r
+                .happened
+                .iter()
+                .map(|m| match &m.words {
+                    Some(words) => format!("{}: “{words}”", who(self.me, m.by)),
+                    None => format!("{} marked that you talked.", who(self.me, m.by)),
+                })
+                .collect(),
+            kept_word: None,
+            time_fields: self.time_fields(&answer),
+            min_time: dates::typed_value(self.zone.local(self.now)),
+            answer,
+            happened,
+            errors,
+        }
+    }
+
+    fn times(&self, r: &TalkRequest) -> Vec<TimeOption> {
+        let proposed = r.proposed_times().iter().enumerate();
+        let shown = proposed.filter(|(_, at)| r.picked.is_none_or(|picked| picked == **at));
+        shown
+            .map(|(index, at)| TimeOption {
+                index,
+                label: self.when(*at),
+            })
+            .collect()
+    }
+
+    fn time_fields(&self, form: &AnswerForm) -> Vec<TimeField> {
+        form.typed()
+            .into_iter()
+            .zip(TIME_FIELDS)
+            .map(|((name, raw, which), (_, which_name))| TimeField {
+                name,
+                which: which_name,
+                value: raw.to_owned(),
+                twice: dates::twice_options(raw, which, self.zone),
+            })
+            .collect()
+    }
+}
