@@ -53,6 +53,11 @@ fn mutual_for(w: &World, viewer: UserId) -> Vec<MutualStep> {
     .expect("the reveal reads the viewer's and their partner's marks")
 }
 
+/// Neither partner sees a step ready together.
+fn nothing_mutual(w: &World) -> bool {
+    mutual_for(w, w.hurt).is_empty() && mutual_for(w, w.involved).is_empty()
+}
+
 fn names(steps: &[MutualStep]) -> Vec<&str> {
     steps.iter().map(|s| s.name.as_str()).collect()
 }
@@ -62,11 +67,7 @@ fn a_step_shows_only_once_both_marked_it_ready_and_since_the_later_mark() {
     let mut w = World::new();
     let (a, b) = (w.hurt, w.involved);
     mark_as(&mut w, a, &[("same_bed", "ready"), ("going_out", "ready")]).unwrap();
-    assert!(
-        mutual_for(&w, a).is_empty(),
-        "one partner's ready shows nothing"
-    );
-    assert!(mutual_for(&w, b).is_empty());
+    assert!(nothing_mutual(&w), "one partner's ready shows nothing");
 
     w.advance_days(3);
     let later = w.now;
@@ -95,11 +96,7 @@ fn when_one_withdraws_the_step_leaves_the_list_and_returns_with_a_new_since() {
 
     w.advance_days(1);
     mark_as(&mut w, b, &[("trip_together", "not_sure")]).unwrap();
-    assert!(
-        mutual_for(&w, a).is_empty(),
-        "withdrawn: gone, with no word of who"
-    );
-    assert!(mutual_for(&w, b).is_empty());
+    assert!(nothing_mutual(&w), "withdrawn: gone, with no word of who");
 
     w.advance_days(1);
     let again = w.now;

@@ -7,9 +7,9 @@ use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{self, Writes};
+use crate::exec::{self, Submission, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::land_or_redraw;
@@ -18,10 +18,12 @@ use axum::extract::State;
 use axum::response::Response;
 use kintsugi_core::access::readiness::{reveal, MutualStep};
 use kintsugi_core::access::room::Acting;
-use kintsugi_core::readiness::{self, Mark, Proposal, ReadinessMarks};
+use kintsugi_core::readiness::{
+    self, Mark, Proposal, ReadinessEvent, ReadinessList, ReadinessMarks,
+};
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
-use kintsugi_core::{EntryId, StreamId};
+use kintsugi_core::{EntryId, Refusal, StreamId};
 use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
@@ -331,15 +333,9 @@ async fn answer(
     layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
 ) -> AppResult<Response> {
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.readiness,
-        |acting| readiness::answer(acting, proposal, &form.answer),
-    )
-    .await?;
-    on_a_proposal(&app, &couple, layout, outcome, proposal).await
+    let step =
+        |acting: Acting<'_, ReadinessList>| readiness::answer(acting, proposal, &form.answer);
+    on_a_proposal(&app, &couple, layout, &submission, proposal, step).await
 }
 
 async fn withdraw(
@@ -347,28 +343,23 @@ async fn withdraw(
     couple: MyCouple,
     EntryIdParam(proposal): EntryIdParam,
     layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<crate::http::forms::NoFields>,
+    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.readiness,
-        |acting| readiness::withdraw(acting, proposal),
-    )
-    .await?;
-    on_a_proposal(&app, &couple, layout, outcome, proposal).await
+    let step = |acting: Acting<'_, ReadinessList>| readiness::withdraw(acting, proposal);
+    on_a_proposal(&app, &couple, layout, &submission, proposal, step).await
 }
 
-/// Back to the list after answering or taking back a proposal, or the page
-/// again with why not beside it.
+/// A step on a proposal (answering it, taking it back), then back to the
+/// list, or the page again with why not beside the proposal.
 async fn on_a_proposal(
     app: &AppState,
     couple: &MyCouple,
     layout: Layout,
-    outcome: exec::Outcome,
+    submission: &Submission,
     proposal: EntryId,
+    step: impl Fn(Acting<'_, ReadinessList>) -> Result<ReadinessEvent, Refusal>,
 ) -> AppResult<Response> {
+    let outcome = exec::submit_step(app, couple, submission, |s| &s.readiness, step).await?;
     land_or_redraw(
         outcome,
         |_| "/readiness#proposals".to_owned(),

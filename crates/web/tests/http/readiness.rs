@@ -160,6 +160,17 @@ async fn readiness_becomes_mutual_and_is_withdrawn_on_postgres() {
     }
 }
 
+/// `marker` marks `step`, and everything `watcher` sees stays the same.
+async fn marking_changes_nothing_for(watcher: &Person, marker: &Person, step: &str, how: &str) {
+    let before = everything_seen_by(watcher).await;
+    mark(marker, &[(step, how)]).await;
+    assert_eq!(
+        everything_seen_by(watcher).await,
+        before,
+        "a {how} mark on {step} changed what the partner sees"
+    );
+}
+
 #[tokio::test]
 async fn one_partners_marks_change_nothing_the_other_sees_in_either_direction() {
     let app = TestApp::spawn().await;
@@ -172,20 +183,8 @@ async fn one_partners_marks_change_nothing_the_other_sees_in_either_direction() 
         // Seen once, so Today's "since your last visit" stands still.
         everything_seen_by(first).await;
         everything_seen_by(second).await;
-        let second_before = everything_seen_by(second).await;
-        mark(first, &[(step, "ready")]).await;
-        assert_eq!(
-            everything_seen_by(second).await,
-            second_before,
-            "a ready mark on {step} changed what the partner sees"
-        );
-        let first_before = everything_seen_by(first).await;
-        mark(second, &[(step, "not_yet")]).await;
-        assert_eq!(
-            everything_seen_by(first).await,
-            first_before,
-            "a not-yet mark on {step} changed what the partner sees"
-        );
+        marking_changes_nothing_for(second, first, step, "ready").await;
+        marking_changes_nothing_for(first, second, step, "not_yet").await;
     }
 }
 
