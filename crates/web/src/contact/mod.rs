@@ -2,20 +2,17 @@
 //! contact and how they responded; the record shows how long after the
 //! contact it was told, and the hurt partner acknowledges it.
 
-use crate::app::clock::{read_typed_time, twice_at, Now, Zone, FIRST_OF_TWO, SECOND_OF_TWO};
+use crate::app::clock::{read_typed_time, twice_at, Zone, FIRST_OF_TWO, SECOND_OF_TWO};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
-use crate::http::extractors::EntryIdParam;
+use crate::http::extractors::{Desk, EntryIdParam};
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -171,16 +168,12 @@ fn view(
     }
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    refused: Refused,
-) -> AppResult<ContactPage> {
+async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
+    let layout = desk.layout;
     let zone = layout.now.zone;
-    let cached = couple.read(app).await?;
+    let cached = desk.couple.read(&desk.app).await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let (form, errors) = match &refused {
         Refused::Report(form, errors) => (form.clone(), errors.clone()),
         _ => Default::default(),
@@ -240,21 +233,15 @@ async fn build(
     })
 }
 
-async fn contact_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+async fn contact_page(desk: Desk) -> AppResult<Response> {
+    render(&build(desk, Refused::Nothing).await?)
 }
 
 async fn report(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    layout: Layout,
+    desk: Desk,
     SubmittedForm { form, submission }: SubmittedForm<ContactForm>,
 ) -> AppResult<Response> {
+    let now = desk.layout.now;
     // The time typed is on the reporter's own wall clock.
     let happened_at = read_typed_time(
         "happened_at",
@@ -262,7 +249,8 @@ async fn report(
         &form.happened_at_which,
         now.zone,
     );
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+    let me = desk.couple.me;
+    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |decision| {
         let input = ContactReportInput {
             betrayal: form.betrayal.clone(),
             happened_at: happened_at.clone()?,
@@ -270,46 +258,36 @@ async fn report(
             what_was_said: form.what_was_said.clone(),
             how_i_responded: form.how_i_responded.clone(),
         };
-        contact::report(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
+        contact::report(&decision.couple.space, me, now.instant, &input).map(Writes::couple)
     })
     .await?;
     land_or_redraw(
         outcome,
         |landed| at_entry("/contact", "report", landed.couple_entry()),
-        |errors| build(&app, &couple, layout, Refused::Report(form, errors)),
+        |errors| build(desk, Refused::Report(form, errors)),
     )
     .await
 }
 
 async fn acknowledge(
-    State(app): State<AppState>,
-    couple: MyCouple,
+    desk: Desk,
     EntryIdParam(report): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
         response: form.response.clone(),
     };
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.contact,
-        |acting| contact::acknowledge(acting, report, &input),
-    )
-    .await?;
+    let outcome = desk
+        .submit_step(
+            &submission,
+            |s| &s.contact,
+            |acting| contact::acknowledge(acting, report, &input),
+        )
+        .await?;
     land_or_redraw(
         outcome,
         |_| at_entry("/contact", "report", Some(report)),
-        |errors| {
-            build(
-                &app,
-                &couple,
-                layout,
-                Refused::Acknowledge(report, form, errors),
-            )
-        },
+        |errors| build(desk, Refused::Acknowledge(report, form, errors)),
     )
     .await
 }

@@ -1,15 +1,23 @@
 //! Extractors every handler may ask for, written once: the request's `Now`,
-//! the signed-in person's couple space, and an entry id from the address.
+//! the signed-in person's couple space, the `Desk` of a couple's room, and
+//! an entry id from the address.
 
 use crate::app::clock::Now;
-use crate::app::error::AppError;
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Layout;
 use crate::app::state::AppState;
-use crate::auth::session::{LoginRedirect, Session, ViewerZone};
-use crate::couple::MyCouple;
+use crate::auth::session::{CurrentUser, LoginRedirect, Session, ViewerZone};
+use crate::couple::{my_private, MyCouple};
+use crate::exec::{self, Outcome, Submission};
+use crate::projections::Cached;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use kintsugi_core::EntryId;
+use kintsugi_core::access::room::Acting;
+use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::streams::private::PrivateState;
+use kintsugi_core::{EntryId, Refusal};
+use tokio::sync::OwnedRwLockReadGuard;
 
 impl FromRequestParts<AppState> for Now {
     type Rejection = std::convert::Infallible;
@@ -46,6 +54,56 @@ impl FromRequestParts<AppState> for MyCouple {
         MyCouple::require(app, &session)
             .await
             .map_err(IntoResponse::into_response)
+    }
+}
+
+/// What every handler of a couple's rooms gathers first: the app, the
+/// signed-in person, their couple space, and the page's layout (which
+/// carries the request's `Now`). Someone without a space finds nothing.
+pub struct Desk {
+    pub app: AppState,
+    pub session: Session,
+    pub couple: MyCouple,
+    pub layout: Layout,
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let CurrentUser(session) = CurrentUser::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let couple = MyCouple::from_request_parts(parts, app).await?;
+        let Ok(layout) = Layout::from_request_parts(parts, app).await;
+        Ok(Desk {
+            app: app.clone(),
+            session,
+            couple,
+            layout,
+        })
+    }
+}
+
+impl Desk {
+    /// The couple's record, caught up, as this person may read it.
+    pub async fn read(&self) -> AppResult<OwnedRwLockReadGuard<Cached<CoupleState>>> {
+        self.couple.read(&self.app).await
+    }
+
+    /// The person's own private stream, caught up.
+    pub async fn my_private(&self) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
+        my_private(&self.app, &self.session).await
+    }
+
+    /// One step of a room through the submit path (see [`exec::submit_step`]).
+    pub async fn submit_step<Room, Event: Into<CoupleEvent>>(
+        &self,
+        submission: &Submission,
+        room: impl Fn(&CoupleState) -> &Room,
+        step: impl Fn(Acting<'_, Room>) -> Result<Event, Refusal>,
+    ) -> AppResult<Outcome> {
+        exec::submit_step(&self.app, &self.couple, submission, room, step).await
     }
 }
 

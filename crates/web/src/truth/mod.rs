@@ -5,18 +5,15 @@
 use crate::app::clock::{Now, Zone};
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
 use crate::exec::{self, Landed, Submission, Writes};
-use crate::http::extractors::EntryIdParam;
+use crate::http::extractors::{Desk, EntryIdParam};
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
 use crate::present::words::{excerpt, who};
 use askama::Template;
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -464,17 +461,11 @@ fn empty_message(filter: TruthFilter) -> &'static str {
     }
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    filter: TruthFilter,
-    refused: Refused,
-) -> AppResult<TruthPage> {
-    let zone = layout.now.zone;
-    let cached = couple.read(app).await?;
+async fn build(desk: Desk, filter: TruthFilter, refused: Refused) -> AppResult<TruthPage> {
+    let zone = desk.layout.now.zone;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let entries = state
         .truth
         .entries(filter)
@@ -508,7 +499,7 @@ async fn build(
         errors: question_errors,
     });
     Ok(TruthPage {
-        layout: layout.in_section("truth"),
+        layout: desk.layout.in_section("truth"),
         filters: TruthFilter::ALL
             .iter()
             .map(|f| FilterLink {
@@ -527,14 +518,9 @@ async fn build(
     })
 }
 
-async fn log_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    Query(query): Query<FilterQuery>,
-) -> AppResult<Response> {
+async fn log_page(desk: Desk, Query(query): Query<FilterQuery>) -> AppResult<Response> {
     let filter = TruthFilter::parse(&query.filter);
-    render(&build(&app, &couple, layout, filter, Refused::Nothing).await?)
+    render(&build(desk, filter, Refused::Nothing).await?)
 }
 
 /// Where a form leads once it has landed.
@@ -544,28 +530,6 @@ enum Anchor {
     Created,
     /// The entry the form is about (an answered question, a read entry).
     Entry(EntryId),
-}
-
-/// What every truth form needs besides its own fields: the app, the couple
-/// and the page's layout, for drawing the page again.
-struct Desk {
-    app: AppState,
-    couple: MyCouple,
-    layout: Layout,
-}
-
-impl FromRequestParts<AppState> for Desk {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        let couple = MyCouple::from_request_parts(parts, app).await?;
-        let Ok(layout) = Layout::from_request_parts(parts, app).await;
-        Ok(Desk {
-            app: app.clone(),
-            couple,
-            layout,
-        })
-    }
 }
 
 impl Desk {
@@ -578,13 +542,8 @@ impl Desk {
         step: impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal>,
         refused: impl FnOnce(FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let Desk {
-            app,
-            couple,
-            layout,
-        } = self;
-        let me = couple.me;
-        let outcome = exec::submit(&app, &couple, submission, |decision| {
+        let me = self.couple.me;
+        let outcome = exec::submit(&self.app, &self.couple, submission, |decision| {
             step(decision.couple, me).map(Writes::couple)
         })
         .await?;
@@ -592,8 +551,7 @@ impl Desk {
             Ok(landed) => return redirect_to(anchor, landed),
             Err(errors) => errors,
         };
-        let page = build(&app, &couple, layout, TruthFilter::All, refused(errors)).await?;
-        render_refused(&page)
+        render_refused(&build(self, TruthFilter::All, refused(errors)).await?)
     }
 }
 
