@@ -5,8 +5,8 @@
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
-use crate::exec::{self, Outcome, Writes};
-use crate::http::extractors::{Desk, EntryIdParam};
+use crate::exec::{Outcome, Writes};
+use crate::http::extractors::{Desk, EntryForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -533,11 +533,12 @@ async fn write(
     if asks_first && form.action != SEND_AS_IT_IS {
         return check(desk, betrayal, form, true).await;
     }
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |decision| {
-        let state = decision.couple;
-        apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let state = decision.couple;
+            apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
+        })
+        .await?;
     let pending = |errors| Pending::Draft {
         betrayal,
         form: Box::new(form),
@@ -632,25 +633,24 @@ fn part_label(field: &str) -> Option<&'static str> {
 }
 
 async fn answer(
-    desk: Desk,
-    EntryIdParam(version): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
+    EntryForm(desk, version, form, submission): EntryForm<AnswerForm>,
 ) -> AppResult<Response> {
     let input = ApologyAnswerInput {
         answer: form.answer.clone(),
         what: form.what.clone(),
     };
     let me = desk.couple.me;
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |decision| {
-        let state = decision.couple;
-        apology::answer(
-            Acting::new(&state.space, &state.apology, me),
-            version,
-            &input,
-        )
-        .map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let state = decision.couple;
+            apology::answer(
+                Acting::new(&state.space, &state.apology, me),
+                version,
+                &input,
+            )
+            .map(Writes::couple)
+        })
+        .await?;
     let pending = |errors| Pending::Answer {
         version,
         form,

@@ -5,8 +5,8 @@
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
-use crate::exec::{self, Landed, Writes};
-use crate::http::extractors::{Desk, EntryIdParam};
+use crate::exec::{Landed, Writes};
+use crate::http::extractors::{Desk, EntryForm, EntryIdParam};
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -417,11 +417,12 @@ async fn record(
 ) -> AppResult<Response> {
     let input = CheckInInput::from_form(&form);
     let me = desk.couple.me;
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |states| {
-        checkin::check_in(&states.couple.space, me, &input)
-            .map(|event| Writes::from(Destination::from(event)))
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |states| {
+            checkin::check_in(&states.couple.space, me, &input)
+                .map(|event| Writes::from(Destination::from(event)))
+        })
+        .await?;
     match outcome.or_form(FormErrors::from_refusal)? {
         // A kept check-in lands in the private stream, a shared one in the record.
         Ok(Landed::Couple(_)) => Ok(Redirect::to("/checkin?done=shared").into_response()),
@@ -484,9 +485,7 @@ pub struct AcknowledgeForm {
 impl Form for AcknowledgeForm {}
 
 async fn acknowledge(
-    desk: Desk,
-    EntryIdParam(id): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<AcknowledgeForm>,
+    EntryForm(desk, id, form, submission): EntryForm<AcknowledgeForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgeInput {
         check_in: id.0.to_string(),
@@ -494,11 +493,12 @@ async fn acknowledge(
         own_words: form.own_words,
     };
     let me = desk.couple.me;
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |states| {
-        let check_ins = &states.couple.check_ins;
-        checkin::acknowledge(&states.couple.space, check_ins, me, &input).map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |states| {
+            let check_ins = &states.couple.check_ins;
+            checkin::acknowledge(&states.couple.space, check_ins, me, &input).map(Writes::couple)
+        })
+        .await?;
     match outcome.or_form(FormErrors::from_refusal)? {
         Ok(_) => Ok(Redirect::to(&shared_link(id)).into_response()),
         Err(errors) => {

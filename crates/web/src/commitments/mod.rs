@@ -5,7 +5,7 @@
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::http::extractors::{Desk, EntryIdParam};
+use crate::http::extractors::{Desk, EntryForm};
 use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -267,9 +267,7 @@ async fn make(
 }
 
 async fn update_status(
-    desk: Desk,
-    EntryIdParam(commitment): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<StatusForm>,
+    EntryForm(desk, commitment, form, submission): EntryForm<StatusForm>,
 ) -> AppResult<Response> {
     let input = StatusInput {
         status: form.status.clone(),
@@ -291,9 +289,7 @@ async fn update_status(
 }
 
 async fn acknowledge(
-    desk: Desk,
-    EntryIdParam(commitment): EntryIdParam,
-    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
+    EntryForm(desk, commitment, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
     let outcome = desk
         .submit_step(

@@ -5,8 +5,8 @@
 use crate::app::clock::{read_typed_time, twice_at, Zone, FIRST_OF_TWO, SECOND_OF_TWO};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::exec::{self, Writes};
-use crate::http::extractors::{Desk, EntryIdParam};
+use crate::exec::Writes;
+use crate::http::extractors::{Desk, EntryForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -250,17 +250,18 @@ async fn report(
         now.zone,
     );
     let me = desk.couple.me;
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |decision| {
-        let input = ContactReportInput {
-            betrayal: form.betrayal.clone(),
-            happened_at: happened_at.clone()?,
-            channel: form.channel.clone(),
-            what_was_said: form.what_was_said.clone(),
-            how_i_responded: form.how_i_responded.clone(),
-        };
-        contact::report(&decision.couple.space, me, now.instant, &input).map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let input = ContactReportInput {
+                betrayal: form.betrayal.clone(),
+                happened_at: happened_at.clone()?,
+                channel: form.channel.clone(),
+                what_was_said: form.what_was_said.clone(),
+                how_i_responded: form.how_i_responded.clone(),
+            };
+            contact::report(&decision.couple.space, me, now.instant, &input).map(Writes::couple)
+        })
+        .await?;
     land_or_redraw(
         outcome,
         |landed| at_entry("/contact", "report", landed.couple_entry()),
@@ -270,9 +271,7 @@ async fn report(
 }
 
 async fn acknowledge(
-    desk: Desk,
-    EntryIdParam(report): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
+    EntryForm(desk, report, form, submission): EntryForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
         response: form.response.clone(),

@@ -8,9 +8,10 @@ use crate::app::layout::Layout;
 use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, LoginRedirect, Session, ViewerZone};
 use crate::couple::{my_private, MyCouple};
-use crate::exec::{self, Outcome, Submission};
+use crate::exec::{self, Decision, Outcome, Submission, Writes};
+use crate::http::forms::{Form, SubmittedForm};
 use crate::projections::Cached;
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use kintsugi_core::access::room::Acting;
@@ -96,6 +97,15 @@ impl Desk {
         my_private(&self.app, &self.session).await
     }
 
+    /// A change through the one submit path (see [`exec::submit`]).
+    pub async fn submit(
+        &self,
+        submission: &Submission,
+        decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+    ) -> AppResult<Outcome> {
+        exec::submit(&self.app, &self.couple, submission, decide).await
+    }
+
     /// One step of a room through the submit path (see [`exec::submit_step`]).
     pub async fn submit_step<Room, Event: Into<CoupleEvent>>(
         &self,
@@ -104,6 +114,29 @@ impl Desk {
         step: impl Fn(Acting<'_, Room>) -> Result<Event, Refusal>,
     ) -> AppResult<Outcome> {
         exec::submit_step(&self.app, &self.couple, submission, room, step).await
+    }
+}
+
+/// A form posted about one entry (`/truth/{id}/answer`): the desk, the
+/// entry the address names, the form, and its submission key. Extracted in
+/// the order every route checks: the couple first (an outsider gets "not
+/// found"), then the entry id, then the form.
+pub struct EntryForm<F>(pub Desk, pub EntryId, pub F, pub Submission);
+
+impl<F: Form + Send> FromRequest<AppState> for EntryForm<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let desk = Desk::from_request_parts(&mut parts, app).await?;
+        let EntryIdParam(id) = EntryIdParam::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let SubmittedForm { form, submission } =
+            SubmittedForm::from_request(Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(EntryForm(desk, id, form, submission))
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
-use crate::exec::{self, Landed, Writes};
+use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryIdParam};
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
@@ -268,11 +268,12 @@ async fn record(
     // One commit: the pulse (kept or shared) and its signs note, which is
     // always private, land together or not at all.
     let me = desk.couple.me;
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |states| {
-        let taken = pulse::record_pulse(&states.couple.space, me, &input)?;
-        Ok(Writes::from(Destination::from(taken.pulse)).and_private(taken.signs))
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |states| {
+            let taken = pulse::record_pulse(&states.couple.space, me, &input)?;
+            Ok(Writes::from(Destination::from(taken.pulse)).and_private(taken.signs))
+        })
+        .await?;
     let result = match outcome.or_form(FormErrors::from_refusal)? {
         Ok(Landed::Couple(id)) => shared_link(id),
         Ok(Landed::Private(id)) => kept_link(id),
@@ -311,11 +312,12 @@ async fn choose_cadence(
         cadence: form.cadence,
     };
     let me = desk.couple.me;
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |states| {
-        let (space, chosen) = (&states.couple.space, &states.couple.pulse);
-        pulse::choose_cadence(space, chosen, me, &input).map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |states| {
+            let (space, chosen) = (&states.couple.space, &states.couple.pulse);
+            pulse::choose_cadence(space, chosen, me, &input).map(Writes::couple)
+        })
+        .await?;
     match outcome.or_form(FormErrors::from_refusal)? {
         Ok(_) => Ok(Redirect::to("/pulse#cadence").into_response()),
         Err(errors) => {

@@ -8,8 +8,8 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::zone_of;
-use crate::exec::{self, Writes};
-use crate::http::extractors::{Desk, EntryIdParam};
+use crate::exec::Writes;
+use crate::http::extractors::{Desk, EntryForm, EntryIdParam};
 use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -18,7 +18,6 @@ use crate::present::repair::{
 };
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::{FromRequest, FromRequestParts};
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -526,12 +525,13 @@ async fn make(
     }
     let input = form.input();
     let (now, me) = (desk.layout.now, desk.couple.me);
-    let outcome = exec::submit(&desk.app, &desk.couple, &submission, |decision| {
-        // "From today on" is the asking partner's today.
-        let local_now = now.local(now.instant);
-        requests::make(&decision.couple.space, me, local_now, &input).map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            // "From today on" is the asking partner's today.
+            let local_now = now.local(now.instant);
+            requests::make(&decision.couple.space, me, local_now, &input).map(Writes::couple)
+        })
+        .await?;
     land_or_redraw(
         outcome,
         |landed| match landed.couple_entry() {
@@ -827,16 +827,9 @@ async fn request_page(desk: Desk, EntryIdParam(id): EntryIdParam) -> AppResult<R
     render(&build_request(desk, id, Refused::Nothing).await?)
 }
 
-/// A form posted on a request's page, with everything its step needs.
-/// Extracted in the order every route checks: the couple first (an
-/// outsider gets "not found"), then the entry id, then the form.
-struct Step<F> {
-    desk: Desk,
-    /// The entry in the address: the request, or for a confirmation the
-    /// time it was done.
-    id: EntryId,
-    form: SubmittedForm<F>,
-}
+/// A form posted on a request's page: the entry in the address is the
+/// request, or for a confirmation the time it was done.
+type Step<F> = EntryForm<F>;
 
 /// What a step decides on, on the newest shared record.
 struct At<'a, F> {
@@ -844,26 +837,6 @@ struct At<'a, F> {
     id: EntryId,
     now: OffsetDateTime,
     form: &'a F,
-}
-
-impl<F: Form + Send> FromRequest<AppState> for Step<F> {
-    type Rejection = Response;
-
-    async fn from_request(
-        request: axum::extract::Request,
-        app: &AppState,
-    ) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let desk = Desk::from_request_parts(&mut parts, app).await?;
-        let EntryIdParam(id) = EntryIdParam::from_request_parts(&mut parts, app)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let form =
-            SubmittedForm::from_request(axum::extract::Request::from_parts(parts, body), app)
-                .await
-                .map_err(IntoResponse::into_response)?;
-        Ok(Step { desk, id, form })
-    }
 }
 
 impl<F> Step<F> {
@@ -875,30 +848,27 @@ impl<F> Step<F> {
         decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
         refused: impl FnOnce(F, FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let Step {
-            desk,
-            id,
-            form: SubmittedForm { form, submission },
-        } = self;
+        let EntryForm(desk, id, form, submission) = self;
         let (now, me) = (desk.layout.now, desk.couple.me);
         let doers = {
             let cached = desk.read().await?;
             DoersClock::of(&desk.app, &cached.state, me, now).await?
         };
-        let outcome = exec::submit(&desk.app, &desk.couple, &submission, |decision| {
-            let space = &decision.couple.space;
-            // The days a step is checked against are the doer's, and "today"
-            // is the acting partner's own (the doer, when logging).
-            let requests = doers.requests(space, &decision.couple.requests);
-            decide(At {
-                acting: Acting::new(space, &requests, me),
-                id,
-                now: now.local(now.instant),
-                form: &form,
+        let outcome = desk
+            .submit(&submission, |decision| {
+                let space = &decision.couple.space;
+                // The days a step is checked against are the doer's, and "today"
+                // is the acting partner's own (the doer, when logging).
+                let requests = doers.requests(space, &decision.couple.requests);
+                decide(At {
+                    acting: Acting::new(space, &requests, me),
+                    id,
+                    now: now.local(now.instant),
+                    form: &form,
+                })
+                .map(Writes::couple)
             })
-            .map(Writes::couple)
-        })
-        .await?;
+            .await?;
         match outcome.or_form(form_errors)? {
             Ok(_) => Ok(Redirect::to(&format!("/requests/{}", page.0)).into_response()),
             Err(errors) => render_refused(&build_request(desk, page, refused(form, errors)).await?),
@@ -911,7 +881,7 @@ impl<F> Step<F> {
         decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
         refused: impl FnOnce(F, FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let request = self.id;
+        let request = self.1;
         self.take_on(request, decide, refused).await
     }
 }
@@ -983,9 +953,9 @@ async fn log_fulfilment(step: Step<FulfilmentForm>) -> AppResult<Response> {
 
 /// Confirming a time done leads back to the request it belongs to.
 async fn confirm(step: Step<NoFields>) -> AppResult<Response> {
-    let fulfilment = step.id;
+    let fulfilment = step.1;
     let request = {
-        let cached = step.desk.read().await?;
+        let cached = step.0.read().await?;
         cached
             .state
             .requests

@@ -5,8 +5,8 @@
 use crate::app::clock::{Now, Zone};
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
-use crate::exec::{self, Landed, Submission, Writes};
-use crate::http::extractors::{Desk, EntryIdParam};
+use crate::exec::{Landed, Submission, Writes};
+use crate::http::extractors::{Desk, EntryForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -542,11 +542,11 @@ impl Desk {
         step: impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal>,
         refused: impl FnOnce(FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let me = self.couple.me;
-        let outcome = exec::submit(&self.app, &self.couple, submission, |decision| {
-            step(decision.couple, me).map(Writes::couple)
-        })
-        .await?;
+        let outcome = self
+            .submit(submission, |decision| {
+                step(decision.couple, self.couple.me).map(Writes::couple)
+            })
+            .await?;
         let errors = match outcome.or_form(form_errors)? {
             Ok(landed) => return redirect_to(anchor, landed),
             Err(errors) => errors,
@@ -594,9 +594,7 @@ async fn ask(
 }
 
 async fn answer(
-    desk: Desk,
-    EntryIdParam(question): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<TextForm>,
+    EntryForm(desk, question, form, submission): EntryForm<TextForm>,
 ) -> AppResult<Response> {
     let input = AnswerInput { text: form.text };
     let step = |state: &CoupleState, me| {
@@ -612,9 +610,7 @@ async fn answer(
 }
 
 async fn correct(
-    desk: Desk,
-    EntryIdParam(original): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<TextForm>,
+    EntryForm(desk, original, form, submission): EntryForm<TextForm>,
 ) -> AppResult<Response> {
     let input = CorrectionInput { text: form.text };
     let step = |state: &CoupleState, me| {
@@ -629,9 +625,7 @@ async fn correct(
 }
 
 async fn acknowledge(
-    desk: Desk,
-    EntryIdParam(entry): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
+    EntryForm(desk, entry, form, submission): EntryForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
         response: form.response,
@@ -645,27 +639,23 @@ async fn acknowledge(
 }
 
 async fn park(
-    desk: Desk,
-    EntryIdParam(question): EntryIdParam,
-    posted: SubmittedForm<NoFields>,
+    EntryForm(desk, question, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
     let step = |state: &CoupleState, me| {
         truth::park(Acting::new(&state.space, &state.truth, me), question)
     };
     let refused = |errors| Refused::Entry(question, errors);
-    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+    desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
 }
 
 async fn unpark(
-    desk: Desk,
-    EntryIdParam(question): EntryIdParam,
-    posted: SubmittedForm<NoFields>,
+    EntryForm(desk, question, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
     let step = |state: &CoupleState, me| {
         truth::unpark(Acting::new(&state.space, &state.truth, me), question)
     };
     let refused = |errors| Refused::Entry(question, errors);
-    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+    desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
 }
