@@ -45,9 +45,7 @@ impl<P: Projection> ProjectionCache<P> {
         store: &dyn Store,
         stream_id: &str,
     ) -> AppResult<OwnedRwLockReadGuard<Cached<P>>> {
-        let mut cached = self.slot(stream_id).write_owned().await;
-        catch_up(&mut cached, store, stream_id).await?;
-        Ok(cached.downgrade())
+        Ok(self.lock(store, stream_id).await?.downgrade())
     }
 
     /// The stream's state, caught up, held for writing: nothing else reads
