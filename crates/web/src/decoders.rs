@@ -10,6 +10,7 @@ use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppError;
 use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
+use crate::present::repair::ResponseForm;
 use crate::{apology, auth, checkin, commitments, contact, invite, pulse, requests, space, truth};
 use kintsugi_core::checkin::CheckInInput;
 use kintsugi_core::kernel::account::NewPassword;
@@ -99,7 +100,7 @@ pub fn decoders() -> Vec<Decoder> {
         plain::<truth::DisclosureForm>("truth-disclosure"),
         plain::<truth::QuestionForm>("truth-question"),
         plain::<truth::TextForm>("truth-text"),
-        plain::<truth::ResponseForm>("truth-response"),
+        plain::<ResponseForm>("truth-response"),
         form::<apology::ApologyForm>("apology", |f, _| {
             let input = f.input();
             input.coach();
@@ -124,7 +125,7 @@ pub fn decoders() -> Vec<Decoder> {
             let zone = Zone::named("America/New_York").unwrap_or_else(|_| Zone::utc());
             read_typed_time("happened_at", &f.happened_at, &f.happened_at_which, zone).map(drop)
         }),
-        plain::<contact::ResponseForm>("contact-response"),
+        plain::<ResponseForm>("contact-response"),
     ]
 }
 

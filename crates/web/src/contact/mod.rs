@@ -10,7 +10,9 @@ use crate::http::extractors::{Desk, EntryForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
+use crate::present::repair::{
+    at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice, ResponseForm,
+};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -55,14 +57,6 @@ impl Form for ContactForm {
     /// Two texts of up to 5,000 characters each.
     const CAPS: FormCaps = FormCaps::new(16, 10_000, 20_000);
 }
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ResponseForm {
-    response: String,
-}
-
-impl Form for ResponseForm {}
 
 enum Refused {
     Nothing,

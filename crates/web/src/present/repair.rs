@@ -6,14 +6,25 @@
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::render_refused;
 use crate::exec::{Landed, Outcome};
-use crate::http::forms::FormErrors;
+use crate::http::forms::{Form, FormErrors};
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
+use serde::Deserialize;
 use std::future::Future;
+
+/// An acknowledgement's words, the one field of every "I have read this"
+/// form (a truth entry, a contact report).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ResponseForm {
+    pub response: String,
+}
+
+impl Form for ResponseForm {}
 
 /// The refusals a form shows beside its fields or above them.
 pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {

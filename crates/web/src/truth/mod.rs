@@ -10,7 +10,7 @@ use crate::http::extractors::{Desk, EntryForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, ResponseForm};
 use crate::present::words::{excerpt, who};
 use askama::Template;
 use axum::extract::Query;
@@ -89,14 +89,6 @@ pub struct TextForm {
 impl Form for TextForm {
     const CAPS: FormCaps = TELLING;
 }
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ResponseForm {
-    response: String,
-}
-
-impl Form for ResponseForm {}
 
 /// A form that was refused, to be shown again with what was typed.
 enum Refused {
