@@ -4,7 +4,7 @@
 use super::people::insert_member;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
-use crate::record::{self, EventTables, Inserted};
+use crate::record::{self, CommitRows, EventTables, Inserted};
 use crate::rows::{event_row, seal_row, submission_record};
 use crate::seal::SealRow;
 use crate::sql::SqlTx;
@@ -54,14 +54,14 @@ fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
 /// rather than losing on the events' key and retrying; the events before
 /// the membership, so that of two joins racing on one record the loser
 /// learns it lost the race and decides again.
-async fn insert_rows(
-    tx: &mut dyn SqlTx,
-    rows: &[EventRow],
-    seals: &[SealRow],
-    submission: Option<&SubmissionRecord>,
-    member: Option<&NewMember>,
-    expired_before: i64,
-) -> Result<Inserted> {
+async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inserted> {
+    let CommitRows {
+        rows,
+        seals,
+        submission,
+        member,
+        expired_before,
+    } = commit;
     if let Some(submission) = submission {
         tx.execute(
             "DELETE FROM submissions WHERE user_id = $1 AND created_at < $2",
@@ -132,17 +132,9 @@ impl<B: Backend> EventTables for SqlStore<B> {
             .transpose()
     }
 
-    async fn insert_commit(
-        &self,
-        rows: &[EventRow],
-        seals: &[SealRow],
-        submission: Option<&SubmissionRecord>,
-        member: Option<&NewMember>,
-        expired_before: i64,
-    ) -> Result<Inserted> {
+    async fn insert_commit(&self, commit: CommitRows<'_>) -> Result<Inserted> {
         let mut tx = self.backend.begin_write().await?;
-        let inserted =
-            insert_rows(tx.as_mut(), rows, seals, submission, member, expired_before).await?;
+        let inserted = insert_rows(tx.as_mut(), commit).await?;
         if inserted == Inserted::Everything {
             tx.commit().await?;
         }
