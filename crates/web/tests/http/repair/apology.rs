@@ -213,10 +213,8 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
-    assert!(
-        hurt.sees("/apology", "Your partner has not sent an apology yet.")
-            .await
-    );
+    hurt.assert_sees("/apology", "Your partner has not sent an apology yet.")
+        .await;
     let first = send(involved, "Marker-v1: I lied to you about the trips.").await;
     let page = hurt.get("/apology").await;
     assert_shows(
@@ -320,7 +318,9 @@ async fn only_the_involved_partner_writes_and_only_the_hurt_partner_answers() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
     assert!(!hurt.sees("/apology", "name=\"what_i_did\"").await);
-    assert!(involved.sees("/apology", "name=\"what_i_did\"").await);
+    involved
+        .assert_sees("/apology", "name=\"what_i_did\"")
+        .await;
     assert_not_theirs(&hurt.post("/apology", &owned("send", "x")).await);
     assert_not_theirs(&hurt.post("/apology", &owned("check", "x")).await);
 
