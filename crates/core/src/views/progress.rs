@@ -632,12 +632,11 @@ mod tests {
         assert!(milestone_kinds(&w, w.hurt).contains(&MilestoneKind::FirstPulse));
 
         w.advance_days(7);
-        w.keep_pulse(w.hurt, steady(3));
-        w.advance_days(7);
-        w.keep_pulse(w.hurt, steady(7));
+        let hurt = w.hurt;
+        keep_weekly_pulses(&mut w, hurt, &[3, 7]);
         assert_eq!(
             trust_levels(&w, w.hurt),
-            vec![(w.now.date(), MilestoneKind::TrustReached(90))],
+            reached_today(&w, 90),
             "a later pulse marks the level it reached first, above where it began"
         );
     }
@@ -645,14 +644,28 @@ mod tests {
     #[test]
     fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
         let mut w = World::ticking();
-        w.keep_pulse(w.involved, steady(2));
-        w.advance_days(7);
-        w.keep_pulse(w.involved, steady(7));
+        let involved = w.involved;
+        keep_weekly_pulses(&mut w, involved, &[2, 7]);
         assert_eq!(
             trust_levels(&w, w.involved),
-            vec![(w.now.date(), MilestoneKind::TrustReached(90))],
+            reached_today(&w, 90),
             "straight to 100 from below 50: one milestone, not three"
         );
+    }
+
+    /// `who` keeps a steady pulse at each level in turn, a week apart.
+    fn keep_weekly_pulses(w: &mut World, who: UserId, levels: &[u8]) {
+        for (week, level) in levels.iter().enumerate() {
+            if week > 0 {
+                w.advance_days(7);
+            }
+            w.keep_pulse(who, steady(*level));
+        }
+    }
+
+    /// The one trust milestone of reaching `level`, dated today.
+    fn reached_today(w: &World, level: u8) -> Vec<(Date, MilestoneKind)> {
+        vec![(w.now.date(), MilestoneKind::TrustReached(level))]
     }
 
     /// The hurt partner asks for a daily text; the involved partner agrees
