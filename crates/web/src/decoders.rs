@@ -384,12 +384,16 @@ mod tests {
         assert_eq!(names.len(), count);
     }
 
+    fn decoder_named(name: &str) -> Decoder {
+        decoders()
+            .into_iter()
+            .find(|d| d.name == name)
+            .unwrap_or_else(|| panic!("a decoder named {name}"))
+    }
+
     #[test]
     fn a_well_formed_check_in_is_read() {
-        let checkin = decoders()
-            .into_iter()
-            .find(|d| d.name == "checkin")
-            .expect("the check-in decoder");
+        let checkin = decoder_named("checkin");
         let body = b"feelings=sad&intensity_sad=3&visibility=partner&note=hi";
         assert!(checkin
             .decode(body, time::macros::date!(2026 - 03 - 14))
@@ -398,10 +402,7 @@ mod tests {
 
     #[test]
     fn an_impossible_contact_time_is_a_field_refusal() {
-        let contact = decoders()
-            .into_iter()
-            .find(|d| d.name == "contact")
-            .expect("the contact decoder");
+        let contact = decoder_named("contact");
         let body = b"happened_at=9999-12-31T23:59&happened_at_which=second";
         let outcome = contact.decode(body, time::macros::date!(2026 - 03 - 14));
         assert!(
