@@ -585,17 +585,18 @@ async fn ask(
     desk.act(&submission, Anchor::Created, step, refused).await
 }
 
+/// A step on the truth log, in the shape `Desk::act` takes.
+fn on_log(
+    step: impl Fn(Acting<'_, TruthLog>) -> Result<TruthEvent, Refusal>,
+) -> impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal> {
+    move |state, me| step(Acting::new(&state.space, &state.truth, me))
+}
+
 async fn answer(
     EntryForm(desk, question, form, submission): EntryForm<TextForm>,
 ) -> AppResult<Response> {
     let input = AnswerInput { text: form.text };
-    let step = |state: &CoupleState, me| {
-        truth::answer(
-            Acting::new(&state.space, &state.truth, me),
-            question,
-            &input,
-        )
-    };
+    let step = on_log(|acting| truth::answer(acting, question, &input));
     let refused = |errors| Refused::Answer(question, input.text.clone(), errors);
     desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
@@ -605,13 +606,7 @@ async fn correct(
     EntryForm(desk, original, form, submission): EntryForm<TextForm>,
 ) -> AppResult<Response> {
     let input = CorrectionInput { text: form.text };
-    let step = |state: &CoupleState, me| {
-        truth::correct(
-            Acting::new(&state.space, &state.truth, me),
-            original,
-            &input,
-        )
-    };
+    let step = on_log(|acting| truth::correct(acting, original, &input));
     let refused = |errors| Refused::Correction(original, input.text.clone(), errors);
     desk.act(&submission, Anchor::Created, step, refused).await
 }
@@ -622,31 +617,27 @@ async fn acknowledge(
     let input = AcknowledgementInput {
         response: form.response,
     };
-    let step = |state: &CoupleState, me| {
-        truth::acknowledge(Acting::new(&state.space, &state.truth, me), entry, &input)
-    };
+    let step = on_log(|acting| truth::acknowledge(acting, entry, &input));
     let refused = |errors| Refused::Acknowledgement(entry, input.response.clone(), errors);
     desk.act(&submission, Anchor::Entry(entry), step, refused)
         .await
 }
 
-async fn park(
-    EntryForm(desk, question, _, submission): EntryForm<NoFields>,
-) -> AppResult<Response> {
-    let step = |state: &CoupleState, me| {
-        truth::park(Acting::new(&state.space, &state.truth, me), question)
-    };
-    let refused = |errors| Refused::Entry(question, errors);
-    desk.act(&submission, Anchor::Entry(question), step, refused)
-        .await
+async fn park(posted: EntryForm<NoFields>) -> AppResult<Response> {
+    set_aside(posted, truth::park).await
 }
 
-async fn unpark(
+async fn unpark(posted: EntryForm<NoFields>) -> AppResult<Response> {
+    set_aside(posted, truth::unpark).await
+}
+
+/// Parking a question for therapy and taking it back: one button on the
+/// question, back to it.
+async fn set_aside(
     EntryForm(desk, question, _, submission): EntryForm<NoFields>,
+    step: fn(Acting<'_, TruthLog>, EntryId) -> Result<TruthEvent, Refusal>,
 ) -> AppResult<Response> {
-    let step = |state: &CoupleState, me| {
-        truth::unpark(Acting::new(&state.space, &state.truth, me), question)
-    };
+    let step = on_log(|acting| step(acting, question));
     let refused = |errors| Refused::Entry(question, errors);
     desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
