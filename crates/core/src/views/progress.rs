@@ -632,29 +632,21 @@ mod tests {
         assert!(milestone_kinds(&w, w.hurt).contains(&MilestoneKind::FirstPulse));
 
         w.advance_days(7);
-        let hurt = w.hurt;
-        keep_weekly_pulses(&mut w, hurt, &[3, 7]);
-        assert_eq!(
-            trust_levels(&w, w.hurt),
-            reached_today(&w, 90),
-            "a later pulse marks the level it reached first, above where it began"
-        );
+        // A later pulse marks the level it reached first, above where it began.
+        keep_weekly_pulses(w.hurt, &mut w, &[3, 7]);
+        assert_only_reached_today(&w, w.hurt, 90);
     }
 
     #[test]
     fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
         let mut w = World::ticking();
-        let involved = w.involved;
-        keep_weekly_pulses(&mut w, involved, &[2, 7]);
-        assert_eq!(
-            trust_levels(&w, w.involved),
-            reached_today(&w, 90),
-            "straight to 100 from below 50: one milestone, not three"
-        );
+        // Straight to 100 from below 50: one milestone, not three.
+        keep_weekly_pulses(w.involved, &mut w, &[2, 7]);
+        assert_only_reached_today(&w, w.involved, 90);
     }
 
     /// `who` keeps a steady pulse at each level in turn, a week apart.
-    fn keep_weekly_pulses(w: &mut World, who: UserId, levels: &[u8]) {
+    fn keep_weekly_pulses(who: UserId, w: &mut World, levels: &[u8]) {
         for (week, level) in levels.iter().enumerate() {
             if week > 0 {
                 w.advance_days(7);
@@ -663,9 +655,12 @@ mod tests {
         }
     }
 
-    /// The one trust milestone of reaching `level`, dated today.
-    fn reached_today(w: &World, level: u8) -> Vec<(Date, MilestoneKind)> {
-        vec![(w.now.date(), MilestoneKind::TrustReached(level))]
+    /// The only trust milestone `viewer` has is reaching `level`, today.
+    fn assert_only_reached_today(w: &World, viewer: UserId, level: u8) {
+        assert_eq!(
+            trust_levels(w, viewer),
+            vec![(w.now.date(), MilestoneKind::TrustReached(level))]
+        );
     }
 
     /// The hurt partner asks for a daily text; the involved partner agrees
@@ -760,18 +755,11 @@ mod tests {
         .unwrap();
         w.record(w.hurt, received);
 
-        let found: Vec<_> = milestones(
-            &w.couple,
-            &w.involved_private,
-            w.involved,
-            w.now.date(),
-            OffsetDateTime::date,
-        )
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.entry.is_some())
-        .map(|m| (m.kind, m.entry))
-        .collect();
+        let found: Vec<_> = milestones_of(&w, w.involved)
+            .into_iter()
+            .filter(|m| m.entry.is_some())
+            .map(|m| (m.kind, m.entry))
+            .collect();
         assert_eq!(
             found,
             vec![
@@ -785,17 +773,7 @@ mod tests {
     fn a_request_kept_only_half_the_month_is_not_a_milestone() {
         let mut w = World::ticking();
         daily_request(&mut w, 15, 31);
-        let kinds: Vec<_> = milestones(
-            &w.couple,
-            &w.hurt_private,
-            w.hurt,
-            w.now.date(),
-            OffsetDateTime::date,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|m| m.kind)
-        .collect();
+        let kinds = milestone_kinds(&w, w.hurt);
         assert!(
             !kinds.contains(&MilestoneKind::RequestKeptForAMonth),
             "{kinds:?}"
