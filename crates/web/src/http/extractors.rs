@@ -20,16 +20,29 @@ use kintsugi_core::streams::private::PrivateState;
 use kintsugi_core::{EntryId, Refusal};
 use tokio::sync::OwnedRwLockReadGuard;
 
-impl FromRequestParts<AppState> for Now {
-    type Rejection = std::convert::Infallible;
+/// An extractor that cannot fail: `$read` makes it from the request's head
+/// and the app. A macro, not a generic impl, because `FromRequestParts` is
+/// axum's trait: Rust lets this crate implement it only type by type.
+macro_rules! read_from_parts {
+    ($extracted:ty, $read:expr) => {
+        impl axum::extract::FromRequestParts<$crate::app::state::AppState> for $extracted {
+            type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        app: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(now_for(&parts.extensions, app))
-    }
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                app: &$crate::app::state::AppState,
+            ) -> Result<Self, Self::Rejection> {
+                Ok($read(parts, app))
+            }
+        }
+    };
 }
+pub(crate) use read_from_parts;
+
+read_from_parts!(Now, |parts: &mut Parts, app| now_for(
+    &parts.extensions,
+    app
+));
 
 /// "Now" for the person making the request: their own zone, which the
 /// session middleware found, else the instance's.
