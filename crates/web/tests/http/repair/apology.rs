@@ -2,6 +2,7 @@ use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
     assert_room_kept_in, created_id, World,
 };
+use kintsugi_core::apology::OWNERSHIP_PARTS;
 use crate::helpers::{
     assert_hides, assert_page, assert_shows, id_before, Page, Person, WrittenOnce,
 };
@@ -166,15 +167,9 @@ async fn a_check_lists_empty_parts_calmly_and_only_a_refused_send_marks_them() {
 async fn the_parts_are_tall_enough_to_read_back_without_scrolling() {
     let w = World::new().await;
     let page = w.couple.involved.get("/apology").await;
-    for part in [
-        "what_i_did",
-        "impact",
-        "responsibility",
-        "remorse",
-        "changes",
-        "repair",
-        "factors",
-    ] {
+    // The six ownership parts, in the form's order, and the factors.
+    let parts = OWNERSHIP_PARTS.iter().map(|(name, _)| *name);
+    for part in parts.chain(["factors"]) {
         assert!(
             page.body
                 .contains(&format!("id=\"b2-{part}\" name=\"{part}\" rows=\"6\"")),
