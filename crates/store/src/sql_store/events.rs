@@ -143,11 +143,8 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
     async fn seal_row(&self, stream_id: &str) -> Result<Option<SealRow>> {
         let sql = STREAM_SEALS.select_sql("WHERE stream_id = $1");
-        let rows = self
-            .reader()
-            .fetch(&sql, &[text(stream_id)], STREAM_SEALS.columns)
-            .await?;
-        rows.into_iter().next().map(seal_row).transpose()
+        self.first_row(&sql, &[text(stream_id)], STREAM_SEALS.columns, seal_row)
+            .await
     }
 
     async fn all_seals(&self) -> Result<Vec<SealRow>> {
@@ -175,11 +172,8 @@ impl<B: Backend> EventTables for SqlStore<B> {
         let sql =
             SUBMISSIONS.select_sql("WHERE user_id = $1 AND key_hash = $2 AND created_at >= $3");
         let args = [Value::Uuid(Some(user_id)), bytes(key_hash), int(not_before)];
-        let rows = self
-            .reader()
-            .fetch(&sql, &args, SUBMISSIONS.columns)
-            .await?;
-        rows.into_iter().next().map(submission_record).transpose()
+        self.first_row(&sql, &args, SUBMISSIONS.columns, submission_record)
+            .await
     }
 
     async fn events_after(

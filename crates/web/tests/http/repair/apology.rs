@@ -2,10 +2,10 @@ use super::{
     assert_not_theirs, assert_outsiders_refused, assert_redirect, assert_refused,
     assert_room_kept_in, created_id, World,
 };
-use kintsugi_core::apology::OWNERSHIP_PARTS;
 use crate::helpers::{
     assert_hides, assert_page, assert_shows, id_before, Page, Person, WrittenOnce,
 };
+use kintsugi_core::apology::OWNERSHIP_PARTS;
 
 /// A whole apology, every ownership part written.
 pub(super) fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
