@@ -856,13 +856,21 @@ mod tests {
         assert_eq!(inserted, Inserted::Everything);
     }
 
-    #[tokio::test]
-    async fn migrate_seals_an_older_stream_which_then_reads_and_grows() {
+    /// A new SQLite store (in the directory given back with it) holding one
+    /// legacy stream, `couple:old`.
+    async fn store_with_legacy_stream() -> (tempfile::TempDir, crate::sqlite::SqliteStore, MasterKey)
+    {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
         let master = MasterKey::generate();
         let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
         legacy_stream(&store, &master, "couple:old").await;
+        (dir, store, master)
+    }
+
+    #[tokio::test]
+    async fn migrate_seals_an_older_stream_which_then_reads_and_grows() {
+        let (_dir, store, master) = store_with_legacy_stream().await;
         assert!(matches!(
             store.read("couple:old", 0).await,
             Err(StoreError::Integrity {
@@ -892,11 +900,7 @@ mod tests {
 
     #[tokio::test]
     async fn migrate_leaves_a_damaged_older_stream_unsealed() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let master = MasterKey::generate();
-        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
-        legacy_stream(&store, &master, "couple:old").await;
+        let (_dir, store, master) = store_with_legacy_stream().await;
         store
             .writer()
             .execute("DELETE FROM events WHERE seq = 2", &[])
