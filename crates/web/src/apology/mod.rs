@@ -6,8 +6,8 @@ use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
 use crate::exec::{Outcome, Writes};
-use crate::http::extractors::{Desk, EntryForm};
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
@@ -513,10 +513,7 @@ async fn apology_page(desk: Desk) -> AppResult<Response> {
 
 /// "Check with the coach" shows the draft again with the coach's findings;
 /// "Send to my partner" sends it as a new version.
-async fn write(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<ApologyForm>,
-) -> AppResult<Response> {
+async fn write(PostedForm(desk, form, submission): PostedForm<ApologyForm>) -> AppResult<Response> {
     let input = form.input();
     let me = desk.couple.me;
     let (betrayal, asks_first) = {

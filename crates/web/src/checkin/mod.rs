@@ -6,8 +6,8 @@ use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::exec::{Landed, Writes};
-use crate::http::extractors::{Desk, EntryForm, EntryIdParam};
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
@@ -409,11 +409,7 @@ async fn checkin_page(desk: Desk, Query(query): Query<ListQuery>) -> AppResult<R
 }
 
 async fn record(
-    desk: Desk,
-    SubmittedForm {
-        form: CheckInFields(form),
-        submission,
-    }: SubmittedForm<CheckInFields>,
+    PostedForm(desk, CheckInFields(form), submission): PostedForm<CheckInFields>,
 ) -> AppResult<Response> {
     let input = CheckInInput::from_form(&form);
     let me = desk.couple.me;

@@ -5,8 +5,8 @@
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::http::extractors::{Desk, EntryForm};
-use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
@@ -243,8 +243,7 @@ async fn commitments_page(desk: Desk) -> AppResult<Response> {
 }
 
 async fn make(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<CommitmentForm>,
+    PostedForm(desk, form, submission): PostedForm<CommitmentForm>,
 ) -> AppResult<Response> {
     let input = CommitmentInput {
         betrayal: form.betrayal.clone(),

@@ -6,8 +6,8 @@ use crate::app::clock::{read_typed_time, twice_at, Zone, FIRST_OF_TWO, SECOND_OF
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::exec::Writes;
-use crate::http::extractors::{Desk, EntryForm};
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{
@@ -232,8 +232,7 @@ async fn contact_page(desk: Desk) -> AppResult<Response> {
 }
 
 async fn report(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<ContactForm>,
+    PostedForm(desk, form, submission): PostedForm<ContactForm>,
 ) -> AppResult<Response> {
     let now = desk.layout.now;
     // The time typed is on the reporter's own wall clock.

@@ -130,6 +130,25 @@ impl Desk {
     }
 }
 
+/// A form posted in a couple's room: the desk, the form, and its
+/// submission key. The couple is found first, so an outsider gets "not
+/// found" before the form is read.
+pub struct PostedForm<F>(pub Desk, pub F, pub Submission);
+
+impl<F: Form + Send> FromRequest<AppState> for PostedForm<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let desk = Desk::from_request_parts(&mut parts, app).await?;
+        let SubmittedForm { form, submission } =
+            SubmittedForm::from_request(Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(PostedForm(desk, form, submission))
+    }
+}
+
 /// A form posted about one entry (`/truth/{id}/answer`): the desk, the
 /// entry the address names, the form, and its submission key. Extracted in
 /// the order every route checks: the couple first (an outsider gets "not

@@ -5,8 +5,8 @@ use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::exec::{Landed, Writes};
-use crate::http::extractors::{Desk, EntryIdParam};
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::http::extractors::{Desk, EntryIdParam, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
@@ -258,11 +258,7 @@ async fn pulse_page(desk: Desk) -> AppResult<Response> {
 }
 
 async fn record(
-    desk: Desk,
-    SubmittedForm {
-        form: PulseFields(form),
-        submission,
-    }: SubmittedForm<PulseFields>,
+    PostedForm(desk, PulseFields(form), submission): PostedForm<PulseFields>,
 ) -> AppResult<Response> {
     let input = PulseInput::from_form(&form);
     // One commit: the pulse (kept or shared) and its signs note, which is
@@ -305,8 +301,7 @@ pub struct CadenceForm {
 impl Form for CadenceForm {}
 
 async fn choose_cadence(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<CadenceForm>,
+    PostedForm(desk, form, submission): PostedForm<CadenceForm>,
 ) -> AppResult<Response> {
     let input = CadenceInput {
         cadence: form.cadence,

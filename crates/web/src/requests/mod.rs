@@ -9,8 +9,8 @@ use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::zone_of;
 use crate::exec::Writes;
-use crate::http::extractors::{Desk, EntryForm, EntryIdParam};
-use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
+use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{
@@ -516,10 +516,7 @@ async fn list_page(desk: Desk) -> AppResult<Response> {
 
 /// "Check with the coach" shows the request again with the coach's advice;
 /// "Make the request" makes it.
-async fn make(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<RequestForm>,
-) -> AppResult<Response> {
+async fn make(PostedForm(desk, form, submission): PostedForm<RequestForm>) -> AppResult<Response> {
     if form.action == "check" {
         return check(desk, form).await;
     }

@@ -2,12 +2,12 @@
 //! partner's questions and their answers, acknowledgements, questions parked
 //! for therapy, and corrections that stand beside what they correct.
 
-use crate::app::clock::{Now, Zone};
+use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::exec::{Landed, Submission, Writes};
-use crate::http::extractors::{Desk, EntryForm};
-use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, ResponseForm};
@@ -558,10 +558,9 @@ fn redirect_to(anchor: Anchor, landed: Landed) -> AppResult<Response> {
 }
 
 async fn volunteer(
-    desk: Desk,
-    now: Now,
-    SubmittedForm { form, submission }: SubmittedForm<DisclosureForm>,
+    PostedForm(desk, form, submission): PostedForm<DisclosureForm>,
 ) -> AppResult<Response> {
+    let now = desk.layout.now;
     let input = DisclosureInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
@@ -572,10 +571,7 @@ async fn volunteer(
     desk.act(&submission, Anchor::Created, step, refused).await
 }
 
-async fn ask(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<QuestionForm>,
-) -> AppResult<Response> {
+async fn ask(PostedForm(desk, form, submission): PostedForm<QuestionForm>) -> AppResult<Response> {
     let input = QuestionInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
