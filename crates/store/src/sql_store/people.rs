@@ -3,7 +3,7 @@
 
 use super::{Backend, SqlStore};
 use crate::rows::{invite_record, session_record, user_record};
-use crate::sql::SqlTx;
+use crate::sql::{Cells, SqlTx};
 use crate::tables::{
     bytes, int, text, uuid, Column, Value, IDLE_SIGN_OUT, INVITES, RECOVERY_CODES, SESSIONS, USERS,
 };
@@ -78,6 +78,21 @@ impl<B: Backend> SqlStore<B> {
         Ok(self.writer().execute(sql, args).await? == 1)
     }
 
+    /// A person's own setting: the one `column` of the row `sql` finds for
+    /// `user_id`, read by `read`; `None` when there is no row or no value.
+    async fn setting_of<T>(
+        &self,
+        sql: &str,
+        user_id: Uuid,
+        column: (&str, Column),
+        read: impl FnOnce(Cells) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        let found = self
+            .first_row(sql, &[uuid(user_id)], &[column], read)
+            .await?;
+        Ok(found.flatten())
+    }
+
     async fn user_where(&self, condition: &str, arg: Value) -> Result<Option<UserRecord>> {
         let sql = USERS.select_sql(condition);
         self.first_row(&sql, &[arg], USERS.columns, user_record)
@@ -140,10 +155,9 @@ impl<B: Backend> Accounts for SqlStore<B> {
 
     async fn time_zone(&self, user_id: Uuid) -> Result<Option<String>> {
         let sql = "SELECT time_zone FROM users WHERE id = $1";
-        let column = [("time_zone", Column::Text)];
-        let id = [uuid(user_id)];
-        let found = self.first_row(sql, &id, &column, |mut cells| cells.opt_text());
-        Ok(found.await?.flatten())
+        let column = ("time_zone", Column::Text);
+        self.setting_of(sql, user_id, column, |mut cells| cells.opt_text())
+            .await
     }
 
     async fn set_time_zone(&self, user_id: Uuid, zone: &str) -> Result<()> {
@@ -318,10 +332,11 @@ impl<B: Backend> Sessions for SqlStore<B> {
 
     async fn idle_sign_out(&self, user_id: Uuid) -> Result<Option<u32>> {
         let sql = "SELECT minutes FROM idle_sign_out WHERE user_id = $1";
-        let column = [("minutes", Column::Int)];
-        let id = [uuid(user_id)];
-        let found = self.first_row(sql, &id, &column, |mut cells| cells.int());
-        Ok(found.await?.and_then(|minutes| u32::try_from(minutes).ok()))
+        let column = ("minutes", Column::Int);
+        self.setting_of(sql, user_id, column, |mut cells| {
+            Ok(u32::try_from(cells.int()?).ok())
+        })
+        .await
     }
 
     async fn set_idle_sign_out(&self, user_id: Uuid, minutes: Option<u32>) -> Result<()> {
