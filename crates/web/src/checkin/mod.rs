@@ -10,6 +10,7 @@ use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::Choice;
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -148,19 +149,9 @@ pub fn shared_link(id: EntryId) -> String {
     format!("/checkin/{}", id.0)
 }
 
-pub struct PresetChoice {
-    pub code: &'static str,
-    pub text: &'static str,
-}
-
-fn presets() -> Vec<PresetChoice> {
-    AckPreset::ALL
-        .iter()
-        .map(|p| PresetChoice {
-            code: p.code(),
-            text: p.text(),
-        })
-        .collect()
+/// The answers a partner can give a check-in with one button.
+fn presets() -> Vec<Choice> {
+    Choice::list(&AckPreset::ALL.map(|preset| (preset.code(), preset.text())))
 }
 
 // ---- the check-in form -------------------------------------------------------
@@ -320,7 +311,7 @@ struct CheckInPage {
     /// before the form so they are not lost beneath it.
     waiting: Vec<WaitingRow>,
     recent: Vec<CheckInRow>,
-    presets: Vec<PresetChoice>,
+    presets: Vec<Choice>,
     /// The link to older check-ins, when there are more.
     older: Option<String>,
     paged: bool,
@@ -437,7 +428,7 @@ async fn record(
 struct OneCheckInPage {
     layout: Layout,
     c: CheckInRow,
-    presets: Vec<PresetChoice>,
+    presets: Vec<Choice>,
     errors: FormErrors,
 }
 
