@@ -193,6 +193,32 @@ pub struct Choice {
     pub label: &'static str,
 }
 
+/// A choice that may be the one chosen now: a checked radio button, the
+/// filter a page shows.
+pub struct Chosen {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+}
+
+impl Chosen {
+    /// Every one of `all`, with `now` marked as the one chosen.
+    pub fn among<T: Copy + PartialEq>(
+        all: &[T],
+        now: T,
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<Chosen> {
+        all.iter()
+            .map(|&each| Chosen {
+                code: code(each),
+                label: label(each),
+                chosen: each == now,
+            })
+            .collect()
+    }
+}
+
 impl Choice {
     pub fn list(pairs: &[(&'static str, &'static str)]) -> Vec<Choice> {
         pairs

@@ -9,6 +9,7 @@ use crate::http::extractors::{Desk, EntryIdParam, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::Chosen;
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::visibility::Whose;
@@ -192,7 +193,7 @@ struct PulsePage {
     next_due: String,
     last_taken: Option<String>,
     cadence_label: &'static str,
-    cadences: Vec<Choice>,
+    cadences: Vec<Chosen>,
     cadence_chosen_by: Option<String>,
     recent: Vec<PulseRow>,
 }
@@ -237,14 +238,7 @@ impl PulsePage {
             next_due: dates::day(due.next),
             last_taken: due.last.map(dates::day),
             cadence_label: cadence.label(),
-            cadences: Cadence::ALL
-                .iter()
-                .map(|c| Choice {
-                    code: c.code(),
-                    label: c.label(),
-                    checked: *c == cadence,
-                })
-                .collect(),
+            cadences: Chosen::among(&Cadence::ALL, cadence, Cadence::code, Cadence::label),
             cadence_chosen_by,
             recent,
         })

@@ -10,7 +10,7 @@ use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, ResponseForm};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Chosen, ResponseForm};
 use crate::present::words::{excerpt, who};
 use askama::Template;
 use axum::extract::Query;
@@ -121,12 +121,6 @@ pub struct KeptText {
     note: &'static str,
 }
 
-pub struct FilterLink {
-    code: &'static str,
-    label: &'static str,
-    current: bool,
-}
-
 pub struct NewDisclosure {
     form: DisclosureForm,
     choice: BetrayalChoice,
@@ -191,7 +185,7 @@ pub struct EntryView {
 #[template(path = "truth/truth.html")]
 struct TruthPage {
     layout: Layout,
-    filters: Vec<FilterLink>,
+    filters: Vec<Chosen>,
     entries: Vec<EntryView>,
     empty: &'static str,
     showing_all: bool,
@@ -492,14 +486,12 @@ async fn build(desk: Desk, filter: TruthFilter, refused: Refused) -> AppResult<T
     });
     Ok(TruthPage {
         layout: desk.layout.in_section("truth"),
-        filters: TruthFilter::ALL
-            .iter()
-            .map(|f| FilterLink {
-                code: f.code(),
-                label: f.label(),
-                current: *f == filter,
-            })
-            .collect(),
+        filters: Chosen::among(
+            &TruthFilter::ALL,
+            filter,
+            TruthFilter::code,
+            TruthFilter::label,
+        ),
         entries,
         empty: empty_message(filter),
         showing_all: filter == TruthFilter::All,
