@@ -14,6 +14,7 @@ use crate::apology::ApologyAnswer;
 use crate::checkin::{FeelingDays, FeelingTally};
 use crate::kernel::ids::EntryId;
 use crate::kernel::ids::UserId;
+use crate::kernel::listed::by_code;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
 use crate::requests::{Reliability, Request, Requests};
@@ -57,10 +58,7 @@ impl Measure {
 
     /// Reads a query-string value; anything unknown means the index.
     pub fn parse(raw: &str) -> Measure {
-        Construct::ALL
-            .into_iter()
-            .find(|c| c.code() == raw.trim())
-            .map_or(Measure::Index, Measure::Construct)
+        by_code(&Construct::ALL, raw, Construct::code).map_or(Measure::Index, Measure::Construct)
     }
 }
 
