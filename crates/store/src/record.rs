@@ -32,6 +32,17 @@ const STREAM_PAGE: i64 = 500;
 
 /// What a backend must offer for the record. No method interprets what it
 /// stores: hashing, encryption and the rules of the chain stay above.
+/// Everything one commit writes (see [`EventTables::insert_commit`]).
+#[derive(Default)]
+pub(crate) struct CommitRows<'a> {
+    pub rows: &'a [EventRow],
+    pub seals: &'a [SealRow],
+    pub submission: Option<&'a SubmissionRecord>,
+    pub member: Option<&'a NewMember>,
+    /// The submission's user's rows made before this are purged.
+    pub expired_before: i64,
+}
+
 #[async_trait]
 pub(crate) trait EventTables: Send + Sync {
     /// The stored hash of the event at (`stream_id`, `seq`).
@@ -44,14 +55,7 @@ pub(crate) trait EventTables: Send + Sync {
     /// [`crate::EventStore::commit_with_member`]), then writes each
     /// stream's new seal. Nothing is written unless all of it is; the
     /// database's unique keys, not this process, decide who came first.
-    async fn insert_commit(
-        &self,
-        rows: &[EventRow],
-        seals: &[SealRow],
-        submission: Option<&SubmissionRecord>,
-        member: Option<&NewMember>,
-        expired_before: i64,
-    ) -> Result<Inserted>;
+    async fn insert_commit(&self, commit: CommitRows<'_>) -> Result<Inserted>;
     /// The stream's seal, if it has one.
     async fn seal_row(&self, stream_id: &str) -> Result<Option<SealRow>>;
     async fn all_seals(&self) -> Result<Vec<SealRow>>;
@@ -158,8 +162,12 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     }
     let Some(first) = rows.first() else {
         if let Some(member) = &member {
+            let member = Some(member);
             tables
-                .insert_commit(&[], &[], None, Some(member), 0)
+                .insert_commit(CommitRows {
+                    member,
+                    ..CommitRows::default()
+                })
                 .await?;
         }
         return Ok(appends.iter().map(|_| Vec::new()).collect());
@@ -177,13 +185,13 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     };
     let expired_before = created_at - lifetime_micros();
     let inserted = tables
-        .insert_commit(
-            &rows,
-            &seals,
-            submission.as_ref(),
-            member.as_ref(),
+        .insert_commit(CommitRows {
+            rows: &rows,
+            seals: &seals,
+            submission: submission.as_ref(),
+            member: member.as_ref(),
             expired_before,
-        )
+        })
         .await?;
     match (inserted, submission) {
         (Inserted::Everything, _) => {}
@@ -294,7 +302,12 @@ pub(crate) async fn append_dated<T: EventTables + ?Sized>(
     let seal_key = SealKey::derive(master);
     let (rows, seal) = chain_rows(tables, master, &seal_key, &append, &times).await?;
     let seals = Vec::from_iter(seal);
-    match tables.insert_commit(&rows, &seals, None, None, 0).await? {
+    let commit = CommitRows {
+        rows: &rows,
+        seals: &seals,
+        ..CommitRows::default()
+    };
+    match tables.insert_commit(commit).await? {
         Inserted::Everything => rows
             .into_iter()
             .zip(append.events)
@@ -482,14 +495,8 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(
     decoder: &dyn PayloadDecoder,
 ) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
-    let mut last_stream: Option<String> = None;
-    loop {
-        let stream_ids = tables
-            .stream_ids_after(last_stream.as_deref(), STREAM_PAGE)
-            .await?;
-        if stream_ids.is_empty() {
-            return Ok(report);
-        }
+    let mut pages = StreamPages::default();
+    while let Some(stream_ids) = pages.next(tables).await? {
         for stream_id in stream_ids {
             report.streams += 1;
             let (events, found) = verify_stream(tables, master, decoder, &stream_id).await?;
@@ -498,8 +505,26 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(
                 report.first_break = Some(found);
                 return Ok(report);
             }
-            last_stream = Some(stream_id);
         }
+    }
+    Ok(report)
+}
+
+/// Every stream id, in order, a page at a time, so that a walk over the
+/// whole record keeps memory bounded.
+#[derive(Default)]
+struct StreamPages {
+    last: Option<String>,
+}
+
+impl StreamPages {
+    /// The next page of ids; `None` once every stream was given.
+    async fn next<T: EventTables + ?Sized>(&mut self, tables: &T) -> Result<Option<Vec<String>>> {
+        let page = tables
+            .stream_ids_after(self.last.as_deref(), STREAM_PAGE)
+            .await?;
+        self.last = page.last().cloned();
+        Ok((!page.is_empty()).then_some(page))
     }
 }
 
@@ -591,14 +616,8 @@ pub(crate) async fn seal_unsealed<T: EventTables + ?Sized>(
 ) -> Result<SealReport> {
     let seal_key = SealKey::derive(master);
     let mut report = SealReport::default();
-    let mut last_stream: Option<String> = None;
-    loop {
-        let stream_ids = tables
-            .stream_ids_after(last_stream.as_deref(), STREAM_PAGE)
-            .await?;
-        if stream_ids.is_empty() {
-            return Ok(report);
-        }
+    let mut pages = StreamPages::default();
+    while let Some(stream_ids) = pages.next(tables).await? {
         for stream_id in stream_ids {
             if tables.seal_row(&stream_id).await?.is_some() {
                 report.already_sealed += 1;
@@ -617,9 +636,9 @@ pub(crate) async fn seal_unsealed<T: EventTables + ?Sized>(
                     }
                 }
             }
-            last_stream = Some(stream_id);
         }
     }
+    Ok(report)
 }
 
 /// The head of a stream that has no seal yet, when every event checks out
@@ -828,19 +847,30 @@ mod tests {
             rows.push(row);
         }
         let inserted = tables
-            .insert_commit(&rows, &[], None, None, 0)
+            .insert_commit(CommitRows {
+                rows: &rows,
+                ..CommitRows::default()
+            })
             .await
             .unwrap();
         assert_eq!(inserted, Inserted::Everything);
     }
 
-    #[tokio::test]
-    async fn migrate_seals_an_older_stream_which_then_reads_and_grows() {
+    /// A new SQLite store (in the directory given back with it) holding one
+    /// legacy stream, `couple:old`.
+    async fn store_with_legacy_stream() -> (tempfile::TempDir, crate::sqlite::SqliteStore, MasterKey)
+    {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
         let master = MasterKey::generate();
         let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
         legacy_stream(&store, &master, "couple:old").await;
+        (dir, store, master)
+    }
+
+    #[tokio::test]
+    async fn migrate_seals_an_older_stream_which_then_reads_and_grows() {
+        let (_dir, store, master) = store_with_legacy_stream().await;
         assert!(matches!(
             store.read("couple:old", 0).await,
             Err(StoreError::Integrity {
@@ -870,11 +900,7 @@ mod tests {
 
     #[tokio::test]
     async fn migrate_leaves_a_damaged_older_stream_unsealed() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let master = MasterKey::generate();
-        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
-        legacy_stream(&store, &master, "couple:old").await;
+        let (_dir, store, master) = store_with_legacy_stream().await;
         store
             .writer()
             .execute("DELETE FROM events WHERE seq = 2", &[])

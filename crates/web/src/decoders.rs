@@ -10,6 +10,7 @@ use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppError;
 use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
+use crate::present::repair::ResponseForm;
 use crate::{
     apology, auth, checkin, commitments, contact, invite, pulse, readiness, requests, space, truth,
 };
@@ -101,7 +102,7 @@ pub fn decoders() -> Vec<Decoder> {
         plain::<truth::DisclosureForm>("truth-disclosure"),
         plain::<truth::QuestionForm>("truth-question"),
         plain::<truth::TextForm>("truth-text"),
-        plain::<truth::ResponseForm>("truth-response"),
+        plain::<ResponseForm>("truth-response"),
         form::<apology::ApologyForm>("apology", |f, _| {
             let input = f.input();
             input.coach();
@@ -126,7 +127,7 @@ pub fn decoders() -> Vec<Decoder> {
             let zone = Zone::named("America/New_York").unwrap_or_else(|_| Zone::utc());
             read_typed_time("happened_at", &f.happened_at, &f.happened_at_which, zone).map(drop)
         }),
-        plain::<contact::ResponseForm>("contact-response"),
+        plain::<ResponseForm>("contact-response"),
         plain::<readiness::MarksForm>("readiness-marks"),
         plain::<readiness::ProposeForm>("readiness-step"),
         plain::<readiness::AnswerForm>("readiness-answer"),
@@ -393,12 +394,16 @@ mod tests {
         assert_eq!(names.len(), count);
     }
 
+    fn decoder_named(name: &str) -> Decoder {
+        decoders()
+            .into_iter()
+            .find(|d| d.name == name)
+            .unwrap_or_else(|| panic!("a decoder named {name}"))
+    }
+
     #[test]
     fn a_well_formed_check_in_is_read() {
-        let checkin = decoders()
-            .into_iter()
-            .find(|d| d.name == "checkin")
-            .expect("the check-in decoder");
+        let checkin = decoder_named("checkin");
         let body = b"feelings=sad&intensity_sad=3&visibility=partner&note=hi";
         assert!(checkin
             .decode(body, time::macros::date!(2026 - 03 - 14))
@@ -407,10 +412,7 @@ mod tests {
 
     #[test]
     fn an_impossible_contact_time_is_a_field_refusal() {
-        let contact = decoders()
-            .into_iter()
-            .find(|d| d.name == "contact")
-            .expect("the contact decoder");
+        let contact = decoder_named("contact");
         let body = b"happened_at=9999-12-31T23:59&happened_at_which=second";
         let outcome = contact.decode(body, time::macros::date!(2026 - 03 - 14));
         assert!(

@@ -392,7 +392,8 @@ async fn attempt(
     fold(&mut shared, &mut private, &writes, written)
 }
 
-fn append_for<P: kintsugi_core::Projection>(
+/// The append of `events` to a stream, expected at the cached head.
+pub(crate) fn append_for<P: kintsugi_core::Projection>(
     cached: &Cached<P>,
     stream_id: &str,
     me: UserId,

@@ -45,9 +45,7 @@ impl<P: Projection> ProjectionCache<P> {
         store: &dyn Store,
         stream_id: &str,
     ) -> AppResult<OwnedRwLockReadGuard<Cached<P>>> {
-        let mut cached = self.slot(stream_id).write_owned().await;
-        catch_up(&mut cached, store, stream_id).await?;
-        Ok(cached.downgrade())
+        Ok(self.lock(store, stream_id).await?.downgrade())
     }
 
     /// The stream's state, caught up, held for writing: nothing else reads
@@ -152,14 +150,7 @@ mod tests {
         for _ in 0..3 {
             let mut cached = cache.lock(store, stream_id).await?;
             let events = decide(&cached.state)?;
-            let append = kintsugi_store::StreamAppend {
-                stream_id: stream_id.to_owned(),
-                expected_seq: cached.state.seq(),
-                events: events
-                    .iter()
-                    .map(|e| encode::<CoupleState>(actor, e))
-                    .collect::<AppResult<_>>()?,
-            };
+            let append = crate::exec::append_for(&cached, stream_id, actor, &events)?;
             match store.commit(vec![append], None).await {
                 Ok(mut written) => {
                     let rows = written.pop().unwrap_or_default();
@@ -187,6 +178,24 @@ mod tests {
         }
     }
 
+    /// `creator` makes the space of `stream_id` through `cache`.
+    async fn create_space(
+        cache: &ProjectionCache<CoupleState>,
+        store: &dyn Store,
+        stream_id: &str,
+        creator: UserId,
+    ) {
+        let now = OffsetDateTime::now_utc();
+        execute(cache, store, stream_id, creator, |_| {
+            Ok(space::create_space(&betrayal("me"), now)?
+                .into_iter()
+                .map(CoupleEvent::Space)
+                .collect())
+        })
+        .await
+        .unwrap();
+    }
+
     /// Two caches on one store behave like two app instances on one
     /// PostgreSQL: each sees what the other appended.
     #[tokio::test]
@@ -199,15 +208,7 @@ mod tests {
         );
         let creator = UserId(uuid::Uuid::new_v4());
         let partner = UserId(uuid::Uuid::new_v4());
-        let now = OffsetDateTime::now_utc();
-        execute(&first, store.as_ref(), "couple:t", creator, |_| {
-            Ok(space::create_space(&betrayal("me"), now)?
-                .into_iter()
-                .map(CoupleEvent::Space)
-                .collect())
-        })
-        .await
-        .unwrap();
+        create_space(&first, store.as_ref(), "couple:t", creator).await;
         execute(&second, store.as_ref(), "couple:t", partner, |state| {
             space::join(&state.space, partner).map(|e| vec![CoupleEvent::Space(e)])
         })
@@ -249,14 +250,7 @@ mod tests {
         ]);
         let creator = UserId(uuid::Uuid::new_v4());
         let now = OffsetDateTime::now_utc();
-        execute(&caches[0], store.as_ref(), "couple:r", creator, |_| {
-            Ok(space::create_space(&betrayal("me"), now)?
-                .into_iter()
-                .map(CoupleEvent::Space)
-                .collect())
-        })
-        .await
-        .unwrap();
+        create_space(&caches[0], store.as_ref(), "couple:r", creator).await;
 
         let writers = (0..16).map(|n| {
             let (store, caches) = (store.clone(), caches.clone());

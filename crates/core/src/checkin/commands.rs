@@ -4,6 +4,7 @@ use super::*;
 use crate::access::visibility::member;
 use crate::checkin::feelings::{Feeling, Intensity};
 use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::listed::by_code;
 use crate::kernel::refusal::Refusal;
 use crate::kernel::text;
 use crate::space::SpaceState;
@@ -157,9 +158,7 @@ pub fn acknowledge(
     let acknowledgement = match text::optional("own_words", &input.own_words, OWN_WORDS_MAX_CHARS)?
     {
         Some(words) => Acknowledgement::OwnWords(words),
-        None => AckPreset::ALL
-            .into_iter()
-            .find(|p| p.code() == input.preset.trim())
+        None => by_code(&AckPreset::ALL, &input.preset, AckPreset::code)
             .map(Acknowledgement::Preset)
             .ok_or_else(|| {
                 Refusal::invalid(

@@ -2,6 +2,7 @@
 
 use crate::checkin::feelings::{Feeling, Intensity};
 use crate::kernel::ids::EntryId;
+use crate::kernel::listed::by_code;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
@@ -55,12 +56,9 @@ impl Visibility {
     }
 
     pub fn parse(raw: &str) -> Result<Visibility, Refusal> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.code() == raw.trim())
-            .ok_or_else(|| {
-                Refusal::invalid("visibility", "Please choose who may see this check-in.")
-            })
+        by_code(&Self::ALL, raw, Self::code).ok_or_else(|| {
+            Refusal::invalid("visibility", "Please choose who may see this check-in.")
+        })
     }
 }
 

@@ -334,46 +334,19 @@ fn history_merges_own_private_and_shared_check_ins_newest_first_and_pages() {
 
 #[test]
 fn last_check_in_day_looks_at_both_streams() {
+    // A person's last day, read from the shared record and their own kept ones.
+    let last_day = |w: &World, who| {
+        let kept = w.private(who).kept_check_ins();
+        last_check_in_day(&w.couple.check_ins, kept, who, OffsetDateTime::date)
+    };
     let mut w = World::ticking();
-    assert_eq!(
-        last_check_in_day(
-            &w.couple.check_ins,
-            w.hurt_private.kept_check_ins(),
-            w.hurt,
-            OffsetDateTime::date
-        ),
-        None
-    );
+    assert_eq!(last_day(&w, w.hurt), None);
     w.keep_check_in(w.hurt, &[("sad", "2")]);
-    assert_eq!(
-        last_check_in_day(
-            &w.couple.check_ins,
-            w.hurt_private.kept_check_ins(),
-            w.hurt,
-            OffsetDateTime::date
-        ),
-        Some(w.now.date())
-    );
-    assert_eq!(
-        last_check_in_day(
-            &w.couple.check_ins,
-            w.involved_private.kept_check_ins(),
-            w.involved,
-            OffsetDateTime::date
-        ),
-        None
-    );
+    assert_eq!(last_day(&w, w.hurt), Some(w.now.date()));
+    assert_eq!(last_day(&w, w.involved), None);
     w.advance_days(2);
     w.share_check_in(w.involved, &[("sad", "2")]);
-    assert_eq!(
-        last_check_in_day(
-            &w.couple.check_ins,
-            w.involved_private.kept_check_ins(),
-            w.involved,
-            OffsetDateTime::date
-        ),
-        Some(w.now.date())
-    );
+    assert_eq!(last_day(&w, w.involved), Some(w.now.date()));
 }
 
 #[test]

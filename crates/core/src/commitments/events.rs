@@ -1,6 +1,7 @@
 //! What the commitments room records: the kinds, the statuses, the events.
 
 use crate::kernel::ids::EntryId;
+use crate::kernel::listed::by_code;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
@@ -58,9 +59,7 @@ impl CommitmentKind {
     }
 
     pub fn parse(code: &str) -> Result<Self, Refusal> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code.trim())
+        by_code(&Self::ALL, code, Self::code)
             .ok_or_else(|| Refusal::invalid("kind", "Please choose a commitment."))
     }
 }

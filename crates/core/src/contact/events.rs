@@ -1,6 +1,7 @@
 //! What the contact room records.
 
 use crate::kernel::ids::EntryId;
+use crate::kernel::listed::by_code;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -53,9 +54,7 @@ impl ContactChannel {
     }
 
     pub fn parse(code: &str) -> Result<Self, Refusal> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == code.trim())
+        by_code(&Self::ALL, code, Self::code)
             .ok_or_else(|| Refusal::invalid("channel", "Please choose how the contact came."))
     }
 }

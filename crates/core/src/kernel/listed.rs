@@ -24,3 +24,8 @@ macro_rules! listed_enum {
     };
 }
 pub(crate) use listed_enum;
+
+/// The one of `all` whose form code is `raw`, spaces around it ignored.
+pub(crate) fn by_code<T: Copy>(all: &[T], raw: &str, code: fn(T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|each| code(*each) == raw.trim())
+}

@@ -1,6 +1,7 @@
 //! The statements, the scale, the scores, the cadence, and the events.
 
 use crate::access::visibility::Whose;
+use crate::kernel::listed::by_code;
 use crate::kernel::listed::listed_enum;
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
@@ -294,12 +295,9 @@ impl Cadence {
     }
 
     pub fn parse(raw: &str) -> Result<Cadence, Refusal> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == raw.trim())
-            .ok_or_else(|| {
-                Refusal::invalid("cadence", "Please choose how often to take the pulse.")
-            })
+        by_code(&Self::ALL, raw, Self::code).ok_or_else(|| {
+            Refusal::invalid("cadence", "Please choose how often to take the pulse.")
+        })
     }
 
     /// The day the next pulse is due after one taken on `last`. A monthly

@@ -5,6 +5,7 @@ pub use crate::access::repair_rules::Acknowledgement;
 use crate::kernel::entries;
 use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::listed::by_code;
 use time::{Date, Duration, OffsetDateTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,10 +158,7 @@ impl TruthFilter {
 
     /// Reads a query-string value; anything unknown shows everything.
     pub fn parse(code: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.code() == code.trim())
-            .unwrap_or_default()
+        by_code(&Self::ALL, code, Self::code).unwrap_or_default()
     }
 
     pub fn matches(self, entry: &TruthEntry) -> bool {

@@ -14,6 +14,7 @@ use crate::apology::ApologyAnswer;
 use crate::checkin::{FeelingDays, FeelingTally};
 use crate::kernel::ids::EntryId;
 use crate::kernel::ids::UserId;
+use crate::kernel::listed::by_code;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
 use crate::requests::{Reliability, Request, Requests};
@@ -58,10 +59,7 @@ impl Measure {
 
     /// Reads a query-string value; anything unknown means the index.
     pub fn parse(raw: &str) -> Measure {
-        Construct::ALL
-            .into_iter()
-            .find(|c| c.code() == raw.trim())
-            .map_or(Measure::Index, Measure::Construct)
+        by_code(&Construct::ALL, raw, Construct::code).map_or(Measure::Index, Measure::Construct)
     }
 }
 
@@ -686,26 +684,34 @@ mod tests {
         assert!(milestone_kinds(&w, w.hurt).contains(&MilestoneKind::FirstPulse));
 
         w.advance_days(7);
-        w.keep_pulse(w.hurt, steady(3));
-        w.advance_days(7);
-        w.keep_pulse(w.hurt, steady(7));
-        assert_eq!(
-            trust_levels(&w, w.hurt),
-            vec![(w.now.date(), MilestoneKind::TrustReached(90))],
-            "a later pulse marks the level it reached first, above where it began"
-        );
+        // A later pulse marks the level it reached first, above where it began.
+        keep_weekly_pulses(w.hurt, &mut w, &[3, 7]);
+        assert_only_reached_today(&w, w.hurt, 90);
     }
 
     #[test]
     fn a_pulse_that_first_crosses_several_levels_marks_only_the_highest() {
         let mut w = World::ticking();
-        w.keep_pulse(w.involved, steady(2));
-        w.advance_days(7);
-        w.keep_pulse(w.involved, steady(7));
+        // Straight to 100 from below 50: one milestone, not three.
+        keep_weekly_pulses(w.involved, &mut w, &[2, 7]);
+        assert_only_reached_today(&w, w.involved, 90);
+    }
+
+    /// `who` keeps a steady pulse at each level in turn, a week apart.
+    fn keep_weekly_pulses(who: UserId, w: &mut World, levels: &[u8]) {
+        for (week, level) in levels.iter().enumerate() {
+            if week > 0 {
+                w.advance_days(7);
+            }
+            w.keep_pulse(who, steady(*level));
+        }
+    }
+
+    /// The only trust milestone `viewer` has is reaching `level`, today.
+    fn assert_only_reached_today(w: &World, viewer: UserId, level: u8) {
         assert_eq!(
-            trust_levels(&w, w.involved),
-            vec![(w.now.date(), MilestoneKind::TrustReached(90))],
-            "straight to 100 from below 50: one milestone, not three"
+            trust_levels(w, viewer),
+            vec![(w.now.date(), MilestoneKind::TrustReached(level))]
         );
     }
 
@@ -802,18 +808,11 @@ mod tests {
         .unwrap();
         w.record(w.hurt, received);
 
-        let found: Vec<_> = milestones(
-            &w.couple,
-            &w.involved_private,
-            w.involved,
-            w.now.date(),
-            OffsetDateTime::date,
-        )
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.entry.is_some())
-        .map(|m| (m.kind, m.entry))
-        .collect();
+        let found: Vec<_> = milestones_of(&w, w.involved)
+            .into_iter()
+            .filter(|m| m.entry.is_some())
+            .map(|m| (m.kind, m.entry))
+            .collect();
         assert_eq!(
             found,
             vec![
@@ -827,17 +826,7 @@ mod tests {
     fn a_request_kept_only_half_the_month_is_not_a_milestone() {
         let mut w = World::ticking();
         daily_request(&mut w, 15, 31);
-        let kinds: Vec<_> = milestones(
-            &w.couple,
-            &w.hurt_private,
-            w.hurt,
-            w.now.date(),
-            OffsetDateTime::date,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|m| m.kind)
-        .collect();
+        let kinds = milestone_kinds(&w, w.hurt);
         assert!(
             !kinds.contains(&MilestoneKind::RequestKeptForAMonth),
             "{kinds:?}"

@@ -4,7 +4,7 @@
 use super::people::insert_member;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
-use crate::record::{self, EventTables, Inserted};
+use crate::record::{self, CommitRows, EventTables, Inserted};
 use crate::rows::{event_row, seal_row, submission_record};
 use crate::seal::SealRow;
 use crate::sql::SqlTx;
@@ -54,14 +54,14 @@ fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
 /// rather than losing on the events' key and retrying; the events before
 /// the membership, so that of two joins racing on one record the loser
 /// learns it lost the race and decides again.
-async fn insert_rows(
-    tx: &mut dyn SqlTx,
-    rows: &[EventRow],
-    seals: &[SealRow],
-    submission: Option<&SubmissionRecord>,
-    member: Option<&NewMember>,
-    expired_before: i64,
-) -> Result<Inserted> {
+async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inserted> {
+    let CommitRows {
+        rows,
+        seals,
+        submission,
+        member,
+        expired_before,
+    } = commit;
     if let Some(submission) = submission {
         tx.execute(
             "DELETE FROM submissions WHERE user_id = $1 AND created_at < $2",
@@ -132,17 +132,9 @@ impl<B: Backend> EventTables for SqlStore<B> {
             .transpose()
     }
 
-    async fn insert_commit(
-        &self,
-        rows: &[EventRow],
-        seals: &[SealRow],
-        submission: Option<&SubmissionRecord>,
-        member: Option<&NewMember>,
-        expired_before: i64,
-    ) -> Result<Inserted> {
+    async fn insert_commit(&self, commit: CommitRows<'_>) -> Result<Inserted> {
         let mut tx = self.backend.begin_write().await?;
-        let inserted =
-            insert_rows(tx.as_mut(), rows, seals, submission, member, expired_before).await?;
+        let inserted = insert_rows(tx.as_mut(), commit).await?;
         if inserted == Inserted::Everything {
             tx.commit().await?;
         }
@@ -151,11 +143,8 @@ impl<B: Backend> EventTables for SqlStore<B> {
 
     async fn seal_row(&self, stream_id: &str) -> Result<Option<SealRow>> {
         let sql = STREAM_SEALS.select_sql("WHERE stream_id = $1");
-        let rows = self
-            .reader()
-            .fetch(&sql, &[text(stream_id)], STREAM_SEALS.columns)
-            .await?;
-        rows.into_iter().next().map(seal_row).transpose()
+        self.first_row(&sql, &[text(stream_id)], STREAM_SEALS.columns, seal_row)
+            .await
     }
 
     async fn all_seals(&self) -> Result<Vec<SealRow>> {
@@ -183,11 +172,8 @@ impl<B: Backend> EventTables for SqlStore<B> {
         let sql =
             SUBMISSIONS.select_sql("WHERE user_id = $1 AND key_hash = $2 AND created_at >= $3");
         let args = [Value::Uuid(Some(user_id)), bytes(key_hash), int(not_before)];
-        let rows = self
-            .reader()
-            .fetch(&sql, &args, SUBMISSIONS.columns)
-            .await?;
-        rows.into_iter().next().map(submission_record).transpose()
+        self.first_row(&sql, &args, SUBMISSIONS.columns, submission_record)
+            .await
     }
 
     async fn events_after(

@@ -8,7 +8,7 @@ mod people;
 
 use crate::key::MasterKey;
 use crate::record::{self, EventTables};
-use crate::sql::{Sql, SqlTx};
+use crate::sql::{Cells, Sql, SqlTx};
 use crate::tables::{self, Table, Value, META, TABLES};
 use crate::{Operations, Result, Store};
 use async_trait::async_trait;
@@ -64,6 +64,18 @@ impl<B: Backend> SqlStore<B> {
         self.read.as_ref()
     }
 
+    /// The first row `sql` finds, read by `row`; `None` when it finds none.
+    pub(crate) async fn first_row<T>(
+        &self,
+        sql: &str,
+        args: &[Value],
+        columns: &[(&str, tables::Column)],
+        row: impl FnOnce(Cells) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let rows = self.reader().fetch(sql, args, columns).await?;
+        rows.into_iter().next().map(row).transpose()
+    }
+
     pub(crate) fn writer(&self) -> &dyn Sql {
         self.write.as_ref()
     }
@@ -100,11 +112,8 @@ impl<B: Backend> SqlStore<B> {
         args: &[Value],
         column: &[(&str, tables::Column)],
     ) -> Result<i64> {
-        let rows = self.reader().fetch(sql, args, column).await?;
-        match rows.into_iter().next() {
-            Some(mut cells) => cells.int(),
-            None => Ok(0),
-        }
+        let found = self.first_row(sql, args, column, |mut cells| cells.int());
+        Ok(found.await?.unwrap_or(0))
     }
 
     /// Copies every row of `source` (a backup, always SQLite) into this

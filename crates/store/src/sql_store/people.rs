@@ -3,7 +3,7 @@
 
 use super::{Backend, SqlStore};
 use crate::rows::{invite_record, session_record, user_record};
-use crate::sql::SqlTx;
+use crate::sql::{Cells, SqlTx};
 use crate::tables::{
     bytes, int, text, uuid, Column, Value, IDLE_SIGN_OUT, INVITES, RECOVERY_CODES, SESSIONS, USERS,
 };
@@ -78,10 +78,25 @@ impl<B: Backend> SqlStore<B> {
         Ok(self.writer().execute(sql, args).await? == 1)
     }
 
+    /// A person's own setting: the one `column` of the row `sql` finds for
+    /// `user_id`, read by `read`; `None` when there is no row or no value.
+    async fn setting_of<T>(
+        &self,
+        sql: &str,
+        user_id: Uuid,
+        column: (&str, Column),
+        read: impl FnOnce(Cells) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        let found = self
+            .first_row(sql, &[uuid(user_id)], &[column], read)
+            .await?;
+        Ok(found.flatten())
+    }
+
     async fn user_where(&self, condition: &str, arg: Value) -> Result<Option<UserRecord>> {
         let sql = USERS.select_sql(condition);
-        let rows = self.reader().fetch(&sql, &[arg], USERS.columns).await?;
-        rows.into_iter().next().map(user_record).transpose()
+        self.first_row(&sql, &[arg], USERS.columns, user_record)
+            .await
     }
 
     async fn sessions_where(&self, condition: &str, arg: Value) -> Result<Vec<SessionRecord>> {
@@ -140,14 +155,9 @@ impl<B: Backend> Accounts for SqlStore<B> {
 
     async fn time_zone(&self, user_id: Uuid) -> Result<Option<String>> {
         let sql = "SELECT time_zone FROM users WHERE id = $1";
-        let rows = self
-            .reader()
-            .fetch(sql, &[uuid(user_id)], &[("time_zone", Column::Text)])
-            .await?;
-        match rows.into_iter().next() {
-            Some(mut cells) => cells.opt_text(),
-            None => Ok(None),
-        }
+        let column = ("time_zone", Column::Text);
+        self.setting_of(sql, user_id, column, |mut cells| cells.opt_text())
+            .await
     }
 
     async fn set_time_zone(&self, user_id: Uuid, zone: &str) -> Result<()> {
@@ -186,11 +196,13 @@ impl<B: Backend> Accounts for SqlStore<B> {
     ) -> Result<Option<FailedAttempts>> {
         let sql = "SELECT failures, last_at FROM login_attempts \
                    WHERE key_hash = $1 AND last_at >= $2";
-        let rows = self
-            .reader()
-            .fetch(sql, &[bytes(key), int(to_micros(since))], ATTEMPT_COLUMNS)
-            .await?;
-        rows.into_iter().next().map(failed_attempts_of).transpose()
+        self.first_row(
+            sql,
+            &[bytes(key), int(to_micros(since))],
+            ATTEMPT_COLUMNS,
+            failed_attempts_of,
+        )
+        .await
     }
 
     async fn count_failed_attempt(
@@ -320,14 +332,11 @@ impl<B: Backend> Sessions for SqlStore<B> {
 
     async fn idle_sign_out(&self, user_id: Uuid) -> Result<Option<u32>> {
         let sql = "SELECT minutes FROM idle_sign_out WHERE user_id = $1";
-        let rows = self
-            .reader()
-            .fetch(sql, &[uuid(user_id)], &[("minutes", Column::Int)])
-            .await?;
-        match rows.into_iter().next() {
-            Some(mut cells) => Ok(u32::try_from(cells.int()?).ok()),
-            None => Ok(None),
-        }
+        let column = ("minutes", Column::Int);
+        self.setting_of(sql, user_id, column, |mut cells| {
+            Ok(u32::try_from(cells.int()?).ok())
+        })
+        .await
     }
 
     async fn set_idle_sign_out(&self, user_id: Uuid, minutes: Option<u32>) -> Result<()> {
@@ -400,20 +409,14 @@ impl<B: Backend> Couples for SqlStore<B> {
 
     async fn invite_by_token_hash(&self, token_hash: &Hash) -> Result<Option<InviteRecord>> {
         let sql = INVITES.select_sql("WHERE token_hash = $1");
-        let rows = self
-            .reader()
-            .fetch(&sql, &[bytes(token_hash)], INVITES.columns)
-            .await?;
-        rows.into_iter().next().map(invite_record).transpose()
+        self.first_row(&sql, &[bytes(token_hash)], INVITES.columns, invite_record)
+            .await
     }
 
     async fn latest_invite(&self, couple_id: Uuid) -> Result<Option<InviteRecord>> {
         let sql = INVITES.select_sql("WHERE couple_id = $1 ORDER BY created_at DESC LIMIT 1");
-        let rows = self
-            .reader()
-            .fetch(&sql, &[uuid(couple_id)], INVITES.columns)
-            .await?;
-        rows.into_iter().next().map(invite_record).transpose()
+        self.first_row(&sql, &[uuid(couple_id)], INVITES.columns, invite_record)
+            .await
     }
 
     async fn decline_invite(&self, token_hash: &Hash, at: OffsetDateTime) -> Result<bool> {

@@ -5,16 +5,13 @@
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
-use crate::exec::{self, Outcome, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::exec::{Outcome, Writes};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
@@ -368,18 +365,13 @@ fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
     apology::can_send(Acting::new(&state.space, &state.apology, me), betrayal)
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    pending: Pending,
-) -> AppResult<ApologyPage> {
-    let zone = layout.now.zone;
-    let cached = couple.read(app).await?;
+async fn build(desk: Desk, pending: Pending) -> AppResult<ApologyPage> {
+    let zone = desk.layout.now.zone;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let mut page = ApologyPage {
-        layout: layout.in_section("apology"),
+        layout: desk.layout.in_section("apology"),
         sections: Vec::new(),
         writes: false,
         reads: false,
@@ -515,46 +507,35 @@ impl SectionOf<'_> {
     }
 }
 
-async fn apology_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    render(&build(&app, &couple, layout, Pending::Nothing).await?)
+async fn apology_page(desk: Desk) -> AppResult<Response> {
+    render(&build(desk, Pending::Nothing).await?)
 }
 
 /// "Check with the coach" shows the draft again with the coach's findings;
 /// "Send to my partner" sends it as a new version.
-async fn write(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<ApologyForm>,
-) -> AppResult<Response> {
+async fn write(PostedForm(desk, form, submission): PostedForm<ApologyForm>) -> AppResult<Response> {
     let input = form.input();
+    let me = desk.couple.me;
     let (betrayal, asks_first) = {
-        let cached = couple.read(&app).await?;
+        let cached = desk.read().await?;
         let space = &cached.state.space;
-        let betrayal = apology::check_write(space, couple.me, &form.betrayal)
-            .map_err(AppError::from_refusal)?;
-        (
-            betrayal,
-            apology::asks_before_sending(space, couple.me, &input),
-        )
+        let betrayal =
+            apology::check_write(space, me, &form.betrayal).map_err(AppError::from_refusal)?;
+        (betrayal, apology::asks_before_sending(space, me, &input))
     };
     if form.action == "check" {
-        return check(&app, &couple, layout, betrayal, form, false).await;
+        return check(desk, betrayal, form, false).await;
     }
     // A plain "send" the coach had findings on asks once; "send as it is" sends.
     if asks_first && form.action != SEND_AS_IT_IS {
-        return check(&app, &couple, layout, betrayal, form, true).await;
+        return check(desk, betrayal, form, true).await;
     }
-    let me = couple.me;
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
-    })
-    .await?;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let state = decision.couple;
+            apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
+        })
+        .await?;
     let pending = |errors| Pending::Draft {
         betrayal,
         form: Box::new(form),
@@ -564,7 +545,7 @@ async fn write(
         asking_to_send: false,
     };
     let anchor = format!("/apology#apology-{}", betrayal.0);
-    finish(&app, &couple, layout, outcome, &anchor, pending).await
+    finish(desk, outcome, &anchor, pending).await
 }
 
 /// The button that sends a draft the coach had findings on, once they were shown.
@@ -575,17 +556,15 @@ const SEND_AS_IT_IS: &str = "send_as_it_is";
 /// list, never to red errors on the fields. `asking_to_send`: "send" was
 /// pressed, and the page asks whether to send it as it is.
 async fn check(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
+    desk: Desk,
     betrayal: EntryId,
     form: ApologyForm,
     asking_to_send: bool,
 ) -> AppResult<Response> {
     let input = form.input();
     let checked = {
-        let cached = couple.read(app).await?;
-        apology::check_draft(&cached.state.space, couple.me, &input).map(drop)
+        let cached = desk.read().await?;
+        apology::check_draft(&cached.state.space, desk.couple.me, &input).map(drop)
     };
     let (errors, check_note) = match checked {
         Ok(()) => (FormErrors::default(), String::new()),
@@ -599,15 +578,13 @@ async fn check(
         check_note,
         asking_to_send,
     };
-    render(&build(app, couple, layout, draft).await?)
+    render(&build(desk, draft).await?)
 }
 
 /// After a form that writes: on to `anchor`, or the page again with what
 /// was typed.
 async fn finish(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
+    desk: Desk,
     outcome: Outcome,
     anchor: &str,
     pending: impl FnOnce(FormErrors) -> Pending,
@@ -615,7 +592,7 @@ async fn finish(
     land_or_redraw(
         outcome,
         |_| anchor.to_owned(),
-        |errors| build(app, couple, layout, pending(errors)),
+        |errors| build(desk, pending(errors)),
     )
     .await
 }
@@ -653,32 +630,29 @@ fn part_label(field: &str) -> Option<&'static str> {
 }
 
 async fn answer(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(version): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
+    EntryForm(desk, version, form, submission): EntryForm<AnswerForm>,
 ) -> AppResult<Response> {
     let input = ApologyAnswerInput {
         answer: form.answer.clone(),
         what: form.what.clone(),
     };
-    let me = couple.me;
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        apology::answer(
-            Acting::new(&state.space, &state.apology, me),
-            version,
-            &input,
-        )
-        .map(Writes::couple)
-    })
-    .await?;
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let state = decision.couple;
+            apology::answer(
+                Acting::new(&state.space, &state.apology, me),
+                version,
+                &input,
+            )
+            .map(Writes::couple)
+        })
+        .await?;
     let pending = |errors| Pending::Answer {
         version,
         form,
         errors,
     };
     let anchor = format!("/apology#version-{}", version.0);
-    finish(&app, &couple, layout, outcome, &anchor, pending).await
+    finish(desk, outcome, &anchor, pending).await
 }

@@ -5,9 +5,8 @@ use crate::app::clock::Now;
 use crate::app::error::AppResult;
 use crate::app::state::AppState;
 use crate::auth::session::CsrfToken;
-use crate::http::extractors::now_for;
+use crate::http::extractors::{now_for, read_from_parts};
 use askama::Template;
-use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -166,22 +165,15 @@ impl Layout {
     }
 }
 
-impl FromRequestParts<AppState> for Layout {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        app: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let mut layout = Layout::new(
-            app,
-            parts.extensions.get::<CsrfToken>(),
-            visitor_of(&parts.extensions),
-        );
-        layout.now = now_for(&parts.extensions, app);
-        Ok(layout)
-    }
-}
+read_from_parts!(Layout, |parts: &mut Parts, app| {
+    let mut layout = Layout::new(
+        app,
+        parts.extensions.get::<CsrfToken>(),
+        visitor_of(&parts.extensions),
+    );
+    layout.now = now_for(&parts.extensions, app);
+    layout
+});
 
 /// The visitor the session middleware recorded; signed out when it did not
 /// run (or found no session).

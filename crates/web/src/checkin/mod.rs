@@ -5,16 +5,14 @@
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
-use crate::app::state::AppState;
-use crate::auth::session::{CurrentUser, Session};
-use crate::couple::{my_private, MyCouple};
-use crate::exec::{self, Landed, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::exec::{Landed, Writes};
+use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::Choice;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::visibility::Whose;
 use kintsugi_core::checkin::feelings::{CoreFeeling, Feeling, Intensity};
@@ -151,19 +149,9 @@ pub fn shared_link(id: EntryId) -> String {
     format!("/checkin/{}", id.0)
 }
 
-pub struct PresetChoice {
-    pub code: &'static str,
-    pub text: &'static str,
-}
-
-fn presets() -> Vec<PresetChoice> {
-    AckPreset::ALL
-        .iter()
-        .map(|p| PresetChoice {
-            code: p.code(),
-            text: p.text(),
-        })
-        .collect()
+/// The answers a partner can give a check-in with one button.
+fn presets() -> Vec<Choice> {
+    Choice::list(&AckPreset::ALL.map(|preset| (preset.code(), preset.text())))
 }
 
 // ---- the check-in form -------------------------------------------------------
@@ -323,7 +311,7 @@ struct CheckInPage {
     /// before the form so they are not lost beneath it.
     waiting: Vec<WaitingRow>,
     recent: Vec<CheckInRow>,
-    presets: Vec<PresetChoice>,
+    presets: Vec<Choice>,
     /// The link to older check-ins, when there are more.
     older: Option<String>,
     paged: bool,
@@ -348,19 +336,16 @@ fn micros(at: OffsetDateTime) -> i128 {
 
 impl CheckInPage {
     async fn build(
-        app: &AppState,
-        session: &Session,
-        couple: &MyCouple,
-        layout: Layout,
+        desk: Desk,
         form: CheckInForm,
         errors: FormErrors,
         before: Option<OffsetDateTime>,
     ) -> AppResult<Self> {
-        let zone = layout.now.zone;
-        let cached = couple.read(app).await?;
-        let mine = my_private(app, session).await?;
+        let (me, zone) = (desk.couple.me, desk.layout.now.zone);
+        let cached = desk.read().await?;
+        let mine = desk.my_private().await?;
         let views = checkin::history(
-            cached.state.check_ins_seen_by(couple.me, &mine.state),
+            cached.state.check_ins_seen_by(me, &mine.state),
             before,
             PAGE_SIZE + 1,
         )?;
@@ -387,12 +372,12 @@ impl CheckInPage {
             })
             .collect();
         Ok(CheckInPage {
-            layout: layout.in_section("checkin"),
+            layout: desk.layout.in_section("checkin"),
             form,
             scale: scale(),
             errors,
             done: None,
-            partner_joined: cached.state.space.partner_of(couple.me).is_some(),
+            partner_joined: cached.state.space.partner_of(me).is_some(),
             waiting,
             recent,
             presets: presets(),
@@ -402,24 +387,10 @@ impl CheckInPage {
     }
 }
 
-async fn checkin_page(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    Query(query): Query<ListQuery>,
-) -> AppResult<Response> {
+async fn checkin_page(desk: Desk, Query(query): Query<ListQuery>) -> AppResult<Response> {
     let before = parse_before(&query.before);
-    let mut page = CheckInPage::build(
-        &app,
-        &me,
-        &couple,
-        layout,
-        CheckInForm::empty(),
-        FormErrors::default(),
-        before,
-    )
-    .await?;
+    let blank = CheckInForm::empty();
+    let mut page = CheckInPage::build(desk, blank, FormErrors::default(), before).await?;
     page.done = match query.done.as_str() {
         "kept" => Some("Kept. Only you can see this check-in."),
         "shared" => Some("Shared. Your partner can read it now."),
@@ -429,29 +400,23 @@ async fn checkin_page(
 }
 
 async fn record(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm {
-        form: CheckInFields(form),
-        submission,
-    }: SubmittedForm<CheckInFields>,
+    PostedForm(desk, CheckInFields(form), submission): PostedForm<CheckInFields>,
 ) -> AppResult<Response> {
     let input = CheckInInput::from_form(&form);
-    let outcome = exec::submit(&app, &couple, &submission, |states| {
-        checkin::check_in(&states.couple.space, couple.me, &input)
-            .map(|event| Writes::from(Destination::from(event)))
-    })
-    .await?;
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |states| {
+            checkin::check_in(&states.couple.space, me, &input)
+                .map(|event| Writes::from(Destination::from(event)))
+        })
+        .await?;
     match outcome.or_form(FormErrors::from_refusal)? {
         // A kept check-in lands in the private stream, a shared one in the record.
         Ok(Landed::Couple(_)) => Ok(Redirect::to("/checkin?done=shared").into_response()),
         Ok(_) => Ok(Redirect::to("/checkin?done=kept").into_response()),
         Err(errors) => {
             let again = CheckInForm::from_pairs(&form, &errors);
-            let page = CheckInPage::build(&app, &me, &couple, layout, again, errors, None).await?;
-            render_refused(&page)
+            render_refused(&CheckInPage::build(desk, again, errors, None).await?)
         }
     }
 }
@@ -463,32 +428,28 @@ async fn record(
 struct OneCheckInPage {
     layout: Layout,
     c: CheckInRow,
-    presets: Vec<PresetChoice>,
+    presets: Vec<Choice>,
     errors: FormErrors,
 }
 
 impl OneCheckInPage {
     async fn build(
-        app: &AppState,
-        session: &Session,
-        couple: &MyCouple,
-        layout: Layout,
+        desk: Desk,
         id: EntryId,
         own_words: String,
         errors: FormErrors,
     ) -> AppResult<Self> {
-        let zone = layout.now.zone;
-        let cached = couple.read(app).await?;
-        let mine = my_private(app, session).await?;
+        let cached = desk.read().await?;
+        let mine = desk.my_private().await?;
         let view = checkin::view(
-            cached.state.check_ins_seen_by(couple.me, &mine.state),
+            cached.state.check_ins_seen_by(desk.couple.me, &mine.state),
             CheckInId::Shared(id),
         )?;
-        let mut c = CheckInRow::from_view(&view, zone);
+        let mut c = CheckInRow::from_view(&view, desk.layout.now.zone);
         c.answer_open = true;
         c.own_words = own_words;
         Ok(OneCheckInPage {
-            layout: layout.in_section("checkin"),
+            layout: desk.layout.in_section("checkin"),
             c,
             presets: presets(),
             errors,
@@ -496,23 +457,8 @@ impl OneCheckInPage {
     }
 }
 
-async fn one_page(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    EntryIdParam(id): EntryIdParam,
-) -> AppResult<Response> {
-    let page = OneCheckInPage::build(
-        &app,
-        &me,
-        &couple,
-        layout,
-        id,
-        String::new(),
-        FormErrors::default(),
-    )
-    .await?;
+async fn one_page(desk: Desk, EntryIdParam(id): EntryIdParam) -> AppResult<Response> {
+    let page = OneCheckInPage::build(desk, id, String::new(), FormErrors::default()).await?;
     render(&page)
 }
 
@@ -526,29 +472,24 @@ pub struct AcknowledgeForm {
 impl Form for AcknowledgeForm {}
 
 async fn acknowledge(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    EntryIdParam(id): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<AcknowledgeForm>,
+    EntryForm(desk, id, form, submission): EntryForm<AcknowledgeForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgeInput {
         check_in: id.0.to_string(),
         preset: form.preset,
         own_words: form.own_words,
     };
-    let outcome = exec::submit(&app, &couple, &submission, |states| {
-        let check_ins = &states.couple.check_ins;
-        checkin::acknowledge(&states.couple.space, check_ins, couple.me, &input).map(Writes::couple)
-    })
-    .await?;
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |states| {
+            let check_ins = &states.couple.check_ins;
+            checkin::acknowledge(&states.couple.space, check_ins, me, &input).map(Writes::couple)
+        })
+        .await?;
     match outcome.or_form(FormErrors::from_refusal)? {
         Ok(_) => Ok(Redirect::to(&shared_link(id)).into_response()),
         Err(errors) => {
-            let page =
-                OneCheckInPage::build(&app, &me, &couple, layout, id, input.own_words, errors)
-                    .await?;
+            let page = OneCheckInPage::build(desk, id, input.own_words, errors).await?;
             render_refused(&page)
         }
     }

@@ -5,17 +5,13 @@
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
-use crate::exec;
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -194,16 +190,11 @@ fn view(
     }
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    refused: Refused,
-) -> AppResult<CommitmentsPage> {
-    let zone = layout.now.zone;
-    let cached = couple.read(app).await?;
+async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
+    let zone = desk.layout.now.zone;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let (form, errors) = match &refused {
         Refused::Make(form, errors) => (form.clone(), errors.clone()),
         _ => Default::default(),
@@ -230,7 +221,7 @@ async fn build(
             .collect(),
     });
     Ok(CommitmentsPage {
-        layout: layout.in_section("commitments"),
+        layout: desk.layout.in_section("commitments"),
         new,
         commitments: state
             .commitments
@@ -247,101 +238,69 @@ async fn build(
     })
 }
 
-async fn commitments_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+async fn commitments_page(desk: Desk) -> AppResult<Response> {
+    render(&build(desk, Refused::Nothing).await?)
 }
 
 async fn make(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<CommitmentForm>,
+    PostedForm(desk, form, submission): PostedForm<CommitmentForm>,
 ) -> AppResult<Response> {
     let input = CommitmentInput {
         betrayal: form.betrayal.clone(),
         kind: form.kind.clone(),
         details: form.details.clone(),
     };
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.commitments,
-        |acting| commitments::make(acting, &input),
-    )
-    .await?;
+    let outcome = desk
+        .submit_step(
+            &submission,
+            |s| &s.commitments,
+            |acting| commitments::make(acting, &input),
+        )
+        .await?;
     land_or_redraw(
         outcome,
         |landed| at_entry("/commitments", "commitment", landed.couple_entry()),
-        |errors| build(&app, &couple, layout, Refused::Make(form, errors)),
+        |errors| build(desk, Refused::Make(form, errors)),
     )
     .await
 }
 
 async fn update_status(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(commitment): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<StatusForm>,
+    EntryForm(desk, commitment, form, submission): EntryForm<StatusForm>,
 ) -> AppResult<Response> {
     let input = StatusInput {
         status: form.status.clone(),
         note: form.note.clone(),
     };
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.commitments,
-        |acting| commitments::update_status(acting, commitment, &input),
-    )
-    .await?;
+    let outcome = desk
+        .submit_step(
+            &submission,
+            |s| &s.commitments,
+            |acting| commitments::update_status(acting, commitment, &input),
+        )
+        .await?;
     land_or_redraw(
         outcome,
         |_| at_entry("/commitments", "commitment", Some(commitment)),
-        |errors| {
-            build(
-                &app,
-                &couple,
-                layout,
-                Refused::Status(commitment, form, errors),
-            )
-        },
+        |errors| build(desk, Refused::Status(commitment, form, errors)),
     )
     .await
 }
 
 async fn acknowledge(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(commitment): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
+    EntryForm(desk, commitment, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.commitments,
-        |acting| commitments::acknowledge(acting, commitment),
-    )
-    .await?;
+    let outcome = desk
+        .submit_step(
+            &submission,
+            |s| &s.commitments,
+            |acting| commitments::acknowledge(acting, commitment),
+        )
+        .await?;
     land_or_redraw(
         outcome,
         |_| at_entry("/commitments", "commitment", Some(commitment)),
-        |errors| {
-            build(
-                &app,
-                &couple,
-                layout,
-                Refused::Acknowledge(commitment, errors),
-            )
-        },
+        |errors| build(desk, Refused::Acknowledge(commitment, errors)),
     )
     .await
 }

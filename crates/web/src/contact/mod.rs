@@ -2,20 +2,19 @@
 //! contact and how they responded; the record shows how long after the
 //! contact it was told, and the hurt partner acknowledges it.
 
-use crate::app::clock::{read_typed_time, Now, Zone};
+use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
-use crate::exec::{self, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::exec::Writes;
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
-use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
+use crate::present::repair::{
+    at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice, ResponseForm,
+};
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -57,14 +56,6 @@ impl Form for ContactForm {
     /// Two texts of up to 5,000 characters each.
     const CAPS: FormCaps = FormCaps::new(16, 10_000, 20_000);
 }
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ResponseForm {
-    response: String,
-}
-
-impl Form for ResponseForm {}
 
 enum Refused {
     Nothing,
@@ -163,16 +154,12 @@ fn view(
     }
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    refused: Refused,
-) -> AppResult<ContactPage> {
+async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
+    let layout = desk.layout;
     let zone = layout.now.zone;
-    let cached = couple.read(app).await?;
+    let cached = desk.couple.read(&desk.app).await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let (form, errors) = match &refused {
         Refused::Report(form, errors) => (form.clone(), errors.clone()),
         _ => Default::default(),
@@ -214,21 +201,14 @@ async fn build(
     })
 }
 
-async fn contact_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+async fn contact_page(desk: Desk) -> AppResult<Response> {
+    render(&build(desk, Refused::Nothing).await?)
 }
 
 async fn report(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<ContactForm>,
+    PostedForm(desk, form, submission): PostedForm<ContactForm>,
 ) -> AppResult<Response> {
+    let now = desk.layout.now;
     // The time typed is on the reporter's own wall clock.
     let happened_at = read_typed_time(
         "happened_at",
@@ -236,54 +216,44 @@ async fn report(
         &form.happened_at_which,
         now.zone,
     );
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let input = ContactReportInput {
-            betrayal: form.betrayal.clone(),
-            happened_at: happened_at.clone()?,
-            channel: form.channel.clone(),
-            what_was_said: form.what_was_said.clone(),
-            how_i_responded: form.how_i_responded.clone(),
-        };
-        contact::report(&decision.couple.space, couple.me, now.instant, &input).map(Writes::couple)
-    })
-    .await?;
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let input = ContactReportInput {
+                betrayal: form.betrayal.clone(),
+                happened_at: happened_at.clone()?,
+                channel: form.channel.clone(),
+                what_was_said: form.what_was_said.clone(),
+                how_i_responded: form.how_i_responded.clone(),
+            };
+            contact::report(&decision.couple.space, me, now.instant, &input).map(Writes::couple)
+        })
+        .await?;
     land_or_redraw(
         outcome,
         |landed| at_entry("/contact", "report", landed.couple_entry()),
-        |errors| build(&app, &couple, layout, Refused::Report(form, errors)),
+        |errors| build(desk, Refused::Report(form, errors)),
     )
     .await
 }
 
 async fn acknowledge(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(report): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
+    EntryForm(desk, report, form, submission): EntryForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
         response: form.response.clone(),
     };
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.contact,
-        |acting| contact::acknowledge(acting, report, &input),
-    )
-    .await?;
+    let outcome = desk
+        .submit_step(
+            &submission,
+            |s| &s.contact,
+            |acting| contact::acknowledge(acting, report, &input),
+        )
+        .await?;
     land_or_redraw(
         outcome,
         |_| at_entry("/contact", "report", Some(report)),
-        |errors| {
-            build(
-                &app,
-                &couple,
-                layout,
-                Refused::Acknowledge(report, form, errors),
-            )
-        },
+        |errors| build(desk, Refused::Acknowledge(report, form, errors)),
     )
     .await
 }

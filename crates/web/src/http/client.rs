@@ -4,7 +4,8 @@
 //! write anything in it.
 
 use crate::app::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use crate::http::extractors::read_from_parts;
+use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,26 +14,19 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        app: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        // Without connection info (a router driven directly in a test) every
-        // request shares one unspecified address.
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-        Ok(ClientAddress(client_address(
-            peer,
-            &parts.headers,
-            &app.config.trusted_proxies,
-        )))
-    }
-}
+read_from_parts!(ClientAddress, |parts: &mut Parts, app: &AppState| {
+    // Without connection info (a router driven directly in a test) every
+    // request shares one unspecified address.
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    ClientAddress(client_address(
+        peer,
+        &parts.headers,
+        &app.config.trusted_proxies,
+    ))
+});
 
 /// The client behind `peer`: `peer` itself unless it is a trusted proxy,
 /// else the rightmost forwarded address that is not one. Entries left of

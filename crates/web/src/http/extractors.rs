@@ -1,26 +1,48 @@
 //! Extractors every handler may ask for, written once: the request's `Now`,
-//! the signed-in person's couple space, and an entry id from the address.
+//! the signed-in person's couple space, the `Desk` of a couple's room, and
+//! an entry id from the address.
 
 use crate::app::clock::Now;
-use crate::app::error::AppError;
+use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Layout;
 use crate::app::state::AppState;
-use crate::auth::session::{LoginRedirect, Session, ViewerZone};
-use crate::couple::MyCouple;
-use axum::extract::{FromRequestParts, RawPathParams};
+use crate::auth::session::{CurrentUser, LoginRedirect, Session, ViewerZone};
+use crate::couple::{my_private, MyCouple};
+use crate::exec::{self, Decision, Outcome, Submission, Writes};
+use crate::http::forms::{Form, SubmittedForm};
+use crate::projections::Cached;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use kintsugi_core::EntryId;
+use kintsugi_core::access::room::Acting;
+use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
+use kintsugi_core::streams::private::PrivateState;
+use kintsugi_core::{EntryId, Refusal};
+use tokio::sync::OwnedRwLockReadGuard;
 
-impl FromRequestParts<AppState> for Now {
-    type Rejection = std::convert::Infallible;
+/// An extractor that cannot fail: `$read` makes it from the request's head
+/// and the app. A macro, not a generic impl, because `FromRequestParts` is
+/// axum's trait: Rust lets this crate implement it only type by type.
+macro_rules! read_from_parts {
+    ($extracted:ty, $read:expr) => {
+        impl axum::extract::FromRequestParts<$crate::app::state::AppState> for $extracted {
+            type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        app: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(now_for(&parts.extensions, app))
-    }
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                app: &$crate::app::state::AppState,
+            ) -> Result<Self, Self::Rejection> {
+                Ok($read(parts, app))
+            }
+        }
+    };
 }
+pub(crate) use read_from_parts;
+
+read_from_parts!(Now, |parts: &mut Parts, app| now_for(
+    &parts.extensions,
+    app
+));
 
 /// "Now" for the person making the request: their own zone, which the
 /// session middleware found, else the instance's.
@@ -46,6 +68,107 @@ impl FromRequestParts<AppState> for MyCouple {
         MyCouple::require(app, &session)
             .await
             .map_err(IntoResponse::into_response)
+    }
+}
+
+/// What every handler of a couple's rooms gathers first: the app, the
+/// signed-in person, their couple space, and the page's layout (which
+/// carries the request's `Now`). Someone without a space finds nothing.
+pub struct Desk {
+    pub app: AppState,
+    pub session: Session,
+    pub couple: MyCouple,
+    pub layout: Layout,
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let CurrentUser(session) = CurrentUser::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let couple = MyCouple::from_request_parts(parts, app).await?;
+        let Ok(layout) = Layout::from_request_parts(parts, app).await;
+        Ok(Desk {
+            app: app.clone(),
+            session,
+            couple,
+            layout,
+        })
+    }
+}
+
+impl Desk {
+    /// The couple's record, caught up, as this person may read it.
+    pub async fn read(&self) -> AppResult<OwnedRwLockReadGuard<Cached<CoupleState>>> {
+        self.couple.read(&self.app).await
+    }
+
+    /// The person's own private stream, caught up.
+    pub async fn my_private(&self) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
+        my_private(&self.app, &self.session).await
+    }
+
+    /// A change through the one submit path (see [`exec::submit`]).
+    pub async fn submit(
+        &self,
+        submission: &Submission,
+        decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+    ) -> AppResult<Outcome> {
+        exec::submit(&self.app, &self.couple, submission, decide).await
+    }
+
+    /// One step of a room through the submit path (see [`exec::submit_step`]).
+    pub async fn submit_step<Room, Event: Into<CoupleEvent>>(
+        &self,
+        submission: &Submission,
+        room: impl Fn(&CoupleState) -> &Room,
+        step: impl Fn(Acting<'_, Room>) -> Result<Event, Refusal>,
+    ) -> AppResult<Outcome> {
+        exec::submit_step(&self.app, &self.couple, submission, room, step).await
+    }
+}
+
+/// A form posted in a couple's room: the desk, the form, and its
+/// submission key. The couple is found first, so an outsider gets "not
+/// found" before the form is read.
+pub struct PostedForm<F>(pub Desk, pub F, pub Submission);
+
+impl<F: Form + Send> FromRequest<AppState> for PostedForm<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let desk = Desk::from_request_parts(&mut parts, app).await?;
+        let SubmittedForm { form, submission } =
+            SubmittedForm::from_request(Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(PostedForm(desk, form, submission))
+    }
+}
+
+/// A form posted about one entry (`/truth/{id}/answer`): the desk, the
+/// entry the address names, the form, and its submission key. Extracted in
+/// the order every route checks: the couple first (an outsider gets "not
+/// found"), then the entry id, then the form.
+pub struct EntryForm<F>(pub Desk, pub EntryId, pub F, pub Submission);
+
+impl<F: Form + Send> FromRequest<AppState> for EntryForm<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let desk = Desk::from_request_parts(&mut parts, app).await?;
+        let EntryIdParam(id) = EntryIdParam::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let SubmittedForm { form, submission } =
+            SubmittedForm::from_request(Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(EntryForm(desk, id, form, submission))
     }
 }
 

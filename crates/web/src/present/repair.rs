@@ -6,14 +6,25 @@
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::render_refused;
 use crate::exec::{Landed, Outcome};
-use crate::http::forms::FormErrors;
+use crate::http::forms::{Form, FormErrors};
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
+use serde::Deserialize;
 use std::future::Future;
+
+/// An acknowledgement's words, the one field of every "I have read this"
+/// form (a truth entry, a contact report).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ResponseForm {
+    pub response: String,
+}
+
+impl Form for ResponseForm {}
 
 /// The refusals a form shows beside its fields or above them.
 pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {
@@ -180,6 +191,32 @@ fn heading(code: Code) -> &'static str {
 pub struct Choice {
     pub code: &'static str,
     pub label: &'static str,
+}
+
+/// A choice that may be the one chosen now: a checked radio button, the
+/// filter a page shows.
+pub struct Chosen {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+}
+
+impl Chosen {
+    /// Every one of `all`, with `now` marked as the one chosen.
+    pub fn among<T: Copy + PartialEq>(
+        all: &[T],
+        now: T,
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<Chosen> {
+        all.iter()
+            .map(|&each| Chosen {
+                code: code(each),
+                label: label(each),
+                chosen: each == now,
+            })
+            .collect()
+    }
 }
 
 impl Choice {

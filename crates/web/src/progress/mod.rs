@@ -3,18 +3,16 @@
 //! same data as a table; every series comes from a core query made for this
 //! viewer, so a partner's private items cannot reach it.
 
-use crate::app::clock::{Now, Zone};
+use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
-use crate::app::state::AppState;
-use crate::auth::session::CurrentUser;
-use crate::couple::{my_private, MyCouple};
+use crate::http::extractors::Desk;
 use crate::http::routes::Route;
 use crate::present::charts::{self, Chart, ChartSvg, DataTable};
 use crate::present::dates;
 use crate::requests::DoersClock;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use kintsugi_core::pulse::Construct;
 use kintsugi_core::views::progress::{
@@ -171,14 +169,8 @@ fn milestone_link(kind: MilestoneKind, entry: Option<kintsugi_core::EntryId>) ->
     }
 }
 
-async fn progress_page(
-    State(app): State<AppState>,
-    now: Now,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    Query(query): Query<ProgressQuery>,
-) -> AppResult<Response> {
+async fn progress_page(desk: Desk, Query(query): Query<ProgressQuery>) -> AppResult<Response> {
+    let (couple, now) = (&desk.couple, desk.layout.now);
     let view = View::parse(&query);
     let today = now.today();
     let since = (!view.all_time)
@@ -186,8 +178,8 @@ async fn progress_page(
         .flatten()
         .map(|day| now.zone.start_of(day));
 
-    let cached = couple.read(&app).await?;
-    let mine = my_private(&app, &me).await?;
+    let cached = desk.read().await?;
+    let mine = desk.my_private().await?;
     let (state, private) = (&cached.state, &mine.state);
 
     let series = progress::trust_series(state, private, couple.me, since)?;
@@ -198,7 +190,7 @@ async fn progress_page(
     let signs_series = progress::signs_series(private, couple.me, since)?;
     let signs = charts::signs_chart("signs", &signs_series, now.zone);
     // A request's days are those of the partner who does it, as on its own page.
-    let doers = DoersClock::of(&app, state, couple.me, now).await?;
+    let doers = DoersClock::of(&desk.app, state, couple.me, now).await?;
     let on_doers_clock = doers.requests(&state.space, &state.requests);
     let weeks = progress::reliability_by_week(
         &state.space,
@@ -225,7 +217,7 @@ async fn progress_page(
     let (measures, spans, windows) = choice_links(view);
 
     render(&ProgressPage {
-        layout: layout.in_section("progress"),
+        layout: desk.layout.in_section("progress"),
         measure_label: view.measure.label(),
         measures,
         spans,

@@ -4,16 +4,13 @@
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
-use crate::app::state::AppState;
-use crate::auth::session::{CurrentUser, Session};
-use crate::couple::{my_private, MyCouple};
-use crate::exec::{self, Landed, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, SubmittedForm};
+use crate::exec::{Landed, Writes};
+use crate::http::extractors::{Desk, EntryIdParam, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::Chosen;
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::visibility::Whose;
 use kintsugi_core::pulse::{
@@ -196,30 +193,27 @@ struct PulsePage {
     next_due: String,
     last_taken: Option<String>,
     cadence_label: &'static str,
-    cadences: Vec<Choice>,
+    cadences: Vec<Chosen>,
     cadence_chosen_by: Option<String>,
     recent: Vec<PulseRow>,
 }
 
 impl PulsePage {
     async fn build(
-        app: &AppState,
-        session: &Session,
-        couple: &MyCouple,
-        layout: Layout,
+        desk: Desk,
         form: PulseForm,
         errors: FormErrors,
         cadence_errors: FormErrors,
     ) -> AppResult<Self> {
-        let zone = layout.now.zone;
-        let cached = couple.read(app).await?;
-        let mine = my_private(app, session).await?;
+        let (me, now) = (desk.couple.me, desk.layout.now);
+        let zone = now.zone;
+        let cached = desk.read().await?;
+        let mine = desk.my_private().await?;
         let state = &cached.state;
-        let today = layout.now.today();
-        let due = pulse::due(state.pulses_seen_by(couple.me, &mine.state), today, |at| {
-            layout.now.local(at).date()
+        let due = pulse::due(state.pulses_seen_by(me, &mine.state), now.today(), |at| {
+            now.local(at).date()
         })?;
-        let visible = pulse::visible_pulses(state.pulses_seen_by(couple.me, &mine.state))?;
+        let visible = pulse::visible_pulses(state.pulses_seen_by(me, &mine.state))?;
         let recent = visible
             .iter()
             .rev()
@@ -228,7 +222,7 @@ impl PulsePage {
             .collect();
         let cadence = state.pulse.cadence();
         let cadence_chosen_by = state.pulse.cadence_choice().map(|choice| {
-            let who = if choice.by == couple.me {
+            let who = if choice.by == me {
                 "you"
             } else {
                 "your partner"
@@ -236,7 +230,7 @@ impl PulsePage {
             format!("Chosen by {who} on {}.", dates::day_of(choice.at, zone))
         });
         Ok(PulsePage {
-            layout: layout.in_section("pulse"),
+            layout: desk.layout.in_section("pulse"),
             form,
             errors,
             cadence_errors,
@@ -244,73 +238,39 @@ impl PulsePage {
             next_due: dates::day(due.next),
             last_taken: due.last.map(dates::day),
             cadence_label: cadence.label(),
-            cadences: Cadence::ALL
-                .iter()
-                .map(|c| Choice {
-                    code: c.code(),
-                    label: c.label(),
-                    checked: *c == cadence,
-                })
-                .collect(),
+            cadences: Chosen::among(&Cadence::ALL, cadence, Cadence::code, Cadence::label),
             cadence_chosen_by,
             recent,
         })
     }
 }
 
-async fn pulse_page(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    let page = PulsePage::build(
-        &app,
-        &me,
-        &couple,
-        layout,
-        PulseForm::from_pairs(&[]),
-        FormErrors::default(),
-        FormErrors::default(),
-    )
-    .await?;
-    render(&page)
+async fn pulse_page(desk: Desk) -> AppResult<Response> {
+    let blank = PulseForm::from_pairs(&[]);
+    let no_errors = FormErrors::default;
+    render(&PulsePage::build(desk, blank, no_errors(), no_errors()).await?)
 }
 
 async fn record(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm {
-        form: PulseFields(form),
-        submission,
-    }: SubmittedForm<PulseFields>,
+    PostedForm(desk, PulseFields(form), submission): PostedForm<PulseFields>,
 ) -> AppResult<Response> {
     let input = PulseInput::from_form(&form);
     // One commit: the pulse (kept or shared) and its signs note, which is
     // always private, land together or not at all.
-    let outcome = exec::submit(&app, &couple, &submission, |states| {
-        let taken = pulse::record_pulse(&states.couple.space, couple.me, &input)?;
-        Ok(Writes::from(Destination::from(taken.pulse)).and_private(taken.signs))
-    })
-    .await?;
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |states| {
+            let taken = pulse::record_pulse(&states.couple.space, me, &input)?;
+            Ok(Writes::from(Destination::from(taken.pulse)).and_private(taken.signs))
+        })
+        .await?;
     let result = match outcome.or_form(FormErrors::from_refusal)? {
         Ok(Landed::Couple(id)) => shared_link(id),
         Ok(Landed::Private(id)) => kept_link(id),
         Ok(Landed::Nothing) => return Err(AppError::Internal("a pulse was not written".into())),
         Err(errors) => {
             let again = PulseForm::from_pairs(&form);
-            return draw_again(
-                &app,
-                &me,
-                &couple,
-                layout,
-                again,
-                errors,
-                FormErrors::default(),
-            )
-            .await;
+            return draw_again(desk, again, errors, FormErrors::default()).await;
         }
     };
     Ok(Redirect::to(&result).into_response())
@@ -318,16 +278,12 @@ async fn record(
 
 /// The pulse page with a refused form (or cadence form) and what was sent.
 async fn draw_again(
-    app: &AppState,
-    me: &Session,
-    couple: &MyCouple,
-    layout: Layout,
+    desk: Desk,
     form: PulseForm,
     errors: FormErrors,
     cadence_errors: FormErrors,
 ) -> AppResult<Response> {
-    let page = PulsePage::build(app, me, couple, layout, form, errors, cadence_errors).await?;
-    render_refused(&page)
+    render_refused(&PulsePage::build(desk, form, errors, cadence_errors).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -339,34 +295,23 @@ pub struct CadenceForm {
 impl Form for CadenceForm {}
 
 async fn choose_cadence(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<CadenceForm>,
+    PostedForm(desk, form, submission): PostedForm<CadenceForm>,
 ) -> AppResult<Response> {
     let input = CadenceInput {
         cadence: form.cadence,
     };
-    let outcome = exec::submit(&app, &couple, &submission, |states| {
-        let (space, chosen) = (&states.couple.space, &states.couple.pulse);
-        pulse::choose_cadence(space, chosen, couple.me, &input).map(Writes::couple)
-    })
-    .await?;
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |states| {
+            let (space, chosen) = (&states.couple.space, &states.couple.pulse);
+            pulse::choose_cadence(space, chosen, me, &input).map(Writes::couple)
+        })
+        .await?;
     match outcome.or_form(FormErrors::from_refusal)? {
         Ok(_) => Ok(Redirect::to("/pulse#cadence").into_response()),
         Err(errors) => {
             let empty = PulseForm::from_pairs(&[]);
-            draw_again(
-                &app,
-                &me,
-                &couple,
-                layout,
-                empty,
-                FormErrors::default(),
-                errors,
-            )
-            .await
+            draw_again(desk, empty, FormErrors::default(), errors).await
         }
     }
 }
@@ -390,20 +335,14 @@ struct ResultPage {
     constructs: Vec<ConstructRow>,
 }
 
-async fn result_page(
-    app: &AppState,
-    session: &Session,
-    layout: Layout,
-    id: PulseId,
-) -> AppResult<Response> {
-    let zone = layout.now.zone;
-    let couple = MyCouple::require(app, session).await?;
-    let cached = couple.read(app).await?;
-    let mine = my_private(app, session).await?;
-    let view = pulse::view(cached.state.pulses_seen_by(couple.me, &mine.state), id)?;
+async fn result_page(desk: Desk, id: PulseId) -> AppResult<Response> {
+    let zone = desk.layout.now.zone;
+    let cached = desk.read().await?;
+    let mine = desk.my_private().await?;
+    let view = pulse::view(cached.state.pulses_seen_by(desk.couple.me, &mine.state), id)?;
     let score = view.record.score;
     render(&ResultPage {
-        layout: layout.in_section("pulse"),
+        layout: desk.layout.in_section("pulse"),
         mine: view.whose == Whose::Mine,
         shared: view.is_shared(),
         when: dates::when(view.record.at, zone),
@@ -419,22 +358,10 @@ async fn result_page(
     })
 }
 
-async fn kept_result(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    layout: Layout,
-    EntryIdParam(entry): EntryIdParam,
-) -> AppResult<Response> {
-    let id = PulseId::Private(entry);
-    result_page(&app, &me, layout, id).await
+async fn kept_result(desk: Desk, EntryIdParam(entry): EntryIdParam) -> AppResult<Response> {
+    result_page(desk, PulseId::Private(entry)).await
 }
 
-async fn shared_result(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    layout: Layout,
-    EntryIdParam(entry): EntryIdParam,
-) -> AppResult<Response> {
-    let id = PulseId::Shared(entry);
-    result_page(&app, &me, layout, id).await
+async fn shared_result(desk: Desk, EntryIdParam(entry): EntryIdParam) -> AppResult<Response> {
+    result_page(desk, PulseId::Shared(entry)).await
 }

@@ -8,10 +8,9 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::zone_of;
-use crate::couple::MyCouple;
-use crate::exec::{self, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
+use crate::exec::Writes;
+use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
+use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{
@@ -19,7 +18,6 @@ use crate::present::repair::{
 };
 use crate::present::words::who;
 use askama::Template;
-use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -447,17 +445,15 @@ fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
 }
 
 async fn build_list(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
+    desk: Desk,
     form: RequestForm,
     errors: FormErrors,
     findings: Option<Vec<FindingView>>,
 ) -> AppResult<ListPage> {
-    let cached = couple.read(app).await?;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let me = couple.me;
-    let doers = DoersClock::of(app, state, me, layout.now).await?;
+    let me = desk.couple.me;
+    let doers = DoersClock::of(&desk.app, state, me, desk.layout.now).await?;
     let on_doers_clock = doers.requests(&state.space, &state.requests);
     let choice =
         BetrayalChoice::for_action(&state.space, me, RepairAction::MakeRequest, &form.betrayal);
@@ -507,71 +503,50 @@ async fn build_list(
     .filter(|g| !g.rows.is_empty())
     .collect();
     Ok(ListPage {
-        layout: layout.in_section("requests"),
+        layout: desk.layout.in_section("requests"),
         new,
         groups,
     })
 }
 
-async fn list_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    let page = build_list(
-        &app,
-        &couple,
-        layout,
-        RequestForm::default(),
-        FormErrors::default(),
-        None,
-    )
-    .await?;
-    render(&page)
+async fn list_page(desk: Desk) -> AppResult<Response> {
+    let blank = RequestForm::default();
+    render(&build_list(desk, blank, FormErrors::default(), None).await?)
 }
 
 /// "Check with the coach" shows the request again with the coach's advice;
 /// "Make the request" makes it.
-async fn make(
-    State(app): State<AppState>,
-    now: Now,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<RequestForm>,
-) -> AppResult<Response> {
+async fn make(PostedForm(desk, form, submission): PostedForm<RequestForm>) -> AppResult<Response> {
     if form.action == "check" {
-        return check(&app, &couple, layout, form).await;
+        return check(desk, form).await;
     }
     let input = form.input();
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        // "From today on" is the asking partner's today.
-        let local_now = now.local(now.instant);
-        requests::make(&decision.couple.space, couple.me, local_now, &input).map(Writes::couple)
-    })
-    .await?;
+    let (now, me) = (desk.layout.now, desk.couple.me);
+    let outcome = desk
+        .submit(&submission, |decision| {
+            // "From today on" is the asking partner's today.
+            let local_now = now.local(now.instant);
+            requests::make(&decision.couple.space, me, local_now, &input).map(Writes::couple)
+        })
+        .await?;
     land_or_redraw(
         outcome,
         |landed| match landed.couple_entry() {
             Some(created) => format!("/requests/{}", created.0),
             None => "/requests".to_owned(),
         },
-        |errors| build_list(&app, &couple, layout, form, errors, None),
+        |errors| build_list(desk, form, errors, None),
     )
     .await
 }
 
 /// The coach's advice on a request before it is made; nothing is written.
 /// Only the partner who may make the request is coached on it.
-async fn check(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    form: RequestForm,
-) -> AppResult<Response> {
+async fn check(desk: Desk, form: RequestForm) -> AppResult<Response> {
     let errors = {
-        let cached = couple.read(app).await?;
+        let cached = desk.read().await?;
         let space = &cached.state.space;
-        match requests::check_make(space, couple.me, &form.betrayal) {
+        match requests::check_make(space, desk.couple.me, &form.betrayal) {
             Ok(_) => FormErrors::default(),
             Err(refusal) => form_errors(refusal)?,
         }
@@ -582,7 +557,7 @@ async fn check(
         .iter()
         .map(|f| FindingView::of(&form.what, f))
         .collect();
-    render(&build_list(app, couple, layout, form, errors, Some(findings)).await?)
+    render(&build_list(desk, form, errors, Some(findings)).await?)
 }
 
 // ---- one request -------------------------------------------------------------
@@ -813,23 +788,17 @@ impl Offered {
     }
 }
 
-async fn build_request(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    id: EntryId,
-    refused: Refused,
-) -> AppResult<RequestPage> {
-    let now = layout.now;
-    let cached = couple.read(app).await?;
+async fn build_request(desk: Desk, id: EntryId, refused: Refused) -> AppResult<RequestPage> {
+    let now = desk.layout.now;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let request = state.requests.get(id).ok_or(AppError::NotFound)?;
-    let doers = DoersClock::of(app, state, me, now).await?;
+    let doers = DoersClock::of(&desk.app, state, me, now).await?;
     let on_doers_clock = doers.requests(&state.space, &state.requests);
     let doers_request = on_doers_clock.get(id).ok_or(AppError::NotFound)?;
     Ok(RequestPage {
-        layout: layout.in_section("requests"),
+        layout: desk.layout.in_section("requests"),
         id: id.0,
         terms: TermsView::of(&request.terms),
         status: request.status.label(),
@@ -851,28 +820,13 @@ async fn build_request(
     })
 }
 
-async fn request_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-) -> AppResult<Response> {
-    render(&build_request(&app, &couple, layout, id, Refused::Nothing).await?)
+async fn request_page(desk: Desk, EntryIdParam(id): EntryIdParam) -> AppResult<Response> {
+    render(&build_request(desk, id, Refused::Nothing).await?)
 }
 
-/// A form posted on a request's page, with everything its step needs.
-/// Extracted in the order every route checks: the couple first (an
-/// outsider gets "not found"), then the entry id, then the form.
-struct Step<F> {
-    app: AppState,
-    couple: MyCouple,
-    /// The entry in the address: the request, or for a confirmation the
-    /// time it was done.
-    id: EntryId,
-    now: Now,
-    layout: Layout,
-    form: SubmittedForm<F>,
-}
+/// A form posted on a request's page: the entry in the address is the
+/// request, or for a confirmation the time it was done.
+type Step<F> = EntryForm<F>;
 
 /// What a step decides on, on the newest shared record.
 struct At<'a, F> {
@@ -880,35 +834,6 @@ struct At<'a, F> {
     id: EntryId,
     now: OffsetDateTime,
     form: &'a F,
-}
-
-impl<F: Form + Send> FromRequest<AppState> for Step<F> {
-    type Rejection = Response;
-
-    async fn from_request(
-        request: axum::extract::Request,
-        app: &AppState,
-    ) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let couple = MyCouple::from_request_parts(&mut parts, app).await?;
-        let EntryIdParam(id) = EntryIdParam::from_request_parts(&mut parts, app)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let Ok(now) = Now::from_request_parts(&mut parts, app).await;
-        let Ok(layout) = Layout::from_request_parts(&mut parts, app).await;
-        let form =
-            SubmittedForm::from_request(axum::extract::Request::from_parts(parts, body), app)
-                .await
-                .map_err(IntoResponse::into_response)?;
-        Ok(Step {
-            app: app.clone(),
-            couple,
-            id,
-            now,
-            layout,
-            form,
-        })
-    }
 }
 
 impl<F> Step<F> {
@@ -920,39 +845,30 @@ impl<F> Step<F> {
         decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
         refused: impl FnOnce(F, FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let Step {
-            app,
-            couple,
-            id,
-            now,
-            layout,
-            form: SubmittedForm { form, submission },
-        } = self;
+        let EntryForm(desk, id, form, submission) = self;
+        let (now, me) = (desk.layout.now, desk.couple.me);
         let doers = {
-            let cached = couple.read(&app).await?;
-            DoersClock::of(&app, &cached.state, couple.me, now).await?
+            let cached = desk.read().await?;
+            DoersClock::of(&desk.app, &cached.state, me, now).await?
         };
-        let outcome = exec::submit(&app, &couple, &submission, |decision| {
-            let space = &decision.couple.space;
-            // The days a step is checked against are the doer's, and "today"
-            // is the acting partner's own (the doer, when logging).
-            let requests = doers.requests(space, &decision.couple.requests);
-            decide(At {
-                acting: Acting::new(space, &requests, couple.me),
-                id,
-                now: now.local(now.instant),
-                form: &form,
+        let outcome = desk
+            .submit(&submission, |decision| {
+                let space = &decision.couple.space;
+                // The days a step is checked against are the doer's, and "today"
+                // is the acting partner's own (the doer, when logging).
+                let requests = doers.requests(space, &decision.couple.requests);
+                decide(At {
+                    acting: Acting::new(space, &requests, me),
+                    id,
+                    now: now.local(now.instant),
+                    form: &form,
+                })
+                .map(Writes::couple)
             })
-            .map(Writes::couple)
-        })
-        .await?;
+            .await?;
         match outcome.or_form(form_errors)? {
             Ok(_) => Ok(Redirect::to(&format!("/requests/{}", page.0)).into_response()),
-            Err(errors) => {
-                let page =
-                    build_request(&app, &couple, layout, page, refused(form, errors)).await?;
-                render_refused(&page)
-            }
+            Err(errors) => render_refused(&build_request(desk, page, refused(form, errors)).await?),
         }
     }
 
@@ -962,7 +878,7 @@ impl<F> Step<F> {
         decide: impl Fn(At<'_, F>) -> Result<RequestEvent, Refusal>,
         refused: impl FnOnce(F, FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let request = self.id;
+        let request = self.1;
         self.take_on(request, decide, refused).await
     }
 }
@@ -1034,9 +950,9 @@ async fn log_fulfilment(step: Step<FulfilmentForm>) -> AppResult<Response> {
 
 /// Confirming a time done leads back to the request it belongs to.
 async fn confirm(step: Step<NoFields>) -> AppResult<Response> {
-    let fulfilment = step.id;
+    let fulfilment = step.1;
     let request = {
-        let cached = step.couple.read(&step.app).await?;
+        let cached = step.0.read().await?;
         cached
             .state
             .requests

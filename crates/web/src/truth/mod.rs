@@ -2,21 +2,18 @@
 //! partner's questions and their answers, acknowledgements, questions parked
 //! for therapy, and corrections that stand beside what they correct.
 
-use crate::app::clock::{Now, Zone};
+use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
-use crate::app::state::AppState;
-use crate::couple::MyCouple;
-use crate::exec::{self, Landed, Submission, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
+use crate::exec::{Landed, Submission, Writes};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Chosen, ResponseForm};
 use crate::present::words::{excerpt, who};
 use askama::Template;
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
@@ -93,14 +90,6 @@ impl Form for TextForm {
     const CAPS: FormCaps = TELLING;
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ResponseForm {
-    response: String,
-}
-
-impl Form for ResponseForm {}
-
 /// A form that was refused, to be shown again with what was typed.
 enum Refused {
     Nothing,
@@ -130,12 +119,6 @@ pub struct KeptText {
     text: String,
     message: String,
     note: &'static str,
-}
-
-pub struct FilterLink {
-    code: &'static str,
-    label: &'static str,
-    current: bool,
 }
 
 pub struct NewDisclosure {
@@ -202,7 +185,7 @@ pub struct EntryView {
 #[template(path = "truth/truth.html")]
 struct TruthPage {
     layout: Layout,
-    filters: Vec<FilterLink>,
+    filters: Vec<Chosen>,
     entries: Vec<EntryView>,
     empty: &'static str,
     showing_all: bool,
@@ -464,17 +447,11 @@ fn empty_message(filter: TruthFilter) -> &'static str {
     }
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    filter: TruthFilter,
-    refused: Refused,
-) -> AppResult<TruthPage> {
-    let zone = layout.now.zone;
-    let cached = couple.read(app).await?;
+async fn build(desk: Desk, filter: TruthFilter, refused: Refused) -> AppResult<TruthPage> {
+    let zone = desk.layout.now.zone;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let me = couple.me;
+    let me = desk.couple.me;
     let entries = state
         .truth
         .entries(filter)
@@ -508,15 +485,13 @@ async fn build(
         errors: question_errors,
     });
     Ok(TruthPage {
-        layout: layout.in_section("truth"),
-        filters: TruthFilter::ALL
-            .iter()
-            .map(|f| FilterLink {
-                code: f.code(),
-                label: f.label(),
-                current: *f == filter,
-            })
-            .collect(),
+        layout: desk.layout.in_section("truth"),
+        filters: Chosen::among(
+            &TruthFilter::ALL,
+            filter,
+            TruthFilter::code,
+            TruthFilter::label,
+        ),
         entries,
         empty: empty_message(filter),
         showing_all: filter == TruthFilter::All,
@@ -527,14 +502,9 @@ async fn build(
     })
 }
 
-async fn log_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    Query(query): Query<FilterQuery>,
-) -> AppResult<Response> {
+async fn log_page(desk: Desk, Query(query): Query<FilterQuery>) -> AppResult<Response> {
     let filter = TruthFilter::parse(&query.filter);
-    render(&build(&app, &couple, layout, filter, Refused::Nothing).await?)
+    render(&build(desk, filter, Refused::Nothing).await?)
 }
 
 /// Where a form leads once it has landed.
@@ -544,28 +514,6 @@ enum Anchor {
     Created,
     /// The entry the form is about (an answered question, a read entry).
     Entry(EntryId),
-}
-
-/// What every truth form needs besides its own fields: the app, the couple
-/// and the page's layout, for drawing the page again.
-struct Desk {
-    app: AppState,
-    couple: MyCouple,
-    layout: Layout,
-}
-
-impl FromRequestParts<AppState> for Desk {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        let couple = MyCouple::from_request_parts(parts, app).await?;
-        let Ok(layout) = Layout::from_request_parts(parts, app).await;
-        Ok(Desk {
-            app: app.clone(),
-            couple,
-            layout,
-        })
-    }
 }
 
 impl Desk {
@@ -578,22 +526,16 @@ impl Desk {
         step: impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal>,
         refused: impl FnOnce(FormErrors) -> Refused,
     ) -> AppResult<Response> {
-        let Desk {
-            app,
-            couple,
-            layout,
-        } = self;
-        let me = couple.me;
-        let outcome = exec::submit(&app, &couple, submission, |decision| {
-            step(decision.couple, me).map(Writes::couple)
-        })
-        .await?;
+        let outcome = self
+            .submit(submission, |decision| {
+                step(decision.couple, self.couple.me).map(Writes::couple)
+            })
+            .await?;
         let errors = match outcome.or_form(form_errors)? {
             Ok(landed) => return redirect_to(anchor, landed),
             Err(errors) => errors,
         };
-        let page = build(&app, &couple, layout, TruthFilter::All, refused(errors)).await?;
-        render_refused(&page)
+        render_refused(&build(self, TruthFilter::All, refused(errors)).await?)
     }
 }
 
@@ -608,10 +550,9 @@ fn redirect_to(anchor: Anchor, landed: Landed) -> AppResult<Response> {
 }
 
 async fn volunteer(
-    desk: Desk,
-    now: Now,
-    SubmittedForm { form, submission }: SubmittedForm<DisclosureForm>,
+    PostedForm(desk, form, submission): PostedForm<DisclosureForm>,
 ) -> AppResult<Response> {
+    let now = desk.layout.now;
     let input = DisclosureInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
@@ -622,10 +563,7 @@ async fn volunteer(
     desk.act(&submission, Anchor::Created, step, refused).await
 }
 
-async fn ask(
-    desk: Desk,
-    SubmittedForm { form, submission }: SubmittedForm<QuestionForm>,
-) -> AppResult<Response> {
+async fn ask(PostedForm(desk, form, submission): PostedForm<QuestionForm>) -> AppResult<Response> {
     let input = QuestionInput {
         betrayal: form.betrayal.clone(),
         text: form.text.clone(),
@@ -635,79 +573,60 @@ async fn ask(
     desk.act(&submission, Anchor::Created, step, refused).await
 }
 
+/// A step on the truth log, in the shape `Desk::act` takes.
+fn on_log(
+    step: impl Fn(Acting<'_, TruthLog>) -> Result<TruthEvent, Refusal>,
+) -> impl Fn(&CoupleState, UserId) -> Result<TruthEvent, Refusal> {
+    move |state, me| step(Acting::new(&state.space, &state.truth, me))
+}
+
 async fn answer(
-    desk: Desk,
-    EntryIdParam(question): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<TextForm>,
+    EntryForm(desk, question, form, submission): EntryForm<TextForm>,
 ) -> AppResult<Response> {
     let input = AnswerInput { text: form.text };
-    let step = |state: &CoupleState, me| {
-        truth::answer(
-            Acting::new(&state.space, &state.truth, me),
-            question,
-            &input,
-        )
-    };
+    let step = on_log(|acting| truth::answer(acting, question, &input));
     let refused = |errors| Refused::Answer(question, input.text.clone(), errors);
     desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
 }
 
 async fn correct(
-    desk: Desk,
-    EntryIdParam(original): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<TextForm>,
+    EntryForm(desk, original, form, submission): EntryForm<TextForm>,
 ) -> AppResult<Response> {
     let input = CorrectionInput { text: form.text };
-    let step = |state: &CoupleState, me| {
-        truth::correct(
-            Acting::new(&state.space, &state.truth, me),
-            original,
-            &input,
-        )
-    };
+    let step = on_log(|acting| truth::correct(acting, original, &input));
     let refused = |errors| Refused::Correction(original, input.text.clone(), errors);
     desk.act(&submission, Anchor::Created, step, refused).await
 }
 
 async fn acknowledge(
-    desk: Desk,
-    EntryIdParam(entry): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<ResponseForm>,
+    EntryForm(desk, entry, form, submission): EntryForm<ResponseForm>,
 ) -> AppResult<Response> {
     let input = AcknowledgementInput {
         response: form.response,
     };
-    let step = |state: &CoupleState, me| {
-        truth::acknowledge(Acting::new(&state.space, &state.truth, me), entry, &input)
-    };
+    let step = on_log(|acting| truth::acknowledge(acting, entry, &input));
     let refused = |errors| Refused::Acknowledgement(entry, input.response.clone(), errors);
     desk.act(&submission, Anchor::Entry(entry), step, refused)
         .await
 }
 
-async fn park(
-    desk: Desk,
-    EntryIdParam(question): EntryIdParam,
-    posted: SubmittedForm<NoFields>,
-) -> AppResult<Response> {
-    let step = |state: &CoupleState, me| {
-        truth::park(Acting::new(&state.space, &state.truth, me), question)
-    };
-    let refused = |errors| Refused::Entry(question, errors);
-    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
-        .await
+async fn park(posted: EntryForm<NoFields>) -> AppResult<Response> {
+    set_aside(posted, truth::park).await
 }
 
-async fn unpark(
-    desk: Desk,
-    EntryIdParam(question): EntryIdParam,
-    posted: SubmittedForm<NoFields>,
+async fn unpark(posted: EntryForm<NoFields>) -> AppResult<Response> {
+    set_aside(posted, truth::unpark).await
+}
+
+/// Parking a question for therapy and taking it back: one button on the
+/// question, back to it.
+async fn set_aside(
+    EntryForm(desk, question, _, submission): EntryForm<NoFields>,
+    step: fn(Acting<'_, TruthLog>, EntryId) -> Result<TruthEvent, Refusal>,
 ) -> AppResult<Response> {
-    let step = |state: &CoupleState, me| {
-        truth::unpark(Acting::new(&state.space, &state.truth, me), question)
-    };
+    let step = on_log(|acting| step(acting, question));
     let refused = |errors| Refused::Entry(question, errors);
-    desk.act(&posted.submission, Anchor::Entry(question), step, refused)
+    desk.act(&submission, Anchor::Entry(question), step, refused)
         .await
 }

@@ -24,12 +24,13 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
         .agreed_request("Text me when you leave work", "daily")
         .await;
     let due = "Today: <bdi>Text me when you leave work</bdi>";
-    assert!(involved.sees("/", due).await);
+    involved.assert_sees("/", due).await;
     couple.log_done(&request).await;
 
     check_in(hurt, &[("tender", "2")], "", "only_me").await;
     take_pulse(hurt, 5, "only_me", &[]).await;
-    assert!(hurt.sees("/", "Nothing is waiting for you today.").await);
+    hurt.assert_sees("/", "Nothing is waiting for you today.")
+        .await;
     assert!(!involved.sees("/", due).await);
 
     let yesterday = app.clock.now().date();
@@ -40,7 +41,7 @@ async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
     let hurt_today = hurt.get("/").await;
     assert_shows(&hurt_today, &["Check in with yourself", &last]);
     // A daily request is due again on the new day.
-    assert!(involved.sees("/", due).await);
+    involved.assert_sees("/", due).await;
 }
 
 #[tokio::test]

@@ -1009,6 +1009,11 @@ impl Person {
     pub async fn sees(&self, path: &str, text: &str) -> bool {
         self.get(path).await.body.contains(text)
     }
+
+    /// Asserts that the page at `path` shows `text` to this person.
+    pub async fn assert_sees(&self, path: &str, text: &str) {
+        assert!(self.sees(path, text).await, "{path} does not show {text:?}");
+    }
 }
 
 impl TestApp {

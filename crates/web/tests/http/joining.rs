@@ -102,7 +102,9 @@ async fn the_invited_partner_ticks_for_themselves_before_joining() {
         &partner.get("/space").await,
         &["Here you are the <strong>involved partner</strong>", NOTE],
     );
-    assert!(creator.sees("/space", "Both of you have joined.").await);
+    creator
+        .assert_sees("/space", "Both of you have joined.")
+        .await;
     let used = app.anonymous().get(&link).await;
     assert_eq!(used.status, 410);
     assert_hides(&used, &[NOTE]);
@@ -199,11 +201,9 @@ async fn a_join_race_leaves_two_members_and_the_loser_free(app: &TestApp) {
     let safety = loser.get("/space/new").await;
     assert_eq!(safety.status, 200, "not stuck: {}", safety.body);
     loser.create_space("deception", "partner").await;
-    assert!(
-        loser
-            .sees("/space", "Your partner has not joined yet.")
-            .await
-    );
+    loser
+        .assert_sees("/space", "Your partner has not joined yet.")
+        .await;
 }
 
 #[tokio::test]

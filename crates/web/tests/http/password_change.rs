@@ -8,7 +8,9 @@ const NEW_PASSWORD: &str = "the lighthouse keeps its lamp";
 async fn a_password_change_needs_the_current_one_and_ends_every_other_session() {
     let app = TestApp::spawn().await;
     let (phone, laptop) = app.signed_in_twice().await;
-    assert!(phone.sees("/account", "action=\"/account/password\"").await);
+    phone
+        .assert_sees("/account", "action=\"/account/password\"")
+        .await;
 
     let wrong = phone
         .post_password_change("not my password", NEW_PASSWORD)

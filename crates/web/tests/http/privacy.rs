@@ -198,7 +198,7 @@ async fn kept_items_reach_no_one_but_their_author_on_any_page() {
     assert_eq!(kept.status, 200);
     assert!(kept.body.contains("<span class=\"trust-number\">0</span>"));
     let counted = "I needed to know where my partner was at every moment: 1 time";
-    assert!(author.sees("/progress", counted).await);
+    author.assert_sees("/progress", counted).await;
 }
 
 #[tokio::test]
@@ -280,7 +280,8 @@ async fn when_one_partner_last_looked_is_never_shown_to_the_other() {
     assert_shows(&theirs, &["Everything your partner has shared so far."]);
     assert_hides(&theirs, &["last visit"]);
     // Within one sitting the news still starts from the beginning.
-    assert!(hurt.sees("/", "Nothing shared by your partner yet.").await);
+    hurt.assert_sees("/", "Nothing shared by your partner yet.")
+        .await;
 }
 
 #[tokio::test]

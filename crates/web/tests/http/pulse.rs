@@ -67,7 +67,10 @@ async fn a_kept_pulse_shows_its_result_to_its_author_only() {
     let partner = couple.involved.get(&result).await;
     assert_eq!(partner.status, 404);
     assert_hides(&partner, &["trust-number"]);
-    assert!(couple.involved.sees("/pulse", "No pulses yet.").await);
+    couple
+        .involved
+        .assert_sees("/pulse", "No pulses yet.")
+        .await;
 }
 
 #[tokio::test]
@@ -104,7 +107,7 @@ async fn a_shared_pulse_is_seen_by_both_partners() {
     assert_hides(&partner, &["Knowing what to expect from your partner."]);
 
     let listed = format!("<a href=\"{result}\">Your partner, ");
-    assert!(couple.hurt.sees("/pulse", &listed).await);
+    couple.hurt.assert_sees("/pulse", &listed).await;
 }
 
 #[tokio::test]
@@ -191,7 +194,7 @@ async fn either_partner_sets_how_often_for_both() {
         &theirs,
         &["<strong>every month</strong>", "Chosen by your partner on"],
     );
-    assert!(couple.hurt.sees("/pulse", "Chosen by you on").await);
+    couple.hurt.assert_sees("/pulse", "Chosen by you on").await;
 
     let same = cadence(&couple.involved, "monthly").await;
     assert_refused(&same, "That is already how often you take the pulse.");
@@ -282,7 +285,7 @@ async fn a_shared_pulse_that_fails_half_way_through_its_two_streams_changes_neit
         &["Something went wrong on our side", "Quick exit"],
     );
     assert_eq!(app.heads_of(sharer).await, before, "neither stream moved");
-    assert!(couple.hurt.sees("/pulse", "No pulses yet.").await);
+    couple.hurt.assert_sees("/pulse", "No pulses yet.").await;
 
     // The key was not used up: once the stream takes writes again, the
     // same send lands whole.

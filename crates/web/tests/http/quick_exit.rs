@@ -89,7 +89,7 @@ async fn prefetches_link_previews_and_other_sites_do_not_end_the_session() {
 async fn quick_exit_works_for_someone_signed_out() {
     let app = TestApp::spawn().await;
     let visitor = app.anonymous();
-    assert!(visitor.sees("/login", "href=\"/exit\"").await);
+    visitor.assert_sees("/login", "href=\"/exit\"").await;
     let left = visitor.get("/exit").await;
     assert_eq!(left.status, 303);
     assert_eq!(left.location.as_deref(), Some(DEFAULT_QUICK_EXIT_URL));

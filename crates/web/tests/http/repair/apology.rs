@@ -5,6 +5,7 @@ use super::{
 use crate::helpers::{
     assert_hides, assert_page, assert_shows, id_before, Page, Person, WrittenOnce,
 };
+use kintsugi_core::apology::OWNERSHIP_PARTS;
 
 /// A whole apology, every ownership part written.
 pub(super) fn owned<'a>(action: &'a str, what_i_did: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -166,15 +167,9 @@ async fn a_check_lists_empty_parts_calmly_and_only_a_refused_send_marks_them() {
 async fn the_parts_are_tall_enough_to_read_back_without_scrolling() {
     let w = World::new().await;
     let page = w.couple.involved.get("/apology").await;
-    for part in [
-        "what_i_did",
-        "impact",
-        "responsibility",
-        "remorse",
-        "changes",
-        "repair",
-        "factors",
-    ] {
+    // The six ownership parts, in the form's order, and the factors.
+    let parts = OWNERSHIP_PARTS.iter().map(|(name, _)| *name);
+    for part in parts.chain(["factors"]) {
         assert!(
             page.body
                 .contains(&format!("id=\"b2-{part}\" name=\"{part}\" rows=\"6\"")),
@@ -213,10 +208,8 @@ async fn an_apology_is_sent_answered_and_followed_by_a_new_version_while_all_sta
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
 
-    assert!(
-        hurt.sees("/apology", "Your partner has not sent an apology yet.")
-            .await
-    );
+    hurt.assert_sees("/apology", "Your partner has not sent an apology yet.")
+        .await;
     let first = send(involved, "Marker-v1: I lied to you about the trips.").await;
     let page = hurt.get("/apology").await;
     assert_shows(
@@ -320,7 +313,9 @@ async fn only_the_involved_partner_writes_and_only_the_hurt_partner_answers() {
     let w = World::new().await;
     let (hurt, involved) = (&w.couple.hurt, &w.couple.involved);
     assert!(!hurt.sees("/apology", "name=\"what_i_did\"").await);
-    assert!(involved.sees("/apology", "name=\"what_i_did\"").await);
+    involved
+        .assert_sees("/apology", "name=\"what_i_did\"")
+        .await;
     assert_not_theirs(&hurt.post("/apology", &owned("send", "x")).await);
     assert_not_theirs(&hurt.post("/apology", &owned("check", "x")).await);
 

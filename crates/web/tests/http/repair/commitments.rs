@@ -150,7 +150,7 @@ async fn the_commitment_form_folds_away_once_there_are_commitments_to_read() {
     );
     make(involved, "no_contact", "").await;
     let folded = "<details class=\"new-entry\" id=\"new-commitment\">";
-    assert!(involved.sees("/commitments", folded).await);
+    involved.assert_sees("/commitments", folded).await;
     let empty = commitment_fields("own", "");
     let refused = involved.post("/commitments", &empty).await;
     assert_refused(&refused, "Please write the commitment in your own words.");

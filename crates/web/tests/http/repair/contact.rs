@@ -67,11 +67,9 @@ async fn a_contact_is_reported_with_how_long_it_took_and_acknowledged() {
             "<dt>How they responded</dt>",
         ],
     );
-    assert!(
-        involved
-            .sees("/contact", "<dt>How you responded</dt>")
-            .await
-    );
+    involved
+        .assert_sees("/contact", "<dt>How you responded</dt>")
+        .await;
     assert_shows(
         &page,
         &[
@@ -130,11 +128,9 @@ async fn a_refused_report_is_shown_again_with_what_was_typed() {
     let edge = involved.post("/contact", &edge).await;
     assert_refused(&edge, "Please check the year.");
     assert!(edge.body.contains("Marker-kept at the edge"));
-    assert!(
-        involved
-            .sees("/contact", "No contact has been reported.")
-            .await
-    );
+    involved
+        .assert_sees("/contact", "No contact has been reported.")
+        .await;
 }
 
 #[tokio::test]

@@ -262,10 +262,8 @@ async fn a_request_is_paused_resumed_and_retired_with_its_reasons() {
     fields[3] = ("trigger", "she gets in touch");
     let id = created_id(&hurt.post("/requests", &fields).await);
     step(involved, id, "accept", &[]).await;
-    assert!(
-        hurt.sees(&format!("/requests/{id}"), "Each time: she gets in touch")
-            .await
-    );
+    hurt.assert_sees(&format!("/requests/{id}"), "Each time: she gets in touch")
+        .await;
 
     let without_reason = involved
         .post(&format!("/requests/{id}/pause"), &[("reason", " ")])

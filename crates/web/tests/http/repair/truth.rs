@@ -232,7 +232,8 @@ async fn the_filters_are_links_that_show_one_kind_of_entry() {
     assert_shows(&parked_only, &[parked_text]);
     assert_hides(&parked_only, &[open_text]);
     let none_answered = "No questions have been answered yet.";
-    assert!(hurt.sees("/truth?filter=answered", none_answered).await);
+    hurt.assert_sees("/truth?filter=answered", none_answered)
+        .await;
 }
 
 #[tokio::test]
@@ -257,10 +258,8 @@ async fn a_refused_form_is_shown_again_with_what_was_typed() {
     let hurt = &w.couple.hurt;
     let empty = hurt.post("/truth/questions", &[("text", "   ")]).await;
     assert_refused(&empty, "Please write something here.");
-    assert!(
-        hurt.sees("/truth", "Nothing has been written here yet.")
-            .await
-    );
+    hurt.assert_sees("/truth", "Nothing has been written here yet.")
+        .await;
 }
 
 #[tokio::test]
@@ -320,7 +319,7 @@ async fn nobody_outside_the_couple_reaches_its_truth_log() {
     // New entries posted by another couple land in their own record only.
     volunteer(&w.other.involved, "Marker-theirs").await;
     assert!(!hurt.sees("/truth", "Marker-theirs").await);
-    assert!(w.other.hurt.sees("/truth", "Marker-theirs").await);
+    w.other.hurt.assert_sees("/truth", "Marker-theirs").await;
 }
 
 #[tokio::test]
@@ -355,7 +354,7 @@ async fn with_two_betrayals_the_forms_ask_which_one_and_roles_follow_it() {
     let asked = hurt.post("/truth/questions", &named).await;
     assert_eq!(asked.status, 303);
     let role = "A physical affair (you: involved partner)";
-    assert!(involved.sees("/truth", role).await);
+    involved.assert_sees("/truth", role).await;
 }
 
 #[tokio::test]
@@ -443,7 +442,7 @@ async fn an_empty_log_says_newest_entries_come_first_and_where_to_start() {
     );
     assert_hides(&page, &["in the order it was written"]);
     let start = "“Tell something” above is where to start.";
-    assert!(involved.sees("/truth", start).await);
+    involved.assert_sees("/truth", start).await;
 }
 
 #[tokio::test]
