@@ -96,7 +96,6 @@ impl MyCouple {
         if holds {
             return Ok(());
         }
-        tracing::error!(stream = %self.stream.as_str(), seq = seen.seq, "the shared record is behind what a partner last saw");
         Err(AppError::Store(StoreError::Integrity {
             stream_id: self.stream.as_str().to_owned(),
             seq: seen.seq,

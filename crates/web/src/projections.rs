@@ -115,8 +115,9 @@ async fn catch_up<P: Projection>(
             Some(Err(error)) => {
                 // Never skipped: a fold without this event would show the
                 // couple a record that is not theirs. Say where, never what
-                // (serde's message can quote the payload).
-                tracing::error!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
+                // (serde's message can quote the payload); the error page
+                // reports the place once.
+                tracing::debug!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
                 return Err(AppError::Unreadable {
                     stream_id: row.stream_id.clone(),
                     seq: row.seq,
