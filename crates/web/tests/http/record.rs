@@ -13,6 +13,24 @@ use kintsugi_store::testing::Raw;
 use kintsugi_store::NewEvent;
 use kintsugi_web::record::DomainEvents;
 
+/// One test per backend for a story `async fn(TestApp)`: on SQLite, and
+/// on PostgreSQL when the suite is given a server.
+macro_rules! on_both_backends {
+    ($story:ident: $on_sqlite:ident, $on_postgres:ident) => {
+        #[tokio::test]
+        async fn $on_sqlite() {
+            $story(TestApp::spawn().await).await;
+        }
+
+        #[tokio::test]
+        async fn $on_postgres() {
+            if let Some(app) = TestApp::spawn_on_postgres().await {
+                $story(app).await;
+            }
+        }
+    };
+}
+
 const INTEGRITY: &str = "This record did not pass its integrity check";
 
 /// The involved partner volunteers a disclosure with the date left empty;
@@ -141,17 +159,9 @@ async fn private_kinds_story(app: TestApp) {
     assert_eq!(report.expect("verify runs").first_break, None);
 }
 
-#[tokio::test]
-async fn private_events_say_only_private_at_rest_on_sqlite() {
-    private_kinds_story(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn private_events_say_only_private_at_rest_on_postgres() {
-    if let Some(app) = TestApp::spawn_on_postgres().await {
-        private_kinds_story(app).await;
-    }
-}
+on_both_backends!(private_kinds_story:
+    private_events_say_only_private_at_rest_on_sqlite,
+    private_events_say_only_private_at_rest_on_postgres);
 
 const SECRET: &str = "Marker-damaged: the first thing I told.";
 
@@ -362,14 +372,6 @@ async fn partners_witness_story(app: TestApp) {
     assert_page(&refused, 500, &[INTEGRITY, "Quick exit"]);
 }
 
-#[tokio::test]
-async fn a_partners_witness_refuses_a_rolled_back_record_on_sqlite() {
-    partners_witness_story(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn a_partners_witness_refuses_a_rolled_back_record_on_postgres() {
-    if let Some(app) = TestApp::spawn_on_postgres().await {
-        partners_witness_story(app).await;
-    }
-}
+on_both_backends!(partners_witness_story:
+    a_partners_witness_refuses_a_rolled_back_record_on_sqlite,
+    a_partners_witness_refuses_a_rolled_back_record_on_postgres);
