@@ -9,6 +9,7 @@ use crate::projections::Cached;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
 use kintsugi_core::views::today;
+use kintsugi_core::visits::HeadSeen;
 use kintsugi_core::{CoupleId, StreamId, UserId};
 use kintsugi_store::{IntegrityProblem, StoreError, Witness};
 use tokio::sync::OwnedRwLockReadGuard;
@@ -66,15 +67,40 @@ impl MyCouple {
     /// kept in their private stream) against the record as read now. A
     /// seal cannot tell the record put back to an older copy, seal and all,
     /// or deleted with it; this can: the record must still hold the event
-    /// the witness saw, or it is refused as damaged.
+    /// the witness saw, or it is refused as damaged. The partner's witness
+    /// counts too, as far as this instance already holds it: only their
+    /// witness is looked at, and nothing of their private stream is read
+    /// for it.
     pub async fn check_witness(
         &self,
         app: &AppState,
         shared: &Cached<CoupleState>,
         mine: &PrivateState,
     ) -> AppResult<()> {
-        let Some(seen) = today::couple_head_seen(mine, self.me).map_err(AppError::from_refusal)?
-        else {
+        let own = today::couple_head_seen(mine, self.me).map_err(AppError::from_refusal)?;
+        self.check_seen(app, shared, own).await?;
+        let Some(partner) = shared.state.space.partner_of(self.me) else {
+            return Ok(());
+        };
+        let theirs = app
+            .privates
+            .peek(StreamId::private(partner).as_str(), |cached| {
+                today::couple_head_seen(&cached.state, partner)
+            });
+        match theirs {
+            Some(Ok(seen)) => self.check_seen(app, shared, seen).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// One witness, `seen`, against the record as read now.
+    async fn check_seen(
+        &self,
+        app: &AppState,
+        shared: &Cached<CoupleState>,
+        seen: Option<HeadSeen>,
+    ) -> AppResult<()> {
+        let Some(seen) = seen else {
             return Ok(());
         };
         if seen.couple != self.id {
@@ -96,7 +122,6 @@ impl MyCouple {
         if holds {
             return Ok(());
         }
-        tracing::error!(stream = %self.stream.as_str(), seq = seen.seq, "the shared record is behind what a partner last saw");
         Err(AppError::Store(StoreError::Integrity {
             stream_id: self.stream.as_str().to_owned(),
             seq: seen.seq,

@@ -39,6 +39,21 @@ impl<P: Projection> ProjectionCache<P> {
         streams.entry(stream_id.to_owned()).or_default().clone()
     }
 
+    /// A look at what this instance already holds of a stream, without
+    /// reading the store or waiting: `None` when it holds nothing of it
+    /// yet, or the stream is being written just now.
+    pub fn peek<T>(&self, stream_id: &str, look: impl FnOnce(&Cached<P>) -> T) -> Option<T> {
+        let slot = {
+            let streams = self
+                .streams
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            streams.get(stream_id)?.clone()
+        };
+        let cached = slot.try_read().ok()?;
+        Some(look(&cached))
+    }
+
     /// The stream's current state, caught up with the store.
     pub async fn read(
         &self,
@@ -113,8 +128,9 @@ async fn catch_up<P: Projection>(
             Some(Err(error)) => {
                 // Never skipped: a fold without this event would show the
                 // couple a record that is not theirs. Say where, never what
-                // (serde's message can quote the payload).
-                tracing::error!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
+                // (serde's message can quote the payload); the error page
+                // reports the place once.
+                tracing::debug!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
                 return Err(AppError::Unreadable {
                     stream_id: row.stream_id.clone(),
                     seq: row.seq,

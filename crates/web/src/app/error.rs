@@ -6,6 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kintsugi_core::Refusal;
 use kintsugi_store::StoreError;
+use std::collections::HashSet;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -168,7 +169,13 @@ impl From<Refusal> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let page = self.page();
-        if page.status.is_server_error() {
+        if let Some((stream_id, seq)) = self.damaged_at() {
+            // The same damage fails every request of the couple until the
+            // operator mends it: the log says it once, with where.
+            if first_report_of(stream_id, seq) {
+                tracing::error!(stream = %stream_id, seq, error = %self, "a record failed its integrity check");
+            }
+        } else if page.status.is_server_error() {
             // The error's text names no entry content: store and template
             // errors carry ids and causes, never payloads.
             tracing::error!(error = %self, "request failed");
@@ -189,4 +196,41 @@ impl IntoResponse for AppError {
     }
 }
 
+impl AppError {
+    /// The stream and `seq` of a record that failed its integrity check.
+    fn damaged_at(&self) -> Option<(&str, u64)> {
+        match self {
+            AppError::Store(StoreError::Integrity { stream_id, seq, .. })
+            | AppError::Unreadable { stream_id, seq } => Some((stream_id, *seq)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether this process has not yet reported damage at `seq` of `stream_id`;
+/// remembers it from now on. A few bytes per damaged place, and damage is
+/// rare, so the set stays small.
+fn first_report_of(stream_id: &str, seq: u64) -> bool {
+    static REPORTED: std::sync::OnceLock<std::sync::Mutex<HashSet<(String, u64)>>> =
+        std::sync::OnceLock::new();
+    let reported = REPORTED.get_or_init(Default::default);
+    let mut reported = reported
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    reported.insert((stream_id.to_owned(), seq))
+}
+
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod once_tests {
+    use super::first_report_of;
+
+    #[test]
+    fn damage_is_reported_once_per_stream_and_seq() {
+        assert!(first_report_of("couple:once-a", 3));
+        assert!(!first_report_of("couple:once-a", 3), "the same place again");
+        assert!(first_report_of("couple:once-a", 4), "another seq");
+        assert!(first_report_of("couple:once-b", 3), "another stream");
+    }
+}

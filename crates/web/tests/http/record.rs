@@ -13,6 +13,24 @@ use kintsugi_store::testing::Raw;
 use kintsugi_store::NewEvent;
 use kintsugi_web::record::DomainEvents;
 
+/// One test per backend for a story `async fn(TestApp)`: on SQLite, and
+/// on PostgreSQL when the suite is given a server.
+macro_rules! on_both_backends {
+    ($story:ident: $on_sqlite:ident, $on_postgres:ident) => {
+        #[tokio::test]
+        async fn $on_sqlite() {
+            $story(TestApp::spawn().await).await;
+        }
+
+        #[tokio::test]
+        async fn $on_postgres() {
+            if let Some(app) = TestApp::spawn_on_postgres().await {
+                $story(app).await;
+            }
+        }
+    };
+}
+
 const INTEGRITY: &str = "This record did not pass its integrity check";
 
 /// The involved partner volunteers a disclosure with the date left empty;
@@ -141,17 +159,9 @@ async fn private_kinds_story(app: TestApp) {
     assert_eq!(report.expect("verify runs").first_break, None);
 }
 
-#[tokio::test]
-async fn private_events_say_only_private_at_rest_on_sqlite() {
-    private_kinds_story(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn private_events_say_only_private_at_rest_on_postgres() {
-    if let Some(app) = TestApp::spawn_on_postgres().await {
-        private_kinds_story(app).await;
-    }
-}
+on_both_backends!(private_kinds_story:
+    private_events_say_only_private_at_rest_on_sqlite,
+    private_events_say_only_private_at_rest_on_postgres);
 
 const SECRET: &str = "Marker-damaged: the first thing I told.";
 
@@ -325,3 +335,43 @@ async fn entries_are_dated_by_the_apps_clock() {
         "{newest} is not the app's now"
     );
 }
+
+/// The partner's witness counts as well as one's own. The record is put
+/// back, seal and all, to before what the involved partner last saw but not
+/// before what the hurt partner saw: once an instance holds the involved
+/// partner's witness, the hurt partner is refused it too.
+async fn partners_witness_story(app: TestApp) {
+    let couple = app.couple().await;
+    both_see_today(&couple).await;
+    let stream = couple_stream(&app, &couple).await;
+    let raw = Raw::open(&app.database_url).await;
+    let kept_seal = raw.stream_bytes("stream_seals", "seal", &stream).await;
+    let kept_seq = app.heads_of(&couple.hurt).await.couple;
+    disclose_undated(&couple.involved, SECRET).await;
+    assert!(couple.involved.sees("/", "Quick exit").await);
+    let rolled_back =
+        format!("DELETE FROM events WHERE stream_id = '{stream}' AND seq > {kept_seq}");
+    assert_eq!(raw.execute(&rolled_back).await, 1);
+    let seal_back =
+        format!("UPDATE stream_seals SET seq = {kept_seq} WHERE stream_id = '{stream}'");
+    assert_eq!(raw.execute(&seal_back).await, 1);
+    let kept_seal = kept_seal.expect("a seal");
+    raw.set_stream_bytes("stream_seals", "seal", &stream, kept_seal)
+        .await;
+
+    let cold = app.another_instance().await;
+    let (hurt, involved) = (couple.hurt.visiting(&cold), couple.involved.visiting(&cold));
+    // The positive control: the hurt partner's own witness still holds, and
+    // this instance holds nothing of the involved partner's yet.
+    assert_page(&hurt.get("/truth").await, 200, &["Quick exit"]);
+    // The involved partner's own witness refuses the record...
+    let theirs = involved.get("/").await;
+    assert_page(&theirs, 500, &[INTEGRITY, "Quick exit"]);
+    // ...and, now held here, refuses it to the hurt partner too.
+    let refused = hurt.get("/truth").await;
+    assert_page(&refused, 500, &[INTEGRITY, "Quick exit"]);
+}
+
+on_both_backends!(partners_witness_story:
+    a_partners_witness_refuses_a_rolled_back_record_on_sqlite,
+    a_partners_witness_refuses_a_rolled_back_record_on_postgres);
