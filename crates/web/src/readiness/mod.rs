@@ -3,18 +3,18 @@
 //! list itself (the usual steps and the ones a partner proposed and the
 //! other accepted) is shared.
 
+use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{self, Submission, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormCaps, FormErrors, NoFields, SubmittedForm};
+use crate::exec::{Submission, Writes};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::land_or_redraw;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use kintsugi_core::access::readiness::{reveal, MutualStep};
 use kintsugi_core::access::room::Acting;
@@ -198,17 +198,13 @@ fn step_marks(
         .collect()
 }
 
-fn proposal_views(
-    proposals: Vec<&Proposal>,
-    refused: &Refused,
-    layout: &Layout,
-) -> Vec<ProposalView> {
+fn proposal_views(proposals: Vec<&Proposal>, refused: &Refused, zone: Zone) -> Vec<ProposalView> {
     proposals
         .into_iter()
         .map(|p| ProposalView {
             id: p.id.0,
             name: p.name.clone(),
-            proposed_on: dates::day_of(p.at, layout.now.zone),
+            proposed_on: dates::day_of(p.at, zone),
             errors: match refused {
                 Refused::Proposal(id, errors) if *id == p.id => errors.clone(),
                 _ => FormErrors::default(),
@@ -217,17 +213,14 @@ fn proposal_views(
         .collect()
 }
 
-async fn build(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
-    refused: Refused,
-) -> AppResult<ReadinessPage> {
-    let cached = couple.read(app).await?;
+async fn build(desk: Desk, refused: Refused) -> AppResult<ReadinessPage> {
+    let me = desk.couple.me;
+    let zone = desk.layout.now.zone;
+    let cached = desk.read().await?;
     let state = &cached.state;
-    let private = couple.my_private(app).await?;
+    let private = desk.my_private().await?;
     let mine = &private.state;
-    let mutual = mutual_steps(app, couple, state, mine).await?;
+    let mutual = mutual_steps(&desk.app, &desk.couple, state, mine).await?;
     let (sent, marks_errors) = match &refused {
         Refused::Marks(form, errors) => (Some(form), errors.clone()),
         _ => (None, FormErrors::default()),
@@ -243,7 +236,7 @@ async fn build(
             .into_iter()
             .map(|m| MutualView {
                 name: m.name,
-                since: dates::day_of(m.since, layout.now.zone),
+                since: dates::day_of(m.since, zone),
             })
             .collect(),
         steps: step_marks(state, &mine.readiness, sent),
@@ -256,114 +249,94 @@ async fn build(
             .collect(),
         marks_errors,
         to_answer: proposal_views(
-            readiness::proposals_waiting_for(list, &state.space, couple.me),
+            readiness::proposals_waiting_for(list, &state.space, me),
             &refused,
-            &layout,
+            zone,
         ),
-        mine_waiting: proposal_views(readiness::proposals_by(list, couple.me), &refused, &layout),
+        mine_waiting: proposal_views(readiness::proposals_by(list, me), &refused, zone),
         propose,
         propose_errors,
-        layout: layout.in_section("readiness"),
+        layout: desk.layout.in_section("readiness"),
     })
 }
 
-async fn readiness_page(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
-    render(&build(&app, &couple, layout, Refused::Nothing).await?)
+async fn readiness_page(desk: Desk) -> AppResult<Response> {
+    render(&build(desk, Refused::Nothing).await?)
 }
 
 async fn save_marks(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<MarksForm>,
+    PostedForm(desk, form, submission): PostedForm<MarksForm>,
 ) -> AppResult<Response> {
     let marks = form.marks();
-    let me = couple.me;
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
-        let state = decision.couple;
-        let events = readiness::mark(
-            Acting::new(&state.space, &state.readiness, me),
-            &decision.private.readiness,
-            &marks,
-        )?;
-        Ok(Writes {
-            couple: Vec::new(),
-            private: events.into_iter().map(Into::into).collect(),
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let state = decision.couple;
+            let events = readiness::mark(
+                Acting::new(&state.space, &state.readiness, me),
+                &decision.private.readiness,
+                &marks,
+            )?;
+            Ok(Writes {
+                couple: Vec::new(),
+                private: events.into_iter().map(Into::into).collect(),
+            })
         })
-    })
-    .await?;
+        .await?;
     land_or_redraw(
         outcome,
         |_| "/readiness#ready-together".to_owned(),
-        |errors| build(&app, &couple, layout, Refused::Marks(form, errors)),
+        |errors| build(desk, Refused::Marks(form, errors)),
     )
     .await
 }
 
 async fn propose(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<ProposeForm>,
+    PostedForm(desk, form, submission): PostedForm<ProposeForm>,
 ) -> AppResult<Response> {
-    let outcome = exec::submit_step(
-        &app,
-        &couple,
-        &submission,
-        |s| &s.readiness,
-        |acting| readiness::propose(acting, &form.name),
-    )
-    .await?;
+    let outcome = desk
+        .submit_step(
+            &submission,
+            |s| &s.readiness,
+            |acting| readiness::propose(acting, &form.name),
+        )
+        .await?;
     land_or_redraw(
         outcome,
         |_| "/readiness#proposals".to_owned(),
-        |errors| build(&app, &couple, layout, Refused::Propose(form, errors)),
+        |errors| build(desk, Refused::Propose(form, errors)),
     )
     .await
 }
 
 async fn answer(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(proposal): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
+    EntryForm(desk, proposal, form, submission): EntryForm<AnswerForm>,
 ) -> AppResult<Response> {
     let step =
         |acting: Acting<'_, ReadinessList>| readiness::answer(acting, proposal, &form.answer);
-    on_a_proposal(&app, &couple, layout, &submission, proposal, step).await
+    on_a_proposal(desk, &submission, proposal, step).await
 }
 
 async fn withdraw(
-    State(app): State<AppState>,
-    couple: MyCouple,
-    EntryIdParam(proposal): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<NoFields>,
+    EntryForm(desk, proposal, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
     let step = |acting: Acting<'_, ReadinessList>| readiness::withdraw(acting, proposal);
-    on_a_proposal(&app, &couple, layout, &submission, proposal, step).await
+    on_a_proposal(desk, &submission, proposal, step).await
 }
 
 /// A step on a proposal (answering it, taking it back), then back to the
 /// list, or the page again with why not beside the proposal.
 async fn on_a_proposal(
-    app: &AppState,
-    couple: &MyCouple,
-    layout: Layout,
+    desk: Desk,
     submission: &Submission,
     proposal: EntryId,
     step: impl Fn(Acting<'_, ReadinessList>) -> Result<ReadinessEvent, Refusal>,
 ) -> AppResult<Response> {
-    let outcome = exec::submit_step(app, couple, submission, |s| &s.readiness, step).await?;
+    let outcome = desk.submit_step(submission, |s| &s.readiness, step).await?;
     land_or_redraw(
         outcome,
         |_| "/readiness#proposals".to_owned(),
-        |errors| build(app, couple, layout, Refused::Proposal(proposal, errors)),
+        |errors| build(desk, Refused::Proposal(proposal, errors)),
     )
     .await
 }
