@@ -16,7 +16,7 @@
  *                       fixed addresses, fine because each test file has its own
  *                       server; timeZone (an IANA name) is chosen at registration,
  *                       else the instance's default stays selected
- *       betrayal     the label of the kind of betrayal to tick on /space/new/record
+ *       betrayal     the label of the kind of betrayal to tick on /space/new
  *
  *     Couple: { hurt, involved }, each a Partner:
  *       { email, password, context, page, storageState() }
@@ -58,7 +58,7 @@ async function pairCouple(browser, app, options = {}) {
 
   const a = hurt.page;
   await register(a, hurt.email, hurt.password, { timeZone: hurt.timeZone });
-  await a.goto('/space/new/record');
+  await a.goto('/space/new');
   await a.getByLabel(options.betrayal || DEFAULT_BETRAYAL).check();
   await a.getByLabel('I was hurt: I am the hurt partner').check();
   await a.getByLabel('I have read the safety note').check();

@@ -59,7 +59,7 @@ function assertNoProblemsBut(context, expected) {
 /** Signs up, creates a space as the hurt partner with `note`, on /space. */
 async function createSpace(page, email, note) {
   await register(page, email, 'the kettle sings at seven');
-  await page.goto('/space/new/record');
+  await page.goto('/space/new');
   await page.getByLabel('An emotional affair').check();
   await page.getByLabel('I was hurt: I am the hurt partner').check();
   await page.getByLabel('A few words, if you want').fill(note);

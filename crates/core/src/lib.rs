@@ -6,7 +6,7 @@
 //! The rooms (DESIGN §4): `kernel` (ids, the event envelope, refusals, text),
 //! `access` (who may see and do what), one folder per capability (`space`,
 //! `truth`, `apology`, `requests`, `commitments`, `contact`, `checkin`,
-//! `pulse`, `signs`, `talk`), `streams` (the couple and private stream types, the only
+//! `pulse`, `signs`, `readiness`, `talk`), `streams` (the couple and private stream types, the only
 //! place that knows every capability's events), `views` (Today and Progress,
 //! read models that combine capabilities) and `coach`.
 //!
@@ -22,6 +22,7 @@ pub mod commitments;
 pub mod contact;
 pub mod kernel;
 pub mod pulse;
+pub mod readiness;
 pub mod requests;
 pub mod signs;
 pub mod space;

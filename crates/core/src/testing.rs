@@ -322,6 +322,16 @@ pub fn full_apology() -> ApologyInput {
 
 /// Pulse answers that mean the same trust `level` (1 to 7) on every item:
 /// the reverse-worded items are answered the other way round.
+/// The start of a day on UTC's clock, where the tests' days are.
+pub fn utc_start(day: time::Date) -> OffsetDateTime {
+    day.midnight().assume_utc()
+}
+
+/// The `days` days ending with `today`, on UTC's clock.
+pub fn utc_days(today: time::Date, days: u16) -> crate::views::progress::DaySpan {
+    crate::views::progress::DaySpan::ending(today, days, utc_start)
+}
+
 pub fn steady(level: u8) -> [u8; ITEM_COUNT] {
     let mut values = [0; ITEM_COUNT];
     for (v, item) in values.iter_mut().zip(&ITEMS) {

@@ -12,6 +12,7 @@ use kintsugi_core::checkin::{CheckInEvent, PrivateCheckInEvent};
 use kintsugi_core::commitments::CommitmentEvent;
 use kintsugi_core::contact::ContactEvent;
 use kintsugi_core::pulse::{PrivatePulseEvent, PulseEvent};
+use kintsugi_core::readiness::{ReadinessEvent, ReadinessMarkEvent};
 use kintsugi_core::requests::RequestEvent;
 use kintsugi_core::signs::SignsEvent;
 use kintsugi_core::space::SpaceEvent;
@@ -65,6 +66,10 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"commitment","event":{"type":"acknowledged","commitment":13,"entry":14}}"#,
         r#"{"room":"contact","event":{"type":"reported","betrayal":2,"happened_at":"2026-03-02T08:30:00Z","channel":"social_media","what_was_said":"hello","how_i_responded":"did not answer"}}"#,
         r#"{"room":"contact","event":{"type":"acknowledged","report":15,"response":null}}"#,
+        r#"{"room":"readiness","event":{"type":"proposed","name":"Cooking together on Sundays"}}"#,
+        r#"{"room":"readiness","event":{"type":"accepted","proposal":16}}"#,
+        r#"{"room":"readiness","event":{"type":"declined","proposal":16}}"#,
+        r#"{"room":"readiness","event":{"type":"withdrawn","proposal":16}}"#,
         r#"{"room":"talk","event":{"type":"asked","kind":"our_future","soon":"soon","topic":"the lake house"}}"#,
         r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"now"}}}"#,
         r#"{"room":"talk","event":{"type":"answered","request":16,"answer":{"kind":"at_a_time","times":["2026-03-04T18:00:00Z","2026-03-05T19:30:00-05:00"]}}}"#,
@@ -99,6 +104,8 @@ fn private_literals() -> Vec<String> {
             r#"{{"room":"visit","event":{{"type":"couple_head_seen","couple":"00000000-0000-0000-0000-000000000007","seq":12,"hash":[{}]}}}}"#,
             ["9"; 32].join(",")
         ),
+        r#"{"room":"readiness","event":{"type":"marked","step":{"usual":"same_bed"},"mark":"ready"}}"#.to_owned(),
+        r#"{"room":"readiness","event":{"type":"marked","step":{"proposed":16},"mark":"not_sure"}}"#.to_owned(),
     ]
 }
 
@@ -153,6 +160,10 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Commitment(CommitmentEvent::Acknowledged { .. }) => "commitment.acknowledged",
         C::Contact(ContactEvent::Reported { .. }) => "contact.reported",
         C::Contact(ContactEvent::Acknowledged { .. }) => "contact.acknowledged",
+        C::Readiness(ReadinessEvent::Proposed { .. }) => "readiness.proposed",
+        C::Readiness(ReadinessEvent::Accepted { .. }) => "readiness.accepted",
+        C::Readiness(ReadinessEvent::Declined { .. }) => "readiness.declined",
+        C::Readiness(ReadinessEvent::Withdrawn { .. }) => "readiness.withdrawn",
         C::Talk(TalkEvent::Asked { .. }) => "talk.asked",
         C::Talk(TalkEvent::Answered { .. }) => "talk.answered",
         C::Talk(TalkEvent::TimePicked { .. }) => "talk.time_picked",
@@ -172,6 +183,7 @@ fn private_variant(event: &PrivateEvent) -> &'static str {
         PrivateEvent::Signs(SignsEvent::Noticed { .. }) => "signs.noticed",
         PrivateEvent::Visit(VisitEvent::TodayOpened) => "visit.today_opened",
         PrivateEvent::Visit(VisitEvent::CoupleHeadSeen(_)) => "visit.couple_head_seen",
+        PrivateEvent::Readiness(ReadinessMarkEvent::Marked { .. }) => "readiness.marked",
         PrivateEvent::Talk(PrivateTalkEvent::HowItWent { .. }) => "talk.how_it_went",
     }
 }
@@ -192,14 +204,14 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 40, "covered: {covered:?}");
+    assert_eq!(covered.len(), 44, "covered: {covered:?}");
 }
 
 #[test]
 fn every_private_variant_is_covered() {
     let events = assert_stable::<PrivateEvent>(&private_literals());
     let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
-    assert_eq!(covered.len(), 6, "covered: {covered:?}");
+    assert_eq!(covered.len(), 7, "covered: {covered:?}");
 }
 
 #[test]
@@ -214,6 +226,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "commitment",
         "contact",
         "pulse",
+        "readiness",
         "request",
         "space",
         "talk",
@@ -232,7 +245,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         .collect();
     assert_eq!(
         rooms,
-        ["checkin", "pulse", "signs", "talk", "visit"]
+        ["checkin", "pulse", "readiness", "signs", "talk", "visit"]
             .into_iter()
             .collect()
     );

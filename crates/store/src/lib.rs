@@ -43,6 +43,9 @@ mod sqlite;
 mod tables;
 mod timestamp;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use chain::GENESIS_PREV_HASH;
 pub use key::{MasterKey, MASTER_KEY_LEN};
 

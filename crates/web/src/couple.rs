@@ -111,7 +111,24 @@ pub async fn my_private(
     app: &AppState,
     session: &Session,
 ) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
-    let stream = StreamId::private(session.user);
+    private_of(app, session.user).await
+}
+
+impl MyCouple {
+    /// [`my_private`] for the person this space was found for.
+    pub async fn my_private(
+        &self,
+        app: &AppState,
+    ) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
+        private_of(app, self.me).await
+    }
+}
+
+async fn private_of(
+    app: &AppState,
+    user: UserId,
+) -> AppResult<OwnedRwLockReadGuard<Cached<PrivateState>>> {
+    let stream = StreamId::private(user);
     app.privates.read(app.store.as_ref(), stream.as_str()).await
 }
 

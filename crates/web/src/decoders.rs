@@ -10,7 +10,9 @@ use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppError;
 use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
-use crate::{apology, auth, checkin, commitments, contact, invite, pulse, requests, space, truth};
+use crate::{
+    apology, auth, checkin, commitments, contact, invite, pulse, readiness, requests, space, truth,
+};
 use kintsugi_core::checkin::CheckInInput;
 use kintsugi_core::kernel::account::NewPassword;
 use kintsugi_core::pulse::PulseInput;
@@ -125,6 +127,9 @@ pub fn decoders() -> Vec<Decoder> {
             read_typed_time("happened_at", &f.happened_at, &f.happened_at_which, zone).map(drop)
         }),
         plain::<contact::ResponseForm>("contact-response"),
+        plain::<readiness::MarksForm>("readiness-marks"),
+        plain::<readiness::ProposeForm>("readiness-step"),
+        plain::<readiness::AnswerForm>("readiness-answer"),
     ]
 }
 
@@ -186,6 +191,9 @@ mod tests {
         "channel",
         "what_was_said",
         "how_i_responded",
+        "mark-same_bed",
+        "mark-proposed-1",
+        "name",
     ];
 
     /// Values at the edges: calendar limits and impossible days, extreme
@@ -233,6 +241,8 @@ mod tests {
         "send",
         "accept",
         "decline",
+        "ready",
+        "not_yet",
         "aaaaaaaaaaaaaaaaaaaaaaaa",
         "!!!!!!!!!!!!!!!!",
         "a@b",

@@ -23,6 +23,7 @@ pub mod contact;
 pub mod invite;
 pub mod progress;
 pub mod pulse;
+pub mod readiness;
 pub mod requests;
 pub mod space;
 pub mod talk;
@@ -60,6 +61,7 @@ pub fn routes() -> Vec<Route> {
         requests::routes(),
         commitments::routes(),
         contact::routes(),
+        readiness::routes(),
         talk::routes(),
     ]
     .into_iter()

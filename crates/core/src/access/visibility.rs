@@ -113,7 +113,7 @@ mod tests {
     use crate::pulse::{self, PulseId};
     use crate::streams::private::PrivateState;
     use crate::streams::Destination;
-    use crate::testing::{steady, World};
+    use crate::testing::{steady, utc_days, World};
     use crate::views::progress;
     use crate::views::today::{self, PartnerNews};
     use time::OffsetDateTime;
@@ -257,7 +257,7 @@ mod tests {
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            progress::feelings_window(&w.couple, theirs, viewer, day, 30),
+            progress::feelings_window(&w.couple, theirs, viewer, utc_days(day, 30)),
             Err(Refusal::NotFound)
         );
         assert_eq!(
@@ -331,8 +331,13 @@ mod tests {
     fn feelings_and_signs_progress_never_count_the_partners_private_items() {
         let w = world();
         let day = w.now.date();
-        let involved =
-            progress::feelings_window(&w.couple, &w.involved_private, w.involved, day, 30).unwrap();
+        let involved = progress::feelings_window(
+            &w.couple,
+            &w.involved_private,
+            w.involved,
+            utc_days(day, 30),
+        )
+        .unwrap();
         assert_eq!(involved.partner.check_ins, 1);
         assert_eq!(
             involved.partner.count(CoreFeeling::Hurt),

@@ -6,7 +6,7 @@ use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::Meta;
 use std::collections::BTreeMap;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 // ---------------------------------------------------------------------------
 // Tallies: per-day buckets so charts and Today never walk the whole history.
@@ -56,22 +56,22 @@ impl FeelingTally {
     }
 }
 
-/// One person's check-ins bucketed by day.
+/// One person's check-ins, tallied by the instant each was made: which day
+/// one falls on depends on the zone of whoever asks, so days are cut only
+/// when asked ([`FeelingDays::between`]).
 #[derive(Debug, Clone, Default)]
 pub struct FeelingDays {
     first_at: Option<OffsetDateTime>,
-    /// The latest check-in's instant: which day it fell on depends on the
-    /// zone of whoever asks, so it is kept as an instant.
     last_at: Option<OffsetDateTime>,
-    pub(super) days: BTreeMap<Date, FeelingTally>,
+    pub(super) by_instant: BTreeMap<OffsetDateTime, FeelingTally>,
 }
 
 impl FeelingDays {
     fn add(&mut self, at: OffsetDateTime, check_in: &CheckIn) {
         self.first_at.get_or_insert(at);
-        let day = at.date();
         self.last_at = Some(self.last_at.map_or(at, |last| last.max(at)));
-        self.days.entry(day).or_default().add_check_in(check_in);
+        let tally = self.by_instant.entry(at).or_default();
+        tally.add_check_in(check_in);
     }
 
     pub fn first_at(&self) -> Option<OffsetDateTime> {
@@ -82,19 +82,15 @@ impl FeelingDays {
         self.last_at
     }
 
-    /// The tally of the days from `from` to `to`, both included.
-    pub fn between(&self, from: Date, to: Date) -> FeelingTally {
+    /// The tally of the check-ins made from `starts` on, before `ends`.
+    pub fn between(&self, starts: OffsetDateTime, ends: OffsetDateTime) -> FeelingTally {
         let mut tally = FeelingTally::default();
-        if from <= to {
-            for day in self.days.range(from..=to).map(|(_, t)| t) {
-                tally.add(day);
+        if starts < ends {
+            for made in self.by_instant.range(starts..ends).map(|(_, t)| t) {
+                tally.add(made);
             }
         }
         tally
-    }
-
-    pub fn days(&self) -> impl DoubleEndedIterator<Item = (Date, &FeelingTally)> {
-        self.days.iter().map(|(d, t)| (*d, t))
     }
 }
 

@@ -290,13 +290,13 @@ fn tallies_count_a_family_once_per_check_in_with_its_strongest_intensity() {
         &[("hurt", "2"), ("betrayed", "5"), ("hopeful", "1")],
     );
     w.share_check_in(w.hurt, &[("stung", "3")]);
-    let day = w.now.date();
+    let day = w.now.date().midnight().assume_offset(w.now.offset());
     let tally = w
         .couple
         .check_ins
         .days_of(w.hurt)
         .unwrap()
-        .between(day, day);
+        .between(day, day + time::Duration::DAY);
     assert_eq!(tally.check_ins, 2);
     assert_eq!(tally.count(CoreFeeling::Hurt), 2);
     assert_eq!(tally.count(CoreFeeling::Hopeful), 1);

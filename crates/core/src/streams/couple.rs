@@ -10,6 +10,7 @@ use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::UserId;
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
+use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::talk::{TalkEvent, Talks};
@@ -27,6 +28,7 @@ stream_events! {
         Request(RequestEvent) = "request",
         Commitment(CommitmentEvent) = "commitment",
         Contact(ContactEvent) = "contact",
+        Readiness(ReadinessEvent) = "readiness",
         Talk(TalkEvent) = "talk",
     }
 }
@@ -44,6 +46,8 @@ pub struct CoupleState {
     pub requests: Requests,
     pub commitments: Commitments,
     pub contact: ContactReports,
+    /// The steps on the readiness list (never anyone's marks).
+    pub readiness: ReadinessList,
     pub talk: Talks,
 }
 
@@ -59,6 +63,7 @@ impl CoupleState {
             CoupleEvent::Request(e) => self.requests.apply(meta, e),
             CoupleEvent::Commitment(e) => self.commitments.apply(meta, e),
             CoupleEvent::Contact(e) => self.contact.apply(meta, e),
+            CoupleEvent::Readiness(e) => self.readiness.apply(meta, e),
             CoupleEvent::Talk(e) => self.talk.apply(meta, e),
         }
     }

@@ -7,6 +7,7 @@ use crate::kernel::event::Meta;
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
+use crate::readiness::{ReadinessMarkEvent, ReadinessMarks};
 use crate::signs::{SignsEvent, SignsLog};
 use crate::talk::{PrivateTalkEvent, PrivateTalks};
 use crate::visits::{VisitEvent, Visits};
@@ -18,6 +19,7 @@ stream_events! {
         Pulse(PrivatePulseEvent) = "pulse",
         Signs(SignsEvent) = "signs",
         Visit(VisitEvent) = "visit",
+        Readiness(ReadinessMarkEvent) = "readiness",
         Talk(PrivateTalkEvent) = "talk",
     }
 }
@@ -33,6 +35,9 @@ pub struct PrivateState {
     pub signs: SignsLog,
     /// When its owner last opened Today (see `today::last_visit`).
     pub visits: Visits,
+    /// Their own readiness marks; only `access::readiness::reveal` reads
+    /// them beside the partner's.
+    pub readiness: ReadinessMarks,
     /// The words kept on how talks went.
     pub talk: PrivateTalks,
 }
@@ -46,6 +51,7 @@ impl PrivateState {
             PrivateEvent::Pulse(e) => self.pulses.apply(meta, e),
             PrivateEvent::Signs(e) => self.signs.apply(meta, e),
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
+            PrivateEvent::Readiness(e) => self.readiness.apply(meta, e),
             PrivateEvent::Talk(e) => self.talk.apply(e),
         }
     }
@@ -60,6 +66,11 @@ impl PrivateState {
     /// The kept pulses, for a query made for one viewer.
     pub fn kept_pulses(&self) -> Private<'_, PrivatePulses> {
         Private::new(self.owner, &self.pulses)
+    }
+
+    /// The readiness marks, for the reveal.
+    pub fn readiness_marks(&self) -> Private<'_, ReadinessMarks> {
+        Private::new(self.owner, &self.readiness)
     }
 }
 

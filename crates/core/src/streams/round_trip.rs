@@ -52,10 +52,12 @@ round_trips! {
     contact_events: CoupleEvent = crate::contact::tests::any_event();
     check_in_events: CoupleEvent = crate::checkin::tests::any_event();
     pulse_events: CoupleEvent = crate::pulse::tests::any_event();
+    readiness_events: CoupleEvent = crate::readiness::tests::any_event();
     talk_events: CoupleEvent = crate::talk::tests::any_event();
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();
     visit_events: PrivateEvent = crate::visits::tests::any_event();
+    readiness_marks: PrivateEvent = crate::readiness::tests::any_mark_event();
     private_talk_events: PrivateEvent = crate::talk::tests::any_private_event();
 }

@@ -18,6 +18,7 @@ use crate::kernel::refusal::Refusal;
 use crate::pulse::{Construct, PulseRecord, TrustScore};
 use crate::requests::{Reliability, Request, Requests};
 use crate::signs::Sign;
+use crate::space::SpaceState;
 use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
 use crate::streams::private::PrivateState;
@@ -81,17 +82,18 @@ pub struct TrustSeries {
     pub partner: Vec<TrustPoint>,
 }
 
-/// Trust over time for the viewer, from `since` on (everything when `None`).
+/// Trust over time for the viewer, from the instant `since` on (the start
+/// of one of the viewer's days; everything when `None`).
 pub fn trust_series(
     couple: &CoupleState,
     mine: &PrivateState,
     viewer: UserId,
-    since: Option<Date>,
+    since: Option<OffsetDateTime>,
 ) -> Result<TrustSeries, Refusal> {
     member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
     let from = |records: &[PulseRecord]| -> usize {
-        since.map_or(0, |d| records.partition_point(|p| p.at.date() < d))
+        since.map_or(0, |since| records.partition_point(|p| p.at < since))
     };
     let shared = couple.pulse.shared();
     let shared = &shared[from(shared)..];
@@ -137,22 +139,45 @@ pub struct FeelingsWindow {
     pub partner: FeelingTally,
 }
 
-/// The `days` days ending with `today` (30 or 90 on the page).
+/// A run of the viewer's own days: the dates they read, and the instants
+/// the first begins and the day after the last begins. Core knows no zones:
+/// the caller says when a day starts (`start_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySpan {
+    pub from: Date,
+    pub to: Date,
+    pub starts: OffsetDateTime,
+    pub ends: OffsetDateTime,
+}
+
+impl DaySpan {
+    /// The `days` days ending with `today`.
+    pub fn ending(today: Date, days: u16, start_of: impl Fn(Date) -> OffsetDateTime) -> DaySpan {
+        let from = today
+            .checked_sub(Duration::days(i64::from(days.max(1)) - 1))
+            .unwrap_or(Date::MIN);
+        let after = today.next_day().unwrap_or(Date::MAX);
+        DaySpan {
+            from,
+            to: today,
+            starts: start_of(from),
+            ends: start_of(after),
+        }
+    }
+}
+
+/// The check-ins of the viewer's days in `span` (30 or 90 on the page).
 pub fn feelings_window(
     couple: &CoupleState,
     mine: &PrivateState,
     viewer: UserId,
-    today: Date,
-    days: u16,
+    span: DaySpan,
 ) -> Result<FeelingsWindow, Refusal> {
     member(&couple.space, viewer)?;
     let mine = own_private(mine, viewer)?;
-    let from = today
-        .checked_sub(Duration::days(i64::from(days.max(1)) - 1))
-        .unwrap_or(Date::MIN);
-    let tally =
-        |days: Option<&FeelingDays>| days.map(|d| d.between(from, today)).unwrap_or_default();
-    let mut own = mine.check_ins.days().between(from, today);
+    let between = |days: &FeelingDays| days.between(span.starts, span.ends);
+    let tally = |days: Option<&FeelingDays>| days.map(between).unwrap_or_default();
+    let mut own = between(mine.check_ins.days());
     own.add(&tally(couple.check_ins.days_of(viewer)));
     let partner = tally(
         couple
@@ -161,8 +186,8 @@ pub fn feelings_window(
             .and_then(|p| couple.check_ins.days_of(p)),
     );
     Ok(FeelingsWindow {
-        from,
-        to: today,
+        from: span.from,
+        to: span.to,
         mine: own,
         partner,
     })
@@ -187,11 +212,11 @@ pub struct SignsSeries {
 pub fn signs_series(
     mine: &PrivateState,
     viewer: UserId,
-    since: Option<Date>,
+    since: Option<OffsetDateTime>,
 ) -> Result<SignsSeries, Refusal> {
     let mine = own_private(mine, viewer)?;
     let notes = mine.signs.notes();
-    let start = since.map_or(0, |d| notes.partition_point(|n| n.at.date() < d));
+    let start = since.map_or(0, |since| notes.partition_point(|n| n.at < since));
     let mut counts = [0u32; Sign::COUNT];
     let points = notes[start..]
         .iter()
@@ -270,14 +295,14 @@ impl ReliabilityWeek {
 /// ending with `today`, oldest first. Requests "each time something
 /// happens" cannot be counted against an expectation and are left out.
 pub fn reliability_by_week(
-    couple: &CoupleState,
+    space: &SpaceState,
+    requests: &Requests,
     viewer: UserId,
     today: Date,
     weeks: u16,
 ) -> Result<Vec<ReliabilityWeek>, Refusal> {
-    member(&couple.space, viewer)?;
-    let agreed: Vec<(&Request, Date)> = couple
-        .requests
+    member(space, viewer)?;
+    let agreed: Vec<(&Request, Date)> = requests
         .all()
         .into_iter()
         .filter_map(|r| r.agreed_on().map(|d| (r, d)))
@@ -479,6 +504,27 @@ mod tests {
         assert_eq!(values(&involved.partner), vec![(17, true)]);
     }
 
+    /// The cut-off is an instant, the start of one of the viewer's days:
+    /// a minute on either side of a pulse decides, whatever UTC's date.
+    #[test]
+    fn trust_and_signs_start_at_the_instant_the_viewers_day_starts() {
+        let mut w = World::ticking();
+        w.pulse(w.hurt, steady(3), "only_me", &["replaying"]);
+        let around = |at: OffsetDateTime| {
+            let (before, after) = (at - Duration::MINUTE, at + Duration::MINUTE);
+            assert_eq!(before.date(), after.date(), "one UTC date around it");
+            (before, after)
+        };
+        let (before, after) = around(w.hurt_private.pulses.all()[0].at);
+        let trust = |since| trust_series(&w.couple, &w.hurt_private, w.hurt, Some(since));
+        assert_eq!(trust(before).unwrap().mine.len(), 1);
+        assert_eq!(trust(after).unwrap().mine.len(), 0);
+        let (before, after) = around(w.hurt_private.signs.notes()[0].at);
+        let signs = |since| signs_series(&w.hurt_private, w.hurt, Some(since));
+        assert_eq!(signs(before).unwrap().points.len(), 1);
+        assert_eq!(signs(after).unwrap().points.len(), 0);
+    }
+
     #[test]
     fn trust_series_can_start_at_a_date_and_plot_a_construct() {
         let mut w = World::ticking();
@@ -488,7 +534,13 @@ mod tests {
         values[6] = 7; // honesty_believe
         values[7] = 1; // honesty_hidden, reverse
         w.keep_pulse(w.hurt, values);
-        let series = trust_series(&w.couple, &w.hurt_private, w.hurt, Some(w.now.date())).unwrap();
+        let series = trust_series(
+            &w.couple,
+            &w.hurt_private,
+            w.hurt,
+            Some(utc_start(w.now.date())),
+        )
+        .unwrap();
         assert_eq!(series.mine.len(), 1);
         assert_eq!(
             series.mine[0].value(Measure::Construct(Construct::Honesty)),
@@ -512,12 +564,14 @@ mod tests {
         w.share_check_in(w.hurt, &[("afraid", "1")]);
         let today = w.now.date();
 
-        let month = feelings_window(&w.couple, &w.hurt_private, w.hurt, today, 30).unwrap();
+        let month =
+            feelings_window(&w.couple, &w.hurt_private, w.hurt, utc_days(today, 30)).unwrap();
         assert_eq!(month.mine.check_ins, 1);
         assert_eq!(month.mine.count(CoreFeeling::Afraid), 1);
         assert_eq!(month.partner.check_ins, 0);
 
-        let quarter = feelings_window(&w.couple, &w.hurt_private, w.hurt, today, 90).unwrap();
+        let quarter =
+            feelings_window(&w.couple, &w.hurt_private, w.hurt, utc_days(today, 90)).unwrap();
         assert_eq!(quarter.from, today - Duration::days(89));
         assert_eq!(quarter.mine.check_ins, 3);
         assert_eq!(quarter.mine.count(CoreFeeling::Sad), 1);
@@ -712,7 +766,8 @@ mod tests {
         assert_eq!(listed[0].reliability.done, 10);
         assert_eq!(listed[0].reliability.expected, Some(13));
 
-        let weeks = reliability_by_week(&w.couple, w.hurt, today, 3).unwrap();
+        let weeks =
+            reliability_by_week(&w.couple.space, &w.couple.requests, w.hurt, today, 3).unwrap();
         let shown: Vec<_> = weeks.iter().map(|wk| (wk.done, wk.expected)).collect();
         // Three weeks back nothing was agreed; then 7 of 7; then 3 of the 6
         // finished days (today is not over and nothing was done yet).
@@ -720,7 +775,7 @@ mod tests {
         assert_eq!(weeks[0].percent(), None);
         assert_eq!(weeks[2].percent(), Some(50));
         assert_eq!(
-            reliability_by_week(&w.couple, w.stranger, today, 3),
+            reliability_by_week(&w.couple.space, &w.couple.requests, w.stranger, today, 3),
             Err(Refusal::NotAMember)
         );
     }
@@ -815,13 +870,18 @@ mod tests {
             }
         }
         let today = w.now.date();
-        let month = feelings_window(&w.couple, &w.hurt_private, hurt, today, 30).unwrap();
+        let month = feelings_window(&w.couple, &w.hurt_private, hurt, utc_days(today, 30)).unwrap();
         assert_eq!(month.mine.check_ins, 30);
         assert_eq!(month.mine.counts.iter().sum::<u32>(), 30);
         assert_eq!(month.partner.check_ins, 30);
         assert_eq!(month.partner.count(CoreFeeling::Ashamed), 30);
-        let seen_by_partner =
-            feelings_window(&w.couple, &w.involved_private, involved, today, 90).unwrap();
+        let seen_by_partner = feelings_window(
+            &w.couple,
+            &w.involved_private,
+            involved,
+            utc_days(today, 90),
+        )
+        .unwrap();
         assert_eq!(seen_by_partner.partner.check_ins, 45);
 
         let series = trust_series(&w.couple, &w.hurt_private, hurt, None).unwrap();
@@ -836,7 +896,7 @@ mod tests {
             &w.couple,
             &w.hurt_private,
             hurt,
-            Some(today - Duration::days(364)),
+            Some(utc_start(today - Duration::days(364))),
         )
         .unwrap();
         assert_eq!(last_year.mine.len(), 52);
@@ -861,8 +921,7 @@ mod tests {
                 &w.couple,
                 &PrivateState::default(),
                 w.stranger,
-                w.now.date(),
-                30
+                utc_days(w.now.date(), 30)
             ),
             Err(Refusal::NotAMember)
         );

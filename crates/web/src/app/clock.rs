@@ -133,6 +133,21 @@ impl Zone {
         at.checked_to_offset(self.offset_at(at)).unwrap_or(at)
     }
 
+    /// The first instant of `day` here: its midnight, or, where the clocks
+    /// skipped midnight, the first wall time after the gap (the quarter
+    /// hour is the finest step any zone's offsets take).
+    pub fn start_of(self, day: Date) -> OffsetDateTime {
+        let quarter = Duration::minutes(15);
+        for step in 0..(4 * 24) {
+            match self.instants_at(day.midnight() + quarter * step) {
+                LocalTime::One(at) | LocalTime::Two(at, _) => return at,
+                LocalTime::Skipped => {}
+            }
+        }
+        day.midnight()
+            .assume_offset(self.offset_at(day.midnight().assume_utc()))
+    }
+
     /// The instant a wall-clock time in this zone names: one, none (the
     /// hour skipped when clocks go forward) or two (the hour repeated when
     /// they go back).

@@ -84,6 +84,11 @@ pub const SECONDARY_NAV: &[NavItem] = &[
         section: "space",
     },
     NavItem {
+        href: "/readiness",
+        label: "Readiness",
+        section: "readiness",
+    },
+    NavItem {
         href: "/account",
         label: "Account",
         section: "account",

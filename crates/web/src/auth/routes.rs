@@ -86,6 +86,16 @@ fn next_path(invite: &str) -> String {
     }
 }
 
+/// Where the recovery codes of a first sign-in lead: to the invitation, or
+/// straight to creating a space, since nobody has one yet.
+fn first_path(invite: &str) -> String {
+    if crate::auth::tokens::is_well_formed(invite) {
+        next_path(invite)
+    } else {
+        "/space/new".to_owned()
+    }
+}
+
 /// An email as typed, checked like registration checks it; control
 /// characters (a NUL byte among them) are refused the same way, before any
 /// database sees them.
@@ -341,7 +351,7 @@ async fn signed_in(
         render(&RecoveryCodesPage {
             layout: layout.for_visitor(Visitor::WithoutSpace),
             codes,
-            next,
+            next: first_path(invite),
             first_time: true,
         })?
     };

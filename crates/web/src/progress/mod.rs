@@ -18,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use kintsugi_core::pulse::Construct;
 use kintsugi_core::views::progress::{
-    self, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
+    self, DaySpan, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
 };
 use serde::Deserialize;
 use time::Duration;
@@ -183,7 +183,8 @@ async fn progress_page(
     let today = now.today();
     let since = (!view.all_time)
         .then(|| today.checked_sub(Duration::days(RECENT_DAYS)))
-        .flatten();
+        .flatten()
+        .map(|day| now.zone.start_of(day));
 
     let cached = couple.read(&app).await?;
     let mine = my_private(&app, &me).await?;
@@ -191,15 +192,22 @@ async fn progress_page(
 
     let series = progress::trust_series(state, private, couple.me, since)?;
     let trust = charts::trust_chart("trust", &series, view.measure, now.zone);
-    let window = progress::feelings_window(state, private, couple.me, today, view.days)?;
+    let days = DaySpan::ending(today, view.days, |day| now.zone.start_of(day));
+    let window = progress::feelings_window(state, private, couple.me, days)?;
     let feelings = charts::feelings_chart("feelings", &window);
     let signs_series = progress::signs_series(private, couple.me, since)?;
     let signs = charts::signs_chart("signs", &signs_series, now.zone);
-    let weeks = progress::reliability_by_week(state, couple.me, today, RELIABILITY_WEEKS)?;
-    let reliability = charts::reliability_chart("reliability", &weeks);
     // A request's days are those of the partner who does it, as on its own page.
     let doers = DoersClock::of(&app, state, couple.me, now).await?;
     let on_doers_clock = doers.requests(&state.space, &state.requests);
+    let weeks = progress::reliability_by_week(
+        &state.space,
+        &on_doers_clock,
+        couple.me,
+        today,
+        RELIABILITY_WEEKS,
+    )?;
+    let reliability = charts::reliability_chart("reliability", &weeks);
     let requests = request_rows(&progress::request_reliability(
         state,
         &on_doers_clock,

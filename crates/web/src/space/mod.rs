@@ -1,5 +1,6 @@
-//! The couple space: the safety screen, creating the space, recording a
-//! betrayal, the space page with its fingerprint, and making an invitation.
+//! The couple space: creating it (the safety note and the first betrayal on
+//! one page), recording another betrayal, the space page with its
+//! fingerprint, and making an invitation.
 
 use crate::app::clock::Now;
 use crate::app::clock::Zone;
@@ -28,9 +29,17 @@ use uuid::Uuid;
 pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/space", "the couple space", space_page),
-        Route::page("/space/new", "the safety screen", safety_page),
+        Route::page(
+            "/space/new",
+            "the safety note and what to record first",
+            new_space_page,
+        ),
         Route::form("/space/new", "create a space", create_space),
-        Route::page("/space/new/record", "what to record first", record_page),
+        Route::page(
+            "/space/new/record",
+            "the old address of the space form",
+            to_new_space,
+        ),
         Route::form("/space/betrayals", "record a betrayal", record_betrayal).leads_to("/space"),
         Route::form("/space/invite", "invite the partner", create_invite).leads_to("/space"),
     ]
@@ -76,13 +85,6 @@ impl BetrayalForm {
 
 // ---- creating the space ------------------------------------------------------
 
-#[derive(Template)]
-#[template(path = "space/safety.html")]
-struct SafetyPage {
-    layout: Layout,
-    resources: Vec<crate::app::config::SafetyResource>,
-}
-
 /// Where someone who already has a space is led instead of making another.
 fn to_space() -> AppResult<Response> {
     Ok(Redirect::to("/space").into_response())
@@ -92,33 +94,22 @@ async fn has_space(app: &AppState, session: &Session) -> AppResult<bool> {
     Ok(MyCouple::find(app, session).await?.is_some())
 }
 
-async fn safety_page(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    layout: Layout,
-) -> AppResult<Response> {
-    if has_space(&app, &me).await? {
-        return to_space();
-    }
-    render(&SafetyPage {
-        layout: layout.in_section("space"),
-        resources: app.config.safety_resources.clone(),
-    })
-}
-
 #[derive(Template)]
 #[template(path = "space/space_new.html")]
 struct NewSpacePage {
     layout: Layout,
+    /// Where to get help, read before anything is recorded.
+    resources: Vec<crate::app::config::SafetyResource>,
     form: BetrayalForm,
     kinds: Vec<KindOption>,
     errors: FormErrors,
 }
 
 impl NewSpacePage {
-    fn new(layout: Layout, form: BetrayalForm, errors: FormErrors) -> Self {
+    fn new(app: &AppState, layout: Layout, form: BetrayalForm, errors: FormErrors) -> Self {
         NewSpacePage {
             layout: layout.in_section("space"),
+            resources: app.config.safety_resources.clone(),
             form,
             kinds: kind_options(),
             errors,
@@ -126,7 +117,9 @@ impl NewSpacePage {
     }
 }
 
-async fn record_page(
+/// The safety note and the form that creates the space, on one page: the
+/// note is read where the choice to go on is made.
+async fn new_space_page(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
     layout: Layout,
@@ -135,15 +128,27 @@ async fn record_page(
         return to_space();
     }
     render(&NewSpacePage::new(
+        &app,
         layout,
         BetrayalForm::default(),
         FormErrors::default(),
     ))
 }
 
+/// The form once had an address of its own; a bookmark or a restored tab
+/// still finds it.
+async fn to_new_space(CurrentUser(_): CurrentUser) -> Response {
+    Redirect::to("/space/new").into_response()
+}
+
 /// The form to create a space, drawn again with what was sent.
-fn new_space_again(layout: Layout, form: BetrayalForm, errors: FormErrors) -> AppResult<Response> {
-    render_refused(&NewSpacePage::new(layout, form, errors))
+fn new_space_again(
+    app: &AppState,
+    layout: Layout,
+    form: BetrayalForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    render_refused(&NewSpacePage::new(app, layout, form, errors))
 }
 
 async fn create_space(
@@ -169,7 +174,7 @@ async fn create_space(
         );
     }
     if errors.any() {
-        return new_space_again(layout, form, errors);
+        return new_space_again(&app, layout, form, errors);
     }
     let id = CoupleId(Uuid::new_v4());
     let couple = MyCouple {
@@ -199,7 +204,7 @@ async fn create_space(
     match outcome {
         Ok(Outcome::Done(_)) | Err(AppError::Store(StoreError::AlreadyInCouple)) => to_space(),
         Ok(Outcome::Refused(refusal)) => {
-            new_space_again(layout, form, FormErrors::from_refusal(refusal)?)
+            new_space_again(&app, layout, form, FormErrors::from_refusal(refusal)?)
         }
         Ok(Outcome::Again(message)) => Err(AppError::Conflict(message.to_owned())),
         Err(other) => Err(other),

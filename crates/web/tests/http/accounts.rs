@@ -11,6 +11,11 @@ async fn registering_then_logging_in_shows_recovery_codes_once() {
     assert_eq!(first.status, 200);
     assert!(first.body.contains("Your recovery codes"));
     assert_eq!(first.body.matches("<li><code>").count(), 10);
+    assert!(
+        first.body.contains("href=\"/space/new\""),
+        "a first sign-in leads straight to creating a space: {}",
+        first.body
+    );
     let cookie = first.headers.get_all("set-cookie").iter().any(|v| {
         let v = v.to_str().unwrap();
         v.starts_with("kintsugi-session=") && v.contains("HttpOnly") && v.contains("SameSite=Lax")

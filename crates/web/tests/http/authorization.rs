@@ -100,6 +100,8 @@ enum About {
     Fulfilment,
     Commitment,
     Contact,
+    /// A step the hurt partner proposed for the readiness list, not answered yet.
+    ReadinessProposal,
     /// A talk request the hurt partner asked, not answered yet.
     TalkRequest,
     /// A talk request with a time proposed, for its asker to pick.
@@ -217,6 +219,9 @@ mod form {
     pub const RECOVER: Fields = &[("email", "{email}"), ("code", "AAAA-BBBB-CCCC"), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
     pub const IDLE: Fields = &[("minutes", "240")];
     pub const TIME_ZONE: Fields = &[("time_zone", "Europe/Berlin")];
+    pub const MARKS: Fields = &[("mark-same_bed", "ready"), ("mark-going_out", "not_sure")];
+    pub const STEP: Fields = &[("name", "mk-new-step: dancing on Fridays")];
+    pub const STEP_ANSWER: Fields = &[("answer", "accept")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
 }
 
@@ -248,7 +253,7 @@ const TABLE: &[Row] = &[
     get("/space", HurtActs, [Page, Page, To("/"), Page, To("/"), SignIn]),
     get("/space/new", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
     post("/space/new", HurtActs, BETRAYAL, [To("/space"), To("/space"), To("/space"), To("/space"), To("/space"), SignIn]),
-    get("/space/new/record", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
+    get("/space/new/record", HurtActs, [To("/space/new"), To("/space/new"), To("/space/new"), To("/space/new"), To("/space/new"), SignIn]),
     post("/space/betrayals", HurtActs, BETRAYAL, [To("/space"), To("/space"), Missing, To("/space"), Missing, SignIn]),
     post("/space/invite", HurtActs, NONE, [Taken, Taken, Missing, Taken, Missing, SignIn]),
     get("/invite/{token}", Invitation, [Gone, Gone, Gone, Gone, Gone, Gone]),
@@ -301,6 +306,11 @@ const TABLE: &[Row] = &[
     post("/contact", InvolvedActs, CONTACT, [To("/contact#report-*"), NotTheirs, Missing, To("/contact#report-*"), Missing, SignIn]),
     post("/contact/{id}/acknowledge", Contact, RESPONSE, [NotTheirs, To("/contact#report-{id}"), Missing, Missing, Missing, SignIn]),
 
+    get("/readiness", ReadinessProposal, [Shows, Shows, Missing, Page, Missing, SignIn]),
+    post("/readiness/marks", HurtActs, MARKS, [To("/readiness#ready-together"), To("/readiness#ready-together"), Missing, To("/readiness#ready-together"), Missing, SignIn]),
+    post("/readiness/steps", HurtActs, STEP, [To("/readiness#proposals"), To("/readiness#proposals"), Missing, To("/readiness#proposals"), Missing, SignIn]),
+    post("/readiness/steps/{id}/answer", ReadinessProposal, STEP_ANSWER, [NotTheirs, To("/readiness#proposals"), Missing, Missing, Missing, SignIn]),
+    post("/readiness/steps/{id}/withdraw", ReadinessProposal, NONE, [To("/readiness#proposals"), NotTheirs, Missing, Missing, Missing, SignIn]),
     get("/talk", TalkRequest, [Shows, Shows, Missing, Page, Missing, SignIn]),
     // Our hurt partner's quiet period is on: no new request reaches them.
     post("/talk", HurtActs, TALK, [To("/talk#talk-*"), Refused, Missing, To("/talk#talk-*"), Missing, SignIn]),
@@ -515,6 +525,7 @@ fn plans() -> Vec<Plan> {
         plan(Fulfilment, Involved, "/requests/{agreed}/fulfilments", with(FULFILMENT, "note", "mk-fulfilment"), RecordHead, &["mk-fulfilment"]),
         plan(Commitment, Involved, "/commitments", with(&[("betrayal", ""), ("kind", "therapy"), ("details", "")], "details", "mk-commitment: therapy every Tuesday"), InRedirect, &["mk-commitment"]),
         plan(Contact, Involved, "/contact", with(CONTACT, "what_was_said", "mk-contact: she asked to meet"), InRedirect, &["mk-contact"]),
+        plan(ReadinessProposal, Hurt, "/readiness/steps", with(&[("name", "")], "name", "mk-step: cooking on Sundays"), RecordHead, &["mk-step"]),
         plan(TalkRequest, Hurt, "/talk", talk("details", "mk-talk-open: the lake house"), InRedirect, &["mk-talk-open"]),
         Plan {
             then: &[(Involved, "/talk/{id}/answer", TALK_TIMES)],

@@ -217,6 +217,19 @@ impl TestApp {
         TestApp::start(config_allowing(1_000), data_dir, &url, None).await
     }
 
+    /// The app stopped and started again on the same database and master
+    /// key: the new process's caches are empty, and only the database and
+    /// the data directory carry over.
+    pub async fn restart(mut self) -> TestApp {
+        self.server.abort();
+        let fresh = tempfile::tempdir().expect("a temporary directory");
+        let data_dir = std::mem::replace(&mut self.data_dir, fresh);
+        let database = self._database.take();
+        let url = self.database_url.clone();
+        drop(self);
+        TestApp::start(config_allowing(1_000), data_dir, &url, database).await
+    }
+
     /// Runs one statement on the database behind the store, whichever the
     /// backend, for tests that change it behind the store's back; returns
     /// how many rows it changed.

@@ -25,6 +25,7 @@ mod privacy;
 mod progress;
 mod pulse;
 mod quick_exit;
+mod readiness;
 mod record;
 mod repair;
 mod security;

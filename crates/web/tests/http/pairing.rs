@@ -7,13 +7,15 @@ async fn two_partners_pair_through_a_one_time_link_and_see_the_same_space() {
     let app = TestApp::spawn().await;
     let hurt = app.stranger().await;
 
-    // The safety resources are listed before anything is recorded.
+    // The safety resources are read on the page that creates the space,
+    // before anything is recorded.
     let safety = hurt.get("/space/new").await;
     assert_page(
         &safety,
         200,
         &[
             "Before you begin",
+            "<form method=\"post\" action=\"/space/new\">",
             "1-800-799-7233",
             "<a class=\"call\" href=\"tel:18007997233\">Call 1-800-799-7233</a>",
         ],

@@ -1,11 +1,15 @@
 //! The record at the HTTP level, on SQLite and PostgreSQL: an undated
 //! disclosure survives a restart and reaches a second instance; a private
-//! stream's events say only "private" at rest; and a damaged couple record,
-//! read by a cold instance, shows its couple the calm integrity page and
-//! nothing of itself, while another couple carries on.
+//! stream's events say only "private" at rest; and a couple record damaged
+//! in each way of the store's tamper table, read by a cold instance, shows
+//! its couple the calm integrity page and nothing of itself, while another
+//! couple carries on.
 
 use crate::helpers::{assert_page, Couple, Person, TestApp};
+use async_trait::async_trait;
 use kintsugi_core::{CoupleId, StreamId, UserId};
+use kintsugi_store::testing::tamper::{Also, Tamperer, Tampering, Writer, TAMPERINGS};
+use kintsugi_store::testing::Raw;
 use kintsugi_store::NewEvent;
 use kintsugi_web::record::DomainEvents;
 
@@ -23,17 +27,29 @@ async fn disclose_undated(involved: &Person, text: &str) -> u64 {
     id.parse().expect("an entry id")
 }
 
-async fn undated_disclosure_story(app: TestApp) {
+/// How the app meets a disclosure written before it started.
+#[derive(Clone, Copy)]
+enum Later {
+    /// The app that wrote it stopped and started again.
+    Restart,
+    /// A second instance on the same database, the first still running.
+    SecondInstance,
+}
+
+async fn undated_disclosure_story(app: TestApp, later: Later) {
     let couple = app.couple().await;
     let told = "Marker-undated: I was not where I said that weekend.";
     let id = disclose_undated(&couple.involved, told).await;
 
-    // A new instance on the same database reads every event from the start.
-    let second = app.another_instance().await;
-    let (hurt, involved) = (
-        couple.hurt.visiting(&second),
-        couple.involved.visiting(&second),
-    );
+    // Either way, an instance with a cold cache reads every event from the start.
+    let (first, next) = match later {
+        Later::Restart => (None, app.restart().await),
+        Later::SecondInstance => {
+            let second = app.another_instance().await;
+            (Some(app), second)
+        }
+    };
+    let (hurt, involved) = (couple.hurt.visiting(&next), couple.involved.visiting(&next));
     assert!(hurt.sees("/truth", told).await, "the hurt partner sees it");
     assert!(involved.sees("/truth", told).await, "its author sees it");
     let thanks = "Marker-thanks: thank you for telling me.";
@@ -41,21 +57,36 @@ async fn undated_disclosure_story(app: TestApp) {
         .post(&format!("/truth/{id}/acknowledge"), &[("response", thanks)])
         .await;
     assert_eq!(acknowledged.status, 303, "{}", acknowledged.body);
+    assert!(involved.sees("/truth", thanks).await);
     // The first instance, warm, catches up with what the second wrote.
-    assert!(couple.involved.sees("/truth", thanks).await);
-    let report = second.store.verify_with(&DomainEvents).await;
+    if first.is_some() {
+        assert!(couple.involved.sees("/truth", thanks).await);
+    }
+    let report = next.store.verify_with(&DomainEvents).await;
     assert_eq!(report.expect("verify runs").first_break, None);
 }
 
 #[tokio::test]
 async fn an_undated_disclosure_survives_a_restart_on_sqlite() {
-    undated_disclosure_story(TestApp::spawn().await).await;
+    undated_disclosure_story(TestApp::spawn().await, Later::Restart).await;
+}
+
+#[tokio::test]
+async fn an_undated_disclosure_reaches_a_second_instance_on_sqlite() {
+    undated_disclosure_story(TestApp::spawn().await, Later::SecondInstance).await;
+}
+
+#[tokio::test]
+async fn an_undated_disclosure_survives_a_restart_on_postgres() {
+    if let Some(app) = TestApp::spawn_on_postgres().await {
+        undated_disclosure_story(app, Later::Restart).await;
+    }
 }
 
 #[tokio::test]
 async fn an_undated_disclosure_reaches_a_second_instance_on_postgres() {
     if let Some(app) = TestApp::spawn_on_postgres().await {
-        undated_disclosure_story(app).await;
+        undated_disclosure_story(app, Later::SecondInstance).await;
     }
 }
 
@@ -122,110 +153,6 @@ async fn private_events_say_only_private_at_rest_on_postgres() {
     }
 }
 
-/// One way of damaging a couple's record behind the app's back: SQL in
-/// which `{s}` is the couple's stream and `{other}` another couple's.
-struct Damage {
-    name: &'static str,
-    sql: &'static [&'static str],
-}
-
-const fn damage(name: &'static str, sql: &'static [&'static str]) -> Damage {
-    Damage { name, sql }
-}
-
-/// The kinds of tampering of the store's table, as SQL both backends run.
-/// Before them, the record's seal was kept in `kept_seals` and the couple
-/// wrote on; both partners saw the newest head (their witnesses).
-const DAMAGES: &[Damage] = &[
-    damage(
-        "hash changed",
-        &["UPDATE events SET hash = prev_hash WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "prev_hash changed",
-        &["UPDATE events SET prev_hash = hash WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "payload_hash changed",
-        &["UPDATE events SET payload_hash = hash WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "author changed",
-        &["UPDATE events SET author = 'someone-else' WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "kind changed",
-        &["UPDATE events SET kind = 'truth' WHERE stream_id = '{s}' AND seq = 1"],
-    ),
-    damage(
-        "created_at backdated",
-        &["UPDATE events SET created_at = created_at - 86400000000 WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "format unknown",
-        &["UPDATE events SET format = 3 WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "ciphertext copied from another event",
-        &["UPDATE events SET payload_ciphertext = (SELECT payload_ciphertext FROM events \
-           WHERE stream_id = '{s}' AND seq = 1) WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "forged redaction",
-        &["UPDATE events SET payload_ciphertext = NULL WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "middle event deleted",
-        &["DELETE FROM events WHERE stream_id = '{s}' AND seq = 2"],
-    ),
-    damage(
-        "newest event deleted",
-        &["DELETE FROM events WHERE stream_id = '{s}' AND seq = \
-           (SELECT MAX(seq) FROM events WHERE stream_id = '{s}')"],
-    ),
-    damage(
-        "every row deleted, the seal kept",
-        &["DELETE FROM events WHERE stream_id = '{s}'"],
-    ),
-    damage(
-        "wrapped key deleted",
-        &["DELETE FROM stream_keys WHERE stream_id = '{s}'"],
-    ),
-    damage(
-        "wrapped key copied from another couple",
-        &["UPDATE stream_keys SET wrapped_key = (SELECT wrapped_key FROM stream_keys \
-           WHERE stream_id = '{other}') WHERE stream_id = '{s}'"],
-    ),
-    damage(
-        "seal removed",
-        &["DELETE FROM stream_seals WHERE stream_id = '{s}'"],
-    ),
-    damage(
-        "seal copied from another couple",
-        &["UPDATE stream_seals SET seal = (SELECT seal FROM stream_seals \
-           WHERE stream_id = '{other}') WHERE stream_id = '{s}'"],
-    ),
-    damage(
-        "rolled back with its seal behind the partners' witnesses",
-        &[
-            "DELETE FROM events WHERE stream_id = '{s}' AND seq > \
-             (SELECT seq FROM kept_seals WHERE stream_id = '{s}')",
-            "UPDATE stream_seals SET \
-             seq = (SELECT seq FROM kept_seals WHERE stream_id = '{s}'), \
-             seal = (SELECT seal FROM kept_seals WHERE stream_id = '{s}') \
-             WHERE stream_id = '{s}'",
-        ],
-    ),
-    damage(
-        "deleted with its seal and key under the partners' witnesses",
-        &[
-            "DELETE FROM events WHERE stream_id = '{s}'",
-            "DELETE FROM stream_seals WHERE stream_id = '{s}'",
-            "DELETE FROM stream_keys WHERE stream_id = '{s}'",
-        ],
-    ),
-];
-
 const SECRET: &str = "Marker-damaged: the first thing I told.";
 
 async fn couple_stream(app: &TestApp, couple: &Couple) -> String {
@@ -235,45 +162,75 @@ async fn couple_stream(app: &TestApp, couple: &Couple) -> String {
         .to_owned()
 }
 
-/// A couple whose record holds a disclosure, a seal kept from then, and
-/// more written after it that both partners have seen on Today.
+/// Both partners open Today, which leaves each one's witness of the
+/// record's head in their private stream.
+async fn both_see_today(couple: &Couple) {
+    for person in [&couple.hurt, &couple.involved] {
+        assert!(person.sees("/", "Quick exit").await);
+    }
+}
+
+/// Two couples whose records each hold their space, its betrayal, the
+/// joining and a disclosure: four events, as the tamper table expects, the
+/// newest seen by both partners. The first couple's record is damaged.
 async fn world_to_damage(app: &TestApp) -> (Couple, Couple) {
     let couple = app.couple().await;
     let other = app.couple().await;
-    let id = disclose_undated(&couple.involved, SECRET).await;
-    let kept = "CREATE TABLE kept_seals AS SELECT stream_id, seq, seal FROM stream_seals";
-    app.raw_execute(kept).await;
-    let acknowledged = couple
-        .hurt
-        .post(&format!("/truth/{id}/acknowledge"), &[("response", "")])
-        .await;
-    assert_eq!(acknowledged.status, 303, "{}", acknowledged.body);
-    for person in [&couple.hurt, &couple.involved, &other.hurt] {
-        assert!(person.sees("/", "Quick exit").await);
+    for (each, told) in [(&couple, SECRET), (&other, "Marker-other: told too.")] {
+        disclose_undated(&each.involved, told).await;
+        both_see_today(each).await;
+        assert_eq!(app.heads_of(&each.hurt).await.couple, 4, "the table's seqs");
     }
     (couple, other)
+}
+
+/// What the couple does between the table's steps: their record grows by
+/// an event the app reads (a copy of its newest), and they look at Today.
+struct CoupleWrites<'a> {
+    app: &'a TestApp,
+    couple: &'a Couple,
+}
+
+#[async_trait]
+impl Writer for CoupleWrites<'_> {
+    async fn append(&self, stream: &str, _author: &str, _payload: &str) {
+        let events = self.app.store.read(stream, 0).await.expect("it reads");
+        let newest = events.last().expect("an event");
+        let copy = NewEvent {
+            author: newest.author.clone(),
+            kind: newest.kind.clone(),
+            payload: newest.payload.clone().expect("not redacted"),
+        };
+        let appended = self.app.store.append(stream, newest.seq, vec![copy]);
+        appended.await.expect("the store appends");
+    }
+
+    async fn witness(&self, _stream: &str) {
+        both_see_today(self.couple).await;
+    }
 }
 
 /// How many damaged worlds are made at once, each on its own database.
 const WORLDS_AT_ONCE: usize = 3;
 
+/// Every tampering of the store's table, each on a fresh database.
 async fn integrity_page_story(on_postgres: bool) {
     if on_postgres && TestApp::spawn_on_postgres().await.is_none() {
         return;
     }
     let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(WORLDS_AT_ONCE));
     let mut worlds = tokio::task::JoinSet::new();
-    for damage in DAMAGES {
+    for tampering in TAMPERINGS {
         let turns = turns.clone();
         worlds.spawn(async move {
             let _turn = turns
                 .acquire_owned()
                 .await
                 .expect("the semaphore stays open");
-            integrity_page_after(damage, on_postgres).await;
+            integrity_page_after(tampering, on_postgres).await;
         });
     }
-    // A failed world's panic names its damage; it is raised here as it was.
+    // A failed world's panic names its tampering; it is raised here as it was.
     while let Some(ran) = worlds.join_next().await {
         if let Err(failed) = ran {
             std::panic::resume_unwind(failed.into_panic());
@@ -281,7 +238,7 @@ async fn integrity_page_story(on_postgres: bool) {
     }
 }
 
-async fn integrity_page_after(damage: &Damage, on_postgres: bool) {
+async fn integrity_page_after(tampering: &Tampering, on_postgres: bool) {
     let app = if on_postgres {
         TestApp::spawn_on_postgres()
             .await
@@ -289,50 +246,58 @@ async fn integrity_page_after(damage: &Damage, on_postgres: bool) {
     } else {
         TestApp::spawn().await
     };
+    let name = tampering.name;
     let (couple, other) = world_to_damage(&app).await;
-    let stream = couple_stream(&app, &couple).await;
-    let other_stream = couple_stream(&app, &other).await;
-    for sql in damage.sql {
-        let sql = sql
-            .replace("{s}", &stream)
-            .replace("{other}", &other_stream);
-        let changed = app.raw_execute(&sql).await;
-        assert!(changed > 0, "{}: {sql} changed nothing", damage.name);
-    }
+    let damaged = couple_stream(&app, &couple).await;
+    let untouched = couple_stream(&app, &other).await;
+    let raw = Raw::open(&app.database_url).await;
+    let tamperer = Tamperer::new(raw, app.store.clone(), &untouched, &damaged);
+    let writes = CoupleWrites {
+        app: &app,
+        couple: &couple,
+    };
+    tamperer.damage(tampering, &writes).await;
     let verified = app.store.verify_with(&DomainEvents).await;
     let found = verified.expect("verify runs").first_break;
-    let found = found.expect("verify finds the damage");
-    assert_eq!(found.stream_id, stream, "{}", damage.name);
+    let found = found.unwrap_or_else(|| panic!("{name}: verify found nothing"));
+    // Where two streams are damaged, which verify meets first depends on
+    // how the couples' ids sort.
+    let mut expected = vec![tampering.found];
+    if let Also::Refused(other) = tampering.also {
+        expected.push(other);
+    }
+    let named = expected
+        .iter()
+        .map(|each| (tamperer.fill(each.stream), each.problem))
+        .any(|place| place == (found.stream_id.clone(), found.problem));
+    assert!(named, "{name}: verify said {}", found.reason);
 
     let cold = app.another_instance().await;
     for person in [&couple.hurt, &couple.involved] {
         let person = person.visiting(&cold);
         for path in ["/", "/truth", "/space"] {
             let page = person.get(path).await;
-            let what = format!("{}: {path}", damage.name);
+            let what = format!("{name}: {path}");
             assert_eq!(page.status, 500, "{what}: {}", page.body);
             assert!(page.body.contains(INTEGRITY), "{what}");
             assert!(page.body.contains("Quick exit"), "{what}: the layout");
             assert!(!page.body.contains("Marker-damaged"), "{what}: served");
         }
     }
-    let other = other.hurt.visiting(&cold);
-    let page = other.get("/").await;
-    assert_page(&page, 200, &["Quick exit"]);
-    assert!(
-        !page.body.contains(INTEGRITY),
-        "{}: the other couple",
-        damage.name
-    );
+    if tampering.spares_a() {
+        let page = other.hurt.visiting(&cold).get("/truth").await;
+        assert_page(&page, 200, &["Quick exit", "Marker-other"]);
+        assert!(!page.body.contains(INTEGRITY), "{name}: the other couple");
+    }
 }
 
 #[tokio::test]
-async fn a_damaged_record_shows_its_couple_the_integrity_page_on_sqlite() {
+async fn every_tampering_shows_its_couple_the_integrity_page_on_sqlite() {
     integrity_page_story(false).await;
 }
 
 #[tokio::test]
-async fn a_damaged_record_shows_its_couple_the_integrity_page_on_postgres() {
+async fn every_tampering_shows_its_couple_the_integrity_page_on_postgres() {
     integrity_page_story(true).await;
 }
 

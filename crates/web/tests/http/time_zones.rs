@@ -333,3 +333,21 @@ async fn a_check_in_and_a_pulse_count_on_the_local_day_they_were_made() {
     involved.login().await;
     assert!(involved.sees("/", "Your trust pulse is due").await);
 }
+
+/// The feelings chart counts a check-in on the viewer's local day: one
+/// made at 23:30 in Pago Pago (UTC-11) is already the next day in UTC, yet
+/// it belongs to the window ending with their today.
+#[tokio::test]
+async fn a_late_evening_check_in_counts_in_the_feelings_chart_of_that_local_day() {
+    let app = TestApp::spawn().await;
+    // 10:30 UTC on 2 March is 23:30 on 1 March in Pago Pago.
+    app.clock.set(time::macros::datetime!(2026-03-02 10:30 UTC));
+    let couple = app.couple().await;
+    let involved = &couple.involved;
+    choose_zone(involved, "Pacific/Pago_Pago").await;
+    let checked = check_in(involved, &[("tender", "2")], "", "only_me").await;
+    assert_eq!(checked.status, 303, "{}", checked.body);
+
+    let progress = involved.get("/progress").await;
+    assert_shows(&progress, &["to 1 March 2026. You checked in 1 time;"]);
+}
