@@ -10,15 +10,16 @@ use crate::app::clock::{read_typed_time, Now};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
-use crate::auth::session::CurrentUser;
+use crate::auth::session::{CurrentUser, Session};
 use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
 use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormErrors, SubmittedForm};
+use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::repair::{at_entry, land_or_redraw};
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::talk::{
     self, AnswerInput, AskInput, HappenedInput, ProposedTime, TalkEvent, Talks,
@@ -148,13 +149,73 @@ pub struct NoteForm {
 
 impl Form for NoteForm {}
 
-async fn talk_page(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
+/// Who is on the talk page, in which space, and the page drawn around them:
+/// what every talk handler starts from.
+struct Visit {
+    app: AppState,
+    me: Session,
     couple: MyCouple,
     layout: Layout,
-) -> AppResult<Response> {
-    render(&build(&app, &me, &couple, layout, Refused::Nothing).await?)
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let CurrentUser(me) = CurrentUser::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let couple = MyCouple::from_request_parts(parts, app).await?;
+        let layout = Layout::from_request_parts(parts, app)
+            .await
+            .unwrap_or_else(|never| match never {});
+        Ok(Visit {
+            app: app.clone(),
+            me,
+            couple,
+            layout,
+        })
+    }
+}
+
+impl Visit {
+    fn now(&self) -> Now {
+        self.layout.now
+    }
+
+    /// Where an outcome leads: on to `landed_at`, or the page drawn again
+    /// around the refused form.
+    async fn land(
+        self,
+        outcome: exec::Outcome,
+        landed_at: impl FnOnce(exec::Landed) -> String,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let Visit {
+            app,
+            me,
+            couple,
+            layout,
+        } = self;
+        land_or_redraw(outcome, landed_at, |errors| async move {
+            build(&app, &me, &couple, layout, refused(errors)).await
+        })
+        .await
+    }
+
+    /// One couple-stream step of the talk room, landing on request `id`'s
+    /// card (or on the quiet period's).
+    async fn step(
+        self,
+        submission: &exec::Submission,
+        id: Option<EntryId>,
+        decide: impl Fn(Acting<'_, Talks>) -> Result<TalkEvent, Refusal>,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let outcome =
+            exec::submit_step(&self.app, &self.couple, submission, |s| &s.talk, decide).await?;
+        self.land(outcome, |_| landed_at(id), refused).await
+    }
 }
 
 /// Where a talk form leads: the request it was about, or the quiet-period
@@ -166,30 +227,21 @@ fn landed_at(id: Option<EntryId>) -> String {
     }
 }
 
-/// Runs one couple-stream step of the talk room and lands on `id`'s card (or
-/// the quiet period's), or draws the page again with `refused`.
-async fn step(
-    (app, me, couple, layout): (AppState, crate::auth::session::Session, MyCouple, Layout),
-    submission: &exec::Submission,
-    id: Option<EntryId>,
-    decide: impl Fn(Acting<'_, Talks>) -> Result<TalkEvent, Refusal>,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    let outcome = exec::submit_step(&app, &couple, submission, |s| &s.talk, decide).await?;
-    land_or_redraw(
-        outcome,
-        |_| landed_at(id),
-        |errors| async move { build(&app, &me, &couple, layout, refused(errors)).await },
-    )
-    .await
+/// A form with nothing but its button.
+type Button = SubmittedForm<NoFields>;
+
+async fn talk_page(visit: Visit) -> AppResult<Response> {
+    let Visit {
+        app,
+        me,
+        couple,
+        layout,
+    } = visit;
+    render(&build(&app, &me, &couple, layout, Refused::Nothing).await?)
 }
 
 async fn ask(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    now: Now,
-    couple: MyCouple,
-    layout: Layout,
+    visit: Visit,
     SubmittedForm { form, submission }: SubmittedForm<AskForm>,
 ) -> AppResult<Response> {
     let input = AskInput {
@@ -197,31 +249,27 @@ async fn ask(
         soon: form.soon.clone(),
         topic: form.topic.clone(),
     };
+    let now = visit.now().instant;
     let outcome = exec::submit_step(
-        &app,
-        &couple,
+        &visit.app,
+        &visit.couple,
         &submission,
         |s| &s.talk,
-        |acting| talk::ask(acting, now.instant, &input),
+        |acting| talk::ask(acting, now, &input),
     )
     .await?;
-    land_or_redraw(
-        outcome,
-        |landed| at_entry("/talk", "talk", landed.couple_entry()),
-        |errors| build(&app, &me, &couple, layout, Refused::Ask(form, errors)),
-    )
-    .await
+    let landed_at = |landed: exec::Landed| at_entry("/talk", "talk", landed.couple_entry());
+    visit
+        .land(outcome, landed_at, |errors| Refused::Ask(form, errors))
+        .await
 }
 
 async fn answer(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    now: Now,
-    couple: MyCouple,
+    visit: Visit,
     EntryIdParam(id): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
 ) -> AppResult<Response> {
+    let now = visit.now();
     let input = AnswerInput {
         choice: form.choice.clone(),
         times: form.proposed(&now),
@@ -230,95 +278,64 @@ async fn answer(
     };
     let decide = |acting: Acting<'_, Talks>| talk::answer(acting, now.instant, id, &input);
     let refused = |errors| Refused::Answer(id, form.clone(), errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        Some(id),
-        decide,
-        refused,
-    )
-    .await
+    visit.step(&submission, Some(id), decide, refused).await
 }
 
 async fn pick(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
+    visit: Visit,
     EntryIdParam(id): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<PickForm>,
 ) -> AppResult<Response> {
     let decide = |acting: Acting<'_, Talks>| talk::pick(acting, id, &form.time);
-    let refused = |errors| Refused::Step(id, errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        Some(id),
-        decide,
-        refused,
-    )
-    .await
+    visit
+        .step(&submission, Some(id), decide, |errors| {
+            Refused::Step(id, errors)
+        })
+        .await
 }
 
 async fn end_space(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    now: Now,
-    couple: MyCouple,
+    visit: Visit,
     EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<PickForm>,
+    button: Button,
 ) -> AppResult<Response> {
-    let decide = |acting: Acting<'_, Talks>| talk::end_space(acting, now.instant, id);
-    let refused = |errors| Refused::Step(id, errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        Some(id),
-        decide,
-        refused,
-    )
-    .await
+    let now = visit.now().instant;
+    let decide = |acting: Acting<'_, Talks>| talk::end_space(acting, now, id);
+    visit
+        .step(&button.submission, Some(id), decide, |errors| {
+            Refused::Step(id, errors)
+        })
+        .await
 }
 
 async fn withdraw(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
+    visit: Visit,
     EntryIdParam(id): EntryIdParam,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<PickForm>,
+    button: Button,
 ) -> AppResult<Response> {
     let decide = |acting: Acting<'_, Talks>| talk::withdraw(acting, id);
-    let refused = |errors| Refused::Step(id, errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        Some(id),
-        decide,
-        refused,
-    )
-    .await
+    visit
+        .step(&button.submission, Some(id), decide, |errors| {
+            Refused::Step(id, errors)
+        })
+        .await
 }
 
 /// "We talked": the mark goes to the shared record, a kept word to the
 /// person's own private stream, in one submission.
 async fn happened(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
+    visit: Visit,
     EntryIdParam(id): EntryIdParam,
-    layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<HappenedForm>,
 ) -> AppResult<Response> {
     let input = HappenedInput {
         words: form.words.clone(),
         keep: form.keep.clone(),
     };
-    let outcome = exec::submit(&app, &couple, &submission, |decision| {
+    let me = visit.couple.me;
+    let outcome = exec::submit(&visit.app, &visit.couple, &submission, |decision| {
         let state = decision.couple;
-        let acting = Acting::new(&state.space, &state.talk, couple.me);
-        let marked = talk::mark_happened(acting, id, &input)?;
+        let marked = talk::mark_happened(Acting::new(&state.space, &state.talk, me), id, &input)?;
         let writes = Writes::couple(marked.shared);
         Ok(match marked.kept {
             Some(kept) => writes.and_private(kept),
@@ -326,78 +343,32 @@ async fn happened(
         })
     })
     .await?;
-    land_or_redraw(
-        outcome,
-        |_| landed_at(Some(id)),
-        |errors| {
-            build(
-                &app,
-                &me,
-                &couple,
-                layout,
-                Refused::Happened(id, form, errors),
-            )
-        },
-    )
-    .await
+    let refused = |errors| Refused::Happened(id, form, errors);
+    visit.land(outcome, |_| landed_at(Some(id)), refused).await
 }
 
 async fn declare_quiet(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    couple: MyCouple,
-    layout: Layout,
+    visit: Visit,
     SubmittedForm { form, submission }: SubmittedForm<QuietForm>,
 ) -> AppResult<Response> {
     let decide = |acting: Acting<'_, Talks>| talk::declare_quiet(acting, &form.quiet_days);
     let refused = |errors| Refused::Quiet(form.clone(), errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        None,
-        decide,
-        refused,
-    )
-    .await
+    visit.step(&submission, None, decide, refused).await
 }
 
-async fn end_quiet(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    now: Now,
-    couple: MyCouple,
-    layout: Layout,
-    SubmittedForm { submission, .. }: SubmittedForm<QuietForm>,
-) -> AppResult<Response> {
-    let decide = |acting: Acting<'_, Talks>| talk::end_quiet(acting, now.instant);
+async fn end_quiet(visit: Visit, button: Button) -> AppResult<Response> {
+    let now = visit.now().instant;
+    let decide = |acting: Acting<'_, Talks>| talk::end_quiet(acting, now);
     let refused = |errors| Refused::Quiet(QuietForm::default(), errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        None,
-        decide,
-        refused,
-    )
-    .await
+    visit.step(&button.submission, None, decide, refused).await
 }
 
 async fn quiet_note(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    now: Now,
-    couple: MyCouple,
-    layout: Layout,
+    visit: Visit,
     SubmittedForm { form, submission }: SubmittedForm<NoteForm>,
 ) -> AppResult<Response> {
-    let decide =
-        |acting: Acting<'_, Talks>| talk::leave_quiet_note(acting, now.instant, &form.quiet_note);
+    let now = visit.now().instant;
+    let decide = |acting: Acting<'_, Talks>| talk::leave_quiet_note(acting, now, &form.quiet_note);
     let refused = |errors| Refused::Note(form.clone(), errors);
-    step(
-        (app, me, couple, layout),
-        &submission,
-        None,
-        decide,
-        refused,
-    )
-    .await
+    visit.step(&submission, None, decide, refused).await
 }

@@ -344,9 +344,13 @@ impl Seen<'_> {
     }
 
     fn times(&self, r: &TalkRequest) -> Vec<TimeOption> {
-        let proposed = r.proposed_times().iter().enumerate();
-        let shown = proposed.filter(|(_, at)| r.picked.is_none_or(|picked| picked == **at));
-        shown
+        // Once one is picked, the stage sentence says which.
+        if r.picked.is_some() {
+            return Vec::new();
+        }
+        r.proposed_times()
+            .iter()
+            .enumerate()
             .map(|(index, at)| TimeOption {
                 index,
                 label: self.when(*at),
