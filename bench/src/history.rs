@@ -223,6 +223,53 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// One day of the couple's life from `midnight`: check-ins and their
+    /// answers, a weekly pulse each, and visits to Today.
+    fn live_one_day(
+        &mut self,
+        midnight: OffsetDateTime,
+        day: u32,
+        days: u32,
+        involved: UserId,
+    ) -> Result<()> {
+        let hurt = self.hurt;
+        let at = |hour: i64, minutes: u64| {
+            midnight + Duration::hours(hour) + Duration::minutes(minutes as i64)
+        };
+        let morning = self.dice.roll(90);
+        if let Some(id) = self.check_in(hurt, at(7, morning), day)? {
+            if self.dice.chance(2) {
+                self.answer(involved, at(12, 0), id)?;
+            }
+        }
+        if day % 7 == 6 {
+            // Trust slowly comes back over the years, unevenly.
+            let progress = u64::from(day) * 4 / u64::from(days.max(1));
+            let share = !self.dice.chance(2);
+            self.pulse(hurt, at(19, 0), 2 + progress, share)?;
+            let share = !self.dice.chance(4);
+            self.pulse(involved, at(19, 30), 3 + progress, share)?;
+        }
+        let evening = self.dice.roll(60);
+        if let Some(id) = self.check_in(involved, at(21, evening), day)? {
+            if self.dice.chance(2) {
+                self.answer(hurt, at(23, 0), id)?;
+            }
+        }
+        // The hurt partner opens Today on about one evening in three, before
+        // the involved partner's check-in; the involved partner on about
+        // half the evenings, late.
+        if self.dice.chance(3) {
+            self.visit(hurt, at(20, 30))?;
+        }
+        if self.dice.chance(2) {
+            self.visit(involved, at(22, 45))?;
+        }
+        Ok(())
+    }
+}
+
 /// Makes two people and their space, and `days` days of history ending
 /// yesterday. Returns the couple and its events, ready to append.
 pub async fn generate(
@@ -284,39 +331,7 @@ pub async fn generate(
     )?;
 
     for day in 0..days {
-        let midnight = start + Duration::days(i64::from(day));
-        let at = |hour: i64, minutes: u64| {
-            midnight + Duration::hours(hour) + Duration::minutes(minutes as i64)
-        };
-        let morning = b.dice.roll(90);
-        if let Some(id) = b.check_in(hurt, at(7, morning), day)? {
-            if b.dice.chance(2) {
-                b.answer(involved, at(12, 0), id)?;
-            }
-        }
-        if day % 7 == 6 {
-            // Trust slowly comes back over the years, unevenly.
-            let progress = u64::from(day) * 4 / u64::from(days.max(1));
-            let share = !b.dice.chance(2);
-            b.pulse(hurt, at(19, 0), 2 + progress, share)?;
-            let share = !b.dice.chance(4);
-            b.pulse(involved, at(19, 30), 3 + progress, share)?;
-        }
-        let evening = b.dice.roll(60);
-        if let Some(id) = b.check_in(involved, at(21, evening), day)? {
-            if b.dice.chance(2) {
-                b.answer(hurt, at(23, 0), id)?;
-            }
-        }
-        // The hurt partner opens Today on about one evening in three, before
-        // the involved partner's check-in; the involved partner on about
-        // half the evenings, late.
-        if b.dice.chance(3) {
-            b.visit(hurt, at(20, 30))?;
-        }
-        if b.dice.chance(2) {
-            b.visit(involved, at(22, 45))?;
-        }
+        b.live_one_day(start + Duration::days(i64::from(day)), day, days, involved)?;
     }
 
     let couple = BenchCouple {

@@ -160,30 +160,29 @@ fn apology_title(apology: &Apology) -> String {
 }
 
 fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
-    let row = |said: Said, href: String, action| ToDoRow { said, href, action };
     match item {
         TodayItem::QuestionToAnswer(entry) => row(
             Said::title("Your partner asked you a question").quote(&entry.text),
-            "/truth".to_owned(),
+            "/truth",
             "Answer it",
         ),
         TodayItem::TruthToAcknowledge(entry) => row(
             Said::title(truth_to_read_title(entry))
                 .detail(format!("Written {}.", dates::when(entry.written_at, zone))),
-            "/truth".to_owned(),
+            "/truth",
             "Read it",
         ),
         TodayItem::ApologyToAnswer(apology) => row(
             Said::title(apology_title(apology))
                 .detail("Take your time with it; you can answer when you are ready."),
-            "/apology".to_owned(),
+            "/apology",
             "Read it",
         ),
         TodayItem::RequestToAnswer(request) => {
             let terms = request.alternative.as_ref().unwrap_or(&request.terms);
             row(
                 Said::title(request_to_answer_title(request, me)).quote(&terms.what),
-                request_link(request),
+                &request_link(request),
                 "Answer",
             )
         }
@@ -191,7 +190,7 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             Said::title("Today:")
                 .ending_with(&request.terms.what, 140)
                 .detail(request.terms.frequency.describe()),
-            request_link(request),
+            &request_link(request),
             "Log it when done",
         ),
         TodayItem::ContactReportToAcknowledge(report) => row(
@@ -200,17 +199,27 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
                 report.channel.label(),
                 dates::when(report.happened_at, zone)
             )),
-            "/contact".to_owned(),
+            "/contact",
             "Read the report",
         ),
-        TodayItem::CheckIn { last } => row(
-            Said::title("Check in with yourself").detail(match last {
-                Some(day) => format!("Your last check-in was on {}.", dates::day(*day)),
-                None => "You have not checked in yet. One word is enough.".to_owned(),
-            }),
-            "/checkin".to_owned(),
-            "Check in",
-        ),
+        TodayItem::CheckIn { .. } | TodayItem::Pulse(_) => self_care_row(item),
+        TodayItem::TalkToAnswer(_) | TodayItem::TalkTimeToPick(_) | TodayItem::QuietPeriod(_) => {
+            talk_row(item, me, zone)
+        }
+    }
+}
+
+fn row(said: Said, href: &str, action: &'static str) -> ToDoRow {
+    ToDoRow {
+        said,
+        href: href.to_owned(),
+        action,
+    }
+}
+
+/// The person's own rhythm: a check-in, the trust pulse.
+fn self_care_row(item: &TodayItem<'_>) -> ToDoRow {
+    match item {
         TodayItem::Pulse(due) => row(
             Said::title("Your trust pulse is due").detail(format!(
                 "{}; about two minutes.",
@@ -219,19 +228,31 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
                     None => "Your first one".to_owned(),
                 }
             )),
-            "/pulse".to_owned(),
+            "/pulse",
             "Take the pulse",
         ),
-        TodayItem::TalkToAnswer(_) => row(
-            Said::title("Your partner asked for a talk")
-                .detail("Answer when you can: now, at a time, or that you need space."),
-            "/talk".to_owned(),
-            "Answer",
+        TodayItem::CheckIn { last: Some(day) } => row(
+            Said::title("Check in with yourself")
+                .detail(format!("Your last check-in was on {}.", dates::day(*day))),
+            "/checkin",
+            "Check in",
         ),
+        _ => row(
+            Said::title("Check in with yourself")
+                .detail("You have not checked in yet. One word is enough."),
+            "/checkin",
+            "Check in",
+        ),
+    }
+}
+
+/// Talks: never with the topic's words, which stay on the talks page.
+fn talk_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
+    match item {
         TodayItem::TalkTimeToPick(_) => row(
             Said::title("Your partner proposed times for a talk")
                 .detail("Pick the one that suits you."),
-            "/talk".to_owned(),
+            "/talk",
             "Pick a time",
         ),
         TodayItem::QuietPeriod(period) => {
@@ -244,15 +265,17 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             } else {
                 (
                     "Your partner has a quiet period",
-                    format!("Until {until}. A new talk request waits until then."),
+                    format!("Until {until}. You can ask for a talk once it ends."),
                 )
             };
-            row(
-                Said::title(title).detail(detail),
-                "/talk".to_owned(),
-                "See talks",
-            )
+            row(Said::title(title).detail(detail), "/talk", "See talks")
         }
+        _ => row(
+            Said::title("Your partner asked for a talk")
+                .detail("Answer when you can: now, at a time, or that you need space."),
+            "/talk",
+            "Answer",
+        ),
     }
 }
 
