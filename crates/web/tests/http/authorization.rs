@@ -110,6 +110,9 @@ enum About {
     TalkWithSpace,
     /// A talk request answered "now is good".
     AgreedTalk,
+    /// A talk that happened, with the hurt partner's word on it kept to
+    /// themselves.
+    KeptTalkWord,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -211,6 +214,7 @@ mod form {
     pub const TALK_SPACE: Fields = &[("choice", "space"), ("time_1", ""), ("time_1_which", ""), ("time_2", ""), ("time_2_which", ""), ("time_3", ""), ("time_3_which", ""), ("days", "3"), ("words", "")];
     pub const PICK: Fields = &[("time", "0")];
     pub const HAPPENED: Fields = &[("words", "mk-new-how-it-went"), ("keep", "partner")];
+    pub const HAPPENED_KEPT: Fields = &[("words", "mk-kept-talk-word: it was hard to hear"), ("keep", "only_me")];
     pub const QUIET: Fields = &[("quiet_days", "5")];
     pub const QUIET_NOTE: Fields = &[("quiet_note", "mk-new-quiet-note")];
     pub const BETRAYAL: Fields = &[("kind", "emotional_affair"), ("hurt", "me"), ("discovered_on", ""), ("note", ""), ("feel_safe", "yes")];
@@ -541,6 +545,12 @@ fn plans() -> Vec<Plan> {
             then: &[(Involved, "/talk/{id}/answer", TALK_NOW), (Hurt, "/talk/quiet", QUIET)],
             ..plan(AgreedTalk, Hurt, "/talk", talk("our_future", "mk-talk-agreed: next summer"), InRedirect, &["mk-talk-agreed"])
         },
+        // During the quiet period, the hurt partner may still ask; the
+        // word they keep on how it went is theirs alone.
+        Plan {
+            then: &[(Involved, "/talk/{id}/answer", TALK_NOW), (Hurt, "/talk/{id}/happened", HAPPENED_KEPT)],
+            ..plan(KeptTalkWord, Hurt, "/talk", talk("something_else", "shared topic of a talk"), InRedirect, &["mk-kept-talk-word"])
+        },
     ]
 }
 
@@ -607,7 +617,7 @@ impl World {
             about: plan.about,
             id: id.clone(),
             by: plan.by,
-            kept: matches!(plan.about, KeptCheckIn | KeptPulse),
+            kept: matches!(plan.about, KeptCheckIn | KeptPulse | KeptTalkWord),
             marks: plan.marks,
         });
         for &(by, step, fields) in plan.then {
