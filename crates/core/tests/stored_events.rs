@@ -19,6 +19,7 @@ use kintsugi_core::space::SpaceEvent;
 use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::talk::{PrivateTalkEvent, TalkEvent};
+use kintsugi_core::together::{PrivateTogetherEvent, TogetherEvent};
 use kintsugi_core::truth::TruthEvent;
 use kintsugi_core::visits::VisitEvent;
 use kintsugi_core::Projection;
@@ -84,6 +85,13 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"talk","event":{"type":"quiet_declared","days":7}}"#,
         r#"{"room":"talk","event":{"type":"quiet_ended"}}"#,
         r#"{"room":"talk","event":{"type":"quiet_note_left","note":"I will be here"}}"#,
+        r#"{"room":"together","event":{"type":"suggested","what":"a walk by the river","at":"2026-03-07T10:00:00Z"}}"#,
+        r#"{"room":"together","event":{"type":"accepted","plan":17}}"#,
+        r#"{"room":"together","event":{"type":"moved","plan":17,"at":"2026-03-08T10:00:00+01:00"}}"#,
+        r#"{"room":"together","event":{"type":"declined","plan":17}}"#,
+        r#"{"room":"together","event":{"type":"shared","plan":17,"connection":4,"line":"like before"}}"#,
+        r#"{"room":"together","event":{"type":"shared","plan":17,"connection":2,"line":null}}"#,
+        r#"{"room":"together","event":{"type":"happened","plan":17}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -105,6 +113,7 @@ fn private_literals() -> Vec<String> {
             ["9"; 32].join(",")
         ),
         r#"{"room":"readiness","event":{"type":"marked","step":{"usual":"same_bed"},"mark":"ready"}}"#.to_owned(),
+        r#"{"room":"together","event":{"type":"kept","plan":17,"connection":3,"line":null}}"#.to_owned(),
         r#"{"room":"readiness","event":{"type":"marked","step":{"proposed":16},"mark":"not_sure"}}"#.to_owned(),
     ]
 }
@@ -160,6 +169,12 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Commitment(CommitmentEvent::Acknowledged { .. }) => "commitment.acknowledged",
         C::Contact(ContactEvent::Reported { .. }) => "contact.reported",
         C::Contact(ContactEvent::Acknowledged { .. }) => "contact.acknowledged",
+        C::Together(TogetherEvent::Suggested { .. }) => "together.suggested",
+        C::Together(TogetherEvent::Accepted { .. }) => "together.accepted",
+        C::Together(TogetherEvent::Moved { .. }) => "together.moved",
+        C::Together(TogetherEvent::Declined { .. }) => "together.declined",
+        C::Together(TogetherEvent::Shared { .. }) => "together.shared",
+        C::Together(TogetherEvent::Happened { .. }) => "together.happened",
         C::Readiness(ReadinessEvent::Proposed { .. }) => "readiness.proposed",
         C::Readiness(ReadinessEvent::Accepted { .. }) => "readiness.accepted",
         C::Readiness(ReadinessEvent::Declined { .. }) => "readiness.declined",
@@ -184,6 +199,7 @@ fn private_variant(event: &PrivateEvent) -> &'static str {
         PrivateEvent::Visit(VisitEvent::TodayOpened) => "visit.today_opened",
         PrivateEvent::Visit(VisitEvent::CoupleHeadSeen(_)) => "visit.couple_head_seen",
         PrivateEvent::Readiness(ReadinessMarkEvent::Marked { .. }) => "readiness.marked",
+        PrivateEvent::Together(PrivateTogetherEvent::Kept { .. }) => "together.kept",
         PrivateEvent::Talk(PrivateTalkEvent::HowItWent { .. }) => "talk.how_it_went",
     }
 }
@@ -204,14 +220,14 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 44, "covered: {covered:?}");
+    assert_eq!(covered.len(), 50, "covered: {covered:?}");
 }
 
 #[test]
 fn every_private_variant_is_covered() {
     let events = assert_stable::<PrivateEvent>(&private_literals());
     let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
-    assert_eq!(covered.len(), 7, "covered: {covered:?}");
+    assert_eq!(covered.len(), 8, "covered: {covered:?}");
 }
 
 #[test]
@@ -230,6 +246,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "request",
         "space",
         "talk",
+        "together",
         "truth",
     ];
     assert_eq!(kinds, expected.into_iter().collect());
@@ -245,8 +262,16 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         .collect();
     assert_eq!(
         rooms,
-        ["checkin", "pulse", "readiness", "signs", "talk", "visit"]
-            .into_iter()
-            .collect()
+        [
+            "checkin",
+            "pulse",
+            "readiness",
+            "signs",
+            "talk",
+            "together",
+            "visit"
+        ]
+        .into_iter()
+        .collect()
     );
 }

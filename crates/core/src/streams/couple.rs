@@ -14,6 +14,7 @@ use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::talk::{TalkEvent, Talks};
+use crate::together::{Together, TogetherEvent};
 use crate::truth::{TruthEvent, TruthLog};
 
 stream_events! {
@@ -30,6 +31,7 @@ stream_events! {
         Contact(ContactEvent) = "contact",
         Readiness(ReadinessEvent) = "readiness",
         Talk(TalkEvent) = "talk",
+        Together(TogetherEvent) = "together",
     }
 }
 
@@ -49,6 +51,7 @@ pub struct CoupleState {
     /// The steps on the readiness list (never anyone's marks).
     pub readiness: ReadinessList,
     pub talk: Talks,
+    pub together: Together,
 }
 
 impl CoupleState {
@@ -65,6 +68,7 @@ impl CoupleState {
             CoupleEvent::Contact(e) => self.contact.apply(meta, e),
             CoupleEvent::Readiness(e) => self.readiness.apply(meta, e),
             CoupleEvent::Talk(e) => self.talk.apply(meta, e),
+            CoupleEvent::Together(e) => self.together.apply(meta, e),
         }
     }
 

@@ -10,6 +10,7 @@ use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::readiness::{ReadinessMarkEvent, ReadinessMarks};
 use crate::signs::{SignsEvent, SignsLog};
 use crate::talk::{PrivateTalkEvent, PrivateTalks};
+use crate::together::{KeptTogether, PrivateTogetherEvent};
 use crate::visits::{VisitEvent, Visits};
 
 stream_events! {
@@ -21,6 +22,7 @@ stream_events! {
         Visit(VisitEvent) = "visit",
         Readiness(ReadinessMarkEvent) = "readiness",
         Talk(PrivateTalkEvent) = "talk",
+        Together(PrivateTogetherEvent) = "together",
     }
 }
 
@@ -40,6 +42,8 @@ pub struct PrivateState {
     pub readiness: ReadinessMarks,
     /// The words kept on how talks went.
     pub talk: PrivateTalks,
+    /// Their kept words on time together.
+    pub together: KeptTogether,
 }
 
 impl PrivateState {
@@ -53,6 +57,7 @@ impl PrivateState {
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
             PrivateEvent::Readiness(e) => self.readiness.apply(meta, e),
             PrivateEvent::Talk(e) => self.talk.apply(e),
+            PrivateEvent::Together(e) => self.together.apply(meta, e),
         }
     }
 }

@@ -54,10 +54,12 @@ round_trips! {
     pulse_events: CoupleEvent = crate::pulse::tests::any_event();
     readiness_events: CoupleEvent = crate::readiness::tests::any_event();
     talk_events: CoupleEvent = crate::talk::tests::any_event();
+    together_events: CoupleEvent = crate::together::tests::any_event();
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();
     visit_events: PrivateEvent = crate::visits::tests::any_event();
     readiness_marks: PrivateEvent = crate::readiness::tests::any_mark_event();
     private_talk_events: PrivateEvent = crate::talk::tests::any_private_event();
+    kept_together_events: PrivateEvent = crate::together::tests::any_private_event();
 }

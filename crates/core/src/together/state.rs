@@ -1,0 +1,147 @@
+//! The time-together folds: the couple's plans, and one person's kept words.
+
+use super::events::*;
+use crate::kernel::event::{Meta, Stamp};
+use crate::kernel::ids::{EntryId, UserId};
+use time::OffsetDateTime;
+
+/// Where a plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStatus {
+    /// `by` suggested this time (first, or as a move): waiting for the
+    /// other partner to accept, move or decline.
+    Asked {
+        by: UserId,
+    },
+    Agreed,
+    Declined(Stamp),
+}
+
+/// One partner's word on time together that happened, shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedWord {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub connection: Connection,
+    pub line: Option<String>,
+}
+
+/// Time together, suggested by one partner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub id: EntryId,
+    pub what: String,
+    /// Who suggested it, and when they did.
+    pub suggested: Stamp,
+    /// When it is to happen (the newest time agreed or suggested).
+    pub at: OffsetDateTime,
+    pub status: PlanStatus,
+    /// Who said it happened (with a shared or a kept word), once each.
+    pub happened: Vec<Stamp>,
+    pub words: Vec<SharedWord>,
+}
+
+impl Plan {
+    pub fn happened_for(&self, person: UserId) -> bool {
+        self.happened.iter().any(|s| s.by == person)
+    }
+}
+
+/// The couple's plans, folded from the couple stream.
+#[derive(Debug, Clone, Default)]
+pub struct Together {
+    plans: Vec<Plan>,
+}
+
+impl Together {
+    pub fn apply(&mut self, meta: &Meta, event: &TogetherEvent) {
+        if let TogetherEvent::Suggested { what, at } = event {
+            self.plans.push(Plan {
+                id: meta.entry(),
+                what: what.clone(),
+                suggested: meta.stamp(),
+                at: *at,
+                status: PlanStatus::Asked { by: meta.author },
+                happened: Vec::new(),
+                words: Vec::new(),
+            });
+            return;
+        }
+        let plan_id = match event {
+            TogetherEvent::Suggested { .. } => return,
+            TogetherEvent::Accepted { plan }
+            | TogetherEvent::Moved { plan, .. }
+            | TogetherEvent::Declined { plan }
+            | TogetherEvent::Shared { plan, .. }
+            | TogetherEvent::Happened { plan } => *plan,
+        };
+        let Some(plan) = self.plans.iter_mut().find(|p| p.id == plan_id) else {
+            return;
+        };
+        match event {
+            TogetherEvent::Accepted { .. } => plan.status = PlanStatus::Agreed,
+            TogetherEvent::Moved { at, .. } => {
+                plan.at = *at;
+                // The one who moved it waits for the other now.
+                plan.status = PlanStatus::Asked { by: meta.author };
+            }
+            TogetherEvent::Declined { .. } => plan.status = PlanStatus::Declined(meta.stamp()),
+            TogetherEvent::Shared {
+                connection, line, ..
+            } => {
+                plan.happened.push(meta.stamp());
+                plan.words.push(SharedWord {
+                    by: meta.author,
+                    at: meta.at,
+                    connection: *connection,
+                    line: line.clone(),
+                });
+            }
+            TogetherEvent::Happened { .. } => plan.happened.push(meta.stamp()),
+            TogetherEvent::Suggested { .. } => {}
+        }
+    }
+
+    pub fn all(&self) -> &[Plan] {
+        &self.plans
+    }
+
+    pub fn plan(&self, id: EntryId) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+}
+
+/// A word on time together, kept by its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptWord {
+    pub plan: EntryId,
+    pub at: OffsetDateTime,
+    pub connection: Connection,
+    pub line: Option<String>,
+}
+
+/// One person's kept words, folded from their private stream.
+#[derive(Debug, Clone, Default)]
+pub struct KeptTogether {
+    words: Vec<KeptWord>,
+}
+
+impl KeptTogether {
+    pub fn apply(&mut self, meta: &Meta, event: &PrivateTogetherEvent) {
+        let PrivateTogetherEvent::Kept {
+            plan,
+            connection,
+            line,
+        } = event;
+        self.words.push(KeptWord {
+            plan: *plan,
+            at: meta.at,
+            connection: *connection,
+            line: line.clone(),
+        });
+    }
+
+    pub fn on(&self, plan: EntryId) -> Option<&KeptWord> {
+        self.words.iter().find(|w| w.plan == plan)
+    }
+}
