@@ -12,7 +12,8 @@ use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
 use crate::present::repair::ResponseForm;
 use crate::{
-    apology, auth, checkin, commitments, contact, invite, pulse, readiness, requests, space, truth,
+    apology, auth, checkin, commitments, contact, invite, pulse, readiness, requests, space, talk,
+    together, truth,
 };
 use kintsugi_core::checkin::CheckInInput;
 use kintsugi_core::kernel::account::NewPassword;
@@ -70,6 +71,11 @@ fn plain<T: Form + 'static>(name: &'static str) -> Decoder {
     form::<T>(name, |_, _| Ok(()))
 }
 
+/// A zone whose clocks jump, so the typed times meet gaps and overlaps too.
+fn new_york() -> Zone {
+    Zone::named("America/New_York").unwrap_or_else(|_| Zone::utc())
+}
+
 /// Every form decoder, one per form type the rooms parse.
 pub fn decoders() -> Vec<Decoder> {
     vec![
@@ -123,14 +129,39 @@ pub fn decoders() -> Vec<Decoder> {
         plain::<commitments::CommitmentForm>("commitment"),
         plain::<commitments::StatusForm>("commitment-status"),
         form::<contact::ContactForm>("contact", |f, _| {
-            // A zone whose clocks jump, so gaps and overlaps are met too.
-            let zone = Zone::named("America/New_York").unwrap_or_else(|_| Zone::utc());
-            read_typed_time("happened_at", &f.happened_at, &f.happened_at_which, zone).map(drop)
+            read_typed_time(
+                "happened_at",
+                &f.happened_at,
+                &f.happened_at_which,
+                new_york(),
+            )
+            .map(drop)
         }),
         plain::<ResponseForm>("contact-response"),
         plain::<readiness::MarksForm>("readiness-marks"),
         plain::<readiness::ProposeForm>("readiness-step"),
         plain::<readiness::AnswerForm>("readiness-answer"),
+        plain::<talk::AskForm>("talk-ask"),
+        form::<talk::AnswerForm>("talk-answer", |f, _| {
+            let zone = new_york();
+            for (field, raw, which) in f.typed() {
+                if !raw.trim().is_empty() {
+                    read_typed_time(field, raw, which, zone)?;
+                }
+            }
+            Ok(())
+        }),
+        plain::<talk::PickForm>("talk-pick"),
+        plain::<talk::HappenedForm>("talk-happened"),
+        plain::<talk::QuietForm>("talk-quiet"),
+        plain::<talk::NoteForm>("talk-note"),
+        form::<together::SuggestForm>("together-suggest", |f, _| {
+            read_typed_time("at", &f.at, &f.at_which, new_york()).map(drop)
+        }),
+        form::<together::AnswerForm>("together-answer", |f, _| {
+            read_typed_time("at", &f.at, &f.at_which, new_york()).map(drop)
+        }),
+        plain::<together::HowItWentForm>("together-how-it-went"),
     ]
 }
 

@@ -28,6 +28,7 @@ pub mod requests;
 pub mod space;
 pub mod talk;
 pub mod today;
+pub mod together;
 pub mod truth;
 
 pub use app::config::WebConfig;
@@ -63,6 +64,7 @@ pub fn routes() -> Vec<Route> {
         contact::routes(),
         readiness::routes(),
         talk::routes(),
+        together::routes(),
     ]
     .into_iter()
     .flatten()

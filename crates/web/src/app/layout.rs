@@ -83,6 +83,11 @@ pub const SECONDARY_NAV: &[NavItem] = &[
         section: "space",
     },
     NavItem {
+        href: "/together",
+        label: "Time together",
+        section: "together",
+    },
+    NavItem {
         href: "/readiness",
         label: "Readiness",
         section: "readiness",

@@ -1105,3 +1105,22 @@ pub fn id_before(body: &str, marker: &str, prefix: &str) -> u64 {
         .parse()
         .unwrap_or_else(|_| panic!("no id after {prefix:?}"))
 }
+
+/// One test per backend for a story `async fn(TestApp)`: on SQLite, and
+/// on PostgreSQL when the suite is given a server.
+macro_rules! on_both_backends {
+    ($story:ident: $on_sqlite:ident, $on_postgres:ident) => {
+        #[tokio::test]
+        async fn $on_sqlite() {
+            $story($crate::helpers::TestApp::spawn().await).await;
+        }
+
+        #[tokio::test]
+        async fn $on_postgres() {
+            if let Some(app) = $crate::helpers::TestApp::spawn_on_postgres().await {
+                $story(app).await;
+            }
+        }
+    };
+}
+pub(crate) use on_both_backends;

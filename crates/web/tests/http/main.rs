@@ -32,3 +32,4 @@ mod security;
 mod talk;
 mod time_zones;
 mod today;
+mod together;

@@ -2,7 +2,9 @@
 //! once both marked it ready, and one partner's marks change nothing the
 //! other can see. On SQLite, and on PostgreSQL when the suite has a server.
 
-use crate::helpers::{assert_hides, assert_refused, assert_shows, Couple, Person, TestApp};
+use crate::helpers::{
+    assert_hides, assert_refused, assert_shows, on_both_backends, Couple, Person, TestApp,
+};
 
 const TOGETHER: &str = "<h2>Ready together</h2>";
 const NONE_YET: &str = "No step is marked ready by both of you yet.";
@@ -148,17 +150,9 @@ async fn readiness_story(app: TestApp) {
     assert!(report.first_break.is_none(), "{report:?}");
 }
 
-#[tokio::test]
-async fn readiness_becomes_mutual_and_is_withdrawn_on_sqlite() {
-    readiness_story(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn readiness_becomes_mutual_and_is_withdrawn_on_postgres() {
-    if let Some(app) = TestApp::spawn_on_postgres().await {
-        readiness_story(app).await;
-    }
-}
+on_both_backends!(readiness_story:
+    readiness_becomes_mutual_and_is_withdrawn_on_sqlite,
+    readiness_becomes_mutual_and_is_withdrawn_on_postgres);
 
 /// `marker` marks `step`, and everything `watcher` sees stays the same.
 async fn marking_changes_nothing_for(watcher: &Person, marker: &Person, step: &str, how: &str) {

@@ -5,31 +5,13 @@
 //! its couple the calm integrity page and nothing of itself, while another
 //! couple carries on.
 
-use crate::helpers::{assert_page, Couple, Person, TestApp};
+use crate::helpers::{assert_page, on_both_backends, Couple, Person, TestApp};
 use async_trait::async_trait;
 use kintsugi_core::{CoupleId, StreamId, UserId};
 use kintsugi_store::testing::tamper::{Also, Tamperer, Tampering, Writer, TAMPERINGS};
 use kintsugi_store::testing::Raw;
 use kintsugi_store::NewEvent;
 use kintsugi_web::record::DomainEvents;
-
-/// One test per backend for a story `async fn(TestApp)`: on SQLite, and
-/// on PostgreSQL when the suite is given a server.
-macro_rules! on_both_backends {
-    ($story:ident: $on_sqlite:ident, $on_postgres:ident) => {
-        #[tokio::test]
-        async fn $on_sqlite() {
-            $story(TestApp::spawn().await).await;
-        }
-
-        #[tokio::test]
-        async fn $on_postgres() {
-            if let Some(app) = TestApp::spawn_on_postgres().await {
-                $story(app).await;
-            }
-        }
-    };
-}
 
 const INTEGRITY: &str = "This record did not pass its integrity check";
 

@@ -1,0 +1,338 @@
+//! Time together: suggest something to do and when, answer a suggestion
+//! (yes, another time, not this time), and once it has happened say how
+//! connected you felt, shared or kept.
+
+use crate::app::clock::{read_typed_time, Zone};
+use crate::app::error::AppResult;
+use crate::app::layout::render;
+use crate::exec::{Submission, Writes};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormErrors};
+use crate::http::routes::Route;
+use crate::present::dates::{self, TwiceOption};
+use crate::present::repair::{at_entry, land_or_redraw};
+use crate::present::words::who;
+use askama::Template;
+use axum::response::Response;
+use kintsugi_core::access::room::Acting;
+use kintsugi_core::streams::couple::CoupleState;
+use kintsugi_core::streams::private::PrivateState;
+use kintsugi_core::together::{self, Connection, HowItWent, Plan, PlanStatus, Together};
+use kintsugi_core::{EntryId, UserId};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/together", "time together and the form", together_page),
+        Route::form("/together", "suggest time together", suggest),
+        Route::form("/together/{id}/answer", "answer a suggestion", answer)
+            .leads_to("/together#plan-{id}"),
+        Route::form("/together/{id}/how-it-went", "say how it went", how_it_went)
+            .leads_to("/together#plan-{id}"),
+    ]
+}
+
+/// A suggestion, or an answer with another time: a time typed on the
+/// person's own clock, and which of two when clocks went back.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct SuggestForm {
+    pub(crate) what: String,
+    pub(crate) at: String,
+    pub(crate) at_which: String,
+}
+
+impl Form for SuggestForm {}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct AnswerForm {
+    /// `accept`, `move` or `decline`: the button pressed.
+    pub(crate) answer: String,
+    pub(crate) at: String,
+    pub(crate) at_which: String,
+}
+
+impl Form for AnswerForm {}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct HowItWentForm {
+    pub(crate) connection: String,
+    pub(crate) line: String,
+    /// `only_me` keeps the word; anything else shares it.
+    pub(crate) keep: String,
+}
+
+impl Form for HowItWentForm {}
+
+/// A typed time on the viewer's clock; an empty field is asked for.
+fn typed_time(
+    raw: &str,
+    which: &str,
+    zone: Zone,
+) -> Result<OffsetDateTime, kintsugi_core::Refusal> {
+    if raw.trim().is_empty() {
+        return Err(kintsugi_core::Refusal::invalid(
+            "at",
+            "Please choose a day and a time.",
+        ));
+    }
+    read_typed_time("at", raw, which, zone)
+}
+
+enum Refused {
+    Nothing,
+    Suggest(SuggestForm, FormErrors),
+    Answer(EntryId, AnswerForm, FormErrors),
+    HowItWent(EntryId, HowItWentForm, FormErrors),
+}
+
+pub struct NewPlan {
+    form: SuggestForm,
+    errors: FormErrors,
+    twice: Option<[TwiceOption; 2]>,
+    /// The earliest time the field offers, on the viewer's clock.
+    min: String,
+}
+
+pub struct AnswerBox {
+    form: AnswerForm,
+    errors: FormErrors,
+    twice: Option<[TwiceOption; 2]>,
+}
+
+pub struct WordView {
+    who: &'static str,
+    connection: &'static str,
+    pub(crate) line: String,
+}
+
+pub struct HowBox {
+    form: HowItWentForm,
+    errors: FormErrors,
+}
+
+pub struct PlanView {
+    id: u64,
+    pub(crate) what: String,
+    when: String,
+    suggested_by: &'static str,
+    /// "Waiting for your answer", "Agreed", …
+    status: String,
+    answer: Option<AnswerBox>,
+    how: Option<HowBox>,
+    words: Vec<WordView>,
+    /// The viewer's own kept word, shown only to them.
+    kept: Option<WordView>,
+    /// Why a step on this plan was refused, when its form is not offered
+    /// (any more): said beside the plan itself.
+    refused: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "together/together.html")]
+struct TogetherPage {
+    layout: crate::app::layout::Layout,
+    new: NewPlan,
+    connections: Vec<(u8, &'static str)>,
+    waiting: Vec<PlanView>,
+    coming: Vec<PlanView>,
+    spent: Vec<PlanView>,
+}
+
+/// Where a plan stands, from the viewer's side.
+fn status_words(plan: &Plan, me: UserId, now: OffsetDateTime) -> String {
+    match plan.status {
+        PlanStatus::Asked { by } if by == me => "Waiting for your partner's answer".to_owned(),
+        PlanStatus::Asked { .. } => "Waiting for your answer".to_owned(),
+        PlanStatus::Declined(_) => "Not this time".to_owned(),
+        PlanStatus::Agreed if plan.at > now => "Agreed".to_owned(),
+        PlanStatus::Agreed => match plan.happened.len() {
+            0 => "Has it happened? Say how it went".to_owned(),
+            _ => "Spent together".to_owned(),
+        },
+    }
+}
+
+fn word(by: UserId, me: UserId, connection: Connection, line: &Option<String>) -> WordView {
+    WordView {
+        who: who(me, by),
+        connection: connection.label(),
+        line: line.clone().unwrap_or_default(),
+    }
+}
+
+fn plan_view(
+    state: &CoupleState,
+    mine: &PrivateState,
+    plan: &Plan,
+    me: UserId,
+    now: OffsetDateTime,
+    refused: &Refused,
+    zone: Zone,
+) -> PlanView {
+    let acting = Acting::new(&state.space, &state.together, me);
+    let answer = together::can_answer(acting, plan.id).then(|| {
+        let (form, errors) = match refused {
+            Refused::Answer(id, form, errors) if *id == plan.id => (form.clone(), errors.clone()),
+            _ => Default::default(),
+        };
+        let twice = dates::twice_options(&form.at, &form.at_which, zone);
+        AnswerBox {
+            form,
+            errors,
+            twice,
+        }
+    });
+    let how = together::can_say_how_it_went(acting, now, plan.id).then(|| match refused {
+        Refused::HowItWent(id, form, errors) if *id == plan.id => HowBox {
+            form: form.clone(),
+            errors: errors.clone(),
+        },
+        _ => HowBox {
+            form: HowItWentForm::default(),
+            errors: FormErrors::default(),
+        },
+    });
+    let refused_here = match refused {
+        Refused::Answer(id, _, errors) if *id == plan.id && answer.is_none() => errors.clone(),
+        Refused::HowItWent(id, _, errors) if *id == plan.id && how.is_none() => errors.clone(),
+        _ => FormErrors::default(),
+    };
+    PlanView {
+        refused: refused_here,
+        id: plan.id.0,
+        what: plan.what.clone(),
+        when: dates::when(plan.at, zone),
+        suggested_by: who(me, plan.suggested.by),
+        status: status_words(plan, me, now),
+        answer,
+        how,
+        words: plan
+            .words
+            .iter()
+            .map(|w| word(w.by, me, w.connection, &w.line))
+            .collect(),
+        kept: mine
+            .together
+            .on(plan.id)
+            .map(|w| word(me, me, w.connection, &w.line)),
+    }
+}
+
+async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
+    let now = desk.layout.now;
+    let me = desk.couple.me;
+    let cached = desk.read().await?;
+    let private = desk.my_private().await?;
+    let (state, mine) = (&cached.state, &private.state);
+    let view = |plan: &Plan| plan_view(state, mine, plan, me, now.instant, &refused, now.zone);
+    let plans: Vec<&Plan> = state.together.all().iter().rev().collect();
+    let waiting_on_someone = |p: &&Plan| matches!(p.status, PlanStatus::Asked { .. });
+    let coming_up = |p: &&Plan| p.status == PlanStatus::Agreed && p.at > now.instant;
+    let (form, errors) = match &refused {
+        Refused::Suggest(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
+    Ok(TogetherPage {
+        new: NewPlan {
+            twice: dates::twice_options(&form.at, &form.at_which, now.zone),
+            form,
+            errors,
+            min: dates::typed_value(now.local(now.instant)),
+        },
+        connections: (1..=Connection::MOST)
+            .filter_map(Connection::new)
+            .map(|c| (c.value(), c.label()))
+            .collect(),
+        waiting: plans
+            .iter()
+            .copied()
+            .filter(waiting_on_someone)
+            .map(view)
+            .collect(),
+        coming: plans.iter().copied().filter(coming_up).map(view).collect(),
+        spent: plans
+            .iter()
+            .copied()
+            .filter(|p| !waiting_on_someone(p) && !coming_up(p))
+            .map(view)
+            .collect(),
+        layout: desk.layout.in_section("together"),
+    })
+}
+
+async fn together_page(desk: Desk) -> AppResult<Response> {
+    render(&build(desk, Refused::Nothing).await?)
+}
+
+/// One step of the room, then the plan it was about, or the page again.
+async fn step(
+    desk: Desk,
+    submission: &Submission,
+    decide: impl Fn(&CoupleState, Acting<'_, Together>) -> Result<Writes, kintsugi_core::Refusal>,
+    plan: Option<EntryId>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(submission, |decision| {
+            let state = decision.couple;
+            decide(state, Acting::new(&state.space, &state.together, me))
+        })
+        .await?;
+    land_or_redraw(
+        outcome,
+        |landed| at_entry("/together", "plan", plan.or(landed.couple_entry())),
+        |errors| build(desk, refused(errors)),
+    )
+    .await
+}
+
+async fn suggest(
+    PostedForm(desk, form, submission): PostedForm<SuggestForm>,
+) -> AppResult<Response> {
+    let now = desk.layout.now;
+    let at = typed_time(&form.at, &form.at_which, now.zone);
+    let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
+        together::suggest(acting, now.instant, &form.what, at.clone()).map(Writes::couple)
+    };
+    step(desk, &submission, decide, None, |errors| {
+        Refused::Suggest(form.clone(), errors)
+    })
+    .await
+}
+
+async fn answer(
+    EntryForm(desk, plan, form, submission): EntryForm<AnswerForm>,
+) -> AppResult<Response> {
+    let now = desk.layout.now;
+    let at = typed_time(&form.at, &form.at_which, now.zone);
+    let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
+        together::answer(acting, now.instant, plan, &form.answer, at.clone()).map(Writes::couple)
+    };
+    step(desk, &submission, decide, Some(plan), |errors| {
+        Refused::Answer(plan, form.clone(), errors)
+    })
+    .await
+}
+
+async fn how_it_went(
+    EntryForm(desk, plan, form, submission): EntryForm<HowItWentForm>,
+) -> AppResult<Response> {
+    let now = desk.layout.now.instant;
+    let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
+        let said =
+            together::how_it_went(acting, now, plan, &form.connection, &form.line, &form.keep)?;
+        Ok(match said {
+            HowItWent::Shared(event) => Writes::couple(event),
+            HowItWent::Kept(happened, word) => Writes::couple(happened).and_private(word),
+        })
+    };
+    step(desk, &submission, decide, Some(plan), |errors| {
+        Refused::HowItWent(plan, form.clone(), errors)
+    })
+    .await
+}
