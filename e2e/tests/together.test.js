@@ -1,0 +1,78 @@
+'use strict';
+// Time together on phones: one partner suggests a plan on their own clock,
+// the other suggests another time, and the first says yes.
+
+const assert = require('node:assert/strict');
+const { after, before, test } = require('node:test');
+const {
+  assertNoProblems,
+  checkPage,
+  clickAndWait,
+  launchBrowser,
+  pathOf,
+  screenshot,
+  startApp,
+} = require('../lib/app.js');
+const { pairCouple } = require('../lib/couple.js');
+
+let app;
+let browser;
+
+before(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (app) await app.stop();
+});
+
+/// A day and time `days` from now, as a datetime-local field takes it.
+function inDays(days, hour) {
+  const at = new Date(Date.now() + days * 86400000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}T${pad(hour)}:00`;
+}
+
+test('a plan is suggested, moved and agreed, at 390 px', async () => {
+  const couple = await pairCouple(browser, app);
+  const a = couple.hurt.page;
+  const b = couple.involved.page;
+
+  await a.goto('/');
+  await clickAndWait(a, a.getByRole('link', { name: 'Time together' }));
+  assert.equal(pathOf(a), '/together');
+  await a.getByLabel('What you would like to do together').fill('A walk by the river');
+  await clickAndWait(a, a.getByRole('button', { name: 'Suggest it' }));
+  assert.ok(await a.getByText('Please choose a day and a time.').first().isVisible(), 'the missing time is named');
+  assert.equal(
+    await a.getByLabel('What you would like to do together').inputValue(),
+    'A walk by the river',
+    'what was typed is kept',
+  );
+  await a.getByLabel('When').fill(inDays(3, 18));
+  await clickAndWait(a, a.getByRole('button', { name: 'Suggest it' }));
+  assert.equal(pathOf(a), '/together');
+  assert.ok(await a.getByText("Waiting for your partner's answer").isVisible());
+  await checkPage(a);
+
+  await b.goto('/together');
+  assert.ok(await b.getByText('Waiting for your answer').isVisible());
+  await b.locator('details summary', { hasText: 'Suggest another time' }).click();
+  await b.getByLabel('Another time').fill(inDays(4, 19));
+  await checkPage(b);
+  await screenshot(b, 'together-answer-390');
+  await clickAndWait(b, b.getByRole('button', { name: 'Suggest this time' }));
+
+  await a.goto('/together');
+  await clickAndWait(a, a.getByRole('button', { name: "Yes, let's" }));
+  await b.goto('/together');
+  assert.ok(await b.getByRole('heading', { name: 'Coming up' }).isVisible());
+  assert.ok(await b.locator('li[id^="plan-"]').first().getByText('Agreed').isVisible(), 'agreed for both');
+  await checkPage(b);
+  await screenshot(b, 'together-agreed-390');
+
+  assertNoProblems(couple.hurt.context);
+  assertNoProblems(couple.involved.context);
+});
