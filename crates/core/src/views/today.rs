@@ -7,6 +7,7 @@
 //! and the shared entries after the last visit (found by binary search).
 
 use super::start::{start_path, StartPath};
+use crate::access::room::Acting;
 use crate::access::visibility::member;
 use crate::apology::Apology;
 use crate::checkin::{self, CheckInView};
@@ -19,6 +20,7 @@ use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
 use crate::streams::private::{PrivateEvent, PrivateState};
 use crate::talk::{QuietPeriod, TalkRequest};
+use crate::together::{self, Plan};
 use crate::truth::{TruthEntry, TruthFilter};
 use crate::visits;
 use time::{Date, OffsetDateTime};
@@ -53,6 +55,10 @@ pub enum TodayItem<'a> {
     /// A quiet period is on (the viewer's own or their partner's), until its
     /// end.
     QuietPeriod(&'a QuietPeriod),
+    /// Time together the partner suggested, waiting for the viewer's answer.
+    PlanToAnswer(&'a Plan),
+    /// Time together that has happened: the viewer may say how it went.
+    PlanToReflect(&'a Plan),
 }
 
 impl TodayItem<'_> {
@@ -65,6 +71,7 @@ impl TodayItem<'_> {
                 | TodayItem::CheckIn { .. }
                 | TodayItem::Pulse(_)
                 | TodayItem::QuietPeriod(_)
+                | TodayItem::PlanToReflect(_)
         )
     }
 }
@@ -232,6 +239,37 @@ impl<'a> Today<'a> {
     }
 }
 
+impl<'a> Today<'a> {
+    /// Adds what waits in time together at `now`: a suggestion to answer
+    /// among what the partner sent, and time that has happened, for the
+    /// viewer to say how it went, among their own routine.
+    pub fn with_time_together(
+        mut self,
+        couple: &'a CoupleState,
+        viewer: UserId,
+        now: OffsetDateTime,
+    ) -> Self {
+        let (space, room) = (&couple.space, &couple.together);
+        let to_answer = together::plans_to_answer(room, space, viewer)
+            .into_iter()
+            .map(TodayItem::PlanToAnswer);
+        let routine = self
+            .to_do
+            .iter()
+            .position(|item| !item.is_from_partner())
+            .unwrap_or(self.to_do.len());
+        self.to_do.splice(routine..routine, to_answer);
+        let acting = Acting::new(space, room, viewer);
+        let to_reflect = room
+            .all()
+            .iter()
+            .filter(|plan| together::can_say_how_it_went(acting, now, plan.id))
+            .map(TodayItem::PlanToReflect);
+        self.to_do.extend(to_reflect);
+        self
+    }
+}
+
 /// The partner's news since the last visit, newest first, and how many more
 /// there are. Each source is read newest first and gives at most NEWS_LIMIT
 /// items; the rest are only counted. The newest NEWS_LIMIT of all sources are
@@ -394,6 +432,8 @@ mod tests {
                 TodayItem::TalkToAnswer(_) => "talk_answer",
                 TodayItem::TalkTimeToPick(_) => "talk_pick",
                 TodayItem::QuietPeriod(_) => "quiet",
+                TodayItem::PlanToAnswer(_) => "plan_answer",
+                TodayItem::PlanToReflect(_) => "plan_reflect",
             })
             .collect()
     }
@@ -522,6 +562,37 @@ mod tests {
         assert!(matches!(hurt.to_do[0], TodayItem::TruthToAcknowledge(e) if e.id == disclosure_id));
         assert_eq!(hurt.news.len(), 1);
         assert!(matches!(hurt.news[0], PartnerNews::CheckIn(_)));
+    }
+
+    #[test]
+    fn time_together_waits_for_an_answer_and_then_for_a_word_on_how_it_went() {
+        use crate::together;
+        let mut w = World::new();
+        fn room(w: &World, who: UserId) -> Acting<'_, together::Together> {
+            Acting::new(&w.couple.space, &w.couple.together, who)
+        }
+        let soon = w.now + Duration::hours(2);
+        let plan = together::suggest(room(&w, w.hurt), w.now, "a walk", Ok(soon)).unwrap();
+        let plan = w.record(w.hurt, plan);
+        fn with_plans(w: &World, who: UserId) -> Vec<&'static str> {
+            let t = today_of(w, who, None, w.now.date());
+            kinds(&t.with_time_together(&w.couple, who, w.now))
+        }
+        assert!(with_plans(&w, w.involved).contains(&"plan_answer"));
+        assert!(
+            !with_plans(&w, w.hurt).contains(&"plan_answer"),
+            "not for the one who suggested"
+        );
+        let yes = together::answer(room(&w, w.involved), w.now, plan, "accept", Ok(soon)).unwrap();
+        w.record(w.involved, yes);
+        assert!(
+            !with_plans(&w, w.involved).contains(&"plan_reflect"),
+            "still to come"
+        );
+        w.advance(Duration::hours(3));
+        for who in [w.hurt, w.involved] {
+            assert!(with_plans(&w, who).contains(&"plan_reflect"));
+        }
     }
 
     fn acting(w: &World, who: UserId) -> Acting<'_, crate::talk::Talks> {

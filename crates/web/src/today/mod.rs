@@ -206,6 +206,20 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
         TodayItem::TalkToAnswer(_) | TodayItem::TalkTimeToPick(_) | TodayItem::QuietPeriod(_) => {
             talk_row(item, me, zone)
         }
+        TodayItem::PlanToAnswer(plan) => row(
+            Said::title("Your partner suggested time together")
+                .detail(format!("For {}.", dates::when(plan.at, zone))),
+            &format!("/together#plan-{}", plan.id.0),
+            "Answer",
+        ),
+        TodayItem::PlanToReflect(plan) => row(
+            Said::title("How was your time together?").detail(format!(
+                "On {}. A number is enough.",
+                dates::when(plan.at, zone)
+            )),
+            &format!("/together#plan-{}", plan.id.0),
+            "Say how it went",
+        ),
     }
 }
 
@@ -402,7 +416,8 @@ pub async fn page(
             now.today(),
             |at| now.local(at).date(),
         )?
-        .with_talks(&cached.state, couple.me, now.instant);
+        .with_talks(&cached.state, couple.me, now.instant)
+        .with_time_together(&cached.state, couple.me, now.instant);
         let page = TodayPage {
             layout: layout.in_section("today"),
             start: found

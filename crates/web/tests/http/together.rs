@@ -36,6 +36,14 @@ async fn together_story(app: TestApp) {
         )
         .await;
     let plan = created_id(&suggested);
+    assert_shows(
+        &involved.get("/").await,
+        &["Your partner suggested time together"],
+    );
+    assert_hides(
+        &hurt.get("/").await,
+        &["Your partner suggested time together"],
+    );
     let page = involved.get("/together").await;
     assert_shows(
         &page,
@@ -82,6 +90,7 @@ async fn together_story(app: TestApp) {
     assert_refused(&refused, "This time together is still to come.");
 
     app.clock.advance(Duration::hours(4));
+    assert_shows(&hurt.get("/").await, &["How was your time together?"]);
     let shared = [
         ("connection", "5"),
         ("line", "Like the first summer"),
@@ -111,6 +120,7 @@ async fn together_story(app: TestApp) {
         said.body
     );
 
+    assert_hides(&hurt.get("/").await, &["How was your time together?"]);
     let hurt_sees = hurt.get("/together").await;
     assert_shows(&hurt_sees, &["Like the first summer", "Spent together"]);
     assert_hides(
