@@ -5,7 +5,7 @@
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
-use crate::exec::{Outcome, Writes};
+use crate::exec::Outcome;
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
@@ -15,8 +15,8 @@ use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
-    self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
-    ApologyVersion, DraftParts, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+    self, Apologies, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts,
+    ApologyStatus, ApologyVersion, DraftParts, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
 };
 use kintsugi_core::coach::apology::PartFinding;
 use kintsugi_core::space::Role;
@@ -530,11 +530,9 @@ async fn write(PostedForm(desk, form, submission): PostedForm<ApologyForm>) -> A
     if asks_first && form.action != SEND_AS_IT_IS {
         return check(desk, betrayal, form, true).await;
     }
+    let decide = |acting: Acting<'_, Apologies>| apology::send(acting, &input);
     let outcome = desk
-        .submit(&submission, |decision| {
-            let state = decision.couple;
-            apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
-        })
+        .submit_step(&submission, |s| &s.apology, decide)
         .await?;
     let pending = |errors| Pending::Draft {
         betrayal,
@@ -636,17 +634,9 @@ async fn answer(
         answer: form.answer.clone(),
         what: form.what.clone(),
     };
-    let me = desk.couple.me;
+    let decide = |acting: Acting<'_, Apologies>| apology::answer(acting, version, &input);
     let outcome = desk
-        .submit(&submission, |decision| {
-            let state = decision.couple;
-            apology::answer(
-                Acting::new(&state.space, &state.apology, me),
-                version,
-                &input,
-            )
-            .map(Writes::couple)
-        })
+        .submit_step(&submission, |s| &s.apology, decide)
         .await?;
     let pending = |errors| Pending::Answer {
         version,
