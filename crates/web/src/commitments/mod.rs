@@ -20,7 +20,6 @@ use kintsugi_core::commitments::{
 };
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, UserId};
-use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -41,29 +40,14 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct CommitmentForm {
-    betrayal: String,
-    kind: String,
-    details: String,
-}
+impl Form for CommitmentInput {}
 
-impl Form for CommitmentForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct StatusForm {
-    status: String,
-    note: String,
-}
-
-impl Form for StatusForm {}
+impl Form for StatusInput {}
 
 enum Refused {
     Nothing,
-    Make(CommitmentForm, FormErrors),
-    Status(EntryId, StatusForm, FormErrors),
+    Make(CommitmentInput, FormErrors),
+    Status(EntryId, StatusInput, FormErrors),
     Acknowledge(EntryId, FormErrors),
 }
 
@@ -74,7 +58,7 @@ pub struct KindChoice {
 }
 
 pub struct NewCommitment {
-    form: CommitmentForm,
+    form: CommitmentInput,
     choice: BetrayalChoice,
     errors: FormErrors,
     kinds: Vec<KindChoice>,
@@ -93,7 +77,7 @@ pub struct StatusRow {
 }
 
 pub struct StatusBox {
-    form: StatusForm,
+    form: StatusInput,
     errors: FormErrors,
     choices: Vec<Choice>,
 }
@@ -243,18 +227,13 @@ async fn commitments_page(desk: Desk) -> AppResult<Response> {
 }
 
 async fn make(
-    PostedForm(desk, form, submission): PostedForm<CommitmentForm>,
+    PostedForm(desk, form, submission): PostedForm<CommitmentInput>,
 ) -> AppResult<Response> {
-    let input = CommitmentInput {
-        betrayal: form.betrayal.clone(),
-        kind: form.kind.clone(),
-        details: form.details.clone(),
-    };
     let outcome = desk
         .submit_step(
             &submission,
             |s| &s.commitments,
-            |acting| commitments::make(acting, &input),
+            |acting| commitments::make(acting, &form),
         )
         .await?;
     land_or_redraw(
@@ -266,17 +245,13 @@ async fn make(
 }
 
 async fn update_status(
-    EntryForm(desk, commitment, form, submission): EntryForm<StatusForm>,
+    EntryForm(desk, commitment, form, submission): EntryForm<StatusInput>,
 ) -> AppResult<Response> {
-    let input = StatusInput {
-        status: form.status.clone(),
-        note: form.note.clone(),
-    };
     let outcome = desk
         .submit_step(
             &submission,
             |s| &s.commitments,
-            |acting| commitments::update_status(acting, commitment, &input),
+            |acting| commitments::update_status(acting, commitment, &form),
         )
         .await?;
     land_or_redraw(

@@ -10,9 +10,7 @@ use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
-use crate::present::repair::{
-    at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice, ResponseForm,
-};
+use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -60,7 +58,7 @@ impl Form for ContactForm {
 enum Refused {
     Nothing,
     Report(ContactForm, FormErrors),
-    Acknowledge(EntryId, ResponseForm, FormErrors),
+    Acknowledge(EntryId, AcknowledgementInput, FormErrors),
 }
 
 pub struct NewReport {
@@ -238,16 +236,13 @@ async fn report(
 }
 
 async fn acknowledge(
-    EntryForm(desk, report, form, submission): EntryForm<ResponseForm>,
+    EntryForm(desk, report, form, submission): EntryForm<AcknowledgementInput>,
 ) -> AppResult<Response> {
-    let input = AcknowledgementInput {
-        response: form.response.clone(),
-    };
     let outcome = desk
         .submit_step(
             &submission,
             |s| &s.contact,
-            |acting| contact::acknowledge(acting, report, &input),
+            |acting| contact::acknowledge(acting, report, &form),
         )
         .await?;
     land_or_redraw(

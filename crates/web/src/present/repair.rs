@@ -9,22 +9,16 @@ use crate::exec::{Landed, Outcome};
 use crate::http::forms::{Form, FormErrors};
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
+pub use kintsugi_core::access::repair_rules::AcknowledgementInput;
 use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
-use serde::Deserialize;
 use std::future::Future;
 
-/// An acknowledgement's words, the one field of every "I have read this"
-/// form (a truth entry, a contact report).
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ResponseForm {
-    pub response: String,
-}
-
-impl Form for ResponseForm {}
+/// "I read this" with optional words back, as a form (a truth entry, a
+/// contact report).
+impl Form for AcknowledgementInput {}
 
 /// The refusals a form shows beside its fields or above them.
 pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {
