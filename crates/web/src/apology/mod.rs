@@ -10,7 +10,9 @@ use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
+use crate::present::repair::{
+    betrayal_label, form_errors, land_or_redraw, redraws_with, room_page, Choice, FindingView,
+};
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::room::Acting;
@@ -26,7 +28,11 @@ use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/apology", "the apology and its versions", apology_page),
+        Route::page(
+            "/apology",
+            "the apology and its versions",
+            room_page::<Pending>,
+        ),
         Route::form("/apology", "write or send an apology", write),
         Route::form("/apology/versions/{id}/answer", "answer a version", answer)
             .leads_to("/apology"),
@@ -109,7 +115,9 @@ impl Form for AnswerForm {}
 
 /// What the page shows beyond the record: a draft being written (checked
 /// with the coach, or refused when sent), or a refused answer.
+#[derive(Default)]
 enum Pending {
+    #[default]
     Nothing,
     Draft {
         betrayal: EntryId,
@@ -365,6 +373,8 @@ fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
     apology::can_send(Acting::new(&state.space, &state.apology, me), betrayal)
 }
 
+redraws_with!(Pending, ApologyPage, build);
+
 async fn build(desk: Desk, pending: Pending) -> AppResult<ApologyPage> {
     let zone = desk.layout.now.zone;
     let cached = desk.read().await?;
@@ -505,10 +515,6 @@ impl SectionOf<'_> {
             }),
         }
     }
-}
-
-async fn apology_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Pending::Nothing).await?)
 }
 
 /// "Check with the coach" shows the draft again with the coach's findings;

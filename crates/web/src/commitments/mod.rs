@@ -4,26 +4,34 @@
 
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
-use crate::app::layout::{render, Layout};
+use crate::app::layout::Layout;
+use crate::exec::{Landed, Submission};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
+use crate::present::repair::{
+    at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
+};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::commitments::{
-    self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
+    self, Commitment, CommitmentEvent, CommitmentInput, CommitmentKind, CommitmentStatus,
+    Commitments, StatusInput,
 };
 use kintsugi_core::streams::couple::CoupleState;
-use kintsugi_core::{EntryId, UserId};
+use kintsugi_core::{EntryId, Refusal, UserId};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/commitments", "commitments and the form", commitments_page),
+        Route::page(
+            "/commitments",
+            "commitments and the form",
+            room_page::<Refused>,
+        ),
         Route::form("/commitments", "make a commitment", make),
         Route::form(
             "/commitments/{id}/status",
@@ -44,7 +52,9 @@ impl Form for CommitmentInput {}
 
 impl Form for StatusInput {}
 
+#[derive(Default)]
 enum Refused {
+    #[default]
     Nothing,
     Make(CommitmentInput, FormErrors),
     Status(EntryId, StatusInput, FormErrors),
@@ -174,6 +184,8 @@ fn view(
     }
 }
 
+redraws_with!(Refused, CommitmentsPage, build);
+
 async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
     let zone = desk.layout.now.zone;
     let cached = desk.read().await?;
@@ -222,60 +234,42 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
     })
 }
 
-async fn commitments_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Refused::Nothing).await?)
-}
-
 async fn make(
     PostedForm(desk, form, submission): PostedForm<CommitmentInput>,
 ) -> AppResult<Response> {
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.commitments,
-            |acting| commitments::make(acting, &form),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |landed| at_entry("/commitments", "commitment", landed.couple_entry()),
-        |errors| build(desk, Refused::Make(form, errors)),
-    )
-    .await
+    let step = |acting: Acting<'_, Commitments>| commitments::make(acting, &form);
+    let landed_at = |landed: Landed| at_entry("/commitments", "commitment", landed.couple_entry());
+    let refused = |errors| Refused::Make(form.clone(), errors);
+    desk.step_and_land(&submission, |s| &s.commitments, step, landed_at, refused)
+        .await
 }
 
 async fn update_status(
     EntryForm(desk, commitment, form, submission): EntryForm<StatusInput>,
 ) -> AppResult<Response> {
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.commitments,
-            |acting| commitments::update_status(acting, commitment, &form),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |_| at_entry("/commitments", "commitment", Some(commitment)),
-        |errors| build(desk, Refused::Status(commitment, form, errors)),
-    )
-    .await
+    let step =
+        |acting: Acting<'_, Commitments>| commitments::update_status(acting, commitment, &form);
+    let refused = |errors| Refused::Status(commitment, form.clone(), errors);
+    on_a_commitment(desk, &submission, commitment, step, refused).await
 }
 
 async fn acknowledge(
     EntryForm(desk, commitment, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.commitments,
-            |acting| commitments::acknowledge(acting, commitment),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |_| at_entry("/commitments", "commitment", Some(commitment)),
-        |errors| build(desk, Refused::Acknowledge(commitment, errors)),
-    )
-    .await
+    let step = |acting: Acting<'_, Commitments>| commitments::acknowledge(acting, commitment);
+    let refused = |errors| Refused::Acknowledge(commitment, errors);
+    on_a_commitment(desk, &submission, commitment, step, refused).await
+}
+
+/// A step on one commitment, then back to its card.
+async fn on_a_commitment(
+    desk: Desk,
+    submission: &Submission,
+    commitment: EntryId,
+    step: impl Fn(Acting<'_, Commitments>) -> Result<CommitmentEvent, Refusal>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    let landed_at = |_| at_entry("/commitments", "commitment", Some(commitment));
+    desk.step_and_land(submission, |s| &s.commitments, step, landed_at, refused)
+        .await
 }

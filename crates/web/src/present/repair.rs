@@ -4,8 +4,9 @@
 //! person the steps that are theirs and pass their forms through.
 
 use crate::app::error::{AppError, AppResult};
-use crate::app::layout::render_refused;
+use crate::app::layout::{render, render_refused};
 use crate::exec::{Landed, Outcome};
+use crate::http::extractors::Desk;
 use crate::http::forms::{Form, FormErrors};
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,6 +41,38 @@ pub async fn land_or_redraw<Page: Template, Redrawn: Future<Output = AppResult<P
         Ok(landed) => Ok(Redirect::to(&landed_at(landed)).into_response()),
         Err(errors) => render_refused(&redraw(errors).await?),
     }
+}
+
+/// A room's refused form that knows its page: the page is drawn again
+/// around it, with what was typed and why not.
+pub trait Redraw: Sized + Send {
+    type Page: Template;
+
+    fn redraw(self, desk: Desk) -> impl Future<Output = AppResult<Self::Page>> + Send;
+}
+
+/// A room's `Refused` redraws with its `build(desk, refused)`.
+macro_rules! redraws_with {
+    ($refused:ty, $page:ty, $build:path) => {
+        impl $crate::present::repair::Redraw for $refused {
+            type Page = $page;
+
+            fn redraw(
+                self,
+                desk: $crate::http::extractors::Desk,
+            ) -> impl std::future::Future<Output = $crate::app::error::AppResult<$page>> + Send
+            {
+                $build(desk, self)
+            }
+        }
+    };
+}
+pub(crate) use redraws_with;
+
+/// A room's page as first opened, with no form refused: the one page
+/// handler of every room whose `Refused` starts as nothing.
+pub async fn room_page<Refused: Redraw + Default>(desk: Desk) -> AppResult<Response> {
+    render(&Refused::default().redraw(desk).await?)
 }
 
 /// A room's page, at the entry `shown` when there is one (`#{kind}-{id}`).

@@ -8,12 +8,11 @@ mod view;
 
 use crate::app::clock::{read_typed_time, Now};
 use crate::app::error::AppResult;
-use crate::app::layout::render;
 use crate::exec::{self, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
-use crate::present::repair::{at_entry, land_or_redraw};
+use crate::present::repair::{at_entry, room_page};
 use axum::response::Response;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::talk::{
@@ -21,11 +20,15 @@ use kintsugi_core::talk::{
 };
 use kintsugi_core::{EntryId, Refusal};
 use serde::Deserialize;
-use view::{build, Refused};
+use view::Refused;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/talk", "talk requests and the quiet period", talk_page),
+        Route::page(
+            "/talk",
+            "talk requests and the quiet period",
+            room_page::<Refused>,
+        ),
         Route::form("/talk", "ask for a talk", ask),
         Route::form("/talk/{id}/answer", "answer a talk request", answer).leads_to("/talk"),
         Route::form("/talk/{id}/pick", "pick one of the proposed times", pick).leads_to("/talk"),
@@ -129,17 +132,6 @@ impl Form for AskInput {}
 
 impl Form for HappenedInput {}
 
-/// Where an outcome leads: on to `landed_at`, or the talk page drawn again
-/// around the refused form.
-async fn land(
-    desk: Desk,
-    outcome: exec::Outcome,
-    landed_at: impl FnOnce(exec::Landed) -> String,
-    refused: impl FnOnce(FormErrors) -> Refused,
-) -> AppResult<Response> {
-    land_or_redraw(outcome, landed_at, |errors| build(desk, refused(errors))).await
-}
-
 /// One couple-stream step of the talk room, landing on request `id`'s card
 /// (or on the quiet period's).
 async fn step(
@@ -149,8 +141,9 @@ async fn step(
     decide: impl Fn(Acting<'_, Talks>) -> Result<TalkEvent, Refusal>,
     refused: impl FnOnce(FormErrors) -> Refused,
 ) -> AppResult<Response> {
-    let outcome = desk.submit_step(submission, |s| &s.talk, decide).await?;
-    land(desk, outcome, |_| landed_at(id), refused).await
+    let landed_at = |_| landed_at(id);
+    desk.step_and_land(submission, |s| &s.talk, decide, landed_at, refused)
+        .await
 }
 
 /// A step on request `id` with nothing to keep but the button: a refusal
@@ -176,19 +169,13 @@ fn landed_at(id: Option<EntryId>) -> String {
     }
 }
 
-async fn talk_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Refused::Nothing).await?)
-}
-
 async fn ask(PostedForm(desk, form, submission): PostedForm<AskInput>) -> AppResult<Response> {
     let now = desk.layout.now.instant;
     let decide = |acting: Acting<'_, Talks>| talk::ask(acting, now, &form);
     let outcome = desk.submit_step(&submission, |s| &s.talk, decide).await?;
     let landed_at = |landed: exec::Landed| at_entry("/talk", "talk", landed.couple_entry());
-    land(desk, outcome, landed_at, |errors| {
-        Refused::Ask(form, errors)
-    })
-    .await
+    desk.land(outcome, landed_at, |errors| Refused::Ask(form, errors))
+        .await
 }
 
 async fn answer(
@@ -241,7 +228,7 @@ async fn happened(
         })
         .await?;
     let refused = |errors| Refused::Happened(id, form, errors);
-    land(desk, outcome, |_| landed_at(Some(id)), refused).await
+    desk.land(outcome, |_| landed_at(Some(id)), refused).await
 }
 
 async fn declare_quiet(

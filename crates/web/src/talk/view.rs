@@ -9,7 +9,7 @@ use crate::app::layout::Layout;
 use crate::http::extractors::Desk;
 use crate::http::forms::FormErrors;
 use crate::present::dates::{self, TwiceOption};
-use crate::present::repair::Choice;
+use crate::present::repair::{redraws_with, Choice};
 use crate::present::words::who;
 use askama::Template;
 use kintsugi_core::access::room::Acting;
@@ -24,7 +24,9 @@ use time::OffsetDateTime;
 
 /// Which form was refused, with what was typed, so the page is drawn again
 /// around it.
+#[derive(Default)]
 pub enum Refused {
+    #[default]
     Nothing,
     Ask(AskInput, FormErrors),
     Answer(EntryId, AnswerForm, FormErrors),
@@ -106,7 +108,7 @@ pub struct RequestView {
 
 #[derive(Template)]
 #[template(path = "talk/talk.html")]
-struct TalkPage {
+pub struct TalkPage {
     layout: Layout,
     zone: &'static str,
     quiet: QuietView,
@@ -116,7 +118,9 @@ struct TalkPage {
     days: Vec<u8>,
 }
 
-pub async fn build(desk: Desk, refused: Refused) -> AppResult<impl Template> {
+redraws_with!(Refused, TalkPage, build);
+
+pub async fn build(desk: Desk, refused: Refused) -> AppResult<TalkPage> {
     let cached = desk.read().await?;
     let private = desk.my_private().await?;
     let me = desk.couple.me;
