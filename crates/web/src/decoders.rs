@@ -10,14 +10,16 @@ use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppError;
 use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
-use crate::present::repair::ResponseForm;
 use crate::{
-    apology, auth, checkin, commitments, contact, invite, pulse, readiness, requests, space, talk,
-    together, truth,
+    apology, auth, checkin, contact, invite, pulse, readiness, requests, space, talk, together,
+    truth,
 };
+use kintsugi_core::access::repair_rules::AcknowledgementInput;
 use kintsugi_core::checkin::CheckInInput;
+use kintsugi_core::commitments::{CommitmentInput, StatusInput};
 use kintsugi_core::kernel::account::NewPassword;
 use kintsugi_core::pulse::PulseInput;
+use kintsugi_core::requests::{AlternativeAnswerInput, FulfilmentInput, ReasonInput};
 use kintsugi_core::Refusal;
 use time::Date;
 
@@ -108,7 +110,7 @@ pub fn decoders() -> Vec<Decoder> {
         plain::<truth::DisclosureForm>("truth-disclosure"),
         plain::<truth::QuestionForm>("truth-question"),
         plain::<truth::TextForm>("truth-text"),
-        plain::<ResponseForm>("truth-response"),
+        plain::<AcknowledgementInput>("truth-response"),
         form::<apology::ApologyForm>("apology", |f, _| {
             let input = f.input();
             input.coach();
@@ -123,11 +125,11 @@ pub fn decoders() -> Vec<Decoder> {
         form::<requests::AlternativeForm>("request-alternative", |f, today| {
             f.input().when.parse(today).map(drop)
         }),
-        plain::<requests::AlternativeAnswerForm>("request-alternative-answer"),
-        plain::<requests::ReasonForm>("request-reason"),
-        plain::<requests::FulfilmentForm>("request-fulfilment"),
-        plain::<commitments::CommitmentForm>("commitment"),
-        plain::<commitments::StatusForm>("commitment-status"),
+        plain::<AlternativeAnswerInput>("request-alternative-answer"),
+        plain::<ReasonInput>("request-reason"),
+        plain::<FulfilmentInput>("request-fulfilment"),
+        plain::<CommitmentInput>("commitment"),
+        plain::<StatusInput>("commitment-status"),
         form::<contact::ContactForm>("contact", |f, _| {
             read_typed_time(
                 "happened_at",
@@ -137,11 +139,11 @@ pub fn decoders() -> Vec<Decoder> {
             )
             .map(drop)
         }),
-        plain::<ResponseForm>("contact-response"),
+        plain::<AcknowledgementInput>("contact-response"),
         plain::<readiness::MarksForm>("readiness-marks"),
         plain::<readiness::ProposeForm>("readiness-step"),
         plain::<readiness::AnswerForm>("readiness-answer"),
-        plain::<talk::AskForm>("talk-ask"),
+        plain::<kintsugi_core::talk::AskInput>("talk-ask"),
         form::<talk::AnswerForm>("talk-answer", |f, _| {
             let zone = new_york();
             for (field, raw, which) in f.typed() {
@@ -152,7 +154,7 @@ pub fn decoders() -> Vec<Decoder> {
             Ok(())
         }),
         plain::<talk::PickForm>("talk-pick"),
-        plain::<talk::HappenedForm>("talk-happened"),
+        plain::<kintsugi_core::talk::HappenedInput>("talk-happened"),
         plain::<talk::QuietForm>("talk-quiet"),
         plain::<talk::NoteForm>("talk-note"),
         form::<together::SuggestForm>("together-suggest", |f, _| {

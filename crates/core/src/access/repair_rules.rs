@@ -16,6 +16,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::kernel::text::Field;
 use crate::space::{Role, SpaceState};
+use serde::Deserialize;
 use time::OffsetDateTime;
 
 /// Every step of the repair work that depends on a person's role.
@@ -75,7 +76,8 @@ const RESPONSE: Field = Field::new("response", 2_000);
 
 /// "I read this", as posted: optional words back to the partner who wrote
 /// the entry.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct AcknowledgementInput {
     pub response: String,
 }

@@ -3,18 +3,9 @@
 use crate::kernel::ids::EntryId;
 use serde::{Deserialize, Serialize};
 
-/// The parts of one version, as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApologyParts {
-    pub what_i_did: String,
-    pub impact: String,
-    pub responsibility: String,
-    pub remorse: String,
-    pub changes: String,
-    pub repair: String,
-    /// What influenced the author; only ever after they owned their part.
-    pub factors: Option<String>,
-}
+/// The parts of one version, as sent: the factors (what influenced the
+/// author) only ever after they owned their part, and only when given.
+pub type ApologyParts = crate::coach::apology::ApologyParts<Option<String>>;
 
 /// The six ownership parts, in the order the form asks for them: the form
 /// field name and its label.
@@ -36,18 +27,10 @@ impl ApologyParts {
     /// The parts with their labels, in the order a page shows them; the
     /// factors come last and only when given.
     pub fn labelled(&self) -> Vec<(&'static str, &str)> {
-        let owned = [
-            &self.what_i_did,
-            &self.impact,
-            &self.responsibility,
-            &self.remorse,
-            &self.changes,
-            &self.repair,
-        ];
         let mut parts: Vec<(&'static str, &str)> = OWNERSHIP_PARTS
             .iter()
-            .zip(owned)
-            .map(|((_, label), text)| (*label, text.as_str()))
+            .zip(self.owned())
+            .map(|((_, label), (_, text))| (*label, text))
             .collect();
         if let Some(factors) = &self.factors {
             parts.push((FACTORS_LABEL, factors));

@@ -356,21 +356,23 @@ const PARTNER_WORDS: &[&str] = &["you", "your", "yours", "yourself"];
 const IMPACT_WORDS: &[&str] = &["impact", "impacted", "impacts"];
 
 /// An apology written in parts, the way the apology flow asks for it.
+/// `Factors` is what influenced the choice, shared only after owning it:
+/// text while drafting (empty when left out), `Option<String>` once sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApologyParts {
+pub struct ApologyParts<Factors = String> {
     pub what_i_did: String,
     pub impact: String,
     pub responsibility: String,
     pub remorse: String,
     pub changes: String,
     pub repair: String,
-    /// Optional: what influenced the choice, shared after owning it.
-    pub factors: String,
+    pub factors: Factors,
 }
 
-impl ApologyParts {
-    /// Each part's field name with its text, in the order they are written.
-    pub fn named(&self) -> [(&'static str, &str); 7] {
+impl<Factors> ApologyParts<Factors> {
+    /// The six ownership parts' field names with their text, in the order
+    /// they are written.
+    pub fn owned(&self) -> [(&'static str, &str); 6] {
         [
             ("what_i_did", &self.what_i_did),
             ("impact", &self.impact),
@@ -378,8 +380,16 @@ impl ApologyParts {
             ("remorse", &self.remorse),
             ("changes", &self.changes),
             ("repair", &self.repair),
-            ("factors", &self.factors),
         ]
+    }
+}
+
+impl ApologyParts {
+    /// Each part's field name with its text, in the order they are written.
+    pub fn named(&self) -> Vec<(&'static str, &str)> {
+        let mut named = self.owned().to_vec();
+        named.push(("factors", &self.factors));
+        named
     }
 }
 

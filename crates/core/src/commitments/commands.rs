@@ -6,8 +6,10 @@ use super::queries::{check_acknowledge, check_update_status};
 use super::state::Commitments;
 use crate::access::room::*;
 use crate::kernel::text::Field;
+use serde::Deserialize;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct CommitmentInput {
     pub betrayal: String,
     /// `no_contact`, `therapy`, `end_shared_work`, `openness` or `own`.
@@ -16,7 +18,8 @@ pub struct CommitmentInput {
     pub details: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct StatusInput {
     /// `kept`, `at_risk`, `broken` or `renewed`.
     pub status: String,

@@ -10,6 +10,7 @@ use super::state::{Request, Requests, Terms};
 use crate::access::room::*;
 use crate::kernel::text::Field;
 use crate::space::parse_optional_date;
+use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
 const WHAT: Field = Field::new("what", 1_000);
@@ -126,19 +127,22 @@ pub struct AlternativeInput {
 
 /// The hurt partner's answer to an alternative: `answer` is `accept` or
 /// `decline`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct AlternativeAnswerInput {
     pub answer: String,
     pub note: String,
 }
 
 /// Pausing or retiring.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ReasonInput {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct FulfilmentInput {
     /// `YYYY-MM-DD`; empty means today.
     pub happened_on: String,

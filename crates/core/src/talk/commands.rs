@@ -7,6 +7,7 @@ use super::state::Talks;
 use crate::access::room::*;
 use crate::kernel::refusal::FieldChecks;
 use crate::kernel::text::Field;
+use serde::Deserialize;
 use time::OffsetDateTime;
 
 const TOPIC: Field = Field::new("topic", 300);
@@ -19,7 +20,9 @@ pub const MOST_TIMES: usize = 3;
 /// Space and a quiet period last one day to two weeks.
 pub const MOST_DAYS: u8 = 14;
 
-#[derive(Debug, Clone, Default)]
+/// What the form asks; the web posts it as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct AskInput {
     /// One of `TalkKind::code`.
     pub kind: String,
@@ -178,7 +181,9 @@ pub fn withdraw(acting: Acting<Talks>, id: EntryId) -> Result<TalkEvent, Refusal
     Ok(TalkEvent::Withdrawn { request: id })
 }
 
-#[derive(Debug, Clone, Default)]
+/// What the form asks; the web posts it as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct HappenedInput {
     pub words: String,
     /// `only_me` keeps the word in the person's private stream; anything

@@ -1,7 +1,7 @@
 //! What the talk room records.
 
 use crate::kernel::ids::EntryId;
-use crate::kernel::listed::listed_enum;
+use crate::kernel::listed::{by_code, listed_enum};
 use crate::kernel::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -45,9 +45,7 @@ impl TalkKind {
     }
 
     pub fn parse(code: &str) -> Result<Self, Refusal> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code.trim())
+        by_code(&Self::ALL, code, Self::code)
             .ok_or_else(|| Refusal::invalid("kind", "Please choose what the talk is about."))
     }
 }
@@ -78,9 +76,7 @@ impl TalkSoon {
     }
 
     pub fn parse(code: &str) -> Result<Self, Refusal> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code() == code.trim())
+        by_code(&Self::ALL, code, Self::code)
             .ok_or_else(|| Refusal::invalid("soon", "Please choose how soon."))
     }
 }

@@ -5,18 +5,20 @@
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
-use crate::exec::{Outcome, Writes};
+use crate::exec::Outcome;
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{betrayal_label, form_errors, land_or_redraw, Choice, FindingView};
+use crate::present::repair::{
+    betrayal_label, form_errors, land_or_redraw, redraws_with, room_page, Choice, FindingView,
+};
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::apology::{
-    self, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts, ApologyStatus,
-    ApologyVersion, DraftParts, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
+    self, Apologies, Apology, ApologyAnswer, ApologyAnswerInput, ApologyInput, ApologyParts,
+    ApologyStatus, ApologyVersion, DraftParts, ANSWERS, FACTORS_LABEL, OWNERSHIP_PARTS,
 };
 use kintsugi_core::coach::apology::PartFinding;
 use kintsugi_core::space::Role;
@@ -26,7 +28,11 @@ use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/apology", "the apology and its versions", apology_page),
+        Route::page(
+            "/apology",
+            "the apology and its versions",
+            room_page::<Pending>,
+        ),
         Route::form("/apology", "write or send an apology", write),
         Route::form("/apology/versions/{id}/answer", "answer a version", answer)
             .leads_to("/apology"),
@@ -109,7 +115,9 @@ impl Form for AnswerForm {}
 
 /// What the page shows beyond the record: a draft being written (checked
 /// with the coach, or refused when sent), or a refused answer.
+#[derive(Default)]
 enum Pending {
+    #[default]
     Nothing,
     Draft {
         betrayal: EntryId,
@@ -365,6 +373,8 @@ fn could_send(state: &CoupleState, me: UserId, betrayal: EntryId) -> bool {
     apology::can_send(Acting::new(&state.space, &state.apology, me), betrayal)
 }
 
+redraws_with!(Pending, ApologyPage, build);
+
 async fn build(desk: Desk, pending: Pending) -> AppResult<ApologyPage> {
     let zone = desk.layout.now.zone;
     let cached = desk.read().await?;
@@ -507,10 +517,6 @@ impl SectionOf<'_> {
     }
 }
 
-async fn apology_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Pending::Nothing).await?)
-}
-
 /// "Check with the coach" shows the draft again with the coach's findings;
 /// "Send to my partner" sends it as a new version.
 async fn write(PostedForm(desk, form, submission): PostedForm<ApologyForm>) -> AppResult<Response> {
@@ -530,11 +536,9 @@ async fn write(PostedForm(desk, form, submission): PostedForm<ApologyForm>) -> A
     if asks_first && form.action != SEND_AS_IT_IS {
         return check(desk, betrayal, form, true).await;
     }
+    let decide = |acting: Acting<'_, Apologies>| apology::send(acting, &input);
     let outcome = desk
-        .submit(&submission, |decision| {
-            let state = decision.couple;
-            apology::send(Acting::new(&state.space, &state.apology, me), &input).map(Writes::couple)
-        })
+        .submit_step(&submission, |s| &s.apology, decide)
         .await?;
     let pending = |errors| Pending::Draft {
         betrayal,
@@ -636,17 +640,9 @@ async fn answer(
         answer: form.answer.clone(),
         what: form.what.clone(),
     };
-    let me = desk.couple.me;
+    let decide = |acting: Acting<'_, Apologies>| apology::answer(acting, version, &input);
     let outcome = desk
-        .submit(&submission, |decision| {
-            let state = decision.couple;
-            apology::answer(
-                Acting::new(&state.space, &state.apology, me),
-                version,
-                &input,
-            )
-            .map(Writes::couple)
-        })
+        .submit_step(&submission, |s| &s.apology, decide)
         .await?;
     let pending = |errors| Pending::Answer {
         version,

@@ -4,27 +4,34 @@
 
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
-use crate::app::layout::{render, Layout};
+use crate::app::layout::Layout;
+use crate::exec::{Landed, Submission};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice};
+use crate::present::repair::{
+    at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
+};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::commitments::{
-    self, Commitment, CommitmentInput, CommitmentKind, CommitmentStatus, StatusInput,
+    self, Commitment, CommitmentEvent, CommitmentInput, CommitmentKind, CommitmentStatus,
+    Commitments, StatusInput,
 };
 use kintsugi_core::streams::couple::CoupleState;
-use kintsugi_core::{EntryId, UserId};
-use serde::Deserialize;
+use kintsugi_core::{EntryId, Refusal, UserId};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/commitments", "commitments and the form", commitments_page),
+        Route::page(
+            "/commitments",
+            "commitments and the form",
+            room_page::<Refused>,
+        ),
         Route::form("/commitments", "make a commitment", make),
         Route::form(
             "/commitments/{id}/status",
@@ -41,29 +48,16 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct CommitmentForm {
-    betrayal: String,
-    kind: String,
-    details: String,
-}
+impl Form for CommitmentInput {}
 
-impl Form for CommitmentForm {}
+impl Form for StatusInput {}
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct StatusForm {
-    status: String,
-    note: String,
-}
-
-impl Form for StatusForm {}
-
+#[derive(Default)]
 enum Refused {
+    #[default]
     Nothing,
-    Make(CommitmentForm, FormErrors),
-    Status(EntryId, StatusForm, FormErrors),
+    Make(CommitmentInput, FormErrors),
+    Status(EntryId, StatusInput, FormErrors),
     Acknowledge(EntryId, FormErrors),
 }
 
@@ -74,7 +68,7 @@ pub struct KindChoice {
 }
 
 pub struct NewCommitment {
-    form: CommitmentForm,
+    form: CommitmentInput,
     choice: BetrayalChoice,
     errors: FormErrors,
     kinds: Vec<KindChoice>,
@@ -93,7 +87,7 @@ pub struct StatusRow {
 }
 
 pub struct StatusBox {
-    form: StatusForm,
+    form: StatusInput,
     errors: FormErrors,
     choices: Vec<Choice>,
 }
@@ -190,6 +184,8 @@ fn view(
     }
 }
 
+redraws_with!(Refused, CommitmentsPage, build);
+
 async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
     let zone = desk.layout.now.zone;
     let cached = desk.read().await?;
@@ -238,69 +234,42 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
     })
 }
 
-async fn commitments_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Refused::Nothing).await?)
-}
-
 async fn make(
-    PostedForm(desk, form, submission): PostedForm<CommitmentForm>,
+    PostedForm(desk, form, submission): PostedForm<CommitmentInput>,
 ) -> AppResult<Response> {
-    let input = CommitmentInput {
-        betrayal: form.betrayal.clone(),
-        kind: form.kind.clone(),
-        details: form.details.clone(),
-    };
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.commitments,
-            |acting| commitments::make(acting, &input),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |landed| at_entry("/commitments", "commitment", landed.couple_entry()),
-        |errors| build(desk, Refused::Make(form, errors)),
-    )
-    .await
+    let step = |acting: Acting<'_, Commitments>| commitments::make(acting, &form);
+    let landed_at = |landed: Landed| at_entry("/commitments", "commitment", landed.couple_entry());
+    let refused = |errors| Refused::Make(form.clone(), errors);
+    desk.step_and_land(&submission, |s| &s.commitments, step, landed_at, refused)
+        .await
 }
 
 async fn update_status(
-    EntryForm(desk, commitment, form, submission): EntryForm<StatusForm>,
+    EntryForm(desk, commitment, form, submission): EntryForm<StatusInput>,
 ) -> AppResult<Response> {
-    let input = StatusInput {
-        status: form.status.clone(),
-        note: form.note.clone(),
-    };
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.commitments,
-            |acting| commitments::update_status(acting, commitment, &input),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |_| at_entry("/commitments", "commitment", Some(commitment)),
-        |errors| build(desk, Refused::Status(commitment, form, errors)),
-    )
-    .await
+    let step =
+        |acting: Acting<'_, Commitments>| commitments::update_status(acting, commitment, &form);
+    let refused = |errors| Refused::Status(commitment, form.clone(), errors);
+    on_a_commitment(desk, &submission, commitment, step, refused).await
 }
 
 async fn acknowledge(
     EntryForm(desk, commitment, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.commitments,
-            |acting| commitments::acknowledge(acting, commitment),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |_| at_entry("/commitments", "commitment", Some(commitment)),
-        |errors| build(desk, Refused::Acknowledge(commitment, errors)),
-    )
-    .await
+    let step = |acting: Acting<'_, Commitments>| commitments::acknowledge(acting, commitment);
+    let refused = |errors| Refused::Acknowledge(commitment, errors);
+    on_a_commitment(desk, &submission, commitment, step, refused).await
+}
+
+/// A step on one commitment, then back to its card.
+async fn on_a_commitment(
+    desk: Desk,
+    submission: &Submission,
+    commitment: EntryId,
+    step: impl Fn(Acting<'_, Commitments>) -> Result<CommitmentEvent, Refusal>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    let landed_at = |_| at_entry("/commitments", "commitment", Some(commitment));
+    desk.step_and_land(submission, |s| &s.commitments, step, landed_at, refused)
+        .await
 }

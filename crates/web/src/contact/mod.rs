@@ -4,14 +4,14 @@
 
 use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppResult;
-use crate::app::layout::{render, Layout};
-use crate::exec::Writes;
+use crate::app::layout::Layout;
+use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
 use crate::present::repair::{
-    at_entry, betrayal_tag, land_or_redraw, BetrayalChoice, Choice, ResponseForm,
+    at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
 };
 use crate::present::words::who;
 use askama::Template;
@@ -19,7 +19,7 @@ use axum::response::Response;
 use kintsugi_core::access::repair_rules::RepairAction;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::contact::{
-    self, AcknowledgementInput, ContactChannel, ContactReport, ContactReportInput,
+    self, AcknowledgementInput, ContactChannel, ContactReport, ContactReportInput, ContactReports,
 };
 use kintsugi_core::kernel::days::plain_delay;
 use kintsugi_core::streams::couple::CoupleState;
@@ -28,7 +28,11 @@ use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/contact", "contact reports and the form", contact_page),
+        Route::page(
+            "/contact",
+            "contact reports and the form",
+            room_page::<Refused>,
+        ),
         Route::form("/contact", "report a contact", report),
         Route::form(
             "/contact/{id}/acknowledge",
@@ -57,10 +61,12 @@ impl Form for ContactForm {
     const CAPS: FormCaps = FormCaps::new(16, 10_000, 20_000);
 }
 
+#[derive(Default)]
 enum Refused {
+    #[default]
     Nothing,
     Report(ContactForm, FormErrors),
-    Acknowledge(EntryId, ResponseForm, FormErrors),
+    Acknowledge(EntryId, AcknowledgementInput, FormErrors),
 }
 
 pub struct NewReport {
@@ -154,6 +160,8 @@ fn view(
     }
 }
 
+redraws_with!(Refused, ContactPage, build);
+
 async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
     let layout = desk.layout;
     let zone = layout.now.zone;
@@ -201,10 +209,6 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
     })
 }
 
-async fn contact_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Refused::Nothing).await?)
-}
-
 async fn report(
     PostedForm(desk, form, submission): PostedForm<ContactForm>,
 ) -> AppResult<Response> {
@@ -229,31 +233,17 @@ async fn report(
             contact::report(&decision.couple.space, me, now.instant, &input).map(Writes::couple)
         })
         .await?;
-    land_or_redraw(
-        outcome,
-        |landed| at_entry("/contact", "report", landed.couple_entry()),
-        |errors| build(desk, Refused::Report(form, errors)),
-    )
-    .await
+    let landed_at = |landed: Landed| at_entry("/contact", "report", landed.couple_entry());
+    desk.land(outcome, landed_at, |errors| Refused::Report(form, errors))
+        .await
 }
 
 async fn acknowledge(
-    EntryForm(desk, report, form, submission): EntryForm<ResponseForm>,
+    EntryForm(desk, report, form, submission): EntryForm<AcknowledgementInput>,
 ) -> AppResult<Response> {
-    let input = AcknowledgementInput {
-        response: form.response.clone(),
-    };
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.contact,
-            |acting| contact::acknowledge(acting, report, &input),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |_| at_entry("/contact", "report", Some(report)),
-        |errors| build(desk, Refused::Acknowledge(report, form, errors)),
-    )
-    .await
+    let step = |acting: Acting<'_, ContactReports>| contact::acknowledge(acting, report, &form);
+    let landed_at = |_| at_entry("/contact", "report", Some(report));
+    let refused = |errors| Refused::Acknowledge(report, form.clone(), errors);
+    desk.step_and_land(&submission, |s| &s.contact, step, landed_at, refused)
+        .await
 }

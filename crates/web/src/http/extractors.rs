@@ -8,8 +8,9 @@ use crate::app::layout::Layout;
 use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, LoginRedirect, Session, ViewerZone};
 use crate::couple::{my_private, MyCouple};
-use crate::exec::{self, Decision, Outcome, Submission, Writes};
-use crate::http::forms::{Form, SubmittedForm};
+use crate::exec::{self, Decision, Landed, Outcome, Submission, Writes};
+use crate::http::forms::{Form, FormErrors, SubmittedForm};
+use crate::present::repair::{land_or_redraw, Redraw};
 use crate::projections::Cached;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
@@ -127,6 +128,30 @@ impl Desk {
         step: impl Fn(Acting<'_, Room>) -> Result<Event, Refusal>,
     ) -> AppResult<Outcome> {
         exec::submit_step(&self.app, &self.couple, submission, room, step).await
+    }
+
+    /// Where an outcome leads: on to `landed_at`, or the room's page drawn
+    /// again around the refused form.
+    pub async fn land<Refused: Redraw>(
+        self,
+        outcome: Outcome,
+        landed_at: impl FnOnce(Landed) -> String,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        land_or_redraw(outcome, landed_at, |errors| refused(errors).redraw(self)).await
+    }
+
+    /// One step of a room through the submit path, then on as [`Desk::land`].
+    pub async fn step_and_land<Room, Event: Into<CoupleEvent>, Refused: Redraw>(
+        self,
+        submission: &Submission,
+        room: impl Fn(&CoupleState) -> &Room,
+        step: impl Fn(Acting<'_, Room>) -> Result<Event, Refusal>,
+        landed_at: impl FnOnce(Landed) -> String,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        let outcome = self.submit_step(submission, room, step).await?;
+        self.land(outcome, landed_at, refused).await
     }
 }
 

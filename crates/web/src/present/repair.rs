@@ -4,27 +4,22 @@
 //! person the steps that are theirs and pass their forms through.
 
 use crate::app::error::{AppError, AppResult};
-use crate::app::layout::render_refused;
+use crate::app::layout::{render, render_refused};
 use crate::exec::{Landed, Outcome};
+use crate::http::extractors::Desk;
 use crate::http::forms::{Form, FormErrors};
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
+pub use kintsugi_core::access::repair_rules::AcknowledgementInput;
 use kintsugi_core::access::repair_rules::{self, RepairAction};
 use kintsugi_core::coach::{Code, Finding};
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::{EntryId, Refusal, UserId};
-use serde::Deserialize;
 use std::future::Future;
 
-/// An acknowledgement's words, the one field of every "I have read this"
-/// form (a truth entry, a contact report).
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ResponseForm {
-    pub response: String,
-}
-
-impl Form for ResponseForm {}
+/// "I read this" with optional words back, as a form (a truth entry, a
+/// contact report).
+impl Form for AcknowledgementInput {}
 
 /// The refusals a form shows beside its fields or above them.
 pub fn form_errors(refusal: Refusal) -> AppResult<FormErrors> {
@@ -46,6 +41,38 @@ pub async fn land_or_redraw<Page: Template, Redrawn: Future<Output = AppResult<P
         Ok(landed) => Ok(Redirect::to(&landed_at(landed)).into_response()),
         Err(errors) => render_refused(&redraw(errors).await?),
     }
+}
+
+/// A room's refused form that knows its page: the page is drawn again
+/// around it, with what was typed and why not.
+pub trait Redraw: Sized + Send {
+    type Page: Template;
+
+    fn redraw(self, desk: Desk) -> impl Future<Output = AppResult<Self::Page>> + Send;
+}
+
+/// A room's `Refused` redraws with its `build(desk, refused)`.
+macro_rules! redraws_with {
+    ($refused:ty, $page:ty, $build:path) => {
+        impl $crate::present::repair::Redraw for $refused {
+            type Page = $page;
+
+            fn redraw(
+                self,
+                desk: $crate::http::extractors::Desk,
+            ) -> impl std::future::Future<Output = $crate::app::error::AppResult<$page>> + Send
+            {
+                $build(desk, self)
+            }
+        }
+    };
+}
+pub(crate) use redraws_with;
+
+/// A room's page as first opened, with no form refused: the one page
+/// handler of every room whose `Refused` starts as nothing.
+pub async fn room_page<Refused: Redraw + Default>(desk: Desk) -> AppResult<Response> {
+    render(&Refused::default().redraw(desk).await?)
 }
 
 /// A room's page, at the entry `shown` when there is one (`#{kind}-{id}`).

@@ -5,15 +5,15 @@
 
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
-use crate::app::layout::{render, Layout};
+use crate::app::layout::Layout;
 use crate::app::state::AppState;
 use crate::couple::MyCouple;
-use crate::exec::{Submission, Writes};
+use crate::exec::{Landed, Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::land_or_redraw;
+use crate::present::repair::{redraws_with, room_page};
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::readiness::{reveal, MutualStep};
@@ -31,7 +31,7 @@ pub fn routes() -> Vec<Route> {
         Route::page(
             "/readiness",
             "readiness: the mutual steps and my marks",
-            readiness_page,
+            room_page::<Refused>,
         ),
         Route::form("/readiness/marks", "save my readiness marks", save_marks)
             .leads_to("/readiness"),
@@ -93,7 +93,9 @@ pub struct AnswerForm {
 impl Form for AnswerForm {}
 
 /// What a refused form gives back to the page.
+#[derive(Default)]
 enum Refused {
+    #[default]
     Nothing,
     Marks(MarksForm, FormErrors),
     Propose(ProposeForm, FormErrors),
@@ -213,6 +215,8 @@ fn proposal_views(proposals: Vec<&Proposal>, refused: &Refused, zone: Zone) -> V
         .collect()
 }
 
+redraws_with!(Refused, ReadinessPage, build);
+
 async fn build(desk: Desk, refused: Refused) -> AppResult<ReadinessPage> {
     let me = desk.couple.me;
     let zone = desk.layout.now.zone;
@@ -260,10 +264,6 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ReadinessPage> {
     })
 }
 
-async fn readiness_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Refused::Nothing).await?)
-}
-
 async fn save_marks(
     PostedForm(desk, form, submission): PostedForm<MarksForm>,
 ) -> AppResult<Response> {
@@ -283,30 +283,18 @@ async fn save_marks(
             })
         })
         .await?;
-    land_or_redraw(
-        outcome,
-        |_| "/readiness#ready-together".to_owned(),
-        |errors| build(desk, Refused::Marks(form, errors)),
-    )
-    .await
+    let landed_at = |_| "/readiness#ready-together".to_owned();
+    desk.land(outcome, landed_at, |errors| Refused::Marks(form, errors))
+        .await
 }
 
 async fn propose(
     PostedForm(desk, form, submission): PostedForm<ProposeForm>,
 ) -> AppResult<Response> {
-    let outcome = desk
-        .submit_step(
-            &submission,
-            |s| &s.readiness,
-            |acting| readiness::propose(acting, &form.name),
-        )
-        .await?;
-    land_or_redraw(
-        outcome,
-        |_| "/readiness#proposals".to_owned(),
-        |errors| build(desk, Refused::Propose(form, errors)),
-    )
-    .await
+    let step = |acting: Acting<'_, ReadinessList>| readiness::propose(acting, &form.name);
+    let refused = |errors| Refused::Propose(form.clone(), errors);
+    desk.step_and_land(&submission, |s| &s.readiness, step, to_proposals, refused)
+        .await
 }
 
 async fn answer(
@@ -332,11 +320,12 @@ async fn on_a_proposal(
     proposal: EntryId,
     step: impl Fn(Acting<'_, ReadinessList>) -> Result<ReadinessEvent, Refusal>,
 ) -> AppResult<Response> {
-    let outcome = desk.submit_step(submission, |s| &s.readiness, step).await?;
-    land_or_redraw(
-        outcome,
-        |_| "/readiness#proposals".to_owned(),
-        |errors| build(desk, Refused::Proposal(proposal, errors)),
-    )
-    .await
+    let refused = |errors| Refused::Proposal(proposal, errors);
+    desk.step_and_land(submission, |s| &s.readiness, step, to_proposals, refused)
+        .await
+}
+
+/// Proposals and their answers land on the list of proposals.
+fn to_proposals(_: Landed) -> String {
+    "/readiness#proposals".to_owned()
 }

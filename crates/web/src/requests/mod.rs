@@ -155,57 +155,11 @@ impl AlternativeForm {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AlternativeAnswerForm {
-    answer: String,
-    note: String,
-}
+impl Form for AlternativeAnswerInput {}
 
-impl Form for AlternativeAnswerForm {}
+impl Form for ReasonInput {}
 
-impl AlternativeAnswerForm {
-    fn input(&self) -> AlternativeAnswerInput {
-        AlternativeAnswerInput {
-            answer: self.answer.clone(),
-            note: self.note.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ReasonForm {
-    reason: String,
-}
-
-impl Form for ReasonForm {}
-
-impl ReasonForm {
-    fn input(&self) -> ReasonInput {
-        ReasonInput {
-            reason: self.reason.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct FulfilmentForm {
-    happened_on: String,
-    note: String,
-}
-
-impl Form for FulfilmentForm {}
-
-impl FulfilmentForm {
-    fn input(&self) -> FulfilmentInput {
-        FulfilmentInput {
-            happened_on: self.happened_on.clone(),
-            note: self.note.clone(),
-        }
-    }
-}
+impl Form for FulfilmentInput {}
 
 /// The choices of the "how often" fields.
 pub struct WhenChoices {
@@ -567,11 +521,11 @@ enum Refused {
     Nothing,
     Accept(FormErrors),
     Alternative(AlternativeForm, FormErrors),
-    AlternativeAnswer(AlternativeAnswerForm, FormErrors),
-    Pause(ReasonForm, FormErrors),
+    AlternativeAnswer(AlternativeAnswerInput, FormErrors),
+    Pause(ReasonInput, FormErrors),
     Resume(FormErrors),
-    Retire(ReasonForm, FormErrors),
-    Log(FulfilmentForm, FormErrors),
+    Retire(ReasonInput, FormErrors),
+    Log(FulfilmentInput, FormErrors),
     Confirm(EntryId, FormErrors),
 }
 
@@ -733,11 +687,11 @@ fn history_row(
 pub struct Offered {
     accept: Option<FormErrors>,
     propose: Option<AlternativeBox>,
-    answer_alternative: Option<FormBox<AlternativeAnswerForm>>,
-    pause: Option<FormBox<ReasonForm>>,
+    answer_alternative: Option<FormBox<AlternativeAnswerInput>>,
+    pause: Option<FormBox<ReasonInput>>,
     resume: Option<FormBox<()>>,
-    retire: Option<FormBox<ReasonForm>>,
-    log: Option<FormBox<FulfilmentForm>>,
+    retire: Option<FormBox<ReasonInput>>,
+    log: Option<FormBox<FulfilmentInput>>,
 }
 
 impl Offered {
@@ -902,20 +856,17 @@ async fn propose_alternative(step: Step<AlternativeForm>) -> AppResult<Response>
     .await
 }
 
-async fn answer_alternative(step: Step<AlternativeAnswerForm>) -> AppResult<Response> {
+async fn answer_alternative(step: Step<AlternativeAnswerInput>) -> AppResult<Response> {
     step.take(
-        |at| {
-            let input = at.form.input();
-            requests::answer_alternative(at.acting, at.id, &input)
-        },
+        |at| requests::answer_alternative(at.acting, at.id, at.form),
         Refused::AlternativeAnswer,
     )
     .await
 }
 
-async fn pause(step: Step<ReasonForm>) -> AppResult<Response> {
+async fn pause(step: Step<ReasonInput>) -> AppResult<Response> {
     step.take(
-        |at| requests::pause(at.acting, at.id, &at.form.input()),
+        |at| requests::pause(at.acting, at.id, at.form),
         Refused::Pause,
     )
     .await
@@ -929,20 +880,17 @@ async fn resume(step: Step<NoFields>) -> AppResult<Response> {
     .await
 }
 
-async fn retire(step: Step<ReasonForm>) -> AppResult<Response> {
+async fn retire(step: Step<ReasonInput>) -> AppResult<Response> {
     step.take(
-        |at| requests::retire(at.acting, at.id, &at.form.input()),
+        |at| requests::retire(at.acting, at.id, at.form),
         Refused::Retire,
     )
     .await
 }
 
-async fn log_fulfilment(step: Step<FulfilmentForm>) -> AppResult<Response> {
+async fn log_fulfilment(step: Step<FulfilmentInput>) -> AppResult<Response> {
     step.take(
-        |at| {
-            let input = at.form.input();
-            requests::log_fulfilment(at.acting, at.now, at.id, &input)
-        },
+        |at| requests::log_fulfilment(at.acting, at.now, at.id, at.form),
         Refused::Log,
     )
     .await

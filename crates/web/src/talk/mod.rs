@@ -8,29 +8,27 @@ mod view;
 
 use crate::app::clock::{read_typed_time, Now};
 use crate::app::error::AppResult;
-use crate::app::layout::{render, Layout};
-use crate::app::state::AppState;
-use crate::auth::session::{CurrentUser, Session};
-use crate::couple::MyCouple;
 use crate::exec::{self, Writes};
-use crate::http::extractors::EntryIdParam;
-use crate::http::forms::{Form, FormErrors, NoFields, SubmittedForm};
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
-use crate::present::repair::{at_entry, land_or_redraw};
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use crate::present::repair::{at_entry, room_page};
+use axum::response::Response;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::talk::{
     self, AnswerInput, AskInput, HappenedInput, ProposedTime, TalkEvent, Talks,
 };
 use kintsugi_core::{EntryId, Refusal};
 use serde::Deserialize;
-use view::{build, Refused};
+use view::Refused;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/talk", "talk requests and the quiet period", talk_page),
+        Route::page(
+            "/talk",
+            "talk requests and the quiet period",
+            room_page::<Refused>,
+        ),
         Route::form("/talk", "ask for a talk", ask),
         Route::form("/talk/{id}/answer", "answer a talk request", answer).leads_to("/talk"),
         Route::form("/talk/{id}/pick", "pick one of the proposed times", pick).leads_to("/talk"),
@@ -57,16 +55,6 @@ pub fn routes() -> Vec<Route> {
         .leads_to("/talk"),
     ]
 }
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AskForm {
-    pub(crate) kind: String,
-    pub(crate) soon: String,
-    pub(crate) topic: String,
-}
-
-impl Form for AskForm {}
 
 /// The names of the proposed-time fields, and of the "which of two"
 /// answer beside each.
@@ -126,15 +114,6 @@ impl Form for PickForm {}
 
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
-pub struct HappenedForm {
-    pub(crate) words: String,
-    pub(crate) keep: String,
-}
-
-impl Form for HappenedForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
 pub struct QuietForm {
     pub(crate) quiet_days: String,
 }
@@ -149,73 +128,36 @@ pub struct NoteForm {
 
 impl Form for NoteForm {}
 
-/// Who is on the talk page, in which space, and the page drawn around them:
-/// what every talk handler starts from.
-struct Visit {
-    app: AppState,
-    me: Session,
-    couple: MyCouple,
-    layout: Layout,
-}
+impl Form for AskInput {}
 
-impl FromRequestParts<AppState> for Visit {
-    type Rejection = Response;
+impl Form for HappenedInput {}
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        let CurrentUser(me) = CurrentUser::from_request_parts(parts, app)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let couple = MyCouple::from_request_parts(parts, app).await?;
-        let layout = Layout::from_request_parts(parts, app)
-            .await
-            .unwrap_or_else(|never| match never {});
-        Ok(Visit {
-            app: app.clone(),
-            me,
-            couple,
-            layout,
-        })
-    }
-}
-
-impl Visit {
-    fn now(&self) -> Now {
-        self.layout.now
-    }
-
-    /// Where an outcome leads: on to `landed_at`, or the page drawn again
-    /// around the refused form.
-    async fn land(
-        self,
-        outcome: exec::Outcome,
-        landed_at: impl FnOnce(exec::Landed) -> String,
-        refused: impl FnOnce(FormErrors) -> Refused,
-    ) -> AppResult<Response> {
-        let Visit {
-            app,
-            me,
-            couple,
-            layout,
-        } = self;
-        land_or_redraw(outcome, landed_at, |errors| async move {
-            build(&app, &me, &couple, layout, refused(errors)).await
-        })
+/// One couple-stream step of the talk room, landing on request `id`'s card
+/// (or on the quiet period's).
+async fn step(
+    desk: Desk,
+    submission: &exec::Submission,
+    id: Option<EntryId>,
+    decide: impl Fn(Acting<'_, Talks>) -> Result<TalkEvent, Refusal>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    let landed_at = |_| landed_at(id);
+    desk.step_and_land(submission, |s| &s.talk, decide, landed_at, refused)
         .await
-    }
+}
 
-    /// One couple-stream step of the talk room, landing on request `id`'s
-    /// card (or on the quiet period's).
-    async fn step(
-        self,
-        submission: &exec::Submission,
-        id: Option<EntryId>,
-        decide: impl Fn(Acting<'_, Talks>) -> Result<TalkEvent, Refusal>,
-        refused: impl FnOnce(FormErrors) -> Refused,
-    ) -> AppResult<Response> {
-        let outcome =
-            exec::submit_step(&self.app, &self.couple, submission, |s| &s.talk, decide).await?;
-        self.land(outcome, |_| landed_at(id), refused).await
-    }
+/// A step on request `id` with nothing to keep but the button: a refusal
+/// shows on that request's card.
+async fn step_on(
+    desk: Desk,
+    submission: &exec::Submission,
+    id: EntryId,
+    decide: impl Fn(Acting<'_, Talks>) -> Result<TalkEvent, Refusal>,
+) -> AppResult<Response> {
+    step(desk, submission, Some(id), decide, |errors| {
+        Refused::Step(id, errors)
+    })
+    .await
 }
 
 /// Where a talk form leads: the request it was about, or the quiet-period
@@ -227,49 +169,19 @@ fn landed_at(id: Option<EntryId>) -> String {
     }
 }
 
-/// A form with nothing but its button.
-type Button = SubmittedForm<NoFields>;
-
-async fn talk_page(visit: Visit) -> AppResult<Response> {
-    let Visit {
-        app,
-        me,
-        couple,
-        layout,
-    } = visit;
-    render(&build(&app, &me, &couple, layout, Refused::Nothing).await?)
-}
-
-async fn ask(
-    visit: Visit,
-    SubmittedForm { form, submission }: SubmittedForm<AskForm>,
-) -> AppResult<Response> {
-    let input = AskInput {
-        kind: form.kind.clone(),
-        soon: form.soon.clone(),
-        topic: form.topic.clone(),
-    };
-    let now = visit.now().instant;
-    let outcome = exec::submit_step(
-        &visit.app,
-        &visit.couple,
-        &submission,
-        |s| &s.talk,
-        |acting| talk::ask(acting, now, &input),
-    )
-    .await?;
+async fn ask(PostedForm(desk, form, submission): PostedForm<AskInput>) -> AppResult<Response> {
+    let now = desk.layout.now.instant;
+    let decide = |acting: Acting<'_, Talks>| talk::ask(acting, now, &form);
+    let outcome = desk.submit_step(&submission, |s| &s.talk, decide).await?;
     let landed_at = |landed: exec::Landed| at_entry("/talk", "talk", landed.couple_entry());
-    visit
-        .land(outcome, landed_at, |errors| Refused::Ask(form, errors))
+    desk.land(outcome, landed_at, |errors| Refused::Ask(form, errors))
         .await
 }
 
 async fn answer(
-    visit: Visit,
-    EntryIdParam(id): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<AnswerForm>,
+    EntryForm(desk, id, form, submission): EntryForm<AnswerForm>,
 ) -> AppResult<Response> {
-    let now = visit.now();
+    let now = desk.layout.now;
     let input = AnswerInput {
         choice: form.choice.clone(),
         times: form.proposed(&now),
@@ -278,97 +190,67 @@ async fn answer(
     };
     let decide = |acting: Acting<'_, Talks>| talk::answer(acting, now.instant, id, &input);
     let refused = |errors| Refused::Answer(id, form.clone(), errors);
-    visit.step(&submission, Some(id), decide, refused).await
+    step(desk, &submission, Some(id), decide, refused).await
 }
 
-async fn pick(
-    visit: Visit,
-    EntryIdParam(id): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<PickForm>,
-) -> AppResult<Response> {
+async fn pick(EntryForm(desk, id, form, submission): EntryForm<PickForm>) -> AppResult<Response> {
     let decide = |acting: Acting<'_, Talks>| talk::pick(acting, id, &form.time);
-    visit
-        .step(&submission, Some(id), decide, |errors| {
-            Refused::Step(id, errors)
-        })
-        .await
+    step_on(desk, &submission, id, decide).await
 }
 
-async fn end_space(
-    visit: Visit,
-    EntryIdParam(id): EntryIdParam,
-    button: Button,
-) -> AppResult<Response> {
-    let now = visit.now().instant;
+async fn end_space(EntryForm(desk, id, _, submission): EntryForm<NoFields>) -> AppResult<Response> {
+    let now = desk.layout.now.instant;
     let decide = |acting: Acting<'_, Talks>| talk::end_space(acting, now, id);
-    visit
-        .step(&button.submission, Some(id), decide, |errors| {
-            Refused::Step(id, errors)
-        })
-        .await
+    step_on(desk, &submission, id, decide).await
 }
 
-async fn withdraw(
-    visit: Visit,
-    EntryIdParam(id): EntryIdParam,
-    button: Button,
-) -> AppResult<Response> {
+async fn withdraw(EntryForm(desk, id, _, submission): EntryForm<NoFields>) -> AppResult<Response> {
     let decide = |acting: Acting<'_, Talks>| talk::withdraw(acting, id);
-    visit
-        .step(&button.submission, Some(id), decide, |errors| {
-            Refused::Step(id, errors)
-        })
-        .await
+    step_on(desk, &submission, id, decide).await
 }
 
 /// "We talked": the mark goes to the shared record, a kept word to the
 /// person's own private stream, in one submission.
 async fn happened(
-    visit: Visit,
-    EntryIdParam(id): EntryIdParam,
-    SubmittedForm { form, submission }: SubmittedForm<HappenedForm>,
+    EntryForm(desk, id, form, submission): EntryForm<HappenedInput>,
 ) -> AppResult<Response> {
-    let input = HappenedInput {
-        words: form.words.clone(),
-        keep: form.keep.clone(),
-    };
-    let me = visit.couple.me;
-    let outcome = exec::submit(&visit.app, &visit.couple, &submission, |decision| {
-        let state = decision.couple;
-        let marked = talk::mark_happened(Acting::new(&state.space, &state.talk, me), id, &input)?;
-        let writes = Writes::couple(marked.shared);
-        Ok(match marked.kept {
-            Some(kept) => writes.and_private(kept),
-            None => writes,
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |decision| {
+            let state = decision.couple;
+            let acting = Acting::new(&state.space, &state.talk, me);
+            let marked = talk::mark_happened(acting, id, &form)?;
+            let writes = Writes::couple(marked.shared);
+            Ok(match marked.kept {
+                Some(kept) => writes.and_private(kept),
+                None => writes,
+            })
         })
-    })
-    .await?;
+        .await?;
     let refused = |errors| Refused::Happened(id, form, errors);
-    visit.land(outcome, |_| landed_at(Some(id)), refused).await
+    desk.land(outcome, |_| landed_at(Some(id)), refused).await
 }
 
 async fn declare_quiet(
-    visit: Visit,
-    SubmittedForm { form, submission }: SubmittedForm<QuietForm>,
+    PostedForm(desk, form, submission): PostedForm<QuietForm>,
 ) -> AppResult<Response> {
     let decide = |acting: Acting<'_, Talks>| talk::declare_quiet(acting, &form.quiet_days);
     let refused = |errors| Refused::Quiet(form.clone(), errors);
-    visit.step(&submission, None, decide, refused).await
+    step(desk, &submission, None, decide, refused).await
 }
 
-async fn end_quiet(visit: Visit, button: Button) -> AppResult<Response> {
-    let now = visit.now().instant;
+async fn end_quiet(PostedForm(desk, _, submission): PostedForm<NoFields>) -> AppResult<Response> {
+    let now = desk.layout.now.instant;
     let decide = |acting: Acting<'_, Talks>| talk::end_quiet(acting, now);
     let refused = |errors| Refused::Quiet(QuietForm::default(), errors);
-    visit.step(&button.submission, None, decide, refused).await
+    step(desk, &submission, None, decide, refused).await
 }
 
 async fn quiet_note(
-    visit: Visit,
-    SubmittedForm { form, submission }: SubmittedForm<NoteForm>,
+    PostedForm(desk, form, submission): PostedForm<NoteForm>,
 ) -> AppResult<Response> {
-    let now = visit.now().instant;
+    let now = desk.layout.now.instant;
     let decide = |acting: Acting<'_, Talks>| talk::leave_quiet_note(acting, now, &form.quiet_note);
     let refused = |errors| Refused::Note(form.clone(), errors);
-    visit.step(&submission, None, decide, refused).await
+    step(desk, &submission, None, decide, refused).await
 }

@@ -2,42 +2,43 @@
 //! form to ask, and every request with the steps that are theirs, every
 //! date in the viewer's own zone.
 
-use super::{AnswerForm, AskForm, HappenedForm, NoteForm, QuietForm, TIME_FIELDS};
+use super::{AnswerForm, NoteForm, QuietForm, TIME_FIELDS};
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::Layout;
-use crate::app::state::AppState;
-use crate::auth::session::Session;
-use crate::couple::{my_private, MyCouple};
+use crate::http::extractors::Desk;
 use crate::http::forms::FormErrors;
 use crate::present::dates::{self, TwiceOption};
-use crate::present::repair::Choice;
+use crate::present::repair::{redraws_with, Choice};
 use crate::present::words::who;
 use askama::Template;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::own_private;
 use kintsugi_core::talk::{
-    self, Answered, NotYet, Stage, TalkAnswer, TalkKind, TalkRequest, TalkSoon, Talks,
+    self, Answered, AskInput, HappenedInput, NotYet, Stage, TalkAnswer, TalkKind, TalkRequest,
+    TalkSoon, Talks,
 };
 use kintsugi_core::{EntryId, UserId};
 use time::OffsetDateTime;
 
 /// Which form was refused, with what was typed, so the page is drawn again
 /// around it.
+#[derive(Default)]
 pub enum Refused {
+    #[default]
     Nothing,
-    Ask(AskForm, FormErrors),
+    Ask(AskInput, FormErrors),
     Answer(EntryId, AnswerForm, FormErrors),
     /// A step with no words: pick, end space, withdraw.
     Step(EntryId, FormErrors),
-    Happened(EntryId, HappenedForm, FormErrors),
+    Happened(EntryId, HappenedInput, FormErrors),
     Quiet(QuietForm, FormErrors),
     Note(NoteForm, FormErrors),
 }
 
 pub struct AskView {
-    form: AskForm,
+    form: AskInput,
     errors: FormErrors,
     kinds: Vec<Choice>,
     soons: Vec<Choice>,
@@ -101,13 +102,13 @@ pub struct RequestView {
     time_fields: Vec<TimeField>,
     /// The latest time the answer's fields accept, in their own format.
     min_time: String,
-    happened: HappenedForm,
+    happened: HappenedInput,
     errors: FormErrors,
 }
 
 #[derive(Template)]
 #[template(path = "talk/talk.html")]
-struct TalkPage {
+pub struct TalkPage {
     layout: Layout,
     zone: &'static str,
     quiet: QuietView,
@@ -117,20 +118,16 @@ struct TalkPage {
     days: Vec<u8>,
 }
 
-pub async fn build(
-    app: &AppState,
-    session: &Session,
-    couple: &MyCouple,
-    layout: Layout,
-    refused: Refused,
-) -> AppResult<impl Template> {
-    let cached = couple.read(app).await?;
-    let private = my_private(app, session).await?;
-    let mine = own_private(&private.state, couple.me)?;
+redraws_with!(Refused, TalkPage, build);
+
+pub async fn build(desk: Desk, refused: Refused) -> AppResult<TalkPage> {
+    let cached = desk.read().await?;
+    let private = desk.my_private().await?;
+    let me = desk.couple.me;
+    let mine = own_private(&private.state, me)?;
     let state = &cached.state;
-    let me = couple.me;
-    let now = layout.now.instant;
-    let zone = layout.now.zone;
+    let now = desk.layout.now.instant;
+    let zone = desk.layout.now.zone;
     let acting = Acting::new(&state.space, &state.talk, me);
     let seen = Seen {
         state,
@@ -154,7 +151,7 @@ pub async fn build(
         open: open.into_iter().map(view).collect(),
         earlier: earlier.into_iter().map(view).collect(),
         days: (1..=talk::MOST_DAYS).collect(),
-        layout: layout.in_section("talk"),
+        layout: desk.layout.in_section("talk"),
     })
 }
 
@@ -292,14 +289,14 @@ impl Seen<'_> {
         let acting = Acting::new(&self.state.space, &self.state.talk, self.me);
         let (answer, happened, errors) = match self.refused {
             Refused::Answer(id, form, errors) if *id == r.id => {
-                (form.clone(), HappenedForm::default(), errors.clone())
+                (form.clone(), HappenedInput::default(), errors.clone())
             }
             Refused::Happened(id, form, errors) if *id == r.id => {
                 (AnswerForm::default(), form.clone(), errors.clone())
             }
             Refused::Step(id, errors) if *id == r.id => (
                 AnswerForm::default(),
-                HappenedForm::default(),
+                HappenedInput::default(),
                 errors.clone(),
             ),
             _ => Default::default(),

@@ -10,7 +10,7 @@ use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Chosen, ResponseForm};
+use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Chosen};
 use crate::present::words::{excerpt, who};
 use askama::Template;
 use axum::extract::Query;
@@ -600,11 +600,8 @@ async fn correct(
 }
 
 async fn acknowledge(
-    EntryForm(desk, entry, form, submission): EntryForm<ResponseForm>,
+    EntryForm(desk, entry, input, submission): EntryForm<AcknowledgementInput>,
 ) -> AppResult<Response> {
-    let input = AcknowledgementInput {
-        response: form.response,
-    };
     let step = on_log(|acting| truth::acknowledge(acting, entry, &input));
     let refused = |errors| Refused::Acknowledgement(entry, input.response.clone(), errors);
     desk.act(&submission, Anchor::Entry(entry), step, refused)
