@@ -4,13 +4,12 @@
 
 use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppResult;
-use crate::app::layout::render;
 use crate::exec::{Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
-use crate::present::repair::{at_entry, land_or_redraw};
+use crate::present::repair::{at_entry, redraws_with, room_page};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -24,7 +23,11 @@ use time::OffsetDateTime;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/together", "time together and the form", together_page),
+        Route::page(
+            "/together",
+            "time together and the form",
+            room_page::<Refused>,
+        ),
         Route::form("/together", "suggest time together", suggest),
         Route::form("/together/{id}/answer", "answer a suggestion", answer)
             .leads_to("/together#plan-{id}"),
@@ -82,7 +85,9 @@ fn typed_time(
     read_typed_time("at", raw, which, zone)
 }
 
+#[derive(Default)]
 enum Refused {
+    #[default]
     Nothing,
     Suggest(SuggestForm, FormErrors),
     Answer(EntryId, AnswerForm, FormErrors),
@@ -264,9 +269,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
     })
 }
 
-async fn together_page(desk: Desk) -> AppResult<Response> {
-    render(&build(desk, Refused::Nothing).await?)
-}
+redraws_with!(Refused, TogetherPage, build);
 
 /// One step of the room, then the plan it was about, or the page again.
 async fn step(
@@ -283,10 +286,10 @@ async fn step(
             decide(state, Acting::new(&state.space, &state.together, me))
         })
         .await?;
-    land_or_redraw(
+    desk.land(
         outcome,
         |landed| at_entry("/together", "plan", plan.or(landed.couple_entry())),
-        |errors| build(desk, refused(errors)),
+        refused,
     )
     .await
 }

@@ -3,7 +3,7 @@
 //! kept. On SQLite, and on PostgreSQL when the suite has a server.
 
 use crate::helpers::{
-    assert_hides, assert_refused, assert_shows, on_both_backends, Couple, OnceForm, TestApp,
+    assert_hides, assert_refused, assert_shows, on_both_backends, Couple, OnceForm, Person, TestApp,
 };
 use crate::repair::created_id;
 use kintsugi_web::app::clock::Clock;
@@ -19,6 +19,20 @@ fn typed(at: OffsetDateTime) -> String {
         at.hour(),
         at.minute()
     )
+}
+
+/// `person` says how plan `plan` went, and lands back on it.
+async fn say_how_it_went(person: &Person, plan: u64, fields: &[(&str, &str)]) {
+    let said = person
+        .post(&format!("/together/{plan}/how-it-went"), fields)
+        .await;
+    let landed = format!("/together#plan-{plan}");
+    assert_eq!(
+        said.location.as_deref(),
+        Some(landed.as_str()),
+        "{}",
+        said.body
+    );
 }
 
 async fn together_story(app: TestApp) {
@@ -96,29 +110,13 @@ async fn together_story(app: TestApp) {
         ("line", "Like the first summer"),
         ("keep", "partner"),
     ];
-    let said = hurt
-        .post(&format!("/together/{plan}/how-it-went"), &shared)
-        .await;
-    assert_eq!(
-        said.location,
-        Some(format!("/together#plan-{plan}")),
-        "{}",
-        said.body
-    );
+    say_how_it_went(&hurt, plan, &shared).await;
     let kept = [
         ("connection", "2"),
         ("line", "I kept checking my phone"),
         ("keep", "only_me"),
     ];
-    let said = involved
-        .post(&format!("/together/{plan}/how-it-went"), &kept)
-        .await;
-    assert_eq!(
-        said.location,
-        Some(format!("/together#plan-{plan}")),
-        "{}",
-        said.body
-    );
+    say_how_it_went(&involved, plan, &kept).await;
 
     assert_hides(&hurt.get("/").await, &["How was your time together?"]);
     let hurt_sees = hurt.get("/together").await;
