@@ -224,12 +224,7 @@ impl<'a> Today<'a> {
                     .into_iter()
                     .map(TodayItem::TalkTimeToPick),
             );
-        let routine = self
-            .to_do
-            .iter()
-            .position(|item| !item.is_from_partner())
-            .unwrap_or(self.to_do.len());
-        self.to_do.splice(routine..routine, from_partner);
+        self.among_the_partners(from_partner);
         let quiet = [Some(viewer), space.partner_of(viewer)]
             .into_iter()
             .flatten()
@@ -240,6 +235,17 @@ impl<'a> Today<'a> {
 }
 
 impl<'a> Today<'a> {
+    /// Puts `items` after what the partner sent and before the viewer's own
+    /// routine, where the list keeps what the partner waits on.
+    fn among_the_partners(&mut self, items: impl IntoIterator<Item = TodayItem<'a>>) {
+        let routine = self
+            .to_do
+            .iter()
+            .position(|item| !item.is_from_partner())
+            .unwrap_or(self.to_do.len());
+        self.to_do.splice(routine..routine, items);
+    }
+
     /// Adds what waits in time together at `now`: a suggestion to answer
     /// among what the partner sent, and time that has happened, for the
     /// viewer to say how it went, among their own routine.
@@ -253,12 +259,7 @@ impl<'a> Today<'a> {
         let to_answer = together::plans_to_answer(room, space, viewer)
             .into_iter()
             .map(TodayItem::PlanToAnswer);
-        let routine = self
-            .to_do
-            .iter()
-            .position(|item| !item.is_from_partner())
-            .unwrap_or(self.to_do.len());
-        self.to_do.splice(routine..routine, to_answer);
+        self.among_the_partners(to_answer);
         let acting = Acting::new(space, room, viewer);
         let to_reflect = room
             .all()
