@@ -140,6 +140,15 @@ pub fn decoders() -> Vec<Decoder> {
             .map(drop)
         }),
         plain::<AcknowledgementInput>("contact-response"),
+    ]
+    .into_iter()
+    .chain(pacing_decoders())
+    .collect()
+}
+
+/// The forms of the rooms that set the pace: readiness, talks, time together.
+fn pacing_decoders() -> Vec<Decoder> {
+    vec![
         plain::<readiness::MarksForm>("readiness-marks"),
         plain::<readiness::ProposeForm>("readiness-step"),
         plain::<readiness::AnswerForm>("readiness-answer"),
