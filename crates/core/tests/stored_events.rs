@@ -92,6 +92,9 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"together","event":{"type":"shared","plan":17,"connection":4,"line":"like before"}}"#,
         r#"{"room":"together","event":{"type":"shared","plan":17,"connection":2,"line":null}}"#,
         r#"{"room":"together","event":{"type":"happened","plan":17}}"#,
+        r#"{"room":"together","event":{"type":"ritual_begun","what":"twenty minutes of talk after dinner"}}"#,
+        r#"{"room":"together","event":{"type":"ritual_done","ritual":18,"on":[2026,66]}}"#,
+        r#"{"room":"together","event":{"type":"ritual_set_aside","ritual":18}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -175,6 +178,9 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Together(TogetherEvent::Declined { .. }) => "together.declined",
         C::Together(TogetherEvent::Shared { .. }) => "together.shared",
         C::Together(TogetherEvent::Happened { .. }) => "together.happened",
+        C::Together(TogetherEvent::RitualBegun { .. }) => "together.ritual_begun",
+        C::Together(TogetherEvent::RitualDone { .. }) => "together.ritual_done",
+        C::Together(TogetherEvent::RitualSetAside { .. }) => "together.ritual_set_aside",
         C::Readiness(ReadinessEvent::Proposed { .. }) => "readiness.proposed",
         C::Readiness(ReadinessEvent::Accepted { .. }) => "readiness.accepted",
         C::Readiness(ReadinessEvent::Declined { .. }) => "readiness.declined",
@@ -220,7 +226,7 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 50, "covered: {covered:?}");
+    assert_eq!(covered.len(), 53, "covered: {covered:?}");
 }
 
 #[test]

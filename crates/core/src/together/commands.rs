@@ -10,6 +10,7 @@ use time::{Duration, OffsetDateTime};
 
 const WHAT: Field = Field::new("what", 200);
 const LINE: Field = Field::new("line", 500);
+const RITUAL: Field = Field::new("ritual", 200);
 
 /// How far ahead time together may be planned.
 pub const FURTHEST: Duration = Duration::days(366);
@@ -131,4 +132,44 @@ pub fn how_it_went(
             line,
         })
     })
+}
+
+/// How many rituals a couple keeps at once: a few small things, not a
+/// list of duties.
+pub const RITUALS: usize = 5;
+
+/// Begins a small recurring thing to do together.
+pub fn begin_ritual(acting: Acting<Together>, what: &str) -> Result<TogetherEvent, Refusal> {
+    repair_rules::member(acting.space, acting.actor)?;
+    let what = RITUAL.required(what)?;
+    let kept = acting
+        .room
+        .rituals()
+        .iter()
+        .filter(|r| r.set_aside.is_none());
+    if kept.count() >= RITUALS {
+        return Err(Refusal::Conflict(
+            "Five rituals are kept already; set one aside before adding another.",
+        ));
+    }
+    Ok(TogetherEvent::RitualBegun { what })
+}
+
+/// Marks a ritual done on `today`, the person's own calendar day.
+pub fn ritual_done(
+    acting: Acting<Together>,
+    today: time::Date,
+    ritual: EntryId,
+) -> Result<TogetherEvent, Refusal> {
+    super::queries::check_ritual_done(acting, today, ritual)?;
+    Ok(TogetherEvent::RitualDone { ritual, on: today })
+}
+
+/// Sets a ritual aside.
+pub fn set_ritual_aside(
+    acting: Acting<Together>,
+    ritual: EntryId,
+) -> Result<TogetherEvent, Refusal> {
+    super::queries::check_set_aside(acting, ritual)?;
+    Ok(TogetherEvent::RitualSetAside { ritual })
 }

@@ -2,7 +2,7 @@
 
 use crate::kernel::ids::EntryId;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 /// How connected a partner felt, 1 (not at all) to 5 (very).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -62,6 +62,12 @@ pub enum TogetherEvent {
     /// It happened; the author keeps their word on it in their own stream
     /// (`PrivateTogetherEvent::Kept`), so only that it happened is here.
     Happened { plan: EntryId },
+    /// A small recurring thing to do together; its entry names the ritual.
+    RitualBegun { what: String },
+    /// The couple did it on this day (their own calendar day).
+    RitualDone { ritual: EntryId, on: Date },
+    /// Set aside by either partner; its days stay in the record.
+    RitualSetAside { ritual: EntryId },
 }
 
 /// A word on time together its author keeps to themselves.

@@ -58,3 +58,39 @@ pub fn plans_to_answer<'a>(room: &'a Together, space: &SpaceState, me: UserId) -
         .filter(|p| matches!(p.status, PlanStatus::Asked { by } if by != me))
         .collect()
 }
+
+/// A ritual still kept up, after the membership check.
+fn ritual_in_use(
+    acting: Acting<'_, Together>,
+    id: EntryId,
+) -> Result<&super::state::Ritual, Refusal> {
+    let ritual = acting.member_entry(acting.room.ritual(id))?;
+    if ritual.set_aside.is_some() {
+        return Err(Refusal::Conflict("This ritual has been set aside."));
+    }
+    Ok(ritual)
+}
+
+/// Either partner marks a ritual done on `today`, once a day.
+pub fn check_ritual_done(
+    acting: Acting<Together>,
+    today: time::Date,
+    id: EntryId,
+) -> Result<(), Refusal> {
+    if ritual_in_use(acting, id)?.done_on.contains(&today) {
+        return Err(Refusal::Conflict("You marked this one done today already."));
+    }
+    Ok(())
+}
+
+/// Either partner sets a ritual aside.
+pub fn check_set_aside(acting: Acting<Together>, id: EntryId) -> Result<(), Refusal> {
+    ritual_in_use(acting, id).map(drop)
+}
+
+/// May the actor mark this ritual done today?
+pub fn can_mark_ritual_done(acting: Acting<Together>, today: time::Date, id: EntryId) -> bool {
+    check_ritual_done(acting, today, id).is_ok()
+}
+
+can_queries!(Together: can_set_aside = check_set_aside);

@@ -51,10 +51,14 @@ impl Plan {
 #[derive(Debug, Clone, Default)]
 pub struct Together {
     plans: Vec<Plan>,
+    rituals: Vec<Ritual>,
 }
 
 impl Together {
     pub fn apply(&mut self, meta: &Meta, event: &TogetherEvent) {
+        if self.apply_ritual(meta, event) {
+            return;
+        }
         if let TogetherEvent::Suggested { what, at } = event {
             self.plans.push(Plan {
                 id: meta.entry(),
@@ -68,7 +72,10 @@ impl Together {
             return;
         }
         let plan_id = match event {
-            TogetherEvent::Suggested { .. } => return,
+            TogetherEvent::Suggested { .. }
+            | TogetherEvent::RitualBegun { .. }
+            | TogetherEvent::RitualDone { .. }
+            | TogetherEvent::RitualSetAside { .. } => return,
             TogetherEvent::Accepted { plan }
             | TogetherEvent::Moved { plan, .. }
             | TogetherEvent::Declined { plan }
@@ -98,8 +105,41 @@ impl Together {
                 });
             }
             TogetherEvent::Happened { .. } => plan.happened.push(meta.stamp()),
-            TogetherEvent::Suggested { .. } => {}
+            _ => {}
         }
+    }
+
+    /// Folds a ritual's event; `false` for any other.
+    fn apply_ritual(&mut self, meta: &Meta, event: &TogetherEvent) -> bool {
+        match event {
+            TogetherEvent::RitualBegun { what } => self.rituals.push(Ritual {
+                id: meta.entry(),
+                what: what.clone(),
+                begun: meta.stamp(),
+                done_on: Default::default(),
+                set_aside: None,
+            }),
+            TogetherEvent::RitualDone { ritual, on } => {
+                if let Some(r) = self.rituals.iter_mut().find(|r| r.id == *ritual) {
+                    r.done_on.insert(*on);
+                }
+            }
+            TogetherEvent::RitualSetAside { ritual } => {
+                if let Some(r) = self.rituals.iter_mut().find(|r| r.id == *ritual) {
+                    r.set_aside = Some(meta.stamp());
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn rituals(&self) -> &[Ritual] {
+        &self.rituals
+    }
+
+    pub fn ritual(&self, id: EntryId) -> Option<&Ritual> {
+        self.rituals.iter().find(|r| r.id == id)
     }
 
     pub fn all(&self) -> &[Plan] {
@@ -108,6 +148,25 @@ impl Together {
 
     pub fn plan(&self, id: EntryId) -> Option<&Plan> {
         self.plans.iter().find(|p| p.id == id)
+    }
+}
+
+/// A small recurring thing the couple does together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ritual {
+    pub id: EntryId,
+    pub what: String,
+    pub begun: Stamp,
+    /// The days it was done, each once.
+    pub done_on: std::collections::BTreeSet<time::Date>,
+    pub set_aside: Option<Stamp>,
+}
+
+impl Ritual {
+    /// How many of the days from `since` to `until`, both included, it was
+    /// done: a count of what happened, never of what did not.
+    pub fn done_between(&self, since: time::Date, until: time::Date) -> usize {
+        self.done_on.range(since..=until).count()
     }
 }
 

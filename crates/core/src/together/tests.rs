@@ -164,7 +164,7 @@ fn connection_is_one_to_five() {
 
 /// Every couple-stream event, optional parts present and absent.
 pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = TogetherEvent> {
-    use crate::testing::strategies::{entry_id, instant, maybe_text, text};
+    use crate::testing::strategies::{day, entry_id, instant, maybe_text, text};
     use proptest::prelude::*;
     let connection = (1..=Connection::MOST)
         .prop_map(|v| Connection::new(v).unwrap_or(Connection::new(1).unwrap()));
@@ -181,6 +181,9 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = TogetherE
             }
         }),
         entry_id().prop_map(|plan| TogetherEvent::Happened { plan }),
+        text().prop_map(|what| TogetherEvent::RitualBegun { what }),
+        (entry_id(), day()).prop_map(|(ritual, on)| TogetherEvent::RitualDone { ritual, on }),
+        entry_id().prop_map(|ritual| TogetherEvent::RitualSetAside { ritual }),
     ]
 }
 
@@ -196,4 +199,69 @@ pub(crate) fn any_private_event() -> impl proptest::strategy::Strategy<Value = P
             line,
         }
     })
+}
+
+mod rituals {
+    use super::*;
+
+    fn begin(w: &mut World, who: UserId, what: &str) -> Result<EntryId, Refusal> {
+        let event = begin_ritual(acting(w, who), what)?;
+        Ok(w.record(who, event))
+    }
+
+    fn done(w: &mut World, who: UserId, ritual: EntryId) -> Result<(), Refusal> {
+        let event = ritual_done(acting(w, who), w.now.date(), ritual)?;
+        w.record(who, event);
+        Ok(())
+    }
+
+    #[test]
+    fn a_ritual_is_done_once_a_day_by_either_and_counted_without_the_missed_days() {
+        let mut w = World::new();
+        let (a, b) = (w.hurt, w.involved);
+        let talk = begin(&mut w, a, "Twenty minutes of talk after dinner").unwrap();
+        done(&mut w, b, talk).unwrap();
+        assert_eq!(
+            done(&mut w, a, talk),
+            Err(Refusal::Conflict("You marked this one done today already."))
+        );
+        assert!(!can_mark_ritual_done(acting(&w, a), w.now.date(), talk));
+        w.advance_days(3);
+        done(&mut w, a, talk).unwrap();
+        let ritual = w.couple.together.ritual(talk).unwrap();
+        let (start, today) = (w.now.date() - Duration::days(27), w.now.date());
+        assert_eq!(ritual.done_between(start, today), 2);
+        assert_eq!(ritual.done_between(today, today), 1);
+    }
+
+    #[test]
+    fn a_ritual_set_aside_takes_no_more_days_and_makes_room_for_another() {
+        let mut w = World::new();
+        let a = w.hurt;
+        let first = begin(&mut w, a, "A walk on Sundays").unwrap();
+        for n in 1..RITUALS {
+            begin(&mut w, a, &format!("ritual {n}")).unwrap();
+        }
+        assert!(matches!(
+            begin(&mut w, a, "one more"),
+            Err(Refusal::Conflict(_))
+        ));
+        let aside = set_ritual_aside(acting(&w, w.involved), first).unwrap();
+        w.record(w.involved, aside);
+        assert_eq!(
+            done(&mut w, a, first),
+            Err(Refusal::Conflict("This ritual has been set aside."))
+        );
+        assert!(!can_set_aside(acting(&w, a), first));
+        begin(&mut w, a, "one more").expect("room for another");
+        assert!(matches!(
+            begin(&mut w, a, "  "),
+            Err(Refusal::Invalid {
+                field: "ritual",
+                ..
+            })
+        ));
+        let stranger = w.stranger;
+        assert_eq!(begin(&mut w, stranger, "x"), Err(Refusal::NotAMember));
+    }
 }
