@@ -1,6 +1,7 @@
 'use strict';
 // Time together on phones: one partner suggests a plan on their own clock,
-// the other suggests another time, and the first says yes.
+// the other suggests another time, and the first says yes; a ritual of
+// connection is begun and marked done once.
 
 const assert = require('node:assert/strict');
 const { after, before, test } = require('node:test');
@@ -35,7 +36,7 @@ function inDays(days, hour) {
   return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}T${pad(hour)}:00`;
 }
 
-test('a plan is suggested, moved and agreed, at 390 px', async () => {
+test('a plan is suggested, moved and agreed, and a ritual is kept, at 390 px', async () => {
   const couple = await pairCouple(browser, app);
   const a = couple.hurt.page;
   const b = couple.involved.page;
@@ -72,6 +73,15 @@ test('a plan is suggested, moved and agreed, at 390 px', async () => {
   assert.ok(await b.locator('li[id^="plan-"]').first().getByText('Agreed').isVisible(), 'agreed for both');
   await checkPage(b);
   await screenshot(b, 'together-agreed-390');
+
+  await b.getByLabel('A small ritual, in a few words').fill('Twenty minutes of talk after dinner');
+  await clickAndWait(b, b.getByRole('button', { name: 'Begin this ritual' }));
+  await a.goto('/together');
+  await clickAndWait(a, a.getByRole('button', { name: 'We did it today' }));
+  assert.ok(await a.getByText('Done once in the last four weeks').isVisible(), 'counted once');
+  assert.equal(await a.getByRole('button', { name: 'We did it today' }).count(), 0, 'once a day');
+  await checkPage(a);
+  await screenshot(a, 'together-ritual-390');
 
   assertNoProblems(couple.hurt.context);
   assertNoProblems(couple.involved.context);

@@ -173,6 +173,7 @@ fn pacing_decoders() -> Vec<Decoder> {
             read_typed_time("at", &f.at, &f.at_which, new_york()).map(drop)
         }),
         plain::<together::HowItWentForm>("together-how-it-went"),
+        plain::<together::RitualForm>("together-ritual"),
     ]
 }
 

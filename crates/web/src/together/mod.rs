@@ -4,9 +4,9 @@
 
 use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppResult;
-use crate::exec::{Submission, Writes};
+use crate::exec::{Landed, Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
-use crate::http::forms::{Form, FormErrors};
+use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
 use crate::present::repair::{at_entry, redraws_with, room_page};
@@ -33,6 +33,20 @@ pub fn routes() -> Vec<Route> {
             .leads_to("/together#plan-{id}"),
         Route::form("/together/{id}/how-it-went", "say how it went", how_it_went)
             .leads_to("/together#plan-{id}"),
+        Route::form("/together/rituals", "begin a ritual", begin_ritual)
+            .leads_to("/together#rituals"),
+        Route::form(
+            "/together/rituals/{id}/done",
+            "mark a ritual done today",
+            ritual_done,
+        )
+        .leads_to("/together#rituals"),
+        Route::form(
+            "/together/rituals/{id}/set-aside",
+            "set a ritual aside",
+            set_ritual_aside,
+        )
+        .leads_to("/together#rituals"),
     ]
 }
 
@@ -70,6 +84,14 @@ pub struct HowItWentForm {
 
 impl Form for HowItWentForm {}
 
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct RitualForm {
+    pub(crate) ritual: String,
+}
+
+impl Form for RitualForm {}
+
 /// A typed time on the viewer's clock; an empty field is asked for.
 fn typed_time(
     raw: &str,
@@ -92,6 +114,8 @@ enum Refused {
     Suggest(SuggestForm, FormErrors),
     Answer(EntryId, AnswerForm, FormErrors),
     HowItWent(EntryId, HowItWentForm, FormErrors),
+    Ritual(RitualForm, FormErrors),
+    OnRitual(EntryId, FormErrors),
 }
 
 pub struct NewPlan {
@@ -136,6 +160,51 @@ pub struct PlanView {
     refused: FormErrors,
 }
 
+pub struct RitualView {
+    id: u64,
+    what: String,
+    /// "Done 9 times in the last four weeks", or how it began.
+    count: String,
+    done_today: bool,
+    can_set_aside: bool,
+    errors: FormErrors,
+}
+
+/// The rituals still kept, each with the days it was done lately.
+fn ritual_views(
+    state: &CoupleState,
+    me: UserId,
+    today: time::Date,
+    refused: &Refused,
+) -> Vec<RitualView> {
+    let acting = Acting::new(&state.space, &state.together, me);
+    let four_weeks_ago = today - time::Duration::days(27);
+    state
+        .together
+        .rituals()
+        .iter()
+        .filter(|r| r.set_aside.is_none())
+        .map(|r| {
+            let done = r.done_between(four_weeks_ago, today);
+            RitualView {
+                id: r.id.0,
+                what: r.what.clone(),
+                count: match done {
+                    0 => "Not marked yet in the last four weeks".to_owned(),
+                    1 => "Done once in the last four weeks".to_owned(),
+                    n => format!("Done {n} times in the last four weeks"),
+                },
+                done_today: !together::can_mark_ritual_done(acting, today, r.id),
+                can_set_aside: together::can_set_aside(acting, r.id),
+                errors: match refused {
+                    Refused::OnRitual(id, errors) if *id == r.id => errors.clone(),
+                    _ => FormErrors::default(),
+                },
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "together/together.html")]
 struct TogetherPage {
@@ -145,6 +214,9 @@ struct TogetherPage {
     waiting: Vec<PlanView>,
     coming: Vec<PlanView>,
     spent: Vec<PlanView>,
+    rituals: Vec<RitualView>,
+    ritual_form: RitualForm,
+    ritual_errors: FormErrors,
 }
 
 /// Where a plan stands, from the viewer's side.
@@ -241,7 +313,14 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
         Refused::Suggest(form, errors) => (form.clone(), errors.clone()),
         _ => Default::default(),
     };
+    let (ritual_form, ritual_errors) = match &refused {
+        Refused::Ritual(form, errors) => (form.clone(), errors.clone()),
+        _ => Default::default(),
+    };
     Ok(TogetherPage {
+        rituals: ritual_views(state, me, now.today(), &refused),
+        ritual_form,
+        ritual_errors,
         new: NewPlan {
             twice: dates::twice_options(&form.at, &form.at_which, now.zone),
             form,
@@ -276,7 +355,7 @@ async fn step(
     desk: Desk,
     submission: &Submission,
     decide: impl Fn(&CoupleState, Acting<'_, Together>) -> Result<Writes, kintsugi_core::Refusal>,
-    plan: Option<EntryId>,
+    landed_at: impl FnOnce(Landed) -> String,
     refused: impl FnOnce(FormErrors) -> Refused,
 ) -> AppResult<Response> {
     let me = desk.couple.me;
@@ -286,12 +365,16 @@ async fn step(
             decide(state, Acting::new(&state.space, &state.together, me))
         })
         .await?;
-    desk.land(
-        outcome,
-        |landed| at_entry("/together", "plan", plan.or(landed.couple_entry())),
-        refused,
-    )
-    .await
+    desk.land(outcome, landed_at, refused).await
+}
+
+/// Where a step on plan `plan` (or on the plan it made) lands.
+fn at_plan(plan: Option<EntryId>) -> impl FnOnce(Landed) -> String {
+    move |landed| at_entry("/together", "plan", plan.or(landed.couple_entry()))
+}
+
+fn at_rituals(_: Landed) -> String {
+    "/together#rituals".to_owned()
 }
 
 async fn suggest(
@@ -302,7 +385,7 @@ async fn suggest(
     let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
         together::suggest(acting, now.instant, &form.what, at.clone()).map(Writes::couple)
     };
-    step(desk, &submission, decide, None, |errors| {
+    step(desk, &submission, decide, at_plan(None), |errors| {
         Refused::Suggest(form.clone(), errors)
     })
     .await
@@ -316,7 +399,7 @@ async fn answer(
     let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
         together::answer(acting, now.instant, plan, &form.answer, at.clone()).map(Writes::couple)
     };
-    step(desk, &submission, decide, Some(plan), |errors| {
+    step(desk, &submission, decide, at_plan(Some(plan)), |errors| {
         Refused::Answer(plan, form.clone(), errors)
     })
     .await
@@ -334,8 +417,45 @@ async fn how_it_went(
             HowItWent::Kept(happened, word) => Writes::couple(happened).and_private(word),
         })
     };
-    step(desk, &submission, decide, Some(plan), |errors| {
+    step(desk, &submission, decide, at_plan(Some(plan)), |errors| {
         Refused::HowItWent(plan, form.clone(), errors)
+    })
+    .await
+}
+
+async fn begin_ritual(
+    PostedForm(desk, form, submission): PostedForm<RitualForm>,
+) -> AppResult<Response> {
+    let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
+        together::begin_ritual(acting, &form.ritual).map(Writes::couple)
+    };
+    step(desk, &submission, decide, at_rituals, |errors| {
+        Refused::Ritual(form.clone(), errors)
+    })
+    .await
+}
+
+async fn ritual_done(
+    EntryForm(desk, ritual, _, submission): EntryForm<NoFields>,
+) -> AppResult<Response> {
+    let today = desk.layout.now.today();
+    let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
+        together::ritual_done(acting, today, ritual).map(Writes::couple)
+    };
+    step(desk, &submission, decide, at_rituals, |errors| {
+        Refused::OnRitual(ritual, errors)
+    })
+    .await
+}
+
+async fn set_ritual_aside(
+    EntryForm(desk, ritual, _, submission): EntryForm<NoFields>,
+) -> AppResult<Response> {
+    let decide = |_: &CoupleState, acting: Acting<'_, Together>| {
+        together::set_ritual_aside(acting, ritual).map(Writes::couple)
+    };
+    step(desk, &submission, decide, at_rituals, |errors| {
+        Refused::OnRitual(ritual, errors)
     })
     .await
 }

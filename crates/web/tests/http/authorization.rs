@@ -115,6 +115,8 @@ enum About {
     KeptTalkWord,
     /// Time together the hurt partner suggested, waiting for an answer.
     TogetherPlan,
+    /// A ritual of connection the hurt partner began.
+    Ritual,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -220,6 +222,7 @@ mod form {
     pub const SUGGEST: Fields = &[("what", "mk-new-plan: dinner out"), ("at", "{soon}"), ("at_which", "")];
     pub const PLAN_ANSWER: Fields = &[("answer", "accept"), ("at", ""), ("at_which", "")];
     pub const HOW_IT_WENT: Fields = &[("connection", "4"), ("line", "mk-new-how-together-went"), ("keep", "partner")];
+    pub const RITUAL: Fields = &[("ritual", "mk-new-ritual: tea at nine")];
     pub const HAPPENED_KEPT: Fields = &[("words", "mk-kept-talk-word: it was hard to hear"), ("keep", "only_me")];
     pub const QUIET: Fields = &[("quiet_days", "5")];
     pub const QUIET_NOTE: Fields = &[("quiet_note", "mk-new-quiet-note")];
@@ -322,6 +325,10 @@ const TABLE: &[Row] = &[
     // Still to come and not agreed: nobody says how it went yet (the
     // story test in together.rs moves the clock past an agreed one).
     post("/together/{id}/how-it-went", TogetherPlan, HOW_IT_WENT, [Refused, Refused, Missing, Missing, Missing, SignIn]),
+
+    post("/together/rituals", HurtActs, RITUAL, [To("/together#rituals"), To("/together#rituals"), Missing, To("/together#rituals"), Missing, SignIn]),
+    post("/together/rituals/{id}/done", Ritual, NONE, [To("/together#rituals"), To("/together#rituals"), Missing, Missing, Missing, SignIn]),
+    post("/together/rituals/{id}/set-aside", Ritual, NONE, [To("/together#rituals"), To("/together#rituals"), Missing, Missing, Missing, SignIn]),
 
     get("/readiness", ReadinessProposal, [Shows, Shows, Missing, Page, Missing, SignIn]),
     post("/readiness/marks", HurtActs, MARKS, [To("/readiness#ready-together"), To("/readiness#ready-together"), Missing, To("/readiness#ready-together"), Missing, SignIn]),
@@ -543,6 +550,7 @@ fn plans() -> Vec<Plan> {
         plan(Commitment, Involved, "/commitments", with(&[("betrayal", ""), ("kind", "therapy"), ("details", "")], "details", "mk-commitment: therapy every Tuesday"), InRedirect, &["mk-commitment"]),
         plan(Contact, Involved, "/contact", with(CONTACT, "what_was_said", "mk-contact: she asked to meet"), InRedirect, &["mk-contact"]),
         plan(TogetherPlan, Hurt, "/together", vec![("what".to_owned(), "mk-plan: a walk by the river".to_owned()), ("at".to_owned(), in_a_month()), ("at_which".to_owned(), String::new())], InRedirect, &["mk-plan"]),
+        plan(Ritual, Hurt, "/together/rituals", with(&[("ritual", "")], "ritual", "mk-ritual: a walk on Sundays"), RecordHead, &["mk-ritual"]),
         plan(ReadinessProposal, Hurt, "/readiness/steps", with(&[("name", "")], "name", "mk-step: cooking on Sundays"), RecordHead, &["mk-step"]),
         plan(TalkRequest, Hurt, "/talk", talk("details", "mk-talk-open: the lake house"), InRedirect, &["mk-talk-open"]),
         Plan {

@@ -193,3 +193,68 @@ async fn a_suggestion_sent_twice_at_once_is_made_once() {
         })
         .await;
 }
+
+/// Either partner marks a ritual done once a day; the count says only how
+/// often it was done; set aside, it leaves the list.
+async fn rituals_story(app: TestApp) {
+    let Couple { hurt, involved, .. } = app.couple().await;
+    let begun = hurt
+        .post(
+            "/together/rituals",
+            &[("ritual", "Twenty minutes of talk after dinner")],
+        )
+        .await;
+    assert_eq!(begun.location.as_deref(), Some("/together#rituals"));
+    let page = involved.get("/together").await;
+    assert_shows(
+        &page,
+        &[
+            "Twenty minutes of talk after dinner",
+            "Not marked yet in the last four weeks",
+        ],
+    );
+    let id = page
+        .body
+        .split("action=\"/together/rituals/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the ritual's forms")
+        .to_owned();
+    let done = format!("/together/rituals/{id}/done");
+    assert_eq!(
+        involved.post(&done, &[]).await.location.as_deref(),
+        Some("/together#rituals")
+    );
+    assert_refused(
+        &hurt.post(&done, &[]).await,
+        "You marked this one done today already.",
+    );
+    assert_shows(
+        &hurt.get("/together").await,
+        &["Done once in the last four weeks", "done today"],
+    );
+    app.clock.advance(Duration::days(1));
+    assert_eq!(
+        hurt.post(&done, &[]).await.location.as_deref(),
+        Some("/together#rituals")
+    );
+    assert_shows(
+        &involved.get("/together").await,
+        &["Done 2 times in the last four weeks"],
+    );
+
+    let aside = involved
+        .post(&format!("/together/rituals/{id}/set-aside"), &[])
+        .await;
+    assert_eq!(aside.location.as_deref(), Some("/together#rituals"));
+    assert_hides(
+        &hurt.get("/together").await,
+        &["Twenty minutes of talk after dinner"],
+    );
+    let report = app.store.verify().await.expect("verify runs");
+    assert!(report.first_break.is_none(), "{report:?}");
+}
+
+on_both_backends!(rituals_story:
+    a_ritual_is_kept_counted_and_set_aside_on_sqlite,
+    a_ritual_is_kept_counted_and_set_aside_on_postgres);
