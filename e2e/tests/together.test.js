@@ -83,6 +83,11 @@ test('a plan is suggested, moved and agreed, and a ritual is kept, at 390 px', a
   await checkPage(a);
   await screenshot(a, 'together-ritual-390');
 
+  await a.goto('/progress#together');
+  assert.equal(await a.locator('#together figure.chart svg').count(), 1, 'Progress draws it');
+  await checkPage(a);
+  await screenshot(a, 'together-progress-390');
+
   assertNoProblems(couple.hurt.context);
   assertNoProblems(couple.involved.context);
 });

@@ -23,6 +23,7 @@ use crate::space::SpaceState;
 use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
 use crate::streams::private::PrivateState;
+use crate::together::Together;
 use time::{Date, Duration, OffsetDateTime};
 
 /// One pulse on a trust chart.
@@ -330,6 +331,59 @@ pub fn reliability_by_week(
     Ok(out)
 }
 
+/// Time together in one week: plans that happened and days a ritual was
+/// kept. Never what did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TogetherWeek {
+    /// The last day of the week.
+    pub ending: Date,
+    /// Plans that either partner said happened, by the day they were for.
+    pub spent: u32,
+    /// Ritual days: each ritual counts once on each day it was done.
+    pub ritual_days: u32,
+}
+
+/// Time together week by week, the last `weeks` weeks up to `today`, each
+/// plan on the viewer's own day (`local_day` reads an instant in their zone).
+pub fn together_by_week(
+    space: &SpaceState,
+    room: &Together,
+    viewer: UserId,
+    today: Date,
+    weeks: u16,
+    local_day: impl Fn(OffsetDateTime) -> Date,
+) -> Result<Vec<TogetherWeek>, Refusal> {
+    member(space, viewer)?;
+    let spent_days: Vec<Date> = room
+        .all()
+        .iter()
+        .filter(|plan| !plan.happened.is_empty())
+        .map(|plan| local_day(plan.at))
+        .collect();
+    let mut out = Vec::with_capacity(usize::from(weeks));
+    for back in (0..i64::from(weeks)).rev() {
+        let Some(ending) = today.checked_sub(Duration::weeks(back)) else {
+            continue;
+        };
+        let start = ending - Duration::days(6);
+        let within = |day: &Date| (start..=ending).contains(day);
+        out.push(TogetherWeek {
+            ending,
+            spent: count(spent_days.iter().filter(|day| within(day))),
+            ritual_days: count(
+                room.rituals()
+                    .iter()
+                    .flat_map(|r| r.done_on.range(start..=ending)),
+            ),
+        });
+    }
+    Ok(out)
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(items.count()).unwrap_or(u32::MAX)
+}
+
 /// A request counts as kept through its first month when at least this
 /// share of what it asked for was done in its first 30 days.
 pub const KEPT_MONTH_PERCENT: u32 = 90;
@@ -481,6 +535,59 @@ mod tests {
     use super::*;
     use crate::checkin::feelings::CoreFeeling;
     use crate::testing::*;
+
+    #[test]
+    fn time_together_counts_what_happened_week_by_week_on_the_viewers_days() {
+        use crate::access::room::Acting;
+        use crate::together::{self, HowItWent};
+        let mut w = World::new();
+        let (a, b) = (w.hurt, w.involved);
+        fn room(w: &World, who: UserId) -> Acting<'_, together::Together> {
+            Acting::new(&w.couple.space, &w.couple.together, who)
+        }
+        // A plan that happens, one that is declined, and a ritual kept twice.
+        let at = w.now + Duration::hours(1);
+        let mut plans = Vec::new();
+        for _ in 0..2 {
+            let event = together::suggest(room(&w, a), w.now, "a walk", Ok(at)).unwrap();
+            plans.push(w.record(a, event));
+        }
+        let yes = together::answer(room(&w, b), w.now, plans[0], "accept", Ok(at)).unwrap();
+        w.record(b, yes);
+        let no = together::answer(room(&w, b), w.now, plans[1], "decline", Ok(at)).unwrap();
+        w.record(b, no);
+        let ritual = together::begin_ritual(room(&w, a), "tea at nine").unwrap();
+        let ritual = w.record(a, ritual);
+        for _ in 0..2 {
+            let done = together::ritual_done(room(&w, b), w.now.date(), ritual).unwrap();
+            w.record(b, done);
+            w.next_day();
+        }
+        w.advance(Duration::hours(1));
+        let said = together::how_it_went(room(&w, a), w.now, plans[0], "4", "", "partner");
+        let Ok(HowItWent::Shared(event)) = said else {
+            panic!("{said:?}");
+        };
+        w.record(a, event);
+        let today = w.now.date();
+        let weeks = together_by_week(&w.couple.space, &w.couple.together, b, today, 2, |t| {
+            t.date()
+        })
+        .unwrap();
+        assert_eq!(weeks.len(), 2);
+        assert_eq!((weeks[0].spent, weeks[0].ritual_days), (0, 0));
+        assert_eq!((weeks[1].spent, weeks[1].ritual_days), (1, 2));
+        assert_eq!(weeks[1].ending, today);
+        let stranger = together_by_week(
+            &w.couple.space,
+            &w.couple.together,
+            w.stranger,
+            today,
+            2,
+            |t| t.date(),
+        );
+        assert_eq!(stranger, Err(Refusal::NotAMember));
+    }
 
     #[test]
     fn trust_series_merges_own_kept_and_shared_pulses_and_only_shared_partner_ones() {

@@ -152,6 +152,9 @@ struct ProgressPage {
     requests: Vec<RequestRow>,
     reliability_days: u16,
     reliability: ChartView,
+    /// Whether any time together happened in the weeks drawn.
+    any_together: bool,
+    together: ChartView,
     milestones: Vec<MilestoneRow>,
 }
 
@@ -200,6 +203,18 @@ async fn progress_page(desk: Desk, Query(query): Query<ProgressQuery>) -> AppRes
         RELIABILITY_WEEKS,
     )?;
     let reliability = charts::reliability_chart("reliability", &weeks);
+    let together_weeks = progress::together_by_week(
+        &state.space,
+        &state.together,
+        couple.me,
+        today,
+        RELIABILITY_WEEKS,
+        |at| now.local(at).date(),
+    )?;
+    let any_together = together_weeks
+        .iter()
+        .any(|w| w.spent > 0 || w.ritual_days > 0);
+    let together = charts::together_chart("together", &together_weeks);
     let requests = request_rows(&progress::request_reliability(
         state,
         &on_doers_clock,
@@ -240,6 +255,8 @@ async fn progress_page(desk: Desk, Query(query): Query<ProgressQuery>) -> AppRes
         requests,
         reliability_days: RELIABILITY_DAYS,
         reliability: reliability.into(),
+        any_together,
+        together: together.into(),
         milestones,
     })
 }

@@ -198,6 +198,12 @@ async fn a_suggestion_sent_twice_at_once_is_made_once() {
 /// often it was done; set aside, it leaves the list.
 async fn rituals_story(app: TestApp) {
     let Couple { hurt, involved, .. } = app.couple().await;
+    let before = hurt.get("/progress").await;
+    assert_shows(
+        &before,
+        &["Time you spend together and the rituals you keep"],
+    );
+    assert_hides(&before, &["Time together, week by week"]);
     let begun = hurt
         .post(
             "/together/rituals",
@@ -242,6 +248,8 @@ async fn rituals_story(app: TestApp) {
         &involved.get("/together").await,
         &["Done 2 times in the last four weeks"],
     );
+    let progress = hurt.get("/progress").await;
+    assert_shows(&progress, &["Time together, week by week", "Ritual days"]);
 
     let aside = involved
         .post(&format!("/together/rituals/{id}/set-aside"), &[])

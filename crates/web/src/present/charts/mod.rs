@@ -35,7 +35,7 @@ mod tests;
 
 pub use bar::{bar_chart, BarChart, BarGroup};
 pub use line::{line_chart, LineChart, LinePoint, LineSeries};
-pub use progress::{feelings_chart, reliability_chart, signs_chart, trust_chart};
+pub use progress::{feelings_chart, reliability_chart, signs_chart, together_chart, trust_chart};
 
 use askama::Template;
 

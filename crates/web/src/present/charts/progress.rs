@@ -8,7 +8,7 @@ use crate::present::dates;
 use kintsugi_core::checkin::feelings::CoreFeeling;
 use kintsugi_core::signs::Sign;
 use kintsugi_core::views::progress::{
-    FeelingsWindow, Measure, ReliabilityWeek, SignsSeries, TrustPoint, TrustSeries,
+    FeelingsWindow, Measure, ReliabilityWeek, SignsSeries, TogetherWeek, TrustPoint, TrustSeries,
 };
 
 /// Trust over time: the viewer's own pulses (kept ones hollow) and the
@@ -138,5 +138,39 @@ pub fn reliability_chart(id: &str, weeks: &[ReliabilityWeek]) -> Chart {
                 })
                 .collect(),
         }],
+    })
+}
+
+/// Time together week by week: plans that happened and ritual days. Only
+/// what happened is drawn; a quiet week is a low point, not a gap.
+pub fn together_chart(id: &str, weeks: &[TogetherWeek]) -> Chart {
+    let series = |label: &str, class: &str, value: fn(&TogetherWeek) -> u32| LineSeries {
+        label: label.to_owned(),
+        class: class.to_owned(),
+        dashed: false,
+        points: weeks
+            .iter()
+            .map(|week| LinePoint {
+                date: week.ending,
+                value: value(week),
+                hollow: false,
+                note: None,
+            })
+            .collect(),
+    };
+    let most = weeks
+        .iter()
+        .map(|w| w.spent.max(w.ritual_days))
+        .max()
+        .unwrap_or(0);
+    line_chart(&LineChart {
+        id: id.to_owned(),
+        title: "Time together, week by week".to_owned(),
+        y_max: most.max(4),
+        unit: String::new(),
+        series: vec![
+            series("Time spent together", "series-together", |w| w.spent),
+            series("Ritual days", "series-rituals", |w| w.ritual_days),
+        ],
     })
 }
