@@ -30,7 +30,7 @@ macro_rules! execute {
     ($raw:expr, $sql:expr $(, $bind:expr)*) => {
         on_pool!($raw, pool => {
             let query = sqlx::query($sql)$(.bind($bind))*;
-            query.execute(pool).await.unwrap().rows_affected()
+            query.execute(pool).await.expect("the raw statement runs").rows_affected()
         })
     };
 }
@@ -40,7 +40,7 @@ macro_rules! fetch_all {
     ($raw:expr, $sql:expr, [$($bind:expr),*], $read:expr) => {
         on_pool!($raw, pool => {
             let query = sqlx::query($sql)$(.bind($bind))*;
-            query.fetch_all(pool).await.unwrap().iter().map($read).collect()
+            query.fetch_all(pool).await.expect("the raw query runs").iter().map($read).collect()
         })
     };
 }
@@ -51,12 +51,16 @@ impl Raw {
     pub async fn open(url: &str) -> Raw {
         if url.starts_with("postgres") {
             let pool = PgPoolOptions::new().max_connections(2).connect(url);
-            return Raw::Postgres(pool.await.unwrap());
+            return Raw::Postgres(pool.await.expect("PostgreSQL answers"));
         }
         let options = SqliteConnectOptions::from_str(url)
-            .unwrap()
+            .expect("a SQLite URL")
             .busy_timeout(std::time::Duration::from_secs(10));
-        Raw::Sqlite(SqlitePool::connect_with(options).await.unwrap())
+        Raw::Sqlite(
+            SqlitePool::connect_with(options)
+                .await
+                .expect("the SQLite file opens"),
+        )
     }
 
     /// Rewrites `sql` written with `$1, $2…` placeholders for the backend.
@@ -72,7 +76,7 @@ impl Raw {
         let sql = self.sql(&sql);
         on_pool!(self, pool => {
             let query = sqlx::query(&sql).bind(stream_id).bind(seq);
-            query.fetch_one(pool).await.unwrap().get(0)
+            query.fetch_one(pool).await.expect("the raw query finds its row").get(0)
         })
     }
 
@@ -91,7 +95,10 @@ impl Raw {
 
     /// Flips the lowest bit of byte `index` of a bytes column.
     pub async fn flip_byte(&self, column: &str, stream_id: &str, seq: i64, index: usize) {
-        let mut bytes = self.bytes(column, stream_id, seq).await.unwrap();
+        let mut bytes = self
+            .bytes(column, stream_id, seq)
+            .await
+            .expect("the column holds bytes");
         bytes[index] ^= 1;
         self.set_bytes(column, stream_id, seq, Some(bytes)).await;
     }
@@ -142,7 +149,7 @@ impl Raw {
         ));
         on_pool!(self, pool => {
             let query = sqlx::query(&sql).bind(stream_id);
-            query.fetch_optional(pool).await.unwrap().map(|row| row.get(0))
+            query.fetch_optional(pool).await.expect("the raw query runs").map(|row| row.get(0))
         })
     }
 

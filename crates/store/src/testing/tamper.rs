@@ -263,7 +263,13 @@ impl Tamperer {
             FlipByte { column, seq, byte } => {
                 let index = match byte {
                     Byte::At(index) => index,
-                    Byte::Last => raw.bytes(column, b, seq).await.unwrap().len() - 1,
+                    Byte::Last => {
+                        raw.bytes(column, b, seq)
+                            .await
+                            .expect("the column holds bytes")
+                            .len()
+                            - 1
+                    }
                 };
                 raw.flip_byte(column, b, seq, index).await;
             }
@@ -272,12 +278,18 @@ impl Tamperer {
                 column,
                 byte,
             } => {
-                let mut bytes = raw.stream_bytes(table, column, b).await.unwrap();
+                let mut bytes = raw
+                    .stream_bytes(table, column, b)
+                    .await
+                    .expect("the stream has the column");
                 bytes[byte] ^= 1;
                 raw.set_stream_bytes(table, column, b, bytes).await;
             }
             CopyStreamBytesFromA { table, column } => {
-                let from_a = raw.stream_bytes(table, column, &self.a).await.unwrap();
+                let from_a = raw
+                    .stream_bytes(table, column, &self.a)
+                    .await
+                    .expect("the stream has the column");
                 raw.set_stream_bytes(table, column, b, from_a).await;
             }
             DropCiphertext { stream, seq } => {
@@ -288,12 +300,20 @@ impl Tamperer {
             Rechain(stream) => raw.rechain(&self.fill(stream)).await,
             Append { author, payload } => writer.append(b, author, payload).await,
             SaveSeal => {
-                let seal = raw.stream_bytes(SEALS, "seal", b).await.unwrap();
+                let seal = raw
+                    .stream_bytes(SEALS, "seal", b)
+                    .await
+                    .expect("the stream is sealed");
                 let seq = self.head_of_b().await;
-                *self.kept_seal.lock().unwrap() = Some((seal, seq));
+                *self.kept_seal.lock().expect("the kept seal") = Some((seal, seq));
             }
             PutSealBack => {
-                let (seal, seq) = self.kept_seal.lock().unwrap().clone().unwrap();
+                let (seal, seq) = self
+                    .kept_seal
+                    .lock()
+                    .expect("the kept seal")
+                    .clone()
+                    .expect("a seal was kept before");
                 let sql = format!("UPDATE stream_seals SET seq = {seq} WHERE stream_id = '{b}'");
                 assert_eq!(raw.execute(&sql).await, 1, "{name}: no seal");
                 raw.set_stream_bytes(SEALS, "seal", b, seal).await;
@@ -315,7 +335,7 @@ impl Tamperer {
     }
 
     async fn head_of_b(&self) -> u64 {
-        let head = self.store.head(&self.b).await.unwrap();
+        let head = self.store.head(&self.b).await.expect("the head reads");
         head.map_or(0, |head| head.seq)
     }
 }

@@ -3,7 +3,7 @@
 //! same data as a table; every series comes from a core query made for this
 //! viewer, so a partner's private items cannot reach it.
 
-use crate::app::clock::Zone;
+use crate::app::clock::{Now, Zone};
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::http::extractors::Desk;
@@ -15,9 +15,11 @@ use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
 use kintsugi_core::pulse::Construct;
+use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::views::progress::{
     self, DaySpan, Measure, Milestone, MilestoneKind, RequestReliability, TrustPoint,
 };
+use kintsugi_core::UserId;
 use serde::Deserialize;
 use time::Duration;
 
@@ -203,18 +205,7 @@ async fn progress_page(desk: Desk, Query(query): Query<ProgressQuery>) -> AppRes
         RELIABILITY_WEEKS,
     )?;
     let reliability = charts::reliability_chart("reliability", &weeks);
-    let together_weeks = progress::together_by_week(
-        &state.space,
-        &state.together,
-        couple.me,
-        today,
-        RELIABILITY_WEEKS,
-        |at| now.local(at).date(),
-    )?;
-    let any_together = together_weeks
-        .iter()
-        .any(|w| w.spent > 0 || w.ritual_days > 0);
-    let together = charts::together_chart("together", &together_weeks);
+    let (any_together, together) = together_chart(state, couple.me, now)?;
     let requests = request_rows(&progress::request_reliability(
         state,
         &on_doers_clock,
@@ -256,9 +247,24 @@ async fn progress_page(desk: Desk, Query(query): Query<ProgressQuery>) -> AppRes
         reliability_days: RELIABILITY_DAYS,
         reliability: reliability.into(),
         any_together,
-        together: together.into(),
+        together,
         milestones,
     })
+}
+
+/// Time together week by week, and whether anything happened in those
+/// weeks at all (else the page says so in a sentence).
+fn together_chart(state: &CoupleState, me: UserId, now: Now) -> AppResult<(bool, ChartView)> {
+    let weeks = progress::together_by_week(
+        &state.space,
+        &state.together,
+        me,
+        now.today(),
+        RELIABILITY_WEEKS,
+        |at| now.local(at).date(),
+    )?;
+    let any = weeks.iter().any(|w| w.spent > 0 || w.ritual_days > 0);
+    Ok((any, charts::together_chart("together", &weeks).into()))
 }
 
 fn request_rows(found: &[RequestReliability<'_>]) -> Vec<RequestRow> {
