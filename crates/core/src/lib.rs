@@ -21,6 +21,7 @@ pub mod coach;
 pub mod commitments;
 pub mod contact;
 pub mod kernel;
+pub mod meeting;
 pub mod pulse;
 pub mod readiness;
 pub mod requests;

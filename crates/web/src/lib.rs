@@ -21,6 +21,7 @@ pub mod checkin;
 pub mod commitments;
 pub mod contact;
 pub mod invite;
+pub mod meeting;
 pub mod progress;
 pub mod pulse;
 pub mod readiness;
@@ -65,6 +66,7 @@ pub fn routes() -> Vec<Route> {
         readiness::routes(),
         talk::routes(),
         together::routes(),
+        meeting::routes(),
     ]
     .into_iter()
     .flatten()
