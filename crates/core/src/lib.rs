@@ -29,6 +29,7 @@ pub mod signs;
 pub mod space;
 pub mod streams;
 pub mod talk;
+pub mod therapist;
 pub mod together;
 pub mod truth;
 pub mod views;
