@@ -10,6 +10,7 @@ use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::refused_form;
 use crate::present::repair::{
     at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
 };
@@ -191,10 +192,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
     let cached = desk.read().await?;
     let state = &cached.state;
     let me = desk.couple.me;
-    let (form, errors) = match &refused {
-        Refused::Make(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (form, errors) = refused_form!(&refused, Refused::Make);
     let choice = BetrayalChoice::for_action(
         &state.space,
         me,

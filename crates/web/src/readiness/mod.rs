@@ -10,9 +10,11 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{Landed, Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::text_form;
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::refused_form;
 use crate::present::repair::{redraws_with, room_page};
 use askama::Template;
 use axum::response::Response;
@@ -75,22 +77,16 @@ impl MarksForm {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ProposeForm {
-    name: String,
+text_form! {
+    pub struct ProposeForm { name }
 }
 
-impl Form for ProposeForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AnswerForm {
-    /// `accept` or `decline`.
-    answer: String,
+text_form! {
+    pub struct AnswerForm {
+        /// `accept` or `decline`.
+        answer,
+    }
 }
-
-impl Form for AnswerForm {}
 
 /// What a refused form gives back to the page.
 #[derive(Default)]
@@ -229,10 +225,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ReadinessPage> {
         Refused::Marks(form, errors) => (Some(form), errors.clone()),
         _ => (None, FormErrors::default()),
     };
-    let (propose, propose_errors) = match &refused {
-        Refused::Propose(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (propose, propose_errors) = refused_form!(&refused, Refused::Propose);
     let list = &state.readiness;
     Ok(ReadinessPage {
         partner_joined: state.space.is_complete(),
