@@ -10,10 +10,10 @@ use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::refused_form;
 use crate::present::repair::{
     at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
 };
+use crate::present::repair::{refused_at, refused_form};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -178,10 +178,7 @@ fn view(
             Acting::new(&state.space, &state.commitments, me),
             c.id,
         ),
-        acknowledge_errors: match refused {
-            Refused::Acknowledge(id, errors) if *id == c.id => errors.clone(),
-            _ => FormErrors::default(),
-        },
+        acknowledge_errors: refused_at!(refused, Refused::Acknowledge, c.id),
     }
 }
 

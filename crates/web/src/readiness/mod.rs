@@ -14,8 +14,8 @@ use crate::http::forms::text_form;
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
-use crate::present::repair::refused_form;
 use crate::present::repair::{redraws_with, room_page};
+use crate::present::repair::{refused_at, refused_form};
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::readiness::{reveal, MutualStep};
@@ -203,10 +203,7 @@ fn proposal_views(proposals: Vec<&Proposal>, refused: &Refused, zone: Zone) -> V
             id: p.id.0,
             name: p.name.clone(),
             proposed_on: dates::day_of(p.at, zone),
-            errors: match refused {
-                Refused::Proposal(id, errors) if *id == p.id => errors.clone(),
-                _ => FormErrors::default(),
-            },
+            errors: refused_at!(refused, Refused::Proposal, p.id),
         })
         .collect()
 }

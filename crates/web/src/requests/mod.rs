@@ -13,6 +13,7 @@ use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::refused_at;
 use crate::present::repair::{
     betrayal_tag, form_errors, land_or_redraw, BetrayalChoice, Choice, FindingView,
 };
@@ -673,10 +674,7 @@ fn history_row(
                 Acting::new(&state.space, &state.requests, me),
                 done.id,
             ),
-            errors: match refused {
-                Refused::Confirm(id, errors) if *id == done.id => errors.clone(),
-                _ => FormErrors::default(),
-            },
+            errors: refused_at!(refused, Refused::Confirm, done.id),
         },
     }
 }

@@ -10,8 +10,8 @@ use crate::http::forms::text_form;
 use crate::http::forms::{FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
-use crate::present::repair::refused_form;
 use crate::present::repair::{at_entry, redraws_with, room_page};
+use crate::present::repair::{refused_at, refused_form};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -181,10 +181,7 @@ fn ritual_views(
                 },
                 done_today: !together::can_mark_ritual_done(acting, today, r.id),
                 can_set_aside: together::can_set_aside(acting, r.id),
-                errors: match refused {
-                    Refused::OnRitual(id, errors) if *id == r.id => errors.clone(),
-                    _ => FormErrors::default(),
-                },
+                errors: refused_at!(refused, Refused::OnRitual, r.id),
             }
         })
         .collect()
