@@ -12,6 +12,7 @@ use crate::kernel::ids::UserId;
 use crate::meeting::{MeetingEvent, Meetings};
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::readiness::{ReadinessEvent, ReadinessList};
+use crate::reflections::{ReflectionEvent, SharedReflections};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::talk::{TalkEvent, Talks};
@@ -34,6 +35,7 @@ stream_events! {
         Talk(TalkEvent) = "talk",
         Together(TogetherEvent) = "together",
         Meeting(MeetingEvent) = "meeting",
+        Reflection(ReflectionEvent) = "reflection",
     }
 }
 
@@ -55,6 +57,8 @@ pub struct CoupleState {
     pub talk: Talks,
     pub together: Together,
     pub meeting: Meetings,
+    /// Shared copies of reflections and trigger notes.
+    pub reflections: SharedReflections,
 }
 
 impl CoupleState {
@@ -73,6 +77,7 @@ impl CoupleState {
             CoupleEvent::Talk(e) => self.talk.apply(meta, e),
             CoupleEvent::Together(e) => self.together.apply(meta, e),
             CoupleEvent::Meeting(e) => self.meeting.apply(meta, e),
+            CoupleEvent::Reflection(e) => self.reflections.apply(meta, e),
         }
     }
 
