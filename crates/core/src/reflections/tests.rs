@@ -194,16 +194,12 @@ fn a_shared_copy_is_the_previewed_version_once_and_withdrawing_leaves_it() {
 fn on_their_own() -> (CoupleState, UserId) {
     let w = World::new();
     let mut alone = CoupleState::default();
-    let mut seq = 0;
-    for event in [SpaceEvent::Created] {
-        seq += 1;
-        let meta = crate::kernel::event::Meta {
-            seq,
-            author: w.hurt,
-            at: w.now,
-        };
-        alone.apply(&meta, &event.into());
-    }
+    let meta = crate::kernel::event::Meta {
+        seq: 1,
+        author: w.hurt,
+        at: w.now,
+    };
+    alone.apply(&meta, &SpaceEvent::Created.into());
     (alone, w.hurt)
 }
 
