@@ -14,6 +14,7 @@ use kintsugi_core::contact::ContactEvent;
 use kintsugi_core::meeting::{AgendaItem, MeetingEvent};
 use kintsugi_core::pulse::{PrivatePulseEvent, PulseEvent};
 use kintsugi_core::readiness::{ReadinessEvent, ReadinessMarkEvent};
+use kintsugi_core::reflections::{PrivateReflectionEvent, ReflectionEvent};
 use kintsugi_core::requests::RequestEvent;
 use kintsugi_core::signs::SignsEvent;
 use kintsugi_core::space::SpaceEvent;
@@ -112,6 +113,10 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"therapist","event":{"type":"narrowed","proposal":21,"scopes":[]}}"#,
         r#"{"room":"therapist","event":{"type":"widened","proposal":21,"scopes":["truth_log"]}}"#,
         r#"{"room":"therapist","event":{"type":"ended","proposal":21}}"#,
+        r#"{"room":"reflection","event":{"type":"copy_shared","prompt":"forgiving_myself","parts":["that I did not see it","",""]}}"#,
+        r#"{"room":"reflection","event":{"type":"trigger_noted","when":"your phone buzzed","felt":"scared","would_help":"a hug"}}"#,
+        r#"{"room":"reflection","event":{"type":"trigger_noted","when":"the song","felt":"cold","would_help":null}}"#,
+        r#"{"room":"reflection","event":{"type":"reassured","note":22,"words":"I am here"}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -135,6 +140,10 @@ fn private_literals() -> Vec<String> {
         r#"{"room":"readiness","event":{"type":"marked","step":{"usual":"same_bed"},"mark":"ready"}}"#.to_owned(),
         r#"{"room":"together","event":{"type":"kept","plan":17,"connection":3,"line":null}}"#.to_owned(),
         r#"{"room":"readiness","event":{"type":"marked","step":{"proposed":16},"mark":"not_sure"}}"#.to_owned(),
+        r#"{"room":"reflection","event":{"type":"written","prompt":"trigger","parts":["the song","","I went cold","",""]}}"#.to_owned(),
+        r#"{"room":"reflection","event":{"type":"revised","reflection":5,"parts":["the song","sad","I went cold","",""]}}"#.to_owned(),
+        r#"{"room":"reflection","event":{"type":"copy_shared","reflection":5,"version":2}}"#.to_owned(),
+        r#"{"room":"reflection","event":{"type":"withdrawn","reflection":5}}"#.to_owned(),
     ]
 }
 
@@ -227,6 +236,9 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Therapist(TherapistEvent::Narrowed { .. }) => "therapist.narrowed",
         C::Therapist(TherapistEvent::Widened { .. }) => "therapist.widened",
         C::Therapist(TherapistEvent::Ended { .. }) => "therapist.ended",
+        C::Reflection(ReflectionEvent::CopyShared { .. }) => "reflection.copy_shared",
+        C::Reflection(ReflectionEvent::TriggerNoted { .. }) => "reflection.trigger_noted",
+        C::Reflection(ReflectionEvent::Reassured { .. }) => "reflection.reassured",
     }
 }
 
@@ -240,6 +252,12 @@ fn private_variant(event: &PrivateEvent) -> &'static str {
         PrivateEvent::Readiness(ReadinessMarkEvent::Marked { .. }) => "readiness.marked",
         PrivateEvent::Together(PrivateTogetherEvent::Kept { .. }) => "together.kept",
         PrivateEvent::Talk(PrivateTalkEvent::HowItWent { .. }) => "talk.how_it_went",
+        PrivateEvent::Reflection(e) => match e {
+            PrivateReflectionEvent::Written { .. } => "reflection.written",
+            PrivateReflectionEvent::Revised { .. } => "reflection.revised",
+            PrivateReflectionEvent::CopyShared { .. } => "reflection.copy_shared",
+            PrivateReflectionEvent::Withdrawn { .. } => "reflection.withdrawn",
+        },
     }
 }
 
@@ -259,14 +277,14 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 67, "covered: {covered:?}");
+    assert_eq!(covered.len(), 70, "covered: {covered:?}");
 }
 
 #[test]
 fn every_private_variant_is_covered() {
     let events = assert_stable::<PrivateEvent>(&private_literals());
     let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
-    assert_eq!(covered.len(), 8, "covered: {covered:?}");
+    assert_eq!(covered.len(), 12, "covered: {covered:?}");
 }
 
 #[test]
@@ -283,6 +301,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "meeting",
         "pulse",
         "readiness",
+        "reflection",
         "request",
         "space",
         "talk",
@@ -307,6 +326,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
             "checkin",
             "pulse",
             "readiness",
+            "reflection",
             "signs",
             "talk",
             "together",

@@ -11,8 +11,8 @@ use crate::app::error::AppError;
 use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
 use crate::{
-    apology, auth, checkin, contact, invite, meeting, pulse, readiness, requests, space, talk,
-    together, truth,
+    apology, auth, checkin, contact, invite, meeting, pulse, readiness, reflections, requests,
+    space, talk, together, truth,
 };
 use kintsugi_core::access::repair_rules::AcknowledgementInput;
 use kintsugi_core::checkin::CheckInInput;
@@ -147,7 +147,7 @@ pub fn decoders() -> Vec<Decoder> {
 }
 
 /// The forms of the rooms that set the pace: readiness, talks, time
-/// together, the weekly meeting.
+/// together, the weekly meeting, reflections.
 fn pacing_decoders() -> Vec<Decoder> {
     vec![
         plain::<readiness::MarksForm>("readiness-marks"),
@@ -181,6 +181,10 @@ fn pacing_decoders() -> Vec<Decoder> {
             f.covered();
             Ok(())
         }),
+        plain::<reflections::ReflectionForm>("reflection"),
+        plain::<reflections::ShareForm>("reflection-share"),
+        plain::<reflections::TriggerForm>("reflection-trigger-note"),
+        plain::<reflections::ReassureForm>("reflection-reassure"),
     ]
 }
 
@@ -253,6 +257,14 @@ mod tests {
         "need",
         "covered",
         "agreed",
+        "prompt",
+        "part_1",
+        "part_5",
+        "version",
+        "when",
+        "felt",
+        "would_help",
+        "words",
     ];
 
     /// Values at the edges: calendar limits and impossible days, extreme

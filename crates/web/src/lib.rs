@@ -25,6 +25,7 @@ pub mod meeting;
 pub mod progress;
 pub mod pulse;
 pub mod readiness;
+pub mod reflections;
 pub mod requests;
 pub mod space;
 pub mod talk;
@@ -67,6 +68,7 @@ pub fn routes() -> Vec<Route> {
         talk::routes(),
         together::routes(),
         meeting::routes(),
+        reflections::routes(),
     ]
     .into_iter()
     .flatten()

@@ -12,6 +12,7 @@ use crate::kernel::ids::UserId;
 use crate::meeting::{MeetingEvent, Meetings};
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::readiness::{ReadinessEvent, ReadinessList};
+use crate::reflections::{ReflectionEvent, SharedReflections};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::talk::{TalkEvent, Talks};
@@ -36,6 +37,7 @@ stream_events! {
         Together(TogetherEvent) = "together",
         Meeting(MeetingEvent) = "meeting",
         Therapist(TherapistEvent) = "therapist",
+        Reflection(ReflectionEvent) = "reflection",
     }
 }
 
@@ -59,6 +61,8 @@ pub struct CoupleState {
     pub meeting: Meetings,
     /// Each therapist proposed, and where their access stands.
     pub therapy: Therapy,
+    /// Shared copies of reflections and trigger notes.
+    pub reflections: SharedReflections,
 }
 
 impl CoupleState {
@@ -78,6 +82,7 @@ impl CoupleState {
             CoupleEvent::Together(e) => self.together.apply(meta, e),
             CoupleEvent::Meeting(e) => self.meeting.apply(meta, e),
             CoupleEvent::Therapist(e) => self.therapy.apply(meta, e),
+            CoupleEvent::Reflection(e) => self.reflections.apply(meta, e),
         }
     }
 

@@ -8,6 +8,7 @@ use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::readiness::{ReadinessMarkEvent, ReadinessMarks};
+use crate::reflections::{PrivateReflectionEvent, Reflections};
 use crate::signs::{SignsEvent, SignsLog};
 use crate::talk::{PrivateTalkEvent, PrivateTalks};
 use crate::together::{KeptTogether, PrivateTogetherEvent};
@@ -23,6 +24,7 @@ stream_events! {
         Readiness(ReadinessMarkEvent) = "readiness",
         Talk(PrivateTalkEvent) = "talk",
         Together(PrivateTogetherEvent) = "together",
+        Reflection(PrivateReflectionEvent) = "reflection",
     }
 }
 
@@ -44,6 +46,8 @@ pub struct PrivateState {
     pub talk: PrivateTalks,
     /// Their kept words on time together.
     pub together: KeptTogether,
+    /// Their reflections, every version.
+    pub reflections: Reflections,
 }
 
 impl PrivateState {
@@ -58,6 +62,7 @@ impl PrivateState {
             PrivateEvent::Readiness(e) => self.readiness.apply(meta, e),
             PrivateEvent::Talk(e) => self.talk.apply(e),
             PrivateEvent::Together(e) => self.together.apply(meta, e),
+            PrivateEvent::Reflection(e) => self.reflections.apply(meta, e),
         }
     }
 }
@@ -71,6 +76,11 @@ impl PrivateState {
     /// The kept pulses, for a query made for one viewer.
     pub fn kept_pulses(&self) -> Private<'_, PrivatePulses> {
         Private::new(self.owner, &self.pulses)
+    }
+
+    /// The reflections, for a query made for one viewer.
+    pub fn kept_reflections(&self) -> Private<'_, Reflections> {
+        Private::new(self.owner, &self.reflections)
     }
 
     /// The readiness marks, for the reveal.

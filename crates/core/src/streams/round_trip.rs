@@ -57,6 +57,7 @@ round_trips! {
     together_events: CoupleEvent = crate::together::tests::any_event();
     meeting_events: CoupleEvent = crate::meeting::tests::any_event();
     therapist_events: CoupleEvent = crate::therapist::tests::any_event();
+    reflection_events: CoupleEvent = crate::reflections::tests::any_event();
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();
@@ -64,4 +65,5 @@ round_trips! {
     readiness_marks: PrivateEvent = crate::readiness::tests::any_mark_event();
     private_talk_events: PrivateEvent = crate::talk::tests::any_private_event();
     kept_together_events: PrivateEvent = crate::together::tests::any_private_event();
+    private_reflection_events: PrivateEvent = crate::reflections::tests::any_private_event();
 }

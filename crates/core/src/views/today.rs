@@ -16,6 +16,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::meeting::{meeting_waits, MeetingWaits};
 use crate::pulse::{self, PulseDue, PulseRecord};
+use crate::reflections::{self, TriggerNote};
 use crate::requests::{Fulfilment, Request};
 use crate::streams::couple::CoupleState;
 use crate::streams::private::own_private;
@@ -33,6 +34,9 @@ pub const NEWS_LIMIT: usize = 20;
 /// and the list keeps that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TodayItem<'a> {
+    /// A trigger note the partner sent, waiting for the viewer's
+    /// reassurance: first of all.
+    TriggerNoteToAnswer(&'a TriggerNote),
     /// A question the viewer's partner asked them.
     QuestionToAnswer(&'a TruthEntry),
     /// A disclosure, answer or correction the viewer has not acknowledged.
@@ -140,7 +144,11 @@ pub fn today<'a>(
     member(space, viewer)?;
     let mine = own_private(mine, viewer)?;
 
-    let mut to_do = Vec::new();
+    let mut to_do: Vec<TodayItem<'a>> =
+        reflections::notes_to_answer(&couple.reflections, space, viewer)
+            .into_iter()
+            .map(TodayItem::TriggerNoteToAnswer)
+            .collect();
     to_do.extend(
         couple
             .truth
@@ -445,6 +453,7 @@ mod tests {
             .to_do
             .iter()
             .map(|item| match item {
+                TodayItem::TriggerNoteToAnswer(_) => "trigger_note",
                 TodayItem::QuestionToAnswer(_) => "question",
                 TodayItem::TruthToAcknowledge(_) => "truth",
                 TodayItem::ApologyToAnswer(_) => "apology",

@@ -98,6 +98,11 @@ pub const SECONDARY_NAV: &[NavItem] = &[
         section: "readiness",
     },
     NavItem {
+        href: "/reflections",
+        label: "Reflections",
+        section: "reflections",
+    },
+    NavItem {
         href: "/account",
         label: "Account",
         section: "account",

@@ -162,6 +162,12 @@ fn apology_title(apology: &Apology) -> String {
 
 fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToDoRow {
     match item {
+        TodayItem::TriggerNoteToAnswer(note) => row(
+            Said::title("Your partner sent you a trigger note")
+                .detail("A few words of reassurance can help."),
+            &format!("/reflections#note-{}", note.id.0),
+            "Answer",
+        ),
         TodayItem::QuestionToAnswer(entry) => row(
             Said::title("Your partner asked you a question").quote(&entry.text),
             "/truth",

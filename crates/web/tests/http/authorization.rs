@@ -123,6 +123,11 @@ enum About {
     /// The hurt partner's appreciation on the meeting's agenda (the
     /// involved partner added one too).
     MeetingItem,
+    /// A reflection the hurt partner wrote and revised, kept to
+    /// themselves.
+    Reflection,
+    /// A trigger note the hurt partner sent, not answered yet.
+    TriggerNote,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -235,6 +240,12 @@ mod form {
     pub const HELD: Fields = &[("agreed", "mk-new-agreed")];
     pub const HAPPENED_KEPT: Fields = &[("words", "mk-kept-talk-word: it was hard to hear"), ("keep", "only_me")];
     pub const QUIET: Fields = &[("quiet_days", "5")];
+    pub const REFLECTION: Fields = &[("prompt", "looking_forward"), ("part_1", "mk-new-reflection"), ("part_2", ""), ("part_3", "")];
+    pub const REVISION: Fields = &[("part_1", "mk-new-revision"), ("part_2", ""), ("part_3", "")];
+    /// The version the world's reflection is at after its revision.
+    pub const SHARE: Fields = &[("version", "2")];
+    pub const TRIGGER_NOTE: Fields = &[("when", "mk-new-trigger-note"), ("felt", "shaky"), ("would_help", "")];
+    pub const REASSURANCE: Fields = &[("words", "mk-new-reassurance")];
     pub const QUIET_NOTE: Fields = &[("quiet_note", "mk-new-quiet-note")];
     pub const BETRAYAL: Fields = &[("kind", "emotional_affair"), ("hurt", "me"), ("discovered_on", ""), ("note", ""), ("feel_safe", "yes")];
     pub const REGISTER: Fields = &[("email", "{email}"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
@@ -362,6 +373,17 @@ const TABLE: &[Row] = &[
     post("/talk/quiet", HurtActs, QUIET, [To("/talk#quiet"), NotTheirs, Missing, To("/talk#quiet"), Missing, SignIn]),
     post("/talk/quiet/end", HurtActs, NONE, [To("/talk#quiet"), Refused, Missing, Refused, Missing, SignIn]),
     post("/talk/quiet/note", InvolvedActs, QUIET_NOTE, [To("/talk#quiet"), Refused, Missing, Refused, Missing, SignIn]),
+
+    get("/reflections", Reflection, [Shows, Page, Missing, Page, Missing, SignIn]),
+    post("/reflections", HurtActs, REFLECTION, [To("/reflections/*"), To("/reflections/*"), Missing, To("/reflections/*"), Missing, SignIn]),
+    // A reflection, its versions and its preview are its author's alone.
+    get("/reflections/{id}", Reflection, [Shows, Missing, Missing, Missing, Missing, SignIn]),
+    post("/reflections/{id}/revise", Reflection, REVISION, [To("/reflections/{id}"), Missing, Missing, Missing, Missing, SignIn]),
+    get("/reflections/{id}/share", Reflection, [Shows, Missing, Missing, Missing, Missing, SignIn]),
+    post("/reflections/{id}/share", Reflection, SHARE, [To("/reflections/{id}#shared"), Missing, Missing, Missing, Missing, SignIn]),
+    post("/reflections/{id}/withdraw", Reflection, NONE, [To("/reflections"), Missing, Missing, Missing, Missing, SignIn]),
+    post("/reflections/triggers", HurtActs, TRIGGER_NOTE, [To("/reflections#trigger-notes"), NotTheirs, Missing, To("/reflections#trigger-notes"), Missing, SignIn]),
+    post("/reflections/triggers/{id}/reassure", TriggerNote, REASSURANCE, [NotTheirs, To("/reflections#note-{id}"), Missing, Missing, Missing, SignIn]),
 ];
 
 // ---- the world -------------------------------------------------------------
@@ -572,6 +594,11 @@ fn plans() -> Vec<Plan> {
             then: &[(Involved, "/meeting/items", APPRECIATION_BACK)],
             ..plan(MeetingItem, Hurt, "/meeting/items", with(APPRECIATION_BACK, "text", "mk-meeting-item: the tea you made"), RecordHead, &["mk-meeting-item"])
         },
+        Plan {
+            then: &[(Hurt, "/reflections/{id}/revise", &[("part_1", "mk-kept-reflection: the garden we plant"), ("part_2", ""), ("part_3", "")])],
+            ..plan(Reflection, Hurt, "/reflections", with(REFLECTION, "part_1", "mk-kept-reflection: a garden"), InRedirect, &["mk-kept-reflection"])
+        },
+        plan(TriggerNote, Hurt, "/reflections/triggers", with(TRIGGER_NOTE, "when", "mk-trigger-note: the car park"), RecordHead, &["mk-trigger-note"]),
         plan(ReadinessProposal, Hurt, "/readiness/steps", with(&[("name", "")], "name", "mk-step: cooking on Sundays"), RecordHead, &["mk-step"]),
         plan(TalkRequest, Hurt, "/talk", talk("details", "mk-talk-open: the lake house"), InRedirect, &["mk-talk-open"]),
         Plan {
@@ -660,7 +687,10 @@ impl World {
             about: plan.about,
             id: id.clone(),
             by: plan.by,
-            kept: matches!(plan.about, KeptCheckIn | KeptPulse | KeptTalkWord),
+            kept: matches!(
+                plan.about,
+                KeptCheckIn | KeptPulse | KeptTalkWord | Reflection
+            ),
             marks: plan.marks,
         });
         for &(by, step, fields) in plan.then {

@@ -28,6 +28,7 @@ mod pulse;
 mod quick_exit;
 mod readiness;
 mod record;
+mod reflections;
 mod repair;
 mod security;
 mod talk;

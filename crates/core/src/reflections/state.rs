@@ -1,0 +1,188 @@
+//! The reflections folds: one person's reflections, and the couple's
+//! shared copies and trigger notes.
+
+use super::events::*;
+use super::prompts::Prompt;
+use crate::kernel::event::{Meta, Stamp};
+use crate::kernel::ids::EntryId;
+use time::OffsetDateTime;
+
+/// One version of a reflection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// 1 for the first.
+    pub number: u32,
+    pub at: OffsetDateTime,
+    pub parts: Vec<String>,
+}
+
+/// A copy shared with the partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedMark {
+    pub version: u32,
+    pub at: OffsetDateTime,
+}
+
+/// A reflection, as its author sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reflection {
+    pub id: EntryId,
+    pub prompt: Prompt,
+    /// Oldest first; never empty.
+    pub versions: Vec<Version>,
+    pub shared: Vec<SharedMark>,
+    pub withdrawn: bool,
+}
+
+impl Reflection {
+    pub fn latest(&self) -> &Version {
+        // `Written` makes the first version; there is always one.
+        let last = self.versions.len().saturating_sub(1);
+        &self.versions[last]
+    }
+
+    pub fn was_shared(&self, version: u32) -> bool {
+        self.shared.iter().any(|s| s.version == version)
+    }
+}
+
+/// One person's reflections, folded from their private stream.
+#[derive(Debug, Clone, Default)]
+pub struct Reflections {
+    all: Vec<Reflection>,
+}
+
+impl Reflections {
+    pub fn apply(&mut self, meta: &Meta, event: &PrivateReflectionEvent) {
+        if let PrivateReflectionEvent::Written { prompt, parts } = event {
+            self.all.push(Reflection {
+                id: meta.entry(),
+                prompt: *prompt,
+                versions: vec![Version {
+                    number: 1,
+                    at: meta.at,
+                    parts: parts.clone(),
+                }],
+                shared: Vec::new(),
+                withdrawn: false,
+            });
+            return;
+        }
+        let id = match event {
+            PrivateReflectionEvent::Written { .. } => return,
+            PrivateReflectionEvent::Revised { reflection, .. }
+            | PrivateReflectionEvent::CopyShared { reflection, .. }
+            | PrivateReflectionEvent::Withdrawn { reflection } => *reflection,
+        };
+        let Some(r) = self.all.iter_mut().find(|r| r.id == id) else {
+            return;
+        };
+        match event {
+            PrivateReflectionEvent::Revised { parts, .. } => {
+                let number = r.latest().number + 1;
+                r.versions.push(Version {
+                    number,
+                    at: meta.at,
+                    parts: parts.clone(),
+                });
+            }
+            PrivateReflectionEvent::CopyShared { version, .. } => r.shared.push(SharedMark {
+                version: *version,
+                at: meta.at,
+            }),
+            PrivateReflectionEvent::Withdrawn { .. } => r.withdrawn = true,
+            PrivateReflectionEvent::Written { .. } => {}
+        }
+    }
+
+    /// The reflections still on the author's list, newest first.
+    pub fn listed(&self) -> impl Iterator<Item = &Reflection> {
+        self.all.iter().rev().filter(|r| !r.withdrawn)
+    }
+
+    /// A reflection on the list (one put away is not found).
+    pub fn get(&self, id: EntryId) -> Option<&Reflection> {
+        self.all.iter().find(|r| r.id == id && !r.withdrawn)
+    }
+}
+
+/// A copy of a reflection in the couple's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedCopy {
+    pub id: EntryId,
+    pub shared: Stamp,
+    pub prompt: Prompt,
+    pub parts: Vec<String>,
+}
+
+/// The other partner's answer to a trigger note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reassurance {
+    pub by: Stamp,
+    pub words: String,
+}
+
+/// A trigger note the hurt partner sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerNote {
+    pub id: EntryId,
+    pub sent: Stamp,
+    pub when: String,
+    pub felt: String,
+    pub would_help: Option<String>,
+    pub reassurance: Option<Reassurance>,
+}
+
+/// The couple's shared reflections and trigger notes.
+#[derive(Debug, Clone, Default)]
+pub struct SharedReflections {
+    copies: Vec<SharedCopy>,
+    notes: Vec<TriggerNote>,
+}
+
+impl SharedReflections {
+    pub fn apply(&mut self, meta: &Meta, event: &ReflectionEvent) {
+        match event {
+            ReflectionEvent::CopyShared { prompt, parts } => self.copies.push(SharedCopy {
+                id: meta.entry(),
+                shared: meta.stamp(),
+                prompt: *prompt,
+                parts: parts.clone(),
+            }),
+            ReflectionEvent::TriggerNoted {
+                when,
+                felt,
+                would_help,
+            } => self.notes.push(TriggerNote {
+                id: meta.entry(),
+                sent: meta.stamp(),
+                when: when.clone(),
+                felt: felt.clone(),
+                would_help: would_help.clone(),
+                reassurance: None,
+            }),
+            ReflectionEvent::Reassured { note, words } => {
+                if let Some(n) = self.notes.iter_mut().find(|n| n.id == *note) {
+                    n.reassurance = Some(Reassurance {
+                        by: meta.stamp(),
+                        words: words.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Shared copies, newest first.
+    pub fn copies(&self) -> impl Iterator<Item = &SharedCopy> {
+        self.copies.iter().rev()
+    }
+
+    /// Trigger notes, newest first.
+    pub fn notes(&self) -> impl Iterator<Item = &TriggerNote> {
+        self.notes.iter().rev()
+    }
+
+    pub fn note(&self, id: EntryId) -> Option<&TriggerNote> {
+        self.notes.iter().find(|n| n.id == id)
+    }
+}
