@@ -1,10 +1,11 @@
 //! Reminder choices, unsubscribe links and claims, on both backends.
 
+use crate::accounts::user;
 use crate::harness::{conformance_tests, Kind, TestDb};
-use kintsugi_store::{MasterKey, UserRecord};
+use kintsugi_store::{MasterKey, Store, UserRecord};
+use std::sync::Arc;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
-use uuid::Uuid;
 
 conformance_tests!(
     choices_are_kept_per_person_and_kind,
@@ -15,21 +16,18 @@ conformance_tests!(
 
 const AT: OffsetDateTime = datetime!(2026-11-30 09:00 UTC);
 
-fn user(email: &str) -> UserRecord {
-    UserRecord {
-        id: Uuid::new_v4(),
-        email: email.to_string(),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string(),
-        created_at: AT,
-        recovery_codes_shown: false,
-    }
+/// A store with one account, Ana's.
+async fn store_with_ana(kind: Kind) -> (TestDb, Arc<dyn Store>, UserRecord) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&MasterKey::generate()).await;
+    let ana = user("ana@example.org");
+    store.create_user(&ana, &[]).await.unwrap();
+    (db, store, ana)
 }
 
 async fn choices_are_kept_per_person_and_kind(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
-    let (ana, ben) = (user("ana@example.org"), user("ben@example.org"));
-    store.create_user(&ana, &[]).await.unwrap();
+    let (_db, store, ana) = store_with_ana(kind).await;
+    let ben = user("ben@example.org");
     store.create_user(&ben, &[]).await.unwrap();
     store
         .set_reminder_choice(ana.id, "digest", Some(540))
@@ -98,10 +96,7 @@ async fn a_claim_is_won_once_even_by_racing_stores(kind: Kind) {
 }
 
 async fn an_unsubscribe_link_ends_its_one_choice_once(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
-    let ana = user("ana@example.org");
-    store.create_user(&ana, &[]).await.unwrap();
+    let (_db, store, ana) = store_with_ana(kind).await;
     store
         .set_reminder_choice(ana.id, "digest", Some(540))
         .await
@@ -136,10 +131,7 @@ async fn an_unsubscribe_link_ends_its_one_choice_once(kind: Kind) {
 }
 
 async fn old_claims_and_links_are_forgotten(kind: Kind) {
-    let db = TestDb::new(kind).await;
-    let store = db.open(&MasterKey::generate()).await;
-    let ana = user("ana@example.org");
-    store.create_user(&ana, &[]).await.unwrap();
+    let (_db, store, ana) = store_with_ana(kind).await;
     store
         .claim_reminder(ana.id, "digest:2026-11-30", AT)
         .await

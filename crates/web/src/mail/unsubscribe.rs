@@ -46,20 +46,8 @@ pub async fn page(
     layout: Layout,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    if !is_well_formed(&token) {
-        return Err(AppError::NotFound);
-    }
-    let (_, kind) = app
-        .store
-        .unsubscribe_token(&hash_token(&token))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    render(&UnsubscribePage {
-        layout,
-        token,
-        what: what(&kind),
-        done: false,
-    })
+    let found = app.store.unsubscribe_token(&link_hash(&token)?).await?;
+    answer(layout, found, token, false)
 }
 
 pub async fn unsubscribe(
@@ -75,19 +63,32 @@ pub async fn unsubscribe(
     if !is_one_click(&headers, &body) {
         return Err(AppError::BadForm);
     }
-    if !is_well_formed(&token) {
+    let ended = app.store.unsubscribe(&link_hash(&token)?).await?;
+    answer(layout, ended, String::new(), true)
+}
+
+/// The hash a link's token is kept under; a token of any other shape is
+/// not looked up at all.
+fn link_hash(token: &str) -> AppResult<kintsugi_store::Hash> {
+    if !is_well_formed(token) {
         return Err(AppError::NotFound);
     }
-    let (_, kind) = app
-        .store
-        .unsubscribe(&hash_token(&token))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    Ok(hash_token(token))
+}
+
+/// The page for the choice a link names (`None`: the link does not work).
+fn answer(
+    layout: Layout,
+    found: Option<(uuid::Uuid, String)>,
+    token: String,
+    done: bool,
+) -> AppResult<Response> {
+    let (_, kind) = found.ok_or(AppError::NotFound)?;
     render(&UnsubscribePage {
         layout,
-        token: String::new(),
+        token,
         what: what(&kind),
-        done: true,
+        done,
     })
 }
 

@@ -130,6 +130,15 @@ async fn opted_in_couple(app: &TestApp) -> Couple {
     couple
 }
 
+/// The involved partner adds `words` to the truth log: it waits for the
+/// hurt partner to read.
+async fn disclose(involved: &Person, words: &str) {
+    let told = involved
+        .post("/truth/disclosures", &[("text", words), ("refers_to", "")])
+        .await;
+    assert_eq!(told.status, 303, "{}", excerpt(&told.body));
+}
+
 async fn the_chosen_reminders_arrive_at_the_chosen_time_and_say_nothing(
     app: TestApp,
     sink: SmtpSink,
@@ -142,15 +151,7 @@ async fn the_chosen_reminders_arrive_at_the_chosen_time_and_say_nothing(
     // quietly, and what their partner does at 09:05 sends nothing.
     tick_at(&app, in_india(day, time!(09:00))).await;
     app.clock.set(in_india(day, time!(09:05)));
-    let disclosure = [
-        ("text", "mk-disclosure: I saw her twice"),
-        ("refers_to", ""),
-    ];
-    let told = couple
-        .involved
-        .post("/truth/disclosures", &disclosure)
-        .await;
-    assert_eq!(told.status, 303, "{}", excerpt(&told.body));
+    disclose(&couple.involved, "mk-disclosure: I saw her twice").await;
     let kept = check_in(
         &couple.involved,
         &[("ashamed", "3")],
@@ -216,12 +217,7 @@ mailing_on_both_backends!(the_chosen_reminders_arrive_at_the_chosen_time_and_say
 
 async fn one_post_unsubscribes_without_signing_in(app: TestApp, sink: SmtpSink) {
     let couple = opted_in_couple(&app).await;
-    let disclosure = [("text", "mk-disclosure: the lake house"), ("refers_to", "")];
-    let told = couple
-        .involved
-        .post("/truth/disclosures", &disclosure)
-        .await;
-    assert_eq!(told.status, 303, "{}", excerpt(&told.body));
+    disclose(&couple.involved, "mk-disclosure: the lake house").await;
     let day = (app.clock.now() + Duration::days(1)).date();
     tick_at(&app, in_india(day, time!(09:00))).await;
     let mails = sink.mails();
@@ -266,12 +262,7 @@ mailing_on_both_backends!(one_post_unsubscribes_without_signing_in:
 
 async fn two_instances_send_each_reminder_once(app: TestApp, sink: SmtpSink) {
     let couple = opted_in_couple(&app).await;
-    let disclosure = [("text", "mk-disclosure: the lake house"), ("refers_to", "")];
-    let told = couple
-        .involved
-        .post("/truth/disclosures", &disclosure)
-        .await;
-    assert_eq!(told.status, 303, "{}", excerpt(&told.body));
+    disclose(&couple.involved, "mk-disclosure: the lake house").await;
     let second = app.another_instance().await;
     let day = (app.clock.now() + Duration::days(1)).date();
     for (n, at) in [
