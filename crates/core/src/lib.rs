@@ -22,6 +22,7 @@ pub mod coach;
 pub mod commitments;
 pub mod contact;
 pub mod kernel;
+pub mod meeting;
 pub mod pulse;
 pub mod readiness;
 pub mod reminders;

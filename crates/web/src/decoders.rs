@@ -11,8 +11,8 @@ use crate::app::error::AppError;
 use crate::auth::routes::account_email;
 use crate::http::forms::{decode_submitted, Form, FormCaps, NoFields, SubmittedForm};
 use crate::{
-    apology, auth, checkin, contact, invite, pulse, readiness, requests, space, talk, together,
-    truth,
+    apology, auth, checkin, contact, invite, meeting, pulse, readiness, requests, space, talk,
+    together, truth,
 };
 use kintsugi_core::access::repair_rules::AcknowledgementInput;
 use kintsugi_core::checkin::CheckInInput;
@@ -147,7 +147,8 @@ pub fn decoders() -> Vec<Decoder> {
     .collect()
 }
 
-/// The forms of the rooms that set the pace: readiness, talks, time together.
+/// The forms of the rooms that set the pace: readiness, talks, time
+/// together, the weekly meeting.
 fn pacing_decoders() -> Vec<Decoder> {
     vec![
         plain::<readiness::MarksForm>("readiness-marks"),
@@ -175,6 +176,12 @@ fn pacing_decoders() -> Vec<Decoder> {
         }),
         plain::<together::HowItWentForm>("together-how-it-went"),
         plain::<together::RitualForm>("together-ritual"),
+        plain::<meeting::TimeForm>("meeting-time"),
+        plain::<meeting::ItemForm>("meeting-item"),
+        form::<meeting::HeldForm>("meeting-held", |f, _| {
+            f.covered();
+            Ok(())
+        }),
     ]
 }
 
@@ -239,6 +246,14 @@ mod tests {
         "mark-same_bed",
         "mark-proposed-1",
         "name",
+        "day",
+        "time",
+        "part",
+        "feel",
+        "about",
+        "need",
+        "covered",
+        "agreed",
     ];
 
     /// Values at the edges: calendar limits and impossible days, extreme

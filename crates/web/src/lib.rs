@@ -22,6 +22,7 @@ pub mod commitments;
 pub mod contact;
 pub mod invite;
 pub mod mail;
+pub mod meeting;
 pub mod progress;
 pub mod pulse;
 pub mod readiness;
@@ -67,6 +68,7 @@ pub fn routes() -> Vec<Route> {
         readiness::routes(),
         talk::routes(),
         together::routes(),
+        meeting::routes(),
     ]
     .into_iter()
     .flatten()

@@ -21,6 +21,7 @@ mod tests;
 
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
+use crate::meeting::MeetingWaits;
 use crate::streams::couple::CoupleState;
 use crate::streams::private::PrivateState;
 use crate::views::today::{self, Today, TodayItem};
@@ -95,7 +96,8 @@ pub struct Facts {
     pub something_waits: bool,
     /// The person checked in on their own calendar day.
     pub checked_in_today: bool,
-    /// Today is the couple's agreed meeting day.
+    /// Today is the couple's agreed meeting day, and it has not been held
+    /// yet (Today asks for it).
     pub meeting_today: bool,
 }
 
@@ -112,7 +114,10 @@ impl Facts {
                 .to_do
                 .iter()
                 .any(|item| matches!(item, TodayItem::CheckIn { .. })),
-            meeting_today: false,
+            meeting_today: today
+                .to_do
+                .iter()
+                .any(|item| matches!(item, TodayItem::Meeting(MeetingWaits::MeetingToday { .. }))),
         }
     }
 }
@@ -131,7 +136,8 @@ pub fn facts(
     let last_visit = today::last_visit(mine, person, now)?;
     let found = today::today(couple, mine, person, last_visit, now.date(), day_of)?
         .with_talks(couple, person, now)
-        .with_time_together(couple, person, now);
+        .with_time_together(couple, person, now)
+        .with_meeting(couple, person, now);
     Ok(Facts::from_today(&found))
 }
 

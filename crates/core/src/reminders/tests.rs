@@ -177,6 +177,45 @@ fn the_meeting_reminder_comes_only_on_the_meeting_day() {
 }
 
 #[test]
+fn the_meeting_day_is_the_agreed_day_and_only_once_agreed() {
+    use crate::access::room::Acting;
+    use crate::meeting::{self, Meetings};
+    fn room(w: &World, who: UserId) -> Acting<'_, Meetings> {
+        Acting::new(&w.couple.space, &w.couple.meeting, who)
+    }
+    let mut w = World::new();
+    // START is a Monday morning.
+    let monday = w.now;
+    let proposal = meeting::propose_time(room(&w, w.hurt), "monday", "19:00", "UTC").unwrap();
+    let proposal = w.record(w.hurt, proposal);
+    assert!(
+        !facts_of(&w, w.hurt, monday).meeting_today,
+        "proposed, not agreed"
+    );
+    let agreed = meeting::agree_time(room(&w, w.involved), proposal).unwrap();
+    w.record(w.involved, agreed);
+    for who in [w.hurt, w.involved] {
+        assert!(facts_of(&w, who, monday).meeting_today);
+        assert!(!facts_of(&w, who, monday + Duration::days(1)).meeting_today);
+        assert!(facts_of(&w, who, monday + Duration::days(7)).meeting_today);
+    }
+    let choice = Choice {
+        kind: ReminderKind::Meeting,
+        at: time!(08:30),
+    };
+    let morning = monday.replace_time(time!(09:00));
+    assert!(matches!(
+        decide(choice, morning, facts_of(&w, w.hurt, morning)),
+        Decision::Send(_)
+    ));
+    let tuesday = morning + Duration::days(1);
+    assert!(matches!(
+        decide(choice, tuesday, facts_of(&w, w.hurt, tuesday)),
+        Decision::Quiet(_)
+    ));
+}
+
+#[test]
 fn the_send_time_never_follows_the_partners_action() {
     // Whatever happens after the chosen time, the first look decides: the
     // decision at 09:00 is the one the day keeps, so a digest never goes

@@ -9,6 +9,7 @@ use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::UserId;
+use crate::meeting::{MeetingEvent, Meetings};
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::requests::{RequestEvent, Requests};
@@ -32,6 +33,7 @@ stream_events! {
         Readiness(ReadinessEvent) = "readiness",
         Talk(TalkEvent) = "talk",
         Together(TogetherEvent) = "together",
+        Meeting(MeetingEvent) = "meeting",
     }
 }
 
@@ -52,6 +54,7 @@ pub struct CoupleState {
     pub readiness: ReadinessList,
     pub talk: Talks,
     pub together: Together,
+    pub meeting: Meetings,
 }
 
 impl CoupleState {
@@ -69,6 +72,7 @@ impl CoupleState {
             CoupleEvent::Readiness(e) => self.readiness.apply(meta, e),
             CoupleEvent::Talk(e) => self.talk.apply(meta, e),
             CoupleEvent::Together(e) => self.together.apply(meta, e),
+            CoupleEvent::Meeting(e) => self.meeting.apply(meta, e),
         }
     }
 

@@ -92,7 +92,7 @@ pub enum TalkAnswer {
         #[serde(with = "instants")]
         times: Vec<OffsetDateTime>,
     },
-    /// At the couple's next quiet talk (the weekly meeting, once it exists).
+    /// At the couple's weekly meeting: on its agenda until they talked.
     AtQuietTalk,
     /// "I need space", for `days` from the answer, with an optional sentence.
     Space { days: u8, words: Option<String> },

@@ -1,7 +1,7 @@
 //! What the talk room answers: may this person take a step now, why a new
 //! request must wait, and what waits for them.
 
-use super::state::{Stage, TalkRequest, Talks};
+use super::state::{Answered, Stage, TalkRequest, Talks};
 use crate::access::room::*;
 use crate::talk::events::{TalkAnswer, TalkKind};
 use time::{Duration, OffsetDateTime};
@@ -233,6 +233,21 @@ impl Talks {
     pub fn time_to_pick_by(&self, space: &SpaceState, me: UserId) -> Vec<&TalkRequest> {
         self.of_member(space, me, |r| {
             r.asked_by == me && r.stage() == Stage::AwaitingPick
+        })
+    }
+
+    /// The requests answered "at our weekly meeting" that are still open:
+    /// they are on the meeting's agenda until the couple says they talked.
+    pub fn for_the_meeting(&self, space: &SpaceState, me: UserId) -> Vec<&TalkRequest> {
+        self.of_member(space, me, |r| {
+            r.is_open()
+                && matches!(
+                    r.answer,
+                    Some(Answered {
+                        answer: TalkAnswer::AtQuietTalk,
+                        ..
+                    })
+                )
         })
     }
 

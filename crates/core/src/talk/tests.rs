@@ -144,10 +144,25 @@ fn an_answered_request_stays_open_until_the_talk_happened() {
         refusal_to_ask(&w, w.hurt, "details"),
         NotYet::OneOpen.refusal()
     );
+    let for_the_meeting = |w: &World, who| -> Vec<EntryId> {
+        let requests = w.couple.talk.for_the_meeting(&w.couple.space, who);
+        requests.iter().map(|r| r.id).collect()
+    };
+    assert_eq!(
+        for_the_meeting(&w, w.hurt),
+        [r],
+        "on the weekly meeting's agenda"
+    );
+    assert_eq!(for_the_meeting(&w, w.involved), [r]);
+    assert!(for_the_meeting(&w, w.stranger).is_empty());
     let happened = HappenedInput::default();
     let marked = w.attempt(w.involved, step!(talk: mark_happened(r, &happened)));
     let marked = marked.expect("an agreed talk can be marked");
     w.record(w.involved, marked.shared);
+    assert!(
+        for_the_meeting(&w, w.hurt).is_empty(),
+        "talked: off the agenda"
+    );
     asked(&mut w, HURT, "details");
 }
 

@@ -14,6 +14,7 @@ use crate::checkin::{self, CheckInView};
 use crate::contact::ContactReport;
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
+use crate::meeting::{meeting_waits, MeetingWaits};
 use crate::pulse::{self, PulseDue, PulseRecord};
 use crate::requests::{Fulfilment, Request};
 use crate::streams::couple::CoupleState;
@@ -59,6 +60,8 @@ pub enum TodayItem<'a> {
     PlanToAnswer(&'a Plan),
     /// Time together that has happened: the viewer may say how it went.
     PlanToReflect(&'a Plan),
+    /// What the weekly meeting asks of the viewer.
+    Meeting(MeetingWaits<'a>),
 }
 
 impl TodayItem<'_> {
@@ -72,6 +75,7 @@ impl TodayItem<'_> {
                 | TodayItem::Pulse(_)
                 | TodayItem::QuietPeriod(_)
                 | TodayItem::PlanToReflect(_)
+                | TodayItem::Meeting(MeetingWaits::MeetingToday { .. })
         )
     }
 }
@@ -269,6 +273,25 @@ impl<'a> Today<'a> {
         self.to_do.extend(to_reflect);
         self
     }
+
+    /// Adds what the weekly meeting asks of the viewer at `now` (on their
+    /// own offset): a time or a "we held it" from the partner among what
+    /// the partner sent, and the meeting day among the viewer's routine.
+    pub fn with_meeting(
+        mut self,
+        couple: &'a CoupleState,
+        viewer: UserId,
+        now: OffsetDateTime,
+    ) -> Self {
+        let waits = meeting_waits(&couple.meeting, &couple.space, viewer, now);
+        let (routine, from_partner): (Vec<_>, Vec<_>) = waits
+            .into_iter()
+            .map(TodayItem::Meeting)
+            .partition(|item| !item.is_from_partner());
+        self.among_the_partners(from_partner);
+        self.to_do.extend(routine);
+        self
+    }
 }
 
 /// The partner's news since the last visit, newest first, and how many more
@@ -435,6 +458,9 @@ mod tests {
                 TodayItem::QuietPeriod(_) => "quiet",
                 TodayItem::PlanToAnswer(_) => "plan_answer",
                 TodayItem::PlanToReflect(_) => "plan_reflect",
+                TodayItem::Meeting(MeetingWaits::TimeToAgree(_)) => "meeting_time",
+                TodayItem::Meeting(MeetingWaits::HeldToConfirm) => "meeting_held",
+                TodayItem::Meeting(MeetingWaits::MeetingToday { .. }) => "meeting_today",
             })
             .collect()
     }
@@ -594,6 +620,48 @@ mod tests {
         for who in [w.hurt, w.involved] {
             assert!(with_plans(&w, who).contains(&"plan_reflect"));
         }
+    }
+
+    #[test]
+    fn the_weekly_meeting_asks_among_the_partners_items_and_on_its_day_among_the_routine() {
+        use crate::meeting::{self, ItemInput, Meetings};
+        let mut w = World::new();
+        fn room(w: &World, who: UserId) -> Acting<'_, Meetings> {
+            Acting::new(&w.couple.space, &w.couple.meeting, who)
+        }
+        fn with_meeting(w: &World, who: UserId) -> Vec<&'static str> {
+            let t = today_of(w, who, None, w.now.date());
+            kinds(&t.with_meeting(&w.couple, who, w.now))
+        }
+        // START is a Monday morning: the meeting is tonight.
+        let proposal = meeting::propose_time(room(&w, w.hurt), "monday", "19:00", "UTC").unwrap();
+        let proposal = w.record(w.hurt, proposal);
+        assert_eq!(
+            with_meeting(&w, w.involved),
+            ["meeting_time", "check_in", "pulse"]
+        );
+        let agreed = meeting::agree_time(room(&w, w.involved), proposal).unwrap();
+        w.record(w.involved, agreed);
+        assert_eq!(
+            with_meeting(&w, w.hurt),
+            ["check_in", "pulse", "meeting_today"]
+        );
+        for who in [w.hurt, w.involved] {
+            let thanks = ItemInput {
+                part: "appreciation",
+                text: "for the morning",
+                ..ItemInput::default()
+            };
+            let event = meeting::add_item(room(&w, who), thanks).unwrap();
+            w.record(who, event);
+        }
+        let held = meeting::mark_held(room(&w, w.hurt), &[], "").unwrap();
+        w.record(w.hurt, held);
+        assert_eq!(
+            with_meeting(&w, w.involved),
+            ["meeting_held", "check_in", "pulse"]
+        );
+        assert_eq!(with_meeting(&w, w.hurt), ["check_in", "pulse"]);
     }
 
     fn acting(w: &World, who: UserId) -> Acting<'_, crate::talk::Talks> {

@@ -88,6 +88,11 @@ pub const SECONDARY_NAV: &[NavItem] = &[
         section: "together",
     },
     NavItem {
+        href: "/meeting",
+        label: "Weekly meeting",
+        section: "meeting",
+    },
+    NavItem {
         href: "/readiness",
         label: "Readiness",
         section: "readiness",

@@ -267,7 +267,7 @@ fn together_chart(state: &CoupleState, me: UserId, now: Now) -> AppResult<(bool,
     Ok((any, charts::together_chart("together", &weeks).into()))
 }
 
-fn request_rows(found: &[RequestReliability<'_>]) -> Vec<RequestRow> {
+pub(crate) fn request_rows(found: &[RequestReliability<'_>]) -> Vec<RequestRow> {
     found
         .iter()
         .map(|r| RequestRow {

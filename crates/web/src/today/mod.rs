@@ -19,6 +19,7 @@ use askama::Template;
 use axum::response::Response;
 use kintsugi_core::apology::Apology;
 use kintsugi_core::checkin::CheckInId;
+use kintsugi_core::meeting::MeetingWaits;
 use kintsugi_core::requests::Request;
 use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::truth::{EntryKind, TruthEntry};
@@ -220,6 +221,44 @@ fn to_do_row(item: &TodayItem<'_>, me: kintsugi_core::UserId, zone: Zone) -> ToD
             &format!("/together#plan-{}", plan.id.0),
             "Say how it went",
         ),
+        TodayItem::Meeting(waits) => meeting_row(waits),
+    }
+}
+
+/// The weekly meeting: never an item's words, which stay on its page.
+fn meeting_row(waits: &MeetingWaits<'_>) -> ToDoRow {
+    match waits {
+        MeetingWaits::TimeToAgree(proposal) => {
+            row(
+                Said::title("Your partner suggested a time for your weekly meeting").detail(
+                    format!("{} at {}.", proposal.day.plural(), proposal.clock()),
+                ),
+                "/meeting#time",
+                "Answer",
+            )
+        }
+        MeetingWaits::HeldToConfirm => row(
+            Said::title("Your partner said your weekly meeting was held")
+                .detail("Say so too, and tick what you talked about."),
+            "/meeting#held",
+            "Confirm",
+        ),
+        MeetingWaits::MeetingToday {
+            schedule,
+            appreciated,
+        } => row(
+            Said::title(format!(
+                "Your weekly meeting is today at {}",
+                schedule.clock()
+            ))
+            .detail(if *appreciated {
+                "The agenda is ready for you both."
+            } else {
+                "It opens with appreciations: add one before you meet."
+            }),
+            "/meeting#agenda",
+            "See the agenda",
+        ),
     }
 }
 
@@ -417,7 +456,8 @@ pub async fn page(
             |at| now.local(at).date(),
         )?
         .with_talks(&cached.state, couple.me, now.instant)
-        .with_time_together(&cached.state, couple.me, now.instant);
+        .with_time_together(&cached.state, couple.me, now.instant)
+        .with_meeting(&cached.state, couple.me, now.local(now.instant));
         let page = TodayPage {
             layout: layout.in_section("today"),
             start: found

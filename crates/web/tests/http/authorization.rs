@@ -117,6 +117,12 @@ enum About {
     TogetherPlan,
     /// A ritual of connection the hurt partner began.
     Ritual,
+    /// A day and time for the weekly meeting the hurt partner suggested,
+    /// not answered yet.
+    MeetingTime,
+    /// The hurt partner's appreciation on the meeting's agenda (the
+    /// involved partner added one too).
+    MeetingItem,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -226,6 +232,10 @@ mod form {
     pub const PLAN_ANSWER: Fields = &[("answer", "accept"), ("at", ""), ("at_which", "")];
     pub const HOW_IT_WENT: Fields = &[("connection", "4"), ("line", "mk-new-how-together-went"), ("keep", "partner")];
     pub const RITUAL: Fields = &[("ritual", "mk-new-ritual: tea at nine")];
+    pub const MEETING_TIME: Fields = &[("day", "sunday"), ("time", "19:00")];
+    pub const MEETING_ITEM: Fields = &[("part", "concern"), ("text", ""), ("feel", "mk-new-feel"), ("about", "mk-new-about"), ("need", "mk-new-need")];
+    pub const APPRECIATION_BACK: Fields = &[("part", "appreciation"), ("text", "mk-appreciation-back"), ("feel", ""), ("about", ""), ("need", "")];
+    pub const HELD: Fields = &[("agreed", "mk-new-agreed")];
     pub const HAPPENED_KEPT: Fields = &[("words", "mk-kept-talk-word: it was hard to hear"), ("keep", "only_me")];
     pub const QUIET: Fields = &[("quiet_days", "5")];
     pub const QUIET_NOTE: Fields = &[("quiet_note", "mk-new-quiet-note")];
@@ -339,6 +349,12 @@ const TABLE: &[Row] = &[
     post("/together/rituals", HurtActs, RITUAL, [To("/together#rituals"), To("/together#rituals"), Missing, To("/together#rituals"), Missing, SignIn]),
     post("/together/rituals/{id}/done", Ritual, NONE, [To("/together#rituals"), To("/together#rituals"), Missing, Missing, Missing, SignIn]),
     post("/together/rituals/{id}/set-aside", Ritual, NONE, [To("/together#rituals"), To("/together#rituals"), Missing, Missing, Missing, SignIn]),
+    get("/meeting", MeetingItem, [Shows, Shows, Missing, Page, Missing, SignIn]),
+    post("/meeting/time", HurtActs, MEETING_TIME, [To("/meeting#time"), To("/meeting#time"), Missing, To("/meeting#time"), Missing, SignIn]),
+    post("/meeting/time/{id}/agree", MeetingTime, NONE, [NotTheirs, To("/meeting#time"), Missing, Missing, Missing, SignIn]),
+    post("/meeting/items", HurtActs, MEETING_ITEM, [To("/meeting#concerns"), To("/meeting#concerns"), Missing, To("/meeting#concerns"), Missing, SignIn]),
+    // Both of our partners appreciated; the other couple has not.
+    post("/meeting/held", HurtActs, HELD, [To("/meeting#held"), To("/meeting#held"), Missing, Refused, Missing, SignIn]),
 
     get("/readiness", ReadinessProposal, [Shows, Shows, Missing, Page, Missing, SignIn]),
     post("/readiness/marks", HurtActs, MARKS, [To("/readiness#ready-together"), To("/readiness#ready-together"), Missing, To("/readiness#ready-together"), Missing, SignIn]),
@@ -561,6 +577,11 @@ fn plans() -> Vec<Plan> {
         plan(Contact, Involved, "/contact", with(CONTACT, "what_was_said", "mk-contact: she asked to meet"), InRedirect, &["mk-contact"]),
         plan(TogetherPlan, Hurt, "/together", vec![("what".to_owned(), "mk-plan: a walk by the river".to_owned()), ("at".to_owned(), in_a_month()), ("at_which".to_owned(), String::new())], InRedirect, &["mk-plan"]),
         plan(Ritual, Hurt, "/together/rituals", with(&[("ritual", "")], "ritual", "mk-ritual: a walk on Sundays"), RecordHead, &["mk-ritual"]),
+        plan(MeetingTime, Hurt, "/meeting/time", with(MEETING_TIME, "day", "saturday"), RecordHead, &[]),
+        Plan {
+            then: &[(Involved, "/meeting/items", APPRECIATION_BACK)],
+            ..plan(MeetingItem, Hurt, "/meeting/items", with(APPRECIATION_BACK, "text", "mk-meeting-item: the tea you made"), RecordHead, &["mk-meeting-item"])
+        },
         plan(ReadinessProposal, Hurt, "/readiness/steps", with(&[("name", "")], "name", "mk-step: cooking on Sundays"), RecordHead, &["mk-step"]),
         plan(TalkRequest, Hurt, "/talk", talk("details", "mk-talk-open: the lake house"), InRedirect, &["mk-talk-open"]),
         Plan {

@@ -18,6 +18,7 @@ mod hardening;
 mod idle_sign_out;
 mod joining;
 mod lockout;
+mod meeting;
 mod pairing;
 mod password_change;
 mod postgres;

@@ -286,6 +286,53 @@ mailing_on_both_backends!(two_instances_send_each_reminder_once:
     two_instances_send_each_reminder_once_on_sqlite,
     two_instances_send_each_reminder_once_on_postgres);
 
+async fn the_meeting_reminder_comes_on_the_morning_of_the_agreed_day(app: TestApp, sink: SmtpSink) {
+    let couple = app.couple().await;
+    choose(&couple.hurt, &[("meeting", "on"), ("meeting_at", "08:00")]).await;
+    let day = (app.clock.now() + Duration::days(1)).date();
+    let weekday = day.weekday().to_string().to_lowercase();
+    let proposed = couple
+        .hurt
+        .post("/meeting/time", &[("day", &weekday), ("time", "19:00")])
+        .await;
+    assert_eq!(proposed.location.as_deref(), Some("/meeting#time"));
+    tick_at(&app, in_india(day, time!(08:00))).await;
+    assert!(sink.mails().is_empty(), "suggested, not agreed yet");
+    let page = couple.involved.get("/meeting").await.body;
+    let proposal = page
+        .split("/meeting/time/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the suggestion's agree form")
+        .to_owned();
+    let agreed = couple
+        .involved
+        .post(&format!("/meeting/time/{proposal}/agree"), &[])
+        .await;
+    assert_eq!(agreed.location.as_deref(), Some("/meeting#time"));
+    let next_week = day + Duration::days(7);
+    for before in [day + Duration::days(1), day + Duration::days(6)] {
+        tick_at(&app, in_india(before, time!(08:00))).await;
+    }
+    tick_at(&app, in_india(next_week, time!(07:59))).await;
+    assert!(
+        sink.mails().is_empty(),
+        "not the meeting day, or not yet 08:00"
+    );
+    tick_at(&app, in_india(next_week, time!(08:00))).await;
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(
+        mails[0].header("Subject").as_deref(),
+        Some("Your weekly meeting is today")
+    );
+    assert_eq!(mails[0].to, vec![format!("<{}>", couple.hurt.email)]);
+}
+
+mailing_on_both_backends!(the_meeting_reminder_comes_on_the_morning_of_the_agreed_day:
+    the_meeting_reminder_comes_on_its_day_on_sqlite,
+    the_meeting_reminder_comes_on_its_day_on_postgres);
+
 #[tokio::test]
 async fn without_smtp_the_account_page_says_no_email_is_sent() {
     let app = TestApp::spawn().await;
