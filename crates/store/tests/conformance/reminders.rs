@@ -25,18 +25,21 @@ async fn store_with_ana(kind: Kind) -> (TestDb, Arc<dyn Store>, UserRecord) {
     (db, store, ana)
 }
 
+/// The digest at 09:00 and the check-in reminder at 20:00.
+async fn choose_digest_and_check_in(store: &dyn Store, person: uuid::Uuid) {
+    for (kind, minute) in [("digest", 540), ("check_in", 1200)] {
+        store
+            .set_reminder_choice(person, kind, Some(minute))
+            .await
+            .unwrap();
+    }
+}
+
 async fn choices_are_kept_per_person_and_kind(kind: Kind) {
     let (_db, store, ana) = store_with_ana(kind).await;
     let ben = user("ben@example.org");
     store.create_user(&ben, &[]).await.unwrap();
-    store
-        .set_reminder_choice(ana.id, "digest", Some(540))
-        .await
-        .unwrap();
-    store
-        .set_reminder_choice(ana.id, "check_in", Some(1200))
-        .await
-        .unwrap();
+    choose_digest_and_check_in(store.as_ref(), ana.id).await;
     store
         .set_reminder_choice(ana.id, "digest", Some(480))
         .await
@@ -97,14 +100,7 @@ async fn a_claim_is_won_once_even_by_racing_stores(kind: Kind) {
 
 async fn an_unsubscribe_link_ends_its_one_choice_once(kind: Kind) {
     let (_db, store, ana) = store_with_ana(kind).await;
-    store
-        .set_reminder_choice(ana.id, "digest", Some(540))
-        .await
-        .unwrap();
-    store
-        .set_reminder_choice(ana.id, "check_in", Some(1200))
-        .await
-        .unwrap();
+    choose_digest_and_check_in(store.as_ref(), ana.id).await;
     let (link, other) = ([7u8; 32], [8u8; 32]);
     store
         .add_unsubscribe_token(&link, ana.id, "digest", AT)
