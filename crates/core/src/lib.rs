@@ -31,6 +31,7 @@ pub mod signs;
 pub mod space;
 pub mod streams;
 pub mod talk;
+pub mod therapist;
 pub mod together;
 pub mod truth;
 pub mod views;

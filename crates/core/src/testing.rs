@@ -222,6 +222,11 @@ impl World {
         self.check_in_as(author, feelings, "partner")
     }
 
+    /// A check-in shared with the partner and marked for the therapist.
+    pub fn check_in_for_therapist(&mut self, author: UserId, feelings: &[(&str, &str)]) -> EntryId {
+        self.check_in_as(author, feelings, "partner_and_therapist")
+    }
+
     pub fn keep_check_in(&mut self, author: UserId, feelings: &[(&str, &str)]) -> EntryId {
         self.check_in_as(author, feelings, "only_me")
     }

@@ -20,6 +20,7 @@ use kintsugi_core::space::SpaceEvent;
 use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::talk::{PrivateTalkEvent, TalkEvent};
+use kintsugi_core::therapist::TherapistEvent;
 use kintsugi_core::together::{PrivateTogetherEvent, TogetherEvent};
 use kintsugi_core::truth::TruthEvent;
 use kintsugi_core::visits::VisitEvent;
@@ -104,6 +105,13 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"meeting","event":{"type":"item_added","item":{"part":"plan","text":"dinner out"}}}"#,
         r#"{"room":"meeting","event":{"type":"held_marked","round":1,"covered":[20,21],"agreed":"dinner on Friday"}}"#,
         r#"{"room":"meeting","event":{"type":"held_marked","round":2,"covered":[],"agreed":null}}"#,
+        r#"{"room":"therapist","event":{"type":"proposed","name":"Dr Okafor","scopes":["check_ins","requests"]}}"#,
+        r#"{"room":"therapist","event":{"type":"consented","proposal":21,"scopes":["parked_questions","pulses","reflections","commitments","apology","truth_log"]}}"#,
+        r#"{"room":"therapist","event":{"type":"declined","proposal":21}}"#,
+        r#"{"room":"therapist","event":{"type":"accepted","proposal":21}}"#,
+        r#"{"room":"therapist","event":{"type":"narrowed","proposal":21,"scopes":[]}}"#,
+        r#"{"room":"therapist","event":{"type":"widened","proposal":21,"scopes":["truth_log"]}}"#,
+        r#"{"room":"therapist","event":{"type":"ended","proposal":21}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -212,6 +220,13 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
             AgendaItem::Plan { .. } => "meeting.item_added.plan",
         },
         C::Meeting(MeetingEvent::HeldMarked { .. }) => "meeting.held_marked",
+        C::Therapist(TherapistEvent::Proposed { .. }) => "therapist.proposed",
+        C::Therapist(TherapistEvent::Consented { .. }) => "therapist.consented",
+        C::Therapist(TherapistEvent::Declined { .. }) => "therapist.declined",
+        C::Therapist(TherapistEvent::Accepted { .. }) => "therapist.accepted",
+        C::Therapist(TherapistEvent::Narrowed { .. }) => "therapist.narrowed",
+        C::Therapist(TherapistEvent::Widened { .. }) => "therapist.widened",
+        C::Therapist(TherapistEvent::Ended { .. }) => "therapist.ended",
     }
 }
 
@@ -244,7 +259,7 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 60, "covered: {covered:?}");
+    assert_eq!(covered.len(), 67, "covered: {covered:?}");
 }
 
 #[test]
@@ -271,6 +286,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "request",
         "space",
         "talk",
+        "therapist",
         "together",
         "truth",
     ];

@@ -4,4 +4,5 @@
 pub mod readiness;
 pub mod repair_rules;
 pub mod room;
+pub mod therapist;
 pub mod visibility;

@@ -9,6 +9,9 @@ pub use crate::coach::apology::ApologyParts as DraftParts;
 use crate::kernel::refusal::FieldChecks;
 use crate::kernel::text::Field;
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<ApologyEvent, Refusal>;
+
 const MAX_PART: usize = 5_000;
 const NEED: Field = Field::new("what", 2_000);
 
@@ -144,18 +147,14 @@ pub fn asks_before_sending(space: &SpaceState, actor: UserId, input: &ApologyInp
     check_draft(space, actor, input).is_ok() && !input.coach().is_empty()
 }
 
-pub fn send(acting: Acting<Apologies>, input: &ApologyInput) -> Result<ApologyEvent, Refusal> {
+pub fn send(acting: Acting<Apologies>, input: &ApologyInput) -> Decided {
     let betrayal = acting.choose_betrayal(&input.betrayal)?;
     check_send(acting, betrayal)?;
     let parts = input.parts()?;
     Ok(ApologyEvent::Sent { betrayal, parts })
 }
 
-pub fn answer(
-    acting: Acting<Apologies>,
-    version: EntryId,
-    input: &ApologyAnswerInput,
-) -> Result<ApologyEvent, Refusal> {
+pub fn answer(acting: Acting<Apologies>, version: EntryId, input: &ApologyAnswerInput) -> Decided {
     check_answer(acting, version)?;
     let answer = input.parse()?;
     Ok(ApologyEvent::Answered { version, answer })

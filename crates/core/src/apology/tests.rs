@@ -171,11 +171,8 @@ fn versions_are_numbered_and_a_new_one_follows_only_not_yet_or_need_more() {
         c.attempt(c.involved, step!(apology: send(&full_apology()))),
         Err(Refusal::Conflict("Your partner has received your apology."))
     );
-    assert!(c
-        .couple
-        .apology
-        .waiting_for_response_from(&c.couple.space, c.hurt)
-        .is_empty());
+    let (apology, space) = (&c.couple.apology, &c.couple.space);
+    assert!(apology.waiting_for_response_from(space, c.hurt).is_empty());
 }
 
 #[test]

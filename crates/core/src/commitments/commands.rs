@@ -8,6 +8,9 @@ use crate::access::room::*;
 use crate::kernel::text::Field;
 use serde::Deserialize;
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<CommitmentEvent, Refusal>;
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CommitmentInput {
@@ -29,10 +32,7 @@ pub struct StatusInput {
 const DETAILS: Field = Field::new("details", 2_000);
 const NOTE: Field = Field::new("note", 2_000);
 
-pub fn make(
-    acting: Acting<Commitments>,
-    input: &CommitmentInput,
-) -> Result<CommitmentEvent, Refusal> {
+pub fn make(acting: Acting<Commitments>, input: &CommitmentInput) -> Decided {
     let betrayal = acting.choose_for(&input.betrayal, RepairAction::MakeCommitment)?;
     let kind = CommitmentKind::parse(&input.kind)?;
     let details = if kind == CommitmentKind::Own {
@@ -70,7 +70,7 @@ pub fn update_status(
     acting: Acting<Commitments>,
     commitment: EntryId,
     input: &StatusInput,
-) -> Result<CommitmentEvent, Refusal> {
+) -> Decided {
     check_update_status(acting, commitment)?;
     let status = CommitmentStatus::parse_update(&input.status)?;
     let note = NOTE.optional(&input.note)?;
@@ -82,10 +82,7 @@ pub fn update_status(
 }
 
 /// The hurt partner acknowledges the latest entry of the history.
-pub fn acknowledge(
-    acting: Acting<Commitments>,
-    commitment: EntryId,
-) -> Result<CommitmentEvent, Refusal> {
+pub fn acknowledge(acting: Acting<Commitments>, commitment: EntryId) -> Decided {
     let entry = check_acknowledge(acting, commitment)?;
     Ok(CommitmentEvent::Acknowledged { commitment, entry })
 }

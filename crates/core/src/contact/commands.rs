@@ -9,6 +9,9 @@ use crate::access::room::*;
 use crate::kernel::text::Field;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<ContactEvent, Refusal>;
+
 #[derive(Debug, Clone)]
 pub struct ContactReportInput {
     pub betrayal: String,
@@ -49,7 +52,7 @@ pub fn report(
     actor: UserId,
     now: OffsetDateTime,
     input: &ContactReportInput,
-) -> Result<ContactEvent, Refusal> {
+) -> Decided {
     let betrayal =
         repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::ReportContact)?;
     let happened_at = input.happened_at;
@@ -75,7 +78,7 @@ pub fn acknowledge(
     acting: Acting<ContactReports>,
     report: EntryId,
     input: &AcknowledgementInput,
-) -> Result<ContactEvent, Refusal> {
+) -> Decided {
     check_acknowledge(acting, report)?;
     let response = input.response()?;
     Ok(ContactEvent::Acknowledged { report, response })

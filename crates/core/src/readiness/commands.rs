@@ -8,13 +8,16 @@ use crate::access::room::*;
 use crate::access::visibility::member;
 use crate::kernel::text::Field;
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<ReadinessEvent, Refusal>;
+
 const NAME: Field = Field::new("name", 120);
 
 /// How many proposals one partner may have waiting at once: enough to say
 /// what matters, few enough that the other is not handed a long list.
 pub const OPEN_PROPOSALS: usize = 3;
 
-pub fn propose(acting: Acting<ReadinessList>, name: &str) -> Result<ReadinessEvent, Refusal> {
+pub fn propose(acting: Acting<ReadinessList>, name: &str) -> Decided {
     member(acting.space, acting.actor)?;
     let name = NAME.required(name)?;
     let same = |other: &str| other.trim().eq_ignore_ascii_case(&name);
@@ -39,11 +42,7 @@ pub fn propose(acting: Acting<ReadinessList>, name: &str) -> Result<ReadinessEve
 }
 
 /// `answer` is `accept` or `decline`, as the page's two buttons send it.
-pub fn answer(
-    acting: Acting<ReadinessList>,
-    proposal: EntryId,
-    answer: &str,
-) -> Result<ReadinessEvent, Refusal> {
+pub fn answer(acting: Acting<ReadinessList>, proposal: EntryId, answer: &str) -> Decided {
     check_answer(acting, proposal)?;
     match answer.trim() {
         "accept" => Ok(ReadinessEvent::Accepted { proposal }),
@@ -55,10 +54,7 @@ pub fn answer(
     }
 }
 
-pub fn withdraw(
-    acting: Acting<ReadinessList>,
-    proposal: EntryId,
-) -> Result<ReadinessEvent, Refusal> {
+pub fn withdraw(acting: Acting<ReadinessList>, proposal: EntryId) -> Decided {
     check_withdraw(acting, proposal)?;
     Ok(ReadinessEvent::Withdrawn { proposal })
 }

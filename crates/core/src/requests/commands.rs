@@ -13,6 +13,9 @@ use crate::space::parse_optional_date;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<RequestEvent, Refusal>;
+
 const WHAT: Field = Field::new("what", 1_000);
 const TRIGGER: Field = Field::new("trigger", 300);
 const NOTE: Field = Field::new("note", 1_000);
@@ -159,7 +162,7 @@ pub fn make(
     actor: UserId,
     now: OffsetDateTime,
     input: &RequestInput,
-) -> Result<RequestEvent, Refusal> {
+) -> Decided {
     let betrayal = check_make(space, actor, &input.betrayal)?;
     let Terms { what, frequency } = terms(&input.what, &input.when, now)?;
     Ok(RequestEvent::Made {
@@ -169,7 +172,7 @@ pub fn make(
     })
 }
 
-pub fn accept(acting: Acting<Requests>, request: EntryId) -> Result<RequestEvent, Refusal> {
+pub fn accept(acting: Acting<Requests>, request: EntryId) -> Decided {
     check_respond(acting, request)?;
     Ok(RequestEvent::Accepted { request })
 }
@@ -179,7 +182,7 @@ pub fn propose_alternative(
     now: OffsetDateTime,
     request: EntryId,
     input: &AlternativeInput,
-) -> Result<RequestEvent, Refusal> {
+) -> Decided {
     check_respond(acting, request)?;
     let Terms { what, frequency } = terms(&input.what, &input.when, now)?;
     Ok(RequestEvent::AlternativeProposed {
@@ -193,7 +196,7 @@ pub fn answer_alternative(
     acting: Acting<Requests>,
     request: EntryId,
     input: &AlternativeAnswerInput,
-) -> Result<RequestEvent, Refusal> {
+) -> Decided {
     check_answer_alternative(acting, request)?;
     match input.answer.trim() {
         "accept" => Ok(RequestEvent::AlternativeAccepted { request }),
@@ -208,26 +211,18 @@ pub fn answer_alternative(
     }
 }
 
-pub fn pause(
-    acting: Acting<Requests>,
-    request: EntryId,
-    input: &ReasonInput,
-) -> Result<RequestEvent, Refusal> {
+pub fn pause(acting: Acting<Requests>, request: EntryId, input: &ReasonInput) -> Decided {
     check_pause(acting, request)?;
     let reason = reason(input)?;
     Ok(RequestEvent::Paused { request, reason })
 }
 
-pub fn resume(acting: Acting<Requests>, request: EntryId) -> Result<RequestEvent, Refusal> {
+pub fn resume(acting: Acting<Requests>, request: EntryId) -> Decided {
     check_resume(acting, request)?;
     Ok(RequestEvent::Resumed { request })
 }
 
-pub fn retire(
-    acting: Acting<Requests>,
-    request: EntryId,
-    input: &ReasonInput,
-) -> Result<RequestEvent, Refusal> {
+pub fn retire(acting: Acting<Requests>, request: EntryId, input: &ReasonInput) -> Decided {
     check_retire(acting, request)?;
     let reason = reason(input)?;
     Ok(RequestEvent::Retired { request, reason })
@@ -248,7 +243,7 @@ pub fn log_fulfilment(
     now: OffsetDateTime,
     request: EntryId,
     input: &FulfilmentInput,
-) -> Result<RequestEvent, Refusal> {
+) -> Decided {
     let found = check_log_fulfilment(acting, request)?;
     let today = now.date();
     let happened_on = parse_optional_date("happened_on", &input.happened_on)?.unwrap_or(today);
@@ -281,10 +276,7 @@ fn already_logged(request: &Request, day: Date) -> Option<&'static str> {
     )
 }
 
-pub fn confirm_fulfilment(
-    acting: Acting<Requests>,
-    fulfilment: EntryId,
-) -> Result<RequestEvent, Refusal> {
+pub fn confirm_fulfilment(acting: Acting<Requests>, fulfilment: EntryId) -> Decided {
     let request = check_confirm_fulfilment(acting, fulfilment)?;
     Ok(RequestEvent::FulfilmentConfirmed {
         request: request.id,

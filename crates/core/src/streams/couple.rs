@@ -15,6 +15,7 @@ use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::requests::{RequestEvent, Requests};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::talk::{TalkEvent, Talks};
+use crate::therapist::{TherapistEvent, Therapy};
 use crate::together::{Together, TogetherEvent};
 use crate::truth::{TruthEvent, TruthLog};
 
@@ -34,6 +35,7 @@ stream_events! {
         Talk(TalkEvent) = "talk",
         Together(TogetherEvent) = "together",
         Meeting(MeetingEvent) = "meeting",
+        Therapist(TherapistEvent) = "therapist",
     }
 }
 
@@ -55,6 +57,8 @@ pub struct CoupleState {
     pub talk: Talks,
     pub together: Together,
     pub meeting: Meetings,
+    /// Each therapist proposed, and where their access stands.
+    pub therapy: Therapy,
 }
 
 impl CoupleState {
@@ -73,6 +77,7 @@ impl CoupleState {
             CoupleEvent::Talk(e) => self.talk.apply(meta, e),
             CoupleEvent::Together(e) => self.together.apply(meta, e),
             CoupleEvent::Meeting(e) => self.meeting.apply(meta, e),
+            CoupleEvent::Therapist(e) => self.therapy.apply(meta, e),
         }
     }
 

@@ -56,6 +56,7 @@ round_trips! {
     talk_events: CoupleEvent = crate::talk::tests::any_event();
     together_events: CoupleEvent = crate::together::tests::any_event();
     meeting_events: CoupleEvent = crate::meeting::tests::any_event();
+    therapist_events: CoupleEvent = crate::therapist::tests::any_event();
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();

@@ -10,6 +10,9 @@ use crate::kernel::text::Field;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<TalkEvent, Refusal>;
+
 const TOPIC: Field = Field::new("topic", 300);
 const SPACE_WORDS: Field = Field::new("space_words", 500);
 const HOW_IT_WENT: Field = Field::new("how_it_went", 1_000);
@@ -32,11 +35,7 @@ pub struct AskInput {
 }
 
 /// Asks for a talk; every field is checked before the kind's wait.
-pub fn ask(
-    acting: Acting<Talks>,
-    now: OffsetDateTime,
-    input: &AskInput,
-) -> Result<TalkEvent, Refusal> {
+pub fn ask(acting: Acting<Talks>, now: OffsetDateTime, input: &AskInput) -> Decided {
     repair_rules::member(acting.space, acting.actor)?;
     let mut checks = FieldChecks::default();
     let kind = checks.check(TalkKind::parse(&input.kind))?;
@@ -76,7 +75,7 @@ pub fn answer(
     now: OffsetDateTime,
     id: EntryId,
     input: &AnswerInput,
-) -> Result<TalkEvent, Refusal> {
+) -> Decided {
     check_answer(acting, id)?;
     let answer = match input.choice.trim() {
         "now" => TalkAnswer::Now,
@@ -148,7 +147,7 @@ pub fn parse_days(field: &'static str, raw: &str) -> Result<u8, Refusal> {
 }
 
 /// The asker picks one of the proposed times, by its place in the list.
-pub fn pick(acting: Acting<Talks>, id: EntryId, choice: &str) -> Result<TalkEvent, Refusal> {
+pub fn pick(acting: Acting<Talks>, id: EntryId, choice: &str) -> Decided {
     check_pick(acting, id)?;
     let times = acting
         .room
@@ -167,16 +166,12 @@ pub fn pick(acting: Acting<Talks>, id: EntryId, choice: &str) -> Result<TalkEven
     })
 }
 
-pub fn end_space(
-    acting: Acting<Talks>,
-    now: OffsetDateTime,
-    id: EntryId,
-) -> Result<TalkEvent, Refusal> {
+pub fn end_space(acting: Acting<Talks>, now: OffsetDateTime, id: EntryId) -> Decided {
     check_end_space(acting, now, id)?;
     Ok(TalkEvent::SpaceEnded { request: id })
 }
 
-pub fn withdraw(acting: Acting<Talks>, id: EntryId) -> Result<TalkEvent, Refusal> {
+pub fn withdraw(acting: Acting<Talks>, id: EntryId) -> Decided {
     check_withdraw(acting, id)?;
     Ok(TalkEvent::Withdrawn { request: id })
 }
@@ -223,23 +218,19 @@ pub fn mark_happened(
 }
 
 /// Declares a quiet period of `days` from now, or renews one that is on.
-pub fn declare_quiet(acting: Acting<Talks>, days: &str) -> Result<TalkEvent, Refusal> {
+pub fn declare_quiet(acting: Acting<Talks>, days: &str) -> Decided {
     check_declare_quiet(acting)?;
     Ok(TalkEvent::QuietDeclared {
         days: parse_days("quiet_days", days)?,
     })
 }
 
-pub fn end_quiet(acting: Acting<Talks>, now: OffsetDateTime) -> Result<TalkEvent, Refusal> {
+pub fn end_quiet(acting: Acting<Talks>, now: OffsetDateTime) -> Decided {
     check_end_quiet(acting, now)?;
     Ok(TalkEvent::QuietEnded)
 }
 
-pub fn leave_quiet_note(
-    acting: Acting<Talks>,
-    now: OffsetDateTime,
-    note: &str,
-) -> Result<TalkEvent, Refusal> {
+pub fn leave_quiet_note(acting: Acting<Talks>, now: OffsetDateTime, note: &str) -> Decided {
     check_leave_quiet_note(acting, now)?;
     Ok(TalkEvent::QuietNoteLeft {
         note: QUIET_NOTE.required(note)?,

@@ -31,6 +31,27 @@ fn refusal_to_ask(w: &World, who: UserId, kind: &str) -> Refusal {
     }
 }
 
+/// `who` is refused `kind` after `wait`, and asks it once `last` more has
+/// passed.
+fn refused_until_then_asked(
+    w: &mut World,
+    who: UserId,
+    kind: &str,
+    wait: Duration,
+    last: Duration,
+) {
+    w.advance(wait);
+    refusal_to_ask(w, who, kind);
+    w.advance(last);
+    asked(w, who, kind);
+}
+
+/// Whether no talk request waits for `who` to answer.
+fn nothing_awaits(w: &World, who: UserId) -> bool {
+    let (talk, space) = (&w.couple.talk, &w.couple.space);
+    talk.awaiting_answer_from(space, who).is_empty()
+}
+
 fn answering(choice: &str) -> AnswerInput {
     AnswerInput {
         choice: choice.to_owned(),
@@ -90,11 +111,7 @@ fn a_request_waits_for_the_other_partner_and_only_them() {
         w.couple.talk.get(r).map(TalkRequest::stage),
         Some(Stage::Agreed)
     );
-    assert!(w
-        .couple
-        .talk
-        .awaiting_answer_from(&w.couple.space, w.involved)
-        .is_empty());
+    assert!(nothing_awaits(&w, w.involved));
 }
 
 #[test]
@@ -182,11 +199,7 @@ fn space_is_honoured_for_that_kind_until_it_ends() {
         })
     );
     // Not nudged: the request no longer waits for an answer.
-    assert!(w
-        .couple
-        .talk
-        .awaiting_answer_from(&w.couple.space, w.involved)
-        .is_empty());
+    assert!(nothing_awaits(&w, w.involved));
     assert_eq!(
         refusal_to_ask(&w, w.hurt, "what_happened"),
         NotYet::Space { until }.refusal()
@@ -196,10 +209,11 @@ fn space_is_honoured_for_that_kind_until_it_ends() {
         Ok(Some(NotYet::Space { until }))
     );
     asked(&mut w, HURT, "practical");
-    w.advance(Duration::days(3) - Duration::minutes(1));
-    refusal_to_ask(&w, w.hurt, "what_happened");
-    w.advance(Duration::minutes(1));
-    asked(&mut w, HURT, "what_happened");
+    let (wait, last) = (
+        Duration::days(3) - Duration::minutes(1),
+        Duration::minutes(1),
+    );
+    refused_until_then_asked(&mut w, HURT, "what_happened", wait, last);
 }
 
 #[test]
@@ -253,11 +267,7 @@ fn a_withdrawn_request_closes_its_kind_to_its_asker_for_a_day() {
         "{by_partner:?}"
     );
     w.run(w.hurt, step!(talk: withdraw(r)));
-    assert!(w
-        .couple
-        .talk
-        .awaiting_answer_from(&w.couple.space, w.involved)
-        .is_empty());
+    assert!(nothing_awaits(&w, w.involved));
     let until = w.now + COOL_DOWN;
     assert_eq!(
         refusal_to_ask(&w, w.hurt, "our_future"),
@@ -265,10 +275,8 @@ fn a_withdrawn_request_closes_its_kind_to_its_asker_for_a_day() {
     );
     asked(&mut w, INVOLVED, "our_future");
     asked(&mut w, HURT, "details");
-    w.advance(Duration::hours(23));
-    refusal_to_ask(&w, w.hurt, "our_future");
-    w.advance(Duration::hours(1));
-    asked(&mut w, HURT, "our_future");
+    let (wait, last) = (Duration::hours(23), Duration::hours(1));
+    refused_until_then_asked(&mut w, HURT, "our_future", wait, last);
 }
 
 #[test]
@@ -298,11 +306,8 @@ fn the_asker_picks_one_of_the_proposed_times() {
     let request = w.couple.talk.get(r).expect("asked");
     assert_eq!(request.picked, Some(later));
     assert_eq!(request.stage(), Stage::Agreed);
-    assert!(w
-        .couple
-        .talk
-        .time_to_pick_by(&w.couple.space, w.involved)
-        .is_empty());
+    let (talk, space) = (&w.couple.talk, &w.couple.space);
+    assert!(talk.time_to_pick_by(space, w.involved).is_empty());
 }
 
 #[test]

@@ -8,6 +8,9 @@ use crate::kernel::refusal::FieldChecks;
 use crate::kernel::text::Field;
 use time::{Duration, OffsetDateTime};
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<TogetherEvent, Refusal>;
+
 const WHAT: Field = Field::new("what", 200);
 const LINE: Field = Field::new("line", 500);
 const RITUAL: Field = Field::new("ritual", 200);
@@ -42,7 +45,7 @@ pub fn suggest(
     now: OffsetDateTime,
     what: &str,
     at: TypedTime,
-) -> Result<TogetherEvent, Refusal> {
+) -> Decided {
     repair_rules::member(acting.space, acting.actor)?;
     let mut checks = FieldChecks::default();
     let what = checks.check(WHAT.required(what))?;
@@ -62,7 +65,7 @@ pub fn answer(
     plan: EntryId,
     answer: &str,
     at: TypedTime,
-) -> Result<TogetherEvent, Refusal> {
+) -> Decided {
     check_answer(acting, plan)?;
     match answer.trim() {
         "accept" => Ok(TogetherEvent::Accepted { plan }),
@@ -139,7 +142,7 @@ pub fn how_it_went(
 pub const RITUALS: usize = 5;
 
 /// Begins a small recurring thing to do together.
-pub fn begin_ritual(acting: Acting<Together>, what: &str) -> Result<TogetherEvent, Refusal> {
+pub fn begin_ritual(acting: Acting<Together>, what: &str) -> Decided {
     repair_rules::member(acting.space, acting.actor)?;
     let what = RITUAL.required(what)?;
     let kept = acting
@@ -156,20 +159,13 @@ pub fn begin_ritual(acting: Acting<Together>, what: &str) -> Result<TogetherEven
 }
 
 /// Marks a ritual done on `today`, the person's own calendar day.
-pub fn ritual_done(
-    acting: Acting<Together>,
-    today: time::Date,
-    ritual: EntryId,
-) -> Result<TogetherEvent, Refusal> {
+pub fn ritual_done(acting: Acting<Together>, today: time::Date, ritual: EntryId) -> Decided {
     super::queries::check_ritual_done(acting, today, ritual)?;
     Ok(TogetherEvent::RitualDone { ritual, on: today })
 }
 
 /// Sets a ritual aside.
-pub fn set_ritual_aside(
-    acting: Acting<Together>,
-    ritual: EntryId,
-) -> Result<TogetherEvent, Refusal> {
+pub fn set_ritual_aside(acting: Acting<Together>, ritual: EntryId) -> Decided {
     super::queries::check_set_aside(acting, ritual)?;
     Ok(TogetherEvent::RitualSetAside { ritual })
 }

@@ -12,6 +12,9 @@ use crate::kernel::text::Field;
 use crate::space::parse_optional_date;
 use time::OffsetDateTime;
 
+/// What a command of this room decides: its event, or why not.
+type Decided = Result<TruthEvent, Refusal>;
+
 #[derive(Debug, Clone, Default)]
 pub struct DisclosureInput {
     /// Which betrayal this is about; may stay empty when there is only one.
@@ -30,7 +33,7 @@ pub fn volunteer(
     actor: UserId,
     now: OffsetDateTime,
     input: &DisclosureInput,
-) -> Result<TruthEvent, Refusal> {
+) -> Decided {
     let betrayal =
         repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::Volunteer)?;
     let text = TELLING.required(&input.text)?;
@@ -54,11 +57,7 @@ pub struct QuestionInput {
     pub text: String,
 }
 
-pub fn ask(
-    space: &SpaceState,
-    actor: UserId,
-    input: &QuestionInput,
-) -> Result<TruthEvent, Refusal> {
+pub fn ask(space: &SpaceState, actor: UserId, input: &QuestionInput) -> Decided {
     let betrayal = repair_rules::choose_for(space, actor, &input.betrayal, RepairAction::Ask)?;
     let text = QUESTION.required(&input.text)?;
     Ok(TruthEvent::Asked { betrayal, text })
@@ -69,22 +68,18 @@ pub struct AnswerInput {
     pub text: String,
 }
 
-pub fn answer(
-    acting: Acting<TruthLog>,
-    question: EntryId,
-    input: &AnswerInput,
-) -> Result<TruthEvent, Refusal> {
+pub fn answer(acting: Acting<TruthLog>, question: EntryId, input: &AnswerInput) -> Decided {
     check_answer(acting, question)?;
     let text = TELLING.required(&input.text)?;
     Ok(TruthEvent::Answered { question, text })
 }
 
-pub fn park(acting: Acting<TruthLog>, question: EntryId) -> Result<TruthEvent, Refusal> {
+pub fn park(acting: Acting<TruthLog>, question: EntryId) -> Decided {
     check_park(acting, question)?;
     Ok(TruthEvent::Parked { question })
 }
 
-pub fn unpark(acting: Acting<TruthLog>, question: EntryId) -> Result<TruthEvent, Refusal> {
+pub fn unpark(acting: Acting<TruthLog>, question: EntryId) -> Decided {
     check_unpark(acting, question)?;
     Ok(TruthEvent::Unparked { question })
 }
@@ -93,7 +88,7 @@ pub fn acknowledge(
     acting: Acting<TruthLog>,
     entry: EntryId,
     input: &AcknowledgementInput,
-) -> Result<TruthEvent, Refusal> {
+) -> Decided {
     check_acknowledge(acting, entry)?;
     let response = input.response()?;
     Ok(TruthEvent::Acknowledged { entry, response })
@@ -104,11 +99,7 @@ pub struct CorrectionInput {
     pub text: String,
 }
 
-pub fn correct(
-    acting: Acting<TruthLog>,
-    entry: EntryId,
-    input: &CorrectionInput,
-) -> Result<TruthEvent, Refusal> {
+pub fn correct(acting: Acting<TruthLog>, entry: EntryId, input: &CorrectionInput) -> Decided {
     check_correct(acting, entry)?;
     let text = TELLING.required(&input.text)?;
     Ok(TruthEvent::Corrected {

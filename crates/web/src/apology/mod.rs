@@ -7,7 +7,8 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, Layout};
 use crate::exec::Outcome;
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
-use crate::http::forms::{Form, FormCaps, FormErrors};
+use crate::http::forms::text_form;
+use crate::http::forms::{FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{
@@ -24,7 +25,6 @@ use kintsugi_core::coach::apology::PartFinding;
 use kintsugi_core::space::Role;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, Refusal, UserId};
-use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -39,25 +39,14 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// The apology form: its parts, and which button was pressed (`check` or
-/// `send`).
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ApologyForm {
-    betrayal: String,
-    what_i_did: String,
-    impact: String,
-    responsibility: String,
-    remorse: String,
-    changes: String,
-    repair: String,
-    factors: String,
-    action: String,
-}
-
-impl Form for ApologyForm {
+text_form! {
+    /// The apology form: its parts, and which button was pressed (`check` or
+    /// `send`).
+    pub struct ApologyForm {
+        betrayal, what_i_did, impact, responsibility, remorse, changes, repair, factors, action,
+    }
     /// Seven parts of up to 5,000 characters each.
-    const CAPS: FormCaps = FormCaps::new(16, 10_000, 70_000);
+    caps FormCaps::new(16, 10_000, 70_000)
 }
 
 impl ApologyForm {
@@ -104,14 +93,9 @@ impl ApologyForm {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AnswerForm {
-    answer: String,
-    what: String,
+text_form! {
+    pub struct AnswerForm { answer, what }
 }
-
-impl Form for AnswerForm {}
 
 /// What the page shows beyond the record: a draft being written (checked
 /// with the coach, or refused when sent), or a refused answer.

@@ -5,10 +5,10 @@
 use crate::app::error::{AppError, AppResult};
 use crate::app::state::AppState;
 use crate::auth::session::CurrentUser;
-use crate::http::forms::{CsrfForm, Form};
+use crate::http::forms::text_form;
+use crate::http::forms::CsrfForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use uuid::Uuid;
 
 /// What a person may choose: the form's value, its words, and the minutes.
@@ -58,13 +58,9 @@ pub async fn idle_limit(app: &AppState, user: Uuid) -> AppResult<time::Duration>
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct IdleForm {
-    minutes: String,
+text_form! {
+    pub struct IdleForm { minutes }
 }
-
-impl Form for IdleForm {}
 
 pub async fn choose(
     State(app): State<AppState>,

@@ -14,7 +14,8 @@ use crate::auth::throttle;
 use crate::auth::tokens::{hash_token, normalise_recovery_code, recovery_code};
 use crate::auth::zone::{chosen_zone, zone_groups, ZoneGroup};
 use crate::http::client::ClientAddress;
-use crate::http::forms::{CsrfForm, Form, FormCaps, FormErrors};
+use crate::http::forms::text_form;
+use crate::http::forms::{CsrfForm, FormCaps, FormErrors};
 use crate::http::rate_limit;
 use crate::http::routes::Route;
 use askama::Template;
@@ -115,18 +116,9 @@ const ACCOUNT_FORM: FormCaps = FormCaps::new(8, 1_000, 2_000);
 
 // ---- registration --------------------------------------------------------
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct RegisterForm {
-    pub(crate) email: String,
-    pub(crate) password: String,
-    pub(crate) password_confirm: String,
-    pub(crate) invite: String,
-    pub(crate) time_zone: String,
-}
-
-impl Form for RegisterForm {
-    const CAPS: FormCaps = ACCOUNT_FORM;
+text_form! {
+    pub struct RegisterForm { email, password, password_confirm, invite, time_zone }
+    caps ACCOUNT_FORM
 }
 
 #[derive(Template)]
@@ -221,16 +213,9 @@ async fn register(
 
 // ---- login and logout ----------------------------------------------------
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LoginForm {
-    pub(crate) email: String,
-    pub(crate) password: String,
-    pub(crate) invite: String,
-}
-
-impl Form for LoginForm {
-    const CAPS: FormCaps = ACCOUNT_FORM;
+text_form! {
+    pub struct LoginForm { email, password, invite }
+    caps ACCOUNT_FORM
 }
 
 #[derive(Template)]
@@ -386,17 +371,9 @@ async fn logout(
 
 // ---- recovery --------------------------------------------------------------
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct RecoverForm {
-    pub(crate) email: String,
-    pub(crate) code: String,
-    pub(crate) password: String,
-    pub(crate) password_confirm: String,
-}
-
-impl Form for RecoverForm {
-    const CAPS: FormCaps = ACCOUNT_FORM;
+text_form! {
+    pub struct RecoverForm { email, code, password, password_confirm }
+    caps ACCOUNT_FORM
 }
 
 #[derive(Template)]
@@ -552,16 +529,9 @@ pub(crate) async fn account_view(
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct PasswordForm {
-    pub(crate) current_password: String,
-    pub(crate) password: String,
-    pub(crate) password_confirm: String,
-}
-
-impl Form for PasswordForm {
-    const CAPS: FormCaps = ACCOUNT_FORM;
+text_form! {
+    pub struct PasswordForm { current_password, password, password_confirm }
+    caps ACCOUNT_FORM
 }
 
 /// Changes the password: the current one is required (and wrong ones are

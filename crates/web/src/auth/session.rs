@@ -315,12 +315,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = LoginRedirect;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Session>()
-            .copied()
-            .map(CurrentUser)
-            .ok_or(LoginRedirect)
+        let session = parts.extensions.get::<Session>().copied();
+        session.map(CurrentUser).ok_or(LoginRedirect)
     }
 }
 
@@ -339,38 +335,41 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<CsrfToken>()
-            .cloned()
-            .ok_or(AppError::Csrf)
+        let token = parts.extensions.get::<CsrfToken>().cloned();
+        token.ok_or(AppError::Csrf)
     }
+}
+
+/// Browsers by what their user agent says, the most specific first.
+const BROWSERS: &[(&str, &str)] = &[
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+];
+
+/// Systems by what a user agent says, the most specific first.
+const SYSTEMS: &[(&str, &str)] = &[
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "a Mac"),
+    ("Linux", "Linux"),
+];
+
+/// The name of the first of `names` whose marker `ua` holds, else `otherwise`.
+fn named_in(ua: &str, names: &[(&str, &'static str)], otherwise: &'static str) -> &'static str {
+    let found = names.iter().find(|(marker, _)| ua.contains(marker));
+    found.map_or(otherwise, |(_, name)| name)
 }
 
 /// A coarse, human description of the browser, for the person's own list
 /// of sessions ("Firefox on Android"). Nothing finer is kept.
 pub fn describe_device(user_agent: Option<&str>) -> String {
     let ua = user_agent.unwrap_or_default();
-    let browser = [
-        ("Edg/", "Edge"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"),
-    ]
-    .iter()
-    .find(|(marker, _)| ua.contains(marker))
-    .map_or("A browser", |(_, name)| name);
-    let system = [
-        ("Android", "Android"),
-        ("iPhone", "iPhone"),
-        ("iPad", "iPad"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "a Mac"),
-        ("Linux", "Linux"),
-    ]
-    .iter()
-    .find(|(marker, _)| ua.contains(marker))
-    .map_or("an unknown device", |(_, name)| name);
+    let browser = named_in(ua, BROWSERS, "A browser");
+    let system = named_in(ua, SYSTEMS, "an unknown device");
     format!("{browser} on {system}")
 }
 

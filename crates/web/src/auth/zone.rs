@@ -8,10 +8,10 @@ use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
 use crate::auth::routes::{account_view, Saved};
 use crate::auth::session::CurrentUser;
-use crate::http::forms::{CsrfForm, Form, FormErrors};
+use crate::http::forms::text_form;
+use crate::http::forms::{CsrfForm, FormErrors};
 use axum::extract::State;
 use axum::response::Response;
-use serde::Deserialize;
 
 /// One zone of the select: its IANA name and how it reads ("New York").
 pub struct ZoneOption {
@@ -54,13 +54,9 @@ pub fn chosen_zone(field: &'static str, raw: &str) -> Result<Zone, FormErrors> {
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ZoneForm {
-    time_zone: String,
+text_form! {
+    pub struct ZoneForm { time_zone }
 }
-
-impl Form for ZoneForm {}
 
 /// Saves the person's zone and shows the account page in it at once, with
 /// a word that it was saved.

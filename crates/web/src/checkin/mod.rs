@@ -7,6 +7,7 @@ use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused, Layout};
 use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
+use crate::http::forms::text_form;
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -462,14 +463,9 @@ async fn one_page(desk: Desk, EntryIdParam(id): EntryIdParam) -> AppResult<Respo
     render(&page)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct AcknowledgeForm {
-    preset: String,
-    own_words: String,
+text_form! {
+    pub struct AcknowledgeForm { preset, own_words }
 }
-
-impl Form for AcknowledgeForm {}
 
 async fn acknowledge(
     EntryForm(desk, id, form, submission): EntryForm<AcknowledgeForm>,

@@ -13,6 +13,7 @@ use crate::present::dates;
 use crate::present::repair::{
     at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
 };
+use crate::present::repair::{refused_at, refused_form};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -177,10 +178,7 @@ fn view(
             Acting::new(&state.space, &state.commitments, me),
             c.id,
         ),
-        acknowledge_errors: match refused {
-            Refused::Acknowledge(id, errors) if *id == c.id => errors.clone(),
-            _ => FormErrors::default(),
-        },
+        acknowledge_errors: refused_at!(refused, Refused::Acknowledge, c.id),
     }
 }
 
@@ -191,10 +189,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
     let cached = desk.read().await?;
     let state = &cached.state;
     let me = desk.couple.me;
-    let (form, errors) = match &refused {
-        Refused::Make(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (form, errors) = refused_form!(&refused, Refused::Make);
     let choice = BetrayalChoice::for_action(
         &state.space,
         me,

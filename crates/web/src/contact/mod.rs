@@ -7,9 +7,11 @@ use crate::app::error::AppResult;
 use crate::app::layout::Layout;
 use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
-use crate::http::forms::{Form, FormCaps, FormErrors};
+use crate::http::forms::text_form;
+use crate::http::forms::{FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
+use crate::present::repair::refused_form;
 use crate::present::repair::{
     at_entry, betrayal_tag, redraws_with, room_page, BetrayalChoice, Choice,
 };
@@ -24,7 +26,6 @@ use kintsugi_core::contact::{
 use kintsugi_core::kernel::days::plain_delay;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::{EntryId, UserId};
-use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -43,22 +44,16 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ContactForm {
-    pub(crate) betrayal: String,
-    pub(crate) happened_at: String,
-    /// Which of two times, when the typed one happened twice (clocks went
-    /// back): `first` or `second`.
-    pub(crate) happened_at_which: String,
-    pub(crate) channel: String,
-    pub(crate) what_was_said: String,
-    pub(crate) how_i_responded: String,
-}
-
-impl Form for ContactForm {
+text_form! {
+    pub struct ContactForm {
+        betrayal, happened_at,
+        /// Which of two times, when the typed one happened twice (clocks went
+        /// back): `first` or `second`.
+        happened_at_which,
+        channel, what_was_said, how_i_responded,
+    }
     /// Two texts of up to 5,000 characters each.
-    const CAPS: FormCaps = FormCaps::new(16, 10_000, 20_000);
+    caps FormCaps::new(16, 10_000, 20_000)
 }
 
 #[derive(Default)]
@@ -168,10 +163,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
     let cached = desk.couple.read(&desk.app).await?;
     let state = &cached.state;
     let me = desk.couple.me;
-    let (form, errors) = match &refused {
-        Refused::Report(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (form, errors) = refused_form!(&refused, Refused::Report);
     let choice = BetrayalChoice::for_action(
         &state.space,
         me,

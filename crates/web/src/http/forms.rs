@@ -60,6 +60,35 @@ pub trait Form: DeserializeOwned {
     const CAPS: FormCaps = FormCaps::DEFAULT;
 }
 
+/// A form of named text fields, each a `String`, empty when not sent: the
+/// struct and its `Form` impl, with `caps` when they are not the default.
+///
+/// ```ignore
+/// text_form! {
+///     pub struct NoteForm { note, keep }
+///     caps FormCaps::new(8, 2_000, 2_000)
+/// }
+/// ```
+macro_rules! text_form {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($(#[$field_meta:meta])* $field:ident),* $(,)? }
+        $($(#[$caps_meta:meta])* caps $caps:expr)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, Clone, serde::Deserialize)]
+        #[serde(default)]
+        pub struct $name {
+            $($(#[$field_meta])* pub(crate) $field: String,)*
+        }
+
+        impl $crate::http::forms::Form for $name {
+            $($(#[$caps_meta])* const CAPS: $crate::http::forms::FormCaps = $caps;)?
+        }
+    };
+}
+pub(crate) use text_form;
+
 /// Reads a posted body as the form `T`: its caps first, in one pass over
 /// the fields, then the fields themselves. Both passes are linear in the
 /// body's size; any body gives a form or an error, never a panic.

@@ -14,7 +14,8 @@ use crate::auth::session::{CurrentUser, MaybeUser, Session};
 use crate::auth::tokens::{hash_token, is_well_formed};
 use crate::couple::MyCouple;
 use crate::exec::{self, Outcome, Writes};
-use crate::http::forms::{CsrfForm, Form, FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::text_form;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::space::{betrayal_rows, roles_in_words, BetrayalRow};
@@ -25,7 +26,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use kintsugi_core::space::{self, Slot};
 use kintsugi_core::{CoupleId, StreamId};
 use kintsugi_store::{InviteRecord, NewMember, StoreError};
-use serde::Deserialize;
 use time::OffsetDateTime;
 
 pub fn routes() -> Vec<Route> {
@@ -119,13 +119,9 @@ struct DeclinedPage {
     layout: Layout,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct JoinForm {
-    feel_safe: String,
+text_form! {
+    pub struct JoinForm { feel_safe }
 }
-
-impl Form for JoinForm {}
 
 /// The invitation the link names, if it can still be used.
 async fn find_usable(app: &AppState, token: &str) -> AppResult<Result<InviteRecord, Problem>> {

@@ -8,15 +8,17 @@ mod view;
 
 use crate::app::error::AppResult;
 use crate::exec::Landed;
-use crate::http::extractors::{EntryForm, PostedForm};
-use crate::http::forms::{Form, FormErrors, NoFields};
+use crate::exec::Submission;
+use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::{text_form, Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::repair::{redraws_with, room_page};
 use axum::response::Response;
 use kintsugi_core::access::room::Acting;
-use kintsugi_core::meeting::{self, ItemInput, Meetings};
+use kintsugi_core::meeting::{self, ItemInput, MeetingEvent, Meetings};
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::EntryId;
+use kintsugi_core::Refusal;
 use serde::Deserialize;
 use view::build;
 
@@ -36,28 +38,21 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct TimeForm {
-    pub(crate) day: String,
-    /// "19:00", on the proposer's own clock.
-    pub(crate) time: String,
+text_form! {
+    pub struct TimeForm {
+        day,
+        /// "19:00", on the proposer's own clock.
+        time,
+    }
 }
 
-impl Form for TimeForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ItemForm {
-    /// `appreciation`, `went_well`, `concern` or `plan`.
-    pub(crate) part: String,
-    pub(crate) text: String,
-    pub(crate) feel: String,
-    pub(crate) about: String,
-    pub(crate) need: String,
+text_form! {
+    pub struct ItemForm {
+        /// `appreciation`, `went_well`, `concern` or `plan`.
+        part,
+        text, feel, about, need,
+    }
 }
-
-impl Form for ItemForm {}
 
 impl ItemForm {
     fn input(&self) -> ItemInput<'_> {
@@ -115,16 +110,26 @@ fn in_meeting(state: &CoupleState) -> &Meetings {
     &state.meeting
 }
 
+/// One step of the meeting room, landing at `place` on the page.
+async fn step(
+    desk: Desk,
+    submission: &Submission,
+    place: &'static str,
+    decide: impl Fn(Acting<'_, Meetings>) -> Result<MeetingEvent, Refusal>,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> AppResult<Response> {
+    desk.step_and_land(submission, in_meeting, decide, at(place), refused)
+        .await
+}
+
 async fn propose(PostedForm(desk, form, submission): PostedForm<TimeForm>) -> AppResult<Response> {
     let zone = desk.layout.now.zone.name();
-    let decide =
-        |acting: Acting<'_, Meetings>| meeting::propose_time(acting, &form.day, &form.time, zone);
     let refused = |errors| Refused::Time(form.clone(), errors);
-    desk.step_and_land(
+    step(
+        desk,
         &submission,
-        in_meeting,
-        decide,
-        at("/meeting#time"),
+        "/meeting#time",
+        |acting| meeting::propose_time(acting, &form.day, &form.time, zone),
         refused,
     )
     .await
@@ -133,41 +138,44 @@ async fn propose(PostedForm(desk, form, submission): PostedForm<TimeForm>) -> Ap
 async fn agree(
     EntryForm(desk, proposal, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
-    let decide = |acting: Acting<'_, Meetings>| meeting::agree_time(acting, proposal);
     let refused = |errors| Refused::OnProposal(proposal, errors);
-    desk.step_and_land(
+    step(
+        desk,
         &submission,
-        in_meeting,
-        decide,
-        at("/meeting#time"),
+        "/meeting#time",
+        |acting| meeting::agree_time(acting, proposal),
         refused,
     )
     .await
 }
 
 async fn add_item(PostedForm(desk, form, submission): PostedForm<ItemForm>) -> AppResult<Response> {
-    let decide = |acting: Acting<'_, Meetings>| meeting::add_item(acting, form.input());
-    let landed_at = if form.is_concern() {
+    let place = if form.is_concern() {
         "/meeting#concerns"
     } else {
         "/meeting#agenda"
     };
     let refused = |errors| Refused::Item(form.clone(), errors);
-    desk.step_and_land(&submission, in_meeting, decide, at(landed_at), refused)
-        .await
+    step(
+        desk,
+        &submission,
+        place,
+        |acting| meeting::add_item(acting, form.input()),
+        refused,
+    )
+    .await
 }
 
 async fn mark_held(
     PostedForm(desk, form, submission): PostedForm<HeldForm>,
 ) -> AppResult<Response> {
     let covered = form.covered();
-    let decide = |acting: Acting<'_, Meetings>| meeting::mark_held(acting, &covered, &form.agreed);
     let refused = |errors| Refused::Held(form.clone(), errors);
-    desk.step_and_land(
+    step(
+        desk,
         &submission,
-        in_meeting,
-        decide,
-        at("/meeting#held"),
+        "/meeting#held",
+        |acting| meeting::mark_held(acting, &covered, &form.agreed),
         refused,
     )
     .await

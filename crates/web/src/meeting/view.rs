@@ -6,6 +6,7 @@ use crate::app::error::AppResult;
 use crate::http::extractors::Desk;
 use crate::http::forms::FormErrors;
 use crate::present::dates;
+use crate::present::repair::refused_form;
 use crate::present::words::who;
 use crate::progress::{request_rows, RequestRow};
 use crate::requests::DoersClock;
@@ -243,10 +244,7 @@ fn held_view(held: &Held, room: &Meetings, me: UserId, zone: Zone) -> HeldView {
 
 fn held_box(acting: Acting<'_, Meetings>, refused: &Refused, zone: Zone) -> HeldBox {
     let room = acting.room;
-    let (form, errors) = match refused {
-        Refused::Held(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (form, errors) = refused_form!(refused, Refused::Held);
     let mine = room.first_mark().is_some_and(|m| m.by.by == acting.actor);
     HeldBox {
         not_yet: match meeting::check_mark_held(acting) {
@@ -323,10 +321,7 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
     {
         appreciation_missing.push("Your partner has not added theirs yet.");
     }
-    let (time_form, time_errors) = match &refused {
-        Refused::Time(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (time_form, time_errors) = refused_form!(&refused, Refused::Time);
     let [(item_form, item_errors), (concern_form, concern_errors)] = forms(&refused);
     Ok(MeetingPage {
         schedule: schedule_view(room, now),

@@ -69,6 +69,31 @@ macro_rules! redraws_with {
 }
 pub(crate) use redraws_with;
 
+/// What was typed in a refused form and why it was refused, when
+/// `$refused` is that form's `$variant`; an empty form and no errors
+/// otherwise.
+macro_rules! refused_form {
+    ($refused:expr, $variant:path) => {
+        match $refused {
+            $variant(form, errors) => (form.clone(), errors.clone()),
+            _ => Default::default(),
+        }
+    };
+}
+pub(crate) use refused_form;
+
+/// Why the form about entry `$id` was refused, when `$refused` is that
+/// form's `$variant` for that entry; no errors otherwise.
+macro_rules! refused_at {
+    ($refused:expr, $variant:path, $id:expr) => {
+        match $refused {
+            $variant(id, errors) if *id == $id => errors.clone(),
+            _ => $crate::http::forms::FormErrors::default(),
+        }
+    };
+}
+pub(crate) use refused_at;
+
 /// A room's page as first opened, with no form refused: the one page
 /// handler of every room whose `Refused` starts as nothing.
 pub async fn room_page<Refused: Redraw + Default>(desk: Desk) -> AppResult<Response> {

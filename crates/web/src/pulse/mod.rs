@@ -6,6 +6,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryIdParam, PostedForm};
+use crate::http::forms::text_form;
 use crate::http::forms::{Form, FormCaps, FormErrors};
 use crate::http::routes::Route;
 use crate::present::dates;
@@ -286,13 +287,9 @@ async fn draw_again(
     render_refused(&PulsePage::build(desk, form, errors, cadence_errors).await?)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CadenceForm {
-    cadence: String,
+text_form! {
+    pub struct CadenceForm { cadence }
 }
-
-impl Form for CadenceForm {}
 
 async fn choose_cadence(
     PostedForm(desk, form, submission): PostedForm<CadenceForm>,

@@ -10,10 +10,12 @@ use crate::app::state::AppState;
 use crate::couple::MyCouple;
 use crate::exec::{Landed, Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::text_form;
 use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
 use crate::present::repair::{redraws_with, room_page};
+use crate::present::repair::{refused_at, refused_form};
 use askama::Template;
 use axum::response::Response;
 use kintsugi_core::access::readiness::{reveal, MutualStep};
@@ -75,22 +77,16 @@ impl MarksForm {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct ProposeForm {
-    name: String,
+text_form! {
+    pub struct ProposeForm { name }
 }
 
-impl Form for ProposeForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AnswerForm {
-    /// `accept` or `decline`.
-    answer: String,
+text_form! {
+    pub struct AnswerForm {
+        /// `accept` or `decline`.
+        answer,
+    }
 }
-
-impl Form for AnswerForm {}
 
 /// What a refused form gives back to the page.
 #[derive(Default)]
@@ -207,10 +203,7 @@ fn proposal_views(proposals: Vec<&Proposal>, refused: &Refused, zone: Zone) -> V
             id: p.id.0,
             name: p.name.clone(),
             proposed_on: dates::day_of(p.at, zone),
-            errors: match refused {
-                Refused::Proposal(id, errors) if *id == p.id => errors.clone(),
-                _ => FormErrors::default(),
-            },
+            errors: refused_at!(refused, Refused::Proposal, p.id),
         })
         .collect()
 }
@@ -229,10 +222,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ReadinessPage> {
         Refused::Marks(form, errors) => (Some(form), errors.clone()),
         _ => (None, FormErrors::default()),
     };
-    let (propose, propose_errors) = match &refused {
-        Refused::Propose(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (propose, propose_errors) = refused_form!(&refused, Refused::Propose);
     let list = &state.readiness;
     Ok(ReadinessPage {
         partner_joined: state.space.is_complete(),

@@ -13,6 +13,7 @@ use crate::http::extractors::{Desk, EntryForm, EntryIdParam, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::refused_at;
 use crate::present::repair::{
     betrayal_tag, form_errors, land_or_redraw, BetrayalChoice, Choice, FindingView,
 };
@@ -673,10 +674,7 @@ fn history_row(
                 Acting::new(&state.space, &state.requests, me),
                 done.id,
             ),
-            errors: match refused {
-                Refused::Confirm(id, errors) if *id == done.id => errors.clone(),
-                _ => FormErrors::default(),
-            },
+            errors: refused_at!(refused, Refused::Confirm, done.id),
         },
     }
 }
@@ -835,14 +833,30 @@ impl<F> Step<F> {
         let request = self.1;
         self.take_on(request, decide, refused).await
     }
+
+    /// Takes a step whose command reads the request and the form as sent.
+    async fn take_with(
+        self,
+        command: impl Fn(Acting<'_, Requests>, EntryId, &F) -> Result<RequestEvent, Refusal>,
+        refused: impl FnOnce(F, FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        self.take(|at| command(at.acting, at.id, at.form), refused)
+            .await
+    }
+
+    /// Takes a step that is only a button: its command reads the request.
+    async fn press(
+        self,
+        command: impl Fn(Acting<'_, Requests>, EntryId) -> Result<RequestEvent, Refusal>,
+        refused: impl FnOnce(FormErrors) -> Refused,
+    ) -> AppResult<Response> {
+        self.take(|at| command(at.acting, at.id), |_, errors| refused(errors))
+            .await
+    }
 }
 
 async fn accept(step: Step<NoFields>) -> AppResult<Response> {
-    step.take(
-        |at| requests::accept(at.acting, at.id),
-        |_, errors| Refused::Accept(errors),
-    )
-    .await
+    step.press(requests::accept, Refused::Accept).await
 }
 
 async fn propose_alternative(step: Step<AlternativeForm>) -> AppResult<Response> {
@@ -857,35 +871,20 @@ async fn propose_alternative(step: Step<AlternativeForm>) -> AppResult<Response>
 }
 
 async fn answer_alternative(step: Step<AlternativeAnswerInput>) -> AppResult<Response> {
-    step.take(
-        |at| requests::answer_alternative(at.acting, at.id, at.form),
-        Refused::AlternativeAnswer,
-    )
-    .await
+    step.take_with(requests::answer_alternative, Refused::AlternativeAnswer)
+        .await
 }
 
 async fn pause(step: Step<ReasonInput>) -> AppResult<Response> {
-    step.take(
-        |at| requests::pause(at.acting, at.id, at.form),
-        Refused::Pause,
-    )
-    .await
+    step.take_with(requests::pause, Refused::Pause).await
 }
 
 async fn resume(step: Step<NoFields>) -> AppResult<Response> {
-    step.take(
-        |at| requests::resume(at.acting, at.id),
-        |_, errors| Refused::Resume(errors),
-    )
-    .await
+    step.press(requests::resume, Refused::Resume).await
 }
 
 async fn retire(step: Step<ReasonInput>) -> AppResult<Response> {
-    step.take(
-        |at| requests::retire(at.acting, at.id, at.form),
-        Refused::Retire,
-    )
-    .await
+    step.take_with(requests::retire, Refused::Retire).await
 }
 
 async fn log_fulfilment(step: Step<FulfilmentInput>) -> AppResult<Response> {

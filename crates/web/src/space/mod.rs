@@ -11,7 +11,8 @@ use crate::auth::session::{CurrentUser, Session};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::couple::{fingerprint, MyCouple};
 use crate::exec::{self, Outcome, Writes};
-use crate::http::forms::{CsrfForm, Form, FormErrors, NoFields, SubmittedForm};
+use crate::http::forms::text_form;
+use crate::http::forms::{CsrfForm, FormErrors, NoFields, SubmittedForm};
 use crate::http::routes::Route;
 use crate::present::dates;
 use askama::Template;
@@ -23,7 +24,6 @@ use kintsugi_core::streams::couple::CoupleEvent;
 use kintsugi_core::views::start::start_path;
 use kintsugi_core::{CoupleId, Refusal, StreamId};
 use kintsugi_store::{InviteRecord, NewMember, StoreError};
-use serde::Deserialize;
 use uuid::Uuid;
 
 pub fn routes() -> Vec<Route> {
@@ -60,17 +60,9 @@ fn kind_options() -> Vec<KindOption> {
         .collect()
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct BetrayalForm {
-    kind: String,
-    hurt: String,
-    discovered_on: String,
-    note: String,
-    feel_safe: String,
+text_form! {
+    pub struct BetrayalForm { kind, hurt, discovered_on, note, feel_safe }
 }
-
-impl Form for BetrayalForm {}
 
 impl BetrayalForm {
     fn input(&self) -> BetrayalInput {

@@ -10,6 +10,7 @@ use crate::app::clock::{read_typed_time, Now};
 use crate::app::error::AppResult;
 use crate::exec::{self, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
+use crate::http::forms::text_form;
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::repair::{at_entry, room_page};
@@ -19,7 +20,6 @@ use kintsugi_core::talk::{
     self, AnswerInput, AskInput, HappenedInput, ProposedTime, TalkEvent, Talks,
 };
 use kintsugi_core::{EntryId, Refusal};
-use serde::Deserialize;
 use view::Refused;
 
 pub fn routes() -> Vec<Route> {
@@ -64,21 +64,11 @@ pub(crate) const TIME_FIELDS: [(&str, &str); 3] = [
     ("time_3", "time_3_which"),
 ];
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AnswerForm {
-    pub(crate) choice: String,
-    pub(crate) time_1: String,
-    pub(crate) time_1_which: String,
-    pub(crate) time_2: String,
-    pub(crate) time_2_which: String,
-    pub(crate) time_3: String,
-    pub(crate) time_3_which: String,
-    pub(crate) days: String,
-    pub(crate) words: String,
+text_form! {
+    pub struct AnswerForm {
+        choice, time_1, time_1_which, time_2, time_2_which, time_3, time_3_which, days, words,
+    }
 }
-
-impl Form for AnswerForm {}
 
 impl AnswerForm {
     /// Each time field as typed, with its "which" answer, in order.
@@ -104,29 +94,17 @@ impl AnswerForm {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct PickForm {
-    pub(crate) time: String,
+text_form! {
+    pub struct PickForm { time }
 }
 
-impl Form for PickForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct QuietForm {
-    pub(crate) quiet_days: String,
+text_form! {
+    pub struct QuietForm { quiet_days }
 }
 
-impl Form for QuietForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct NoteForm {
-    pub(crate) quiet_note: String,
+text_form! {
+    pub struct NoteForm { quiet_note }
 }
-
-impl Form for NoteForm {}
 
 impl Form for AskInput {}
 

@@ -9,6 +9,7 @@ use crate::app::layout::Layout;
 use crate::http::extractors::Desk;
 use crate::http::forms::FormErrors;
 use crate::present::dates::{self, TwiceOption};
+use crate::present::repair::refused_form;
 use crate::present::repair::{redraws_with, Choice};
 use crate::present::words::who;
 use askama::Template;
@@ -171,10 +172,7 @@ impl Seen<'_> {
     }
 
     fn ask(&self, acting: Acting<'_, Talks>) -> AskView {
-        let (form, errors) = match self.refused {
-            Refused::Ask(form, errors) => (form.clone(), errors.clone()),
-            _ => Default::default(),
-        };
+        let (form, errors) = refused_form!(self.refused, Refused::Ask);
         let waits = TalkKind::ALL
             .into_iter()
             .filter_map(|kind| {
@@ -217,14 +215,8 @@ impl Seen<'_> {
         let talk = &self.state.talk;
         let partner = self.state.space.partner_of(self.me);
         let partners = partner.and_then(|p| talk.quiet_on(p, self.now));
-        let (form, errors) = match self.refused {
-            Refused::Quiet(form, errors) => (form.clone(), errors.clone()),
-            _ => Default::default(),
-        };
-        let (note, note_errors) = match self.refused {
-            Refused::Note(form, errors) => (form.clone(), errors.clone()),
-            _ => Default::default(),
-        };
+        let (form, errors) = refused_form!(self.refused, Refused::Quiet);
+        let (note, note_errors) = refused_form!(self.refused, Refused::Note);
         let mine = talk.latest_quiet_of(self.me);
         QuietView {
             mine_until: talk.quiet_on(self.me, self.now).map(|p| self.when(p.until)),

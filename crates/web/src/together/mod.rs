@@ -6,10 +6,12 @@ use crate::app::clock::{read_typed_time, Zone};
 use crate::app::error::AppResult;
 use crate::exec::{Landed, Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
-use crate::http::forms::{Form, FormErrors, NoFields};
+use crate::http::forms::text_form;
+use crate::http::forms::{FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates::{self, TwiceOption};
 use crate::present::repair::{at_entry, redraws_with, room_page};
+use crate::present::repair::{refused_at, refused_form};
 use crate::present::words::who;
 use askama::Template;
 use axum::response::Response;
@@ -18,7 +20,6 @@ use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
 use kintsugi_core::together::{self, Connection, HowItWent, Plan, PlanStatus, Together};
 use kintsugi_core::{EntryId, UserId};
-use serde::Deserialize;
 use time::OffsetDateTime;
 
 pub fn routes() -> Vec<Route> {
@@ -50,47 +51,31 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// A suggestion, or an answer with another time: a time typed on the
-/// person's own clock, and which of two when clocks went back.
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct SuggestForm {
-    pub(crate) what: String,
-    pub(crate) at: String,
-    pub(crate) at_which: String,
+text_form! {
+    /// A suggestion, or an answer with another time: a time typed on the
+    /// person's own clock, and which of two when clocks went back.
+    pub struct SuggestForm { what, at, at_which }
 }
 
-impl Form for SuggestForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct AnswerForm {
-    /// `accept`, `move` or `decline`: the button pressed.
-    pub(crate) answer: String,
-    pub(crate) at: String,
-    pub(crate) at_which: String,
+text_form! {
+    pub struct AnswerForm {
+        /// `accept`, `move` or `decline`: the button pressed.
+        answer,
+        at, at_which,
+    }
 }
 
-impl Form for AnswerForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct HowItWentForm {
-    pub(crate) connection: String,
-    pub(crate) line: String,
-    /// `only_me` keeps the word; anything else shares it.
-    pub(crate) keep: String,
+text_form! {
+    pub struct HowItWentForm {
+        connection, line,
+        /// `only_me` keeps the word; anything else shares it.
+        keep,
+    }
 }
 
-impl Form for HowItWentForm {}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct RitualForm {
-    pub(crate) ritual: String,
+text_form! {
+    pub struct RitualForm { ritual }
 }
-
-impl Form for RitualForm {}
 
 /// A typed time on the viewer's clock; an empty field is asked for.
 fn typed_time(
@@ -196,10 +181,7 @@ fn ritual_views(
                 },
                 done_today: !together::can_mark_ritual_done(acting, today, r.id),
                 can_set_aside: together::can_set_aside(acting, r.id),
-                errors: match refused {
-                    Refused::OnRitual(id, errors) if *id == r.id => errors.clone(),
-                    _ => FormErrors::default(),
-                },
+                errors: refused_at!(refused, Refused::OnRitual, r.id),
             }
         })
         .collect()
@@ -309,14 +291,8 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
     let plans: Vec<&Plan> = state.together.all().iter().rev().collect();
     let waiting_on_someone = |p: &&Plan| matches!(p.status, PlanStatus::Asked { .. });
     let coming_up = |p: &&Plan| p.status == PlanStatus::Agreed && p.at > now.instant;
-    let (form, errors) = match &refused {
-        Refused::Suggest(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
-    let (ritual_form, ritual_errors) = match &refused {
-        Refused::Ritual(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (form, errors) = refused_form!(&refused, Refused::Suggest);
+    let (ritual_form, ritual_errors) = refused_form!(&refused, Refused::Ritual);
     Ok(TogetherPage {
         rituals: ritual_views(state, me, now.today(), &refused),
         ritual_form,

@@ -7,9 +7,11 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::exec::{Landed, Submission, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
-use crate::http::forms::{Form, FormCaps, FormErrors, NoFields};
+use crate::http::forms::text_form;
+use crate::http::forms::{FormCaps, FormErrors, NoFields};
 use crate::http::routes::Route;
 use crate::present::dates;
+use crate::present::repair::refused_form;
 use crate::present::repair::{betrayal_tag, form_errors, BetrayalChoice, Chosen};
 use crate::present::words::{excerpt, who};
 use askama::Template;
@@ -58,36 +60,19 @@ struct FilterQuery {
 /// characters.
 const TELLING: FormCaps = FormCaps::new(16, 20_000, 20_000);
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct DisclosureForm {
-    betrayal: String,
-    text: String,
-    refers_to: String,
+text_form! {
+    pub struct DisclosureForm { betrayal, text, refers_to }
+    caps TELLING
 }
 
-impl Form for DisclosureForm {
-    const CAPS: FormCaps = TELLING;
+text_form! {
+    pub struct QuestionForm { betrayal, text }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct QuestionForm {
-    betrayal: String,
-    text: String,
-}
-
-impl Form for QuestionForm {}
-
-/// The answer and correction forms: one text.
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
-pub struct TextForm {
-    text: String,
-}
-
-impl Form for TextForm {
-    const CAPS: FormCaps = TELLING;
+text_form! {
+    /// The answer and correction forms: one text.
+    pub struct TextForm { text }
+    caps TELLING
 }
 
 /// A form that was refused, to be shown again with what was typed.
@@ -458,14 +443,8 @@ async fn build(desk: Desk, filter: TruthFilter, refused: Refused) -> AppResult<T
         .into_iter()
         .map(|entry| entry_view(state, me, entry, &refused, zone))
         .collect();
-    let (disclosure_form, disclosure_errors) = match &refused {
-        Refused::Disclosure(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
-    let (question_form, question_errors) = match &refused {
-        Refused::Question(form, errors) => (form.clone(), errors.clone()),
-        _ => Default::default(),
-    };
+    let (disclosure_form, disclosure_errors) = refused_form!(&refused, Refused::Disclosure);
+    let (question_form, question_errors) = refused_form!(&refused, Refused::Question);
     let choice = BetrayalChoice::for_action(
         &state.space,
         me,

@@ -15,9 +15,7 @@ fn just_after_midnight(now: OffsetDateTime) -> OffsetDateTime {
 
 #[tokio::test]
 async fn after_midnight_today_asks_for_a_check_in_and_a_daily_request_again() {
-    let app = TestApp::spawn().await;
-    app.clock.set(OffsetDateTime::now_utc());
-    let couple = app.couple().await;
+    let (app, couple) = TestApp::with_couple_at(OffsetDateTime::now_utc()).await;
     let (hurt, involved) = (&couple.hurt, &couple.involved);
 
     let request = couple

@@ -323,6 +323,14 @@ impl TestApp {
         (app, couple)
     }
 
+    /// The app with its clock set to `at` and a couple made then.
+    pub async fn with_couple_at(at: time::OffsetDateTime) -> (TestApp, Couple) {
+        let app = TestApp::spawn().await;
+        app.clock.set(at);
+        let couple = app.couple().await;
+        (app, couple)
+    }
+
     /// A registered person who created a space (of `kind`, with `hurt`
     /// `me` or `partner`) and made an invitation link; returns them and the
     /// link's path.

@@ -8,6 +8,7 @@ use crate::helpers::{
     assert_hides, assert_refused, assert_shows, on_both_backends, Couple, OnceForm, Person, TestApp,
 };
 use crate::repair::created_id;
+use crate::talk::answer_fields;
 use kintsugi_web::app::clock::Clock;
 
 const APPRECIATION: &str = "Marker-thanks: the tea you brought me";
@@ -23,6 +24,13 @@ fn item<'a>(part: &'a str, text: &'a str) -> Vec<(&'a str, &'a str)> {
         ("about", ""),
         ("need", ""),
     ]
+}
+
+/// A concern in the gentle start-up's three parts.
+fn concern<'a>(feel: &'a str, about: &'a str, need: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut fields = item("concern", "");
+    fields[2..].copy_from_slice(&[("feel", feel), ("about", about), ("need", need)]);
+    fields
 }
 
 async fn add(person: &Person, fields: &[(&str, &str)], landed: &str) {
@@ -98,14 +106,8 @@ async fn meeting_story(app: TestApp) {
     )
     .await;
 
-    let concern = [
-        ("part", "concern"),
-        ("text", ""),
-        ("feel", "uneasy"),
-        ("about", CONCERN_ABOUT),
-        ("need", "a message when you are held up"),
-    ];
-    add(&involved, &concern, "/meeting#concerns").await;
+    let raised = concern("uneasy", CONCERN_ABOUT, "a message when you are held up");
+    add(&involved, &raised, "/meeting#concerns").await;
     add(&hurt, &item("plan", PLAN), "/meeting#agenda").await;
     let talk = hurt
         .post(
@@ -118,17 +120,7 @@ async fn meeting_story(app: TestApp) {
         )
         .await;
     let talk = created_id(&talk);
-    let answer = [
-        ("choice", "at_quiet_talk"),
-        ("time_1", ""),
-        ("time_1_which", ""),
-        ("time_2", ""),
-        ("time_2_which", ""),
-        ("time_3", ""),
-        ("time_3_which", ""),
-        ("days", ""),
-        ("words", ""),
-    ];
+    let answer = answer_fields("at_quiet_talk", &[]);
     let answered = involved
         .post(&format!("/talk/{talk}/answer"), &answer)
         .await;
@@ -221,16 +213,7 @@ async fn a_concern_with_parts_missing_names_them_and_keeps_what_was_typed() {
     let couple = app.couple().await;
     let page = couple
         .hurt
-        .post(
-            "/meeting/items",
-            &[
-                ("part", "concern"),
-                ("text", ""),
-                ("feel", "Marker-kept-feel"),
-                ("about", ""),
-                ("need", ""),
-            ],
-        )
+        .post("/meeting/items", &concern("Marker-kept-feel", "", ""))
         .await;
     assert_refused(&page, "Please write something here.");
     assert_shows(

@@ -197,20 +197,13 @@ async fn charts_scale_to_the_page_and_a_lone_day_is_labelled_under_its_point() {
     let lone_day = format!("text-anchor=\"middle\">{today}</text>");
 
     let page = couple.hurt.get("/progress").await;
-    assert_eq!(
-        page.body.matches("<svg ").count(),
-        3,
-        "trust, feelings and signs"
-    );
-    assert_eq!(
-        page.body.matches("viewBox=\"0 0 360 ").count(),
-        3,
-        "all drawn narrow"
-    );
-    assert_eq!(
-        page.body.matches(" width=\"100%\" class=\"chart ").count(),
-        3
-    );
+    for (piece, what) in [
+        ("<svg ", "trust, feelings and signs"),
+        ("viewBox=\"0 0 360 ", "all drawn narrow"),
+        (" width=\"100%\" class=\"chart ", "all as wide as the page"),
+    ] {
+        assert_eq!(page.body.matches(piece).count(), 3, "{what}");
+    }
     assert_shows(
         &page,
         &[

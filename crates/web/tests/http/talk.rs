@@ -18,7 +18,10 @@ async fn ask(by: &Person, kind: &str, topic: &str) -> u64 {
 }
 
 /// The answer form as sent, with `choice` and the fields it reads.
-fn answer_fields<'a>(choice: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn answer_fields<'a>(
+    choice: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
     let mut fields = vec![
         ("choice", choice),
         ("time_1", ""),

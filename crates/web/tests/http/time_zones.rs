@@ -3,7 +3,7 @@
 //! a time they type. The clock is moved instead of waited for.
 
 use crate::checkin::check_in;
-use crate::helpers::{assert_hides, assert_refused, assert_shows, Person, TestApp};
+use crate::helpers::{assert_hides, assert_refused, assert_shows, Page, Person, TestApp};
 use crate::pulse::take_pulse;
 use kintsugi_web::app::clock::{Clock, Zone};
 use kintsugi_web::app::config::{Limits, WebConfig};
@@ -59,31 +59,11 @@ async fn registration_offers_the_instance_zone_and_keeps_the_one_chosen() {
         ],
     );
 
-    let unknown = visitor
-        .post(
-            "/register",
-            &[
-                ("email", "kiri@example.org"),
-                ("password", crate::helpers::PASSWORD),
-                ("password_confirm", crate::helpers::PASSWORD),
-                ("time_zone", "Mars/Olympus_Mons"),
-            ],
-        )
-        .await;
+    let unknown = register_in(&visitor, "Mars/Olympus_Mons").await;
     assert_refused(&unknown, "Please choose your time zone from the list.");
     assert_shows(&unknown, &["value=\"kiri@example.org\""]);
 
-    let registered = visitor
-        .post(
-            "/register",
-            &[
-                ("email", "kiri@example.org"),
-                ("password", crate::helpers::PASSWORD),
-                ("password_confirm", crate::helpers::PASSWORD),
-                ("time_zone", "Pacific/Kiritimati"),
-            ],
-        )
-        .await;
+    let registered = register_in(&visitor, "Pacific/Kiritimati").await;
     assert_eq!(registered.status, 303, "{}", registered.body);
     visitor.login().await;
     let account = visitor.get("/account").await;
@@ -105,11 +85,9 @@ async fn registration_offers_the_instance_zone_and_keeps_the_one_chosen() {
 
 #[tokio::test]
 async fn partners_in_zones_a_day_apart_each_see_their_own_today() {
-    let app = TestApp::spawn().await;
     // 10:30 UTC: already 30 November on Kiritimati (UTC+14), still
     // 28 November on Pago Pago (UTC-11).
-    app.clock.set(datetime!(2026-11-29 10:30 UTC));
-    let couple = app.couple().await;
+    let (app, couple) = TestApp::with_couple_at(datetime!(2026-11-29 10:30 UTC)).await;
     let (hurt, involved) = (&couple.hurt, &couple.involved);
     choose_zone(hurt, "Pacific/Kiritimati").await;
     choose_zone(involved, "Pacific/Pago_Pago").await;
@@ -183,10 +161,8 @@ async fn a_contact_time_is_read_on_the_reporters_wall_clock() {
 
 #[tokio::test]
 async fn a_time_the_clocks_skipped_is_refused_and_a_repeated_one_asks_which() {
-    let app = TestApp::spawn().await;
     // 8 March 2026, 08:00 in New York: clocks went forward at 02:00.
-    app.clock.set(datetime!(2026-03-08 12:00 UTC));
-    let couple = app.couple().await;
+    let (app, couple) = TestApp::with_couple_at(datetime!(2026-03-08 12:00 UTC)).await;
     let (hurt, involved) = (&couple.hurt, &couple.involved);
     choose_zone(involved, "America/New_York").await;
 
@@ -276,10 +252,8 @@ async fn a_request_is_done_on_the_day_of_the_partner_who_does_it() {
 /// Pago Pago (UTC-11) is still on the day before UTC's.
 #[tokio::test]
 async fn a_check_in_and_a_pulse_count_on_the_local_day_they_were_made() {
-    let app = TestApp::spawn().await;
     // 05:00 UTC on 2 March is 18:00 on 1 March in Pago Pago (UTC-11).
-    app.clock.set(time::macros::datetime!(2026-03-02 05:00 UTC));
-    let couple = app.couple().await;
+    let (app, couple) = TestApp::with_couple_at(datetime!(2026-03-02 05:00 UTC)).await;
     let involved = &couple.involved;
     let made_at = app.clock.now();
     let name = "Pacific/Pago_Pago";
@@ -339,10 +313,8 @@ async fn a_check_in_and_a_pulse_count_on_the_local_day_they_were_made() {
 /// it belongs to the window ending with their today.
 #[tokio::test]
 async fn a_late_evening_check_in_counts_in_the_feelings_chart_of_that_local_day() {
-    let app = TestApp::spawn().await;
     // 10:30 UTC on 2 March is 23:30 on 1 March in Pago Pago.
-    app.clock.set(time::macros::datetime!(2026-03-02 10:30 UTC));
-    let couple = app.couple().await;
+    let (_app, couple) = TestApp::with_couple_at(datetime!(2026-03-02 10:30 UTC)).await;
     let involved = &couple.involved;
     choose_zone(involved, "Pacific/Pago_Pago").await;
     let checked = check_in(involved, &[("tender", "2")], "", "only_me").await;
@@ -350,4 +322,16 @@ async fn a_late_evening_check_in_counts_in_the_feelings_chart_of_that_local_day(
 
     let progress = involved.get("/progress").await;
     assert_shows(&progress, &["to 1 March 2026. You checked in 1 time;"]);
+}
+
+/// Registers `kiri@example.org` with the time zone `zone` chosen.
+async fn register_in(visitor: &Person, zone: &str) -> Page {
+    let password = crate::helpers::PASSWORD;
+    let fields = [
+        ("email", "kiri@example.org"),
+        ("password", password),
+        ("password_confirm", password),
+        ("time_zone", zone),
+    ];
+    visitor.post("/register", &fields).await
 }

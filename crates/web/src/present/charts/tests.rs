@@ -189,36 +189,28 @@ fn bars_carry_the_feeling_class_and_the_table_has_a_row_per_feeling() {
         partner,
     };
     let chart = drawn(feelings_chart("feelings-30", &window));
-    assert!(chart.svg.contains("role=\"img\""));
-    assert!(chart.svg.contains(
-        "<title id=\"feelings-30-title\">Feelings in check-ins over the last 30 days</title>"
-    ));
-    assert!(chart.svg.contains("class=\"bar series-hurt group-mine\""));
-    assert!(chart
-        .svg
-        .contains("class=\"bar series-ashamed group-partner\""));
-    assert_eq!(
-        chart.svg.matches("<rect class=\"bar ").count(),
-        3,
-        "a bar for each count above zero"
-    );
-    assert_eq!(
-        chart.svg.matches("<rect class=\"band\"").count(),
-        4,
-        "every other row of eight on a band"
-    );
-    assert_eq!(
-        chart.svg.matches("<rect").count(),
-        3 + 4 + 2,
-        "bars, bands and 2 legend swatches"
-    );
-    assert!(chart.svg.contains(
-        "From 1 February 2026 to 2 March 2026. You checked in 7 times; your partner shared 3 check-ins."
-    ));
-    assert!(chart.svg.contains("You: 8 in all, most often Hurt."));
-    assert!(chart
-        .svg
-        .contains("Your partner (shared): 3 in all, most often Ashamed."));
+    for text in [
+        "role=\"img\"",
+        "<title id=\"feelings-30-title\">Feelings in check-ins over the last 30 days</title>",
+        "class=\"bar series-hurt group-mine\"",
+        "class=\"bar series-ashamed group-partner\"",
+        "From 1 February 2026 to 2 March 2026. You checked in 7 times; your partner shared 3 check-ins.",
+        "You: 8 in all, most often Hurt.",
+        "Your partner (shared): 3 in all, most often Ashamed.",
+    ] {
+        assert!(chart.svg.contains(text), "{text:?} is not in the chart");
+    }
+    for (piece, count, what) in [
+        ("<rect class=\"bar ", 3, "a bar for each count above zero"),
+        (
+            "<rect class=\"band\"",
+            4,
+            "every other row of eight on a band",
+        ),
+        ("<rect", 3 + 4 + 2, "bars, bands and 2 legend swatches"),
+    ] {
+        assert_eq!(chart.svg.matches(piece).count(), count, "{what}");
+    }
     assert!(!chart.svg.contains("style="));
     for tag in ["svg", "g", "rect", "title", "desc", "text"] {
         assert!(balanced(&chart.svg, tag), "<{tag}> is not balanced");

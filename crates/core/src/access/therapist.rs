@@ -1,0 +1,202 @@
+//! What a therapist sees: the one function that builds it, from the couple
+//! stream only (never a private stream), within the scopes both partners
+//! consented to, while all three have said yes. Both partners open the
+//! same view ("what our therapist sees"), so nothing is shared with the
+//! therapist alone.
+
+use crate::apology::Apology;
+use crate::checkin::SharedCheckIn;
+use crate::commitments::Commitment;
+use crate::contact::ContactReport;
+use crate::kernel::ids::UserId;
+use crate::kernel::refusal::Refusal;
+use crate::pulse::PulseRecord;
+use crate::requests::Request;
+use crate::streams::couple::CoupleState;
+use crate::therapist::{Engagement, Scope, Scopes};
+use crate::truth::{TruthEntry, TruthFilter};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TherapistView<'a> {
+    pub engagement: &'a Engagement,
+    pub scopes: Scopes,
+    /// Questions parked for therapy (always in scope), newest first.
+    pub parked: Vec<&'a TruthEntry>,
+    /// Check-ins their authors marked for the therapist.
+    pub check_ins: Vec<&'a SharedCheckIn>,
+    /// Trust-pulse results shared with the partner.
+    pub pulses: &'a [PulseRecord],
+    pub requests: Vec<&'a Request>,
+    pub commitments: &'a [Commitment],
+    pub contact: Vec<&'a ContactReport>,
+    /// The apology as sent, version by version (drafts never reach the
+    /// couple stream).
+    pub apologies: &'a [Apology],
+    /// The whole truth log, newest first.
+    pub truth: Vec<&'a TruthEntry>,
+}
+
+/// `list` when `scope` is consented, else nothing.
+fn within<T: Default>(scopes: &Scopes, scope: Scope, list: impl FnOnce() -> T) -> T {
+    if scopes.contains(&scope) {
+        list()
+    } else {
+        T::default()
+    }
+}
+
+fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> TherapistView<'a> {
+    let scopes = engagement.visible(&couple.space);
+    let s = &scopes;
+    TherapistView {
+        engagement,
+        parked: within(s, Scope::ParkedQuestions, || couple.truth.parked()),
+        check_ins: within(s, Scope::CheckIns, || {
+            couple.check_ins.for_therapist().collect()
+        }),
+        pulses: within(s, Scope::Pulses, || couple.pulse.shared()),
+        requests: within(s, Scope::Requests, || couple.requests.all()),
+        commitments: within(s, Scope::Commitments, || couple.commitments.all()),
+        contact: within(s, Scope::Commitments, || couple.contact.all()),
+        apologies: within(s, Scope::Apology, || couple.apology.all()),
+        truth: within(s, Scope::TruthLog, || {
+            couple.truth.entries(TruthFilter::All)
+        }),
+        scopes,
+    }
+}
+
+/// What `therapist` may read of this couple now; "not found" when they are
+/// not this couple's therapist, or no longer are.
+pub fn therapist_view(
+    couple: &CoupleState,
+    therapist: UserId,
+) -> Result<TherapistView<'_>, Refusal> {
+    let engagement = couple
+        .therapy
+        .active_for(&couple.space, therapist)
+        .ok_or(Refusal::NotFound)?;
+    Ok(view_of(couple, engagement))
+}
+
+/// "What our therapist sees", opened by a partner: exactly the therapist's
+/// view, or `None` while no therapist is active.
+pub fn what_our_therapist_sees(
+    couple: &CoupleState,
+    partner: UserId,
+) -> Result<Option<TherapistView<'_>>, Refusal> {
+    super::visibility::member(&couple.space, partner)?;
+    let active = couple
+        .therapy
+        .open()
+        .filter(|e| e.active_therapist(&couple.space).is_some());
+    Ok(active.map(|engagement| view_of(couple, engagement)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::ids::EntryId;
+    use crate::testing::{step, user, World};
+    use crate::therapist::{self, TherapistEvent};
+    use crate::truth::{self, QuestionInput};
+
+    const THERAPIST: u128 = 77;
+
+    /// A couple with one of each kind of entry: a parked question, a
+    /// question not parked, a check-in for the therapist, one for the
+    /// partner only, one kept, and a shared and a kept pulse.
+    fn world() -> (World, EntryId, EntryId) {
+        let mut w = World::new();
+        let ask = |text: &str| QuestionInput {
+            betrayal: String::new(),
+            text: text.to_owned(),
+        };
+        let parked = w.run(w.hurt, step!(space: truth::ask(&ask("parked one"))));
+        w.run(w.hurt, step!(truth: truth::park(parked)));
+        let open = w.run(w.hurt, step!(space: truth::ask(&ask("open one"))));
+        w.check_in_for_therapist(w.hurt, &[("hopeful", "2")]);
+        w.share_check_in(w.involved, &[("sad", "3")]);
+        w.keep_check_in(w.involved, &[("angry", "4")]);
+        (w, parked, open)
+    }
+
+    fn engage(w: &mut World, hurt: &[&str], involved: &[&str]) -> EntryId {
+        fn room(
+            w: &World,
+            who: UserId,
+        ) -> crate::access::room::Acting<'_, crate::therapist::Therapy> {
+            crate::access::room::Acting::new(&w.couple.space, &w.couple.therapy, who)
+        }
+        let (a, b) = (w.hurt, w.involved);
+        let event = therapist::propose(room(w, a), "Dr Okafor", hurt).unwrap();
+        let p = w.record(a, event);
+        let event = therapist::consent(room(w, b), p, involved).unwrap();
+        w.record(b, event);
+        let event =
+            therapist::accept(&w.couple.space, &w.couple.therapy, user(THERAPIST), p).unwrap();
+        w.record(user(THERAPIST), event);
+        p
+    }
+
+    #[test]
+    fn the_view_holds_parked_questions_and_only_the_scopes_both_consented() {
+        let (mut w, parked, open) = world();
+        assert_eq!(
+            therapist_view(&w.couple, user(THERAPIST)),
+            Err(Refusal::NotFound)
+        );
+        engage(
+            &mut w,
+            &["check_ins", "truth_log"],
+            &["check_ins", "requests"],
+        );
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        assert_eq!(
+            view.parked.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [parked]
+        );
+        assert_eq!(
+            view.check_ins.len(),
+            1,
+            "only the one marked for the therapist"
+        );
+        assert!(
+            view.truth.is_empty(),
+            "the truth log was consented by one partner only"
+        );
+        assert!(!view.truth.iter().any(|e| e.id == open));
+        assert!(view.requests.is_empty() && view.pulses.is_empty());
+        let theirs = what_our_therapist_sees(&w.couple, w.involved)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            theirs, view,
+            "both partners see exactly the therapist's view"
+        );
+        assert_eq!(
+            what_our_therapist_sees(&w.couple, w.stranger),
+            Err(Refusal::NotAMember)
+        );
+        assert_eq!(therapist_view(&w.couple, user(78)), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn after_the_end_the_therapist_reaches_nothing() {
+        let (mut w, _, _) = world();
+        let p = engage(&mut w, &["truth_log"], &["truth_log"]);
+        assert_eq!(
+            therapist_view(&w.couple, user(THERAPIST))
+                .unwrap()
+                .truth
+                .len(),
+            2
+        );
+        w.record(w.involved, TherapistEvent::Ended { proposal: p });
+        assert_eq!(
+            therapist_view(&w.couple, user(THERAPIST)),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(what_our_therapist_sees(&w.couple, w.hurt), Ok(None));
+    }
+}
