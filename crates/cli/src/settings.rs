@@ -5,7 +5,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use kintsugi_store::{MasterKey, Store};
 use kintsugi_web::app::clock::Zone;
-use kintsugi_web::app::config::{parse_safety_resources, WebConfig, DEFAULT_QUICK_EXIT_URL};
+use kintsugi_web::app::config::{
+    parse_safety_resources, MailConfig, WebConfig, DEFAULT_QUICK_EXIT_URL,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -137,6 +139,20 @@ pub struct ServeArgs {
     /// theirs, and the one offered first at registration (`Europe/Berlin`).
     #[arg(long, env = "KINTSUGI_TIME_ZONE", default_value = "UTC")]
     pub time_zone: String,
+    /// Where reminder emails are sent through: `smtps://USER:PASSWORD@HOST:465`
+    /// (TLS), `smtp://USER:PASSWORD@HOST:587?tls=required` (STARTTLS), or
+    /// `smtp://127.0.0.1:25` (a local relay). Without it no email is sent.
+    #[arg(long, env = "KINTSUGI_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of reminder emails, with its display name:
+    /// `Kintsugi <kintsugi@example.org>`. Needed with `--smtp-url`.
+    #[arg(long, env = "KINTSUGI_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The address people reach this Kintsugi at
+    /// (`https://kintsugi.example.org`), for the links in emails. Needed
+    /// with `--smtp-url`.
+    #[arg(long, env = "KINTSUGI_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -159,6 +175,7 @@ impl ServeArgs {
         {
             anyhow::bail!("the quick-exit URL must start with https://");
         }
+        config.mail = self.mail_config()?;
         if let Some(path) = &self.safety_resources {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading safety resources from {}", path.display()))?;
@@ -166,6 +183,27 @@ impl ServeArgs {
                 .map_err(|e| anyhow::anyhow!("safety resources in {}: {e}", path.display()))?;
         }
         Ok(config)
+    }
+}
+
+impl ServeArgs {
+    /// The mail settings: all three with `--smtp-url`, none without it.
+    fn mail_config(&self) -> Result<Option<MailConfig>> {
+        let Some(smtp_url) = &self.smtp_url else {
+            if self.mail_from.is_some() {
+                tracing::warn!("--mail-from is set but --smtp-url is not: no email is sent");
+            }
+            return Ok(None);
+        };
+        let from = self.mail_from.as_deref().context(
+            "--smtp-url needs --mail-from (KINTSUGI_MAIL_FROM), e.g. `Kintsugi <kintsugi@example.org>`",
+        )?;
+        let public_url = self.public_url.as_deref().context(
+            "--smtp-url needs --public-url (KINTSUGI_PUBLIC_URL), the address the links in emails lead to",
+        )?;
+        let config = MailConfig::new(smtp_url, from, public_url)
+            .map_err(|error| anyhow::anyhow!("mail settings: {error}"))?;
+        Ok(Some(config))
     }
 }
 
@@ -223,5 +261,50 @@ mod tests {
             default.args.web_config().unwrap().invite_ttl,
             Duration::from_secs(7 * 24 * 3600)
         );
+    }
+
+    #[test]
+    fn email_is_sent_only_with_an_smtp_url_a_sender_and_a_public_address() {
+        let none = Serve::try_parse_from(["serve"]).unwrap();
+        assert!(none.args.web_config().unwrap().mail.is_none());
+        let all = [
+            "serve",
+            "--smtp-url",
+            "smtps://user:secret@mail.example.org:465",
+            "--mail-from",
+            "Our Kintsugi <kintsugi@example.org>",
+            "--public-url",
+            "https://kintsugi.example.org/",
+        ];
+        let config = Serve::try_parse_from(all)
+            .unwrap()
+            .args
+            .web_config()
+            .unwrap();
+        let mail = config.mail.expect("mail is set up");
+        assert_eq!(mail.public_url, "https://kintsugi.example.org");
+        assert_eq!(mail.from.name.as_deref(), Some("Our Kintsugi"));
+        assert!(
+            !format!("{mail:?}").contains("secret"),
+            "the password is never printed"
+        );
+        // Without the sender, or the public address, the start is refused.
+        for missing in [3, 5] {
+            let mut args = all.to_vec();
+            args.drain(missing..missing + 2);
+            let serve = Serve::try_parse_from(args).unwrap();
+            assert!(serve.args.web_config().is_err(), "without {}", all[missing]);
+        }
+        let bad_url = Serve::try_parse_from([
+            "serve",
+            "--smtp-url",
+            "ftp://mail",
+            "--mail-from",
+            "k@example.org",
+            "--public-url",
+            "https://k.example.org",
+        ])
+        .unwrap();
+        assert!(bad_url.args.web_config().is_err());
     }
 }

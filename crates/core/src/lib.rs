@@ -8,7 +8,8 @@
 //! `truth`, `apology`, `requests`, `commitments`, `contact`, `checkin`,
 //! `pulse`, `signs`, `readiness`, `talk`, `together`, `reflections`), `streams` (the couple and private stream types, the only
 //! place that knows every capability's events), `views` (Today and Progress,
-//! read models that combine capabilities) and `coach`.
+//! read models that combine capabilities), `reminders` (when a reminder by
+//! email is due, from the Today facts) and `coach`.
 //!
 //! Imports point one way: a capability reads `kernel` and `access`, never
 //! `streams`, `views` or another capability's internals; `streams` and `views`
@@ -25,6 +26,7 @@ pub mod meeting;
 pub mod pulse;
 pub mod readiness;
 pub mod reflections;
+pub mod reminders;
 pub mod requests;
 pub mod signs;
 pub mod space;

@@ -391,9 +391,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The whole store: every room below, behind one `Arc<dyn Store>`. Any type
 /// that has every room is a `Store`.
-pub trait Store: EventStore + Accounts + Sessions + Couples + Operations {}
+pub trait Store: EventStore + Accounts + Sessions + Couples + Reminders + Operations {}
 
-impl<T: EventStore + Accounts + Sessions + Couples + Operations + ?Sized> Store for T {}
+impl<T: EventStore + Accounts + Sessions + Couples + Reminders + Operations + ?Sized> Store for T {}
 
 /// The record: hash-chained, encrypted streams of events.
 #[async_trait]
@@ -570,6 +570,66 @@ pub trait Sessions: Send + Sync {
     async fn idle_sign_out(&self, user_id: Uuid) -> Result<Option<u32>>;
     /// Sets, or with `None` clears, the person's idle sign-out.
     async fn set_idle_sign_out(&self, user_id: Uuid, minutes: Option<u32>) -> Result<()>;
+}
+
+/// A person who opted into a reminder kind, as the sending task reads it:
+/// who, where it goes, their zone, the kind and the minute of their day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenReminder {
+    pub user_id: Uuid,
+    pub email: String,
+    /// The IANA zone they chose; `None` for the instance's default.
+    pub time_zone: Option<String>,
+    /// The kind's stored name (`digest`, `check_in`, `meeting`).
+    pub kind: String,
+    /// Minutes after their local midnight, 0 to 1439.
+    pub at_minute: u32,
+}
+
+/// Reminders by email: each person's choices, the one-click unsubscribe
+/// links (by hash only), and the claims that let each reminder go out at
+/// most once, whatever the number of instances.
+#[async_trait]
+pub trait Reminders: Send + Sync {
+    /// The person's choices: each kind's name and minute of the day.
+    async fn reminder_choices(&self, user_id: Uuid) -> Result<Vec<(String, u32)>>;
+    /// Opts the person into `kind` at `at_minute`, or with `None` out of it.
+    async fn set_reminder_choice(
+        &self,
+        user_id: Uuid,
+        kind: &str,
+        at_minute: Option<u32>,
+    ) -> Result<()>;
+    /// Every choice of every person, for the sending task.
+    async fn chosen_reminders(&self) -> Result<Vec<ChosenReminder>>;
+    /// Claims (person, occasion) for this instance: `true` when it is
+    /// this instance's to decide, `false` when another claimed it first.
+    async fn claim_reminder(
+        &self,
+        user_id: Uuid,
+        occasion: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool>;
+    /// Forgets claims made before `claims_before` (no occasion that old can
+    /// be decided again) and links made before `links_before`.
+    async fn forget_reminders_before(
+        &self,
+        claims_before: OffsetDateTime,
+        links_before: OffsetDateTime,
+    ) -> Result<()>;
+    /// Keeps an unsubscribe link for `kind`, by its token's hash.
+    async fn add_unsubscribe_token(
+        &self,
+        token_hash: &Hash,
+        user_id: Uuid,
+        kind: &str,
+        at: OffsetDateTime,
+    ) -> Result<()>;
+    /// Whose choice of which kind a link ends, if it still works.
+    async fn unsubscribe_token(&self, token_hash: &Hash) -> Result<Option<(Uuid, String)>>;
+    /// Ends the one choice a link names, and every link of that choice;
+    /// `None` when the link no longer works. Nothing else is changed.
+    async fn unsubscribe(&self, token_hash: &Hash) -> Result<Option<(Uuid, String)>>;
 }
 
 /// Who belongs to which couple space, and the invitations to join one.

@@ -139,6 +139,38 @@ pub(crate) const IDLE_SIGN_OUT: Table = Table {
     columns: &[("user_id", Column::Uuid), ("minutes", Column::Int)],
 };
 
+/// The reminder kinds a person opted into, each at a minute of their day.
+pub(crate) const REMINDER_CHOICES: Table = Table {
+    name: "reminder_choices",
+    columns: &[
+        ("user_id", Column::Uuid),
+        ("kind", Column::Text),
+        ("at_minute", Column::Int),
+    ],
+};
+
+/// One-click unsubscribe links, by the hash of their token only.
+pub(crate) const UNSUBSCRIBE_TOKENS: Table = Table {
+    name: "unsubscribe_tokens",
+    columns: &[
+        ("token_hash", Column::Bytes),
+        ("user_id", Column::Uuid),
+        ("kind", Column::Text),
+        ("created_at", Column::Int),
+    ],
+};
+
+/// Reminders decided, one row per person and occasion, claimed by the
+/// instance that decided it before it sends anything.
+pub(crate) const REMINDER_CLAIMS: Table = Table {
+    name: "reminder_claims",
+    columns: &[
+        ("user_id", Column::Uuid),
+        ("occasion", Column::Text),
+        ("claimed_at", Column::Int),
+    ],
+};
+
 pub(crate) const STREAM_KEYS: Table = Table {
     name: "stream_keys",
     columns: &[
@@ -193,6 +225,9 @@ pub(crate) const TABLES: &[Table] = &[
     META,
     USERS,
     IDLE_SIGN_OUT,
+    REMINDER_CHOICES,
+    UNSUBSCRIBE_TOKENS,
+    REMINDER_CLAIMS,
     RECOVERY_CODES,
     SESSIONS,
     COUPLE_MEMBERS,

@@ -94,6 +94,7 @@ pub fn decoders() -> Vec<Decoder> {
             NewPassword::parse(&f.password, &f.password_confirm, None).map(drop)
         }),
         plain::<auth::idle::IdleForm>("idle"),
+        plain::<crate::mail::choices::RemindersForm>("reminders"),
         plain::<NoFields>("button"),
         plain::<space::BetrayalForm>("betrayal"),
         plain::<invite::JoinForm>("join"),

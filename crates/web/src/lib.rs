@@ -21,6 +21,7 @@ pub mod checkin;
 pub mod commitments;
 pub mod contact;
 pub mod invite;
+pub mod mail;
 pub mod meeting;
 pub mod progress;
 pub mod pulse;
@@ -54,6 +55,7 @@ pub fn routes() -> Vec<Route> {
             Route::page("/static/{name}", "the style sheet", assets::serve),
         ],
         auth::routes::routes(),
+        mail::routes(),
         space::routes(),
         invite::routes(),
         checkin::routes(),
@@ -97,19 +99,29 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+/// Serves until the process is asked to stop (Ctrl-C or SIGTERM). With
+/// SMTP configured, the reminder task runs beside it.
 pub async fn serve(
     listener: TcpListener,
     store: Arc<dyn Store>,
     config: WebConfig,
 ) -> std::io::Result<()> {
-    let router = app(AppState::new(store, config));
-    axum::serve(
+    let state = AppState::new(store, config);
+    let reminders = state
+        .config
+        .mail
+        .is_some()
+        .then(|| mail::task::start(state.clone()));
+    let served = axum::serve(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
+    .await;
+    if let Some(task) = reminders {
+        task.abort();
+    }
+    served
 }
 
 async fn shutdown_signal() {

@@ -5,6 +5,7 @@
 
 mod events;
 mod people;
+mod reminders;
 
 use crate::key::MasterKey;
 use crate::record::{self, EventTables};

@@ -23,7 +23,7 @@ conformance_tests!(
 
 const AT: OffsetDateTime = datetime!(2026-11-26 18:00:00.123456 UTC);
 
-fn user(email: &str) -> UserRecord {
+pub(crate) fn user(email: &str) -> UserRecord {
     UserRecord {
         id: Uuid::new_v4(),
         email: email.to_string(),

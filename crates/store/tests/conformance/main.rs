@@ -18,5 +18,6 @@ mod encryption;
 mod joining;
 mod key_file;
 mod record;
+mod reminders;
 mod sqlite_file;
 mod tamper;

@@ -22,6 +22,66 @@ pub struct WebConfig {
     /// The zone dates read in for someone who has not chosen theirs, and
     /// the one offered first at registration.
     pub time_zone: Zone,
+    /// Reminders by email; `None`: this instance sends no email.
+    pub mail: Option<MailConfig>,
+}
+
+/// How reminders by email are sent, when the operator set it up.
+#[derive(Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, for a relay on the same machine),
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465`
+    /// (TLS), with `user:password@` when the server asks for them.
+    pub smtp_url: String,
+    /// The sender, with the display name people see: `Kintsugi
+    /// <kintsugi@example.org>`.
+    pub from: lettre::message::Mailbox,
+    /// Where people reach this instance (`https://kintsugi.example.org`):
+    /// the links in an email start with it.
+    pub public_url: String,
+}
+
+impl MailConfig {
+    /// Checks the three settings: a URL lettre can send through, a sender
+    /// address, and a public address of http(s).
+    pub fn new(smtp_url: &str, from: &str, public_url: &str) -> Result<MailConfig, MailSetupError> {
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| MailSetupError::SmtpUrl(e.to_string()))?;
+        let from = from
+            .parse()
+            .map_err(|_| MailSetupError::From(from.to_owned()))?;
+        let public_url = public_url.trim().trim_end_matches('/');
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            return Err(MailSetupError::PublicUrl(public_url.to_owned()));
+        }
+        Ok(MailConfig {
+            smtp_url: smtp_url.to_owned(),
+            from,
+            public_url: public_url.to_owned(),
+        })
+    }
+}
+
+/// The SMTP URL may hold a password: it is never printed.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &"…")
+            .field("from", &self.from.to_string())
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+/// Mail settings that cannot work, named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailSetupError {
+    #[error("the SMTP URL is not one of smtp://HOST:PORT, smtp://HOST:PORT?tls=required or smtps://HOST:PORT: {0}")]
+    SmtpUrl(String),
+    #[error("the sender {0:?} is not an address like `Kintsugi <kintsugi@example.org>`")]
+    From(String),
+    #[error("the public URL {0:?} must start with https:// (or http://)")]
+    PublicUrl(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +159,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             limits: Limits::default(),
             time_zone: Zone::utc(),
+            mail: None,
         }
     }
 }

@@ -473,6 +473,7 @@ pub(crate) struct AccountPage {
     saved: Saved,
     idle: crate::auth::idle::IdleSection,
     zones: Vec<ZoneGroup>,
+    reminders: crate::mail::choices::RemindersSection,
 }
 
 /// What the account page says was just saved, if anything.
@@ -524,6 +525,7 @@ pub(crate) async fn account_view(
         saved,
         idle: crate::auth::idle::IdleSection::of(app, me.user.0).await?,
         zones: zone_groups(zone.name()),
+        reminders: crate::mail::choices::RemindersSection::of(app, me.user.0).await?,
     })
 }
 

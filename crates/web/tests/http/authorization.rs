@@ -132,6 +132,9 @@ enum About {
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
     Invitation,
+    /// An email's unsubscribe link that no email carried (the mail story
+    /// tests, `reminders.rs`, follow real ones).
+    UnsubscribeLink,
     Stylesheet,
 }
 
@@ -253,6 +256,8 @@ mod form {
     pub const RECOVER: Fields = &[("email", "{email}"), ("code", "AAAA-BBBB-CCCC"), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
     pub const IDLE: Fields = &[("minutes", "240")];
     pub const TIME_ZONE: Fields = &[("time_zone", "Europe/Berlin")];
+    pub const REMINDERS: Fields = &[("digest", "on"), ("digest_at", "09:00"), ("check_in", ""), ("check_in_at", "20:00"), ("meeting", ""), ("meeting_at", "09:00")];
+    pub const ONE_CLICK: Fields = &[("List-Unsubscribe", "One-Click")];
     pub const MARKS: Fields = &[("mark-same_bed", "ready"), ("mark-going_out", "not_sure")];
     pub const STEP: Fields = &[("name", "mk-new-step: dancing on Fridays")];
     pub const STEP_ANSWER: Fields = &[("answer", "accept")];
@@ -283,6 +288,11 @@ const TABLE: &[Row] = &[
     post("/account/recovery-codes", HurtActs, NONE, [Page, Page, Page, Page, Page, SignIn]),
     post("/account/idle-sign-out", HurtActs, IDLE, [To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), To("/account#idle-sign-out"), SignIn]),
     post("/account/time-zone", HurtActs, TIME_ZONE, [Page, Page, Page, Page, Page, SignIn]),
+    post("/account/reminders", HurtActs, REMINDERS, [To("/account#reminders"), To("/account#reminders"), To("/account#reminders"), To("/account#reminders"), To("/account#reminders"), SignIn]),
+    // No sign-in needed: the link's token is what counts, and one nobody
+    // was sent leads nowhere, for anyone.
+    get("/unsubscribe/{token}", UnsubscribeLink, [Missing; 6]),
+    post("/unsubscribe/{token}", UnsubscribeLink, ONE_CLICK, [Missing; 6]),
 
     get("/space", HurtActs, [Page, Page, To("/"), Page, To("/"), SignIn]),
     get("/space/new", HurtActs, [To("/space"), To("/space"), Page, To("/space"), Page, SignIn]),
@@ -715,6 +725,13 @@ impl World {
         for (about, id) in [
             (OtherSession, session),
             (Invitation, token.to_owned()),
+            (
+                UnsubscribeLink,
+                "n0tAnUnsubscribeTokenAnyEmailEverCarried0000"
+                    .chars()
+                    .take(43)
+                    .collect(),
+            ),
             (Stylesheet, sheet),
         ] {
             self.entries.push(Entry {

@@ -24,6 +24,9 @@ pub struct TestApp {
     /// The app's clock: it starts at the real time and moves only when a
     /// test moves it (`advance`, `set`).
     pub clock: Arc<ManualClock>,
+    /// The app's state, for what a test runs beside the server (the
+    /// reminder task's tick).
+    pub state: kintsugi_web::AppState,
     people: AtomicUsize,
     /// The running server, stopped when the app is dropped.
     server: tokio::task::JoinHandle<()>,
@@ -182,7 +185,7 @@ impl TestApp {
         let address: SocketAddr = listener.local_addr().expect("the bound address");
         let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
         let state = kintsugi_web::AppState::with_clock(store.clone(), config, clock.clone());
-        let router = kintsugi_web::app(state);
+        let router = kintsugi_web::app(state.clone());
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -197,6 +200,7 @@ impl TestApp {
             database_url: url.to_owned(),
             store,
             clock,
+            state,
             people: AtomicUsize::new(0),
             server,
             _database: database,
@@ -214,7 +218,11 @@ impl TestApp {
         )
         .expect("the master key is copied");
         let url = self.database_url.clone();
-        TestApp::start(config_allowing(1_000), data_dir, &url, None).await
+        let config = WebConfig {
+            mail: self.state.config.mail.clone(),
+            ..config_allowing(1_000)
+        };
+        TestApp::start(config, data_dir, &url, None).await
     }
 
     /// The app stopped and started again on the same database and master
