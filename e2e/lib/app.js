@@ -457,7 +457,28 @@ async function screenshot(page, name) {
   return file;
 }
 
+/**
+ * appAndBrowser() -> { app, browser }
+ *     One server and one Chromium for a whole test file: started by a `before`
+ *     hook and stopped by an `after` hook, both registered here. The returned
+ *     object is filled in once `before` has run.
+ */
+function appAndBrowser() {
+  const { after, before } = require('node:test');
+  const running = {};
+  before(async () => {
+    running.app = await startApp();
+    running.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (running.browser) await running.browser.close();
+    if (running.app) await running.app.stop();
+  });
+  return running;
+}
+
 module.exports = {
+  appAndBrowser,
   startApp,
   launchBrowser,
   newPhoneContext,

@@ -5,30 +5,18 @@
 // only one of them ticked carries over to the next week.
 
 const assert = require('node:assert/strict');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const {
+  appAndBrowser,
   assertNoProblems,
   checkPage,
   clickAndWait,
-  launchBrowser,
   pathOf,
   screenshot,
-  startApp,
 } = require('../lib/app.js');
 const { pairCouple } = require('../lib/couple.js');
 
-let app;
-let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (app) await app.stop();
-});
+const running = appAndBrowser();
 
 async function addToAgenda(page, part, words) {
   await page.goto('/meeting');
@@ -38,7 +26,7 @@ async function addToAgenda(page, part, words) {
 }
 
 test('a weekly meeting is agreed, built by both, held, and an item carries over, at 390 px', async () => {
-  const couple = await pairCouple(browser, app);
+  const couple = await pairCouple(running.browser, running.app);
   const a = couple.hurt.page;
   const b = couple.involved.page;
 

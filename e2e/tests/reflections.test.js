@@ -6,33 +6,21 @@
 // with reassurance.
 
 const assert = require('node:assert/strict');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const {
+  appAndBrowser,
   assertNoProblems,
   checkPage,
   clickAndWait,
-  launchBrowser,
   pathOf,
   screenshot,
-  startApp,
 } = require('../lib/app.js');
 const { pairCouple } = require('../lib/couple.js');
 
-let app;
-let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (app) await app.stop();
-});
+const running = appAndBrowser();
 
 test('a reflection is written, revised, previewed and shared as a copy, and a trigger note is answered, at 390 px', async () => {
-  const couple = await pairCouple(browser, app);
+  const couple = await pairCouple(running.browser, running.app);
   const a = couple.hurt.page;
   const b = couple.involved.page;
 

@@ -5,30 +5,18 @@
 // logged by both once it has passed, one word shared and one kept.
 
 const assert = require('node:assert/strict');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const {
+  appAndBrowser,
   assertNoProblems,
   checkPage,
   clickAndWait,
-  launchBrowser,
   pathOf,
   screenshot,
-  startApp,
 } = require('../lib/app.js');
 const { pairCouple } = require('../lib/couple.js');
 
-let app;
-let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (app) await app.stop();
-});
+const running = appAndBrowser();
 
 /// A day and time `days` from now, as a datetime-local field takes it.
 function inDays(days, hour) {
@@ -38,7 +26,7 @@ function inDays(days, hour) {
 }
 
 test('a plan is suggested, moved and agreed, and a ritual is kept, at 390 px', async () => {
-  const couple = await pairCouple(browser, app);
+  const couple = await pairCouple(running.browser, running.app);
   const a = couple.hurt.page;
   const b = couple.involved.page;
 
@@ -100,7 +88,7 @@ function typedUtc(at) {
 }
 
 test('time together soon is moved, agreed, and once it has passed both say how it went, at 390 px', async () => {
-  const couple = await pairCouple(browser, app, {
+  const couple = await pairCouple(running.browser, running.app, {
     hurt: { email: 'cy@example.test', password: 'the lighthouse keeps its lamp lit' },
     involved: { email: 'di@example.test', password: 'bread rises slowly in the cold' },
   });
