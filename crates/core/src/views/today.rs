@@ -144,6 +144,40 @@ pub fn today<'a>(
     member(space, viewer)?;
     let mine = own_private(mine, viewer)?;
 
+    let mut to_do = from_the_partner(couple, viewer, today);
+    let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer, day_of);
+    let start = start_path(couple, viewer, last.is_some());
+    if last != Some(today) {
+        to_do.push(TodayItem::CheckIn { last });
+    }
+    let pulse = pulse::due(couple.pulses_seen_by(viewer, mine), today, day_of)?;
+    if pulse.due {
+        to_do.push(TodayItem::Pulse(pulse));
+    }
+
+    let partner = space.partner_of(viewer);
+    let (news, more_news) = match partner {
+        Some(partner) => partner_news(couple, viewer, partner, last_visit, &to_do),
+        None => (Vec::new(), 0),
+    };
+    Ok(Today {
+        to_do,
+        news,
+        more_news,
+        partner_joined: partner.is_some(),
+        start,
+    })
+}
+
+/// What the partner sent or asked that waits for `viewer`, in order of
+/// care: a trigger note first, then the repair rooms' items, then the
+/// requests due `today`.
+fn from_the_partner<'a>(
+    couple: &'a CoupleState,
+    viewer: UserId,
+    today: Date,
+) -> Vec<TodayItem<'a>> {
+    let space = &couple.space;
     let mut to_do: Vec<TodayItem<'a>> =
         reflections::notes_to_answer(&couple.reflections, space, viewer)
             .into_iter()
@@ -191,28 +225,7 @@ pub fn today<'a>(
             .into_iter()
             .map(TodayItem::ContactReportToAcknowledge),
     );
-    let last = checkin::last_check_in_day(&couple.check_ins, mine.kept_check_ins(), viewer, day_of);
-    let start = start_path(couple, viewer, last.is_some());
-    if last != Some(today) {
-        to_do.push(TodayItem::CheckIn { last });
-    }
-    let pulse = pulse::due(couple.pulses_seen_by(viewer, mine), today, day_of)?;
-    if pulse.due {
-        to_do.push(TodayItem::Pulse(pulse));
-    }
-
-    let partner = space.partner_of(viewer);
-    let (news, more_news) = match partner {
-        Some(partner) => partner_news(couple, viewer, partner, last_visit, &to_do),
-        None => (Vec::new(), 0),
-    };
-    Ok(Today {
-        to_do,
-        news,
-        more_news,
-        partner_joined: partner.is_some(),
-        start,
-    })
+    to_do
 }
 
 impl<'a> Today<'a> {
