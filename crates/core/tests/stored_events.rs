@@ -21,6 +21,7 @@ use kintsugi_core::space::SpaceEvent;
 use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
 use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::talk::{PrivateTalkEvent, TalkEvent};
+use kintsugi_core::therapist::practice::PracticeEvent;
 use kintsugi_core::therapist::TherapistEvent;
 use kintsugi_core::together::{PrivateTogetherEvent, TogetherEvent};
 use kintsugi_core::truth::TruthEvent;
@@ -144,6 +145,8 @@ fn private_literals() -> Vec<String> {
         r#"{"room":"reflection","event":{"type":"revised","reflection":5,"parts":["the song","sad","I went cold","",""]}}"#.to_owned(),
         r#"{"room":"reflection","event":{"type":"copy_shared","reflection":5,"version":2}}"#.to_owned(),
         r#"{"room":"reflection","event":{"type":"withdrawn","reflection":5}}"#.to_owned(),
+        r#"{"room":"practice","event":{"type":"couple_named","couple":"00000000-0000-0000-0000-000000000007","name":"The Ashbys"}}"#.to_owned(),
+        r#"{"room":"practice","event":{"type":"note_written","couple":"00000000-0000-0000-0000-000000000007","text":"calmer today"}}"#.to_owned(),
     ]
 }
 
@@ -258,6 +261,10 @@ fn private_variant(event: &PrivateEvent) -> &'static str {
             PrivateReflectionEvent::CopyShared { .. } => "reflection.copy_shared",
             PrivateReflectionEvent::Withdrawn { .. } => "reflection.withdrawn",
         },
+        PrivateEvent::Practice(e) => match e {
+            PracticeEvent::CoupleNamed { .. } => "practice.couple_named",
+            PracticeEvent::NoteWritten { .. } => "practice.note_written",
+        },
     }
 }
 
@@ -284,7 +291,7 @@ fn every_couple_variant_is_covered() {
 fn every_private_variant_is_covered() {
     let events = assert_stable::<PrivateEvent>(&private_literals());
     let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
-    assert_eq!(covered.len(), 12, "covered: {covered:?}");
+    assert_eq!(covered.len(), 14, "covered: {covered:?}");
 }
 
 #[test]
@@ -324,6 +331,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         rooms,
         [
             "checkin",
+            "practice",
             "pulse",
             "readiness",
             "reflection",

@@ -337,6 +337,50 @@ pub struct NewMember {
     pub invite: Option<Hash>,
 }
 
+/// A partner's one-time link to their therapist proposal, kept by hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TherapistInviteRecord {
+    pub token_hash: Hash,
+    pub couple_id: Uuid,
+    /// The proposal's entry in the couple's record (its `seq`).
+    pub proposal: u64,
+    pub created_by: Uuid,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+    pub used_by: Option<Uuid>,
+}
+
+/// A couple a therapist serves, through which proposal, since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TherapistLink {
+    pub therapist_id: Uuid,
+    pub couple_id: Uuid,
+    pub proposal: u64,
+    pub since: OffsetDateTime,
+}
+
+/// A therapist accepting a couple's invitation, written by
+/// [`EventStore::commit_at`] with the acceptance in the couple's record:
+/// the link's use and the therapist's row land with it or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewTherapistLink {
+    pub link: TherapistLink,
+    /// The one-time link they accept through, used up in the same
+    /// transaction.
+    pub invite: Hash,
+}
+
+/// Who a commit makes part of a couple's record besides its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joining {
+    /// One of the two partners (see [`EventStore::commit_with_member`]).
+    Partner(NewMember),
+    /// The couple's therapist: `InviteGone` when the link is unknown, of
+    /// another space or proposal, used or expired.
+    Therapist(NewTherapistLink),
+}
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// Someone appended to the stream first; re-read and decide again.
@@ -391,9 +435,16 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The whole store: every room below, behind one `Arc<dyn Store>`. Any type
 /// that has every room is a `Store`.
-pub trait Store: EventStore + Accounts + Sessions + Couples + Reminders + Operations {}
+pub trait Store:
+    EventStore + Accounts + Sessions + Couples + Therapists + Reminders + Operations
+{
+}
 
-impl<T: EventStore + Accounts + Sessions + Couples + Reminders + Operations + ?Sized> Store for T {}
+impl<
+        T: EventStore + Accounts + Sessions + Couples + Therapists + Reminders + Operations + ?Sized,
+    > Store for T
+{
+}
 
 /// The record: hash-chained, encrypted streams of events.
 #[async_trait]
@@ -440,18 +491,21 @@ pub trait EventStore: Send + Sync {
         member: Option<NewMember>,
     ) -> Result<Vec<Vec<StoredEvent>>> {
         let now = OffsetDateTime::now_utc();
-        self.commit_at(appends, submission, member, now).await
+        self.commit_at(appends, submission, member.map(Joining::Partner), now)
+            .await
     }
 
     /// [`EventStore::commit_with_member`] at the instant `at` of the
     /// caller's clock: the events' `created_at` and the submission key's
     /// time. The app passes its injected clock, so its tests can move time
-    /// and what they write carries the time they moved to.
+    /// and what they write carries the time they moved to. `joining` is a
+    /// partner's membership or a therapist's link, written in the same
+    /// transaction.
     async fn commit_at(
         &self,
         appends: Vec<StreamAppend>,
         submission: Option<NewSubmission>,
-        member: Option<NewMember>,
+        joining: Option<Joining>,
         at: OffsetDateTime,
     ) -> Result<Vec<Vec<StoredEvent>>>;
 
@@ -655,6 +709,33 @@ pub trait Couples: Send + Sync {
     /// Ends the invitation because the invited person said no, only if it
     /// could still be used at `at`: `false` otherwise.
     async fn decline_invite(&self, token_hash: &Hash, at: OffsetDateTime) -> Result<bool>;
+}
+
+/// The therapists couples invite: the one-time links partners hand over,
+/// and which couples each therapist serves. A therapist is never a member
+/// of a space; the couple's record decides what a link still opens.
+#[async_trait]
+pub trait Therapists: Send + Sync {
+    /// Stores a new link and, in the same transaction, ends every older
+    /// unused one of the same space.
+    async fn create_therapist_invite(&self, invite: &TherapistInviteRecord) -> Result<()>;
+    async fn therapist_invite_by_token_hash(
+        &self,
+        token_hash: &Hash,
+    ) -> Result<Option<TherapistInviteRecord>>;
+    /// The space's newest link for `proposal`, used or not.
+    async fn latest_therapist_invite(
+        &self,
+        couple_id: Uuid,
+        proposal: u64,
+    ) -> Result<Option<TherapistInviteRecord>>;
+    /// Every couple `therapist_id` serves or served, the newest first.
+    async fn couples_of_therapist(&self, therapist_id: Uuid) -> Result<Vec<TherapistLink>>;
+    async fn therapist_link(
+        &self,
+        therapist_id: Uuid,
+        couple_id: Uuid,
+    ) -> Result<Option<TherapistLink>>;
 }
 
 /// What the operator needs: which backend, is it up, a backup.

@@ -13,9 +13,9 @@ use crate::key::MasterKey;
 use crate::seal::{SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
-    ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, NewMember, NewSubmission,
-    PayloadDecoder, Result, SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
-    VerifyReport, Witness, SUBMISSION_LIFETIME,
+    ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, Joining, NewSubmission, PayloadDecoder,
+    Result, SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
+    Witness, SUBMISSION_LIFETIME,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ pub(crate) struct CommitRows<'a> {
     pub rows: &'a [EventRow],
     pub seals: &'a [SealRow],
     pub submission: Option<&'a SubmissionRecord>,
-    pub member: Option<&'a NewMember>,
+    pub joining: Option<&'a Joining>,
     /// The submission's user's rows made before this are purged.
     pub expired_before: i64,
 }
@@ -51,8 +51,8 @@ pub(crate) trait EventTables: Send + Sync {
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>>;
     /// In one transaction: purges the submission rows of `submission`'s
     /// user created before `expired_before`, inserts `submission`, then
-    /// every event row, then `member`'s membership (see
-    /// [`crate::EventStore::commit_with_member`]), then writes each
+    /// every event row, then `joining`: a partner's membership (see
+    /// [`crate::EventStore::commit_with_member`]) or a therapist's link, then writes each
     /// stream's new seal. Nothing is written unless all of it is; the
     /// database's unique keys, not this process, decide who came first.
     async fn insert_commit(&self, commit: CommitRows<'_>) -> Result<Inserted>;
@@ -147,7 +147,7 @@ pub(crate) async fn check_master_key<T: EventTables + ?Sized>(
 pub(crate) async fn commit<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
-    (appends, submission, member): (Vec<StreamAppend>, Option<NewSubmission>, Option<NewMember>),
+    (appends, submission, joining): (Vec<StreamAppend>, Option<NewSubmission>, Option<Joining>),
     at: OffsetDateTime,
 ) -> Result<Vec<Vec<StoredEvent>>> {
     let created_at = to_micros(at);
@@ -161,11 +161,11 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
         seals.extend(seal);
     }
     let Some(first) = rows.first() else {
-        if let Some(member) = &member {
-            let member = Some(member);
+        if let Some(joining) = &joining {
+            let joining = Some(joining);
             tables
                 .insert_commit(CommitRows {
-                    member,
+                    joining,
                     ..CommitRows::default()
                 })
                 .await?;
@@ -189,7 +189,7 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
             rows: &rows,
             seals: &seals,
             submission: submission.as_ref(),
-            member: member.as_ref(),
+            joining: joining.as_ref(),
             expired_before,
         })
         .await?;

@@ -133,6 +133,33 @@ pub(crate) const INVITES: Table = Table {
     ],
 };
 
+/// One-time links to a therapist proposal, by the hash of their token only.
+pub(crate) const THERAPIST_INVITES: Table = Table {
+    name: "therapist_invites",
+    columns: &[
+        ("token_hash", Column::Bytes),
+        ("couple_id", Column::Uuid),
+        ("proposal", Column::Int),
+        ("created_by", Column::Uuid),
+        ("created_at", Column::Int),
+        ("expires_at", Column::Int),
+        ("used_at", Column::Int),
+        ("used_by", Column::Uuid),
+    ],
+};
+
+/// Which couples a therapist serves, and through which proposal; the
+/// couple's record decides whether that still opens anything.
+pub(crate) const THERAPIST_COUPLES: Table = Table {
+    name: "therapist_couples",
+    columns: &[
+        ("therapist_id", Column::Uuid),
+        ("couple_id", Column::Uuid),
+        ("proposal", Column::Int),
+        ("since", Column::Int),
+    ],
+};
+
 /// Who chose to be signed out after some idle minutes (a shared device).
 pub(crate) const IDLE_SIGN_OUT: Table = Table {
     name: "idle_sign_out",
@@ -232,6 +259,8 @@ pub(crate) const TABLES: &[Table] = &[
     SESSIONS,
     COUPLE_MEMBERS,
     INVITES,
+    THERAPIST_INVITES,
+    THERAPIST_COUPLES,
     STREAM_KEYS,
     EVENTS,
     STREAM_SEALS,

@@ -21,7 +21,8 @@ use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::streams::Destination;
 use kintsugi_core::{EntryId, Refusal, StreamId, UserId};
 use kintsugi_store::{
-    Hash, NewMember, NewSubmission, StoreError, StoredEvent, StreamAppend, SubmissionRecord,
+    Hash, Joining, NewMember, NewSubmission, NewTherapistLink, StoreError, StoredEvent,
+    StreamAppend, SubmissionRecord,
 };
 use tokio::sync::OwnedRwLockWriteGuard;
 
@@ -235,12 +236,29 @@ pub async fn submit_as_newcomer(
     run(app, couple, Membership::Joining(member), submission, decide).await
 }
 
+/// [`submit`] for the couple's therapist, who is not a partner: `decide`
+/// itself must find them the couple's active therapist (or, accepting,
+/// the one invited), since the record does not name them as a member.
+/// `link` is their acceptance's link, committed with the events; what they
+/// write to their own stream goes to their private stream. No witness is
+/// read or left: a therapist's private stream holds none of this couple.
+pub async fn submit_as_therapist(
+    app: &AppState,
+    couple: &MyCouple,
+    link: Option<NewTherapistLink>,
+    submission: &Submission,
+    decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
+    run(app, couple, Membership::Therapist(link), submission, decide).await
+}
+
 /// Whether the record must already name the acting person as a partner,
-/// or the action makes them one.
+/// the action makes them one, or they act as the couple's therapist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Membership {
     Required,
     Joining(NewMember),
+    Therapist(Option<NewTherapistLink>),
 }
 
 impl Membership {
@@ -248,10 +266,16 @@ impl Membership {
         self == Membership::Required
     }
 
-    fn joining(self) -> Option<NewMember> {
+    /// A partner's witness is checked; a therapist leaves none.
+    fn as_partner(self) -> bool {
+        !matches!(self, Membership::Therapist(_))
+    }
+
+    fn joining(self) -> Option<Joining> {
         match self {
-            Membership::Required => None,
-            Membership::Joining(member) => Some(member),
+            Membership::Required | Membership::Therapist(None) => None,
+            Membership::Joining(member) => Some(Joining::Partner(member)),
+            Membership::Therapist(Some(link)) => Some(Joining::Therapist(link)),
         }
     }
 }
@@ -331,7 +355,9 @@ async fn decide_cached(
         .privates
         .read(app.store.as_ref(), StreamId::private(couple.me).as_str())
         .await?;
-    couple.check_witness(app, &shared, &private.state).await?;
+    if membership.as_partner() {
+        couple.check_witness(app, &shared, &private.state).await?;
+    }
     Ok(decide(&Decision {
         couple: &shared.state,
         couple_head: shared.head.as_ref(),
@@ -353,7 +379,9 @@ async fn attempt(
     let mut shared = app.couples.lock(store, couple.stream.as_str()).await?;
     let mut private = app.privates.lock(store, private_stream.as_str()).await?;
     // Nothing is written onto a record that lost what this person saw.
-    couple.check_witness(app, &shared, &private.state).await?;
+    if membership.as_partner() {
+        couple.check_witness(app, &shared, &private.state).await?;
+    }
     if membership.required() && !shared.state.space.is_member(me) {
         return Err(AppError::NotFound);
     }

@@ -23,6 +23,7 @@ pub mod contact;
 pub mod invite;
 pub mod mail;
 pub mod meeting;
+pub mod practice;
 pub mod progress;
 pub mod pulse;
 pub mod readiness;
@@ -30,6 +31,7 @@ pub mod reflections;
 pub mod requests;
 pub mod space;
 pub mod talk;
+pub mod therapist;
 pub mod today;
 pub mod together;
 pub mod truth;
@@ -71,6 +73,8 @@ pub fn routes() -> Vec<Route> {
         together::routes(),
         meeting::routes(),
         reflections::routes(),
+        therapist::routes(),
+        practice::routes(),
     ]
     .into_iter()
     .flatten()

@@ -11,6 +11,7 @@ use crate::readiness::{ReadinessMarkEvent, ReadinessMarks};
 use crate::reflections::{PrivateReflectionEvent, Reflections};
 use crate::signs::{SignsEvent, SignsLog};
 use crate::talk::{PrivateTalkEvent, PrivateTalks};
+use crate::therapist::practice::{Practice, PracticeEvent};
 use crate::together::{KeptTogether, PrivateTogetherEvent};
 use crate::visits::{VisitEvent, Visits};
 
@@ -25,6 +26,7 @@ stream_events! {
         Talk(PrivateTalkEvent) = "talk",
         Together(PrivateTogetherEvent) = "together",
         Reflection(PrivateReflectionEvent) = "reflection",
+        Practice(PracticeEvent) = "practice",
     }
 }
 
@@ -48,6 +50,8 @@ pub struct PrivateState {
     pub together: KeptTogether,
     /// Their reflections, every version.
     pub reflections: Reflections,
+    /// As a therapist: the couples they serve, named, and their notes.
+    pub practice: Practice,
 }
 
 impl PrivateState {
@@ -63,6 +67,7 @@ impl PrivateState {
             PrivateEvent::Talk(e) => self.talk.apply(e),
             PrivateEvent::Together(e) => self.together.apply(meta, e),
             PrivateEvent::Reflection(e) => self.reflections.apply(meta, e),
+            PrivateEvent::Practice(e) => self.practice.apply(meta, e),
         }
     }
 }

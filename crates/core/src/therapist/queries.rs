@@ -58,7 +58,25 @@ pub fn check_end(acting: Acting<Therapy>, id: EntryId) -> Result<(), Refusal> {
     open_engagement(acting, id).map(drop)
 }
 
+/// A partner who said yes makes the one-time link for the therapist, while
+/// the invitation is open and not yet accepted.
+pub fn check_hand_over(acting: Acting<Therapy>, id: EntryId) -> Result<(), Refusal> {
+    let engagement = open_engagement(acting, id)?;
+    if engagement.consent_of(acting.actor).is_none() {
+        return Err(Refusal::Conflict(
+            "Give or decline your consent to this therapist first.",
+        ));
+    }
+    if engagement.accepted.is_some() {
+        return Err(Refusal::Conflict(
+            "Your therapist has accepted already; no new link is needed.",
+        ));
+    }
+    Ok(())
+}
+
 can_queries!(Therapy:
+    can_hand_over = check_hand_over,
     can_consent = check_consent,
     can_decline = check_decline,
     can_change = check_change,

@@ -2,6 +2,7 @@
 //! once, and the `EventStore` on top of it.
 
 use super::people::insert_member;
+use super::therapists::insert_therapist_link;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
 use crate::record::{self, CommitRows, EventTables, Inserted};
@@ -13,8 +14,8 @@ use crate::tables::{
 };
 use crate::timestamp::to_micros;
 use crate::{
-    is_unique_violation, ChainHead, EventStore, Hash, NewMember, PayloadDecoder, Result,
-    StoredEvent, StreamAppend, SubmissionRecord, VerifyReport, Witness,
+    is_unique_violation, ChainHead, EventStore, Hash, Joining, PayloadDecoder, Result, StoredEvent,
+    StreamAppend, SubmissionRecord, VerifyReport, Witness,
 };
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -59,7 +60,7 @@ async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inser
         rows,
         seals,
         submission,
-        member,
+        joining,
         expired_before,
     } = commit;
     if let Some(submission) = submission {
@@ -87,8 +88,10 @@ async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inser
             Err(error) => return Err(error.into()),
         }
     }
-    if let Some(member) = member {
-        insert_member(tx, member).await?;
+    match joining {
+        Some(Joining::Partner(member)) => insert_member(tx, member).await?,
+        Some(Joining::Therapist(link)) => insert_therapist_link(tx, link).await?,
+        None => {}
     }
     // Only once every row is in: a lost race above wrote no seal.
     for seal in seals {
@@ -299,10 +302,10 @@ impl<B: Backend> EventStore for SqlStore<B> {
         &self,
         appends: Vec<StreamAppend>,
         submission: Option<crate::NewSubmission>,
-        member: Option<NewMember>,
+        joining: Option<Joining>,
         at: time::OffsetDateTime,
     ) -> Result<Vec<Vec<StoredEvent>>> {
-        record::commit(self, &self.key, (appends, submission, member), at).await
+        record::commit(self, &self.key, (appends, submission, joining), at).await
     }
 
     async fn append_dated(

@@ -6,6 +6,7 @@
 mod events;
 mod people;
 mod reminders;
+mod therapists;
 
 use crate::key::MasterKey;
 use crate::record::{self, EventTables};

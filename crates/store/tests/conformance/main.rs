@@ -21,3 +21,4 @@ mod record;
 mod reminders;
 mod sqlite_file;
 mod tamper;
+mod therapists;

@@ -103,6 +103,11 @@ pub const SECONDARY_NAV: &[NavItem] = &[
         section: "reflections",
     },
     NavItem {
+        href: "/therapist",
+        label: "Our therapist",
+        section: "therapist",
+    },
+    NavItem {
         href: "/account",
         label: "Account",
         section: "account",

@@ -78,23 +78,29 @@ pub struct InviteParam {
     pub signed_out: String,
 }
 
+/// What the `invite` field carries for a therapist's link, before its
+/// token: a partner's invitation is the token alone.
+pub const THERAPIST_LINK: &str = "therapist-";
+
+/// Where a link handed over leads once its holder has signed in: a
+/// partner's invitation (`TOKEN`) or a therapist's (`therapist-TOKEN`).
+fn link_path(invite: &str) -> Option<String> {
+    use crate::auth::tokens::is_well_formed;
+    match invite.strip_prefix(THERAPIST_LINK) {
+        Some(token) => is_well_formed(token).then(|| format!("/practice/join/{token}")),
+        None => is_well_formed(invite).then(|| format!("/invite/{invite}")),
+    }
+}
+
 /// Where to go once signed in: back to the invitation if there was one.
 fn next_path(invite: &str) -> String {
-    if crate::auth::tokens::is_well_formed(invite) {
-        format!("/invite/{invite}")
-    } else {
-        "/".to_owned()
-    }
+    link_path(invite).unwrap_or_else(|| "/".to_owned())
 }
 
 /// Where the recovery codes of a first sign-in lead: to the invitation, or
 /// straight to creating a space, since nobody has one yet.
 fn first_path(invite: &str) -> String {
-    if crate::auth::tokens::is_well_formed(invite) {
-        next_path(invite)
-    } else {
-        "/space/new".to_owned()
-    }
+    link_path(invite).unwrap_or_else(|| "/space/new".to_owned())
 }
 
 /// An email as typed, checked like registration checks it; control
@@ -198,7 +204,7 @@ async fn register(
         Err(other) => return Err(other.into()),
     }
     let mut to = "/login?registered=1".to_owned();
-    if crate::auth::tokens::is_well_formed(&form.invite) {
+    if link_path(&form.invite).is_some() {
         to.push_str("&invite=");
         to.push_str(&form.invite);
     }

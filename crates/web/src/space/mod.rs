@@ -357,6 +357,12 @@ async fn record_betrayal(
 /// The address the partner opens: this instance's own origin, as the
 /// browser that asked for the link reached it.
 fn invite_url(app: &AppState, headers: &HeaderMap, token: &str) -> String {
+    link_url(app, headers, &format!("/invite/{token}"))
+}
+
+/// `path` on this instance's own origin, as the browser that asked for a
+/// link to hand over reached it.
+pub(crate) fn link_url(app: &AppState, headers: &HeaderMap, path: &str) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -366,7 +372,7 @@ fn invite_url(app: &AppState, headers: &HeaderMap, token: &str) -> String {
     } else {
         "http"
     };
-    format!("{scheme}://{host}/invite/{token}")
+    format!("{scheme}://{host}{path}")
 }
 
 async fn create_invite(

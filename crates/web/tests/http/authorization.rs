@@ -1,19 +1,23 @@
 //! The authorization table: every route in `kintsugi_web::routes()`, the
-//! list the router is built from, and what each of six visitors meets
+//! list the router is built from, and what each of nine visitors meets
 //! there. A listed route without a row fails, and so does a row naming a
 //! route that is not listed.
 //!
 //! Every row starts on a fresh copy of one world, and every form's cell on
 //! its own: our couple with an entry of every kind (kept ones included,
 //! each with its own marker words), another couple with entries of its own,
-//! a therapist nobody invited, a signed-in stranger with no space, and a
-//! visitor who is not signed in.
+//! a therapist nobody invited, our couple's therapist (active; the same
+//! person earlier, proposed and not yet consented to, on a copy of the
+//! world from that moment) and the one whose access our couple ended, a
+//! signed-in stranger with no space, and a visitor who is not signed in.
 //! Besides the outcome in the row, every cell checks that nothing kept by
 //! one partner reaches anyone else, that nothing of our couple reaches
 //! anyone outside it, and that a refused form wrote nothing.
 //!
 //! A new route is one row: its method, its address, what fills the address
-//! and whose it is (`About`), the fields its form sends, and six outcomes.
+//! and whose it is (`About`), the fields its form sends, and six outcomes;
+//! the three therapists of our couple meet what the uninvited one meets,
+//! unless the row says otherwise (`.t([active, proposed, ended])`).
 
 use crate::addresses::has_layout;
 use crate::checkin::{check_in, check_in_fields};
@@ -35,9 +39,15 @@ enum Visitor {
     /// The author's partner in the same space.
     Partner,
     /// A signed-in account with no membership and no invitation to this
-    /// couple. Therapists arrive later: this visitor becomes one of them,
-    /// and their own routes add rows.
+    /// couple.
     UninvitedTherapist,
+    /// Our couple's therapist: both partners consented and they accepted.
+    ActiveTherapist,
+    /// The same therapist on a copy of the world from before the other
+    /// partner consented: proposed, holding the link, not yet let in.
+    ProposedTherapist,
+    /// The therapist our couple had before, whose access they ended.
+    EndedTherapist,
     /// The member of another space in the author's role, with entries of
     /// their own.
     OtherCouple,
@@ -47,10 +57,13 @@ enum Visitor {
     Anonymous,
 }
 
-const VISITORS: [Visitor; 6] = [
+const VISITORS: [Visitor; 9] = [
     Visitor::Author,
     Visitor::Partner,
     Visitor::UninvitedTherapist,
+    Visitor::ActiveTherapist,
+    Visitor::ProposedTherapist,
+    Visitor::EndedTherapist,
     Visitor::OtherCouple,
     Visitor::Stranger,
     Visitor::Anonymous,
@@ -128,6 +141,15 @@ enum About {
     Reflection,
     /// A trigger note the hurt partner sent, not answered yet.
     TriggerNote,
+    /// A check-in the hurt partner marked for the therapist too.
+    TherapistCheckIn,
+    /// The hurt partner's proposal of our therapist, whom both consented
+    /// to and who accepted.
+    TherapistProposal,
+    /// The one-time link our therapist accepted through (used).
+    TherapistLink,
+    /// Our couple itself, as the therapist's addresses name it.
+    OurCouple,
     /// The author's session in another browser.
     OtherSession,
     /// The link the involved partner joined by, made by the hurt partner.
@@ -176,6 +198,9 @@ struct Row {
     /// Author, partner, uninvited therapist, other couple, stranger,
     /// anonymous.
     expect: [Outcome; 6],
+    /// Our active, proposed and ended therapists, when they meet anything
+    /// but what the uninvited therapist meets.
+    therapists: Option<[Outcome; 3]>,
 }
 
 const fn get(path: &'static str, about: About, expect: [Outcome; 6]) -> Row {
@@ -185,6 +210,7 @@ const fn get(path: &'static str, about: About, expect: [Outcome; 6]) -> Row {
         about,
         fields: &[],
         expect,
+        therapists: None,
     }
 }
 
@@ -195,6 +221,25 @@ const fn post(path: &'static str, about: About, fields: Fields, expect: [Outcome
         about,
         fields,
         expect,
+        therapists: None,
+    }
+}
+
+impl Row {
+    /// What our active, proposed and ended therapists meet here.
+    const fn t(mut self, therapists: [Outcome; 3]) -> Row {
+        self.therapists = Some(therapists);
+        self
+    }
+
+    /// Every visitor's outcome, in the order of `VISITORS`.
+    fn outcomes(&self) -> [(Visitor, Outcome); 9] {
+        let [author, partner, uninvited, other, stranger, anonymous] = self.expect;
+        let [active, proposed, ended] = self.therapists.unwrap_or([uninvited; 3]);
+        let outcomes = [
+            author, partner, uninvited, active, proposed, ended, other, stranger, anonymous,
+        ];
+        std::array::from_fn(|n| (VISITORS[n], outcomes[n]))
     }
 }
 
@@ -261,6 +306,10 @@ mod form {
     pub const MARKS: Fields = &[("mark-same_bed", "ready"), ("mark-going_out", "not_sure")];
     pub const STEP: Fields = &[("name", "mk-new-step: dancing on Fridays")];
     pub const STEP_ANSWER: Fields = &[("answer", "accept")];
+    pub const PROPOSE: Fields = &[("name", "Dr Someone"), ("scopes", "pulses")];
+    pub const SCOPES: Fields = &[("scopes", "check_ins")];
+    pub const COUPLE_NAME: Fields = &[("name", "mk-new-couple-name")];
+    pub const NOTE: Fields = &[("text", "mk-new-therapist-note")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
 }
 
@@ -394,6 +443,25 @@ const TABLE: &[Row] = &[
     post("/reflections/{id}/withdraw", Reflection, NONE, [To("/reflections"), Missing, Missing, Missing, Missing, SignIn]),
     post("/reflections/triggers", HurtActs, TRIGGER_NOTE, [To("/reflections#trigger-notes"), NotTheirs, Missing, To("/reflections#trigger-notes"), Missing, SignIn]),
     post("/reflections/triggers/{id}/reassure", TriggerNote, REASSURANCE, [NotTheirs, To("/reflections#note-{id}"), Missing, Missing, Missing, SignIn]),
+
+    get("/therapist", TherapistProposal, [Page, Page, Missing, Page, Missing, SignIn]),
+    // One therapist at a time: ours is working with them.
+    post("/therapist", HurtActs, PROPOSE, [Refused, Refused, Missing, To("/therapist"), Missing, SignIn]),
+    post("/therapist/{id}/consent", TherapistProposal, SCOPES, [Refused, Refused, Missing, Missing, Missing, SignIn]),
+    post("/therapist/{id}/decline", TherapistProposal, NONE, [Refused, Refused, Missing, Missing, Missing, SignIn]),
+    post("/therapist/{id}/scopes", TherapistProposal, SCOPES, [To("/therapist"), To("/therapist"), Missing, Missing, Missing, SignIn]),
+    post("/therapist/{id}/end", TherapistProposal, NONE, [To("/therapist"), To("/therapist"), Missing, Missing, Missing, SignIn]),
+    // Accepted already: no new link is needed.
+    post("/therapist/{id}/link", TherapistProposal, NONE, [Refused, Refused, Missing, Missing, Missing, SignIn]),
+    get("/therapist/sees", OurCouple, [Shows, Shows, Missing, Page, Missing, SignIn]),
+    get("/practice", HurtActs, [Page, Page, Page, Page, Page, SignIn]).t([Page, Page, Page]),
+    // The link was used: it opens nothing, but before both partners said
+    // yes, it told the therapist to wait.
+    get("/practice/join/{token}", TherapistLink, [Gone; 6]).t([Gone, Taken, Gone]),
+    post("/practice/join/{token}", TherapistLink, COUPLE_NAME, [Gone, Gone, Gone, Gone, Gone, SignIn]).t([To("/practice/{couple}"), Taken, Gone]),
+    get("/practice/{couple}", OurCouple, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([Shows, Missing, Page]),
+    post("/practice/{couple}/notes", OurCouple, NOTE, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#notes"), Missing, Missing]),
+    post("/practice/{couple}/name", OurCouple, COUPLE_NAME, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#notes"), Missing, Missing]),
 ];
 
 // ---- the world -------------------------------------------------------------
@@ -428,8 +496,33 @@ struct World {
     ours: Couple,
     theirs: Couple,
     therapist: Person,
+    /// Our couple's therapist; on `pending`, proposed and not let in yet.
+    our_therapist: Person,
+    /// The therapist whose access our couple ended.
+    ended_therapist: Person,
+    /// The world as it was when our therapist was proposed, before the
+    /// other partner consented.
+    pending: Option<Snapshot>,
     stranger: Person,
     entries: Vec<Entry>,
+}
+
+/// What our couple both consented their therapist may see: besides the
+/// parked questions, the check-ins marked for the therapist and requests.
+const OUR_SCOPES: Fields = &[("scopes", "check_ins"), ("scopes", "requests")];
+
+/// The entries our active therapist may read.
+fn seen_by_our_therapist(about: About) -> bool {
+    matches!(
+        about,
+        ParkedQuestion
+            | TherapistCheckIn
+            | Request
+            | RequestWithAlternative
+            | AgreedRequest
+            | PausedRequest
+            | OurCouple
+    )
 }
 
 impl World {
@@ -464,6 +557,8 @@ impl World {
             Visitor::Author => Some(Self::member(&self.ours, side)),
             Visitor::Partner => Some(Self::member(&self.ours, side.other())),
             Visitor::UninvitedTherapist => Some(&self.therapist),
+            Visitor::ActiveTherapist | Visitor::ProposedTherapist => Some(&self.our_therapist),
+            Visitor::EndedTherapist => Some(&self.ended_therapist),
             Visitor::OtherCouple => Some(Self::member(&self.theirs, side)),
             Visitor::Stranger => Some(&self.stranger),
             Visitor::Anonymous => None,
@@ -483,7 +578,8 @@ impl World {
     }
 
     /// The marker words `visitor` must never meet: everything of our
-    /// couple's for someone outside it, the other partner's kept entries
+    /// couple's for someone outside it (for our active therapist, all but
+    /// what both partners consented to), the other partner's kept entries
     /// for a partner.
     fn forbidden_for(&self, visitor: Visitor, about: About) -> Vec<&'static str> {
         let side = self.author_side(about);
@@ -495,6 +591,9 @@ impl World {
         self.entries
             .iter()
             .filter(|entry| match own_side {
+                None if visitor == Visitor::ActiveTherapist => {
+                    !seen_by_our_therapist(entry.about) || entry.kept
+                }
                 None => true,
                 Some(own) => entry.kept && entry.by != own,
             })
@@ -572,6 +671,7 @@ fn plans() -> Vec<Plan> {
     vec![
         plan(SharedCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-shared-check-in", "partner"), RecordHead, &["mk-shared-check-in"]),
         plan(KeptCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-kept-check-in", "only_me"), OnOwnList, &["mk-kept-check-in"]),
+        plan(TherapistCheckIn, Hurt, "/checkin", check_in_fields(&[("hopeful", "2")], "mk-therapist-check-in", "partner_and_therapist"), RecordHead, &["mk-therapist-check-in"]),
         plan(SharedPulse, Hurt, "/pulse", pulse_fields(6, "partner", &[]), InRedirect, SHARED_PULSE),
         plan(KeptPulse, Involved, "/pulse", pulse_fields(2, "only_me", &["replaying"]), InRedirect, KEPT_PULSE),
         plan(Disclosure, Involved, "/truth/disclosures", text("mk-disclosure"), InRedirect, &["mk-disclosure"]),
@@ -640,9 +740,11 @@ impl World {
         let theirs = app.couple().await;
         their_own_entries(&theirs).await;
         let ours = app.couple().await;
-        // Until therapists exist: an account with no space. Their issue
-        // makes this a therapist the other couple invited, and ours did not.
+        // Accounts with no space of their own: a therapist nobody invited,
+        // ours, and the one whose access our couple ended.
         let therapist = app.stranger().await;
+        let our_therapist = app.stranger().await;
+        let ended_therapist = app.stranger().await;
         let stranger = app.stranger().await;
         // Our entries' numbers name nothing in the other couple's record.
         let theirs_head = app.heads_of(&theirs.hurt).await.couple;
@@ -655,6 +757,9 @@ impl World {
             ours,
             theirs,
             therapist,
+            our_therapist,
+            ended_therapist,
+            pending: None,
             stranger,
             entries: Vec::new(),
         };
@@ -662,7 +767,91 @@ impl World {
             world.write(&plan).await;
         }
         world.note_the_rest().await;
+        world.engage_therapists().await;
         world
+    }
+
+    /// A therapist invited, accepted and ended; then ours, proposed (the
+    /// pending copy of the world is taken here), consented to and accepted.
+    async fn engage_therapists(&mut self) {
+        let (hurt, involved) = (&self.ours.hurt, &self.ours.involved);
+        let ended = self.invite(&self.ended_therapist, "Dr Earlier").await;
+        let page = hurt
+            .post(&format!("/therapist/{}/end", ended.0), NONE)
+            .await;
+        assert_eq!(page.status, 303, "{}", excerpt(&page.body));
+        let proposed = hurt
+            .post(
+                "/therapist",
+                &[
+                    ("name", "Dr Okafor"),
+                    ("scopes", "check_ins"),
+                    ("scopes", "requests"),
+                    ("scopes", "truth_log"),
+                ],
+            )
+            .await;
+        assert_eq!(proposed.status, 303, "{}", excerpt(&proposed.body));
+        let proposal = self.app.heads_of(hurt).await.couple.to_string();
+        let made = hurt
+            .post(&format!("/therapist/{proposal}/link"), NONE)
+            .await;
+        let token = id_after(&made.body, "/practice/join/");
+        self.pending = Some(self.app.snapshot().await);
+        let consented = involved
+            .post(&format!("/therapist/{proposal}/consent"), OUR_SCOPES)
+            .await;
+        assert_eq!(consented.status, 303, "{}", excerpt(&consented.body));
+        let accepted = self
+            .our_therapist
+            .post(
+                &format!("/practice/join/{token}"),
+                &[("name", "Our couple")],
+            )
+            .await;
+        assert_eq!(accepted.status, 303, "{}", excerpt(&accepted.body));
+        let (_, couple) = self.app.ids_of(hurt).await;
+        let couple = couple.expect("our couple's space").to_string();
+        for (about, id, marks) in [
+            (TherapistProposal, proposal, &[][..]),
+            (TherapistLink, token, &[][..]),
+            (OurCouple, couple, &["mk-parked"][..]),
+        ] {
+            self.entries.push(Entry {
+                about,
+                id,
+                by: Side::Hurt,
+                kept: false,
+                marks,
+            });
+        }
+    }
+
+    /// `therapist` proposed by our hurt partner, consented to by the
+    /// involved one and accepted: the proposal's number and the link.
+    async fn invite(&self, therapist: &Person, name: &str) -> (String, String) {
+        let (hurt, involved) = (&self.ours.hurt, &self.ours.involved);
+        let proposed = hurt
+            .post("/therapist", &[("name", name), ("scopes", "check_ins")])
+            .await;
+        assert_eq!(proposed.status, 303, "{}", excerpt(&proposed.body));
+        let proposal = self.app.heads_of(hurt).await.couple.to_string();
+        let consented = involved
+            .post(&format!("/therapist/{proposal}/consent"), OUR_SCOPES)
+            .await;
+        assert_eq!(consented.status, 303, "{}", excerpt(&consented.body));
+        let made = hurt
+            .post(&format!("/therapist/{proposal}/link"), NONE)
+            .await;
+        let token = id_after(&made.body, "/practice/join/");
+        let accepted = therapist
+            .post(
+                &format!("/practice/join/{token}"),
+                &[("name", "Earlier couple")],
+            )
+            .await;
+        assert_eq!(accepted.status, 303, "{}", excerpt(&accepted.body));
+        (proposal, token)
     }
 
     /// Writes a planned entry, notes it with its number, and takes the
@@ -817,17 +1006,28 @@ impl World {
     /// each on their own, as a form may change what the next one meets; a
     /// page's cells on one, as a page changes nothing but the visitor's own
     /// session (quick exit). The differences from the table, in words.
+    /// Our proposed therapist's cell runs on a copy of the world from
+    /// before the other partner consented.
     async fn check_row(&self, row: &Row, snapshot: &Snapshot) -> Vec<String> {
         let mut differences = Vec::new();
         let mut copy = snapshot.spawn().await;
-        for (n, (visitor, expected)) in VISITORS.into_iter().zip(row.expect).enumerate() {
-            if n > 0 && row.method != "GET" {
-                copy = snapshot.spawn().await;
-            }
-            let path = self.address(row.path, row.about);
-            let cell = format!("{} {path} for {visitor:?}", row.method);
-            if let Err(difference) = self.check_cell(&copy, row, visitor, expected).await {
-                differences.push(format!("{cell}: {difference}"));
+        let pending = self.pending.as_ref().expect("the pending world");
+        for (n, (visitor, expected)) in row.outcomes().into_iter().enumerate() {
+            let result = if visitor == Visitor::ProposedTherapist {
+                let earlier = pending.spawn().await;
+                self.check_cell(&earlier, row, visitor, expected).await
+            } else {
+                if n > 0 && row.method != "GET" {
+                    copy = snapshot.spawn().await;
+                }
+                self.check_cell(&copy, row, visitor, expected).await
+            };
+            if let Err(difference) = result {
+                let path = self.address(row.path, row.about);
+                differences.push(format!(
+                    "{} {path} for {visitor:?}: {difference}",
+                    row.method
+                ));
             }
         }
         differences
@@ -903,6 +1103,8 @@ impl World {
     fn leads_to(&self, page: &Page, target: &str, row: &Row) -> bool {
         let target = if target.contains("{id}") {
             self.address(target, row.about)
+        } else if target.contains("{couple}") {
+            self.address(target, OurCouple)
         } else {
             target.to_owned()
         };

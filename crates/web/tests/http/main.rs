@@ -34,6 +34,7 @@ mod repair;
 mod security;
 mod smtp_sink;
 mod talk;
+mod therapist;
 mod time_zones;
 mod today;
 mod together;

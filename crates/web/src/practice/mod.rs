@@ -1,0 +1,88 @@
+//! The therapist's side (`/practice`): accepting a couple's invitation
+//! through the one-time link, a home with every couple they serve (named
+//! as they chose), and one couple's read-only view within the scopes both
+//! partners consented to, beside the therapist's own notes, which live in
+//! their private stream. A therapist is never a member of a couple's
+//! space: the `therapist_couples` table says where to look, and the
+//! couple's record decides, on every request, whether anything is shown.
+
+mod join;
+mod pages;
+
+use crate::app::error::{AppError, AppResult};
+use crate::app::state::AppState;
+use crate::auth::session::Session;
+use crate::couple::MyCouple;
+use crate::http::routes::Route;
+use kintsugi_core::{CoupleId, StreamId};
+use kintsugi_store::TherapistLink;
+use uuid::Uuid;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page(
+            "/practice",
+            "the couples I see as their therapist",
+            pages::home,
+        ),
+        Route::page(
+            "/practice/join/{token}",
+            "a couple's invitation to their therapist",
+            join::invitation_page,
+        ),
+        Route::form(
+            "/practice/join/{token}",
+            "accept a couple's invitation",
+            join::accept,
+        ),
+        Route::page(
+            "/practice/{couple}",
+            "one couple, as their therapist sees it",
+            pages::couple_page,
+        ),
+        Route::form(
+            "/practice/{couple}/notes",
+            "keep a note of my own",
+            pages::write_note,
+        )
+        .leads_to("/practice/{couple}"),
+        Route::form(
+            "/practice/{couple}/name",
+            "rename a couple for myself",
+            pages::rename,
+        )
+        .leads_to("/practice/{couple}"),
+    ]
+}
+
+/// A couple this therapist was linked to, as the address names it; "not
+/// found" for any couple they never served, so an address tells nothing.
+pub(crate) struct ServedCouple {
+    pub couple: MyCouple,
+    pub link: TherapistLink,
+}
+
+impl ServedCouple {
+    pub async fn find(app: &AppState, me: &Session, raw: &str) -> AppResult<ServedCouple> {
+        let id = Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?;
+        let link = app
+            .store
+            .therapist_link(me.user.0, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(ServedCouple {
+            couple: as_therapist(link.couple_id, me),
+            link,
+        })
+    }
+}
+
+/// The couple's record as `me` acts on it: as its therapist, not a member.
+pub(crate) fn as_therapist(couple: Uuid, me: &Session) -> MyCouple {
+    let id = CoupleId(couple);
+    MyCouple {
+        id,
+        stream: StreamId::couple(id),
+        me: me.user,
+    }
+}
