@@ -8,7 +8,7 @@ use crate::apology::Apology;
 use crate::checkin::SharedCheckIn;
 use crate::commitments::Commitment;
 use crate::contact::ContactReport;
-use crate::kernel::ids::UserId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::pulse::PulseRecord;
 use crate::reflections::SharedCopy;
@@ -54,6 +54,18 @@ pub struct SessionsSeen<'a> {
     pub questions: Vec<&'a TruthEntry>,
     /// The sessions held, oldest first.
     pub held: Vec<&'a HeldSession>,
+}
+
+impl<'a> SessionsSeen<'a> {
+    /// The session of this engagement in which `question` was last talked
+    /// about: "talked about in session on …", as this view may show it.
+    pub fn talked_about(&self, question: EntryId) -> Option<&'a HeldSession> {
+        self.held
+            .iter()
+            .rev()
+            .copied()
+            .find(|h| h.talked_about.contains(&question))
+    }
 }
 
 /// A parked question as the sessions room reads it.

@@ -292,6 +292,11 @@ fn a_later_therapist_never_sees_an_earlier_ones_sessions() {
         "the new therapist has not talked about it yet"
     );
     assert!(!format!("{view:?}").contains("first therapist item"));
+    assert_eq!(view.sessions.talked_about(q), None);
+    assert!(
+        w.couple.sessions.talked_about(q).is_some(),
+        "the partners' truth log still shows it was talked about"
+    );
 }
 
 pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = SessionEvent> {

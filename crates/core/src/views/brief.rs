@@ -11,6 +11,7 @@ use crate::contact::ContactReport;
 use crate::kernel::ids::UserId;
 use crate::pulse::PulseRecord;
 use crate::reflections::SharedCopy;
+use crate::requests::Request;
 use crate::sessions::HeldSession;
 use crate::therapist::Scope;
 use crate::truth::TruthEntry;
@@ -95,17 +96,21 @@ fn pulse_trends<'v>(pulses: &'v [PulseRecord], since: OffsetDateTime) -> Vec<Pul
     trends
 }
 
-/// The brief for `view`'s therapist, on `today` (the therapist's day).
-pub fn brief<'v>(view: &'v TherapistView<'v>, today: Date) -> Brief<'v> {
+/// The brief for `view`'s therapist. `today_of` is the day it is now for
+/// the partner who does a request (as Progress counts it; the therapist's
+/// own day will do where that is not known).
+pub fn brief<'v>(view: &'v TherapistView<'v>, today_of: impl Fn(&Request) -> Date) -> Brief<'v> {
     let since = period_start(view);
-    let days = days_in(since, today);
     let requests = view
         .requests
         .iter()
         .filter(|r| r.agreed_on().is_some())
-        .map(|request| RequestReliability {
-            request,
-            reliability: request.reliability(today, days),
+        .map(|request| {
+            let today = today_of(request);
+            RequestReliability {
+                request,
+                reliability: request.reliability(today, days_in(since, today)),
+            }
         })
         .collect();
     Brief {
@@ -330,7 +335,7 @@ mod tests {
             engage(&mut w, &scopes);
             one_of_each(&mut w);
             let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
-            let seen = format!("{:?}", brief(&view, TODAY));
+            let seen = format!("{:?}", brief(&view, |_| TODAY));
             let marker = format!("MARK-{}", left_out.code());
             assert!(!seen.contains(&marker), "{marker} in {seen}");
             assert!(!seen.contains("MARK-trigger"), "trigger notes never");
@@ -343,7 +348,7 @@ mod tests {
                 assert!(*count >= 1, "{scope:?} had something new: {news:?}");
             }
             if left_out == Scope::Pulses {
-                assert!(brief(&view, TODAY).pulses.is_empty());
+                assert!(brief(&view, |_| TODAY).pulses.is_empty());
             }
         }
     }
@@ -355,7 +360,7 @@ mod tests {
         engage(&mut w, &all);
         one_of_each(&mut w);
         let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
-        let b = brief(&view, TODAY);
+        let b = brief(&view, |_| TODAY);
         let seen = format!("{b:?}");
         for scope in [
             "parked_questions",
@@ -408,7 +413,7 @@ mod tests {
             sessions::mark_held(s.sessions_acting(a), &[], input)
         });
         let view = therapist_view(&w.couple, t).unwrap();
-        let b = brief(&view, TODAY + time::Duration::days(7));
+        let b = brief(&view, |_| TODAY + time::Duration::days(7));
         assert_eq!(b.since, w.now);
         assert!(b.check_ins.is_empty(), "before the last session");
         assert_eq!(b.sessions.agenda.items[0].item.id, item);
