@@ -2,7 +2,9 @@
 //! stream only (never a private stream), within the scopes both partners
 //! consented to, while all three have said yes. Both partners open the
 //! same view ("what our therapist sees"), so nothing is shared with the
-//! therapist alone.
+//! therapist alone. The view holds this engagement's sessions too, and
+//! `session_party` decides, once, who takes part in them: a partner, or
+//! the active therapist of this engagement.
 
 use crate::apology::Apology;
 use crate::checkin::SharedCheckIn;
