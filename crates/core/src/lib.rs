@@ -6,7 +6,7 @@
 //! The rooms (DESIGN §4): `kernel` (ids, the event envelope, refusals, text),
 //! `access` (who may see and do what), one folder per capability (`space`,
 //! `truth`, `apology`, `requests`, `commitments`, `contact`, `checkin`,
-//! `pulse`, `signs`, `readiness`, `talk`, `together`, `reflections`), `streams` (the couple and private stream types, the only
+//! `pulse`, `signs`, `readiness`, `talk`, `together`, `reflections`, `therapist`, `sessions`), `streams` (the couple and private stream types, the only
 //! place that knows every capability's events), `views` (Today and Progress,
 //! read models that combine capabilities), `reminders` (when a reminder by
 //! email is due, from the Today facts) and `coach`.
@@ -28,6 +28,7 @@ pub mod readiness;
 pub mod reflections;
 pub mod reminders;
 pub mod requests;
+pub mod sessions;
 pub mod signs;
 pub mod space;
 pub mod streams;

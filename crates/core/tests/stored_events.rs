@@ -16,6 +16,7 @@ use kintsugi_core::pulse::{PrivatePulseEvent, PulseEvent};
 use kintsugi_core::readiness::{ReadinessEvent, ReadinessMarkEvent};
 use kintsugi_core::reflections::{PrivateReflectionEvent, ReflectionEvent};
 use kintsugi_core::requests::RequestEvent;
+use kintsugi_core::sessions::SessionEvent;
 use kintsugi_core::signs::SignsEvent;
 use kintsugi_core::space::SpaceEvent;
 use kintsugi_core::streams::couple::{CoupleEvent, CoupleState};
@@ -118,6 +119,8 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"reflection","event":{"type":"trigger_noted","when":"your phone buzzed","felt":"scared","would_help":"a hug"}}"#,
         r#"{"room":"reflection","event":{"type":"trigger_noted","when":"the song","felt":"cold","would_help":null}}"#,
         r#"{"room":"reflection","event":{"type":"reassured","note":22,"words":"I am here"}}"#,
+        r#"{"room":"session","event":{"type":"item_added","engagement":21,"text":"the holidays"}}"#,
+        r#"{"room":"session","event":{"type":"held","engagement":21,"number":1,"covered":[23],"talked_about":[5]}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -242,6 +245,8 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Reflection(ReflectionEvent::CopyShared { .. }) => "reflection.copy_shared",
         C::Reflection(ReflectionEvent::TriggerNoted { .. }) => "reflection.trigger_noted",
         C::Reflection(ReflectionEvent::Reassured { .. }) => "reflection.reassured",
+        C::Session(SessionEvent::ItemAdded { .. }) => "session.item_added",
+        C::Session(SessionEvent::Held { .. }) => "session.held",
     }
 }
 
@@ -284,7 +289,7 @@ fn every_couple_variant_is_covered() {
     let covered: BTreeSet<&str> = events.iter().map(couple_variant).collect();
     // The number of arms in `couple_variant`: adding a variant there without
     // a literal above fails here.
-    assert_eq!(covered.len(), 70, "covered: {covered:?}");
+    assert_eq!(covered.len(), 72, "covered: {covered:?}");
 }
 
 #[test]
@@ -310,6 +315,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "readiness",
         "reflection",
         "request",
+        "session",
         "space",
         "talk",
         "therapist",

@@ -2,19 +2,24 @@
 //! stream only (never a private stream), within the scopes both partners
 //! consented to, while all three have said yes. Both partners open the
 //! same view ("what our therapist sees"), so nothing is shared with the
-//! therapist alone.
+//! therapist alone. The view holds this engagement's sessions too, and
+//! `session_party` decides, once, who takes part in them: a partner, or
+//! the active therapist of this engagement.
 
 use crate::apology::Apology;
 use crate::checkin::SharedCheckIn;
 use crate::commitments::Commitment;
 use crate::contact::ContactReport;
-use crate::kernel::ids::UserId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::pulse::PulseRecord;
+use crate::reflections::SharedCopy;
 use crate::requests::Request;
+use crate::sessions::{Agenda, HeldSession, ParkedQuestion};
+use crate::space::SpaceState;
 use crate::streams::couple::CoupleState;
-use crate::therapist::{Engagement, Scope, Scopes};
-use crate::truth::{TruthEntry, TruthFilter};
+use crate::therapist::{Engagement, Scope, Scopes, Therapy};
+use crate::truth::{QuestionStatus, TruthEntry, TruthFilter};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TherapistView<'a> {
@@ -34,6 +39,71 @@ pub struct TherapistView<'a> {
     pub apologies: &'a [Apology],
     /// The whole truth log, newest first.
     pub truth: Vec<&'a TruthEntry>,
+    /// The copies of reflections partners shared with each other, newest
+    /// first (never the private originals, never trigger notes).
+    pub reflections: Vec<&'a SharedCopy>,
+    /// This engagement's sessions: the next agenda and those held.
+    pub sessions: SessionsSeen<'a>,
+}
+
+/// The sessions of the engagement a view is about (never an earlier
+/// therapist's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionsSeen<'a> {
+    /// The next session's agenda.
+    pub agenda: Agenda<'a>,
+    /// The parked questions on that agenda, as entries of the view.
+    pub questions: Vec<&'a TruthEntry>,
+    /// The sessions held, oldest first.
+    pub held: Vec<&'a HeldSession>,
+}
+
+impl<'a> SessionsSeen<'a> {
+    /// The session of this engagement in which `question` was last talked
+    /// about: "talked about in session on …", as this view may show it.
+    pub fn talked_about(&self, question: EntryId) -> Option<&'a HeldSession> {
+        self.held
+            .iter()
+            .rev()
+            .copied()
+            .find(|h| h.talked_about.contains(&question))
+    }
+}
+
+/// A parked question as the sessions room reads it.
+pub fn parked_question(entry: &TruthEntry) -> Option<ParkedQuestion> {
+    match entry.question_status() {
+        Some(QuestionStatus::Parked(stamp)) => Some(ParkedQuestion {
+            question: entry.id,
+            parked_at: stamp.at,
+        }),
+        _ => None,
+    }
+}
+
+/// The parked questions of `parked` as the sessions room reads them.
+pub fn parked_questions(parked: &[&TruthEntry]) -> Vec<ParkedQuestion> {
+    parked.iter().filter_map(|e| parked_question(e)).collect()
+}
+
+fn sessions_seen<'a>(
+    couple: &'a CoupleState,
+    engagement: &Engagement,
+    parked: &[&'a TruthEntry],
+) -> SessionsSeen<'a> {
+    let agenda = couple
+        .sessions
+        .agenda(engagement.id, &parked_questions(parked));
+    let questions = parked
+        .iter()
+        .copied()
+        .filter(|e| agenda.has_question(e.id))
+        .collect();
+    SessionsSeen {
+        agenda,
+        questions,
+        held: couple.sessions.held_of(engagement.id),
+    }
 }
 
 /// `list` when `scope` is consented, else nothing.
@@ -48,9 +118,11 @@ fn within<T: Default>(scopes: &Scopes, scope: Scope, list: impl FnOnce() -> T) -
 fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> TherapistView<'a> {
     let scopes = engagement.visible(&couple.space);
     let s = &scopes;
+    let parked = within(s, Scope::ParkedQuestions, || couple.truth.parked());
     TherapistView {
         engagement,
-        parked: within(s, Scope::ParkedQuestions, || couple.truth.parked()),
+        sessions: sessions_seen(couple, engagement, &parked),
+        parked,
         check_ins: within(s, Scope::CheckIns, || {
             couple.check_ins.for_therapist().collect()
         }),
@@ -61,6 +133,9 @@ fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> Therapist
         apologies: within(s, Scope::Apology, || couple.apology.all()),
         truth: within(s, Scope::TruthLog, || {
             couple.truth.entries(TruthFilter::All)
+        }),
+        reflections: within(s, Scope::Reflections, || {
+            couple.reflections.copies().collect()
         }),
         scopes,
     }
@@ -91,6 +166,71 @@ pub fn what_our_therapist_sees(
         .open()
         .filter(|e| e.active_therapist(&couple.space).is_some());
     Ok(active.map(|engagement| view_of(couple, engagement)))
+}
+
+/// Who takes part in an engagement's sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRole {
+    Partner,
+    Therapist,
+}
+
+/// The engagement whose sessions `actor` takes part in, and as whom: a
+/// partner of the space, or the therapist who accepted, while all three
+/// have said yes and nobody ended it. A therapist only proposed, one whose
+/// access ended, or anyone else meets "not found"; a partner meets a
+/// conflict while no therapist is active.
+pub fn session_party<'a>(
+    space: &SpaceState,
+    therapy: &'a Therapy,
+    actor: UserId,
+) -> Result<(&'a Engagement, SessionRole), Refusal> {
+    if space.is_member(actor) {
+        let active = therapy
+            .open()
+            .filter(|e| e.active_therapist(space).is_some())
+            .ok_or(Refusal::Conflict(
+                "Sessions begin once your therapist has accepted.",
+            ))?;
+        return Ok((active, SessionRole::Partner));
+    }
+    let engagement = therapy.active_for(space, actor).ok_or(Refusal::NotFound)?;
+    Ok((engagement, SessionRole::Therapist))
+}
+
+/// Who acts on a room of the therapy sessions: the space, the therapist
+/// room (which says whose sessions these are), the room and the actor. The
+/// first argument of the sessions room's `check_*`, `can_*` and commands.
+#[derive(Debug)]
+pub struct SessionActing<'a, Room> {
+    pub space: &'a SpaceState,
+    pub therapy: &'a Therapy,
+    pub room: &'a Room,
+    pub actor: UserId,
+}
+
+impl<Room> Clone for SessionActing<'_, Room> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Room> Copy for SessionActing<'_, Room> {}
+
+impl<'a, Room> SessionActing<'a, Room> {
+    pub fn new(space: &'a SpaceState, therapy: &'a Therapy, room: &'a Room, actor: UserId) -> Self {
+        SessionActing {
+            space,
+            therapy,
+            room,
+            actor,
+        }
+    }
+
+    /// `session_party`, for this actor.
+    pub fn party(self) -> Result<(&'a Engagement, SessionRole), Refusal> {
+        session_party(self.space, self.therapy, self.actor)
+    }
 }
 
 #[cfg(test)]
@@ -198,5 +338,50 @@ mod tests {
             Err(Refusal::NotFound)
         );
         assert_eq!(what_our_therapist_sees(&w.couple, w.hurt), Ok(None));
+    }
+
+    #[test]
+    fn reflections_are_the_shared_copies_only_and_only_when_both_consented() {
+        use crate::reflections::{PrivateReflectionEvent, Prompt, ReflectionEvent};
+        let (mut w, _, _) = world();
+        let parts = |text: &str| vec![text.to_owned(), String::new(), String::new()];
+        w.record_private(
+            w.involved,
+            PrivateReflectionEvent::Written {
+                prompt: Prompt::ForgivingMyself,
+                parts: parts("the private original"),
+            },
+        );
+        w.record(
+            w.involved,
+            ReflectionEvent::CopyShared {
+                prompt: Prompt::ForgivingMyself,
+                parts: parts("the copy I shared"),
+            },
+        );
+        w.record(
+            w.hurt,
+            ReflectionEvent::TriggerNoted {
+                when: "the trigger note".to_owned(),
+                felt: "cold".to_owned(),
+                would_help: None,
+            },
+        );
+        let p = engage(&mut w, &["reflections"], &["check_ins"]);
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        assert!(view.reflections.is_empty(), "one partner consented only");
+        w.record(
+            w.involved,
+            TherapistEvent::Widened {
+                proposal: p,
+                scopes: vec![Scope::Reflections],
+            },
+        );
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        assert_eq!(view.reflections.len(), 1);
+        assert_eq!(view.reflections[0].parts[0], "the copy I shared");
+        let seen = format!("{view:?}");
+        assert!(!seen.contains("the private original"));
+        assert!(!seen.contains("the trigger note"));
     }
 }

@@ -2,6 +2,7 @@
 //! state both partners see, folded from them.
 
 use super::private::PrivateState;
+use crate::access::therapist::SessionActing;
 use crate::access::visibility::Viewing;
 use crate::apology::{Apologies, ApologyEvent};
 use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState};
@@ -14,6 +15,7 @@ use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::readiness::{ReadinessEvent, ReadinessList};
 use crate::reflections::{ReflectionEvent, SharedReflections};
 use crate::requests::{RequestEvent, Requests};
+use crate::sessions::{SessionEvent, Sessions};
 use crate::space::{SpaceEvent, SpaceState};
 use crate::talk::{TalkEvent, Talks};
 use crate::therapist::{TherapistEvent, Therapy};
@@ -38,6 +40,7 @@ stream_events! {
         Meeting(MeetingEvent) = "meeting",
         Therapist(TherapistEvent) = "therapist",
         Reflection(ReflectionEvent) = "reflection",
+        Session(SessionEvent) = "session",
     }
 }
 
@@ -63,6 +66,8 @@ pub struct CoupleState {
     pub therapy: Therapy,
     /// Shared copies of reflections and trigger notes.
     pub reflections: SharedReflections,
+    /// The therapy sessions of each engagement.
+    pub sessions: Sessions,
 }
 
 impl CoupleState {
@@ -83,6 +88,7 @@ impl CoupleState {
             CoupleEvent::Meeting(e) => self.meeting.apply(meta, e),
             CoupleEvent::Therapist(e) => self.therapy.apply(meta, e),
             CoupleEvent::Reflection(e) => self.reflections.apply(meta, e),
+            CoupleEvent::Session(e) => self.sessions.apply(meta, e),
         }
     }
 
@@ -110,6 +116,11 @@ impl CoupleState {
             kept,
             viewer,
         }
+    }
+
+    /// `actor` acting on the therapy sessions.
+    pub fn sessions_acting(&self, actor: UserId) -> SessionActing<'_, Sessions> {
+        SessionActing::new(&self.space, &self.therapy, &self.sessions, actor)
     }
 
     pub fn fold<'a>(events: impl IntoIterator<Item = (&'a Meta, &'a CoupleEvent)>) -> Self {

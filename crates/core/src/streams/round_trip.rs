@@ -58,6 +58,7 @@ round_trips! {
     meeting_events: CoupleEvent = crate::meeting::tests::any_event();
     therapist_events: CoupleEvent = crate::therapist::tests::any_event();
     reflection_events: CoupleEvent = crate::reflections::tests::any_event();
+    session_events: CoupleEvent = crate::sessions::tests::any_event();
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();

@@ -1,6 +1,7 @@
-//! Read models that combine capabilities: Today, Progress and the weekly
-//! meeting's review.
+//! Read models that combine capabilities: Today, Progress, the weekly
+//! meeting's review and the therapist's session brief.
 
+pub mod brief;
 pub mod meeting;
 pub mod progress;
 pub mod start;
