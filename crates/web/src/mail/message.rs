@@ -75,6 +75,43 @@ pub fn reminder(
         .body(body)?)
 }
 
+/// The one-time link to a couple's invitation, sent to their therapist
+/// because a partner asked for it. It names no one and says nothing of
+/// the couple: whoever reads it learns only that there is an invitation.
+pub fn therapist_invitation(
+    config: &MailConfig,
+    to: &str,
+    token: &str,
+    expires: &str,
+) -> Result<Message, MailError> {
+    let to: Mailbox = to.parse().map_err(|_| MailError::Recipient)?;
+    let link = format!("{}/practice/join/{token}", config.public_url);
+    let body = format!(
+        "A couple you work with has invited you to Kintsugi, where they\n\
+         can share part of their record with their therapist, with the\n\
+         consent of both of them.\n\n\
+         Open this link, sign in or create an account of your own, and\n\
+         accept:\n\n\
+         {link}\n\n\
+         The link works once, until {expires}.\n\
+         If you did not expect this, you can ignore this email.\n"
+    );
+    Ok(Message::builder()
+        .from(config.from.clone())
+        .to(to)
+        .subject("An invitation to Kintsugi")
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)?)
+}
+
+/// Sends one message through the configured SMTP server.
+pub async fn send(config: &MailConfig, message: Message) -> Result<(), MailError> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)?.build();
+    transport.send(message).await?;
+    Ok(())
+}
+
 /// `List-Unsubscribe: <https://…/unsubscribe/TOKEN>`.
 #[derive(Debug, Clone)]
 struct ListUnsubscribe(String);

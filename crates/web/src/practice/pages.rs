@@ -21,6 +21,7 @@ use kintsugi_core::access::therapist::therapist_view;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
 use kintsugi_core::therapist::practice;
+use kintsugi_core::views::brief::{news, News};
 use kintsugi_core::{CoupleId, EntryId, Refusal, StreamId};
 use kintsugi_store::TherapistLink;
 
@@ -39,6 +40,9 @@ struct CoupleRow {
     /// "Since 3 November 2026", or how access ended.
     state: String,
     active: bool,
+    /// "New since the last session: 2 check-ins, 1 agenda item", within
+    /// the consented scopes only.
+    news: Option<String>,
 }
 
 #[derive(Template)]
@@ -95,6 +99,24 @@ fn ended(state: &CoupleState, link: &TherapistLink, me: Session, zone: Zone) -> 
     })
 }
 
+/// What is new since the last session, in words: one count per scope the
+/// couple consented to, and the agenda items added.
+fn news_words(found: &News) -> String {
+    if found.is_empty() {
+        return "Nothing new since the last session.".to_owned();
+    }
+    let mut parts: Vec<String> = found
+        .counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(scope, n)| format!("{}: {n}", scope.label()))
+        .collect();
+    if found.agenda_items > 0 {
+        parts.push(format!("Agenda items added: {}", found.agenda_items));
+    }
+    format!("New since the last session — {}.", parts.join("; "))
+}
+
 pub async fn home(
     State(app): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -111,9 +133,16 @@ pub async fn home(
             .read(app.store.as_ref(), stream.as_str())
             .await?;
         let ended = ended(&cached.state, link, me, zone);
+        let news = match ended {
+            Some(_) => None,
+            None => therapist_view(&cached.state, me.user)
+                .ok()
+                .map(|view| news_words(&news(&view))),
+        };
         couples.push(CoupleRow {
             href: format!("/practice/{}", link.couple_id),
             name: name_of(&mine.state, CoupleId(link.couple_id)),
+            news,
             active: ended.is_none(),
             state: ended.unwrap_or_else(|| format!("Since {}", dates::when(link.since, zone))),
         });

@@ -14,8 +14,10 @@ use crate::app::layout::{render, render_refused};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
-use crate::http::forms::{Form, FormErrors, NoFields};
+use crate::http::forms::{text_form, Form, FormErrors, NoFields};
 use crate::http::routes::Route;
+use crate::mail::message;
+use crate::present::dates;
 use crate::present::repair::{form_errors, redraws_with, room_page};
 use crate::space::link_url;
 use axum::http::HeaderMap;
@@ -109,8 +111,9 @@ pub enum Refused {
     Scopes(EntryId, ScopesForm, FormErrors),
     /// Another step on the proposal (decline, end, link).
     OnProposal(EntryId, FormErrors),
-    /// A link made just now, shown this once.
-    Link(EntryId, String),
+    /// A link made just now, shown this once, and what became of sending
+    /// it by email.
+    Link(EntryId, String, Option<String>),
     /// An agenda item or a session's mark.
     Session(SessionRefused),
 }
@@ -193,11 +196,20 @@ async fn end(EntryForm(desk, proposal, _, submission): EntryForm<NoFields>) -> A
     .await
 }
 
+text_form! {
+    pub struct LinkForm {
+        /// The therapist's address, to send the link to (only where this
+        /// instance sends email); empty to hand it over in person.
+        email,
+    }
+}
+
 /// Makes a new one-time link (ending any older unused one) and shows it
-/// this once: only its hash is kept.
+/// this once: only its hash is kept. Where this instance sends email and
+/// an address was given, the link goes there too.
 async fn make_link(
     headers: HeaderMap,
-    EntryForm(desk, proposal, _, _): EntryForm<NoFields>,
+    EntryForm(desk, proposal, form, _): EntryForm<LinkForm>,
 ) -> AppResult<Response> {
     let allowed = {
         let cached = desk.read().await?;
@@ -213,6 +225,7 @@ async fn make_link(
     }
     let token = random_token();
     let now = desk.layout.now.instant;
+    let expires_at = now + desk.app.config.invite_ttl;
     desk.app
         .store
         .create_therapist_invite(&TherapistInviteRecord {
@@ -221,13 +234,35 @@ async fn make_link(
             proposal: proposal.0,
             created_by: desk.couple.me.0,
             created_at: now,
-            expires_at: now + desk.app.config.invite_ttl,
+            expires_at,
             used_at: None,
             used_by: None,
         })
         .await?;
     let link = link_url(&desk.app, &headers, &format!("/practice/join/{token}"));
-    render(&build(desk, Refused::Link(proposal, link)).await?)
+    let expires = dates::when(expires_at, desk.layout.now.zone);
+    let emailed = email_link(&desk, form.email.trim(), &token, &expires).await;
+    render(&build(desk, Refused::Link(proposal, link, emailed)).await?)
+}
+
+/// Sends the link to `to` when this instance sends email and an address
+/// was given: what happened, in words for the page.
+async fn email_link(desk: &Desk, to: &str, token: &str, expires: &str) -> Option<String> {
+    let mail = desk.app.config.mail.as_ref()?;
+    if to.is_empty() {
+        return None;
+    }
+    let sent = match message::therapist_invitation(mail, to, token, expires) {
+        Ok(email) => message::send(mail, email).await,
+        Err(error) => Err(error),
+    };
+    Some(match sent {
+        Ok(()) => format!("The link was sent to {to}."),
+        Err(error) => {
+            tracing::warn!(%error, "a therapist's link was not emailed");
+            format!("The link could not be sent to {to}. Please hand it over yourself.")
+        }
+    })
 }
 
 async fn sees_page(desk: Desk) -> AppResult<Response> {

@@ -76,6 +76,10 @@ pub struct CurrentView {
     pub errors: FormErrors,
     /// A link made just now, shown this once.
     pub new_link: Option<String>,
+    /// Whether the link was emailed, in words.
+    pub emailed: Option<String>,
+    /// Whether this instance can email the link.
+    pub can_email: bool,
     /// The newest link's state, in words.
     pub link_state: Option<String>,
 }
@@ -157,6 +161,7 @@ struct Context<'a> {
     therapy: &'a Therapy,
     me: UserId,
     zone: Zone,
+    can_email: bool,
 }
 
 impl Context<'_> {
@@ -202,9 +207,14 @@ impl Context<'_> {
             scope_errors,
             errors: refused_at!(refused, Refused::OnProposal, e.id),
             new_link: match refused {
-                Refused::Link(id, link) if *id == e.id => Some(link.clone()),
+                Refused::Link(id, link, _) if *id == e.id => Some(link.clone()),
                 _ => None,
             },
+            emailed: match refused {
+                Refused::Link(id, _, emailed) if *id == e.id => emailed.clone(),
+                _ => None,
+            },
+            can_email: self.can_email,
             link_state: link_state(link, self.zone),
         }
     }
@@ -256,6 +266,7 @@ pub async fn build(desk: Desk, refused: Refused) -> AppResult<TherapistPage> {
         therapy: &state.therapy,
         me,
         zone,
+        can_email: desk.app.config.mail.is_some(),
     };
     let current = state
         .therapy

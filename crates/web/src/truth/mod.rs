@@ -227,7 +227,14 @@ fn entry_view(
     let log = &state.truth;
     let acting = Acting::new(&state.space, log, me);
     let id = entry.id;
-    let (question_state, parked_note, answer) = question_parts(entry, log, me, zone);
+    let (question_state, mut parked_note, answer) = question_parts(entry, log, me, zone);
+    if let Some(held) = state.sessions.talked_about(id) {
+        parked_note.push_str(&format!(
+            " Talked about in session {} on {}.",
+            held.number,
+            dates::day_of(held.held.at, zone)
+        ));
+    }
     let (answers, corrects, corrected_after) = links(entry, log);
     let (ack_needed, ack_note, ack_response) = acknowledgement(entry, me, zone);
     let mut view = EntryView {

@@ -330,6 +330,8 @@ async fn session_story(app: TestApp) {
         .and_then(|rest| rest.split('"').next())
         .expect("the parked question's box")
         .to_owned();
+    // The session is held an hour after all that was written.
+    app.clock.advance(time::Duration::hours(1));
     let held = therapist
         .post(
             &format!("{couple_page}/held"),
@@ -375,6 +377,25 @@ async fn session_story(app: TestApp) {
             "a question talked about leaves the agenda"
         );
     }
+    // The question stays parked, and the truth log says it was talked about.
+    assert_shows(
+        &hurt.get("/truth").await,
+        &[PARKED, "Talked about in session 1 on"],
+    );
+    let home = therapist.get("/practice").await;
+    assert_shows(&home, &["Nothing new since the last session."]);
+    let added = hurt
+        .post(
+            "/therapist/agenda",
+            &[("text", "Marker-item-new: holidays")],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let home = therapist.get("/practice").await;
+    assert_shows(
+        &home,
+        &["New since the last session — Agenda items added: 1."],
+    );
     // A form drawn for session 1, sent again, is refused and changes nothing.
     let stale = hurt
         .post("/therapist/held", &[("number", "1"), ("covered", &covered)])
@@ -411,3 +432,68 @@ async fn session_story(app: TestApp) {
 }
 
 on_both_backends!(session_story: a_session_carries_over_what_was_not_covered_and_the_brief_is_the_same_for_all, a_session_carries_over_what_was_not_covered_and_the_brief_is_the_same_for_all_on_postgres);
+
+#[tokio::test]
+async fn the_link_goes_by_email_where_this_instance_sends_email_and_names_no_one() {
+    use crate::smtp_sink::SmtpSink;
+    use kintsugi_web::app::config::{Limits, MailConfig};
+    let sink = SmtpSink::start().await;
+    let config = kintsugi_web::WebConfig {
+        mail: Some(
+            MailConfig::new(
+                &sink.url(),
+                "Kintsugi <kintsugi@example.org>",
+                "https://k.example.org",
+            )
+            .unwrap(),
+        ),
+        limits: Limits {
+            auth_attempts: 1_000,
+            ..Limits::default()
+        },
+        ..kintsugi_web::WebConfig::default()
+    };
+    let app = TestApp::spawn_with(config).await;
+    let Couple { hurt, .. } = app.couple().await;
+    let proposed = hurt
+        .post(
+            "/therapist",
+            &[("name", "Dr Marker-name"), ("scopes", "check_ins")],
+        )
+        .await;
+    assert_eq!(proposed.status, 303);
+    let page = hurt.get("/therapist").await;
+    assert_shows(&page, &["Their email address"]);
+    let proposal = page
+        .body
+        .split("/therapist/")
+        .find_map(|rest| rest.split_once("/link").map(|(id, _)| id.to_owned()))
+        .expect("the link form");
+    let made = hurt
+        .post(
+            &format!("/therapist/{proposal}/link"),
+            &[("email", "dr@example.org")],
+        )
+        .await;
+    assert_shows(&made, &["The link was sent to dr@example.org."]);
+    let token = link_path(&made)
+        .trim_start_matches("/practice/join/")
+        .to_owned();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["<dr@example.org>"]);
+    assert_eq!(
+        mail.header("Subject").as_deref(),
+        Some("An invitation to Kintsugi")
+    );
+    assert!(
+        // A line longer than an email's is folded by a soft break.
+        mail.body()
+            .replace("=\r\n", "")
+            .contains(&format!("https://k.example.org/practice/join/{token}")),
+        "{}",
+        mail.data
+    );
+    assert!(!mail.data.contains("Marker-name"), "the email names no one");
+}
