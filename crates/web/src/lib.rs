@@ -10,6 +10,7 @@ pub mod couple;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod decoders;
 pub mod exec;
+pub mod export;
 pub mod http;
 pub mod present;
 pub mod projections;
@@ -71,6 +72,7 @@ pub fn routes() -> Vec<Route> {
         together::routes(),
         meeting::routes(),
         reflections::routes(),
+        export::routes(),
     ]
     .into_iter()
     .flatten()

@@ -262,6 +262,7 @@ mod form {
     pub const STEP: Fields = &[("name", "mk-new-step: dancing on Fridays")];
     pub const STEP_ANSWER: Fields = &[("answer", "accept")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
+    pub const EXPORT: Fields = &[("password", PASSWORD), ("passphrase", ""), ("passphrase_confirm", "")];
 }
 
 /// Every route × every visitor. Outcomes in the order author, partner,
@@ -394,6 +395,11 @@ const TABLE: &[Row] = &[
     post("/reflections/{id}/withdraw", Reflection, NONE, [To("/reflections"), Missing, Missing, Missing, Missing, SignIn]),
     post("/reflections/triggers", HurtActs, TRIGGER_NOTE, [To("/reflections#trigger-notes"), NotTheirs, Missing, To("/reflections#trigger-notes"), Missing, SignIn]),
     post("/reflections/triggers/{id}/reassure", TriggerNote, REASSURANCE, [NotTheirs, To("/reflections#note-{id}"), Missing, Missing, Missing, SignIn]),
+
+    // Everyone signed in exports what they themselves can see (the zip is
+    // not a page); `export.rs` opens it and searches it.
+    get("/account/export", HurtActs, [Page, Page, Page, Page, Page, SignIn]),
+    post("/account/export", HurtActs, EXPORT, [Plain, Plain, Plain, Plain, Plain, SignIn]),
 ];
 
 // ---- the world -------------------------------------------------------------
