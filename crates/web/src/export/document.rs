@@ -194,9 +194,9 @@ impl HtmlCopy {
         )?;
         if let Value::Object(fields) = &event.content {
             for (name, value) in fields {
-                write!(
+                writeln!(
                     out,
-                    "<dt>{}</dt><dd>{}</dd>\n",
+                    "<dt>{}</dt><dd>{}</dd>",
                     escape(&words(name)),
                     escape(&readable(value))
                 )?;
