@@ -234,3 +234,89 @@ fn author_of(row: &StoredEvent) -> io::Result<UserId> {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::document::PersonPart;
+    use kintsugi_core::talk::PrivateTalkEvent;
+    use kintsugi_core::{EntryId, StreamId};
+    use kintsugi_store::NewEvent;
+    use std::io::{Cursor, Read};
+
+    fn kept_word(me: UserId, words: String) -> NewEvent {
+        let event = PrivateEvent::from(PrivateTalkEvent::HowItWent {
+            request: EntryId(1),
+            words,
+        });
+        NewEvent {
+            author: me.to_string(),
+            kind: "private".into(),
+            payload: serde_json::to_vec(&event).unwrap(),
+        }
+    }
+
+    /// More than two pages of events: each page is read after the one
+    /// before, so the document holds every event once, in order, and
+    /// nothing written after the export started.
+    #[tokio::test]
+    async fn a_stream_longer_than_a_page_is_written_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let store = kintsugi_store::open(&url, kintsugi_store::MasterKey::generate())
+            .await
+            .unwrap();
+        let me = UserId(uuid::Uuid::new_v4());
+        let stream = StreamId::private(me).as_str().to_owned();
+        let total = u64::from(PAGE) * 2 + 37;
+        let events = (1..=total).map(|n| kept_word(me, format!("mk-word-{n}")));
+        store.append(&stream, 0, events.collect()).await.unwrap();
+        let plan = Plan {
+            store: store.clone(),
+            rules: ExportRules::alone(me),
+            person: PersonPart {
+                id: me.0.to_string(),
+                email: "ana@example.org".into(),
+                time_zone: "UTC".into(),
+                in_a_couple: false,
+            },
+            zone: Zone::utc(),
+            exported_at: OffsetDateTime::now_utc(),
+            private_stream: stream.clone(),
+            private_through: total,
+            couple_stream: None,
+            passphrase: None,
+        };
+        let late = vec![kept_word(me, "mk-word-late".into())];
+        store.append(&stream, total, late).await.unwrap();
+
+        let mut received = start(plan);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = received.recv().await {
+            bytes.extend_from_slice(&chunk.unwrap());
+        }
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut json = String::new();
+        archive
+            .by_name(JSON_NAME)
+            .unwrap()
+            .read_to_string(&mut json)
+            .unwrap();
+        let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let private = document["private"].as_array().unwrap();
+        assert_eq!(private.len() as u64, total);
+        for (n, event) in (1..).zip(private) {
+            assert_eq!(event["seq"], n);
+            assert_eq!(event["who"], "me");
+            assert_eq!(event["content"]["words"], format!("mk-word-{n}"));
+        }
+        assert!(!json.contains("mk-word-late"));
+        let mut html = String::new();
+        archive
+            .by_name(HTML_NAME)
+            .unwrap()
+            .read_to_string(&mut html)
+            .unwrap();
+        assert_eq!(html.matches("<article>").count() as u64, total);
+    }
+}
