@@ -299,3 +299,44 @@ async fn wrong_passwords_on_the_export_are_rate_limited() {
         "even the right one waits"
     );
 }
+
+/// A word on a talk kept to oneself is its author's alone; the note left
+/// for the end of the other's quiet period reaches their export only once
+/// that period is over, its author's at once.
+async fn talk_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let talk = [
+        ("kind", "what_happened"),
+        ("soon", "when_you_can"),
+        ("topic", "mk-talk-topic"),
+    ];
+    let asked = hurt.post("/talk", &talk).await;
+    let at = asked.location.expect("the talk's place");
+    let id = at.trim_start_matches("/talk#talk-");
+    let now = crate::talk::answer_fields("now", &[]);
+    let answered = involved.post(&format!("/talk/{id}/answer"), &now).await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    let kept = [("words", "mk-kept-talk-word"), ("keep", "only_me")];
+    let marked = involved.post(&format!("/talk/{id}/happened"), &kept).await;
+    assert_eq!(marked.status, 303, "{}", marked.body);
+    let quiet = hurt.post("/talk/quiet", &[("quiet_days", "2")]).await;
+    assert_eq!(quiet.status, 303, "{}", quiet.body);
+    let note = [("quiet_note", "mk-quiet-note")];
+    assert_eq!(involved.post("/talk/quiet/note", &note).await.status, 303);
+
+    let during = download(hurt, PASSWORD, "").await;
+    assert!(during.count("mk-talk-topic") >= 2);
+    assert_eq!(during.count("mk-kept-talk-word"), 0);
+    assert_eq!(during.count("mk-quiet-note"), 0, "not while it is on");
+    let theirs = download(involved, PASSWORD, "").await;
+    assert_eq!(theirs.count("mk-kept-talk-word"), 2);
+    assert_eq!(theirs.count("mk-quiet-note"), 2, "its author's at once");
+
+    app.clock.advance(time::Duration::days(2));
+    let after = download(hurt, PASSWORD, "").await;
+    assert_eq!(after.count("mk-quiet-note"), 2, "shown once it ended");
+    assert_eq!(after.count("mk-kept-talk-word"), 0);
+}
+
+on_both_backends!(talk_story: a_held_back_note_waits_in_the_export_on_sqlite, a_held_back_note_waits_in_the_export_on_postgres);
