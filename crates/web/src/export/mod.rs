@@ -42,7 +42,7 @@ const PASSPHRASE_MIN: usize = 8;
 
 text_form! {
     pub struct ExportForm { password, passphrase, passphrase_confirm }
-    caps FormCaps::new(6, 1_000, 2_000)
+    caps FormCaps::new(8, 1_000, 2_000)
 }
 
 #[derive(Template)]
