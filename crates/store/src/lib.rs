@@ -547,6 +547,18 @@ pub trait EventStore: Send + Sync {
     /// ciphertext counts as a failure too (no redaction is provable here).
     async fn read(&self, stream_id: &str, after_seq: u64) -> Result<Vec<StoredEvent>>;
 
+    /// [`EventStore::read`] a page at a time, for a reader whose memory
+    /// must not grow with the stream (the export): up to `limit` events
+    /// with `seq > after_seq` (a few more only when an append lands during
+    /// the read), checked the same way from the event at `after_seq`; the
+    /// seal is judged when the page reaches the head. Empty past the head.
+    async fn read_page(
+        &self,
+        stream_id: &str,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>>;
+
     /// The stream's head, after checking its seal; `Integrity` if they
     /// disagree.
     async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>>;

@@ -413,6 +413,44 @@ pub(crate) async fn read<T: EventTables + ?Sized>(
     stream_id: &str,
     after_seq: u64,
 ) -> Result<Vec<StoredEvent>> {
+    read_rows(
+        tables,
+        master,
+        stream_id,
+        after_seq,
+        (i64::MAX, SealRule::Required),
+    )
+    .await
+}
+
+/// See [`crate::EventStore::read_page`].
+pub(crate) async fn read_page<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+    after_seq: u64,
+    limit: u32,
+) -> Result<Vec<StoredEvent>> {
+    let page = i64::from(limit.max(1));
+    read_rows(
+        tables,
+        master,
+        stream_id,
+        after_seq,
+        (page, SealRule::OnePage),
+    )
+    .await
+}
+
+/// The rows after `after_seq`, checked from the event there, `page` at a
+/// time under `rule`.
+async fn read_rows<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+    after_seq: u64,
+    (page, rule): (i64, SealRule),
+) -> Result<Vec<StoredEvent>> {
     let Ok(after) = i64::try_from(after_seq) else {
         return Ok(Vec::new());
     };
@@ -431,7 +469,7 @@ pub(crate) async fn read<T: EventTables + ?Sized>(
         master,
         stream_id,
         start,
-        (i64::MAX, SealRule::Required),
+        (page, rule),
         |row, payload| match payload {
             Some(payload) => {
                 checked.push((row, payload));

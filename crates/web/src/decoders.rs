@@ -96,6 +96,7 @@ pub fn decoders() -> Vec<Decoder> {
         plain::<auth::idle::IdleForm>("idle"),
         plain::<crate::mail::choices::RemindersForm>("reminders"),
         plain::<NoFields>("button"),
+        plain::<crate::export::ExportForm>("export"),
         plain::<space::BetrayalForm>("betrayal"),
         plain::<invite::JoinForm>("join"),
         form::<checkin::CheckInFields>("checkin", |f, _| {

@@ -10,6 +10,7 @@ pub mod couple;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod decoders;
 pub mod exec;
+pub mod export;
 pub mod http;
 pub mod present;
 pub mod projections;
@@ -75,6 +76,7 @@ pub fn routes() -> Vec<Route> {
         reflections::routes(),
         therapist::routes(),
         practice::routes(),
+        export::routes(),
     ]
     .into_iter()
     .flatten()

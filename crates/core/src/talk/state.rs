@@ -252,6 +252,15 @@ impl Talks {
         }
     }
 
+    /// The notes still held back at `now`: their quiet period is on, so
+    /// the partner who declared it does not see them yet.
+    pub fn notes_held(&self, now: OffsetDateTime) -> impl Iterator<Item = &QuietNote> {
+        self.quiet
+            .iter()
+            .filter(move |period| period.is_on(now))
+            .filter_map(|period| period.note.as_ref())
+    }
+
     fn latest_quiet_mut(&mut self, by: UserId) -> Option<&mut QuietPeriod> {
         self.quiet.iter_mut().rev().find(|p| p.by == by)
     }

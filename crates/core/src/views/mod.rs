@@ -1,7 +1,9 @@
 //! Read models that combine capabilities: Today, Progress, the weekly
-//! meeting's review and the therapist's session brief.
+//! meeting's review, the therapist's session brief, and what one
+//! person's export holds.
 
 pub mod brief;
+pub mod export;
 pub mod meeting;
 pub mod progress;
 pub mod start;

@@ -325,6 +325,15 @@ impl<B: Backend> EventStore for SqlStore<B> {
         record::read(self, &self.key, stream_id, after_seq).await
     }
 
+    async fn read_page(
+        &self,
+        stream_id: &str,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>> {
+        record::read_page(self, &self.key, stream_id, after_seq, limit).await
+    }
+
     async fn head(&self, stream_id: &str) -> Result<Option<ChainHead>> {
         record::head(self, &self.key, stream_id).await
     }

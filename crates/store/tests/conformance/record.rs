@@ -14,6 +14,7 @@ conformance_tests!(
     a_good_database_verifies,
     names_its_backend_and_answers_ping,
     dated_events_keep_their_times_and_verify,
+    read_page_serves_a_stream_a_page_at_a_time,
 );
 
 async fn append_then_read_round_trips(kind: Kind) {
@@ -65,6 +66,38 @@ async fn read_returns_only_events_after_the_given_seq(kind: Kind) {
     assert_eq!(tail[0].payload.as_deref(), Some(&b"couple:1 #4"[..]));
     assert!(store.read("couple:1", 5).await.unwrap().is_empty());
     assert_eq!(store.read("private:ana", 0).await.unwrap().len(), 2);
+}
+
+async fn read_page_serves_a_stream_a_page_at_a_time(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&kintsugi_store::MasterKey::generate()).await;
+    fill(store.as_ref(), "couple:1", 5).await;
+
+    let whole = store.read("couple:1", 0).await.unwrap();
+    let mut paged = Vec::new();
+    let mut sizes = Vec::new();
+    loop {
+        let after = paged
+            .last()
+            .map_or(0, |e: &kintsugi_store::StoredEvent| e.seq);
+        let page = store.read_page("couple:1", after, 2).await.unwrap();
+        sizes.push(page.len());
+        if page.is_empty() {
+            break;
+        }
+        paged.extend(page);
+    }
+    assert_eq!(sizes, vec![2, 2, 1, 0]);
+    assert_eq!(paged, whole);
+    assert!(store
+        .read_page("couple:none", 0, 2)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        store.read_page("couple:1", 9, 2).await,
+        Err(StoreError::Integrity { .. })
+    ));
 }
 
 async fn a_batch_is_appended_whole_and_linked(kind: Kind) {

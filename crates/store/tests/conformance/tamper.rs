@@ -102,8 +102,11 @@ impl World {
             let checked = store.check_witness(&witness).await;
             self.assert_refused(checked, expected, name, "check_witness");
         } else {
-            let read = store.read(&self.tamperer.fill(expected.stream), 0).await;
+            let stream = self.tamperer.fill(expected.stream);
+            let read = store.read(&stream, 0).await;
             self.assert_refused(read, expected, name, "read");
+            let paged = read_in_pages(store, &stream, 2).await;
+            self.assert_refused(paged, expected, name, "read_page");
         }
         if tampering.spares_a() {
             let read_a = store.read(STREAM_A, 0).await.unwrap();
@@ -124,6 +127,26 @@ impl World {
                 self.assert_refused(read, other, name, "read");
             }
         }
+    }
+}
+
+/// The whole stream through `read_page`, `limit` events at a time, as the
+/// export reads it.
+async fn read_in_pages(
+    store: &dyn Store,
+    stream: &str,
+    limit: u32,
+) -> Result<Vec<kintsugi_store::StoredEvent>, StoreError> {
+    let mut all = Vec::new();
+    loop {
+        let after = all
+            .last()
+            .map_or(0, |e: &kintsugi_store::StoredEvent| e.seq);
+        let page = store.read_page(stream, after, limit).await?;
+        if page.is_empty() {
+            return Ok(all);
+        }
+        all.extend(page);
     }
 }
 

@@ -314,6 +314,7 @@ mod form {
     /// The first session, with nothing ticked: all of it carries over.
     pub const SESSION_HELD: Fields = &[("number", "1")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
+    pub const EXPORT: Fields = &[("password", PASSWORD), ("passphrase", ""), ("passphrase_confirm", "")];
 }
 
 /// Every route × every visitor. Outcomes in the order author, partner,
@@ -472,6 +473,10 @@ const TABLE: &[Row] = &[
     post("/practice/{couple}/agenda", OurCouple, AGENDA, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#session"), Missing, Missing]),
     post("/practice/{couple}/held", OurCouple, SESSION_HELD, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#sessions-held"), Missing, Missing]),
     get("/practice/{couple}/brief", OurCouple, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([Shows, Missing, Missing]),
+    // Everyone signed in exports what they themselves can see (the zip is
+    // not a page); `export.rs` opens it and searches it.
+    get("/account/export", HurtActs, [Page, Page, Page, Page, Page, SignIn]),
+    post("/account/export", HurtActs, EXPORT, [Plain, Plain, Plain, Plain, Plain, SignIn]),
 ];
 
 // ---- the world -------------------------------------------------------------
