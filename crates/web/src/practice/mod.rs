@@ -52,6 +52,23 @@ pub fn routes() -> Vec<Route> {
             pages::rename,
         )
         .leads_to("/practice/{couple}"),
+        Route::form(
+            "/practice/{couple}/agenda",
+            "add to a couple's next session",
+            pages::add_agenda_item,
+        )
+        .leads_to("/practice/{couple}#session"),
+        Route::form(
+            "/practice/{couple}/held",
+            "mark a couple's session held",
+            pages::mark_held,
+        )
+        .leads_to("/practice/{couple}#session"),
+        Route::page(
+            "/practice/{couple}/brief",
+            "a couple's session brief",
+            pages::brief_page,
+        ),
     ]
 }
 

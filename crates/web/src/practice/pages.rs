@@ -2,7 +2,7 @@
 
 use super::ServedCouple;
 use crate::app::clock::Zone;
-use crate::app::error::AppResult;
+use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
@@ -11,14 +11,16 @@ use crate::exec::{self, Outcome, Writes};
 use crate::http::forms::{text_form, FormErrors, SubmittedForm};
 use crate::present::dates;
 use crate::present::repair::form_errors;
+use crate::therapist::brief::BriefPage;
 use crate::therapist::seen::SeenView;
+use crate::therapist::session::{self, AgendaForm, HeldForm, SessionBox, SessionRefused};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kintsugi_core::access::therapist::therapist_view;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
-use kintsugi_core::therapist::practice::{self, PracticeEvent};
+use kintsugi_core::therapist::practice;
 use kintsugi_core::{CoupleId, EntryId, Refusal, StreamId};
 use kintsugi_store::TherapistLink;
 
@@ -60,6 +62,8 @@ struct CouplePage {
     /// The couple's record within the consented scopes; `None` once the
     /// couple ended access, when only that is said.
     seen: Option<SeenView>,
+    /// The next session, while the therapist serves the couple.
+    session: Option<SessionBox>,
     ended: Option<String>,
     notes: Vec<NoteView>,
     note_form: NoteForm,
@@ -137,15 +141,24 @@ async fn couple_page_with(
         .await?;
     let state = &cached.state;
     let ended = ended(state, &served.link, me, zone);
-    let seen = match ended {
+    let view = match ended {
         Some(_) => None,
-        None => therapist_view(state, me.user)
-            .ok()
-            .map(|view| SeenView::build(&view, &state.space, zone)),
+        None => therapist_view(state, me.user).ok(),
     };
+    let seen = view
+        .as_ref()
+        .map(|view| SeenView::build(view, &state.space, zone));
+    let session_refused = match &refused {
+        Refused::Session(session) => session.clone(),
+        _ => SessionRefused::Nothing,
+    };
+    let base = format!("/practice/{}", couple.0);
+    let session = view
+        .as_ref()
+        .map(|view| SessionBox::build(view, state, me.user, zone, base, &session_refused));
     let mine = my_private(app, &me).await?;
     let (note_form, note_errors, name_form, name_errors) = match refused {
-        Refused::Nothing => Default::default(),
+        Refused::Nothing | Refused::Session(_) => Default::default(),
         Refused::Note(form, errors) => (form, errors, NameForm::default(), FormErrors::default()),
         Refused::Name(form, errors) => (NoteForm::default(), FormErrors::default(), form, errors),
     };
@@ -162,6 +175,7 @@ async fn couple_page_with(
             })
             .collect(),
         seen,
+        session,
         ended,
         note_form,
         note_errors,
@@ -177,6 +191,7 @@ enum Refused {
     Nothing,
     Note(NoteForm, FormErrors),
     Name(NameForm, FormErrors),
+    Session(SessionRefused),
 }
 
 pub async fn couple_page(
@@ -189,25 +204,25 @@ pub async fn couple_page(
     render(&couple_page_with(&app, me, &served, layout, Refused::Nothing).await?)
 }
 
-/// One private step of the therapist's about a couple they serve now.
-async fn keep(
-    app: AppState,
-    me: Session,
-    couple: String,
-    layout: Layout,
+/// One step of the therapist's about a couple they serve now: a note or a
+/// name in their own stream, or an agenda item or a session's mark in the
+/// couple's record; then on to `place` on the couple's page.
+async fn act(
+    (app, me, couple, layout): (AppState, Session, String, Layout),
     submission: crate::exec::Submission,
-    decide: impl Fn(&CoupleState, CoupleId) -> Result<PracticeEvent, Refusal>,
+    place: &str,
+    decide: impl Fn(&CoupleState, CoupleId) -> Result<Writes, Refusal>,
     refused: impl FnOnce(FormErrors) -> Refused,
 ) -> AppResult<Response> {
     let served = ServedCouple::find(&app, &me, &couple).await?;
     let id = served.couple.id;
     let outcome = exec::submit_as_therapist(&app, &served.couple, None, &submission, |decision| {
-        decide(decision.couple, id).map(Writes::private)
+        decide(decision.couple, id)
     })
     .await?;
     let errors = match outcome {
         Outcome::Done(_) => {
-            return Ok(Redirect::to(&format!("/practice/{}#notes", id.0)).into_response())
+            return Ok(Redirect::to(&format!("/practice/{}#{place}", id.0)).into_response())
         }
         Outcome::Refused(refusal) => form_errors(refusal)?,
         Outcome::Again(message) => FormErrors::summary(message),
@@ -224,9 +239,17 @@ pub async fn write_note(
 ) -> AppResult<Response> {
     let decide = |state: &CoupleState, id| {
         practice::write_note(&state.space, &state.therapy, me.user, id, &form.text)
+            .map(Writes::private)
     };
     let refused = |errors| Refused::Note(form.clone(), errors);
-    keep(app, me, couple, layout, submission, decide, refused).await
+    act(
+        (app, me, couple, layout),
+        submission,
+        "notes",
+        decide,
+        refused,
+    )
+    .await
 }
 
 pub async fn rename(
@@ -238,7 +261,75 @@ pub async fn rename(
 ) -> AppResult<Response> {
     let decide = |state: &CoupleState, id| {
         practice::name_couple(&state.space, &state.therapy, me.user, id, &form.name)
+            .map(Writes::private)
     };
     let refused = |errors| Refused::Name(form.clone(), errors);
-    keep(app, me, couple, layout, submission, decide, refused).await
+    act(
+        (app, me, couple, layout),
+        submission,
+        "notes",
+        decide,
+        refused,
+    )
+    .await
+}
+
+pub async fn add_agenda_item(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(couple): Path<String>,
+    layout: Layout,
+    SubmittedForm { form, submission }: SubmittedForm<AgendaForm>,
+) -> AppResult<Response> {
+    let decide =
+        |state: &CoupleState, _| session::add_item(state, me.user, &form).map(Writes::couple);
+    let refused = |errors| Refused::Session(SessionRefused::Item(form.clone(), errors));
+    act(
+        (app, me, couple, layout),
+        submission,
+        "session",
+        decide,
+        refused,
+    )
+    .await
+}
+
+pub async fn mark_held(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(couple): Path<String>,
+    layout: Layout,
+    SubmittedForm { form, submission }: SubmittedForm<HeldForm>,
+) -> AppResult<Response> {
+    let decide = |state: &CoupleState, _| form.decide(state, me.user).map(Writes::couple);
+    let refused = |errors| Refused::Session(SessionRefused::Held(form.clone(), errors));
+    act(
+        (app, me, couple, layout),
+        submission,
+        "sessions-held",
+        decide,
+        refused,
+    )
+    .await
+}
+
+/// The brief of the couple's next session; "not found" once access ended.
+pub async fn brief_page(
+    State(app): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    Path(couple): Path<String>,
+    layout: Layout,
+) -> AppResult<Response> {
+    let served = ServedCouple::find(&app, &me, &couple).await?;
+    let page = {
+        let cached = app
+            .couples
+            .read(app.store.as_ref(), served.couple.stream.as_str())
+            .await?;
+        let state = &cached.state;
+        let view = therapist_view(state, me.user).map_err(AppError::from_refusal)?;
+        let back = format!("/practice/{}", served.couple.id.0);
+        BriefPage::build(&view, state, layout, &back)
+    };
+    render(&page)
 }

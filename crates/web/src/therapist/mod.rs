@@ -4,13 +4,15 @@
 //! one-time link for the therapist, and "what our therapist sees"
 //! (`/therapist/sees`), exactly the therapist's own view.
 
+pub(crate) mod brief;
 pub(crate) mod seen;
+pub(crate) mod session;
 mod view;
 
 use crate::app::error::AppResult;
 use crate::app::layout::{render, render_refused};
 use crate::auth::tokens::{hash_token, random_token};
-use crate::exec::Landed;
+use crate::exec::{Landed, Writes};
 use crate::http::extractors::{Desk, EntryForm, PostedForm};
 use crate::http::forms::{Form, FormErrors, NoFields};
 use crate::http::routes::Route;
@@ -25,6 +27,7 @@ use kintsugi_core::therapist::{self, Therapy};
 use kintsugi_core::EntryId;
 use kintsugi_store::TherapistInviteRecord;
 use serde::Deserialize;
+use session::{AgendaForm, HeldForm, SessionRefused};
 use view::{build, SeesPage};
 
 pub fn routes() -> Vec<Route> {
@@ -58,6 +61,19 @@ pub fn routes() -> Vec<Route> {
         )
         .leads_to("/therapist"),
         Route::page("/therapist/sees", "what our therapist sees", sees_page),
+        Route::form(
+            "/therapist/agenda",
+            "add to the next session's agenda",
+            add_agenda_item,
+        )
+        .leads_to("/therapist#session"),
+        Route::form("/therapist/held", "mark the session held", mark_held)
+            .leads_to("/therapist#session"),
+        Route::page(
+            "/therapist/brief",
+            "the session brief, as our therapist reads it",
+            brief_page,
+        ),
     ]
 }
 
@@ -95,6 +111,8 @@ pub enum Refused {
     OnProposal(EntryId, FormErrors),
     /// A link made just now, shown this once.
     Link(EntryId, String),
+    /// An agenda item or a session's mark.
+    Session(SessionRefused),
 }
 
 redraws_with!(Refused, view::TherapistPage, build);
@@ -223,6 +241,48 @@ async fn sees_page(desk: Desk) -> AppResult<Response> {
             layout: desk.layout,
             seen,
         }
+    };
+    render(&page)
+}
+
+async fn add_agenda_item(
+    PostedForm(desk, form, submission): PostedForm<AgendaForm>,
+) -> AppResult<Response> {
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |d| {
+            session::add_item(d.couple, me, &form).map(Writes::couple)
+        })
+        .await?;
+    let refused = |errors| Refused::Session(SessionRefused::Item(form.clone(), errors));
+    desk.land(outcome, |_| "/therapist#session".to_owned(), refused)
+        .await
+}
+
+async fn mark_held(
+    PostedForm(desk, form, submission): PostedForm<HeldForm>,
+) -> AppResult<Response> {
+    let me = desk.couple.me;
+    let outcome = desk
+        .submit(&submission, |d| {
+            form.decide(d.couple, me).map(Writes::couple)
+        })
+        .await?;
+    let refused = |errors| Refused::Session(SessionRefused::Held(form.clone(), errors));
+    desk.land(outcome, |_| "/therapist#sessions-held".to_owned(), refused)
+        .await
+}
+
+/// The brief exactly as the therapist reads it; "nothing here" while no
+/// therapist is working with the couple.
+async fn brief_page(desk: Desk) -> AppResult<Response> {
+    let page = {
+        let cached = desk.read().await?;
+        let state = &cached.state;
+        let view = what_our_therapist_sees(state, desk.couple.me)
+            .map_err(crate::app::error::AppError::from_refusal)?
+            .ok_or(crate::app::error::AppError::NotFound)?;
+        brief::BriefPage::build(&view, state, desk.layout, "/therapist")
     };
     render(&page)
 }

@@ -6,6 +6,8 @@
 use crate::app::clock::Zone;
 use crate::present::dates;
 use kintsugi_core::access::therapist::TherapistView;
+use kintsugi_core::checkin::SharedCheckIn;
+use kintsugi_core::reflections::SharedCopy;
 use kintsugi_core::space::{Role, SpaceState};
 use kintsugi_core::therapist::Scope;
 use kintsugi_core::UserId;
@@ -50,7 +52,12 @@ pub fn person(space: &SpaceState, who: UserId) -> &'static str {
     }
 }
 
-fn item(by: &'static str, on: String, label: impl Into<String>, text: String) -> SeenItem {
+pub(crate) fn item(
+    by: &'static str,
+    on: String,
+    label: impl Into<String>,
+    text: String,
+) -> SeenItem {
     SeenItem {
         by,
         on,
@@ -76,6 +83,9 @@ impl SeenView {
         }
         if shows(Scope::Commitments) {
             sections.extend(commitments(view, space, zone));
+        }
+        if shows(Scope::Reflections) {
+            sections.push(reflections(&view.reflections, space, zone));
         }
         if shows(Scope::Apology) {
             sections.push(apologies(view, space, zone));
@@ -116,35 +126,41 @@ fn parked(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSecti
     }
 }
 
-fn check_ins(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSection {
+pub(crate) fn check_ins(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSection {
     SeenSection {
         id: "check-ins",
         title: "Check-ins marked for the therapist",
-        items: view
-            .check_ins
-            .iter()
-            .map(|c| {
-                let feelings = c
-                    .check_in
-                    .feelings
-                    .iter()
-                    .map(|f| format!("{} ({})", f.feeling.label(), f.intensity.label()))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut shown = item(
-                    person(space, c.author),
-                    dates::when(c.at, zone),
-                    "Check-in",
-                    feelings,
-                );
-                if let Some(note) = &c.check_in.note {
-                    shown.parts.push(("Note", note.clone()));
-                }
-                shown
-            })
-            .collect(),
+        items: check_ins_of(&view.check_ins, space, zone),
         empty: "No check-ins were marked for the therapist.",
     }
+}
+
+pub(crate) fn check_ins_of(
+    list: &[&SharedCheckIn],
+    space: &SpaceState,
+    zone: Zone,
+) -> Vec<SeenItem> {
+    list.iter()
+        .map(|c| {
+            let feelings = c
+                .check_in
+                .feelings
+                .iter()
+                .map(|f| format!("{} ({})", f.feeling.label(), f.intensity.label()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut shown = item(
+                person(space, c.author),
+                dates::when(c.at, zone),
+                "Check-in",
+                feelings,
+            );
+            if let Some(note) = &c.check_in.note {
+                shown.parts.push(("Note", note.clone()));
+            }
+            shown
+        })
+        .collect()
 }
 
 fn pulses(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSection {
@@ -278,5 +294,34 @@ fn truth(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSectio
             })
             .collect(),
         empty: "Nothing in the truth log yet.",
+    }
+}
+
+/// Reflections a partner shared a copy of: each answer under its question.
+pub(crate) fn reflections(copies: &[&SharedCopy], space: &SpaceState, zone: Zone) -> SeenSection {
+    SeenSection {
+        id: "reflections",
+        title: "Reflections shared",
+        items: copies
+            .iter()
+            .map(|c| {
+                let mut shown = item(
+                    person(space, c.shared.by),
+                    dates::when(c.shared.at, zone),
+                    c.prompt.title(),
+                    String::new(),
+                );
+                shown.parts = c
+                    .prompt
+                    .parts()
+                    .iter()
+                    .zip(&c.parts)
+                    .filter(|(_, text)| !text.is_empty())
+                    .map(|(label, text)| (*label, text.clone()))
+                    .collect();
+                shown
+            })
+            .collect(),
+        empty: "No reflections were shared.",
     }
 }

@@ -1,6 +1,7 @@
 //! The therapist pages as a partner reads them.
 
 use super::seen::SeenView;
+use super::session::{SessionBox, SessionRefused};
 use super::{ProposeForm, Refused};
 use crate::app::clock::Zone;
 use crate::app::error::AppResult;
@@ -12,6 +13,7 @@ use crate::present::repair::refused_at;
 use crate::present::words::who;
 use askama::Template;
 use kintsugi_core::access::room::Acting;
+use kintsugi_core::access::therapist::what_our_therapist_sees;
 use kintsugi_core::space::SpaceState;
 use kintsugi_core::therapist::{self, Engagement, Scope, Scopes, Therapy};
 use kintsugi_core::{EntryId, UserId};
@@ -92,6 +94,8 @@ pub struct TherapistPage {
     pub propose_boxes: Vec<ScopeBox>,
     pub propose_errors: FormErrors,
     pub current: Option<CurrentView>,
+    /// The next session, while a therapist is working with the couple.
+    pub session: Option<SessionBox>,
     pub past: Vec<PastView>,
 }
 
@@ -257,6 +261,23 @@ pub async fn build(desk: Desk, refused: Refused) -> AppResult<TherapistPage> {
         .therapy
         .open()
         .map(|e| context.current(e, &refused, link.as_ref()));
+    let session_refused = match &refused {
+        Refused::Session(session) => session.clone(),
+        _ => SessionRefused::Nothing,
+    };
+    let session = what_our_therapist_sees(state, me)
+        .ok()
+        .flatten()
+        .map(|view| {
+            SessionBox::build(
+                &view,
+                state,
+                me,
+                zone,
+                "/therapist".into(),
+                &session_refused,
+            )
+        });
     let (propose_form, propose_errors) = match &refused {
         Refused::Propose(form, errors) => (form.clone(), errors.clone()),
         _ => Default::default(),
@@ -268,6 +289,7 @@ pub async fn build(desk: Desk, refused: Refused) -> AppResult<TherapistPage> {
         propose_errors,
         past: context.past(current.as_ref().map(|c| EntryId(c.id))),
         current,
+        session,
         layout: desk.layout,
     })
 }

@@ -310,6 +310,9 @@ mod form {
     pub const SCOPES: Fields = &[("scopes", "check_ins")];
     pub const COUPLE_NAME: Fields = &[("name", "mk-new-couple-name")];
     pub const NOTE: Fields = &[("text", "mk-new-therapist-note")];
+    pub const AGENDA: Fields = &[("text", "mk-new-agenda-item")];
+    /// The first session, with nothing ticked: all of it carries over.
+    pub const SESSION_HELD: Fields = &[("number", "1")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
 }
 
@@ -454,6 +457,10 @@ const TABLE: &[Row] = &[
     // Accepted already: no new link is needed.
     post("/therapist/{id}/link", TherapistProposal, NONE, [Refused, Refused, Missing, Missing, Missing, SignIn]),
     get("/therapist/sees", OurCouple, [Shows, Shows, Missing, Page, Missing, SignIn]),
+    // The other couple works with no therapist: no session to prepare.
+    post("/therapist/agenda", HurtActs, AGENDA, [To("/therapist#session"), To("/therapist#session"), Missing, Refused, Missing, SignIn]),
+    post("/therapist/held", HurtActs, SESSION_HELD, [To("/therapist#sessions-held"), To("/therapist#sessions-held"), Missing, Refused, Missing, SignIn]),
+    get("/therapist/brief", OurCouple, [Shows, Shows, Missing, Missing, Missing, SignIn]),
     get("/practice", HurtActs, [Page, Page, Page, Page, Page, SignIn]).t([Page, Page, Page]),
     // The link was used: it opens nothing, but before both partners said
     // yes, it told the therapist to wait.
@@ -462,6 +469,9 @@ const TABLE: &[Row] = &[
     get("/practice/{couple}", OurCouple, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([Shows, Missing, Page]),
     post("/practice/{couple}/notes", OurCouple, NOTE, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#notes"), Missing, Missing]),
     post("/practice/{couple}/name", OurCouple, COUPLE_NAME, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#notes"), Missing, Missing]),
+    post("/practice/{couple}/agenda", OurCouple, AGENDA, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#session"), Missing, Missing]),
+    post("/practice/{couple}/held", OurCouple, SESSION_HELD, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([To("/practice/{couple}#sessions-held"), Missing, Missing]),
+    get("/practice/{couple}/brief", OurCouple, [Missing, Missing, Missing, Missing, Missing, SignIn]).t([Shows, Missing, Missing]),
 ];
 
 // ---- the world -------------------------------------------------------------
@@ -1063,7 +1073,11 @@ impl World {
         };
         self.meets(&page, expected, row)?;
         self.hides(&browser, &page, visitor, row).await?;
-        let outsider = !matches!(visitor, Visitor::Author | Visitor::Partner);
+        // Our active therapist writes agenda items and session marks.
+        let outsider = !matches!(
+            visitor,
+            Visitor::Author | Visitor::Partner | Visitor::ActiveTherapist
+        );
         if (outsider || expected.refuses()) && self.our_heads(copy).await != before {
             return Err("our couple's record changed".to_owned());
         }

@@ -245,3 +245,169 @@ async fn a_proposal_keeps_what_was_typed_when_refused() {
         ],
     );
 }
+
+/// The number in `id="agenda-N"` of the agenda line that says `text`.
+fn agenda_id(body: &str, text: &str) -> String {
+    let at = body
+        .find(text)
+        .unwrap_or_else(|| panic!("{text} is not on the page"));
+    let start = body[..at].rfind("id=\"agenda-").expect("the line's anchor") + "id=\"agenda-".len();
+    body[start..].split('"').next().expect("an id").to_owned()
+}
+
+/// The brief's sections, from the first to the end of the page.
+fn brief_part(body: &str) -> String {
+    let start = body.find("id=\"brief-").expect("the brief's sections");
+    let end = body.find("</main>").expect("the page's end");
+    body[start..end].trim_end().to_owned()
+}
+
+async fn session_story(app: TestApp) {
+    let Couple { hurt, involved, .. } = app.couple().await;
+    let therapist = app.stranger().await;
+    our_entries(&hurt, &involved).await;
+    let proposed = hurt
+        .post(
+            "/therapist",
+            &[("name", "Dr Okafor"), ("scopes", "check_ins")],
+        )
+        .await;
+    assert_eq!(proposed.status, 303);
+    let page = involved.get("/therapist").await;
+    let proposal = page
+        .body
+        .split("/therapist/")
+        .find_map(|rest| rest.split_once("/consent").map(|(id, _)| id.to_owned()))
+        .expect("the consent form");
+    let consented = involved
+        .post(
+            &format!("/therapist/{proposal}/consent"),
+            &[("scopes", "check_ins")],
+        )
+        .await;
+    assert_eq!(consented.status, 303);
+    let link = link_path(&hurt.post(&format!("/therapist/{proposal}/link"), &[]).await);
+    let accepted = therapist.post(&link, &[("name", "The Ashbys")]).await;
+    let couple_page = accepted.location.clone().expect("the couple's page");
+
+    for (person, path, text) in [
+        (
+            &hurt,
+            "/therapist/agenda".to_owned(),
+            "Marker-item-covered: the weekends",
+        ),
+        (
+            &involved,
+            "/therapist/agenda".to_owned(),
+            "Marker-item-carried: my mother",
+        ),
+        (
+            &therapist,
+            format!("{couple_page}/agenda"),
+            "Marker-item-therapist: sleep",
+        ),
+    ] {
+        let added = person.post(&path, &[("text", text)]).await;
+        assert_eq!(added.status, 303, "{path}: {}", excerpt(&added.body));
+    }
+    let agenda = therapist.get(&couple_page).await;
+    assert_shows(
+        &agenda,
+        &[
+            "Agenda for session 1",
+            PARKED,
+            "Marker-item-covered",
+            "Marker-item-carried",
+            "Marker-item-therapist",
+        ],
+    );
+    let covered = agenda_id(&agenda.body, "Marker-item-covered");
+    let by_therapist = agenda_id(&agenda.body, "Marker-item-therapist");
+    let question = agenda
+        .body
+        .split("name=\"talked_about\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the parked question's box")
+        .to_owned();
+    let held = therapist
+        .post(
+            &format!("{couple_page}/held"),
+            &[
+                ("number", "1"),
+                ("covered", &covered),
+                ("covered", &by_therapist),
+                ("talked_about", &question),
+            ],
+        )
+        .await;
+    assert_eq!(held.status, 303, "{}", excerpt(&held.body));
+
+    for (person, path) in [
+        (&therapist, couple_page.as_str()),
+        (&hurt, "/therapist"),
+        (&involved, "/therapist"),
+    ] {
+        let page = person.get(path).await;
+        assert_shows(
+            &page,
+            &[
+                "Agenda for session 2",
+                "Carried over from session 1",
+                "Session 1",
+                "Parked questions talked about:",
+            ],
+        );
+        let session = &page.body[page.body.find("id=\"session\"").expect("the agenda")..];
+        let agenda = &session[..session
+            .find("id=\"sessions-held\"")
+            .expect("the sessions held")];
+        assert!(
+            agenda.contains("Marker-item-carried"),
+            "the item not covered carries over"
+        );
+        assert!(
+            !agenda.contains("Marker-item-covered"),
+            "a covered item leaves the agenda"
+        );
+        assert!(
+            !agenda.contains(PARKED),
+            "a question talked about leaves the agenda"
+        );
+    }
+    // A form drawn for session 1, sent again, is refused and changes nothing.
+    let stale = hurt
+        .post("/therapist/held", &[("number", "1"), ("covered", &covered)])
+        .await;
+    assert_eq!(stale.status, 422, "{}", excerpt(&stale.body));
+    assert_shows(&stale, &["marked held already"]);
+
+    // The brief: the same page for the therapist and both partners,
+    // within the consented scopes only.
+    let brief = therapist.get(&format!("{couple_page}/brief")).await;
+    assert_shows(
+        &brief,
+        &[
+            "Session brief: session 2",
+            "Since session 1",
+            "Marker-item-carried",
+            "Check-ins marked for the therapist",
+        ],
+    );
+    assert_hides(
+        &brief,
+        &[
+            DISCLOSURE,
+            REQUEST,
+            FOR_PARTNER,
+            KEPT,
+            "Requests: how reliably",
+        ],
+    );
+    for partner in [&hurt, &involved] {
+        let theirs = partner.get("/therapist/brief").await;
+        assert_eq!(brief_part(&theirs.body), brief_part(&brief.body));
+    }
+}
+
+on_both_backends!(session_story: a_session_carries_over_what_was_not_covered_and_the_brief_is_the_same_for_all, a_session_carries_over_what_was_not_covered_and_the_brief_is_the_same_for_all_on_postgres);
