@@ -9,6 +9,9 @@
 // access and the therapist's page says so and shows nothing of the record.
 
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
 const { test } = require('node:test');
 const {
   appAndBrowser,
@@ -44,9 +47,10 @@ async function checkIn(page, note, audience) {
 
 /** The therapist's view on a page: every card from "What … may see" on, without the therapist's notes. */
 async function seenCards(page) {
-  const cards = await page.locator('main section.card').evaluateAll((sections) =>
-    sections.filter((s) => s.id && s.id !== 'notes').map((s) => s.innerText.trim()),
-  );
+  const cards = await page.locator('main section.card').evaluateAll((sections) => {
+    const from = sections.findIndex((s) => s.id === 'scopes');
+    return from < 0 ? [] : sections.slice(from).filter((s) => s.id !== 'notes').map((s) => s.innerText.trim());
+  });
   assert.ok(cards.length > 0, `${pathOf(page)} shows the therapist's view`);
   return cards;
 }
@@ -57,7 +61,11 @@ async function assertSeesOnlyTheMarkedCheckIn(page, who) {
   assert.equal(await page.getByText(KEPT).count(), 0, `${who} does not see the check-in kept only for me`);
 }
 
-async function threeWayInvitation(newContext, width, tag) {
+/**
+ * The invitation from the proposal to the therapist's acceptance: resolves to
+ * { couple, a, b, t, context, couplePath } with the therapist on the couple's page.
+ */
+async function invitedTherapist(newContext, tag) {
   const couple = await pairCouple(running.browser, running.app, {
     newContext,
     hurt: { email: `ada-${tag}@example.test`, password: 'the lighthouse keeps its lamp lit' },
@@ -73,7 +81,7 @@ async function threeWayInvitation(newContext, width, tag) {
   // The hurt partner proposes a therapist with two parts of the record.
   await a.goto('/therapist');
   await checkPage(a);
-  await screenshot(a, `therapist-propose-${width}`);
+  await screenshot(a, `therapist-propose-${tag}`);
   const propose = a.locator('#propose');
   await propose.getByLabel('What you call them').fill('Dr Okafor');
   await propose.getByLabel('Check-ins marked for our therapist').check();
@@ -82,7 +90,7 @@ async function threeWayInvitation(newContext, width, tag) {
   assert.equal(pathOf(a), '/therapist');
   assert.ok(await a.locator('#current').getByText('Dr Okafor').first().isVisible(), 'the proposal is shown');
   await checkPage(a);
-  await screenshot(a, `therapist-proposed-${width}`);
+  await screenshot(a, `therapist-proposed-${tag}`);
 
   // The involved partner consents, to the check-ins only.
   await b.goto('/therapist');
@@ -91,7 +99,7 @@ async function threeWayInvitation(newContext, width, tag) {
   assert.ok(await consent.getByLabel('Requests and how reliably they are kept').isChecked(), "ticked as the partner chose");
   await consent.getByLabel('Requests and how reliably they are kept').uncheck();
   await checkPage(b);
-  await screenshot(b, `therapist-consent-${width}`);
+  await screenshot(b, `therapist-consent-${tag}`);
   await clickAndWait(b, consent.getByRole('button', { name: 'Yes, I consent' }));
   assert.equal(pathOf(b), '/therapist');
 
@@ -102,7 +110,7 @@ async function threeWayInvitation(newContext, width, tag) {
   const link = await b.getByLabel('Link', { exact: true }).inputValue();
   assert.match(link, /\/practice\/join\/[^/]+$/, 'the link leads to the join page');
   await checkPage(b);
-  await screenshot(b, `therapist-link-${width}`);
+  await screenshot(b, `therapist-link-${tag}`);
 
   // A therapist with no account opens it, registers through it and comes back.
   const context = await newContext(running.browser, { baseURL: running.app.url });
@@ -111,7 +119,7 @@ async function threeWayInvitation(newContext, width, tag) {
   await t.goto(joinPath);
   assert.equal(await t.getByText('Dr Okafor').count(), 0, 'a holder of the link learns nothing before signing in');
   await checkPage(t);
-  await screenshot(t, `therapist-join-anonymous-${width}`);
+  await screenshot(t, `therapist-join-anonymous-${tag}`);
   await clickAndWait(t, t.getByRole('link', { name: 'Create an account' }));
   assert.equal(pathOf(t), '/register');
   await register(t, `okafor-${tag}@example.test`, 'a quiet room with two chairs and a clock');
@@ -119,20 +127,25 @@ async function threeWayInvitation(newContext, width, tag) {
   assert.ok(await t.getByText('Check-ins marked for our therapist').isVisible(), 'the consented part is named');
   assert.equal(await t.getByText('Requests and how reliably they are kept').count(), 0, 'the part only one ticked is not');
   await checkPage(t);
-  await screenshot(t, `therapist-join-${width}`);
+  await screenshot(t, `therapist-join-${tag}`);
   await t.getByLabel('What will you call this couple?').fill('The Ashbys');
   await clickAndWait(t, t.getByRole('button', { name: 'Accept the invitation' }));
   const couplePath = pathOf(t);
   assert.match(couplePath, /^\/practice\/[^/]+$/, `accepting leads to the couple's page (the page says "${await headingOf(t)}")`);
   await assertSeesOnlyTheMarkedCheckIn(t, 'the therapist');
   await checkPage(t);
-  await screenshot(t, `therapist-couple-${width}`);
+  await screenshot(t, `therapist-couple-${tag}`);
+  return { couple, a, b, t, context, couplePath };
+}
+
+async function threeWayInvitation(newContext, tag) {
+  const { couple, a, b, t, context, couplePath } = await invitedTherapist(newContext, tag);
   const seen = await seenCards(t);
 
   await t.goto('/practice');
   assert.ok(await t.getByRole('link', { name: 'The Ashbys' }).isVisible(), "the therapist's home lists the couple");
   await checkPage(t);
-  await screenshot(t, `therapist-practice-${width}`);
+  await screenshot(t, `therapist-practice-${tag}`);
 
   // Both partners see exactly what the therapist sees.
   for (const [page, who] of [[a, 'the hurt partner'], [b, 'the involved partner']]) {
@@ -141,7 +154,7 @@ async function threeWayInvitation(newContext, width, tag) {
     assert.deepEqual(await seenCards(page), seen, `${who} sees the therapist's view as it is`);
     await checkPage(page);
   }
-  await screenshot(a, `therapist-sees-${width}`);
+  await screenshot(a, `therapist-sees-${tag}`);
 
   // A partner ends access; the therapist's page says so and shows nothing of the record.
   await a.goto('/therapist');
@@ -149,14 +162,14 @@ async function threeWayInvitation(newContext, width, tag) {
   await clickAndWait(a, a.getByRole('button', { name: 'End access now' }));
   assert.ok(await a.getByText('Access ended by you on').isVisible());
   await checkPage(a);
-  await screenshot(a, `therapist-ended-${width}`);
+  await screenshot(a, `therapist-ended-${tag}`);
 
   await t.goto(couplePath);
   assert.ok(await t.getByText('This couple ended your access on').isVisible(), 'the therapist is told');
   assert.equal(await t.getByText(FOR_THERAPIST).count(), 0, 'nothing of the record is shown');
   assert.equal(await t.locator('#scopes').count(), 0, 'not even what was shared');
   await checkPage(t);
-  await screenshot(t, `therapist-couple-ended-${width}`);
+  await screenshot(t, `therapist-couple-ended-${tag}`);
 
   assertNoProblems(couple.hurt.context);
   assertNoProblems(couple.involved.context);
@@ -164,9 +177,103 @@ async function threeWayInvitation(newContext, width, tag) {
 }
 
 test('a therapist is proposed, consented to, invited, sees only the marked check-in, until access ends, at 390 px', async () => {
-  await threeWayInvitation(newPhoneContext, 390, 'phone');
+  await threeWayInvitation(newPhoneContext, '390');
 });
 
 test('a therapist is proposed, consented to, invited, sees only the marked check-in, until access ends, at 1280 px', async () => {
-  await threeWayInvitation(newDesktopContext, 1280, 'desktop');
+  await threeWayInvitation(newDesktopContext, '1280');
+});
+
+/** Loads `where` anew, also when only its fragment differs from the page open now. */
+async function open(page, where) {
+  await page.goto('about:blank');
+  await page.goto(where);
+}
+
+async function addToAgenda(page, where, words) {
+  await open(page, where);
+  const session = page.locator('#session');
+  await session.getByLabel('Add to the agenda').fill(words);
+  await clickAndWait(page, session.getByRole('button', { name: 'Add it' }));
+  assert.ok(await page.locator('#session').getByText(words).isVisible(), `"${words}" is on the agenda`);
+}
+
+function pdftoppm() {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    if (dir && fs.existsSync(path.join(dir, 'pdftoppm'))) return path.join(dir, 'pdftoppm');
+  }
+  return null;
+}
+
+/** Prints the page to an A4 PDF in e2e/screenshots/ and, with pdftoppm, to one PNG a page; resolves to the PNGs. */
+async function printToPng(page, name) {
+  const dir = path.join(__dirname, '..', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.emulateMedia({ media: 'print' });
+  const pdf = path.join(dir, `${name}.pdf`);
+  await page.pdf({ path: pdf, format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
+  assert.ok(fs.readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', 'Chromium printed a PDF');
+  const tool = pdftoppm();
+  if (!tool) {
+    console.log(`pdftoppm is missing (apt-get install poppler-utils): ${pdf} was not turned into PNG.`);
+    return null;
+  }
+  for (const old of fs.readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))) {
+    fs.rmSync(path.join(dir, old));
+  }
+  execFileSync(tool, ['-png', '-r', '60', pdf, path.join(dir, name)]);
+  return fs.readdirSync(dir).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
+}
+
+test('a therapy session is held, what was not covered carries over, and the brief prints on one A4 page, at 390 px', async () => {
+  const { couple, a, b, t, context, couplePath } = await invitedTherapist(newPhoneContext, 'session-390');
+
+  await addToAgenda(a, '/therapist', 'The weekends apart');
+  await addToAgenda(b, '/therapist', 'My mother’s visits');
+  await addToAgenda(t, couplePath, 'How each of you is sleeping');
+  await checkPage(a);
+  await screenshot(a, 'therapist-session-agenda-390');
+
+  // The therapist marks it held: two items covered, the mother's visits not.
+  await open(t, couplePath);
+  const agenda = t.locator('#session');
+  assert.ok(await agenda.getByRole('heading', { name: 'Agenda for session 1' }).isVisible());
+  await agenda.getByLabel('The weekends apart').check();
+  await agenda.getByLabel('How each of you is sleeping').check();
+  await checkPage(t);
+  await screenshot(t, 'therapist-session-held-390');
+  await clickAndWait(t, agenda.getByRole('button', { name: 'Mark session 1 held' }));
+
+  for (const [page, where, who] of [[t, couplePath, 'the therapist'], [a, '/therapist', 'the hurt partner'], [b, '/therapist', 'the involved partner']]) {
+    await open(page, where);
+    const next = page.locator('#session');
+    assert.ok(await next.getByRole('heading', { name: 'Agenda for session 2' }).isVisible(), `${who} sees the next agenda`);
+    const carried = next.locator('li', { hasText: 'My mother’s visits' });
+    assert.ok(await carried.getByText('Carried over from session 1').isVisible(), `for ${who} the item not covered carries over`);
+    assert.equal(await next.getByText('The weekends apart').count(), 0, `for ${who} a covered item leaves the agenda`);
+    assert.ok(await page.locator('#sessions-held').getByText('The weekends apart').isVisible(), `${who} sees what session 1 covered`);
+  }
+  await checkPage(b);
+  await screenshot(b, 'therapist-session-next-390');
+
+  // A check-in marked for the therapist after session 1 is new for the brief.
+  const since = 'Lighter since we talked on Tuesday';
+  await checkIn(a, since, 'Me, my partner and our therapist');
+
+  // The brief, as a partner opens it, and on paper.
+  await clickAndWait(b, b.locator('#session').getByRole('link', { name: 'The session brief' }));
+  assert.ok(await b.getByRole('heading', { name: 'Session brief: session 2' }).isVisible());
+  assert.ok(await b.getByText('My mother’s visits').isVisible(), 'the brief lists the carried-over item');
+  assert.ok(await b.getByText(since).isVisible(), 'the brief shows the check-in marked since session 1');
+  assert.equal(await b.getByText(FOR_PARTNER).count(), 0, 'the brief leaves out the check-in for the partner only');
+  assert.equal(await b.getByText(KEPT).count(), 0, 'the brief leaves out the check-in kept only for me');
+  await checkPage(b);
+  await screenshot(b, 'therapist-brief-390');
+  const pngs = await printToPng(b, 'therapist-brief-a4');
+  if (pngs) assert.deepEqual(pngs, ['therapist-brief-a4-1.png'], 'the brief prints on one A4 page');
+
+  assertNoProblems(couple.hurt.context);
+  assertNoProblems(couple.involved.context);
+  assertNoProblems(context);
 });
