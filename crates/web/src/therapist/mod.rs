@@ -142,43 +142,51 @@ async fn propose(
     .await
 }
 
-async fn consent(
-    EntryForm(desk, proposal, form, submission): EntryForm<ScopesForm>,
+/// One step on the proposal through the submit path, back to the page;
+/// a refusal redraws it with `refused`'s form and errors.
+async fn on_proposal(
+    desk: Desk,
+    submission: &crate::exec::Submission,
+    step: impl Fn(Acting<'_, Therapy>) -> Result<therapist::TherapistEvent, kintsugi_core::Refusal>,
+    refused: impl FnOnce(FormErrors) -> Refused,
 ) -> AppResult<Response> {
-    let refused = |errors| Refused::Scopes(proposal, form.clone(), errors);
-    desk.step_and_land(
-        &submission,
-        in_therapy,
-        |acting| therapist::consent(acting, proposal, &codes(&form.scopes)),
-        to_page,
-        refused,
-    )
-    .await
+    desk.step_and_land(submission, in_therapy, step, to_page, refused)
+        .await
 }
 
-async fn change_scopes(
+/// A core step taking the scopes a partner ticked.
+type ScopesStep = for<'a> fn(
+    Acting<'a, Therapy>,
+    EntryId,
+    &[&str],
+) -> Result<therapist::TherapistEvent, kintsugi_core::Refusal>;
+
+/// What a partner ticks: a consent, or a change of what they consent to.
+async fn scopes_step(
     EntryForm(desk, proposal, form, submission): EntryForm<ScopesForm>,
+    step: ScopesStep,
 ) -> AppResult<Response> {
     let refused = |errors| Refused::Scopes(proposal, form.clone(), errors);
-    desk.step_and_land(
-        &submission,
-        in_therapy,
-        |acting| therapist::change_scopes(acting, proposal, &codes(&form.scopes)),
-        to_page,
-        refused,
-    )
-    .await
+    let ticked = |acting: Acting<'_, Therapy>| step(acting, proposal, &codes(&form.scopes));
+    on_proposal(desk, &submission, ticked, refused).await
+}
+
+async fn consent(posted: EntryForm<ScopesForm>) -> AppResult<Response> {
+    scopes_step(posted, therapist::consent).await
+}
+
+async fn change_scopes(posted: EntryForm<ScopesForm>) -> AppResult<Response> {
+    scopes_step(posted, therapist::change_scopes).await
 }
 
 async fn decline(
     EntryForm(desk, proposal, _, submission): EntryForm<NoFields>,
 ) -> AppResult<Response> {
     let refused = |errors| Refused::OnProposal(proposal, errors);
-    desk.step_and_land(
+    on_proposal(
+        desk,
         &submission,
-        in_therapy,
         |acting| therapist::decline(acting, proposal),
-        to_page,
         refused,
     )
     .await
@@ -186,11 +194,10 @@ async fn decline(
 
 async fn end(EntryForm(desk, proposal, _, submission): EntryForm<NoFields>) -> AppResult<Response> {
     let refused = |errors| Refused::OnProposal(proposal, errors);
-    desk.step_and_land(
+    on_proposal(
+        desk,
         &submission,
-        in_therapy,
         |acting| therapist::end(acting, proposal),
-        to_page,
         refused,
     )
     .await

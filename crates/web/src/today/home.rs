@@ -20,6 +20,8 @@ struct WelcomePage {
 #[template(path = "today/start.html")]
 struct StartPage {
     layout: Layout,
+    /// How many couples this person serves as their therapist.
+    couples_served: usize,
 }
 
 pub async fn home(
@@ -33,7 +35,9 @@ pub async fn home(
     if let Some(couple) = MyCouple::find(&app, &session).await? {
         return super::page(&app, &session, &couple, layout).await;
     }
+    let couples_served = app.store.couples_of_therapist(session.user.0).await?.len();
     render(&StartPage {
         layout: layout.in_section("today"),
+        couples_served,
     })
 }
