@@ -10,10 +10,16 @@ mod join;
 mod pages;
 
 use crate::app::error::{AppError, AppResult};
+use crate::app::layout::Layout;
 use crate::app::state::AppState;
+use crate::auth::session::CurrentUser;
 use crate::auth::session::Session;
 use crate::couple::MyCouple;
+use crate::exec::Submission;
+use crate::http::forms::{Form, SubmittedForm};
 use crate::http::routes::Route;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::response::{IntoResponse, Response};
 use kintsugi_core::{CoupleId, StreamId};
 use kintsugi_store::TherapistLink;
 use uuid::Uuid;
@@ -101,5 +107,46 @@ pub(crate) fn as_therapist(couple: Uuid, me: &Session) -> MyCouple {
         id,
         stream: StreamId::couple(id),
         me: me.user,
+    }
+}
+
+/// Who acts at a couple's address as its therapist: the app, the
+/// signed-in person, the couple the address names (checked by
+/// [`ServedCouple::find`]) and the page's layout.
+pub(crate) struct AtCouple {
+    pub app: AppState,
+    pub me: Session,
+    pub couple: String,
+    pub layout: Layout,
+}
+
+/// A form the therapist posts at a couple's address, with its key. The
+/// person is found first, so a visitor who is not signed in is sent to
+/// sign in before the form is read.
+pub(crate) struct TherapistForm<F>(pub AtCouple, pub F, pub Submission);
+
+impl<F: Form + Send> FromRequest<AppState> for TherapistForm<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let CurrentUser(me) = CurrentUser::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(couple) = Path::<String>::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(layout) = Layout::from_request_parts(&mut parts, app).await;
+        let SubmittedForm { form, submission } =
+            SubmittedForm::from_request(Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let at = AtCouple {
+            app: app.clone(),
+            me,
+            couple,
+            layout,
+        };
+        Ok(TherapistForm(at, form, submission))
     }
 }

@@ -1,6 +1,6 @@
 //! The therapist's home and one couple's page.
 
-use super::ServedCouple;
+use super::{AtCouple, ServedCouple, TherapistForm};
 use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
@@ -8,7 +8,7 @@ use crate::app::state::AppState;
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::my_private;
 use crate::exec::{self, Outcome, Writes};
-use crate::http::forms::{text_form, FormErrors, SubmittedForm};
+use crate::http::forms::{text_form, FormErrors};
 use crate::present::dates;
 use crate::present::repair::form_errors;
 use crate::therapist::brief::BriefPage;
@@ -237,7 +237,12 @@ pub async fn couple_page(
 /// name in their own stream, or an agenda item or a session's mark in the
 /// couple's record; then on to `place` on the couple's page.
 async fn act(
-    (app, me, couple, layout): (AppState, Session, String, Layout),
+    AtCouple {
+        app,
+        me,
+        couple,
+        layout,
+    }: AtCouple,
     submission: crate::exec::Submission,
     place: &str,
     decide: impl Fn(&CoupleState, CoupleId) -> Result<Writes, Refusal>,
@@ -260,86 +265,43 @@ async fn act(
 }
 
 pub async fn write_note(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(couple): Path<String>,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<NoteForm>,
+    TherapistForm(at, form, submission): TherapistForm<NoteForm>,
 ) -> AppResult<Response> {
+    let me = at.me.user;
     let decide = |state: &CoupleState, id| {
-        practice::write_note(&state.space, &state.therapy, me.user, id, &form.text)
-            .map(Writes::private)
+        practice::write_note(&state.space, &state.therapy, me, id, &form.text).map(Writes::private)
     };
     let refused = |errors| Refused::Note(form.clone(), errors);
-    act(
-        (app, me, couple, layout),
-        submission,
-        "notes",
-        decide,
-        refused,
-    )
-    .await
+    act(at, submission, "notes", decide, refused).await
 }
 
 pub async fn rename(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(couple): Path<String>,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<NameForm>,
+    TherapistForm(at, form, submission): TherapistForm<NameForm>,
 ) -> AppResult<Response> {
+    let me = at.me.user;
     let decide = |state: &CoupleState, id| {
-        practice::name_couple(&state.space, &state.therapy, me.user, id, &form.name)
-            .map(Writes::private)
+        practice::name_couple(&state.space, &state.therapy, me, id, &form.name).map(Writes::private)
     };
     let refused = |errors| Refused::Name(form.clone(), errors);
-    act(
-        (app, me, couple, layout),
-        submission,
-        "notes",
-        decide,
-        refused,
-    )
-    .await
+    act(at, submission, "notes", decide, refused).await
 }
 
 pub async fn add_agenda_item(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(couple): Path<String>,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<AgendaForm>,
+    TherapistForm(at, form, submission): TherapistForm<AgendaForm>,
 ) -> AppResult<Response> {
-    let decide =
-        |state: &CoupleState, _| session::add_item(state, me.user, &form).map(Writes::couple);
+    let me = at.me.user;
+    let decide = |state: &CoupleState, _| session::add_item(state, me, &form).map(Writes::couple);
     let refused = |errors| Refused::Session(SessionRefused::Item(form.clone(), errors));
-    act(
-        (app, me, couple, layout),
-        submission,
-        "session",
-        decide,
-        refused,
-    )
-    .await
+    act(at, submission, "session", decide, refused).await
 }
 
 pub async fn mark_held(
-    State(app): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    Path(couple): Path<String>,
-    layout: Layout,
-    SubmittedForm { form, submission }: SubmittedForm<HeldForm>,
+    TherapistForm(at, form, submission): TherapistForm<HeldForm>,
 ) -> AppResult<Response> {
-    let decide = |state: &CoupleState, _| form.decide(state, me.user).map(Writes::couple);
+    let me = at.me.user;
+    let decide = |state: &CoupleState, _| form.decide(state, me).map(Writes::couple);
     let refused = |errors| Refused::Session(SessionRefused::Held(form.clone(), errors));
-    act(
-        (app, me, couple, layout),
-        submission,
-        "sessions-held",
-        decide,
-        refused,
-    )
-    .await
+    act(at, submission, "sessions-held", decide, refused).await
 }
 
 /// The brief of the couple's next session; "not found" once access ended.
