@@ -39,11 +39,23 @@ enum Command {
     Backup { file: PathBuf },
     /// Load a backup FILE into the (empty) configured database.
     Restore { file: PathBuf },
+    /// What the operator may look at: counts only, never content.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
     /// Read text on standard input and print the coach's findings as JSON.
     Coach {
         #[arg(value_enum)]
         which: coach::Which,
     },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Print how many people, spaces and events there are, and the
+    /// database's size. Never content, never an email address.
+    Stats,
 }
 
 fn main() -> ExitCode {
@@ -90,6 +102,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 "Restored {} rows; {} streams and {} events verified.",
                 report.rows, report.verify.streams, report.verify.events
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            task: AdminTask::Stats,
+        } => {
+            let store = cli.store.open().await?;
+            let counts = store.counts().await.context("counting")?;
+            println!("backend: {}", store.backend());
+            println!("people: {}", counts.people);
+            println!("spaces: {}", counts.spaces);
+            println!("events: {}", counts.events);
+            println!("database size: {} bytes", counts.database_bytes);
             Ok(ExitCode::SUCCESS)
         }
         Command::Coach { which } => {

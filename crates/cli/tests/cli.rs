@@ -379,3 +379,33 @@ async fn verify_names_a_couple_stream_deleted_under_a_witness() {
     let named = format!("stream {stream} at seq 3");
     assert_verify_names(dir.path(), &[&named, "BehindWitness", "private:"]);
 }
+
+#[tokio::test]
+async fn admin_stats_prints_counts_and_never_content() {
+    let secret = serde_json::to_vec(&CoupleEvent::Space(SpaceEvent::Created)).unwrap();
+    let dir = data_dir_with_payloads(vec![secret.clone(), secret]).await;
+    let url = format!("sqlite://{}", dir.path().join("kintsugi.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (id, email, password_hash, created_at, recovery_codes_shown) \
+         VALUES (x'00000000000000000000000000000001', 'marker-address@example.org', 'x', 0, 1)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let stats = kintsugi(dir.path(), &["admin", "stats"]);
+    assert!(stats.status.success(), "{}", text(&stats.stderr));
+    let out = text(&stats.stdout);
+    for line in ["backend: sqlite", "people: 1", "spaces: 0", "events: 2"] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in {out}");
+    }
+    let size: u64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("database size: "))
+        .and_then(|rest| rest.strip_suffix(" bytes"))
+        .and_then(|n| n.parse().ok())
+        .expect("the size line");
+    assert!(size > 0);
+    assert!(!out.contains("marker-address"), "never an address: {out}");
+}

@@ -762,6 +762,21 @@ pub trait Operations: Send + Sync {
     /// A consistent copy of everything, taken while the app runs, written to
     /// `path` as a Kintsugi SQLite database (whatever the backend).
     async fn backup(&self, path: &Path) -> Result<()>;
+
+    /// How much the instance holds, in counts only: never content, never
+    /// an address, never who.
+    async fn counts(&self) -> Result<Counts>;
+}
+
+/// What `kintsugi admin stats` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub people: u64,
+    /// Couple spaces with at least one partner.
+    pub spaces: u64,
+    pub events: u64,
+    /// The database's size on disk, as the database reports it.
+    pub database_bytes: u64,
 }
 
 /// What `restore` loaded.

@@ -12,7 +12,7 @@ use crate::key::MasterKey;
 use crate::record::{self, EventTables};
 use crate::sql::{Cells, Sql, SqlTx};
 use crate::tables::{self, Table, Value, META, TABLES};
-use crate::{Operations, Result, Store};
+use crate::{Counts, Operations, Result, Store};
 use async_trait::async_trait;
 use std::path::Path;
 
@@ -182,5 +182,35 @@ impl<B: Backend> Operations for SqlStore<B> {
 
     async fn backup(&self, path: &Path) -> Result<()> {
         self.backend.backup(path).await
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let size = match B::NAME {
+            "postgres" => "SELECT pg_database_size(current_database()) AS n",
+            _ => "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()",
+        };
+        let mut numbers = Vec::with_capacity(4);
+        for sql in [
+            "SELECT COUNT(*) AS n FROM users",
+            "SELECT COUNT(DISTINCT couple_id) AS n FROM couple_members",
+            "SELECT COUNT(*) AS n FROM events",
+            size,
+        ] {
+            let rows = self
+                .reader()
+                .fetch(sql, &[], &[("n", tables::Column::Int)])
+                .await?;
+            let n = match rows.into_iter().next() {
+                Some(mut cells) => cells.int()?,
+                None => 0,
+            };
+            numbers.push(u64::try_from(n).unwrap_or_default());
+        }
+        Ok(Counts {
+            people: numbers[0],
+            spaces: numbers[1],
+            events: numbers[2],
+            database_bytes: numbers[3],
+        })
     }
 }

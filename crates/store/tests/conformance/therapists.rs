@@ -19,6 +19,7 @@ conformance_tests!(
     two_acceptances_at_once_leave_one,
     a_newer_link_ends_the_older_and_an_expired_one_opens_nothing,
     a_therapist_serves_many_couples_and_stays_out_of_their_spaces,
+    counts_say_how_many_and_nothing_else,
 );
 
 const AT: OffsetDateTime = datetime!(2026-12-01 09:00 UTC);
@@ -269,4 +270,20 @@ async fn a_therapist_serves_many_couples_and_stays_out_of_their_spaces(kind: Kin
         store.couples_of_therapist(therapist).await.unwrap().len(),
         2
     );
+}
+
+async fn counts_say_how_many_and_nothing_else(kind: Kind) {
+    let (_db, store) = opened(kind).await;
+    let empty = store.counts().await.unwrap();
+    assert_eq!((empty.people, empty.spaces, empty.events), (0, 0, 0));
+    let (couple_id, _) = couple_with_link(store.as_ref(), 7).await;
+    let therapist = person(store.as_ref()).await;
+    accept(store.as_ref(), couple_id, therapist, 7, ACCEPTING)
+        .await
+        .unwrap();
+    let counts = store.counts().await.unwrap();
+    assert_eq!(counts.people, 2, "the founder and the therapist");
+    assert_eq!(counts.spaces, 1, "a therapist is no member of a space");
+    assert_eq!(counts.events, 2);
+    assert!(counts.database_bytes > 0);
 }
