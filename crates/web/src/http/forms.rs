@@ -63,7 +63,7 @@ pub trait Form: DeserializeOwned {
 /// A form of named text fields, each a `String`, empty when not sent: the
 /// struct and its `Form` impl, with `caps` when they are not the default.
 ///
-/// ```ignore
+/// ```text
 /// text_form! {
 ///     pub struct NoteForm { note, keep }
 ///     caps FormCaps::new(8, 2_000, 2_000)
