@@ -217,3 +217,32 @@ pub fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
         .filter(|window| *window == needle)
         .count()
 }
+
+/// A person with an account, created at `at`.
+pub async fn person(store: &dyn Store, at: time::OffsetDateTime) -> uuid::Uuid {
+    let id = uuid::Uuid::new_v4();
+    let record = kintsugi_store::UserRecord {
+        id,
+        email: format!("{id}@example.org"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string(),
+        created_at: at,
+        recovery_codes_shown: true,
+    };
+    store.create_user(&record, &[]).await.unwrap();
+    id
+}
+
+/// One event of `kind` by `author`, appended to `stream_id` after
+/// `expected_seq`.
+pub fn one_event(
+    stream_id: &str,
+    expected_seq: u64,
+    author: uuid::Uuid,
+    kind: &str,
+) -> Vec<kintsugi_store::StreamAppend> {
+    vec![kintsugi_store::StreamAppend {
+        stream_id: stream_id.to_string(),
+        expected_seq,
+        events: vec![event(&author.to_string(), kind, "a step")],
+    }]
+}

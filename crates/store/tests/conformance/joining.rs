@@ -2,10 +2,9 @@
 //! and the record's events land in one commit, and a space never holds a
 //! third partner, however the joins race.
 
-use crate::harness::{conformance_tests, event, Kind, TestDb};
+use crate::harness::{self, conformance_tests, Kind, TestDb};
 use kintsugi_store::{
     Hash, InviteRecord, MasterKey, NewMember, Store, StoreError, StoredEvent, StreamAppend,
-    UserRecord,
 };
 use std::sync::Arc;
 use time::macros::datetime;
@@ -37,25 +36,12 @@ struct Space {
     founder: Uuid,
 }
 
-async fn person(store: &dyn Store) -> Uuid {
-    let id = Uuid::new_v4();
-    let record = UserRecord {
-        id,
-        email: format!("{id}@example.org"),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string(),
-        created_at: AT,
-        recovery_codes_shown: true,
-    };
-    store.create_user(&record, &[]).await.unwrap();
-    id
+fn one_event(stream_id: &str, expected_seq: u64, author: Uuid) -> Vec<StreamAppend> {
+    harness::one_event(stream_id, expected_seq, author, "space")
 }
 
-fn one_event(stream_id: &str, expected_seq: u64, author: Uuid) -> Vec<StreamAppend> {
-    vec![StreamAppend {
-        stream_id: stream_id.to_string(),
-        expected_seq,
-        events: vec![event(&author.to_string(), "space", "a step")],
-    }]
+async fn person(store: &dyn Store) -> Uuid {
+    harness::person(store, AT).await
 }
 
 async fn founded(kind: Kind) -> Space {

@@ -4,10 +4,10 @@
 //! ends the older one, and a therapist is linked to many couples without
 //! ever becoming a member of a space.
 
-use crate::harness::{conformance_tests, event, Kind, TestDb};
+use crate::harness::{self, conformance_tests, Kind, TestDb};
 use kintsugi_store::{
     Hash, Joining, MasterKey, NewMember, NewTherapistLink, Store, StoreError, StreamAppend,
-    TherapistInviteRecord, TherapistLink, UserRecord,
+    TherapistInviteRecord, TherapistLink,
 };
 use std::sync::Arc;
 use time::macros::datetime;
@@ -31,25 +31,12 @@ fn hash(byte: u8) -> Hash {
     [byte; 32]
 }
 
-async fn person(store: &dyn Store) -> Uuid {
-    let id = Uuid::new_v4();
-    let record = UserRecord {
-        id,
-        email: format!("{id}@example.org"),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string(),
-        created_at: AT,
-        recovery_codes_shown: true,
-    };
-    store.create_user(&record, &[]).await.unwrap();
-    id
+fn one_event(stream_id: &str, expected_seq: u64, author: Uuid) -> Vec<StreamAppend> {
+    harness::one_event(stream_id, expected_seq, author, "therapist")
 }
 
-fn one_event(stream_id: &str, expected_seq: u64, author: Uuid) -> Vec<StreamAppend> {
-    vec![StreamAppend {
-        stream_id: stream_id.to_string(),
-        expected_seq,
-        events: vec![event(&author.to_string(), "therapist", "a step")],
-    }]
+async fn person(store: &dyn Store) -> Uuid {
+    harness::person(store, AT).await
 }
 
 /// A couple space with one event (the proposal), its founder, and a
