@@ -71,29 +71,7 @@ fn sections(
     let shows = |scope| view.scopes.contains(&scope);
     let mut sections = vec![agenda(view, state)];
     if shows(Scope::Pulses) {
-        sections.push(SeenSection {
-            id: "pulse-trend",
-            title: "Trust pulse",
-            items: found
-                .pulses
-                .iter()
-                .map(|trend| {
-                    let points: Vec<String> = trend
-                        .before
-                        .into_iter()
-                        .chain(trend.during.iter().copied())
-                        .map(|p| p.score.index.to_string())
-                        .collect();
-                    item(
-                        person(space, trend.author),
-                        String::new(),
-                        "Trust index",
-                        points.join(" → "),
-                    )
-                })
-                .collect(),
-            empty: "No trust pulse was shared since.",
-        });
+        sections.push(pulse_trend(found, state));
     }
     if shows(Scope::CheckIns) {
         sections.push(SeenSection {
@@ -104,61 +82,10 @@ fn sections(
         });
     }
     if shows(Scope::Requests) {
-        sections.push(SeenSection {
-            id: "reliability",
-            title: "Requests: how reliably they were kept",
-            items: found
-                .requests
-                .iter()
-                .map(|r| {
-                    let kept = match (r.reliability.expected, r.reliability.percent()) {
-                        (Some(expected), Some(percent)) => {
-                            format!(
-                                "Done {} of {expected} times ({percent}%)",
-                                r.reliability.done
-                            )
-                        }
-                        _ => format!("Done {} times", r.reliability.done),
-                    };
-                    let mut shown = item(
-                        person(space, r.request.asked_by),
-                        String::new(),
-                        r.request.status.label(),
-                        r.request.terms.what.clone(),
-                    );
-                    shown.parts.push(("Since", kept));
-                    shown
-                })
-                .collect(),
-            empty: "No agreed requests.",
-        });
+        sections.push(reliability(found, state));
     }
     if shows(Scope::Commitments) {
-        sections.push(SeenSection {
-            id: "commitments",
-            title: "Commitments and contact reports",
-            items: found
-                .commitments
-                .iter()
-                .map(|c| {
-                    item(
-                        "The involved partner",
-                        String::new(),
-                        c.status().label(),
-                        c.kind.label().to_owned(),
-                    )
-                })
-                .chain(found.contact.iter().map(|r| {
-                    item(
-                        person(space, r.reported_by),
-                        dates::when(r.reported_at, zone),
-                        "Contact reported",
-                        r.channel.label().to_owned(),
-                    )
-                }))
-                .collect(),
-            empty: "No changes to commitments and no contact reported.",
-        });
+        sections.push(commitments(found, state, zone));
     }
     if shows(Scope::Reflections) {
         sections.push(reflections(&found.reflections, space, zone));
@@ -192,5 +119,93 @@ fn agenda(view: &TherapistView<'_>, state: &CoupleState) -> SeenSection {
         title: "The agenda",
         items: questions.chain(items).collect(),
         empty: "Nothing on the agenda yet.",
+    }
+}
+
+fn pulse_trend(found: &Brief<'_>, state: &CoupleState) -> SeenSection {
+    let space = &state.space;
+    SeenSection {
+        id: "pulse-trend",
+        title: "Trust pulse",
+        items: found
+            .pulses
+            .iter()
+            .map(|trend| {
+                let points: Vec<String> = trend
+                    .before
+                    .into_iter()
+                    .chain(trend.during.iter().copied())
+                    .map(|p| p.score.index.to_string())
+                    .collect();
+                item(
+                    person(space, trend.author),
+                    String::new(),
+                    "Trust index",
+                    points.join(" → "),
+                )
+            })
+            .collect(),
+        empty: "No trust pulse was shared since.",
+    }
+}
+
+fn reliability(found: &Brief<'_>, state: &CoupleState) -> SeenSection {
+    let space = &state.space;
+    SeenSection {
+        id: "reliability",
+        title: "Requests: how reliably they were kept",
+        items: found
+            .requests
+            .iter()
+            .map(|r| {
+                let kept = match (r.reliability.expected, r.reliability.percent()) {
+                    (Some(expected), Some(percent)) => {
+                        format!(
+                            "Done {} of {expected} times ({percent}%)",
+                            r.reliability.done
+                        )
+                    }
+                    _ => format!("Done {} times", r.reliability.done),
+                };
+                let mut shown = item(
+                    person(space, r.request.asked_by),
+                    String::new(),
+                    r.request.status.label(),
+                    r.request.terms.what.clone(),
+                );
+                shown.parts.push(("Since", kept));
+                shown
+            })
+            .collect(),
+        empty: "No agreed requests.",
+    }
+}
+
+fn commitments(found: &Brief<'_>, state: &CoupleState, zone: Zone) -> SeenSection {
+    let space = &state.space;
+    SeenSection {
+        id: "commitments",
+        title: "Commitments and contact reports",
+        items: found
+            .commitments
+            .iter()
+            .map(|c| {
+                item(
+                    "The involved partner",
+                    String::new(),
+                    c.status().label(),
+                    c.kind.label().to_owned(),
+                )
+            })
+            .chain(found.contact.iter().map(|r| {
+                item(
+                    person(space, r.reported_by),
+                    dates::when(r.reported_at, zone),
+                    "Contact reported",
+                    r.channel.label().to_owned(),
+                )
+            }))
+            .collect(),
+        empty: "No changes to commitments and no contact reported.",
     }
 }

@@ -132,27 +132,6 @@ impl SessionBox {
             ),
             _ => (Vec::new(), FormErrors::default()),
         };
-        // Only what the view holds: a question unparked since is not
-        // read from the record, which may be outside the scopes.
-        let text_of = |id: EntryId| {
-            let question = view
-                .parked
-                .iter()
-                .chain(view.truth.iter())
-                .find(|q| q.id == id);
-            match question {
-                Some(q) => q.text.clone(),
-                None => state
-                    .sessions
-                    .items_of(view.engagement.id)
-                    .into_iter()
-                    .find(|i| i.id == id)
-                    .map_or_else(
-                        || "A question no longer parked".to_owned(),
-                        |i| i.text.clone(),
-                    ),
-            }
-        };
         SessionBox {
             brief: format!("{base}/brief"),
             number: seen.agenda.number,
@@ -186,19 +165,46 @@ impl SessionBox {
             item_form,
             item_errors,
             held_errors,
-            held: seen
-                .held
-                .iter()
-                .rev()
-                .map(|h| HeldView {
-                    number: h.number,
-                    on: dates::when(h.held.at, zone),
-                    by: person(space, h.held.by),
-                    covered: h.covered.iter().map(|id| text_of(*id)).collect(),
-                    talked_about: h.talked_about.iter().map(|id| text_of(*id)).collect(),
-                })
-                .collect(),
+            held: held_views(view, state, zone),
             base,
         }
     }
+}
+
+/// The sessions held, newest first, with what was covered in words.
+fn held_views(view: &TherapistView<'_>, state: &CoupleState, zone: Zone) -> Vec<HeldView> {
+    let space = &state.space;
+    // Only what the view holds: a question unparked since is not
+    // read from the record, which may be outside the scopes.
+    let text_of = |id: EntryId| {
+        let question = view
+            .parked
+            .iter()
+            .chain(view.truth.iter())
+            .find(|q| q.id == id);
+        match question {
+            Some(q) => q.text.clone(),
+            None => state
+                .sessions
+                .items_of(view.engagement.id)
+                .into_iter()
+                .find(|i| i.id == id)
+                .map_or_else(
+                    || "A question no longer parked".to_owned(),
+                    |i| i.text.clone(),
+                ),
+        }
+    };
+    view.sessions
+        .held
+        .iter()
+        .rev()
+        .map(|h| HeldView {
+            number: h.number,
+            on: dates::when(h.held.at, zone),
+            by: person(space, h.held.by),
+            covered: h.covered.iter().map(|id| text_of(*id)).collect(),
+            talked_about: h.talked_about.iter().map(|id| text_of(*id)).collect(),
+        })
+        .collect()
 }
