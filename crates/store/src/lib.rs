@@ -671,6 +671,14 @@ pub trait Accounts: Send + Sync {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
     async fn set_password_hash(&self, user_id: Uuid, password_hash: &str) -> Result<()>;
+    /// Deletes a person's account in one transaction: their row and with it
+    /// their sessions, recovery codes, devices, settings, reminder choices,
+    /// membership of a space, the invitations they made and the couples
+    /// they serve as a therapist, and their used submission keys; their
+    /// email address can register again. Their private stream is destroyed
+    /// apart ([`EventStore::destroy_stream`]). `false` when there was no
+    /// such account.
+    async fn delete_user(&self, user_id: Uuid) -> Result<bool>;
     async fn mark_recovery_codes_shown(&self, user_id: Uuid) -> Result<()>;
     async fn replace_recovery_codes(&self, user_id: Uuid, code_hashes: &[Hash]) -> Result<()>;
     /// Deletes the code if the user has it; `true` when one was used up.

@@ -5,8 +5,8 @@
 
 use crate::harness::{self, conformance_tests, event, fill, Kind, TestDb, TestPayloads};
 use kintsugi_store::{
-    DeletionReason, IntegrityProblem as P, InviteRecord, MasterKey, NewMember, Store, StoreError,
-    StreamAppend, Witness,
+    DeletionReason, IntegrityProblem as P, InviteRecord, MasterKey, NewMember, SessionRecord,
+    Store, StoreError, StreamAppend, UserRecord, Witness,
 };
 use std::sync::Arc;
 use time::macros::datetime;
@@ -21,6 +21,7 @@ conformance_tests!(
     destroying_a_space_removes_its_members_and_invitations,
     destroyers_racing_destroy_a_stream_once,
     a_forged_deletion_record_is_found,
+    a_deleted_account_leaves_nothing_and_its_email_registers_again,
 );
 
 const AT: OffsetDateTime = datetime!(2026-12-04 09:00 UTC);
@@ -290,4 +291,53 @@ async fn a_forged_deletion_record_is_found(kind: Kind) {
         hash: [0; 32],
     };
     assert!(store.check_witness(&witness).await.is_err());
+}
+
+async fn a_deleted_account_leaves_nothing_and_its_email_registers_again(kind: Kind) {
+    let (_db, store) = TestDb::with_store(kind).await;
+    let user = harness::person(store.as_ref(), AT).await;
+    let record = store.user_by_id(user).await.unwrap().unwrap();
+    let couple_id = Uuid::new_v4();
+    let member = NewMember {
+        couple_id,
+        user_id: user,
+        at: AT,
+        invite: None,
+    };
+    let founding = harness::one_event(&format!("couple:{couple_id}"), 0, user, "space");
+    store
+        .commit_with_member(founding, None, Some(member))
+        .await
+        .unwrap();
+    let session = SessionRecord {
+        id: Uuid::new_v4(),
+        user_id: user,
+        token_hash: [3; 32],
+        created_at: AT,
+        last_seen_at: AT,
+        device: "Firefox on Android".into(),
+    };
+    store.create_session(&session).await.unwrap();
+    store
+        .replace_recovery_codes(user, &[[4; 32]])
+        .await
+        .unwrap();
+
+    assert!(store.delete_user(user).await.unwrap());
+
+    assert_eq!(store.user_by_id(user).await.unwrap(), None);
+    assert_eq!(store.user_by_email(&record.email).await.unwrap(), None);
+    assert_eq!(store.session_by_token_hash(&[3; 32]).await.unwrap(), None);
+    assert!(!store.consume_recovery_code(user, &[4; 32]).await.unwrap());
+    assert_eq!(store.couple_of(user).await.unwrap(), None);
+    assert!(!store.delete_user(user).await.unwrap(), "once");
+    let again = UserRecord {
+        id: Uuid::new_v4(),
+        ..record
+    };
+    store.create_user(&again, &[]).await.unwrap();
+    assert_eq!(
+        store.user_by_email(&again.email).await.unwrap().unwrap().id,
+        again.id
+    );
 }
