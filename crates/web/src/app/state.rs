@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use crate::auth::session_cache::SessionCache;
 use crate::app::clock::{Clock, SystemClock};
 use crate::app::config::WebConfig;
 use crate::assets::Assets;
@@ -18,6 +19,8 @@ pub struct Inner {
     pub config: WebConfig,
     pub couples: ProjectionCache<CoupleState>,
     pub privates: ProjectionCache<PrivateState>,
+    /// Who each session token belongs to, for a second at a time.
+    pub sessions: SessionCache,
     pub assets: Assets,
     /// The only source of the current time for every request.
     pub clock: Arc<dyn Clock>,
@@ -36,6 +39,7 @@ impl AppState {
             config,
             couples: ProjectionCache::default(),
             privates: ProjectionCache::default(),
+            sessions: SessionCache::default(),
             assets: Assets::default(),
             clock,
         }))
