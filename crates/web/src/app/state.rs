@@ -1,9 +1,9 @@
 //! What every handler can reach.
 
-use crate::auth::session_cache::SessionCache;
 use crate::app::clock::{Clock, SystemClock};
 use crate::app::config::WebConfig;
 use crate::assets::Assets;
+use crate::auth::session_cache::SessionCache;
 use crate::projections::ProjectionCache;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;

@@ -136,6 +136,9 @@ mod tests {
         cache.put([1; 32], resolved());
         let later = datetime!(2026-12-01 09:05 UTC);
         cache.touched(&[1; 32], later);
-        assert_eq!(cache.get(&[1; 32]).map(|r| r.record.last_seen_at), Some(later));
+        assert_eq!(
+            cache.get(&[1; 32]).map(|r| r.record.last_seen_at),
+            Some(later)
+        );
     }
 }

@@ -10,17 +10,34 @@ async fn an_ended_session_is_refused_everywhere_within_a_second(app: TestApp) {
     let person = app.stranger().await;
     let token = person.cookie("kintsugi-session").expect("a session cookie");
     // Both instances have just looked the session up, so both hold it.
-    assert_eq!(app.get_with_session_cookie("/account", &token).await.status, 200);
-    assert_eq!(second.get_with_session_cookie("/account", &token).await.status, 200);
+    assert_eq!(
+        app.get_with_session_cookie("/account", &token).await.status,
+        200
+    );
+    assert_eq!(
+        second
+            .get_with_session_cookie("/account", &token)
+            .await
+            .status,
+        200
+    );
 
     let out = person.post("/logout", &[]).await;
     assert_eq!(out.status, 303, "{}", out.body);
 
     let here = app.get_with_session_cookie("/account", &token).await;
-    assert_eq!(here.location.as_deref(), Some("/login"), "refused at once here");
+    assert_eq!(
+        here.location.as_deref(),
+        Some("/login"),
+        "refused at once here"
+    );
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     let there = second.get_with_session_cookie("/account", &token).await;
-    assert_eq!(there.location.as_deref(), Some("/login"), "refused there within a second");
+    assert_eq!(
+        there.location.as_deref(),
+        Some("/login"),
+        "refused there within a second"
+    );
 }
 
 on_both_backends!(an_ended_session_is_refused_everywhere_within_a_second: ended_everywhere_on_sqlite, ended_everywhere_on_postgres);
