@@ -206,10 +206,12 @@ impl RepairAction {
     }
 }
 
-/// Refuses anyone who is not one of the two partners.
+/// Refuses anyone who is not one of the two partners, and everyone once
+/// the space has ended: the one check every partner's step passes, so
+/// every `can_*` answers no in an ended space.
 pub fn member(space: &SpaceState, actor: UserId) -> Result<(), Refusal> {
     if space.is_member(actor) {
-        Ok(())
+        space.check_open()
     } else {
         Err(Refusal::NotAMember)
     }
