@@ -15,6 +15,7 @@ mod accounts;
 mod backup;
 mod commit;
 mod encryption;
+mod endings;
 mod joining;
 mod key_file;
 mod record;
