@@ -217,6 +217,15 @@ pub fn member(space: &SpaceState, actor: UserId) -> Result<(), Refusal> {
     }
 }
 
+/// Whether `actor` may add anything to the space now: one of the partners,
+/// while it is open. The `can_*` of every first step that asks nothing
+/// more than [`member`] (a check-in, a pulse, a plan, a ritual, a meeting
+/// time, a step of one's own), so its form shows exactly when the command
+/// would take it.
+pub fn can_add(space: &SpaceState, actor: UserId) -> bool {
+    member(space, actor).is_ok()
+}
+
 /// The actor's role in `betrayal`, if the action is theirs to take.
 pub fn authorize(
     space: &SpaceState,

@@ -214,6 +214,25 @@ fn every_room_refuses_every_step_once_the_space_ended() {
     }
 }
 
+#[test]
+fn nothing_waits_on_today_once_the_space_ended() {
+    let mut w = World::new();
+    let hurt = w.hurt;
+    let question = crate::truth::QuestionInput {
+        betrayal: String::new(),
+        text: "Where were you?".into(),
+    };
+    w.run(hurt, |s, a, _| crate::truth::ask(&s.space, a, &question));
+    let today = |w: &World| {
+        let (me, day) = (w.involved, w.now.date());
+        crate::views::today::today(&w.couple, w.private(me), me, None, day, |at| at.date())
+            .map(|today| today.to_do.len())
+    };
+    assert!(today(&w).unwrap() > 0, "a question and a check-in wait");
+    w.run(hurt, |s, a, _| end(&s.space, a, EndReason::PartnerEnded));
+    assert_eq!(today(&w), Ok(0));
+}
+
 /// Every space event, with the day and the note both present and absent.
 pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = SpaceEvent> {
     use crate::testing::strategies::{maybe_day, maybe_text, one_of};

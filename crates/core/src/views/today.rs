@@ -160,12 +160,16 @@ pub fn today<'a>(
         Some(partner) => partner_news(couple, viewer, partner, last_visit, &to_do),
         None => (Vec::new(), 0),
     };
+    // In an ended space nothing waits for anyone: no step can be taken.
+    if !space.is_open() {
+        to_do.clear();
+    }
     Ok(Today {
         to_do,
         news,
         more_news,
         partner_joined: partner.is_some(),
-        start,
+        start: start.filter(|_| space.is_open()),
     })
 }
 
