@@ -286,7 +286,7 @@ async fn resolve_visitor(
         return Ok(None);
     };
     let visitor = match app.store.couple_of(session.user.0).await? {
-        Some(_) => Visitor::Partner,
+        Some(couple) => Visitor::Partner(app.store.space_ending(couple).await?),
         None => Visitor::WithoutSpace,
     };
     let zone = zone_of(app, session.user).await?;
