@@ -3,7 +3,9 @@
 //! window has passed (and no other), and forgetting one is idempotent.
 
 use crate::harness::{self, conformance_tests, Kind, TestDb};
-use kintsugi_store::{Joining, MasterKey, NewMember, SpaceEnding, Store, StoreError, StreamAppend};
+use kintsugi_store::{
+    DeletionReason, Joining, MasterKey, NewMember, SpaceEnding, Store, StoreError, StreamAppend,
+};
 use std::sync::Arc;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -12,6 +14,7 @@ use uuid::Uuid;
 conformance_tests!(
     an_ending_lands_with_its_event_or_not_at_all,
     the_endings_due_are_those_whose_window_has_passed,
+    racing_destroyers_destroy_an_ended_space_once,
 );
 
 const AT: OffsetDateTime = datetime!(2026-12-01 09:00 UTC);
@@ -131,4 +134,49 @@ async fn the_endings_due_are_those_whose_window_has_passed(kind: Kind) {
     store.forget_space_ending(first).await.unwrap();
     assert_eq!(due(later.destroy_after).await.unwrap(), vec![later]);
     assert_eq!(store.space_ending(open).await.unwrap(), None);
+}
+
+/// What the task does on two instances at once, for an ending that is due:
+/// one destroys the record, the other finds it gone, and both forget the
+/// ending without error.
+async fn racing_destroyers_destroy_an_ended_space_once(kind: Kind) {
+    let (_db, store) = opened(kind).await;
+    let store = store.as_ref();
+    let (couple_id, founder) = couple(store).await;
+    let ended = ending(couple_id, ENDED, 30);
+    end(store, couple_id, founder, 1, ended).await.unwrap();
+    let at = ended.destroy_after;
+    assert_eq!(store.space_endings_due(at).await.unwrap(), vec![ended]);
+    let id = stream(couple_id);
+    let destroy = || store.destroy_stream(&id, DeletionReason::SpaceEnded, at);
+    let (one, two) = tokio::join!(destroy(), destroy());
+    let (one, two) = (one.unwrap(), two.unwrap());
+    assert_eq!(
+        [one.is_some(), two.is_some()]
+            .iter()
+            .filter(|done| **done)
+            .count(),
+        1,
+        "{one:?} {two:?}"
+    );
+    let record = one.or(two).unwrap();
+    assert_eq!(
+        (record.last_seq, record.reason),
+        (2, DeletionReason::SpaceEnded)
+    );
+    let (first, second) = tokio::join!(
+        store.forget_space_ending(couple_id),
+        store.forget_space_ending(couple_id)
+    );
+    first.unwrap();
+    second.unwrap();
+    assert_eq!(store.space_endings_due(at).await.unwrap(), vec![]);
+    assert_eq!(
+        store.couple_of(founder).await.unwrap(),
+        None,
+        "the member row went"
+    );
+    assert_eq!(store.head(&stream(couple_id)).await.unwrap(), None);
+    let report = store.verify().await.unwrap();
+    assert!(report.first_break.is_none(), "{:?}", report.first_break);
 }

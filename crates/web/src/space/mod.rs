@@ -26,6 +26,7 @@ use kintsugi_core::{CoupleId, Refusal, StreamId};
 use kintsugi_store::{InviteRecord, NewMember, StoreError};
 use uuid::Uuid;
 
+pub mod destroy;
 pub(crate) mod ending;
 
 pub fn routes() -> Vec<Route> {

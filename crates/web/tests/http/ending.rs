@@ -16,6 +16,7 @@ use crate::smtp_sink::SmtpSink;
 use kintsugi_core::{CoupleId, StreamId};
 use kintsugi_web::app::clock::Clock;
 use kintsugi_web::app::config::{Limits, MailConfig, WebConfig};
+use kintsugi_web::space::destroy;
 
 const SHARED: &str = "mk-ending-shared-check-in";
 const FOR_THERAPIST: &str = "mk-ending-for-the-therapist";
@@ -283,6 +284,68 @@ async fn ending_story(app: TestApp) {
 }
 
 on_both_backends!(ending_story: either_partner_ends_the_space_and_both_read_it_on_sqlite, either_partner_ends_the_space_and_both_read_it_on_postgres);
+
+async fn destruction_story(app: TestApp) {
+    let Couple { hurt, involved, .. } = app.couple().await;
+    check_in(&hurt, &[("hopeful", "2")], SHARED, "partner").await;
+    let couple = app.ids_of(&hurt).await.1.expect("a couple");
+    let stream = StreamId::couple(CoupleId(couple));
+    assert_eq!(end_it(&involved).await.status, 303);
+
+    // Inside the window nothing goes.
+    app.clock.advance(time::Duration::days(29));
+    assert_eq!(
+        destroy::tick(&app.state).await.unwrap(),
+        destroy::TickReport::default()
+    );
+    // A month away signs anyone out: they sign in again to read.
+    hurt.login().await;
+    assert_shows(&hurt.get("/").await, &[BANNER]);
+    assert_shows(&hurt.get("/checkin").await, &[SHARED]);
+    assert!(!app.raw_kinds(stream.as_str()).await.is_empty());
+
+    app.clock
+        .advance(time::Duration::days(1) + time::Duration::minutes(1));
+    let report = destroy::tick(&app.state).await.unwrap();
+    assert_eq!(report.destroyed, 1, "{report:?}");
+    for partner in [&hurt, &involved] {
+        partner.login().await;
+        assert!(!partner.has_a_space().await);
+        let start = partner.get("/").await;
+        assert_hides(&start, &[BANNER, SHARED]);
+    }
+    assert!(
+        app.raw_kinds(stream.as_str()).await.is_empty(),
+        "no event row stays"
+    );
+    let verified = app.store.verify().await.unwrap();
+    assert!(verified.first_break.is_none(), "{:?}", verified.first_break);
+    assert_eq!(
+        destroy::tick(&app.state).await.unwrap(),
+        destroy::TickReport::default()
+    );
+    // Each can begin again.
+    hurt.create_space("emotional_affair", "me").await;
+    assert!(hurt.has_a_space().await);
+}
+
+on_both_backends!(destruction_story: the_record_is_destroyed_after_the_window_on_sqlite, the_record_is_destroyed_after_the_window_on_postgres);
+
+async fn racing_story(app: TestApp) {
+    let Couple { hurt, .. } = app.couple().await;
+    assert_eq!(end_it(&hurt).await.status, 303);
+    let other = app.another_instance().await;
+    app.clock.advance(time::Duration::days(31));
+    other.clock.set(app.clock.now());
+    let (one, two) = tokio::join!(destroy::tick(&app.state), destroy::tick(&other.state));
+    let (one, two) = (one.unwrap(), two.unwrap());
+    assert_eq!(one.destroyed + two.destroyed, 1, "{one:?} {two:?}");
+    assert_eq!(one.failed + two.failed, 0, "{one:?} {two:?}");
+    let verified = app.store.verify().await.unwrap();
+    assert!(verified.first_break.is_none(), "{:?}", verified.first_break);
+}
+
+on_both_backends!(racing_story: two_instances_destroy_an_ended_record_once_on_sqlite, two_instances_destroy_an_ended_record_once_on_postgres);
 
 fn mailing(sink: &SmtpSink) -> WebConfig {
     WebConfig {
