@@ -225,8 +225,16 @@ fn nothing_waits_on_today_once_the_space_ended() {
     w.run(hurt, |s, a, _| crate::truth::ask(&s.space, a, &question));
     let today = |w: &World| {
         let (me, day) = (w.involved, w.now.date());
-        crate::views::today::today(&w.couple, w.private(me), me, None, day, |at| at.date())
-            .map(|today| today.to_do.len())
+        crate::views::today::today(&w.couple, w.private(me), me, None, day, |at| at.date()).map(
+            |today| {
+                today
+                    .with_talks(&w.couple, me, w.now)
+                    .with_time_together(&w.couple, me, w.now)
+                    .with_meeting(&w.couple, me, w.now)
+                    .to_do
+                    .len()
+            },
+        )
     };
     assert!(today(&w).unwrap() > 0, "a question and a check-in wait");
     w.run(hurt, |s, a, _| end(&s.space, a, EndReason::PartnerEnded));

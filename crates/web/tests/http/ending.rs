@@ -235,6 +235,8 @@ async fn ending_story(app: TestApp) {
             forms.extend(posting_forms(&page.body));
         }
         assert_eq!(forms, Vec::<String>::new(), "no form is left on any page");
+        assert_shows(&partner.get("/").await, &["Nothing more can be added here"]);
+        assert_hides(&partner.get("/").await, &["You can still"]);
         // The whole record stays readable.
         assert_shows(&partner.get("/checkin").await, &[SHARED]);
         let export = partner
