@@ -135,6 +135,15 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(1..=30)
     )]
     pub invite_days: u64,
+    /// How many days both partners keep reading and exporting a shared
+    /// space one of them ended, before its record is destroyed (1 to 365).
+    #[arg(
+        long,
+        env = "KINTSUGI_SEPARATION_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=365)
+    )]
+    pub separation_days: u64,
     /// The IANA time zone dates read in for someone who has not chosen
     /// theirs, and the one offered first at registration (`Europe/Berlin`).
     #[arg(long, env = "KINTSUGI_TIME_ZONE", default_value = "UTC")]
@@ -162,6 +171,7 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies,
             trusted_proxies: self.trusted_proxies.clone(),
             invite_ttl: Duration::from_secs(self.invite_days * 24 * 3600),
+            separation: Duration::from_secs(self.separation_days * 24 * 3600),
             time_zone: Zone::named(self.time_zone.trim()).map_err(|unknown| {
                 anyhow::anyhow!(
                     "--time-zone (KINTSUGI_TIME_ZONE): {unknown}; \
@@ -260,6 +270,24 @@ mod tests {
         assert_eq!(
             default.args.web_config().unwrap().invite_ttl,
             Duration::from_secs(7 * 24 * 3600)
+        );
+    }
+
+    #[test]
+    fn an_ended_space_is_kept_thirty_days_unless_the_operator_chose_one_to_365() {
+        for refused in ["0", "366", "thirty"] {
+            assert!(
+                Serve::try_parse_from(["serve", "--separation-days", refused]).is_err(),
+                "{refused} days"
+            );
+        }
+        let serve = Serve::try_parse_from(["serve", "--separation-days", "90"]).unwrap();
+        let config = serve.args.web_config().unwrap();
+        assert_eq!(config.separation, Duration::from_secs(90 * 24 * 3600));
+        let default = Serve::try_parse_from(["serve"]).unwrap();
+        assert_eq!(
+            default.args.web_config().unwrap().separation,
+            Duration::from_secs(30 * 24 * 3600)
         );
     }
 

@@ -31,6 +31,7 @@ use uuid::Uuid;
 
 mod chain;
 mod crypto;
+mod endings;
 mod integrity;
 mod key;
 mod postgres;
@@ -47,6 +48,7 @@ mod timestamp;
 pub mod testing;
 
 pub use chain::GENESIS_PREV_HASH;
+pub use endings::{SpaceEnding, SpaceEndings};
 pub use key::{MasterKey, MASTER_KEY_LEN};
 
 use sql_store::OpenStore;
@@ -442,6 +444,8 @@ pub enum Joining {
     /// The couple's therapist: `InviteGone` when the link is unknown, of
     /// another space or proposal, used or expired.
     Therapist(NewTherapistLink),
+    /// The space's ending (see [`SpaceEndings`]), with its "ended" event.
+    Ending(SpaceEnding),
 }
 
 #[derive(Debug, Error)]
@@ -504,12 +508,20 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The whole store: every room below, behind one `Arc<dyn Store>`. Any type
 /// that has every room is a `Store`.
 pub trait Store:
-    EventStore + Accounts + Sessions + Couples + Therapists + Reminders + Operations
+    EventStore + Accounts + Sessions + Couples + Therapists + Reminders + SpaceEndings + Operations
 {
 }
 
 impl<
-        T: EventStore + Accounts + Sessions + Couples + Therapists + Reminders + Operations + ?Sized,
+        T: EventStore
+            + Accounts
+            + Sessions
+            + Couples
+            + Therapists
+            + Reminders
+            + SpaceEndings
+            + Operations
+            + ?Sized,
     > Store for T
 {
 }

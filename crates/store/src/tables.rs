@@ -160,6 +160,16 @@ pub(crate) const THERAPIST_COUPLES: Table = Table {
     ],
 };
 
+/// Shared spaces a partner ended, until their record is destroyed.
+pub(crate) const SPACE_ENDINGS: Table = Table {
+    name: "space_endings",
+    columns: &[
+        ("couple_id", Column::Uuid),
+        ("ended_at", Column::Int),
+        ("destroy_after", Column::Int),
+    ],
+};
+
 /// Who chose to be signed out after some idle minutes (a shared device).
 pub(crate) const IDLE_SIGN_OUT: Table = Table {
     name: "idle_sign_out",
@@ -284,6 +294,7 @@ pub(crate) const TABLES: &[Table] = &[
     INVITES,
     THERAPIST_INVITES,
     THERAPIST_COUPLES,
+    SPACE_ENDINGS,
     STREAM_KEYS,
     EVENTS,
     STREAM_SEALS,

@@ -21,8 +21,8 @@ use kintsugi_core::streams::private::{PrivateEvent, PrivateState};
 use kintsugi_core::streams::Destination;
 use kintsugi_core::{EntryId, Refusal, StreamId, UserId};
 use kintsugi_store::{
-    Hash, Joining, NewMember, NewSubmission, NewTherapistLink, StoreError, StoredEvent,
-    StreamAppend, SubmissionRecord,
+    Hash, Joining, NewMember, NewSubmission, NewTherapistLink, SpaceEnding, StoreError,
+    StoredEvent, StreamAppend, SubmissionRecord,
 };
 use tokio::sync::OwnedRwLockWriteGuard;
 
@@ -252,18 +252,33 @@ pub async fn submit_as_therapist(
     run(app, couple, Membership::Therapist(link), submission, decide).await
 }
 
-/// Whether the record must already name the acting person as a partner,
-/// the action makes them one, or they act as the couple's therapist.
+/// [`submit`] for the action that ends the shared space: `ending` (when
+/// and until when its record is kept) is committed with the events, so the
+/// task that destroys the record later finds it, or nothing is written.
+pub async fn submit_ending(
+    app: &AppState,
+    couple: &MyCouple,
+    ending: SpaceEnding,
+    submission: &Submission,
+    decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
+) -> AppResult<Outcome> {
+    run(app, couple, Membership::Ending(ending), submission, decide).await
+}
+
+/// Whether the record must already name the acting person as a partner
+/// (and, ending the space, with its ending), the action makes them one, or
+/// they act as the couple's therapist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Membership {
     Required,
+    Ending(SpaceEnding),
     Joining(NewMember),
     Therapist(Option<NewTherapistLink>),
 }
 
 impl Membership {
     fn required(self) -> bool {
-        self == Membership::Required
+        matches!(self, Membership::Required | Membership::Ending(_))
     }
 
     /// A partner's witness is checked; a therapist leaves none.
@@ -275,6 +290,7 @@ impl Membership {
         match self {
             Membership::Required | Membership::Therapist(None) => None,
             Membership::Joining(member) => Some(Joining::Partner(member)),
+            Membership::Ending(ending) => Some(Joining::Ending(ending)),
             Membership::Therapist(Some(link)) => Some(Joining::Therapist(link)),
         }
     }
@@ -418,8 +434,9 @@ async fn attempt(
     let written = store
         .commit_at(appends, submission.for_store(me), joining, at)
         .await?;
-    if matches!(joining, Some(Joining::Partner(_))) {
-        // Someone now has a space: the navigation they are drawn changes.
+    if joining.is_some() {
+        // Someone joined or ended a space: the navigation (and the banner)
+        // they are drawn changes.
         app.sessions.clear();
     }
     fold(&mut shared, &mut private, &writes, written)

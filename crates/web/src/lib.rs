@@ -118,6 +118,7 @@ pub async fn serve(
         .mail
         .is_some()
         .then(|| mail::task::start(state.clone()));
+    let endings = space::destroy::start(state.clone());
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -127,6 +128,7 @@ pub async fn serve(
     if let Some(task) = reminders {
         task.abort();
     }
+    endings.abort();
     served
 }
 

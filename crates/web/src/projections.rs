@@ -39,6 +39,15 @@ impl<P: Projection> ProjectionCache<P> {
         streams.entry(stream_id.to_owned()).or_default().clone()
     }
 
+    /// Drops what this instance holds of a stream that was destroyed:
+    /// nothing of it stays in memory.
+    pub fn forget(&self, stream_id: &str) {
+        self.streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(stream_id);
+    }
+
     /// A look at what this instance already holds of a stream, without
     /// reading the store or waiting: `None` when it holds nothing of it
     /// yet, or the stream is being written just now.

@@ -206,13 +206,24 @@ impl RepairAction {
     }
 }
 
-/// Refuses anyone who is not one of the two partners.
+/// Refuses anyone who is not one of the two partners, and everyone once
+/// the space has ended: the one check every partner's step passes, so
+/// every `can_*` answers no in an ended space.
 pub fn member(space: &SpaceState, actor: UserId) -> Result<(), Refusal> {
     if space.is_member(actor) {
-        Ok(())
+        space.check_open()
     } else {
         Err(Refusal::NotAMember)
     }
+}
+
+/// Whether `actor` may add anything to the space now: one of the partners,
+/// while it is open. The `can_*` of every first step that asks nothing
+/// more than [`member`] (a check-in, a pulse, a plan, a ritual, a meeting
+/// time, a step of one's own), so its form shows exactly when the command
+/// would take it.
+pub fn can_add(space: &SpaceState, actor: UserId) -> bool {
+    member(space, actor).is_ok()
 }
 
 /// The actor's role in `betrayal`, if the action is theirs to take.

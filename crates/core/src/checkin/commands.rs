@@ -1,7 +1,7 @@
 //! Checking in, and answering a partner's check-in.
 
 use super::*;
-use crate::access::visibility::member;
+use crate::access::repair_rules::member;
 use crate::checkin::feelings::{Feeling, Intensity};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::listed::by_code;

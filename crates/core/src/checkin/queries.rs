@@ -1,7 +1,8 @@
 //! Who may answer a check-in, and what a viewer may see.
 
 use super::*;
-use crate::access::visibility::{member, Private, Viewing, Whose};
+use crate::access::repair_rules::member;
+use crate::access::visibility::{Private, Viewing, Whose};
 use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::space::SpaceState;

@@ -1,7 +1,7 @@
 //! Taking the pulse, and choosing how often.
 
 use super::*;
-use crate::access::visibility::member;
+use crate::access::repair_rules::member;
 use crate::kernel::ids::UserId;
 use crate::kernel::refusal::Refusal;
 use crate::signs::{Sign, SignsEvent};

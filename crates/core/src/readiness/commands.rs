@@ -4,8 +4,8 @@
 use super::events::*;
 use super::queries::{check_answer, check_withdraw, proposals_by};
 use super::state::{ProposalStatus, ReadinessList, ReadinessMarks};
+use crate::access::repair_rules::member;
 use crate::access::room::*;
-use crate::access::visibility::member;
 use crate::kernel::text::Field;
 
 /// What a command of this room decides: its event, or why not.

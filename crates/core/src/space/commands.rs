@@ -78,25 +78,36 @@ pub fn create_space(
     Ok(vec![SpaceEvent::Created, betrayal])
 }
 
+/// Whether `actor` may record another betrayal: a partner of an open space.
+pub fn can_record_betrayal(state: &SpaceState, actor: UserId) -> bool {
+    crate::access::repair_rules::member(state, actor).is_ok()
+}
+
 pub fn record_betrayal(
     state: &SpaceState,
     actor: UserId,
     input: &BetrayalInput,
     now: OffsetDateTime,
 ) -> Result<SpaceEvent, Refusal> {
+    crate::access::repair_rules::member(state, actor)?;
     let slot = state.slot_of(actor).ok_or(Refusal::NotAMember)?;
     input.parse(slot, now.date())
 }
 
 /// Whether `actor` may join the space now: what the invitation page asks
-/// before it offers "Join".
+/// before it offers "Join". An ended space takes nobody, whatever
+/// invitation they hold.
 pub fn can_join(state: &SpaceState, actor: UserId) -> bool {
-    !state.is_member(actor) && state.invitee.is_none()
+    !state.is_member(actor) && state.invitee.is_none() && state.is_open()
 }
 
 pub fn join(state: &SpaceState, actor: UserId) -> Result<SpaceEvent, Refusal> {
     if can_join(state, actor) {
         Ok(SpaceEvent::PartnerJoined)
+    } else if !state.is_member(actor) && !state.is_open() {
+        Err(Refusal::Conflict(
+            "This shared space was closed; the invitation no longer leads anywhere.",
+        ))
     } else if state.is_member(actor) {
         Err(Refusal::Conflict("You are already part of this space."))
     } else {
@@ -104,4 +115,35 @@ pub fn join(state: &SpaceState, actor: UserId) -> Result<SpaceEvent, Refusal> {
             "Both partners have already joined this space.",
         ))
     }
+}
+
+/// Whether `actor` may invite their partner: a partner of an open space
+/// that is waiting for its second partner.
+pub fn check_invite(state: &SpaceState, actor: UserId) -> Result<(), Refusal> {
+    crate::access::repair_rules::member(state, actor)?;
+    Refusal::conflict_if(
+        state.is_complete(),
+        "Both of you have already joined this space.",
+    )
+}
+
+pub fn can_invite(state: &SpaceState, actor: UserId) -> bool {
+    check_invite(state, actor).is_ok()
+}
+
+/// Either partner, alone, may end the shared space while it is open; no
+/// consent of the other is asked.
+pub fn check_end(state: &SpaceState, actor: UserId) -> Result<(), Refusal> {
+    crate::access::repair_rules::member(state, actor)
+}
+
+pub fn can_end(state: &SpaceState, actor: UserId) -> bool {
+    check_end(state, actor).is_ok()
+}
+
+/// Ends the shared space, for `reason`: from the event on, every step of
+/// every room is refused and the therapist's access is over.
+pub fn end(state: &SpaceState, actor: UserId, reason: EndReason) -> Result<SpaceEvent, Refusal> {
+    check_end(state, actor)?;
+    Ok(SpaceEvent::Ended { reason })
 }

@@ -100,4 +100,18 @@ pub enum SpaceEvent {
     },
     /// The author joined through an invitation and holds the invitee slot.
     PartnerJoined,
+    /// The author ended the shared space: from here on nothing is added,
+    /// and the record is kept to be read and exported for a while.
+    Ended { reason: EndReason },
+}
+
+/// Why a shared space ended. The record keeps it; what the partners are
+/// shown reads the same either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// A partner chose to end it.
+    PartnerEnded,
+    /// A partner deleted their account, which ends it too.
+    AccountDeleted,
 }

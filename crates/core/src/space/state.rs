@@ -3,6 +3,7 @@
 use super::*;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
 use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +30,25 @@ impl Betrayal {
     }
 }
 
+/// When and why the shared space ended, and by whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ending {
+    pub by: UserId,
+    pub at: OffsetDateTime,
+    pub reason: EndReason,
+}
+
+/// What a partner is told when they try to add to an ended space.
+pub const CLOSED: &str = "This shared space was closed, so nothing more can be added to it.";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpaceState {
     pub creator: Option<UserId>,
     pub invitee: Option<UserId>,
     pub created_at: Option<OffsetDateTime>,
     pub betrayals: Vec<Betrayal>,
+    /// Set once the space ended: it is read-only from then on.
+    pub ended: Option<Ending>,
 }
 
 impl SpaceState {
@@ -58,7 +72,29 @@ impl SpaceState {
                 recorded_at: meta.at,
             }),
             SpaceEvent::PartnerJoined => self.invitee = Some(meta.author),
+            SpaceEvent::Ended { reason } => {
+                self.ended.get_or_insert(Ending {
+                    by: meta.author,
+                    at: meta.at,
+                    reason: *reason,
+                });
+            }
         }
+    }
+
+    /// Whether anything may still be added: the one rule every step of
+    /// every room passes through (`access::repair_rules::member` for the
+    /// partners, `can_join` for an invitation, the therapist's engagement
+    /// for them).
+    pub fn check_open(&self) -> Result<(), Refusal> {
+        match self.ended {
+            Some(_) => Err(Refusal::Conflict(CLOSED)),
+            None => Ok(()),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.ended.is_none()
     }
 
     pub fn slot_of(&self, user: UserId) -> Option<Slot> {

@@ -173,6 +173,13 @@ pub fn check_end_space(
     Refusal::conflict_if(!found.space_holds(now), "This space has ended already.")
 }
 
+/// Whether the actor may ask for a talk at all: a partner of an open space
+/// whose partner has joined (what waits, per kind, is `not_yet`'s).
+pub fn can_ask(acting: Acting<Talks>) -> bool {
+    repair_rules::member(acting.space, acting.actor).is_ok()
+        && acting.space.partner_of(acting.actor).is_some()
+}
+
 pub fn can_end_space(acting: Acting<Talks>, now: OffsetDateTime, id: EntryId) -> bool {
     check_end_space(acting, now, id).is_ok()
 }

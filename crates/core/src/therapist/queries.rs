@@ -100,6 +100,7 @@ pub fn check_accept(
             "A partner in this space cannot be its therapist.",
         ));
     }
+    space.check_open()?;
     let engagement = room.get(id).ok_or(Refusal::NotFound)?;
     if !engagement.is_open() {
         return Err(Refusal::Conflict(

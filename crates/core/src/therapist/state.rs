@@ -53,11 +53,11 @@ impl Engagement {
             .all(|p| p.is_some_and(|p| self.consent_of(p).is_some()))
     }
 
-    /// The therapist who accepted, while all three have said yes and no
-    /// partner ended it.
+    /// The therapist who accepted, while all three have said yes, no
+    /// partner ended it, and the shared space itself is open.
     pub fn active_therapist(&self, space: &SpaceState) -> Option<UserId> {
         let accepted = self.accepted?;
-        (self.is_open() && self.both_consented(space)).then_some(accepted.by)
+        (self.is_open() && space.is_open() && self.both_consented(space)).then_some(accepted.by)
     }
 
     /// What the therapist may see: the scopes both partners' consents

@@ -203,3 +203,43 @@ pub(crate) fn any_event() -> impl proptest::strategy::Strategy<Value = Therapist
         entry_id().prop_map(|proposal| TherapistEvent::Ended { proposal }),
     ]
 }
+
+#[test]
+fn ending_the_shared_space_ends_the_therapists_access_at_once() {
+    use crate::space::{self, EndReason};
+    let mut w = World::new();
+    let p = proposed(&mut w, &["check_ins", "requests", "truth_log"]);
+    consented(&mut w, p, &["requests", "truth_log"]);
+    let mut waiting = w.couple.clone();
+    accepted(&mut w, p);
+    assert!(!visible(&w, p).is_empty(), "active before the end");
+    let involved = w.involved;
+    w.run(involved, |s, a, _| {
+        space::end(&s.space, a, EndReason::PartnerEnded)
+    });
+    assert!(visible(&w, p).is_empty(), "nothing is visible once ended");
+    let therapist = user(THERAPIST);
+    assert!(w
+        .couple
+        .therapy
+        .active_for(&w.couple.space, therapist)
+        .is_none());
+    assert!(matches!(
+        crate::access::therapist::session_party(&w.couple.space, &w.couple.therapy, therapist),
+        Err(Refusal::NotFound)
+    ));
+    // A therapist who had not accepted yet cannot accept any more.
+    let meta = crate::kernel::event::Meta {
+        seq: waiting.seq + 1,
+        author: involved,
+        at: w.now,
+    };
+    waiting.apply(
+        &meta,
+        &space::SpaceEvent::Ended {
+            reason: EndReason::AccountDeleted,
+        }
+        .into(),
+    );
+    assert!(accept(&waiting.space, &waiting.therapy, therapist, p).is_err());
+}

@@ -160,12 +160,16 @@ pub fn today<'a>(
         Some(partner) => partner_news(couple, viewer, partner, last_visit, &to_do),
         None => (Vec::new(), 0),
     };
+    // In an ended space nothing waits for anyone: no step can be taken.
+    if !space.is_open() {
+        to_do.clear();
+    }
     Ok(Today {
         to_do,
         news,
         more_news,
         partner_joined: partner.is_some(),
-        start,
+        start: start.filter(|_| space.is_open()),
     })
 }
 
@@ -255,11 +259,19 @@ impl<'a> Today<'a> {
             .flatten()
             .filter_map(|who| talk.quiet_on(who, now));
         self.to_do.extend(quiet.map(TodayItem::QuietPeriod));
-        self
+        self.only_while_open(space)
     }
 }
 
 impl<'a> Today<'a> {
+    /// Nothing waits in an ended space: no step can be taken there.
+    fn only_while_open(mut self, space: &crate::space::SpaceState) -> Self {
+        if !space.is_open() {
+            self.to_do.clear();
+        }
+        self
+    }
+
     /// Puts `items` after what the partner sent and before the viewer's own
     /// routine, where the list keeps what the partner waits on.
     fn among_the_partners(&mut self, items: impl IntoIterator<Item = TodayItem<'a>>) {
@@ -292,7 +304,7 @@ impl<'a> Today<'a> {
             .filter(|plan| together::can_say_how_it_went(acting, now, plan.id))
             .map(TodayItem::PlanToReflect);
         self.to_do.extend(to_reflect);
-        self
+        self.only_while_open(space)
     }
 
     /// Adds what the weekly meeting asks of the viewer at `now` (on their
@@ -311,7 +323,7 @@ impl<'a> Today<'a> {
             .partition(|item| !item.is_from_partner());
         self.among_the_partners(from_partner);
         self.to_do.extend(routine);
-        self
+        self.only_while_open(&couple.space)
     }
 }
 

@@ -110,6 +110,7 @@ async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inser
     match joining {
         Some(Joining::Partner(member)) => insert_member(tx, member).await?,
         Some(Joining::Therapist(link)) => insert_therapist_link(tx, link).await?,
+        Some(Joining::Ending(ending)) => super::endings::insert_space_ending(tx, ending).await?,
         None => {}
     }
     // Only once every row is in: a lost race above wrote no seal.

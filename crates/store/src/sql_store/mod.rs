@@ -4,6 +4,7 @@
 //! transaction starts, how it locks for a key rotation, and its backup.
 
 mod deletions;
+mod endings;
 mod events;
 mod people;
 mod reminders;

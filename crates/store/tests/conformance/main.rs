@@ -16,6 +16,7 @@ mod backup;
 mod commit;
 mod data_rights;
 mod encryption;
+mod endings;
 mod joining;
 mod key_file;
 mod record;

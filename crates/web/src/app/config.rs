@@ -15,6 +15,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// How long an invitation link stays valid.
     pub invite_ttl: Duration,
+    /// How long both partners keep reading and exporting an ended shared
+    /// space before its record is destroyed.
+    pub separation: Duration,
     /// Reverse proxies whose `X-Forwarded-For` is believed. From anyone
     /// else the header is ignored: a client could write anything in it.
     pub trusted_proxies: Vec<IpAddr>,
@@ -156,6 +159,7 @@ impl Default for WebConfig {
             safety_resources: default_safety_resources(),
             secure_cookies: false,
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
+            separation: Duration::from_secs(30 * 24 * 3600),
             trusted_proxies: Vec::new(),
             limits: Limits::default(),
             time_zone: Zone::utc(),

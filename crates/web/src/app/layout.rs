@@ -10,6 +10,7 @@ use askama::Template;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use kintsugi_store::SpaceEnding;
 
 pub struct NavItem {
     pub href: &'static str,
@@ -128,8 +129,16 @@ pub enum Visitor {
     SignedOut,
     /// Signed in, with no couple space yet.
     WithoutSpace,
-    /// Signed in and a member of a couple space.
-    Partner,
+    /// Signed in and a member of a couple space, with its ending if a
+    /// partner ended it (the record is read-only until it is destroyed).
+    Partner(Option<SpaceEnding>),
+}
+
+/// The calm line every page of an ended space shows: when it closed, and
+/// until when everything can be read and exported, in the viewer's zone.
+pub struct ClosedNotice {
+    pub on: String,
+    pub until: String,
 }
 
 pub struct Layout {
@@ -144,6 +153,9 @@ pub struct Layout {
     pub secondary_nav: &'static [NavItem],
     /// The request's "now" in the viewer's zone, for the page's dates.
     pub now: Now,
+    /// Set while the person's shared space is ended and kept to be read.
+    pub closed: Option<ClosedNotice>,
+    ending: Option<SpaceEnding>,
 }
 
 impl Layout {
@@ -157,6 +169,8 @@ impl Layout {
             nav: &[],
             secondary_nav: &[],
             now: Now::for_viewer(app.clock.as_ref(), None, app.config.time_zone),
+            closed: None,
+            ending: None,
         };
         layout.for_visitor(visitor)
     }
@@ -168,9 +182,21 @@ impl Layout {
         (self.signed_in, self.nav, self.secondary_nav) = match visitor {
             Visitor::SignedOut => (false, nothing, nothing),
             Visitor::WithoutSpace => (true, NAV_BEFORE_SPACE, SECONDARY_NAV_BEFORE_SPACE),
-            Visitor::Partner => (true, NAV, SECONDARY_NAV),
+            Visitor::Partner(_) => (true, NAV, SECONDARY_NAV),
         };
+        self.ending = match visitor {
+            Visitor::Partner(ending) => ending,
+            _ => None,
+        };
+        self.closed = self.closed_notice();
         self
+    }
+
+    fn closed_notice(&self) -> Option<ClosedNotice> {
+        self.ending.map(|ending| ClosedNotice {
+            on: crate::present::dates::day_of(ending.ended_at, self.now.zone),
+            until: crate::present::dates::day_of(ending.destroy_after, self.now.zone),
+        })
     }
 
     /// A fresh one-time key for one form on the page: sending the form twice
@@ -192,6 +218,8 @@ read_from_parts!(Layout, |parts: &mut Parts, app| {
         visitor_of(&parts.extensions),
     );
     layout.now = now_for(&parts.extensions, app);
+    // The dates read in the viewer's own zone, known only now.
+    layout.closed = layout.closed_notice();
     layout
 });
 

@@ -287,7 +287,7 @@ async fn look_up(app: &AppState, token_hash: &Hash) -> AppResult<Option<Resolved
     };
     let idle_limit = crate::auth::idle::idle_limit(app, record.user_id).await?;
     let visitor = match app.store.couple_of(record.user_id).await? {
-        Some(_) => Visitor::Partner,
+        Some(couple) => Visitor::Partner(app.store.space_ending(couple).await?),
         None => Visitor::WithoutSpace,
     };
     let zone = zone_of(app, UserId(record.user_id)).await?;

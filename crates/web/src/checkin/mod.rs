@@ -316,6 +316,8 @@ struct CheckInPage {
     /// The link to older check-ins, when there are more.
     older: Option<String>,
     paged: bool,
+    /// Whether a check-in can be sent now (not once the space ended).
+    can_add: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -384,6 +386,7 @@ impl CheckInPage {
             presets: presets(),
             older,
             paged: before.is_some(),
+            can_add: kintsugi_core::access::repair_rules::can_add(&cached.state.space, me),
         })
     }
 }

@@ -104,6 +104,24 @@ pub fn therapist_invitation(
         .body(body)?)
 }
 
+/// The partner's word that something changed in their shared space (it
+/// ended): a neutral subject, a link, and nothing of what or why, since an
+/// email may be read by someone else first.
+pub fn space_changed(config: &MailConfig, to: &str) -> Result<Message, MailError> {
+    let to: Mailbox = to.parse().map_err(|_| MailError::Recipient)?;
+    let body = format!(
+        "Something changed in your shared space in Kintsugi.\n\n\
+         You can see what when you sign in: {}/\n",
+        config.public_url
+    );
+    Ok(Message::builder()
+        .from(config.from.clone())
+        .to(to)
+        .subject("Something changed in your Kintsugi space")
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)?)
+}
+
 /// Sends one message through the configured SMTP server.
 pub async fn send(config: &MailConfig, message: Message) -> Result<(), MailError> {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};

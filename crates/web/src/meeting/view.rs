@@ -105,6 +105,9 @@ pub struct MeetingPage {
     concern_errors: FormErrors,
     held: HeldBox,
     past: Vec<HeldView>,
+    /// Whether a time can be suggested, and an item added, now.
+    can_add: bool,
+    can_add_item: bool,
 }
 
 /// The next time the schedule falls, after `now`, as an instant.
@@ -357,6 +360,8 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
         concern_form,
         concern_errors,
         held: held_box(acting, &refused, now.zone),
+        can_add: kintsugi_core::access::repair_rules::can_add(&state.space, me),
+        can_add_item: meeting::can_add_item(acting),
         past: room
             .held()
             .iter()

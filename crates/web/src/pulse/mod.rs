@@ -197,6 +197,8 @@ struct PulsePage {
     cadences: Vec<Chosen>,
     cadence_chosen_by: Option<String>,
     recent: Vec<PulseRow>,
+    /// Whether a pulse or a cadence can be sent now (not once the space ended).
+    can_add: bool,
 }
 
 impl PulsePage {
@@ -242,6 +244,7 @@ impl PulsePage {
             cadences: Chosen::among(&Cadence::ALL, cadence, Cadence::code, Cadence::label),
             cadence_chosen_by,
             recent,
+            can_add: kintsugi_core::access::repair_rules::can_add(&state.space, me),
         })
     }
 }

@@ -128,6 +128,8 @@ pub struct ProposalView {
 struct ReadinessPage {
     layout: Layout,
     partner_joined: bool,
+    /// Whether marks and steps can be sent now (not once the space ended).
+    can_add: bool,
     mutual: Vec<MutualView>,
     steps: Vec<StepMark>,
     options: Vec<MarkOption>,
@@ -225,6 +227,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ReadinessPage> {
     let (propose, propose_errors) = refused_form!(&refused, Refused::Propose);
     let list = &state.readiness;
     Ok(ReadinessPage {
+        can_add: kintsugi_core::access::repair_rules::can_add(&state.space, me),
         partner_joined: state.space.is_complete(),
         mutual: mutual
             .into_iter()

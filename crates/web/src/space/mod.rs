@@ -26,8 +26,11 @@ use kintsugi_core::{CoupleId, Refusal, StreamId};
 use kintsugi_store::{InviteRecord, NewMember, StoreError};
 use uuid::Uuid;
 
+pub mod destroy;
+pub(crate) mod ending;
+
 pub fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = vec![
         Route::page("/space", "the couple space", space_page),
         Route::page(
             "/space/new",
@@ -42,7 +45,9 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::form("/space/betrayals", "record a betrayal", record_betrayal).leads_to("/space"),
         Route::form("/space/invite", "invite the partner", create_invite).leads_to("/space"),
-    ]
+    ];
+    routes.extend(ending::routes());
+    routes
 }
 
 pub struct KindOption {
@@ -262,6 +267,10 @@ struct SpacePage {
     invite_expires: String,
     /// When the newest invitation was declined, if it was.
     invite_declined: Option<String>,
+    /// What core lets this person do here now: none of it once the space ended.
+    can_record: bool,
+    can_invite: bool,
+    can_end: bool,
 }
 
 impl SpacePage {
@@ -300,6 +309,9 @@ impl SpacePage {
             invite_link: None,
             invite_expires: String::new(),
             invite_declined,
+            can_record: space::can_record_betrayal(space, couple.me),
+            can_invite: space::can_invite(space, couple.me),
+            can_end: space::can_end(space, couple.me),
         })
     }
 }
@@ -387,10 +399,8 @@ async fn create_invite(
     let zone = layout.now.zone;
     {
         let cached = couple.read(&app).await?;
-        if cached.state.space.is_complete() {
-            return Err(AppError::Conflict(
-                "Both of you have already joined this space.".into(),
-            ));
+        if let Err(refusal) = space::check_invite(&cached.state.space, couple.me) {
+            return Err(AppError::from_refusal(refusal));
         }
     }
     let token = random_token();

@@ -148,7 +148,7 @@ pub async fn build(desk: Desk, refused: Refused) -> AppResult<TalkPage> {
     Ok(TalkPage {
         zone: zone.name(),
         quiet: seen.quiet(acting),
-        ask: partner_joined.then(|| seen.ask(acting)),
+        ask: (partner_joined && talk::can_ask(acting)).then(|| seen.ask(acting)),
         open: open.into_iter().map(view).collect(),
         earlier: earlier.into_iter().map(view).collect(),
         days: (1..=talk::MOST_DAYS).collect(),

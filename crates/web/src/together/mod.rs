@@ -199,6 +199,8 @@ struct TogetherPage {
     rituals: Vec<RitualView>,
     ritual_form: RitualForm,
     ritual_errors: FormErrors,
+    /// Whether a plan or a ritual can be begun now (not once the space ended).
+    can_add: bool,
 }
 
 /// Where a plan stands, from the viewer's side.
@@ -294,6 +296,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
     let (form, errors) = refused_form!(&refused, Refused::Suggest);
     let (ritual_form, ritual_errors) = refused_form!(&refused, Refused::Ritual);
     Ok(TogetherPage {
+        can_add: kintsugi_core::access::repair_rules::can_add(&state.space, me),
         rituals: ritual_views(state, me, now.today(), &refused),
         ritual_form,
         ritual_errors,

@@ -315,6 +315,7 @@ mod form {
     pub const SESSION_HELD: Fields = &[("number", "1")];
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
     pub const EXPORT: Fields = &[("password", PASSWORD), ("passphrase", ""), ("passphrase_confirm", "")];
+    pub const END_SPACE: Fields = &[("password", PASSWORD), ("confirm", "end")];
 }
 
 /// Every route × every visitor. Outcomes in the order author, partner,
@@ -353,6 +354,9 @@ const TABLE: &[Row] = &[
     get("/space/new/record", HurtActs, [To("/space/new"), To("/space/new"), To("/space/new"), To("/space/new"), To("/space/new"), SignIn]),
     post("/space/betrayals", HurtActs, BETRAYAL, [To("/space"), To("/space"), Missing, To("/space"), Missing, SignIn]),
     post("/space/invite", HurtActs, NONE, [Taken, Taken, Missing, Taken, Missing, SignIn]),
+    get("/space/end", HurtActs, [Page, Page, Missing, Page, Missing, SignIn]),
+    // Either partner ends it alone; the other couple ends only their own.
+    post("/space/end", HurtActs, END_SPACE, [To("/"), To("/"), Missing, To("/"), Missing, SignIn]),
     get("/invite/{token}", Invitation, [Gone, Gone, Gone, Gone, Gone, Gone]),
     post("/invite/{token}", Invitation, NONE, [Gone, To("/space"), Gone, Gone, Gone, SignIn]),
     post("/invite/{token}/decline", Invitation, NONE, [Gone, Gone, Gone, Gone, Gone, SignIn]),

@@ -13,6 +13,7 @@ mod authorization;
 mod bidi;
 mod checkin;
 mod clock;
+mod ending;
 mod export;
 mod form_caps;
 mod hardening;
