@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web app.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Create the database if needed, apply pending migrations and, when the
     /// master key is there, seal the streams of an older version.
     Migrate,
@@ -82,7 +82,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.store, args).await,
+        Command::Serve(args) => serve(&cli.store, *args).await,
         Command::Migrate => migrate(&cli.store).await,
         Command::Verify => verify(&cli.store).await,
         Command::Backup { file } => {
@@ -137,7 +137,17 @@ async fn serve(store_args: &StoreArgs, args: ServeArgs) -> Result<ExitCode> {
     let address = listener.local_addr()?;
     tracing::info!(%address, backend = store.backend(), "Kintsugi is listening");
     println!("Kintsugi is running at http://{address}");
-    kintsugi_web::serve(listener, store, config).await?;
+    let metrics = match args.metrics_listen {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("listening for metrics on {address}"))?;
+            tracing::info!(%address, "metrics are served at /metrics");
+            Some(listener)
+        }
+        None => None,
+    };
+    kintsugi_web::serve(listener, metrics, store, config).await?;
     Ok(ExitCode::SUCCESS)
 }
 

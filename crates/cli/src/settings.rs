@@ -127,6 +127,12 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where Prometheus metrics are served (`127.0.0.1:9464`, or a port
+    /// alone for loopback): request counts and latencies by coarse route
+    /// group, appends, commit sizes and cache hits; never a couple, a
+    /// person or any content. Off unless set.
+    #[arg(long, env = "KINTSUGI_METRICS_LISTEN", value_parser = parse_metrics_listen)]
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// How many days an invitation link stays valid, from 1 to 30.
     #[arg(
         long,
@@ -226,6 +232,16 @@ pub fn init_logging() {
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// A metrics address: `HOST:PORT`, or a port alone, which means loopback
+/// (the metrics page is for the operator, not for the world).
+fn parse_metrics_listen(text: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    text.parse()
+        .map_err(|_| format!("{text:?} is not an address and port such as 127.0.0.1:9464"))
 }
 
 #[cfg(test)]

@@ -434,6 +434,8 @@ async fn attempt(
     let written = store
         .commit_at(appends, submission.for_store(me), joining, at)
         .await?;
+    let events = written.iter().map(Vec::len).sum();
+    app.metrics.committed(1, events);
     if joining.is_some() {
         // Someone joined or ended a space: the navigation (and the banner)
         // they are drawn changes.

@@ -2,6 +2,7 @@
 //! CSRF protection and strict security headers. Handlers parse, call the
 //! domain in `kintsugi-core`, and render; nothing more.
 
+pub mod account_deletion;
 pub mod app;
 pub mod assets;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod decoders;
 pub mod exec;
 pub mod export;
 pub mod http;
+pub mod metrics;
 pub mod present;
 pub mod projections;
 pub mod record;
@@ -77,6 +79,7 @@ pub fn routes() -> Vec<Route> {
         therapist::routes(),
         practice::routes(),
         export::routes(),
+        account_deletion::routes(),
     ]
     .into_iter()
     .flatten()
@@ -102,6 +105,10 @@ pub fn app(state: AppState) -> Router {
             http::security::headers,
         ))
         .layer(middleware::from_fn(http::request_log::log_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state)
 }
 
@@ -109,10 +116,15 @@ pub fn app(state: AppState) -> Router {
 /// SMTP configured, the reminder task runs beside it.
 pub async fn serve(
     listener: TcpListener,
+    metrics: Option<TcpListener>,
     store: Arc<dyn Store>,
     config: WebConfig,
 ) -> std::io::Result<()> {
     let state = AppState::new(store, config);
+    let metrics = metrics.map(|listener| {
+        let router = metrics::router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await })
+    });
     let reminders = state
         .config
         .mail
@@ -129,6 +141,9 @@ pub async fn serve(
         task.abort();
     }
     endings.abort();
+    if let Some(task) = metrics {
+        task.abort();
+    }
     served
 }
 

@@ -48,6 +48,18 @@ impl<P: Projection> ProjectionCache<P> {
             .remove(stream_id);
     }
 
+    /// How many streams this cache holds.
+    pub fn len(&self) -> usize {
+        self.streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// A look at what this instance already holds of a stream, without
     /// reading the store or waiting: `None` when it holds nothing of it
     /// yet, or the stream is being written just now.

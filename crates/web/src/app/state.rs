@@ -4,6 +4,7 @@ use crate::app::clock::{Clock, SystemClock};
 use crate::app::config::WebConfig;
 use crate::assets::Assets;
 use crate::auth::session_cache::SessionCache;
+use crate::metrics::Metrics;
 use crate::projections::ProjectionCache;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
@@ -21,6 +22,8 @@ pub struct Inner {
     pub privates: ProjectionCache<PrivateState>,
     /// Who each session token belongs to, for a second at a time.
     pub sessions: SessionCache,
+    /// What the operator's metrics page counts.
+    pub metrics: Metrics,
     pub assets: Assets,
     /// The only source of the current time for every request.
     pub clock: Arc<dyn Clock>,
@@ -40,6 +43,7 @@ impl AppState {
             couples: ProjectionCache::default(),
             privates: ProjectionCache::default(),
             sessions: SessionCache::default(),
+            metrics: Metrics::default(),
             assets: Assets::default(),
             clock,
         }))

@@ -264,7 +264,9 @@ async fn resolve_visitor(
         return Ok(None);
     }
     let token_hash = hash_token(token);
-    let resolved = match app.sessions.get(&token_hash) {
+    let cached = app.sessions.get(&token_hash);
+    app.metrics.session_cache(cached.is_some());
+    let resolved = match cached {
         Some(resolved) => resolved,
         None => match look_up(app, &token_hash).await? {
             Some(resolved) => {

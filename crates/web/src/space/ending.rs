@@ -77,7 +77,7 @@ impl EndPage {
     }
 }
 
-fn separation_days(app: &AppState) -> u64 {
+pub(crate) fn separation_days(app: &AppState) -> u64 {
     app.config.separation.as_secs() / (24 * 3600)
 }
 

@@ -316,6 +316,7 @@ mod form {
     pub const NEW_PASSWORD: Fields = &[("current_password", PASSWORD), ("password", "a new and longer passphrase"), ("password_confirm", "a new and longer passphrase")];
     pub const EXPORT: Fields = &[("password", PASSWORD), ("passphrase", ""), ("passphrase_confirm", "")];
     pub const END_SPACE: Fields = &[("password", PASSWORD), ("confirm", "end")];
+    pub const DELETE_ACCOUNT: Fields = &[("password", PASSWORD), ("confirm", "delete my account")];
 }
 
 /// Every route × every visitor. Outcomes in the order author, partner,
@@ -481,6 +482,11 @@ const TABLE: &[Row] = &[
     // not a page); `export.rs` opens it and searches it.
     get("/account/export", HurtActs, [Page, Page, Page, Page, Page, SignIn]),
     post("/account/export", HurtActs, EXPORT, [Plain, Plain, Plain, Plain, Plain, SignIn]),
+    // Anyone signed in may delete their own account, and only their own;
+    // a shared space ends with it (`account_deletion.rs` tells the rest).
+    get("/account/delete", HurtActs, [Page, Page, Page, Page, Page, SignIn]),
+    post("/account/delete", HurtActs, DELETE_ACCOUNT, [To("/account/deleted"), To("/account/deleted"), To("/account/deleted"), To("/account/deleted"), To("/account/deleted"), SignIn]),
+    get("/account/deleted", HurtActs, [Page, Page, Page, Page, Page, Page]),
 ];
 
 // ---- the world -------------------------------------------------------------

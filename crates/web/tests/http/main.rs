@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod account_deletion;
 mod account_input;
 mod accounts;
 mod addresses;
@@ -21,6 +22,7 @@ mod idle_sign_out;
 mod joining;
 mod lockout;
 mod meeting;
+mod metrics;
 mod pairing;
 mod password_change;
 mod postgres;
