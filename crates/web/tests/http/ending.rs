@@ -292,6 +292,10 @@ async fn destruction_story(app: TestApp) {
     check_in(&hurt, &[("hopeful", "2")], SHARED, "partner").await;
     let couple = app.ids_of(&hurt).await.1.expect("a couple");
     let stream = StreamId::couple(CoupleId(couple));
+    // Each partner has seen their space on Today (and so left a witness of it).
+    for partner in [&hurt, &involved] {
+        assert_hides(&partner.get("/").await, &[BANNER]);
+    }
     assert_eq!(end_it(&involved).await.status, 303);
 
     // Inside the window nothing goes.
@@ -315,6 +319,7 @@ async fn destruction_story(app: TestApp) {
         assert!(!partner.has_a_space().await);
         let start = partner.get("/").await;
         assert_hides(&start, &[BANNER, SHARED]);
+        assert_shows(&start, &["its record was destroyed on"]);
     }
     assert!(
         app.raw_kinds(stream.as_str()).await.is_empty(),
