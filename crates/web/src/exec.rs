@@ -430,9 +430,15 @@ async fn attempt(
     }
     // Written at the app's clock, the `now` every decision is made at.
     let at = app.clock.now();
+    let joining = membership.joining();
     let written = store
-        .commit_at(appends, submission.for_store(me), membership.joining(), at)
+        .commit_at(appends, submission.for_store(me), joining, at)
         .await?;
+    if joining.is_some() {
+        // Someone joined or ended a space: the navigation (and the banner)
+        // they are drawn changes.
+        app.sessions.clear();
+    }
     fold(&mut shared, &mut private, &writes, written)
 }
 

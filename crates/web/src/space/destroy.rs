@@ -63,6 +63,7 @@ pub async fn tick(app: &AppState) -> Result<TickReport, StoreError> {
             }
         }
         app.couples.forget(stream.as_str());
+        app.sessions.clear();
         app.store.forget_space_ending(ending.couple_id).await?;
     }
     Ok(report)
