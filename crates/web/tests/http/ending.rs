@@ -237,6 +237,10 @@ async fn ending_story(app: TestApp) {
         assert_eq!(forms, Vec::<String>::new(), "no form is left on any page");
         assert_shows(&partner.get("/").await, &["Nothing more can be added here"]);
         assert_hides(&partner.get("/").await, &["You can still"]);
+        // A ritual nobody did today does not read as done.
+        let together = partner.get("/together").await;
+        assert_shows(&together, &["tea at nine"]);
+        assert_hides(&together, &["done today"]);
         // The whole record stays readable.
         assert_shows(&partner.get("/checkin").await, &[SHARED]);
         let export = partner
