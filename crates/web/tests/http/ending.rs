@@ -42,7 +42,24 @@ const ROOMS: &[&str] = &[
     "/therapist/sees",
 ];
 
-/// Where each form on a page posts to, but signing out.
+/// The addresses of the couple's rooms a page links to (an entry's own
+/// page, a room's other pages), without their fragment.
+fn room_links(body: &str) -> Vec<String> {
+    body.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.split('#').next().unwrap_or_default().to_owned())
+        .filter(|href| {
+            ROOMS
+                .iter()
+                .any(|room| *room != "/" && href.starts_with(room) && href != room)
+        })
+        .collect()
+}
+
+/// Where each form on a page posts to, but signing out, and but what a
+/// person does to a reflection already in their own private stream
+/// (revising it, putting it away): that stays theirs, not the space's.
 fn posting_forms(body: &str) -> Vec<String> {
     body.split("<form")
         .skip(1)
@@ -52,6 +69,9 @@ fn posting_forms(body: &str) -> Vec<String> {
             action.split('"').next().map(str::to_owned)
         })
         .filter(|action| action != "/logout")
+        .filter(|action| {
+            !action.starts_with("/reflections/") || action.starts_with("/reflections/triggers")
+        })
         .collect()
 }
 
@@ -127,7 +147,17 @@ type Sent<'a> = (&'a Person, &'a str, &'a [(&'a str, &'a str)]);
 /// An entry waiting for the other partner in many rooms, so their pages
 /// would offer a form for each.
 async fn entries_waiting(hurt: &Person, involved: &Person) {
-    let sent: [Sent; 8] = [
+    let sent: [Sent; 9] = [
+        (
+            hurt,
+            "/reflections",
+            &[
+                ("prompt", "looking_forward"),
+                ("part_1", "A calmer spring."),
+                ("part_2", ""),
+                ("part_3", ""),
+            ],
+        ),
         (
             hurt,
             "/truth/questions",
@@ -229,8 +259,17 @@ async fn ending_story(app: TestApp) {
     );
     for partner in [&hurt, &involved] {
         let mut forms = Vec::new();
+        let mut linked = std::collections::BTreeSet::new();
         for room in ROOMS {
             let page = partner.get(room).await;
+            assert_page(&page, 200, &[&banner]);
+            forms.extend(posting_forms(&page.body));
+            linked.extend(room_links(&page.body));
+        }
+        // And every page of one entry, or of a room's part, they link to.
+        assert!(linked.len() > 3, "{linked:?}");
+        for path in &linked {
+            let page = partner.get(path).await;
             assert_page(&page, 200, &[&banner]);
             forms.extend(posting_forms(&page.body));
         }
