@@ -43,6 +43,12 @@ fn answers(prompt: Prompt, typed: &[&str]) -> Result<Vec<String>, Refusal> {
     Ok(parts)
 }
 
+/// Whether `me` may write a reflection now: a partner of an open space
+/// (what `write` asks first).
+pub fn can_write(space: &SpaceState, me: UserId) -> bool {
+    repair_rules::member(space, me).is_ok()
+}
+
 /// Writes a reflection to the author's own stream. A person whose partner
 /// has not joined may write too.
 pub fn write(

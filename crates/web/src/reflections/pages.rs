@@ -226,7 +226,8 @@ async fn build_list(desk: Desk, shown: ListShown) -> AppResult<ListPage> {
             },
         }),
         _ => None,
-    };
+    }
+    .filter(|_| reflections::can_write(&state.space, me));
     let chosen = write.as_ref().map_or("", |w| w.code);
     let trigger = reflections::can_send_trigger_note(&state.space, me).then(|| match &shown {
         ListShown::Trigger(form, errors) => (form.clone(), errors.clone()),

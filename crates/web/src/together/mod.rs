@@ -151,6 +151,9 @@ pub struct RitualView {
     /// "Done 9 times in the last four weeks", or how it began.
     count: String,
     done_today: bool,
+    /// Whether "we did it today" is offered: not twice a day, nor once the
+    /// space ended.
+    can_mark_done: bool,
     can_set_aside: bool,
     errors: FormErrors,
 }
@@ -179,7 +182,8 @@ fn ritual_views(
                     1 => "Done once in the last four weeks".to_owned(),
                     n => format!("Done {n} times in the last four weeks"),
                 },
-                done_today: !together::can_mark_ritual_done(acting, today, r.id),
+                done_today: r.done_on.contains(&today),
+                can_mark_done: together::can_mark_ritual_done(acting, today, r.id),
                 can_set_aside: together::can_set_aside(acting, r.id),
                 errors: refused_at!(refused, Refused::OnRitual, r.id),
             }

@@ -42,7 +42,24 @@ const ROOMS: &[&str] = &[
     "/therapist/sees",
 ];
 
-/// Where each form on a page posts to, but signing out.
+/// The addresses of the couple's rooms a page links to (an entry's own
+/// page, a room's other pages), without their fragment.
+fn room_links(body: &str) -> Vec<String> {
+    body.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.split('#').next().unwrap_or_default().to_owned())
+        .filter(|href| {
+            ROOMS
+                .iter()
+                .any(|room| *room != "/" && href.starts_with(room) && href != room)
+        })
+        .collect()
+}
+
+/// Where each form on a page posts to, but signing out, and but what a
+/// person does to a reflection already in their own private stream
+/// (revising it, putting it away): that stays theirs, not the space's.
 fn posting_forms(body: &str) -> Vec<String> {
     body.split("<form")
         .skip(1)
@@ -52,6 +69,9 @@ fn posting_forms(body: &str) -> Vec<String> {
             action.split('"').next().map(str::to_owned)
         })
         .filter(|action| action != "/logout")
+        .filter(|action| {
+            !action.starts_with("/reflections/") || action.starts_with("/reflections/triggers")
+        })
         .collect()
 }
 
@@ -127,7 +147,17 @@ type Sent<'a> = (&'a Person, &'a str, &'a [(&'a str, &'a str)]);
 /// An entry waiting for the other partner in many rooms, so their pages
 /// would offer a form for each.
 async fn entries_waiting(hurt: &Person, involved: &Person) {
-    let sent: [Sent; 8] = [
+    let sent: [Sent; 9] = [
+        (
+            hurt,
+            "/reflections",
+            &[
+                ("prompt", "looking_forward"),
+                ("part_1", "A calmer spring."),
+                ("part_2", ""),
+                ("part_3", ""),
+            ],
+        ),
         (
             hurt,
             "/truth/questions",
@@ -229,14 +259,27 @@ async fn ending_story(app: TestApp) {
     );
     for partner in [&hurt, &involved] {
         let mut forms = Vec::new();
+        let mut linked = std::collections::BTreeSet::new();
         for room in ROOMS {
             let page = partner.get(room).await;
+            assert_page(&page, 200, &[&banner]);
+            forms.extend(posting_forms(&page.body));
+            linked.extend(room_links(&page.body));
+        }
+        // And every page of one entry, or of a room's part, they link to.
+        assert!(linked.len() > 3, "{linked:?}");
+        for path in &linked {
+            let page = partner.get(path).await;
             assert_page(&page, 200, &[&banner]);
             forms.extend(posting_forms(&page.body));
         }
         assert_eq!(forms, Vec::<String>::new(), "no form is left on any page");
         assert_shows(&partner.get("/").await, &["Nothing more can be added here"]);
         assert_hides(&partner.get("/").await, &["You can still"]);
+        // A ritual nobody did today does not read as done.
+        let together = partner.get("/together").await;
+        assert_shows(&together, &["tea at nine"]);
+        assert_hides(&together, &["done today"]);
         // The whole record stays readable.
         assert_shows(&partner.get("/checkin").await, &[SHARED]);
         let export = partner
@@ -292,6 +335,10 @@ async fn destruction_story(app: TestApp) {
     check_in(&hurt, &[("hopeful", "2")], SHARED, "partner").await;
     let couple = app.ids_of(&hurt).await.1.expect("a couple");
     let stream = StreamId::couple(CoupleId(couple));
+    // Each partner has seen their space on Today (and so left a witness of it).
+    for partner in [&hurt, &involved] {
+        assert_hides(&partner.get("/").await, &[BANNER]);
+    }
     assert_eq!(end_it(&involved).await.status, 303);
 
     // Inside the window nothing goes.
@@ -315,6 +362,7 @@ async fn destruction_story(app: TestApp) {
         assert!(!partner.has_a_space().await);
         let start = partner.get("/").await;
         assert_hides(&start, &[BANNER, SHARED]);
+        assert_shows(&start, &["its record was destroyed on"]);
     }
     assert!(
         app.raw_kinds(stream.as_str()).await.is_empty(),
