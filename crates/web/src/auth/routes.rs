@@ -483,6 +483,8 @@ pub(crate) struct AccountPage {
     idle: crate::auth::idle::IdleSection,
     zones: Vec<ZoneGroup>,
     reminders: crate::mail::choices::RemindersSection,
+    /// Whether the person shares a space they may end (without leaving).
+    can_end_space: bool,
 }
 
 /// What the account page says was just saved, if anything.
@@ -535,7 +537,16 @@ pub(crate) async fn account_view(
         idle: crate::auth::idle::IdleSection::of(app, me.user.0).await?,
         zones: zone_groups(zone.name()),
         reminders: crate::mail::choices::RemindersSection::of(app, me.user.0).await?,
+        can_end_space: can_end_space(app, &me).await?,
     })
+}
+
+async fn can_end_space(app: &AppState, me: &session::Session) -> AppResult<bool> {
+    let Some(couple) = crate::couple::MyCouple::find(app, me).await? else {
+        return Ok(false);
+    };
+    let shared = couple.read(app).await?;
+    Ok(kintsugi_core::space::can_end(&shared.state.space, me.user))
 }
 
 text_form! {

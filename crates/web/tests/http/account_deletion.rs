@@ -48,6 +48,7 @@ async fn deleting_an_account_without_a_space(app: TestApp) {
 
     let account = person.get("/account").await;
     assert_page(&account, 200, &["href=\"/account/delete\""]);
+    assert!(!account.body.contains("/space/end"), "no space to end");
     let page = person.get("/account/delete").await;
     assert_page(
         &page,
@@ -171,6 +172,12 @@ async fn deleting_an_account_in_a_shared_space(app: TestApp) {
     .await;
     assert_eq!(kept.status, 303, "{}", kept.body);
 
+    let account = involved.get("/account").await;
+    assert_page(
+        &account,
+        200,
+        &["href=\"/space/end\"", "href=\"/account/delete\""],
+    );
     let page = involved.get("/account/delete").await;
     assert_page(&page, 200, &["Your shared space ends", "read-only access"]);
     let done = delete(involved, PASSWORD, CONFIRM).await;
@@ -183,6 +190,8 @@ async fn deleting_an_account_in_a_shared_space(app: TestApp) {
 
     let today = hurt.get("/").await;
     assert_page(&today, 200, &["This shared space was closed on"]);
+    let account = hurt.get("/account").await;
+    assert!(!account.body.contains("/space/end"), "ended already");
     let truth = hurt.get("/truth").await;
     assert_page(&truth, 200, &[shared_words]);
     assert!(!truth.body.contains("mk-kept-by-the-leaver"));
