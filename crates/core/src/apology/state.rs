@@ -117,6 +117,19 @@ impl Apologies {
         }
     }
 
+    /// Forgets a version its author withdrew (and the answer to it), and
+    /// numbers the versions left from 1 again, as a fold that never read it
+    /// would; an apology with no version left is gone.
+    pub fn withdraw(&mut self, id: EntryId) {
+        for apology in &mut self.apologies {
+            apology.versions.retain(|v| v.id != id);
+            for (number, version) in (1..).zip(apology.versions.iter_mut()) {
+                version.number = number;
+            }
+        }
+        self.apologies.retain(|a| !a.versions.is_empty());
+    }
+
     pub fn all(&self) -> &[Apology] {
         &self.apologies
     }

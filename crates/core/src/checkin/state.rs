@@ -231,6 +231,17 @@ impl PrivateCheckIns {
         }
     }
 
+    /// Deletes a kept check-in in place: the same state as a fold that never
+    /// read it (the day tallies counted again from what is left).
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.entries.retain(|e| e.id != id);
+        let mut days = FeelingDays::default();
+        for entry in &self.entries {
+            days.add(entry.at, &entry.check_in);
+        }
+        self.days = days;
+    }
+
     pub fn all(&self) -> &[PrivateCheckIn] {
         &self.entries
     }

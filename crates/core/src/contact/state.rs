@@ -61,6 +61,12 @@ impl ContactReports {
         }
     }
 
+    /// Forgets a report its author withdrew: the same state as a fold that
+    /// never read it.
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.reports.retain(|r| r.id != id);
+    }
+
     pub fn get(&self, id: EntryId) -> Option<&ContactReport> {
         entries::find(&self.reports, id)
     }

@@ -470,6 +470,12 @@ impl Requests {
         }
     }
 
+    /// Forgets a request its author withdrew, with every step taken on it:
+    /// the same state as a fold that never read it.
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.requests.retain(|r| r.id != id);
+    }
+
     pub fn get(&self, id: EntryId) -> Option<&Request> {
         entries::find(&self.requests, id)
     }

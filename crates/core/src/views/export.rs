@@ -173,7 +173,8 @@ impl ExportRules {
             | CoupleEvent::Meeting(_)
             | CoupleEvent::Therapist(_)
             | CoupleEvent::Session(_)
-            | CoupleEvent::Reflection(_) => true,
+            | CoupleEvent::Reflection(_)
+            | CoupleEvent::Withdrawal(_) => true,
         }
     }
 }
