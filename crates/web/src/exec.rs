@@ -417,7 +417,16 @@ async fn attempt(
     let written = store
         .commit_at(appends, submission.for_store(me), membership.joining(), at)
         .await?;
-    fold(&mut shared, &mut private, &writes, written)
+    let outcome = fold(&mut shared, &mut private, &writes, written)?;
+    // What a withdrawal removed is not kept in memory either: the stream is
+    // folded again from the store, as a fresh instance would.
+    if Cached::<CoupleState>::redacted_by(&writes.couple) {
+        shared.rebuild(store, couple.stream.as_str()).await?;
+    }
+    if Cached::<PrivateState>::redacted_by(&writes.private) {
+        private.rebuild(store, private_stream.as_str()).await?;
+    }
+    Ok(outcome)
 }
 
 /// The append of `events` to a stream, expected at the cached head.

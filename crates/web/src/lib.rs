@@ -36,6 +36,7 @@ pub mod therapist;
 pub mod today;
 pub mod together;
 pub mod truth;
+pub mod withdrawal;
 
 pub use app::config::WebConfig;
 pub use app::state::AppState;
@@ -77,6 +78,7 @@ pub fn routes() -> Vec<Route> {
         therapist::routes(),
         practice::routes(),
         export::routes(),
+        withdrawal::routes(),
     ]
     .into_iter()
     .flatten()

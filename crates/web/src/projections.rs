@@ -112,35 +112,79 @@ fn meta_of(row: &StoredEvent) -> AppResult<Meta> {
     })
 }
 
+impl<P: Projection> Cached<P> {
+    /// Whether any of `events` removes the payload of an event this state
+    /// may have folded: then it is folded again from the stream.
+    pub fn redacted_by(events: &[P::Event]) -> bool {
+        events.iter().any(|event| P::redacts(event).is_some())
+    }
+
+    /// Folds the stream again from its first event, as a fresh instance
+    /// would: what a withdrawal removed is skipped, never remembered.
+    pub async fn rebuild(&mut self, store: &dyn Store, stream_id: &str) -> AppResult<()> {
+        *self = Cached::default();
+        catch_up(self, store, stream_id).await
+    }
+}
+
+/// Reads the events after the cached `seq` into the cached state. A
+/// redaction of an event the state had already folded (a withdrawal written
+/// through another instance) makes it fold the whole stream again, fresh:
+/// what was withdrawn is never remembered.
 async fn catch_up<P: Projection>(
     cached: &mut Cached<P>,
     store: &dyn Store,
     stream_id: &str,
 ) -> AppResult<()> {
-    for row in store.read(stream_id, cached.state.seq()).await? {
-        let meta = meta_of(&row)?;
-        let decoded = row
-            .payload
-            .as_deref()
-            .map(serde_json::from_slice::<P::Event>);
-        match decoded {
-            Some(Ok(event)) => cached.state.apply(&meta, &event),
-            Some(Err(error)) => {
-                // Never skipped: a fold without this event would show the
-                // couple a record that is not theirs. Say where, never what
-                // (serde's message can quote the payload); the error page
-                // reports the place once.
-                tracing::debug!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
-                return Err(AppError::Unreadable {
-                    stream_id: row.stream_id.clone(),
-                    seq: row.seq,
-                });
-            }
+    let folded = cached.state.seq();
+    let rows = decode_all::<P>(store.read(stream_id, folded).await?)?;
+    let stale = rows.iter().any(|(_, _, event)| {
+        event
+            .as_ref()
+            .and_then(P::redacts)
+            .is_some_and(|target| target <= folded)
+    });
+    let rows = if stale {
+        *cached = Cached::default();
+        decode_all::<P>(store.read(stream_id, 0).await?)?
+    } else {
+        rows
+    };
+    for (meta, hash, event) in rows {
+        match event {
+            Some(event) => cached.state.apply(&meta, &event),
             None => cached.state.skip(&meta),
         }
-        cached.head = Some(row.hash);
+        cached.head = Some(hash);
     }
     Ok(())
+}
+
+/// Each row's facts and its decoded event (`None` once redacted).
+fn decode_all<P: Projection>(
+    rows: Vec<StoredEvent>,
+) -> AppResult<Vec<(Meta, Hash, Option<P::Event>)>> {
+    rows.into_iter()
+        .map(|row| {
+            let meta = meta_of(&row)?;
+            let event = match row.payload.as_deref().map(serde_json::from_slice::<P::Event>) {
+                Some(Ok(event)) => Some(event),
+                Some(Err(error)) => {
+                    // Never skipped: a fold without this event would show the
+                    // couple a record that is not theirs. Say where, never what
+                    // (serde's message can quote the payload); the error page
+                    // reports the place once.
+                    tracing::debug!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
+                    return Err(AppError::Unreadable {
+                        stream_id: row.stream_id.clone(),
+                        seq: row.seq,
+                    });
+                }
+                None => None,
+            };
+            Ok((meta, row.hash, event))
+        })
+        .collect()
 }
 
 #[cfg(test)]

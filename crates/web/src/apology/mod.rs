@@ -161,6 +161,7 @@ pub struct Compose {
 
 pub struct VersionView {
     id: u64,
+    can_withdraw: bool,
     number: u32,
     sent_at: String,
     latest: bool,
@@ -202,6 +203,7 @@ pub struct Section {
 #[template(path = "apology/apology.html")]
 struct ApologyPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     sections: Vec<Section>,
     /// The person writes an apology (involved partner in a betrayal).
     writes: bool,
@@ -282,6 +284,7 @@ fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<Versi
             };
             VersionView {
                 id: v.id.0,
+                can_withdraw: v.author == me,
                 number: v.number,
                 sent_at: dates::when(v.sent_at, zone),
                 latest: Some(v.id) == latest,
@@ -365,6 +368,11 @@ async fn build(desk: Desk, pending: Pending) -> AppResult<ApologyPage> {
     let state = &cached.state;
     let me = desk.couple.me;
     let mut page = ApologyPage {
+        withdrawn: crate::withdrawal::tombstones(
+            &state.withdrawals,
+            kintsugi_core::withdrawal::EntryRoom::Apology,
+            desk.layout.now.zone,
+        ),
         layout: desk.layout.in_section("apology"),
         sections: Vec::new(),
         writes: false,

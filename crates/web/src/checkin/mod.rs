@@ -105,6 +105,8 @@ pub struct CheckInRow {
     pub can_acknowledge: bool,
     pub own_words: String,
     pub answer_open: bool,
+    /// For a kept check-in (its author's alone): where to delete it.
+    pub delete: Option<String>,
 }
 
 fn audience(view: &CheckInView<'_>) -> &'static str {
@@ -142,6 +144,10 @@ impl CheckInRow {
             can_acknowledge: view.can_acknowledge,
             own_words: String::new(),
             answer_open: false,
+            delete: match view.id {
+                CheckInId::Private(id) if mine => Some(format!("/delete/{}", id.0)),
+                _ => None,
+            },
         }
     }
 }

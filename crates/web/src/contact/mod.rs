@@ -80,6 +80,7 @@ pub struct NewReport {
 
 pub struct ReportView {
     id: u64,
+    can_withdraw: bool,
     happened_at: String,
     channel: &'static str,
     reported_by: &'static str,
@@ -102,6 +103,7 @@ pub struct ReportView {
 #[template(path = "contact/contact.html")]
 struct ContactPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     new: Option<NewReport>,
     reports: Vec<ReportView>,
 }
@@ -132,6 +134,7 @@ fn view(
     };
     ReportView {
         id: r.id.0,
+        can_withdraw: kintsugi_core::withdrawal::can_withdraw(&state.withdrawals, me, r.id),
         happened_at: dates::when(r.happened_at, zone),
         channel: r.channel.label(),
         reported_by: who(me, r.reported_by),
@@ -190,6 +193,11 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
         twice,
     });
     Ok(ContactPage {
+        withdrawn: crate::withdrawal::tombstones(
+            &state.withdrawals,
+            kintsugi_core::withdrawal::EntryRoom::Contact,
+            zone,
+        ),
         layout: layout.in_section("commitments"),
         new,
         reports: state

@@ -326,6 +326,7 @@ pub struct NewRequest {
 
 pub struct RequestRow {
     id: u64,
+    can_withdraw: bool,
     what: String,
     rhythm: String,
     status: &'static str,
@@ -352,6 +353,7 @@ pub struct Group {
 #[template(path = "requests/requests.html")]
 struct ListPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     new: Option<NewRequest>,
     groups: Vec<Group>,
 }
@@ -376,6 +378,7 @@ fn row(
         .count();
     RequestRow {
         id: request.id.0,
+        can_withdraw: kintsugi_core::withdrawal::can_withdraw(&state.withdrawals, me, request.id),
         what: request.terms.what.clone(),
         rhythm: request.terms.frequency.describe(),
         status: request.status.label(),
@@ -458,6 +461,11 @@ async fn build_list(
     .filter(|g| !g.rows.is_empty())
     .collect();
     Ok(ListPage {
+        withdrawn: crate::withdrawal::tombstones(
+            &state.withdrawals,
+            kintsugi_core::withdrawal::EntryRoom::Request,
+            desk.layout.now.zone,
+        ),
         layout: desk.layout.in_section("requests"),
         new,
         groups,
