@@ -160,10 +160,11 @@ async fn catch_up<P: Projection>(
     Ok(())
 }
 
-/// Each row's facts and its decoded event (`None` once redacted).
-fn decode_all<P: Projection>(
-    rows: Vec<StoredEvent>,
-) -> AppResult<Vec<(Meta, Hash, Option<P::Event>)>> {
+/// A row's facts, its hash, and its decoded event (`None` once redacted).
+type Decoded<E> = (Meta, Hash, Option<E>);
+
+/// Each row's facts and its decoded event.
+fn decode_all<P: Projection>(rows: Vec<StoredEvent>) -> AppResult<Vec<Decoded<P::Event>>> {
     rows.into_iter()
         .map(|row| {
             let meta = meta_of(&row)?;

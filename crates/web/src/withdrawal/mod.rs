@@ -75,7 +75,13 @@ struct ConfirmPage {
 }
 
 impl Where {
-    fn confirm(self, layout: Layout, id: EntryId, room: EntryRoom, errors: FormErrors) -> ConfirmPage {
+    fn confirm(
+        self,
+        layout: Layout,
+        id: EntryId,
+        room: EntryRoom,
+        errors: FormErrors,
+    ) -> ConfirmPage {
         let (heading, message, path, button) = match self {
             Where::Shared => (
                 "Withdraw this entry?",
@@ -115,8 +121,20 @@ impl Where {
     /// leads: back to the entry's room.
     async fn landed(self, desk: &Desk, id: EntryId) -> AppResult<String> {
         let room = match self {
-            Where::Shared => desk.read().await?.state.withdrawals.withdrawn(id).map(|w| w.room),
-            Where::Kept => desk.my_private().await?.state.withdrawals.withdrawn(id).map(|w| w.room),
+            Where::Shared => desk
+                .read()
+                .await?
+                .state
+                .withdrawals
+                .withdrawn(id)
+                .map(|w| w.room),
+            Where::Kept => desk
+                .my_private()
+                .await?
+                .state
+                .withdrawals
+                .withdrawn(id)
+                .map(|w| w.room),
         };
         Ok(room.map_or_else(|| "/".to_owned(), |room| room_page(room, id)))
     }

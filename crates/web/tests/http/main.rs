@@ -39,3 +39,4 @@ mod therapist;
 mod time_zones;
 mod today;
 mod together;
+mod withdraw;

@@ -1,0 +1,156 @@
+//! Withdrawing an entry, on SQLite and PostgreSQL: its author withdraws a
+//! disclosure after a calm question; both partners see a tombstone where it
+//! stood and never its words again; its ciphertext is gone from the
+//! database and `verify` still proves the record; what answered it stays
+//! and says so. The partner cannot withdraw it. A kept check-in is deleted
+//! in place the same way.
+
+use crate::checkin::check_in;
+use crate::helpers::{assert_page, assert_redirect, id_before, on_both_backends, Person, TestApp};
+use crate::repair::create;
+use kintsugi_core::StreamId;
+use kintsugi_web::record::DomainEvents;
+
+const TOMBSTONE: &str = "Withdrawn by its author on";
+
+async fn couple_stream(app: &TestApp, person: &Person) -> String {
+    let (_, couple) = app.ids_of(person).await;
+    let couple = couple.expect("the person is in a couple");
+    StreamId::couple(kintsugi_core::CoupleId(couple))
+        .as_str()
+        .to_owned()
+}
+
+async fn assert_verified(app: &TestApp) {
+    let report = app.store.verify_with(&DomainEvents).await;
+    assert_eq!(report.expect("verify runs").first_break, None);
+}
+
+async fn withdraw_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let said = "mk-withdrawn-words: I said this badly";
+    let fields = [("text", said), ("refers_to", "")];
+    let disclosure = create(involved, "/truth/disclosures", &fields, "/truth#entry-").await;
+    let thanks = "mk-thanks-stays: thank you for telling me";
+    let read = hurt
+        .post(
+            &format!("/truth/{disclosure}/acknowledge"),
+            &[("response", thanks)],
+        )
+        .await;
+    assert_redirect(&read, &format!("/truth#entry-{disclosure}"));
+
+    // The partner cannot withdraw it: refused, nothing written.
+    let length = app.couple_record_length(hurt).await;
+    let path = format!("/withdraw/{disclosure}");
+    assert_eq!(hurt.get(&path).await.status, 403);
+    assert_eq!(hurt.post(&path, &[]).await.status, 403);
+    assert_eq!(app.couple_record_length(hurt).await, length);
+    assert!(hurt.sees("/truth", said).await);
+
+    // Its author is asked first, calmly, and then led back to the log.
+    let question = involved.visit(&path).await;
+    assert_page(
+        &question,
+        200,
+        &[
+            "Withdraw this entry?",
+            "not what it said",
+            "cannot be undone",
+        ],
+    );
+    assert!(involved.sees("/truth", &path).await, "the log offers it");
+    let done = involved.post(&path, &[]).await;
+    assert_redirect(&done, &format!("/truth#entry-{disclosure}"));
+
+    for person in [hurt, involved] {
+        let log = person.visit("/truth").await;
+        assert!(log.body.contains(TOMBSTONE), "{}", log.body);
+        assert!(!log.body.contains(said), "the words are gone");
+        assert!(log.body.contains(thanks), "the answer to it stays");
+        assert!(!log.body.contains(&path), "nothing left to withdraw");
+    }
+    let stream = couple_stream(&app, involved).await;
+    assert!(!app.raw_has_ciphertext(&stream, disclosure).await);
+    assert!(app.raw_has_ciphertext(&stream, disclosure + 1).await);
+    assert_verified(&app).await;
+
+    // Not twice; and a cold instance folds the record without it too.
+    assert_eq!(involved.post(&path, &[]).await.status, 409);
+    let second = app.another_instance().await;
+    let log = hurt.visiting(&second).visit("/truth").await;
+    assert!(log.body.contains(TOMBSTONE) && !log.body.contains(said));
+}
+
+on_both_backends!(withdraw_story: a_withdrawn_disclosure_leaves_a_tombstone_on_sqlite, a_withdrawn_disclosure_leaves_a_tombstone_on_postgres);
+
+async fn answered_question_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let asked = "mk-question-withdrawn: where were you?";
+    let question = create(
+        hurt,
+        "/truth/questions",
+        &[("text", asked)],
+        "/truth#entry-",
+    )
+    .await;
+    let answer_text = "mk-answer-stays: at my sisters house";
+    let answered = involved
+        .post(
+            &format!("/truth/{question}/answer"),
+            &[("text", answer_text)],
+        )
+        .await;
+    assert_redirect(&answered, &format!("/truth#entry-{question}"));
+    let answer = question + 1;
+    let done = hurt.post(&format!("/withdraw/{question}"), &[]).await;
+    assert_redirect(&done, &format!("/truth#entry-{question}"));
+    for person in [hurt, involved] {
+        let log = person.visit("/truth").await;
+        assert!(log.body.contains(answer_text), "the answer stays");
+        assert!(log.body.contains("Answer to <a href=\"#entry-"));
+        assert!(log.body.contains("a question its author withdrew on"));
+        assert!(!log.body.contains(asked));
+    }
+    assert!(
+        involved
+            .sees("/truth", &format!("/withdraw/{answer}"))
+            .await
+    );
+    assert_verified(&app).await;
+}
+
+on_both_backends!(answered_question_story: an_answer_to_a_withdrawn_question_says_so_on_sqlite, an_answer_to_a_withdrawn_question_says_so_on_postgres);
+
+/// `person` keeps a check-in with `note` to themselves; returns its id in
+/// their private stream, read from the check-in page.
+async fn keep_check_in(person: &Person, note: &str) -> u64 {
+    let kept = check_in(person, &[("numb", "3")], note, "only_me").await;
+    assert_eq!(kept.status, 303, "{}", kept.body);
+    let page = person.visit("/checkin").await;
+    id_before(&page.body, note, "id=\"kept-")
+}
+
+async fn kept_check_in_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let kept = "mk-kept-deleted: a hard night";
+    let id = keep_check_in(hurt, kept).await;
+    let path = format!("/delete/{id}");
+    assert!(hurt.sees("/checkin", &path).await);
+    assert_page(&hurt.visit(&path).await, 200, &["Delete this entry?"]);
+    assert_redirect(&hurt.post(&path, &[]).await, "/checkin");
+    assert!(!hurt.sees("/checkin", kept).await);
+    assert!(!involved.sees("/checkin", TOMBSTONE).await);
+    let (me, _) = app.ids_of(hurt).await;
+    let stream = StreamId::private(kintsugi_core::UserId(me));
+    assert!(!app.raw_has_ciphertext(stream.as_str(), id).await);
+    assert_verified(&app).await;
+    // The stream goes on, gap-free: the next kept entry follows the deletion.
+    let next = keep_check_in(hurt, "mk-kept-next").await;
+    assert_eq!(next, id + 2);
+}
+
+on_both_backends!(kept_check_in_story: a_kept_check_in_is_deleted_in_place_on_sqlite, a_kept_check_in_is_deleted_in_place_on_postgres);
