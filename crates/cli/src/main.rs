@@ -174,6 +174,12 @@ async fn verify(store_args: &StoreArgs) -> Result<ExitCode> {
                  and every event is readable.",
                 report.streams, report.events
             );
+            if report.deleted_streams > 0 {
+                println!(
+                    "{} destroyed streams, each with its sealed deletion record.",
+                    report.deleted_streams
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(found) => {

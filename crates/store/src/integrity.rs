@@ -101,6 +101,7 @@ where
     V: FnMut(EventRow, Option<Vec<u8>>) -> Result<(), Break> + Send,
 {
     let mut key: Option<DataKey> = None;
+    let seal_key = SealKey::derive(master);
     let mut seal_is_ahead = false;
     loop {
         let rows = tables.events_after(stream_id, chain.head().0, page).await?;
@@ -113,7 +114,8 @@ where
                 return Ok(Err(found));
             }
             let payload = match &row.payload_ciphertext {
-                None => None,
+                None if redaction_proven(tables, &seal_key, &row).await? => None,
+                None => return Ok(Err(Break::at(row.seq, IntegrityProblem::UnprovenRedaction))),
                 Some(ciphertext) => {
                     if key.is_none() {
                         key = data_key(tables, master, stream_id).await?;
@@ -141,13 +143,7 @@ where
             continue;
         }
         let seal = tables.seal_row(stream_id).await?;
-        match judge_seal(
-            &SealKey::derive(master),
-            stream_id,
-            chain.head(),
-            seal,
-            rule,
-        ) {
+        match judge_seal(&seal_key, stream_id, chain.head(), seal, rule) {
             SealVerdict::Good => {
                 let (seq, hash) = chain.head();
                 return Ok(Ok((seq, hash.to_vec())));
@@ -156,4 +152,19 @@ where
             SealVerdict::Broken(found) => return Ok(Err(found)),
         }
     }
+}
+
+/// Whether the store's proof of a redaction stands beside `row`, whose
+/// ciphertext is gone: made under this master key for this stream, `seq`
+/// and payload hash, so a ciphertext someone removed by hand is never
+/// taken for a withdrawal.
+async fn redaction_proven<T: EventTables + ?Sized>(
+    tables: &T,
+    seal_key: &SealKey,
+    row: &EventRow,
+) -> Result<bool> {
+    let proof = tables.redaction_proof(&row.stream_id, row.seq).await?;
+    Ok(proof.is_some_and(|proof| {
+        seal_key.proves_redaction(&row.stream_id, row.seq, &row.payload_hash, &proof)
+    }))
 }

@@ -115,6 +115,9 @@ pub enum IntegrityProblem {
     /// or at another event there: the stream was put back to an older copy
     /// (rows and seal together) or deleted.
     BehindWitness,
+    /// A deletion record's seal does not open: the record was not written
+    /// by a store holding this master key.
+    ForgedDeletion,
 }
 
 impl std::fmt::Display for IntegrityProblem {
@@ -147,6 +150,9 @@ impl std::fmt::Display for IntegrityProblem {
             IntegrityProblem::BehindWitness => {
                 "the stream is behind, or missing under, what a partner last saw: \
                  it was rolled back or deleted"
+            }
+            IntegrityProblem::ForgedDeletion => {
+                "a deletion record's seal does not match: it was not written by Kintsugi"
             }
         })
     }
@@ -238,6 +244,8 @@ pub struct SealReport {
 pub struct VerifyReport {
     pub streams: u64,
     pub events: u64,
+    /// Destroyed streams whose sealed deletion record was checked.
+    pub deleted_streams: u64,
     pub first_break: Option<ChainBreak>,
 }
 
@@ -280,6 +288,61 @@ pub struct StreamAppend {
     /// The stream's head as the caller last saw it; 0 for a new stream.
     pub expected_seq: u64,
     pub events: Vec<NewEvent>,
+    /// Earlier events of this stream, by `seq`, whose ciphertext this
+    /// append removes in the same transaction (an author withdrawing an
+    /// entry). Each must exist, still hold its ciphertext and be by the
+    /// author of every event appended here, or nothing is written
+    /// (`NotRedactable`).
+    pub redacts: Vec<u64>,
+}
+
+impl StreamAppend {
+    /// An append that redacts nothing.
+    pub fn new(stream_id: impl Into<String>, expected_seq: u64, events: Vec<NewEvent>) -> Self {
+        StreamAppend {
+            stream_id: stream_id.into(),
+            expected_seq,
+            events,
+            redacts: Vec::new(),
+        }
+    }
+}
+
+/// Why a stream was destroyed, kept in its deletion record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletionReason {
+    /// Its owner deleted their account (a private stream).
+    AccountDeleted,
+    /// The shared space ended and its separation window passed.
+    SpaceEnded,
+}
+
+impl DeletionReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeletionReason::AccountDeleted => "account-deleted",
+            DeletionReason::SpaceEnded => "space-ended",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<DeletionReason> {
+        [DeletionReason::AccountDeleted, DeletionReason::SpaceEnded]
+            .into_iter()
+            .find(|reason| reason.as_str() == text)
+    }
+}
+
+/// What a destroyed stream leaves behind: which stream, its head when it
+/// was destroyed (`last_seq` 0 for a stream that never had an event), when
+/// and why. Sealed under the master key, so `verify` and witnesses can
+/// tell it from rows someone removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletionRecord {
+    pub stream_id: String,
+    pub last_seq: u64,
+    pub last_hash: Hash,
+    pub deleted_at: OffsetDateTime,
+    pub reason: DeletionReason,
 }
 
 /// A submission key to use up with a commit. Only hashes: the key itself,
@@ -398,6 +461,11 @@ pub enum StoreError {
     EmailTaken,
     #[error("this person already belongs to a couple space")]
     AlreadyInCouple,
+    /// A redaction named an event that does not exist, comes at or after
+    /// the append, has no ciphertext left, or has another author; nothing
+    /// was written.
+    #[error("stream {stream_id} has no event at seq {seq} that this append may redact")]
+    NotRedactable { stream_id: String, seq: u64 },
     /// The space has its two partners already; nothing was written.
     #[error("this couple space has both its partners already")]
     SpaceFull,
@@ -516,11 +584,7 @@ pub trait EventStore: Send + Sync {
         expected_seq: u64,
         events: Vec<NewEvent>,
     ) -> Result<Vec<StoredEvent>> {
-        let append = StreamAppend {
-            stream_id: stream_id.to_string(),
-            expected_seq,
-            events,
-        };
+        let append = StreamAppend::new(stream_id, expected_seq, events);
         let mut written = self.commit(vec![append], None).await?;
         Ok(written.pop().unwrap_or_default())
     }
@@ -568,6 +632,25 @@ pub trait EventStore: Send + Sync {
     /// missing (the stream was rolled back or deleted) or another.
     async fn check_witness(&self, witness: &Witness) -> Result<()>;
 
+    /// Destroys a stream for good, in ONE transaction: its data key (so a
+    /// copy of a row elsewhere can no longer be opened with this
+    /// database's keys), its rows, redaction proofs, seal and submission
+    /// rows go, and a sealed deletion record of its head stays. For a couple
+    /// stream the space's member rows, invitations, therapist links and
+    /// therapist invitations go too. `Ok(None)` when the stream was
+    /// destroyed already (another instance got there first) or is unknown:
+    /// whoever calls it, it happens at most once.
+    async fn destroy_stream(
+        &self,
+        stream_id: &str,
+        reason: DeletionReason,
+        at: OffsetDateTime,
+    ) -> Result<Option<DeletionRecord>>;
+
+    /// The deletion record a destroyed stream left, once its seal is
+    /// checked (`Integrity` with `ForgedDeletion` when it does not open).
+    async fn deletion_record(&self, stream_id: &str) -> Result<Option<DeletionRecord>>;
+
     /// `verify_with` the store's own check ([`OpaquePayloads`]).
     async fn verify(&self) -> Result<VerifyReport> {
         self.verify_with(&OpaquePayloads).await
@@ -588,6 +671,14 @@ pub trait Accounts: Send + Sync {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
     async fn set_password_hash(&self, user_id: Uuid, password_hash: &str) -> Result<()>;
+    /// Deletes a person's account in one transaction: their row and with it
+    /// their sessions, recovery codes, devices, settings, reminder choices,
+    /// membership of a space, the invitations they made and the couples
+    /// they serve as a therapist, and their used submission keys; their
+    /// email address can register again. Their private stream is destroyed
+    /// apart ([`EventStore::destroy_stream`]). `false` when there was no
+    /// such account.
+    async fn delete_user(&self, user_id: Uuid) -> Result<bool>;
     async fn mark_recovery_codes_shown(&self, user_id: Uuid) -> Result<()>;
     async fn replace_recovery_codes(&self, user_id: Uuid, code_hashes: &[Hash]) -> Result<()>;
     /// Deletes the code if the user has it; `true` when one was used up.

@@ -10,12 +10,12 @@ use crate::chain::{
 use crate::crypto::{self, AadHeader, DataKey};
 use crate::integrity::{judge_seal, walk, SealRule, SealVerdict};
 use crate::key::MasterKey;
-use crate::seal::{SealKey, SealRow};
+use crate::seal::{DeletionFields, SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
-    ChainBreak, ChainHead, Decoded, Hash, IntegrityProblem, Joining, NewSubmission, PayloadDecoder,
-    Result, SealReport, StoreError, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
-    Witness, SUBMISSION_LIFETIME,
+    ChainBreak, ChainHead, Decoded, DeletionReason, DeletionRecord, Hash, IntegrityProblem,
+    Joining, NewSubmission, PayloadDecoder, Result, SealReport, StoreError, StoredEvent,
+    StreamAppend, SubmissionRecord, VerifyReport, Witness, SUBMISSION_LIFETIME,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -39,9 +39,56 @@ pub(crate) struct CommitRows<'a> {
     pub seals: &'a [SealRow],
     pub submission: Option<&'a SubmissionRecord>,
     pub joining: Option<&'a Joining>,
+    /// Events whose ciphertext this commit removes, with the store's proof.
+    pub redactions: &'a [RedactionRow],
     /// The submission's user's rows made before this are purged.
     pub expired_before: i64,
 }
+
+/// One event a commit redacts: its ciphertext goes, this proof stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RedactionRow {
+    pub stream_id: String,
+    pub seq: i64,
+    pub proof: Vec<u8>,
+}
+
+/// A destroyed stream's record as stored, its seal made above the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DeletionRow {
+    pub stream_id: String,
+    pub last_seq: i64,
+    pub last_hash: Vec<u8>,
+    pub deleted_at: i64,
+    pub reason: String,
+    pub seal: Vec<u8>,
+}
+
+impl DeletionRow {
+    pub(crate) fn fields(&self) -> DeletionFields<'_> {
+        DeletionFields {
+            stream_id: &self.stream_id,
+            last_seq: self.last_seq,
+            last_hash: &self.last_hash,
+            deleted_at: self.deleted_at,
+            reason: &self.reason,
+        }
+    }
+}
+
+/// What `destroy_rows` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Destroyed {
+    Done,
+    /// Nothing: a deletion record of the stream exists already.
+    AlreadyGone,
+    /// Nothing: the stream's head is no longer the one the record names.
+    Moved,
+}
+
+/// Couple streams are named `couple:<space id>` (core's `StreamId::couple`);
+/// destroying one ends what the space's rows outside the record hold.
+const COUPLE_STREAM_PREFIX: &str = "couple:";
 
 #[async_trait]
 pub(crate) trait EventTables: Send + Sync {
@@ -102,6 +149,23 @@ pub(crate) trait EventTables: Send + Sync {
     async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>>;
     /// Stores a meta value unless one exists under that name already.
     async fn insert_meta(&self, name: &str, value: &[u8]) -> Result<()>;
+    /// The store's proof that the event at (`stream_id`, `seq`) was redacted.
+    async fn redaction_proof(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>>;
+    /// In one transaction, unless a deletion record of the stream exists
+    /// or its highest `seq` is no longer `row.last_seq`: inserts `row`, then
+    /// deletes the stream's events, redaction proofs, seal, data key and
+    /// submission rows, and for `space` its members, invitations and
+    /// therapist links.
+    async fn destroy_rows(&self, row: &DeletionRow, space: Option<Uuid>) -> Result<Destroyed>;
+    /// The deletion record of `stream_id`, unchecked.
+    async fn deletion_row(&self, stream_id: &str) -> Result<Option<DeletionRow>>;
+    /// Up to `limit` deletion records after `after` (from the first when
+    /// `None`), in stream order.
+    async fn deletion_rows_after(
+        &self,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<DeletionRow>>;
 }
 
 /// What `insert_commit` did.
@@ -154,11 +218,13 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
     let seal_key = SealKey::derive(master);
     let mut rows = Vec::new();
     let mut seals = Vec::new();
+    let mut redactions = Vec::new();
     for append in &appends {
         let times = vec![created_at; append.events.len()];
         let (chained, seal) = chain_rows(tables, master, &seal_key, append, &times).await?;
         rows.extend(chained);
         seals.extend(seal);
+        redactions.extend(redaction_rows(tables, &seal_key, append).await?);
     }
     let Some(first) = rows.first() else {
         if let Some(joining) = &joining {
@@ -190,6 +256,7 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
             seals: &seals,
             submission: submission.as_ref(),
             joining: joining.as_ref(),
+            redactions: &redactions,
             expired_before,
         })
         .await?;
@@ -282,6 +349,46 @@ async fn chain_rows<T: EventTables + ?Sized>(
     Ok((rows, Some(seal_key.seal(stream_id, head.0, &head.1))))
 }
 
+/// The proofs of the redactions `append` asks for, once each target is
+/// found to be an earlier event of the stream that still holds its
+/// ciphertext and was written by the author of every appended event (who
+/// must append at least one: the event that names what it redacts).
+async fn redaction_rows<T: EventTables + ?Sized>(
+    tables: &T,
+    seal_key: &SealKey,
+    append: &StreamAppend,
+) -> Result<Vec<RedactionRow>> {
+    let stream_id = append.stream_id.as_str();
+    let mut proven: Vec<RedactionRow> = Vec::with_capacity(append.redacts.len());
+    for &target in &append.redacts {
+        let refused = || StoreError::NotRedactable {
+            stream_id: stream_id.to_owned(),
+            seq: target,
+        };
+        let seq = i64::try_from(target).map_err(|_| refused())?;
+        let named_twice = proven.iter().any(|row| row.seq == seq);
+        if seq < 1 || target > append.expected_seq || append.events.is_empty() || named_twice {
+            return Err(refused());
+        }
+        let row = tables
+            .events_after(stream_id, seq - 1, 1)
+            .await?
+            .into_iter()
+            .find(|row| row.seq == seq)
+            .ok_or_else(refused)?;
+        let by_its_author = append.events.iter().all(|event| event.author == row.author);
+        if row.payload_ciphertext.is_none() || !by_its_author {
+            return Err(refused());
+        }
+        proven.push(RedactionRow {
+            stream_id: stream_id.to_owned(),
+            seq,
+            proof: seal_key.prove_redaction(stream_id, seq, &row.payload_hash),
+        });
+    }
+    Ok(proven)
+}
+
 /// See [`crate::EventStore::append_dated`].
 pub(crate) async fn append_dated<T: EventTables + ?Sized>(
     tables: &T,
@@ -294,11 +401,8 @@ pub(crate) async fn append_dated<T: EventTables + ?Sized>(
         .iter()
         .map(|(_, at)| crate::timestamp::to_micros(*at))
         .collect::<Vec<_>>();
-    let append = StreamAppend {
-        stream_id: stream_id.to_string(),
-        expected_seq,
-        events: events.into_iter().map(|(event, _)| event).collect(),
-    };
+    let events = events.into_iter().map(|(event, _)| event).collect();
+    let append = StreamAppend::new(stream_id, expected_seq, events);
     let seal_key = SealKey::derive(master);
     let (rows, seal) = chain_rows(tables, master, &seal_key, &append, &times).await?;
     let seals = Vec::from_iter(seal);
@@ -470,14 +574,12 @@ async fn read_rows<T: EventTables + ?Sized>(
         stream_id,
         start,
         (page, rule),
-        |row, payload| match payload {
-            Some(payload) => {
-                checked.push((row, payload));
-                Ok(())
-            }
-            // No redaction event exists yet, so no missing payload is
-            // proven; `verify_with` is where a decoder can vouch for one.
-            None => Err(Break::at(row.seq, IntegrityProblem::UnprovenRedaction)),
+        // `walk` served a missing payload only with the store's proof of
+        // its redaction; `verify_with` also asks the decoder for the event
+        // that names it.
+        |row, payload| {
+            checked.push((row, payload));
+            Ok(())
         },
     )
     .await?;
@@ -486,7 +588,7 @@ async fn read_rows<T: EventTables + ?Sized>(
     }
     checked
         .into_iter()
-        .map(|(row, payload)| stored_event(row, Some(payload)))
+        .map(|(row, payload)| stored_event(row, payload))
         .collect()
 }
 
@@ -545,6 +647,7 @@ pub(crate) async fn verify<T: EventTables + ?Sized>(
             }
         }
     }
+    verify_deletions(tables, master, &mut report).await?;
     Ok(report)
 }
 
@@ -626,10 +729,12 @@ async fn verify_stream<T: EventTables + ?Sized>(
         ));
     }
     let behind = match newest_witness {
-        Some(witness) => check_witness(tables, &witness).await?.map(|mut found| {
-            found.reason = format!("{}; the witness is in stream {stream_id}", found.reason);
-            found
-        }),
+        Some(witness) => check_witness(tables, master, &witness)
+            .await?
+            .map(|mut found| {
+                found.reason = format!("{}; the witness is in stream {stream_id}", found.reason);
+                found
+            }),
         None => None,
     };
     Ok((events, behind))
@@ -639,12 +744,141 @@ async fn verify_stream<T: EventTables + ?Sized>(
 /// stream still holds the event the witness saw at its head.
 pub(crate) async fn check_witness<T: EventTables + ?Sized>(
     tables: &T,
+    master: &MasterKey,
     witness: &Witness,
 ) -> Result<Option<ChainBreak>> {
     let seq = i64::try_from(witness.seq).unwrap_or(i64::MAX);
     let held = tables.hash_at(&witness.stream_id, seq).await?;
-    Ok((held.as_deref() != Some(&witness.hash[..]))
+    if held.as_deref() == Some(&witness.hash[..]) {
+        return Ok(None);
+    }
+    // A stream destroyed on purpose answers for what its witnesses saw,
+    // provided its sealed record reaches as far as they did.
+    let destroyed = match (held, tables.deletion_row(&witness.stream_id).await?) {
+        (None, Some(row)) => {
+            let seal_key = SealKey::derive(master);
+            let reaches =
+                row.last_seq > seq || (row.last_seq == seq && row.last_hash == witness.hash);
+            seal_key.opens_deletion(&row.fields(), &row.seal) && reaches
+        }
+        _ => false,
+    };
+    Ok((!destroyed)
         .then(|| ChainBreak::new(&witness.stream_id, seq, IntegrityProblem::BehindWitness)))
+}
+
+/// See [`crate::EventStore::destroy_stream`]. The record seals the head
+/// as the rows hold it, without judging the stream: a damaged stream can
+/// be destroyed too. Should an append land between reading the head and
+/// destroying, the head is read again.
+pub(crate) async fn destroy<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    (stream_id, reason): (&str, DeletionReason),
+    at: OffsetDateTime,
+) -> Result<Option<DeletionRecord>> {
+    let seal_key = SealKey::derive(master);
+    let space = stream_id
+        .strip_prefix(COUPLE_STREAM_PREFIX)
+        .and_then(|id| Uuid::parse_str(id).ok());
+    for _ in 0..DESTROY_ATTEMPTS {
+        if tables.deletion_row(stream_id).await?.is_some() {
+            return Ok(None);
+        }
+        let (last_seq, last_hash) = match tables.head_row(stream_id).await? {
+            Some(head) => head,
+            None if tables.seal_row(stream_id).await?.is_some()
+                || tables.wrapped_key(stream_id).await?.is_some() =>
+            {
+                (0, GENESIS_PREV_HASH.to_vec())
+            }
+            None => return Ok(None),
+        };
+        let mut row = DeletionRow {
+            stream_id: stream_id.to_owned(),
+            last_seq,
+            last_hash,
+            deleted_at: to_micros(at),
+            reason: reason.as_str().to_owned(),
+            seal: Vec::new(),
+        };
+        row.seal = seal_key.seal_deletion(&row.fields());
+        match tables.destroy_rows(&row, space).await? {
+            Destroyed::Done => return deletion_record(row).map(Some),
+            Destroyed::AlreadyGone => return Ok(None),
+            Destroyed::Moved => continue,
+        }
+    }
+    Err(conflict(tables, stream_id, 0).await)
+}
+
+/// How often `destroy` reads the head again when appends keep landing.
+const DESTROY_ATTEMPTS: usize = 3;
+
+/// See [`crate::EventStore::deletion_record`].
+pub(crate) async fn checked_deletion<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+) -> Result<Option<DeletionRecord>> {
+    let Some(row) = tables.deletion_row(stream_id).await? else {
+        return Ok(None);
+    };
+    if !SealKey::derive(master).opens_deletion(&row.fields(), &row.seal) {
+        return Err(integrity(
+            stream_id,
+            row.last_seq,
+            IntegrityProblem::ForgedDeletion,
+        ));
+    }
+    deletion_record(row).map(Some)
+}
+
+fn deletion_record(row: DeletionRow) -> Result<DeletionRecord> {
+    let unknown_reason = || {
+        StoreError::Database(sqlx::Error::Decode(
+            format!("stream {} has an unknown deletion reason", row.stream_id).into(),
+        ))
+    };
+    Ok(DeletionRecord {
+        last_hash: hash_of(&row.last_hash, &row.stream_id, row.last_seq)?,
+        last_seq: u64::try_from(row.last_seq).unwrap_or_default(),
+        deleted_at: from_micros(row.deleted_at)?,
+        reason: DeletionReason::parse(&row.reason).ok_or_else(unknown_reason)?,
+        stream_id: row.stream_id,
+    })
+}
+
+/// `verify`'s second pass: every deletion record, a page at a time, must
+/// carry a seal this master key made, and its stream no rows.
+async fn verify_deletions<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    report: &mut VerifyReport,
+) -> Result<()> {
+    let seal_key = SealKey::derive(master);
+    let mut after: Option<String> = None;
+    loop {
+        let page = tables
+            .deletion_rows_after(after.as_deref(), STREAM_PAGE)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some(last.stream_id.clone());
+        for row in page {
+            report.deleted_streams += 1;
+            let forged = !seal_key.opens_deletion(&row.fields(), &row.seal);
+            if forged || tables.head_row(&row.stream_id).await?.is_some() {
+                report.first_break = Some(ChainBreak::new(
+                    &row.stream_id,
+                    row.last_seq,
+                    IntegrityProblem::ForgedDeletion,
+                ));
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// See [`crate::seal_streams`].

@@ -2,6 +2,7 @@
 //! the cells of its table's columns (`tables`) in order.
 
 use crate::chain::EventRow;
+use crate::record::DeletionRow;
 use crate::seal::SealRow;
 use crate::sql::Cells;
 use crate::tables::{Column, Value};
@@ -31,6 +32,18 @@ pub(crate) fn seal_row(mut cells: Cells) -> Result<SealRow> {
     Ok(SealRow {
         stream_id: cells.text()?,
         seq: cells.int()?,
+        seal: cells.bytes()?,
+    })
+}
+
+/// A row of `tables::STREAM_DELETIONS`.
+pub(crate) fn deletion_row(mut cells: Cells) -> Result<DeletionRow> {
+    Ok(DeletionRow {
+        stream_id: cells.text()?,
+        last_seq: cells.int()?,
+        last_hash: cells.bytes()?,
+        deleted_at: cells.int()?,
+        reason: cells.text()?,
         seal: cells.bytes()?,
     })
 }

@@ -57,6 +57,9 @@ fn base_options(path: &Path) -> SqliteConnectOptions {
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true)
         .synchronous(SqliteSynchronous::Full)
+        // A withdrawn entry's ciphertext and a destroyed stream's rows and
+        // key are overwritten in the file, not merely unlinked.
+        .pragma("secure_delete", "ON")
 }
 
 /// Opens (creating if missing) the database file and brings its schema up
@@ -200,9 +203,7 @@ impl Backend for SqliteDb {
 /// `secure_delete` overwrites their rows, so no token hash is left behind
 /// in a free page of the file.
 async fn drop_sessions(path: &Path) -> Result<()> {
-    let options = base_options(path)
-        .journal_mode(SqliteJournalMode::Delete)
-        .pragma("secure_delete", "ON");
+    let options = base_options(path).journal_mode(SqliteJournalMode::Delete);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)

@@ -233,6 +233,29 @@ pub(crate) const STREAM_SEALS: Table = Table {
     ],
 };
 
+/// The store's proof beside each event whose ciphertext a redaction removed.
+pub(crate) const REDACTIONS: Table = Table {
+    name: "redactions",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("seq", Column::Int),
+        ("proof", Column::Bytes),
+    ],
+};
+
+/// What a destroyed stream leaves: its sealed deletion record.
+pub(crate) const STREAM_DELETIONS: Table = Table {
+    name: "stream_deletions",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("last_seq", Column::Int),
+        ("last_hash", Column::Bytes),
+        ("deleted_at", Column::Int),
+        ("reason", Column::Text),
+        ("seal", Column::Bytes),
+    ],
+};
+
 /// Used submission keys: hashes and where the first event landed, nothing
 /// about what was submitted.
 pub(crate) const SUBMISSIONS: Table = Table {
@@ -264,6 +287,8 @@ pub(crate) const TABLES: &[Table] = &[
     STREAM_KEYS,
     EVENTS,
     STREAM_SEALS,
+    REDACTIONS,
+    STREAM_DELETIONS,
     SUBMISSIONS,
 ];
 

@@ -436,14 +436,11 @@ pub(crate) fn append_for<P: kintsugi_core::Projection>(
     me: UserId,
     events: &[P::Event],
 ) -> AppResult<StreamAppend> {
-    Ok(StreamAppend {
-        stream_id: stream_id.to_owned(),
-        expected_seq: cached.state.seq(),
-        events: events
-            .iter()
-            .map(|event| encode::<P>(me, event))
-            .collect::<AppResult<_>>()?,
-    })
+    let events = events
+        .iter()
+        .map(|event| encode::<P>(me, event))
+        .collect::<AppResult<_>>()?;
+    Ok(StreamAppend::new(stream_id, cached.state.seq(), events))
 }
 
 /// Brings both caches up to what was just committed and says where the

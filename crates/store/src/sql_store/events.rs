@@ -1,21 +1,23 @@
 //! The record's rows: the `EventTables` a backend offers `record`, written
 //! once, and the `EventStore` on top of it.
 
+use super::deletions;
 use super::people::insert_member;
 use super::therapists::insert_therapist_link;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
-use crate::record::{self, CommitRows, EventTables, Inserted};
-use crate::rows::{event_row, seal_row, submission_record};
+use crate::record::{self, CommitRows, DeletionRow, Destroyed, EventTables, Inserted};
+use crate::rows::{deletion_row, event_row, seal_row, submission_record};
 use crate::seal::SealRow;
 use crate::sql::SqlTx;
 use crate::tables::{
-    bytes, int, text, Column, Value, EVENTS, STREAM_KEYS, STREAM_SEALS, SUBMISSIONS,
+    bytes, int, text, Column, Value, EVENTS, REDACTIONS, STREAM_DELETIONS, STREAM_KEYS,
+    STREAM_SEALS, SUBMISSIONS,
 };
 use crate::timestamp::to_micros;
 use crate::{
-    is_unique_violation, ChainHead, EventStore, Hash, Joining, PayloadDecoder, Result, StoredEvent,
-    StreamAppend, SubmissionRecord, VerifyReport, Witness,
+    is_unique_violation, ChainHead, DeletionReason, DeletionRecord, EventStore, Hash, Joining,
+    PayloadDecoder, Result, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport, Witness,
 };
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -39,6 +41,11 @@ fn event_values(row: &EventRow) -> [Value; 10] {
 const UPSERT_SEAL: &str = "INSERT INTO stream_seals (stream_id, seq, seal) VALUES ($1, $2, $3) \
      ON CONFLICT (stream_id) DO UPDATE SET seq = excluded.seq, seal = excluded.seal";
 
+/// A redacted event keeps its header and payload hash; only the
+/// ciphertext goes (SQLite's `secure_delete` overwrites the old bytes).
+const CLEAR_CIPHERTEXT: &str = "UPDATE events SET payload_ciphertext = NULL \
+     WHERE stream_id = $1 AND seq = $2 AND payload_ciphertext IS NOT NULL";
+
 fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
     [
         Value::Uuid(Some(row.user_id)),
@@ -61,6 +68,7 @@ async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inser
         seals,
         submission,
         joining,
+        redactions,
         expired_before,
     } = commit;
     if let Some(submission) = submission {
@@ -87,6 +95,17 @@ async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inser
             }
             Err(error) => return Err(error.into()),
         }
+    }
+    for redaction in redactions {
+        let stream_id = &redaction.stream_id;
+        let args = [text(stream_id), int(redaction.seq)];
+        // Checked before the transaction; a redaction racing this one would
+        // have lost on the events' key above, so 0 rows means the same.
+        if tx.execute(CLEAR_CIPHERTEXT, &args).await? != 1 {
+            return Ok(Inserted::StreamMoved(stream_id.clone()));
+        }
+        let proof = [text(stream_id), int(redaction.seq), bytes(&redaction.proof)];
+        tx.execute(&REDACTIONS.insert_sql(), &proof).await?;
     }
     match joining {
         Some(Joining::Partner(member)) => insert_member(tx, member).await?,
@@ -287,6 +306,54 @@ impl<B: Backend> EventTables for SqlStore<B> {
         self.optional_bytes(sql, &[text(name)]).await
     }
 
+    async fn redaction_proof(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
+        let sql = "SELECT proof FROM redactions WHERE stream_id = $1 AND seq = $2";
+        self.optional_bytes(sql, &[text(stream_id), int(seq)]).await
+    }
+
+    async fn destroy_rows(&self, row: &DeletionRow, space: Option<Uuid>) -> Result<Destroyed> {
+        let mut tx = self.backend.begin_write().await?;
+        let destroyed = deletions::destroy_in(tx.as_mut(), row, space).await?;
+        if destroyed == Destroyed::Done {
+            tx.commit().await?;
+        }
+        Ok(destroyed)
+    }
+
+    async fn deletion_row(&self, stream_id: &str) -> Result<Option<DeletionRow>> {
+        let sql = STREAM_DELETIONS.select_sql("WHERE stream_id = $1");
+        self.first_row(
+            &sql,
+            &[text(stream_id)],
+            STREAM_DELETIONS.columns,
+            deletion_row,
+        )
+        .await
+    }
+
+    async fn deletion_rows_after(
+        &self,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<DeletionRow>> {
+        // As in `stream_ids_after`: PostgreSQL cannot type `$1 IS NULL`.
+        let (sql, args) = match after {
+            Some(after) => (
+                STREAM_DELETIONS.select_sql("WHERE stream_id > $1 ORDER BY stream_id LIMIT $2"),
+                vec![text(after), int(limit)],
+            ),
+            None => (
+                STREAM_DELETIONS.select_sql("ORDER BY stream_id LIMIT $1"),
+                vec![int(limit)],
+            ),
+        };
+        let rows = self
+            .reader()
+            .fetch(&sql, &args, STREAM_DELETIONS.columns)
+            .await?;
+        rows.into_iter().map(deletion_row).collect()
+    }
+
     async fn insert_meta(&self, name: &str, value: &[u8]) -> Result<()> {
         let sql = "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
         self.writer()
@@ -339,7 +406,7 @@ impl<B: Backend> EventStore for SqlStore<B> {
     }
 
     async fn check_witness(&self, witness: &Witness) -> Result<()> {
-        match record::check_witness(self, witness).await? {
+        match record::check_witness(self, &self.key, witness).await? {
             None => Ok(()),
             Some(found) => Err(found.into_error()),
         }
@@ -347,6 +414,19 @@ impl<B: Backend> EventStore for SqlStore<B> {
 
     async fn verify_with(&self, decoder: &dyn PayloadDecoder) -> Result<VerifyReport> {
         record::verify(self, &self.key, decoder).await
+    }
+
+    async fn destroy_stream(
+        &self,
+        stream_id: &str,
+        reason: DeletionReason,
+        at: time::OffsetDateTime,
+    ) -> Result<Option<DeletionRecord>> {
+        record::destroy(self, &self.key, (stream_id, reason), at).await
+    }
+
+    async fn deletion_record(&self, stream_id: &str) -> Result<Option<DeletionRecord>> {
+        record::checked_deletion(self, &self.key, stream_id).await
     }
 }
 

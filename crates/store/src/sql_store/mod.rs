@@ -3,6 +3,7 @@
 //! supplies only what truly differs: its connections, how a write
 //! transaction starts, how it locks for a key rotation, and its backup.
 
+mod deletions;
 mod events;
 mod people;
 mod reminders;

@@ -183,6 +183,23 @@ impl<B: Backend> Accounts for SqlStore<B> {
         tx.commit().await
     }
 
+    async fn delete_user(&self, user_id: Uuid) -> Result<bool> {
+        let mut tx = self.backend.begin_write().await?;
+        // The submissions table has no foreign key (its rows outlive
+        // nothing but their day); every other row of the person goes with
+        // theirs, by `ON DELETE CASCADE`.
+        tx.execute(
+            "DELETE FROM submissions WHERE user_id = $1",
+            &[uuid(user_id)],
+        )
+        .await?;
+        let deleted = tx
+            .execute("DELETE FROM users WHERE id = $1", &[uuid(user_id)])
+            .await?;
+        tx.commit().await?;
+        Ok(deleted == 1)
+    }
+
     async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &Hash) -> Result<bool> {
         let sql = "DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2";
         self.changed_one(sql, &[uuid(user_id), bytes(code_hash)])

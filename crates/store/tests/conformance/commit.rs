@@ -16,11 +16,7 @@ conformance_tests!(
 );
 
 fn append(stream_id: &str, expected_seq: u64, payload: &str) -> StreamAppend {
-    StreamAppend {
-        stream_id: stream_id.to_string(),
-        expected_seq,
-        events: vec![event("ana", "note", payload)],
-    }
+    StreamAppend::new(stream_id, expected_seq, vec![event("ana", "note", payload)])
 }
 
 fn key(user_id: Uuid, key: u8, request: u8) -> NewSubmission {
@@ -215,11 +211,8 @@ async fn the_submissions_table_holds_no_marker(kind: Kind) {
     const MARKER: &str = "MARKER-c41d-the-hotel-in-lyon";
     let db = TestDb::new(kind).await;
     let store = db.open(&MasterKey::generate()).await;
-    let appends = vec![StreamAppend {
-        stream_id: "couple:marked".into(),
-        expected_seq: 0,
-        events: vec![event(MARKER, MARKER, &format!("I was at {MARKER}"))],
-    }];
+    let marked = event(MARKER, MARKER, &format!("I was at {MARKER}"));
+    let appends = vec![StreamAppend::new("couple:marked", 0, vec![marked])];
     store
         .commit(appends, Some(key(Uuid::new_v4(), 4, 4)))
         .await

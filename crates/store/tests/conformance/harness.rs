@@ -2,7 +2,7 @@
 //! the tests that tamper with rows behind the store's back.
 
 pub use kintsugi_store::testing::{Raw, RawEvent};
-use kintsugi_store::{MasterKey, NewEvent, Store};
+use kintsugi_store::{Decoded, MasterKey, NewEvent, PayloadDecoder, Store, Witness};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use std::io::Write;
@@ -240,9 +240,34 @@ pub fn one_event(
     author: uuid::Uuid,
     kind: &str,
 ) -> Vec<kintsugi_store::StreamAppend> {
-    vec![kintsugi_store::StreamAppend {
-        stream_id: stream_id.to_string(),
+    let step = event(&author.to_string(), kind, "a step");
+    vec![kintsugi_store::StreamAppend::new(
+        stream_id,
         expected_seq,
-        events: vec![event(&author.to_string(), kind, "a step")],
-    }]
+        vec![step],
+    )]
+}
+
+/// Says every payload is known, that the payload "redacts N" redacts seq
+/// N and that "witnesses STREAM SEQ HASH" witnesses that head: stand-ins
+/// for the domain's redaction and witness events.
+pub struct TestPayloads;
+
+impl PayloadDecoder for TestPayloads {
+    fn decode(&self, _stream_id: &str, _kind: &str, payload: &[u8]) -> Decoded {
+        let text = std::str::from_utf8(payload).unwrap_or_default();
+        if let Some(witness) = text.strip_prefix("witnesses ") {
+            let parts: Vec<&str> = witness.split(' ').collect();
+            let hash = hex::decode(parts[2]).unwrap().try_into().unwrap();
+            return Decoded::Witness(Witness {
+                stream_id: parts[0].to_owned(),
+                seq: parts[1].parse().unwrap(),
+                hash,
+            });
+        }
+        let redacts = text
+            .strip_prefix("redacts ")
+            .and_then(|seq| seq.parse().ok());
+        Decoded::Known { redacts }
+    }
 }

@@ -14,6 +14,7 @@ mod harness;
 mod accounts;
 mod backup;
 mod commit;
+mod data_rights;
 mod encryption;
 mod joining;
 mod key_file;

@@ -1,7 +1,8 @@
 //! What only the SQLite backend has: a file, its URL, and its durability.
 
-use crate::harness::{event, fill, Kind, TestDb};
-use kintsugi_store::{MasterKey, StoreError};
+use crate::harness::{event, fill, occurrences, Kind, TestDb};
+use kintsugi_store::{DeletionReason, MasterKey, StoreError};
+use time::OffsetDateTime;
 
 #[tokio::test]
 async fn an_appended_event_is_in_the_files_before_the_store_closes() {
@@ -128,4 +129,73 @@ async fn an_existing_database_readable_by_others_is_made_private() {
 
     assert_eq!(mode_of(&path), 0o600);
     assert_eq!(reopened.read("couple:1", 0).await.unwrap().len(), 1);
+}
+
+/// Crypto-shredding: once a private stream is destroyed and the WAL
+/// checkpointed, no byte of its ciphertexts or of its wrapped key is left
+/// in the database file, its WAL or a fresh backup; a backup made before
+/// still opens it with the master key, as the README warns.
+#[tokio::test]
+async fn a_destroyed_stream_leaves_no_ciphertext_or_key_in_the_files() {
+    const STREAM: &str = "private:leaving";
+    let db = TestDb::new(Kind::Sqlite).await;
+    let key = MasterKey::generate();
+    let store = db.open(&key).await;
+    fill(store.as_ref(), "couple:staying", 2).await;
+    let marker = "a private line no one else may keep";
+    for seq in 0..3 {
+        let line = event("leaving", "private", &format!("{marker} #{seq}"));
+        store.append(STREAM, seq, vec![line]).await.unwrap();
+    }
+    let raw = db.raw().await;
+    let secrets: Vec<Vec<u8>> = raw
+        .ciphertexts()
+        .await
+        .into_iter()
+        .filter(|(stream, _, _)| stream == STREAM)
+        .filter_map(|(_, _, ciphertext)| ciphertext)
+        .chain(raw.stream_bytes("stream_keys", "wrapped_key", STREAM).await)
+        .collect();
+    assert_eq!(secrets.len(), 4, "three ciphertexts and the wrapped key");
+    let dir = db.dir();
+    let before = dir.join("before.db");
+    store.backup(&before).await.unwrap();
+
+    store
+        .destroy_stream(
+            STREAM,
+            DeletionReason::AccountDeleted,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").await;
+    let after = dir.join("after.db");
+    store.backup(&after).await.unwrap();
+
+    let path = db.sqlite_path().unwrap();
+    let files = [path.clone(), path.with_extension("db-wal"), after];
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap_or_default();
+        for secret in &secrets {
+            assert_eq!(
+                occurrences(&bytes, secret),
+                0,
+                "{} keeps a secret",
+                file.display()
+            );
+        }
+    }
+    assert_eq!(store.verify().await.unwrap().first_break, None);
+    let old = occurrences(&std::fs::read(&before).unwrap(), &secrets[3]);
+    assert_eq!(old, 1, "the earlier backup holds the wrapped key");
+    let restored = TestDb::new(Kind::Sqlite).await;
+    kintsugi_store::restore(&before, &restored.url, key.clone())
+        .await
+        .unwrap();
+    let reopened = restored.open(&key).await;
+    let events = reopened.read(STREAM, 0).await.unwrap();
+    let first = String::from_utf8(events[0].payload.clone().unwrap()).unwrap();
+    assert_eq!(first, format!("{marker} #0"));
 }

@@ -4,14 +4,13 @@
 //! that stream with the same answer; the other stream stays readable. One
 //! loop runs every row on both backends, each on a fresh database.
 
-use crate::harness::{conformance_tests, event, fill, Kind, TestDb};
+use crate::harness::{conformance_tests, event, fill, Kind, TestDb, TestPayloads};
 use async_trait::async_trait;
 use kintsugi_store::testing::tamper::{
     at, Also, Found, Step, Step::*, Tamperer, Tampering, Writer, A, B, SEALS, TAMPERINGS,
 };
 use kintsugi_store::{
-    ChainBreak, Decoded, IntegrityProblem as P, MasterKey, PayloadDecoder, Store, StoreError,
-    Witness,
+    ChainBreak, IntegrityProblem as P, MasterKey, Store, StoreError, StreamAppend, Witness,
 };
 use std::sync::{Arc, Mutex};
 
@@ -213,30 +212,6 @@ impl World {
     }
 }
 
-/// Says every payload is known, that the payload "redacts N" redacts seq
-/// N and that "witnesses STREAM SEQ HASH" witnesses that head: stand-ins
-/// for the domain's redaction and witness events.
-struct TestPayloads;
-
-impl PayloadDecoder for TestPayloads {
-    fn decode(&self, _stream_id: &str, _kind: &str, payload: &[u8]) -> Decoded {
-        let text = std::str::from_utf8(payload).unwrap_or_default();
-        if let Some(witness) = text.strip_prefix("witnesses ") {
-            let parts: Vec<&str> = witness.split(' ').collect();
-            let hash = hex::decode(parts[2]).unwrap().try_into().unwrap();
-            return Decoded::Witness(Witness {
-                stream_id: parts[0].to_owned(),
-                seq: parts[1].parse().unwrap(),
-                hash,
-            });
-        }
-        let redacts = text
-            .strip_prefix("redacts ")
-            .and_then(|seq| seq.parse().ok());
-        Decoded::Known { redacts }
-    }
-}
-
 /// The positive control of the re-chained rows: re-chaining a stream
 /// nobody changed gives back exactly its hashes, so the harness's copy of
 /// the header encoding is the store's.
@@ -260,14 +235,11 @@ async fn rechain_of_an_untouched_stream_changes_nothing(kind: Kind) {
 /// redactions can see it.
 async fn a_redaction_by_its_author_is_proven(kind: Kind) {
     let world = World::new(kind).await;
-    let redaction = Append {
-        author: "author-a",
-        payload: "redacts 3",
-    };
-    world.take(redaction, "redaction").await;
-    world
-        .take(DropCiphertext { stream: B, seq: 3 }, "redaction")
-        .await;
+    let head = world.store.head(STREAM_B).await.unwrap().unwrap().seq;
+    let mut redaction =
+        StreamAppend::new(STREAM_B, head, vec![event("author-a", "note", "redacts 3")]);
+    redaction.redacts = vec![3];
+    world.store.commit(vec![redaction], None).await.unwrap();
     let report = world.store.verify_with(&TestPayloads).await.unwrap();
     assert_eq!(report.first_break, None, "its author's redaction proves it");
     assert_eq!(report.events, 9);
