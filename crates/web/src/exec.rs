@@ -436,11 +436,15 @@ pub(crate) fn append_for<P: kintsugi_core::Projection>(
     me: UserId,
     events: &[P::Event],
 ) -> AppResult<StreamAppend> {
-    let events = events
+    let encoded = events
         .iter()
         .map(|event| encode::<P>(me, event))
         .collect::<AppResult<_>>()?;
-    Ok(StreamAppend::new(stream_id, cached.state.seq(), events))
+    let mut append = StreamAppend::new(stream_id, cached.state.seq(), encoded);
+    // Core says which earlier events a withdrawal removes; the store removes
+    // their ciphertext in the same transaction, or writes nothing.
+    append.redacts = events.iter().filter_map(P::redacts).collect();
+    Ok(append)
 }
 
 /// Brings both caches up to what was just committed and says where the

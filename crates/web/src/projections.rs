@@ -299,6 +299,64 @@ mod tests {
         assert!(matches!(refused, Err(AppError::Conflict(_))));
     }
 
+    /// An instance that had folded an entry, catching up with its
+    /// withdrawal written through another instance, folds the stream again
+    /// fresh: it keeps nothing of the entry, and holds exactly what a cold
+    /// instance holds.
+    #[tokio::test]
+    async fn a_withdrawal_caught_up_refolds_the_stream_fresh() {
+        use kintsugi_core::truth::{self, DisclosureInput};
+        use kintsugi_core::withdrawal;
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let (writer, warm) = (
+            ProjectionCache::<CoupleState>::default(),
+            ProjectionCache::<CoupleState>::default(),
+        );
+        let (hurt, involved) = (UserId(uuid::Uuid::new_v4()), UserId(uuid::Uuid::new_v4()));
+        create_space(&writer, store.as_ref(), "couple:w", hurt).await;
+        let join = |state: &CoupleState| {
+            space::join(&state.space, involved).map(|e| vec![CoupleEvent::Space(e)])
+        };
+        execute(&writer, store.as_ref(), "couple:w", involved, join)
+            .await
+            .unwrap();
+        let input = DisclosureInput {
+            text: "MARKER-withdrawn".into(),
+            ..DisclosureInput::default()
+        };
+        let now = OffsetDateTime::now_utc();
+        let disclose = |state: &CoupleState| {
+            truth::volunteer(&state.space, involved, now, &input).map(|e| vec![e.into()])
+        };
+        let written = execute(&writer, store.as_ref(), "couple:w", involved, disclose).await;
+        let entry = kintsugi_core::EntryId(written.unwrap()[0]);
+        let seen = warm.read(store.as_ref(), "couple:w").await.unwrap();
+        assert!(format!("{:?}", seen.state).contains("MARKER-withdrawn"));
+        drop(seen);
+
+        let take_back = |state: &CoupleState| {
+            withdrawal::withdraw(&state.withdrawals, involved, entry).map(|e| vec![e.into()])
+        };
+        execute(&writer, store.as_ref(), "couple:w", involved, take_back)
+            .await
+            .unwrap();
+        let caught_up = warm.read(store.as_ref(), "couple:w").await.unwrap();
+        let cold = ProjectionCache::<CoupleState>::default();
+        let fresh = cold.read(store.as_ref(), "couple:w").await.unwrap();
+        let (caught_up, fresh) = (
+            format!("{:?}", caught_up.state),
+            format!("{:?}", fresh.state),
+        );
+        assert!(!caught_up.contains("MARKER-withdrawn"));
+        assert_eq!(caught_up, fresh);
+        let report = store
+            .verify_with(&crate::record::DomainEvents)
+            .await
+            .unwrap();
+        assert_eq!(report.first_break, None);
+    }
+
     /// Writers racing from two instances never fork the chain: each append
     /// either lands (and every cache sees it) or is refused as a conflict.
     #[tokio::test]
