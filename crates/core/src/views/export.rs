@@ -218,6 +218,26 @@ impl ExportedEvent {
     }
 }
 
+impl ExportedEvent {
+    /// An event whose payload its author withdrew (the store no longer
+    /// holds it): where it stood, when and by whom, in which room (from the
+    /// stream's clear-text `kind`), and never what it said.
+    pub fn withdrawn(rules: &ExportRules, meta: &Meta, stored_kind: &str) -> ExportedEvent {
+        let room = match stored_kind {
+            "checkin" => "check_in",
+            other => other,
+        };
+        ExportedEvent {
+            seq: meta.seq,
+            time: meta.at,
+            who: rules.who(meta.author).code(),
+            room: room.to_owned(),
+            kind: "withdrawn".to_owned(),
+            content: serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+}
+
 fn text_at(value: &serde_json::Value, key: &str) -> String {
     value
         .get(key)

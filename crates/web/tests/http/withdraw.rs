@@ -6,7 +6,10 @@
 //! in place the same way.
 
 use crate::checkin::check_in;
-use crate::helpers::{assert_page, assert_redirect, id_before, on_both_backends, Person, TestApp};
+use crate::export::download;
+use crate::helpers::{
+    assert_page, assert_redirect, id_before, on_both_backends, Person, TestApp, PASSWORD,
+};
 use crate::repair::create;
 use kintsugi_core::StreamId;
 use kintsugi_web::record::DomainEvents;
@@ -75,6 +78,22 @@ async fn withdraw_story(app: TestApp) {
     assert!(!app.raw_has_ciphertext(&stream, disclosure).await);
     assert!(app.raw_has_ciphertext(&stream, disclosure + 1).await);
     assert_verified(&app).await;
+
+    // Each partner's export keeps the tombstone, never the words.
+    for person in [hurt, involved] {
+        let zip = download(person, PASSWORD, "").await;
+        assert_eq!(zip.status, 200);
+        assert_eq!(zip.count(said), 0);
+        let json = zip.json(None);
+        let couple = json["couple"].as_array().expect("the couple's record");
+        let at = |seq: u64| couple.iter().find(|e| e["seq"] == seq);
+        let tombstone = at(disclosure).expect("the tombstone is exported");
+        assert_eq!(
+            (&tombstone["room"], &tombstone["kind"]),
+            (&"truth".into(), &"withdrawn".into())
+        );
+        assert!(at(disclosure + 1).is_some(), "the acknowledgement stays");
+    }
 
     // Not twice; and a cold instance folds the record without it too.
     assert_eq!(involved.post(&path, &[]).await.status, 409);
