@@ -64,8 +64,11 @@ async fn withdraw_story(app: TestApp) {
         ],
     );
     assert!(involved.sees("/truth", &path).await, "the log offers it");
-    let done = involved.post(&path, &[]).await;
+    // Sent twice at once under one key (a double tap): one withdrawal.
+    let (done, again) = involved.post_twice_at_once(&path, &[]).await;
     assert_redirect(&done, &format!("/truth#entry-{disclosure}"));
+    assert_redirect(&again, &format!("/truth#entry-{disclosure}"));
+    assert_eq!(app.couple_record_length(hurt).await, length + 1);
 
     for person in [hurt, involved] {
         let log = person.visit("/truth").await;
