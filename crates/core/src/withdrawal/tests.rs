@@ -329,7 +329,7 @@ fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
         hurt,
         ContactEvent::Acknowledged {
             report,
-            response: None,
+            response: Some("thank you for telling me at once".into()),
         },
     );
     let (Ok(first), Ok(second)) = (first, second) else {
@@ -361,6 +361,12 @@ fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
         .map(|room| c.withdrawals.in_room(room).count())
         .collect();
     assert_eq!(rooms, [1, 1, 1]);
+    // What the hurt partner said back stays, and says what it answered.
+    let answered = c.apology.answer_to_withdrawn(first).map(|r| r.by);
+    assert_eq!(answered, Some(hurt));
+    let read = c.contact.acknowledgement_of_withdrawn(report);
+    let words = read.and_then(|ack| ack.response.as_deref());
+    assert_eq!(words, Some("thank you for telling me at once"));
     s.assert_folds_agree();
 }
 

@@ -302,6 +302,30 @@ fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<Versi
 }
 
 /// "You answered: Not yet" or "Your partner answered: I need more".
+/// The tombstones of versions their author withdrew, each with the answer
+/// it had, which stays.
+fn withdrawn_versions(
+    state: &CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::Apology;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        if let Some(r) = state.apology.answer_to_withdrawn(EntryId(tombstone.id)) {
+            tombstone.answered = format!(
+                "{}, on {}, before it was withdrawn",
+                answered(me, r.by, &r.answer),
+                dates::when(r.at, zone)
+            );
+            if let ApologyAnswer::NeedMore { what } = &r.answer {
+                tombstone.response = what.clone();
+            }
+        }
+    }
+    list
+}
+
 fn answered(me: UserId, by: UserId, answer: &ApologyAnswer) -> String {
     let who = if by == me {
         "You answered"
@@ -368,11 +392,7 @@ async fn build(desk: Desk, pending: Pending) -> AppResult<ApologyPage> {
     let state = &cached.state;
     let me = desk.couple.me;
     let mut page = ApologyPage {
-        withdrawn: crate::withdrawal::tombstones(
-            &state.withdrawals,
-            kintsugi_core::withdrawal::EntryRoom::Apology,
-            desk.layout.now.zone,
-        ),
+        withdrawn: withdrawn_versions(state, me, desk.layout.now.zone),
         layout: desk.layout.in_section("apology"),
         sections: Vec::new(),
         writes: false,

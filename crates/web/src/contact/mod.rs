@@ -108,6 +108,29 @@ struct ContactPage {
     reports: Vec<ReportView>,
 }
 
+/// The tombstones of reports their author withdrew, each with the
+/// acknowledgement it had, which stays.
+fn withdrawn_reports(
+    state: &CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::Contact;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        let id = kintsugi_core::EntryId(tombstone.id);
+        if let Some(ack) = state.contact.acknowledgement_of_withdrawn(id) {
+            tombstone.answered = format!(
+                "{} read it on {}, before it was withdrawn",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            );
+            tombstone.response = ack.response.clone().unwrap_or_default();
+        }
+    }
+    list
+}
+
 fn view(
     state: &CoupleState,
     me: UserId,
@@ -193,11 +216,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
         twice,
     });
     Ok(ContactPage {
-        withdrawn: crate::withdrawal::tombstones(
-            &state.withdrawals,
-            kintsugi_core::withdrawal::EntryRoom::Contact,
-            zone,
-        ),
+        withdrawn: withdrawn_reports(state, me, zone),
         layout: layout.in_section("commitments"),
         new,
         reports: state

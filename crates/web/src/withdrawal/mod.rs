@@ -203,6 +203,11 @@ async fn delete(form: EntryForm<NoFields>) -> AppResult<Response> {
 pub struct Tombstone {
     pub id: u64,
     pub words: String,
+    /// What answered the entry before it was withdrawn ("You read it on
+    /// …"), which stays; "" if nothing did.
+    pub answered: String,
+    /// The words that came back with that answer, if any.
+    pub response: String,
 }
 
 /// The tombstones of one room of the couple's record, newest first.
@@ -216,6 +221,8 @@ pub fn tombstones(
         .map(|w| Tombstone {
             id: w.entry.0,
             words: tombstone(w.stamp, zone),
+            answered: String::new(),
+            response: String::new(),
         })
         .collect();
     list.reverse();

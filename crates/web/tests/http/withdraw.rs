@@ -176,3 +176,43 @@ async fn kept_check_in_story(app: TestApp) {
 }
 
 on_both_backends!(kept_check_in_story: a_kept_check_in_is_deleted_in_place_on_sqlite, a_kept_check_in_is_deleted_in_place_on_postgres);
+
+async fn contact_report_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let said = "mk-contact-withdrawn: she wrote again";
+    let fields = [
+        ("betrayal", ""),
+        ("happened_at", "2024-03-01T09:30"),
+        ("happened_at_which", ""),
+        ("channel", "text_message"),
+        ("what_was_said", said),
+        ("how_i_responded", "I did not reply."),
+    ];
+    let report = create(involved, "/contact", &fields, "/contact#report-").await;
+    let words = "mk-contact-thanks: thank you for telling me";
+    let read = hurt
+        .post(
+            &format!("/contact/{report}/acknowledge"),
+            &[("response", words)],
+        )
+        .await;
+    assert_redirect(&read, &format!("/contact#report-{report}"));
+    assert!(
+        involved
+            .sees("/contact", &format!("/withdraw/{report}"))
+            .await
+    );
+    let done = involved.post(&format!("/withdraw/{report}"), &[]).await;
+    assert_redirect(&done, "/contact");
+    for person in [hurt, involved] {
+        let page = person.visit("/contact").await;
+        assert!(page.body.contains(TOMBSTONE), "{}", page.body);
+        assert!(!page.body.contains(said));
+        assert!(page.body.contains(words), "the words back stay");
+        assert!(page.body.contains("before it was withdrawn"));
+    }
+    assert_verified(&app).await;
+}
+
+on_both_backends!(contact_report_story: a_withdrawn_contact_report_keeps_the_words_back_on_sqlite, a_withdrawn_contact_report_keeps_the_words_back_on_postgres);
