@@ -197,6 +197,13 @@ fn a_withdrawn_disclosure_leaves_a_tombstone_with_its_acknowledgement_and_correc
     assert_eq!(log.corrections_of(disclosure)[0].id, correction);
     assert!(log.entry(correction).and_then(|c| c.corrected_after()) > Some(Duration::days(1)));
     assert!(!format!("{:?}", s.world.couple).contains("SECRET-TEXT"));
+    // Nothing more is done to a tombstone: not read, not corrected.
+    let c = &s.world.couple;
+    for who in [hurt, involved] {
+        let acting = Acting::new(&c.space, &c.truth, who);
+        assert!(!crate::truth::can_acknowledge(acting, disclosure));
+        assert!(!crate::truth::can_correct(acting, disclosure));
+    }
     s.assert_folds_agree();
 }
 
@@ -233,6 +240,8 @@ fn an_answer_to_a_withdrawn_question_stays_in_its_betrayal_and_says_so() {
     assert_eq!(kept.betrayal, betrayal);
     assert_eq!(kept.kind, EntryKind::Answer { question });
     assert!(log.entry(question).and_then(|q| q.withdrawn()).is_some());
+    let acting = Acting::new(&s.world.couple.space, log, involved);
+    assert!(!crate::truth::can_answer(acting, question));
     let shown: Vec<_> = log
         .entries_in(betrayal, TruthFilter::All)
         .iter()
