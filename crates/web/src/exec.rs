@@ -414,9 +414,14 @@ async fn attempt(
     }
     // Written at the app's clock, the `now` every decision is made at.
     let at = app.clock.now();
+    let joining = membership.joining();
     let written = store
-        .commit_at(appends, submission.for_store(me), membership.joining(), at)
+        .commit_at(appends, submission.for_store(me), joining, at)
         .await?;
+    if matches!(joining, Some(Joining::Partner(_))) {
+        // Someone now has a space: the navigation they are drawn changes.
+        app.sessions.clear();
+    }
     let outcome = fold(&mut shared, &mut private, &writes, written)?;
     // What a withdrawal removed is not kept in memory either: the stream is
     // folded again from the store, as a fresh instance would.

@@ -3,6 +3,7 @@
 use crate::app::clock::{Clock, SystemClock};
 use crate::app::config::WebConfig;
 use crate::assets::Assets;
+use crate::auth::session_cache::SessionCache;
 use crate::projections::ProjectionCache;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
@@ -18,6 +19,8 @@ pub struct Inner {
     pub config: WebConfig,
     pub couples: ProjectionCache<CoupleState>,
     pub privates: ProjectionCache<PrivateState>,
+    /// Who each session token belongs to, for a second at a time.
+    pub sessions: SessionCache,
     pub assets: Assets,
     /// The only source of the current time for every request.
     pub clock: Arc<dyn Clock>,
@@ -36,6 +39,7 @@ impl AppState {
             config,
             couples: ProjectionCache::default(),
             privates: ProjectionCache::default(),
+            sessions: SessionCache::default(),
             assets: Assets::default(),
             clock,
         }))

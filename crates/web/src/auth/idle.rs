@@ -71,5 +71,6 @@ pub async fn choose(
         return Err(AppError::BadForm);
     };
     app.store.set_idle_sign_out(me.user.0, minutes).await?;
+    app.sessions.clear();
     Ok(Redirect::to("/account#idle-sign-out").into_response())
 }

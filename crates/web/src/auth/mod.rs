@@ -5,6 +5,7 @@ pub mod password;
 pub mod quick_exit;
 pub mod routes;
 pub mod session;
+pub mod session_cache;
 pub mod throttle;
 pub mod tokens;
 pub mod zone;

@@ -33,6 +33,7 @@ pub async fn quick_exit(
     }
     if let Some(session) = user {
         app.store.delete_session(session.user.0, session.id).await?;
+        app.sessions.clear();
     }
     let mut response = leave;
     for cookie in CookieNames::new(app.config.secure_cookies).all_cleared() {

@@ -310,6 +310,7 @@ async fn login(
         app.store
             .delete_session(previous.user.0, previous.id)
             .await?;
+        app.sessions.clear();
     }
     let mut response = signed_in(&app, &headers, layout, &user, &form.invite).await?;
     throttle::remember_device(&app, &headers, user.id, &mut response).await?;
@@ -365,6 +366,7 @@ async fn logout(
 ) -> AppResult<Response> {
     if let Some(session) = user {
         app.store.delete_session(session.user.0, session.id).await?;
+        app.sessions.clear();
     }
     let mut response = Redirect::to("/login?signed_out=1").into_response();
     set_cookie(
@@ -450,6 +452,7 @@ async fn recover(
     };
     app.store.set_password_hash(user.id, &password_hash).await?;
     app.store.delete_sessions_of(user.id).await?;
+    app.sessions.clear();
     render(&RecoverPage {
         layout,
         email: String::new(),
@@ -578,6 +581,7 @@ async fn change_password(
     let password_hash = password::hash(new_password.expose().to_owned()).await?;
     app.store.set_password_hash(user.id, &password_hash).await?;
     app.store.delete_other_sessions(user.id, me.id).await?;
+    app.sessions.clear();
     rate_limit::clear(&app, &counter[0]).await?;
     render(&account_view(&app, me, layout, FormErrors::default(), Saved::Password).await?)
 }
@@ -591,6 +595,7 @@ async fn end_session(
     if !app.store.delete_session(me.user.0, id).await? {
         return Err(AppError::NotFound);
     }
+    app.sessions.clear();
     if id == me.id {
         let mut response = Redirect::to("/login").into_response();
         set_cookie(

@@ -6,6 +6,7 @@ use crate::app::clock::Zone;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{Layout, Visitor};
 use crate::app::state::AppState;
+use crate::auth::session_cache::Resolved;
 use crate::auth::tokens::{hash_token, is_well_formed, random_token};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::SET_COOKIE;
@@ -15,7 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kintsugi_core::UserId;
-use kintsugi_store::SessionRecord;
+use kintsugi_store::{Hash, SessionRecord};
 use uuid::Uuid;
 
 /// A signed-in person, as this request sees them.
@@ -186,30 +187,6 @@ pub async fn start(app: &AppState, user: UserId, device: String) -> AppResult<Co
 /// time-out, rarely enough not to write on every click.
 const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
 
-async fn resolve(app: &AppState, token: &str) -> AppResult<Option<Session>> {
-    if !is_well_formed(token) {
-        return Ok(None);
-    }
-    let Some(record) = app.store.session_by_token_hash(&hash_token(token)).await? else {
-        return Ok(None);
-    };
-    let now = app.clock.now();
-    let idle_limit = crate::auth::idle::idle_limit(app, record.user_id).await?;
-    let idle = now - record.last_seen_at > idle_limit;
-    let too_old = now - record.created_at > app.config.limits.session_absolute;
-    if idle || too_old {
-        app.store.delete_session(record.user_id, record.id).await?;
-        return Ok(None);
-    }
-    if now - record.last_seen_at > TOUCH_EVERY {
-        app.store.touch_session(record.id, now).await?;
-    }
-    Ok(Some(Session {
-        id: record.id,
-        user: UserId(record.user_id),
-    }))
-}
-
 /// Resolves the session, the CSRF token and the kind of visitor for every
 /// request. The token and the visitor are left on the response as well, so
 /// the error-page layer outside this one draws the same navigation.
@@ -277,20 +254,76 @@ fn sets_cookie(response: &Response, name: &str) -> bool {
 }
 
 /// The session a cookie names, whether its person has a couple space, and
-/// the zone they chose (if they did, and it is still a known zone).
+/// the zone they chose (if they did, and it is still a known zone): from
+/// the session cache when it is fresh, else from the store.
 async fn resolve_visitor(
     app: &AppState,
     token: &str,
 ) -> AppResult<Option<(Session, Visitor, Option<Zone>)>> {
-    let Some(session) = resolve(app, token).await? else {
+    if !is_well_formed(token) {
+        return Ok(None);
+    }
+    let token_hash = hash_token(token);
+    let resolved = match app.sessions.get(&token_hash) {
+        Some(resolved) => resolved,
+        None => match look_up(app, &token_hash).await? {
+            Some(resolved) => {
+                app.sessions.put(token_hash, resolved.clone());
+                resolved
+            }
+            None => return Ok(None),
+        },
+    };
+    let Some(session) = still_valid(app, &token_hash, &resolved).await? else {
         return Ok(None);
     };
-    let visitor = match app.store.couple_of(session.user.0).await? {
+    Ok(Some((session, resolved.visitor, resolved.zone)))
+}
+
+/// Everything the middleware needs about a session, from the store.
+async fn look_up(app: &AppState, token_hash: &Hash) -> AppResult<Option<Resolved>> {
+    let Some(record) = app.store.session_by_token_hash(token_hash).await? else {
+        return Ok(None);
+    };
+    let idle_limit = crate::auth::idle::idle_limit(app, record.user_id).await?;
+    let visitor = match app.store.couple_of(record.user_id).await? {
         Some(_) => Visitor::Partner,
         None => Visitor::WithoutSpace,
     };
-    let zone = zone_of(app, session.user).await?;
-    Ok(Some((session, visitor, zone)))
+    let zone = zone_of(app, UserId(record.user_id)).await?;
+    Ok(Some(Resolved {
+        record,
+        idle_limit,
+        visitor,
+        zone,
+    }))
+}
+
+/// The idle and absolute time-outs, judged on every request against the
+/// app's clock, cached or not; an expired session is ended at once. The
+/// last-seen time is written at most once a minute.
+async fn still_valid(
+    app: &AppState,
+    token_hash: &Hash,
+    resolved: &Resolved,
+) -> AppResult<Option<Session>> {
+    let record = &resolved.record;
+    let now = app.clock.now();
+    let idle = now - record.last_seen_at > resolved.idle_limit;
+    let too_old = now - record.created_at > app.config.limits.session_absolute;
+    if idle || too_old {
+        app.sessions.remove(token_hash);
+        app.store.delete_session(record.user_id, record.id).await?;
+        return Ok(None);
+    }
+    if now - record.last_seen_at > TOUCH_EVERY {
+        app.store.touch_session(record.id, now).await?;
+        app.sessions.touched(token_hash, now);
+    }
+    Ok(Some(Session {
+        id: record.id,
+        user: UserId(record.user_id),
+    }))
 }
 
 /// The zone a person chose. A name the zone rules no longer know (after

@@ -69,6 +69,7 @@ pub async fn choose(
     // The select offers only known zones: anything else was not sent by it.
     let zone = Zone::named(form.time_zone.trim()).map_err(|_| AppError::BadForm)?;
     app.store.set_time_zone(me.user.0, zone.name()).await?;
+    app.sessions.clear();
     layout.now.zone = zone;
     let saved = Saved::TimeZone;
     render(&account_view(&app, me, layout, FormErrors::default(), saved).await?)

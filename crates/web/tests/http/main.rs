@@ -33,6 +33,7 @@ mod reflections;
 mod reminders;
 mod repair;
 mod security;
+mod session_cache;
 mod smtp_sink;
 mod talk;
 mod therapist;
