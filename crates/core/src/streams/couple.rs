@@ -149,6 +149,9 @@ impl CoupleState {
             CoupleEvent::Contact(ContactEvent::Reported { betrayal, .. }) => {
                 (EntryRoom::Contact, *betrayal)
             }
+            CoupleEvent::CheckIn(CheckInEvent::Shared { .. }) => {
+                return Some((EntryRoom::CheckIn, None));
+            }
             _ => return None,
         };
         Some((room, Some(betrayal)))
@@ -172,7 +175,7 @@ impl CoupleState {
             EntryRoom::Request => self.requests.withdraw(id),
             EntryRoom::Commitment => self.commitments.withdraw(id),
             EntryRoom::Contact => self.contact.withdraw(id),
-            EntryRoom::CheckIn => {}
+            EntryRoom::CheckIn => self.check_ins.withdraw(id),
         }
     }
 

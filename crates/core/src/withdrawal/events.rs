@@ -13,7 +13,7 @@ pub enum EntryRoom {
     Request,
     Commitment,
     Contact,
-    /// A check-in kept in its author's private stream.
+    /// A check-in, shared or kept in its author's private stream.
     CheckIn,
 }
 

@@ -341,6 +341,20 @@ fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
             response: Some("thank you for telling me at once".into()),
         },
     );
+    let check_in = s.world.share_check_in(hurt, &[("hopeful", "3")]);
+    s.events.push((
+        Meta {
+            seq: check_in.0,
+            author: hurt,
+            at: s.world.now,
+        },
+        shared_check_in_event(&s.world, check_in),
+    ));
+    let answer = crate::checkin::CheckInEvent::Acknowledged {
+        check_in,
+        acknowledgement: crate::checkin::Acknowledgement::OwnWords("I hear you".into()),
+    };
+    s.record(involved, answer);
     let (Ok(first), Ok(second)) = (first, second) else {
         panic!("the apology was refused");
     };
@@ -349,6 +363,7 @@ fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
         (hurt, request),
         (involved, commitment),
         (involved, report),
+        (hurt, check_in),
     ] {
         assert!(s.withdraw(who, id).is_ok(), "{id:?}");
     }
@@ -376,7 +391,21 @@ fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
     let read = c.contact.acknowledgement_of_withdrawn(report);
     let words = read.and_then(|ack| ack.response.as_deref());
     assert_eq!(words, Some("thank you for telling me at once"));
+    assert!(c.check_ins.get(check_in).is_none());
+    let heard = c.check_ins.answer_to_withdrawn(check_in).map(|a| a.by);
+    assert_eq!(heard, Some(involved));
     s.assert_folds_agree();
+}
+
+/// The event `World::share_check_in` recorded as `id`, as the store would
+/// hand it to a fresh fold.
+fn shared_check_in_event(w: &World, id: EntryId) -> CoupleEvent {
+    let shared = w.couple.check_ins.get(id).expect("the check-in is shared");
+    crate::checkin::CheckInEvent::Shared {
+        check_in: shared.check_in.clone(),
+        with: shared.with,
+    }
+    .into()
 }
 
 #[test]

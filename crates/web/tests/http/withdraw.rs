@@ -216,3 +216,35 @@ async fn contact_report_story(app: TestApp) {
 }
 
 on_both_backends!(contact_report_story: a_withdrawn_contact_report_keeps_the_words_back_on_sqlite, a_withdrawn_contact_report_keeps_the_words_back_on_postgres);
+
+async fn shared_check_in_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let note = "mk-shared-withdrawn: a heavy day";
+    let shared = check_in(hurt, &[("numb", "3")], note, "partner").await;
+    assert_eq!(shared.status, 303, "{}", shared.body);
+    let page = hurt.visit("/checkin").await;
+    let id = id_before(&page.body, note, "id=\"checkin-");
+    let heard = "mk-heard-stays: I am here";
+    let answered = involved
+        .post(
+            &format!("/checkin/{id}/acknowledge"),
+            &[("preset", ""), ("own_words", heard)],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    assert!(!involved.sees("/checkin", &format!("/withdraw/{id}")).await);
+    let done = hurt.post(&format!("/withdraw/{id}"), &[]).await;
+    assert_redirect(&done, "/checkin");
+    for person in [hurt, involved] {
+        let page = person.visit("/checkin").await;
+        assert!(page.body.contains(TOMBSTONE), "{}", page.body);
+        assert!(!page.body.contains(note));
+        assert!(page.body.contains(heard), "the answer stays");
+    }
+    let stream = couple_stream(&app, hurt).await;
+    assert!(!app.raw_has_ciphertext(&stream, id).await);
+    assert_verified(&app).await;
+}
+
+on_both_backends!(shared_check_in_story: a_withdrawn_shared_check_in_keeps_its_answer_on_sqlite, a_withdrawn_shared_check_in_keeps_its_answer_on_postgres);
