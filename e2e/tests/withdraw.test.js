@@ -2,6 +2,7 @@
 // Withdrawing an entry, on two phones: the involved partner withdraws a
 // disclosure sent by mistake after a calm question, and both partners see a
 // tombstone where it stood ("Withdrawn by its author on …"), never its words.
+// A kept check-in is deleted by its author the same way, and leaves nothing.
 
 const assert = require('node:assert/strict');
 const { after, before, test } = require('node:test');
@@ -66,4 +67,27 @@ test('a withdrawn disclosure leaves a tombstone that both partners see, and not 
 
   assertNoProblems(hurt.context);
   assertNoProblems(involved.context);
+});
+
+test('a kept check-in is deleted by its author and leaves nothing behind', async () => {
+  const a = hurt.page;
+  const note = 'Kept for me: a wave of anger at the supermarket.';
+  await a.goto('/checkin');
+  await a.locator('details.family > summary').filter({ hasText: /^\s*Sad\b/ }).click();
+  await a.getByRole('checkbox', { name: 'Weary', exact: true }).check();
+  await a.getByLabel('How strongly you feel Weary').selectOption('3');
+  await a.getByLabel('A few words, if you want').fill(note);
+  await a.getByRole('radio', { name: 'Only me' }).check();
+  await clickAndWait(a, a.getByRole('button', { name: 'Save my check-in' }));
+  const kept = a.locator('article.checkin').filter({ hasText: note });
+  assert.equal(await kept.count(), 1, 'the kept check-in is listed for its author');
+  await clickAndWait(a, kept.getByRole('link', { name: 'Delete this check-in' }));
+  assert.equal(await headingOf(a), 'Delete this entry?');
+  await checkPage(a);
+  await clickAndWait(a, a.getByRole('button', { name: 'Delete it' }));
+  assert.equal(pathOf(a), '/checkin', 'deleting leads back to the check-ins');
+  assert.equal(await a.getByText(note).count(), 0, 'it is gone');
+  assert.equal(await a.getByText('Withdrawn by its author').count(), 0, 'and leaves no tombstone');
+  await checkPage(a);
+  assertNoProblems(hurt.context);
 });
