@@ -391,6 +391,13 @@ fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
     let read = c.contact.acknowledgement_of_withdrawn(report);
     let words = read.and_then(|ack| ack.response.as_deref());
     assert_eq!(words, Some("thank you for telling me at once"));
+    let steps = c.requests.steps_of_withdrawn(request);
+    let steps = steps.map(|k| (k.changes.len(), k.fulfilments.len()));
+    assert_eq!(
+        steps,
+        Some((1, 1)),
+        "the acceptance and the time it was done stay"
+    );
     assert!(c.check_ins.get(check_in).is_none());
     let heard = c.check_ins.answer_to_withdrawn(check_in).map(|a| a.by);
     assert_eq!(heard, Some(involved));

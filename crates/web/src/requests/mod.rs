@@ -398,6 +398,52 @@ fn row(
     }
 }
 
+/// The tombstones of requests their author withdrew, each saying what was
+/// done about it before, which stays.
+fn withdrawn_requests(
+    state: &CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::Request;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        let Some(kept) = state.requests.steps_of_withdrawn(EntryId(tombstone.id)) else {
+            continue;
+        };
+        let mut said: Vec<String> = kept
+            .changes
+            .iter()
+            .filter_map(|c| {
+                let step = match c.change {
+                    Change::Made(_) => return None,
+                    Change::Accepted => "accepted it",
+                    Change::AlternativeProposed(_) => "proposed an alternative",
+                    Change::AlternativeAccepted => "accepted the alternative",
+                    Change::AlternativeDeclined { .. } => "declined the alternative",
+                    Change::Paused { .. } => "paused it",
+                    Change::Resumed => "resumed it",
+                    Change::Retired { .. } => "retired it",
+                };
+                Some(format!(
+                    "{} {step} on {}",
+                    who(me, c.by),
+                    dates::day_of(c.at, zone)
+                ))
+            })
+            .collect();
+        match kept.fulfilments.len() {
+            0 => {}
+            1 => said.push("It was done once".to_owned()),
+            n => said.push(format!("It was done {n} times")),
+        }
+        if !said.is_empty() {
+            tombstone.answered = format!("Before it was withdrawn: {}.", said.join("; "));
+        }
+    }
+    list
+}
+
 fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
     requests::can_log_fulfilment(Acting::new(&state.space, &state.requests, me), id)
 }
@@ -461,11 +507,7 @@ async fn build_list(
     .filter(|g| !g.rows.is_empty())
     .collect();
     Ok(ListPage {
-        withdrawn: crate::withdrawal::tombstones(
-            &state.withdrawals,
-            kintsugi_core::withdrawal::EntryRoom::Request,
-            desk.layout.now.zone,
-        ),
+        withdrawn: withdrawn_requests(state, me, desk.layout.now.zone),
         layout: desk.layout.in_section("requests"),
         new,
         groups,

@@ -248,3 +248,38 @@ async fn shared_check_in_story(app: TestApp) {
 }
 
 on_both_backends!(shared_check_in_story: a_withdrawn_shared_check_in_keeps_its_answer_on_sqlite, a_withdrawn_shared_check_in_keeps_its_answer_on_postgres);
+
+async fn request_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let asked = "mk-request-withdrawn: call me at lunch";
+    let fields = [
+        ("betrayal", ""),
+        ("what", asked),
+        ("frequency", "daily"),
+        ("trigger", ""),
+        ("times_per_week", ""),
+        ("weekday", ""),
+        ("by_date", ""),
+        ("action", "send"),
+    ];
+    let request = create(hurt, "/requests", &fields, "/requests/").await;
+    let accepted = involved
+        .post(&format!("/requests/{request}/accept"), &[])
+        .await;
+    assert_redirect(&accepted, &format!("/requests/{request}"));
+    let done = hurt.post(&format!("/withdraw/{request}"), &[]).await;
+    assert_redirect(&done, "/requests");
+    for (person, accepted_by) in [
+        (hurt, "Your partner accepted it on"),
+        (involved, "You accepted it on"),
+    ] {
+        let page = person.visit("/requests").await;
+        assert!(page.body.contains(TOMBSTONE), "{}", page.body);
+        assert!(!page.body.contains(asked));
+        assert!(page.body.contains(accepted_by), "what answered it stays");
+    }
+    assert_verified(&app).await;
+}
+
+on_both_backends!(request_story: a_withdrawn_request_says_what_was_done_about_it_on_sqlite, a_withdrawn_request_says_what_was_done_about_it_on_postgres);
