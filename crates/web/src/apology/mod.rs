@@ -262,7 +262,12 @@ fn compose(
     }
 }
 
-fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<VersionView> {
+fn version_views(
+    apology: Option<&Apology>,
+    withdrawals: &kintsugi_core::withdrawal::Withdrawals,
+    me: UserId,
+    zone: Zone,
+) -> Vec<VersionView> {
     let Some(apology) = apology else {
         return Vec::new();
     };
@@ -284,7 +289,7 @@ fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<Versi
             };
             VersionView {
                 id: v.id.0,
-                can_withdraw: v.author == me,
+                can_withdraw: kintsugi_core::withdrawal::can_withdraw(withdrawals, me, v.id),
                 number: v.number,
                 sent_at: dates::when(v.sent_at, zone),
                 latest: Some(v.id) == latest,
@@ -441,7 +446,7 @@ impl SectionOf<'_> {
             heading,
             status: status_line(self.apology, role),
             news: answer_news(self.apology, self.me, zone),
-            versions: version_views(self.apology, self.me, zone),
+            versions: version_views(self.apology, &self.state.withdrawals, self.me, zone),
             answer: self.answer_box(pending),
             compose: self.compose(pending),
         }

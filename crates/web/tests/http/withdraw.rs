@@ -283,3 +283,54 @@ async fn request_story(app: TestApp) {
 }
 
 on_both_backends!(request_story: a_withdrawn_request_says_what_was_done_about_it_on_sqlite, a_withdrawn_request_says_what_was_done_about_it_on_postgres);
+
+async fn apology_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let did = "mk-apology-withdrawn: I lied to you for months about where I was.";
+    let fields = [
+        ("betrayal", ""),
+        ("what_i_did", did),
+        (
+            "impact",
+            "You stopped trusting your own memory because I denied it.",
+        ),
+        (
+            "responsibility",
+            "It was my choice; nothing you did caused it.",
+        ),
+        ("remorse", "I am deeply sorry for the pain I caused you."),
+        (
+            "changes",
+            "I ended all contact and will tell you the same day if she writes.",
+        ),
+        (
+            "repair",
+            "I will answer your questions honestly, for as long as you need.",
+        ),
+        ("factors", ""),
+        ("action", "send"),
+    ];
+    let sent = involved.post("/apology", &fields).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = involved.visit("/apology").await;
+    let version = id_before(&page.body, did, "id=\"version-");
+    let need = "mk-need-more-stays: what you will do when she writes";
+    let answer = [("answer", "need_more"), ("what", need)];
+    let answered = hurt
+        .post(&format!("/apology/versions/{version}/answer"), &answer)
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    let done = involved.post(&format!("/withdraw/{version}"), &[]).await;
+    assert_redirect(&done, "/apology");
+    for person in [hurt, involved] {
+        let page = person.visit("/apology").await;
+        assert!(page.body.contains(TOMBSTONE), "{}", page.body);
+        assert!(!page.body.contains(did));
+        assert!(page.body.contains(need), "the answer stays");
+        assert!(page.body.contains("before it was withdrawn"));
+    }
+    assert_verified(&app).await;
+}
+
+on_both_backends!(apology_story: a_withdrawn_apology_version_keeps_its_answer_on_sqlite, a_withdrawn_apology_version_keeps_its_answer_on_postgres);
