@@ -38,6 +38,7 @@ pub mod together;
 pub mod truth;
 pub mod views;
 pub mod visits;
+pub mod withdrawal;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -27,6 +27,7 @@ use kintsugi_core::therapist::TherapistEvent;
 use kintsugi_core::together::{PrivateTogetherEvent, TogetherEvent};
 use kintsugi_core::truth::TruthEvent;
 use kintsugi_core::visits::VisitEvent;
+use kintsugi_core::withdrawal::WithdrawalEvent;
 use kintsugi_core::Projection;
 use std::collections::BTreeSet;
 
@@ -123,6 +124,7 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"reflection","event":{"type":"reassured","note":22,"words":"I am here"}}"#,
         r#"{"room":"session","event":{"type":"item_added","engagement":21,"text":"the holidays"}}"#,
         r#"{"room":"session","event":{"type":"held","engagement":21,"number":1,"covered":[23],"talked_about":[5]}}"#,
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":6,"room":"truth","betrayal":2,"written_at":"2026-03-02T09:00:00Z"}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(
@@ -152,6 +154,7 @@ fn private_literals() -> Vec<String> {
         r#"{"room":"reflection","event":{"type":"withdrawn","reflection":5}}"#.to_owned(),
         r#"{"room":"practice","event":{"type":"couple_named","couple":"00000000-0000-0000-0000-000000000007","name":"The Ashbys"}}"#.to_owned(),
         r#"{"room":"practice","event":{"type":"note_written","couple":"00000000-0000-0000-0000-000000000007","text":"calmer today"}}"#.to_owned(),
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":1,"room":"check_in","betrayal":null,"written_at":"2026-03-02T09:00:00Z"}}"#.to_owned(),
     ]
 }
 
@@ -250,6 +253,7 @@ fn couple_variant(event: &CoupleEvent) -> &'static str {
         C::Reflection(ReflectionEvent::Reassured { .. }) => "reflection.reassured",
         C::Session(SessionEvent::ItemAdded { .. }) => "session.item_added",
         C::Session(SessionEvent::Held { .. }) => "session.held",
+        C::Withdrawal(WithdrawalEvent::Withdrawn { .. }) => "withdrawal.withdrawn",
     }
 }
 
@@ -273,6 +277,7 @@ fn private_variant(event: &PrivateEvent) -> &'static str {
             PracticeEvent::CoupleNamed { .. } => "practice.couple_named",
             PracticeEvent::NoteWritten { .. } => "practice.note_written",
         },
+        PrivateEvent::Withdrawal(WithdrawalEvent::Withdrawn { .. }) => "withdrawal.withdrawn",
     }
 }
 
@@ -299,7 +304,7 @@ fn every_couple_variant_is_covered() {
 fn every_private_variant_is_covered() {
     let events = assert_stable::<PrivateEvent>(&private_literals());
     let covered: BTreeSet<&str> = events.iter().map(private_variant).collect();
-    assert_eq!(covered.len(), 14, "covered: {covered:?}");
+    assert_eq!(covered.len(), 15, "covered: {covered:?}");
 }
 
 #[test]
@@ -324,6 +329,7 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
         "therapist",
         "together",
         "truth",
+        "withdrawal",
     ];
     assert_eq!(kinds, expected.into_iter().collect());
     let private: BTreeSet<&str> = assert_stable::<PrivateEvent>(&private_literals())
@@ -347,7 +353,8 @@ fn the_kind_column_names_the_couple_room_and_says_only_private_for_a_private_eve
             "signs",
             "talk",
             "together",
-            "visit"
+            "visit",
+            "withdrawal"
         ]
         .into_iter()
         .collect()

@@ -441,7 +441,16 @@ async fn attempt(
         // they are drawn changes.
         app.sessions.clear();
     }
-    fold(&mut shared, &mut private, &writes, written)
+    let outcome = fold(&mut shared, &mut private, &writes, written)?;
+    // What a withdrawal removed is not kept in memory either: the stream is
+    // folded again from the store, as a fresh instance would.
+    if Cached::<CoupleState>::redacted_by(&writes.couple) {
+        shared.rebuild(store, couple.stream.as_str()).await?;
+    }
+    if Cached::<PrivateState>::redacted_by(&writes.private) {
+        private.rebuild(store, private_stream.as_str()).await?;
+    }
+    Ok(outcome)
 }
 
 /// The append of `events` to a stream, expected at the cached head.
@@ -451,11 +460,15 @@ pub(crate) fn append_for<P: kintsugi_core::Projection>(
     me: UserId,
     events: &[P::Event],
 ) -> AppResult<StreamAppend> {
-    let events = events
+    let encoded = events
         .iter()
         .map(|event| encode::<P>(me, event))
         .collect::<AppResult<_>>()?;
-    Ok(StreamAppend::new(stream_id, cached.state.seq(), events))
+    let mut append = StreamAppend::new(stream_id, cached.state.seq(), encoded);
+    // Core says which earlier events a withdrawal removes; the store removes
+    // their ciphertext in the same transaction, or writes nothing.
+    append.redacts = events.iter().filter_map(P::redacts).collect();
+    Ok(append)
 }
 
 /// Brings both caches up to what was just committed and says where the

@@ -38,6 +38,7 @@ pub mod therapist;
 pub mod today;
 pub mod together;
 pub mod truth;
+pub mod withdrawal;
 
 pub use app::config::WebConfig;
 pub use app::state::AppState;
@@ -80,6 +81,7 @@ pub fn routes() -> Vec<Route> {
         practice::routes(),
         export::routes(),
         account_deletion::routes(),
+        withdrawal::routes(),
     ]
     .into_iter()
     .flatten()

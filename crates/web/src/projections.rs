@@ -133,35 +133,80 @@ fn meta_of(row: &StoredEvent) -> AppResult<Meta> {
     })
 }
 
+impl<P: Projection> Cached<P> {
+    /// Whether any of `events` removes the payload of an event this state
+    /// may have folded: then it is folded again from the stream.
+    pub fn redacted_by(events: &[P::Event]) -> bool {
+        events.iter().any(|event| P::redacts(event).is_some())
+    }
+
+    /// Folds the stream again from its first event, as a fresh instance
+    /// would: what a withdrawal removed is skipped, never remembered.
+    pub async fn rebuild(&mut self, store: &dyn Store, stream_id: &str) -> AppResult<()> {
+        *self = Cached::default();
+        catch_up(self, store, stream_id).await
+    }
+}
+
+/// Reads the events after the cached `seq` into the cached state. A
+/// redaction of an event the state had already folded (a withdrawal written
+/// through another instance) makes it fold the whole stream again, fresh:
+/// what was withdrawn is never remembered.
 async fn catch_up<P: Projection>(
     cached: &mut Cached<P>,
     store: &dyn Store,
     stream_id: &str,
 ) -> AppResult<()> {
-    for row in store.read(stream_id, cached.state.seq()).await? {
-        let meta = meta_of(&row)?;
-        let decoded = row
-            .payload
-            .as_deref()
-            .map(serde_json::from_slice::<P::Event>);
-        match decoded {
-            Some(Ok(event)) => cached.state.apply(&meta, &event),
-            Some(Err(error)) => {
-                // Never skipped: a fold without this event would show the
-                // couple a record that is not theirs. Say where, never what
-                // (serde's message can quote the payload); the error page
-                // reports the place once.
-                tracing::debug!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
-                return Err(AppError::Unreadable {
-                    stream_id: row.stream_id.clone(),
-                    seq: row.seq,
-                });
-            }
+    let folded = cached.state.seq();
+    let rows = decode_all::<P>(store.read(stream_id, folded).await?)?;
+    let stale = rows.iter().any(|(_, _, event)| {
+        event
+            .as_ref()
+            .and_then(P::redacts)
+            .is_some_and(|target| target <= folded)
+    });
+    let rows = if stale {
+        *cached = Cached::default();
+        decode_all::<P>(store.read(stream_id, 0).await?)?
+    } else {
+        rows
+    };
+    for (meta, hash, event) in rows {
+        match event {
+            Some(event) => cached.state.apply(&meta, &event),
             None => cached.state.skip(&meta),
         }
-        cached.head = Some(row.hash);
+        cached.head = Some(hash);
     }
     Ok(())
+}
+
+/// A row's facts, its hash, and its decoded event (`None` once redacted).
+type Decoded<E> = (Meta, Hash, Option<E>);
+
+/// Each row's facts and its decoded event.
+fn decode_all<P: Projection>(rows: Vec<StoredEvent>) -> AppResult<Vec<Decoded<P::Event>>> {
+    rows.into_iter()
+        .map(|row| {
+            let meta = meta_of(&row)?;
+            let event = match row.payload.as_deref().map(serde_json::from_slice::<P::Event>) {
+                Some(Ok(event)) => Some(event),
+                Some(Err(error)) => {
+                    // Never skipped: a fold without this event would show the
+                    // couple a record that is not theirs. Say where, never what
+                    // (serde's message can quote the payload); the error page
+                    // reports the place once.
+                    tracing::debug!(stream = %row.stream_id, seq = row.seq, category = ?error.classify(), "an event does not decode");
+                    return Err(AppError::Unreadable {
+                        stream_id: row.stream_id.clone(),
+                        seq: row.seq,
+                    });
+                }
+                None => None,
+            };
+            Ok((meta, row.hash, event))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -273,6 +318,64 @@ mod tests {
         )
         .await;
         assert!(matches!(refused, Err(AppError::Conflict(_))));
+    }
+
+    /// An instance that had folded an entry, catching up with its
+    /// withdrawal written through another instance, folds the stream again
+    /// fresh: it keeps nothing of the entry, and holds exactly what a cold
+    /// instance holds.
+    #[tokio::test]
+    async fn a_withdrawal_caught_up_refolds_the_stream_fresh() {
+        use kintsugi_core::truth::{self, DisclosureInput};
+        use kintsugi_core::withdrawal;
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let (writer, warm) = (
+            ProjectionCache::<CoupleState>::default(),
+            ProjectionCache::<CoupleState>::default(),
+        );
+        let (hurt, involved) = (UserId(uuid::Uuid::new_v4()), UserId(uuid::Uuid::new_v4()));
+        create_space(&writer, store.as_ref(), "couple:w", hurt).await;
+        let join = |state: &CoupleState| {
+            space::join(&state.space, involved).map(|e| vec![CoupleEvent::Space(e)])
+        };
+        execute(&writer, store.as_ref(), "couple:w", involved, join)
+            .await
+            .unwrap();
+        let input = DisclosureInput {
+            text: "MARKER-withdrawn".into(),
+            ..DisclosureInput::default()
+        };
+        let now = OffsetDateTime::now_utc();
+        let disclose = |state: &CoupleState| {
+            truth::volunteer(&state.space, involved, now, &input).map(|e| vec![e.into()])
+        };
+        let written = execute(&writer, store.as_ref(), "couple:w", involved, disclose).await;
+        let entry = kintsugi_core::EntryId(written.unwrap()[0]);
+        let seen = warm.read(store.as_ref(), "couple:w").await.unwrap();
+        assert!(format!("{:?}", seen.state).contains("MARKER-withdrawn"));
+        drop(seen);
+
+        let take_back = |state: &CoupleState| {
+            withdrawal::withdraw(&state.withdrawals, involved, entry).map(|e| vec![e.into()])
+        };
+        execute(&writer, store.as_ref(), "couple:w", involved, take_back)
+            .await
+            .unwrap();
+        let caught_up = warm.read(store.as_ref(), "couple:w").await.unwrap();
+        let cold = ProjectionCache::<CoupleState>::default();
+        let fresh = cold.read(store.as_ref(), "couple:w").await.unwrap();
+        let (caught_up, fresh) = (
+            format!("{:?}", caught_up.state),
+            format!("{:?}", fresh.state),
+        );
+        assert!(!caught_up.contains("MARKER-withdrawn"));
+        assert_eq!(caught_up, fresh);
+        let report = store
+            .verify_with(&crate::record::DomainEvents)
+            .await
+            .unwrap();
+        assert_eq!(report.first_break, None);
     }
 
     /// Writers racing from two instances never fork the chain: each append

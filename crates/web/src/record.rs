@@ -10,14 +10,17 @@ use kintsugi_core::StreamId;
 use kintsugi_store::{Decoded, PayloadDecoder, Witness};
 
 /// Decodes couple and private stream payloads as core's event types.
-/// Core has no redaction event yet, so nothing redacts anything.
+/// A withdrawal names the earlier event of its stream whose ciphertext it
+/// removed, so `verify` proves the redaction (by the same author).
 pub struct DomainEvents;
 
 impl PayloadDecoder for DomainEvents {
     fn decode(&self, stream_id: &str, _kind: &str, payload: &[u8]) -> Decoded {
         if stream_id.starts_with("couple:") {
             match serde_json::from_slice::<CoupleEvent>(payload) {
-                Ok(_) => Decoded::Known { redacts: None },
+                Ok(event) => Decoded::Known {
+                    redacts: event.redacts(),
+                },
                 Err(_) => Decoded::Unknown,
             }
         } else if stream_id.starts_with("private:") {
@@ -30,7 +33,9 @@ impl PayloadDecoder for DomainEvents {
                         hash: seen.hash,
                     })
                 }
-                Ok(_) => Decoded::Known { redacts: None },
+                Ok(event) => Decoded::Known {
+                    redacts: event.redacts(),
+                },
                 Err(_) => Decoded::Unknown,
             }
         } else {

@@ -3,6 +3,7 @@
 use super::events::{ApologyAnswer, ApologyEvent, ApologyParts};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,9 @@ impl Apology {
 pub struct Apologies {
     /// One per betrayal, in the order the first version was sent.
     pub(super) apologies: Vec<Apology>,
+    /// The answers to versions their author withdrew (or that this fold
+    /// never read, their payload gone): the hurt partner's words stay.
+    answered_withdrawn: BTreeMap<EntryId, ApologyResponse>,
 }
 
 impl Apologies {
@@ -106,15 +110,40 @@ impl Apologies {
                     .iter_mut()
                     .flat_map(|a| a.versions.iter_mut())
                     .find(|v| v.id == *version);
-                if let Some(version) = found {
-                    version.response = Some(ApologyResponse {
-                        answer: answer.clone(),
-                        by: meta.author,
-                        at: meta.at,
-                    });
+                let response = ApologyResponse {
+                    answer: answer.clone(),
+                    by: meta.author,
+                    at: meta.at,
+                };
+                match found {
+                    Some(version) => version.response = Some(response),
+                    None => {
+                        self.answered_withdrawn.insert(*version, response);
+                    }
                 }
             }
         }
+    }
+
+    /// Forgets a version its author withdrew (and the answer to it), and
+    /// numbers the versions left from 1 again, as a fold that never read it
+    /// would; an apology with no version left is gone.
+    pub fn withdraw(&mut self, id: EntryId) {
+        if let Some(response) = self.version(id).and_then(|(_, v)| v.response.clone()) {
+            self.answered_withdrawn.insert(id, response);
+        }
+        for apology in &mut self.apologies {
+            apology.versions.retain(|v| v.id != id);
+            for (number, version) in (1..).zip(apology.versions.iter_mut()) {
+                version.number = number;
+            }
+        }
+        self.apologies.retain(|a| !a.versions.is_empty());
+    }
+
+    /// The answer to a version its author withdrew, if it had one.
+    pub fn answer_to_withdrawn(&self, id: EntryId) -> Option<&ApologyResponse> {
+        self.answered_withdrawn.get(&id)
     }
 
     pub fn all(&self) -> &[Apology] {

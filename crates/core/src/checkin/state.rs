@@ -122,6 +122,9 @@ pub struct CheckInsState {
     /// `(when, which check-in)` in time order, for "since your last visit".
     acknowledged: Vec<(OffsetDateTime, EntryId)>,
     tallies: BTreeMap<UserId, FeelingDays>,
+    /// The answers to check-ins their author withdrew (or that this fold
+    /// never read, their payload gone): the partner's words stay.
+    answered_withdrawn: BTreeMap<EntryId, AckRecord>,
 }
 
 impl CheckInsState {
@@ -145,18 +148,48 @@ impl CheckInsState {
                 check_in,
                 acknowledgement,
             } => {
-                if let Some(entry) = entries::find_mut(&mut self.entries, *check_in) {
-                    if entry.acknowledgement.is_none() {
-                        entry.acknowledgement = Some(AckRecord {
-                            by: meta.author,
-                            at: meta.at,
-                            acknowledgement: acknowledgement.clone(),
-                        });
-                        self.acknowledged.push((meta.at, *check_in));
+                let record = AckRecord {
+                    by: meta.author,
+                    at: meta.at,
+                    acknowledgement: acknowledgement.clone(),
+                };
+                match entries::find_mut(&mut self.entries, *check_in) {
+                    Some(entry) => {
+                        if entry.acknowledgement.is_none() {
+                            entry.acknowledgement = Some(record);
+                            self.acknowledged.push((meta.at, *check_in));
+                        }
+                    }
+                    None => {
+                        self.answered_withdrawn.entry(*check_in).or_insert(record);
                     }
                 }
             }
         }
+    }
+
+    /// Forgets a shared check-in its author withdrew: the same state as a
+    /// fold that never read it (tallies counted again from what is left),
+    /// but the partner's answer to it stays.
+    pub fn withdraw(&mut self, id: EntryId) {
+        if let Some(ack) = self.get(id).and_then(|e| e.acknowledgement.clone()) {
+            self.answered_withdrawn.insert(id, ack);
+        }
+        self.entries.retain(|e| e.id != id);
+        self.acknowledged.retain(|(_, e)| *e != id);
+        let mut tallies: BTreeMap<UserId, FeelingDays> = BTreeMap::new();
+        for entry in &self.entries {
+            tallies
+                .entry(entry.author)
+                .or_default()
+                .add(entry.at, &entry.check_in);
+        }
+        self.tallies = tallies;
+    }
+
+    /// The answer to a check-in its author withdrew, if it had one.
+    pub fn answer_to_withdrawn(&self, id: EntryId) -> Option<&AckRecord> {
+        self.answered_withdrawn.get(&id)
     }
 
     pub fn get(&self, id: EntryId) -> Option<&SharedCheckIn> {
@@ -229,6 +262,17 @@ impl PrivateCheckIns {
                 });
             }
         }
+    }
+
+    /// Deletes a kept check-in in place: the same state as a fold that never
+    /// read it (the day tallies counted again from what is left).
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.entries.retain(|e| e.id != id);
+        let mut days = FeelingDays::default();
+        for entry in &self.entries {
+            days.add(entry.at, &entry.check_in);
+        }
+        self.days = days;
     }
 
     pub fn all(&self) -> &[PrivateCheckIn] {

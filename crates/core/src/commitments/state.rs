@@ -103,6 +103,12 @@ impl Commitments {
         }
     }
 
+    /// Forgets a commitment its author withdrew, with its history: the same
+    /// state as a fold that never read it.
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.commitments.retain(|c| c.id != id);
+    }
+
     pub fn get(&self, id: EntryId) -> Option<&Commitment> {
         entries::find(&self.commitments, id)
     }

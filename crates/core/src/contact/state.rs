@@ -5,6 +5,7 @@ use crate::access::repair_rules::Acknowledgement;
 use crate::kernel::entries;
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
+use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,10 @@ impl ContactReport {
 pub struct ContactReports {
     /// In the order reported; ids grow with it.
     pub(super) reports: Vec<ContactReport>,
+    /// The acknowledgements of reports their author withdrew (or that this
+    /// fold never read, their payload gone): they stay, and say what they
+    /// answered.
+    answered_withdrawn: BTreeMap<EntryId, Acknowledgement>,
 }
 
 impl ContactReports {
@@ -54,11 +59,29 @@ impl ContactReports {
                 acknowledgement: None,
             }),
             ContactEvent::Acknowledged { report, response } => {
-                if let Some(found) = entries::find_mut(&mut self.reports, *report) {
-                    found.acknowledgement = Some(Acknowledgement::new(meta, response));
+                let acknowledgement = Acknowledgement::new(meta, response);
+                match entries::find_mut(&mut self.reports, *report) {
+                    Some(found) => found.acknowledgement = Some(acknowledgement),
+                    None => {
+                        self.answered_withdrawn.insert(*report, acknowledgement);
+                    }
                 }
             }
         }
+    }
+
+    /// Forgets a report its author withdrew: the same state as a fold that
+    /// never read it.
+    pub fn withdraw(&mut self, id: EntryId) {
+        if let Some(ack) = self.get(id).and_then(|r| r.acknowledgement.clone()) {
+            self.answered_withdrawn.insert(id, ack);
+        }
+        self.reports.retain(|r| r.id != id);
+    }
+
+    /// The acknowledgement of a report its author withdrew, if it had one.
+    pub fn acknowledgement_of_withdrawn(&self, id: EntryId) -> Option<&Acknowledgement> {
+        self.answered_withdrawn.get(&id)
     }
 
     pub fn get(&self, id: EntryId) -> Option<&ContactReport> {

@@ -50,6 +50,12 @@ pub trait Projection: Default + Send + Sync + 'static {
     /// The store's clear-text `kind` column for an event.
     fn kind(event: &Self::Event) -> &'static str;
 
+    /// The `seq` of the earlier event of the same stream whose payload this
+    /// event removes (a withdrawal), if it is one.
+    fn redacts(_event: &Self::Event) -> Option<u64> {
+        None
+    }
+
     /// Advances past an event whose payload is gone (redacted) or whose kind
     /// this version does not know, so the fold stays aligned with the stream.
     fn skip(&mut self, meta: &Meta);

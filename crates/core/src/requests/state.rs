@@ -4,6 +4,7 @@ use super::events::{Frequency, RequestEvent};
 use crate::kernel::entries;
 use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
+use std::collections::BTreeMap;
 use time::{Date, Duration, OffsetDateTime, UtcOffset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,6 +395,17 @@ fn count<T>(items: impl Iterator<Item = T>) -> u32 {
 pub struct Requests {
     /// In the order made; ids grow with it.
     pub(super) requests: Vec<Request>,
+    /// What the partners did about requests their author withdrew (or that
+    /// this fold never read, their payload gone): it stays.
+    answered_withdrawn: BTreeMap<EntryId, StepsKept>,
+}
+
+/// The steps taken on a request after it was made, and each time it was
+/// done: what stays once its author withdrew it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepsKept {
+    pub changes: Vec<StatusChange>,
+    pub fulfilments: Vec<Fulfilment>,
 }
 
 impl Requests {
@@ -443,31 +455,64 @@ impl Requests {
         happened_on: Date,
         note: Option<String>,
     ) {
-        if let Some(r) = entries::find_mut(&mut self.requests, request) {
-            r.fulfilments.push(Fulfilment {
-                id: meta.entry(),
-                happened_on,
-                logged_at: meta.at,
-                by: meta.author,
-                note,
-                confirmation: None,
-            });
+        let done = Fulfilment {
+            id: meta.entry(),
+            happened_on,
+            logged_at: meta.at,
+            by: meta.author,
+            note,
+            confirmation: None,
+        };
+        match entries::find_mut(&mut self.requests, request) {
+            Some(r) => r.fulfilments.push(done),
+            None => self.kept(request).fulfilments.push(done),
         }
     }
 
     fn confirm_fulfilment(&mut self, meta: &Meta, request: EntryId, fulfilment: EntryId) {
-        let found = entries::find_mut(&mut self.requests, request)
-            .and_then(|r| r.fulfilments.iter_mut().find(|f| f.id == fulfilment));
+        let fulfilments = match entries::find_mut(&mut self.requests, request) {
+            Some(r) => &mut r.fulfilments,
+            None => &mut self.kept(request).fulfilments,
+        };
+        let found = fulfilments.iter_mut().find(|f| f.id == fulfilment);
         if let Some(f) = found {
             f.confirmation = Some(meta.stamp());
         }
     }
 
     fn update(&mut self, meta: &Meta, id: EntryId, change: Change) {
-        if let Some(request) = entries::find_mut(&mut self.requests, id) {
-            request.follow(&change);
-            request.changes.push(StatusChange::new(meta, change));
+        match entries::find_mut(&mut self.requests, id) {
+            Some(request) => {
+                request.follow(&change);
+                request.changes.push(StatusChange::new(meta, change));
+            }
+            None => self.kept(id).changes.push(StatusChange::new(meta, change)),
         }
+    }
+
+    /// Forgets a request its author withdrew, with every step taken on it:
+    /// the same state as a fold that never read it.
+    pub fn withdraw(&mut self, id: EntryId) {
+        if let Some(request) = self.get(id).cloned() {
+            let kept = self.kept(id);
+            kept.changes = request
+                .changes
+                .into_iter()
+                .filter(|c| !matches!(c.change, Change::Made(_)))
+                .collect();
+            kept.fulfilments = request.fulfilments;
+        }
+        self.requests.retain(|r| r.id != id);
+    }
+
+    /// Where the steps on a request this fold does not hold are kept.
+    fn kept(&mut self, id: EntryId) -> &mut StepsKept {
+        self.answered_withdrawn.entry(id).or_default()
+    }
+
+    /// What was done about a request its author withdrew, if anything.
+    pub fn steps_of_withdrawn(&self, id: EntryId) -> Option<&StepsKept> {
+        self.answered_withdrawn.get(&id)
     }
 
     pub fn get(&self, id: EntryId) -> Option<&Request> {

@@ -9,7 +9,7 @@ use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
-use crate::kernel::ids::UserId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::meeting::{MeetingEvent, Meetings};
 use crate::pulse::{PulseEvent, PulseState, PulsesSeen};
 use crate::readiness::{ReadinessEvent, ReadinessList};
@@ -21,6 +21,7 @@ use crate::talk::{TalkEvent, Talks};
 use crate::therapist::{TherapistEvent, Therapy};
 use crate::together::{Together, TogetherEvent};
 use crate::truth::{TruthEvent, TruthLog};
+use crate::withdrawal::{EntryRoom, WithdrawalEvent, Withdrawals, Withdrawn, Written};
 
 stream_events! {
     /// One event in the couple stream. Each room owns its own event type; this
@@ -41,6 +42,19 @@ stream_events! {
         Therapist(TherapistEvent) = "therapist",
         Reflection(ReflectionEvent) = "reflection",
         Session(SessionEvent) = "session",
+        Withdrawal(WithdrawalEvent) = "withdrawal",
+    }
+}
+
+impl CoupleEvent {
+    /// The `seq` of the earlier event of this stream whose ciphertext this
+    /// event removes (a withdrawal names its entry), so the store removes
+    /// it in the same transaction and `verify` proves it.
+    pub fn redacts(&self) -> Option<u64> {
+        match self {
+            CoupleEvent::Withdrawal(e) => Some(e.redacts()),
+            _ => None,
+        }
     }
 }
 
@@ -68,6 +82,8 @@ pub struct CoupleState {
     pub reflections: SharedReflections,
     /// The therapy sessions of each engagement.
     pub sessions: Sessions,
+    /// Who wrote which entry, and the tombstones of those withdrawn.
+    pub withdrawals: Withdrawals,
 }
 
 impl CoupleState {
@@ -89,6 +105,77 @@ impl CoupleState {
             CoupleEvent::Therapist(e) => self.therapy.apply(meta, e),
             CoupleEvent::Reflection(e) => self.reflections.apply(meta, e),
             CoupleEvent::Session(e) => self.sessions.apply(meta, e),
+            CoupleEvent::Withdrawal(e) => {
+                let tombstone = self.withdrawals.apply(meta, e);
+                self.forget(&tombstone);
+            }
+        }
+        if let Some((room, betrayal)) = self.written_entry(meta, event) {
+            let written = Written {
+                author: meta.author,
+                room,
+                betrayal,
+                at: meta.at,
+            };
+            self.withdrawals.note_written(meta.entry(), written);
+        }
+    }
+
+    /// The room and betrayal of the entry `event` wrote, if it wrote one
+    /// its author may withdraw (not a structural step: the space, a
+    /// consent, a therapist's acceptance).
+    fn written_entry(
+        &self,
+        meta: &Meta,
+        event: &CoupleEvent,
+    ) -> Option<(EntryRoom, Option<EntryId>)> {
+        let id = meta.entry();
+        let (room, betrayal) = match event {
+            CoupleEvent::Truth(
+                TruthEvent::Disclosed { .. }
+                | TruthEvent::Asked { .. }
+                | TruthEvent::Answered { .. }
+                | TruthEvent::Corrected { .. },
+            ) => (EntryRoom::Truth, self.truth.entry(id)?.betrayal),
+            CoupleEvent::Apology(ApologyEvent::Sent { betrayal, .. }) => {
+                (EntryRoom::Apology, *betrayal)
+            }
+            CoupleEvent::Request(RequestEvent::Made { betrayal, .. }) => {
+                (EntryRoom::Request, *betrayal)
+            }
+            CoupleEvent::Commitment(CommitmentEvent::Made { betrayal, .. }) => {
+                (EntryRoom::Commitment, *betrayal)
+            }
+            CoupleEvent::Contact(ContactEvent::Reported { betrayal, .. }) => {
+                (EntryRoom::Contact, *betrayal)
+            }
+            CoupleEvent::CheckIn(CheckInEvent::Shared { .. }) => {
+                return Some((EntryRoom::CheckIn, None));
+            }
+            _ => return None,
+        };
+        Some((room, Some(betrayal)))
+    }
+
+    /// The entry's room forgets what its author withdrew and keeps a
+    /// tombstone where the room shows one.
+    fn forget(&mut self, tombstone: &Withdrawn) {
+        let id = tombstone.entry;
+        match tombstone.room {
+            EntryRoom::Truth => {
+                let betrayal = tombstone.betrayal.unwrap_or(id);
+                let placed =
+                    self.truth
+                        .withdraw(id, betrayal, tombstone.written_at, tombstone.stamp);
+                for entry in placed {
+                    self.withdrawals.place(entry, betrayal);
+                }
+            }
+            EntryRoom::Apology => self.apology.withdraw(id),
+            EntryRoom::Request => self.requests.withdraw(id),
+            EntryRoom::Commitment => self.commitments.withdraw(id),
+            EntryRoom::Contact => self.contact.withdraw(id),
+            EntryRoom::CheckIn => self.check_ins.withdraw(id),
         }
     }
 

@@ -63,6 +63,10 @@ macro_rules! stream_projection {
                 kind_of(event)
             }
 
+            fn redacts(event: &$event) -> Option<u64> {
+                event.redacts()
+            }
+
             fn skip(&mut self, meta: &crate::kernel::event::Meta) {
                 self.seq = meta.seq;
             }

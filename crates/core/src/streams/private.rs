@@ -14,6 +14,7 @@ use crate::talk::{PrivateTalkEvent, PrivateTalks};
 use crate::therapist::practice::{Practice, PracticeEvent};
 use crate::together::{KeptTogether, PrivateTogetherEvent};
 use crate::visits::{VisitEvent, Visits};
+use crate::withdrawal::{EntryRoom, WithdrawalEvent, Withdrawals, Written};
 
 stream_events! {
     /// One event in a person's private stream.
@@ -27,6 +28,18 @@ stream_events! {
         Together(PrivateTogetherEvent) = "together",
         Reflection(PrivateReflectionEvent) = "reflection",
         Practice(PracticeEvent) = "practice",
+        Withdrawal(WithdrawalEvent) = "withdrawal",
+    }
+}
+
+impl PrivateEvent {
+    /// The `seq` of the earlier event of this stream whose ciphertext this
+    /// event removes (a deletion names its entry).
+    pub fn redacts(&self) -> Option<u64> {
+        match self {
+            PrivateEvent::Withdrawal(e) => Some(e.redacts()),
+            _ => None,
+        }
     }
 }
 
@@ -52,6 +65,8 @@ pub struct PrivateState {
     pub reflections: Reflections,
     /// As a therapist: the couples they serve, named, and their notes.
     pub practice: Practice,
+    /// The entries its owner may delete, and those deleted.
+    pub withdrawals: Withdrawals,
 }
 
 impl PrivateState {
@@ -68,6 +83,22 @@ impl PrivateState {
             PrivateEvent::Together(e) => self.together.apply(meta, e),
             PrivateEvent::Reflection(e) => self.reflections.apply(meta, e),
             PrivateEvent::Practice(e) => self.practice.apply(meta, e),
+            PrivateEvent::Withdrawal(e) => {
+                let deleted = self.withdrawals.apply(meta, e);
+                // Only kept check-ins are written down as deletable.
+                if deleted.room == EntryRoom::CheckIn {
+                    self.check_ins.withdraw(deleted.entry);
+                }
+            }
+        }
+        if let PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { .. }) = event {
+            let written = Written {
+                author: meta.author,
+                room: EntryRoom::CheckIn,
+                betrayal: None,
+                at: meta.at,
+            };
+            self.withdrawals.note_written(meta.entry(), written);
         }
     }
 }

@@ -59,6 +59,8 @@ round_trips! {
     therapist_events: CoupleEvent = crate::therapist::tests::any_event();
     reflection_events: CoupleEvent = crate::reflections::tests::any_event();
     session_events: CoupleEvent = crate::sessions::tests::any_event();
+    withdrawal_events: CoupleEvent = crate::withdrawal::tests::any_event();
+    private_withdrawal_events: PrivateEvent = crate::withdrawal::tests::any_event();
     private_check_in_events: PrivateEvent = crate::checkin::tests::any_private_event();
     private_pulse_events: PrivateEvent = crate::pulse::tests::any_private_event();
     signs_events: PrivateEvent = crate::signs::tests::any_event();

@@ -70,6 +70,9 @@ pub fn check_acknowledge(acting: Acting<TruthLog>, entry: EntryId) -> Result<(),
 pub fn check_correct(acting: Acting<TruthLog>, entry: EntryId) -> Result<(), Refusal> {
     let original = acting.member_entry(acting.room.entry(entry))?;
     acting.authorize(original.betrayal, RepairAction::Correct)?;
+    if original.withdrawn().is_some() {
+        return Err(Refusal::Conflict("Its author withdrew this entry."));
+    }
     if !original.is_acknowledgeable() {
         return Err(Refusal::Conflict(
             "A question is not corrected. A new question can be asked instead.",

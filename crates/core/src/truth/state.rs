@@ -35,6 +35,9 @@ pub enum EntryKind {
         /// record of late truth.
         after: Duration,
     },
+    /// A tombstone: its author withdrew it (`by`, `at`). Its text is gone;
+    /// what answered, acknowledged or corrected it stays.
+    Withdrawn(Stamp),
 }
 
 /// Where an entry stands with the partner who reads it.
@@ -62,7 +65,18 @@ pub struct TruthEntry {
 impl TruthEntry {
     /// Disclosures, answers and corrections are read and acknowledged.
     pub fn is_acknowledgeable(&self) -> bool {
-        !matches!(self.kind, EntryKind::Question { .. })
+        !matches!(
+            self.kind,
+            EntryKind::Question { .. } | EntryKind::Withdrawn(_)
+        )
+    }
+
+    /// When its author withdrew it, if they did.
+    pub fn withdrawn(&self) -> Option<Stamp> {
+        match self.kind {
+            EntryKind::Withdrawn(stamp) => Some(stamp),
+            _ => None,
+        }
     }
 
     pub fn ack_state(&self) -> AckState<'_> {
@@ -112,6 +126,7 @@ impl TruthEntry {
             EntryKind::Question { .. } => "Question",
             EntryKind::Answer { .. } => "Answer",
             EntryKind::Correction { .. } => "Correction",
+            EntryKind::Withdrawn(_) => "Withdrawn",
         }
     }
 }
@@ -184,7 +199,15 @@ impl TruthFilter {
 pub struct TruthLog {
     /// In the order written; ids grow with it.
     pub(super) entries: Vec<TruthEntry>,
+    /// Acknowledgements of entries this fold never read (their author
+    /// withdrew them and the store no longer holds their text), kept until
+    /// the withdrawal gives them their tombstone.
+    orphan_acknowledgements: Vec<(EntryId, Acknowledgement)>,
 }
+
+/// Where an answer or a correction of an entry this fold never read stands
+/// until the entry's withdrawal says which betrayal it belongs to.
+const UNPLACED: EntryId = EntryId(0);
 
 impl TruthLog {
     pub fn apply(&mut self, meta: &Meta, event: &TruthEvent) {
@@ -210,9 +233,7 @@ impl TruthLog {
                 },
             ),
             TruthEvent::Answered { question, text } => {
-                let Some(betrayal) = self.entry(*question).map(|q| q.betrayal) else {
-                    return;
-                };
+                let betrayal = self.entry(*question).map_or(UNPLACED, |q| q.betrayal);
                 self.push(
                     meta,
                     betrayal,
@@ -229,8 +250,10 @@ impl TruthLog {
                 );
             }
             TruthEvent::Acknowledged { entry, response } => {
-                if let Some(entry) = entries::find_mut(&mut self.entries, *entry) {
-                    entry.acknowledgement = Some(Acknowledgement::new(meta, response));
+                let acknowledgement = Acknowledgement::new(meta, response);
+                match entries::find_mut(&mut self.entries, *entry) {
+                    Some(entry) => entry.acknowledgement = Some(acknowledgement),
+                    None => self.orphan_acknowledgements.push((*entry, acknowledgement)),
                 }
             }
             TruthEvent::Parked { question } => {
@@ -240,12 +263,13 @@ impl TruthLog {
                 self.set_question_status(*question, QuestionStatus::Open)
             }
             TruthEvent::Corrected { corrects, text } => {
-                let Some(original) = entries::find_mut(&mut self.entries, *corrects) else {
-                    return;
+                let (betrayal, after) = match entries::find_mut(&mut self.entries, *corrects) {
+                    Some(original) => {
+                        original.corrections.push(meta.entry());
+                        (original.betrayal, meta.at - original.written_at)
+                    }
+                    None => (UNPLACED, Duration::ZERO),
                 };
-                original.corrections.push(meta.entry());
-                let betrayal = original.betrayal;
-                let after = meta.at - original.written_at;
                 self.push(
                     meta,
                     betrayal,
@@ -257,6 +281,96 @@ impl TruthLog {
                 );
             }
         }
+    }
+
+    /// Puts a tombstone where a withdrawn entry stood: the same state
+    /// whether this fold had read the entry or not (its event's text is
+    /// gone from the store). An answer withdrawn opens its question again;
+    /// what answered, acknowledged or corrected the entry stays, placed in
+    /// the entry's betrayal. Returns the ids of the entries it placed.
+    pub fn withdraw(
+        &mut self,
+        id: EntryId,
+        betrayal: EntryId,
+        written_at: OffsetDateTime,
+        by: Stamp,
+    ) -> Vec<EntryId> {
+        let old = entries::find(&self.entries, id).map(|e| e.kind.clone());
+        match old {
+            Some(EntryKind::Answer { question }) => {
+                if let Some(q) = self.entry(question) {
+                    if q.question_status() == Some(&QuestionStatus::Answered { answer: id }) {
+                        self.set_question_status(question, QuestionStatus::Open);
+                    }
+                }
+            }
+            Some(EntryKind::Correction { corrects, .. }) => {
+                if let Some(original) = entries::find_mut(&mut self.entries, corrects) {
+                    original.corrections.retain(|c| *c != id);
+                }
+            }
+            _ => {}
+        }
+        let acknowledgement = match entries::find(&self.entries, id) {
+            Some(entry) => entry.acknowledgement.clone(),
+            None => self.take_orphan_acknowledgement(id),
+        };
+        self.orphan_acknowledgements
+            .retain(|(entry, _)| *entry != id);
+        let tombstone = TruthEntry {
+            id,
+            betrayal,
+            author: by.by,
+            written_at,
+            text: String::new(),
+            kind: EntryKind::Withdrawn(by),
+            acknowledgement,
+            corrections: Vec::new(),
+        };
+        match self.entries.binary_search_by_key(&id, |e| e.id) {
+            Ok(index) => self.entries[index] = tombstone,
+            Err(index) => self.entries.insert(index, tombstone),
+        }
+        self.place_what_followed(id, betrayal, written_at)
+    }
+
+    fn take_orphan_acknowledgement(&mut self, id: EntryId) -> Option<Acknowledgement> {
+        let index = self
+            .orphan_acknowledgements
+            .iter()
+            .rposition(|(entry, _)| *entry == id)?;
+        Some(self.orphan_acknowledgements.remove(index).1)
+    }
+
+    /// The answers and corrections of a withdrawn entry, in its betrayal,
+    /// and its corrections listed on its tombstone again.
+    fn place_what_followed(
+        &mut self,
+        id: EntryId,
+        betrayal: EntryId,
+        written_at: OffsetDateTime,
+    ) -> Vec<EntryId> {
+        let mut placed = Vec::new();
+        let mut corrections = Vec::new();
+        for entry in &mut self.entries {
+            match entry.kind {
+                EntryKind::Answer { question } if question == id => {}
+                EntryKind::Correction {
+                    corrects,
+                    ref mut after,
+                } if corrects == id => {
+                    *after = entry.written_at - written_at;
+                    corrections.push(entry.id);
+                }
+                _ => continue,
+            }
+            entry.betrayal = betrayal;
+            placed.push(entry.id);
+        }
+        if let Some(tombstone) = entries::find_mut(&mut self.entries, id) {
+            tombstone.corrections = corrections;
+        }
+        placed
     }
 
     fn push(&mut self, meta: &Meta, betrayal: EntryId, text: &str, kind: EntryKind) {

@@ -173,7 +173,8 @@ impl ExportRules {
             | CoupleEvent::Meeting(_)
             | CoupleEvent::Therapist(_)
             | CoupleEvent::Session(_)
-            | CoupleEvent::Reflection(_) => true,
+            | CoupleEvent::Reflection(_)
+            | CoupleEvent::Withdrawal(_) => true,
         }
     }
 }
@@ -214,6 +215,26 @@ impl ExportedEvent {
             kind,
             content,
         })
+    }
+}
+
+impl ExportedEvent {
+    /// An event whose payload its author withdrew (the store no longer
+    /// holds it): where it stood, when and by whom, in which room (from the
+    /// stream's clear-text `kind`), and never what it said.
+    pub fn withdrawn(rules: &ExportRules, meta: &Meta, stored_kind: &str) -> ExportedEvent {
+        let room = match stored_kind {
+            "checkin" => "check_in",
+            other => other,
+        };
+        ExportedEvent {
+            seq: meta.seq,
+            time: meta.at,
+            who: rules.who(meta.author).code(),
+            room: room.to_owned(),
+            kind: "withdrawn".to_owned(),
+            content: serde_json::Value::Object(serde_json::Map::new()),
+        }
     }
 }
 

@@ -161,6 +161,7 @@ pub struct Compose {
 
 pub struct VersionView {
     id: u64,
+    can_withdraw: bool,
     number: u32,
     sent_at: String,
     latest: bool,
@@ -202,6 +203,7 @@ pub struct Section {
 #[template(path = "apology/apology.html")]
 struct ApologyPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     sections: Vec<Section>,
     /// The person writes an apology (involved partner in a betrayal).
     writes: bool,
@@ -260,7 +262,12 @@ fn compose(
     }
 }
 
-fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<VersionView> {
+fn version_views(
+    apology: Option<&Apology>,
+    state: &kintsugi_core::streams::couple::CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<VersionView> {
     let Some(apology) = apology else {
         return Vec::new();
     };
@@ -282,6 +289,12 @@ fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<Versi
             };
             VersionView {
                 id: v.id.0,
+                can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
+                    &state.space,
+                    &state.withdrawals,
+                    me,
+                    v.id,
+                ),
                 number: v.number,
                 sent_at: dates::when(v.sent_at, zone),
                 latest: Some(v.id) == latest,
@@ -299,6 +312,30 @@ fn version_views(apology: Option<&Apology>, me: UserId, zone: Zone) -> Vec<Versi
 }
 
 /// "You answered: Not yet" or "Your partner answered: I need more".
+/// The tombstones of versions their author withdrew, each with the answer
+/// it had, which stays.
+fn withdrawn_versions(
+    state: &CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::Apology;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        if let Some(r) = state.apology.answer_to_withdrawn(EntryId(tombstone.id)) {
+            tombstone.answered = format!(
+                "{}, on {}, before it was withdrawn",
+                answered(me, r.by, &r.answer),
+                dates::when(r.at, zone)
+            );
+            if let ApologyAnswer::NeedMore { what } = &r.answer {
+                tombstone.response = what.clone();
+            }
+        }
+    }
+    list
+}
+
 fn answered(me: UserId, by: UserId, answer: &ApologyAnswer) -> String {
     let who = if by == me {
         "You answered"
@@ -365,6 +402,7 @@ async fn build(desk: Desk, pending: Pending) -> AppResult<ApologyPage> {
     let state = &cached.state;
     let me = desk.couple.me;
     let mut page = ApologyPage {
+        withdrawn: withdrawn_versions(state, me, desk.layout.now.zone),
         layout: desk.layout.in_section("apology"),
         sections: Vec::new(),
         writes: false,
@@ -413,7 +451,7 @@ impl SectionOf<'_> {
             heading,
             status: status_line(self.apology, role),
             news: answer_news(self.apology, self.me, zone),
-            versions: version_views(self.apology, self.me, zone),
+            versions: version_views(self.apology, self.state, self.me, zone),
             answer: self.answer_box(pending),
             compose: self.compose(pending),
         }

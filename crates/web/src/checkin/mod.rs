@@ -105,6 +105,10 @@ pub struct CheckInRow {
     pub can_acknowledge: bool,
     pub own_words: String,
     pub answer_open: bool,
+    /// For a kept check-in (its author's alone): where to delete it.
+    pub delete: Option<String>,
+    /// For one the author shared: where to withdraw it.
+    pub withdraw: Option<String>,
 }
 
 fn audience(view: &CheckInView<'_>) -> &'static str {
@@ -142,6 +146,14 @@ impl CheckInRow {
             can_acknowledge: view.can_acknowledge,
             own_words: String::new(),
             answer_open: false,
+            delete: match view.id {
+                CheckInId::Private(id) if mine => Some(format!("/delete/{}", id.0)),
+                _ => None,
+            },
+            withdraw: match view.id {
+                CheckInId::Shared(id) if mine => Some(format!("/withdraw/{}", id.0)),
+                _ => None,
+            },
         }
     }
 }
@@ -318,6 +330,8 @@ struct CheckInPage {
     paged: bool,
     /// Whether a check-in can be sent now (not once the space ended).
     can_add: bool,
+    /// Shared check-ins their author withdrew, with the answers they had.
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -335,6 +349,28 @@ fn parse_before(raw: &str) -> Option<OffsetDateTime> {
 
 fn micros(at: OffsetDateTime) -> i128 {
     at.unix_timestamp_nanos().div_euclid(1_000)
+}
+
+/// The tombstones of shared check-ins, each with the answer it had.
+fn withdrawn(
+    state: &kintsugi_core::streams::couple::CoupleState,
+    me: kintsugi_core::UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::CheckIn;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        let id = kintsugi_core::EntryId(tombstone.id);
+        if let Some(ack) = state.check_ins.answer_to_withdrawn(id) {
+            let who = if ack.by == me { "You" } else { "Your partner" };
+            tombstone.answered = format!(
+                "{who} answered on {}, before it was withdrawn",
+                dates::when(ack.at, zone)
+            );
+            tombstone.response = ack.acknowledgement.text().to_owned();
+        }
+    }
+    list
 }
 
 impl CheckInPage {
@@ -387,6 +423,7 @@ impl CheckInPage {
             older,
             paged: before.is_some(),
             can_add: kintsugi_core::access::repair_rules::can_add(&cached.state.space, me),
+            withdrawn: withdrawn(&cached.state, me, zone),
         })
     }
 }

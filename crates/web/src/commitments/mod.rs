@@ -95,6 +95,7 @@ pub struct StatusBox {
 
 pub struct CommitmentView {
     id: u64,
+    can_withdraw: bool,
     title: String,
     kind: &'static str,
     details: String,
@@ -111,6 +112,7 @@ pub struct CommitmentView {
 #[template(path = "commitments/commitments.html")]
 struct CommitmentsPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     new: Option<NewCommitment>,
     commitments: Vec<CommitmentView>,
     contact_reports: usize,
@@ -147,6 +149,12 @@ fn view(
             });
     CommitmentView {
         id: c.id.0,
+        can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
+            &state.space,
+            &state.withdrawals,
+            me,
+            c.id,
+        ),
         title: c.title().to_owned(),
         kind: c.kind.label(),
         details: match c.kind {
@@ -212,6 +220,11 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<CommitmentsPage> {
             .collect(),
     });
     Ok(CommitmentsPage {
+        withdrawn: crate::withdrawal::tombstones(
+            &state.withdrawals,
+            kintsugi_core::withdrawal::EntryRoom::Commitment,
+            zone,
+        ),
         layout: desk.layout.in_section("commitments"),
         new,
         commitments: state

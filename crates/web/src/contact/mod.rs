@@ -80,6 +80,7 @@ pub struct NewReport {
 
 pub struct ReportView {
     id: u64,
+    can_withdraw: bool,
     happened_at: String,
     channel: &'static str,
     reported_by: &'static str,
@@ -102,8 +103,32 @@ pub struct ReportView {
 #[template(path = "contact/contact.html")]
 struct ContactPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     new: Option<NewReport>,
     reports: Vec<ReportView>,
+}
+
+/// The tombstones of reports their author withdrew, each with the
+/// acknowledgement it had, which stays.
+fn withdrawn_reports(
+    state: &CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::Contact;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        let id = kintsugi_core::EntryId(tombstone.id);
+        if let Some(ack) = state.contact.acknowledgement_of_withdrawn(id) {
+            tombstone.answered = format!(
+                "{} read it on {}, before it was withdrawn",
+                who(me, ack.by),
+                dates::when(ack.at, zone)
+            );
+            tombstone.response = ack.response.clone().unwrap_or_default();
+        }
+    }
+    list
 }
 
 fn view(
@@ -132,6 +157,12 @@ fn view(
     };
     ReportView {
         id: r.id.0,
+        can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
+            &state.space,
+            &state.withdrawals,
+            me,
+            r.id,
+        ),
         happened_at: dates::when(r.happened_at, zone),
         channel: r.channel.label(),
         reported_by: who(me, r.reported_by),
@@ -190,6 +221,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<ContactPage> {
         twice,
     });
     Ok(ContactPage {
+        withdrawn: withdrawn_reports(state, me, zone),
         layout: layout.in_section("commitments"),
         new,
         reports: state

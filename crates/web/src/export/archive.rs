@@ -195,7 +195,12 @@ fn exported(
         at: row.created_at,
     };
     let Some(payload) = row.payload.as_deref() else {
-        return Ok(None);
+        // Withdrawn by its author: the couple's record keeps a tombstone;
+        // a kept entry its author deleted is simply gone.
+        return Ok(match section {
+            Section::Couple => Some(ExportedEvent::withdrawn(rules, &meta, &row.kind)),
+            Section::Private => None,
+        });
     };
     let event = match section {
         Section::Private => {

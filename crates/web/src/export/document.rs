@@ -229,6 +229,7 @@ fn room_label(room: &str) -> &'static str {
         "meeting" => "Weekly meeting",
         "therapist" => "Our therapist",
         "reflection" => "Reflection",
+        "withdrawal" => "Withdrawn entry",
         _ => "Entry",
     }
 }

@@ -326,6 +326,7 @@ pub struct NewRequest {
 
 pub struct RequestRow {
     id: u64,
+    can_withdraw: bool,
     what: String,
     rhythm: String,
     status: &'static str,
@@ -352,6 +353,7 @@ pub struct Group {
 #[template(path = "requests/requests.html")]
 struct ListPage {
     layout: Layout,
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
     new: Option<NewRequest>,
     groups: Vec<Group>,
 }
@@ -376,6 +378,12 @@ fn row(
         .count();
     RequestRow {
         id: request.id.0,
+        can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
+            &state.space,
+            &state.withdrawals,
+            me,
+            request.id,
+        ),
         what: request.terms.what.clone(),
         rhythm: request.terms.frequency.describe(),
         status: request.status.label(),
@@ -393,6 +401,52 @@ fn row(
         can_log: could_log(state, me, request.id)
             && !request.day_taken(doers.today(&state.space, request)),
     }
+}
+
+/// The tombstones of requests their author withdrew, each saying what was
+/// done about it before, which stays.
+fn withdrawn_requests(
+    state: &CoupleState,
+    me: UserId,
+    zone: Zone,
+) -> Vec<crate::withdrawal::Tombstone> {
+    let room = kintsugi_core::withdrawal::EntryRoom::Request;
+    let mut list = crate::withdrawal::tombstones(&state.withdrawals, room, zone);
+    for tombstone in &mut list {
+        let Some(kept) = state.requests.steps_of_withdrawn(EntryId(tombstone.id)) else {
+            continue;
+        };
+        let mut said: Vec<String> = kept
+            .changes
+            .iter()
+            .filter_map(|c| {
+                let step = match c.change {
+                    Change::Made(_) => return None,
+                    Change::Accepted => "accepted it",
+                    Change::AlternativeProposed(_) => "proposed an alternative",
+                    Change::AlternativeAccepted => "accepted the alternative",
+                    Change::AlternativeDeclined { .. } => "declined the alternative",
+                    Change::Paused { .. } => "paused it",
+                    Change::Resumed => "resumed it",
+                    Change::Retired { .. } => "retired it",
+                };
+                Some(format!(
+                    "{} {step} on {}",
+                    who(me, c.by),
+                    dates::day_of(c.at, zone)
+                ))
+            })
+            .collect();
+        match kept.fulfilments.len() {
+            0 => {}
+            1 => said.push("It was done once".to_owned()),
+            n => said.push(format!("It was done {n} times")),
+        }
+        if !said.is_empty() {
+            tombstone.answered = format!("Before it was withdrawn: {}.", said.join("; "));
+        }
+    }
+    list
 }
 
 fn could_log(state: &CoupleState, me: UserId, id: EntryId) -> bool {
@@ -458,6 +512,7 @@ async fn build_list(
     .filter(|g| !g.rows.is_empty())
     .collect();
     Ok(ListPage {
+        withdrawn: withdrawn_requests(state, me, desk.layout.now.zone),
         layout: desk.layout.in_section("requests"),
         new,
         groups,

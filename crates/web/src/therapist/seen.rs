@@ -288,9 +288,18 @@ fn truth(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSectio
         items: view
             .truth
             .iter()
-            .map(|e| {
-                let on = dates::when(e.written_at, zone);
-                item(person(space, e.author), on, e.label(), e.text.clone())
+            .map(|e| match e.withdrawn() {
+                // Where an entry its author withdrew stood: only when.
+                Some(withdrawn) => item(
+                    person(space, e.author),
+                    dates::when(withdrawn.at, zone),
+                    e.label(),
+                    crate::withdrawal::tombstone(withdrawn, zone),
+                ),
+                None => {
+                    let on = dates::when(e.written_at, zone);
+                    item(person(space, e.author), on, e.label(), e.text.clone())
+                }
             })
             .collect(),
         empty: "Nothing in the truth log yet.",

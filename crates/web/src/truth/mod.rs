@@ -25,6 +25,7 @@ use kintsugi_core::truth::{
     self, AckState, AcknowledgementInput, AnswerInput, CorrectionInput, DisclosureInput, EntryKind,
     QuestionInput, QuestionStatus, TruthEntry, TruthEvent, TruthFilter, TruthLog, Waiting,
 };
+use kintsugi_core::withdrawal;
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 
@@ -123,6 +124,8 @@ pub struct NewQuestion {
 pub struct Link {
     id: u64,
     text: String,
+    /// When the entry pointed to was withdrawn by its author ("" if not).
+    withdrawn: String,
 }
 
 /// A later correction of an entry, and how long after it came.
@@ -156,6 +159,9 @@ pub struct EntryView {
     can_unpark: bool,
     can_correct: bool,
     can_acknowledge: bool,
+    can_withdraw: bool,
+    /// A tombstone's words ("Withdrawn by its author on …"), else "".
+    withdrawn: String,
     answer_text: String,
     answer_errors: FormErrors,
     correction_text: String,
@@ -180,10 +186,14 @@ struct TruthPage {
     partner_joined: bool,
 }
 
-fn quote(entry: Option<&TruthEntry>) -> Option<Link> {
+fn quote(entry: Option<&TruthEntry>, zone: Zone) -> Option<Link> {
     entry.map(|e| Link {
         id: e.id.0,
         text: excerpt(&e.text, 160),
+        withdrawn: e
+            .withdrawn()
+            .map(|w| dates::day_of(w.at, zone))
+            .unwrap_or_default(),
     })
 }
 
@@ -202,6 +212,7 @@ fn waiting_for(state: &CoupleState, me: UserId) -> Vec<WaitingItem> {
                 (Waiting::Acknowledge, EntryKind::Answer { .. }) => "An answer to read",
                 (Waiting::Acknowledge, EntryKind::Correction { .. }) => "A correction to read",
                 (Waiting::Acknowledge, EntryKind::Question { .. }) => "A question to read",
+                (Waiting::Acknowledge, EntryKind::Withdrawn(_)) => "An entry to read",
             },
             text: excerpt(&entry.text, 90),
         })
@@ -235,7 +246,7 @@ fn entry_view(
             dates::day_of(held.held.at, zone)
         ));
     }
-    let (answers, corrects, corrected_after) = links(entry, log);
+    let (answers, corrects, corrected_after) = links(entry, log, zone);
     let (ack_needed, ack_note, ack_response) = acknowledgement(entry, me, zone);
     let mut view = EntryView {
         id: id.0,
@@ -274,6 +285,11 @@ fn entry_view(
         can_unpark: truth::can_unpark(acting, id),
         can_correct: truth::can_correct(acting, id),
         can_acknowledge: truth::can_acknowledge(acting, id),
+        can_withdraw: withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, id),
+        withdrawn: entry
+            .withdrawn()
+            .map(|w| crate::withdrawal::tombstone(w, zone))
+            .unwrap_or_default(),
         answer_text: String::new(),
         answer_errors: FormErrors::default(),
         correction_text: String::new(),
@@ -293,6 +309,7 @@ fn kind_code(kind: &EntryKind) -> &'static str {
         EntryKind::Question { .. } => "question",
         EntryKind::Answer { .. } => "answer",
         EntryKind::Correction { .. } => "correction",
+        EntryKind::Withdrawn(_) => "withdrawn",
     }
 }
 
@@ -316,7 +333,7 @@ fn question_parts(
             None,
         ),
         Some(QuestionStatus::Answered { answer }) => {
-            ("answered", String::new(), quote(log.entry(*answer)))
+            ("answered", String::new(), quote(log.entry(*answer), zone))
         }
         None => ("", String::new(), None),
     }
@@ -324,11 +341,11 @@ fn question_parts(
 
 /// The question an answer answers, the entry a correction corrects, and how
 /// long after it the correction came.
-fn links(entry: &TruthEntry, log: &TruthLog) -> (Option<Link>, Option<Link>, String) {
+fn links(entry: &TruthEntry, log: &TruthLog, zone: Zone) -> (Option<Link>, Option<Link>, String) {
     match &entry.kind {
-        EntryKind::Answer { question } => (quote(log.entry(*question)), None, String::new()),
+        EntryKind::Answer { question } => (quote(log.entry(*question), zone), None, String::new()),
         EntryKind::Correction { corrects, after } => {
-            (None, quote(log.entry(*corrects)), plain_delay(*after))
+            (None, quote(log.entry(*corrects), zone), plain_delay(*after))
         }
         _ => (None, None, String::new()),
     }
@@ -337,6 +354,14 @@ fn links(entry: &TruthEntry, log: &TruthLog) -> (Option<Link>, Option<Link>, Str
 /// Whether the entry waits to be read, who read it and when, and their
 /// words back.
 fn acknowledgement(entry: &TruthEntry, me: UserId, zone: Zone) -> (bool, String, String) {
+    if let (Some(_), Some(ack)) = (entry.withdrawn(), &entry.acknowledgement) {
+        let note = format!(
+            "{} read this on {}, before it was withdrawn",
+            who(me, ack.by),
+            dates::when(ack.at, zone)
+        );
+        return (true, note, ack.response.clone().unwrap_or_default());
+    }
     match entry.ack_state() {
         AckState::NotNeeded => (false, String::new(), String::new()),
         AckState::Awaiting => (true, "Not acknowledged yet".to_owned(), String::new()),

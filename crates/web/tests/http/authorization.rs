@@ -408,6 +408,15 @@ const TABLE: &[Row] = &[
     post("/contact", InvolvedActs, CONTACT, [To("/contact#report-*"), NotTheirs, Missing, To("/contact#report-*"), Missing, SignIn]),
     post("/contact/{id}/acknowledge", Contact, RESPONSE, [NotTheirs, To("/contact#report-{id}"), Missing, Missing, Missing, SignIn]),
 
+    // Only its author withdraws an entry; the partner is told it is not
+    // their step, everyone else finds nothing.
+    get("/withdraw/{id}", Disclosure, [Page, NotTheirs, Missing, Missing, Missing, SignIn]),
+    post("/withdraw/{id}", Disclosure, NONE, [To("/truth#entry-{id}"), NotTheirs, Missing, Missing, Missing, SignIn]),
+    // A kept entry is deleted by its author alone: to anyone else, the
+    // address names nothing of theirs.
+    get("/delete/{id}", KeptCheckIn, [Page, Missing, Missing, Missing, Missing, SignIn]),
+    post("/delete/{id}", KeptCheckIn, NONE, [To("/checkin"), Missing, Missing, Missing, Missing, SignIn]),
+
     get("/together", TogetherPlan, [Shows, Shows, Missing, Page, Missing, SignIn]),
     post("/together", HurtActs, SUGGEST, [To("/together#plan-*"), To("/together#plan-*"), Missing, To("/together#plan-*"), Missing, SignIn]),
     post("/together/{id}/answer", TogetherPlan, PLAN_ANSWER, [NotTheirs, To("/together#plan-{id}"), Missing, Missing, Missing, SignIn]),

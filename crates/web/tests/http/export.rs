@@ -13,8 +13,8 @@ use std::io::{Cursor, Read};
 const PASSPHRASE: &str = "salt and gold and seawater";
 
 /// What the download answered: status, headers and the bytes as sent.
-struct Download {
-    status: u16,
+pub(crate) struct Download {
+    pub(crate) status: u16,
     headers: reqwest::header::HeaderMap,
     bytes: Vec<u8>,
 }
@@ -43,7 +43,7 @@ impl Download {
         files
     }
 
-    fn json(&self, passphrase: Option<&str>) -> serde_json::Value {
+    pub(crate) fn json(&self, passphrase: Option<&str>) -> serde_json::Value {
         let files = self.files(passphrase);
         let (_, json) = files
             .iter()
@@ -53,7 +53,7 @@ impl Download {
     }
 
     /// How often `marker` occurs in all the files together.
-    fn count(&self, marker: &str) -> usize {
+    pub(crate) fn count(&self, marker: &str) -> usize {
         self.files(None)
             .iter()
             .map(|(_, text)| text.matches(marker).count())
@@ -61,7 +61,7 @@ impl Download {
     }
 }
 
-async fn download(person: &Person, password: &str, passphrase: &str) -> Download {
+pub(crate) async fn download(person: &Person, password: &str, passphrase: &str) -> Download {
     let csrf = person.csrf().await;
     let form = [
         ("csrf", csrf.as_str()),

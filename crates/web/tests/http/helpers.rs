@@ -256,6 +256,27 @@ impl TestApp {
         }
     }
 
+    /// Whether the database behind the store still holds the ciphertext of
+    /// one event (a withdrawal removes it), whichever the backend.
+    pub async fn raw_has_ciphertext(&self, stream_id: &str, seq: u64) -> bool {
+        use sqlx::Connection;
+        let sql = format!(
+            "SELECT COUNT(*) FROM events WHERE stream_id = '{stream_id}' AND seq = {seq} \
+             AND payload_ciphertext IS NOT NULL"
+        );
+        let count: i64 = if self.database_url.starts_with("postgres") {
+            let mut raw = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .expect("the database opens");
+            sqlx::query_scalar(&sql).fetch_one(&mut raw).await
+        } else {
+            let mut raw = self.raw_sqlite().await;
+            sqlx::query_scalar(&sql).fetch_one(&mut raw).await
+        }
+        .expect("the count is read");
+        count > 0
+    }
+
     /// The clear-text `kind` column of every event of a stream, in order.
     pub async fn raw_kinds(&self, stream_id: &str) -> Vec<String> {
         use sqlx::Connection;

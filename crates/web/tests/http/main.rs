@@ -43,3 +43,4 @@ mod therapist;
 mod time_zones;
 mod today;
 mod together;
+mod withdraw;

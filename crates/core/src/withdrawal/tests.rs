@@ -1,0 +1,536 @@
+//! Withdrawing an entry: only its author, only an entry, only once; and the
+//! fold after a withdrawal is the same whether it had read the entry (a
+//! projection kept in memory) or never could (a fresh fold, the entry's
+//! payload gone from the store and `Projection::skip` called for it).
+
+use super::*;
+use crate::access::room::Acting;
+use crate::checkin::{CheckIn, PrivateCheckInEvent};
+use crate::commitments::{CommitmentEvent, CommitmentKind};
+use crate::contact::{ContactChannel, ContactEvent};
+use crate::kernel::event::{Meta, Projection};
+use crate::kernel::ids::{EntryId, UserId};
+use crate::kernel::refusal::Refusal;
+use crate::requests::{Frequency, RequestEvent};
+use crate::streams::couple::{CoupleEvent, CoupleState};
+use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::testing::{assert_round_trip, full_apology, World};
+use crate::truth::{EntryKind, QuestionStatus, TruthEvent, TruthFilter};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+use time::macros::{date, datetime};
+use time::Duration;
+
+/// The couple's events from some point on, kept so the same story can be
+/// folded again as a fresh projection would fold it from the store.
+struct Story {
+    world: World,
+    /// The state before the story's first event.
+    base: CoupleState,
+    events: Vec<(Meta, CoupleEvent)>,
+}
+
+impl Story {
+    fn new() -> Story {
+        let world = World::ticking();
+        let base = world.couple.clone();
+        Story {
+            world,
+            base,
+            events: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, author: UserId, event: impl Into<CoupleEvent>) -> EntryId {
+        let event = event.into();
+        let id = self.world.record(author, event.clone());
+        let meta = Meta {
+            seq: id.0,
+            author,
+            at: self.world.now,
+        };
+        self.events.push((meta, event));
+        id
+    }
+
+    fn disclose(&mut self, text: &str) -> EntryId {
+        let betrayal = self.world.betrayal;
+        let involved = self.world.involved;
+        self.record(
+            involved,
+            TruthEvent::Disclosed {
+                betrayal,
+                text: text.to_owned(),
+                refers_to: None,
+            },
+        )
+    }
+
+    /// `actor` withdraws `entry` through the command, as the web does.
+    fn withdraw(&mut self, actor: UserId, entry: EntryId) -> Result<EntryId, Refusal> {
+        let event = withdraw(&self.world.couple.withdrawals, actor, entry)?;
+        Ok(self.record(actor, event))
+    }
+
+    /// The state a fresh fold reads from the store: every event withdrawn
+    /// has lost its payload and is skipped.
+    fn fresh_fold(&self) -> CoupleState {
+        let redacted: BTreeSet<u64> = self
+            .events
+            .iter()
+            .filter_map(|(_, event)| event.redacts())
+            .collect();
+        let mut state = self.base.clone();
+        for (meta, event) in &self.events {
+            if redacted.contains(&meta.seq) {
+                Projection::skip(&mut state, meta);
+            } else {
+                state.apply(meta, event);
+            }
+        }
+        state
+    }
+
+    /// The projection kept in memory is the fresh fold, to the last field.
+    fn assert_folds_agree(&self) {
+        let kept = format!("{:#?}", self.world.couple);
+        let fresh = format!("{:#?}", self.fresh_fold());
+        assert_eq!(kept, fresh, "the kept and the fresh fold differ");
+    }
+}
+
+#[test]
+fn only_its_author_may_withdraw_an_entry() {
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let disclosure = s.disclose("I kept the second phone");
+    let state = &s.world.couple.withdrawals;
+    assert!(!can_withdraw(state, hurt, disclosure));
+    assert!(matches!(
+        withdraw(state, hurt, disclosure),
+        Err(Refusal::NotAllowed(_))
+    ));
+    assert!(!can_withdraw(state, s.world.stranger, disclosure));
+    assert!(can_withdraw(state, involved, disclosure));
+    assert!(s.withdraw(involved, disclosure).is_ok());
+}
+
+#[test]
+fn only_entries_can_be_withdrawn_not_structural_steps() {
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let disclosure = s.disclose("I lied about the trip");
+    let ack = s.record(
+        hurt,
+        TruthEvent::Acknowledged {
+            entry: disclosure,
+            response: None,
+        },
+    );
+    let state = &s.world.couple.withdrawals;
+    // The space's creation, the betrayal recorded, the partner joining, an
+    // acknowledgement (a step on an entry, not an entry) and an id past the
+    // end of the stream.
+    for (who, id) in [
+        (hurt, EntryId(1)),
+        (hurt, s.world.betrayal),
+        (involved, EntryId(3)),
+        (hurt, ack),
+        (involved, EntryId(999)),
+    ] {
+        assert_eq!(withdraw(state, who, id), Err(Refusal::NotFound), "{id:?}");
+        assert!(!can_withdraw(state, who, id));
+    }
+}
+
+#[test]
+fn an_entry_is_withdrawn_once() {
+    let mut s = Story::new();
+    let involved = s.world.involved;
+    let disclosure = s.disclose("I met them again");
+    s.withdraw(involved, disclosure).ok();
+    let state = &s.world.couple.withdrawals;
+    assert!(matches!(
+        withdraw(state, involved, disclosure),
+        Err(Refusal::Conflict(_))
+    ));
+    assert!(!can_withdraw(state, involved, disclosure));
+}
+
+#[test]
+fn a_withdrawn_disclosure_leaves_a_tombstone_with_its_acknowledgement_and_corrections() {
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let disclosure = s.disclose("SECRET-TEXT the first time was in May");
+    s.record(
+        hurt,
+        TruthEvent::Acknowledged {
+            entry: disclosure,
+            response: Some("thank you for telling me".into()),
+        },
+    );
+    s.world.advance(Duration::days(2));
+    let correction = s.record(
+        involved,
+        TruthEvent::Corrected {
+            corrects: disclosure,
+            text: "It was April".into(),
+        },
+    );
+    s.world.advance(Duration::days(1));
+    let withdrawn_at = s.world.now + Duration::minutes(1);
+    s.withdraw(involved, disclosure).ok();
+
+    let log = &s.world.couple.truth;
+    let tombstone = log.entry(disclosure).expect("a tombstone stays");
+    assert_eq!(tombstone.text, "");
+    assert_eq!(
+        tombstone.withdrawn().map(|w| (w.by, w.at)),
+        Some((involved, withdrawn_at))
+    );
+    assert!(!tombstone.is_acknowledgeable());
+    let ack = tombstone
+        .acknowledgement
+        .as_ref()
+        .expect("the response stays");
+    assert_eq!(ack.response.as_deref(), Some("thank you for telling me"));
+    assert_eq!(log.corrections_of(disclosure)[0].id, correction);
+    assert!(log.entry(correction).and_then(|c| c.corrected_after()) > Some(Duration::days(1)));
+    assert!(!format!("{:?}", s.world.couple).contains("SECRET-TEXT"));
+    // Nothing more is done to a tombstone: not read, not corrected.
+    let c = &s.world.couple;
+    for who in [hurt, involved] {
+        let acting = Acting::new(&c.space, &c.truth, who);
+        assert!(!crate::truth::can_acknowledge(acting, disclosure));
+        assert!(!crate::truth::can_correct(acting, disclosure));
+    }
+    s.assert_folds_agree();
+}
+
+#[test]
+fn an_answer_to_a_withdrawn_question_stays_in_its_betrayal_and_says_so() {
+    let mut s = Story::new();
+    let (hurt, involved, betrayal) = (s.world.hurt, s.world.involved, s.world.betrayal);
+    let question = s.record(
+        hurt,
+        TruthEvent::Asked {
+            betrayal,
+            text: "Where did you go?".into(),
+        },
+    );
+    let answer = s.record(
+        involved,
+        TruthEvent::Answered {
+            question,
+            text: "To the coast".into(),
+        },
+    );
+    s.record(
+        hurt,
+        TruthEvent::Acknowledged {
+            entry: answer,
+            response: None,
+        },
+    );
+    s.withdraw(hurt, question).ok();
+
+    let log = &s.world.couple.truth;
+    let kept = log.entry(answer).expect("the answer stays");
+    assert_eq!(kept.text, "To the coast");
+    assert_eq!(kept.betrayal, betrayal);
+    assert_eq!(kept.kind, EntryKind::Answer { question });
+    assert!(log.entry(question).and_then(|q| q.withdrawn()).is_some());
+    let acting = Acting::new(&s.world.couple.space, log, involved);
+    assert!(!crate::truth::can_answer(acting, question));
+    let shown: Vec<_> = log
+        .entries_in(betrayal, TruthFilter::All)
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(shown, [answer, question]);
+    // The answer is still the involved partner's to withdraw, placed where
+    // the question stood.
+    let written = s.world.couple.withdrawals.written(answer).copied();
+    assert_eq!(written.and_then(|w| w.betrayal), Some(betrayal));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_withdrawn_answer_opens_its_question_again() {
+    let mut s = Story::new();
+    let (hurt, involved, betrayal) = (s.world.hurt, s.world.involved, s.world.betrayal);
+    let question = s.record(
+        hurt,
+        TruthEvent::Asked {
+            betrayal,
+            text: "Did you see them?".into(),
+        },
+    );
+    let answer = s.record(
+        involved,
+        TruthEvent::Answered {
+            question,
+            text: "said badly".into(),
+        },
+    );
+    s.withdraw(involved, answer).ok();
+    let log = &s.world.couple.truth;
+    assert_eq!(
+        log.entry(question).and_then(|q| q.question_status()),
+        Some(&QuestionStatus::Open)
+    );
+    assert!(log.entry(answer).and_then(|a| a.withdrawn()).is_some());
+    s.assert_folds_agree();
+}
+
+#[test]
+fn withdrawn_entries_of_the_other_rooms_fold_the_same_fresh_and_kept() {
+    let mut s = Story::new();
+    let (hurt, involved, betrayal) = (s.world.hurt, s.world.involved, s.world.betrayal);
+    let send = |c: &CoupleState| {
+        crate::apology::send(Acting::new(&c.space, &c.apology, involved), &full_apology())
+    };
+    let first = send(&s.world.couple).map(|e| s.record(involved, e));
+    if let Ok(version) = first {
+        let answer = crate::apology::ApologyAnswer::NotYet;
+        s.record(
+            hurt,
+            crate::apology::ApologyEvent::Answered { version, answer },
+        );
+    }
+    let second = send(&s.world.couple).map(|e| s.record(involved, e));
+    let request = s.record(
+        hurt,
+        RequestEvent::Made {
+            betrayal,
+            what: "Text me when you leave work".into(),
+            frequency: Frequency::Daily,
+        },
+    );
+    s.record(involved, RequestEvent::Accepted { request });
+    s.record(
+        involved,
+        RequestEvent::FulfilmentLogged {
+            request,
+            happened_on: date!(2026 - 03 - 02),
+            note: None,
+        },
+    );
+    let commitment = s.record(
+        involved,
+        CommitmentEvent::Made {
+            betrayal,
+            kind: CommitmentKind::NoContact,
+            details: None,
+        },
+    );
+    let report = s.record(
+        involved,
+        ContactEvent::Reported {
+            betrayal,
+            happened_at: datetime!(2026-03-01 20:00 UTC),
+            channel: ContactChannel::TextMessage,
+            what_was_said: "hello".into(),
+            how_i_responded: "I did not answer".into(),
+        },
+    );
+    s.record(
+        hurt,
+        ContactEvent::Acknowledged {
+            report,
+            response: Some("thank you for telling me at once".into()),
+        },
+    );
+    let check_in = s.world.share_check_in(hurt, &[("hopeful", "3")]);
+    s.events.push((
+        Meta {
+            seq: check_in.0,
+            author: hurt,
+            at: s.world.now,
+        },
+        shared_check_in_event(&s.world, check_in),
+    ));
+    let answer = crate::checkin::CheckInEvent::Acknowledged {
+        check_in,
+        acknowledgement: crate::checkin::Acknowledgement::OwnWords("I hear you".into()),
+    };
+    s.record(involved, answer);
+    let (Ok(first), Ok(second)) = (first, second) else {
+        panic!("the apology was refused");
+    };
+    for (who, id) in [
+        (involved, first),
+        (hurt, request),
+        (involved, commitment),
+        (involved, report),
+        (hurt, check_in),
+    ] {
+        assert!(s.withdraw(who, id).is_ok(), "{id:?}");
+    }
+    let c = &s.world.couple;
+    let versions = c.apology.for_betrayal(betrayal).map(|a| a.versions.clone());
+    let versions = versions.unwrap_or_default();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.id, v.number))
+            .collect::<Vec<_>>(),
+        [(second, 1)]
+    );
+    assert!(c.requests.get(request).is_none());
+    assert!(c.commitments.get(commitment).is_none());
+    assert!(c.contact.get(report).is_none());
+    let rooms: Vec<_> = [EntryRoom::Apology, EntryRoom::Request, EntryRoom::Contact]
+        .into_iter()
+        .map(|room| c.withdrawals.in_room(room).count())
+        .collect();
+    assert_eq!(rooms, [1, 1, 1]);
+    // What the hurt partner said back stays, and says what it answered.
+    let answered = c.apology.answer_to_withdrawn(first).map(|r| r.by);
+    assert_eq!(answered, Some(hurt));
+    let read = c.contact.acknowledgement_of_withdrawn(report);
+    let words = read.and_then(|ack| ack.response.as_deref());
+    assert_eq!(words, Some("thank you for telling me at once"));
+    let steps = c.requests.steps_of_withdrawn(request);
+    let steps = steps.map(|k| (k.changes.len(), k.fulfilments.len()));
+    assert_eq!(
+        steps,
+        Some((1, 1)),
+        "the acceptance and the time it was done stay"
+    );
+    assert!(c.check_ins.get(check_in).is_none());
+    let heard = c.check_ins.answer_to_withdrawn(check_in).map(|a| a.by);
+    assert_eq!(heard, Some(involved));
+    s.assert_folds_agree();
+}
+
+/// The event `World::share_check_in` recorded as `id`, as the store would
+/// hand it to a fresh fold.
+fn shared_check_in_event(w: &World, id: EntryId) -> CoupleEvent {
+    let shared = w.couple.check_ins.get(id).expect("the check-in is shared");
+    crate::checkin::CheckInEvent::Shared {
+        check_in: shared.check_in.clone(),
+        with: shared.with,
+    }
+    .into()
+}
+
+#[test]
+fn a_kept_check_in_is_deleted_in_place() {
+    let mut w = World::ticking();
+    let me = w.hurt;
+    let kept = |note: &str| PrivateCheckInEvent::Kept {
+        check_in: CheckIn {
+            feelings: Vec::new(),
+            note: Some(note.to_owned()),
+        },
+    };
+    let base = w.private(me).clone();
+    let mut events: Vec<(Meta, PrivateEvent)> = Vec::new();
+    let mut record = |w: &mut World, event: PrivateEvent| {
+        let id = w.record_private(me, event.clone());
+        let meta = Meta {
+            seq: id.0,
+            author: me,
+            at: w.now,
+        };
+        events.push((meta, event));
+        id
+    };
+    let stays = record(&mut w, kept("a calm evening").into());
+    let gone = record(&mut w, kept("PRIVATE-MARKER").into());
+    let delete = withdraw(&w.private(me).withdrawals, w.involved, gone);
+    assert!(matches!(delete, Err(Refusal::NotAllowed(_))));
+    let delete = withdraw(&w.private(me).withdrawals, me, gone);
+    let Ok(delete) = delete else {
+        panic!("the author may delete their check-in");
+    };
+    record(&mut w, delete.into());
+
+    let mine = w.private(me);
+    let ids: Vec<_> = mine.check_ins.all().iter().map(|c| c.id).collect();
+    assert_eq!(ids, [stays]);
+    assert_eq!(mine.seq, gone.0 + 1, "the stream's seq stays gap-free");
+    let mut fresh: PrivateState = base;
+    for (meta, event) in &events {
+        if meta.seq == gone.0 {
+            Projection::skip(&mut fresh, meta);
+        } else {
+            fresh.apply(meta, event);
+        }
+    }
+    assert_eq!(format!("{mine:#?}"), format!("{fresh:#?}"));
+    assert!(!format!("{mine:?}").contains("PRIVATE-MARKER"));
+}
+
+#[test]
+fn the_withdrawal_names_the_event_it_redacts_in_both_streams() {
+    let event = WithdrawalEvent::Withdrawn {
+        entry: EntryId(7),
+        room: EntryRoom::Truth,
+        betrayal: Some(EntryId(2)),
+        written_at: datetime!(2026-03-02 09:00 UTC),
+    };
+    assert_eq!(CoupleEvent::from(event.clone()).redacts(), Some(7));
+    assert_eq!(PrivateEvent::from(event).redacts(), Some(7));
+    let disclosed = TruthEvent::Asked {
+        betrayal: EntryId(2),
+        text: "?".into(),
+    };
+    assert_eq!(CoupleEvent::from(disclosed).redacts(), None);
+}
+
+#[test]
+fn the_withdrawal_reads_back_from_its_stored_form() {
+    let event = WithdrawalEvent::Withdrawn {
+        entry: EntryId(7),
+        room: EntryRoom::CheckIn,
+        betrayal: None,
+        written_at: datetime!(2026-03-02 09:00 UTC),
+    };
+    assert_round_trip(&event, "withdrawn");
+}
+
+pub(crate) fn any_event() -> impl Strategy<Value = WithdrawalEvent> {
+    let rooms = prop_oneof![
+        Just(EntryRoom::Truth),
+        Just(EntryRoom::Apology),
+        Just(EntryRoom::Request),
+        Just(EntryRoom::Commitment),
+        Just(EntryRoom::Contact),
+        Just(EntryRoom::CheckIn),
+    ];
+    (
+        1u64..10_000,
+        rooms,
+        proptest::option::of(1u64..100),
+        0i64..4_000_000_000,
+    )
+        .prop_map(
+            |(entry, room, betrayal, seconds)| WithdrawalEvent::Withdrawn {
+                entry: EntryId(entry),
+                room,
+                betrayal: betrayal.map(EntryId),
+                written_at: time::OffsetDateTime::from_unix_timestamp(seconds)
+                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+            },
+        )
+}
+
+#[test]
+fn nothing_leaves_an_ended_space_not_even_by_its_author() {
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let disclosure = s.disclose("We met twice more");
+    let space = &s.world.couple.space;
+    assert!(can_withdraw_shared(space, &s.world.couple.withdrawals, involved, disclosure));
+    let ended = crate::space::end(space, hurt, crate::space::EndReason::PartnerEnded)
+        .expect("either partner may end the space");
+    s.record(hurt, ended);
+
+    let (space, state) = (&s.world.couple.space, &s.world.couple.withdrawals);
+    assert!(!can_withdraw_shared(space, state, involved, disclosure));
+    assert!(withdraw_shared(space, state, involved, disclosure).is_err());
+    assert!(check_withdraw_shared(space, state, involved, disclosure).is_err());
+    assert!(can_withdraw(state, involved, disclosure), "only the space says no");
+}
