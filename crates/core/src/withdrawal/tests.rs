@@ -523,7 +523,12 @@ fn nothing_leaves_an_ended_space_not_even_by_its_author() {
     let (hurt, involved) = (s.world.hurt, s.world.involved);
     let disclosure = s.disclose("We met twice more");
     let space = &s.world.couple.space;
-    assert!(can_withdraw_shared(space, &s.world.couple.withdrawals, involved, disclosure));
+    assert!(can_withdraw_shared(
+        space,
+        &s.world.couple.withdrawals,
+        involved,
+        disclosure
+    ));
     let ended = crate::space::end(space, hurt, crate::space::EndReason::PartnerEnded)
         .expect("either partner may end the space");
     s.record(hurt, ended);
@@ -532,5 +537,8 @@ fn nothing_leaves_an_ended_space_not_even_by_its_author() {
     assert!(!can_withdraw_shared(space, state, involved, disclosure));
     assert!(withdraw_shared(space, state, involved, disclosure).is_err());
     assert!(check_withdraw_shared(space, state, involved, disclosure).is_err());
-    assert!(can_withdraw(state, involved, disclosure), "only the space says no");
+    assert!(
+        can_withdraw(state, involved, disclosure),
+        "only the space says no"
+    );
 }
