@@ -1,0 +1,267 @@
+//! The HTTP load bench (issue 15): the real `kintsugi serve` over a real
+//! socket, beside a bare axum handler, both driven by `wrk` in interleaved
+//! runs; then the commit rate of a plain SQLite file on the same disk, and
+//! `kintsugi verify` on what the load wrote. See `bench/README.md`.
+
+mod client;
+mod couples;
+mod fsync;
+mod server;
+mod wrk;
+
+use anyhow::{bail, Context, Result};
+use couples::{Prepared, Session};
+use kintsugi_store::MasterKey;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use wrk::Run;
+
+/// Couples under load, each with one signed-in partner.
+const COUPLES: usize = 32;
+/// Where an accepted shared check-in leads.
+const SHARED: &str = "303 /checkin?done=shared";
+
+struct Settings {
+    seconds: u64,
+    rounds: usize,
+    fsync_seconds: u64,
+}
+
+fn positive(name: &str, default: u64) -> Result<u64> {
+    match std::env::var(name) {
+        Ok(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("{name} must be a positive whole number")),
+        Err(_) => Ok(default),
+    }
+}
+
+impl Settings {
+    fn from_env() -> Result<Self> {
+        Ok(Settings {
+            seconds: positive("KINTSUGI_BENCH_SECONDS", 10)?,
+            rounds: positive("KINTSUGI_BENCH_ROUNDS", 3)? as usize,
+            fsync_seconds: positive("KINTSUGI_BENCH_FSYNC_SECONDS", 2)?,
+        })
+    }
+}
+
+/// What the interleaved runs measured, run by run.
+#[derive(Default)]
+struct Load {
+    bare: Vec<Run>,
+    today: Vec<Run>,
+    check_ins: Vec<Run>,
+    fsync: Vec<f64>,
+}
+
+/// The runs one round takes, in order.
+#[derive(Clone, Copy)]
+enum Kind {
+    Bare,
+    Today,
+    CheckIn,
+}
+
+const ROUND: [Kind; 4] = [Kind::Bare, Kind::Today, Kind::Bare, Kind::CheckIn];
+
+struct Targets<'a> {
+    app: SocketAddr,
+    bare: SocketAddr,
+    sessions: &'a [Session],
+    scripts: PathBuf,
+}
+
+impl Targets<'_> {
+    /// One `wrk` run, off the async threads (the bare server runs on them).
+    async fn run(&self, kind: Kind, tag: &str, seconds: u64) -> Result<Run> {
+        let (target, script) = match kind {
+            Kind::Bare => (self.bare, wrk::today_script(self.bare, self.sessions)),
+            Kind::Today => (self.app, wrk::today_script(self.app, self.sessions)),
+            Kind::CheckIn => (self.app, wrk::check_in_script(self.app, self.sessions, tag)),
+        };
+        let file = self.scripts.join(format!("{tag}.lua"));
+        let duration = Duration::from_secs(seconds);
+        tokio::task::spawn_blocking(move || wrk::run(target, &script, &file, duration)).await?
+    }
+}
+
+fn line(round: usize, what: &str, run: &Run) {
+    let statuses: Vec<String> = run
+        .statuses
+        .iter()
+        .map(|(status, n)| format!("{n} × {status}"))
+        .collect();
+    println!(
+        "  round {round}  {what:26} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   {}",
+        run.per_second(),
+        run.p50_ms,
+        run.p99_ms,
+        statuses.join(", ")
+    );
+}
+
+/// Round after round: bare, Today, bare, check-ins, then the fsync rate.
+async fn drive(targets: &Targets<'_>, settings: &Settings, fsync_file: &Path) -> Result<Load> {
+    // Folds every couple's record into the app's cache, as any first visit does.
+    targets.run(Kind::Today, "warm", 2).await?;
+    let mut load = Load::default();
+    for round in 1..=settings.rounds {
+        for (i, kind) in ROUND.iter().enumerate() {
+            let tag = format!("r{round}x{i}");
+            let run = targets.run(*kind, &tag, settings.seconds).await?;
+            match kind {
+                Kind::Bare => {
+                    line(round, "bare axum  GET /", &run);
+                    load.bare.push(run);
+                }
+                Kind::Today => {
+                    line(round, "kintsugi   GET / (Today)", &run);
+                    load.today.push(run);
+                }
+                Kind::CheckIn => {
+                    line(round, "kintsugi   POST /checkin", &run);
+                    load.check_ins.push(run);
+                }
+            }
+        }
+        let rate =
+            fsync::commits_per_second(fsync_file, Duration::from_secs(settings.fsync_seconds))
+                .await?;
+        println!("  round {round}  plain SQLite commits       {rate:>9.0} /s");
+        load.fsync.push(rate);
+    }
+    Ok(load)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Check-ins found in the couple streams beyond those made before the load.
+async fn written(url: &str, key_file: &Path, couples: &[Prepared]) -> Result<u64> {
+    let store = kintsugi_store::open(url, MasterKey::load(key_file)?).await?;
+    let mut written = 0;
+    for couple in couples {
+        let head = store.head(&couple.stream).await?.map_or(0, |h| h.seq);
+        written += head.saturating_sub(couple.events_before);
+    }
+    Ok(written)
+}
+
+fn summary(load: &Load, acknowledged: u64, written: u64, verified: &(bool, String)) {
+    let bare = median(load.bare.iter().map(Run::per_second).collect());
+    let today = median(load.today.iter().map(Run::per_second).collect());
+    let today_p99 = median(load.today.iter().map(|r| r.p99_ms).collect());
+    let posts = median(load.check_ins.iter().map(Run::per_second).collect());
+    let posts_p99 = median(load.check_ins.iter().map(|r| r.p99_ms).collect());
+    let fsync = median(load.fsync.clone());
+    let today_failed: u64 = load.today.iter().map(Run::failed).sum();
+    let posts_failed: u64 = load.check_ins.iter().map(Run::failed).sum();
+    let posts_other: u64 = load
+        .check_ins
+        .iter()
+        .map(|r| r.requests.saturating_sub(r.answered(SHARED) + r.failed()))
+        .sum();
+    let socket_errors: u64 = [&load.bare, &load.today, &load.check_ins]
+        .iter()
+        .flat_map(|runs| runs.iter())
+        .map(|r| r.socket_errors)
+        .sum();
+    println!("\nMedians of {} rounds:", load.today.len());
+    println!("  bare axum GET /                 {bare:>9.0} req/s");
+    println!(
+        "  Today GET /                     {today:>9.0} req/s   p99 {today_p99:.2} ms   \
+         {:.1} % of bare   ({today_failed} not 2xx/3xx)",
+        100.0 * today / bare
+    );
+    println!(
+        "  shared check-in POST /checkin   {posts:>9.0} req/s   p99 {posts_p99:.2} ms   \
+         {:.1} % of bare   ({posts_failed} not 2xx/3xx, {posts_other} other redirects)",
+        100.0 * posts / bare
+    );
+    println!("  plain SQLite, one commit each   {fsync:>9.0} commits/s (WAL, synchronous=FULL)");
+    println!(
+        "  check-ins / SQLite commits      {:>9.2} ×",
+        posts / fsync.max(f64::MIN_POSITIVE)
+    );
+    println!("  socket errors and timeouts      {socket_errors:>9}");
+    println!(
+        "  acknowledged check-ins          {acknowledged:>9}   found in the couple streams: {written} \
+         ({})",
+        if written >= acknowledged {
+            format!(
+                "none lost; {} more were written while wrk stopped waiting",
+                written - acknowledged
+            )
+        } else {
+            format!("{} LOST", acknowledged - written)
+        }
+    );
+    println!(
+        "  kintsugi verify                 {}",
+        if verified.0 { "intact" } else { "BROKEN" }
+    );
+    println!("    {}", verified.1.replace('\n', "\n    "));
+}
+
+pub async fn run() -> Result<()> {
+    wrk::ensure_installed()?;
+    let bin = server::binary()?;
+    let settings = Settings::from_env()?;
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data)?;
+    let url = format!("sqlite://{}", data.join("kintsugi.db").display());
+    let key_file = data.join("master.key");
+    let flags = vec!["--data-dir".to_owned(), data.display().to_string()];
+    println!("kintsugi: {}\nin {}", bin.display(), dir.path().display());
+
+    let couples = couples::prepare(&url, &key_file, COUPLES).await?;
+    let mut app = server::start_app(&bin, &flags, &dir.path().join("kintsugi.log"))?;
+    let mut sessions = Vec::with_capacity(couples.len());
+    for couple in &couples {
+        sessions.push(couples::sign_in(app.address, &couple.email).await?);
+    }
+    couples::check_one_post(app.address, &sessions[0]).await?;
+    let bare = server::start_bare().await?;
+    println!(
+        "kintsugi serve at {}, bare axum at {bare}; {COUPLES} couples signed in.\n\
+         wrk: 1 thread, {} connections, {} s a run, {} rounds.\n",
+        app.address,
+        wrk::CONNECTIONS,
+        settings.seconds,
+        settings.rounds
+    );
+    let targets = Targets {
+        app: app.address,
+        bare,
+        sessions: &sessions,
+        scripts: dir.path().to_owned(),
+    };
+    let load = drive(&targets, &settings, &dir.path().join("fsync.db")).await?;
+    app.stop()?;
+
+    // The check made before the load was acknowledged too.
+    let acknowledged = 1 + load
+        .check_ins
+        .iter()
+        .map(|r| r.answered(SHARED))
+        .sum::<u64>();
+    let written = written(&url, &key_file, &couples).await?;
+    let verified = server::verify(&bin, &flags)?;
+    summary(&load, acknowledged, written, &verified);
+    if written < acknowledged || !verified.0 {
+        bail!("acknowledged check-ins are missing or verify failed");
+    }
+    Ok(())
+}
