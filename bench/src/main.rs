@@ -149,14 +149,19 @@ enum Bench {
     Pages,
     /// The release `kintsugi serve` and a bare axum server under wrk over
     /// loopback: Today, durable check-ins, SQLite's commit rate, verify.
-    Http,
+    Http {
+        /// Two instances behind a PostgreSQL database made for the run
+        /// (`KINTSUGI_BENCH_POSTGRES_URL`), instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     match Cli::parse().bench {
         None | Some(Bench::Pages) => pages().await,
-        Some(Bench::Http) => http::run().await,
+        Some(Bench::Http { postgres }) => http::run(postgres).await,
     }
 }
 

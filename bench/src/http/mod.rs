@@ -3,6 +3,7 @@
 //! runs; then the commit rate of a plain SQLite file on the same disk, and
 //! `kintsugi verify` on what the load wrote. See `bench/README.md`.
 
+mod backend;
 mod client;
 mod couples;
 mod fsync;
@@ -70,23 +71,39 @@ enum Kind {
 const ROUND: [Kind; 4] = [Kind::Bare, Kind::Today, Kind::Bare, Kind::CheckIn];
 
 struct Targets<'a> {
-    app: SocketAddr,
+    /// Every instance of the app; the load is split evenly between them.
+    apps: Vec<SocketAddr>,
     bare: SocketAddr,
     sessions: &'a [Session],
     scripts: PathBuf,
 }
 
 impl Targets<'_> {
-    /// One `wrk` run, off the async threads (the bare server runs on them).
+    /// One `wrk` per target, side by side, off the async threads (the bare
+    /// server runs on them), the connections split between them.
     async fn run(&self, kind: Kind, tag: &str, seconds: u64) -> Result<Run> {
-        let (target, script) = match kind {
-            Kind::Bare => (self.bare, wrk::today_script(self.bare, self.sessions)),
-            Kind::Today => (self.app, wrk::today_script(self.app, self.sessions)),
-            Kind::CheckIn => (self.app, wrk::check_in_script(self.app, self.sessions, tag)),
+        let targets = match kind {
+            Kind::Bare => vec![self.bare],
+            Kind::Today | Kind::CheckIn => self.apps.clone(),
         };
-        let file = self.scripts.join(format!("{tag}.lua"));
+        let connections = wrk::CONNECTIONS / targets.len();
         let duration = Duration::from_secs(seconds);
-        tokio::task::spawn_blocking(move || wrk::run(target, &script, &file, duration)).await?
+        let mut runs = Vec::new();
+        for (n, target) in targets.into_iter().enumerate() {
+            let script = match kind {
+                Kind::Bare | Kind::Today => wrk::today_script(target, self.sessions),
+                Kind::CheckIn => wrk::check_in_script(target, self.sessions, &format!("{tag}i{n}")),
+            };
+            let file = self.scripts.join(format!("{tag}-{n}.lua"));
+            runs.push(tokio::task::spawn_blocking(move || {
+                wrk::run(target, connections, &script, &file, duration)
+            }));
+        }
+        let mut done = Vec::with_capacity(runs.len());
+        for run in runs {
+            done.push(run.await??);
+        }
+        Ok(Run::together(done))
     }
 }
 
@@ -214,42 +231,80 @@ fn summary(load: &Load, acknowledged: u64, written: u64, verified: &(bool, Strin
     println!("    {}", verified.1.replace('\n', "\n    "));
 }
 
-pub async fn run() -> Result<()> {
+/// Starts every instance and signs one partner of each couple in (on the
+/// instances in turn); checks that one check-in is accepted.
+async fn start(
+    bin: &Path,
+    backend: &backend::Backend,
+    dir: &Path,
+    couples: &[Prepared],
+) -> Result<(Vec<server::App>, Vec<Session>)> {
+    let mut apps = Vec::with_capacity(backend.instances);
+    for n in 0..backend.instances {
+        let log = dir.join(format!("kintsugi-{n}.log"));
+        apps.push(server::start_app(bin, &backend.flags, &log)?);
+    }
+    let mut sessions = Vec::with_capacity(couples.len());
+    for (n, couple) in couples.iter().enumerate() {
+        let app = &apps[n % apps.len()];
+        sessions.push(couples::sign_in(app.address, &couple.email).await?);
+    }
+    couples::check_one_post(apps[apps.len() - 1].address, &sessions[0]).await?;
+    Ok((apps, sessions))
+}
+
+/// Runs the bench on SQLite (one instance), or on PostgreSQL (two).
+pub async fn run(postgres: bool) -> Result<()> {
     wrk::ensure_installed()?;
     let bin = server::binary()?;
     let settings = Settings::from_env()?;
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data)?;
-    let url = format!("sqlite://{}", data.join("kintsugi.db").display());
-    let key_file = data.join("master.key");
-    let flags = vec!["--data-dir".to_owned(), data.display().to_string()];
-    println!("kintsugi: {}\nin {}", bin.display(), dir.path().display());
+    let backend = if postgres {
+        backend::Backend::postgres(dir.path()).await?
+    } else {
+        backend::Backend::sqlite(dir.path())?
+    };
+    let outcome = measure(&bin, &backend, &settings, dir.path()).await;
+    backend.clean_up().await?;
+    outcome
+}
 
-    let couples = couples::prepare(&url, &key_file, COUPLES).await?;
-    let mut app = server::start_app(&bin, &flags, &dir.path().join("kintsugi.log"))?;
-    let mut sessions = Vec::with_capacity(couples.len());
-    for couple in &couples {
-        sessions.push(couples::sign_in(app.address, &couple.email).await?);
-    }
-    couples::check_one_post(app.address, &sessions[0]).await?;
-    let bare = server::start_bare().await?;
+async fn measure(
+    bin: &Path,
+    backend: &backend::Backend,
+    settings: &Settings,
+    dir: &Path,
+) -> Result<()> {
     println!(
-        "kintsugi serve at {}, bare axum at {bare}; {COUPLES} couples signed in.\n\
+        "kintsugi: {}
+in {}",
+        bin.display(),
+        dir.display()
+    );
+    let couples = couples::prepare(&backend.url, &backend.key_file, COUPLES).await?;
+    let (mut apps, sessions) = start(bin, backend, dir, &couples).await?;
+    let bare = server::start_bare().await?;
+    let addresses: Vec<SocketAddr> = apps.iter().map(|app| app.address).collect();
+    println!(
+        "{} behind {} kintsugi serve at {addresses:?}, bare axum at {bare}; \
+         {COUPLES} couples signed in.\n\
          wrk: 1 thread, {} connections, {} s a run, {} rounds.\n",
-        app.address,
+        backend.name(),
+        apps.len(),
         wrk::CONNECTIONS,
         settings.seconds,
         settings.rounds
     );
     let targets = Targets {
-        app: app.address,
+        apps: addresses,
         bare,
         sessions: &sessions,
-        scripts: dir.path().to_owned(),
+        scripts: dir.to_owned(),
     };
-    let load = drive(&targets, &settings, &dir.path().join("fsync.db")).await?;
-    app.stop()?;
+    let load = drive(&targets, settings, &dir.join("fsync.db")).await?;
+    for app in &mut apps {
+        app.stop()?;
+    }
 
     // The check made before the load was acknowledged too.
     let acknowledged = 1 + load
@@ -257,8 +312,8 @@ pub async fn run() -> Result<()> {
         .iter()
         .map(|r| r.answered(SHARED))
         .sum::<u64>();
-    let written = written(&url, &key_file, &couples).await?;
-    let verified = server::verify(&bin, &flags)?;
+    let written = written(&backend.url, &backend.key_file, &couples).await?;
+    let verified = server::verify(bin, &backend.flags)?;
     summary(&load, acknowledged, written, &verified);
     if written < acknowledged || !verified.0 {
         bail!("acknowledged check-ins are missing or verify failed");

@@ -104,11 +104,11 @@ pub fn verify(bin: &Path, store: &[String]) -> Result<(bool, String)> {
         .arg("verify")
         .output()
         .with_context(|| format!("running {} verify", bin.display()))?;
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // Its log lines (on standard error) only when something is wrong.
+    let mut said = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        said.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
     Ok((output.status.success(), said.trim().to_owned()))
 }
 

@@ -48,6 +48,23 @@ impl Run {
     pub fn answered(&self, status: &str) -> u64 {
         self.statuses.get(status).copied().unwrap_or(0)
     }
+
+    /// Runs made side by side (one per instance) as one: requests and
+    /// answers added up, the longest duration, the worst percentiles.
+    pub fn together(runs: Vec<Run>) -> Run {
+        let mut all = Run::default();
+        for run in runs {
+            all.requests += run.requests;
+            all.seconds = all.seconds.max(run.seconds);
+            all.p50_ms = all.p50_ms.max(run.p50_ms);
+            all.p99_ms = all.p99_ms.max(run.p99_ms);
+            all.socket_errors += run.socket_errors;
+            for (status, n) in run.statuses {
+                *all.statuses.entry(status).or_insert(0) += n;
+            }
+        }
+        all
+    }
 }
 
 /// Fails with the command to install `wrk` when it is not there.
@@ -166,17 +183,18 @@ pub fn check_in_script(host: SocketAddr, sessions: &[Session], tag: &str) -> Str
     )
 }
 
-/// Runs `wrk` against `target` for `duration` with `script` (written to
-/// `script_file` first).
+/// Runs `wrk` with `connections` against `target` for `duration` with
+/// `script` (written to `script_file` first).
 pub fn run(
     target: SocketAddr,
+    connections: usize,
     script: &str,
     script_file: &Path,
     duration: Duration,
 ) -> Result<Run> {
     std::fs::write(script_file, script)?;
     let output = Command::new("wrk")
-        .args(["-t1", &format!("-c{CONNECTIONS}")])
+        .args(["-t1", &format!("-c{connections}")])
         .arg(format!("-d{}s", duration.as_secs().max(1)))
         .arg("-s")
         .arg(script_file)
