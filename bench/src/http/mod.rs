@@ -54,6 +54,8 @@ impl Settings {
 /// What the interleaved runs measured, run by run.
 #[derive(Default)]
 struct Load {
+    /// Bare axum under `wrk` with no hook per request: the client's ceiling.
+    plain: Run,
     bare: Vec<Run>,
     today: Vec<Run>,
     check_ins: Vec<Run>,
@@ -63,6 +65,7 @@ struct Load {
 /// The runs one round takes, in order.
 #[derive(Clone, Copy)]
 enum Kind {
+    BarePlain,
     Bare,
     Today,
     CheckIn,
@@ -83,7 +86,7 @@ impl Targets<'_> {
     /// server runs on them), the connections split between them.
     async fn run(&self, kind: Kind, tag: &str, seconds: u64) -> Result<Run> {
         let targets = match kind {
-            Kind::Bare => vec![self.bare],
+            Kind::BarePlain | Kind::Bare => vec![self.bare],
             Kind::Today | Kind::CheckIn => self.apps.clone(),
         };
         let connections = wrk::CONNECTIONS / targets.len();
@@ -91,6 +94,7 @@ impl Targets<'_> {
         let mut runs = Vec::new();
         for (n, target) in targets.into_iter().enumerate() {
             let script = match kind {
+                Kind::BarePlain => wrk::plain_script(),
                 Kind::Bare | Kind::Today => wrk::today_script(target, self.sessions),
                 Kind::CheckIn => wrk::check_in_script(target, self.sessions, &format!("{tag}i{n}")),
             };
@@ -107,14 +111,14 @@ impl Targets<'_> {
     }
 }
 
-fn line(round: usize, what: &str, run: &Run) {
+fn line(when: &str, what: &str, run: &Run) {
     let statuses: Vec<String> = run
         .statuses
         .iter()
         .map(|(status, n)| format!("{n} × {status}"))
         .collect();
     println!(
-        "  round {round}  {what:26} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   {}",
+        "  {when:8} {what:27} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   {}",
         run.per_second(),
         run.p50_ms,
         run.p99_ms,
@@ -126,22 +130,28 @@ fn line(round: usize, what: &str, run: &Run) {
 async fn drive(targets: &Targets<'_>, settings: &Settings, fsync_file: &Path) -> Result<Load> {
     // Folds every couple's record into the app's cache, as any first visit does.
     targets.run(Kind::Today, "warm", 2).await?;
-    let mut load = Load::default();
+    let mut load = Load {
+        plain: targets
+            .run(Kind::BarePlain, "plain", settings.seconds)
+            .await?,
+        ..Load::default()
+    };
+    line("first", "bare axum  GET /, plain wrk", &load.plain);
     for round in 1..=settings.rounds {
         for (i, kind) in ROUND.iter().enumerate() {
             let tag = format!("r{round}x{i}");
             let run = targets.run(*kind, &tag, settings.seconds).await?;
             match kind {
-                Kind::Bare => {
-                    line(round, "bare axum  GET /", &run);
+                Kind::BarePlain | Kind::Bare => {
+                    line(&format!("round {round}"), "bare axum  GET /", &run);
                     load.bare.push(run);
                 }
                 Kind::Today => {
-                    line(round, "kintsugi   GET / (Today)", &run);
+                    line(&format!("round {round}"), "kintsugi   GET / (Today)", &run);
                     load.today.push(run);
                 }
                 Kind::CheckIn => {
-                    line(round, "kintsugi   POST /checkin", &run);
+                    line(&format!("round {round}"), "kintsugi   POST /checkin", &run);
                     load.check_ins.push(run);
                 }
             }
@@ -149,7 +159,7 @@ async fn drive(targets: &Targets<'_>, settings: &Settings, fsync_file: &Path) ->
         let rate =
             fsync::commits_per_second(fsync_file, Duration::from_secs(settings.fsync_seconds))
                 .await?;
-        println!("  round {round}  plain SQLite commits       {rate:>9.0} /s");
+        println!("  round {round:<2} plain SQLite commits        {rate:>9.0} /s");
         load.fsync.push(rate);
     }
     Ok(load)
@@ -195,7 +205,12 @@ fn summary(load: &Load, acknowledged: u64, written: u64, verified: &(bool, Strin
         .map(|r| r.socket_errors)
         .sum();
     println!("\nMedians of {} rounds:", load.today.len());
-    println!("  bare axum GET /                 {bare:>9.0} req/s");
+    println!(
+        "  bare axum GET /, plain wrk      {:>9.0} req/s   (wrk without a hook per request: \
+         the client's own ceiling)",
+        load.plain.per_second()
+    );
+    println!("  bare axum GET /                 {bare:>9.0} req/s   (the Today script: the ceiling below)");
     println!(
         "  Today GET /                     {today:>9.0} req/s   p99 {today_p99:.2} ms   \
          {:.1} % of bare   ({today_failed} not 2xx/3xx)",

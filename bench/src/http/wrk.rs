@@ -102,21 +102,13 @@ fn lua_list(items: &[String]) -> String {
     format!("{{\n  {}\n}}", items.join(",\n  "))
 }
 
-/// Counting the answers, and the line read back by [`parse`].
-const REPORT: &str = r#"
+/// The line read back by [`parse`], printed once `wrk` is done.
+const SUMMARY: &str = r#"
 counts = {}
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
-end
-
-function response(status, headers, body)
-  local key = tostring(status)
-  if status >= 300 and status < 400 then
-    key = key .. " " .. (headers["location"] or headers["Location"] or "?")
-  end
-  counts[key] = (counts[key] or 0) + 1
 end
 
 function done(summary, latency, requests)
@@ -133,6 +125,23 @@ function done(summary, latency, requests)
 end
 "#;
 
+/// Counting the answers by status, a redirect with where it leads.
+const COUNTING: &str = r#"
+function response(status, headers, body)
+  local key = tostring(status)
+  if status >= 300 and status < 400 then
+    key = key .. " " .. (headers["location"] or headers["Location"] or "?")
+  end
+  counts[key] = (counts[key] or 0) + 1
+end
+"#;
+
+/// A plain `GET /`, the same request every time, and no hook per request
+/// or answer: `wrk` at its fastest, the client's own ceiling.
+pub fn plain_script() -> String {
+    SUMMARY.to_owned()
+}
+
 /// `GET /`, each request as one of the partners (picked at random).
 pub fn today_script(host: SocketAddr, sessions: &[Session]) -> String {
     let heads: Vec<String> = sessions
@@ -145,7 +154,7 @@ pub fn today_script(host: SocketAddr, sessions: &[Session]) -> String {
         })
         .collect();
     format!(
-        "local heads = {}\n\nfunction request()\n  return heads[math.random(#heads)]\nend\n{REPORT}",
+        "local heads = {}\n\nfunction request()\n  return heads[math.random(#heads)]\nend\n{SUMMARY}{COUNTING}",
         lua_list(&heads)
     )
 }
@@ -176,7 +185,7 @@ pub fn check_in_script(host: SocketAddr, sessions: &[Session], tag: &str) -> Str
         "local heads = {}\nlocal key_prefix = {}\nlocal tail = {}\nlocal sent = 0\n\n\
          function request()\n  sent = sent + 1\n  \
          return heads[math.random(#heads)] .. key_prefix .. string.format(\"%0{KEY_DIGITS}d\", sent) .. tail\n\
-         end\n{REPORT}",
+         end\n{SUMMARY}{COUNTING}",
         lua_list(&heads),
         lua_string(&key_prefix),
         lua_string(&tail),
