@@ -185,7 +185,32 @@ async fn written(url: &str, key_file: &Path, couples: &[Prepared]) -> Result<u64
     Ok(written)
 }
 
-fn summary(load: &Load, acknowledged: u64, written: u64, verified: &(bool, String)) {
+/// Whether the check-ins found in the record are those acknowledged: none
+/// missing, and no more than the answers `wrk` stopped waiting for when a
+/// run ended (`in_flight`, one per connection and run) could explain.
+fn accounted(acknowledged: u64, written: u64, in_flight: u64) -> Result<String, String> {
+    if written < acknowledged {
+        Err(format!("{} LOST", acknowledged - written))
+    } else if written - acknowledged > in_flight {
+        Err(format!(
+            "{} MORE than the {in_flight} answers that could have been in flight: written twice?",
+            written - acknowledged
+        ))
+    } else {
+        Ok(format!(
+            "none lost; {} more were written while wrk stopped waiting, of {in_flight} that could be",
+            written - acknowledged
+        ))
+    }
+}
+
+fn summary(
+    load: &Load,
+    acknowledged: u64,
+    written: u64,
+    accounted: &Result<String, String>,
+    verified: &(bool, String),
+) {
     let bare = median(load.bare.iter().map(Run::per_second).collect());
     let today = median(load.today.iter().map(Run::per_second).collect());
     let today_p99 = median(load.today.iter().map(|r| r.p99_ms).collect());
@@ -227,17 +252,12 @@ fn summary(load: &Load, acknowledged: u64, written: u64, verified: &(bool, Strin
         posts / fsync.max(f64::MIN_POSITIVE)
     );
     println!("  socket errors and timeouts      {socket_errors:>9}");
+    let verdict = match &accounted {
+        Ok(verdict) | Err(verdict) => verdict,
+    };
     println!(
-        "  acknowledged check-ins          {acknowledged:>9}   found in the couple streams: {written} \
-         ({})",
-        if written >= acknowledged {
-            format!(
-                "none lost; {} more were written while wrk stopped waiting",
-                written - acknowledged
-            )
-        } else {
-            format!("{} LOST", acknowledged - written)
-        }
+        "  acknowledged check-ins          {acknowledged:>9}   found in the couple streams: \
+         {written} ({verdict})"
     );
     println!(
         "  kintsugi verify                 {}",
@@ -329,9 +349,24 @@ in {}",
         .sum::<u64>();
     let written = written(&backend.url, &backend.key_file, &couples).await?;
     let verified = server::verify(bin, &backend.flags)?;
-    summary(&load, acknowledged, written, &verified);
-    if written < acknowledged || !verified.0 {
-        bail!("acknowledged check-ins are missing or verify failed");
+    let in_flight = (wrk::CONNECTIONS * load.check_ins.len()) as u64;
+    let accounted = accounted(acknowledged, written, in_flight);
+    summary(&load, acknowledged, written, &accounted, &verified);
+    if accounted.is_err() || !verified.0 {
+        bail!("the check-ins written are not those acknowledged, or verify failed");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_acknowledged_check_in_is_found_and_no_more_than_were_in_flight() {
+        assert!(accounted(100, 100, 64).is_ok());
+        assert!(accounted(100, 164, 64).is_ok());
+        assert_eq!(accounted(100, 99, 64), Err("1 LOST".to_owned()));
+        assert!(accounted(100, 165, 64).is_err_and(|e| e.starts_with("65 MORE")));
+    }
 }
