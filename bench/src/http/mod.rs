@@ -204,6 +204,37 @@ fn accounted(acknowledged: u64, written: u64, in_flight: u64) -> Result<String, 
     }
 }
 
+/// Each round's ratios, measured side by side: Today and check-ins
+/// against the mean of the round's two bare runs, check-ins against the
+/// round's SQLite commit rate. Medians of these are steadier than ratios
+/// of medians when other work on the machine comes and goes.
+struct Ratios {
+    today: f64,
+    check_ins: f64,
+    to_fsync: f64,
+}
+
+impl Ratios {
+    fn of(load: &Load) -> Ratios {
+        let (mut today, mut check_ins, mut to_fsync) = (Vec::new(), Vec::new(), Vec::new());
+        for (round, (t, c)) in load.today.iter().zip(&load.check_ins).enumerate() {
+            let bare: f64 = load.bare[2 * round..2 * round + 2]
+                .iter()
+                .map(Run::per_second)
+                .sum::<f64>()
+                / 2.0;
+            today.push(t.per_second() / bare);
+            check_ins.push(c.per_second() / bare);
+            to_fsync.push(c.per_second() / load.fsync[round]);
+        }
+        Ratios {
+            today: median(today),
+            check_ins: median(check_ins),
+            to_fsync: median(to_fsync),
+        }
+    }
+}
+
 fn summary(
     load: &Load,
     acknowledged: u64,
@@ -217,6 +248,7 @@ fn summary(
     let posts = median(load.check_ins.iter().map(Run::per_second).collect());
     let posts_p99 = median(load.check_ins.iter().map(|r| r.p99_ms).collect());
     let fsync = median(load.fsync.clone());
+    let ratios = Ratios::of(load);
     let today_failed: u64 = load.today.iter().map(Run::failed).sum();
     let posts_failed: u64 = load.check_ins.iter().map(Run::failed).sum();
     let posts_other: u64 = load
@@ -229,7 +261,10 @@ fn summary(
         .flat_map(|runs| runs.iter())
         .map(|r| r.socket_errors)
         .sum();
-    println!("\nMedians of {} rounds:", load.today.len());
+    println!(
+        "\nMedians of {} rounds (a ratio: the median of each round's own):",
+        load.today.len()
+    );
     println!(
         "  bare axum GET /, plain wrk      {:>9.0} req/s   (wrk without a hook per request: \
          the client's own ceiling)",
@@ -239,17 +274,17 @@ fn summary(
     println!(
         "  Today GET /                     {today:>9.0} req/s   p99 {today_p99:.2} ms   \
          {:.1} % of bare   ({today_failed} not 2xx/3xx)",
-        100.0 * today / bare
+        100.0 * ratios.today
     );
     println!(
         "  shared check-in POST /checkin   {posts:>9.0} req/s   p99 {posts_p99:.2} ms   \
          {:.1} % of bare   ({posts_failed} not 2xx/3xx, {posts_other} other redirects)",
-        100.0 * posts / bare
+        100.0 * ratios.check_ins
     );
     println!("  plain SQLite, one commit each   {fsync:>9.0} commits/s (WAL, synchronous=FULL)");
     println!(
         "  check-ins / SQLite commits      {:>9.2} ×",
-        posts / fsync.max(f64::MIN_POSITIVE)
+        ratios.to_fsync
     );
     println!("  socket errors and timeouts      {socket_errors:>9}");
     let verdict = match &accounted {
