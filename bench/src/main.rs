@@ -5,15 +5,18 @@
 //! Projections are cached per stream and caught up by reading only new
 //! events, so once a couple's record has been folded, a page should cost
 //! about the same whatever the length of its history. This prints both
-//! times and their ratio. See `bench/README.md`.
+//! times and their ratio. `http` runs the HTTP load bench instead
+//! (`http/mod.rs`). See `bench/README.md`.
 
 mod history;
+mod http;
 
 use anyhow::{bail, Context, Result};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use clap::{Parser, Subcommand};
 use history::BenchCouple;
 use kintsugi_store::MasterKey;
 use kintsugi_web::app::config::WebConfig;
@@ -132,8 +135,37 @@ fn ms(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1_000.0)
 }
 
+#[derive(Parser)]
+#[command(about = "Kintsugi's benchmarks; see bench/README.md.")]
+struct Cli {
+    #[command(subcommand)]
+    bench: Option<Bench>,
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// Today and Progress through the router, one week against five years
+    /// of history (the default).
+    Pages,
+    /// The release `kintsugi serve` and a bare axum server under wrk over
+    /// loopback: Today, durable check-ins, SQLite's commit rate, verify.
+    Http {
+        /// Two instances behind a PostgreSQL database made for the run
+        /// (`KINTSUGI_BENCH_POSTGRES_URL`), instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
+    match Cli::parse().bench {
+        None | Some(Bench::Pages) => pages().await,
+        Some(Bench::Http { postgres }) => http::run(postgres).await,
+    }
+}
+
+async fn pages() -> Result<()> {
     let runs = iterations()?;
     let dir = tempfile::tempdir()?;
     let key = MasterKey::load_or_create(&dir.path().join("master.key"))?;
