@@ -8,12 +8,11 @@
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
-use crate::auth::password;
+use crate::auth::again::{PasswordAgain, NOT_YOUR_PASSWORD};
 use crate::auth::session::{set_cookie, CookieNames, CookiesCleared, CurrentUser, Session};
 use crate::couple::MyCouple;
 use crate::exec::{Outcome, Submission};
 use crate::http::forms::{text_form, FormCaps, FormErrors, SubmittedForm};
-use crate::http::rate_limit::{self, Counter};
 use crate::http::routes::Route;
 use crate::space::ending;
 use askama::Template;
@@ -115,15 +114,6 @@ async fn space_after(app: &AppState, me: &Session) -> AppResult<SpaceAfter> {
     })
 }
 
-/// The counter for wrong passwords on one account's deletion form.
-fn deletion_counter(app: &AppState, me: &Session) -> Counter {
-    Counter::new(
-        "account-deletion",
-        &[&me.user.0.to_string()],
-        app.config.limits.auth_attempts,
-    )
-}
-
 /// Whether the typed confirmation says it, whatever its case and spacing.
 fn confirmed(typed: &str) -> bool {
     let words: Vec<&str> = typed.split_whitespace().collect();
@@ -136,20 +126,10 @@ async fn delete_account(
     layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<DeleteForm>,
 ) -> AppResult<Response> {
-    let counter = [deletion_counter(&app, &me)];
-    rate_limit::check(&app, &counter).await?;
-    let user = app
-        .store
-        .user_by_id(me.user.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let again = PasswordAgain::begin(&app, &me, "account-deletion").await?;
     let mut errors = FormErrors::default();
-    if !password::verify(form.password.clone(), Some(user.password_hash.clone())).await? {
-        rate_limit::count_failure(&app, &counter).await?;
-        errors.add(
-            "password",
-            "That is not your password. Please type it again.",
-        );
+    if !again.matches(&app, &me, &form.password).await? {
+        errors.add("password", NOT_YOUR_PASSWORD);
     }
     if !confirmed(&form.confirm) {
         errors.add(
@@ -161,7 +141,7 @@ async fn delete_account(
         let page = page(&app, &me, layout, form.confirm.clone(), errors).await?;
         return render_refused(&page);
     }
-    rate_limit::clear(&app, &counter[0]).await?;
+    again.passed(&app).await?;
     delete_everything(&app, &me, &submission, layout.now.instant).await?;
     Ok(farewell(&app))
 }

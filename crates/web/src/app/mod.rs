@@ -8,3 +8,4 @@ pub mod error;
 pub mod health;
 pub mod layout;
 pub mod state;
+pub mod ticks;

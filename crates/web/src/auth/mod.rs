@@ -1,5 +1,6 @@
 //! Accounts and sessions: who is asking.
 
+pub mod again;
 pub mod idle;
 pub mod password;
 pub mod quick_exit;

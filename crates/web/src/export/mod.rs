@@ -13,11 +13,10 @@ pub mod document;
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
-use crate::auth::password;
+use crate::auth::again::{PasswordAgain, NOT_YOUR_PASSWORD};
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::MyCouple;
 use crate::http::forms::{text_form, CsrfForm, FormCaps, FormErrors};
-use crate::http::rate_limit::{self, Counter};
 use crate::http::routes::Route;
 use archive::Plan;
 use askama::Template;
@@ -79,15 +78,6 @@ async fn email_of(app: &AppState, me: &Session) -> AppResult<String> {
         .email)
 }
 
-/// The counter for wrong passwords on one account's export form.
-fn export_counter(app: &AppState, me: &Session) -> Counter {
-    Counter::new(
-        "export",
-        &[&me.user.0.to_string()],
-        app.config.limits.auth_attempts,
-    )
-}
-
 /// The passphrase chosen, if any: both fields alike and long enough.
 fn chosen_passphrase(form: &ExportForm) -> Result<Option<Zeroizing<String>>, FormErrors> {
     if form.passphrase.is_empty() && form.passphrase_confirm.is_empty() {
@@ -115,38 +105,26 @@ async fn export(
     layout: Layout,
     CsrfForm(form): CsrfForm<ExportForm>,
 ) -> AppResult<Response> {
-    let counter = [export_counter(&app, &me)];
-    rate_limit::check(&app, &counter).await?;
-    let user = app
-        .store
-        .user_by_id(me.user.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let again = PasswordAgain::begin(&app, &me, "export").await?;
+    let email = email_of(&app, &me).await?;
     let refused = |layout: Layout, errors: FormErrors| {
         render_refused(&ExportPage {
             layout: layout.in_section("account"),
-            email: user.email.clone(),
+            email: email.clone(),
             passphrase: form.passphrase.clone(),
             passphrase_confirm: form.passphrase_confirm.clone(),
             errors,
         })
     };
-    if !password::verify(form.password.clone(), Some(user.password_hash.clone())).await? {
-        rate_limit::count_failure(&app, &counter).await?;
-        return refused(
-            layout,
-            FormErrors::field(
-                "password",
-                "That is not your password. Please type it again.",
-            ),
-        );
+    if !again.matches(&app, &me, &form.password).await? {
+        return refused(layout, FormErrors::field("password", NOT_YOUR_PASSWORD));
     }
     let passphrase = match chosen_passphrase(&form) {
         Ok(passphrase) => passphrase,
         Err(errors) => return refused(layout, errors),
     };
-    rate_limit::clear(&app, &counter[0]).await?;
-    let plan = plan(&app, &me, &layout, user.email.clone(), passphrase).await?;
+    again.passed(&app).await?;
+    let plan = plan(&app, &me, &layout, email.clone(), passphrase).await?;
     let name = format!("kintsugi-export-{}.zip", layout.now.today());
     let body = Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(archive::start(
         plan,

@@ -24,7 +24,6 @@ use kintsugi_core::reminders::{self, Choice, Decision, Facts, ReminderKind};
 use kintsugi_core::{CoupleId, StreamId, UserId};
 use kintsugi_store::ChosenReminder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use std::time::Duration;
 use time::{OffsetDateTime, Time};
 
 /// How long a claim is kept: far longer than any occasion stays open.
@@ -48,20 +47,7 @@ pub struct TickReport {
 /// Starts the task that ticks each minute; `serve` calls it only when
 /// SMTP is configured.
 pub fn start(app: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
-        every_minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every_minute.tick().await;
-            match tick(&app).await {
-                Ok(report) if report != TickReport::default() => {
-                    tracing::info!(?report, "reminders");
-                }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "the reminder tick failed"),
-            }
-        }
-    })
+    crate::app::ticks::every_minute(app, "reminders", |app| async move { tick(&app).await })
 }
 
 /// One tick at the app clock's now; tests call it directly after moving

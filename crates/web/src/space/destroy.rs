@@ -12,7 +12,6 @@
 use crate::app::state::AppState;
 use kintsugi_core::{CoupleId, StreamId};
 use kintsugi_store::{DeletionReason, StoreError};
-use std::time::Duration;
 
 /// What one tick did, in counts only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,20 +26,7 @@ pub struct TickReport {
 
 /// Starts the task that ticks each minute.
 pub fn start(app: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
-        every_minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every_minute.tick().await;
-            match tick(&app).await {
-                Ok(report) if report != TickReport::default() => {
-                    tracing::info!(?report, "ended spaces");
-                }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "the tick that destroys ended spaces failed"),
-            }
-        }
-    })
+    crate::app::ticks::every_minute(app, "ended spaces", |app| async move { tick(&app).await })
 }
 
 /// One tick at the app clock's now.

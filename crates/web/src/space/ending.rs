@@ -9,12 +9,11 @@
 use crate::app::error::{AppError, AppResult};
 use crate::app::layout::{render, render_refused, Layout};
 use crate::app::state::AppState;
-use crate::auth::password;
+use crate::auth::again::{PasswordAgain, NOT_YOUR_PASSWORD};
 use crate::auth::session::{CurrentUser, Session};
 use crate::couple::MyCouple;
 use crate::exec::{self, Landed, Outcome, Submission, Writes};
 use crate::http::forms::{text_form, FormCaps, FormErrors, SubmittedForm};
-use crate::http::rate_limit::{self, Counter};
 use crate::http::routes::Route;
 use crate::mail::message;
 use crate::present::dates;
@@ -99,15 +98,6 @@ async fn end_page(
     render(&EndPage::build(&app, &me, &couple, layout, FormErrors::default()).await?)
 }
 
-/// The counter for wrong passwords on this form, per account.
-fn end_counter(app: &AppState, me: &Session) -> Counter {
-    Counter::new(
-        "end_space",
-        &[&me.user.0.to_string()],
-        app.config.limits.auth_attempts,
-    )
-}
-
 /// Checks the password and the confirmation, then ends the space.
 async fn end(
     State(app): State<AppState>,
@@ -116,21 +106,10 @@ async fn end(
     layout: Layout,
     SubmittedForm { form, submission }: SubmittedForm<EndForm>,
 ) -> AppResult<Response> {
-    let counter = [end_counter(&app, &me)];
-    rate_limit::check(&app, &counter).await?;
-    let hash = app
-        .store
-        .user_by_id(me.user.0)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .password_hash;
+    let again = PasswordAgain::begin(&app, &me, "end_space").await?;
     let mut errors = FormErrors::default();
-    if !password::verify(form.password.clone(), Some(hash)).await? {
-        rate_limit::count_failure(&app, &counter).await?;
-        errors.add(
-            "password",
-            "That is not your password. Please type it again.",
-        );
+    if !again.matches(&app, &me, &form.password).await? {
+        errors.add("password", NOT_YOUR_PASSWORD);
     }
     if form.confirm != "end" {
         errors.add(
@@ -139,7 +118,7 @@ async fn end(
         );
     }
     if !errors.any() {
-        rate_limit::clear(&app, &counter[0]).await?;
+        again.passed(&app).await?;
         let outcome = end_shared_space(&app, &couple, &submission, EndReason::PartnerEnded).await?;
         match outcome.or_form(|refusal| match refusal {
             kintsugi_core::Refusal::Conflict(why) => Ok(FormErrors::summary(why)),
