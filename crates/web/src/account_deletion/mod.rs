@@ -41,7 +41,7 @@ const CONFIRMATION: &str = "delete my account";
 
 text_form! {
     pub struct DeleteForm { password, confirm }
-    caps FormCaps::new(4, 1_000, 2_000)
+    caps FormCaps::new(6, 1_000, 2_000)
 }
 
 /// What deleting this account does to the space the person is in.

@@ -14,13 +14,16 @@ use kintsugi_web::record::DomainEvents;
 
 const CONFIRM: &str = "delete my account";
 
+/// The form as a browser sends it: its one-time key and the hidden
+/// address for password managers included.
 async fn delete(person: &Person, password: &str, confirm: &str) -> crate::helpers::Page {
-    person
-        .post(
-            "/account/delete",
-            &[("password", password), ("confirm", confirm)],
-        )
-        .await
+    let fields = [
+        ("username", person.email.as_str()),
+        ("password", password),
+        ("confirm", confirm),
+    ];
+    let key = crate::helpers::submission_key();
+    person.post_with_key("/account/delete", &key, &fields).await
 }
 
 /// The stream's rows, as the database holds them.
