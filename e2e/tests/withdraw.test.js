@@ -6,7 +6,7 @@
 
 const assert = require('node:assert/strict');
 const { after, before, test } = require('node:test');
-const { assertNoProblems, checkPage, clickAndWait, headingOf, launchBrowser, pathOf, startApp } = require('../lib/app.js');
+const { assertNoProblems, checkPage, clickAndWait, headingOf, launchBrowser, pathOf, screenshot, startApp } = require('../lib/app.js');
 const { pairCouple } = require('../lib/couple.js');
 
 let app;
@@ -50,6 +50,7 @@ test('a withdrawn disclosure leaves a tombstone that both partners see, and not 
     'the question says what the partner will see',
   );
   await checkPage(b);
+  await screenshot(b, 'withdraw-confirm-390');
   await clickAndWait(b, b.getByRole('button', { name: 'Withdraw it' }));
   assert.equal(pathOf(b), '/truth', 'withdrawing leads back to the log');
   const tombstone = `Withdrawn by its author on ${today()}`;
@@ -64,6 +65,7 @@ test('a withdrawn disclosure leaves a tombstone that both partners see, and not 
   assert.equal(await a.getByRole('link', { name: 'Withdraw this entry' }).count(), 0, 'nothing of theirs to withdraw');
   assert.equal(a.viewportSize().width, 390, 'on a phone');
   await checkPage(a);
+  await screenshot(a, 'withdraw-tombstone-partner-390');
 
   assertNoProblems(hurt.context);
   assertNoProblems(involved.context);

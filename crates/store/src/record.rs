@@ -277,6 +277,14 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
             )))
         }
     }
+    written_per_append(rows, appends)
+}
+
+/// The events a commit wrote, one list per append, in the order given.
+fn written_per_append(
+    rows: Vec<EventRow>,
+    appends: Vec<StreamAppend>,
+) -> Result<Vec<Vec<StoredEvent>>> {
     let mut rows = rows.into_iter();
     appends
         .into_iter()

@@ -193,6 +193,10 @@ async fn deleting_an_account_in_a_shared_space(app: TestApp) {
 
     let today = hurt.get("/").await;
     assert_page(&today, 200, &["This shared space was closed on"]);
+    assert!(
+        !today.body.contains("When they share"),
+        "nothing more will be shared"
+    );
     let account = hurt.get("/account").await;
     assert!(!account.body.contains("/space/end"), "ended already");
     let truth = hurt.get("/truth").await;
