@@ -8,7 +8,7 @@ use crate::chain::{
     GENESIS_PREV_HASH,
 };
 use crate::crypto::{self, AadHeader, DataKey};
-use crate::integrity::{judge_seal, walk, SealRule, SealVerdict};
+use crate::integrity::{judge_seal, read_after, walk, SealRule, SealVerdict};
 use crate::key::MasterKey;
 use crate::seal::{DeletionFields, SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros, to_micros};
@@ -94,6 +94,14 @@ const COUPLE_STREAM_PREFIX: &str = "couple:";
 pub(crate) trait EventTables: Send + Sync {
     /// The stored hash of the event at (`stream_id`, `seq`).
     async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>>;
+    /// In one read, so both come from the same moment: the stream's seal
+    /// and its rows from `from_seq` on, in order. `None` when the stream
+    /// has no seal (a new stream, or one whose seal is missing).
+    async fn sealed_rows_from(
+        &self,
+        stream_id: &str,
+        from_seq: i64,
+    ) -> Result<Option<(SealRow, Vec<EventRow>)>>;
     /// The highest seq of the stream and its hash.
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>>;
     /// In one transaction: purges the submission rows of `submission`'s
@@ -566,6 +574,15 @@ async fn read_rows<T: EventTables + ?Sized>(
     let Ok(after) = i64::try_from(after_seq) else {
         return Ok(Vec::new());
     };
+    if rule == SealRule::Required {
+        if let Some(read) = read_after(tables, master, stream_id, after).await? {
+            let checked = read.map_err(|found| integrity(stream_id, found.seq, found.problem))?;
+            return checked
+                .into_iter()
+                .map(|(row, payload)| stored_event(row, payload))
+                .collect();
+        }
+    }
     let start = if after == 0 {
         StreamVerifier::default()
     } else {

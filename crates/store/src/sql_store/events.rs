@@ -9,7 +9,7 @@ use crate::chain::EventRow;
 use crate::record::{self, CommitRows, DeletionRow, Destroyed, EventTables, Inserted};
 use crate::rows::{deletion_row, event_row, seal_row, submission_record};
 use crate::seal::SealRow;
-use crate::sql::SqlTx;
+use crate::sql::{Cells, SqlTx};
 use crate::tables::{
     bytes, int, text, Column, Value, EVENTS, REDACTIONS, STREAM_DELETIONS, STREAM_KEYS,
     STREAM_SEALS, SUBMISSIONS,
@@ -20,6 +20,7 @@ use crate::{
     PayloadDecoder, Result, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport, Witness,
 };
 use async_trait::async_trait;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 fn event_values(row: &EventRow) -> [Value; 10] {
@@ -45,6 +46,22 @@ const UPSERT_SEAL: &str = "INSERT INTO stream_seals (stream_id, seq, seal) VALUE
 /// ciphertext goes (SQLite's `secure_delete` overwrites the old bytes).
 const CLEAR_CIPHERTEXT: &str = "UPDATE events SET payload_ciphertext = NULL \
      WHERE stream_id = $1 AND seq = $2 AND payload_ciphertext IS NOT NULL";
+
+/// A stream's seal beside each of its rows from `$2` on, or beside
+/// nothing (one row of NULLs) when it has none there.
+static SEALED_ROWS: LazyLock<String> = LazyLock::new(|| {
+    let seal = STREAM_SEALS
+        .columns
+        .iter()
+        .map(|(name, _)| format!("s.{name}"));
+    let event = EVENTS.columns.iter().map(|(name, _)| format!("e.{name}"));
+    format!(
+        "SELECT {} FROM stream_seals s \
+         LEFT JOIN events e ON e.stream_id = s.stream_id AND e.seq >= $2 \
+         WHERE s.stream_id = $1 ORDER BY e.seq",
+        seal.chain(event).collect::<Vec<_>>().join(", ")
+    )
+});
 
 fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
     [
@@ -140,6 +157,41 @@ impl<B: Backend> EventTables for SqlStore<B> {
     async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
         let sql = "SELECT hash FROM events WHERE stream_id = $1 AND seq = $2";
         self.optional_bytes(sql, &[text(stream_id), int(seq)]).await
+    }
+
+    async fn sealed_rows_from(
+        &self,
+        stream_id: &str,
+        from_seq: i64,
+    ) -> Result<Option<(SealRow, Vec<EventRow>)>> {
+        let columns: Vec<(&str, Column)> = STREAM_SEALS
+            .columns
+            .iter()
+            .chain(EVENTS.columns)
+            .copied()
+            .collect();
+        let rows = self
+            .reader()
+            .fetch(&SEALED_ROWS, &[text(stream_id), int(from_seq)], &columns)
+            .await?;
+        let seal_width = STREAM_SEALS.columns.len();
+        let mut seal = None;
+        let mut events = Vec::new();
+        for cells in rows {
+            let mut values = cells.into_values();
+            let event = values.split_off(seal_width);
+            if seal.is_none() {
+                seal = Some(seal_row(Cells::new(values))?);
+            }
+            // The LEFT JOIN's one row without an event: none from `from_seq` on.
+            if event.first() != Some(&Value::Text(None)) {
+                events.push(event_row(Cells::new(event))?);
+            }
+        }
+        let Some(seal) = seal else {
+            return Ok(None);
+        };
+        Ok(Some((seal, events)))
     }
 
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>> {
