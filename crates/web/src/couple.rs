@@ -22,21 +22,23 @@ pub struct MyCouple {
 }
 
 impl MyCouple {
-    /// `None` when the person has no couple space yet.
-    pub async fn find(app: &AppState, session: &Session) -> AppResult<Option<Self>> {
-        Ok(app.store.couple_of(session.user.0).await?.map(|id| {
+    /// `None` when the person has no couple space yet. The session knows
+    /// (see [`Session::couple`]); the record itself still has to name them
+    /// a partner before `read` shows anything.
+    pub fn of(session: &Session) -> Option<Self> {
+        session.couple.map(|id| {
             let id = CoupleId(id);
             MyCouple {
                 id,
                 stream: StreamId::couple(id),
                 me: session.user,
             }
-        }))
+        })
     }
 
-    /// Like `find`, but a person without a space gets "not found".
-    pub async fn require(app: &AppState, session: &Session) -> AppResult<Self> {
-        Self::find(app, session).await?.ok_or(AppError::NotFound)
+    /// Like `of`, but a person without a space gets "not found".
+    pub fn require(session: &Session) -> AppResult<Self> {
+        Self::of(session).ok_or(AppError::NotFound)
     }
 
     /// The shared record, caught up. Refuses a record that no longer holds
@@ -46,21 +48,31 @@ impl MyCouple {
         &self,
         app: &AppState,
     ) -> AppResult<OwnedRwLockReadGuard<Cached<CoupleState>>> {
+        Ok(self.read_with_mine(app).await?.0)
+    }
+
+    /// `read`, and the person's own private stream it checked the witness
+    /// in, for a page that shows both: each stream is caught up once.
+    pub async fn read_with_mine(
+        &self,
+        app: &AppState,
+    ) -> AppResult<(
+        OwnedRwLockReadGuard<Cached<CoupleState>>,
+        OwnedRwLockReadGuard<Cached<PrivateState>>,
+    )> {
         let cached = app
             .couples
             .read(app.store.as_ref(), self.stream.as_str())
             .await?;
-        {
-            let mine = app
-                .privates
-                .read(app.store.as_ref(), StreamId::private(self.me).as_str())
-                .await?;
-            self.check_witness(app, &cached, &mine.state).await?;
-        }
+        let mine = app
+            .privates
+            .read(app.store.as_ref(), StreamId::private(self.me).as_str())
+            .await?;
+        self.check_witness(app, &cached, &mine.state).await?;
         if !cached.state.space.is_member(self.me) {
             return Err(AppError::NotFound);
         }
-        Ok(cached)
+        Ok((cached, mine))
     }
 
     /// The person's witness (the shared record's head as they last saw it,

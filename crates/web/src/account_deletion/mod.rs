@@ -104,7 +104,7 @@ async fn page(
 }
 
 async fn space_after(app: &AppState, me: &Session) -> AppResult<SpaceAfter> {
-    let Some(couple) = MyCouple::find(app, me).await? else {
+    let Some(couple) = MyCouple::of(me) else {
         return Ok(SpaceAfter::NoSpace);
     };
     let shared = couple.read(app).await?;
@@ -172,7 +172,7 @@ async fn leave_space(
     submission: &Submission,
     now: OffsetDateTime,
 ) -> AppResult<()> {
-    let Some(couple) = MyCouple::find(app, me).await? else {
+    let Some(couple) = MyCouple::of(me) else {
         return Ok(());
     };
     if space_after(app, me).await? == SpaceAfter::GoesWithMe {

@@ -542,7 +542,7 @@ pub(crate) async fn account_view(
 }
 
 async fn can_end_space(app: &AppState, me: &session::Session) -> AppResult<bool> {
-    let Some(couple) = crate::couple::MyCouple::find(app, me).await? else {
+    let Some(couple) = crate::couple::MyCouple::of(me) else {
         return Ok(false);
     };
     let shared = couple.read(app).await?;

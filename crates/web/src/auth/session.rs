@@ -24,6 +24,10 @@ use uuid::Uuid;
 pub struct Session {
     pub id: Uuid,
     pub user: UserId,
+    /// The couple space the person is a member of, as the store said
+    /// within the session cache's second (this instance forgets it at once
+    /// when anyone joins or leaves a space).
+    pub couple: Option<Uuid>,
 }
 
 /// The zone the signed-in person chose, found once per request by the
@@ -288,7 +292,8 @@ async fn look_up(app: &AppState, token_hash: &Hash) -> AppResult<Option<Resolved
         return Ok(None);
     };
     let idle_limit = crate::auth::idle::idle_limit(app, record.user_id).await?;
-    let visitor = match app.store.couple_of(record.user_id).await? {
+    let couple = app.store.couple_of(record.user_id).await?;
+    let visitor = match couple {
         Some(couple) => Visitor::Partner(app.store.space_ending(couple).await?),
         None => Visitor::WithoutSpace,
     };
@@ -298,6 +303,7 @@ async fn look_up(app: &AppState, token_hash: &Hash) -> AppResult<Option<Resolved
         idle_limit,
         visitor,
         zone,
+        couple,
     }))
 }
 
@@ -325,6 +331,7 @@ async fn still_valid(
     Ok(Some(Session {
         id: record.id,
         user: UserId(record.user_id),
+        couple: resolved.couple,
     }))
 }
 

@@ -30,6 +30,8 @@ pub struct Resolved {
     pub idle_limit: time::Duration,
     pub visitor: Visitor,
     pub zone: Option<Zone>,
+    /// The couple space the person is a member of.
+    pub couple: Option<uuid::Uuid>,
 }
 
 #[derive(Default)]
@@ -105,6 +107,7 @@ mod tests {
             idle_limit: time::Duration::minutes(30),
             visitor: Visitor::WithoutSpace,
             zone: None,
+            couple: None,
         }
     }
 

@@ -153,7 +153,7 @@ async fn plan(
     passphrase: Option<Zeroizing<String>>,
 ) -> AppResult<Plan> {
     let now = layout.now.instant;
-    let (rules, couple_stream) = match MyCouple::find(app, me).await? {
+    let (rules, couple_stream) = match MyCouple::of(me) {
         Some(couple) => {
             let shared = couple.read(app).await?;
             let rules = ExportRules::for_partner(me.user, &shared.state, now)

@@ -59,16 +59,14 @@ impl FromRequestParts<AppState> for MyCouple {
 
     async fn from_request_parts(
         parts: &mut Parts,
-        app: &AppState,
+        _app: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let session = parts
             .extensions
             .get::<Session>()
             .copied()
             .ok_or_else(|| LoginRedirect.into_response())?;
-        MyCouple::require(app, &session)
-            .await
-            .map_err(IntoResponse::into_response)
+        MyCouple::require(&session).map_err(IntoResponse::into_response)
     }
 }
 

@@ -87,8 +87,10 @@ fn to_space() -> AppResult<Response> {
     Ok(Redirect::to("/space").into_response())
 }
 
+/// Asked of the store, not the session's second-old answer: a space is
+/// made at most once per person, whichever instance is asked.
 async fn has_space(app: &AppState, session: &Session) -> AppResult<bool> {
-    Ok(MyCouple::find(app, session).await?.is_some())
+    Ok(app.store.couple_of(session.user.0).await?.is_some())
 }
 
 #[derive(Template)]
@@ -321,7 +323,7 @@ async fn space_page(
     CurrentUser(me): CurrentUser,
     layout: Layout,
 ) -> AppResult<Response> {
-    let Some(couple) = MyCouple::find(&app, &me).await? else {
+    let Some(couple) = MyCouple::of(&me) else {
         return Ok(Redirect::to("/").into_response());
     };
     let page = SpacePage::build(

@@ -38,8 +38,8 @@ pub async fn home(
     let Some(session) = user else {
         return render(&WelcomePage { layout });
     };
-    if let Some(couple) = MyCouple::find(&app, &session).await? {
-        return super::page(&app, &session, &couple, layout).await;
+    if let Some(couple) = MyCouple::of(&session) {
+        return super::page(&app, &couple, layout).await;
     }
     let couples_served = app.store.couples_of_therapist(session.user.0).await?.len();
     let record_destroyed = record_destroyed(&app, &session, &layout).await?;

@@ -9,8 +9,7 @@ use crate::app::clock::Zone;
 use crate::app::error::AppResult;
 use crate::app::layout::{render, Layout};
 use crate::app::state::AppState;
-use crate::auth::session::Session;
-use crate::couple::{my_private, MyCouple};
+use crate::couple::MyCouple;
 use crate::exec::{self, Submission, Writes};
 use crate::present::dates;
 use crate::present::words::excerpt_on_word;
@@ -439,17 +438,11 @@ fn witness(
 }
 
 /// The Today page of a partner; `home` calls it for members.
-pub async fn page(
-    app: &AppState,
-    session: &Session,
-    couple: &MyCouple,
-    layout: Layout,
-) -> AppResult<Response> {
+pub async fn page(app: &AppState, couple: &MyCouple, layout: Layout) -> AppResult<Response> {
     let zone = layout.now.zone;
     let now = layout.now;
     let (html, mark) = {
-        let cached = couple.read(app).await?;
-        let mine = my_private(app, session).await?;
+        let (cached, mine) = couple.read_with_mine(app).await?;
         let last_visit = today::last_visit(&mine.state, couple.me, now.instant)?;
         let mark = today::mark_visit(&mine.state, couple.me, now.instant)?.is_some()
             || witness(&mine.state, couple, cached.state.seq, cached.head.as_ref())?.is_some();
