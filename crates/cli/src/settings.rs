@@ -150,6 +150,16 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(1..=365)
     )]
     pub separation_days: u64,
+    /// What the records held in memory may weigh, in megabytes (1 to
+    /// 65536); past it the least recently read are let go and read again
+    /// from the database when next needed.
+    #[arg(
+        long,
+        env = "KINTSUGI_CACHE_MB",
+        default_value_t = 64,
+        value_parser = clap::value_parser!(u64).range(1..=65_536)
+    )]
+    pub cache_mb: u64,
     /// The IANA time zone dates read in for someone who has not chosen
     /// theirs, and the one offered first at registration (`Europe/Berlin`).
     #[arg(long, env = "KINTSUGI_TIME_ZONE", default_value = "UTC")]
@@ -178,6 +188,7 @@ impl ServeArgs {
             trusted_proxies: self.trusted_proxies.clone(),
             invite_ttl: Duration::from_secs(self.invite_days * 24 * 3600),
             separation: Duration::from_secs(self.separation_days * 24 * 3600),
+            cache_bytes: usize::try_from(self.cache_mb << 20).unwrap_or(usize::MAX),
             time_zone: Zone::named(self.time_zone.trim()).map_err(|unknown| {
                 anyhow::anyhow!(
                     "--time-zone (KINTSUGI_TIME_ZONE): {unknown}; \
@@ -287,6 +298,20 @@ mod tests {
             default.args.web_config().unwrap().invite_ttl,
             Duration::from_secs(7 * 24 * 3600)
         );
+    }
+
+    #[test]
+    fn the_cache_budget_is_64_megabytes_unless_the_operator_chose_another() {
+        for refused in ["0", "65537", "lots"] {
+            assert!(
+                Serve::try_parse_from(["serve", "--cache-mb", refused]).is_err(),
+                "{refused} MB"
+            );
+        }
+        let serve = Serve::try_parse_from(["serve", "--cache-mb", "8"]).unwrap();
+        assert_eq!(serve.args.web_config().unwrap().cache_bytes, 8 << 20);
+        let default = Serve::try_parse_from(["serve"]).unwrap();
+        assert_eq!(default.args.web_config().unwrap().cache_bytes, 64 << 20);
     }
 
     #[test]

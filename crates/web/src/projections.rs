@@ -8,6 +8,7 @@ use crate::app::error::{AppError, AppResult};
 use kintsugi_core::{Meta, Projection, UserId};
 use kintsugi_store::{Hash, NewEvent, Store, StoredEvent};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
@@ -16,44 +17,136 @@ use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 pub struct Cached<P> {
     pub state: P,
     pub head: Option<Hash>,
+    /// Roughly what the state holds in memory: the bytes of every event
+    /// folded in, plus a little for each.
+    pub weight: usize,
 }
 
+/// What one event is taken to cost in memory beside its payload's bytes.
+const EVENT_OVERHEAD: usize = 96;
+
+/// One stream's projection in the cache, and when it was last asked for.
+struct Slot<P> {
+    cell: Arc<RwLock<Cached<P>>>,
+    weight: usize,
+    used: u64,
+}
+
+struct Slots<P> {
+    by_stream: HashMap<String, Slot<P>>,
+    /// The sum of every slot's weight.
+    weight: usize,
+    /// Counts up with every use: the least recently used has the smallest.
+    clock: u64,
+}
+
+/// The projections of one kind of stream, least recently used evicted
+/// first once their weight passes the budget. An evicted stream is folded
+/// again from the store when next asked for.
 pub struct ProjectionCache<P> {
-    streams: Mutex<HashMap<String, Arc<RwLock<Cached<P>>>>>,
+    slots: Mutex<Slots<P>>,
+    budget: usize,
+    evictions: AtomicU64,
 }
 
 impl<P> Default for ProjectionCache<P> {
     fn default() -> Self {
+        Self::with_budget(usize::MAX)
+    }
+}
+
+impl<P> ProjectionCache<P> {
+    /// A cache that keeps its projections' weight within `budget` bytes,
+    /// save for those in use at the moment.
+    pub fn with_budget(budget: usize) -> Self {
         Self {
-            streams: Mutex::new(HashMap::new()),
+            slots: Mutex::new(Slots {
+                by_stream: HashMap::new(),
+                weight: 0,
+                clock: 0,
+            }),
+            budget,
+            evictions: AtomicU64::new(0),
         }
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, Slots<P>> {
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many projections were evicted to keep within the budget.
+    pub fn evictions(&self) -> u64 {
+        self.evictions.load(Ordering::Relaxed)
+    }
+
+    /// The weight of everything held now.
+    pub fn weight(&self) -> usize {
+        self.slots().weight
     }
 }
 
 impl<P: Projection> ProjectionCache<P> {
     fn slot(&self, stream_id: &str) -> Arc<RwLock<Cached<P>>> {
-        let mut streams = self
-            .streams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        streams.entry(stream_id.to_owned()).or_default().clone()
+        let mut slots = self.slots();
+        slots.clock += 1;
+        let used = slots.clock;
+        let slot = slots
+            .by_stream
+            .entry(stream_id.to_owned())
+            .or_insert_with(|| Slot {
+                cell: Arc::default(),
+                weight: 0,
+                used,
+            });
+        slot.used = used;
+        slot.cell.clone()
+    }
+
+    /// Records what `stream_id`'s projection weighs now, and evicts the
+    /// least recently used projections nobody holds while the cache weighs
+    /// more than its budget.
+    fn weigh(&self, stream_id: &str, weight: usize) {
+        let mut slots = self.slots();
+        let Some(slot) = slots.by_stream.get_mut(stream_id) else {
+            return;
+        };
+        let before = std::mem::replace(&mut slot.weight, weight);
+        slots.weight = slots.weight - before + weight;
+        if slots.weight <= self.budget {
+            return;
+        }
+        let mut idle: Vec<(u64, String)> = slots
+            .by_stream
+            .iter()
+            .filter(|(id, slot)| id.as_str() != stream_id && Arc::strong_count(&slot.cell) == 1)
+            .map(|(id, slot)| (slot.used, id.clone()))
+            .collect();
+        idle.sort_unstable();
+        for (_, id) in idle {
+            if slots.weight <= self.budget {
+                break;
+            }
+            if let Some(evicted) = slots.by_stream.remove(&id) {
+                slots.weight -= evicted.weight;
+                self.evictions.fetch_add(1, Ordering::Relaxed);
+            }
+        }
     }
 
     /// Drops what this instance holds of a stream that was destroyed:
     /// nothing of it stays in memory.
     pub fn forget(&self, stream_id: &str) {
-        self.streams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(stream_id);
+        let mut slots = self.slots();
+        if let Some(slot) = slots.by_stream.remove(stream_id) {
+            slots.weight -= slot.weight;
+        }
     }
 
     /// How many streams this cache holds.
     pub fn len(&self) -> usize {
-        self.streams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .len()
+        self.slots().by_stream.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -64,14 +157,8 @@ impl<P: Projection> ProjectionCache<P> {
     /// reading the store or waiting: `None` when it holds nothing of it
     /// yet, or the stream is being written just now.
     pub fn peek<T>(&self, stream_id: &str, look: impl FnOnce(&Cached<P>) -> T) -> Option<T> {
-        let slot = {
-            let streams = self
-                .streams
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            streams.get(stream_id)?.clone()
-        };
-        let cached = slot.try_read().ok()?;
+        let cell = self.slots().by_stream.get(stream_id)?.cell.clone();
+        let cached = cell.try_read().ok()?;
         Some(look(&cached))
     }
 
@@ -93,6 +180,7 @@ impl<P: Projection> ProjectionCache<P> {
     ) -> AppResult<OwnedRwLockWriteGuard<Cached<P>>> {
         let mut cached = self.slot(stream_id).write_owned().await;
         catch_up(&mut cached, store, stream_id).await?;
+        self.weigh(stream_id, cached.weight);
         Ok(cached)
     }
 }
@@ -104,6 +192,7 @@ impl<P: Projection> Cached<P> {
         for (row, event) in written.iter().zip(events) {
             self.state.apply(&meta_of(row)?, event);
             self.head = Some(row.hash);
+            self.weight += weight_of(row);
         }
         Ok(())
     }
@@ -158,19 +247,19 @@ async fn catch_up<P: Projection>(
     stream_id: &str,
 ) -> AppResult<()> {
     let folded = cached.state.seq();
-    let rows = decode_all::<P>(store.read(stream_id, folded).await?)?;
+    let mut read = store.read(stream_id, folded).await?;
+    let mut rows = decode_all::<P>(&read)?;
     let stale = rows.iter().any(|(_, _, event)| {
         event
             .as_ref()
             .and_then(P::redacts)
             .is_some_and(|target| target <= folded)
     });
-    let rows = if stale {
+    if stale {
         *cached = Cached::default();
-        decode_all::<P>(store.read(stream_id, 0).await?)?
-    } else {
-        rows
-    };
+        read = store.read(stream_id, 0).await?;
+        rows = decode_all::<P>(&read)?;
+    }
     for (meta, hash, event) in rows {
         match event {
             Some(event) => cached.state.apply(&meta, &event),
@@ -178,17 +267,23 @@ async fn catch_up<P: Projection>(
         }
         cached.head = Some(hash);
     }
+    cached.weight += read.iter().map(weight_of).sum::<usize>();
     Ok(())
+}
+
+/// What one stored event is taken to weigh in a projection.
+fn weight_of(row: &StoredEvent) -> usize {
+    row.payload.as_ref().map_or(0, Vec::len) + EVENT_OVERHEAD
 }
 
 /// A row's facts, its hash, and its decoded event (`None` once redacted).
 type Decoded<E> = (Meta, Hash, Option<E>);
 
 /// Each row's facts and its decoded event.
-fn decode_all<P: Projection>(rows: Vec<StoredEvent>) -> AppResult<Vec<Decoded<P::Event>>> {
-    rows.into_iter()
+fn decode_all<P: Projection>(rows: &[StoredEvent]) -> AppResult<Vec<Decoded<P::Event>>> {
+    rows.iter()
         .map(|row| {
-            let meta = meta_of(&row)?;
+            let meta = meta_of(row)?;
             let event = match row.payload.as_deref().map(serde_json::from_slice::<P::Event>) {
                 Some(Ok(event)) => Some(event),
                 Some(Err(error)) => {
@@ -276,6 +371,58 @@ mod tests {
         })
         .await
         .unwrap();
+    }
+
+    /// Past its budget the cache lets go of the projections used least
+    /// recently and held by nobody; one let go comes back whole from the
+    /// store when asked for again.
+    #[tokio::test]
+    async fn past_its_budget_the_least_recently_used_projection_goes_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let writer = ProjectionCache::<CoupleState>::default();
+        let streams = ["couple:a", "couple:b", "couple:c"];
+        for stream in streams {
+            create_space(
+                &writer,
+                store.as_ref(),
+                stream,
+                UserId(uuid::Uuid::new_v4()),
+            )
+            .await;
+        }
+        let one = writer
+            .read(store.as_ref(), "couple:a")
+            .await
+            .unwrap()
+            .weight;
+        assert!(one > 0, "a projection weighs something");
+
+        // Room for two of the three.
+        let cache = ProjectionCache::<CoupleState>::with_budget(one * 2 + one / 2);
+        let held = cache.read(store.as_ref(), "couple:a").await.unwrap();
+        drop(cache.read(store.as_ref(), "couple:b").await.unwrap());
+        drop(cache.read(store.as_ref(), "couple:c").await.unwrap());
+        assert_eq!(cache.len(), 2, "one went");
+        assert_eq!(cache.evictions(), 1);
+        assert!(cache.weight() <= one * 2 + one / 2);
+        assert!(
+            cache.peek("couple:a", |_| ()).is_some(),
+            "the projection held by a request stays, though it was used first"
+        );
+        assert!(
+            cache.peek("couple:b", |_| ()).is_none(),
+            "the least recent went"
+        );
+        drop(held);
+
+        let back = cache.read(store.as_ref(), "couple:b").await.unwrap();
+        let fresh = writer.read(store.as_ref(), "couple:b").await.unwrap();
+        assert_eq!(back.state.seq, fresh.state.seq);
+        assert_eq!(back.head, fresh.head);
+        assert_eq!(back.weight, fresh.weight);
+        assert_eq!(cache.evictions(), 2, "and made room by letting the next go");
+        assert_eq!(cache.len(), 2);
     }
 
     /// Two caches on one store behave like two app instances on one

@@ -27,6 +27,9 @@ pub struct WebConfig {
     pub time_zone: Zone,
     /// Reminders by email; `None`: this instance sends no email.
     pub mail: Option<MailConfig>,
+    /// What the projections held in memory may weigh, roughly, in bytes:
+    /// half for the couples' records, half for the private streams.
+    pub cache_bytes: usize,
 }
 
 /// How reminders by email are sent, when the operator set it up.
@@ -164,6 +167,7 @@ impl Default for WebConfig {
             limits: Limits::default(),
             time_zone: Zone::utc(),
             mail: None,
+            cache_bytes: 64 << 20,
         }
     }
 }

@@ -37,11 +37,12 @@ impl AppState {
 
     /// The app on a given clock; tests pass a `ManualClock` they can move.
     pub fn with_clock(store: Arc<dyn Store>, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
+        let half = config.cache_bytes / 2;
         Self(Arc::new(Inner {
             store,
+            couples: ProjectionCache::with_budget(half),
+            privates: ProjectionCache::with_budget(half),
             config,
-            couples: ProjectionCache::default(),
-            privates: ProjectionCache::default(),
             sessions: SessionCache::default(),
             metrics: Metrics::default(),
             assets: Assets::default(),

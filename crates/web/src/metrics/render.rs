@@ -18,17 +18,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// What the projection caches hold now, and how many they let go.
+pub(super) struct CacheFigures {
+    pub streams: usize,
+    pub bytes: usize,
+    pub evictions: u64,
+}
+
 async fn metrics_page(State(app): State<AppState>) -> impl IntoResponse {
-    let streams = app.couples.len() + app.privates.len();
+    let cache = CacheFigures {
+        streams: app.couples.len() + app.privates.len(),
+        bytes: app.couples.weight() + app.privates.weight(),
+        evictions: app.couples.evictions() + app.privates.evictions(),
+    };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        render(&app.metrics, streams),
+        render(&app.metrics, &cache),
     )
 }
 
-/// Every metric as text. `streams` is how many streams the projection
-/// cache holds now.
-pub(super) fn render(metrics: &Metrics, streams: usize) -> String {
+/// Every metric as text, with what the projection caches hold now.
+pub(super) fn render(metrics: &Metrics, cache: &CacheFigures) -> String {
     let mut out = String::with_capacity(4_096);
     requests(&mut out, metrics);
     out.push_str(
@@ -76,7 +86,17 @@ pub(super) fn render(metrics: &Metrics, streams: usize) -> String {
         out,
         "# HELP kintsugi_projection_cache_streams Streams whose projection is held in memory.\n\
          # TYPE kintsugi_projection_cache_streams gauge\n\
-         kintsugi_projection_cache_streams {streams}\n"
+         kintsugi_projection_cache_streams {}\n\
+         # HELP kintsugi_projection_cache_bytes What the held projections weigh, roughly, against --cache-mb.\n\
+         # TYPE kintsugi_projection_cache_bytes gauge\n\
+         kintsugi_projection_cache_bytes {}\n",
+        cache.streams, cache.bytes
+    );
+    counter(
+        &mut out,
+        "kintsugi_projection_cache_evictions_total",
+        "Projections let go to keep within the cache budget.",
+        cache.evictions,
     );
     out
 }
@@ -136,7 +156,12 @@ mod tests {
         metrics.request(RouteGroup::Forms, StatusClass::Redirect, 0.004);
         metrics.committed(1, 2);
         metrics.session_cache(true);
-        let page = render(&metrics, 7);
+        let cache = CacheFigures {
+            streams: 7,
+            bytes: 4_096,
+            evictions: 3,
+        };
+        let page = render(&metrics, &cache);
         for line in [
             "kintsugi_http_requests_total{group=\"pages\",status=\"2xx\"} 2",
             "kintsugi_http_requests_total{group=\"forms\",status=\"3xx\"} 1",
@@ -149,6 +174,8 @@ mod tests {
             "kintsugi_commit_batch_size_count 1",
             "kintsugi_session_cache_hits_total 1",
             "kintsugi_projection_cache_streams 7",
+            "kintsugi_projection_cache_bytes 4096",
+            "kintsugi_projection_cache_evictions_total 3",
         ] {
             assert!(
                 page.lines().any(|l| l == line),
