@@ -20,6 +20,7 @@ use crate::space::SpaceState;
 use crate::streams::couple::CoupleState;
 use crate::therapist::{Engagement, Scope, Scopes, Therapy};
 use crate::truth::{QuestionStatus, TruthEntry, TruthFilter};
+use crate::withdrawal::{EntryRoom, Withdrawn};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TherapistView<'a> {
@@ -31,6 +32,8 @@ pub struct TherapistView<'a> {
     pub check_ins: Vec<&'a SharedCheckIn>,
     /// Trust-pulse results shared with the partner.
     pub pulses: &'a [PulseRecord],
+    /// Where shared pulses their author withdrew stood (only when).
+    pub withdrawn_pulses: Vec<&'a Withdrawn>,
     pub requests: Vec<&'a Request>,
     pub commitments: &'a [Commitment],
     pub contact: Vec<&'a ContactReport>,
@@ -127,6 +130,9 @@ fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> Therapist
             couple.check_ins.for_therapist().collect()
         }),
         pulses: within(s, Scope::Pulses, || couple.pulse.shared()),
+        withdrawn_pulses: within(s, Scope::Pulses, || {
+            couple.withdrawals.in_room(EntryRoom::Pulse).collect()
+        }),
         requests: within(s, Scope::Requests, || couple.requests.all()),
         commitments: within(s, Scope::Commitments, || couple.commitments.all()),
         contact: within(s, Scope::Commitments, || couple.contact.all()),

@@ -52,6 +52,8 @@ fn room_page(room: EntryRoom, id: EntryId) -> String {
         EntryRoom::Commitment => format!("/commitments#commitment-{}", id.0),
         EntryRoom::Contact => "/contact".to_owned(),
         EntryRoom::CheckIn => "/checkin".to_owned(),
+        EntryRoom::Pulse => "/pulse#recent".to_owned(),
+        EntryRoom::Reflection => "/reflections".to_owned(),
     }
 }
 
@@ -186,9 +188,12 @@ async fn take_back(
                 id,
             )
             .map(Writes::couple),
-            Where::Kept => {
-                withdrawal::withdraw(&decision.private.withdrawals, me, id).map(Writes::private)
-            }
+            // One deletion of a kept reflection is one withdrawal per event
+            // it wrote (core says which), in one commit.
+            Where::Kept => decision.private.delete(me, id).map(|events| Writes {
+                couple: Vec::new(),
+                private: events.into_iter().map(Into::into).collect(),
+            }),
         })
         .await?;
     if let Outcome::Refused(refusal) = outcome {
