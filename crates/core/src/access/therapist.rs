@@ -390,4 +390,32 @@ mod tests {
         assert!(!seen.contains("the private original"));
         assert!(!seen.contains("the trigger note"));
     }
+
+    #[test]
+    fn a_withdrawn_pulse_leaves_only_its_tombstone_and_only_within_the_scope() {
+        let (mut w, _, _) = world();
+        let stays = w.share_pulse(w.hurt, [5; crate::pulse::ITEM_COUNT]);
+        let gone = w.share_pulse(w.involved, [2; crate::pulse::ITEM_COUNT]);
+        let withdrawn = crate::withdrawal::withdraw(&w.couple.withdrawals, w.involved, gone);
+        w.record(w.involved, withdrawn.expect("its author withdraws it"));
+        let p = engage(&mut w, &["pulses"], &["check_ins"]);
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        assert!(view.pulses.is_empty() && view.withdrawn_pulses.is_empty());
+        w.record(
+            w.involved,
+            TherapistEvent::Widened {
+                proposal: p,
+                scopes: vec![Scope::Pulses],
+            },
+        );
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        let shown: Vec<_> = view.pulses.iter().map(|r| r.id).collect();
+        assert_eq!(shown, [stays]);
+        let tombstones: Vec<_> = view
+            .withdrawn_pulses
+            .iter()
+            .map(|t| (t.entry, t.stamp.by))
+            .collect();
+        assert_eq!(tombstones, [(gone, w.involved)]);
+    }
 }

@@ -98,6 +98,14 @@ impl Where {
                 "Delete it",
             ),
         };
+        // A private reflection goes with every version; what was shared of
+        // it is an entry of the couple's record, withdrawn on its own.
+        let message = match (self, room) {
+            (Where::Kept, EntryRoom::Reflection) => {
+                "Every version of it goes, and nobody will see that it was deleted. A copy you shared with your partner stays until you withdraw that copy too. This cannot be undone."
+            }
+            _ => message,
+        };
         ConfirmPage {
             layout,
             heading,

@@ -265,7 +265,16 @@ async fn kept_reflection_story(app: TestApp) {
     assert!(hurt.sees(&format!("/reflections/{id}"), &path).await);
     assert_eq!(involved.get(&path).await.status, 404);
     assert_eq!(involved.post(&path, &[]).await.status, 404);
-    assert_page(&hurt.visit(&path).await, 200, &["Delete this entry?"]);
+    let question = hurt.visit(&path).await;
+    assert_page(
+        &question,
+        200,
+        &[
+            "Delete this entry?",
+            "Every version of it goes",
+            "A copy you shared",
+        ],
+    );
 
     let stream = private_stream(&app, hurt).await;
     let length = app.raw_kinds(&stream).await.len();
