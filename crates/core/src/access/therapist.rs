@@ -20,6 +20,7 @@ use crate::space::SpaceState;
 use crate::streams::couple::CoupleState;
 use crate::therapist::{Engagement, Scope, Scopes, Therapy};
 use crate::truth::{QuestionStatus, TruthEntry, TruthFilter};
+use crate::withdrawal::{EntryRoom, Withdrawn};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TherapistView<'a> {
@@ -31,6 +32,8 @@ pub struct TherapistView<'a> {
     pub check_ins: Vec<&'a SharedCheckIn>,
     /// Trust-pulse results shared with the partner.
     pub pulses: &'a [PulseRecord],
+    /// Where shared pulses their author withdrew stood (only when).
+    pub withdrawn_pulses: Vec<&'a Withdrawn>,
     pub requests: Vec<&'a Request>,
     pub commitments: &'a [Commitment],
     pub contact: Vec<&'a ContactReport>,
@@ -127,6 +130,9 @@ fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> Therapist
             couple.check_ins.for_therapist().collect()
         }),
         pulses: within(s, Scope::Pulses, || couple.pulse.shared()),
+        withdrawn_pulses: within(s, Scope::Pulses, || {
+            couple.withdrawals.in_room(EntryRoom::Pulse).collect()
+        }),
         requests: within(s, Scope::Requests, || couple.requests.all()),
         commitments: within(s, Scope::Commitments, || couple.commitments.all()),
         contact: within(s, Scope::Commitments, || couple.contact.all()),
@@ -383,5 +389,33 @@ mod tests {
         let seen = format!("{view:?}");
         assert!(!seen.contains("the private original"));
         assert!(!seen.contains("the trigger note"));
+    }
+
+    #[test]
+    fn a_withdrawn_pulse_leaves_only_its_tombstone_and_only_within_the_scope() {
+        let (mut w, _, _) = world();
+        let stays = w.share_pulse(w.hurt, [5; crate::pulse::ITEM_COUNT]);
+        let gone = w.share_pulse(w.involved, [2; crate::pulse::ITEM_COUNT]);
+        let withdrawn = crate::withdrawal::withdraw(&w.couple.withdrawals, w.involved, gone);
+        w.record(w.involved, withdrawn.expect("its author withdraws it"));
+        let p = engage(&mut w, &["pulses"], &["check_ins"]);
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        assert!(view.pulses.is_empty() && view.withdrawn_pulses.is_empty());
+        w.record(
+            w.involved,
+            TherapistEvent::Widened {
+                proposal: p,
+                scopes: vec![Scope::Pulses],
+            },
+        );
+        let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
+        let shown: Vec<_> = view.pulses.iter().map(|r| r.id).collect();
+        assert_eq!(shown, [stays]);
+        let tombstones: Vec<_> = view
+            .withdrawn_pulses
+            .iter()
+            .map(|t| (t.entry, t.stamp.by))
+            .collect();
+        assert_eq!(tombstones, [(gone, w.involved)]);
     }
 }

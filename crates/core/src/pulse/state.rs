@@ -94,6 +94,19 @@ impl PulseState {
     pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
         entries::find(&self.shared, id)
     }
+
+    /// Forgets a shared pulse its author withdrew: the same state as a fold
+    /// that never read it (its answers leave every chart and count, and
+    /// when each partner last shared one is read again from what is left).
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.shared.retain(|p| p.id != id);
+        let mut last: BTreeMap<UserId, OffsetDateTime> = BTreeMap::new();
+        for pulse in &self.shared {
+            let at = last.entry(pulse.author).or_insert(pulse.at);
+            *at = (*at).max(pulse.at);
+        }
+        self.last_at_by_author = last;
+    }
 }
 
 /// The pulses a person kept to themselves.
@@ -121,6 +134,11 @@ impl PrivatePulses {
 
     pub fn get(&self, id: EntryId) -> Option<&PulseRecord> {
         entries::find(&self.entries, id)
+    }
+
+    /// Forgets a kept pulse its author deleted, as if never taken.
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.entries.retain(|p| p.id != id);
     }
 }
 

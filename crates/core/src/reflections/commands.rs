@@ -67,13 +67,18 @@ pub fn write(
 }
 
 /// A new version of the author's own reflection; the earlier ones stay.
+/// Like writing one, only while the space is open: once it ended, nothing
+/// is added anywhere, a person's own stream included (what they wrote stays
+/// theirs to read, export or delete).
 pub fn revise(
+    space: &SpaceState,
     mine: Private<'_, Reflections>,
     me: UserId,
     id: EntryId,
     typed: &[&str],
 ) -> Result<PrivateReflectionEvent, Refusal> {
     let reflection = own_reflection(mine, me, id)?;
+    repair_rules::member(space, me)?;
     let parts = answers(reflection.prompt, typed)?;
     if parts == reflection.latest().parts {
         return Err(Refusal::invalid(

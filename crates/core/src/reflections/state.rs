@@ -5,6 +5,7 @@ use super::events::*;
 use super::prompts::Prompt;
 use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::EntryId;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// One version of a reflection.
@@ -32,6 +33,10 @@ pub struct Reflection {
     pub versions: Vec<Version>,
     pub shared: Vec<SharedMark>,
     pub withdrawn: bool,
+    /// Every event of it after the first (each revision, each copy marked
+    /// shared, putting it away), by `seq`, with when it was written: what
+    /// deleting it redacts besides the reflection itself.
+    pub(crate) later: Vec<(EntryId, OffsetDateTime)>,
 }
 
 impl Reflection {
@@ -65,6 +70,7 @@ impl Reflections {
                 }],
                 shared: Vec::new(),
                 withdrawn: false,
+                later: Vec::new(),
             });
             return;
         }
@@ -77,6 +83,7 @@ impl Reflections {
         let Some(r) = self.all.iter_mut().find(|r| r.id == id) else {
             return;
         };
+        r.later.push((meta.entry(), meta.at));
         match event {
             PrivateReflectionEvent::Revised { parts, .. } => {
                 let number = r.latest().number + 1;
@@ -104,6 +111,18 @@ impl Reflections {
     pub fn get(&self, id: EntryId) -> Option<&Reflection> {
         self.all.iter().find(|r| r.id == id && !r.withdrawn)
     }
+
+    /// A reflection, on the list or put away: what its author may delete.
+    pub fn written(&self, id: EntryId) -> Option<&Reflection> {
+        self.all.iter().find(|r| r.id == id)
+    }
+
+    /// Forgets a reflection its author deleted, every version of it, as if
+    /// never written. The deletion's further events (one per later event
+    /// of it) find nothing left to forget.
+    pub fn delete(&mut self, id: EntryId) {
+        self.all.retain(|r| r.id != id);
+    }
 }
 
 /// A copy of a reflection in the couple's record.
@@ -118,6 +137,8 @@ pub struct SharedCopy {
 /// The other partner's answer to a trigger note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reassurance {
+    /// The entry that wrote it, for its author to withdraw.
+    pub id: EntryId,
     pub by: Stamp,
     pub words: String,
 }
@@ -138,6 +159,9 @@ pub struct TriggerNote {
 pub struct SharedReflections {
     copies: Vec<SharedCopy>,
     notes: Vec<TriggerNote>,
+    /// The reassurances to notes their author withdrew (or that this fold
+    /// never read, their payload gone), by note: the partner's words stay.
+    reassured_withdrawn: BTreeMap<EntryId, Reassurance>,
 }
 
 impl SharedReflections {
@@ -162,11 +186,18 @@ impl SharedReflections {
                 reassurance: None,
             }),
             ReflectionEvent::Reassured { note, words } => {
-                if let Some(n) = self.notes.iter_mut().find(|n| n.id == *note) {
-                    n.reassurance = Some(Reassurance {
-                        by: meta.stamp(),
-                        words: words.clone(),
-                    });
+                let reassurance = Reassurance {
+                    id: meta.entry(),
+                    by: meta.stamp(),
+                    words: words.clone(),
+                };
+                match self.notes.iter_mut().find(|n| n.id == *note) {
+                    Some(n) => n.reassurance = Some(reassurance),
+                    // Only a note that was withdrawn is not found here: a
+                    // reassurance is refused for any other.
+                    None => {
+                        self.reassured_withdrawn.insert(*note, reassurance);
+                    }
                 }
             }
         }
@@ -184,5 +215,34 @@ impl SharedReflections {
 
     pub fn note(&self, id: EntryId) -> Option<&TriggerNote> {
         self.notes.iter().find(|n| n.id == id)
+    }
+
+    pub fn copy(&self, id: EntryId) -> Option<&SharedCopy> {
+        self.copies.iter().find(|c| c.id == id)
+    }
+
+    /// Forgets what its author withdrew, whichever it was: a shared copy, a
+    /// trigger note (the reassurance to it stays, and says what it
+    /// answered), or a reassurance (its note can be answered again). The
+    /// same state as a fold that never read it.
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.copies.retain(|c| c.id != id);
+        if let Some(at) = self.notes.iter().position(|n| n.id == id) {
+            let note = self.notes.remove(at);
+            if let Some(reassurance) = note.reassurance {
+                self.reassured_withdrawn.insert(id, reassurance);
+            }
+        }
+        for note in &mut self.notes {
+            if note.reassurance.as_ref().is_some_and(|r| r.id == id) {
+                note.reassurance = None;
+            }
+        }
+        self.reassured_withdrawn.retain(|_, r| r.id != id);
+    }
+
+    /// The reassurance to a note its author withdrew, if it had one.
+    pub fn reassurance_to_withdrawn(&self, note: EntryId) -> Option<&Reassurance> {
+        self.reassured_withdrawn.get(&note)
     }
 }

@@ -13,7 +13,13 @@ fn write_as(w: &mut World, who: UserId, prompt: &str, typed: &[&str]) -> EntryId
 }
 
 fn revise_as(w: &mut World, who: UserId, id: EntryId, typed: &[&str]) -> Result<(), Refusal> {
-    let event = revise(w.private(who).kept_reflections(), who, id, typed)?;
+    let event = revise(
+        &w.couple.space,
+        w.private(who).kept_reflections(),
+        who,
+        id,
+        typed,
+    )?;
     w.record_private(who, event);
     Ok(())
 }
@@ -87,7 +93,9 @@ fn nobody_but_the_author_reads_or_revises_a_reflection() {
     // …and the author's, handed to anyone else, is refused.
     let theirs = w.private(a).kept_reflections();
     assert_eq!(own_reflection(theirs, b, id), Err(Refusal::NotFound));
-    assert_eq!(revise(theirs, b, id, &["mine now"]), Err(Refusal::NotFound));
+    let space = &w.couple.space;
+    let revised = revise(space, theirs, b, id, &["mine now"]);
+    assert_eq!(revised, Err(Refusal::NotFound));
     assert_eq!(withdraw(theirs, b, id), Err(Refusal::NotFound));
     assert!(!can_share(&w.couple.space, theirs, b, id));
     assert_eq!(
@@ -344,4 +352,18 @@ pub(crate) fn any_private_event(
         }),
         entry_id().prop_map(|reflection| PrivateReflectionEvent::Withdrawn { reflection }),
     ]
+}
+
+#[test]
+fn once_the_space_ended_a_reflection_is_no_longer_revised_but_still_read() {
+    let mut w = World::new();
+    let (a, b) = (w.hurt, w.involved);
+    let id = write_as(&mut w, a, "worth_it", &["to stay"]);
+    let ended = crate::space::end(&w.couple.space, b, crate::space::EndReason::PartnerEnded)
+        .expect("either partner may end the space");
+    w.record(b, ended);
+    assert!(!can_write(&w.couple.space, a));
+    assert!(revise_as(&mut w, a, id, &["to leave"]).is_err());
+    let r = own_reflection(w.private(a).kept_reflections(), a, id).map(|r| r.versions.len());
+    assert_eq!(r, Ok(1), "what was written stays its author's to read");
 }

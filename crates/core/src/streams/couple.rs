@@ -152,6 +152,12 @@ impl CoupleState {
             CoupleEvent::CheckIn(CheckInEvent::Shared { .. }) => {
                 return Some((EntryRoom::CheckIn, None));
             }
+            CoupleEvent::Pulse(PulseEvent::Shared { .. }) => return Some((EntryRoom::Pulse, None)),
+            CoupleEvent::Reflection(
+                ReflectionEvent::CopyShared { .. }
+                | ReflectionEvent::TriggerNoted { .. }
+                | ReflectionEvent::Reassured { .. },
+            ) => return Some((EntryRoom::Reflection, None)),
             _ => return None,
         };
         Some((room, Some(betrayal)))
@@ -176,6 +182,8 @@ impl CoupleState {
             EntryRoom::Commitment => self.commitments.withdraw(id),
             EntryRoom::Contact => self.contact.withdraw(id),
             EntryRoom::CheckIn => self.check_ins.withdraw(id),
+            EntryRoom::Pulse => self.pulse.withdraw(id),
+            EntryRoom::Reflection => self.reflections.withdraw(id),
         }
     }
 

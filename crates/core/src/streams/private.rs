@@ -4,7 +4,7 @@
 use crate::access::visibility::Private;
 use crate::checkin::{PrivateCheckInEvent, PrivateCheckIns};
 use crate::kernel::event::Meta;
-use crate::kernel::ids::UserId;
+use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use crate::pulse::{PrivatePulseEvent, PrivatePulses};
 use crate::readiness::{ReadinessMarkEvent, ReadinessMarks};
@@ -14,7 +14,7 @@ use crate::talk::{PrivateTalkEvent, PrivateTalks};
 use crate::therapist::practice::{Practice, PracticeEvent};
 use crate::together::{KeptTogether, PrivateTogetherEvent};
 use crate::visits::{VisitEvent, Visits};
-use crate::withdrawal::{EntryRoom, WithdrawalEvent, Withdrawals, Written};
+use crate::withdrawal::{EntryRoom, WithdrawalEvent, Withdrawals, Withdrawn, Written};
 
 stream_events! {
     /// One event in a person's private stream.
@@ -85,21 +85,66 @@ impl PrivateState {
             PrivateEvent::Practice(e) => self.practice.apply(meta, e),
             PrivateEvent::Withdrawal(e) => {
                 let deleted = self.withdrawals.apply(meta, e);
-                // Only kept check-ins are written down as deletable.
-                if deleted.room == EntryRoom::CheckIn {
-                    self.check_ins.withdraw(deleted.entry);
-                }
+                self.forget(&deleted);
             }
         }
-        if let PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { .. }) = event {
+        if let Some(room) = Self::written_entry(event) {
             let written = Written {
                 author: meta.author,
-                room: EntryRoom::CheckIn,
+                room,
                 betrayal: None,
                 at: meta.at,
             };
             self.withdrawals.note_written(meta.entry(), written);
         }
+    }
+
+    /// The room of the kept entry `event` wrote, if it wrote one its author
+    /// may delete.
+    fn written_entry(event: &PrivateEvent) -> Option<EntryRoom> {
+        match event {
+            PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { .. }) => Some(EntryRoom::CheckIn),
+            PrivateEvent::Pulse(PrivatePulseEvent::Kept { .. }) => Some(EntryRoom::Pulse),
+            PrivateEvent::Reflection(PrivateReflectionEvent::Written { .. }) => {
+                Some(EntryRoom::Reflection)
+            }
+            _ => None,
+        }
+    }
+
+    /// The entry's room forgets what its author deleted. Only the rooms
+    /// of `written_entry` keep anything deletable.
+    fn forget(&mut self, deleted: &Withdrawn) {
+        let id = deleted.entry;
+        match deleted.room {
+            EntryRoom::CheckIn => self.check_ins.withdraw(id),
+            EntryRoom::Pulse => self.pulses.withdraw(id),
+            EntryRoom::Reflection => self.reflections.delete(id),
+            _ => {}
+        }
+    }
+
+    /// Deletes one of the owner's kept entries, without a trace: the
+    /// deletion of the entry and, for a reflection, one more for each later
+    /// event of it (every revision, every mark of a copy shared, putting it
+    /// away), so every version's ciphertext goes in the one commit. A copy
+    /// shared with the partner is an entry of the couple's record and stays.
+    pub fn delete(&self, actor: UserId, entry: EntryId) -> Result<Vec<WithdrawalEvent>, Refusal> {
+        let first = crate::withdrawal::withdraw(&self.withdrawals, actor, entry)?;
+        let WithdrawalEvent::Withdrawn { room, .. } = first;
+        let mut events = vec![first];
+        if room == EntryRoom::Reflection {
+            let later = self.reflections.written(entry).map(|r| r.later.as_slice());
+            for &(seq, at) in later.unwrap_or_default() {
+                events.push(WithdrawalEvent::Withdrawn {
+                    entry: seq,
+                    room,
+                    betrayal: None,
+                    written_at: at,
+                });
+            }
+        }
+        Ok(events)
     }
 }
 

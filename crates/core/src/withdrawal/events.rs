@@ -15,6 +15,12 @@ pub enum EntryRoom {
     Contact,
     /// A check-in, shared or kept in its author's private stream.
     CheckIn,
+    /// A trust pulse, shared or kept.
+    Pulse,
+    /// A shared copy of a reflection, a trigger note or a reassurance to
+    /// one; or a reflection kept in its author's private stream (every
+    /// version of it: one withdrawal per event it wrote).
+    Reflection,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

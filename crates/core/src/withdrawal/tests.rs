@@ -499,6 +499,8 @@ pub(crate) fn any_event() -> impl Strategy<Value = WithdrawalEvent> {
         Just(EntryRoom::Commitment),
         Just(EntryRoom::Contact),
         Just(EntryRoom::CheckIn),
+        Just(EntryRoom::Pulse),
+        Just(EntryRoom::Reflection),
     ];
     (
         1u64..10_000,
@@ -541,4 +543,336 @@ fn nothing_leaves_an_ended_space_not_even_by_its_author() {
         can_withdraw(state, involved, disclosure),
         "only the space says no"
     );
+}
+
+// ---- pulses and reflections ------------------------------------------------
+
+fn answers(value: u8) -> crate::pulse::Answers {
+    crate::pulse::Answers::new([value; crate::pulse::ITEM_COUNT]).expect("within the scale")
+}
+
+#[test]
+fn a_withdrawn_shared_pulse_leaves_the_chart_and_folds_the_same_fresh_and_kept() {
+    use crate::pulse::PulseEvent;
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let stays = s.record(
+        hurt,
+        PulseEvent::Shared {
+            answers: answers(6),
+        },
+    );
+    let theirs = s.record(
+        involved,
+        PulseEvent::Shared {
+            answers: answers(4),
+        },
+    );
+    let gone = s.record(
+        hurt,
+        PulseEvent::Shared {
+            answers: answers(2),
+        },
+    );
+    let gone_at = s.world.now;
+    let state = &s.world.couple;
+    assert_eq!(state.pulse.last_shared_at(hurt), Some(gone_at));
+    // Only its author: not the partner, not a stranger; a kept id is not
+    // an entry of the couple's record.
+    assert!(!can_withdraw_shared(
+        &state.space,
+        &state.withdrawals,
+        involved,
+        gone
+    ));
+    assert!(!can_withdraw_shared(
+        &state.space,
+        &state.withdrawals,
+        s.world.stranger,
+        gone
+    ));
+    assert!(can_withdraw_shared(
+        &state.space,
+        &state.withdrawals,
+        hurt,
+        gone
+    ));
+    assert!(s.withdraw(hurt, gone).is_ok());
+
+    let c = &s.world.couple;
+    let left: Vec<_> = c.pulse.shared().iter().map(|p| p.id).collect();
+    assert_eq!(
+        left,
+        [stays, theirs],
+        "its answers leave every chart and count"
+    );
+    assert!(c.pulse.get(gone).is_none());
+    assert!(c.pulse.last_shared_at(hurt) < Some(gone_at));
+    let tombstones: Vec<_> = c
+        .withdrawals
+        .in_room(EntryRoom::Pulse)
+        .map(|w| w.entry)
+        .collect();
+    assert_eq!(tombstones, [gone]);
+    assert!(matches!(s.withdraw(hurt, gone), Err(Refusal::Conflict(_))));
+    s.assert_folds_agree();
+
+    // A partner's only pulse withdrawn: no "last shared" is left for them.
+    assert!(s.withdraw(involved, theirs).is_ok());
+    assert_eq!(s.world.couple.pulse.last_shared_at(involved), None);
+    s.assert_folds_agree();
+}
+
+/// A person's private stream from some point on, kept so it can be folded
+/// again as a fresh projection would read it from the store.
+struct PrivateStory {
+    world: World,
+    me: UserId,
+    base: PrivateState,
+    events: Vec<(Meta, PrivateEvent)>,
+}
+
+impl PrivateStory {
+    fn new() -> PrivateStory {
+        let world = World::ticking();
+        let me = world.hurt;
+        let base = world.private(me).clone();
+        PrivateStory {
+            world,
+            me,
+            base,
+            events: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, event: impl Into<PrivateEvent>) -> EntryId {
+        let event = event.into();
+        let id = self.world.record_private(self.me, event.clone());
+        let meta = Meta {
+            seq: id.0,
+            author: self.me,
+            at: self.world.now,
+        };
+        self.events.push((meta, event));
+        id
+    }
+
+    /// The owner deletes `entry` through the command, as the web does:
+    /// every event it returns, in one go.
+    fn delete(&mut self, entry: EntryId) -> Result<usize, Refusal> {
+        let events = self.world.private(self.me).delete(self.me, entry)?;
+        let count = events.len();
+        for event in events {
+            self.record(event);
+        }
+        Ok(count)
+    }
+
+    /// The kept projection is the fresh fold, to the last field.
+    fn assert_folds_agree(&self) {
+        let redacted: BTreeSet<u64> = self
+            .events
+            .iter()
+            .filter_map(|(_, event)| event.redacts())
+            .collect();
+        let mut fresh = self.base.clone();
+        for (meta, event) in &self.events {
+            if redacted.contains(&meta.seq) {
+                Projection::skip(&mut fresh, meta);
+            } else {
+                fresh.apply(meta, event);
+            }
+        }
+        let kept = self.world.private(self.me);
+        assert_eq!(format!("{kept:#?}"), format!("{fresh:#?}"));
+    }
+}
+
+#[test]
+fn a_kept_pulse_is_deleted_in_place() {
+    use crate::pulse::PrivatePulseEvent;
+    let mut p = PrivateStory::new();
+    let stays = p.record(PrivatePulseEvent::Kept {
+        answers: answers(5),
+    });
+    let gone = p.record(PrivatePulseEvent::Kept {
+        answers: answers(1),
+    });
+    let partner = p.world.involved;
+    let mine = p.world.private(p.me);
+    assert!(matches!(
+        mine.delete(partner, gone),
+        Err(Refusal::NotAllowed(_))
+    ));
+    assert!(can_withdraw(&mine.withdrawals, p.me, gone));
+    assert_eq!(p.delete(gone), Ok(1));
+    let mine = p.world.private(p.me);
+    let ids: Vec<_> = mine.pulses.all().iter().map(|k| k.id).collect();
+    assert_eq!(ids, [stays]);
+    assert!(!can_withdraw(&mine.withdrawals, p.me, gone));
+    assert_eq!(mine.seq, gone.0 + 1, "the stream's seq stays gap-free");
+    p.assert_folds_agree();
+}
+
+#[test]
+fn a_kept_reflection_is_deleted_with_every_version_and_its_shared_copy_stays() {
+    use crate::reflections::{self, PrivateReflectionEvent};
+    let mut p = PrivateStory::new();
+    let me = p.me;
+    let keep = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["a calm evening".into()],
+    });
+    let gone = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["PRIVATE-MARKER one".into()],
+    });
+    let revise = |p: &PrivateStory, words: &str| {
+        let mine = p.world.private(me).kept_reflections();
+        reflections::revise(&p.world.couple.space, mine, me, gone, &[words])
+    };
+    let second = revise(&p, "PRIVATE-MARKER two").map(|e| p.record(e));
+    assert!(second.is_ok());
+    let shared = {
+        let mine = p.world.private(me).kept_reflections();
+        reflections::share(&p.world.couple.space, mine, me, gone, "2")
+    };
+    let Ok(reflections::ShareCopy { copy, mark }) = shared else {
+        panic!("the author may share a copy");
+    };
+    let copy = p.world.record(me, copy);
+    p.record(mark);
+    let third = revise(&p, "PRIVATE-MARKER three").map(|e| p.record(e));
+    assert!(third.is_ok());
+
+    // The written reflection, two revisions and the mark of the copy: four
+    // events, each redacted by its own withdrawal, in one commit.
+    assert_eq!(p.delete(gone), Ok(4));
+    let mine = p.world.private(me);
+    let listed: Vec<_> = mine.reflections.listed().map(|r| r.id).collect();
+    assert_eq!(listed, [keep]);
+    assert!(mine.reflections.written(gone).is_none());
+    assert!(!format!("{mine:?}").contains("PRIVATE-MARKER"));
+    assert!(matches!(mine.delete(me, gone), Err(Refusal::Conflict(_))));
+    let redacted: Vec<_> = p.events.iter().filter_map(|(_, e)| e.redacts()).collect();
+    assert_eq!(redacted.len(), 4);
+    assert_eq!(redacted.first(), Some(&gone.0));
+    assert!(
+        p.world.couple.reflections.copy(copy).is_some(),
+        "the copy is an entry of its own"
+    );
+    p.assert_folds_agree();
+}
+
+#[test]
+fn a_reflection_put_away_can_still_be_deleted() {
+    use crate::reflections::{self, PrivateReflectionEvent};
+    let mut p = PrivateStory::new();
+    let gone = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["PRIVATE-MARKER".into()],
+    });
+    let away = reflections::withdraw(p.world.private(p.me).kept_reflections(), p.me, gone);
+    p.record(away.expect("its author may put it away"));
+    assert_eq!(p.delete(gone), Ok(2));
+    assert!(!format!("{:?}", p.world.private(p.me)).contains("PRIVATE-MARKER"));
+    p.assert_folds_agree();
+}
+
+#[test]
+fn withdrawn_copies_notes_and_reassurances_fold_the_same_fresh_and_kept() {
+    use crate::reflections::{self, ReflectionEvent};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let copy = s.record(
+        involved,
+        ReflectionEvent::CopyShared {
+            prompt: reflections::Prompt::WorthIt,
+            parts: vec!["SHARED-MARKER".into()],
+        },
+    );
+    let note = |felt: &str| ReflectionEvent::TriggerNoted {
+        when: "at the station".into(),
+        felt: felt.into(),
+        would_help: None,
+    };
+    let answered = s.record(hurt, note("NOTE-MARKER cold"));
+    let open = s.record(hurt, note("alone"));
+    let reassure = |s: &Story, note: EntryId, words: &str| {
+        let c = &s.world.couple;
+        reflections::reassure(Acting::new(&c.space, &c.reflections, involved), note, words)
+    };
+    let kept_words = reassure(&s, answered, "I am here").map(|e| s.record(involved, e));
+    let taken_back = reassure(&s, open, "REASSURE-MARKER").map(|e| s.record(involved, e));
+    let (Ok(_), Ok(taken_back)) = (kept_words, taken_back) else {
+        panic!("the other partner may reassure");
+    };
+    // Each by its own author only.
+    let c = &s.world.couple;
+    for (who, id) in [(hurt, copy), (involved, answered), (hurt, taken_back)] {
+        assert!(
+            !can_withdraw_shared(&c.space, &c.withdrawals, who, id),
+            "{id:?}"
+        );
+    }
+    for (who, id) in [(involved, copy), (hurt, answered), (involved, taken_back)] {
+        assert!(s.withdraw(who, id).is_ok(), "{id:?}");
+    }
+
+    let r = &s.world.couple.reflections;
+    assert!(r.copy(copy).is_none());
+    assert!(r.note(answered).is_none());
+    // The reassurance to the withdrawn note stays, and says what it answered.
+    let stays = r
+        .reassurance_to_withdrawn(answered)
+        .map(|a| (a.by.by, a.words.as_str()));
+    assert_eq!(stays, Some((involved, "I am here")));
+    // The note whose reassurance was withdrawn waits for an answer again.
+    assert!(r.note(open).is_some_and(|n| n.reassurance.is_none()));
+    let c = &s.world.couple;
+    assert!(reflections::can_reassure(
+        Acting::new(&c.space, &c.reflections, involved),
+        open
+    ));
+    assert_eq!(c.withdrawals.in_room(EntryRoom::Reflection).count(), 3);
+    let seen = format!("{c:?}");
+    for marker in ["SHARED-MARKER", "NOTE-MARKER", "REASSURE-MARKER"] {
+        assert!(!seen.contains(marker), "{marker}");
+    }
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_reassurance_withdrawn_after_its_note_leaves_nothing_behind() {
+    use crate::reflections::{self, ReflectionEvent};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let note = s.record(
+        hurt,
+        ReflectionEvent::TriggerNoted {
+            when: "at dinner".into(),
+            felt: "shaky".into(),
+            would_help: Some("a hand".into()),
+        },
+    );
+    let c = &s.world.couple;
+    let acting = Acting::new(&c.space, &c.reflections, involved);
+    let words = reflections::reassure(acting, note, "REASSURE-MARKER");
+    let words = s.record(involved, words.expect("the other partner may reassure"));
+    assert!(s.withdraw(hurt, note).is_ok());
+    assert!(s
+        .world
+        .couple
+        .reflections
+        .reassurance_to_withdrawn(note)
+        .is_some());
+    assert!(s.withdraw(involved, words).is_ok());
+    assert!(s
+        .world
+        .couple
+        .reflections
+        .reassurance_to_withdrawn(note)
+        .is_none());
+    assert!(!format!("{:?}", s.world.couple).contains("REASSURE-MARKER"));
+    s.assert_folds_agree();
 }

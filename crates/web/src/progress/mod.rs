@@ -158,6 +158,8 @@ struct ProgressPage {
     any_together: bool,
     together: ChartView,
     milestones: Vec<MilestoneRow>,
+    /// Where shared pulses their author withdrew stood: never on the chart.
+    withdrawn_pulses: Vec<crate::withdrawal::Tombstone>,
 }
 
 fn latest(points: &[TrustPoint], measure: Measure, zone: Zone) -> Option<String> {
@@ -235,21 +237,30 @@ async fn progress_page(desk: Desk, Query(query): Query<ProgressQuery>) -> AppRes
         windows,
         feelings: feelings.into(),
         signs: signs.into(),
-        signs_most_often: signs_series
-            .most_often
-            .iter()
-            .map(|(sign, count)| SignCount {
-                label: sign.label(),
-                count: *count,
-            })
-            .collect(),
+        signs_most_often: sign_counts(&signs_series),
         requests,
         reliability_days: RELIABILITY_DAYS,
         reliability: reliability.into(),
         any_together,
         together,
         milestones,
+        withdrawn_pulses: crate::withdrawal::tombstones(
+            &state.withdrawals,
+            kintsugi_core::withdrawal::EntryRoom::Pulse,
+            now.zone,
+        ),
     })
+}
+
+fn sign_counts(series: &progress::SignsSeries) -> Vec<SignCount> {
+    series
+        .most_often
+        .iter()
+        .map(|(sign, count)| SignCount {
+            label: sign.label(),
+            count: *count,
+        })
+        .collect()
 }
 
 /// Time together week by week, and whether anything happened in those

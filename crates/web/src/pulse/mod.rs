@@ -20,6 +20,7 @@ use kintsugi_core::pulse::{
 };
 use kintsugi_core::signs::Sign;
 use kintsugi_core::streams::Destination;
+use kintsugi_core::withdrawal::{self, EntryRoom};
 use kintsugi_core::EntryId;
 use serde::Deserialize;
 
@@ -199,6 +200,8 @@ struct PulsePage {
     recent: Vec<PulseRow>,
     /// Whether a pulse or a cadence can be sent now (not once the space ended).
     can_add: bool,
+    /// Where shared pulses their author withdrew stood, newest first.
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
 }
 
 impl PulsePage {
@@ -245,6 +248,7 @@ impl PulsePage {
             cadence_chosen_by,
             recent,
             can_add: kintsugi_core::access::repair_rules::can_add(&state.space, me),
+            withdrawn: crate::withdrawal::tombstones(&state.withdrawals, EntryRoom::Pulse, zone),
         })
     }
 }
@@ -333,6 +337,26 @@ struct ResultPage {
     when: String,
     index: u8,
     constructs: Vec<ConstructRow>,
+    /// Where its author withdraws it (shared) or deletes it (kept), if
+    /// they may now.
+    take_back: Option<String>,
+}
+
+/// Where the viewer takes back this pulse, if it is theirs to take back now.
+fn take_back(
+    state: &kintsugi_core::streams::couple::CoupleState,
+    mine: &kintsugi_core::streams::private::PrivateState,
+    me: kintsugi_core::UserId,
+    id: PulseId,
+) -> Option<String> {
+    match id {
+        PulseId::Shared(entry) => {
+            withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, entry)
+                .then(|| format!("/withdraw/{}", entry.0))
+        }
+        PulseId::Private(entry) => withdrawal::can_withdraw(&mine.withdrawals, me, entry)
+            .then(|| format!("/delete/{}", entry.0)),
+    }
 }
 
 async fn result_page(desk: Desk, id: PulseId) -> AppResult<Response> {
@@ -341,7 +365,9 @@ async fn result_page(desk: Desk, id: PulseId) -> AppResult<Response> {
     let mine = desk.my_private().await?;
     let view = pulse::view(cached.state.pulses_seen_by(desk.couple.me, &mine.state), id)?;
     let score = view.record.score;
+    let take_back = take_back(&cached.state, &mine.state, desk.couple.me, id);
     render(&ResultPage {
+        take_back,
         layout: desk.layout.in_section("pulse"),
         mine: view.whose == Whose::Mine,
         shared: view.is_shared(),

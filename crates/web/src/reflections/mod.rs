@@ -178,7 +178,8 @@ async fn revise(
     let outcome = desk
         .submit(&submission, |decision| {
             let mine = decision.private.kept_reflections();
-            reflections::revise(mine, me, id, &form.parts()).map(Writes::private)
+            let space = &decision.couple.space;
+            reflections::revise(space, mine, me, id, &form.parts()).map(Writes::private)
         })
         .await?;
     desk.land(

@@ -10,11 +10,13 @@ use crate::http::forms::FormErrors;
 use crate::present::dates;
 use crate::present::repair::redraws_with;
 use crate::present::words::{excerpt_on_word, who};
+use crate::withdrawal::Tombstone;
 use askama::Template;
 use kintsugi_core::access::room::Acting;
 use kintsugi_core::reflections::{self, Prompt, Reflection, SharedCopy, TriggerNote};
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
+use kintsugi_core::withdrawal::{self, EntryRoom};
 use kintsugi_core::{EntryId, UserId};
 
 /// The list page as shown: fresh (with a prompt chosen, or none), or
@@ -125,16 +127,56 @@ pub struct CopyView {
     pub title: &'static str,
     pub when: String,
     pub answers: Vec<Answered>,
+    /// Where its author withdraws it, if the viewer is its author.
+    pub withdraw: Option<String>,
 }
 
-fn copy_view(copy: &SharedCopy, me: UserId, zone: Zone) -> CopyView {
+fn copy_view(state: &CoupleState, copy: &SharedCopy, me: UserId, zone: Zone) -> CopyView {
     CopyView {
         id: copy.id.0,
         who: who(me, copy.shared.by),
         title: copy.prompt.title(),
         when: dates::when(copy.shared.at, zone),
         answers: answered(copy.prompt, &copy.parts),
+        withdraw: withdraw_link(state, me, copy.id),
     }
+}
+
+/// Where `me` withdraws this entry of the couple's record, if it is
+/// theirs to withdraw now.
+fn withdraw_link(state: &CoupleState, me: UserId, id: EntryId) -> Option<String> {
+    withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, id)
+        .then(|| format!("/withdraw/{}", id.0))
+}
+
+/// What its author withdrew here, newest first: the notes that had a
+/// reassurance (which stays, and says what it answered), and the rest
+/// (copies, notes, reassurances: a tombstone says only when).
+fn withdrawn(state: &CoupleState, me: UserId, zone: Zone) -> (Vec<Tombstone>, Vec<Tombstone>) {
+    let list = crate::withdrawal::tombstones(&state.withdrawals, EntryRoom::Reflection, zone);
+    let (mut answered, mut rest) = (Vec::new(), Vec::new());
+    for mut tombstone in list {
+        match state
+            .reflections
+            .reassurance_to_withdrawn(EntryId(tombstone.id))
+        {
+            Some(r) => {
+                let whose = if r.by.by == me {
+                    "Your reassurance"
+                } else {
+                    "Your partner’s reassurance"
+                };
+                tombstone.answered = format!(
+                    "{whose} of {}, to a note since withdrawn",
+                    dates::when(r.by.at, zone)
+                );
+                tombstone.response = r.words.clone();
+                answered.push(tombstone);
+            }
+            None => rest.push(tombstone),
+        }
+    }
+    (answered, rest)
 }
 
 pub struct NoteView {
@@ -149,6 +191,10 @@ pub struct NoteView {
     pub answer: Option<(ReassureForm, FormErrors)>,
     /// Why an answer was refused once its form is gone.
     pub refused: FormErrors,
+    /// Where its author withdraws the note, and where the partner who
+    /// answered withdraws their reassurance, for whichever the viewer is.
+    pub withdraw: Option<String>,
+    pub withdraw_reassurance: Option<String>,
 }
 
 fn note_view(
@@ -186,6 +232,11 @@ fn note_view(
             _ => FormErrors::default(),
         },
         answer,
+        withdraw: withdraw_link(state, me, note.id),
+        withdraw_reassurance: note
+            .reassurance
+            .as_ref()
+            .and_then(|r| withdraw_link(state, me, r.id)),
     }
 }
 
@@ -200,6 +251,9 @@ pub struct ListPage {
     trigger: Option<(TriggerForm, FormErrors)>,
     notes: Vec<NoteView>,
     copies: Vec<CopyView>,
+    /// Withdrawn notes whose reassurance stays, and every other tombstone.
+    answered_withdrawn: Vec<Tombstone>,
+    withdrawn: Vec<Tombstone>,
 }
 
 async fn build_list(desk: Desk, shown: ListShown) -> AppResult<ListPage> {
@@ -233,7 +287,10 @@ async fn build_list(desk: Desk, shown: ListShown) -> AppResult<ListPage> {
         ListShown::Trigger(form, errors) => (form.clone(), errors.clone()),
         _ => Default::default(),
     });
+    let (answered_withdrawn, withdrawn) = withdrawn(state, me, zone);
     Ok(ListPage {
+        answered_withdrawn,
+        withdrawn,
         prompts: Prompt::ALL
             .into_iter()
             .map(|p| PromptLink {
@@ -254,7 +311,7 @@ async fn build_list(desk: Desk, shown: ListShown) -> AppResult<ListPage> {
         copies: state
             .reflections
             .copies()
-            .map(|c| copy_view(c, me, zone))
+            .map(|c| copy_view(state, c, me, zone))
             .collect(),
         layout: desk.layout.in_section("reflections"),
     })
@@ -276,8 +333,12 @@ pub struct EntryPage {
     id: u64,
     title: &'static str,
     versions: Vec<VersionView>,
-    revise: WriteBox,
+    /// The form for a new version, while one can be kept (not once the
+    /// space ended).
+    revise: Option<WriteBox>,
     can_share: bool,
+    /// Where its author deletes it, every version, if they may now.
+    delete: Option<String>,
 }
 
 fn version_views(r: &Reflection, zone: Zone) -> Vec<VersionView> {
@@ -314,11 +375,13 @@ async fn build_entry(desk: Desk, shown: EntryShown) -> AppResult<EntryPage> {
             FormErrors::default(),
         ),
     };
+    let mine = &private.state.withdrawals;
     Ok(EntryPage {
         id: id.0,
         title: r.prompt.title(),
         versions: version_views(r, zone),
-        revise,
+        revise: reflections::can_write(&cached.state.space, me).then_some(revise),
+        delete: withdrawal::can_withdraw(mine, me, id).then(|| format!("/delete/{}", id.0)),
         can_share: reflections::can_share(
             &cached.state.space,
             private.state.kept_reflections(),

@@ -164,23 +164,29 @@ pub(crate) fn check_ins_of(
 }
 
 fn pulses(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSection {
+    let shown = view.pulses.iter().map(|p| {
+        let score = format!("Trust index {} of 100", p.score.index);
+        let on = dates::when(p.at, zone);
+        (
+            p.at,
+            item(person(space, p.author), on, "Trust pulse", score),
+        )
+    });
+    // Where a pulse its author withdrew stood: only when.
+    let withdrawn = view.withdrawn_pulses.iter().map(|w| {
+        let words = crate::withdrawal::tombstone(w.stamp, zone);
+        let on = dates::when(w.stamp.at, zone);
+        (
+            w.written_at,
+            item(person(space, w.stamp.by), on, "Trust pulse", words),
+        )
+    });
+    let mut items: Vec<_> = shown.chain(withdrawn).collect();
+    items.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     SeenSection {
         id: "pulses",
         title: "Shared trust-pulse results",
-        items: view
-            .pulses
-            .iter()
-            .rev()
-            .map(|p| {
-                let score = format!("Trust index {} of 100", p.score.index);
-                item(
-                    person(space, p.author),
-                    dates::when(p.at, zone),
-                    "Trust pulse",
-                    score,
-                )
-            })
-            .collect(),
+        items: items.into_iter().map(|(_, item)| item).collect(),
         empty: "No trust-pulse results were shared.",
     }
 }

@@ -52,6 +52,8 @@ fn room_page(room: EntryRoom, id: EntryId) -> String {
         EntryRoom::Commitment => format!("/commitments#commitment-{}", id.0),
         EntryRoom::Contact => "/contact".to_owned(),
         EntryRoom::CheckIn => "/checkin".to_owned(),
+        EntryRoom::Pulse => "/pulse#recent".to_owned(),
+        EntryRoom::Reflection => "/reflections".to_owned(),
     }
 }
 
@@ -95,6 +97,14 @@ impl Where {
                 "delete",
                 "Delete it",
             ),
+        };
+        // A private reflection goes with every version; what was shared of
+        // it is an entry of the couple's record, withdrawn on its own.
+        let message = match (self, room) {
+            (Where::Kept, EntryRoom::Reflection) => {
+                "Every version of it goes, and nobody will see that it was deleted. A copy you shared with your partner stays until you withdraw that copy too. This cannot be undone."
+            }
+            _ => message,
         };
         ConfirmPage {
             layout,
@@ -186,9 +196,12 @@ async fn take_back(
                 id,
             )
             .map(Writes::couple),
-            Where::Kept => {
-                withdrawal::withdraw(&decision.private.withdrawals, me, id).map(Writes::private)
-            }
+            // One deletion of a kept reflection is one withdrawal per event
+            // it wrote (core says which), in one commit.
+            Where::Kept => decision.private.delete(me, id).map(|events| Writes {
+                couple: Vec::new(),
+                private: events.into_iter().map(Into::into).collect(),
+            }),
         })
         .await?;
     if let Outcome::Refused(refusal) = outcome {

@@ -786,6 +786,12 @@ impl World {
             let padding = check_in(&ours.hurt, &[("hopeful", "2")], "", "partner").await;
             assert_eq!(padding.status, 303, "{}", excerpt(&padding.body));
         }
+        // Nor do our partners' kept entries share numbers: the involved
+        // partner's private stream starts with opening Today, so the number
+        // of the hurt partner's first kept entry names nothing the involved
+        // partner may delete.
+        let opened = ours.involved.get("/").await;
+        assert_eq!(opened.status, 200, "{}", excerpt(&opened.body));
         let mut world = World {
             app,
             ours,

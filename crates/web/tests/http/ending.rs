@@ -57,9 +57,9 @@ fn room_links(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where each form on a page posts to, but signing out, and but what a
-/// person does to a reflection already in their own private stream
-/// (revising it, putting it away): that stays theirs, not the space's.
+/// Where each form on a page posts to, but signing out, and but putting a
+/// reflection of one's own private stream away: that stays theirs, not the
+/// space's. Revising one adds to it, and is gone like writing one.
 fn posting_forms(body: &str) -> Vec<String> {
     body.split("<form")
         .skip(1)
@@ -69,9 +69,7 @@ fn posting_forms(body: &str) -> Vec<String> {
             action.split('"').next().map(str::to_owned)
         })
         .filter(|action| action != "/logout")
-        .filter(|action| {
-            !action.starts_with("/reflections/") || action.starts_with("/reflections/triggers")
-        })
+        .filter(|action| !(action.starts_with("/reflections/") && action.ends_with("/withdraw")))
         .collect()
 }
 
