@@ -20,6 +20,7 @@ use crate::space::SpaceState;
 use crate::streams::couple::CoupleState;
 use crate::therapist::{Engagement, Scope, Scopes, Therapy};
 use crate::truth::{QuestionStatus, TruthEntry, TruthFilter};
+use crate::withdrawal::{EntryRoom, Withdrawn};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TherapistView<'a> {
@@ -44,6 +45,12 @@ pub struct TherapistView<'a> {
     pub reflections: Vec<&'a SharedCopy>,
     /// This engagement's sessions: the next agenda and those held.
     pub sessions: SessionsSeen<'a>,
+    /// The tombstones of the rooms in scope (requests, commitments and
+    /// contact reports, the apology) and of this engagement's session
+    /// agenda: when an author withdrew an entry, never what it said. The
+    /// truth log's stand in `truth`. A withdrawn check-in leaves none here:
+    /// its tombstone cannot tell whether it was marked for the therapist.
+    pub withdrawn: Vec<&'a Withdrawn>,
 }
 
 /// The sessions of the engagement a view is about (never an earlier
@@ -106,6 +113,28 @@ fn sessions_seen<'a>(
     }
 }
 
+/// The tombstones a therapist with `scopes` in `engagement` sees.
+fn tombstones_seen<'a>(
+    couple: &'a CoupleState,
+    engagement: &Engagement,
+    scopes: &Scopes,
+) -> Vec<&'a Withdrawn> {
+    let rooms = [
+        (Scope::Requests, EntryRoom::Request),
+        (Scope::Commitments, EntryRoom::Commitment),
+        (Scope::Commitments, EntryRoom::Contact),
+        (Scope::Apology, EntryRoom::Apology),
+    ];
+    let mut seen: Vec<&Withdrawn> = rooms
+        .into_iter()
+        .filter(|(scope, _)| scopes.contains(scope))
+        .flat_map(|(_, room)| couple.withdrawals.in_room(room))
+        .collect();
+    let sessions = couple.withdrawals.in_room(EntryRoom::Session);
+    seen.extend(sessions.filter(|w| w.betrayal == Some(engagement.id)));
+    seen
+}
+
 /// `list` when `scope` is consented, else nothing.
 fn within<T: Default>(scopes: &Scopes, scope: Scope, list: impl FnOnce() -> T) -> T {
     if scopes.contains(&scope) {
@@ -137,6 +166,7 @@ fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> Therapist
         reflections: within(s, Scope::Reflections, || {
             couple.reflections.copies().collect()
         }),
+        withdrawn: tombstones_seen(couple, engagement, s),
         scopes,
     }
 }

@@ -17,7 +17,7 @@ use crate::reflections::{ReflectionEvent, SharedReflections};
 use crate::requests::{RequestEvent, Requests};
 use crate::sessions::{SessionEvent, Sessions};
 use crate::space::{SpaceEvent, SpaceState};
-use crate::talk::{TalkEvent, Talks};
+use crate::talk::{TalkAnswer, TalkEvent, Talks};
 use crate::therapist::{TherapistEvent, Therapy};
 use crate::together::{Together, TogetherEvent};
 use crate::truth::{TruthEvent, TruthLog};
@@ -152,6 +152,26 @@ impl CoupleState {
             CoupleEvent::CheckIn(CheckInEvent::Shared { .. }) => {
                 return Some((EntryRoom::CheckIn, None));
             }
+            CoupleEvent::Talk(
+                TalkEvent::Asked { .. }
+                | TalkEvent::QuietNoteLeft { .. }
+                | TalkEvent::Answered {
+                    answer: TalkAnswer::Space { words: Some(_), .. },
+                    ..
+                },
+            ) => return Some((EntryRoom::Talk, None)),
+            CoupleEvent::Together(
+                TogetherEvent::Suggested { .. }
+                | TogetherEvent::Shared { .. }
+                | TogetherEvent::RitualBegun { .. },
+            ) => return Some((EntryRoom::Together, None)),
+            CoupleEvent::Meeting(MeetingEvent::ItemAdded { .. }) => {
+                return Some((EntryRoom::Meeting, None));
+            }
+            // A session's tombstone stands in its engagement's sessions.
+            CoupleEvent::Session(SessionEvent::ItemAdded { engagement, .. }) => {
+                return Some((EntryRoom::Session, Some(*engagement)));
+            }
             _ => return None,
         };
         Some((room, Some(betrayal)))
@@ -176,6 +196,10 @@ impl CoupleState {
             EntryRoom::Commitment => self.commitments.withdraw(id),
             EntryRoom::Contact => self.contact.withdraw(id),
             EntryRoom::CheckIn => self.check_ins.withdraw(id),
+            EntryRoom::Talk => self.talk.withdraw(id),
+            EntryRoom::Together => self.together.withdraw(id),
+            EntryRoom::Meeting => self.meeting.withdraw_item(id),
+            EntryRoom::Session => self.sessions.withdraw_item(id),
         }
     }
 

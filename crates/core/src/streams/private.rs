@@ -79,27 +79,41 @@ impl PrivateState {
             PrivateEvent::Signs(e) => self.signs.apply(meta, e),
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
             PrivateEvent::Readiness(e) => self.readiness.apply(meta, e),
-            PrivateEvent::Talk(e) => self.talk.apply(e),
+            PrivateEvent::Talk(e) => self.talk.apply(meta, e),
             PrivateEvent::Together(e) => self.together.apply(meta, e),
             PrivateEvent::Reflection(e) => self.reflections.apply(meta, e),
             PrivateEvent::Practice(e) => self.practice.apply(meta, e),
             PrivateEvent::Withdrawal(e) => {
                 let deleted = self.withdrawals.apply(meta, e);
-                // Only kept check-ins are written down as deletable.
-                if deleted.room == EntryRoom::CheckIn {
-                    self.check_ins.withdraw(deleted.entry);
+                // Only the entries `kept_entry` names are deletable.
+                match deleted.room {
+                    EntryRoom::CheckIn => self.check_ins.withdraw(deleted.entry),
+                    EntryRoom::Talk => self.talk.delete(deleted.entry),
+                    EntryRoom::Together => self.together.delete(deleted.entry),
+                    _ => {}
                 }
             }
         }
-        if let PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { .. }) = event {
+        if let Some(room) = kept_entry(event) {
             let written = Written {
                 author: meta.author,
-                room: EntryRoom::CheckIn,
+                room,
                 betrayal: None,
                 at: meta.at,
             };
             self.withdrawals.note_written(meta.entry(), written);
         }
+    }
+}
+
+/// The room of the entry `event` kept, if it kept one its author may
+/// delete.
+fn kept_entry(event: &PrivateEvent) -> Option<EntryRoom> {
+    match event {
+        PrivateEvent::CheckIn(PrivateCheckInEvent::Kept { .. }) => Some(EntryRoom::CheckIn),
+        PrivateEvent::Talk(PrivateTalkEvent::HowItWent { .. }) => Some(EntryRoom::Talk),
+        PrivateEvent::Together(PrivateTogetherEvent::Kept { .. }) => Some(EntryRoom::Together),
+        _ => None,
     }
 }
 

@@ -15,6 +15,17 @@ pub enum EntryRoom {
     Contact,
     /// A check-in, shared or kept in its author's private stream.
     CheckIn,
+    /// A talk request, the words of an answer asking for space, a quiet
+    /// note; or a word kept on how a talk went.
+    Talk,
+    /// A plan for time together, a shared word on it, a ritual; or a word
+    /// kept on it.
+    Together,
+    /// An item on the weekly meeting's agenda.
+    Meeting,
+    /// An item on a therapy session's agenda; its tombstone's `betrayal`
+    /// names the engagement (the therapist's proposal) it belongs to.
+    Session,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use kintsugi_core::checkin::SharedCheckIn;
 use kintsugi_core::reflections::SharedCopy;
 use kintsugi_core::space::{Role, SpaceState};
 use kintsugi_core::therapist::Scope;
+use kintsugi_core::withdrawal::EntryRoom;
 use kintsugi_core::UserId;
 
 /// One entry of the view: who and when, what kind, and its words.
@@ -185,6 +186,30 @@ fn pulses(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSecti
     }
 }
 
+/// Where the entries of `room` their authors withdrew stood: who and
+/// when, never what they said.
+fn tombstones(
+    view: &TherapistView<'_>,
+    room: EntryRoom,
+    space: &SpaceState,
+    zone: Zone,
+) -> impl Iterator<Item = SeenItem> {
+    let stones: Vec<SeenItem> = view
+        .withdrawn
+        .iter()
+        .filter(|w| w.room == room)
+        .map(|w| {
+            item(
+                person(space, w.stamp.by),
+                dates::when(w.written_at, zone),
+                "Withdrawn",
+                crate::withdrawal::tombstone(w.stamp, zone),
+            )
+        })
+        .collect();
+    stones.into_iter()
+}
+
 fn requests(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSection {
     SeenSection {
         id: "requests",
@@ -207,6 +232,7 @@ fn requests(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSec
                     .push(("Kept", format!("{} logged", r.fulfilments.len())));
                 shown
             })
+            .chain(tombstones(view, EntryRoom::Request, space, zone))
             .collect(),
         empty: "No requests yet.",
     }
@@ -243,13 +269,17 @@ fn commitments(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> [See
         SeenSection {
             id: "commitments",
             title: "Commitments",
-            items: made.collect(),
+            items: made
+                .chain(tombstones(view, EntryRoom::Commitment, space, zone))
+                .collect(),
             empty: "No commitments yet.",
         },
         SeenSection {
             id: "contact",
             title: "Contact reports",
-            items: reports.collect(),
+            items: reports
+                .chain(tombstones(view, EntryRoom::Contact, space, zone))
+                .collect(),
             empty: "No contact was reported.",
         },
     ]
@@ -276,6 +306,7 @@ fn apologies(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSe
                     .collect();
                 shown
             })
+            .chain(tombstones(view, EntryRoom::Apology, space, zone))
             .collect(),
         empty: "No apology was sent yet.",
     }

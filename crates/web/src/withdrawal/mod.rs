@@ -52,6 +52,10 @@ fn room_page(room: EntryRoom, id: EntryId) -> String {
         EntryRoom::Commitment => format!("/commitments#commitment-{}", id.0),
         EntryRoom::Contact => "/contact".to_owned(),
         EntryRoom::CheckIn => "/checkin".to_owned(),
+        EntryRoom::Talk => "/talk".to_owned(),
+        EntryRoom::Together => "/together".to_owned(),
+        EntryRoom::Meeting => "/meeting#agenda".to_owned(),
+        EntryRoom::Session => "/therapist#session".to_owned(),
     }
 }
 
@@ -229,8 +233,20 @@ pub fn tombstones(
     room: EntryRoom,
     zone: crate::app::clock::Zone,
 ) -> Vec<Tombstone> {
+    tombstones_where(withdrawals, room, zone, |_| true)
+}
+
+/// The tombstones of one room that `keep` keeps (those of one therapy
+/// engagement, say), newest first.
+pub fn tombstones_where(
+    withdrawals: &Withdrawals,
+    room: EntryRoom,
+    zone: crate::app::clock::Zone,
+    keep: impl Fn(&kintsugi_core::withdrawal::Withdrawn) -> bool,
+) -> Vec<Tombstone> {
     let mut list: Vec<Tombstone> = withdrawals
         .in_room(room)
+        .filter(|w| keep(w))
         .map(|w| Tombstone {
             id: w.entry.0,
             words: tombstone(w.stamp, zone),
