@@ -298,6 +298,23 @@ impl Talks {
         self.answered_withdrawn.get(&request)
     }
 
+    /// Whether `viewer` does not see yet the tombstone of an entry
+    /// `author` wrote at `written_at`: the partner's, written during the
+    /// viewer's quiet period that is still on. Like the note it may have
+    /// been, it shows once the period ends.
+    pub fn tombstone_held(
+        &self,
+        viewer: UserId,
+        author: UserId,
+        written_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> bool {
+        author != viewer
+            && self
+                .quiet_on(viewer, now)
+                .is_some_and(|period| written_at >= period.started_at)
+    }
+
     /// Every quiet period, in the order declared.
     pub fn quiet_periods(&self) -> &[QuietPeriod] {
         &self.quiet

@@ -666,6 +666,13 @@ fn a_withdrawn_quiet_note_is_no_longer_held_for_the_end_of_the_quiet_period() {
     assert!(talk.quiet_periods().iter().all(|p| p.note.is_none()));
     assert_eq!(talk.notes_held(s.world.now).count(), 0);
     assert!(!format!("{:?}", s.world.couple).contains("NOTE-MARKER"));
+    // Its tombstone waits, as the note did, until the quiet period ends.
+    let stone = s.world.couple.withdrawals.withdrawn(note).copied();
+    let stone = stone.expect("a tombstone");
+    let held = |viewer, now| talk.tombstone_held(viewer, stone.stamp.by, stone.written_at, now);
+    assert!(held(hurt, s.world.now));
+    assert!(!held(involved, s.world.now), "its author sees it");
+    assert!(!held(hurt, s.world.now + Duration::days(4)));
     s.assert_folds_agree();
 }
 

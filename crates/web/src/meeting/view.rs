@@ -313,6 +313,34 @@ fn forms(refused: &Refused) -> [(ItemForm, FormErrors); 2] {
     [item, concern]
 }
 
+const MEETING: withdrawal::EntryRoom = withdrawal::EntryRoom::Meeting;
+
+/// The agenda items `me` added and may withdraw from the record now.
+fn withdrawable(state: &CoupleState, me: UserId) -> Vec<EntryId> {
+    let (space, withdrawals) = (&state.space, &state.withdrawals);
+    let items = state.meeting.items().iter().map(|i| i.id);
+    items
+        .filter(|id| withdrawal::can_withdraw_shared(space, withdrawals, me, *id))
+        .collect()
+}
+
+/// Who still owes the meeting its opening appreciation, in words.
+fn appreciation_missing(state: &CoupleState, me: UserId) -> Vec<&'static str> {
+    let room = &state.meeting;
+    let mut missing = Vec::new();
+    if !meeting::has_appreciation(room, me) {
+        missing.push("You have not added yours yet.");
+    }
+    if state
+        .space
+        .partner_of(me)
+        .is_some_and(|partner| !meeting::has_appreciation(room, partner))
+    {
+        missing.push("Your partner has not added theirs yet.");
+    }
+    missing
+}
+
 pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage> {
     let now = desk.layout.now;
     let me = desk.couple.me;
@@ -327,12 +355,7 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
     })?;
     let carried: Vec<EntryId> = room.carried_over().iter().map(|i| i.id).collect();
     let ticked = ticked(room, me, &refused);
-    let withdrawable: Vec<EntryId> = room
-        .items()
-        .iter()
-        .map(|i| i.id)
-        .filter(|id| withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, *id))
-        .collect();
+    let withdrawable = withdrawable(state, me);
     let marks = Marks {
         me,
         carried: &carried,
@@ -347,17 +370,6 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
             .map(|i| item_view(i, marks))
             .collect()
     };
-    let mut appreciation_missing = Vec::new();
-    if !meeting::has_appreciation(room, me) {
-        appreciation_missing.push("You have not added yours yet.");
-    }
-    if state
-        .space
-        .partner_of(me)
-        .is_some_and(|partner| !meeting::has_appreciation(room, partner))
-    {
-        appreciation_missing.push("Your partner has not added theirs yet.");
-    }
     let (time_form, time_errors) = refused_form!(&refused, Refused::Time);
     let [(item_form, item_errors), (concern_form, concern_errors)] = forms(&refused);
     Ok(MeetingPage {
@@ -378,7 +390,7 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
             .into_iter()
             .map(|i| item_view(i, marks))
             .collect(),
-        appreciation_missing,
+        appreciation_missing: appreciation_missing(state, me),
         talks: review
             .talks
             .iter()
@@ -402,11 +414,7 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
             .rev()
             .map(|h| held_view(h, room, marks, now.zone))
             .collect(),
-        withdrawn: crate::withdrawal::tombstones(
-            &state.withdrawals,
-            withdrawal::EntryRoom::Meeting,
-            now.zone,
-        ),
+        withdrawn: crate::withdrawal::tombstones(&state.withdrawals, MEETING, now.zone),
         layout: desk.layout.in_section("meeting"),
     })
 }

@@ -198,7 +198,11 @@ impl Seen<'_> {
     /// The talk room's tombstones, each with what answered it.
     fn withdrawn(&self) -> Vec<crate::withdrawal::Tombstone> {
         let room = withdrawal::EntryRoom::Talk;
-        let mut list = crate::withdrawal::tombstones(&self.state.withdrawals, room, self.zone);
+        let talk = &self.state.talk;
+        let mut list =
+            crate::withdrawal::tombstones_where(&self.state.withdrawals, room, self.zone, |w| {
+                !talk.tombstone_held(self.me, w.stamp.by, w.written_at, self.now)
+            });
         for tombstone in &mut list {
             let Some(answer) = self.state.talk.answer_to_withdrawn(EntryId(tombstone.id)) else {
                 continue;

@@ -44,3 +44,4 @@ mod time_zones;
 mod today;
 mod together;
 mod withdraw;
+mod withdraw_talk_together;
