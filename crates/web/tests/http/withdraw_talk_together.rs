@@ -6,8 +6,10 @@
 //! proves the record; the partner cannot withdraw it. Kept words on a talk
 //! or on time together are deleted without a trace.
 
+use crate::export::download;
 use crate::helpers::{
     assert_redirect, id_before, on_both_backends, request_fields, submission_key, Person, TestApp,
+    PASSWORD,
 };
 use crate::repair::{create, excerpt};
 use crate::talk::answer_fields;
@@ -101,6 +103,20 @@ async fn talk_story(app: TestApp) {
         assert!(page.body.contains("answered this request on"));
         assert!(page.body.contains(words), "the answer stays");
     }
+    // Each partner's export keeps the tombstone in the talk room, never
+    // the words.
+    for person in [hurt, involved] {
+        let zip = download(person, PASSWORD, "").await;
+        assert_eq!((zip.status, zip.count(topic)), (200, 0));
+        let json = zip.json(None);
+        let couple = json["couple"].as_array().expect("the couple's record");
+        let stone = couple.iter().find(|e| e["seq"] == request);
+        let stone = stone.expect("the tombstone is exported");
+        assert_eq!(
+            (&stone["room"], &stone["kind"]),
+            (&"talk".into(), &"withdrawn".into())
+        );
+    }
     // The answer's words are still its author's to withdraw.
     withdraw_once(&app, involved, hurt, answer, "/talk").await;
     for person in [hurt, involved] {
@@ -155,6 +171,8 @@ async fn quiet_note_and_kept_word_story(app: TestApp) {
     assert_eq!(involved.post(&path, &[]).await.status, 404);
     assert_redirect(&hurt.post(&path, &[]).await, "/talk");
     assert!(!hurt.sees("/talk", kept).await);
+    let zip = download(hurt, PASSWORD, "").await;
+    assert_eq!((zip.status, zip.count(kept)), (200, 0), "not in the export");
     let stream = private_stream(&app, hurt).await;
     assert!(!app.raw_has_ciphertext(&stream, id).await);
     let page = involved.visit("/talk").await;
