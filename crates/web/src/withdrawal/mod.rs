@@ -59,6 +59,21 @@ fn room_page(room: EntryRoom, id: EntryId) -> String {
     }
 }
 
+/// For an entry of a room a therapist may see: that they see the same.
+fn therapist_aside(room: EntryRoom) -> &'static str {
+    match room {
+        EntryRoom::Session => "Your therapist sees the same on the session's agenda.",
+        EntryRoom::Truth
+        | EntryRoom::Apology
+        | EntryRoom::Request
+        | EntryRoom::Commitment
+        | EntryRoom::Contact => {
+            "If your therapist may see this part of your record, they see the same."
+        }
+        _ => "",
+    }
+}
+
 /// In the shared record, or the person's own private stream.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Where {
@@ -72,6 +87,8 @@ struct ConfirmPage {
     layout: Layout,
     heading: &'static str,
     message: &'static str,
+    /// What a therapist sees of it, for the rooms one may see.
+    aside: &'static str,
     action: String,
     button: &'static str,
     back: String,
@@ -104,6 +121,10 @@ impl Where {
             layout,
             heading,
             message,
+            aside: match self {
+                Where::Shared => therapist_aside(room),
+                Where::Kept => "",
+            },
             action: format!("/{path}/{}", id.0),
             button,
             back: room_page(room, id),

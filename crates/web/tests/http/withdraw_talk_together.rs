@@ -298,6 +298,8 @@ async fn session_story(app: TestApp) {
     assert_eq!(added.status, 303, "{}", excerpt(&added.body));
     assert!(therapist.sees(&couple_page, item).await);
     let id = id_on(involved, "/therapist", "Withdraw this item", "/withdraw/").await;
+    let question = involved.visit(&format!("/withdraw/{id}")).await;
+    assert!(question.body.contains("Your therapist sees the same"));
     withdraw_once(&app, involved, hurt, id, "/therapist#session").await;
     assert_tombstone([hurt, involved], "/therapist", item).await;
     let seen = therapist.visit(&couple_page).await;
