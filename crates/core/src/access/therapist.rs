@@ -45,11 +45,11 @@ pub struct TherapistView<'a> {
     pub reflections: Vec<&'a SharedCopy>,
     /// This engagement's sessions: the next agenda and those held.
     pub sessions: SessionsSeen<'a>,
-    /// The tombstones of the rooms in scope (requests, commitments and
-    /// contact reports, the apology) and of this engagement's session
+    /// The tombstones of the rooms in scope (check-ins, requests,
+    /// commitments and contact reports, the apology) and of this engagement's session
     /// agenda: when an author withdrew an entry, never what it said. The
-    /// truth log's stand in `truth`. A withdrawn check-in leaves none here:
-    /// its tombstone cannot tell whether it was marked for the therapist.
+    /// truth log's stand in `truth`; a check-in's only if it was marked for
+    /// the therapist.
     pub withdrawn: Vec<&'a Withdrawn>,
 }
 
@@ -130,6 +130,10 @@ fn tombstones_seen<'a>(
         .filter(|(scope, _)| scopes.contains(scope))
         .flat_map(|(_, room)| couple.withdrawals.in_room(room))
         .collect();
+    if scopes.contains(&Scope::CheckIns) {
+        let check_ins = couple.withdrawals.in_room(EntryRoom::CheckIn);
+        seen.extend(check_ins.filter(|w| w.for_therapist));
+    }
     let sessions = couple.withdrawals.in_room(EntryRoom::Session);
     seen.extend(sessions.filter(|w| w.betrayal == Some(engagement.id)));
     seen

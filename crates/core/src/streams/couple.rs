@@ -5,7 +5,7 @@ use super::private::PrivateState;
 use crate::access::therapist::SessionActing;
 use crate::access::visibility::Viewing;
 use crate::apology::{Apologies, ApologyEvent};
-use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState};
+use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState, SharedWith};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
@@ -118,6 +118,13 @@ impl CoupleState {
                 at: meta.at,
             };
             self.withdrawals.note_written(meta.entry(), written);
+        }
+        if let CoupleEvent::CheckIn(CheckInEvent::Shared {
+            with: SharedWith::PartnerAndTherapist,
+            ..
+        }) = event
+        {
+            self.withdrawals.note_for_therapist(meta.entry());
         }
     }
 

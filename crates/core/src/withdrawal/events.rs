@@ -42,6 +42,12 @@ pub enum WithdrawalEvent {
         betrayal: Option<EntryId>,
         #[serde(with = "time::serde::rfc3339")]
         written_at: OffsetDateTime,
+        /// The entry was shared with the therapist too (a check-in marked
+        /// for them): the tombstone shows in their view as well.
+        /// Left out when false, so the events written before it read and
+        /// write back exactly as stored.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        for_therapist: bool,
     },
 }
 

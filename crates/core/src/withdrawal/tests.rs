@@ -470,6 +470,7 @@ fn the_withdrawal_names_the_event_it_redacts_in_both_streams() {
         room: EntryRoom::Truth,
         betrayal: Some(EntryId(2)),
         written_at: datetime!(2026-03-02 09:00 UTC),
+        for_therapist: false,
     };
     assert_eq!(CoupleEvent::from(event.clone()).redacts(), Some(7));
     assert_eq!(PrivateEvent::from(event).redacts(), Some(7));
@@ -487,6 +488,7 @@ fn the_withdrawal_reads_back_from_its_stored_form() {
         room: EntryRoom::CheckIn,
         betrayal: None,
         written_at: datetime!(2026-03-02 09:00 UTC),
+        for_therapist: false,
     };
     assert_round_trip(&event, "withdrawn");
 }
@@ -517,6 +519,7 @@ pub(crate) fn any_event() -> impl Strategy<Value = WithdrawalEvent> {
                 betrayal: betrayal.map(EntryId),
                 written_at: time::OffsetDateTime::from_unix_timestamp(seconds)
                     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                for_therapist: entry % 2 == 0,
             },
         )
 }
@@ -858,4 +861,42 @@ fn kept_words_on_a_talk_and_on_time_together_are_deleted_in_place() {
     assert_eq!(format!("{mine:#?}"), format!("{fresh:#?}"));
     let seen = format!("{mine:?}");
     assert!(!seen.contains("KEPT-TALK-MARKER") && !seen.contains("KEPT-TOGETHER-MARKER"));
+}
+
+#[test]
+fn only_a_check_in_marked_for_the_therapist_leaves_them_a_tombstone() {
+    let mut s = Story::new();
+    let hurt = s.world.hurt;
+    let mut share = |s: &mut Story, for_therapist: bool| {
+        let feelings = [("hopeful", "3")];
+        let id = if for_therapist {
+            s.world.check_in_for_therapist(hurt, &feelings)
+        } else {
+            s.world.share_check_in(hurt, &feelings)
+        };
+        let meta = Meta {
+            seq: id.0,
+            author: hurt,
+            at: s.world.now,
+        };
+        s.events.push((meta, shared_check_in_event(&s.world, id)));
+        id
+    };
+    let marked = share(&mut s, true);
+    let partner_only = share(&mut s, false);
+    assert!(s.world.couple.withdrawals.is_for_therapist(marked));
+    assert!(!s.world.couple.withdrawals.is_for_therapist(partner_only));
+    for id in [marked, partner_only] {
+        assert!(s.withdraw(hurt, id).is_ok(), "{id:?}");
+    }
+    let stones: Vec<_> = s
+        .world
+        .couple
+        .withdrawals
+        .in_room(EntryRoom::CheckIn)
+        .map(|w| (w.entry, w.for_therapist))
+        .collect();
+    assert_eq!(stones, [(marked, true), (partner_only, false)]);
+    assert!(!s.world.couple.withdrawals.is_for_therapist(marked));
+    s.assert_folds_agree();
 }

@@ -131,7 +131,10 @@ pub(crate) fn check_ins(view: &TherapistView<'_>, space: &SpaceState, zone: Zone
     SeenSection {
         id: "check-ins",
         title: "Check-ins marked for the therapist",
-        items: check_ins_of(&view.check_ins, space, zone),
+        items: check_ins_of(&view.check_ins, space, zone)
+            .into_iter()
+            .chain(tombstones(view, EntryRoom::CheckIn, space, zone))
+            .collect(),
         empty: "No check-ins were marked for the therapist.",
     }
 }

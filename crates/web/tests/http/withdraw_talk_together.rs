@@ -6,6 +6,7 @@
 //! proves the record; the partner cannot withdraw it. Kept words on a talk
 //! or on time together are deleted without a trace.
 
+use crate::checkin::check_in;
 use crate::export::download;
 use crate::helpers::{
     assert_redirect, id_before, on_both_backends, request_fields, submission_key, Person, TestApp,
@@ -267,10 +268,15 @@ async fn meeting_story(app: TestApp) {
 
 on_both_backends!(meeting_story: a_withdrawn_meeting_item_leaves_a_tombstone_on_sqlite, a_withdrawn_meeting_item_leaves_a_tombstone_on_postgres);
 
-/// A therapist both partners invited, who may see the requests; the path
+/// A therapist both partners invited, who may see the requests and the
+/// check-ins marked for them; the path
 /// of the couple's page in the therapist's practice.
 async fn with_therapist(hurt: &Person, involved: &Person, therapist: &Person) -> String {
-    let scopes = [("name", "Dr Okafor"), ("scopes", "requests")];
+    let scopes = [
+        ("name", "Dr Okafor"),
+        ("scopes", "requests"),
+        ("scopes", "check_ins"),
+    ];
     assert_eq!(hurt.post("/therapist", &scopes).await.status, 303);
     let page = involved.get("/therapist").await;
     let proposal = page
@@ -279,7 +285,8 @@ async fn with_therapist(hurt: &Person, involved: &Person, therapist: &Person) ->
         .find_map(|rest| rest.split_once("/consent").map(|(id, _)| id.to_owned()))
         .expect("the consent form");
     let consent = format!("/therapist/{proposal}/consent");
-    let consented = involved.post(&consent, &[("scopes", "requests")]).await;
+    let both = [("scopes", "requests"), ("scopes", "check_ins")];
+    let consented = involved.post(&consent, &both).await;
     assert_eq!(consented.status, 303);
     let made = hurt.post(&format!("/therapist/{proposal}/link"), &[]).await;
     let at = made.body.find("/practice/join/").expect("the link");
@@ -325,6 +332,31 @@ async fn session_story(app: TestApp) {
         excerpt(&seen.body)
     );
     assert!(!seen.body.contains(what));
+
+    // A check-in marked for the therapist leaves them its tombstone; one
+    // shared with the partner alone leaves them nothing, not even that.
+    for (note, visibility) in [
+        (
+            "mk-checkin-for-therapist: a heavy week",
+            "partner_and_therapist",
+        ),
+        ("mk-checkin-for-partner: only for you", "partner"),
+    ] {
+        let shared = check_in(hurt, &[("hopeful", "3")], note, visibility).await;
+        assert_eq!(shared.status, 303, "{}", excerpt(&shared.body));
+        let id = id_on(hurt, "/checkin", note, "id=\"checkin-").await;
+        withdraw_once(&app, hurt, involved, id, "/checkin").await;
+    }
+    let seen = therapist.visit(&couple_page).await;
+    let count = seen.body.matches(TOMBSTONE).count();
+    assert_eq!(count, 3, "{}", excerpt(&seen.body));
+    assert!(!seen.body.contains("mk-checkin-for"));
+    let page = involved.visit("/checkin").await;
+    assert_eq!(
+        page.body.matches(TOMBSTONE).count(),
+        2,
+        "the partner sees both"
+    );
     assert_verified(&app).await;
 }
 
