@@ -867,7 +867,7 @@ fn kept_words_on_a_talk_and_on_time_together_are_deleted_in_place() {
 fn only_a_check_in_marked_for_the_therapist_leaves_them_a_tombstone() {
     let mut s = Story::new();
     let hurt = s.world.hurt;
-    let mut share = |s: &mut Story, for_therapist: bool| {
+    let share = |s: &mut Story, for_therapist: bool| {
         let feelings = [("hopeful", "3")];
         let id = if for_therapist {
             s.world.check_in_for_therapist(hurt, &feelings)
