@@ -125,6 +125,11 @@ fn couple_literals() -> Vec<String> {
         r#"{"room":"session","event":{"type":"item_added","engagement":21,"text":"the holidays"}}"#,
         r#"{"room":"session","event":{"type":"held","engagement":21,"number":1,"covered":[23],"talked_about":[5]}}"#,
         r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":6,"room":"truth","betrayal":2,"written_at":"2026-03-02T09:00:00Z"}}"#,
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":9,"room":"check_in","betrayal":null,"written_at":"2026-03-02T09:00:00Z","for_therapist":true}}"#,
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":10,"room":"talk","betrayal":null,"written_at":"2026-03-02T09:00:00Z"}}"#,
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":11,"room":"together","betrayal":null,"written_at":"2026-03-02T09:00:00Z"}}"#,
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":12,"room":"meeting","betrayal":null,"written_at":"2026-03-02T09:00:00Z"}}"#,
+        r#"{"room":"withdrawal","event":{"type":"withdrawn","entry":23,"room":"session","betrayal":21,"written_at":"2026-03-02T09:00:00Z"}}"#,
     ];
     let mut literals: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     literals.push(format!(

@@ -32,8 +32,6 @@ pub struct TherapistView<'a> {
     pub check_ins: Vec<&'a SharedCheckIn>,
     /// Trust-pulse results shared with the partner.
     pub pulses: &'a [PulseRecord],
-    /// Where shared pulses their author withdrew stood (only when).
-    pub withdrawn_pulses: Vec<&'a Withdrawn>,
     pub requests: Vec<&'a Request>,
     pub commitments: &'a [Commitment],
     pub contact: Vec<&'a ContactReport>,
@@ -47,6 +45,12 @@ pub struct TherapistView<'a> {
     pub reflections: Vec<&'a SharedCopy>,
     /// This engagement's sessions: the next agenda and those held.
     pub sessions: SessionsSeen<'a>,
+    /// The tombstones of the rooms in scope (check-ins, requests,
+    /// commitments and contact reports, the apology) and of this engagement's session
+    /// agenda: when an author withdrew an entry, never what it said. The
+    /// truth log's stand in `truth`; a check-in's only if it was marked for
+    /// the therapist.
+    pub withdrawn: Vec<&'a Withdrawn>,
 }
 
 /// The sessions of the engagement a view is about (never an earlier
@@ -109,6 +113,33 @@ fn sessions_seen<'a>(
     }
 }
 
+/// The tombstones a therapist with `scopes` in `engagement` sees.
+fn tombstones_seen<'a>(
+    couple: &'a CoupleState,
+    engagement: &Engagement,
+    scopes: &Scopes,
+) -> Vec<&'a Withdrawn> {
+    let rooms = [
+        (Scope::Requests, EntryRoom::Request),
+        (Scope::Commitments, EntryRoom::Commitment),
+        (Scope::Commitments, EntryRoom::Contact),
+        (Scope::Apology, EntryRoom::Apology),
+        (Scope::Pulses, EntryRoom::Pulse),
+    ];
+    let mut seen: Vec<&Withdrawn> = rooms
+        .into_iter()
+        .filter(|(scope, _)| scopes.contains(scope))
+        .flat_map(|(_, room)| couple.withdrawals.in_room(room))
+        .collect();
+    if scopes.contains(&Scope::CheckIns) {
+        let check_ins = couple.withdrawals.in_room(EntryRoom::CheckIn);
+        seen.extend(check_ins.filter(|w| w.for_therapist));
+    }
+    let sessions = couple.withdrawals.in_room(EntryRoom::Session);
+    seen.extend(sessions.filter(|w| w.betrayal == Some(engagement.id)));
+    seen
+}
+
 /// `list` when `scope` is consented, else nothing.
 fn within<T: Default>(scopes: &Scopes, scope: Scope, list: impl FnOnce() -> T) -> T {
     if scopes.contains(&scope) {
@@ -130,9 +161,6 @@ fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> Therapist
             couple.check_ins.for_therapist().collect()
         }),
         pulses: within(s, Scope::Pulses, || couple.pulse.shared()),
-        withdrawn_pulses: within(s, Scope::Pulses, || {
-            couple.withdrawals.in_room(EntryRoom::Pulse).collect()
-        }),
         requests: within(s, Scope::Requests, || couple.requests.all()),
         commitments: within(s, Scope::Commitments, || couple.commitments.all()),
         contact: within(s, Scope::Commitments, || couple.contact.all()),
@@ -143,6 +171,7 @@ fn view_of<'a>(couple: &'a CoupleState, engagement: &'a Engagement) -> Therapist
         reflections: within(s, Scope::Reflections, || {
             couple.reflections.copies().collect()
         }),
+        withdrawn: tombstones_seen(couple, engagement, s),
         scopes,
     }
 }
@@ -400,7 +429,7 @@ mod tests {
         w.record(w.involved, withdrawn.expect("its author withdraws it"));
         let p = engage(&mut w, &["pulses"], &["check_ins"]);
         let view = therapist_view(&w.couple, user(THERAPIST)).unwrap();
-        assert!(view.pulses.is_empty() && view.withdrawn_pulses.is_empty());
+        assert!(view.pulses.is_empty() && view.withdrawn.is_empty());
         w.record(
             w.involved,
             TherapistEvent::Widened {
@@ -412,8 +441,9 @@ mod tests {
         let shown: Vec<_> = view.pulses.iter().map(|r| r.id).collect();
         assert_eq!(shown, [stays]);
         let tombstones: Vec<_> = view
-            .withdrawn_pulses
+            .withdrawn
             .iter()
+            .filter(|t| t.room == EntryRoom::Pulse)
             .map(|t| (t.entry, t.stamp.by))
             .collect();
         assert_eq!(tombstones, [(gone, w.involved)]);

@@ -149,6 +149,16 @@ impl Meetings {
     }
 
     /// The number the next meeting held will have, from 1.
+    /// Forgets an agenda item its author withdrew, as a fold that never
+    /// read it would: gone from the agenda and from what each meeting
+    /// held covered.
+    pub fn withdraw_item(&mut self, id: EntryId) {
+        self.items.retain(|i| i.id != id);
+        for held in &mut self.held {
+            held.covered.retain(|c| *c != id);
+        }
+    }
+
     pub fn next_number(&self) -> u32 {
         u32::try_from(self.held.len()).map_or(u32::MAX, |n| n.saturating_add(1))
     }

@@ -122,6 +122,16 @@ impl Sessions {
     }
 
     /// The sessions of `engagement` held, oldest first.
+    /// Forgets an agenda item its author withdrew, as a fold that never
+    /// read it would: gone from the agenda and from what each session held
+    /// covered.
+    pub fn withdraw_item(&mut self, id: EntryId) {
+        self.items.retain(|i| i.id != id);
+        for held in &mut self.held {
+            held.covered.retain(|c| *c != id);
+        }
+    }
+
     pub fn held_of(&self, engagement: EntryId) -> Vec<&HeldSession> {
         self.held
             .iter()

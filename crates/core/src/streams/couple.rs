@@ -5,7 +5,7 @@ use super::private::PrivateState;
 use crate::access::therapist::SessionActing;
 use crate::access::visibility::Viewing;
 use crate::apology::{Apologies, ApologyEvent};
-use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState};
+use crate::checkin::{CheckInEvent, CheckInsSeen, CheckInsState, SharedWith};
 use crate::commitments::{CommitmentEvent, Commitments};
 use crate::contact::{ContactEvent, ContactReports};
 use crate::kernel::event::Meta;
@@ -17,7 +17,7 @@ use crate::reflections::{ReflectionEvent, SharedReflections};
 use crate::requests::{RequestEvent, Requests};
 use crate::sessions::{SessionEvent, Sessions};
 use crate::space::{SpaceEvent, SpaceState};
-use crate::talk::{TalkEvent, Talks};
+use crate::talk::{TalkAnswer, TalkEvent, Talks};
 use crate::therapist::{TherapistEvent, Therapy};
 use crate::together::{Together, TogetherEvent};
 use crate::truth::{TruthEvent, TruthLog};
@@ -119,6 +119,13 @@ impl CoupleState {
             };
             self.withdrawals.note_written(meta.entry(), written);
         }
+        if let CoupleEvent::CheckIn(CheckInEvent::Shared {
+            with: SharedWith::PartnerAndTherapist,
+            ..
+        }) = event
+        {
+            self.withdrawals.note_for_therapist(meta.entry());
+        }
     }
 
     /// The room and betrayal of the entry `event` wrote, if it wrote one
@@ -158,6 +165,26 @@ impl CoupleState {
                 | ReflectionEvent::TriggerNoted { .. }
                 | ReflectionEvent::Reassured { .. },
             ) => return Some((EntryRoom::Reflection, None)),
+            CoupleEvent::Talk(
+                TalkEvent::Asked { .. }
+                | TalkEvent::QuietNoteLeft { .. }
+                | TalkEvent::Answered {
+                    answer: TalkAnswer::Space { words: Some(_), .. },
+                    ..
+                },
+            ) => return Some((EntryRoom::Talk, None)),
+            CoupleEvent::Together(
+                TogetherEvent::Suggested { .. }
+                | TogetherEvent::Shared { .. }
+                | TogetherEvent::RitualBegun { .. },
+            ) => return Some((EntryRoom::Together, None)),
+            CoupleEvent::Meeting(MeetingEvent::ItemAdded { .. }) => {
+                return Some((EntryRoom::Meeting, None));
+            }
+            // A session's tombstone stands in its engagement's sessions.
+            CoupleEvent::Session(SessionEvent::ItemAdded { engagement, .. }) => {
+                return Some((EntryRoom::Session, Some(*engagement)));
+            }
             _ => return None,
         };
         Some((room, Some(betrayal)))
@@ -184,6 +211,10 @@ impl CoupleState {
             EntryRoom::CheckIn => self.check_ins.withdraw(id),
             EntryRoom::Pulse => self.pulse.withdraw(id),
             EntryRoom::Reflection => self.reflections.withdraw(id),
+            EntryRoom::Talk => self.talk.withdraw(id),
+            EntryRoom::Together => self.together.withdraw(id),
+            EntryRoom::Meeting => self.meeting.withdraw_item(id),
+            EntryRoom::Session => self.sessions.withdraw_item(id),
         }
     }
 

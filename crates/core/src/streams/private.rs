@@ -79,7 +79,7 @@ impl PrivateState {
             PrivateEvent::Signs(e) => self.signs.apply(meta, e),
             PrivateEvent::Visit(e) => self.visits.apply(meta, e),
             PrivateEvent::Readiness(e) => self.readiness.apply(meta, e),
-            PrivateEvent::Talk(e) => self.talk.apply(e),
+            PrivateEvent::Talk(e) => self.talk.apply(meta, e),
             PrivateEvent::Together(e) => self.together.apply(meta, e),
             PrivateEvent::Reflection(e) => self.reflections.apply(meta, e),
             PrivateEvent::Practice(e) => self.practice.apply(meta, e),
@@ -108,6 +108,8 @@ impl PrivateState {
             PrivateEvent::Reflection(PrivateReflectionEvent::Written { .. }) => {
                 Some(EntryRoom::Reflection)
             }
+            PrivateEvent::Talk(PrivateTalkEvent::HowItWent { .. }) => Some(EntryRoom::Talk),
+            PrivateEvent::Together(PrivateTogetherEvent::Kept { .. }) => Some(EntryRoom::Together),
             _ => None,
         }
     }
@@ -120,6 +122,8 @@ impl PrivateState {
             EntryRoom::CheckIn => self.check_ins.withdraw(id),
             EntryRoom::Pulse => self.pulses.withdraw(id),
             EntryRoom::Reflection => self.reflections.delete(id),
+            EntryRoom::Talk => self.talk.delete(id),
+            EntryRoom::Together => self.together.delete(id),
             _ => {}
         }
     }
@@ -141,6 +145,7 @@ impl PrivateState {
                     room,
                     betrayal: None,
                     written_at: at,
+                    for_therapist: false,
                 });
             }
         }

@@ -4,11 +4,14 @@ use super::events::{PrivateTalkEvent, TalkAnswer, TalkEvent, TalkKind, TalkSoon}
 use crate::kernel::entries::{self, entry_by_id_field};
 use crate::kernel::event::Meta;
 use crate::kernel::ids::{EntryId, UserId};
+use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 /// An answer, by whom and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answered {
+    /// The answer's own entry (its author may withdraw words it carried).
+    pub id: EntryId,
     pub by: UserId,
     pub at: OffsetDateTime,
     pub answer: TalkAnswer,
@@ -131,6 +134,8 @@ impl TalkRequest {
 /// A note the other partner left for when a quiet period ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuietNote {
+    /// The note's own entry, which its author may withdraw.
+    pub id: EntryId,
     pub by: UserId,
     pub at: OffsetDateTime,
     pub note: String,
@@ -164,6 +169,9 @@ pub struct Talks {
     pub(super) requests: Vec<TalkRequest>,
     /// Every quiet period, in the order declared.
     pub(super) quiet: Vec<QuietPeriod>,
+    /// The answers to requests their asker withdrew (or that this fold
+    /// never read, their payload gone): what answered them stays.
+    answered_withdrawn: BTreeMap<EntryId, Answered>,
 }
 
 entry_by_id_field!(TalkRequest);
@@ -195,6 +203,7 @@ impl Talks {
                 let by_partner = self.quiet.iter_mut().rev().find(|p| p.by != meta.author);
                 if let Some(period) = by_partner {
                     period.note.get_or_insert(QuietNote {
+                        id: meta.entry(),
                         by: meta.author,
                         at: meta.at,
                         note: note.clone(),
@@ -215,16 +224,14 @@ impl Talks {
             _ => return,
         };
         let Some(found) = entries::find_mut(&mut self.requests, request) else {
+            if let TalkEvent::Answered { answer, .. } = change {
+                let answered = answered(meta, answer);
+                self.answered_withdrawn.entry(request).or_insert(answered);
+            }
             return;
         };
         match change {
-            TalkEvent::Answered { answer, .. } => {
-                found.answer = Some(Answered {
-                    by: meta.author,
-                    at: meta.at,
-                    answer: answer.clone(),
-                });
-            }
+            TalkEvent::Answered { answer, .. } => found.answer = Some(answered(meta, answer)),
             TalkEvent::TimePicked { at, .. } => found.picked = Some(*at),
             TalkEvent::SpaceEnded { .. } => found.space_ended_at = Some(meta.at),
             TalkEvent::Withdrawn { .. } => found.withdrawn_at = Some(meta.at),
@@ -261,6 +268,58 @@ impl Talks {
             .filter_map(|period| period.note.as_ref())
     }
 
+    /// Forgets an entry its author withdrew, as a fold that never read it
+    /// would: a request (what answered it stays, and says what it
+    /// answered), an answer (the request waits for one again) or a quiet
+    /// note.
+    pub fn withdraw(&mut self, id: EntryId) {
+        if let Some(at) = self.requests.iter().position(|r| r.id == id) {
+            let request = self.requests.remove(at);
+            if let Some(answer) = request.answer {
+                self.answered_withdrawn.insert(id, answer);
+            }
+            return;
+        }
+        for request in &mut self.requests {
+            if request.answer.as_ref().is_some_and(|a| a.id == id) {
+                request.answer = None;
+            }
+        }
+        self.answered_withdrawn.retain(|_, answer| answer.id != id);
+        for period in &mut self.quiet {
+            if period.note.as_ref().is_some_and(|n| n.id == id) {
+                period.note = None;
+            }
+        }
+    }
+
+    /// The answer to a request its asker withdrew, if it had one.
+    pub fn answer_to_withdrawn(&self, request: EntryId) -> Option<&Answered> {
+        self.answered_withdrawn.get(&request)
+    }
+
+    /// Whether `viewer` does not see yet the tombstone of an entry
+    /// `author` wrote at `written_at`: the partner's, written during the
+    /// viewer's quiet period that is still on. Like the note it may have
+    /// been, it shows once the period ends.
+    pub fn tombstone_held(
+        &self,
+        viewer: UserId,
+        author: UserId,
+        written_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> bool {
+        author != viewer
+            && self
+                .quiet_on(viewer, now)
+                .is_some_and(|period| written_at >= period.started_at)
+    }
+
+    /// Every quiet period, in the order declared.
+    pub fn quiet_periods(&self) -> &[QuietPeriod] {
+        &self.quiet
+    }
+
     fn latest_quiet_mut(&mut self, by: UserId) -> Option<&mut QuietPeriod> {
         self.quiet.iter_mut().rev().find(|p| p.by == by)
     }
@@ -285,24 +344,53 @@ impl Talks {
     }
 }
 
+fn answered(meta: &Meta, answer: &TalkAnswer) -> Answered {
+    Answered {
+        id: meta.entry(),
+        by: meta.author,
+        at: meta.at,
+        answer: answer.clone(),
+    }
+}
+
+/// A word a person kept on how a talk went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptTalkWord {
+    /// Its own entry in the private stream, which its author may delete.
+    pub id: EntryId,
+    pub request: EntryId,
+    pub words: String,
+}
+
 /// The words a person kept on how their talks went, in their private stream.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PrivateTalks {
-    kept: Vec<(EntryId, String)>,
+    kept: Vec<KeptTalkWord>,
 }
 
 impl PrivateTalks {
-    pub fn apply(&mut self, event: &PrivateTalkEvent) {
+    pub fn apply(&mut self, meta: &Meta, event: &PrivateTalkEvent) {
         match event {
-            PrivateTalkEvent::HowItWent { request, words } => {
-                self.kept.push((*request, words.clone()));
-            }
+            PrivateTalkEvent::HowItWent { request, words } => self.kept.push(KeptTalkWord {
+                id: meta.entry(),
+                request: *request,
+                words: words.clone(),
+            }),
         }
+    }
+
+    /// Forgets a kept word its author deleted, without a trace.
+    pub fn delete(&mut self, id: EntryId) {
+        self.kept.retain(|w| w.id != id);
+    }
+
+    /// The word kept on how the talk went, if any.
+    pub fn kept(&self, request: EntryId) -> Option<&KeptTalkWord> {
+        self.kept.iter().find(|w| w.request == request)
     }
 
     /// The word kept on how the talk went, if any.
     pub fn kept_word(&self, request: EntryId) -> Option<&str> {
-        let found = self.kept.iter().find(|(id, _)| *id == request);
-        found.map(|(_, words)| words.as_str())
+        self.kept(request).map(|w| w.words.as_str())
     }
 }

@@ -20,6 +20,8 @@ pub enum PlanStatus {
 /// One partner's word on time together that happened, shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedWord {
+    /// The word's own entry, which its author may withdraw.
+    pub id: EntryId,
     pub by: UserId,
     pub at: OffsetDateTime,
     pub connection: Connection,
@@ -98,6 +100,7 @@ impl Together {
             } => {
                 plan.happened.push(meta.stamp());
                 plan.words.push(SharedWord {
+                    id: meta.entry(),
                     by: meta.author,
                     at: meta.at,
                     connection: *connection,
@@ -132,6 +135,27 @@ impl Together {
             _ => return false,
         }
         true
+    }
+
+    /// Forgets an entry its author withdrew, as a fold that never read it
+    /// would: a plan or a ritual with every step taken on it, or a shared
+    /// word (and with it, that its author said the plan happened).
+    pub fn withdraw(&mut self, id: EntryId) {
+        self.plans.retain(|p| p.id != id);
+        self.rituals.retain(|r| r.id != id);
+        for plan in &mut self.plans {
+            let Some(at) = plan.words.iter().position(|w| w.id == id) else {
+                continue;
+            };
+            let word = plan.words.remove(at);
+            let said = Stamp {
+                by: word.by,
+                at: word.at,
+            };
+            if let Some(at) = plan.happened.iter().position(|s| *s == said) {
+                plan.happened.remove(at);
+            }
+        }
     }
 
     pub fn rituals(&self) -> &[Ritual] {
@@ -173,6 +197,8 @@ impl Ritual {
 /// A word on time together, kept by its author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeptWord {
+    /// Its own entry in the private stream, which its author may delete.
+    pub id: EntryId,
     pub plan: EntryId,
     pub at: OffsetDateTime,
     pub connection: Connection,
@@ -193,11 +219,17 @@ impl KeptTogether {
             line,
         } = event;
         self.words.push(KeptWord {
+            id: meta.entry(),
             plan: *plan,
             at: meta.at,
             connection: *connection,
             line: line.clone(),
         });
+    }
+
+    /// Forgets a kept word its author deleted, without a trace.
+    pub fn delete(&mut self, id: EntryId) {
+        self.words.retain(|w| w.id != id);
     }
 
     pub fn on(&self, plan: EntryId) -> Option<&KeptWord> {

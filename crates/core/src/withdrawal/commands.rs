@@ -43,6 +43,7 @@ pub fn withdraw(
         room: written.room,
         betrayal: written.betrayal,
         written_at: written.at,
+        for_therapist: state.is_for_therapist(entry),
     })
 }
 

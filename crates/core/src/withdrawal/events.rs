@@ -21,6 +21,17 @@ pub enum EntryRoom {
     /// one; or a reflection kept in its author's private stream (every
     /// version of it: one withdrawal per event it wrote).
     Reflection,
+    /// A talk request, the words of an answer asking for space, a quiet
+    /// note; or a word kept on how a talk went.
+    Talk,
+    /// A plan for time together, a shared word on it, a ritual; or a word
+    /// kept on it.
+    Together,
+    /// An item on the weekly meeting's agenda.
+    Meeting,
+    /// An item on a therapy session's agenda; its tombstone's `betrayal`
+    /// names the engagement (the therapist's proposal) it belongs to.
+    Session,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +48,12 @@ pub enum WithdrawalEvent {
         betrayal: Option<EntryId>,
         #[serde(with = "time::serde::rfc3339")]
         written_at: OffsetDateTime,
+        /// The entry was shared with the therapist too (a check-in marked
+        /// for them): the tombstone shows in their view as well.
+        /// Left out when false, so the events written before it read and
+        /// write back exactly as stored.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        for_therapist: bool,
     },
 }
 

@@ -3,7 +3,7 @@
 use super::events::{EntryRoom, WithdrawalEvent};
 use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::{EntryId, UserId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 
 /// An entry a person wrote, as far as withdrawing it needs to know.
@@ -23,6 +23,8 @@ pub struct Withdrawn {
     pub betrayal: Option<EntryId>,
     pub written_at: OffsetDateTime,
     pub stamp: Stamp,
+    /// It was shared with the therapist too; they see the tombstone.
+    pub for_therapist: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +33,8 @@ pub struct Withdrawals {
     written: BTreeMap<EntryId, Written>,
     /// Tombstones, by the id of the entry withdrawn.
     withdrawn: BTreeMap<EntryId, Withdrawn>,
+    /// Entries still standing that were shared with the therapist too.
+    for_therapist: BTreeSet<EntryId>,
 }
 
 impl Withdrawals {
@@ -38,6 +42,17 @@ impl Withdrawals {
     /// events write entries, the stream's state tells this room.
     pub fn note_written(&mut self, id: EntryId, written: Written) {
         self.written.insert(id, written);
+    }
+
+    /// Notes that an entry the fold just read was shared with the
+    /// therapist too (a check-in marked for them).
+    pub fn note_for_therapist(&mut self, id: EntryId) {
+        self.for_therapist.insert(id);
+    }
+
+    /// Whether the entry was shared with the therapist too.
+    pub fn is_for_therapist(&self, id: EntryId) -> bool {
+        self.for_therapist.contains(&id)
     }
 
     /// Folds a withdrawal in and returns the tombstone, for the stream's
@@ -48,14 +63,17 @@ impl Withdrawals {
             room,
             betrayal,
             written_at,
+            for_therapist,
         } = event;
         self.written.remove(entry);
+        self.for_therapist.remove(entry);
         let tombstone = Withdrawn {
             entry: *entry,
             room: *room,
             betrayal: *betrayal,
             written_at: *written_at,
             stamp: meta.stamp(),
+            for_therapist: *for_therapist,
         };
         self.withdrawn.insert(*entry, tombstone);
         tombstone

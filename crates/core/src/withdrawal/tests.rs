@@ -470,6 +470,7 @@ fn the_withdrawal_names_the_event_it_redacts_in_both_streams() {
         room: EntryRoom::Truth,
         betrayal: Some(EntryId(2)),
         written_at: datetime!(2026-03-02 09:00 UTC),
+        for_therapist: false,
     };
     assert_eq!(CoupleEvent::from(event.clone()).redacts(), Some(7));
     assert_eq!(PrivateEvent::from(event).redacts(), Some(7));
@@ -487,6 +488,7 @@ fn the_withdrawal_reads_back_from_its_stored_form() {
         room: EntryRoom::CheckIn,
         betrayal: None,
         written_at: datetime!(2026-03-02 09:00 UTC),
+        for_therapist: false,
     };
     assert_round_trip(&event, "withdrawn");
 }
@@ -501,6 +503,10 @@ pub(crate) fn any_event() -> impl Strategy<Value = WithdrawalEvent> {
         Just(EntryRoom::CheckIn),
         Just(EntryRoom::Pulse),
         Just(EntryRoom::Reflection),
+        Just(EntryRoom::Talk),
+        Just(EntryRoom::Together),
+        Just(EntryRoom::Meeting),
+        Just(EntryRoom::Session),
     ];
     (
         1u64..10_000,
@@ -515,6 +521,7 @@ pub(crate) fn any_event() -> impl Strategy<Value = WithdrawalEvent> {
                 betrayal: betrayal.map(EntryId),
                 written_at: time::OffsetDateTime::from_unix_timestamp(seconds)
                     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                for_therapist: entry % 2 == 0,
             },
         )
 }
@@ -874,5 +881,356 @@ fn a_reassurance_withdrawn_after_its_note_leaves_nothing_behind() {
         .reassurance_to_withdrawn(note)
         .is_none());
     assert!(!format!("{:?}", s.world.couple).contains("REASSURE-MARKER"));
+    s.assert_folds_agree();
+}
+
+// Talks, time together and agenda items (the rooms added last).
+
+#[test]
+fn a_withdrawn_talk_request_goes_and_the_answer_it_had_stays_and_says_what_it_answered() {
+    use crate::talk::{TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let asked = |topic: &str| TalkEvent::Asked {
+        kind: TalkKind::Details,
+        soon: TalkSoon::Soon,
+        topic: topic.to_owned(),
+    };
+    let request = s.record(hurt, asked("TALK-MARKER the hotel"));
+    let answer = s.record(
+        involved,
+        TalkEvent::Answered {
+            request,
+            answer: TalkAnswer::Space {
+                days: 3,
+                words: Some("I need a few days".into()),
+            },
+        },
+    );
+    s.record(hurt, TalkEvent::SpaceEnded { request });
+    let c = &s.world.couple.withdrawals;
+    assert!(!can_withdraw(c, involved, request), "only its asker");
+    assert!(!can_withdraw(c, hurt, answer), "only the one who answered");
+    assert!(can_withdraw(c, involved, answer));
+    assert!(s.withdraw(hurt, request).is_ok());
+
+    let talk = &s.world.couple.talk;
+    assert!(talk.get(request).is_none());
+    let kept = talk.answer_to_withdrawn(request).map(|a| (a.id, a.by));
+    assert_eq!(kept, Some((answer, involved)));
+    let tombstones: Vec<_> = s
+        .world
+        .couple
+        .withdrawals
+        .in_room(EntryRoom::Talk)
+        .collect();
+    assert_eq!(tombstones.len(), 1);
+    assert!(!format!("{:?}", s.world.couple).contains("TALK-MARKER"));
+    s.assert_folds_agree();
+    // The answer's words are still its author's to withdraw.
+    assert!(s.withdraw(involved, answer).is_ok());
+    assert!(s.world.couple.talk.answer_to_withdrawn(request).is_none());
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_withdrawn_answer_asking_for_space_lets_the_request_wait_for_an_answer_again() {
+    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let request = s.record(
+        involved,
+        TalkEvent::Asked {
+            kind: TalkKind::OurFuture,
+            soon: TalkSoon::WhenYouCan,
+            topic: "Where we live".into(),
+        },
+    );
+    let now = s.record(
+        hurt,
+        TalkEvent::Answered {
+            request,
+            answer: TalkAnswer::Now,
+        },
+    );
+    // An answer without words is a step, not an entry to withdraw.
+    assert!(!can_withdraw(&s.world.couple.withdrawals, hurt, now));
+    let other = s.record(
+        involved,
+        TalkEvent::Asked {
+            kind: TalkKind::Trigger,
+            soon: TalkSoon::Soon,
+            topic: "The song".into(),
+        },
+    );
+    let space = s.record(
+        hurt,
+        TalkEvent::Answered {
+            request: other,
+            answer: TalkAnswer::Space {
+                days: 2,
+                words: Some("SPACE-MARKER not tonight".into()),
+            },
+        },
+    );
+    assert!(s.withdraw(involved, space).is_err(), "not the asker's");
+    assert!(s.withdraw(hurt, space).is_ok());
+    let talk = &s.world.couple.talk;
+    assert_eq!(
+        talk.get(other).map(|r| r.stage()),
+        Some(Stage::AwaitingAnswer)
+    );
+    assert_eq!(talk.get(other).map(|r| r.topic.as_str()), Some("The song"));
+    assert!(!format!("{:?}", s.world.couple).contains("SPACE-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_withdrawn_quiet_note_is_no_longer_held_for_the_end_of_the_quiet_period() {
+    use crate::talk::TalkEvent;
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    s.record(hurt, TalkEvent::QuietDeclared { days: 3 });
+    let note = s.record(
+        involved,
+        TalkEvent::QuietNoteLeft {
+            note: "NOTE-MARKER I am here".into(),
+        },
+    );
+    assert!(!can_withdraw(&s.world.couple.withdrawals, hurt, note));
+    assert!(s.withdraw(involved, note).is_ok());
+    let talk = &s.world.couple.talk;
+    assert!(talk.quiet_periods().iter().all(|p| p.note.is_none()));
+    assert_eq!(talk.notes_held(s.world.now).count(), 0);
+    assert!(!format!("{:?}", s.world.couple).contains("NOTE-MARKER"));
+    // Its tombstone waits, as the note did, until the quiet period ends.
+    let stone = s.world.couple.withdrawals.withdrawn(note).copied();
+    let stone = stone.expect("a tombstone");
+    let held = |viewer, now| talk.tombstone_held(viewer, stone.stamp.by, stone.written_at, now);
+    assert!(held(hurt, s.world.now));
+    assert!(!held(involved, s.world.now), "its author sees it");
+    assert!(!held(hurt, s.world.now + Duration::days(4)));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn withdrawn_plans_words_and_rituals_fold_the_same_fresh_and_kept() {
+    use crate::together::{Connection, TogetherEvent};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let at = datetime!(2026-03-07 18:00 UTC);
+    let suggest = |what: &str| TogetherEvent::Suggested {
+        what: what.to_owned(),
+        at,
+    };
+    let walk = s.record(hurt, suggest("A walk by the river"));
+    s.record(involved, TogetherEvent::Accepted { plan: walk });
+    let connection = Connection::new(4).expect("4 is a connection");
+    let shared = |line: &str| TogetherEvent::Shared {
+        plan: walk,
+        connection,
+        line: Some(line.to_owned()),
+    };
+    let theirs = s.record(involved, shared("WORD-MARKER it felt easy"));
+    s.record(hurt, shared("I liked it"));
+    let dinner = s.record(involved, suggest("PLAN-MARKER dinner out"));
+    s.record(hurt, TogetherEvent::Accepted { plan: dinner });
+    s.record(hurt, TogetherEvent::Happened { plan: dinner });
+    let ritual = s.record(
+        hurt,
+        TogetherEvent::RitualBegun {
+            what: "RITUAL-MARKER tea at nine".into(),
+        },
+    );
+    s.record(
+        involved,
+        TogetherEvent::RitualDone {
+            ritual,
+            on: date!(2026 - 03 - 08),
+        },
+    );
+    let state = &s.world.couple.withdrawals;
+    assert!(!can_withdraw(state, hurt, theirs));
+    assert!(!can_withdraw(state, involved, ritual));
+    for (who, id) in [(involved, theirs), (involved, dinner), (hurt, ritual)] {
+        assert!(s.withdraw(who, id).is_ok(), "{id:?}");
+    }
+    let together = &s.world.couple.together;
+    let plan = together.plan(walk).expect("the walk stays");
+    assert_eq!(plan.words.iter().map(|w| w.by).collect::<Vec<_>>(), [hurt]);
+    assert!(plan.happened_for(hurt) && !plan.happened_for(involved));
+    assert!(together.plan(dinner).is_none());
+    assert!(together.ritual(ritual).is_none());
+    let seen = format!("{:?}", s.world.couple);
+    for marker in ["WORD-MARKER", "PLAN-MARKER", "RITUAL-MARKER"] {
+        assert!(!seen.contains(marker), "{marker}");
+    }
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_withdrawn_meeting_item_leaves_the_agenda_and_the_meeting_that_covered_it() {
+    use crate::meeting::{AgendaItem, MeetingEvent};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let add = |text: &str| MeetingEvent::ItemAdded {
+        item: AgendaItem::Plan {
+            text: text.to_owned(),
+        },
+    };
+    let mine = s.record(hurt, add("ITEM-MARKER the school run"));
+    let theirs = s.record(involved, add("Sunday lunch"));
+    let waits = s.record(hurt, add("The holidays"));
+    for who in [hurt, involved] {
+        s.record(
+            who,
+            MeetingEvent::HeldMarked {
+                round: 1,
+                covered: vec![mine, theirs],
+                agreed: None,
+            },
+        );
+    }
+    assert!(!can_withdraw(&s.world.couple.withdrawals, involved, mine));
+    assert!(s.withdraw(hurt, mine).is_ok());
+    assert!(s.withdraw(hurt, waits).is_ok());
+    let meetings = &s.world.couple.meeting;
+    assert!(meetings.item(mine).is_none());
+    assert_eq!(meetings.held()[0].covered, [theirs]);
+    assert!(meetings.agenda().is_empty());
+    assert!(!format!("{:?}", s.world.couple).contains("ITEM-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_withdrawn_session_item_leaves_its_tombstone_in_its_engagement() {
+    use crate::sessions::SessionEvent;
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let engagement = EntryId(2);
+    let add = |text: &str| SessionEvent::ItemAdded {
+        engagement,
+        text: text.to_owned(),
+    };
+    let covered = s.record(involved, add("SESSION-MARKER the first year"));
+    let waiting = s.record(hurt, add("SESSION-MARKER our son"));
+    s.record(
+        hurt,
+        SessionEvent::Held {
+            engagement,
+            number: 1,
+            covered: vec![covered],
+            talked_about: Vec::new(),
+        },
+    );
+    assert!(!can_withdraw(&s.world.couple.withdrawals, hurt, covered));
+    assert!(s.withdraw(involved, covered).is_ok());
+    assert!(s.withdraw(hurt, waiting).is_ok());
+    let sessions = &s.world.couple.sessions;
+    assert!(sessions.items_of(engagement).is_empty());
+    assert!(sessions.held_of(engagement)[0].covered.is_empty());
+    let places: Vec<_> = s
+        .world
+        .couple
+        .withdrawals
+        .in_room(EntryRoom::Session)
+        .map(|w| w.betrayal)
+        .collect();
+    assert_eq!(places, [Some(engagement), Some(engagement)]);
+    assert!(!format!("{:?}", s.world.couple).contains("SESSION-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn kept_words_on_a_talk_and_on_time_together_are_deleted_in_place() {
+    use crate::talk::PrivateTalkEvent;
+    use crate::together::{Connection, PrivateTogetherEvent};
+    let mut w = World::ticking();
+    let me = w.hurt;
+    let base = w.private(me).clone();
+    let mut events: Vec<(Meta, PrivateEvent)> = Vec::new();
+    let mut record = |w: &mut World, event: PrivateEvent| {
+        let id = w.record_private(me, event.clone());
+        let meta = Meta {
+            seq: id.0,
+            author: me,
+            at: w.now,
+        };
+        events.push((meta, event));
+        id
+    };
+    let (request, plan) = (EntryId(40), EntryId(41));
+    let talk = |words: &str| PrivateTalkEvent::HowItWent {
+        request,
+        words: words.to_owned(),
+    };
+    let word = record(&mut w, talk("KEPT-TALK-MARKER hard but good").into());
+    let kept = PrivateTogetherEvent::Kept {
+        plan,
+        connection: Connection::new(2).expect("2 is a connection"),
+        line: Some("KEPT-TOGETHER-MARKER".into()),
+    };
+    let line = record(&mut w, kept.into());
+    let stays = record(&mut w, talk("a second word").into());
+    for gone in [word, line] {
+        let refused = withdraw(&w.private(me).withdrawals, w.involved, gone);
+        assert!(matches!(refused, Err(Refusal::NotAllowed(_))));
+        let Ok(delete) = withdraw(&w.private(me).withdrawals, me, gone) else {
+            panic!("the author may delete what they kept");
+        };
+        record(&mut w, delete.into());
+    }
+    let mine = w.private(me);
+    assert_eq!(mine.talk.kept(request).map(|k| k.id), Some(stays));
+    assert!(mine.together.on(plan).is_none());
+    assert!(can_withdraw(&mine.withdrawals, me, stays));
+    let mut fresh: PrivateState = base;
+    for (meta, event) in &events {
+        if meta.seq == word.0 || meta.seq == line.0 {
+            Projection::skip(&mut fresh, meta);
+        } else {
+            fresh.apply(meta, event);
+        }
+    }
+    assert_eq!(format!("{mine:#?}"), format!("{fresh:#?}"));
+    let seen = format!("{mine:?}");
+    assert!(!seen.contains("KEPT-TALK-MARKER") && !seen.contains("KEPT-TOGETHER-MARKER"));
+}
+
+#[test]
+fn only_a_check_in_marked_for_the_therapist_leaves_them_a_tombstone() {
+    let mut s = Story::new();
+    let hurt = s.world.hurt;
+    let share = |s: &mut Story, for_therapist: bool| {
+        let feelings = [("hopeful", "3")];
+        let id = if for_therapist {
+            s.world.check_in_for_therapist(hurt, &feelings)
+        } else {
+            s.world.share_check_in(hurt, &feelings)
+        };
+        let meta = Meta {
+            seq: id.0,
+            author: hurt,
+            at: s.world.now,
+        };
+        s.events.push((meta, shared_check_in_event(&s.world, id)));
+        id
+    };
+    let marked = share(&mut s, true);
+    let partner_only = share(&mut s, false);
+    assert!(s.world.couple.withdrawals.is_for_therapist(marked));
+    assert!(!s.world.couple.withdrawals.is_for_therapist(partner_only));
+    for id in [marked, partner_only] {
+        assert!(s.withdraw(hurt, id).is_ok(), "{id:?}");
+    }
+    let stones: Vec<_> = s
+        .world
+        .couple
+        .withdrawals
+        .in_room(EntryRoom::CheckIn)
+        .map(|w| (w.entry, w.for_therapist))
+        .collect();
+    assert_eq!(stones, [(marked, true), (partner_only, false)]);
+    assert!(!s.world.couple.withdrawals.is_for_therapist(marked));
     s.assert_folds_agree();
 }

@@ -15,6 +15,7 @@ use kintsugi_core::access::room::Acting;
 use kintsugi_core::meeting::{self, AgendaItem, Held, Item, MeetingDay, Meetings, Schedule};
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::views::meeting::{meeting_review, Review, REVIEW_DAYS};
+use kintsugi_core::withdrawal;
 use kintsugi_core::{EntryId, UserId};
 use time::{Duration, OffsetDateTime};
 
@@ -47,6 +48,8 @@ pub struct ItemView {
     carried: bool,
     /// On the viewer's "we held it" form: ticked.
     ticked: bool,
+    /// The viewer added it and may withdraw it from the record.
+    withdraw: bool,
 }
 
 pub struct TalkView {
@@ -108,6 +111,8 @@ pub struct MeetingPage {
     /// Whether a time can be suggested, and an item added, now.
     can_add: bool,
     can_add_item: bool,
+    /// Agenda items their author withdrew.
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
 }
 
 /// The next time the schedule falls, after `now`, as an instant.
@@ -174,7 +179,17 @@ fn part_label(item: &AgendaItem) -> &'static str {
     }
 }
 
-fn item_view(item: &Item, me: UserId, carried: &[EntryId], ticked: &[EntryId]) -> ItemView {
+/// What an item view is drawn with: who reads it, and which items are
+/// carried over, ticked on their form, and theirs to withdraw.
+#[derive(Clone, Copy)]
+struct Marks<'a> {
+    me: UserId,
+    carried: &'a [EntryId],
+    ticked: &'a [EntryId],
+    withdrawable: &'a [EntryId],
+}
+
+fn item_view(item: &Item, marks: Marks<'_>) -> ItemView {
     let (text, concern) = match &item.item {
         AgendaItem::Appreciation { text }
         | AgendaItem::WentWell { text }
@@ -186,12 +201,13 @@ fn item_view(item: &Item, me: UserId, carried: &[EntryId], ticked: &[EntryId]) -
     };
     ItemView {
         id: item.id.0,
-        who: who(me, item.added.by),
+        who: who(marks.me, item.added.by),
         part: part_label(&item.item),
         text,
         concern,
-        carried: carried.contains(&item.id),
-        ticked: ticked.contains(&item.id),
+        carried: marks.carried.contains(&item.id),
+        ticked: marks.ticked.contains(&item.id),
+        withdraw: marks.withdrawable.contains(&item.id),
     }
 }
 
@@ -227,7 +243,13 @@ fn review_view(review: &Review<'_>, me: UserId, zone: Zone) -> ReviewView {
     }
 }
 
-fn held_view(held: &Held, room: &Meetings, me: UserId, zone: Zone) -> HeldView {
+fn held_view(held: &Held, room: &Meetings, marks: Marks<'_>, zone: Zone) -> HeldView {
+    let me = marks.me;
+    let marks = Marks {
+        carried: &[],
+        ticked: &[],
+        ..marks
+    };
     HeldView {
         number: held.number,
         on: dates::day_of(held.at(), zone),
@@ -235,7 +257,7 @@ fn held_view(held: &Held, room: &Meetings, me: UserId, zone: Zone) -> HeldView {
             .covered
             .iter()
             .filter_map(|id| room.item(*id))
-            .map(|item| item_view(item, me, &[], &[]))
+            .map(|item| item_view(item, marks))
             .collect(),
         agreed: held
             .marks
@@ -291,6 +313,34 @@ fn forms(refused: &Refused) -> [(ItemForm, FormErrors); 2] {
     [item, concern]
 }
 
+const MEETING: withdrawal::EntryRoom = withdrawal::EntryRoom::Meeting;
+
+/// The agenda items `me` added and may withdraw from the record now.
+fn withdrawable(state: &CoupleState, me: UserId) -> Vec<EntryId> {
+    let (space, withdrawals) = (&state.space, &state.withdrawals);
+    let items = state.meeting.items().iter().map(|i| i.id);
+    items
+        .filter(|id| withdrawal::can_withdraw_shared(space, withdrawals, me, *id))
+        .collect()
+}
+
+/// Who still owes the meeting its opening appreciation, in words.
+fn appreciation_missing(state: &CoupleState, me: UserId) -> Vec<&'static str> {
+    let room = &state.meeting;
+    let mut missing = Vec::new();
+    if !meeting::has_appreciation(room, me) {
+        missing.push("You have not added yours yet.");
+    }
+    if state
+        .space
+        .partner_of(me)
+        .is_some_and(|partner| !meeting::has_appreciation(room, partner))
+    {
+        missing.push("Your partner has not added theirs yet.");
+    }
+    missing
+}
+
 pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage> {
     let now = desk.layout.now;
     let me = desk.couple.me;
@@ -305,25 +355,21 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
     })?;
     let carried: Vec<EntryId> = room.carried_over().iter().map(|i| i.id).collect();
     let ticked = ticked(room, me, &refused);
+    let withdrawable = withdrawable(state, me);
+    let marks = Marks {
+        me,
+        carried: &carried,
+        ticked: &ticked,
+        withdrawable: &withdrawable,
+    };
     let agenda = room.agenda();
     let of_part = |part: u8| -> Vec<ItemView> {
         agenda
             .iter()
             .filter(|i| meeting::part_order(&i.item) == part)
-            .map(|i| item_view(i, me, &carried, &ticked))
+            .map(|i| item_view(i, marks))
             .collect()
     };
-    let mut appreciation_missing = Vec::new();
-    if !meeting::has_appreciation(room, me) {
-        appreciation_missing.push("You have not added yours yet.");
-    }
-    if state
-        .space
-        .partner_of(me)
-        .is_some_and(|partner| !meeting::has_appreciation(room, partner))
-    {
-        appreciation_missing.push("Your partner has not added theirs yet.");
-    }
     let (time_form, time_errors) = refused_form!(&refused, Refused::Time);
     let [(item_form, item_errors), (concern_form, concern_errors)] = forms(&refused);
     Ok(MeetingPage {
@@ -342,9 +388,9 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
         plans: of_part(3),
         to_tick: meeting::items_to_tick(room)
             .into_iter()
-            .map(|i| item_view(i, me, &carried, &ticked))
+            .map(|i| item_view(i, marks))
             .collect(),
-        appreciation_missing,
+        appreciation_missing: appreciation_missing(state, me),
         talks: review
             .talks
             .iter()
@@ -366,8 +412,9 @@ pub(super) async fn build(desk: Desk, refused: Refused) -> AppResult<MeetingPage
             .held()
             .iter()
             .rev()
-            .map(|h| held_view(h, room, me, now.zone))
+            .map(|h| held_view(h, room, marks, now.zone))
             .collect(),
+        withdrawn: crate::withdrawal::tombstones(&state.withdrawals, MEETING, now.zone),
         layout: desk.layout.in_section("meeting"),
     })
 }

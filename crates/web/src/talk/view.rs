@@ -20,6 +20,7 @@ use kintsugi_core::talk::{
     self, Answered, AskInput, HappenedInput, NotYet, Stage, TalkAnswer, TalkKind, TalkRequest,
     TalkSoon, Talks,
 };
+use kintsugi_core::withdrawal;
 use kintsugi_core::{EntryId, UserId};
 use time::OffsetDateTime;
 
@@ -59,6 +60,8 @@ pub struct QuietView {
     note_left: bool,
     /// The partner's note, once the viewer's own period is over.
     note_for_me: Option<String>,
+    /// The viewer's own note, which they may withdraw from the record.
+    withdraw_note: Option<u64>,
     form: QuietForm,
     errors: FormErrors,
     note: NoteForm,
@@ -96,6 +99,13 @@ pub struct RequestView {
     can_end_space: bool,
     can_withdraw: bool,
     can_mark: bool,
+    /// The asker may withdraw what they wrote from the record (data
+    /// rights), unlike taking an open request back, which keeps its words.
+    withdraw_entry: bool,
+    /// The viewer's answer asking for space, with words they may withdraw.
+    withdraw_answer: Option<u64>,
+    /// The viewer's kept word on how it went, which they may delete.
+    delete_kept: Option<u64>,
     /// "You: …", "Your partner: …" on how it went.
     marks: Vec<String>,
     kept_word: Option<String>,
@@ -117,6 +127,9 @@ pub struct TalkPage {
     open: Vec<RequestView>,
     earlier: Vec<RequestView>,
     days: Vec<u8>,
+    /// Requests, answers and notes their author withdrew, with what
+    /// answered a withdrawn request.
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
 }
 
 redraws_with!(Refused, TalkPage, build);
@@ -141,7 +154,11 @@ pub async fn build(desk: Desk, refused: Refused) -> AppResult<TalkPage> {
         state.talk.all().partition(|r| r.is_open());
     let view = |r: &TalkRequest| {
         let mut view = seen.request(r);
-        view.kept_word = mine.talk.kept_word(r.id).map(str::to_owned);
+        if let Some(kept) = mine.talk.kept(r.id) {
+            view.kept_word = Some(kept.words.clone());
+            let mine = &mine.withdrawals;
+            view.delete_kept = withdrawal::can_withdraw(mine, me, kept.id).then_some(kept.id.0);
+        }
         view
     };
     let partner_joined = state.space.partner_of(me).is_some();
@@ -152,6 +169,7 @@ pub async fn build(desk: Desk, refused: Refused) -> AppResult<TalkPage> {
         open: open.into_iter().map(view).collect(),
         earlier: earlier.into_iter().map(view).collect(),
         days: (1..=talk::MOST_DAYS).collect(),
+        withdrawn: seen.withdrawn(),
         layout: desk.layout.in_section("talk"),
     })
 }
@@ -169,6 +187,40 @@ struct Seen<'a> {
 impl Seen<'_> {
     fn when(&self, at: OffsetDateTime) -> String {
         dates::when(at, self.zone)
+    }
+
+    /// May the viewer withdraw this entry of theirs from the record now?
+    fn can_withdraw_entry(&self, id: EntryId) -> bool {
+        let state = self.state;
+        withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, self.me, id)
+    }
+
+    /// The talk room's tombstones, each with what answered it.
+    fn withdrawn(&self) -> Vec<crate::withdrawal::Tombstone> {
+        let room = withdrawal::EntryRoom::Talk;
+        let talk = &self.state.talk;
+        let mut list =
+            crate::withdrawal::tombstones_where(&self.state.withdrawals, room, self.zone, |w| {
+                !talk.tombstone_held(self.me, w.stamp.by, w.written_at, self.now)
+            });
+        for tombstone in &mut list {
+            let Some(answer) = self.state.talk.answer_to_withdrawn(EntryId(tombstone.id)) else {
+                continue;
+            };
+            tombstone.answered = format!(
+                "{} answered this request on {}, before it was withdrawn: {}",
+                who(self.me, answer.by),
+                self.when(answer.at),
+                answer_in_words(&answer.answer),
+            );
+            if let TalkAnswer::Space {
+                words: Some(words), ..
+            } = &answer.answer
+            {
+                tombstone.response = words.clone();
+            }
+        }
+        list
     }
 
     fn ask(&self, acting: Acting<'_, Talks>) -> AskView {
@@ -228,6 +280,13 @@ impl Seen<'_> {
             note_for_me: mine
                 .and_then(|p| p.note_after_end(self.now))
                 .map(|n| n.note.clone()),
+            withdraw_note: talk
+                .quiet_periods()
+                .iter()
+                .rev()
+                .filter_map(|p| p.note.as_ref())
+                .find(|n| n.by == self.me && self.can_withdraw_entry(n.id))
+                .map(|n| n.id.0),
             form,
             errors,
             note,
@@ -258,7 +317,7 @@ impl Seen<'_> {
                 )
             }
             (Stage::Withdrawn, _) => format!(
-                "Withdrawn on {}.",
+                "Taken back on {}.",
                 self.when(r.withdrawn_at.unwrap_or(r.asked_at))
             ),
             (Stage::Happened, _) => "You talked.".to_owned(),
@@ -315,6 +374,13 @@ impl Seen<'_> {
             can_end_space: talk::can_end_space(acting, self.now, r.id),
             can_withdraw: talk::can_withdraw(acting, r.id),
             can_mark: talk::can_mark_happened(acting, r.id),
+            withdraw_entry: self.can_withdraw_entry(r.id),
+            withdraw_answer: r
+                .answer
+                .as_ref()
+                .filter(|a| self.can_withdraw_entry(a.id))
+                .map(|a| a.id.0),
+            delete_kept: None,
             marks: r
                 .happened
                 .iter()
@@ -358,5 +424,16 @@ impl Seen<'_> {
                 twice: dates::twice_options(raw, which, self.zone),
             })
             .collect()
+    }
+}
+
+/// What an answer said, in a few plain words (never the words that came
+/// with it: those show beneath, as their author wrote them).
+fn answer_in_words(answer: &TalkAnswer) -> &'static str {
+    match answer {
+        TalkAnswer::Now => "now is good",
+        TalkAnswer::AtATime { .. } => "at a time",
+        TalkAnswer::AtQuietTalk => "at the next quiet talk",
+        TalkAnswer::Space { .. } => "space first",
     }
 }

@@ -10,6 +10,7 @@ use kintsugi_core::checkin::SharedCheckIn;
 use kintsugi_core::reflections::SharedCopy;
 use kintsugi_core::space::{Role, SpaceState};
 use kintsugi_core::therapist::Scope;
+use kintsugi_core::withdrawal::EntryRoom;
 use kintsugi_core::UserId;
 
 /// One entry of the view: who and when, what kind, and its words.
@@ -130,7 +131,10 @@ pub(crate) fn check_ins(view: &TherapistView<'_>, space: &SpaceState, zone: Zone
     SeenSection {
         id: "check-ins",
         title: "Check-ins marked for the therapist",
-        items: check_ins_of(&view.check_ins, space, zone),
+        items: check_ins_of(&view.check_ins, space, zone)
+            .into_iter()
+            .chain(tombstones(view, EntryRoom::CheckIn, space, zone))
+            .collect(),
         empty: "No check-ins were marked for the therapist.",
     }
 }
@@ -173,7 +177,8 @@ fn pulses(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSecti
         )
     });
     // Where a pulse its author withdrew stood: only when.
-    let withdrawn = view.withdrawn_pulses.iter().map(|w| {
+    let withdrawn = view.withdrawn.iter().filter(|w| w.room == EntryRoom::Pulse);
+    let withdrawn = withdrawn.map(|w| {
         let words = crate::withdrawal::tombstone(w.stamp, zone);
         let on = dates::when(w.stamp.at, zone);
         (
@@ -189,6 +194,30 @@ fn pulses(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSecti
         items: items.into_iter().map(|(_, item)| item).collect(),
         empty: "No trust-pulse results were shared.",
     }
+}
+
+/// Where the entries of `room` their authors withdrew stood: who and
+/// when, never what they said.
+fn tombstones(
+    view: &TherapistView<'_>,
+    room: EntryRoom,
+    space: &SpaceState,
+    zone: Zone,
+) -> impl Iterator<Item = SeenItem> {
+    let stones: Vec<SeenItem> = view
+        .withdrawn
+        .iter()
+        .filter(|w| w.room == room)
+        .map(|w| {
+            item(
+                person(space, w.stamp.by),
+                dates::when(w.written_at, zone),
+                "Withdrawn",
+                crate::withdrawal::tombstone(w.stamp, zone),
+            )
+        })
+        .collect();
+    stones.into_iter()
 }
 
 fn requests(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSection {
@@ -213,6 +242,7 @@ fn requests(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSec
                     .push(("Kept", format!("{} logged", r.fulfilments.len())));
                 shown
             })
+            .chain(tombstones(view, EntryRoom::Request, space, zone))
             .collect(),
         empty: "No requests yet.",
     }
@@ -249,13 +279,17 @@ fn commitments(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> [See
         SeenSection {
             id: "commitments",
             title: "Commitments",
-            items: made.collect(),
+            items: made
+                .chain(tombstones(view, EntryRoom::Commitment, space, zone))
+                .collect(),
             empty: "No commitments yet.",
         },
         SeenSection {
             id: "contact",
             title: "Contact reports",
-            items: reports.collect(),
+            items: reports
+                .chain(tombstones(view, EntryRoom::Contact, space, zone))
+                .collect(),
             empty: "No contact was reported.",
         },
     ]
@@ -282,6 +316,7 @@ fn apologies(view: &TherapistView<'_>, space: &SpaceState, zone: Zone) -> SeenSe
                     .collect();
                 shown
             })
+            .chain(tombstones(view, EntryRoom::Apology, space, zone))
             .collect(),
         empty: "No apology was sent yet.",
     }

@@ -80,6 +80,8 @@ pub struct AgendaLineView {
     /// "Carried over from session 2", when it was.
     pub carried: Option<String>,
     pub ticked: bool,
+    /// The viewer added it and may withdraw it from the record.
+    pub withdraw: bool,
 }
 
 pub struct HeldView {
@@ -104,6 +106,9 @@ pub struct SessionBox {
     pub item_errors: FormErrors,
     pub held_errors: FormErrors,
     pub held: Vec<HeldView>,
+    /// This engagement's agenda items their author withdrew: when, never
+    /// what, for the partners and the therapist alike.
+    pub withdrawn: Vec<crate::withdrawal::Tombstone>,
 }
 
 impl SessionBox {
@@ -144,6 +149,7 @@ impl SessionBox {
                     text: q.text.clone(),
                     carried: None,
                     ticked: ticked.contains(&q.id),
+                    withdraw: false,
                 })
                 .collect(),
             items: seen
@@ -158,6 +164,12 @@ impl SessionBox {
                         .carried_from
                         .map(|h| format!("Carried over from session {}", h.number)),
                     ticked: ticked.contains(&line.item.id),
+                    withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
+                        space,
+                        &state.withdrawals,
+                        me,
+                        line.item.id,
+                    ),
                 })
                 .collect(),
             can_add: sessions::can_add_agenda_item(acting),
@@ -166,6 +178,12 @@ impl SessionBox {
             item_errors,
             held_errors,
             held: held_views(view, state, zone),
+            withdrawn: crate::withdrawal::tombstones_where(
+                &state.withdrawals,
+                kintsugi_core::withdrawal::EntryRoom::Session,
+                zone,
+                |w| w.betrayal == Some(view.engagement.id),
+            ),
             base,
         }
     }

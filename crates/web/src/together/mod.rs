@@ -19,6 +19,7 @@ use kintsugi_core::access::room::Acting;
 use kintsugi_core::streams::couple::CoupleState;
 use kintsugi_core::streams::private::PrivateState;
 use kintsugi_core::together::{self, Connection, HowItWent, Plan, PlanStatus, Together};
+use kintsugi_core::withdrawal;
 use kintsugi_core::{EntryId, UserId};
 use time::OffsetDateTime;
 
@@ -121,6 +122,8 @@ pub struct WordView {
     who: &'static str,
     connection: &'static str,
     pub(crate) line: String,
+    /// Where its author withdraws (shared) or deletes (kept) it.
+    remove: Option<String>,
 }
 
 pub struct HowBox {
@@ -140,6 +143,8 @@ pub struct PlanView {
     words: Vec<WordView>,
     /// The viewer's own kept word, shown only to them.
     kept: Option<WordView>,
+    /// The viewer suggested it and may withdraw it from the record.
+    can_withdraw: bool,
     /// Why a step on this plan was refused, when its form is not offered
     /// (any more): said beside the plan itself.
     refused: FormErrors,
@@ -155,6 +160,8 @@ pub struct RitualView {
     /// space ended.
     can_mark_done: bool,
     can_set_aside: bool,
+    /// The viewer began it and may withdraw it from the record.
+    can_withdraw: bool,
     errors: FormErrors,
 }
 
@@ -185,6 +192,7 @@ fn ritual_views(
                 done_today: r.done_on.contains(&today),
                 can_mark_done: together::can_mark_ritual_done(acting, today, r.id),
                 can_set_aside: together::can_set_aside(acting, r.id),
+                can_withdraw: can_withdraw_entry(state, me, r.id),
                 errors: refused_at!(refused, Refused::OnRitual, r.id),
             }
         })
@@ -205,6 +213,13 @@ struct TogetherPage {
     ritual_errors: FormErrors,
     /// Whether a plan or a ritual can be begun now (not once the space ended).
     can_add: bool,
+    /// Plans, words and rituals their author withdrew.
+    withdrawn: Vec<crate::withdrawal::Tombstone>,
+}
+
+/// May `me` withdraw this entry of theirs from the record now?
+fn can_withdraw_entry(state: &CoupleState, me: UserId, id: EntryId) -> bool {
+    withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, id)
 }
 
 /// Where a plan stands, from the viewer's side.
@@ -226,6 +241,7 @@ fn word(by: UserId, me: UserId, connection: Connection, line: &Option<String>) -
         who: who(me, by),
         connection: connection.label(),
         line: line.clone().unwrap_or_default(),
+        remove: None,
     }
 }
 
@@ -278,12 +294,18 @@ fn plan_view(
         words: plan
             .words
             .iter()
-            .map(|w| word(w.by, me, w.connection, &w.line))
+            .map(|w| WordView {
+                remove: can_withdraw_entry(state, me, w.id)
+                    .then(|| format!("/withdraw/{}", w.id.0)),
+                ..word(w.by, me, w.connection, &w.line)
+            })
             .collect(),
-        kept: mine
-            .together
-            .on(plan.id)
-            .map(|w| word(me, me, w.connection, &w.line)),
+        kept: mine.together.on(plan.id).map(|w| WordView {
+            remove: withdrawal::can_withdraw(&mine.withdrawals, me, w.id)
+                .then(|| format!("/delete/{}", w.id.0)),
+            ..word(me, me, w.connection, &w.line)
+        }),
+        can_withdraw: can_withdraw_entry(state, me, plan.id),
     }
 }
 
@@ -301,6 +323,11 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
     let (ritual_form, ritual_errors) = refused_form!(&refused, Refused::Ritual);
     Ok(TogetherPage {
         can_add: kintsugi_core::access::repair_rules::can_add(&state.space, me),
+        withdrawn: crate::withdrawal::tombstones(
+            &state.withdrawals,
+            withdrawal::EntryRoom::Together,
+            now.zone,
+        ),
         rituals: ritual_views(state, me, now.today(), &refused),
         ritual_form,
         ritual_errors,

@@ -54,6 +54,26 @@ fn room_page(room: EntryRoom, id: EntryId) -> String {
         EntryRoom::CheckIn => "/checkin".to_owned(),
         EntryRoom::Pulse => "/pulse#recent".to_owned(),
         EntryRoom::Reflection => "/reflections".to_owned(),
+        EntryRoom::Talk => "/talk".to_owned(),
+        EntryRoom::Together => "/together".to_owned(),
+        EntryRoom::Meeting => "/meeting#agenda".to_owned(),
+        EntryRoom::Session => "/therapist#session".to_owned(),
+    }
+}
+
+/// For an entry of a room a therapist may see: that they see the same.
+fn therapist_aside(room: EntryRoom) -> &'static str {
+    match room {
+        EntryRoom::Session => "Your therapist sees the same on the session's agenda.",
+        EntryRoom::Truth
+        | EntryRoom::Apology
+        | EntryRoom::Request
+        | EntryRoom::Commitment
+        | EntryRoom::Contact
+        | EntryRoom::Pulse => {
+            "If your therapist may see this part of your record, they see the same."
+        }
+        _ => "",
     }
 }
 
@@ -70,6 +90,8 @@ struct ConfirmPage {
     layout: Layout,
     heading: &'static str,
     message: &'static str,
+    /// What a therapist sees of it, for the rooms one may see.
+    aside: &'static str,
     action: String,
     button: &'static str,
     back: String,
@@ -110,6 +132,10 @@ impl Where {
             layout,
             heading,
             message,
+            aside: match self {
+                Where::Shared => therapist_aside(room),
+                Where::Kept => "",
+            },
             action: format!("/{path}/{}", id.0),
             button,
             back: room_page(room, id),
@@ -242,8 +268,20 @@ pub fn tombstones(
     room: EntryRoom,
     zone: crate::app::clock::Zone,
 ) -> Vec<Tombstone> {
+    tombstones_where(withdrawals, room, zone, |_| true)
+}
+
+/// The tombstones of one room that `keep` keeps (those of one therapy
+/// engagement, say), newest first.
+pub fn tombstones_where(
+    withdrawals: &Withdrawals,
+    room: EntryRoom,
+    zone: crate::app::clock::Zone,
+    keep: impl Fn(&kintsugi_core::withdrawal::Withdrawn) -> bool,
+) -> Vec<Tombstone> {
     let mut list: Vec<Tombstone> = withdrawals
         .in_room(room)
+        .filter(|w| keep(w))
         .map(|w| Tombstone {
             id: w.entry.0,
             words: tombstone(w.stamp, zone),

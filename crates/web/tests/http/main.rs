@@ -45,3 +45,4 @@ mod today;
 mod together;
 mod withdraw;
 mod withdraw_pulse_reflection;
+mod withdraw_talk_together;
