@@ -77,6 +77,7 @@ pub(crate) async fn open_writer(path: &Path) -> Result<SqlitePool> {
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
+        .test_before_acquire(false)
         .idle_timeout(None)
         .max_lifetime(None)
         .connect_with(options)
@@ -127,8 +128,12 @@ fn make_private(_path: &Path) -> Result<()> {
 pub(crate) async fn open(url: &str, key: MasterKey) -> Result<SqliteStore> {
     let path = path_from_url(url)?;
     let write = open_writer(&path).await?;
+    // A connection to a local file does not go stale the way one over a
+    // network can: no ping before each use (it doubled the hand-offs to
+    // SQLite's worker threads that dominate a page's cost).
     let read = SqlitePoolOptions::new()
         .max_connections(READ_CONNECTIONS)
+        .test_before_acquire(false)
         .connect_with(base_options(&path).read_only(true))
         .await?;
     let backend = SqliteDb {
