@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use kintsugi_store::CommitBatches;
 use std::fmt::Write;
 use std::sync::atomic::Ordering;
 
@@ -22,13 +23,13 @@ async fn metrics_page(State(app): State<AppState>) -> impl IntoResponse {
     let streams = app.couples.len() + app.privates.len();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        render(&app.metrics, streams),
+        render(&app.metrics, streams, &app.store.commit_batches()),
     )
 }
 
 /// Every metric as text. `streams` is how many streams the projection
-/// cache holds now.
-pub(super) fn render(metrics: &Metrics, streams: usize) -> String {
+/// cache holds now; `batches`, how the store grouped its commits.
+pub(super) fn render(metrics: &Metrics, streams: usize, batches: &CommitBatches) -> String {
     let mut out = String::with_capacity(4_096);
     requests(&mut out, metrics);
     out.push_str(
@@ -50,16 +51,7 @@ pub(super) fn render(metrics: &Metrics, streams: usize) -> String {
         "Events appended to the record.",
         metrics.appends.load(Ordering::Relaxed),
     );
-    out.push_str(
-        "# HELP kintsugi_commit_batch_size Actions written by each commit.\n\
-         # TYPE kintsugi_commit_batch_size histogram\n",
-    );
-    histogram(
-        &mut out,
-        "kintsugi_commit_batch_size",
-        "",
-        &metrics.commit_batch,
-    );
+    commit_batches(&mut out, batches);
     counter(
         &mut out,
         "kintsugi_session_cache_hits_total",
@@ -99,6 +91,31 @@ fn requests(out: &mut String, metrics: &Metrics) {
     }
 }
 
+/// The store's commit batches: a histogram of the actions each
+/// transaction wrote (its sum is every action written), and the actions
+/// waiting for the writer.
+fn commit_batches(out: &mut String, batches: &CommitBatches) {
+    let name = "kintsugi_commit_batch_size";
+    let _ = write!(
+        out,
+        "# HELP {name} Actions written by each commit transaction (one fsync on SQLite).\n\
+         # TYPE {name} histogram\n"
+    );
+    for (bound, count) in &batches.at_most {
+        let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {count}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}", batches.batches);
+    let _ = writeln!(out, "{name}_sum {}", batches.actions);
+    let _ = writeln!(out, "{name}_count {}", batches.batches);
+    let _ = write!(
+        out,
+        "# HELP kintsugi_commit_queue_actions Actions waiting for the store's writer.\n\
+         # TYPE kintsugi_commit_queue_actions gauge\n\
+         kintsugi_commit_queue_actions {}\n",
+        batches.queued
+    );
+}
+
 fn counter(out: &mut String, name: &str, help: &str, value: u64) {
     let _ = write!(
         out,
@@ -134,9 +151,16 @@ mod tests {
         metrics.request(RouteGroup::Pages, StatusClass::Success, 0.002);
         metrics.request(RouteGroup::Pages, StatusClass::Success, 0.02);
         metrics.request(RouteGroup::Forms, StatusClass::Redirect, 0.004);
-        metrics.committed(1, 2);
+        metrics.appended(2);
         metrics.session_cache(true);
-        let page = render(&metrics, 7);
+        let batches = CommitBatches {
+            batches: 2,
+            actions: 5,
+            at_most: vec![(1, 1), (2, 1), (4, 2)],
+            queued: 3,
+            writing: 1,
+        };
+        let page = render(&metrics, 7, &batches);
         for line in [
             "kintsugi_http_requests_total{group=\"pages\",status=\"2xx\"} 2",
             "kintsugi_http_requests_total{group=\"forms\",status=\"3xx\"} 1",
@@ -146,7 +170,11 @@ mod tests {
             "kintsugi_http_request_duration_seconds_count{group=\"pages\"} 2",
             "kintsugi_appended_events_total 2",
             "kintsugi_commit_batch_size_bucket{le=\"1\"} 1",
-            "kintsugi_commit_batch_size_count 1",
+            "kintsugi_commit_batch_size_bucket{le=\"4\"} 2",
+            "kintsugi_commit_batch_size_bucket{le=\"+Inf\"} 2",
+            "kintsugi_commit_batch_size_sum 5",
+            "kintsugi_commit_batch_size_count 2",
+            "kintsugi_commit_queue_actions 3",
             "kintsugi_session_cache_hits_total 1",
             "kintsugi_projection_cache_streams 7",
         ] {
