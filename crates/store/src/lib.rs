@@ -544,6 +544,14 @@ pub trait EventStore: Send + Sync {
     ///   used the key within the last 24 hours; nothing is written, and the
     ///   caller compares request hashes to tell a replay from an edit.
     ///
+    /// - `CommitFailed` when SQLite's group commit could not commit the
+    ///   transaction this action shared with others; nothing is written.
+    ///
+    /// On SQLite the transaction may carry other requests' actions too
+    /// (group commit), each under its own savepoint: whatever the others
+    /// do, this one lands whole or not at all, and `commit` returns only
+    /// once it is durable.
+    ///
     /// A key is used up only by a commit that writes at least one event: a
     /// commit with no events writes nothing, not even the key. Returns the
     /// events written, one list per append, in the order given.

@@ -202,6 +202,10 @@ async fn actions_waiting_together_commit_in_one_transaction_() {
         (0, 0),
         "nothing is written yet"
     );
+    assert!(
+        !plug.is_finished() && tasks.iter().all(|task| !task.is_finished()),
+        "no caller hears back before its transaction commits"
+    );
     lock.release().await;
 
     plug.await.unwrap().unwrap();
