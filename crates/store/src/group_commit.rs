@@ -134,12 +134,22 @@ async fn write_batches(
 }
 
 /// Writes every action of `batch` in one transaction, each under its own
-/// savepoint: one outcome per action once the COMMIT returned, or an error
-/// when the batch failed as a whole and nothing of it was written.
+/// savepoint when it has company: one outcome per action once the COMMIT
+/// returned, or an error when the batch failed as a whole and nothing of
+/// it was written.
 async fn write_batch(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<Inserted>>> {
     // `BEGIN IMMEDIATE`, as every write: the lock first, no `SQLITE_BUSY`
     // half-way.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if let [action] = batch {
+        // Alone, an action needs no savepoint: if it fails, the whole
+        // transaction is dropped unwritten.
+        let outcome = insert_rows(&mut tx, action.commit.rows()).await;
+        if matches!(outcome, Ok(Inserted::Everything)) {
+            tx.commit().await?;
+        }
+        return Ok(vec![outcome]);
+    }
     let mut outcomes = Vec::with_capacity(batch.len());
     for action in batch {
         SqlTx::execute(&mut tx, "SAVEPOINT action", &[]).await?;
