@@ -32,6 +32,7 @@ use uuid::Uuid;
 mod chain;
 mod crypto;
 mod endings;
+mod group_commit;
 mod integrity;
 mod key;
 mod postgres;
@@ -495,6 +496,10 @@ pub enum StoreError {
     KeyFile { path: String, message: String },
     #[error("the backup file {path}: {message}")]
     Backup { path: String, message: String },
+    /// The transaction that carried this action, with others (SQLite's
+    /// group commit), did not commit: nothing of it was written.
+    #[error("the commit did not complete, nothing was written: {0}")]
+    CommitFailed(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -538,6 +543,14 @@ pub trait EventStore: Send + Sync {
     /// - `SubmissionUsed` with the row the key wrote first, when this user
     ///   used the key within the last 24 hours; nothing is written, and the
     ///   caller compares request hashes to tell a replay from an edit.
+    ///
+    /// - `CommitFailed` when SQLite's group commit could not commit the
+    ///   transaction this action shared with others; nothing is written.
+    ///
+    /// On SQLite the transaction may carry other requests' actions too
+    /// (group commit), each under its own savepoint: whatever the others
+    /// do, this one lands whole or not at all, and `commit` returns only
+    /// once it is durable.
     ///
     /// A key is used up only by a commit that writes at least one event: a
     /// commit with no events writes nothing, not even the key. Returns the
@@ -869,6 +882,32 @@ pub trait Operations: Send + Sync {
     /// How much the instance holds, in counts only: never content, never
     /// an address, never who.
     async fn counts(&self) -> Result<Counts>;
+
+    /// How the commits since the store opened were grouped into
+    /// transactions: counts only.
+    fn commit_batches(&self) -> CommitBatches;
+}
+
+/// The upper bounds of [`CommitBatches::at_most`]: actions per batch.
+pub const COMMIT_BATCH_BOUNDS: [u64; 7] = [1, 2, 4, 8, 16, 32, 64];
+
+/// How the store's commits were grouped since it opened. On SQLite a batch
+/// is one transaction (one fsync) of the group commit; on PostgreSQL every
+/// commit is its own (PostgreSQL groups the WAL flushes itself).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitBatches {
+    /// Transactions that wrote at least one action.
+    pub batches: u64,
+    /// Actions those transactions wrote (`actions / batches` is the mean
+    /// batch).
+    pub actions: u64,
+    /// For each bound of [`COMMIT_BATCH_BOUNDS`], how many batches wrote
+    /// at most that many actions (cumulative, as Prometheus counts).
+    pub at_most: Vec<(u64, u64)>,
+    /// Actions handed to the writer and not yet taken into a batch.
+    pub queued: u64,
+    /// Actions in the batch being written now.
+    pub writing: u64,
 }
 
 /// What `kintsugi admin stats` prints.

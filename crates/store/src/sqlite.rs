@@ -4,7 +4,10 @@
 //! cut), a busy timeout, foreign keys on. Every write goes through a pool of
 //! exactly one connection, and write transactions start with
 //! `BEGIN IMMEDIATE`, so writers queue instead of meeting `SQLITE_BUSY`;
-//! reads use a small pool of read-only connections alongside.
+//! reads use a small pool of read-only connections alongside. The record's
+//! commits go through one writer task that writes those of concurrent
+//! requests in one transaction (`group_commit`); every other write takes
+//! the same connection between its batches.
 
 use crate::key::MasterKey;
 use crate::sql::{Sql, SqlTx};
@@ -140,7 +143,10 @@ pub(crate) async fn open(url: &str, key: MasterKey) -> Result<SqliteStore> {
         write: write.clone(),
         read: read.clone(),
     };
-    SqlStore::new(backend, read, write, key).checked().await
+    SqlStore::new(backend, read, write.clone(), key)
+        .with_group_commit(write)
+        .checked()
+        .await
 }
 
 /// Opens a backup file read-only, for `restore`. Nothing is ever written

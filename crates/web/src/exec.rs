@@ -435,7 +435,7 @@ async fn attempt(
         .commit_at(appends, submission.for_store(me), joining, at)
         .await?;
     let events = written.iter().map(Vec::len).sum();
-    app.metrics.committed(1, events);
+    app.metrics.appended(events);
     if joining.is_some() {
         // Someone joined or ended a space: the navigation (and the banner)
         // they are drawn changes.

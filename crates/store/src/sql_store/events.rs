@@ -79,7 +79,7 @@ fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
 /// rather than losing on the events' key and retrying; the events before
 /// the membership, so that of two joins racing on one record the loser
 /// learns it lost the race and decides again.
-async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inserted> {
+pub(crate) async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> Result<Inserted> {
     let CommitRows {
         rows,
         seals,
@@ -208,10 +208,14 @@ impl<B: Backend> EventTables for SqlStore<B> {
     }
 
     async fn insert_commit(&self, commit: CommitRows<'_>) -> Result<Inserted> {
+        if let Some(group) = &self.group {
+            return group.commit(commit).await;
+        }
         let mut tx = self.backend.begin_write().await?;
         let inserted = insert_rows(tx.as_mut(), commit).await?;
         if inserted == Inserted::Everything {
             tx.commit().await?;
+            self.batches.record(1);
         }
         Ok(inserted)
     }

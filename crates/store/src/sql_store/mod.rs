@@ -10,13 +10,17 @@ mod people;
 mod reminders;
 mod therapists;
 
+pub(crate) use events::insert_rows;
+
+use crate::group_commit::{BatchCounter, GroupCommit};
 use crate::key::MasterKey;
 use crate::record::{self, EventTables};
 use crate::sql::{Cells, Sql, SqlTx};
 use crate::tables::{self, Table, Value, META, TABLES};
-use crate::{Counts, Operations, Result, Store};
+use crate::{CommitBatches, Counts, Operations, Result, Store};
 use async_trait::async_trait;
 use std::path::Path;
+use std::sync::Arc;
 
 #[async_trait]
 pub(crate) trait Backend: Send + Sync {
@@ -39,6 +43,10 @@ pub(crate) struct SqlStore<B> {
     read: Box<dyn Sql>,
     write: Box<dyn Sql>,
     pub(crate) key: MasterKey,
+    /// SQLite's writer task, through which every commit goes; `None` on
+    /// PostgreSQL, where each commit is its own transaction.
+    group: Option<GroupCommit>,
+    batches: Arc<BatchCounter>,
 }
 
 impl<B: Backend> SqlStore<B> {
@@ -55,7 +63,16 @@ impl<B: Backend> SqlStore<B> {
             read: Box::new(read),
             write: Box::new(write),
             key,
+            group: None,
+            batches: Arc::default(),
         }
+    }
+
+    /// The same store with its commits grouped by a writer task on `pool`
+    /// (see `group_commit`).
+    pub(crate) fn with_group_commit(mut self, pool: sqlx::SqlitePool) -> SqlStore<B> {
+        self.group = Some(GroupCommit::start(pool, self.batches.clone()));
+        self
     }
 
     /// Checks the master key against the database's key check.
@@ -175,6 +192,10 @@ impl<B: Backend + 'static> OpenStore for SqlStore<B> {
 impl<B: Backend> Operations for SqlStore<B> {
     fn backend(&self) -> &'static str {
         B::NAME
+    }
+
+    fn commit_batches(&self) -> CommitBatches {
+        self.batches.snapshot()
     }
 
     async fn ping(&self) -> Result<()> {

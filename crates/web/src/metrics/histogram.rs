@@ -6,8 +6,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub(super) const LATENCY_BOUNDS: &[f64] = &[
     0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 10.0,
 ];
-/// Actions per commit.
-pub(super) const BATCH_BOUNDS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
 pub(super) struct Histogram {
     pub(super) bounds: &'static [f64],

@@ -14,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
-use histogram::{Histogram, BATCH_BOUNDS, LATENCY_BOUNDS};
+use histogram::{Histogram, LATENCY_BOUNDS};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -112,10 +112,10 @@ pub struct Metrics {
     requests: [[AtomicU64; 5]; 4],
     /// Seconds from the request's arrival to its answer, by group.
     latency: [Histogram; 4],
-    /// Events appended, in every stream together.
+    /// Events appended, in every stream together. (How commits were
+    /// grouped into transactions is the store's to count:
+    /// `Operations::commit_batches`.)
     appends: AtomicU64,
-    /// How many actions each commit carried.
-    commit_batch: Histogram,
     session_cache_hits: AtomicU64,
     session_cache_misses: AtomicU64,
 }
@@ -126,7 +126,6 @@ impl Default for Metrics {
             requests: Default::default(),
             latency: RouteGroup::ALL.map(|_| Histogram::new(LATENCY_BOUNDS)),
             appends: AtomicU64::new(0),
-            commit_batch: Histogram::new(BATCH_BOUNDS),
             session_cache_hits: AtomicU64::new(0),
             session_cache_misses: AtomicU64::new(0),
         }
@@ -139,9 +138,8 @@ impl Metrics {
         self.latency[group as usize].observe(seconds);
     }
 
-    /// One commit of `actions` actions, `events` events in all.
-    pub fn committed(&self, actions: usize, events: usize) {
-        self.commit_batch.observe(actions as f64);
+    /// One action written, `events` events in all.
+    pub fn appended(&self, events: usize) {
         self.appends.fetch_add(events as u64, Ordering::Relaxed);
     }
 

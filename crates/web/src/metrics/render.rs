@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use kintsugi_store::CommitBatches;
 use std::fmt::Write;
 use std::sync::atomic::Ordering;
 
@@ -33,12 +34,13 @@ async fn metrics_page(State(app): State<AppState>) -> impl IntoResponse {
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        render(&app.metrics, &cache),
+        render(&app.metrics, &cache, &app.store.commit_batches()),
     )
 }
 
-/// Every metric as text, with what the projection caches hold now.
-pub(super) fn render(metrics: &Metrics, cache: &CacheFigures) -> String {
+/// Every metric as text, with what the projection caches hold now and
+/// how the store grouped its commits.
+pub(super) fn render(metrics: &Metrics, cache: &CacheFigures, batches: &CommitBatches) -> String {
     let mut out = String::with_capacity(4_096);
     requests(&mut out, metrics);
     out.push_str(
@@ -60,16 +62,7 @@ pub(super) fn render(metrics: &Metrics, cache: &CacheFigures) -> String {
         "Events appended to the record.",
         metrics.appends.load(Ordering::Relaxed),
     );
-    out.push_str(
-        "# HELP kintsugi_commit_batch_size Actions written by each commit.\n\
-         # TYPE kintsugi_commit_batch_size histogram\n",
-    );
-    histogram(
-        &mut out,
-        "kintsugi_commit_batch_size",
-        "",
-        &metrics.commit_batch,
-    );
+    commit_batches(&mut out, batches);
     counter(
         &mut out,
         "kintsugi_session_cache_hits_total",
@@ -119,6 +112,31 @@ fn requests(out: &mut String, metrics: &Metrics) {
     }
 }
 
+/// The store's commit batches: a histogram of the actions each
+/// transaction wrote (its sum is every action written), and the actions
+/// waiting for the writer.
+fn commit_batches(out: &mut String, batches: &CommitBatches) {
+    let name = "kintsugi_commit_batch_size";
+    let _ = write!(
+        out,
+        "# HELP {name} Actions written by each commit transaction (one fsync on SQLite).\n\
+         # TYPE {name} histogram\n"
+    );
+    for (bound, count) in &batches.at_most {
+        let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {count}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}", batches.batches);
+    let _ = writeln!(out, "{name}_sum {}", batches.actions);
+    let _ = writeln!(out, "{name}_count {}", batches.batches);
+    let _ = write!(
+        out,
+        "# HELP kintsugi_commit_queue_actions Actions waiting for the store's writer.\n\
+         # TYPE kintsugi_commit_queue_actions gauge\n\
+         kintsugi_commit_queue_actions {}\n",
+        batches.queued
+    );
+}
+
 fn counter(out: &mut String, name: &str, help: &str, value: u64) {
     let _ = write!(
         out,
@@ -154,14 +172,21 @@ mod tests {
         metrics.request(RouteGroup::Pages, StatusClass::Success, 0.002);
         metrics.request(RouteGroup::Pages, StatusClass::Success, 0.02);
         metrics.request(RouteGroup::Forms, StatusClass::Redirect, 0.004);
-        metrics.committed(1, 2);
+        metrics.appended(2);
         metrics.session_cache(true);
         let cache = CacheFigures {
             streams: 7,
             bytes: 4_096,
             evictions: 3,
         };
-        let page = render(&metrics, &cache);
+        let batches = CommitBatches {
+            batches: 2,
+            actions: 5,
+            at_most: vec![(1, 1), (2, 1), (4, 2)],
+            queued: 3,
+            writing: 1,
+        };
+        let page = render(&metrics, &cache, &batches);
         for line in [
             "kintsugi_http_requests_total{group=\"pages\",status=\"2xx\"} 2",
             "kintsugi_http_requests_total{group=\"forms\",status=\"3xx\"} 1",
@@ -171,7 +196,11 @@ mod tests {
             "kintsugi_http_request_duration_seconds_count{group=\"pages\"} 2",
             "kintsugi_appended_events_total 2",
             "kintsugi_commit_batch_size_bucket{le=\"1\"} 1",
-            "kintsugi_commit_batch_size_count 1",
+            "kintsugi_commit_batch_size_bucket{le=\"4\"} 2",
+            "kintsugi_commit_batch_size_bucket{le=\"+Inf\"} 2",
+            "kintsugi_commit_batch_size_sum 5",
+            "kintsugi_commit_batch_size_count 2",
+            "kintsugi_commit_queue_actions 3",
             "kintsugi_session_cache_hits_total 1",
             "kintsugi_projection_cache_streams 7",
             "kintsugi_projection_cache_bytes 4096",

@@ -1,5 +1,5 @@
 //! The operator's metrics page: counts by coarse route group and status,
-//! appends and cache hits, and nothing about anyone: no couple, person,
+//! appends, commit batches and cache hits, and nothing about anyone: no couple, person,
 //! address, entry or word written appears in it.
 
 use crate::checkin::check_in;
@@ -56,6 +56,16 @@ async fn the_metrics_count_requests_and_writes_and_name_no_one() {
         ) >= 2
     );
     assert!(value(&page, "kintsugi_appended_events_total") >= 1);
+    // The store's commits: every action written is in one batch, and
+    // nothing waits for the writer once every answer came back.
+    let batches = value(&page, "kintsugi_commit_batch_size_count");
+    assert!(batches >= 1);
+    assert!(value(&page, "kintsugi_commit_batch_size_sum") >= batches);
+    assert_eq!(
+        value(&page, "kintsugi_commit_batch_size_bucket{le=\"+Inf\"}"),
+        batches
+    );
+    assert_eq!(value(&page, "kintsugi_commit_queue_actions"), 0);
     assert!(value(&page, "kintsugi_session_cache_hits_total") >= 1);
     assert!(value(&page, "kintsugi_projection_cache_streams") >= 1);
     let (hurt, space) = app.ids_of(&couple.hurt).await;
