@@ -14,9 +14,9 @@ use crate::repair::create;
 use kintsugi_core::StreamId;
 use kintsugi_web::record::DomainEvents;
 
-const TOMBSTONE: &str = "Withdrawn by its author on";
+pub(crate) const TOMBSTONE: &str = "Withdrawn by its author on";
 
-async fn couple_stream(app: &TestApp, person: &Person) -> String {
+pub(crate) async fn couple_stream(app: &TestApp, person: &Person) -> String {
     let (_, couple) = app.ids_of(person).await;
     let couple = couple.expect("the person is in a couple");
     StreamId::couple(kintsugi_core::CoupleId(couple))
@@ -24,7 +24,15 @@ async fn couple_stream(app: &TestApp, person: &Person) -> String {
         .to_owned()
 }
 
-async fn assert_verified(app: &TestApp) {
+/// The person's own private stream's id.
+pub(crate) async fn private_stream(app: &TestApp, person: &Person) -> String {
+    let (me, _) = app.ids_of(person).await;
+    StreamId::private(kintsugi_core::UserId(me))
+        .as_str()
+        .to_owned()
+}
+
+pub(crate) async fn assert_verified(app: &TestApp) {
     let report = app.store.verify_with(&DomainEvents).await;
     assert_eq!(report.expect("verify runs").first_break, None);
 }

@@ -12,25 +12,7 @@ use crate::helpers::{
 };
 use crate::pulse::take_pulse;
 use crate::repair::created_id;
-use kintsugi_core::StreamId;
-use kintsugi_web::record::DomainEvents;
-
-const TOMBSTONE: &str = "Withdrawn by its author on";
-
-async fn couple_stream(app: &TestApp, person: &Person) -> String {
-    let (_, couple) = app.ids_of(person).await;
-    let couple = couple.expect("the person is in a couple");
-    StreamId::couple(kintsugi_core::CoupleId(couple))
-        .as_str()
-        .to_owned()
-}
-
-async fn private_stream(app: &TestApp, person: &Person) -> String {
-    let (me, _) = app.ids_of(person).await;
-    StreamId::private(kintsugi_core::UserId(me))
-        .as_str()
-        .to_owned()
-}
+use crate::withdraw::{assert_verified, couple_stream, private_stream, TOMBSTONE};
 
 /// The `seq` of every event of a stream whose ciphertext is gone.
 async fn redacted(app: &TestApp, stream: &str) -> Vec<u64> {
@@ -42,11 +24,6 @@ async fn redacted(app: &TestApp, stream: &str) -> Vec<u64> {
         }
     }
     gone
-}
-
-async fn assert_verified(app: &TestApp) {
-    let report = app.store.verify_with(&DomainEvents).await;
-    assert_eq!(report.expect("verify runs").first_break, None);
 }
 
 /// The number in a result page's address (`/pulse/shared/12` → 12).

@@ -14,32 +14,9 @@ use crate::helpers::{
 };
 use crate::repair::{create, excerpt};
 use crate::talk::answer_fields;
-use kintsugi_core::StreamId;
+use crate::withdraw::{assert_verified, couple_stream, private_stream, TOMBSTONE};
 use kintsugi_web::app::clock::Clock;
-use kintsugi_web::record::DomainEvents;
 use time::Duration;
-
-const TOMBSTONE: &str = "Withdrawn by its author on";
-
-async fn couple_stream(app: &TestApp, person: &Person) -> String {
-    let (_, couple) = app.ids_of(person).await;
-    let couple = couple.expect("the person is in a couple");
-    StreamId::couple(kintsugi_core::CoupleId(couple))
-        .as_str()
-        .to_owned()
-}
-
-async fn private_stream(app: &TestApp, person: &Person) -> String {
-    let (me, _) = app.ids_of(person).await;
-    StreamId::private(kintsugi_core::UserId(me))
-        .as_str()
-        .to_owned()
-}
-
-async fn assert_verified(app: &TestApp) {
-    let report = app.store.verify_with(&DomainEvents).await;
-    assert_eq!(report.expect("verify runs").first_break, None);
-}
 
 /// `author` withdraws entry `id` of the couple's record and lands on
 /// `room`: the partner is refused first, and the same submission sent
