@@ -21,6 +21,24 @@ use std::collections::BTreeSet;
 use time::macros::{date, datetime};
 use time::Duration;
 
+/// What a fresh fold reads from the store after `base`: every event a
+/// later one withdrew has lost its payload and is skipped.
+fn fold_fresh<P: Projection + Clone>(base: &P, events: &[(Meta, P::Event)]) -> P {
+    let redacted: BTreeSet<u64> = events
+        .iter()
+        .filter_map(|(_, event)| P::redacts(event))
+        .collect();
+    let mut state = base.clone();
+    for (meta, event) in events {
+        if redacted.contains(&meta.seq) {
+            state.skip(meta);
+        } else {
+            state.apply(meta, event);
+        }
+    }
+    state
+}
+
 /// The couple's events from some point on, kept so the same story can be
 /// folded again as a fresh projection would fold it from the store.
 struct Story {
@@ -75,20 +93,7 @@ impl Story {
     /// The state a fresh fold reads from the store: every event withdrawn
     /// has lost its payload and is skipped.
     fn fresh_fold(&self) -> CoupleState {
-        let redacted: BTreeSet<u64> = self
-            .events
-            .iter()
-            .filter_map(|(_, event)| event.redacts())
-            .collect();
-        let mut state = self.base.clone();
-        for (meta, event) in &self.events {
-            if redacted.contains(&meta.seq) {
-                Projection::skip(&mut state, meta);
-            } else {
-                state.apply(meta, event);
-            }
-        }
-        state
+        fold_fresh(&self.base, &self.events)
     }
 
     /// The projection kept in memory is the fresh fold, to the last field.
@@ -677,19 +682,7 @@ impl PrivateStory {
 
     /// The kept projection is the fresh fold, to the last field.
     fn assert_folds_agree(&self) {
-        let redacted: BTreeSet<u64> = self
-            .events
-            .iter()
-            .filter_map(|(_, event)| event.redacts())
-            .collect();
-        let mut fresh = self.base.clone();
-        for (meta, event) in &self.events {
-            if redacted.contains(&meta.seq) {
-                Projection::skip(&mut fresh, meta);
-            } else {
-                fresh.apply(meta, event);
-            }
-        }
+        let fresh = fold_fresh(&self.base, &self.events);
         let kept = self.world.private(self.me);
         assert_eq!(format!("{kept:#?}"), format!("{fresh:#?}"));
     }
