@@ -1227,3 +1227,93 @@ fn only_a_check_in_marked_for_the_therapist_leaves_them_a_tombstone() {
     assert!(!s.world.couple.withdrawals.is_for_therapist(marked));
     s.assert_folds_agree();
 }
+
+#[test]
+fn a_withdrawn_word_on_how_a_talk_went_takes_its_we_talked_with_it() {
+    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let request = s.record(
+        hurt,
+        TalkEvent::Asked {
+            kind: TalkKind::WhatHappened,
+            soon: TalkSoon::Soon,
+            topic: "The weekend away".into(),
+        },
+    );
+    s.record(
+        involved,
+        TalkEvent::Answered {
+            request,
+            answer: TalkAnswer::Now,
+        },
+    );
+    let said = s.record(
+        hurt,
+        TalkEvent::Happened {
+            request,
+            words: Some("HOW-MARKER it was hard but good".into()),
+        },
+    );
+    let bare = s.record(
+        involved,
+        TalkEvent::Happened {
+            request,
+            words: None,
+        },
+    );
+    let state = &s.world.couple.withdrawals;
+    assert!(!can_withdraw(state, involved, said), "only its author");
+    assert!(
+        !can_withdraw(state, involved, bare),
+        "a mark without words is a step"
+    );
+    assert!(s.withdraw(hurt, said).is_ok());
+
+    let talk = &s.world.couple.talk;
+    let marks: Vec<_> = talk.get(request).map_or(Vec::new(), |r| {
+        r.happened.iter().map(|m| (m.id, m.by)).collect()
+    });
+    assert_eq!(marks, [(bare, involved)], "the other partner's mark stays");
+    assert_eq!(talk.get(request).map(|r| r.stage()), Some(Stage::Happened));
+    let stone = s.world.couple.withdrawals.withdrawn(said).map(|w| w.room);
+    assert_eq!(stone, Some(EntryRoom::Talk));
+    assert!(!format!("{:?}", s.world.couple).contains("HOW-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_talk_whose_only_word_was_withdrawn_is_agreed_again() {
+    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let request = s.record(
+        involved,
+        TalkEvent::Asked {
+            kind: TalkKind::Practical,
+            soon: TalkSoon::WhenYouCan,
+            topic: "The bank account".into(),
+        },
+    );
+    s.record(
+        hurt,
+        TalkEvent::Answered {
+            request,
+            answer: TalkAnswer::AtQuietTalk,
+        },
+    );
+    let said = s.record(
+        involved,
+        TalkEvent::Happened {
+            request,
+            words: Some("ONLY-MARKER we settled it".into()),
+        },
+    );
+    assert!(s.withdraw(involved, said).is_ok());
+    let talk = &s.world.couple.talk;
+    let request = talk.get(request).expect("the request stays");
+    assert!(request.happened.is_empty());
+    assert_eq!(request.stage(), Stage::Agreed);
+    assert!(!format!("{:?}", s.world.couple).contains("ONLY-MARKER"));
+    s.assert_folds_agree();
+}

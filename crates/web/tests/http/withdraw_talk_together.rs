@@ -160,6 +160,44 @@ async fn quiet_note_and_kept_word_story(app: TestApp) {
 
 on_both_backends!(quiet_note_and_kept_word_story: a_withdrawn_quiet_note_and_a_deleted_kept_word_on_sqlite, a_withdrawn_quiet_note_and_a_deleted_kept_word_on_postgres);
 
+async fn talk_word_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let ask = [
+        ("kind", "what_happened"),
+        ("soon", "soon"),
+        ("topic", "The phone calls"),
+    ];
+    let request = create(involved, "/talk", &ask, "/talk#talk-").await;
+    let now = answer_fields("now", &[]);
+    let answered = hurt.post(&format!("/talk/{request}/answer"), &now).await;
+    assert_eq!(answered.status, 303, "{}", excerpt(&answered.body));
+    let words = "mk-talk-word: it was hard but I am glad";
+    let happened = format!("/talk/{request}/happened");
+    let shared = [("words", words), ("keep", "partner")];
+    let marked = hurt.post(&happened, &shared).await;
+    assert_eq!(marked.status, 303, "{}", excerpt(&marked.body));
+    assert!(involved.sees("/talk", words).await);
+    let link = "Withdraw my word on how it went";
+    assert!(!involved.sees("/talk", link).await, "only its author's");
+    let id = id_on(hurt, "/talk", link, "/withdraw/").await;
+    withdraw_once(&app, hurt, involved, id, "/talk").await;
+    assert_tombstone([hurt, involved], "/talk", words).await;
+    // "We talked" went with the word: the talk waits to be marked again,
+    // and its author can say so once more.
+    assert!(!hurt.sees("/talk", "You talked.").await);
+    let again = hurt
+        .post(&happened, &[("words", ""), ("keep", "partner")])
+        .await;
+    assert_eq!(again.status, 303, "{}", excerpt(&again.body));
+    let page = involved.visit("/talk").await;
+    assert!(page.body.contains("Your partner marked that you talked."));
+    assert_eq!(page.body.matches(TOMBSTONE).count(), 1);
+    assert_verified(&app).await;
+}
+
+on_both_backends!(talk_word_story: a_withdrawn_word_on_how_a_talk_went_leaves_a_tombstone_on_sqlite, a_withdrawn_word_on_how_a_talk_went_leaves_a_tombstone_on_postgres);
+
 fn typed(at: time::OffsetDateTime) -> String {
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
