@@ -1317,3 +1317,39 @@ fn a_talk_whose_only_word_was_withdrawn_is_agreed_again() {
     assert!(!format!("{:?}", s.world.couple).contains("ONLY-MARKER"));
     s.assert_folds_agree();
 }
+
+#[test]
+fn a_ritual_set_aside_is_still_its_authors_to_withdraw() {
+    use crate::together::TogetherEvent;
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let ritual = s.record(
+        involved,
+        TogetherEvent::RitualBegun {
+            what: "ASIDE-MARKER a walk on Sundays".into(),
+        },
+    );
+    s.record(
+        hurt,
+        TogetherEvent::RitualDone {
+            ritual,
+            on: date!(2026 - 03 - 08),
+        },
+    );
+    s.record(hurt, TogetherEvent::RitualSetAside { ritual });
+    let aside = s.world.couple.together.ritual(ritual).map(|r| r.set_aside);
+    assert!(matches!(aside, Some(Some(_))), "set aside, still there");
+    let state = &s.world.couple.withdrawals;
+    let space = &s.world.couple.space;
+    assert!(
+        !can_withdraw_shared(space, state, hurt, ritual),
+        "not who set it aside"
+    );
+    assert!(can_withdraw_shared(space, state, involved, ritual));
+    assert!(s.withdraw(involved, ritual).is_ok());
+    assert!(s.world.couple.together.ritual(ritual).is_none());
+    let stone = s.world.couple.withdrawals.withdrawn(ritual).map(|w| w.room);
+    assert_eq!(stone, Some(EntryRoom::Together));
+    assert!(!format!("{:?}", s.world.couple).contains("ASIDE-MARKER"));
+    s.assert_folds_agree();
+}

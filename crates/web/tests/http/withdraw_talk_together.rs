@@ -261,6 +261,38 @@ async fn together_story(app: TestApp) {
 
 on_both_backends!(together_story: withdrawn_plans_words_and_rituals_leave_tombstones_on_sqlite, withdrawn_plans_words_and_rituals_leave_tombstones_on_postgres);
 
+async fn ritual_set_aside_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let ritual = "mk-ritual-aside: a walk on Sundays";
+    let begun = involved
+        .post("/together/rituals", &[("ritual", ritual)])
+        .await;
+    assert_eq!(begun.status, 303, "{}", excerpt(&begun.body));
+    let id = id_on(involved, "/together", ritual, "id=\"ritual-").await;
+    let aside = format!("/together/rituals/{id}/set-aside");
+    assert_eq!(hurt.post(&aside, &[]).await.status, 303);
+    // Only its author sees it still, set aside, to withdraw it.
+    let page = involved.visit("/together").await;
+    let said = "Set aside by your partner";
+    assert!(page.body.contains(said), "{}", excerpt(&page.body));
+    assert!(page.body.contains(ritual));
+    assert!(
+        !hurt.sees("/together", ritual).await,
+        "gone from the partner's page"
+    );
+    let link = "Withdraw this ritual";
+    assert!(!hurt.sees("/together", link).await, "only its author's");
+    let found = id_on(involved, "/together", link, "/withdraw/").await;
+    assert_eq!(found, id);
+    withdraw_once(&app, involved, hurt, id, "/together").await;
+    assert_tombstone([hurt, involved], "/together", ritual).await;
+    assert!(!involved.sees("/together", "Set aside by").await);
+    assert_verified(&app).await;
+}
+
+on_both_backends!(ritual_set_aside_story: a_ritual_set_aside_can_be_withdrawn_on_sqlite, a_ritual_set_aside_can_be_withdrawn_on_postgres);
+
 async fn meeting_story(app: TestApp) {
     let couple = app.couple().await;
     let (hurt, involved) = (&couple.hurt, &couple.involved);
