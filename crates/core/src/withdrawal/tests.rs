@@ -1353,3 +1353,32 @@ fn a_ritual_set_aside_is_still_its_authors_to_withdraw() {
     assert!(!format!("{:?}", s.world.couple).contains("ASIDE-MARKER"));
     s.assert_folds_agree();
 }
+
+#[test]
+fn a_reflection_put_away_is_listed_until_deleted() {
+    use crate::reflections::{self, PrivateReflectionEvent};
+    let mut p = PrivateStory::new();
+    let kept = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["still on the list".into()],
+    });
+    let gone = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["AWAY-MARKER".into()],
+    });
+    let away = reflections::withdraw(p.world.private(p.me).kept_reflections(), p.me, gone);
+    p.record(away.expect("its author may put it away"));
+    let listed = |p: &PrivateStory| {
+        let own = p.world.private(p.me).kept_reflections().read_as(p.me);
+        let own = own.expect("their own");
+        let ids = |it: &mut dyn Iterator<Item = &reflections::Reflection>| {
+            it.map(|r| r.id).collect::<Vec<_>>()
+        };
+        (ids(&mut own.listed()), ids(&mut own.put_away()))
+    };
+    assert_eq!(listed(&p), (vec![kept], vec![gone]));
+    assert_eq!(p.delete(gone), Ok(2));
+    assert_eq!(listed(&p), (vec![kept], vec![]));
+    assert!(!format!("{:?}", p.world.private(p.me)).contains("AWAY-MARKER"));
+    p.assert_folds_agree();
+}

@@ -4,7 +4,8 @@
 //! for a session's agenda and the rooms in their scopes) see a tombstone
 //! where it stood and never the words, the ciphertext is gone and `verify`
 //! proves the record; the partner cannot withdraw it. Kept words on a talk
-//! or on time together are deleted without a trace.
+//! or on time together, and a reflection put away, are deleted without a
+//! trace.
 
 use crate::checkin::check_in;
 use crate::export::download;
@@ -12,7 +13,7 @@ use crate::helpers::{
     assert_redirect, id_before, on_both_backends, request_fields, submission_key, Person, TestApp,
     PASSWORD,
 };
-use crate::repair::{create, excerpt};
+use crate::repair::{create, created_id, excerpt};
 use crate::talk::answer_fields;
 use crate::withdraw::{assert_verified, couple_stream, private_stream, TOMBSTONE};
 use kintsugi_web::app::clock::Clock;
@@ -408,3 +409,40 @@ async fn session_story(app: TestApp) {
 }
 
 on_both_backends!(session_story: the_therapist_sees_the_tombstones_never_the_words_on_sqlite, the_therapist_sees_the_tombstones_never_the_words_on_postgres);
+
+async fn put_away_reflection_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let words = "mk-put-away: what I could not say";
+    let fields = [("prompt", "worth_it"), ("part_1", words)];
+    let id = created_id(&hurt.post("/reflections", &fields).await);
+    let away = hurt.post(&format!("/reflections/{id}/withdraw"), &[]).await;
+    assert_redirect(&away, "/reflections");
+    let path = format!("/delete/{id}");
+    let page = hurt.visit("/reflections").await;
+    assert!(page.body.contains("Put away"), "{}", excerpt(&page.body));
+    assert!(page.body.contains(&path), "its author may delete it");
+    assert!(!page.body.contains(words), "listed, never its words");
+    let theirs = involved.visit("/reflections").await;
+    assert!(!theirs.body.contains("Put away") && !theirs.body.contains(&path));
+    assert_eq!(involved.get(&path).await.status, 404);
+    assert_eq!(involved.post(&path, &[]).await.status, 404);
+
+    assert_eq!(hurt.get(&path).await.status, 200);
+    let stream = private_stream(&app, hurt).await;
+    let (done, again) = hurt.post_twice_at_once(&path, &[]).await;
+    assert_redirect(&done, "/reflections");
+    assert_redirect(&again, "/reflections");
+    assert!(
+        !app.raw_has_ciphertext(&stream, id).await,
+        "the words are gone"
+    );
+    let page = hurt.visit("/reflections").await;
+    assert!(!page.body.contains("Put away") && !page.body.contains(&path));
+    assert!(!page.body.contains(TOMBSTONE), "no trace");
+    let zip = download(hurt, PASSWORD, "").await;
+    assert_eq!((zip.status, zip.count(words)), (200, 0));
+    assert_verified(&app).await;
+}
+
+on_both_backends!(put_away_reflection_story: a_reflection_put_away_is_listed_to_its_author_to_delete_on_sqlite, a_reflection_put_away_is_listed_to_its_author_to_delete_on_postgres);
