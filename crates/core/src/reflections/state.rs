@@ -107,6 +107,12 @@ impl Reflections {
         self.all.iter().rev().filter(|r| !r.withdrawn)
     }
 
+    /// The reflections put away (off the list, still in the stream until
+    /// their author deletes them), newest first.
+    pub fn put_away(&self) -> impl Iterator<Item = &Reflection> {
+        self.all.iter().rev().filter(|r| r.withdrawn)
+    }
+
     /// A reflection on the list (one put away is not found).
     pub fn get(&self, id: EntryId) -> Option<&Reflection> {
         self.all.iter().find(|r| r.id == id && !r.withdrawn)

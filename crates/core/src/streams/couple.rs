@@ -168,6 +168,7 @@ impl CoupleState {
             CoupleEvent::Talk(
                 TalkEvent::Asked { .. }
                 | TalkEvent::QuietNoteLeft { .. }
+                | TalkEvent::Happened { words: Some(_), .. }
                 | TalkEvent::Answered {
                     answer: TalkAnswer::Space { words: Some(_), .. },
                     ..

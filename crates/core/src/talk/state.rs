@@ -20,6 +20,8 @@ pub struct Answered {
 /// "We talked", by one partner, with the shared word if there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HappenedMark {
+    /// The mark's own entry (its author may withdraw the word it carried).
+    pub id: EntryId,
     pub by: UserId,
     pub at: OffsetDateTime,
     pub words: Option<String>,
@@ -236,6 +238,7 @@ impl Talks {
             TalkEvent::SpaceEnded { .. } => found.space_ended_at = Some(meta.at),
             TalkEvent::Withdrawn { .. } => found.withdrawn_at = Some(meta.at),
             TalkEvent::Happened { words, .. } => found.happened.push(HappenedMark {
+                id: meta.entry(),
                 by: meta.author,
                 at: meta.at,
                 words: words.clone(),
@@ -270,8 +273,9 @@ impl Talks {
 
     /// Forgets an entry its author withdrew, as a fold that never read it
     /// would: a request (what answered it stays, and says what it
-    /// answered), an answer (the request waits for one again) or a quiet
-    /// note.
+    /// answered), an answer (the request waits for one again), a shared
+    /// word on how a talk went (and with it, that its author said they
+    /// talked, as with a shared word on time together) or a quiet note.
     pub fn withdraw(&mut self, id: EntryId) {
         if let Some(at) = self.requests.iter().position(|r| r.id == id) {
             let request = self.requests.remove(at);
@@ -284,6 +288,7 @@ impl Talks {
             if request.answer.as_ref().is_some_and(|a| a.id == id) {
                 request.answer = None;
             }
+            request.happened.retain(|mark| mark.id != id);
         }
         self.answered_withdrawn.retain(|_, answer| answer.id != id);
         for period in &mut self.quiet {

@@ -21,8 +21,9 @@ pub enum EntryRoom {
     /// one; or a reflection kept in its author's private stream (every
     /// version of it: one withdrawal per event it wrote).
     Reflection,
-    /// A talk request, the words of an answer asking for space, a quiet
-    /// note; or a word kept on how a talk went.
+    /// A talk request, the words of an answer asking for space, a shared
+    /// word on how a talk went, a quiet note; or a word kept on how a talk
+    /// went.
     Talk,
     /// A plan for time together, a shared word on it, a ritual; or a word
     /// kept on it.

@@ -1227,3 +1227,158 @@ fn only_a_check_in_marked_for_the_therapist_leaves_them_a_tombstone() {
     assert!(!s.world.couple.withdrawals.is_for_therapist(marked));
     s.assert_folds_agree();
 }
+
+#[test]
+fn a_withdrawn_word_on_how_a_talk_went_takes_its_we_talked_with_it() {
+    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let request = s.record(
+        hurt,
+        TalkEvent::Asked {
+            kind: TalkKind::WhatHappened,
+            soon: TalkSoon::Soon,
+            topic: "The weekend away".into(),
+        },
+    );
+    s.record(
+        involved,
+        TalkEvent::Answered {
+            request,
+            answer: TalkAnswer::Now,
+        },
+    );
+    let said = s.record(
+        hurt,
+        TalkEvent::Happened {
+            request,
+            words: Some("HOW-MARKER it was hard but good".into()),
+        },
+    );
+    let bare = s.record(
+        involved,
+        TalkEvent::Happened {
+            request,
+            words: None,
+        },
+    );
+    let state = &s.world.couple.withdrawals;
+    assert!(!can_withdraw(state, involved, said), "only its author");
+    assert!(
+        !can_withdraw(state, involved, bare),
+        "a mark without words is a step"
+    );
+    assert!(s.withdraw(hurt, said).is_ok());
+
+    let talk = &s.world.couple.talk;
+    let marks: Vec<_> = talk.get(request).map_or(Vec::new(), |r| {
+        r.happened.iter().map(|m| (m.id, m.by)).collect()
+    });
+    assert_eq!(marks, [(bare, involved)], "the other partner's mark stays");
+    assert_eq!(talk.get(request).map(|r| r.stage()), Some(Stage::Happened));
+    let stone = s.world.couple.withdrawals.withdrawn(said).map(|w| w.room);
+    assert_eq!(stone, Some(EntryRoom::Talk));
+    assert!(!format!("{:?}", s.world.couple).contains("HOW-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_talk_whose_only_word_was_withdrawn_is_agreed_again() {
+    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let request = s.record(
+        involved,
+        TalkEvent::Asked {
+            kind: TalkKind::Practical,
+            soon: TalkSoon::WhenYouCan,
+            topic: "The bank account".into(),
+        },
+    );
+    s.record(
+        hurt,
+        TalkEvent::Answered {
+            request,
+            answer: TalkAnswer::AtQuietTalk,
+        },
+    );
+    let said = s.record(
+        involved,
+        TalkEvent::Happened {
+            request,
+            words: Some("ONLY-MARKER we settled it".into()),
+        },
+    );
+    assert!(s.withdraw(involved, said).is_ok());
+    let talk = &s.world.couple.talk;
+    let request = talk.get(request).expect("the request stays");
+    assert!(request.happened.is_empty());
+    assert_eq!(request.stage(), Stage::Agreed);
+    assert!(!format!("{:?}", s.world.couple).contains("ONLY-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_ritual_set_aside_is_still_its_authors_to_withdraw() {
+    use crate::together::TogetherEvent;
+    let mut s = Story::new();
+    let (hurt, involved) = (s.world.hurt, s.world.involved);
+    let ritual = s.record(
+        involved,
+        TogetherEvent::RitualBegun {
+            what: "ASIDE-MARKER a walk on Sundays".into(),
+        },
+    );
+    s.record(
+        hurt,
+        TogetherEvent::RitualDone {
+            ritual,
+            on: date!(2026 - 03 - 08),
+        },
+    );
+    s.record(hurt, TogetherEvent::RitualSetAside { ritual });
+    let aside = s.world.couple.together.ritual(ritual).map(|r| r.set_aside);
+    assert!(matches!(aside, Some(Some(_))), "set aside, still there");
+    let state = &s.world.couple.withdrawals;
+    let space = &s.world.couple.space;
+    assert!(
+        !can_withdraw_shared(space, state, hurt, ritual),
+        "not who set it aside"
+    );
+    assert!(can_withdraw_shared(space, state, involved, ritual));
+    assert!(s.withdraw(involved, ritual).is_ok());
+    assert!(s.world.couple.together.ritual(ritual).is_none());
+    let stone = s.world.couple.withdrawals.withdrawn(ritual).map(|w| w.room);
+    assert_eq!(stone, Some(EntryRoom::Together));
+    assert!(!format!("{:?}", s.world.couple).contains("ASIDE-MARKER"));
+    s.assert_folds_agree();
+}
+
+#[test]
+fn a_reflection_put_away_is_listed_until_deleted() {
+    use crate::reflections::{self, PrivateReflectionEvent};
+    let mut p = PrivateStory::new();
+    let kept = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["still on the list".into()],
+    });
+    let gone = p.record(PrivateReflectionEvent::Written {
+        prompt: reflections::Prompt::WorthIt,
+        parts: vec!["AWAY-MARKER".into()],
+    });
+    let away = reflections::withdraw(p.world.private(p.me).kept_reflections(), p.me, gone);
+    p.record(away.expect("its author may put it away"));
+    let listed = |p: &PrivateStory| {
+        let own = p.world.private(p.me).kept_reflections().read_as(p.me);
+        let own = own.expect("their own");
+        let ids = |it: &mut dyn Iterator<Item = &reflections::Reflection>| {
+            it.map(|r| r.id).collect::<Vec<_>>()
+        };
+        (ids(&mut own.listed()), ids(&mut own.put_away()))
+    };
+    assert_eq!(listed(&p), (vec![kept], vec![gone]));
+    assert_eq!(p.delete(gone), Ok(2));
+    assert_eq!(listed(&p), (vec![kept], vec![]));
+    assert!(!format!("{:?}", p.world.private(p.me)).contains("AWAY-MARKER"));
+    p.assert_folds_agree();
+}

@@ -121,6 +121,33 @@ fn reflection_row(r: &Reflection, zone: Zone) -> ReflectionRow {
     }
 }
 
+/// A reflection its author put away, listed to them alone so they can
+/// delete it: its prompt and when it was last written, never its words.
+pub struct PutAwayRow {
+    pub id: u64,
+    pub title: &'static str,
+    pub when: String,
+    /// Where its author deletes it, every version, if they may now.
+    pub delete: Option<String>,
+}
+
+fn put_away_rows(
+    mine: &PrivateState,
+    own: &reflections::Reflections,
+    me: UserId,
+    zone: Zone,
+) -> Vec<PutAwayRow> {
+    own.put_away()
+        .map(|r| PutAwayRow {
+            id: r.id.0,
+            title: r.prompt.title(),
+            when: dates::when(r.latest().at, zone),
+            delete: withdrawal::can_withdraw(&mine.withdrawals, me, r.id)
+                .then(|| format!("/delete/{}", r.id.0)),
+        })
+        .collect()
+}
+
 pub struct CopyView {
     pub id: u64,
     pub who: &'static str,
@@ -247,6 +274,8 @@ pub struct ListPage {
     prompts: Vec<PromptLink>,
     write: Option<WriteBox>,
     mine: Vec<ReflectionRow>,
+    /// The viewer's own reflections put away, each to delete.
+    put_away: Vec<PutAwayRow>,
     partner_joined: bool,
     trigger: Option<(TriggerForm, FormErrors)>,
     notes: Vec<NoteView>,
@@ -301,6 +330,7 @@ async fn build_list(desk: Desk, shown: ListShown) -> AppResult<ListPage> {
             .collect(),
         write,
         mine: own.listed().map(|r| reflection_row(r, zone)).collect(),
+        put_away: put_away_rows(mine, own, me, zone),
         partner_joined: state.space.partner_of(me).is_some(),
         trigger,
         notes: state

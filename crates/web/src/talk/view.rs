@@ -108,6 +108,8 @@ pub struct RequestView {
     delete_kept: Option<u64>,
     /// "You: …", "Your partner: …" on how it went.
     marks: Vec<String>,
+    /// The viewer's shared word on how it went, which they may withdraw.
+    withdraw_mark: Option<u64>,
     kept_word: Option<String>,
     answer: AnswerForm,
     time_fields: Vec<TimeField>,
@@ -389,6 +391,11 @@ impl Seen<'_> {
                     None => format!("{} marked that you talked.", who(self.me, m.by)),
                 })
                 .collect(),
+            withdraw_mark: r
+                .happened
+                .iter()
+                .find(|m| m.by == self.me && self.can_withdraw_entry(m.id))
+                .map(|m| m.id.0),
             kept_word: None,
             time_fields: self.time_fields(&answer),
             min_time: dates::typed_value(self.zone.local(self.now)),

@@ -165,6 +165,39 @@ pub struct RitualView {
     errors: FormErrors,
 }
 
+/// A ritual set aside that the viewer began and may still withdraw from
+/// the record: what it was, and who set it aside when.
+pub struct SetAsideView {
+    id: u64,
+    what: String,
+    when: String,
+}
+
+/// The rituals set aside that the viewer may withdraw, newest first: a
+/// ritual set aside leaves the couple's page, and comes back only to its
+/// author, only so they can take it out of the record.
+fn set_aside_views(state: &CoupleState, me: UserId, zone: Zone) -> Vec<SetAsideView> {
+    state
+        .together
+        .rituals()
+        .iter()
+        .rev()
+        .filter(|r| can_withdraw_entry(state, me, r.id))
+        .filter_map(|r| {
+            let aside = r.set_aside?;
+            Some(SetAsideView {
+                id: r.id.0,
+                what: r.what.clone(),
+                when: format!(
+                    "Set aside by {} on {}",
+                    who(me, aside.by).to_lowercase(),
+                    dates::when(aside.at, zone)
+                ),
+            })
+        })
+        .collect()
+}
+
 /// The rituals still kept, each with the days it was done lately.
 fn ritual_views(
     state: &CoupleState,
@@ -209,6 +242,8 @@ struct TogetherPage {
     coming: Vec<PlanView>,
     spent: Vec<PlanView>,
     rituals: Vec<RitualView>,
+    /// The viewer's own rituals set aside, which they may still withdraw.
+    set_aside: Vec<SetAsideView>,
     ritual_form: RitualForm,
     ritual_errors: FormErrors,
     /// Whether a plan or a ritual can be begun now (not once the space ended).
@@ -329,6 +364,7 @@ async fn build(desk: Desk, refused: Refused) -> AppResult<TogetherPage> {
             now.zone,
         ),
         rituals: ritual_views(state, me, now.today(), &refused),
+        set_aside: set_aside_views(state, me, now.zone),
         ritual_form,
         ritual_errors,
         new: NewPlan {

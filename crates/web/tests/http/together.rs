@@ -256,8 +256,15 @@ async fn rituals_story(app: TestApp) {
         .await;
     assert_eq!(aside.location.as_deref(), Some("/together#rituals"));
     assert_hides(
-        &hurt.get("/together").await,
+        &involved.get("/together").await,
         &["Twenty minutes of talk after dinner"],
+    );
+    // Its author sees it only among those set aside, to withdraw it.
+    let page = hurt.get("/together").await;
+    assert_shows(&page, &["Set aside by your partner"]);
+    assert_hides(
+        &page,
+        &["Done 2 times in the last four weeks", "We did it today"],
     );
     let report = app.store.verify().await.expect("verify runs");
     assert!(report.first_break.is_none(), "{report:?}");

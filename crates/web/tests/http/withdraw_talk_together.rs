@@ -4,7 +4,8 @@
 //! for a session's agenda and the rooms in their scopes) see a tombstone
 //! where it stood and never the words, the ciphertext is gone and `verify`
 //! proves the record; the partner cannot withdraw it. Kept words on a talk
-//! or on time together are deleted without a trace.
+//! or on time together, and a reflection put away, are deleted without a
+//! trace.
 
 use crate::checkin::check_in;
 use crate::export::download;
@@ -12,7 +13,7 @@ use crate::helpers::{
     assert_redirect, id_before, on_both_backends, request_fields, submission_key, Person, TestApp,
     PASSWORD,
 };
-use crate::repair::{create, excerpt};
+use crate::repair::{create, created_id, excerpt};
 use crate::talk::answer_fields;
 use crate::withdraw::{assert_verified, couple_stream, private_stream, TOMBSTONE};
 use kintsugi_web::app::clock::Clock;
@@ -160,6 +161,44 @@ async fn quiet_note_and_kept_word_story(app: TestApp) {
 
 on_both_backends!(quiet_note_and_kept_word_story: a_withdrawn_quiet_note_and_a_deleted_kept_word_on_sqlite, a_withdrawn_quiet_note_and_a_deleted_kept_word_on_postgres);
 
+async fn talk_word_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let ask = [
+        ("kind", "what_happened"),
+        ("soon", "soon"),
+        ("topic", "The phone calls"),
+    ];
+    let request = create(involved, "/talk", &ask, "/talk#talk-").await;
+    let now = answer_fields("now", &[]);
+    let answered = hurt.post(&format!("/talk/{request}/answer"), &now).await;
+    assert_eq!(answered.status, 303, "{}", excerpt(&answered.body));
+    let words = "mk-talk-word: it was hard but I am glad";
+    let happened = format!("/talk/{request}/happened");
+    let shared = [("words", words), ("keep", "partner")];
+    let marked = hurt.post(&happened, &shared).await;
+    assert_eq!(marked.status, 303, "{}", excerpt(&marked.body));
+    assert!(involved.sees("/talk", words).await);
+    let link = "Withdraw my word on how it went";
+    assert!(!involved.sees("/talk", link).await, "only its author's");
+    let id = id_on(hurt, "/talk", link, "/withdraw/").await;
+    withdraw_once(&app, hurt, involved, id, "/talk").await;
+    assert_tombstone([hurt, involved], "/talk", words).await;
+    // "We talked" went with the word: the talk waits to be marked again,
+    // and its author can say so once more.
+    assert!(!hurt.sees("/talk", "You talked.").await);
+    let again = hurt
+        .post(&happened, &[("words", ""), ("keep", "partner")])
+        .await;
+    assert_eq!(again.status, 303, "{}", excerpt(&again.body));
+    let page = involved.visit("/talk").await;
+    assert!(page.body.contains("Your partner marked that you talked."));
+    assert_eq!(page.body.matches(TOMBSTONE).count(), 1);
+    assert_verified(&app).await;
+}
+
+on_both_backends!(talk_word_story: a_withdrawn_word_on_how_a_talk_went_leaves_a_tombstone_on_sqlite, a_withdrawn_word_on_how_a_talk_went_leaves_a_tombstone_on_postgres);
+
 fn typed(at: time::OffsetDateTime) -> String {
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
@@ -222,6 +261,38 @@ async fn together_story(app: TestApp) {
 }
 
 on_both_backends!(together_story: withdrawn_plans_words_and_rituals_leave_tombstones_on_sqlite, withdrawn_plans_words_and_rituals_leave_tombstones_on_postgres);
+
+async fn ritual_set_aside_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let ritual = "mk-ritual-aside: a walk on Sundays";
+    let begun = involved
+        .post("/together/rituals", &[("ritual", ritual)])
+        .await;
+    assert_eq!(begun.status, 303, "{}", excerpt(&begun.body));
+    let id = id_on(involved, "/together", ritual, "id=\"ritual-").await;
+    let aside = format!("/together/rituals/{id}/set-aside");
+    assert_eq!(hurt.post(&aside, &[]).await.status, 303);
+    // Only its author sees it still, set aside, to withdraw it.
+    let page = involved.visit("/together").await;
+    let said = "Set aside by your partner";
+    assert!(page.body.contains(said), "{}", excerpt(&page.body));
+    assert!(page.body.contains(ritual));
+    assert!(
+        !hurt.sees("/together", ritual).await,
+        "gone from the partner's page"
+    );
+    let link = "Withdraw this ritual";
+    assert!(!hurt.sees("/together", link).await, "only its author's");
+    let found = id_on(involved, "/together", link, "/withdraw/").await;
+    assert_eq!(found, id);
+    withdraw_once(&app, involved, hurt, id, "/together").await;
+    assert_tombstone([hurt, involved], "/together", ritual).await;
+    assert!(!involved.sees("/together", "Set aside by").await);
+    assert_verified(&app).await;
+}
+
+on_both_backends!(ritual_set_aside_story: a_ritual_set_aside_can_be_withdrawn_on_sqlite, a_ritual_set_aside_can_be_withdrawn_on_postgres);
 
 async fn meeting_story(app: TestApp) {
     let couple = app.couple().await;
@@ -338,3 +409,40 @@ async fn session_story(app: TestApp) {
 }
 
 on_both_backends!(session_story: the_therapist_sees_the_tombstones_never_the_words_on_sqlite, the_therapist_sees_the_tombstones_never_the_words_on_postgres);
+
+async fn put_away_reflection_story(app: TestApp) {
+    let couple = app.couple().await;
+    let (hurt, involved) = (&couple.hurt, &couple.involved);
+    let words = "mk-put-away: what I could not say";
+    let fields = [("prompt", "worth_it"), ("part_1", words)];
+    let id = created_id(&hurt.post("/reflections", &fields).await);
+    let away = hurt.post(&format!("/reflections/{id}/withdraw"), &[]).await;
+    assert_redirect(&away, "/reflections");
+    let path = format!("/delete/{id}");
+    let page = hurt.visit("/reflections").await;
+    assert!(page.body.contains("Put away"), "{}", excerpt(&page.body));
+    assert!(page.body.contains(&path), "its author may delete it");
+    assert!(!page.body.contains(words), "listed, never its words");
+    let theirs = involved.visit("/reflections").await;
+    assert!(!theirs.body.contains("Put away") && !theirs.body.contains(&path));
+    assert_eq!(involved.get(&path).await.status, 404);
+    assert_eq!(involved.post(&path, &[]).await.status, 404);
+
+    assert_eq!(hurt.get(&path).await.status, 200);
+    let stream = private_stream(&app, hurt).await;
+    let (done, again) = hurt.post_twice_at_once(&path, &[]).await;
+    assert_redirect(&done, "/reflections");
+    assert_redirect(&again, "/reflections");
+    assert!(
+        !app.raw_has_ciphertext(&stream, id).await,
+        "the words are gone"
+    );
+    let page = hurt.visit("/reflections").await;
+    assert!(!page.body.contains("Put away") && !page.body.contains(&path));
+    assert!(!page.body.contains(TOMBSTONE), "no trace");
+    let zip = download(hurt, PASSWORD, "").await;
+    assert_eq!((zip.status, zip.count(words)), (200, 0));
+    assert_verified(&app).await;
+}
+
+on_both_backends!(put_away_reflection_story: a_reflection_put_away_is_listed_to_its_author_to_delete_on_sqlite, a_reflection_put_away_is_listed_to_its_author_to_delete_on_postgres);
