@@ -90,6 +90,37 @@ impl Story {
         Ok(self.record(actor, event))
     }
 
+    /// `author` asks for a talk about `topic`.
+    fn ask_talk(&mut self, author: UserId, topic: &str) -> EntryId {
+        use crate::talk::{TalkEvent, TalkKind, TalkSoon};
+        let asked = TalkEvent::Asked {
+            kind: TalkKind::Practical,
+            soon: TalkSoon::WhenYouCan,
+            topic: topic.into(),
+        };
+        self.record(author, asked)
+    }
+
+    fn answer_talk(
+        &mut self,
+        author: UserId,
+        request: EntryId,
+        answer: crate::talk::TalkAnswer,
+    ) -> EntryId {
+        let answered = crate::talk::TalkEvent::Answered { request, answer };
+        self.record(author, answered)
+    }
+
+    /// `author` says they talked, with `words` shared or none.
+    fn talk_happened(
+        &mut self,
+        author: UserId,
+        request: EntryId,
+        words: Option<String>,
+    ) -> EntryId {
+        self.record(author, crate::talk::TalkEvent::Happened { request, words })
+    }
+
     /// The state a fresh fold reads from the store: every event withdrawn
     /// has lost its payload and is skipped.
     fn fresh_fold(&self) -> CoupleState {
@@ -928,34 +959,14 @@ fn a_withdrawn_talk_request_goes_and_the_answer_it_had_stays_and_says_what_it_an
 
 #[test]
 fn a_withdrawn_answer_asking_for_space_lets_the_request_wait_for_an_answer_again() {
-    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    use crate::talk::{Stage, TalkAnswer, TalkEvent};
     let mut s = Story::new();
     let (hurt, involved) = (s.world.hurt, s.world.involved);
-    let request = s.record(
-        involved,
-        TalkEvent::Asked {
-            kind: TalkKind::OurFuture,
-            soon: TalkSoon::WhenYouCan,
-            topic: "Where we live".into(),
-        },
-    );
-    let now = s.record(
-        hurt,
-        TalkEvent::Answered {
-            request,
-            answer: TalkAnswer::Now,
-        },
-    );
+    let request = s.ask_talk(involved, "Where we live");
+    let now = s.answer_talk(hurt, request, TalkAnswer::Now);
     // An answer without words is a step, not an entry to withdraw.
     assert!(!can_withdraw(&s.world.couple.withdrawals, hurt, now));
-    let other = s.record(
-        involved,
-        TalkEvent::Asked {
-            kind: TalkKind::Trigger,
-            soon: TalkSoon::Soon,
-            topic: "The song".into(),
-        },
-    );
+    let other = s.ask_talk(involved, "The song");
     let space = s.record(
         hurt,
         TalkEvent::Answered {
@@ -1230,38 +1241,17 @@ fn only_a_check_in_marked_for_the_therapist_leaves_them_a_tombstone() {
 
 #[test]
 fn a_withdrawn_word_on_how_a_talk_went_takes_its_we_talked_with_it() {
-    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    use crate::talk::{Stage, TalkAnswer};
     let mut s = Story::new();
     let (hurt, involved) = (s.world.hurt, s.world.involved);
-    let request = s.record(
+    let request = s.ask_talk(hurt, "The weekend away");
+    s.answer_talk(involved, request, TalkAnswer::Now);
+    let said = s.talk_happened(
         hurt,
-        TalkEvent::Asked {
-            kind: TalkKind::WhatHappened,
-            soon: TalkSoon::Soon,
-            topic: "The weekend away".into(),
-        },
+        request,
+        Some("HOW-MARKER it was hard but good".into()),
     );
-    s.record(
-        involved,
-        TalkEvent::Answered {
-            request,
-            answer: TalkAnswer::Now,
-        },
-    );
-    let said = s.record(
-        hurt,
-        TalkEvent::Happened {
-            request,
-            words: Some("HOW-MARKER it was hard but good".into()),
-        },
-    );
-    let bare = s.record(
-        involved,
-        TalkEvent::Happened {
-            request,
-            words: None,
-        },
-    );
+    let bare = s.talk_happened(involved, request, None);
     let state = &s.world.couple.withdrawals;
     assert!(!can_withdraw(state, involved, said), "only its author");
     assert!(
@@ -1284,31 +1274,12 @@ fn a_withdrawn_word_on_how_a_talk_went_takes_its_we_talked_with_it() {
 
 #[test]
 fn a_talk_whose_only_word_was_withdrawn_is_agreed_again() {
-    use crate::talk::{Stage, TalkAnswer, TalkEvent, TalkKind, TalkSoon};
+    use crate::talk::{Stage, TalkAnswer};
     let mut s = Story::new();
     let (hurt, involved) = (s.world.hurt, s.world.involved);
-    let request = s.record(
-        involved,
-        TalkEvent::Asked {
-            kind: TalkKind::Practical,
-            soon: TalkSoon::WhenYouCan,
-            topic: "The bank account".into(),
-        },
-    );
-    s.record(
-        hurt,
-        TalkEvent::Answered {
-            request,
-            answer: TalkAnswer::AtQuietTalk,
-        },
-    );
-    let said = s.record(
-        involved,
-        TalkEvent::Happened {
-            request,
-            words: Some("ONLY-MARKER we settled it".into()),
-        },
-    );
+    let request = s.ask_talk(involved, "The bank account");
+    s.answer_talk(hurt, request, TalkAnswer::AtQuietTalk);
+    let said = s.talk_happened(involved, request, Some("ONLY-MARKER we settled it".into()));
     assert!(s.withdraw(involved, said).is_ok());
     let talk = &s.world.couple.talk;
     let request = talk.get(request).expect("the request stays");
