@@ -155,6 +155,10 @@ enum Bench {
         #[arg(long)]
         postgres: bool,
     },
+    /// The release `kintsugi serve` on SQLite under Today and check-ins
+    /// from 50 couples for `KINTSUGI_SOAK_MINUTES` (10): no 5xx, memory
+    /// steady, every acknowledged write kept, verify intact.
+    Soak,
 }
 
 #[tokio::main]
@@ -162,6 +166,7 @@ async fn main() -> Result<()> {
     match Cli::parse().bench {
         None | Some(Bench::Pages) => pages().await,
         Some(Bench::Http { postgres }) => http::run(postgres).await,
+        Some(Bench::Soak) => http::soak::run().await,
     }
 }
 

@@ -8,6 +8,7 @@ mod client;
 mod couples;
 mod fsync;
 mod server;
+pub mod soak;
 mod wrk;
 
 use anyhow::{bail, Context, Result};
@@ -303,7 +304,7 @@ fn summary(
 
 /// Starts every instance and signs one partner of each couple in (on the
 /// instances in turn); checks that one check-in is accepted.
-async fn start(
+pub(super) async fn start(
     bin: &Path,
     backend: &backend::Backend,
     dir: &Path,

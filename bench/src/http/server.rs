@@ -69,6 +69,11 @@ pub fn start_app(bin: &Path, store: &[String], log: &Path) -> Result<App> {
 }
 
 impl App {
+    /// The app's process id, for reading its memory.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Asks the app to stop (SIGTERM, its graceful shutdown) and waits.
     pub fn stop(&mut self) -> Result<()> {
         let _ = Command::new("kill")
