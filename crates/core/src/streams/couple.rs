@@ -219,6 +219,12 @@ impl CoupleState {
         }
     }
 
+    /// May `actor` withdraw `entry` from this record now? The one question
+    /// every page asks before it offers the link.
+    pub fn can_withdraw(&self, actor: UserId, entry: EntryId) -> bool {
+        crate::withdrawal::can_withdraw_shared(&self.space, &self.withdrawals, actor, entry)
+    }
+
     /// The check-ins as `viewer` sees them, with `mine`, their private state.
     pub fn check_ins_seen_by<'a>(
         &'a self,

@@ -289,12 +289,7 @@ fn version_views(
             };
             VersionView {
                 id: v.id.0,
-                can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
-                    &state.space,
-                    &state.withdrawals,
-                    me,
-                    v.id,
-                ),
+                can_withdraw: state.can_withdraw(me, v.id),
                 number: v.number,
                 sent_at: dates::when(v.sent_at, zone),
                 latest: Some(v.id) == latest,

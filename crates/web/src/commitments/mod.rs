@@ -149,12 +149,7 @@ fn view(
             });
     CommitmentView {
         id: c.id.0,
-        can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
-            &state.space,
-            &state.withdrawals,
-            me,
-            c.id,
-        ),
+        can_withdraw: state.can_withdraw(me, c.id),
         title: c.title().to_owned(),
         kind: c.kind.label(),
         details: match c.kind {

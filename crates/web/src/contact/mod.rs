@@ -157,12 +157,7 @@ fn view(
     };
     ReportView {
         id: r.id.0,
-        can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
-            &state.space,
-            &state.withdrawals,
-            me,
-            r.id,
-        ),
+        can_withdraw: state.can_withdraw(me, r.id),
         happened_at: dates::when(r.happened_at, zone),
         channel: r.channel.label(),
         reported_by: who(me, r.reported_by),

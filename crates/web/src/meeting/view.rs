@@ -317,11 +317,8 @@ const MEETING: withdrawal::EntryRoom = withdrawal::EntryRoom::Meeting;
 
 /// The agenda items `me` added and may withdraw from the record now.
 fn withdrawable(state: &CoupleState, me: UserId) -> Vec<EntryId> {
-    let (space, withdrawals) = (&state.space, &state.withdrawals);
     let items = state.meeting.items().iter().map(|i| i.id);
-    items
-        .filter(|id| withdrawal::can_withdraw_shared(space, withdrawals, me, *id))
-        .collect()
+    items.filter(|id| state.can_withdraw(me, *id)).collect()
 }
 
 /// Who still owes the meeting its opening appreciation, in words.

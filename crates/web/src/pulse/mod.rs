@@ -350,10 +350,9 @@ fn take_back(
     id: PulseId,
 ) -> Option<String> {
     match id {
-        PulseId::Shared(entry) => {
-            withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, entry)
-                .then(|| format!("/withdraw/{}", entry.0))
-        }
+        PulseId::Shared(entry) => state
+            .can_withdraw(me, entry)
+            .then(|| format!("/withdraw/{}", entry.0)),
         PulseId::Private(entry) => withdrawal::can_withdraw(&mine.withdrawals, me, entry)
             .then(|| format!("/delete/{}", entry.0)),
     }

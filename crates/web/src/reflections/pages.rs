@@ -172,7 +172,8 @@ fn copy_view(state: &CoupleState, copy: &SharedCopy, me: UserId, zone: Zone) -> 
 /// Where `me` withdraws this entry of the couple's record, if it is
 /// theirs to withdraw now.
 fn withdraw_link(state: &CoupleState, me: UserId, id: EntryId) -> Option<String> {
-    withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, id)
+    state
+        .can_withdraw(me, id)
         .then(|| format!("/withdraw/{}", id.0))
 }
 

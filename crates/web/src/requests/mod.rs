@@ -378,12 +378,7 @@ fn row(
         .count();
     RequestRow {
         id: request.id.0,
-        can_withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
-            &state.space,
-            &state.withdrawals,
-            me,
-            request.id,
-        ),
+        can_withdraw: state.can_withdraw(me, request.id),
         what: request.terms.what.clone(),
         rhythm: request.terms.frequency.describe(),
         status: request.status.label(),

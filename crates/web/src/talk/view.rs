@@ -191,12 +191,6 @@ impl Seen<'_> {
         dates::when(at, self.zone)
     }
 
-    /// May the viewer withdraw this entry of theirs from the record now?
-    fn can_withdraw_entry(&self, id: EntryId) -> bool {
-        let state = self.state;
-        withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, self.me, id)
-    }
-
     /// The talk room's tombstones, each with what answered it.
     fn withdrawn(&self) -> Vec<crate::withdrawal::Tombstone> {
         let room = withdrawal::EntryRoom::Talk;
@@ -287,7 +281,7 @@ impl Seen<'_> {
                 .iter()
                 .rev()
                 .filter_map(|p| p.note.as_ref())
-                .find(|n| n.by == self.me && self.can_withdraw_entry(n.id))
+                .find(|n| n.by == self.me && self.state.can_withdraw(self.me, n.id))
                 .map(|n| n.id.0),
             form,
             errors,
@@ -376,11 +370,11 @@ impl Seen<'_> {
             can_end_space: talk::can_end_space(acting, self.now, r.id),
             can_withdraw: talk::can_withdraw(acting, r.id),
             can_mark: talk::can_mark_happened(acting, r.id),
-            withdraw_entry: self.can_withdraw_entry(r.id),
+            withdraw_entry: self.state.can_withdraw(self.me, r.id),
             withdraw_answer: r
                 .answer
                 .as_ref()
-                .filter(|a| self.can_withdraw_entry(a.id))
+                .filter(|a| self.state.can_withdraw(self.me, a.id))
                 .map(|a| a.id.0),
             delete_kept: None,
             marks: r
@@ -394,7 +388,7 @@ impl Seen<'_> {
             withdraw_mark: r
                 .happened
                 .iter()
-                .find(|m| m.by == self.me && self.can_withdraw_entry(m.id))
+                .find(|m| m.by == self.me && self.state.can_withdraw(self.me, m.id))
                 .map(|m| m.id.0),
             kept_word: None,
             time_fields: self.time_fields(&answer),

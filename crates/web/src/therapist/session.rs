@@ -164,12 +164,7 @@ impl SessionBox {
                         .carried_from
                         .map(|h| format!("Carried over from session {}", h.number)),
                     ticked: ticked.contains(&line.item.id),
-                    withdraw: kintsugi_core::withdrawal::can_withdraw_shared(
-                        space,
-                        &state.withdrawals,
-                        me,
-                        line.item.id,
-                    ),
+                    withdraw: state.can_withdraw(me, line.item.id),
                 })
                 .collect(),
             can_add: sessions::can_add_agenda_item(acting),

@@ -182,7 +182,7 @@ fn set_aside_views(state: &CoupleState, me: UserId, zone: Zone) -> Vec<SetAsideV
         .rituals()
         .iter()
         .rev()
-        .filter(|r| can_withdraw_entry(state, me, r.id))
+        .filter(|r| state.can_withdraw(me, r.id))
         .filter_map(|r| {
             let aside = r.set_aside?;
             Some(SetAsideView {
@@ -225,7 +225,7 @@ fn ritual_views(
                 done_today: r.done_on.contains(&today),
                 can_mark_done: together::can_mark_ritual_done(acting, today, r.id),
                 can_set_aside: together::can_set_aside(acting, r.id),
-                can_withdraw: can_withdraw_entry(state, me, r.id),
+                can_withdraw: state.can_withdraw(me, r.id),
                 errors: refused_at!(refused, Refused::OnRitual, r.id),
             }
         })
@@ -250,11 +250,6 @@ struct TogetherPage {
     can_add: bool,
     /// Plans, words and rituals their author withdrew.
     withdrawn: Vec<crate::withdrawal::Tombstone>,
-}
-
-/// May `me` withdraw this entry of theirs from the record now?
-fn can_withdraw_entry(state: &CoupleState, me: UserId, id: EntryId) -> bool {
-    withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, id)
 }
 
 /// Where a plan stands, from the viewer's side.
@@ -330,7 +325,8 @@ fn plan_view(
             .words
             .iter()
             .map(|w| WordView {
-                remove: can_withdraw_entry(state, me, w.id)
+                remove: state
+                    .can_withdraw(me, w.id)
                     .then(|| format!("/withdraw/{}", w.id.0)),
                 ..word(w.by, me, w.connection, &w.line)
             })
@@ -340,7 +336,7 @@ fn plan_view(
                 .then(|| format!("/delete/{}", w.id.0)),
             ..word(me, me, w.connection, &w.line)
         }),
-        can_withdraw: can_withdraw_entry(state, me, plan.id),
+        can_withdraw: state.can_withdraw(me, plan.id),
     }
 }
 

@@ -25,7 +25,6 @@ use kintsugi_core::truth::{
     self, AckState, AcknowledgementInput, AnswerInput, CorrectionInput, DisclosureInput, EntryKind,
     QuestionInput, QuestionStatus, TruthEntry, TruthEvent, TruthFilter, TruthLog, Waiting,
 };
-use kintsugi_core::withdrawal;
 use kintsugi_core::{EntryId, Refusal, UserId};
 use serde::Deserialize;
 
@@ -285,7 +284,7 @@ fn entry_view(
         can_unpark: truth::can_unpark(acting, id),
         can_correct: truth::can_correct(acting, id),
         can_acknowledge: truth::can_acknowledge(acting, id),
-        can_withdraw: withdrawal::can_withdraw_shared(&state.space, &state.withdrawals, me, id),
+        can_withdraw: state.can_withdraw(me, id),
         withdrawn: entry
             .withdrawn()
             .map(|w| crate::withdrawal::tombstone(w, zone))
