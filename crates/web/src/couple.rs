@@ -123,12 +123,17 @@ impl MyCouple {
             std::cmp::Ordering::Equal => shared.head == Some(seen.hash),
             // The record moved on since: the store checks the event there.
             std::cmp::Ordering::Less => {
+                if shared.has_witnessed(seen.seq, &seen.hash) {
+                    return Ok(());
+                }
                 let witness = Witness {
                     stream_id: self.stream.as_str().to_owned(),
                     seq: seen.seq,
                     hash: seen.hash,
                 };
-                return Ok(app.store.check_witness(&witness).await?);
+                app.store.check_witness(&witness).await?;
+                shared.witnessed(seen.seq, seen.hash);
+                return Ok(());
             }
         };
         if holds {

@@ -20,7 +20,15 @@ pub struct Cached<P> {
     /// Roughly what the state holds in memory: the bytes of every event
     /// folded in, plus a little for each.
     pub weight: usize,
+    /// Witnesses (a `seq` and the hash a person saw there) the store has
+    /// already found in this stream: the record is append-only, so one
+    /// found once is not asked for again while this projection is held.
+    witnessed: Mutex<Vec<(u64, Hash)>>,
 }
+
+/// How many found witnesses a projection remembers: each partner's own,
+/// and a visit or two behind.
+const WITNESSES_KEPT: usize = 4;
 
 /// What one event is taken to cost in memory beside its payload's bytes.
 const EVENT_OVERHEAD: usize = 96;
@@ -182,6 +190,32 @@ impl<P: Projection> ProjectionCache<P> {
         catch_up(&mut cached, store, stream_id).await?;
         self.weigh(stream_id, cached.weight);
         Ok(cached)
+    }
+}
+
+impl<P> Cached<P> {
+    /// Whether the store already found the event `seq` with `hash` in this
+    /// stream.
+    pub fn has_witnessed(&self, seq: u64, hash: &Hash) -> bool {
+        self.witnesses().contains(&(seq, *hash))
+    }
+
+    /// Remembers that the store found the event `seq` with `hash` here.
+    pub fn witnessed(&self, seq: u64, hash: Hash) {
+        let mut kept = self.witnesses();
+        if kept.contains(&(seq, hash)) {
+            return;
+        }
+        if kept.len() == WITNESSES_KEPT {
+            kept.remove(0);
+        }
+        kept.push((seq, hash));
+    }
+
+    fn witnesses(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Hash)>> {
+        self.witnessed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
