@@ -130,6 +130,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 async fn serve(store_args: &StoreArgs, args: ServeArgs) -> Result<ExitCode> {
     let config = args.web_config()?;
     let store = store_args.open().await?;
+    if !store.may_serve() {
+        anyhow::bail!(
+            "another kintsugi process is using the database {}; only one may serve a SQLite \
+             file: stop the other one first",
+            store_args.database_url()?
+        );
+    }
     seal_older_streams(store_args).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

@@ -409,3 +409,45 @@ async fn admin_stats_prints_counts_and_never_content() {
     assert!(size > 0);
     assert!(!out.contains("marker-address"), "never an address: {out}");
 }
+
+/// Two processes must not serve one SQLite file: each trusts the stream
+/// heads it knows. While another process holds the file, `serve` refuses to
+/// start and says why; `verify` still reads it.
+#[tokio::test]
+async fn serve_refuses_a_sqlite_file_another_process_holds() {
+    let dir = data_dir_with_a_stream().await;
+    let url = format!("sqlite://{}", dir.path().join("kintsugi.db").display());
+    let key = MasterKey::load(&dir.path().join("master.key")).unwrap();
+    let holder = kintsugi_store::open(&url, key).await.unwrap();
+    assert!(holder.may_serve(), "the first process holds the file");
+
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_kintsugi"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("KINTSUGI_DATABASE_URL")
+        .env_remove("KINTSUGI_MASTER_KEY_FILE")
+        .env("KINTSUGI_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while serve.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            serve.kill().unwrap();
+            panic!("serve started beside another process holding the file");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let out = serve.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("another kintsugi process is using the database"),
+        "{}",
+        text(&out.stderr)
+    );
+    let verified = kintsugi(dir.path(), &["verify"]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    drop(holder);
+}

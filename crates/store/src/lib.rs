@@ -35,6 +35,7 @@ mod endings;
 mod group_commit;
 mod integrity;
 mod key;
+mod known_heads;
 mod postgres;
 mod record;
 mod rows;
@@ -886,6 +887,11 @@ pub trait Operations: Send + Sync {
     /// How the commits since the store opened were grouped into
     /// transactions: counts only.
     fn commit_batches(&self) -> CommitBatches;
+
+    /// `false` when the store is a SQLite file another process holds: two
+    /// processes must not serve one file (each would trust the stream
+    /// heads it knows). Always `true` on PostgreSQL, made for several.
+    fn may_serve(&self) -> bool;
 }
 
 /// The upper bounds of [`CommitBatches::at_most`]: actions per batch.
@@ -1074,8 +1080,17 @@ pub fn normalise_email(email: &str) -> String {
 
 /// Opens either backend, by the URL's scheme.
 async fn open_any(database_url: &str, key: MasterKey) -> Result<Box<dyn OpenStore>> {
+    open_as(database_url, key, sqlite::Heads::OfThisProcess).await
+}
+
+/// `open_any`, with the stream heads a SQLite store may trust.
+async fn open_as(
+    database_url: &str,
+    key: MasterKey,
+    heads: sqlite::Heads,
+) -> Result<Box<dyn OpenStore>> {
     if database_url.starts_with("sqlite://") {
-        Ok(Box::new(sqlite::open(database_url, key).await?))
+        Ok(Box::new(sqlite::open(database_url, key, heads).await?))
     } else if postgres::is_postgres_url(database_url) {
         Ok(Box::new(postgres::open(database_url, key).await?))
     } else {

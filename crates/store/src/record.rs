@@ -10,6 +10,7 @@ use crate::chain::{
 use crate::crypto::{self, AadHeader, DataKey};
 use crate::integrity::{judge_seal, read_after, walk, SealRule, SealVerdict};
 use crate::key::MasterKey;
+use crate::known_heads::KnownHeads;
 use crate::seal::{DeletionFields, SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
@@ -102,6 +103,11 @@ pub(crate) trait EventTables: Send + Sync {
         stream_id: &str,
         from_seq: i64,
     ) -> Result<Option<(SealRow, Vec<EventRow>)>>;
+    /// The heads this process knows without asking, where it may trust
+    /// them (see `known_heads`).
+    fn known_heads(&self) -> Option<&KnownHeads> {
+        None
+    }
     /// The highest seq of the stream and its hash.
     async fn head_row(&self, stream_id: &str) -> Result<Option<(i64, Vec<u8>)>>;
     /// In one transaction: purges the submission rows of `submission`'s
@@ -269,11 +275,14 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
         })
         .await?;
     match (inserted, submission) {
-        (Inserted::Everything, _) => {}
+        (Inserted::Everything, _) => reached_heads(tables, &rows),
         (Inserted::KeyUsed, Some(submission)) => {
             return Err(key_used(tables, &appends, submission, expired_before).await)
         }
         (Inserted::StreamMoved(stream_id), _) => {
+            if let Some(known) = tables.known_heads() {
+                known.forget(&stream_id);
+            }
             let expected = expected_seq_of(&appends, &stream_id);
             return Err(conflict(tables, &stream_id, expected).await);
         }
@@ -286,6 +295,16 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
         }
     }
     written_per_append(rows, appends)
+}
+
+/// Tells the known heads where a commit's streams now end.
+fn reached_heads<T: EventTables + ?Sized>(tables: &T, rows: &[EventRow]) {
+    let Some(known) = tables.known_heads() else {
+        return;
+    };
+    for row in rows {
+        known.reached(&row.stream_id, row.seq, &row.hash);
+    }
 }
 
 /// The events a commit wrote, one list per append, in the order given.
@@ -428,11 +447,13 @@ pub(crate) async fn append_dated<T: EventTables + ?Sized>(
         ..CommitRows::default()
     };
     match tables.insert_commit(commit).await? {
-        Inserted::Everything => rows
-            .into_iter()
-            .zip(append.events)
-            .map(|(row, event)| stored_event(row, Some(event.payload)))
-            .collect(),
+        Inserted::Everything => {
+            reached_heads(tables, &rows);
+            rows.into_iter()
+                .zip(append.events)
+                .map(|(row, event)| stored_event(row, Some(event.payload)))
+                .collect()
+        }
         _ => Err(conflict(tables, stream_id, expected_seq).await),
     }
 }
@@ -448,8 +469,13 @@ async fn sealed_head<T: EventTables + ?Sized>(
     let Ok(expected) = i64::try_from(expected_seq) else {
         return Err(conflict(tables, stream_id, expected_seq).await);
     };
+    let known = tables
+        .known_heads()
+        .and_then(|known| known.hash_at_head(stream_id, expected));
     let hash = if expected == 0 {
         GENESIS_PREV_HASH.to_vec()
+    } else if let Some(hash) = known {
+        hash
     } else {
         match tables.hash_at(stream_id, expected).await? {
             Some(hash) => hash,
@@ -533,14 +559,24 @@ pub(crate) async fn read<T: EventTables + ?Sized>(
     stream_id: &str,
     after_seq: u64,
 ) -> Result<Vec<StoredEvent>> {
-    read_rows(
+    let known = tables.known_heads();
+    if let (Some(known), Ok(after)) = (known, i64::try_from(after_seq)) {
+        if after > 0 && known.is_head(stream_id, after) {
+            return Ok(Vec::new());
+        }
+    }
+    let events = read_rows(
         tables,
         master,
         stream_id,
         after_seq,
         (i64::MAX, SealRule::Required),
     )
-    .await
+    .await?;
+    if let (Some(known), Some(last)) = (known, events.last()) {
+        known.reached(stream_id, last.seq as i64, &last.hash);
+    }
+    Ok(events)
 }
 
 /// See [`crate::EventStore::read_page`].
@@ -828,7 +864,11 @@ pub(crate) async fn destroy<T: EventTables + ?Sized>(
             seal: Vec::new(),
         };
         row.seal = seal_key.seal_deletion(&row.fields());
-        match tables.destroy_rows(&row, space).await? {
+        let destroyed = tables.destroy_rows(&row, space).await?;
+        if let Some(known) = tables.known_heads() {
+            known.forget(stream_id);
+        }
+        match destroyed {
             Destroyed::Done => return deletion_record(row).map(Some),
             Destroyed::AlreadyGone => return Ok(None),
             Destroyed::Moved => continue,
@@ -1160,7 +1200,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
         let master = MasterKey::generate();
-        let store = crate::sqlite::open(&url, master.clone()).await.unwrap();
+        let store = crate::sqlite::open(&url, master.clone(), crate::sqlite::Heads::OfThisProcess)
+            .await
+            .unwrap();
         legacy_stream(&store, &master, "couple:old").await;
         (dir, store, master)
     }

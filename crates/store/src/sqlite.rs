@@ -10,6 +10,7 @@
 //! the same connection between its batches.
 
 use crate::key::MasterKey;
+use crate::known_heads::KnownHeads;
 use crate::sql::{Sql, SqlTx};
 use crate::sql_store::{Backend, SqlStore};
 use crate::tables::{Column, Table, Value, COPY_PAGE};
@@ -127,8 +128,17 @@ fn make_private(_path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Which stream heads a store may know without asking SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Heads {
+    /// This process's, while it holds the file (see `known_heads`).
+    OfThisProcess,
+    /// None: the store reads as another process would.
+    None,
+}
+
 /// Opens the database at a `sqlite://PATH` URL as a store.
-pub(crate) async fn open(url: &str, key: MasterKey) -> Result<SqliteStore> {
+pub(crate) async fn open(url: &str, key: MasterKey, heads: Heads) -> Result<SqliteStore> {
     let path = path_from_url(url)?;
     let write = open_writer(&path).await?;
     // A connection to a local file does not go stale the way one over a
@@ -143,8 +153,13 @@ pub(crate) async fn open(url: &str, key: MasterKey) -> Result<SqliteStore> {
         write: write.clone(),
         read: read.clone(),
     };
+    let known = match heads {
+        Heads::OfThisProcess => KnownHeads::of_file(&path)?,
+        Heads::None => None,
+    };
     SqlStore::new(backend, read, write.clone(), key)
         .with_group_commit(write)
+        .with_known_heads(known)
         .checked()
         .await
 }

@@ -6,6 +6,7 @@ use super::people::insert_member;
 use super::therapists::insert_therapist_link;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
+use crate::known_heads::KnownHeads;
 use crate::record::{self, CommitRows, DeletionRow, Destroyed, EventTables, Inserted};
 use crate::rows::{deletion_row, event_row, seal_row, submission_record};
 use crate::seal::SealRow;
@@ -154,6 +155,10 @@ impl<B: Backend> SqlStore<B> {
 
 #[async_trait]
 impl<B: Backend> EventTables for SqlStore<B> {
+    fn known_heads(&self) -> Option<&KnownHeads> {
+        self.known.as_deref()
+    }
+
     async fn hash_at(&self, stream_id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
         let sql = "SELECT hash FROM events WHERE stream_id = $1 AND seq = $2";
         self.optional_bytes(sql, &[text(stream_id), int(seq)]).await

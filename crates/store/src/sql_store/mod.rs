@@ -14,6 +14,7 @@ pub(crate) use events::insert_rows;
 
 use crate::group_commit::{BatchCounter, GroupCommit};
 use crate::key::MasterKey;
+use crate::known_heads::KnownHeads;
 use crate::record::{self, EventTables};
 use crate::sql::{Cells, Sql, SqlTx};
 use crate::tables::{self, Table, Value, META, TABLES};
@@ -47,6 +48,9 @@ pub(crate) struct SqlStore<B> {
     /// PostgreSQL, where each commit is its own transaction.
     group: Option<GroupCommit>,
     batches: Arc<BatchCounter>,
+    /// The heads this process knows of the file's streams: on SQLite while
+    /// this process holds the file's lock, never on PostgreSQL.
+    known: Option<Arc<KnownHeads>>,
 }
 
 impl<B: Backend> SqlStore<B> {
@@ -65,7 +69,14 @@ impl<B: Backend> SqlStore<B> {
             key,
             group: None,
             batches: Arc::default(),
+            known: None,
         }
+    }
+
+    /// The same store answering catch-ups at a known head from `known`.
+    pub(crate) fn with_known_heads(mut self, known: Option<Arc<KnownHeads>>) -> SqlStore<B> {
+        self.known = known;
+        self
     }
 
     /// The same store with its commits grouped by a writer task on `pool`
@@ -196,6 +207,11 @@ impl<B: Backend> Operations for SqlStore<B> {
 
     fn commit_batches(&self) -> CommitBatches {
         self.batches.snapshot()
+    }
+
+    fn may_serve(&self) -> bool {
+        // A PostgreSQL store knows no heads, and needs none to share.
+        self.known.is_some() || B::NAME == "postgres"
     }
 
     async fn ping(&self) -> Result<()> {
