@@ -9,6 +9,7 @@ use crate::key::MasterKey;
 use crate::record::EventTables;
 use crate::seal::{SealKey, SealRow};
 use crate::{IntegrityProblem, Result};
+use std::sync::Arc;
 
 /// What a walk expects of the stream's seal once the rows end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,15 +72,40 @@ pub(crate) fn aad_header(row: &EventRow) -> AadHeader<'_> {
 }
 
 /// The stream's data key, or `None` when it is missing or does not open.
+/// Always the file's: a reader must find a wrapped key that went missing or
+/// was swapped, whatever this process unwrapped before.
 async fn data_key<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
     stream_id: &str,
-) -> Result<Option<DataKey>> {
+) -> Result<Option<Arc<DataKey>>> {
     Ok(tables
         .wrapped_key(stream_id)
         .await?
-        .and_then(|wrapped| DataKey::unwrap(master, stream_id, &wrapped).ok()))
+        .and_then(|wrapped| unwrap_data_key(tables, master, stream_id, &wrapped)))
+}
+
+/// The data key this process already unwrapped for the stream, if any.
+pub(crate) fn known_data_key<T: EventTables + ?Sized>(
+    tables: &T,
+    stream_id: &str,
+) -> Option<Arc<DataKey>> {
+    tables.known().and_then(|known| known.data_key(stream_id))
+}
+
+/// `wrapped` unwrapped under `master` and kept for the next time; `None`
+/// when it does not open.
+pub(crate) fn unwrap_data_key<T: EventTables + ?Sized>(
+    tables: &T,
+    master: &MasterKey,
+    stream_id: &str,
+    wrapped: &[u8],
+) -> Option<Arc<DataKey>> {
+    let key = Arc::new(DataKey::unwrap(master, stream_id, wrapped).ok()?);
+    if let Some(known) = tables.known() {
+        known.keep_data_key(stream_id, key.clone());
+    }
+    Some(key)
 }
 
 /// Walks `stream_id` from where `chain` stands, `page` rows at a time,
@@ -199,7 +225,7 @@ struct RowOpener<'a> {
     master: &'a MasterKey,
     stream_id: &'a str,
     seal_key: SealKey,
-    key: Option<DataKey>,
+    key: Option<Arc<DataKey>>,
 }
 
 impl<'a> RowOpener<'a> {

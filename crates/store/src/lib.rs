@@ -35,7 +35,7 @@ mod endings;
 mod group_commit;
 mod integrity;
 mod key;
-mod known_heads;
+mod known;
 mod postgres;
 mod record;
 mod rows;

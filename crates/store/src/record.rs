@@ -8,9 +8,11 @@ use crate::chain::{
     GENESIS_PREV_HASH,
 };
 use crate::crypto::{self, AadHeader, DataKey};
-use crate::integrity::{judge_seal, read_after, walk, SealRule, SealVerdict};
+use crate::integrity::{
+    judge_seal, known_data_key, read_after, unwrap_data_key, walk, SealRule, SealVerdict,
+};
 use crate::key::MasterKey;
-use crate::known_heads::KnownHeads;
+use crate::known::Known;
 use crate::seal::{DeletionFields, SealKey, SealRow};
 use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
@@ -20,6 +22,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -104,8 +107,8 @@ pub(crate) trait EventTables: Send + Sync {
         from_seq: i64,
     ) -> Result<Option<(SealRow, Vec<EventRow>)>>;
     /// The heads this process knows without asking, where it may trust
-    /// them (see `known_heads`).
-    fn known_heads(&self) -> Option<&KnownHeads> {
+    /// them (see `known`).
+    fn known(&self) -> Option<&Known> {
         None
     }
     /// The highest seq of the stream and its hash.
@@ -280,7 +283,7 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
             return Err(key_used(tables, &appends, submission, expired_before).await)
         }
         (Inserted::StreamMoved(stream_id), _) => {
-            if let Some(known) = tables.known_heads() {
+            if let Some(known) = tables.known() {
                 known.forget(&stream_id);
             }
             let expected = expected_seq_of(&appends, &stream_id);
@@ -299,7 +302,7 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
 
 /// Tells the known heads where a commit's streams now end.
 fn reached_heads<T: EventTables + ?Sized>(tables: &T, rows: &[EventRow]) {
-    let Some(known) = tables.known_heads() else {
+    let Some(known) = tables.known() else {
         return;
     };
     for row in rows {
@@ -459,7 +462,8 @@ pub(crate) async fn append_dated<T: EventTables + ?Sized>(
 }
 
 /// The hash of the event at `expected_seq` (the genesis value for 0), once
-/// the stream's seal confirms it is the head.
+/// the stream's seal confirms it is the head, or this process knows it is:
+/// it wrote or read that head and its seal (see `known`).
 async fn sealed_head<T: EventTables + ?Sized>(
     tables: &T,
     seal_key: &SealKey,
@@ -470,12 +474,13 @@ async fn sealed_head<T: EventTables + ?Sized>(
         return Err(conflict(tables, stream_id, expected_seq).await);
     };
     let known = tables
-        .known_heads()
+        .known()
         .and_then(|known| known.hash_at_head(stream_id, expected));
+    if let Some(hash) = known {
+        return Ok(hash);
+    }
     let hash = if expected == 0 {
         GENESIS_PREV_HASH.to_vec()
-    } else if let Some(hash) = known {
-        hash
     } else {
         match tables.hash_at(stream_id, expected).await? {
             Some(hash) => hash,
@@ -559,7 +564,7 @@ pub(crate) async fn read<T: EventTables + ?Sized>(
     stream_id: &str,
     after_seq: u64,
 ) -> Result<Vec<StoredEvent>> {
-    let known = tables.known_heads();
+    let known = tables.known();
     if let (Some(known), Ok(after)) = (known, i64::try_from(after_seq)) {
         if after > 0 && known.is_head(stream_id, after) {
             return Ok(Vec::new());
@@ -865,8 +870,8 @@ pub(crate) async fn destroy<T: EventTables + ?Sized>(
         };
         row.seal = seal_key.seal_deletion(&row.fields());
         let destroyed = tables.destroy_rows(&row, space).await?;
-        if let Some(known) = tables.known_heads() {
-            known.forget(stream_id);
+        if let Some(known) = tables.known() {
+            known.destroyed(stream_id);
         }
         match destroyed {
             Destroyed::Done => return deletion_record(row).map(Some),
@@ -1086,7 +1091,10 @@ async fn data_key_for_append<T: EventTables + ?Sized>(
     tables: &T,
     master: &MasterKey,
     stream_id: &str,
-) -> Result<DataKey> {
+) -> Result<Arc<DataKey>> {
+    if let Some(key) = known_data_key(tables, stream_id) {
+        return Ok(key);
+    }
     let wrapped = match tables.wrapped_key(stream_id).await? {
         Some(wrapped) => wrapped,
         None => {
@@ -1103,7 +1111,7 @@ async fn data_key_for_append<T: EventTables + ?Sized>(
             })?
         }
     };
-    DataKey::unwrap(master, stream_id, &wrapped).map_err(|_| {
+    unwrap_data_key(tables, master, stream_id, &wrapped).ok_or_else(|| {
         StoreError::WrongMasterKey(format!(
             "the data key of stream {stream_id} does not open with it"
         ))

@@ -10,7 +10,7 @@
 //! the same connection between its batches.
 
 use crate::key::MasterKey;
-use crate::known_heads::KnownHeads;
+use crate::known::Known;
 use crate::sql::{Sql, SqlTx};
 use crate::sql_store::{Backend, SqlStore};
 use crate::tables::{Column, Table, Value, COPY_PAGE};
@@ -131,9 +131,10 @@ fn make_private(_path: &Path) -> Result<()> {
 /// Which stream heads a store may know without asking SQLite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Heads {
-    /// This process's, while it holds the file (see `known_heads`).
+    /// This process's, while it holds the file (see `known`).
     OfThisProcess,
-    /// None: the store reads as another process would.
+    /// None: the store reads as another process would (for tests).
+    #[cfg(feature = "testing")]
     None,
 }
 
@@ -154,12 +155,13 @@ pub(crate) async fn open(url: &str, key: MasterKey, heads: Heads) -> Result<Sqli
         read: read.clone(),
     };
     let known = match heads {
-        Heads::OfThisProcess => KnownHeads::of_file(&path)?,
+        Heads::OfThisProcess => Known::of_file(&path)?,
+        #[cfg(feature = "testing")]
         Heads::None => None,
     };
     SqlStore::new(backend, read, write.clone(), key)
         .with_group_commit(write)
-        .with_known_heads(known)
+        .with_known(known)
         .checked()
         .await
 }

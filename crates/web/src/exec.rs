@@ -303,16 +303,22 @@ async fn run(
     submission: &Submission,
     decide: impl Fn(&Decision<'_>) -> Result<Writes, Refusal>,
 ) -> AppResult<Outcome> {
+    // A key used before is not looked up first: the commit finds it in the
+    // same transaction (`SubmissionUsed`), and a decision that refuses or
+    // writes nothing, as a repeat's often does, looks it up then.
     let me = couple.me;
-    if let Some(record) = used_key(app, me, submission).await? {
-        return Ok(submission.replayed(&record, me));
-    }
     if let Err(refusal) = decide_cached(app, couple, membership, &decide).await? {
         return refused(app, me, submission, refusal).await;
     }
     for _ in 0..ATTEMPTS {
         match attempt(app, couple, membership, submission, &decide).await {
             Ok(Outcome::Refused(refusal)) => return refused(app, me, submission, refusal).await,
+            Ok(Outcome::Done(Landed::Nothing)) => {
+                return Ok(match used_key(app, me, submission).await? {
+                    Some(record) => submission.replayed(&record, me),
+                    None => Outcome::Done(Landed::Nothing),
+                })
+            }
             Ok(outcome) => return Ok(outcome),
             Err(AppError::Store(StoreError::Conflict { .. })) => continue,
             Err(AppError::Store(StoreError::SubmissionUsed(record))) => {

@@ -6,7 +6,7 @@ use super::people::insert_member;
 use super::therapists::insert_therapist_link;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
-use crate::known_heads::KnownHeads;
+use crate::known::Known;
 use crate::record::{self, CommitRows, DeletionRow, Destroyed, EventTables, Inserted};
 use crate::rows::{deletion_row, event_row, seal_row, submission_record};
 use crate::seal::SealRow;
@@ -155,7 +155,7 @@ impl<B: Backend> SqlStore<B> {
 
 #[async_trait]
 impl<B: Backend> EventTables for SqlStore<B> {
-    fn known_heads(&self) -> Option<&KnownHeads> {
+    fn known(&self) -> Option<&Known> {
         self.known.as_deref()
     }
 

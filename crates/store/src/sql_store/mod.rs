@@ -14,7 +14,7 @@ pub(crate) use events::insert_rows;
 
 use crate::group_commit::{BatchCounter, GroupCommit};
 use crate::key::MasterKey;
-use crate::known_heads::KnownHeads;
+use crate::known::Known;
 use crate::record::{self, EventTables};
 use crate::sql::{Cells, Sql, SqlTx};
 use crate::tables::{self, Table, Value, META, TABLES};
@@ -50,7 +50,7 @@ pub(crate) struct SqlStore<B> {
     batches: Arc<BatchCounter>,
     /// The heads this process knows of the file's streams: on SQLite while
     /// this process holds the file's lock, never on PostgreSQL.
-    known: Option<Arc<KnownHeads>>,
+    known: Option<Arc<Known>>,
 }
 
 impl<B: Backend> SqlStore<B> {
@@ -74,7 +74,7 @@ impl<B: Backend> SqlStore<B> {
     }
 
     /// The same store answering catch-ups at a known head from `known`.
-    pub(crate) fn with_known_heads(mut self, known: Option<Arc<KnownHeads>>) -> SqlStore<B> {
+    pub(crate) fn with_known(mut self, known: Option<Arc<Known>>) -> SqlStore<B> {
         self.known = known;
         self
     }

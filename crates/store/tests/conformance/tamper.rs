@@ -277,7 +277,7 @@ async fn rolled_back_stream_with_its_seal_is_not_seen_by_the_seal(kind: Kind) {
     assert_eq!(world.store.read(STREAM_B, 0).await.unwrap().len(), 4);
     // A reader that saw seq 6 does notice: its events are gone. (The
     // process that wrote them, holding the SQLite file, trusts the head it
-    // knows until it starts again; see the store's `known_heads`.)
+    // knows until it starts again; see the store's `known`.)
     let elsewhere = world.another_process().await;
     world.assert_refused(
         elsewhere.read(STREAM_B, 6).await,

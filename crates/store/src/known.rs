@@ -1,12 +1,13 @@
-//! The heads of the streams this process has written or read in one
-//! SQLite file, so that a catch-up at a known head finds nothing new
-//! without asking SQLite: on a page that is most of what the store is asked,
-//! and each question is a hand-off to one of SQLite's worker threads.
+//! What this process knows of one SQLite file without asking it: the heads
+//! of the streams it has written or read, so that a catch-up at a known
+//! head finds nothing new at once, and the data keys it has unwrapped. On a
+//! page that is most of what the store is asked, and each question is a
+//! hand-off to one of SQLite's worker threads.
 //!
 //! Only sound while no other process appends to the file. The first store
 //! this process opens on a file takes an exclusive lock beside it
 //! (`<file>-lock`) and holds it while any of its stores is open; every
-//! store of this process on that file shares one `KnownHeads`, so a second
+//! store of this process on that file shares one `Known`, so a second
 //! instance in the same process sees the first one's commits. A process
 //! that cannot take the lock (another one holds it) knows no heads and asks
 //! SQLite every time; `kintsugi serve` refuses to start there.
@@ -15,32 +16,36 @@
 //! behind its back is found by `verify` and by the next process to read the
 //! stream, not by a page this process serves from memory.
 
+use crate::crypto::DataKey;
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
-/// One file's known heads: each stream's highest `seq` and its hash.
-#[derive(Debug)]
-pub(crate) struct KnownHeads {
+/// One file's known heads (each stream's highest `seq` and its hash) and
+/// unwrapped data keys.
+pub(crate) struct Known {
     by_stream: Mutex<HashMap<String, (i64, Vec<u8>)>>,
+    /// No more than the master key they are unwrapped with, which this
+    /// process holds anyway; a destroyed stream's goes with it.
+    keys: Mutex<HashMap<String, Arc<DataKey>>>,
     /// Held, never read: the lock lasts as long as this value.
     _lock: File,
 }
 
 /// Every file this process holds the lock of.
-fn files() -> MutexGuard<'static, HashMap<PathBuf, Weak<KnownHeads>>> {
-    static FILES: OnceLock<Mutex<HashMap<PathBuf, Weak<KnownHeads>>>> = OnceLock::new();
+fn files() -> MutexGuard<'static, HashMap<PathBuf, Weak<Known>>> {
+    static FILES: OnceLock<Mutex<HashMap<PathBuf, Weak<Known>>>> = OnceLock::new();
     FILES
         .get_or_init(Mutex::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
 }
 
-impl KnownHeads {
+impl Known {
     /// This process's heads of the database file at `path` (which must
     /// exist), or `None` when another process holds the file's lock.
-    pub(crate) fn of_file(path: &Path) -> std::io::Result<Option<Arc<KnownHeads>>> {
+    pub(crate) fn of_file(path: &Path) -> std::io::Result<Option<Arc<Known>>> {
         let path = path.canonicalize()?;
         let mut files = files();
         if let Some(known) = files.get(&path).and_then(Weak::upgrade) {
@@ -54,8 +59,9 @@ impl KnownHeads {
             Err(TryLockError::WouldBlock) => return Ok(None),
             Err(TryLockError::Error(error)) => return Err(error),
         }
-        let known = Arc::new(KnownHeads {
+        let known = Arc::new(Known {
             by_stream: Mutex::default(),
+            keys: Mutex::default(),
             _lock: lock,
         });
         files.retain(|_, known| known.strong_count() > 0);
@@ -97,10 +103,30 @@ impl KnownHeads {
         }
     }
 
-    /// Forgets the stream: it was destroyed, or moved in a way this process
-    /// did not see, and is asked of SQLite again.
+    /// Forgets the stream's head: it moved in a way this process did not
+    /// see, and is asked of SQLite again.
     pub(crate) fn forget(&self, stream_id: &str) {
         self.heads().remove(stream_id);
+    }
+
+    /// Forgets everything of a destroyed stream, its data key included.
+    pub(crate) fn destroyed(&self, stream_id: &str) {
+        self.forget(stream_id);
+        self.data_keys().remove(stream_id);
+    }
+
+    fn data_keys(&self) -> MutexGuard<'_, HashMap<String, Arc<DataKey>>> {
+        self.keys.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The stream's data key, if this process unwrapped it already.
+    pub(crate) fn data_key(&self, stream_id: &str) -> Option<Arc<DataKey>> {
+        self.data_keys().get(stream_id).cloned()
+    }
+
+    /// Keeps the stream's unwrapped data key.
+    pub(crate) fn keep_data_key(&self, stream_id: &str, key: Arc<DataKey>) {
+        self.data_keys().insert(stream_id.to_owned(), key);
     }
 }
 
@@ -122,12 +148,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.db");
         File::create(&path).unwrap();
-        let first = KnownHeads::of_file(&path)
-            .unwrap()
-            .expect("the lock is free");
-        let second = KnownHeads::of_file(&path)
-            .unwrap()
-            .expect("the same process");
+        let first = Known::of_file(&path).unwrap().expect("the lock is free");
+        let second = Known::of_file(&path).unwrap().expect("the same process");
         first.reached("s", 3, b"three");
         assert!(second.is_head("s", 3), "one file, one set of heads");
         second.reached("s", 2, b"two");
@@ -141,9 +163,9 @@ mod tests {
         drop((first, second));
         let other = private_file(Path::new(&lock_name)).unwrap();
         other.try_lock().unwrap();
-        assert!(KnownHeads::of_file(&path).unwrap().is_none());
+        assert!(Known::of_file(&path).unwrap().is_none());
         drop(other);
-        let again = KnownHeads::of_file(&path).unwrap().expect("free again");
+        let again = Known::of_file(&path).unwrap().expect("free again");
         assert!(
             !again.is_head("s", 3),
             "a new holder starts knowing nothing"
