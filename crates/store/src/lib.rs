@@ -630,6 +630,10 @@ pub trait EventStore: Send + Sync {
     /// [`SUBMISSION_LIFETIME`].
     async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>>;
 
+    /// Forgets every submission key older than [`SUBMISSION_LIFETIME`] at
+    /// `now`, and says how many.
+    async fn forget_expired_submissions(&self, now: OffsetDateTime) -> Result<u64>;
+
     /// Events with `seq > after_seq`, in order, decrypted. The rows read
     /// are checked as they are served: their chain from the event at
     /// `after_seq`, every payload's AEAD tag, and the stream's seal against

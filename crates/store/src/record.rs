@@ -512,7 +512,7 @@ fn integrity(stream_id: &str, seq: i64, problem: IntegrityProblem) -> StoreError
     ChainBreak::new(stream_id, seq, problem).into_error()
 }
 
-fn lifetime_micros() -> i64 {
+pub(crate) fn lifetime_micros() -> i64 {
     i64::try_from(SUBMISSION_LIFETIME.whole_microseconds()).unwrap_or(i64::MAX)
 }
 

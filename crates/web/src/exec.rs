@@ -330,6 +330,20 @@ async fn run(
     Ok(Outcome::Again(BUSY))
 }
 
+/// Starts the task that forgets, each minute, the submission keys older
+/// than a day: a form sent again after that writes again.
+pub fn start_forgetting_keys(app: AppState) -> tokio::task::JoinHandle<()> {
+    crate::app::ticks::every_minute(app, "used form keys forgotten", |app| async move {
+        forget_used_keys(&app).await
+    })
+}
+
+/// Forgets the submission keys older than a day at the app's clock, and
+/// says how many.
+pub async fn forget_used_keys(app: &AppState) -> Result<u64, StoreError> {
+    app.store.forget_expired_submissions(app.clock.now()).await
+}
+
 /// The row this submission's key wrote, if it was used already.
 async fn used_key(
     app: &AppState,

@@ -133,6 +133,7 @@ pub async fn serve(
         .is_some()
         .then(|| mail::task::start(state.clone()));
     let endings = space::destroy::start(state.clone());
+    let used_keys = exec::start_forgetting_keys(state.clone());
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -143,6 +144,7 @@ pub async fn serve(
         task.abort();
     }
     endings.abort();
+    used_keys.abort();
     if let Some(task) = metrics {
         task.abort();
     }

@@ -64,6 +64,21 @@ static SEALED_ROWS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// A submission row, or in place of an expired row of the same key (`$7`:
+/// the oldest `created_at` still alive); nothing when the key is in use.
+static INSERT_SUBMISSION: LazyLock<String> = LazyLock::new(|| {
+    let set = SUBMISSIONS.columns[2..]
+        .iter()
+        .map(|(column, _)| format!("{column} = excluded.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{} ON CONFLICT (user_id, key_hash) DO UPDATE SET {set} \
+         WHERE submissions.created_at < $7",
+        SUBMISSIONS.insert_sql()
+    )
+});
+
 fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
     [
         Value::Uuid(Some(row.user_id)),
@@ -90,18 +105,11 @@ pub(crate) async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> R
         expired_before,
     } = commit;
     if let Some(submission) = submission {
-        tx.execute(
-            "DELETE FROM submissions WHERE user_id = $1 AND created_at < $2",
-            &[Value::Uuid(Some(submission.user_id)), int(expired_before)],
-        )
-        .await?;
-        match tx
-            .execute(&SUBMISSIONS.insert_sql(), &submission_values(submission))
-            .await
-        {
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => return Ok(Inserted::KeyUsed),
-            Err(error) => return Err(error.into()),
+        let [user, key, request, stream, seq, at] = submission_values(submission);
+        let args = [user, key, request, stream, seq, at, int(expired_before)];
+        // A used key's row wins unless it expired: then it is replaced.
+        if tx.execute(&INSERT_SUBMISSION, &args).await? == 0 {
+            return Ok(Inserted::KeyUsed);
         }
     }
     let insert = EVENTS.insert_sql();
@@ -448,6 +456,12 @@ impl<B: Backend> EventStore for SqlStore<B> {
 
     async fn submission(&self, user_id: Uuid, key_hash: &Hash) -> Result<Option<SubmissionRecord>> {
         record::submission(self, user_id, key_hash).await
+    }
+
+    async fn forget_expired_submissions(&self, now: time::OffsetDateTime) -> Result<u64> {
+        let expired_before = to_micros(now) - record::lifetime_micros();
+        let sql = "DELETE FROM submissions WHERE created_at < $1";
+        Ok(self.writer().execute(sql, &[int(expired_before)]).await?)
     }
 
     async fn read(&self, stream_id: &str, after_seq: u64) -> Result<Vec<StoredEvent>> {

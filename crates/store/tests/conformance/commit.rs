@@ -12,6 +12,7 @@ conformance_tests!(
     one_key_twice_writes_once_and_yields_the_first_record,
     eight_concurrent_commits_with_one_key_land_once,
     an_expired_key_is_absent_and_can_be_used_again,
+    expired_keys_are_forgotten_and_live_ones_kept,
     the_submissions_table_holds_no_marker,
 );
 
@@ -202,8 +203,36 @@ async fn an_expired_key_is_absent_and_can_be_used_again(kind: Kind) {
         .unwrap();
     let fresh = store.submission(user, &[3; 32]).await.unwrap().unwrap();
     assert_eq!((fresh.seq, fresh.request_hash), (2, [2; 32]));
-    // The expired row was purged, not kept beside the new one.
+    // The expired row was replaced, not kept beside the new one.
     assert_eq!(raw.submission_rows().await.len(), 1);
+    raw.close().await;
+}
+
+/// Keys are kept a day, then forgotten by the task that asks each minute;
+/// a key still alive is kept, and keeps its first record.
+async fn expired_keys_are_forgotten_and_live_ones_kept(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    let store = db.open(&MasterKey::generate()).await;
+    let user = Uuid::new_v4();
+    for (seq, key_byte) in [(0, 1), (1, 2), (2, 3)] {
+        let note = append("couple:1", seq, "a note");
+        store
+            .commit(vec![note], Some(key(user, key_byte, 1)))
+            .await
+            .unwrap();
+    }
+    let raw = db.raw().await;
+    // Two of the three a day and a minute ago, in microseconds.
+    let aged = raw
+        .execute("UPDATE submissions SET created_at = created_at - 86460000000 WHERE seq < 3")
+        .await;
+    assert_eq!(aged, 2);
+    let now = time::OffsetDateTime::now_utc();
+    assert_eq!(store.forget_expired_submissions(now).await.unwrap(), 2);
+    assert_eq!(raw.submission_rows().await.len(), 1);
+    let kept = store.submission(user, &[3; 32]).await.unwrap().unwrap();
+    assert_eq!(kept.seq, 3);
+    assert_eq!(store.forget_expired_submissions(now).await.unwrap(), 0);
     raw.close().await;
 }
 

@@ -505,3 +505,38 @@ async fn every_form_sent_twice_at_once_writes_once_and_an_edit_under_a_used_key_
         assert_eq!(app.heads_of(person).await, after, "{name}: nothing new");
     }
 }
+
+/// A form's key is kept a day, then forgotten by the task that runs each
+/// minute: the same key sent again after that writes again.
+#[tokio::test]
+async fn a_used_key_is_forgotten_after_a_day() {
+    use crate::helpers::submission_key;
+    use kintsugi_web::exec::forget_used_keys;
+    let app = TestApp::spawn().await;
+    let couple = app.couple().await;
+    let key = submission_key();
+    let fields = check_in_fields(&[("sad", "2")], "", "partner");
+    let fields = field_refs(&fields);
+    let send = || couple.hurt.post_with_key("/checkin", &key, &fields);
+    assert_eq!(send().await.status, 303);
+    let once = app.heads_of(&couple.hurt).await;
+    assert_eq!(
+        send().await.status,
+        303,
+        "a repeat leads where the first did"
+    );
+    assert_eq!(app.heads_of(&couple.hurt).await, once, "and writes nothing");
+    assert_eq!(forget_used_keys(&app.state).await.unwrap(), 0, "kept a day");
+
+    app.clock
+        .advance(time::Duration::days(1) + time::Duration::minutes(1));
+    assert_eq!(forget_used_keys(&app.state).await.unwrap(), 1);
+    couple.hurt.login().await;
+    assert_eq!(send().await.status, 303);
+    let again = app.heads_of(&couple.hurt).await;
+    assert_eq!(
+        again.couple,
+        once.couple + 1,
+        "a forgotten key writes again"
+    );
+}
