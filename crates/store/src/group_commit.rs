@@ -150,6 +150,29 @@ async fn write_batch(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<I
         }
         return Ok(vec![outcome]);
     }
+    // Most batches hold no refusal: written without a savepoint per action
+    // (two more hand-offs to SQLite's thread each), they commit as they
+    // are. One that meets a refusal is undone whole and written again,
+    // each action under its own savepoint.
+    for action in batch {
+        // A refusal of one action (a used key, a moved stream, an
+        // invitation gone) is its alone: written again apart, it says so.
+        if !matches!(
+            insert_rows(&mut tx, action.commit.rows()).await,
+            Ok(Inserted::Everything)
+        ) {
+            drop(tx);
+            return write_apart(pool, batch).await;
+        }
+    }
+    tx.commit().await?;
+    Ok(batch.iter().map(|_| Ok(Inserted::Everything)).collect())
+}
+
+/// Writes `batch` in one transaction, each action under a savepoint of its
+/// own, so that one that fails is undone alone.
+async fn write_apart(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<Inserted>>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for action in batch {
         SqlTx::execute(&mut tx, "SAVEPOINT action", &[]).await?;
