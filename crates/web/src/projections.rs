@@ -23,8 +23,11 @@ pub struct Cached<P> {
     /// the snapshot's bytes, plus the events folded on).
     pub weight: usize,
     /// The `seq` of the stream's newest snapshot as this instance knows
-    /// it (the one it was restored from, or the last it wrote); 0 for none.
-    pub snapshot_seq: u64,
+    /// it (the one it was restored from, or the last it wrote or is
+    /// writing); 0 for none. Shared with the task writing one, which puts
+    /// the one before back if the stream moved on first, so the next read
+    /// tries again.
+    snapshot_seq: Arc<AtomicU64>,
 }
 
 /// What one event is taken to cost in memory beside its payload's bytes.
@@ -232,10 +235,11 @@ impl<P: Projection> ProjectionCache<P> {
         let Some(head) = cached.head else {
             return;
         };
-        if seq < cached.snapshot_seq.saturating_add(SNAPSHOT_EVERY) {
+        let before = cached.snapshot_seq();
+        if seq < before.saturating_add(SNAPSHOT_EVERY) {
             return;
         }
-        cached.snapshot_seq = seq;
+        cached.snapshot_seq.store(seq, Ordering::Relaxed);
         let Some(state) = cached.state.to_snapshot() else {
             tracing::warn!(stream = stream_id, seq, "a state did not serialise");
             return;
@@ -247,17 +251,28 @@ impl<P: Projection> ProjectionCache<P> {
             state,
         };
         let (store, stream_id) = (store.clone(), stream_id.to_owned());
+        let known = cached.snapshot_seq.clone();
         tokio::spawn(async move {
             match store.save_snapshot(&stream_id, &snapshot).await {
                 Ok(true) => {}
                 Ok(false) => {
                     tracing::debug!(stream = %stream_id, seq, "the stream moved on before its snapshot was written");
+                    // Unless a newer one is on its way: try at the next read.
+                    let _ =
+                        known.compare_exchange(seq, before, Ordering::Relaxed, Ordering::Relaxed);
                 }
                 Err(error) => {
                     tracing::warn!(stream = %stream_id, seq, %error, "a snapshot was not written");
                 }
             }
         });
+    }
+}
+
+impl<P> Cached<P> {
+    /// The `seq` of the stream's newest snapshot as this instance knows it.
+    pub fn snapshot_seq(&self) -> u64 {
+        self.snapshot_seq.load(Ordering::Relaxed)
     }
 }
 
@@ -375,7 +390,7 @@ async fn restore<P: Projection>(
         state,
         head: Some(snapshot.head),
         weight: snapshot.state.len() + EVENT_OVERHEAD,
-        snapshot_seq: seq,
+        snapshot_seq: Arc::new(AtomicU64::new(seq)),
     };
     Ok(true)
 }
@@ -698,7 +713,7 @@ mod tests {
         let back = cache.read(store.as_ref(), "couple:long").await.unwrap();
         assert_eq!(cache.restored(), 1, "from the snapshot");
         assert_eq!(format!("{:?}", back.state), folded);
-        assert_eq!((back.head, back.snapshot_seq), (head, 302));
+        assert_eq!((back.head, back.snapshot_seq()), (head, 302));
         assert!(back.weight >= written.state.len());
         drop(back);
 
