@@ -65,6 +65,8 @@ pub struct ProjectionCache<P> {
     snapshots: Option<Arc<dyn Store>>,
     /// How many states came back from a snapshot.
     restored: AtomicU64,
+    /// How many snapshots the tasks of this cache wrote.
+    written: Arc<AtomicU64>,
 }
 
 impl<P> Default for ProjectionCache<P> {
@@ -87,6 +89,7 @@ impl<P> ProjectionCache<P> {
             evictions: AtomicU64::new(0),
             snapshots: None,
             restored: AtomicU64::new(0),
+            written: Arc::default(),
         }
     }
 
@@ -101,6 +104,11 @@ impl<P> ProjectionCache<P> {
     /// their whole stream.
     pub fn restored(&self) -> u64 {
         self.restored.load(Ordering::Relaxed)
+    }
+
+    /// How many snapshots this cache wrote to the store.
+    pub fn snapshots_written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
     }
 
     fn slots(&self) -> std::sync::MutexGuard<'_, Slots<P>> {
@@ -251,10 +259,12 @@ impl<P: Projection> ProjectionCache<P> {
             state,
         };
         let (store, stream_id) = (store.clone(), stream_id.to_owned());
-        let known = cached.snapshot_seq.clone();
+        let (known, written) = (cached.snapshot_seq.clone(), self.written.clone());
         tokio::spawn(async move {
             match store.save_snapshot(&stream_id, &snapshot).await {
-                Ok(true) => {}
+                Ok(true) => {
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
                 Ok(false) => {
                     tracing::debug!(stream = %stream_id, seq, "the stream moved on before its snapshot was written");
                     // Unless a newer one is on its way: try at the next read.
