@@ -4,7 +4,7 @@
 //! gone with their stream and with any commit that redacts an event they
 //! may have folded.
 
-use crate::harness::{conformance_tests, event, fill, occurrences, Kind, TestDb};
+use crate::harness::{conformance_tests, event, fill, occurrences, Kind, TestDb, TestPayloads};
 use kintsugi_store::{DeletionReason, Snapshot, Store, StreamAppend};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -15,6 +15,7 @@ conformance_tests!(
     a_snapshot_that_does_not_open_or_left_its_chain_is_none,
     a_redaction_at_or_below_a_snapshot_takes_it_in_the_same_commit,
     a_destroyed_stream_takes_its_snapshot_with_it,
+    a_snapshot_racing_a_redaction_never_keeps_the_redacted_event,
 );
 
 const STREAM: &str = "couple:snapshots";
@@ -216,4 +217,35 @@ async fn a_destroyed_stream_takes_its_snapshot_with_it(kind: Kind) {
     assert!(!store.save_snapshot(STREAM, &snapshot).await.unwrap());
     assert_eq!(stored_ciphertext(&db, STREAM).await, None);
     assert_eq!(store.verify().await.unwrap().first_break, None);
+}
+
+/// A snapshot's save and a commit that redacts an event it folded, sent at
+/// the same moment, many times: whichever comes first, no snapshot is left
+/// (the save holds the stream's seal as the commit does, and writes only
+/// at the head).
+async fn a_snapshot_racing_a_redaction_never_keeps_the_redacted_event(kind: Kind) {
+    let (_db, store) = TestDb::with_store(kind).await;
+    for n in 0..12 {
+        let stream = format!("couple:race-{n}");
+        fill(store.as_ref(), &stream, 3).await;
+        let snapshot = at_head(store.as_ref(), &stream, "at three").await;
+        let line = event("author-a", "note", "redacts 2");
+        let mut append = StreamAppend::new(stream.as_str(), 3, vec![line]);
+        append.redacts = vec![2];
+        let save = store.save_snapshot(&stream, &snapshot);
+        let commit = store.commit(vec![append], None);
+        // Each goes first half of the time.
+        let (saved, committed) = if n % 2 == 0 {
+            tokio::join!(save, commit)
+        } else {
+            let (committed, saved) = tokio::join!(commit, save);
+            (saved, committed)
+        };
+        committed.unwrap();
+        saved.unwrap();
+        let left = store.load_snapshot(&stream, FORMAT).await.unwrap();
+        assert_eq!(left, None, "race {n}");
+    }
+    let report = store.verify_with(&TestPayloads).await.unwrap();
+    assert_eq!(report.first_break, None);
 }
