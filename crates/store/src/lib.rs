@@ -7,7 +7,8 @@
 //! Written once for both backends: the hash chain (`chain`), encryption at
 //! rest (`crypto`), the head seal (`seal`), the one walk that judges a
 //! stream for `read`, `head`, `verify` and sealing (`integrity`), the record
-//! on top of them (`record`), every query (`sql_store`, with `$N` placeholders, on the
+//! on top of them (`record`), the app's encrypted state snapshots
+//! (`snapshots`), every query (`sql_store`, with `$N` placeholders, on the
 //! primitives of `sql`) and the row mapping (`rows`). `sqlite.rs` and
 //! `postgres.rs` keep only what differs: connections, how a write
 //! transaction starts, the lock for a key rotation, backup, migrations.
