@@ -69,6 +69,11 @@ pub struct BenchCouple {
     pub hurt: UserId,
     pub couple_events: usize,
     pub private_events: usize,
+    /// The couple's record and the hurt partner's private stream, by id.
+    pub couple_stream: String,
+    pub hurt_stream: String,
+    /// The events of the hurt partner's private stream.
+    pub hurt_events: usize,
 }
 
 struct Builder {
@@ -334,24 +339,40 @@ pub async fn generate(
         b.live_one_day(start + Duration::days(i64::from(day)), day, days, involved)?;
     }
 
-    let couple = BenchCouple {
-        label,
-        hurt,
-        couple_events: b.couple_pending.events.len(),
-        private_events: b.hurt_pending.events.len() + b.involved_pending.events.len(),
-    };
-    let streams = vec![
-        (
+    Ok(b.finish(label, couple_id, involved))
+}
+
+impl Builder {
+    /// The couple as the benchmark reports it, and each stream's events.
+    fn finish(
+        self,
+        label: &'static str,
+        couple_id: CoupleId,
+        involved: UserId,
+    ) -> (BenchCouple, Vec<(String, Pending)>) {
+        let (couple_stream, hurt_stream) = (
             StreamId::couple(couple_id).as_str().to_owned(),
-            b.couple_pending,
-        ),
-        (StreamId::private(hurt).as_str().to_owned(), b.hurt_pending),
-        (
-            StreamId::private(involved).as_str().to_owned(),
-            b.involved_pending,
-        ),
-    ];
-    Ok((couple, streams))
+            StreamId::private(self.hurt).as_str().to_owned(),
+        );
+        let couple = BenchCouple {
+            label,
+            hurt: self.hurt,
+            couple_events: self.couple_pending.events.len(),
+            private_events: self.hurt_pending.events.len() + self.involved_pending.events.len(),
+            couple_stream: couple_stream.clone(),
+            hurt_stream: hurt_stream.clone(),
+            hurt_events: self.hurt_pending.events.len(),
+        };
+        let streams = vec![
+            (couple_stream, self.couple_pending),
+            (hurt_stream, self.hurt_pending),
+            (
+                StreamId::private(involved).as_str().to_owned(),
+                self.involved_pending,
+            ),
+        ];
+        (couple, streams)
+    }
 }
 
 /// Appends each stream's events through the store, in batches, each with

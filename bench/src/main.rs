@@ -18,10 +18,15 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use clap::{Parser, Subcommand};
 use history::BenchCouple;
-use kintsugi_store::MasterKey;
+use kintsugi_core::kernel::snapshot::STATE_FORMAT;
+use kintsugi_core::streams::couple::CoupleState;
+use kintsugi_core::streams::private::PrivateState;
+use kintsugi_store::{MasterKey, Store};
 use kintsugi_web::app::config::WebConfig;
+use kintsugi_web::projections::{ProjectionCache, SNAPSHOT_EVERY};
 use kintsugi_web::AppState;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -131,6 +136,110 @@ async fn time_pages(router: &Router, measured: &mut [Measured], runs: usize) -> 
     Ok(())
 }
 
+/// How many times each return is timed; the median is shown.
+const RETURN_RUNS: usize = 11;
+
+/// What a projection costs to come back into an empty cache: the couple's
+/// record and the hurt partner's private stream, each read by a cache of
+/// its own (a fresh instance's), `RETURN_RUNS` times; the medians, and
+/// whether they came from a snapshot.
+struct Return {
+    couple: Duration,
+    private: Duration,
+    from_snapshots: bool,
+}
+
+async fn time_returns(store: &Arc<dyn Store>, couple: &BenchCouple) -> Result<Return> {
+    let (mut couples, mut privates) = (Vec::new(), Vec::new());
+    let mut restored = 0;
+    for _ in 0..RETURN_RUNS {
+        let cache = ProjectionCache::<CoupleState>::default();
+        let started = Instant::now();
+        drop(cache.read(store.as_ref(), &couple.couple_stream).await?);
+        couples.push(started.elapsed());
+        let cache_of_mine = ProjectionCache::<PrivateState>::default();
+        let started = Instant::now();
+        drop(
+            cache_of_mine
+                .read(store.as_ref(), &couple.hurt_stream)
+                .await?,
+        );
+        privates.push(started.elapsed());
+        restored += cache.restored() + cache_of_mine.restored();
+    }
+    Ok(Return {
+        couple: summarise(couples, 0).p50,
+        private: summarise(privates, 0).p50,
+        from_snapshots: restored > 0,
+    })
+}
+
+/// Waits (a few seconds at most) for the snapshot of each long stream of
+/// `couple`, which the app writes from a task of its own: the bytes of
+/// each found, `None` for a stream too short to have one.
+async fn snapshots_written(
+    store: &Arc<dyn Store>,
+    couple: &BenchCouple,
+) -> Result<[Option<usize>; 2]> {
+    let long = SNAPSHOT_EVERY as usize;
+    let streams = [
+        (&couple.couple_stream, couple.couple_events),
+        (&couple.hurt_stream, couple.hurt_events),
+    ];
+    let mut sizes = [None, None];
+    for ((stream, events), size) in streams.into_iter().zip(&mut sizes) {
+        if events < long {
+            continue;
+        }
+        for _ in 0..500 {
+            if let Some(snapshot) = store.load_snapshot(stream, STATE_FORMAT).await? {
+                *size = Some(snapshot.state.len());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        size.get_or_insert(0);
+    }
+    Ok(sizes)
+}
+
+/// The first request of each couple on a fresh app over the same store,
+/// `RETURN_RUNS` times (a new app each time): the medians.
+async fn fresh_first_requests(
+    store: &Arc<dyn Store>,
+    measured: &[Measured],
+) -> Result<Vec<Duration>> {
+    let mut times = vec![Vec::with_capacity(RETURN_RUNS); measured.len()];
+    for _ in 0..RETURN_RUNS {
+        let app = AppState::new(store.clone(), WebConfig::default());
+        let router = kintsugi_web::app(app);
+        for (i, m) in measured.iter().enumerate() {
+            let started = Instant::now();
+            get(&router, PAGES[0], &m.cookie).await?;
+            times[i].push(started.elapsed());
+        }
+    }
+    Ok(times.into_iter().map(|t| summarise(t, 0).p50).collect())
+}
+
+/// This process's resident memory now and at its peak, in MB, from
+/// `/proc/self/status` (Linux); `None` elsewhere.
+fn rss() -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |name: &str| -> Option<f64> {
+        let line = status.lines().find(|line| line.starts_with(name))?;
+        line.split_whitespace().nth(1)?.parse::<f64>().ok()
+    };
+    Some((kb("VmRSS:")? / 1024.0, kb("VmHWM:")? / 1024.0))
+}
+
+fn rss_line(when: &str) -> String {
+    match rss() {
+        Some((now, peak)) => format!("RSS {when}: {now:.1} MB (peak {peak:.1} MB)"),
+        None => format!("RSS {when}: not known on this system"),
+    }
+}
+
 fn ms(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1_000.0)
 }
@@ -189,10 +298,16 @@ async fn pages() -> Result<()> {
         history::append(store.as_ref(), &streams).await?;
         couples.push(couple);
     }
-    println!("… done in {}.\n", ms(started.elapsed()));
+    println!("… done in {}.", ms(started.elapsed()));
+    println!("{}\n", rss_line("after generating"));
 
+    // Each projection folded whole, before any snapshot exists.
+    let mut folds = Vec::new();
+    for couple in &couples {
+        folds.push(time_returns(&store, couple).await?);
+    }
     // A fresh app: its projection cache starts empty, as after a restart.
-    let app = AppState::new(store, WebConfig::default());
+    let app = AppState::new(store.clone(), WebConfig::default());
     let router = kintsugi_web::app(app.clone());
     let mut results = Vec::new();
     for couple in couples {
@@ -200,28 +315,95 @@ async fn pages() -> Result<()> {
     }
     time_pages(&router, &mut results, runs).await?;
     save_pages(&router, &results).await?;
-
+    println!("{}\n", rss_line("with every projection in memory"));
+    let back = come_back(&store, &results, folds).await?;
     println!("{runs} requests per page, as the hurt partner; p50 / p95, body size.\n");
-    for r in &results {
-        println!(
-            "{:8} {} events in the couple stream, {} in the two private streams",
-            r.couple.label, r.couple.couple_events, r.couple.private_events
-        );
-        println!(
-            "         first request after start (folds the record): {}",
-            ms(r.first)
-        );
-        for (path, t) in PAGES.iter().zip(&r.pages) {
-            println!(
-                "         GET {path:28} {:>10} / {:>10}  {:>4} KB",
-                ms(t.p50),
-                ms(t.p95),
-                t.bytes / 1024
-            );
-        }
-        println!();
+    for (r, back) in results.iter().zip(&back) {
+        report(r, back);
     }
-    if let [week, year, five] = results.as_slice() {
+    println!("{}\n", rss_line("at the end"));
+    ratios(&results);
+    Ok(())
+}
+
+/// How one couple's projections come back into an empty cache: folded
+/// whole, then (once the app wrote their snapshots) from the snapshots,
+/// and a fresh app's first page.
+struct CameBack {
+    folded: Return,
+    /// The bytes of the record's and the private stream's snapshots.
+    written: [Option<usize>; 2],
+    returned: Return,
+    fresh_first: Duration,
+}
+
+/// The app wrote the long streams' snapshots as it folded them: each
+/// projection comes back from them, and so does a fresh app's first page.
+async fn come_back(
+    store: &Arc<dyn Store>,
+    results: &[Measured],
+    folds: Vec<Return>,
+) -> Result<Vec<CameBack>> {
+    let fresh = fresh_first_requests(store, results).await?;
+    let mut back = Vec::new();
+    for ((r, folded), fresh_first) in results.iter().zip(folds).zip(fresh) {
+        back.push(CameBack {
+            folded,
+            written: snapshots_written(store, &r.couple).await?,
+            returned: time_returns(store, &r.couple).await?,
+            fresh_first,
+        });
+    }
+    Ok(back)
+}
+
+fn report(r: &Measured, back: &CameBack) {
+    println!(
+        "{:8} {} events in the couple stream, {} in the two private streams",
+        r.couple.label, r.couple.couple_events, r.couple.private_events
+    );
+    println!(
+        "         first request after start (folds the record): {}",
+        ms(r.first)
+    );
+    let size =
+        |bytes: Option<usize>| bytes.map_or("none".to_owned(), |b| format!("{} KB", b / 1024));
+    let how = match (back.written, back.returned.from_snapshots) {
+        ([None, None], _) => "no snapshot: too few events for one".to_owned(),
+        ([couple, private], true) => {
+            format!("from snapshots of {} + {}", size(couple), size(private))
+        }
+        (_, false) => "snapshots written but not used".to_owned(),
+    };
+    println!("         projections back (median of {RETURN_RUNS}), record + own private stream:");
+    let (folded, returned) = (&back.folded, &back.returned);
+    println!(
+        "           folded whole         {:>10} + {:>10}",
+        ms(folded.couple),
+        ms(folded.private)
+    );
+    println!(
+        "           returned             {:>10} + {:>10}  ({how})",
+        ms(returned.couple),
+        ms(returned.private)
+    );
+    println!(
+        "         first request on a fresh app after snapshots: {}",
+        ms(back.fresh_first)
+    );
+    for (path, t) in PAGES.iter().zip(&r.pages) {
+        println!(
+            "         GET {path:28} {:>10} / {:>10}  {:>4} KB",
+            ms(t.p50),
+            ms(t.p95),
+            t.bytes / 1024
+        );
+    }
+    println!();
+}
+
+fn ratios(results: &[Measured]) {
+    if let [week, year, five] = results {
         for (label, base) in [("1 week", week), ("1 year", year)] {
             println!("Ratio 5 years / {label} (p50):");
             for (i, path) in PAGES.iter().enumerate() {
@@ -230,5 +412,4 @@ async fn pages() -> Result<()> {
             }
         }
     }
-    Ok(())
 }

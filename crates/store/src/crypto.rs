@@ -21,6 +21,7 @@ const DATA_KEY_LEN: usize = 32;
 const PAYLOAD_CONTEXT: &[u8] = b"kintsugi/payload/v1";
 const EVENT_CONTEXT: &[u8] = b"kintsugi/event-payload/v2";
 const STREAM_KEY_CONTEXT: &[u8] = b"kintsugi/stream-key/v1";
+const SNAPSHOT_CONTEXT: &[u8] = b"kintsugi/state-snapshot/v1";
 const KEY_CHECK_CONTEXT: &[u8] = b"kintsugi/key-check/v1";
 const KEY_CHECK_PLAINTEXT: &[u8] = b"This database belongs to Kintsugi; the master key opens it.";
 
@@ -76,6 +77,20 @@ impl DataKey {
             _ => return Err(Unsealed),
         };
         open(&self.0, &aad, sealed)
+    }
+
+    /// Encrypts a snapshot of the stream's state, bound to where it stands
+    /// (stream, `seq`, the head there) and the format it is written in.
+    pub(crate) fn seal_snapshot(&self, at: &SnapshotAad<'_>, plaintext: &[u8]) -> Vec<u8> {
+        seal(&self.0, &at.aad(), plaintext)
+    }
+
+    pub(crate) fn open_snapshot(
+        &self,
+        at: &SnapshotAad<'_>,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, Unsealed> {
+        open(&self.0, &at.aad(), sealed)
     }
 
     /// The data key encrypted under the master key, bound to its stream.
@@ -164,6 +179,29 @@ impl AadHeader<'_> {
     }
 }
 
+/// What a snapshot's associated data binds: a snapshot opens only for the
+/// stream, `seq`, head and format it was written for.
+pub(crate) struct SnapshotAad<'a> {
+    pub stream_id: &'a str,
+    pub seq: u64,
+    pub format: u32,
+    pub head: &'a [u8],
+}
+
+impl SnapshotAad<'_> {
+    fn aad(&self) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(SNAPSHOT_CONTEXT.len() + 28 + self.stream_id.len() + 32);
+        aad.extend_from_slice(SNAPSHOT_CONTEXT);
+        aad.extend_from_slice(&(self.stream_id.len() as u64).to_be_bytes());
+        aad.extend_from_slice(self.stream_id.as_bytes());
+        aad.extend_from_slice(&self.seq.to_be_bytes());
+        aad.extend_from_slice(&self.format.to_be_bytes());
+        aad.extend_from_slice(&(self.head.len() as u64).to_be_bytes());
+        aad.extend_from_slice(self.head);
+        aad
+    }
+}
+
 fn payload_aad(stream_id: &str, seq: u64) -> Vec<u8> {
     let mut aad = Vec::with_capacity(PAYLOAD_CONTEXT.len() + 16 + stream_id.len());
     aad.extend_from_slice(PAYLOAD_CONTEXT);
@@ -240,6 +278,41 @@ mod tests {
             Ok(&b"old"[..]),
             "format 1 events still open"
         );
+    }
+
+    #[test]
+    fn a_snapshot_opens_only_for_its_stream_seq_head_and_format() {
+        let key = DataKey::generate();
+        let head = [7u8; 32];
+        let at = SnapshotAad {
+            stream_id: "couple:1",
+            seq: 300,
+            format: 1,
+            head: &head,
+        };
+        let sealed = key.seal_snapshot(&at, b"the state");
+        assert_eq!(key.open_snapshot(&at, &sealed).unwrap(), b"the state");
+        let other_head = [8u8; 32];
+        for moved in [
+            SnapshotAad {
+                stream_id: "couple:2",
+                ..at
+            },
+            SnapshotAad { seq: 301, ..at },
+            SnapshotAad { format: 2, ..at },
+            SnapshotAad {
+                head: &other_head,
+                ..at
+            },
+        ] {
+            assert_eq!(key.open_snapshot(&moved, &sealed), Err(Unsealed));
+        }
+        assert_eq!(
+            DataKey::generate().open_snapshot(&at, &sealed),
+            Err(Unsealed)
+        );
+        // Never mistaken for an event's payload at the same place.
+        assert_eq!(key.open_payload("couple:1", 300, &sealed), Err(Unsealed));
     }
 
     #[test]

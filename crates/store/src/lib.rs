@@ -7,7 +7,8 @@
 //! Written once for both backends: the hash chain (`chain`), encryption at
 //! rest (`crypto`), the head seal (`seal`), the one walk that judges a
 //! stream for `read`, `head`, `verify` and sealing (`integrity`), the record
-//! on top of them (`record`), every query (`sql_store`, with `$N` placeholders, on the
+//! on top of them (`record`), the app's encrypted state snapshots
+//! (`snapshots`), every query (`sql_store`, with `$N` placeholders, on the
 //! primitives of `sql`) and the row mapping (`rows`). `sqlite.rs` and
 //! `postgres.rs` keep only what differs: connections, how a write
 //! transaction starts, the lock for a key rotation, backup, migrations.
@@ -40,6 +41,7 @@ mod postgres;
 mod record;
 mod rows;
 mod seal;
+mod snapshots;
 mod sql;
 mod sql_store;
 mod sqlite;
@@ -309,6 +311,32 @@ impl StreamAppend {
             events,
             redacts: Vec::new(),
         }
+    }
+}
+
+/// A stream's state as of `seq`, as the app serialised it: the store keeps
+/// it encrypted under the stream's data key like a payload and never reads
+/// it. See [`EventStore::save_snapshot`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The last event folded into the state.
+    pub seq: u64,
+    /// The shape of `state`'s bytes, as the app names it: a snapshot is
+    /// only ever handed back to a reader asking for the same format.
+    pub format: u32,
+    /// The hash of the stream's event at `seq`.
+    pub head: Hash,
+    pub state: Vec<u8>,
+}
+
+impl std::fmt::Debug for Snapshot {
+    /// Where it stands and how big it is, never what it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("seq", &self.seq)
+            .field("format", &self.format)
+            .field("bytes", &self.state.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -680,6 +708,25 @@ pub trait EventStore: Send + Sync {
     /// The deletion record a destroyed stream left, once its seal is
     /// checked (`Integrity` with `ForgedDeletion` when it does not open).
     async fn deletion_record(&self, stream_id: &str) -> Result<Option<DeletionRecord>>;
+
+    /// Keeps `snapshot` as the stream's one snapshot (replacing any
+    /// before), encrypted under the stream's data key with the stream,
+    /// `seq`, head and format bound as associated data. Written only while
+    /// the snapshot's `seq` and head are still the stream's head, holding
+    /// the stream's seal as an append does: `Ok(false)`, with nothing
+    /// written, when the stream moved on (so a withdrawal committed
+    /// meanwhile can never be followed by a snapshot that still holds what
+    /// it withdrew), was destroyed, or has no events.
+    ///
+    /// A snapshot goes with its stream ([`EventStore::destroy_stream`]), and
+    /// with any commit that redacts an event at or below its `seq`.
+    async fn save_snapshot(&self, stream_id: &str, snapshot: &Snapshot) -> Result<bool>;
+
+    /// The stream's snapshot in `format`, decrypted, when it still stands
+    /// on the stream's chain (the event at its `seq` has its head hash).
+    /// One of another format, one whose event is gone or different, or one
+    /// that does not decrypt is `None`: the caller folds from the events.
+    async fn load_snapshot(&self, stream_id: &str, format: u32) -> Result<Option<Snapshot>>;
 
     /// `verify_with` the store's own check ([`OpaquePayloads`]).
     async fn verify(&self) -> Result<VerifyReport> {

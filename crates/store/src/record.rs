@@ -14,6 +14,7 @@ use crate::integrity::{
 use crate::key::MasterKey;
 use crate::known::Known;
 use crate::seal::{DeletionFields, SealKey, SealRow};
+use crate::snapshots::{FoundSnapshot, SnapshotRow};
 use crate::timestamp::{from_micros, now_micros, to_micros};
 use crate::{
     ChainBreak, ChainHead, Decoded, DeletionReason, DeletionRecord, Hash, IntegrityProblem,
@@ -183,6 +184,14 @@ pub(crate) trait EventTables: Send + Sync {
         after: Option<&str>,
         limit: i64,
     ) -> Result<Vec<DeletionRow>>;
+    /// In one write transaction that holds the stream's seal row, as an
+    /// append does: when the stream's newest event is (`row.seq`,
+    /// `row.head`), replaces its snapshot with `row`; `false`, with nothing
+    /// written, when it is not or the stream has no seal.
+    async fn put_snapshot(&self, row: &SnapshotRow) -> Result<bool>;
+    /// In one read: the stream's snapshot in `format`, with the hash its
+    /// chain holds at the snapshot's `seq` and the stream's wrapped key.
+    async fn snapshot_row(&self, stream_id: &str, format: i64) -> Result<Option<FoundSnapshot>>;
 }
 
 /// What `insert_commit` did.

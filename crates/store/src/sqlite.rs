@@ -227,16 +227,22 @@ impl Backend for SqliteDb {
     }
 }
 
-/// Removes the sessions `VACUUM INTO` copied (see `tables::backed_up`).
-/// `secure_delete` overwrites their rows, so no token hash is left behind
-/// in a free page of the file.
+/// Removes the sessions `VACUUM INTO` copied (see `tables::backed_up`),
+/// and the snapshots, a cache a backup does not carry. `secure_delete`
+/// overwrites their rows, so no token hash is left behind in a free page
+/// of the file.
 async fn drop_sessions(path: &Path) -> Result<()> {
     let options = base_options(path).journal_mode(SqliteJournalMode::Delete);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
         .await?;
-    let deleted = sqlx::query("DELETE FROM sessions").execute(&pool).await;
+    let mut deleted = Ok(());
+    for sql in ["DELETE FROM sessions", "DELETE FROM stream_snapshots"] {
+        if deleted.is_ok() {
+            deleted = sqlx::query(sql).execute(&pool).await.map(drop);
+        }
+    }
     pool.close().await;
     deleted?;
     Ok(())

@@ -266,6 +266,21 @@ pub(crate) const STREAM_DELETIONS: Table = Table {
     ],
 };
 
+/// Each stream's newest snapshot of the app's state, encrypted like a
+/// payload. Not in [`TABLES`]: only a cache, which a backup leaves out and
+/// a restore does without (each stream is folded from its events once).
+pub(crate) const STREAM_SNAPSHOTS: Table = Table {
+    name: "stream_snapshots",
+    columns: &[
+        ("stream_id", Column::Text),
+        ("seq", Column::Int),
+        ("format", Column::Int),
+        ("head", Column::Bytes),
+        ("ciphertext", Column::Bytes),
+        ("created_at", Column::Int),
+    ],
+};
+
 /// Used submission keys: hashes and where the first event landed, nothing
 /// about what was submitted.
 pub(crate) const SUBMISSIONS: Table = Table {

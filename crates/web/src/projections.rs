@@ -5,8 +5,9 @@
 //! rather than forked.
 
 use crate::app::error::{AppError, AppResult};
+use kintsugi_core::kernel::snapshot::STATE_FORMAT;
 use kintsugi_core::{Meta, Projection, UserId};
-use kintsugi_store::{Hash, NewEvent, Store, StoredEvent};
+use kintsugi_store::{Hash, NewEvent, Snapshot, Store, StoredEvent};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,12 +19,19 @@ pub struct Cached<P> {
     pub state: P,
     pub head: Option<Hash>,
     /// Roughly what the state holds in memory: the bytes of every event
-    /// folded in, plus a little for each.
+    /// folded in, plus a little for each (or, restored from a snapshot,
+    /// the snapshot's bytes, plus the events folded on).
     pub weight: usize,
     /// Witnesses (a `seq` and the hash a person saw there) the store has
     /// already found in this stream: the record is append-only, so one
     /// found once is not asked for again while this projection is held.
     witnessed: Mutex<Vec<(u64, Hash)>>,
+    /// The `seq` of the stream's newest snapshot as this instance knows
+    /// it (the one it was restored from, or the last it wrote or is
+    /// writing); 0 for none. Shared with the task writing one, which puts
+    /// the one before back if the stream moved on first, so the next read
+    /// tries again.
+    snapshot_seq: Arc<AtomicU64>,
 }
 
 /// How many found witnesses a projection remembers: each partner's own,
@@ -32,6 +40,11 @@ const WITNESSES_KEPT: usize = 4;
 
 /// What one event is taken to cost in memory beside its payload's bytes.
 const EVENT_OVERHEAD: usize = 96;
+
+/// How many events a state folds beyond its stream's last snapshot before
+/// a new snapshot is written: a projection let go from memory then comes
+/// back from the snapshot and at most this many events.
+pub const SNAPSHOT_EVERY: u64 = 256;
 
 /// One stream's projection in the cache, and when it was last asked for.
 struct Slot<P> {
@@ -55,6 +68,13 @@ pub struct ProjectionCache<P> {
     slots: Mutex<Slots<P>>,
     budget: usize,
     evictions: AtomicU64,
+    /// Where snapshots are written (see `save_snapshot_if_due`); `None`
+    /// writes none, though a stream's snapshot is still read.
+    snapshots: Option<Arc<dyn Store>>,
+    /// How many states came back from a snapshot.
+    restored: AtomicU64,
+    /// How many snapshots the tasks of this cache wrote.
+    written: Arc<AtomicU64>,
 }
 
 impl<P> Default for ProjectionCache<P> {
@@ -75,7 +95,28 @@ impl<P> ProjectionCache<P> {
             }),
             budget,
             evictions: AtomicU64::new(0),
+            snapshots: None,
+            restored: AtomicU64::new(0),
+            written: Arc::default(),
         }
+    }
+
+    /// The same cache, writing a snapshot of a state to `store` each time
+    /// it folded [`SNAPSHOT_EVERY`] events beyond the last one.
+    pub fn saving_snapshots_to(mut self, store: Arc<dyn Store>) -> Self {
+        self.snapshots = Some(store);
+        self
+    }
+
+    /// How many states came back from a snapshot rather than a fold of
+    /// their whole stream.
+    pub fn restored(&self) -> u64 {
+        self.restored.load(Ordering::Relaxed)
+    }
+
+    /// How many snapshots this cache wrote to the store.
+    pub fn snapshots_written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
     }
 
     fn slots(&self) -> std::sync::MutexGuard<'_, Slots<P>> {
@@ -187,9 +228,69 @@ impl<P: Projection> ProjectionCache<P> {
         stream_id: &str,
     ) -> AppResult<OwnedRwLockWriteGuard<Cached<P>>> {
         let mut cached = self.slot(stream_id).write_owned().await;
-        catch_up(&mut cached, store, stream_id).await?;
+        if catch_up(&mut cached, store, stream_id).await? {
+            self.restored.fetch_add(1, Ordering::Relaxed);
+        }
+        self.save_snapshot_if_due(&mut cached, stream_id);
         self.weigh(stream_id, cached.weight);
         Ok(cached)
+    }
+
+    /// Once a state holds [`SNAPSHOT_EVERY`] events beyond its stream's
+    /// last snapshot, writes a new one: serialised here, under the lock,
+    /// and written by a task of its own, so no page waits for the store;
+    /// a write that fails is logged, never shown. The store writes it only
+    /// while the stream's head is still the state's (a withdrawal landing
+    /// meanwhile wins), encrypted under the stream's own data key: a
+    /// private stream's snapshot is as private as its events.
+    fn save_snapshot_if_due(&self, cached: &mut Cached<P>, stream_id: &str) {
+        let Some(store) = &self.snapshots else {
+            return;
+        };
+        let seq = cached.state.seq();
+        let Some(head) = cached.head else {
+            return;
+        };
+        let before = cached.snapshot_seq();
+        if seq < before.saturating_add(SNAPSHOT_EVERY) {
+            return;
+        }
+        cached.snapshot_seq.store(seq, Ordering::Relaxed);
+        let Some(state) = cached.state.to_snapshot() else {
+            tracing::warn!(stream = stream_id, seq, "a state did not serialise");
+            return;
+        };
+        let snapshot = Snapshot {
+            seq,
+            format: STATE_FORMAT,
+            head,
+            state,
+        };
+        let (store, stream_id) = (store.clone(), stream_id.to_owned());
+        let (known, written) = (cached.snapshot_seq.clone(), self.written.clone());
+        tokio::spawn(async move {
+            match store.save_snapshot(&stream_id, &snapshot).await {
+                Ok(true) => {
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(false) => {
+                    tracing::debug!(stream = %stream_id, seq, "the stream moved on before its snapshot was written");
+                    // Unless a newer one is on its way: try at the next read.
+                    let _ =
+                        known.compare_exchange(seq, before, Ordering::Relaxed, Ordering::Relaxed);
+                }
+                Err(error) => {
+                    tracing::warn!(stream = %stream_id, seq, %error, "a snapshot was not written");
+                }
+            }
+        });
+    }
+}
+
+impl<P> Cached<P> {
+    /// The `seq` of the stream's newest snapshot as this instance knows it.
+    pub fn snapshot_seq(&self) -> u64 {
+        self.snapshot_seq.load(Ordering::Relaxed)
     }
 }
 
@@ -267,19 +368,22 @@ impl<P: Projection> Cached<P> {
     /// would: what a withdrawal removed is skipped, never remembered.
     pub async fn rebuild(&mut self, store: &dyn Store, stream_id: &str) -> AppResult<()> {
         *self = Cached::default();
-        catch_up(self, store, stream_id).await
+        catch_up(self, store, stream_id).await.map(drop)
     }
 }
 
-/// Reads the events after the cached `seq` into the cached state. A
-/// redaction of an event the state had already folded (a withdrawal written
-/// through another instance) makes it fold the whole stream again, fresh:
-/// what was withdrawn is never remembered.
+/// Reads the events after the cached `seq` into the cached state; an empty
+/// state first comes back from the stream's snapshot, when it has one (then
+/// `true`). A redaction of an event the state had already folded (a
+/// withdrawal written through another instance, or after the snapshot was
+/// written — even one put back by hand) makes it fold the whole stream
+/// again, fresh: what was withdrawn is never remembered.
 async fn catch_up<P: Projection>(
     cached: &mut Cached<P>,
     store: &dyn Store,
     stream_id: &str,
-) -> AppResult<()> {
+) -> AppResult<bool> {
+    let restored = cached.state.seq() == 0 && restore(cached, store, stream_id).await?;
     let folded = cached.state.seq();
     let mut read = store.read(stream_id, folded).await?;
     let mut rows = decode_all::<P>(&read)?;
@@ -302,7 +406,38 @@ async fn catch_up<P: Projection>(
         cached.head = Some(hash);
     }
     cached.weight += read.iter().map(weight_of).sum::<usize>();
-    Ok(())
+    Ok(restored && !stale)
+}
+
+/// Puts the stream's snapshot in place of an empty state, when the store
+/// has one of this version's `STATE_FORMAT` that opens and decodes; `false`
+/// leaves the state empty, to be folded from the first event. Why one was
+/// not used is logged at debug by stream and `seq`, never what it holds.
+async fn restore<P: Projection>(
+    cached: &mut Cached<P>,
+    store: &dyn Store,
+    stream_id: &str,
+) -> AppResult<bool> {
+    let Some(snapshot) = store.load_snapshot(stream_id, STATE_FORMAT).await? else {
+        return Ok(false);
+    };
+    let seq = snapshot.seq;
+    let Some(state) = P::from_snapshot(&snapshot.state) else {
+        tracing::debug!(stream = stream_id, seq, "a snapshot does not decode");
+        return Ok(false);
+    };
+    if state.seq() != seq {
+        tracing::debug!(stream = stream_id, seq, "a snapshot holds another seq");
+        return Ok(false);
+    }
+    *cached = Cached {
+        state,
+        head: Some(snapshot.head),
+        weight: snapshot.state.len() + EVENT_OVERHEAD,
+        snapshot_seq: Arc::new(AtomicU64::new(seq)),
+        witnessed: Mutex::default(),
+    };
+    Ok(true)
 }
 
 /// What one stored event is taken to weigh in a projection.
@@ -557,6 +692,191 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(report.first_break, None);
+    }
+
+    /// `count` more events in `stream_id` (recorded betrayals, by `author`,
+    /// in one append), as a long history leaves them.
+    async fn grow(
+        cache: &ProjectionCache<CoupleState>,
+        store: &dyn Store,
+        stream_id: &str,
+        author: UserId,
+        count: usize,
+    ) {
+        let now = OffsetDateTime::now_utc();
+        let cached = cache.read(store, stream_id).await.unwrap();
+        let recorded =
+            space::record_betrayal(&cached.state.space, author, &betrayal("partner"), now);
+        let event = encode::<CoupleState>(author, &CoupleEvent::Space(recorded.unwrap())).unwrap();
+        let seq = cached.state.seq;
+        drop(cached);
+        store
+            .append(stream_id, seq, vec![event; count])
+            .await
+            .unwrap();
+    }
+
+    /// The stream's snapshot once the task writing it after `after` is done.
+    async fn snapshot_after(store: &dyn Store, stream_id: &str, after: u64) -> Snapshot {
+        for _ in 0..500 {
+            let found = store.load_snapshot(stream_id, STATE_FORMAT).await.unwrap();
+            if let Some(snapshot) = found.filter(|s| s.seq > after) {
+                return snapshot;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("no snapshot of {stream_id} was written after {after}");
+    }
+
+    /// A projection let go to keep within the budget comes back from its
+    /// snapshot plus the events after it, equal to what was let go; and a
+    /// first fold of many events writes that snapshot.
+    #[tokio::test]
+    async fn a_projection_let_go_comes_back_from_its_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let writer = ProjectionCache::<CoupleState>::default();
+        let creator = UserId(uuid::Uuid::new_v4());
+        create_space(&writer, store.as_ref(), "couple:long", creator).await;
+        grow(&writer, store.as_ref(), "couple:long", creator, 300).await;
+        let other = UserId(uuid::Uuid::new_v4());
+        create_space(&writer, store.as_ref(), "couple:short", other).await;
+
+        let cache =
+            ProjectionCache::<CoupleState>::with_budget(1).saving_snapshots_to(store.clone());
+        let first = cache.read(store.as_ref(), "couple:long").await.unwrap();
+        let (folded, head) = (format!("{:?}", first.state), first.head);
+        assert_eq!(first.state.seq, 302);
+        drop(first);
+        assert_eq!(cache.restored(), 0, "the first read folds the stream");
+        let written = snapshot_after(store.as_ref(), "couple:long", 0).await;
+        assert_eq!(written.seq, 302);
+        assert_eq!(Some(written.head), head);
+
+        drop(cache.read(store.as_ref(), "couple:short").await.unwrap());
+        assert!(cache.peek("couple:long", |_| ()).is_none(), "let go");
+        let back = cache.read(store.as_ref(), "couple:long").await.unwrap();
+        assert_eq!(cache.restored(), 1, "from the snapshot");
+        assert_eq!(format!("{:?}", back.state), folded);
+        assert_eq!((back.head, back.snapshot_seq()), (head, 302));
+        assert!(back.weight >= written.state.len());
+        drop(back);
+
+        // Later events are folded on top of it.
+        grow(&writer, store.as_ref(), "couple:long", creator, 3).await;
+        drop(cache.read(store.as_ref(), "couple:short").await.unwrap());
+        let later = cache.read(store.as_ref(), "couple:long").await.unwrap();
+        assert_eq!(cache.restored(), 2);
+        let fresh = writer.read(store.as_ref(), "couple:long").await.unwrap();
+        assert_eq!(later.state.seq, 305);
+        assert_eq!(format!("{:?}", later.state), format!("{:?}", fresh.state));
+        assert_eq!(later.head, fresh.head);
+        // A snapshot that does not decode is none: the stream is folded.
+        let snapshot = Snapshot {
+            state: b"not a state".to_vec(),
+            ..snapshot_after(store.as_ref(), "couple:long", 0).await
+        };
+        drop(later);
+        store
+            .append(
+                "couple:long",
+                305,
+                vec![
+                    encode::<CoupleState>(creator, &fresh_betrayal(creator, &fresh.state)).unwrap(),
+                ],
+            )
+            .await
+            .unwrap();
+        let at_head = store.head("couple:long").await.unwrap().unwrap();
+        let broken = Snapshot {
+            seq: at_head.seq,
+            head: at_head.hash,
+            ..snapshot
+        };
+        drop(fresh);
+        assert!(store.save_snapshot("couple:long", &broken).await.unwrap());
+        let cold = ProjectionCache::<CoupleState>::default();
+        let folded = cold.read(store.as_ref(), "couple:long").await.unwrap();
+        assert_eq!((cold.restored(), folded.state.seq), (0, 306));
+    }
+
+    fn fresh_betrayal(author: UserId, state: &CoupleState) -> CoupleEvent {
+        let now = OffsetDateTime::now_utc();
+        let recorded = space::record_betrayal(&state.space, author, &betrayal("partner"), now);
+        CoupleEvent::Space(recorded.unwrap())
+    }
+
+    /// Someone with database access puts back the snapshot a withdrawal
+    /// took (it still opens and still stands on the chain): the events
+    /// after it redact what it holds, so the state is folded afresh and
+    /// the withdrawn words stay gone; the snapshot written then holds
+    /// nothing of them either.
+    #[tokio::test]
+    async fn an_old_snapshot_put_back_by_hand_does_not_bring_back_withdrawn_words() {
+        use kintsugi_core::truth::{self, DisclosureInput};
+        use kintsugi_core::withdrawal;
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let stream = "couple:put-back";
+        let writer = ProjectionCache::<CoupleState>::default();
+        let (hurt, involved) = (UserId(uuid::Uuid::new_v4()), UserId(uuid::Uuid::new_v4()));
+        create_space(&writer, store.as_ref(), stream, hurt).await;
+        let join = |state: &CoupleState| {
+            space::join(&state.space, involved).map(|e| vec![CoupleEvent::Space(e)])
+        };
+        execute(&writer, store.as_ref(), stream, involved, join)
+            .await
+            .unwrap();
+        let input = DisclosureInput {
+            text: "MARKER-put-back".into(),
+            ..DisclosureInput::default()
+        };
+        let now = OffsetDateTime::now_utc();
+        let disclose = |state: &CoupleState| {
+            truth::volunteer(&state.space, involved, now, &input).map(|e| vec![e.into()])
+        };
+        let written = execute(&writer, store.as_ref(), stream, involved, disclose).await;
+        let entry = kintsugi_core::EntryId(written.unwrap()[0]);
+        grow(&writer, store.as_ref(), stream, hurt, 300).await;
+
+        let warm = ProjectionCache::<CoupleState>::default().saving_snapshots_to(store.clone());
+        drop(warm.read(store.as_ref(), stream).await.unwrap());
+        let old = snapshot_after(store.as_ref(), stream, 0).await;
+        assert!(String::from_utf8_lossy(&old.state).contains("MARKER-put-back"));
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let raw = kintsugi_store::testing::Raw::open(&url).await;
+        let column = |name: &'static str| raw.stream_bytes("stream_snapshots", name, stream);
+        let ciphertext = column("ciphertext").await.unwrap();
+
+        let take_back = |state: &CoupleState| {
+            withdrawal::withdraw(&state.withdrawals, involved, entry).map(|e| vec![e.into()])
+        };
+        execute(&writer, store.as_ref(), stream, involved, take_back)
+            .await
+            .unwrap();
+        assert_eq!(column("ciphertext").await, None, "the withdrawal took it");
+
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let put_back = format!(
+            "INSERT INTO stream_snapshots (stream_id, seq, format, head, ciphertext, created_at)              VALUES ('{stream}', {}, {STATE_FORMAT}, X'{}', X'{}', 0)",
+            old.seq,
+            hex(&old.head),
+            hex(&ciphertext)
+        );
+        assert_eq!(raw.execute(&put_back).await, 1);
+        let found = store.load_snapshot(stream, STATE_FORMAT).await.unwrap();
+        assert_eq!(found, Some(old.clone()), "it opens and stands on the chain");
+
+        let cold = ProjectionCache::<CoupleState>::default().saving_snapshots_to(store.clone());
+        let seen = cold.read(store.as_ref(), stream).await.unwrap();
+        assert!(!format!("{:?}", seen.state).contains("MARKER-put-back"));
+        assert_eq!(cold.restored(), 0, "folded afresh from the first event");
+        let head = seen.state.seq;
+        drop(seen);
+        let newer = snapshot_after(store.as_ref(), stream, old.seq).await;
+        assert_eq!(newer.seq, head);
+        assert!(!String::from_utf8_lossy(&newer.state).contains("MARKER-put-back"));
+        raw.close().await;
     }
 
     /// Writers racing from two instances never fork the chain: each append

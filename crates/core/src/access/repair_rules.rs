@@ -64,7 +64,7 @@ pub enum RepairAction {
 }
 
 /// "I read this", optionally with words back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Acknowledgement {
     pub by: UserId,
     pub at: OffsetDateTime,

@@ -6,14 +6,14 @@ use crate::kernel::ids::{EntryId, UserId};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApologyResponse {
     pub answer: ApologyAnswer,
     pub by: UserId,
     pub at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApologyVersion {
     pub id: EntryId,
     /// 1 for the first version sent for this betrayal.
@@ -25,7 +25,7 @@ pub struct ApologyVersion {
 }
 
 /// Where the latest version stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ApologyStatus {
     AwaitingResponse,
     Received,
@@ -34,7 +34,7 @@ pub enum ApologyStatus {
 }
 
 /// Every version sent for one betrayal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Apology {
     pub betrayal: EntryId,
     /// Oldest first.
@@ -70,7 +70,7 @@ impl Apology {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Apologies {
     /// One per betrayal, in the order the first version was sent.
     pub(super) apologies: Vec<Apology>,

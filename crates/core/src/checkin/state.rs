@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 /// Check-in counts per core feeling over some span of days. A family is
 /// counted once per check-in even when two of its words were picked; its
 /// intensity is then the stronger of the two.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FeelingTally {
     pub check_ins: u32,
     pub counts: [u32; CoreFeeling::COUNT],
@@ -59,7 +59,7 @@ impl FeelingTally {
 /// One person's check-ins, tallied by the instant each was made: which day
 /// one falls on depends on the zone of whoever asks, so days are cut only
 /// when asked ([`FeelingDays::between`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeelingDays {
     first_at: Option<OffsetDateTime>,
     last_at: Option<OffsetDateTime>,
@@ -97,14 +97,14 @@ impl FeelingDays {
 // ---------------------------------------------------------------------------
 // Projections.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AckRecord {
     pub by: UserId,
     pub at: OffsetDateTime,
     pub acknowledgement: Acknowledgement,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SharedCheckIn {
     pub id: EntryId,
     pub author: UserId,
@@ -115,7 +115,7 @@ pub struct SharedCheckIn {
 }
 
 /// The shared check-ins of the couple stream.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckInsState {
     /// In stream order, which is time order.
     pub(super) entries: Vec<SharedCheckIn>,
@@ -236,7 +236,7 @@ impl CheckInsState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrivateCheckIn {
     pub id: EntryId,
     pub at: OffsetDateTime,
@@ -244,7 +244,7 @@ pub struct PrivateCheckIn {
 }
 
 /// The check-ins a person kept to themselves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PrivateCheckIns {
     pub(super) entries: Vec<PrivateCheckIn>,
     pub(super) days: FeelingDays,

@@ -7,7 +7,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use time::OffsetDateTime;
 
 /// One entry of a commitment's status history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatusEntry {
     pub id: EntryId,
     pub status: CommitmentStatus,
@@ -18,7 +18,7 @@ pub struct StatusEntry {
     pub seen: Option<Stamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Commitment {
     pub id: EntryId,
     pub betrayal: EntryId,
@@ -50,7 +50,7 @@ impl Commitment {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Commitments {
     /// In the order made; ids grow with it.
     pub(super) commitments: Vec<Commitment>,

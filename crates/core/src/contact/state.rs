@@ -8,7 +8,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContactReport {
     pub id: EntryId,
     pub betrayal: EntryId,
@@ -28,7 +28,7 @@ impl ContactReport {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContactReports {
     /// In the order reported; ids grow with it.
     pub(super) reports: Vec<ContactReport>,

@@ -29,7 +29,7 @@ impl Meta {
 
 /// Who took a step on an entry, and when: what a fold keeps of a later
 /// event that parks a question, confirms a fulfilment or marks news seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
     pub by: UserId,
     pub at: OffsetDateTime,
@@ -59,4 +59,12 @@ pub trait Projection: Default + Send + Sync + 'static {
     /// Advances past an event whose payload is gone (redacted) or whose kind
     /// this version does not know, so the fold stays aligned with the stream.
     fn skip(&mut self, meta: &Meta);
+
+    /// The state as a snapshot's bytes (see `kernel::snapshot`); `None`
+    /// only if it does not serialise.
+    fn to_snapshot(&self) -> Option<Vec<u8>>;
+
+    /// A state back from a snapshot's bytes of the current
+    /// `kernel::snapshot::STATE_FORMAT`; `None` when they do not decode.
+    fn from_snapshot(bytes: &[u8]) -> Option<Self>;
 }

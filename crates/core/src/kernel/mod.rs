@@ -9,4 +9,5 @@ pub mod event;
 pub mod ids;
 pub(crate) mod listed;
 pub mod refusal;
+pub mod snapshot;
 pub mod text;

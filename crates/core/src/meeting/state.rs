@@ -6,7 +6,7 @@ use crate::kernel::event::{Meta, Stamp};
 use crate::kernel::ids::EntryId;
 
 /// A proposed weekly day and time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Schedule {
     pub id: EntryId,
     pub day: MeetingDay,
@@ -26,7 +26,7 @@ impl Schedule {
 }
 
 /// An item on the agenda.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     pub id: EntryId,
     pub added: Stamp,
@@ -43,7 +43,7 @@ impl Item {
 }
 
 /// One partner's "we held it".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HeldMark {
     pub by: Stamp,
     pub covered: Vec<EntryId>,
@@ -51,7 +51,7 @@ pub struct HeldMark {
 }
 
 /// A meeting both partners said was held.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Held {
     pub number: u32,
     /// Both marks, in the order given.
@@ -67,7 +67,7 @@ impl Held {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meetings {
     proposals: Vec<Schedule>,
     items: Vec<Item>,

@@ -253,7 +253,7 @@ impl From<Answers> for BTreeMap<String, u8> {
 }
 
 /// A pulse's trust index and construct scores, each 0..=100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TrustScore {
     pub index: u8,
     pub constructs: [u8; Construct::COUNT],

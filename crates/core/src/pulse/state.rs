@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 // ---------------------------------------------------------------------------
 // Projections.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PulseRecord {
     pub id: EntryId,
     pub author: UserId,
@@ -32,7 +32,7 @@ impl PulseRecord {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CadenceChoice {
     pub cadence: Cadence,
     pub by: UserId,
@@ -40,7 +40,7 @@ pub struct CadenceChoice {
 }
 
 /// The couple stream's pulses and the chosen cadence.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PulseState {
     cadence: Option<CadenceChoice>,
     /// In time order.
@@ -110,7 +110,7 @@ impl PulseState {
 }
 
 /// The pulses a person kept to themselves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PrivatePulses {
     entries: Vec<PulseRecord>,
 }

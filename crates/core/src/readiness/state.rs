@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// What became of a proposed step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ProposalStatus {
     Open,
     Accepted(Stamp),
@@ -17,7 +17,7 @@ pub enum ProposalStatus {
 }
 
 /// A step a partner proposed for the list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Proposal {
     pub id: EntryId,
     pub name: String,
@@ -27,14 +27,14 @@ pub struct Proposal {
 }
 
 /// A step of the list with its name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListedStep {
     pub step: StepRef,
     pub name: String,
 }
 
 /// The couple's list of steps, folded from the couple stream.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReadinessList {
     proposals: Vec<Proposal>,
 }
@@ -100,14 +100,14 @@ impl ReadinessList {
 }
 
 /// A person's mark on a step as it stands, and since when it has stood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MarkNow {
     pub mark: Mark,
     pub since: OffsetDateTime,
 }
 
 /// One person's marks, folded from their private stream.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReadinessMarks {
     marks: BTreeMap<StepRef, MarkNow>,
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// One version of a reflection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Version {
     /// 1 for the first.
     pub number: u32,
@@ -18,14 +18,14 @@ pub struct Version {
 }
 
 /// A copy shared with the partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SharedMark {
     pub version: u32,
     pub at: OffsetDateTime,
 }
 
 /// A reflection, as its author sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reflection {
     pub id: EntryId,
     pub prompt: Prompt,
@@ -52,7 +52,7 @@ impl Reflection {
 }
 
 /// One person's reflections, folded from their private stream.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Reflections {
     all: Vec<Reflection>,
 }
@@ -132,7 +132,7 @@ impl Reflections {
 }
 
 /// A copy of a reflection in the couple's record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SharedCopy {
     pub id: EntryId,
     pub shared: Stamp,
@@ -141,7 +141,7 @@ pub struct SharedCopy {
 }
 
 /// The other partner's answer to a trigger note.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reassurance {
     /// The entry that wrote it, for its author to withdraw.
     pub id: EntryId,
@@ -150,7 +150,7 @@ pub struct Reassurance {
 }
 
 /// A trigger note the hurt partner sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerNote {
     pub id: EntryId,
     pub sent: Stamp,
@@ -161,7 +161,7 @@ pub struct TriggerNote {
 }
 
 /// The couple's shared reflections and trigger notes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SharedReflections {
     copies: Vec<SharedCopy>,
     notes: Vec<TriggerNote>,

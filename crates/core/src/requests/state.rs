@@ -7,7 +7,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use std::collections::BTreeMap;
 use time::{Date, Duration, OffsetDateTime, UtcOffset};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RequestStatus {
     /// Waiting for the involved partner to accept or propose an alternative.
     AwaitingAnswer,
@@ -30,14 +30,14 @@ impl RequestStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     pub what: String,
     pub frequency: Frequency,
 }
 
 /// One step in a request's life.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Change {
     Made(Terms),
     Accepted,
@@ -49,7 +49,7 @@ pub enum Change {
     Retired { reason: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatusChange {
     pub id: EntryId,
     pub by: UserId,
@@ -68,7 +68,7 @@ impl StatusChange {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fulfilment {
     pub id: EntryId,
     pub happened_on: Date,
@@ -96,7 +96,7 @@ impl HistoryItem<'_> {
 }
 
 /// Done against expected over a window of days ending today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reliability {
     pub days: u16,
     pub done: u32,
@@ -118,7 +118,7 @@ impl Reliability {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
     pub id: EntryId,
     pub betrayal: EntryId,
@@ -391,7 +391,7 @@ fn count<T>(items: impl Iterator<Item = T>) -> u32 {
     u32::try_from(items.count()).unwrap_or(u32::MAX)
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Requests {
     /// In the order made; ids grow with it.
     pub(super) requests: Vec<Request>,
@@ -402,7 +402,7 @@ pub struct Requests {
 
 /// The steps taken on a request after it was made, and each time it was
 /// done: what stays once its author withdrew it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StepsKept {
     pub changes: Vec<StatusChange>,
     pub fulfilments: Vec<Fulfilment>,

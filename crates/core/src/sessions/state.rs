@@ -7,7 +7,7 @@ use crate::kernel::ids::EntryId;
 use time::OffsetDateTime;
 
 /// An item someone put on a session's agenda.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionItem {
     pub id: EntryId,
     pub engagement: EntryId,
@@ -19,7 +19,7 @@ pub struct SessionItem {
 }
 
 /// A session marked held (one mark holds it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HeldSession {
     /// The mark's own entry.
     pub id: EntryId,
@@ -36,7 +36,7 @@ pub struct HeldSession {
 /// A question parked for therapy, as the truth log has it: its id and
 /// when it was parked (a question parked again after it was talked about
 /// comes back to the agenda).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ParkedQuestion {
     pub question: EntryId,
     pub parked_at: OffsetDateTime,
@@ -76,7 +76,7 @@ impl Agenda<'_> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Sessions {
     items: Vec<SessionItem>,
     held: Vec<HeldSession>,

@@ -5,7 +5,7 @@ use crate::kernel::ids::EntryId;
 use crate::Meta;
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SignsNote {
     pub id: EntryId,
     pub at: OffsetDateTime,
@@ -13,7 +13,7 @@ pub struct SignsNote {
 }
 
 /// One person's noticed signs, in time order, with running totals.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignsLog {
     notes: Vec<SignsNote>,
     totals: [u32; Sign::COUNT],

@@ -6,7 +6,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::refusal::Refusal;
 use time::{Date, OffsetDateTime};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Betrayal {
     pub id: EntryId,
     pub kind: BetrayalKind,
@@ -31,7 +31,7 @@ impl Betrayal {
 }
 
 /// When and why the shared space ended, and by whom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ending {
     pub by: UserId,
     pub at: OffsetDateTime,
@@ -41,7 +41,7 @@ pub struct Ending {
 /// What a partner is told when they try to add to an ended space.
 pub const CLOSED: &str = "This shared space was closed, so nothing more can be added to it.";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SpaceState {
     pub creator: Option<UserId>,
     pub invitee: Option<UserId>,

@@ -59,7 +59,7 @@ impl CoupleEvent {
 }
 
 /// Everything the couple stream says, as of `seq`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CoupleState {
     /// The last event folded in; a cache catches up from here.
     pub seq: u64,

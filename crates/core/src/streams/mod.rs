@@ -70,6 +70,14 @@ macro_rules! stream_projection {
             fn skip(&mut self, meta: &crate::kernel::event::Meta) {
                 self.seq = meta.seq;
             }
+
+            fn to_snapshot(&self) -> Option<Vec<u8>> {
+                crate::kernel::snapshot::to_snapshot(self)
+            }
+
+            fn from_snapshot(bytes: &[u8]) -> Option<Self> {
+                crate::kernel::snapshot::from_snapshot(bytes)
+            }
         }
     };
 }
@@ -78,6 +86,8 @@ pub mod couple;
 pub mod private;
 #[cfg(test)]
 mod round_trip;
+#[cfg(test)]
+pub(crate) mod snapshots;
 
 use crate::checkin::NewCheckIn;
 use crate::pulse::NewPulse;

@@ -43,7 +43,7 @@ impl PrivateEvent {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PrivateState {
     pub seq: u64,
     /// The person the stream belongs to (the author of its events); queries

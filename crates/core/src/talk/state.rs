@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 /// An answer, by whom and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Answered {
     /// The answer's own entry (its author may withdraw words it carried).
     pub id: EntryId,
@@ -18,7 +18,7 @@ pub struct Answered {
 }
 
 /// "We talked", by one partner, with the shared word if there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HappenedMark {
     /// The mark's own entry (its author may withdraw the word it carried).
     pub id: EntryId,
@@ -27,7 +27,7 @@ pub struct HappenedMark {
     pub words: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TalkRequest {
     pub id: EntryId,
     pub asked_by: UserId,
@@ -46,7 +46,7 @@ pub struct TalkRequest {
 }
 
 /// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stage {
     /// Waits for the other partner's answer.
     AwaitingAnswer,
@@ -134,7 +134,7 @@ impl TalkRequest {
 }
 
 /// A note the other partner left for when a quiet period ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuietNote {
     /// The note's own entry, which its author may withdraw.
     pub id: EntryId,
@@ -143,7 +143,7 @@ pub struct QuietNote {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuietPeriod {
     /// The hurt partner who declared it.
     pub by: UserId,
@@ -165,7 +165,7 @@ impl QuietPeriod {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Talks {
     /// In the order asked; ids grow with it.
     pub(super) requests: Vec<TalkRequest>,
@@ -359,7 +359,7 @@ fn answered(meta: &Meta, answer: &TalkAnswer) -> Answered {
 }
 
 /// A word a person kept on how a talk went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeptTalkWord {
     /// Its own entry in the private stream, which its author may delete.
     pub id: EntryId,
@@ -368,7 +368,7 @@ pub struct KeptTalkWord {
 }
 
 /// The words a person kept on how their talks went, in their private stream.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrivateTalks {
     kept: Vec<KeptTalkWord>,
 }

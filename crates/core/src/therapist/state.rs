@@ -18,7 +18,7 @@ pub fn with_parked(scopes: &[Scope]) -> Scopes {
 }
 
 /// A therapist proposed by one partner, and where that stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Engagement {
     pub id: EntryId,
     /// How the couple names the therapist ("Dr Okafor").
@@ -85,7 +85,7 @@ impl Engagement {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Therapy {
     engagements: Vec<Engagement>,
 }

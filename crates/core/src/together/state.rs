@@ -6,7 +6,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use time::OffsetDateTime;
 
 /// Where a plan stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PlanStatus {
     /// `by` suggested this time (first, or as a move): waiting for the
     /// other partner to accept, move or decline.
@@ -18,7 +18,7 @@ pub enum PlanStatus {
 }
 
 /// One partner's word on time together that happened, shared.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SharedWord {
     /// The word's own entry, which its author may withdraw.
     pub id: EntryId,
@@ -29,7 +29,7 @@ pub struct SharedWord {
 }
 
 /// Time together, suggested by one partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     pub id: EntryId,
     pub what: String,
@@ -50,7 +50,7 @@ impl Plan {
 }
 
 /// The couple's plans, folded from the couple stream.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Together {
     plans: Vec<Plan>,
     rituals: Vec<Ritual>,
@@ -176,7 +176,7 @@ impl Together {
 }
 
 /// A small recurring thing the couple does together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ritual {
     pub id: EntryId,
     pub what: String,
@@ -195,7 +195,7 @@ impl Ritual {
 }
 
 /// A word on time together, kept by its author.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeptWord {
     /// Its own entry in the private stream, which its author may delete.
     pub id: EntryId,
@@ -206,7 +206,7 @@ pub struct KeptWord {
 }
 
 /// One person's kept words, folded from their private stream.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KeptTogether {
     words: Vec<KeptWord>,
 }

@@ -8,7 +8,7 @@ use crate::kernel::ids::{EntryId, UserId};
 use crate::kernel::listed::by_code;
 use time::{Date, Duration, OffsetDateTime};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QuestionStatus {
     Open,
     /// Who parked it, and when.
@@ -18,7 +18,7 @@ pub enum QuestionStatus {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryKind {
     Disclosure {
         refers_to: Option<Date>,
@@ -49,7 +49,7 @@ pub enum AckState<'a> {
     Acknowledged(&'a Acknowledgement),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TruthEntry {
     pub id: EntryId,
     pub betrayal: EntryId,
@@ -132,7 +132,7 @@ impl TruthEntry {
 }
 
 /// The log's filters, as the page offers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TruthFilter {
     #[default]
     All,
@@ -195,7 +195,7 @@ impl TruthFilter {
 }
 
 /// The truth log as both partners see it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TruthLog {
     /// In the order written; ids grow with it.
     pub(super) entries: Vec<TruthEntry>,

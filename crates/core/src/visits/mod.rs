@@ -44,7 +44,7 @@ pub struct HeadSeen {
 
 /// The marks a fold needs: the newest one, and the end of the sitting
 /// before the current one. Constant size, however many visits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Visits {
     last_mark: Option<OffsetDateTime>,
     previous_sitting_end: Option<OffsetDateTime>,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 
 /// An entry a person wrote, as far as withdrawing it needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
     pub author: UserId,
     pub room: EntryRoom,
@@ -16,7 +16,7 @@ pub struct Written {
 }
 
 /// A tombstone: the entry's room, and who withdrew it (its author) when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Withdrawn {
     pub entry: EntryId,
     pub room: EntryRoom,
@@ -27,7 +27,7 @@ pub struct Withdrawn {
     pub for_therapist: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Withdrawals {
     /// Entries that can still be withdrawn, by id.
     written: BTreeMap<EntryId, Written>,

@@ -14,6 +14,7 @@ use crate::kernel::refusal::Refusal;
 use crate::requests::{Frequency, RequestEvent};
 use crate::streams::couple::{CoupleEvent, CoupleState};
 use crate::streams::private::{PrivateEvent, PrivateState};
+use crate::streams::snapshots::restores_at_every_prefix;
 use crate::testing::{assert_round_trip, full_apology, World};
 use crate::truth::{EntryKind, QuestionStatus, TruthEvent, TruthFilter};
 use proptest::prelude::*;
@@ -132,6 +133,8 @@ impl Story {
         let kept = format!("{:#?}", self.world.couple);
         let fresh = format!("{:#?}", self.fresh_fold());
         assert_eq!(kept, fresh, "the kept and the fresh fold differ");
+        let snapshots = restores_at_every_prefix(&self.base, &self.events);
+        assert_eq!(snapshots, Ok(()), "a snapshot did not restore");
     }
 }
 
@@ -716,6 +719,8 @@ impl PrivateStory {
         let fresh = fold_fresh(&self.base, &self.events);
         let kept = self.world.private(self.me);
         assert_eq!(format!("{kept:#?}"), format!("{fresh:#?}"));
+        let snapshots = restores_at_every_prefix(&self.base, &self.events);
+        assert_eq!(snapshots, Ok(()), "a snapshot did not restore");
     }
 }
 

@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 /// The stream's own rows, each deleted by its `stream_id`. The data key
 /// goes with them: without it no copy of a ciphertext opens again here.
-const STREAM_ROWS: [&str; 5] = [
+const STREAM_ROWS: [&str; 6] = [
     "DELETE FROM events WHERE stream_id = $1",
+    "DELETE FROM stream_snapshots WHERE stream_id = $1",
     "DELETE FROM redactions WHERE stream_id = $1",
     "DELETE FROM stream_seals WHERE stream_id = $1",
     "DELETE FROM stream_keys WHERE stream_id = $1",

@@ -3,6 +3,7 @@
 
 use super::deletions;
 use super::people::insert_member;
+use super::snapshots::DROP_REDACTED_SNAPSHOT;
 use super::therapists::insert_therapist_link;
 use super::{Backend, SqlStore};
 use crate::chain::EventRow;
@@ -10,6 +11,7 @@ use crate::known::Known;
 use crate::record::{self, CommitRows, DeletionRow, Destroyed, EventTables, Inserted};
 use crate::rows::{deletion_row, event_row, seal_row, submission_record};
 use crate::seal::SealRow;
+use crate::snapshots::{self, FoundSnapshot, SnapshotRow};
 use crate::sql::{Cells, SqlTx};
 use crate::tables::{
     bytes, int, text, Column, Value, EVENTS, REDACTIONS, STREAM_DELETIONS, STREAM_KEYS,
@@ -18,7 +20,8 @@ use crate::tables::{
 use crate::timestamp::to_micros;
 use crate::{
     is_unique_violation, ChainHead, DeletionReason, DeletionRecord, EventStore, Hash, Joining,
-    PayloadDecoder, Result, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport, Witness,
+    PayloadDecoder, Result, Snapshot, StoredEvent, StreamAppend, SubmissionRecord, VerifyReport,
+    Witness,
 };
 use async_trait::async_trait;
 use std::sync::LazyLock;
@@ -143,6 +146,12 @@ pub(crate) async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> R
     for seal in seals {
         let args = [text(&seal.stream_id), int(seal.seq), bytes(&seal.seal)];
         tx.execute(UPSERT_SEAL, &args).await?;
+    }
+    // Holding the seals, which a snapshot's save holds too: a snapshot
+    // that folded a redacted event goes, whenever it was written.
+    for redaction in redactions {
+        let args = [text(&redaction.stream_id), int(redaction.seq)];
+        tx.execute(DROP_REDACTED_SNAPSHOT, &args).await?;
     }
     Ok(Inserted::Everything)
 }
@@ -424,6 +433,14 @@ impl<B: Backend> EventTables for SqlStore<B> {
         rows.into_iter().map(deletion_row).collect()
     }
 
+    async fn put_snapshot(&self, row: &SnapshotRow) -> Result<bool> {
+        self.put_snapshot_row(row).await
+    }
+
+    async fn snapshot_row(&self, stream_id: &str, format: i64) -> Result<Option<FoundSnapshot>> {
+        self.snapshot_row_of(stream_id, format).await
+    }
+
     async fn insert_meta(&self, name: &str, value: &[u8]) -> Result<()> {
         let sql = "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
         self.writer()
@@ -503,6 +520,14 @@ impl<B: Backend> EventStore for SqlStore<B> {
 
     async fn deletion_record(&self, stream_id: &str) -> Result<Option<DeletionRecord>> {
         record::checked_deletion(self, &self.key, stream_id).await
+    }
+
+    async fn save_snapshot(&self, stream_id: &str, snapshot: &Snapshot) -> Result<bool> {
+        snapshots::save(self, &self.key, stream_id, snapshot).await
+    }
+
+    async fn load_snapshot(&self, stream_id: &str, format: u32) -> Result<Option<Snapshot>> {
+        snapshots::load(self, &self.key, stream_id, format).await
     }
 }
 

@@ -8,6 +8,7 @@ mod endings;
 mod events;
 mod people;
 mod reminders;
+mod snapshots;
 mod therapists;
 
 pub(crate) use events::insert_rows;

@@ -23,6 +23,7 @@ mod joining;
 mod key_file;
 mod record;
 mod reminders;
+mod snapshots;
 mod sqlite_file;
 mod tamper;
 mod therapists;

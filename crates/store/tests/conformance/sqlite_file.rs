@@ -147,6 +147,14 @@ async fn a_destroyed_stream_leaves_no_ciphertext_or_key_in_the_files() {
         let line = event("leaving", "private", &format!("{marker} #{seq}"));
         store.append(STREAM, seq, vec![line]).await.unwrap();
     }
+    let head = store.head(STREAM).await.unwrap().unwrap();
+    let snapshot = kintsugi_store::Snapshot {
+        seq: head.seq,
+        format: 1,
+        head: head.hash,
+        state: format!("{marker}, folded").into_bytes(),
+    };
+    assert!(store.save_snapshot(STREAM, &snapshot).await.unwrap());
     let raw = db.raw().await;
     let secrets: Vec<Vec<u8>> = raw
         .ciphertexts()
@@ -155,8 +163,16 @@ async fn a_destroyed_stream_leaves_no_ciphertext_or_key_in_the_files() {
         .filter(|(stream, _, _)| stream == STREAM)
         .filter_map(|(_, _, ciphertext)| ciphertext)
         .chain(raw.stream_bytes("stream_keys", "wrapped_key", STREAM).await)
+        .chain(
+            raw.stream_bytes("stream_snapshots", "ciphertext", STREAM)
+                .await,
+        )
         .collect();
-    assert_eq!(secrets.len(), 4, "three ciphertexts and the wrapped key");
+    assert_eq!(
+        secrets.len(),
+        5,
+        "three ciphertexts, the wrapped key and the snapshot"
+    );
     let dir = db.dir();
     let before = dir.join("before.db");
     store.backup(&before).await.unwrap();

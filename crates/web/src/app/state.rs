@@ -39,9 +39,9 @@ impl AppState {
     pub fn with_clock(store: Arc<dyn Store>, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
         let half = config.cache_bytes / 2;
         Self(Arc::new(Inner {
+            couples: ProjectionCache::with_budget(half).saving_snapshots_to(store.clone()),
+            privates: ProjectionCache::with_budget(half).saving_snapshots_to(store.clone()),
             store,
-            couples: ProjectionCache::with_budget(half),
-            privates: ProjectionCache::with_budget(half),
             config,
             sessions: SessionCache::default(),
             metrics: Metrics::default(),

@@ -24,6 +24,9 @@ pub(super) struct CacheFigures {
     pub streams: usize,
     pub bytes: usize,
     pub evictions: u64,
+    /// Projections that came back from a snapshot, and snapshots written.
+    pub restored: u64,
+    pub snapshots: u64,
 }
 
 async fn metrics_page(State(app): State<AppState>) -> impl IntoResponse {
@@ -31,6 +34,8 @@ async fn metrics_page(State(app): State<AppState>) -> impl IntoResponse {
         streams: app.couples.len() + app.privates.len(),
         bytes: app.couples.weight() + app.privates.weight(),
         evictions: app.couples.evictions() + app.privates.evictions(),
+        restored: app.couples.restored() + app.privates.restored(),
+        snapshots: app.couples.snapshots_written() + app.privates.snapshots_written(),
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -90,6 +95,18 @@ pub(super) fn render(metrics: &Metrics, cache: &CacheFigures, batches: &CommitBa
         "kintsugi_projection_cache_evictions_total",
         "Projections let go to keep within the cache budget.",
         cache.evictions,
+    );
+    counter(
+        &mut out,
+        "kintsugi_projection_snapshot_restores_total",
+        "Projections that came back from their stream's snapshot instead of a whole fold.",
+        cache.restored,
+    );
+    counter(
+        &mut out,
+        "kintsugi_projection_snapshots_written_total",
+        "Snapshots of a projection written to the store.",
+        cache.snapshots,
     );
     out
 }
@@ -178,6 +195,8 @@ mod tests {
             streams: 7,
             bytes: 4_096,
             evictions: 3,
+            restored: 4,
+            snapshots: 5,
         };
         let batches = CommitBatches {
             batches: 2,
@@ -205,6 +224,8 @@ mod tests {
             "kintsugi_projection_cache_streams 7",
             "kintsugi_projection_cache_bytes 4096",
             "kintsugi_projection_cache_evictions_total 3",
+            "kintsugi_projection_snapshot_restores_total 4",
+            "kintsugi_projection_snapshots_written_total 5",
         ] {
             assert!(
                 page.lines().any(|l| l == line),

@@ -38,6 +38,7 @@ mod repair;
 mod security;
 mod session_cache;
 mod smtp_sink;
+mod snapshots;
 mod talk;
 mod therapist;
 mod time_zones;

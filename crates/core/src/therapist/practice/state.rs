@@ -6,14 +6,14 @@ use crate::kernel::ids::{CoupleId, EntryId};
 use std::collections::BTreeMap;
 
 /// One note, as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PracticeNote {
     pub id: EntryId,
     pub written: Stamp,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Practice {
     names: BTreeMap<CoupleId, String>,
     notes: BTreeMap<CoupleId, Vec<PracticeNote>>,
