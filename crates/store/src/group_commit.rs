@@ -3,9 +3,11 @@
 //! transaction, so one fsync (`synchronous=FULL`) makes all of them
 //! durable.
 //!
-//! - Each action runs under its own SAVEPOINT. An action whose stream moved
-//!   or whose submission key is used (or that fails any other way while the
-//!   transaction stays sound) is rolled back to its savepoint and fails
+//! - A batch is first written as a whole, the common case: no action in it
+//!   is refused. When one is (its stream moved, its submission key is used,
+//!   or it fails any other way while the transaction stays sound), the
+//!   batch is undone and written again, each action under its own
+//!   SAVEPOINT: the refused one is rolled back to its savepoint and fails
 //!   alone; the batch's others are written. Two actions on one stream in one
 //!   batch meet exactly as they would one after the other: the second,
 //!   chained on the old head, hits the first's row and is told the stream
@@ -26,7 +28,7 @@ use crate::chain::EventRow;
 use crate::record::{CommitRows, Inserted, RedactionRow};
 use crate::seal::SealRow;
 use crate::sql::SqlTx;
-use crate::sql_store::insert_rows;
+use crate::sql_store::{insert_rows, insert_together};
 use crate::{CommitBatches, Joining, Result, StoreError, SubmissionRecord, COMMIT_BATCH_BOUNDS};
 use sqlx::SqlitePool;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,7 +48,6 @@ struct OwnedCommit {
     submission: Option<SubmissionRecord>,
     joining: Option<Joining>,
     redactions: Vec<RedactionRow>,
-    expired_before: i64,
 }
 
 impl OwnedCommit {
@@ -57,7 +58,6 @@ impl OwnedCommit {
             submission: commit.submission.cloned(),
             joining: commit.joining.copied(),
             redactions: commit.redactions.to_vec(),
-            expired_before: commit.expired_before,
         }
     }
 
@@ -68,7 +68,6 @@ impl OwnedCommit {
             submission: self.submission.as_ref(),
             joining: self.joining.as_ref(),
             redactions: &self.redactions,
-            expired_before: self.expired_before,
         }
     }
 }
@@ -133,13 +132,51 @@ async fn write_batches(
     }
 }
 
-/// Writes every action of `batch` in one transaction, each under its own
-/// savepoint when it has company: one outcome per action once the COMMIT
-/// returned, or an error when the batch failed as a whole and nothing of
-/// it was written.
+/// Writes every action of `batch` in one transaction: one outcome per
+/// action once the COMMIT returned, or an error when the batch failed as a
+/// whole and nothing of it was written.
+///
+/// Most batches hold no refusal, and most actions join no one and redact
+/// nothing: those are written with one statement per table for the whole
+/// batch. Otherwise each action is written in turn, still without a
+/// savepoint (two more hand-offs to SQLite's thread each). A batch that
+/// meets a refusal is undone whole and written again apart, so that the
+/// refusal (a used key, a moved stream, an invitation gone) is its
+/// action's alone.
 async fn write_batch(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<Inserted>>> {
     // `BEGIN IMMEDIATE`, as every write: the lock first, no `SQLITE_BUSY`
     // half-way.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let commits: Vec<CommitRows<'_>> = batch.iter().map(|action| action.commit.rows()).collect();
+    let plain = commits
+        .iter()
+        .all(|commit| commit.joining.is_none() && commit.redactions.is_empty());
+    let written = if plain {
+        insert_together(&mut tx, &commits).await
+    } else {
+        insert_each(&mut tx, commits).await
+    };
+    if !matches!(written, Ok(true)) {
+        drop(tx);
+        return write_apart(pool, batch).await;
+    }
+    tx.commit().await?;
+    Ok(batch.iter().map(|_| Ok(Inserted::Everything)).collect())
+}
+
+/// Each action in turn; `false` at the first that is not written whole.
+async fn insert_each(tx: &mut dyn SqlTx, commits: Vec<CommitRows<'_>>) -> Result<bool> {
+    for commit in commits {
+        if insert_rows(tx, commit).await? != Inserted::Everything {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Writes `batch` in one transaction, each action under a savepoint of its
+/// own, so that one that fails is undone alone.
+async fn write_apart(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<Inserted>>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     if let [action] = batch {
         // Alone, an action needs no savepoint: if it fails, the whole
@@ -150,29 +187,6 @@ async fn write_batch(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<I
         }
         return Ok(vec![outcome]);
     }
-    // Most batches hold no refusal: written without a savepoint per action
-    // (two more hand-offs to SQLite's thread each), they commit as they
-    // are. One that meets a refusal is undone whole and written again,
-    // each action under its own savepoint.
-    for action in batch {
-        // A refusal of one action (a used key, a moved stream, an
-        // invitation gone) is its alone: written again apart, it says so.
-        if !matches!(
-            insert_rows(&mut tx, action.commit.rows()).await,
-            Ok(Inserted::Everything)
-        ) {
-            drop(tx);
-            return write_apart(pool, batch).await;
-        }
-    }
-    tx.commit().await?;
-    Ok(batch.iter().map(|_| Ok(Inserted::Everything)).collect())
-}
-
-/// Writes `batch` in one transaction, each action under a savepoint of its
-/// own, so that one that fails is undone alone.
-async fn write_apart(pool: &SqlitePool, batch: &[Action]) -> Result<Vec<Result<Inserted>>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for action in batch {
         SqlTx::execute(&mut tx, "SAVEPOINT action", &[]).await?;

@@ -46,8 +46,6 @@ pub(crate) struct CommitRows<'a> {
     pub joining: Option<&'a Joining>,
     /// Events whose ciphertext this commit removes, with the store's proof.
     pub redactions: &'a [RedactionRow],
-    /// The submission's user's rows made before this are purged.
-    pub expired_before: i64,
 }
 
 /// One event a commit redacts: its ciphertext goes, this proof stays.
@@ -283,7 +281,6 @@ pub(crate) async fn commit<T: EventTables + ?Sized>(
             submission: submission.as_ref(),
             joining: joining.as_ref(),
             redactions: &redactions,
-            expired_before,
         })
         .await?;
     match (inserted, submission) {

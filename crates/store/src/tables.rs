@@ -58,12 +58,24 @@ impl Table {
 
     /// `INSERT INTO t (a, b) VALUES ($1, $2)`.
     pub(crate) fn insert_sql(&self) -> String {
-        let placeholders = (1..=self.columns.len())
-            .map(|n| format!("${n}"))
+        self.insert_rows_sql(1)
+    }
+
+    /// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)` for `rows` rows.
+    pub(crate) fn insert_rows_sql(&self, rows: usize) -> String {
+        let width = self.columns.len();
+        let values = (0..rows)
+            .map(|row| {
+                let placeholders = (1..=width)
+                    .map(|n| format!("${}", row * width + n))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({placeholders})")
+            })
             .collect::<Vec<_>>()
             .join(", ");
         format!(
-            "INSERT INTO {} ({}) VALUES ({placeholders})",
+            "INSERT INTO {} ({}) VALUES {values}",
             self.name,
             self.column_list()
         )

@@ -42,9 +42,17 @@ fn event_values(row: &EventRow) -> [Value; 10] {
     ]
 }
 
-/// A stream's new seal, replacing the one before it.
-const UPSERT_SEAL: &str = "INSERT INTO stream_seals (stream_id, seq, seal) VALUES ($1, $2, $3) \
-     ON CONFLICT (stream_id) DO UPDATE SET seq = excluded.seq, seal = excluded.seal";
+/// Streams' new seals, each replacing the one before it.
+fn upsert_seals_sql(rows: usize) -> String {
+    format!(
+        "{} ON CONFLICT (stream_id) DO UPDATE SET seq = excluded.seq, seal = excluded.seal",
+        STREAM_SEALS.insert_rows_sql(rows)
+    )
+}
+
+fn seal_values(seal: &SealRow) -> [Value; 3] {
+    [text(&seal.stream_id), int(seal.seq), bytes(&seal.seal)]
+}
 
 /// A redacted event keeps its header and payload hash; only the
 /// ciphertext goes (SQLite's `secure_delete` overwrites the old bytes).
@@ -67,9 +75,9 @@ static SEALED_ROWS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// A submission row, or in place of an expired row of the same key (`$7`:
-/// the oldest `created_at` still alive); nothing when the key is in use.
-static INSERT_SUBMISSION: LazyLock<String> = LazyLock::new(|| {
+/// Submission rows, each in place of an expired row of the same key;
+/// nothing for a key in use (fewer rows written than given).
+fn upsert_submissions_sql(rows: usize) -> String {
     let set = SUBMISSIONS.columns[2..]
         .iter()
         .map(|(column, _)| format!("{column} = excluded.{column}"))
@@ -77,10 +85,11 @@ static INSERT_SUBMISSION: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "{} ON CONFLICT (user_id, key_hash) DO UPDATE SET {set} \
-         WHERE submissions.created_at < $7",
-        SUBMISSIONS.insert_sql()
+         WHERE submissions.created_at < excluded.created_at - {}",
+        SUBMISSIONS.insert_rows_sql(rows),
+        record::lifetime_micros()
     )
-});
+}
 
 fn submission_values(row: &SubmissionRecord) -> [Value; 6] {
     [
@@ -105,24 +114,18 @@ pub(crate) async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> R
         submission,
         joining,
         redactions,
-        expired_before,
     } = commit;
     if let Some(submission) = submission {
-        let [user, key, request, stream, seq, at] = submission_values(submission);
-        let args = [user, key, request, stream, seq, at, int(expired_before)];
         // A used key's row wins unless it expired: then it is replaced.
-        if tx.execute(&INSERT_SUBMISSION, &args).await? == 0 {
+        let args = submission_values(submission);
+        if tx.execute(&upsert_submissions_sql(1), &args).await? == 0 {
             return Ok(Inserted::KeyUsed);
         }
     }
-    let insert = EVENTS.insert_sql();
-    for row in rows {
-        match tx.execute(&insert, &event_values(row)).await {
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => {
-                return Ok(Inserted::StreamMoved(row.stream_id.clone()))
-            }
-            Err(error) => return Err(error.into()),
+    // One statement per stream, so that a lost race names its stream.
+    for stream_rows in rows.chunk_by(|a, b| a.stream_id == b.stream_id) {
+        if !insert_events(tx, stream_rows).await? {
+            return Ok(Inserted::StreamMoved(stream_rows[0].stream_id.clone()));
         }
     }
     for redaction in redactions {
@@ -143,10 +146,7 @@ pub(crate) async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> R
         None => {}
     }
     // Only once every row is in: a lost race above wrote no seal.
-    for seal in seals {
-        let args = [text(&seal.stream_id), int(seal.seq), bytes(&seal.seal)];
-        tx.execute(UPSERT_SEAL, &args).await?;
-    }
+    insert_seals(tx, seals).await?;
     // Holding the seals, which a snapshot's save holds too: a snapshot
     // that folded a redacted event goes, whenever it was written.
     for redaction in redactions {
@@ -154,6 +154,70 @@ pub(crate) async fn insert_rows(tx: &mut dyn SqlTx, commit: CommitRows<'_>) -> R
         tx.execute(DROP_REDACTED_SNAPSHOT, &args).await?;
     }
     Ok(Inserted::Everything)
+}
+
+/// Inside the group commit's transaction, a batch of actions that join no
+/// one and redact nothing, written with one statement per table for all of
+/// them: their submission rows, their events, their seals. `false` when
+/// any of them is refused (a key in use, a stream that moved): the caller
+/// then drops the transaction and writes each apart to say which.
+pub(crate) async fn insert_together(
+    tx: &mut dyn SqlTx,
+    commits: &[CommitRows<'_>],
+) -> Result<bool> {
+    let submissions: Vec<&SubmissionRecord> =
+        commits.iter().filter_map(|commit| commit.submission).collect();
+    if !submissions.is_empty() {
+        let args: Vec<Value> = submissions
+            .iter()
+            .flat_map(|submission| submission_values(submission))
+            .collect();
+        let written = tx
+            .execute(&upsert_submissions_sql(submissions.len()), &args)
+            .await?;
+        if written != submissions.len() as u64 {
+            return Ok(false);
+        }
+    }
+    let rows: Vec<EventRow> = commits
+        .iter()
+        .flat_map(|commit| commit.rows.iter().cloned())
+        .collect();
+    if !insert_events(tx, &rows).await? {
+        return Ok(false);
+    }
+    let seals: Vec<SealRow> = commits
+        .iter()
+        .flat_map(|commit| commit.seals.iter().cloned())
+        .collect();
+    insert_seals(tx, &seals).await?;
+    Ok(true)
+}
+
+/// The most rows one INSERT carries, well within SQLite's limit of bound
+/// values.
+const ROWS_PER_INSERT: usize = 256;
+
+/// Inserts `rows`; `false` when one of them is taken already (its stream
+/// moved).
+async fn insert_events(tx: &mut dyn SqlTx, rows: &[EventRow]) -> Result<bool> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let args: Vec<Value> = chunk.iter().flat_map(event_values).collect();
+        match tx.execute(&EVENTS.insert_rows_sql(chunk.len()), &args).await {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => return Ok(false),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(true)
+}
+
+async fn insert_seals(tx: &mut dyn SqlTx, seals: &[SealRow]) -> Result<()> {
+    for chunk in seals.chunks(ROWS_PER_INSERT) {
+        let args: Vec<Value> = chunk.iter().flat_map(seal_values).collect();
+        tx.execute(&upsert_seals_sql(chunk.len()), &args).await?;
+    }
+    Ok(())
 }
 
 impl<B: Backend> SqlStore<B> {

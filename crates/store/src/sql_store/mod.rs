@@ -11,7 +11,7 @@ mod reminders;
 mod snapshots;
 mod therapists;
 
-pub(crate) use events::insert_rows;
+pub(crate) use events::{insert_rows, insert_together};
 
 use crate::group_commit::{BatchCounter, GroupCommit};
 use crate::key::MasterKey;
