@@ -165,8 +165,10 @@ pub(crate) async fn insert_together(
     tx: &mut dyn SqlTx,
     commits: &[CommitRows<'_>],
 ) -> Result<bool> {
-    let submissions: Vec<&SubmissionRecord> =
-        commits.iter().filter_map(|commit| commit.submission).collect();
+    let submissions: Vec<&SubmissionRecord> = commits
+        .iter()
+        .filter_map(|commit| commit.submission)
+        .collect();
     if !submissions.is_empty() {
         let args: Vec<Value> = submissions
             .iter()
@@ -203,7 +205,10 @@ const ROWS_PER_INSERT: usize = 256;
 async fn insert_events(tx: &mut dyn SqlTx, rows: &[EventRow]) -> Result<bool> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let args: Vec<Value> = chunk.iter().flat_map(event_values).collect();
-        match tx.execute(&EVENTS.insert_rows_sql(chunk.len()), &args).await {
+        match tx
+            .execute(&EVENTS.insert_rows_sql(chunk.len()), &args)
+            .await
+        {
             Ok(_) => {}
             Err(error) if is_unique_violation(&error) => return Ok(false),
             Err(error) => return Err(error.into()),
