@@ -122,6 +122,9 @@ pub struct CheckInsState {
     /// `(when, which check-in)` in time order, for "since your last visit".
     acknowledged: Vec<(OffsetDateTime, EntryId)>,
     tallies: BTreeMap<UserId, FeelingDays>,
+    /// Each author's places in `entries`, in time order: one partner's news
+    /// is found without reading past every check-in of the other.
+    by_author: BTreeMap<UserId, Vec<usize>>,
     /// The answers to check-ins their author withdrew (or that this fold
     /// never read, their payload gone): the partner's words stay.
     answered_withdrawn: BTreeMap<EntryId, AckRecord>,
@@ -135,6 +138,10 @@ impl CheckInsState {
                     .entry(meta.author)
                     .or_default()
                     .add(meta.at, check_in);
+                self.by_author
+                    .entry(meta.author)
+                    .or_default()
+                    .push(self.entries.len());
                 self.entries.push(SharedCheckIn {
                     id: meta.entry(),
                     author: meta.author,
@@ -178,13 +185,16 @@ impl CheckInsState {
         self.entries.retain(|e| e.id != id);
         self.acknowledged.retain(|(_, e)| *e != id);
         let mut tallies: BTreeMap<UserId, FeelingDays> = BTreeMap::new();
-        for entry in &self.entries {
+        let mut by_author: BTreeMap<UserId, Vec<usize>> = BTreeMap::new();
+        for (place, entry) in self.entries.iter().enumerate() {
             tallies
                 .entry(entry.author)
                 .or_default()
                 .add(entry.at, &entry.check_in);
+            by_author.entry(entry.author).or_default().push(place);
         }
         self.tallies = tallies;
+        self.by_author = by_author;
     }
 
     /// The answer to a check-in its author withdrew, if it had one.
@@ -206,6 +216,18 @@ impl CheckInsState {
         self.entries
             .iter()
             .filter(|e| e.with == SharedWith::PartnerAndTherapist)
+    }
+
+    /// `author`'s shared check-ins made after `since`, oldest first; as
+    /// cheap to count as to take the newest few of.
+    pub fn by_after(
+        &self,
+        author: UserId,
+        since: OffsetDateTime,
+    ) -> impl DoubleEndedIterator<Item = &SharedCheckIn> + ExactSizeIterator {
+        let places = self.by_author.get(&author).map_or(&[][..], Vec::as_slice);
+        let start = places.partition_point(|&place| self.entries[place].at <= since);
+        places[start..].iter().map(|&place| &self.entries[place])
     }
 
     /// The shared check-ins made after `since`, oldest first.

@@ -24,7 +24,7 @@ use serde::Serialize;
 /// The shape of the states' bytes. Bump it with any change to a type a
 /// stream state holds (a field added, removed, renamed or retyped, a
 /// variant added): older snapshots are then ignored, not misread.
-pub const STATE_FORMAT: u32 = 1;
+pub const STATE_FORMAT: u32 = 2;
 
 /// `state` as a snapshot's bytes; `None` only if it does not serialise.
 pub fn to_snapshot<P: Serialize>(state: &P) -> Option<Vec<u8>> {

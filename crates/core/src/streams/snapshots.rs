@@ -258,7 +258,10 @@ fn fingerprint(bytes: &[u8]) -> String {
 
 /// Each `STATE_FORMAT` with the fingerprints of the fixed stories' couple
 /// and private states under it, oldest first.
-const PINNED: &[(u32, &str, &str)] = &[(1, "fee505f7669869fc", "4647ccb95b6cc3fb")];
+const PINNED: &[(u32, &str, &str)] = &[
+    (1, "fee505f7669869fc", "4647ccb95b6cc3fb"),
+    (2, "65b1cb23e35d7294", "4647ccb95b6cc3fb"),
+];
 
 /// If this fails, a type a stream state holds changed shape, and older
 /// snapshots would be misread: bump `STATE_FORMAT` (kernel/snapshot.rs)

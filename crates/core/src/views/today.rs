@@ -341,8 +341,7 @@ fn partner_news<'a>(
     let since = last_visit.unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let after = |at: OffsetDateTime| last_visit.is_none_or(|v| at > v);
     let mut news = Newest::default();
-    let check_ins = couple.check_ins.after(since).iter().rev();
-    news.keep(check_ins.filter(|c| c.author == partner), |c| {
+    news.keep_counted(couple.check_ins.by_after(partner, since).rev(), |c| {
         PartnerNews::CheckIn(CheckInView::shared(&couple.space, viewer, c))
     });
     let answered = couple.check_ins.acknowledged_after(since).rev();
@@ -393,6 +392,17 @@ impl<'a> Newest<'a> {
     fn keep<T>(&mut self, mut items: impl Iterator<Item = T>, make: impl Fn(T) -> PartnerNews<'a>) {
         self.items.extend(items.by_ref().take(NEWS_LIMIT).map(make));
         self.counted += items.count();
+    }
+
+    /// `keep`, for items that know how many they are: the rest are counted
+    /// without being read.
+    fn keep_counted<T>(
+        &mut self,
+        mut items: impl ExactSizeIterator<Item = T>,
+        make: impl Fn(T) -> PartnerNews<'a>,
+    ) {
+        self.items.extend(items.by_ref().take(NEWS_LIMIT).map(make));
+        self.counted += items.len();
     }
 
     /// The newest `NEWS_LIMIT` of all, newest first, and how many more
@@ -795,6 +805,35 @@ mod tests {
             .collect();
         let expected: Vec<EntryId> = check_ins.iter().rev().take(18).copied().collect();
         assert_eq!(listed, expected);
+    }
+
+    /// The viewer's own check-ins, however many, are neither news nor in
+    /// the way of the partner's: only the partner's are listed and counted.
+    #[test]
+    fn the_viewers_own_check_ins_between_the_partners_are_not_news() {
+        let mut w = World::ticking();
+        let mut theirs = Vec::new();
+        for _ in 0..(NEWS_LIMIT + 3) {
+            theirs.push(w.share_check_in(w.involved, &[("low", "2")]));
+            for _ in 0..4 {
+                w.share_check_in(w.hurt, &[("sad", "2")]);
+            }
+        }
+        let t = today_of(&w, w.hurt, None, w.now.date());
+        assert_eq!((t.news.len(), t.more_news), (NEWS_LIMIT, 3));
+        let listed: Vec<EntryId> = t
+            .news
+            .iter()
+            .filter_map(|n| match n {
+                PartnerNews::CheckIn(v) => match v.id {
+                    CheckInId::Shared(id) => Some(id),
+                    CheckInId::Private(_) => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let newest: Vec<EntryId> = theirs.iter().rev().take(NEWS_LIMIT).copied().collect();
+        assert_eq!(listed, newest);
     }
 
     #[test]
