@@ -20,7 +20,8 @@ pub struct Cached<P> {
     pub head: Option<Hash>,
     /// Roughly what the state holds in memory: the bytes of every event
     /// folded in, plus a little for each (or, restored from a snapshot,
-    /// the snapshot's bytes, plus the events folded on).
+    /// the snapshot's bytes and a little for each event it folded, plus
+    /// the events folded on).
     pub weight: usize,
     /// Witnesses (a `seq` and the hash a person saw there) the store has
     /// already found in this stream: the record is append-only, so one
@@ -433,7 +434,12 @@ async fn restore<P: Projection>(
     *cached = Cached {
         state,
         head: Some(snapshot.head),
-        weight: snapshot.state.len() + EVENT_OVERHEAD,
+        // As a fold of its events would weigh: the snapshot's bytes stand
+        // for their payloads, and each event it folded costs its overhead,
+        // so a restored state is not counted lighter than a folded one.
+        weight: snapshot.state.len().saturating_add(
+            EVENT_OVERHEAD.saturating_mul(usize::try_from(seq).unwrap_or(usize::MAX)),
+        ),
         snapshot_seq: Arc::new(AtomicU64::new(seq)),
         witnessed: Mutex::default(),
     };
