@@ -26,8 +26,11 @@ use kintsugi_store::{
 };
 use tokio::sync::OwnedRwLockWriteGuard;
 
-/// How often an action is decided again after losing a race.
-const ATTEMPTS: usize = 4;
+/// How often an action is decided after losing a race, in all. Between
+/// tries it waits a random while, up to twice as long each time (from 1
+/// ms): two instances that keep meeting on one stream fall out of step
+/// rather than lose to each other again at once (at most about 0.1 s).
+const ATTEMPTS: u32 = 8;
 
 /// What the person sees when a key comes back with another request.
 pub const RESEND: &str =
@@ -310,7 +313,12 @@ async fn run(
     if let Err(refusal) = decide_cached(app, couple, membership, &decide).await? {
         return refused(app, me, submission, refusal).await;
     }
-    for _ in 0..ATTEMPTS {
+    for tried in 0..ATTEMPTS {
+        if tried > 0 {
+            let longest = 1u64 << (tried - 1);
+            let wait = rand::Rng::gen_range(&mut rand::thread_rng(), 0..=longest * 1_000);
+            tokio::time::sleep(std::time::Duration::from_micros(wait)).await;
+        }
         match attempt(app, couple, membership, submission, &decide).await {
             Ok(Outcome::Refused(refusal)) => return refused(app, me, submission, refusal).await,
             Ok(Outcome::Done(Landed::Nothing)) => {
