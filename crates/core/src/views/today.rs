@@ -792,8 +792,14 @@ mod tests {
         assert_eq!(t.more_news, 32 - NEWS_LIMIT);
         assert!(matches!(t.news[0], PartnerNews::Pulse(p) if p.id == newest_pulse));
         assert!(matches!(t.news[16], PartnerNews::Pulse(p) if p.id == older_pulse));
-        let listed: Vec<EntryId> = t
-            .news
+        let listed = shared_check_ins_in(&t);
+        let expected: Vec<EntryId> = check_ins.iter().rev().take(18).copied().collect();
+        assert_eq!(listed, expected);
+    }
+
+    /// The shared check-ins among `t`'s news, in the order shown.
+    fn shared_check_ins_in(t: &Today<'_>) -> Vec<EntryId> {
+        t.news
             .iter()
             .filter_map(|n| match n {
                 PartnerNews::CheckIn(v) => match v.id {
@@ -802,9 +808,7 @@ mod tests {
                 },
                 _ => None,
             })
-            .collect();
-        let expected: Vec<EntryId> = check_ins.iter().rev().take(18).copied().collect();
-        assert_eq!(listed, expected);
+            .collect()
     }
 
     /// The viewer's own check-ins, however many, are neither news nor in
@@ -821,17 +825,7 @@ mod tests {
         }
         let t = today_of(&w, w.hurt, None, w.now.date());
         assert_eq!((t.news.len(), t.more_news), (NEWS_LIMIT, 3));
-        let listed: Vec<EntryId> = t
-            .news
-            .iter()
-            .filter_map(|n| match n {
-                PartnerNews::CheckIn(v) => match v.id {
-                    CheckInId::Shared(id) => Some(id),
-                    CheckInId::Private(_) => None,
-                },
-                _ => None,
-            })
-            .collect();
+        let listed = shared_check_ins_in(&t);
         let newest: Vec<EntryId> = theirs.iter().rev().take(NEWS_LIMIT).copied().collect();
         assert_eq!(listed, newest);
     }
