@@ -1,7 +1,10 @@
 //! The soak (issue 15): one `kintsugi serve` on SQLite under reads and
 //! writes mixed from 50 couples, minute after minute, for
 //! `KINTSUGI_SOAK_MINUTES` (10). Each minute a Today run and a check-in run
-//! go side by side, 16 connections each; after each minute the app's
+//! go side by side, 16 connections each, as fast as the app answers or, with
+//! `KINTSUGI_SOAK_CHECK_INS_PER_MINUTE`, at the pace of couples' habits
+//! (each couple that many check-ins a minute, four times as many looks at
+//! Today); after each minute the app's
 //! resident memory is read from `/proc`. It passes with no answer of 5xx,
 //! the memory at the end within 10 % of its value after the first minute,
 //! every acknowledged check-in in the record, and `verify` intact.
@@ -52,17 +55,51 @@ fn memory_steady(first_kib: u64, last_kib: u64) -> bool {
     (last_kib as f64 - first).abs() <= first * RSS_TOLERANCE
 }
 
+/// How often each couple checks in and opens Today, per minute; `None`
+/// for as fast as the app answers.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    check_ins: u64,
+    todays: u64,
+}
+
+/// `KINTSUGI_SOAK_CHECK_INS_PER_MINUTE`: each couple's check-ins a minute
+/// (and four times as many looks at Today); unset, as fast as it goes.
+fn pace() -> Result<Option<Pace>> {
+    const NAME: &str = "KINTSUGI_SOAK_CHECK_INS_PER_MINUTE";
+    if std::env::var_os(NAME).is_none() {
+        return Ok(None);
+    }
+    let check_ins = positive(NAME, 1)?;
+    Ok(Some(Pace {
+        check_ins,
+        todays: check_ins * 4,
+    }))
+}
+
+/// `script` with a wait before each request, so that `connections` of it
+/// send `per_minute` requests a minute for each couple between them.
+fn paced(script: String, connections: usize, per_minute: u64) -> String {
+    let per_second = (COUPLES as f64 * per_minute as f64 / 60.0).max(0.001);
+    let wait_ms = (connections as f64 * 1_000.0 / per_second).round();
+    format!("{script}\nfunction delay()\n  return {wait_ms}\nend\n")
+}
+
 /// A Today run and a check-in run side by side for one minute.
 async fn one_minute(
     app: std::net::SocketAddr,
     sessions: &[couples::Session],
-    dir: &Path,
+    (dir, pace): (&Path, Option<Pace>),
     minute: u64,
 ) -> Result<(Run, Run)> {
     let half = wrk::CONNECTIONS / 2;
     let duration = Duration::from_secs(60);
-    let today = wrk::today_script(app, sessions);
-    let posts = wrk::check_in_script(app, sessions, &format!("soak{minute}"));
+    let mut today = wrk::today_script(app, sessions);
+    let mut posts = wrk::check_in_script(app, sessions, &format!("soak{minute}"));
+    if let Some(pace) = pace {
+        today = paced(today, half, pace.todays);
+        posts = paced(posts, half, pace.check_ins);
+    }
     let today_file = dir.join(format!("soak-{minute}-today.lua"));
     let posts_file = dir.join(format!("soak-{minute}-posts.lua"));
     let reads =
@@ -76,20 +113,29 @@ pub async fn run() -> Result<()> {
     wrk::ensure_installed()?;
     let bin = server::binary()?;
     let minutes = positive("KINTSUGI_SOAK_MINUTES", 10)?;
+    let pace = pace()?;
     let dir = tempfile::tempdir()?;
     let backend = backend::Backend::sqlite(dir.path())?;
     let couples = couples::prepare(&backend.url, &backend.key_file, COUPLES).await?;
     let (mut apps, sessions) = start(&bin, &backend, dir.path(), &couples).await?;
     let app = apps.first().context("one instance")?;
     let (address, pid) = (app.address, app.pid());
+    let paced_at = match pace {
+        Some(pace) => format!(
+            "each couple checking in {} times a minute and opening Today {} times",
+            pace.check_ins, pace.todays
+        ),
+        None => "as fast as the app answers".to_owned(),
+    };
     println!(
         "soak: SQLite behind one kintsugi serve at {address}, {COUPLES} couples signed in, \
-         {minutes} minutes of Today and check-ins side by side ({} connections each).\n",
+         {minutes} minutes of Today and check-ins side by side ({} connections each), \
+         {paced_at}.\n",
         wrk::CONNECTIONS / 2
     );
     let mut log = Vec::new();
     for minute in 1..=minutes {
-        let (today, check_ins) = one_minute(address, &sessions, dir.path(), minute).await?;
+        let (today, check_ins) = one_minute(address, &sessions, (dir.path(), pace), minute).await?;
         let rss = rss_kib(pid)?;
         println!(
             "  minute {minute:>2}  Today {:>7.0} req/s p99 {:>7.2} ms   check-ins {:>6.0} req/s \
@@ -166,6 +212,17 @@ async fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paced_script_waits_so_its_connections_keep_the_rate() {
+        // 50 couples, 6 a minute each: 5 a second; 16 connections, 3.2 s apart.
+        let script = paced("request = nil".into(), 16, 6);
+        assert!(script.starts_with("request = nil\n"));
+        assert!(
+            script.contains("function delay()\n  return 3200\nend"),
+            "{script}"
+        );
+    }
 
     #[test]
     fn memory_is_steady_within_a_tenth_either_way() {
