@@ -311,7 +311,7 @@ async fn run(
     // writes nothing, as a repeat's often does, looks it up then.
     let me = couple.me;
     if let Err(refusal) = decide_cached(app, couple, membership, &decide).await? {
-        return refused(app, me, submission, refusal).await;
+        return unless_replayed(app, me, submission, Outcome::Refused(refusal)).await;
     }
     for tried in 0..ATTEMPTS {
         if tried > 0 {
@@ -320,12 +320,8 @@ async fn run(
             tokio::time::sleep(std::time::Duration::from_micros(wait)).await;
         }
         match attempt(app, couple, membership, submission, &decide).await {
-            Ok(Outcome::Refused(refusal)) => return refused(app, me, submission, refusal).await,
-            Ok(Outcome::Done(Landed::Nothing)) => {
-                return Ok(match used_key(app, me, submission).await? {
-                    Some(record) => submission.replayed(&record, me),
-                    None => Outcome::Done(Landed::Nothing),
-                })
+            Ok(outcome @ (Outcome::Refused(_) | Outcome::Done(Landed::Nothing))) => {
+                return unless_replayed(app, me, submission, outcome).await
             }
             Ok(outcome) => return Ok(outcome),
             Err(AppError::Store(StoreError::Conflict { .. })) => continue,
@@ -364,18 +360,19 @@ async fn used_key(
     }
 }
 
-/// A refusal, unless the same key landed meanwhile: the first of two
-/// sends of one form makes the second one's decision refuse ("already
-/// answered"), and the second must answer as the first did.
-async fn refused(
+/// A refusal or an action that wrote nothing, unless the same key landed
+/// before: the first of two sends of one form makes the second one's
+/// decision refuse ("already answered") or find nothing left to write, and
+/// the second must answer as the first did.
+async fn unless_replayed(
     app: &AppState,
     me: UserId,
     submission: &Submission,
-    refusal: Refusal,
+    outcome: Outcome,
 ) -> AppResult<Outcome> {
     Ok(match used_key(app, me, submission).await? {
         Some(record) => submission.replayed(&record, me),
-        None => Outcome::Refused(refusal),
+        None => outcome,
     })
 }
 
